@@ -1,0 +1,71 @@
+/* The daemon context: the one object every event source gets as userdata.
+ * No other global state exists (the log target in log.c aside). */
+#ifndef HD_DAEMON_H
+#define HD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <systemd/sd-event.h>
+
+#include "hd_config.h"
+
+/* sd-event priorities: lower runs first. VRRP beats everything so a
+ * health-check burst never delays an advert or a takeover. */
+#define HD_PRIO_VRRP (-100)
+#define HD_PRIO_NETLINK (-50)
+#define HD_PRIO_CONTROL 0
+#define HD_PRIO_HC 10
+#define HD_PRIO_RECONCILE 50
+
+struct hd_options {
+	const char *config_path;
+	const char *pid_file;
+	const char *control_socket;
+	bool no_daemon;
+	bool test_config;
+	bool log_console;
+	int verbose;
+};
+
+struct hd_control;
+struct vrrp_ctx;
+struct ipvs_ctx;
+struct hc_ctx;
+
+struct hd_daemon {
+	sd_event *event;
+	struct hd_options opts;
+	struct hd_config *config; /* current desired configuration */
+	const char *control_path; /* resolved: -s, then config, then default */
+	struct hd_control *control;
+	struct vrrp_ctx *vrrp; /* NULL until the VRRP module starts */
+	struct ipvs_ctx *ipvs;
+	struct hc_ctx *hc;
+	sd_event_source *reconcile_src; /* one deferred pass per iteration */
+	uint64_t start_usec;            /* CLOCK_MONOTONIC */
+	unsigned reloads_ok, reloads_failed;
+	bool last_reload_failed;
+	bool stopping;
+};
+
+/* Ask for one reconcile pass at the end of this loop iteration; calling it
+ * many times in one iteration still gives one pass. */
+void hd_mark_dirty(struct hd_daemon *d);
+
+/* Reload the configuration from opts.config_path. Returns 0 on success,
+ * a negative errno-style value when the new file is invalid (the old
+ * configuration then stays in force). Errors are logged and appended to
+ * DIAG when non-NULL. */
+int hd_reload(struct hd_daemon *d, struct hd_diag *diag);
+
+/* Write the status object (one JSON object) to OUT. */
+void hd_status_json(struct hd_daemon *d, FILE *out);
+/* Human readable status. */
+void hd_status_text(struct hd_daemon *d, FILE *out);
+/* SIGUSR1: full state to the log. */
+void hd_dump_state(struct hd_daemon *d);
+
+uint64_t hd_now_usec(void); /* CLOCK_MONOTONIC */
+
+#endif

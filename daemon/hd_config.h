@@ -1,0 +1,253 @@
+/* The desired configuration: plain, validated, immutable data.
+ *
+ * Produced only by hd_config_load() (daemon/config.c); nothing else in the
+ * daemon reads libconfuse. Durations are microseconds (the unit of sd-event)
+ * unless the name says otherwise; VRRP intervals are centiseconds as on the
+ * wire (RFC 5798 section 5.2.7).
+ */
+#ifndef HD_CONFIG_H
+#define HD_CONFIG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HD_NAME_MAX 64
+
+struct hd_addr {
+	int family; /* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} u;
+};
+
+struct hd_prefix {
+	struct hd_addr addr;
+	uint8_t prefixlen;
+	char dev[HD_NAME_MAX]; /* "" = the instance's interface */
+};
+
+struct hd_endpoint {
+	struct hd_addr addr;
+	uint16_t port; /* host order */
+};
+
+/* Growing list of "FILE:LINE: message" lines. */
+struct hd_diag {
+	char **lines;
+	size_t n;
+};
+
+struct hd_global_config {
+	char router_id[HD_NAME_MAX];
+	char script_user[HD_NAME_MAX];
+	char *control_socket; /* NULL = compiled-in default */
+	char *pid_file;       /* NULL = compiled-in default */
+	bool metrics_enabled;
+	struct hd_endpoint metrics_listen;
+	bool snmp;
+	char *snmp_socket;
+	uint64_t script_timeout_usec; /* default for scripts without their own */
+	bool set_sysctls;             /* let the daemon fix ip_forward etc. */
+};
+
+struct hd_vrrp_script_config {
+	char name[HD_NAME_MAX];
+	char *script;
+	uint64_t interval_usec;
+	uint64_t timeout_usec;
+	unsigned rise, fall;
+	int weight; /* -254..254; 0 = failure puts the instance in fault */
+	int line;
+};
+
+struct hd_track_if {
+	char name[HD_NAME_MAX];
+	int weight; /* 0 = down means fault */
+};
+
+struct hd_track_script {
+	size_t script; /* index into hd_config.scripts */
+	int weight;    /* copied from the script unless overridden */
+};
+
+enum hd_vrrp_initial { HD_VRRP_INIT_BACKUP = 0, HD_VRRP_INIT_MASTER };
+enum hd_vrrp_auth { HD_VRRP_AUTH_NONE = 0, HD_VRRP_AUTH_PASS };
+
+struct hd_vrrp_instance_config {
+	char name[HD_NAME_MAX];
+	char interface[HD_NAME_MAX];
+	uint8_t vrid;
+	uint8_t priority;
+	uint16_t advert_int_cs; /* centiseconds */
+	int version;            /* 2 or 3 */
+	int family;             /* AF_INET or AF_INET6, from the VIPs */
+	enum hd_vrrp_initial initial_state;
+	bool preempt;
+	uint64_t preempt_delay_usec;
+	bool has_unicast_src;
+	struct hd_addr unicast_src;
+	struct hd_addr *unicast_peers;
+	size_t n_unicast_peers;
+	enum hd_vrrp_auth auth_type;
+	char auth_pass[9]; /* 8 octets max on the wire, NUL */
+	struct hd_prefix *vips;
+	size_t n_vips;
+	struct hd_track_if *track_ifs;
+	size_t n_track_ifs;
+	struct hd_track_script *track_scripts;
+	size_t n_track_scripts;
+	char *notify_master, *notify_backup, *notify_fault, *notify_stop, *notify;
+	uint64_t garp_master_delay_usec;
+	unsigned garp_master_repeat;
+	uint64_t garp_master_refresh_usec; /* 0 = off */
+	int line;
+};
+
+struct hd_sync_group_config {
+	char name[HD_NAME_MAX];
+	size_t *members; /* indexes into hd_config.instances */
+	size_t n_members;
+	char *notify_master, *notify_backup, *notify_fault, *notify;
+	int line;
+};
+
+enum hd_proto { HD_PROTO_TCP = 0, HD_PROTO_UDP, HD_PROTO_SCTP };
+enum hd_lb_kind { HD_LB_DR = 0, HD_LB_NAT, HD_LB_TUN };
+enum hd_tun_type { HD_TUN_IPIP = 0, HD_TUN_GUE, HD_TUN_GRE };
+
+enum hd_check_type {
+	HD_CHECK_TCP = 0,
+	HD_CHECK_HTTP,
+	HD_CHECK_HTTPS,
+	HD_CHECK_MISC,
+	HD_CHECK_SMTP,
+	HD_CHECK_DNS,
+	HD_CHECK_UDP,
+};
+
+struct hd_status_range {
+	uint16_t lo, hi;
+};
+
+struct hd_check_config {
+	enum hd_check_type type;
+	bool has_connect_ip;
+	struct hd_addr connect_ip; /* default: the real server's */
+	uint16_t connect_port;     /* 0 = the real server's */
+	bool has_bind_ip;
+	struct hd_addr bind_ip;
+	uint64_t connect_timeout_usec;
+	uint64_t delay_loop_usec; /* inherited from the virtual server */
+	unsigned rise, fall;
+	uint64_t delay_before_retry_usec;
+	uint64_t warmup_usec;
+	/* http / https */
+	char *path;
+	char *virtualhost;
+	struct hd_status_range *status;
+	size_t n_status;
+	int digest_type; /* 0 none, 5 = md5, 256 = sha256 */
+	uint8_t digest[32];
+	char *sni;
+	bool verify;
+	char *ca_file;
+	/* misc */
+	char *script;
+	uint64_t timeout_usec;
+	bool dynamic_weight; /* misc: exit 2..255 sets weight exit-2 */
+	/* dns */
+	char *dns_name;
+	char *dns_type;
+	/* udp */
+	char *udp_payload;
+	char *udp_expect;
+	int line;
+};
+
+struct hd_real_server_config {
+	struct hd_endpoint ep;
+	unsigned weight;
+	bool has_lb_kind;
+	enum hd_lb_kind lb_kind; /* overrides the virtual server's */
+	unsigned u_threshold, l_threshold;
+	bool inhibit_on_failure;
+	char *notify_up, *notify_down;
+	struct hd_check_config *checks;
+	size_t n_checks;
+	int line;
+};
+
+struct hd_virtual_server_config {
+	bool is_fwmark;
+	uint32_t fwmark;
+	int family; /* for fwmark: AF_INET unless `family = inet6` */
+	struct hd_endpoint ep;
+	enum hd_proto protocol;
+	char lb_algo[16];
+	unsigned sched_flags; /* IP_VS_SVC_F_SCHED1..3 (sh/mh port, fallback) */
+	enum hd_lb_kind lb_kind;
+	enum hd_tun_type tun_type;
+	uint16_t tun_port;
+	uint32_t persistence_timeout; /* seconds, 0 = off */
+	uint8_t persistence_granularity; /* prefix length, 0 = default */
+	uint64_t delay_loop_usec;
+	unsigned quorum;
+	unsigned hysteresis;
+	bool inhibit_on_failure;
+	bool alpha, omega;
+	bool has_sorry_server;
+	struct hd_endpoint sorry_server;
+	char *virtualhost;
+	char *quorum_up, *quorum_down;
+	struct hd_real_server_config *real_servers;
+	size_t n_real_servers;
+	int line;
+};
+
+struct hd_lvs_sync_config {
+	bool enabled;
+	char interface[HD_NAME_MAX];
+	size_t instance; /* index into hd_config.instances */
+	uint8_t syncid;
+	int line;
+};
+
+struct hd_config {
+	char *path;
+	struct hd_global_config global;
+	struct hd_vrrp_script_config *scripts;
+	size_t n_scripts;
+	struct hd_vrrp_instance_config *instances;
+	size_t n_instances;
+	struct hd_sync_group_config *sync_groups;
+	size_t n_sync_groups;
+	struct hd_virtual_server_config *virtual_servers;
+	size_t n_virtual_servers;
+	struct hd_lvs_sync_config lvs_sync;
+};
+
+/* Parse and validate PATH. Returns NULL and fills DIAG (one
+ * "FILE:LINE: message" per problem) when the file is invalid. */
+struct hd_config *hd_config_load(const char *path, struct hd_diag *diag);
+void hd_config_free(struct hd_config *cfg);
+
+void hd_diag_add(struct hd_diag *d, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void hd_diag_clear(struct hd_diag *d);
+
+/* Small helpers shared by the parser, the control socket and tests. */
+int hd_addr_parse(const char *s, struct hd_addr *out);
+int hd_prefix_parse(const char *s, struct hd_prefix *out);
+int hd_endpoint_parse(const char *s, struct hd_endpoint *out);
+const char *hd_addr_str(const struct hd_addr *a, char *buf, size_t len);
+const char *hd_endpoint_str(const struct hd_endpoint *e, char *buf, size_t len);
+int hd_addr_cmp(const struct hd_addr *a, const struct hd_addr *b);
+
+const char *hd_check_type_str(enum hd_check_type t);
+const char *hd_lb_kind_str(enum hd_lb_kind k);
+const char *hd_proto_str(enum hd_proto p);
+
+#endif

@@ -1,0 +1,1 @@
+# vrrp module: sources go into libhdcore.a, unit tests into check_PROGRAMS/TESTS.
