@@ -37,7 +37,7 @@ struct hd_daemon {
 	sd_event *event;
 	struct hd_options opts;
 	struct hd_config *config; /* current desired configuration */
-	const char *control_path; /* resolved: -s, then config, then default */
+	char *control_path; /* resolved: -s, then config, then default (owned) */
 	struct hd_control *control;
 	struct vrrp_ctx *vrrp; /* NULL until the VRRP module starts */
 	struct ipvs_ctx *ipvs;

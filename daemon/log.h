@@ -2,6 +2,7 @@
 #define HD_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <syslog.h>
 
 /* Where log lines go: the journal (with structured fields) when running

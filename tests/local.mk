@@ -1,1 +1,3 @@
 # Test suite: unit tests (tests/unit), namespace tests (tests/netns), VM tests (tests/vm).
+include $(srcdir)/tests/unit/local.mk
+include $(srcdir)/tests/netns/local.mk

@@ -1,0 +1,268 @@
+/* The control socket: a Unix stream socket, one request line per
+ * connection, answered with "OK"/"ERROR text" and a body. Everything is
+ * non-blocking; a client that is slow or sends garbage costs one small
+ * buffer until its timeout and never stalls the loop. */
+#include "control.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl_proto.h"
+#include "log.h"
+#include "modules.h"
+
+#define CLIENT_TIMEOUT_USEC (5 * 1000000ULL)
+
+struct hd_control {
+	struct hd_daemon *d;
+	int fd;
+	sd_event_source *src;
+	struct hd_control_stats stats;
+};
+
+struct ctl_client {
+	struct hd_control *ctl;
+	int fd;
+	sd_event_source *io, *timer;
+	char in[HD_CTL_MAX_REQUEST + 2];
+	size_t in_len;
+	char *out;
+	size_t out_len, out_off;
+};
+
+static void client_free(struct ctl_client *c)
+{
+	sd_event_source_disable_unref(c->io);
+	sd_event_source_disable_unref(c->timer);
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->out);
+	free(c);
+}
+
+static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, FILE *out,
+			bool *ok)
+{
+	struct hd_diag diag = {0};
+
+	switch (req->cmd) {
+	case HD_CTL_STATUS:
+		hd_status_text(d, out);
+		break;
+	case HD_CTL_STATUS_JSON:
+		hd_status_json(d, out);
+		break;
+	case HD_CTL_PING:
+		fputs("pong\n", out);
+		break;
+	case HD_CTL_DUMP:
+		hd_dump_state(d);
+		fputs("state dumped to the log\n", out);
+		break;
+	case HD_CTL_RELOAD:
+		if (hd_reload(d, &diag) < 0) {
+			*ok = false;
+			fputs("reload failed\n", out);
+			for (size_t i = 0; i < diag.n; i++)
+				fprintf(out, "%s\n", diag.lines[i]);
+		} else {
+			fputs("reloaded\n", out);
+		}
+		hd_diag_clear(&diag);
+		break;
+	default:
+		*ok = false;
+		fputs("command not available in this version\n", out);
+		break;
+	}
+}
+
+/* Build the whole reply in memory, then send it as the socket allows. */
+static void client_answer(struct ctl_client *c)
+{
+	struct hd_ctl_request req;
+	const char *err = hd_ctl_parse(c->in, c->in_len, &req);
+	char *body = NULL;
+	size_t body_len = 0;
+	bool ok = true;
+	FILE *mem = open_memstream(&body, &body_len);
+
+	c->ctl->stats.requests++;
+	if (!mem) {
+		err = "out of memory";
+	} else if (!err) {
+		ctl_execute(c->ctl->d, &req, mem, &ok);
+	}
+	if (mem)
+		fclose(mem);
+	FILE *reply = open_memstream(&c->out, &c->out_len);
+	if (!reply) {
+		free(body);
+		return;
+	}
+	if (err) {
+		c->ctl->stats.errors++;
+		fprintf(reply, "ERROR %s\n", err);
+	} else if (!ok) {
+		c->ctl->stats.errors++;
+		fprintf(reply, "ERROR\n%s", body ? body : "");
+	} else {
+		fprintf(reply, "OK\n%s", body ? body : "");
+	}
+	fclose(reply);
+	free(body);
+	c->out_off = 0;
+	sd_event_source_set_io_events(c->io, EPOLLOUT);
+}
+
+static int client_write(struct ctl_client *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+		if (w < 0 && errno == EAGAIN)
+			return 0;
+		if (w <= 0)
+			break;
+		c->out_off += (size_t)w;
+	}
+	client_free(c);
+	return 0;
+}
+
+static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct ctl_client *c = userdata;
+
+	if (c->out)
+		return client_write(c);
+	ssize_t r = recv(fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
+	if (r < 0 && errno == EAGAIN)
+		return 0;
+	if (r <= 0) {
+		if (c->in_len == 0) {
+			client_free(c);
+			return 0;
+		}
+	} else {
+		c->in_len += (size_t)r;
+	}
+	if (r > 0 && !memchr(c->in, '\n', c->in_len) && c->in_len < sizeof(c->in))
+		return 0; /* wait for the rest of the line */
+	char *nl = memchr(c->in, '\n', c->in_len);
+	if (nl)
+		c->in_len = (size_t)(nl - c->in) + 1;
+	client_answer(c);
+	if (!c->out)
+		client_free(c);
+	return 0;
+}
+
+static int client_timeout(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct ctl_client *c = userdata;
+
+	c->ctl->stats.timeouts++;
+	client_free(c);
+	return 0;
+}
+
+static bool peer_allowed(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return false;
+	return cred.uid == 0 || cred.uid == geteuid();
+}
+
+static int control_accept(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct hd_control *ctl = userdata;
+	int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (cfd < 0)
+		return 0;
+	if (!peer_allowed(cfd)) {
+		ctl->stats.rejected_peers++;
+		close(cfd);
+		return 0;
+	}
+	struct ctl_client *c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(cfd);
+		return 0;
+	}
+	c->ctl = ctl;
+	c->fd = cfd;
+	if (sd_event_add_io(ctl->d->event, &c->io, cfd, EPOLLIN, client_io, c) < 0 ||
+	    sd_event_add_time_relative(ctl->d->event, &c->timer, CLOCK_MONOTONIC,
+				       CLIENT_TIMEOUT_USEC, 0, client_timeout, c) < 0) {
+		client_free(c);
+		return 0;
+	}
+	sd_event_source_set_priority(c->io, HD_PRIO_CONTROL);
+	return 0;
+}
+
+int hd_control_start(struct hd_daemon *d)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct hd_control *ctl;
+
+	if (strlen(d->control_path) >= sizeof(sa.sun_path)) {
+		hd_err("control socket path too long: %s", d->control_path);
+		return -ENAMETOOLONG;
+	}
+	ctl = calloc(1, sizeof(*ctl));
+	if (!ctl)
+		return -ENOMEM;
+	ctl->d = d;
+	strcpy(sa.sun_path, d->control_path);
+	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (ctl->fd < 0)
+		goto fail;
+	unlink(d->control_path);
+	mode_t old = umask(0077); /* the socket is born 0600 */
+	int r = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0 || listen(ctl->fd, 16) < 0)
+		goto fail;
+	if (sd_event_add_io(d->event, &ctl->src, ctl->fd, EPOLLIN, control_accept, ctl) < 0)
+		goto fail;
+	sd_event_source_set_priority(ctl->src, HD_PRIO_CONTROL);
+	d->control = ctl;
+	return 0;
+fail:
+	r = -errno;
+	hd_err("control socket %s: %s", d->control_path, strerror(errno));
+	if (ctl->fd >= 0)
+		close(ctl->fd);
+	free(ctl);
+	return r;
+}
+
+void hd_control_stop(struct hd_daemon *d)
+{
+	struct hd_control *ctl = d->control;
+
+	if (!ctl)
+		return;
+	sd_event_source_disable_unref(ctl->src);
+	close(ctl->fd);
+	unlink(d->control_path);
+	free(ctl);
+	d->control = NULL;
+}
+
+const struct hd_control_stats *hd_control_stats(struct hd_daemon *d)
+{
+	static const struct hd_control_stats none;
+	return d->control ? &d->control->stats : &none;
+}

@@ -1,0 +1,17 @@
+#ifndef HD_CONTROL_H
+#define HD_CONTROL_H
+
+#include "daemon.h"
+
+/* Listen on d->control_path (mode 0600); only root or the daemon's own uid
+ * may talk to it (SO_PEERCRED). */
+int hd_control_start(struct hd_daemon *d);
+void hd_control_stop(struct hd_daemon *d);
+
+/* Counters for status. */
+struct hd_control_stats {
+	unsigned long requests, errors, rejected_peers, timeouts;
+};
+const struct hd_control_stats *hd_control_stats(struct hd_daemon *d);
+
+#endif

@@ -1,0 +1,154 @@
+/* Daemon core: the reconcile pass, reload, status and state dumps. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "control.h"
+#include "daemon.h"
+#include "json.h"
+#include "log.h"
+#include "modules.h"
+
+uint64_t hd_now_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static int reconcile_cb(sd_event_source *s, void *userdata)
+{
+	struct hd_daemon *d = userdata;
+
+	sd_event_source_set_enabled(s, SD_EVENT_OFF);
+	if (!d->stopping)
+		ipvs_reconcile(d);
+	return 0;
+}
+
+void hd_mark_dirty(struct hd_daemon *d)
+{
+	if (!d->reconcile_src) {
+		if (sd_event_add_defer(d->event, &d->reconcile_src, reconcile_cb, d) < 0) {
+			hd_err("cannot schedule a reconcile pass");
+			return;
+		}
+		sd_event_source_set_priority(d->reconcile_src, HD_PRIO_RECONCILE);
+	}
+	sd_event_source_set_enabled(d->reconcile_src, SD_EVENT_ONESHOT);
+}
+
+static void reload_failed(struct hd_daemon *d, struct hd_diag *mine, struct hd_diag *caller)
+{
+	d->reloads_failed++;
+	d->last_reload_failed = true;
+	for (size_t i = 0; i < mine->n; i++) {
+		hd_err("reload: %s", mine->lines[i]);
+		if (caller)
+			hd_diag_add(caller, NULL, 0, "%s", mine->lines[i]);
+	}
+	hd_err("reload failed: keeping the running configuration");
+	sd_notifyf(false, "READY=1\nSTATUS=reload failed (%zu errors), running the previous configuration",
+		   mine->n);
+}
+
+int hd_reload(struct hd_daemon *d, struct hd_diag *diag)
+{
+	struct hd_diag mine = {0};
+	struct hd_config *newcfg;
+	char mono[64];
+
+	snprintf(mono, sizeof(mono), "MONOTONIC_USEC=%llu", (unsigned long long)hd_now_usec());
+	sd_notifyf(false, "RELOADING=1\n%s", mono);
+	hd_notice("reloading %s", d->opts.config_path);
+	newcfg = hd_config_load(d->opts.config_path, &mine);
+	if (!newcfg) {
+		reload_failed(d, &mine, diag);
+		hd_diag_clear(&mine);
+		return -EINVAL;
+	}
+	/* Each module moves the runtime state of unchanged objects over and
+	 * re-points at NEWCFG before the old configuration is freed. */
+	if (vrrp_reload(d, newcfg) < 0 || hc_reload(d, newcfg) < 0 || ipvs_reload(d, newcfg) < 0)
+		hd_err("reload: a module reported an error applying the new configuration");
+	hd_config_free(d->config);
+	d->config = newcfg;
+	d->reloads_ok++;
+	d->last_reload_failed = false;
+	hd_mark_dirty(d);
+	hd_notice("reload complete");
+	sd_notify(false, "READY=1\nSTATUS=running");
+	hd_diag_clear(&mine);
+	return 0;
+}
+
+static void status_daemon_json(struct hd_daemon *d, FILE *out)
+{
+	const struct hd_control_stats *cs = hd_control_stats(d);
+
+	fputs("{\"version\":", out);
+	hd_json_str(out, PACKAGE_VERSION);
+	fprintf(out, ",\"pid\":%d,\"config\":", (int)getpid());
+	hd_json_str(out, d->opts.config_path);
+	fputs(",\"router_id\":", out);
+	hd_json_str(out, d->config->global.router_id);
+	fprintf(out,
+		",\"uptime_sec\":%.3f,\"reloads_ok\":%u,\"reloads_failed\":%u,"
+		"\"last_reload\":\"%s\",\"control\":{\"requests\":%lu,\"errors\":%lu,"
+		"\"rejected_peers\":%lu,\"timeouts\":%lu}}",
+		(double)(hd_now_usec() - d->start_usec) / 1e6, d->reloads_ok, d->reloads_failed,
+		d->last_reload_failed ? "failed" : "ok", cs->requests, cs->errors,
+		cs->rejected_peers, cs->timeouts);
+}
+
+void hd_status_json(struct hd_daemon *d, FILE *out)
+{
+	fputs("{\"daemon\":", out);
+	status_daemon_json(d, out);
+	fputs(",\"vrrp\":", out);
+	vrrp_status_json(d, out);
+	fputs(",\"ipvs\":", out);
+	ipvs_status_json(d, out);
+	fputs(",\"healthcheck\":", out);
+	hc_status_json(d, out);
+	fputs("}\n", out);
+}
+
+void hd_status_text(struct hd_daemon *d, FILE *out)
+{
+	fprintf(out, "hadirector %s, pid %d, up %.0f s, config %s\n", PACKAGE_VERSION,
+		(int)getpid(), (double)(hd_now_usec() - d->start_usec) / 1e6,
+		d->opts.config_path);
+	fprintf(out, "reloads: %u ok, %u failed%s\n", d->reloads_ok, d->reloads_failed,
+		d->last_reload_failed ? " (last reload FAILED, running the previous config)" : "");
+	fprintf(out, "vrrp instances: %zu, virtual servers: %zu\n", d->config->n_instances,
+		d->config->n_virtual_servers);
+	fputs("vrrp: ", out);
+	vrrp_status_json(d, out);
+	fputs("\nipvs: ", out);
+	ipvs_status_json(d, out);
+	fputs("\nhealthcheck: ", out);
+	hc_status_json(d, out);
+	fputc('\n', out);
+}
+
+void hd_dump_state(struct hd_daemon *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	if (!mem)
+		return;
+	hd_status_json(d, mem);
+	fclose(mem);
+	hd_notice("state dump: %.900s", buf);
+	vrrp_dump(d);
+	ipvs_dump(d);
+	hc_dump(d);
+	free(buf);
+}

@@ -1,0 +1,87 @@
+#include "ctl_proto.h"
+
+#include <string.h>
+
+static const struct {
+	const char *name;
+	const char *opt; /* required option, or NULL */
+	enum hd_ctl_cmd cmd;
+	size_t nargs;
+} hd_ctl_cmds[] = {
+	{"status", NULL, HD_CTL_STATUS, 0},	{"status", "--json", HD_CTL_STATUS_JSON, 0},
+	{"reload", NULL, HD_CTL_RELOAD, 0},	{"dump", NULL, HD_CTL_DUMP, 0},
+	{"ping", NULL, HD_CTL_PING, 0},		{"drain", NULL, HD_CTL_DRAIN, 2},
+	{"undrain", NULL, HD_CTL_UNDRAIN, 2}, {"weight", NULL, HD_CTL_WEIGHT, 3},
+	{"metrics", NULL, HD_CTL_METRICS, 0},
+};
+
+/* Split on blanks into WORDS; only printable ASCII is accepted so nothing
+ * odd ever reaches a log line or a lookup. */
+static const char *split_words(const char *buf, size_t len, char words[][128], size_t *n)
+{
+	size_t i = 0;
+
+	*n = 0;
+	while (i < len) {
+		while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+			i++;
+		if (i >= len)
+			break;
+		size_t start = i;
+		while (i < len && buf[i] != ' ' && buf[i] != '\t') {
+			unsigned char c = (unsigned char)buf[i];
+			if (c < 0x21 || c > 0x7e)
+				return "request contains a control or non-ASCII character";
+			i++;
+		}
+		if (i - start >= 128)
+			return "word too long";
+		if (*n >= HD_CTL_MAX_ARGS + 2)
+			return "too many words";
+		memcpy(words[*n], buf + start, i - start);
+		words[*n][i - start] = '\0';
+		(*n)++;
+	}
+	return NULL;
+}
+
+const char *hd_ctl_parse(const char *buf, size_t len, struct hd_ctl_request *req)
+{
+	char words[HD_CTL_MAX_ARGS + 2][128];
+	size_t n;
+	const char *err;
+
+	if (len > HD_CTL_MAX_REQUEST)
+		return "request too long";
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	if (memchr(buf, '\0', len))
+		return "request contains a NUL byte";
+	err = split_words(buf, len, words, &n);
+	if (err)
+		return err;
+	if (n == 0)
+		return "empty request";
+	for (size_t c = 0; c < sizeof(hd_ctl_cmds) / sizeof(hd_ctl_cmds[0]); c++) {
+		size_t skip = hd_ctl_cmds[c].opt ? 2 : 1;
+		if (strcmp(words[0], hd_ctl_cmds[c].name) != 0)
+			continue;
+		if (hd_ctl_cmds[c].opt && (n < 2 || strcmp(words[1], hd_ctl_cmds[c].opt) != 0))
+			continue;
+		if (!hd_ctl_cmds[c].opt && n >= 2 && words[1][0] == '-')
+			continue; /* an option some other entry may know */
+		if (n - skip != hd_ctl_cmds[c].nargs)
+			return "wrong number of arguments";
+		req->cmd = hd_ctl_cmds[c].cmd;
+		req->argc = n - skip;
+		for (size_t a = 0; a < req->argc; a++)
+			memcpy(req->argv[a], words[a + skip], sizeof(req->argv[a]));
+		return NULL;
+	}
+	for (size_t c = 0; c < sizeof(hd_ctl_cmds) / sizeof(hd_ctl_cmds[0]); c++)
+		if (strcmp(words[0], hd_ctl_cmds[c].name) == 0)
+			return "unknown option";
+	return "unknown command";
+}

@@ -1,0 +1,33 @@
+/* Control protocol (PURE): one request line in, "OK" or "ERROR text" line
+ * plus a body out, then the server closes. See hadirectorctl(8). */
+#ifndef HD_CTL_PROTO_H
+#define HD_CTL_PROTO_H
+
+#include <stddef.h>
+
+#define HD_CTL_MAX_REQUEST 4096
+#define HD_CTL_MAX_ARGS 8
+
+enum hd_ctl_cmd {
+	HD_CTL_STATUS,
+	HD_CTL_STATUS_JSON,
+	HD_CTL_RELOAD,
+	HD_CTL_DUMP,
+	HD_CTL_PING,
+	HD_CTL_DRAIN,   /* VS RS */
+	HD_CTL_UNDRAIN, /* VS RS */
+	HD_CTL_WEIGHT,  /* VS RS N */
+	HD_CTL_METRICS,
+};
+
+struct hd_ctl_request {
+	enum hd_ctl_cmd cmd;
+	size_t argc;
+	char argv[HD_CTL_MAX_ARGS][128];
+};
+
+/* Parse one request (without or with its trailing newline). Returns NULL
+ * on success, or a static text saying what is wrong. */
+const char *hd_ctl_parse(const char *buf, size_t len, struct hd_ctl_request *req);
+
+#endif

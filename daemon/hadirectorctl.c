@@ -1,0 +1,160 @@
+/* hadirectorctl: talks to a running hadirector over its control socket. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctl_proto.h"
+
+#define DEFAULT_CONTROL "/run/hadirector.sock"
+#define REPLY_TIMEOUT_MS 10000
+
+static void usage(FILE *out)
+{
+	fputs("Usage: hadirectorctl [-s PATH] COMMAND [ARGS]\n\n"
+	      "Commands:\n"
+	      "  status [--json]        instances, virtual servers, counters\n"
+	      "  reload                 reload the configuration (non-zero exit if invalid)\n"
+	      "  dump                   write the full state to the daemon's log\n"
+	      "  ping                   check that the daemon answers\n"
+	      "  drain VS RS            set a real server's weight to 0\n"
+	      "  undrain VS RS          give it back its weight\n"
+	      "  weight VS RS N         set a real server's weight at runtime\n"
+	      "  metrics                Prometheus text exposition\n\n"
+	      "  -s, --control-socket PATH   (default " DEFAULT_CONTROL ")\n",
+	      out);
+}
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "hadirectorctl: socket path too long\n");
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "hadirectorctl: cannot connect to %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads the reply; prints the body to stdout (to stderr when it is an
+ * error) and returns the exit status. */
+static int read_reply(int fd)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	for (;;) {
+		if (poll(&p, 1, REPLY_TIMEOUT_MS) <= 0) {
+			fprintf(stderr, "hadirectorctl: no reply from the daemon\n");
+			free(buf);
+			return 1;
+		}
+		if (len + 4096 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				return 1;
+			}
+			buf = nb;
+		}
+		ssize_t r = read(fd, buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	if (!buf || len == 0) {
+		fprintf(stderr, "hadirectorctl: empty reply\n");
+		free(buf);
+		return 1;
+	}
+	buf[len] = '\0';
+	char *nl = strchr(buf, '\n');
+	char *body = nl ? nl + 1 : buf + len;
+	int ok = strncmp(buf, "OK", 2) == 0 && (buf[2] == '\n' || buf[2] == '\0');
+	if (!ok) {
+		if (nl)
+			*nl = '\0';
+		if (strlen(buf) > 6)
+			fprintf(stderr, "hadirectorctl: %s\n", buf + 6);
+		fputs(body, stderr);
+	} else {
+		fputs(body, stdout);
+	}
+	free(buf);
+	return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"control-socket", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
+	};
+	const char *path = DEFAULT_CONTROL;
+	char req[HD_CTL_MAX_REQUEST + 1];
+	size_t len = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': path = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("hadirectorctl %s\n", PACKAGE_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (int i = optind; i < argc; i++) {
+		int n = snprintf(req + len, sizeof(req) - len, "%s%s", i > optind ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof(req) - len - 1) {
+			fprintf(stderr, "hadirectorctl: request too long\n");
+			return 2;
+		}
+		len += (size_t)n;
+	}
+	req[len++] = '\n';
+	/* Check locally first so a typo gets a usage message, not a round trip. */
+	struct hd_ctl_request parsed;
+	const char *err = hd_ctl_parse(req, len, &parsed);
+	if (err) {
+		fprintf(stderr, "hadirectorctl: %s\n", err);
+		usage(stderr);
+		return 2;
+	}
+	int fd = connect_to(path);
+	if (fd < 0)
+		return 1;
+	if (write(fd, req, len) != (ssize_t)len) {
+		fprintf(stderr, "hadirectorctl: write: %s\n", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	shutdown(fd, SHUT_WR);
+	int r = read_reply(fd);
+	close(fd);
+	return r;
+}

@@ -1,0 +1,282 @@
+/* hadirector: command line, process setup, signals, the one sd-event loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "control.h"
+#include "daemon.h"
+#include "log.h"
+#include "modules.h"
+
+#define DEFAULT_CONFIG SYSCONFDIR "/hadirector.conf"
+#define DEFAULT_PID_FILE "/run/hadirector.pid"
+#define DEFAULT_CONTROL "/run/hadirector.sock"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: hadirector [OPTIONS]\n"
+		"High-availability director: VRRP, IPVS and real server health checks.\n\n"
+		"  -f, --config FILE          configuration file (default %s)\n"
+		"  -n, --no-daemon            stay in the foreground\n"
+		"  -t, --test-config          validate the configuration and exit\n"
+		"  -p, --pid-file FILE        pid file (default %s)\n"
+		"  -s, --control-socket PATH  control socket (default %s)\n"
+		"  -l, --log-console          log to stderr\n"
+		"  -v, --verbose              more log output (repeat for debug)\n"
+		"      --version              print the version and exit\n"
+		"  -h, --help                 this text\n",
+		DEFAULT_CONFIG, DEFAULT_PID_FILE, DEFAULT_CONTROL);
+}
+
+/* Returns -1 to continue, else an exit status. */
+static int parse_args(int argc, char **argv, struct hd_options *o)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'f'},
+		{"no-daemon", no_argument, NULL, 'n'},
+		{"test-config", no_argument, NULL, 't'},
+		{"pid-file", required_argument, NULL, 'p'},
+		{"control-socket", required_argument, NULL, 's'},
+		{"log-console", no_argument, NULL, 'l'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	int c;
+
+	o->config_path = DEFAULT_CONFIG;
+	while ((c = getopt_long(argc, argv, "f:ntp:s:lvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->config_path = optarg; break;
+		case 'n': o->no_daemon = true; break;
+		case 't': o->test_config = true; break;
+		case 'p': o->pid_file = optarg; break;
+		case 's': o->control_socket = optarg; break;
+		case 'l': o->log_console = true; break;
+		case 'v': o->verbose++; break;
+		case 'V': printf("hadirector %s\n", PACKAGE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hadirector: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	return -1;
+}
+
+static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct hd_daemon *d = userdata;
+
+	switch (si->ssi_signo) {
+	case SIGHUP:
+		hd_reload(d, NULL);
+		break;
+	case SIGUSR1:
+		hd_dump_state(d);
+		break;
+	default:
+		if (d->stopping)
+			break;
+		hd_notice("signal %d: stopping", (int)si->ssi_signo);
+		d->stopping = true;
+		sd_notify(false, "STOPPING=1\nSTATUS=stopping");
+		/* Masters give up first (priority 0) so a backup starts
+		 * taking over while we clean up the rest. */
+		vrrp_shutdown(d);
+		hc_shutdown(d);
+		ipvs_shutdown(d);
+		sd_event_exit(d->event, 0);
+	}
+	return 0;
+}
+
+/* The pid file doubles as a lock so two daemons never share one. */
+static int pidfile_write(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	char buf[32];
+
+	if (fd < 0) {
+		hd_err("pid file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		hd_err("pid file %s is locked: another hadirector is running", path);
+		close(fd);
+		return -1;
+	}
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n) {
+		hd_err("pid file %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd; /* kept open: the lock lives as long as we do */
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return chdir("/");
+}
+
+static int setup_loop(struct hd_daemon *d)
+{
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
+	sigset_t mask;
+	int r;
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&mask, sigs[i]);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	r = sd_event_default(&d->event);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		r = sd_event_add_signal(d->event, NULL, sigs[i], on_signal, d);
+		if (r < 0)
+			return r;
+	}
+	/* Pings the service manager's watchdog when WatchdogSec= is set. */
+	return sd_event_set_watchdog(d->event, true);
+}
+
+static int test_config(const char *path)
+{
+	struct hd_diag diag = {0};
+	struct hd_config *cfg = hd_config_load(path, &diag);
+
+	for (size_t i = 0; i < diag.n; i++)
+		fprintf(stderr, "%s\n", diag.lines[i]);
+	hd_diag_clear(&diag);
+	if (!cfg)
+		return 1;
+	hd_config_free(cfg);
+	return 0;
+}
+
+static void pick_log_target(const struct hd_options *o)
+{
+	int level = o->verbose >= 2 ? LOG_DEBUG : o->verbose ? LOG_INFO : LOG_NOTICE;
+
+	if (o->log_console)
+		hd_log_setup(HD_LOG_STDERR, level);
+	else if (getenv("JOURNAL_STREAM") || getenv("NOTIFY_SOCKET"))
+		hd_log_setup(HD_LOG_JOURNAL, level);
+	else
+		hd_log_setup(HD_LOG_SYSLOG, level);
+}
+
+static int run(struct hd_daemon *d)
+{
+	int r;
+
+	r = setup_loop(d);
+	if (r < 0) {
+		hd_err("event loop setup: %s", strerror(-r));
+		return 1;
+	}
+	d->start_usec = hd_now_usec();
+	if (hd_control_start(d) < 0)
+		return 1;
+	if (hc_init(d) < 0 || ipvs_init(d) < 0 || vrrp_init(d) < 0) {
+		hd_err("startup failed");
+		return 1;
+	}
+	hd_mark_dirty(d);
+	hd_notice("hadirector %s started: %zu VRRP instances, %zu virtual servers",
+		  PACKAGE_VERSION, d->config->n_instances, d->config->n_virtual_servers);
+	sd_notify(false, "READY=1\nSTATUS=running");
+	r = sd_event_loop(d->event);
+	hd_notice("hadirector stopped");
+	return r < 0 ? 1 : 0;
+}
+
+static void cleanup(struct hd_daemon *d)
+{
+	hd_control_stop(d);
+	vrrp_free(d);
+	hc_free(d);
+	ipvs_free(d);
+	sd_event_source_disable_unref(d->reconcile_src);
+	sd_event_unref(d->event);
+	hd_config_free(d->config);
+	free(d->control_path);
+}
+
+int main(int argc, char **argv)
+{
+	struct hd_daemon d = {0};
+	struct hd_diag diag = {0};
+	int r, pidfd;
+
+	r = parse_args(argc, argv, &d.opts);
+	if (r >= 0)
+		return r;
+	if (d.opts.test_config)
+		return test_config(d.opts.config_path);
+	if (!d.opts.no_daemon && !getenv("NOTIFY_SOCKET") && daemonize() < 0) {
+		perror("hadirector: daemonize");
+		return 1;
+	}
+	pick_log_target(&d.opts);
+	d.config = hd_config_load(d.opts.config_path, &diag);
+	for (size_t i = 0; i < diag.n; i++)
+		hd_err("%s", diag.lines[i]);
+	hd_diag_clear(&diag);
+	if (!d.config)
+		return 1;
+	d.control_path = strdup(d.opts.control_socket		 ? d.opts.control_socket
+				: d.config->global.control_socket ? d.config->global.control_socket
+								   : DEFAULT_CONTROL);
+	const char *pidpath = d.opts.pid_file		  ? d.opts.pid_file
+			      : d.config->global.pid_file ? d.config->global.pid_file
+							  : DEFAULT_PID_FILE;
+	pidfd = pidfile_write(pidpath);
+	if (pidfd < 0) {
+		hd_config_free(d.config);
+		free(d.control_path);
+		return 1;
+	}
+	r = run(&d);
+	cleanup(&d);
+	unlink(pidpath);
+	close(pidfd);
+	return r;
+}
