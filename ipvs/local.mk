@@ -1,2 +1,10 @@
-# ipvs module: sources go into libhdcore.a, unit tests into check_PROGRAMS/TESTS.
+# ipvs module: pure code into libhdcore.a (unit-tested), I/O into the daemon.
+libhdcore_a_SOURCES += ipvs/ipvs_types.h ipvs/ipvs_model.c ipvs/ipvs_diff.c
 hadirector_SOURCES += ipvs/ipvs_daemon.c
+
+check_PROGRAMS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model
+TESTS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model
+tests_unit_test_ipvs_diff_SOURCES = tests/unit/test_ipvs_diff.c
+tests_unit_test_ipvs_diff_LDADD = libhdcore.a $(HD_LIBS)
+tests_unit_test_ipvs_model_SOURCES = tests/unit/test_ipvs_model.c
+tests_unit_test_ipvs_model_LDADD = libhdcore.a $(HD_LIBS)

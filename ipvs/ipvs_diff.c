@@ -1,0 +1,201 @@
+/* PURE: desired vs observed IPVS table -> ordered list of writes.
+ * Both tables are sorted, so this is a linear merge. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipvs_types.h"
+
+void ipvs_ops_free(struct ipvs_ops *ops)
+{
+	free(ops->v);
+	memset(ops, 0, sizeof(*ops));
+}
+
+static int ops_push(struct ipvs_ops *ops, enum ipvs_op_kind kind, const struct ipvs_service *svc,
+		    const struct ipvs_dest *dest)
+{
+	if (ops->n == ops->cap) {
+		size_t cap = ops->cap ? ops->cap * 2 : 64;
+		struct ipvs_op *v = realloc(ops->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		ops->v = v;
+		ops->cap = cap;
+	}
+	ops->v[ops->n++] = (struct ipvs_op){.kind = kind, .svc = svc, .dest = dest};
+	return 0;
+}
+
+const char *ipvs_op_kind_str(enum ipvs_op_kind k)
+{
+	static const char *const names[] = {
+		[IPVS_OP_DEL_SVC] = "del-service", [IPVS_OP_ADD_SVC] = "add-service",
+		[IPVS_OP_EDIT_SVC] = "edit-service", [IPVS_OP_DEL_DEST] = "del-dest",
+		[IPVS_OP_EDIT_DEST] = "edit-dest",   [IPVS_OP_ADD_DEST] = "add-dest",
+	};
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+/* One pass of the destination merge emitting only ops of kind WANT, so
+ * that a service's deletes come before its edits and adds. */
+static int dests_pass(const struct ipvs_service *want, const struct ipvs_service *have,
+		      enum ipvs_op_kind kind, struct ipvs_ops *ops, size_t *steps)
+{
+	size_t i = 0, j = 0;
+	int r = 0;
+	while (!r && (i < want->n_dests || j < have->n_dests)) {
+		int c;
+		if (i == want->n_dests)
+			c = 1;
+		else if (j == have->n_dests)
+			c = -1;
+		else {
+			c = ipvs_dest_key_cmp(&want->dests[i], &have->dests[j]);
+			(*steps)++;
+		}
+		if (c < 0) {
+			if (kind == IPVS_OP_ADD_DEST)
+				r = ops_push(ops, kind, want, &want->dests[i]);
+			i++;
+		} else if (c > 0) {
+			if (kind == IPVS_OP_DEL_DEST)
+				r = ops_push(ops, kind, have, &have->dests[j]);
+			j++;
+		} else {
+			if (kind == IPVS_OP_EDIT_DEST &&
+			    !ipvs_dest_attrs_equal(&want->dests[i], &have->dests[j]))
+				r = ops_push(ops, kind, want, &want->dests[i]);
+			i++;
+			j++;
+		}
+	}
+	return r;
+}
+
+static int service_ops(const struct ipvs_service *want, const struct ipvs_service *have,
+		       struct ipvs_ops *ops, size_t *steps)
+{
+	int r;
+	if (!have) {
+		if ((r = ops_push(ops, IPVS_OP_ADD_SVC, want, NULL)))
+			return r;
+		for (size_t i = 0; i < want->n_dests; i++)
+			if ((r = ops_push(ops, IPVS_OP_ADD_DEST, want, &want->dests[i])))
+				return r;
+		return 0;
+	}
+	if (!ipvs_service_attrs_equal(want, have) &&
+	    (r = ops_push(ops, IPVS_OP_EDIT_SVC, want, NULL)))
+		return r;
+	if ((r = dests_pass(want, have, IPVS_OP_DEL_DEST, ops, steps)) ||
+	    (r = dests_pass(want, have, IPVS_OP_EDIT_DEST, ops, steps)) ||
+	    (r = dests_pass(want, have, IPVS_OP_ADD_DEST, ops, steps)))
+		return r;
+	return 0;
+}
+
+/* Services pass: DELETES selects whether this pass emits the deletes of
+ * unwanted owned services or the per-service adds and edits. */
+static int services_pass(const struct ipvs_table *desired, const struct ipvs_table *observed,
+			 const struct ipvs_keyset *owned, bool deletes, struct ipvs_ops *ops,
+			 size_t *steps)
+{
+	size_t i = 0, j = 0;
+	int r = 0;
+	while (!r && (i < desired->n || j < observed->n)) {
+		int c;
+		if (i == desired->n)
+			c = 1;
+		else if (j == observed->n)
+			c = -1;
+		else {
+			c = ipvs_svc_key_cmp(&desired->svcs[i].key, &observed->svcs[j].key);
+			(*steps)++;
+		}
+		if (c < 0) {
+			if (!deletes)
+				r = service_ops(&desired->svcs[i], NULL, ops, steps);
+			i++;
+		} else if (c > 0) {
+			const struct ipvs_service *h = &observed->svcs[j];
+			if (deletes && owned && ipvs_keyset_has(owned, &h->key))
+				r = ops_push(ops, IPVS_OP_DEL_SVC, h, NULL);
+			j++;
+		} else {
+			if (!deletes)
+				r = service_ops(&desired->svcs[i], &observed->svcs[j], ops, steps);
+			i++;
+			j++;
+		}
+	}
+	return r;
+}
+
+int ipvs_diff(const struct ipvs_table *desired, const struct ipvs_table *observed,
+	      const struct ipvs_keyset *owned, struct ipvs_ops *ops, size_t *merge_steps)
+{
+	size_t steps = 0;
+	ops->n = 0;
+	int r = services_pass(desired, observed, owned, true, ops, &steps);
+	if (!r)
+		r = services_pass(desired, observed, owned, false, ops, &steps);
+	if (merge_steps)
+		*merge_steps = steps;
+	return r;
+}
+
+/* ---- owned keys: a sorted array ---- */
+
+static size_t keyset_lower(const struct ipvs_keyset *s, const struct ipvs_svc_key *k)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ipvs_svc_key_cmp(&s->v[mid], k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool ipvs_keyset_has(const struct ipvs_keyset *s, const struct ipvs_svc_key *k)
+{
+	size_t i = keyset_lower(s, k);
+	return i < s->n && !ipvs_svc_key_cmp(&s->v[i], k);
+}
+
+int ipvs_keyset_add(struct ipvs_keyset *s, const struct ipvs_svc_key *k)
+{
+	size_t i = keyset_lower(s, k);
+	if (i < s->n && !ipvs_svc_key_cmp(&s->v[i], k))
+		return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct ipvs_svc_key *v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof(*s->v));
+	s->v[i] = *k;
+	s->n++;
+	return 0;
+}
+
+void ipvs_keyset_del(struct ipvs_keyset *s, const struct ipvs_svc_key *k)
+{
+	size_t i = keyset_lower(s, k);
+	if (i < s->n && !ipvs_svc_key_cmp(&s->v[i], k)) {
+		memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
+		s->n--;
+	}
+}
+
+void ipvs_keyset_free(struct ipvs_keyset *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
