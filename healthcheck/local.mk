@@ -1,2 +1,8 @@
-# healthcheck module: sources go into libhdcore.a, unit tests into check_PROGRAMS/TESTS.
-hadirector_SOURCES += healthcheck/hc_daemon.c
+# healthcheck module: pure code in libhdcore.a, probes and hooks in the daemon.
+libhdcore_a_SOURCES += healthcheck/hc_policy.c healthcheck/hc_policy.h
+hadirector_SOURCES += healthcheck/hc_daemon.c healthcheck/hc.h
+
+check_PROGRAMS += tests/unit/test_hc_policy
+tests_unit_test_hc_policy_SOURCES = tests/unit/test_hc_policy.c
+tests_unit_test_hc_policy_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_hc_policy

@@ -1,0 +1,239 @@
+/* Table-driven tests of the pure health-check policy (healthcheck/hc_policy.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "healthcheck/hc_policy.h"
+
+static int fails;
+
+#define EXPECT(cond, ...)                                                                  \
+	do {                                                                               \
+		if (!(cond)) {                                                             \
+			fails++;                                                           \
+			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);    \
+			fprintf(stderr, __VA_ARGS__);                                      \
+			fputc('\n', stderr);                                               \
+		}                                                                          \
+	} while (0)
+
+/* Results: 'o' ok, 'f' failure. Expected: state after each result,
+ * 'U'/'D'; the first char is the state before any result. */
+static const struct {
+	const char *name;
+	unsigned rise, fall;
+	bool alpha;
+	const char *results;
+	const char *states;
+} seq_cases[] = {
+	{"default starts up", 1, 1, false, "", "U"},
+	{"alpha starts down", 1, 1, true, "", "D"},
+	{"fall 1 goes down at once", 1, 1, false, "fo", "UDU"},
+	{"fall 3 needs three in a row", 2, 3, false, "fffoo", "UUUDDU"},
+	{"interrupted failures reset", 1, 3, false, "ffoff", "UUUUUU"},
+	{"rise 3 needs three in a row", 3, 1, false, "foooo", "UDDDUU"},
+	{"interrupted successes reset", 3, 1, false, "foofooo", "UDDDDDDU"},
+	{"alpha: first success brings it up", 3, 2, true, "o", "DU"},
+	{"alpha: first failure then rise applies", 2, 2, true, "fooo", "DDDUU"},
+	{"alpha: later recovery needs rise", 2, 1, true, "ofoo", "DUDDU"},
+	{"rise/fall 0 act as 1", 0, 0, false, "fo", "UDU"},
+};
+
+static void test_sequences(void)
+{
+	for (size_t i = 0; i < sizeof(seq_cases) / sizeof(seq_cases[0]); i++) {
+		struct hc_policy p = {.rise = seq_cases[i].rise, .fall = seq_cases[i].fall,
+				      .alpha = seq_cases[i].alpha, .delay_loop_usec = 1000};
+		struct hc_checker c;
+		const char *r = seq_cases[i].results, *s = seq_cases[i].states;
+
+		hc_checker_init(&c, &p, 0);
+		EXPECT((c.up ? 'U' : 'D') == s[0], "%s: initial", seq_cases[i].name);
+		for (size_t k = 0; r[k]; k++) {
+			struct hc_result res = {r[k] == 'o' ? HC_O_OK : HC_O_CONNECT_REFUSED, 0, -1};
+			bool was = c.up;
+			bool changed = hc_checker_feed(&c, &p, &res, 10 + k);
+			EXPECT((c.up ? 'U' : 'D') == s[k + 1], "%s: after result %zu", seq_cases[i].name, k);
+			EXPECT(changed == (was != c.up), "%s: change flag at %zu", seq_cases[i].name, k);
+			if (changed)
+				EXPECT(c.last_change_usec == 10 + k, "%s: change time", seq_cases[i].name);
+		}
+		size_t nf = 0;
+		for (size_t k = 0; r[k]; k++)
+			nf += r[k] == 'f';
+		EXPECT(c.runs == strlen(r) && c.failures == nf, "%s: counters", seq_cases[i].name);
+	}
+}
+
+static void test_outcome_text(void)
+{
+	static const struct {
+		enum hc_outcome o;
+		int detail;
+		const char *text, *name;
+	} t[] = {
+		{HC_O_OK, 0, "ok", "ok"},
+		{HC_O_CONNECT_REFUSED, 111, "connect refused", "connect_refused"},
+		{HC_O_CONNECT_TIMEOUT, 0, "connect timeout", "connect_timeout"},
+		{HC_O_TIMEOUT, 0, "timeout", "timeout"},
+		{HC_O_TLS_FAILED, 0, "TLS failed", "tls_failed"},
+		{HC_O_BAD_STATUS, 503, "bad status 503", "bad_status"},
+		{HC_O_DIGEST_MISMATCH, 0, "digest mismatch", "digest_mismatch"},
+		{HC_O_SCRIPT_EXIT, 3, "script exit 3", "script_exit"},
+		{HC_O_SCRIPT_TIMEOUT, 0, "script timeout", "script_timeout"},
+		{HC_O_SCRIPT_SIGNAL, 9, "script killed by signal 9", "script_signal"},
+		{HC_O_SMTP_BAD_REPLY, 554, "smtp bad reply 554", "smtp_bad_reply"},
+		{HC_O_DNS_RCODE, 3, "dns rcode 3", "dns_rcode"},
+		{HC_O_UDP_NO_REPLY, 0, "udp no reply", "udp_no_reply"},
+		{HC_O__MAX, 0, "unknown", "unknown"},
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		hc_outcome_text(t[i].o, t[i].detail, buf, sizeof(buf));
+		EXPECT(!strcmp(buf, t[i].text), "text %d: got '%s'", (int)t[i].o, buf);
+		EXPECT(!strcmp(hc_outcome_name(t[i].o), t[i].name), "name %d", (int)t[i].o);
+	}
+	/* Every enum value has a name and a text. */
+	for (int o = 0; o < HC_O__MAX; o++)
+		EXPECT(strcmp(hc_outcome_name(o), "unknown") && hc_outcome_name(o)[0], "name of %d", o);
+	hc_outcome_text(HC_O_BAD_STATUS, 503, buf, 4);
+	EXPECT(!strcmp(buf, "bad"), "truncation: '%s'", buf);
+}
+
+static void test_retry_delay(void)
+{
+	struct hc_policy p = {.rise = 1, .fall = 3, .delay_loop_usec = 5000,
+			      .delay_before_retry_usec = 700};
+	struct hc_result f = {HC_O_TIMEOUT, 0, -1}, o = {HC_O_OK, 0, -1};
+	struct hc_checker c;
+
+	hc_checker_init(&c, &p, 0);
+	EXPECT(hc_checker_next_delay(&c, &p) == 5000, "healthy: delay_loop");
+	hc_checker_feed(&c, &p, &f, 1);
+	EXPECT(hc_checker_next_delay(&c, &p) == 700, "failing but up: retry delay");
+	hc_checker_feed(&c, &p, &f, 2);
+	hc_checker_feed(&c, &p, &f, 3);
+	EXPECT(!c.up && hc_checker_next_delay(&c, &p) == 5000, "down: back to delay_loop");
+	hc_checker_feed(&c, &p, &o, 4);
+	EXPECT(c.up && hc_checker_next_delay(&c, &p) == 5000, "recovered");
+	p.delay_before_retry_usec = 0;
+	hc_checker_feed(&c, &p, &f, 5);
+	EXPECT(hc_checker_next_delay(&c, &p) == 5000, "no retry delay configured");
+}
+
+static void test_script_results(void)
+{
+	static const struct {
+		bool exited;
+		int code;
+		bool dyn;
+		enum hc_outcome o;
+		int weight;
+	} t[] = {
+		{true, 0, false, HC_O_OK, -1},    {true, 1, false, HC_O_SCRIPT_EXIT, -1},
+		{true, 2, false, HC_O_SCRIPT_EXIT, -1}, {true, 0, true, HC_O_OK, -1},
+		{true, 1, true, HC_O_SCRIPT_EXIT, -1}, {true, 2, true, HC_O_OK, 0},
+		{true, 7, true, HC_O_OK, 5},      {true, 255, true, HC_O_OK, 253},
+		{false, 9, true, HC_O_SCRIPT_SIGNAL, -1},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct hc_result r;
+		hc_script_result(t[i].exited, t[i].code, t[i].dyn, &r);
+		EXPECT(r.outcome == t[i].o && r.dyn_weight == t[i].weight,
+		       "script case %zu: outcome %d weight %d", i, (int)r.outcome, r.dyn_weight);
+		EXPECT(r.detail == t[i].code, "script detail %zu", i);
+	}
+}
+
+static void test_rs_verdict(void)
+{
+	struct hc_checker a = {.up = true, .dyn_weight = -1}, b = {.up = true, .dyn_weight = -1};
+	const struct hc_checker *both[] = {&a, &b};
+	static const struct {
+		bool a_up, b_up;
+		int a_dyn, b_dyn;
+		bool drained;
+		int override;
+		bool up;
+		unsigned weight;
+	} t[] = {
+		{true, true, -1, -1, false, -1, true, 10},
+		{true, false, -1, -1, false, -1, false, 10},
+		{false, false, -1, -1, false, -1, false, 10},
+		{true, true, 4, -1, false, -1, true, 4},
+		{true, true, 4, 2, false, -1, true, 2},   /* lowest dynamic weight */
+		{true, true, 4, -1, false, 7, true, 7},   /* operator beats dynamic */
+		{true, true, 4, -1, true, 7, true, 0},    /* drain beats all */
+		{false, true, -1, -1, true, -1, false, 0},
+		{true, true, 0, -1, false, -1, true, 0},  /* exit 2: weight 0 */
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct hc_rs_eval v;
+		a.up = t[i].a_up;
+		b.up = t[i].b_up;
+		a.dyn_weight = t[i].a_dyn;
+		b.dyn_weight = t[i].b_dyn;
+		hc_rs_evaluate(both, 2, 10, t[i].drained, t[i].override, &v);
+		EXPECT(v.up == t[i].up && v.weight == t[i].weight && v.drained == t[i].drained,
+		       "rs case %zu: up %d weight %u", i, v.up, v.weight);
+	}
+	struct hc_rs_eval v;
+	hc_rs_evaluate(NULL, 0, 3, false, -1, &v);
+	EXPECT(v.up && v.weight == 3, "no checkers: up with configured weight");
+}
+
+static void test_quorum(void)
+{
+	/* quorum 4, hysteresis 2: lost below 4, back at >= 6. */
+	static const struct {
+		unsigned sum;
+		bool lost;
+	} walk[] = {{10, false}, {5, false}, {4, false}, {3, true}, {4, true},
+		    {5, true},   {6, false}, {4, false}, {0, true},  {7, false}};
+	bool lost = hc_quorum_lost(false, true, walk[0].sum, 4, 2);
+
+	EXPECT(lost == walk[0].lost, "quorum start");
+	for (size_t i = 1; i < sizeof(walk) / sizeof(walk[0]); i++) {
+		lost = hc_quorum_lost(lost, false, walk[i].sum, 4, 2);
+		EXPECT(lost == walk[i].lost, "quorum step %zu (sum %u)", i, walk[i].sum);
+	}
+	EXPECT(hc_quorum_lost(false, true, 5, 4, 2) == false, "startup: no hysteresis");
+	EXPECT(hc_quorum_lost(false, true, 3, 4, 2) == true, "startup below quorum");
+	EXPECT(hc_quorum_lost(false, true, 0, 0, 0) == true, "quorum 0: all down still lost");
+	EXPECT(hc_quorum_lost(true, false, 1, 0, 0) == false, "quorum 0: one up regains");
+	EXPECT(hc_quorum_lost(true, false, 1, 1, 0) == false, "default quorum 1");
+}
+
+static void test_spread(void)
+{
+	EXPECT(hc_first_delay(0, 1, 1000, 0, 99) == 0, "single probe starts now");
+	EXPECT(hc_first_delay(0, 4, 1000, 0, 0) == 0, "first of four");
+	EXPECT(hc_first_delay(3, 4, 1000, 0, 0) == 750, "last of four");
+	EXPECT(hc_first_delay(1, 4, 1000, 100, 1234) == 250 + 34, "warmup adds random part");
+	/* Spread: all start offsets distinct and within one delay_loop. */
+	uint64_t prev = 0;
+	for (size_t i = 0; i < 1000; i++) {
+		uint64_t o = hc_first_delay(i, 1000, 1000000, 0, 0);
+		EXPECT(o < 1000000 && (i == 0 || o > prev), "spread %zu", i);
+		prev = o;
+	}
+}
+
+int main(void)
+{
+	test_sequences();
+	test_outcome_text();
+	test_retry_delay();
+	test_script_results();
+	test_rs_verdict();
+	test_quorum();
+	test_spread();
+	if (fails) {
+		fprintf(stderr, "%d failures\n", fails);
+		return 1;
+	}
+	puts("test_hc_policy: all passed");
+	return 0;
+}
