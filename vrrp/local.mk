@@ -1,2 +1,11 @@
-# vrrp module: sources go into libhdcore.a, unit tests into check_PROGRAMS/TESTS.
+# vrrp module: pure code (codec, state machine) in libhdcore.a for the unit
+# tests; I/O (sockets, netlink, timers, scripts) only in the daemon.
+libhdcore_a_SOURCES += vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h
 hadirector_SOURCES += vrrp/vrrp_daemon.c
+
+check_PROGRAMS += tests/unit/test_vrrp_pkt tests/unit/test_vrrp_fsm
+tests_unit_test_vrrp_pkt_SOURCES = tests/unit/test_vrrp_pkt.c
+tests_unit_test_vrrp_pkt_LDADD = libhdcore.a $(HD_LIBS)
+tests_unit_test_vrrp_fsm_SOURCES = tests/unit/test_vrrp_fsm.c
+tests_unit_test_vrrp_fsm_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_vrrp_pkt tests/unit/test_vrrp_fsm

@@ -1,0 +1,304 @@
+/* The RFC 5798 state machine driven through tables of
+ * (setup, state, event) -> (state, actions). Actions are written as
+ * "name" or "name@DELTA" where DELTA is the timer deadline minus now (usec). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vrrp/vrrp_fsm.h"
+
+static int failures;
+
+#define CHECK(cond)                                                                \
+	do {                                                                       \
+		if (!(cond)) {                                                     \
+			fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond); \
+			failures++;                                                \
+		}                                                                  \
+	} while (0)
+
+#define NOW 10000000ULL /* 10 s */
+
+struct cfg {
+	int version;
+	uint8_t prio;
+	uint16_t adv_cs;
+	bool preempt;
+	uint64_t preempt_delay;
+	bool initial_master;
+};
+
+static const struct cfg C_DEF = {3, 100, 100, true, 0, false};
+static const struct cfg C_NOPRE = {3, 100, 100, false, 0, false};
+static const struct cfg C_OWNER = {3, 255, 100, true, 0, false};
+static const struct cfg C_FAST = {3, 150, 10, true, 0, false};
+static const struct cfg C_V2 = {2, 100, 100, true, 0, false};
+static const struct cfg C_DELAY = {3, 100, 100, true, 5000000, false};
+static const struct cfg C_INITM = {3, 100, 100, true, 0, true};
+
+static struct hd_addr a4(const char *s)
+{
+	struct hd_addr a = {.family = AF_INET};
+
+	inet_pton(AF_INET, s, &a.u.v4);
+	return a;
+}
+
+/* our primary is 10.0.0.5 */
+#define LOWER_ADDR "10.0.0.4"
+#define HIGHER_ADDR "10.0.0.6"
+
+static void setup(struct vrrp_fsm *f, const struct cfg *c, enum vrrp_state st)
+{
+	struct vrrp_result r;
+	struct vrrp_event ev = {.type = VRRP_EV_STARTUP};
+
+	memset(f, 0, sizeof(*f));
+	f->version = c->version;
+	f->adver_int_cs = c->adv_cs;
+	f->preempt = c->preempt;
+	f->preempt_delay_usec = c->preempt_delay;
+	f->initial_master = c->initial_master;
+	f->primary = a4("10.0.0.5");
+	vrrp_fsm_init(f, c->prio);
+	if (st == VRRP_STATE_INIT)
+		return;
+	vrrp_fsm_step(f, &ev, 0, &r);
+	if (st == VRRP_STATE_MASTER && f->state != VRRP_STATE_MASTER) {
+		ev.type = VRRP_EV_MASTER_DOWN_TIMER;
+		vrrp_fsm_step(f, &ev, 0, &r);
+	}
+	if (st == VRRP_STATE_FAULT) {
+		ev.type = VRRP_EV_FAULT;
+		vrrp_fsm_step(f, &ev, 0, &r);
+	}
+	if (f->state != st) {
+		fprintf(stderr, "setup could not reach %s\n", vrrp_state_str(st));
+		failures++;
+	}
+}
+
+static void render(const struct vrrp_result *r, uint64_t now, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < r->n && o < len; i++) {
+		const struct vrrp_action *a = &r->act[i];
+
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "", vrrp_action_str(a->type));
+		if (a->at && o < len)
+			o += (size_t)snprintf(buf + o, len - o, "@%llu",
+					      (unsigned long long)(a->at - now));
+	}
+}
+
+struct row {
+	const char *name;
+	const struct cfg *cfg;
+	enum vrrp_state from;
+	enum vrrp_event_type ev;
+	uint8_t prio;      /* advert / priority event */
+	uint16_t adv_cs;   /* advert */
+	const char *src;   /* advert sender */
+	enum vrrp_state to;
+	const char *acts;
+};
+
+/* prio 100, adv 1 s: skew = 156/256 s = 609375 us; MDI = 3609375 us.
+ * prio 150, adv 0.1 s: skew = 106*10/256 cs = 41406 us; MDI = 341406 us. */
+static const struct row rows[] = {
+	/* 6.4.1 Initialize */
+	{"startup -> backup", &C_DEF, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
+	 VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
+	{"startup fast", &C_FAST, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
+	 VRRP_STATE_BACKUP, "arm_master_down@341406,notify"},
+	{"startup owner -> master", &C_OWNER, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
+	 VRRP_STATE_MASTER,
+	 "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
+	{"startup state=master", &C_INITM, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
+	 VRRP_STATE_MASTER,
+	 "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
+	{"v2 skew ignores interval", &C_V2, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
+	 VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
+	{"init ignores timer", &C_DEF, VRRP_STATE_INIT, VRRP_EV_MASTER_DOWN_TIMER, 0, 0, NULL,
+	 VRRP_STATE_INIT, ""},
+	{"init ignores advert", &C_DEF, VRRP_STATE_INIT, VRRP_EV_ADVERT, 200, 100, HIGHER_ADDR,
+	 VRRP_STATE_INIT, ""},
+	{"init fault", &C_DEF, VRRP_STATE_INIT, VRRP_EV_FAULT, 0, 0, NULL, VRRP_STATE_FAULT,
+	 "stop_timers,notify"},
+	{"init shutdown is a no-op", &C_DEF, VRRP_STATE_INIT, VRRP_EV_SHUTDOWN, 0, 0, NULL,
+	 VRRP_STATE_INIT, ""},
+	/* 6.4.2 Backup */
+	{"backup master down -> master", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_MASTER_DOWN_TIMER, 0,
+	 0, NULL, VRRP_STATE_MASTER,
+	 "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
+	{"backup hears higher", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 150, 100, HIGHER_ADDR,
+	 VRRP_STATE_BACKUP, "arm_master_down@3609375"},
+	{"backup hears equal", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 100, 100, LOWER_ADDR,
+	 VRRP_STATE_BACKUP, "arm_master_down@3609375"},
+	{"backup learns interval (v3)", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 150, 10,
+	 HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_master_down@360937"},
+	{"backup priority 0 -> skew", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 0, 100,
+	 HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_master_down@609375"},
+	{"backup preempt: lower discarded", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50, 100,
+	 HIGHER_ADDR, VRRP_STATE_BACKUP, ""},
+	{"backup nopreempt: lower accepted", &C_NOPRE, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50, 100,
+	 HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_master_down@3609375"},
+	{"backup preempt_delay: lower tolerated", &C_DELAY, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50,
+	 100, HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_preempt_timer@5000000,arm_master_down@3609375"},
+	{"backup preempt timer, no master known", &C_DELAY, VRRP_STATE_BACKUP,
+	 VRRP_EV_PREEMPT_TIMER, 0, 0, NULL, VRRP_STATE_BACKUP, ""},
+	{"backup ignores adver timer", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVER_TIMER, 0, 0, NULL,
+	 VRRP_STATE_BACKUP, ""},
+	{"backup fault", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_FAULT, 0, 0, NULL, VRRP_STATE_FAULT,
+	 "stop_timers,notify"},
+	{"backup shutdown", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_SHUTDOWN, 0, 0, NULL,
+	 VRRP_STATE_INIT, "stop_timers,notify"},
+	{"backup priority change", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_PRIORITY, 80, 0, NULL,
+	 VRRP_STATE_BACKUP, ""},
+	{"backup fault clear ignored", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_FAULT_CLEAR, 0, 0, NULL,
+	 VRRP_STATE_BACKUP, ""},
+	/* 6.4.3 Master */
+	{"master adver timer", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVER_TIMER, 0, 0, NULL,
+	 VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
+	{"master hears higher -> backup", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 150, 100,
+	 LOWER_ADDR, VRRP_STATE_BACKUP, "del_vips,arm_master_down@3609375,notify"},
+	{"master learns interval stepping down", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 150,
+	 10, LOWER_ADDR, VRRP_STATE_BACKUP, "del_vips,arm_master_down@360937,notify"},
+	{"master equal prio, higher addr -> backup", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT,
+	 100, 100, HIGHER_ADDR, VRRP_STATE_BACKUP, "del_vips,arm_master_down@3609375,notify"},
+	{"master equal prio, lower addr stays", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 100,
+	 100, LOWER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
+	{"master hears lower: heal split brain", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 50,
+	 100, HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
+	{"master hears priority 0", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 0, 100,
+	 HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
+	{"owner stays master on 254", &C_OWNER, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 254, 100,
+	 HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
+	{"master shutdown: priority 0", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_SHUTDOWN, 0, 0, NULL,
+	 VRRP_STATE_INIT, "stop_timers,send_advert_prio0,del_vips,notify"},
+	{"master fault", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_FAULT, 0, 0, NULL, VRRP_STATE_FAULT,
+	 "send_advert_prio0,del_vips,stop_timers,notify"},
+	{"master priority change: advertise now", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_PRIORITY, 80,
+	 0, NULL, VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
+	{"master ignores master down timer", &C_DEF, VRRP_STATE_MASTER,
+	 VRRP_EV_MASTER_DOWN_TIMER, 0, 0, NULL, VRRP_STATE_MASTER, ""},
+	/* Fault */
+	{"fault clear -> backup", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_FAULT_CLEAR, 0, 0, NULL,
+	 VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
+	{"fault clear, state=master -> backup", &C_INITM, VRRP_STATE_FAULT, VRRP_EV_FAULT_CLEAR,
+	 0, 0, NULL, VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
+	{"fault clear owner -> master", &C_OWNER, VRRP_STATE_FAULT, VRRP_EV_FAULT_CLEAR, 0, 0,
+	 NULL, VRRP_STATE_MASTER,
+	 "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
+	{"fault ignores advert", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_ADVERT, 200, 100, HIGHER_ADDR,
+	 VRRP_STATE_FAULT, ""},
+	{"fault ignores timers", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_MASTER_DOWN_TIMER, 0, 0, NULL,
+	 VRRP_STATE_FAULT, ""},
+	{"fault again is a no-op", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_FAULT, 0, 0, NULL,
+	 VRRP_STATE_FAULT, ""},
+	{"fault shutdown", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_SHUTDOWN, 0, 0, NULL,
+	 VRRP_STATE_INIT, "stop_timers,notify"},
+};
+
+static void run_rows(void)
+{
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *w = &rows[i];
+		struct vrrp_fsm f;
+		struct vrrp_result r;
+		struct vrrp_event ev = {.type = w->ev, .priority = w->prio, .adver_int_cs = w->adv_cs};
+		char got[512];
+
+		if (w->src)
+			ev.src = a4(w->src);
+		setup(&f, w->cfg, w->from);
+		vrrp_fsm_step(&f, &ev, NOW, &r);
+		render(&r, NOW, got, sizeof(got));
+		if (r.state != w->to || f.state != w->to || strcmp(got, w->acts) ||
+		    (r.state != w->from) != (r.reason != NULL)) {
+			fprintf(stderr, "FAIL %s: got %s [%s] want %s [%s]\n", w->name,
+				vrrp_state_str(r.state), got, vrrp_state_str(w->to), w->acts);
+			failures++;
+		}
+	}
+}
+
+static void step(struct vrrp_fsm *f, enum vrrp_event_type t, uint8_t prio, const char *src,
+		 uint64_t now, struct vrrp_result *r)
+{
+	struct vrrp_event ev = {.type = t, .priority = prio, .adver_int_cs = 100};
+
+	if (src)
+		ev.src = a4(src);
+	vrrp_fsm_step(f, &ev, now, r);
+}
+
+/* Sequences: preempt_delay lifecycle and timer formula edge values. */
+static void test_sequences(void)
+{
+	struct vrrp_fsm f;
+	struct vrrp_result r;
+	char got[512];
+
+	/* preempt_delay: tolerated while the delay runs, then take over */
+	setup(&f, &C_DELAY, VRRP_STATE_BACKUP);
+	step(&f, VRRP_EV_ADVERT, 50, HIGHER_ADDR, NOW, &r);
+	CHECK(f.preempt_at == NOW + 5000000);
+	step(&f, VRRP_EV_ADVERT, 50, HIGHER_ADDR, NOW + 1000000, &r);
+	render(&r, NOW + 1000000, got, sizeof(got));
+	CHECK(!strcmp(got, "arm_master_down@3609375")); /* no second preempt timer */
+	step(&f, VRRP_EV_ADVERT, 50, HIGHER_ADDR, NOW + 6000000, &r);
+	CHECK(r.n == 0); /* delay over: discarded */
+	step(&f, VRRP_EV_PREEMPT_TIMER, 0, NULL, NOW + 5000000, &r);
+	CHECK(r.state == VRRP_STATE_MASTER && !strcmp(r.reason, "preempt delay expired"));
+
+	/* a higher master appearing cancels the pending preemption */
+	setup(&f, &C_DELAY, VRRP_STATE_BACKUP);
+	step(&f, VRRP_EV_ADVERT, 50, HIGHER_ADDR, NOW, &r);
+	step(&f, VRRP_EV_ADVERT, 200, HIGHER_ADDR, NOW + 1, &r);
+	render(&r, NOW + 1, got, sizeof(got));
+	CHECK(!strcmp(got, "stop_preempt_timer,arm_master_down@3609375") && f.preempt_at == 0);
+	step(&f, VRRP_EV_PREEMPT_TIMER, 0, NULL, NOW + 5000000, &r);
+	CHECK(r.state == VRRP_STATE_BACKUP);
+
+	/* priority change alters skew of the next master down timer */
+	setup(&f, &C_DEF, VRRP_STATE_BACKUP);
+	step(&f, VRRP_EV_PRIORITY, 228, NULL, NOW, &r);
+	step(&f, VRRP_EV_ADVERT, 250, HIGHER_ADDR, NOW, &r);
+	render(&r, NOW, got, sizeof(got));
+	CHECK(!strcmp(got, "arm_master_down@3109375")); /* 28/256 s skew */
+
+	/* split brain: two masters; the lower steps down, exactly one remains */
+	{
+		struct vrrp_fsm a, b;
+
+		setup(&a, &C_DEF, VRRP_STATE_MASTER);
+		setup(&b, &C_FAST, VRRP_STATE_MASTER);
+		b.primary = a4(HIGHER_ADDR);
+		step(&a, VRRP_EV_ADVERT, 150, HIGHER_ADDR, NOW, &r);
+		CHECK(a.state == VRRP_STATE_BACKUP && a.master_priority == 150);
+		step(&b, VRRP_EV_ADVERT, 100, "10.0.0.5", NOW, &r);
+		CHECK(b.state == VRRP_STATE_MASTER);
+	}
+
+	/* formulas (RFC 5798 6.1): microseconds, no centisecond rounding */
+	CHECK(vrrp_skew_time(3, 100, 100) == 609375);
+	CHECK(vrrp_master_down_interval(3, 100, 10) == 360937);
+	CHECK(vrrp_master_down_interval(3, 150, 1) == 34140);
+	CHECK(vrrp_skew_time(3, 255, 4095) == 159960);
+	CHECK(vrrp_skew_time(2, 1, 300) == 996093);
+	CHECK(vrrp_master_down_interval(2, 100, 300) == 9609375);
+	CHECK(!strcmp(vrrp_event_str(VRRP_EV_PREEMPT_TIMER), "preempt_timer"));
+	CHECK(!strcmp(vrrp_state_str(VRRP_STATE_FAULT), "FAULT"));
+}
+
+int main(void)
+{
+	run_rows();
+	test_sequences();
+	if (failures)
+		fprintf(stderr, "%d failure(s)\n", failures);
+	return failures ? 1 : 0;
+}

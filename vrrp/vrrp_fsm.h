@@ -1,0 +1,105 @@
+/* The VRRP state machine of RFC 5798 section 6, pure: (state, event, now) ->
+ * (new state, actions). Every protocol rule lives here; vrrp_io.c only
+ * executes the actions. Times are CLOCK_MONOTONIC microseconds, intervals
+ * centiseconds as on the wire. */
+#ifndef VRRP_FSM_H
+#define VRRP_FSM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hd_config.h"
+
+enum vrrp_state { VRRP_STATE_INIT = 0, VRRP_STATE_BACKUP, VRRP_STATE_MASTER, VRRP_STATE_FAULT };
+
+enum vrrp_event_type {
+	VRRP_EV_STARTUP = 0,
+	VRRP_EV_SHUTDOWN,
+	VRRP_EV_ADVER_TIMER,
+	VRRP_EV_MASTER_DOWN_TIMER,
+	VRRP_EV_ADVERT,       /* a valid advert for our VRID */
+	VRRP_EV_FAULT,        /* interface or tracker down */
+	VRRP_EV_FAULT_CLEAR,  /* all fault conditions gone */
+	VRRP_EV_PRIORITY,     /* weighted trackers changed the priority */
+	VRRP_EV_PREEMPT_TIMER,
+	VRRP_EV__MAX
+};
+
+struct vrrp_event {
+	enum vrrp_event_type type;
+	uint8_t priority;       /* ADVERT: sender's; PRIORITY: our new one */
+	uint16_t adver_int_cs;  /* ADVERT: Max Adver Int */
+	struct hd_addr src;     /* ADVERT: sender's primary address */
+	const char *why;        /* FAULT / FAULT_CLEAR: for the log, may be NULL */
+};
+
+enum vrrp_action_type {
+	VRRP_ACT_ADD_VIPS = 0,
+	VRRP_ACT_DEL_VIPS,
+	VRRP_ACT_SEND_ADVERT,
+	VRRP_ACT_SEND_ADVERT_PRIO0,
+	VRRP_ACT_SEND_GARP,
+	/* Adver_Timer and Master_Down_Timer never run together: both use
+	 * the one protocol timer, arming one disarms the other. */
+	VRRP_ACT_ARM_ADVER_TIMER,      /* at = deadline */
+	VRRP_ACT_ARM_MASTER_DOWN,      /* at = deadline */
+	VRRP_ACT_STOP_TIMERS,          /* protocol + preempt timers */
+	VRRP_ACT_ARM_PREEMPT_TIMER,    /* at = deadline */
+	VRRP_ACT_STOP_PREEMPT_TIMER,
+	VRRP_ACT_NOTIFY,               /* state changed: scripts, log done by caller */
+	VRRP_ACT__MAX
+};
+
+struct vrrp_action {
+	enum vrrp_action_type type;
+	uint64_t at;
+};
+
+#define VRRP_MAX_ACTIONS 12
+
+struct vrrp_result {
+	enum vrrp_state state; /* new state (may equal the old one) */
+	const char *reason;    /* why the state changed, NULL if it did not */
+	unsigned n;
+	struct vrrp_action act[VRRP_MAX_ACTIONS];
+};
+
+/* Protocol state of one instance. Set the configuration fields, call
+ * vrrp_fsm_init, then feed events. */
+struct vrrp_fsm {
+	/* configuration */
+	int version;
+	uint16_t adver_int_cs;
+	bool preempt;
+	uint64_t preempt_delay_usec;
+	bool initial_master;   /* `state = master`: take over at startup */
+	struct hd_addr primary; /* our primary address, for the tie break */
+	/* runtime */
+	enum vrrp_state state;
+	uint8_t priority;               /* effective (after trackers) */
+	uint16_t master_adver_interval; /* cs; learned from the master (v3) */
+	uint64_t skew_time;             /* usec */
+	uint64_t master_down_interval;  /* usec */
+	uint64_t preempt_at;            /* 0 = no preempt delay running */
+	bool master_known;
+	struct hd_addr master_addr; /* last master heard (or us) */
+	uint8_t master_priority;
+};
+
+void vrrp_fsm_init(struct vrrp_fsm *f, uint8_t priority);
+
+/* The one transition function. Mutates F (timers' derived values, learned
+ * interval, state) and returns what to do, in order. */
+void vrrp_fsm_step(struct vrrp_fsm *f, const struct vrrp_event *ev, uint64_t now,
+		   struct vrrp_result *res);
+
+/* Skew_Time and Master_Down_Interval in microseconds (RFC 5798 6.1). */
+uint64_t vrrp_skew_time(int version, uint8_t priority, uint16_t master_adver_interval_cs);
+uint64_t vrrp_master_down_interval(int version, uint8_t priority,
+				   uint16_t master_adver_interval_cs);
+
+const char *vrrp_state_str(enum vrrp_state s);
+const char *vrrp_event_str(enum vrrp_event_type t);
+const char *vrrp_action_str(enum vrrp_action_type t);
+
+#endif
