@@ -6,3 +6,9 @@ check_PROGRAMS += tests/unit/test_hc_policy
 tests_unit_test_hc_policy_SOURCES = tests/unit/test_hc_policy.c
 tests_unit_test_hc_policy_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_policy
+
+libhdcore_a_SOURCES += healthcheck/hc_http_resp.c healthcheck/hc_http_resp.h
+check_PROGRAMS += tests/unit/test_hc_http_resp
+tests_unit_test_hc_http_resp_SOURCES = tests/unit/test_hc_http_resp.c
+tests_unit_test_hc_http_resp_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_hc_http_resp

@@ -1,0 +1,136 @@
+/* Tests of the pure HTTP response handling (healthcheck/hc_http_resp.c):
+ * status ranges, digests over bodies split the way chunked or
+ * content-length transfers deliver them, transfer -> outcome mapping. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "healthcheck/hc_http_resp.h"
+
+static int fails;
+#define EXPECT(cond, ...)                                                               \
+	do {                                                                            \
+		if (!(cond)) {                                                          \
+			fails++;                                                        \
+			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fputc('\n', stderr);                                            \
+		}                                                                       \
+	} while (0)
+
+static void unhex(const char *h, uint8_t *out)
+{
+	for (size_t i = 0; h[2 * i]; i++)
+		sscanf(h + 2 * i, "%2hhx", &out[i]);
+}
+
+static void test_status(void)
+{
+	struct hd_status_range r[] = {{200, 204}, {301, 301}, {500, 599}};
+	static const struct {
+		size_t n;
+		long code;
+		bool ok;
+	} t[] = {
+		{0, 200, true}, {0, 299, true}, {0, 199, false}, {0, 300, false}, {0, 503, false},
+		{3, 200, true}, {3, 204, true}, {3, 205, false}, {3, 301, true},  {3, 302, false},
+		{3, 503, true}, {1, 301, false}, {3, 0, false},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		EXPECT(hc_http_status_ok(r, t[i].n, t[i].code) == t[i].ok, "status case %zu", i);
+}
+
+/* The same body must give the same digest however it is cut into pieces
+ * (one content-length read, many chunks, one byte at a time). */
+static void test_digest(void)
+{
+	static const struct {
+		int type;
+		const char *body, *hex;
+		bool match;
+	} t[] = {
+		{5, "this is nginx1\n", "fe187761e9ecc4940b2dfd5f5d92aac1", true},
+		{5, "this is nginx2\n", "fe187761e9ecc4940b2dfd5f5d92aac1", false},
+		{5, "", "d41d8cd98f00b204e9800998ecf8427e", true},
+		{256, "this is nginx1\n",
+		 "860a0b1af820ab4f3e2dc3b68c60aa719a86f436caca5772e7297e3ad97b314d", true},
+		{256, "this is nginx1", "860a0b1af820ab4f3e2dc3b68c60aa719a86f436caca5772e7297e3ad97b314d",
+		 false},
+	};
+	static const size_t cuts[] = {100000, 1, 3, 7};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint8_t want[32] = {0};
+		unhex(t[i].hex, want);
+		for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+			struct hc_digest dg;
+			size_t len = strlen(t[i].body);
+			EXPECT(hc_digest_begin(&dg, t[i].type) == 0, "begin");
+			for (size_t off = 0; off < len; off += cuts[c]) {
+				size_t n = len - off < cuts[c] ? len - off : cuts[c];
+				hc_digest_update(&dg, t[i].body + off, n);
+			}
+			EXPECT(hc_digest_match(&dg, want) == t[i].match, "digest case %zu cut %zu", i,
+			       cuts[c]);
+			hc_digest_free(&dg);
+		}
+	}
+	struct hc_digest dg;
+	EXPECT(hc_digest_begin(&dg, 7) == -EINVAL, "unknown digest type rejected");
+	EXPECT(hc_digest_begin(&dg, 0) == 0 && !dg.ctx, "no digest: nothing allocated");
+	EXPECT(hc_digest_len(5) == 16 && hc_digest_len(256) == 32, "lengths");
+}
+
+static void test_judge(void)
+{
+	struct hd_status_range ok200 = {200, 200};
+	struct hd_check_config k = {.status = &ok200, .n_status = 1};
+	struct hd_check_config kd = {.digest_type = 5};
+	static const struct {
+		int code;
+		long err;
+		bool connected;
+		long status;
+		bool with_digest, digest_ok;
+		enum hc_outcome o;
+		int detail;
+	} t[] = {
+		{CURLE_OK, 0, true, 200, false, false, HC_O_OK, 0},
+		{CURLE_OK, 0, true, 503, false, false, HC_O_BAD_STATUS, 503},
+		{CURLE_OK, 0, true, 201, false, false, HC_O_BAD_STATUS, 201},
+		{CURLE_OK, 0, true, 200, true, true, HC_O_OK, 0},
+		{CURLE_OK, 0, true, 200, true, false, HC_O_DIGEST_MISMATCH, 0},
+		{CURLE_OK, 0, true, 404, true, false, HC_O_BAD_STATUS, 404},
+		{CURLE_COULDNT_CONNECT, ECONNREFUSED, false, 0, false, false, HC_O_CONNECT_REFUSED,
+		 ECONNREFUSED},
+		{CURLE_COULDNT_CONNECT, EHOSTUNREACH, false, 0, false, false, HC_O_CONNECT_ERROR,
+		 EHOSTUNREACH},
+		{CURLE_OPERATION_TIMEDOUT, 0, false, 0, false, false, HC_O_CONNECT_TIMEOUT, 0},
+		{CURLE_OPERATION_TIMEDOUT, 0, true, 0, false, false, HC_O_TIMEOUT, 0},
+		{CURLE_PEER_FAILED_VERIFICATION, 0, true, 0, false, false, HC_O_TLS_FAILED, 0},
+		{CURLE_SSL_CONNECT_ERROR, 0, true, 0, false, false, HC_O_TLS_FAILED, 0},
+		{CURLE_GOT_NOTHING, 0, true, 0, false, false, HC_O_PROTOCOL_ERROR, CURLE_GOT_NOTHING},
+		{CURLE_PARTIAL_FILE, 0, true, 200, false, false, HC_O_PROTOCOL_ERROR, CURLE_PARTIAL_FILE},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct hc_result r;
+		const struct hd_check_config *kk = t[i].with_digest ? &kd : &k;
+		hc_http_judge(t[i].code, t[i].err, t[i].connected, t[i].status, kk, t[i].digest_ok, &r);
+		EXPECT(r.outcome == t[i].o && r.detail == t[i].detail, "judge case %zu: %d/%d", i,
+		       (int)r.outcome, r.detail);
+	}
+}
+
+int main(void)
+{
+	test_status();
+	test_digest();
+	test_judge();
+	if (fails) {
+		fprintf(stderr, "%d failures\n", fails);
+		return 1;
+	}
+	puts("test_hc_http_resp: all passed");
+	return 0;
+}
