@@ -1,3 +1,4 @@
 # Test suite: unit tests (tests/unit), namespace tests (tests/netns), VM tests (tests/vm).
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/netns/local.mk
+include $(srcdir)/tests/vm/local.mk

@@ -1,0 +1,95 @@
+# Shared helpers for VM scenario scripts (sourced by bash scripts that tests/vm/run executes
+# inside the VM). Same check/ok/fail/wait_for style as tests/netns/lib.sh.
+#   vm_load_ipvs [SCHED...]   load ip_vs (+ crc32c_generic) and schedulers (default: all there are)
+#   vm_ns NAME                namespace "vm-NAME" with lo up, echoes its name, removed on exit
+#   vm_bridge                 bridge br0 in the VM's root namespace (the VM has no outside link)
+#   vm_link NS IFNAME ADDR/LEN  veth from NS (named IFNAME, address ADDR) to br0, both ends up
+#   check DESC CMD...         run CMD, print "ok - DESC" or "FAIL - DESC" (and keep going)
+#   assert DESC CMD...        same, but stop the scenario at the first failure
+#   wait_for SECONDS CMD...   poll CMD every 50 ms until it succeeds or time runs out
+#   vm_done                   exit 0 when every check passed, 1 otherwise
+# Variables: HD, HDCTL (the built binaries), VM_DIR (a scratch dir, removed on exit),
+# top_srcdir/top_builddir (from make check; default: this source tree).
+set -u
+[ "${HD_VM:-0}" = 1 ] || { echo "lib.sh: not inside the VM (run me through tests/vm/run)" >&2; exit 99; }
+VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${top_srcdir:=$(cd "$VM_LIB_DIR/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+HD="$top_builddir/hadirector"
+HDCTL="$top_builddir/hadirectorctl"
+VM_DIR=$(mktemp -d /tmp/hdvm.XXXXXX)
+VM_NS=()
+VM_PIDS=()
+VM_FAILS=0
+
+vm_cleanup() {
+	local p n
+	for p in "${VM_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for n in "${VM_NS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null; ip netns del "$n" 2>/dev/null; done
+	rm -rf "$VM_DIR"
+}
+trap vm_cleanup EXIT
+
+vm_load_ipvs() {
+	local s rc=0 scheds="$*"
+	hd_vm_modprobe ip_vs || return 1
+	if [ -z "$scheds" ]; then # every scheduler this kernel has (twos only exists from 6.2)
+		for s in rr wrr lc wlc lblc lblcr dh sh sed nq mh fo ovf twos; do
+			modprobe -q -d "$HD_VM_MODROOT" "ip_vs_$s" 2>/dev/null
+		done
+		modprobe -d "$HD_VM_MODROOT" ip_vs_rr || rc=1
+	else
+		for s in $scheds; do hd_vm_modprobe "ip_vs_$s" || rc=1; done
+	fi
+	return $rc
+}
+
+vm_ns() {
+	local n="vm-$1"
+	ip netns add "$n" || exit 99
+	ip -n "$n" link set lo up
+	VM_NS+=("$n")
+	echo "$n"
+}
+
+vm_bridge() {
+	ip link show br0 >/dev/null 2>&1 && return 0
+	ip link add br0 type bridge || exit 99
+	ip link set br0 up
+}
+
+vm_link() { # NS IFNAME ADDR/LEN
+	local ns="$1" ifname="$2" addr="$3" peer="v${#VM_NS[@]}x$RANDOM"
+	vm_bridge
+	ip link add "$peer" type veth peer name "$ifname" netns "$ns" || exit 99
+	ip link set "$peer" master br0 up
+	ip -n "$ns" addr add "$addr" dev "$ifname"
+	ip -n "$ns" link set "$ifname" up
+}
+
+ok() { echo "ok - $*"; }
+fail() { echo "FAIL - $*"; VM_FAILS=$((VM_FAILS + 1)); }
+check() { # DESCRIPTION COMMAND...
+	local d="$1"
+	shift
+	if "$@"; then ok "$d"; else fail "$d"; fi
+}
+assert() { # DESCRIPTION COMMAND...
+	local d="$1"
+	shift
+	if "$@"; then ok "$d"; else fail "$d"; echo "stopping at the first failed assertion"; exit 1; fi
+}
+wait_for() { # TIMEOUT_SEC COMMAND...: poll every 50 ms
+	local end=$(($(date +%s%N) + $1 * 1000000000))
+	shift
+	while [ "$(date +%s%N)" -lt "$end" ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+vm_done() {
+	if [ "$VM_FAILS" -eq 0 ]; then echo "all checks passed"; exit 0; fi
+	echo "$VM_FAILS checks failed"
+	exit 1
+}

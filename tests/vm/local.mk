@@ -1,0 +1,5 @@
+# VM tests: tests/vm/run boots Debian's kernel (IPVS) under qemu and runs a scenario inside.
+TESTS += tests/vm/test-boot-ipvs.sh
+EXTRA_DIST += tests/vm/test-boot-ipvs.sh tests/vm/run tests/vm/setup tests/vm/guest-init \
+	tests/vm/initramfs-init tests/vm/lib.sh tests/vm/bin/hd_vm_modprobe \
+	tests/vm/scenarios/boot-ipvs.sh
