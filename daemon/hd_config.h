@@ -51,6 +51,7 @@ struct hd_global_config {
 	char *snmp_socket;
 	uint64_t script_timeout_usec; /* default for scripts without their own */
 	bool set_sysctls;             /* let the daemon fix ip_forward etc. */
+	int line;                     /* of the global section, 0 if absent */
 };
 
 struct hd_vrrp_script_config {
@@ -142,8 +143,9 @@ struct hd_check_config {
 	uint64_t connect_timeout_usec;
 	uint64_t delay_loop_usec; /* inherited from the virtual server */
 	unsigned rise, fall;
+	unsigned retry; /* extra attempts, delay_before_retry apart, per check */
 	uint64_t delay_before_retry_usec;
-	uint64_t warmup_usec;
+	uint64_t warmup_usec; /* random delay before the first check */
 	/* http / https */
 	char *path;
 	char *virtualhost;
@@ -158,6 +160,8 @@ struct hd_check_config {
 	char *script;
 	uint64_t timeout_usec;
 	bool dynamic_weight; /* misc: exit 2..255 sets weight exit-2 */
+	/* smtp */
+	char *helo_name; /* NULL = "localhost" */
 	/* dns */
 	char *dns_name;
 	char *dns_type;
@@ -233,6 +237,14 @@ struct hd_config {
  * "FILE:LINE: message" per problem) when the file is invalid. */
 struct hd_config *hd_config_load(const char *path, struct hd_diag *diag);
 void hd_config_free(struct hd_config *cfg);
+
+/* Every script (vrrp_script, notify*, misc_check, quorum_*): its first
+ * word must be an absolute path to an executable owned by root (or by the
+ * user running the daemon), not writable by group or others, in a
+ * directory that is not world-writable. Also checks global.script_user
+ * exists. Appends one line per problem; returns the number of problems.
+ * Called by hd_config_load(). */
+int hd_config_check_scripts(const struct hd_config *cfg, struct hd_diag *diag);
 
 void hd_diag_add(struct hd_diag *d, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -2,3 +2,4 @@
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/netns/local.mk
 include $(srcdir)/tests/vm/local.mk
+include $(srcdir)/tests/config/local.mk

@@ -1,0 +1,682 @@
+/* The config file: libconfuse schema, loading, raw-value getters, freeing.
+ *
+ * Every leaf option is a CFGT_PTR whose parse callback keeps the text and
+ * the line it was written on. Conversion and range checks happen after the
+ * parse (config_vrrp.c, config_lvs.c), so each message carries its own line
+ * and one bad value does not hide the next: libconfuse itself stops at its
+ * first error and keeps no line numbers for options.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config_int.h"
+
+static int raw_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	size_t n = strlen(value);
+	struct cval *v = malloc(sizeof(*v) + n + 1);
+
+	if (!v)
+		return -1;
+	v->line = cfg->line;
+	/* def.number is unused for PTR options: it counts the values parsed so
+	 * far, to catch a second `x = ...` that libconfuse would silently let
+	 * win (for a list, a reset shows as its first value arriving again). */
+	if (opt->flags & CFGF_LIST)
+		v->dup = opt->def.number > 0 && opt->nvalues == 1;
+	else
+		v->dup = opt->def.number > 0;
+	opt->def.number++;
+	memcpy(v->s, value, n + 1);
+	*(void **)result = v;
+	return 0;
+}
+
+#define O(n) CFG_PTR_CB(n, NULL, CFGF_NONE, raw_cb, free)
+#define L(n) CFG_PTR_LIST_CB(n, NULL, CFGF_NONE, raw_cb, free)
+/* Hidden option with a default: libconfuse parses defaults when it creates
+ * a section, while the section's line is still that of its opening brace;
+ * this is how sections get their line. */
+#define LINE CFG_PTR_CB("__line", "0", CFGF_NONE, raw_cb, free)
+/* All sections are MULTI (so every instance gets its own defaults parse);
+ * the ones meant to appear once are checked in check_raw(). */
+#define SEC(n, o) CFG_SEC(n, o, CFGF_MULTI)
+#define TSEC(n, o) CFG_SEC(n, o, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES)
+
+#define CHECK_TIMING                                                                        \
+	LINE, O("delay_loop"), O("rise"), O("fall"), O("retry"), O("delay_before_retry"), \
+		O("warmup")
+#define CHECK_NET O("connect_ip"), O("connect_port"), O("bind_ip"), O("connect_timeout")
+
+static cfg_opt_t tcp_opts[] = { CHECK_TIMING, CHECK_NET, CFG_END() };
+static cfg_opt_t http_opts[] = { CHECK_TIMING,	   CHECK_NET,	  O("path"), O("virtualhost"),
+				 L("status_code"), O("digest"), CFG_END() };
+static cfg_opt_t https_opts[] = { CHECK_TIMING, CHECK_NET,  O("path"),	  O("virtualhost"),
+				  L("status_code"), O("digest"), O("sni"), O("verify"),
+				  O("ca_file"), CFG_END() };
+static cfg_opt_t misc_opts[] = { CHECK_TIMING, O("script"), O("timeout"), O("dynamic_weight"),
+				 CFG_END() };
+static cfg_opt_t smtp_opts[] = { CHECK_TIMING, CHECK_NET, O("helo_name"), CFG_END() };
+static cfg_opt_t dns_opts[] = { CHECK_TIMING, CHECK_NET, O("type"), O("name"), CFG_END() };
+static cfg_opt_t udp_opts[] = { CHECK_TIMING, CHECK_NET, O("payload"), O("expect"), CFG_END() };
+
+static cfg_opt_t rs_opts[] = {
+	LINE,
+	O("weight"),
+	O("lb_kind"),
+	O("u_threshold"),
+	O("l_threshold"),
+	O("inhibit_on_failure"),
+	O("notify_up"),
+	O("notify_down"),
+	SEC("tcp_check", tcp_opts),
+	SEC("http_check", http_opts),
+	SEC("https_check", https_opts),
+	SEC("misc_check", misc_opts),
+	SEC("smtp_check", smtp_opts),
+	SEC("dns_check", dns_opts),
+	SEC("udp_check", udp_opts),
+	CFG_END(),
+};
+
+static cfg_opt_t vs_opts[] = {
+	LINE,
+	O("protocol"),
+	O("family"),
+	O("lb_algo"),
+	L("sched_flags"),
+	O("lb_kind"),
+	O("tun_type"),
+	O("tun_port"),
+	O("persistence_timeout"),
+	O("persistence_granularity"),
+	O("delay_loop"),
+	O("quorum"),
+	O("hysteresis"),
+	O("inhibit_on_failure"),
+	O("alpha"),
+	O("omega"),
+	O("sorry_server"),
+	O("virtualhost"),
+	O("quorum_up"),
+	O("quorum_down"),
+	TSEC("real_server", rs_opts),
+	CFG_END(),
+};
+
+static cfg_opt_t auth_opts[] = { LINE, O("type"), O("password"), CFG_END() };
+static cfg_opt_t weight_opts[] = { LINE, O("weight"), CFG_END() };
+
+static cfg_opt_t instance_opts[] = {
+	LINE,
+	O("interface"),
+	O("virtual_router_id"),
+	O("priority"),
+	O("advert_int"),
+	O("version"),
+	O("state"),
+	O("preempt"),
+	O("preempt_delay"),
+	O("unicast_src_ip"),
+	L("unicast_peer"),
+	SEC("authentication", auth_opts),
+	L("virtual_ipaddress"),
+	L("track_interface"),
+	TSEC("track_interface_weight", weight_opts),
+	L("track_script"),
+	TSEC("track_script_weight", weight_opts),
+	O("notify_master"),
+	O("notify_backup"),
+	O("notify_fault"),
+	O("notify_stop"),
+	O("notify"),
+	O("garp_master_delay"),
+	O("garp_master_repeat"),
+	O("garp_master_refresh"),
+	CFG_END(),
+};
+
+static cfg_opt_t script_opts[] = { LINE,    O("script"), O("interval"), O("timeout"),
+				   O("rise"), O("fall"),   O("weight"),	  CFG_END() };
+
+static cfg_opt_t group_opts[] = { LINE,		  L("group"),	   O("notify_master"),
+				  O("notify_backup"), O("notify_fault"), O("notify"),
+				  CFG_END() };
+
+static cfg_opt_t global_opts[] = {
+	LINE,		    O("router_id"), O("script_user"),	 O("control_socket"),
+	O("pid_file"),	    O("snmp"),	    O("snmp_socket"),	 O("metrics_listen"),
+	O("script_timeout"), O("set_sysctls"), CFG_END(),
+};
+
+static cfg_opt_t lvs_sync_opts[] = { LINE, O("interface"), O("vrrp_instance"), O("syncid"),
+				     CFG_END() };
+
+static cfg_opt_t root_opts[] = {
+	SEC("global", global_opts),
+	TSEC("vrrp_script", script_opts),
+	TSEC("vrrp_instance", instance_opts),
+	TSEC("vrrp_sync_group", group_opts),
+	TSEC("virtual_server", vs_opts),
+	SEC("lvs_sync_daemon", lvs_sync_opts),
+	CFG_END(),
+};
+
+void cerr(struct cctx *c, int line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hd_diag_add(c->diag, c->file, line, "%s", msg);
+	c->errors++;
+}
+
+/* libconfuse's error callback has no user pointer; this is set only for
+ * the duration of one cfg_parse_fp() call on this thread. */
+static _Thread_local struct cctx *parse_ctx;
+
+static void confuse_err(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char msg[512];
+	int line = cfg ? cfg->line : 0;
+
+	if (!parse_ctx)
+		return;
+	if (strcmp(fmt, "no such option '%s'") == 0) {
+		const char *name = va_arg(ap, const char *);
+		const char *sec = cfg && cfg->name && strcmp(cfg->name, "root") ? cfg->name : NULL;
+		if (sec)
+			cerr(parse_ctx, line, "unknown option '%s' in %s", name, sec);
+		else
+			cerr(parse_ctx, line, "unknown option '%s'", name);
+		return;
+	}
+	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
+		cerr(parse_ctx, line, "'%s' is defined twice", va_arg(ap, const char *));
+		return;
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cerr(parse_ctx, line, "%s", msg);
+}
+
+/* libconfuse 3.3 miscounts lines after `#` and `//` comments and rejects
+ * comments inside lists, so comments are blanked here (newlines kept) and
+ * its lexer never sees one. Returns the line of an unterminated comment
+ * or string, 0 when all is well. */
+static int strip_comments(char *s)
+{
+	int line = 1, start = 0;
+	char quote = 0;
+
+	for (; *s; s++) {
+		if (*s == '\n')
+			line++;
+		if (quote) {
+			if (*s == '\\' && s[1] && s[1] != '\n')
+				s++;
+			else if (*s == quote)
+				quote = 0;
+		} else if (*s == '"' || *s == '\'') {
+			quote = *s;
+			start = line;
+		} else if (*s == '#' || (s[0] == '/' && s[1] == '/')) {
+			while (s[1] && s[1] != '\n')
+				*s++ = ' ';
+			*s = ' ';
+		} else if (s[0] == '/' && s[1] == '*') {
+			start = line;
+			*s++ = ' ';
+			*s = ' ';
+			while (s[1] && !(s[1] == '*' && s[2] == '/')) {
+				s++;
+				if (*s == '\n')
+					line++;
+				else
+					*s = ' ';
+			}
+			if (!s[1])
+				return start;
+			s[1] = s[2] = ' ';
+			s += 2;
+		}
+	}
+	return quote ? start : 0;
+}
+
+static char *read_file(struct cctx *c, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f) {
+		cerr(c, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - n < 4096) {
+			char *nb = realloc(buf, cap + 65536);
+			if (!nb)
+				break;
+			buf = nb;
+			cap += 65536;
+		}
+		size_t r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f) || !buf) {
+		cerr(c, 0, "cannot read: %s", strerror(errno ? errno : EIO));
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[n] = '\0';
+		if (strlen(buf) != n) {
+			cerr(c, 0, "file contains a NUL byte");
+			free(buf);
+			buf = NULL;
+		}
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* Options set twice, user-written `__line`, and single sections given
+ * more than once: things libconfuse accepts without a word. */
+static void check_raw(struct cctx *c, cfg_t *sec)
+{
+	static const char *const singles[] = { "global", "lvs_sync_daemon", "authentication",
+					       NULL };
+
+	for (cfg_opt_t *o = sec->opts; o && o->name; o++) {
+		if (o->type == CFGT_SEC) {
+			for (unsigned i = 0; i < cfg_opt_size(o); i++)
+				check_raw(c, cfg_opt_getnsec(o, i));
+			if (cfg_opt_size(o) > 1 && enum_index(o->name, singles) >= 0)
+				cerr(c, sec_line(cfg_opt_getnsec(o, 1)),
+				     "section '%s' given more than once", o->name);
+			continue;
+		}
+		for (unsigned i = 0; i < cfg_opt_size(o); i++) {
+			const struct cval *v = cfg_opt_getnptr(o, i);
+			if (!v || !v->dup)
+				continue;
+			if (strcmp(o->name, "__line") == 0)
+				cerr(c, v->line, "unknown option '__line'");
+			else
+				cerr(c, v->line, "'%s' is set more than once", o->name);
+		}
+	}
+}
+
+static bool parse_into(struct cctx *c, cfg_t *root, char *buf, size_t len)
+{
+	int bad = strip_comments(buf), rc;
+	FILE *fp;
+
+	if (bad) {
+		cerr(c, bad, "unterminated comment or string");
+		return false;
+	}
+	if (len == 0)
+		return true; /* fmemopen() may refuse an empty buffer */
+	fp = fmemopen(buf, len, "r");
+	if (!fp) {
+		cerr(c, 0, "fmemopen: %s", strerror(errno));
+		return false;
+	}
+	free(root->filename);
+	root->filename = strdup(c->file);
+	cfg_set_error_function(root, confuse_err);
+	parse_ctx = c;
+	rc = cfg_parse_fp(root, fp);
+	parse_ctx = NULL;
+	fclose(fp);
+	if (rc != CFG_SUCCESS && c->errors == 0)
+		cerr(c, 0, "parse error");
+	return rc == CFG_SUCCESS;
+}
+
+struct hd_config *hd_config_load(const char *path, struct hd_diag *diag)
+{
+	struct cctx c = { .file = path, .diag = diag };
+	struct hd_config *cfg = NULL;
+	size_t len = 0;
+	char *buf = read_file(&c, path, &len);
+	cfg_t *root;
+
+	if (!buf)
+		return NULL;
+	root = cfg_init(root_opts, CFGF_NONE);
+	if (root && parse_into(&c, root, buf, len)) {
+		cfg = calloc(1, sizeof(*cfg));
+		if (cfg && (cfg->path = strdup(path))) {
+			check_raw(&c, root);
+			conv_global(&c, root, cfg);
+			conv_scripts(&c, root, cfg);
+			conv_instances(&c, root, cfg);
+			conv_sync_groups(&c, root, cfg);
+			conv_lvs_sync(&c, root, cfg);
+			conv_virtual_servers(&c, root, cfg);
+			validate_config(&c, cfg);
+			c.errors += (unsigned)hd_config_check_scripts(cfg, diag);
+		} else {
+			cerr(&c, 0, "out of memory");
+		}
+	} else if (!root) {
+		cerr(&c, 0, "out of memory");
+	}
+	if (root)
+		cfg_free(root);
+	free(buf);
+	if (c.errors) {
+		hd_config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/* ---- raw value getters ---- */
+
+int sec_line(cfg_t *sec)
+{
+	const struct cval *v = cfg_getptr(sec, "__line");
+	return v ? v->line : 0;
+}
+
+unsigned cnum(cfg_t *sec, const char *name)
+{
+	return cfg_size(sec, name);
+}
+
+const struct cval *cget(cfg_t *sec, const char *name, unsigned idx)
+{
+	return idx < cfg_size(sec, name) ? cfg_getnptr(sec, name, idx) : NULL;
+}
+
+int enum_index(const char *s, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool get_str(struct cctx *c, cfg_t *sec, const char *name, char **out)
+{
+	const struct cval *v = cget(sec, name, 0);
+
+	if (!v)
+		return false;
+	if (!v->s[0]) {
+		cerr(c, v->line, "%s: must not be empty", name);
+		return false;
+	}
+	free(*out);
+	*out = strdup(v->s);
+	return *out != NULL;
+}
+
+bool get_name(struct cctx *c, cfg_t *sec, const char *name, char *out, size_t size)
+{
+	const struct cval *v = cget(sec, name, 0);
+
+	if (!v)
+		return false;
+	if (!v->s[0] || strlen(v->s) >= size) {
+		cerr(c, v->line, "%s: '%s' must be 1..%zu characters", name, v->s, size - 1);
+		return false;
+	}
+	strcpy(out, v->s);
+	return true;
+}
+
+static bool parse_long(const char *s, long *out)
+{
+	const char *p = s + (*s == '-' || *s == '+');
+	char *end;
+
+	if (!isdigit((unsigned char)*p))
+		return false;
+	for (const char *q = p; *q; q++)
+		if (!isdigit((unsigned char)*q))
+			return false;
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+bool get_long(struct cctx *c, cfg_t *sec, const char *name, long lo, long hi, long *out)
+{
+	const struct cval *v = cget(sec, name, 0);
+	long n;
+
+	if (!v)
+		return false;
+	if (!parse_long(v->s, &n)) {
+		cerr(c, v->line, "%s: '%s' is not an integer", name, v->s);
+		return false;
+	}
+	if (n < lo || n > hi) {
+		cerr(c, v->line, "%s: %ld is out of range %ld..%ld", name, n, lo, hi);
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
+bool get_uint(struct cctx *c, cfg_t *sec, const char *name, long lo, long hi, unsigned *out)
+{
+	long n;
+
+	if (!get_long(c, sec, name, lo, hi, &n))
+		return false;
+	*out = (unsigned)n;
+	return true;
+}
+
+bool get_bool(struct cctx *c, cfg_t *sec, const char *name, bool *out)
+{
+	static const char *const t[] = { "true", "yes", "on", NULL };
+	static const char *const f[] = { "false", "no", "off", NULL };
+	const struct cval *v = cget(sec, name, 0);
+
+	if (!v)
+		return false;
+	for (int i = 0; t[i]; i++) {
+		if (strcasecmp(v->s, t[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(v->s, f[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	cerr(c, v->line, "%s: '%s' is not a boolean (true or false)", name, v->s);
+	return false;
+}
+
+/* Plain decimal: digits, optionally a dot and more digits. No exponent,
+ * sign, hex, inf or nan (all of which strtod() would take). */
+static bool parse_decimal(const char *s, double *out)
+{
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p || p - s > 20)
+		return false;
+	*out = strtod(s, NULL);
+	return true;
+}
+
+bool get_secs(struct cctx *c, const struct cval *v, const char *name, double lo, double hi,
+	      double *out)
+{
+	double d;
+
+	if (!parse_decimal(v->s, &d)) {
+		cerr(c, v->line, "%s: '%s' is not a number of seconds", name, v->s);
+		return false;
+	}
+	if (d < lo || d > hi) {
+		cerr(c, v->line, "%s: %s is out of range %g..%g seconds", name, v->s, lo, hi);
+		return false;
+	}
+	*out = d;
+	return true;
+}
+
+bool get_dur(struct cctx *c, cfg_t *sec, const char *name, double lo, double hi, uint64_t *out)
+{
+	const struct cval *v = cget(sec, name, 0);
+	double d;
+
+	if (!v || !get_secs(c, v, name, lo, hi, &d))
+		return false;
+	*out = (uint64_t)llround(d * 1e6);
+	return true;
+}
+
+bool get_enum(struct cctx *c, cfg_t *sec, const char *name, const char *const *names, int *out)
+{
+	const struct cval *v = cget(sec, name, 0);
+	char all[256] = "";
+	int i;
+
+	if (!v)
+		return false;
+	i = enum_index(v->s, names);
+	if (i >= 0) {
+		*out = i;
+		return true;
+	}
+	for (i = 0; names[i]; i++) {
+		if (i)
+			strncat(all, " | ", sizeof(all) - strlen(all) - 1);
+		strncat(all, names[i], sizeof(all) - strlen(all) - 1);
+	}
+	cerr(c, v->line, "%s: unknown value '%s' (expected %s)", name, v->s, all);
+	return false;
+}
+
+bool get_addr(struct cctx *c, cfg_t *sec, const char *name, struct hd_addr *out)
+{
+	const struct cval *v = cget(sec, name, 0);
+
+	if (!v)
+		return false;
+	if (hd_addr_parse(v->s, out) < 0) {
+		cerr(c, v->line, "%s: '%s' is not an IP address", name, v->s);
+		return false;
+	}
+	return true;
+}
+
+bool get_endpoint(struct cctx *c, cfg_t *sec, const char *name, struct hd_endpoint *out)
+{
+	const struct cval *v = cget(sec, name, 0);
+
+	if (!v)
+		return false;
+	if (hd_endpoint_parse(v->s, out) < 0) {
+		cerr(c, v->line, "%s: '%s' is not ADDR:PORT or [V6ADDR]:PORT", name, v->s);
+		return false;
+	}
+	return true;
+}
+
+/* ---- freeing ---- */
+
+static void free_check(struct hd_check_config *k)
+{
+	free(k->path);
+	free(k->virtualhost);
+	free(k->status);
+	free(k->sni);
+	free(k->ca_file);
+	free(k->script);
+	free(k->helo_name);
+	free(k->dns_name);
+	free(k->dns_type);
+	free(k->udp_payload);
+	free(k->udp_expect);
+}
+
+static void free_vs(struct hd_virtual_server_config *vs)
+{
+	for (size_t j = 0; j < vs->n_real_servers; j++) {
+		struct hd_real_server_config *rs = &vs->real_servers[j];
+		for (size_t k = 0; k < rs->n_checks; k++)
+			free_check(&rs->checks[k]);
+		free(rs->checks);
+		free(rs->notify_up);
+		free(rs->notify_down);
+	}
+	free(vs->real_servers);
+	free(vs->virtualhost);
+	free(vs->quorum_up);
+	free(vs->quorum_down);
+}
+
+void hd_config_free(struct hd_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->path);
+	free(cfg->global.control_socket);
+	free(cfg->global.pid_file);
+	free(cfg->global.snmp_socket);
+	for (size_t i = 0; i < cfg->n_scripts; i++)
+		free(cfg->scripts[i].script);
+	free(cfg->scripts);
+	for (size_t i = 0; i < cfg->n_instances; i++) {
+		struct hd_vrrp_instance_config *in = &cfg->instances[i];
+		free(in->unicast_peers);
+		free(in->vips);
+		free(in->track_ifs);
+		free(in->track_scripts);
+		free(in->notify_master);
+		free(in->notify_backup);
+		free(in->notify_fault);
+		free(in->notify_stop);
+		free(in->notify);
+	}
+	free(cfg->instances);
+	for (size_t i = 0; i < cfg->n_sync_groups; i++) {
+		struct hd_sync_group_config *g = &cfg->sync_groups[i];
+		free(g->members);
+		free(g->notify_master);
+		free(g->notify_backup);
+		free(g->notify_fault);
+		free(g->notify);
+	}
+	free(cfg->sync_groups);
+	for (size_t i = 0; i < cfg->n_virtual_servers; i++)
+		free_vs(&cfg->virtual_servers[i]);
+	free(cfg->virtual_servers);
+	free(cfg);
+}

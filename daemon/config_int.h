@@ -1,0 +1,68 @@
+/* Internal to the config parser (daemon/config*.c): the only place that
+ * sees libconfuse. Every leaf option is stored raw (text + line) by the
+ * parse and converted afterwards by the getters below, which report each
+ * problem with its own line and keep going. */
+#ifndef HD_CONFIG_INT_H
+#define HD_CONFIG_INT_H
+
+#include <confuse.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "hd_config.h"
+
+/* Interface names: IFNAMSIZ including the NUL. */
+#define IFNAMSIZ_LIMIT 16
+
+/* One raw value as written in the file. */
+struct cval {
+	int line;
+	bool dup; /* a second `name = ...` for the same option */
+	char s[];
+};
+
+struct cctx {
+	const char *file;
+	struct hd_diag *diag;
+	unsigned errors;
+};
+
+void cerr(struct cctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The line of a section's opening brace. */
+int sec_line(cfg_t *sec);
+/* Raw value IDX of option NAME, NULL when absent. */
+const struct cval *cget(cfg_t *sec, const char *name, unsigned idx);
+unsigned cnum(cfg_t *sec, const char *name);
+
+/* Getters: leave *out alone and return false when the option is absent;
+ * record an error and return false when it is invalid. */
+bool get_str(struct cctx *c, cfg_t *sec, const char *name, char **out);
+bool get_name(struct cctx *c, cfg_t *sec, const char *name, char *out, size_t size);
+bool get_long(struct cctx *c, cfg_t *sec, const char *name, long lo, long hi, long *out);
+bool get_uint(struct cctx *c, cfg_t *sec, const char *name, long lo, long hi, unsigned *out);
+bool get_bool(struct cctx *c, cfg_t *sec, const char *name, bool *out);
+/* Seconds with fractions, LO..HI seconds, stored as microseconds. */
+bool get_dur(struct cctx *c, cfg_t *sec, const char *name, double lo, double hi, uint64_t *out);
+bool get_secs(struct cctx *c, const struct cval *v, const char *name, double lo, double hi,
+	      double *out);
+/* NAMES is NULL-terminated; *out is the index. */
+bool get_enum(struct cctx *c, cfg_t *sec, const char *name, const char *const *names, int *out);
+bool get_addr(struct cctx *c, cfg_t *sec, const char *name, struct hd_addr *out);
+bool get_endpoint(struct cctx *c, cfg_t *sec, const char *name, struct hd_endpoint *out);
+int enum_index(const char *s, const char *const *names);
+
+/* Section converters (config_vrrp.c, config_lvs.c). */
+void conv_global(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+void conv_scripts(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+void conv_instances(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+void conv_virtual_servers(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+
+/* Cross-object checks on the converted config (config_validate.c). */
+void validate_config(struct cctx *c, const struct hd_config *cfg);
+
+#endif

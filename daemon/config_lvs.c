@@ -1,0 +1,435 @@
+/* Conversion of virtual_server, real_server and *_check sections. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <linux/ip_vs.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_int.h"
+
+static const char *const protos[] = { "tcp", "udp", "sctp", NULL };
+static const char *const kinds[] = { "dr", "nat", "tun", NULL };
+
+static const char *const schedulers[] = { "rr",	 "wrr", "lc", "wlc", "lblc", "lblcr", "dh",
+					  "sh",	 "sed", "nq", "mh",  "fo",   "ovf",   "twos",
+					  NULL };
+
+/* Order matches enum hd_check_type. */
+static const char *const check_sections[] = { "tcp_check",  "http_check", "https_check",
+					      "misc_check", "smtp_check", "dns_check",
+					      "udp_check",  NULL };
+
+static void conv_status(struct cctx *c, cfg_t *sec, struct hd_check_config *k)
+{
+	unsigned n = cnum(sec, "status_code");
+
+	k->status = calloc(n ? n : 1, sizeof(*k->status));
+	if (!k->status)
+		return;
+	if (n == 0) {
+		k->status[0] = (struct hd_status_range){ 200, 299 };
+		k->n_status = 1;
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct cval *v = cget(sec, "status_code", i);
+		unsigned lo, hi;
+		int used = 0;
+
+		if (sscanf(v->s, "%3u-%3u%n", &lo, &hi, &used) == 2 && !v->s[used]) {
+			/* a range */
+		} else if (sscanf(v->s, "%3u%n", &lo, &used) == 1 && !v->s[used]) {
+			hi = lo;
+		} else {
+			cerr(c, v->line, "status_code: '%s' is not CODE or LOW-HIGH", v->s);
+			continue;
+		}
+		if (!isdigit((unsigned char)v->s[0]) || lo < 100 || hi > 599 || lo > hi) {
+			cerr(c, v->line, "status_code: '%s' is out of range 100..599", v->s);
+			continue;
+		}
+		k->status[k->n_status++] = (struct hd_status_range){ (uint16_t)lo, (uint16_t)hi };
+	}
+}
+
+static void conv_digest(struct cctx *c, cfg_t *sec, struct hd_check_config *k)
+{
+	const struct cval *v = cget(sec, "digest", 0);
+	size_t len;
+
+	if (!v)
+		return;
+	len = strlen(v->s);
+	if ((len != 32 && len != 64) || strspn(v->s, "0123456789abcdefABCDEF") != len) {
+		cerr(c, v->line, "digest: must be 32 (MD5) or 64 (SHA-256) hex digits");
+		return;
+	}
+	k->digest_type = len == 32 ? 5 : 256;
+	for (size_t i = 0; i < len / 2; i++) {
+		unsigned b;
+		sscanf(v->s + 2 * i, "%2x", &b);
+		k->digest[i] = (uint8_t)b;
+	}
+}
+
+static void conv_http(struct cctx *c, cfg_t *sec, const struct hd_virtual_server_config *vs,
+		      struct hd_check_config *k)
+{
+	const struct cval *p = cget(sec, "path", 0);
+
+	if (!p)
+		cerr(c, k->line, "%s: 'path' is required", check_sections[k->type]);
+	else if (p->s[0] != '/')
+		cerr(c, p->line, "path: '%s' must start with /", p->s);
+	get_str(c, sec, "path", &k->path);
+	if (!get_str(c, sec, "virtualhost", &k->virtualhost) && vs->virtualhost)
+		k->virtualhost = strdup(vs->virtualhost);
+	conv_status(c, sec, k);
+	conv_digest(c, sec, k);
+	if (k->type != HD_CHECK_HTTPS)
+		return;
+	get_str(c, sec, "sni", &k->sni);
+	k->verify = true;
+	get_bool(c, sec, "verify", &k->verify);
+	get_str(c, sec, "ca_file", &k->ca_file);
+}
+
+/* Options every check type has, and the connection ones of the network checks. */
+static void conv_check_common(struct cctx *c, cfg_t *sec, const struct hd_real_server_config *rs,
+			      const struct hd_virtual_server_config *vs, struct hd_check_config *k)
+{
+	const struct cval *bind = cget(sec, "bind_ip", 0);
+	unsigned port;
+	int fam;
+
+	k->delay_loop_usec = vs->delay_loop_usec;
+	get_dur(c, sec, "delay_loop", 0.01, 86400, &k->delay_loop_usec);
+	k->rise = k->fall = 1;
+	get_uint(c, sec, "rise", 1, 1000, &k->rise);
+	get_uint(c, sec, "fall", 1, 1000, &k->fall);
+	get_uint(c, sec, "retry", 0, 100, &k->retry);
+	k->delay_before_retry_usec = 1000000;
+	get_dur(c, sec, "delay_before_retry", 0, 3600, &k->delay_before_retry_usec);
+	get_dur(c, sec, "warmup", 0, 3600, &k->warmup_usec);
+	if (k->type == HD_CHECK_MISC)
+		return;
+	k->has_connect_ip = get_addr(c, sec, "connect_ip", &k->connect_ip);
+	if (get_uint(c, sec, "connect_port", 1, 65535, &port))
+		k->connect_port = (uint16_t)port;
+	k->has_bind_ip = get_addr(c, sec, "bind_ip", &k->bind_ip);
+	fam = k->has_connect_ip ? k->connect_ip.family : rs->ep.addr.family;
+	if (k->has_bind_ip && k->bind_ip.family != fam)
+		cerr(c, bind->line, "bind_ip: %s is not of the address family checked", bind->s);
+	k->connect_timeout_usec = 5000000;
+	get_dur(c, sec, "connect_timeout", 0.001, 3600, &k->connect_timeout_usec);
+}
+
+static void conv_check(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
+		       const struct hd_virtual_server_config *vs,
+		       const struct hd_real_server_config *rs, struct hd_check_config *k)
+{
+	static const char *const dns_types[] = { "A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA",
+						 NULL };
+	int t;
+
+	k->line = sec_line(sec);
+	conv_check_common(c, sec, rs, vs, k);
+	switch (k->type) {
+	case HD_CHECK_HTTP:
+	case HD_CHECK_HTTPS:
+		conv_http(c, sec, vs, k);
+		break;
+	case HD_CHECK_MISC:
+		if (!get_str(c, sec, "script", &k->script) && !cget(sec, "script", 0))
+			cerr(c, k->line, "misc_check: 'script' is required");
+		k->timeout_usec = cfg->global.script_timeout_usec;
+		get_dur(c, sec, "timeout", 0.001, 3600, &k->timeout_usec);
+		get_bool(c, sec, "dynamic_weight", &k->dynamic_weight);
+		break;
+	case HD_CHECK_SMTP:
+		get_str(c, sec, "helo_name", &k->helo_name);
+		break;
+	case HD_CHECK_DNS:
+		t = 3;
+		get_enum(c, sec, "type", dns_types, &t);
+		k->dns_type = strdup(dns_types[t]);
+		if (!get_str(c, sec, "name", &k->dns_name))
+			k->dns_name = strdup(".");
+		break;
+	case HD_CHECK_UDP:
+		get_str(c, sec, "payload", &k->udp_payload);
+		get_str(c, sec, "expect", &k->udp_expect);
+		break;
+	case HD_CHECK_TCP:
+		break;
+	}
+}
+
+/* A real server is ADDR:PORT, [V6]:PORT, or a bare address (the virtual
+ * server's port; any port for fwmark services). */
+static int parse_rs_title(const char *s, uint16_t vs_port, struct hd_endpoint *ep)
+{
+	if (hd_endpoint_parse(s, ep) == 0)
+		return 0;
+	if (s[0] == '[' && s[strlen(s) - 1] == ']') {
+		char buf[INET6_ADDRSTRLEN + 2];
+		snprintf(buf, sizeof(buf), "%.*s", (int)strlen(s) - 2, s + 1);
+		if (hd_addr_parse(buf, &ep->addr) < 0 || ep->addr.family != AF_INET6)
+			return -1;
+	} else if (hd_addr_parse(s, &ep->addr) < 0) {
+		return -1;
+	}
+	ep->port = vs_port;
+	return 0;
+}
+
+static void conv_rs_checks(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
+			   const struct hd_virtual_server_config *vs, struct hd_real_server_config *rs)
+{
+	unsigned total = 0;
+
+	for (int t = 0; check_sections[t]; t++)
+		total += cfg_size(sec, check_sections[t]);
+	rs->checks = calloc(total ? total : 1, sizeof(*rs->checks));
+	if (!rs->checks)
+		return;
+	for (int t = 0; check_sections[t]; t++) {
+		for (unsigned i = 0; i < cfg_size(sec, check_sections[t]); i++) {
+			struct hd_check_config *k = &rs->checks[rs->n_checks++];
+			k->type = (enum hd_check_type)t;
+			conv_check(c, cfg_getnsec(sec, check_sections[t], i), cfg, vs, rs, k);
+		}
+	}
+}
+
+static void conv_rs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
+		    const struct hd_virtual_server_config *vs, struct hd_real_server_config *rs)
+{
+	const struct cval *ut;
+	int kind;
+
+	rs->line = sec_line(sec);
+	if (parse_rs_title(cfg_title(sec), vs->ep.port, &rs->ep) < 0) {
+		cerr(c, rs->line, "real_server: '%s' is not ADDR:PORT, [V6ADDR]:PORT or ADDR",
+		     cfg_title(sec));
+		return;
+	}
+	rs->weight = 1;
+	get_uint(c, sec, "weight", 0, 65535, &rs->weight);
+	if (get_enum(c, sec, "lb_kind", kinds, &kind)) {
+		rs->has_lb_kind = true;
+		rs->lb_kind = (enum hd_lb_kind)kind;
+	}
+	kind = rs->has_lb_kind ? (int)rs->lb_kind : (int)vs->lb_kind;
+	/* IPVS forwards to another family only through a tunnel. */
+	if (rs->ep.addr.family != vs->family && kind != HD_LB_TUN)
+		cerr(c, rs->line, "real_server %s: address family differs from the virtual "
+				  "server's (only lb_kind tun can mix them)", cfg_title(sec));
+	if (!vs->is_fwmark && kind != HD_LB_NAT && rs->ep.port != vs->ep.port)
+		cerr(c, rs->line, "real_server %s: lb_kind %s cannot change the port (%u)",
+		     cfg_title(sec), kinds[kind], vs->ep.port);
+	get_uint(c, sec, "u_threshold", 0, 65535, &rs->u_threshold);
+	get_uint(c, sec, "l_threshold", 0, 65535, &rs->l_threshold);
+	ut = cget(sec, "l_threshold", 0);
+	if (ut && (rs->u_threshold == 0 || rs->l_threshold >= rs->u_threshold))
+		cerr(c, ut->line, "l_threshold: must be below a non-zero u_threshold");
+	rs->inhibit_on_failure = vs->inhibit_on_failure;
+	get_bool(c, sec, "inhibit_on_failure", &rs->inhibit_on_failure);
+	get_str(c, sec, "notify_up", &rs->notify_up);
+	get_str(c, sec, "notify_down", &rs->notify_down);
+	conv_rs_checks(c, sec, cfg, vs, rs);
+}
+
+/* "fwmark:N", or an endpoint with an optional "/tcp", "/udp" or "/sctp":
+ * titles must be unique, so a TCP and a UDP service on the same address
+ * and port are told apart in the title. Returns the protocol or -1 when
+ * none is given, -2 on error. */
+static int parse_vs_title(const char *s, struct hd_virtual_server_config *vs)
+{
+	char buf[128];
+	const char *slash;
+	int proto = -1;
+	long mark;
+
+	if (strncmp(s, "fwmark:", 7) == 0) {
+		char *end;
+		if (!isdigit((unsigned char)s[7]))
+			return -2;
+		mark = strtol(s + 7, &end, 10);
+		if (*end || mark < 1 || mark > 0xffffffffL)
+			return -2;
+		vs->is_fwmark = true;
+		vs->fwmark = (uint32_t)mark;
+		vs->family = AF_INET;
+		return -1;
+	}
+	slash = strrchr(s, '/');
+	if (slash && (proto = enum_index(slash + 1, protos)) < 0)
+		return -2;
+	snprintf(buf, sizeof(buf), "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
+	if (hd_endpoint_parse(buf, &vs->ep) < 0)
+		return -2;
+	vs->family = vs->ep.addr.family;
+	return proto;
+}
+
+static void conv_sched(struct cctx *c, cfg_t *sec, struct hd_virtual_server_config *vs)
+{
+	static const char *const flags[] = { "sh-fallback", "sh-port", "mh-fallback", "mh-port",
+					     NULL };
+	static const unsigned bits[] = { IP_VS_SVC_F_SCHED_SH_FALLBACK, IP_VS_SVC_F_SCHED_SH_PORT,
+					 IP_VS_SVC_F_SCHED1, IP_VS_SVC_F_SCHED2 };
+	int algo = 3;
+
+	get_enum(c, sec, "lb_algo", schedulers, &algo);
+	snprintf(vs->lb_algo, sizeof(vs->lb_algo), "%s", schedulers[algo]);
+	for (unsigned i = 0; i < cnum(sec, "sched_flags"); i++) {
+		const struct cval *v = cget(sec, "sched_flags", i);
+		int f = enum_index(v->s, flags);
+
+		if (f < 0)
+			cerr(c, v->line, "sched_flags: unknown flag '%s' (expected sh-fallback | "
+					 "sh-port | mh-fallback | mh-port)", v->s);
+		else if (strncmp(v->s, vs->lb_algo, 2) != 0)
+			cerr(c, v->line, "sched_flags: %s needs lb_algo = %.2s", v->s, v->s);
+		else
+			vs->sched_flags |= bits[f];
+	}
+}
+
+static void conv_persistence(struct cctx *c, cfg_t *sec, struct hd_virtual_server_config *vs)
+{
+	const struct cval *g = cget(sec, "persistence_granularity", 0);
+	struct in_addr mask;
+	unsigned len = 0, max = vs->family == AF_INET6 ? 128 : 32;
+
+	get_uint(c, sec, "persistence_timeout", 0, 2147483647, &vs->persistence_timeout);
+	if (!g)
+		return;
+	if (vs->family == AF_INET && strchr(g->s, '.')) {
+		uint32_t inv = 0xffffffffu;
+		if (inet_pton(AF_INET, g->s, &mask) == 1)
+			inv = ~ntohl(mask.s_addr);
+		/* contiguous: the inverted mask is 2^k - 1 */
+		if (inv == 0xffffffffu || (inv & (inv + 1)) != 0) {
+			cerr(c, g->line, "persistence_granularity: '%s' is not a netmask", g->s);
+			return;
+		}
+		len = 32 - (unsigned)__builtin_popcount(inv);
+	} else if (!get_uint(c, sec, "persistence_granularity", 1, max, &len)) {
+		return;
+	}
+	vs->persistence_granularity = (uint8_t)len;
+	if (vs->persistence_timeout == 0)
+		cerr(c, g->line, "persistence_granularity: needs persistence_timeout");
+}
+
+static void conv_tunnel(struct cctx *c, cfg_t *sec, struct hd_virtual_server_config *vs)
+{
+	static const char *const types[] = { "ipip", "gue", "gre", NULL };
+	const struct cval *tt = cget(sec, "tun_type", 0), *tp = cget(sec, "tun_port", 0);
+	int t = 0;
+	unsigned port = 0;
+
+	if (get_enum(c, sec, "tun_type", types, &t))
+		vs->tun_type = (enum hd_tun_type)t;
+	if (tt && vs->lb_kind != HD_LB_TUN)
+		cerr(c, tt->line, "tun_type: needs lb_kind = tun");
+	if (get_uint(c, sec, "tun_port", 1, 65535, &port))
+		vs->tun_port = (uint16_t)port;
+	if (tp && vs->tun_type != HD_TUN_GUE)
+		cerr(c, tp->line, "tun_port: needs tun_type = gue");
+	if (vs->tun_type == HD_TUN_GUE && !tp)
+		cerr(c, tt->line, "tun_type gue: needs tun_port");
+}
+
+static void conv_vs_options(struct cctx *c, cfg_t *sec, struct hd_virtual_server_config *vs,
+			    int title_proto)
+{
+	static const char *const families[] = { "inet", "inet6", NULL };
+	const struct cval *v;
+	int i;
+
+	if (get_enum(c, sec, "protocol", protos, &i)) {
+		if (title_proto >= 0 && i != title_proto)
+			cerr(c, cget(sec, "protocol", 0)->line,
+			     "protocol: %s contradicts the /%s in the title", protos[i],
+			     protos[title_proto]);
+		vs->protocol = (enum hd_proto)i;
+	}
+	if ((v = cget(sec, "family", 0)) && !vs->is_fwmark)
+		cerr(c, v->line, "family: only for fwmark services (the address says it)");
+	else if (get_enum(c, sec, "family", families, &i))
+		vs->family = i ? AF_INET6 : AF_INET;
+	conv_sched(c, sec, vs);
+	if (get_enum(c, sec, "lb_kind", kinds, &i))
+		vs->lb_kind = (enum hd_lb_kind)i;
+	conv_tunnel(c, sec, vs);
+	conv_persistence(c, sec, vs);
+	vs->delay_loop_usec = 5000000;
+	get_dur(c, sec, "delay_loop", 0.01, 86400, &vs->delay_loop_usec);
+	vs->quorum = 1;
+	get_uint(c, sec, "quorum", 0, 1 << 30, &vs->quorum);
+	get_uint(c, sec, "hysteresis", 0, 1 << 30, &vs->hysteresis);
+	get_bool(c, sec, "inhibit_on_failure", &vs->inhibit_on_failure);
+	get_bool(c, sec, "alpha", &vs->alpha);
+	get_bool(c, sec, "omega", &vs->omega);
+	if (get_endpoint(c, sec, "sorry_server", &vs->sorry_server)) {
+		vs->has_sorry_server = true;
+		v = cget(sec, "sorry_server", 0);
+		if (vs->sorry_server.addr.family != vs->family)
+			cerr(c, v->line, "sorry_server: %s is not of the service's address family",
+			     v->s);
+	}
+	get_str(c, sec, "virtualhost", &vs->virtualhost);
+	get_str(c, sec, "quorum_up", &vs->quorum_up);
+	get_str(c, sec, "quorum_down", &vs->quorum_down);
+}
+
+static void conv_vs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
+		    struct hd_virtual_server_config *vs)
+{
+	unsigned n = cfg_size(sec, "real_server");
+	int title_proto;
+
+	vs->line = sec_line(sec);
+	title_proto = parse_vs_title(cfg_title(sec), vs);
+	if (title_proto == -2) {
+		cerr(c, vs->line, "virtual_server: '%s' is not ADDR:PORT, [V6ADDR]:PORT "
+				  "(optionally /tcp, /udp, /sctp) or fwmark:N", cfg_title(sec));
+		return;
+	}
+	if (title_proto >= 0)
+		vs->protocol = (enum hd_proto)title_proto;
+	conv_vs_options(c, sec, vs, title_proto);
+	vs->real_servers = calloc(n ? n : 1, sizeof(*vs->real_servers));
+	if (!vs->real_servers)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		struct hd_real_server_config *rs = &vs->real_servers[vs->n_real_servers];
+
+		conv_rs(c, cfg_getnsec(sec, "real_server", i), cfg, vs, rs);
+		for (size_t j = 0; j < vs->n_real_servers; j++)
+			if (rs->ep.addr.family && hd_addr_cmp(&vs->real_servers[j].ep.addr,
+							      &rs->ep.addr) == 0 &&
+			    vs->real_servers[j].ep.port == rs->ep.port)
+				cerr(c, rs->line, "real_server %s: already defined on line %d",
+				     cfg_title(cfg_getnsec(sec, "real_server", i)),
+				     vs->real_servers[j].line);
+		vs->n_real_servers++;
+	}
+}
+
+void conv_virtual_servers(struct cctx *c, cfg_t *root, struct hd_config *cfg)
+{
+	unsigned n = cfg_size(root, "virtual_server");
+
+	cfg->virtual_servers = calloc(n ? n : 1, sizeof(*cfg->virtual_servers));
+	if (!cfg->virtual_servers)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		conv_vs(c, cfg_getnsec(root, "virtual_server", i), cfg,
+			&cfg->virtual_servers[cfg->n_virtual_servers++]);
+}

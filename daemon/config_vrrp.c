@@ -1,0 +1,392 @@
+/* Conversion of global, vrrp_script, vrrp_instance, vrrp_sync_group and
+ * lvs_sync_daemon sections into struct hd_config. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_int.h"
+
+#define DEFAULT_SCRIPT_TIMEOUT_USEC (5 * 1000000ULL)
+
+void conv_global(struct cctx *c, cfg_t *root, struct hd_config *cfg)
+{
+	struct hd_global_config *g = &cfg->global;
+	cfg_t *sec = cfg_size(root, "global") ? cfg_getnsec(root, "global", 0) : NULL;
+
+	g->script_timeout_usec = DEFAULT_SCRIPT_TIMEOUT_USEC;
+	g->set_sysctls = true;
+	if (!sec)
+		return;
+	g->line = sec_line(sec);
+	get_name(c, sec, "router_id", g->router_id, sizeof(g->router_id));
+	get_name(c, sec, "script_user", g->script_user, sizeof(g->script_user));
+	get_str(c, sec, "control_socket", &g->control_socket);
+	get_str(c, sec, "pid_file", &g->pid_file);
+	get_bool(c, sec, "snmp", &g->snmp);
+	get_str(c, sec, "snmp_socket", &g->snmp_socket);
+	if (get_endpoint(c, sec, "metrics_listen", &g->metrics_listen))
+		g->metrics_enabled = true;
+	get_dur(c, sec, "script_timeout", 0.001, 3600, &g->script_timeout_usec);
+	get_bool(c, sec, "set_sysctls", &g->set_sysctls);
+}
+
+void conv_scripts(struct cctx *c, cfg_t *root, struct hd_config *cfg)
+{
+	unsigned n = cfg_size(root, "vrrp_script");
+
+	cfg->scripts = calloc(n ? n : 1, sizeof(*cfg->scripts));
+	if (!cfg->scripts)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		cfg_t *sec = cfg_getnsec(root, "vrrp_script", i);
+		struct hd_vrrp_script_config *s = &cfg->scripts[cfg->n_scripts++];
+
+		s->line = sec_line(sec);
+		if (strlen(cfg_title(sec)) >= sizeof(s->name))
+			cerr(c, s->line, "vrrp_script name '%s' is too long", cfg_title(sec));
+		snprintf(s->name, sizeof(s->name), "%s", cfg_title(sec));
+		if (!get_str(c, sec, "script", &s->script) && !cget(sec, "script", 0))
+			cerr(c, s->line, "vrrp_script %s: 'script' is required", s->name);
+		s->interval_usec = 1000000;
+		get_dur(c, sec, "interval", 0.01, 86400, &s->interval_usec);
+		s->timeout_usec = cfg->global.script_timeout_usec;
+		get_dur(c, sec, "timeout", 0.001, 3600, &s->timeout_usec);
+		s->rise = s->fall = 1;
+		get_uint(c, sec, "rise", 1, 1000, &s->rise);
+		get_uint(c, sec, "fall", 1, 1000, &s->fall);
+		long w = 0;
+		get_long(c, sec, "weight", -254, 254, &w);
+		s->weight = (int)w;
+	}
+}
+
+static ssize_t find_script(const struct hd_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_scripts; i++)
+		if (strcmp(cfg->scripts[i].name, name) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static ssize_t find_instance(const struct hd_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_instances; i++)
+		if (strcmp(cfg->instances[i].name, name) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* advert_int: VRRPv3 carries centiseconds in 12 bits (0.01..40.95 s),
+ * VRRPv2 whole seconds in 8 bits (1..255 s). */
+static void conv_advert(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
+{
+	const struct cval *v = cget(sec, "advert_int", 0);
+	double d;
+
+	in->advert_int_cs = 100;
+	if (!v)
+		return;
+	if (in->version == 3) {
+		if (!get_secs(c, v, "advert_int", 0.01, 40.95, &d))
+			return;
+		if (fabs(d * 100 - round(d * 100)) > 1e-6) {
+			cerr(c, v->line, "advert_int: %s is not a multiple of 0.01 s", v->s);
+			return;
+		}
+		in->advert_int_cs = (uint16_t)lround(d * 100);
+	} else {
+		if (!get_secs(c, v, "advert_int", 1, 255, &d))
+			return;
+		if (d != floor(d)) {
+			cerr(c, v->line, "advert_int: VRRP version 2 needs whole seconds, not %s",
+			     v->s);
+			return;
+		}
+		in->advert_int_cs = (uint16_t)(d * 100);
+	}
+}
+
+static void conv_vips(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
+{
+	unsigned n = cnum(sec, "virtual_ipaddress");
+
+	in->vips = calloc(n ? n : 1, sizeof(*in->vips));
+	if (!in->vips)
+		return;
+	if (n == 0)
+		cerr(c, in->line, "vrrp_instance %s: 'virtual_ipaddress' is required", in->name);
+	for (unsigned i = 0; i < n; i++) {
+		const struct cval *v = cget(sec, "virtual_ipaddress", i);
+		struct hd_prefix p;
+
+		if (hd_prefix_parse(v->s, &p) < 0 || p.prefixlen == 0) {
+			cerr(c, v->line, "virtual_ipaddress: '%s' is not ADDR or ADDR/LEN", v->s);
+			continue;
+		}
+		if (!in->family) {
+			in->family = p.addr.family;
+		} else if (p.addr.family != in->family) {
+			cerr(c, v->line, "virtual_ipaddress: %s mixes IPv4 and IPv6 in one instance",
+			     v->s);
+			continue;
+		}
+		for (size_t j = 0; j < in->n_vips; j++)
+			if (hd_addr_cmp(&in->vips[j].addr, &p.addr) == 0)
+				cerr(c, v->line, "virtual_ipaddress: %s is listed twice", v->s);
+		in->vips[in->n_vips++] = p;
+	}
+}
+
+static void conv_unicast(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
+{
+	unsigned n = cnum(sec, "unicast_peer");
+	const struct cval *src = cget(sec, "unicast_src_ip", 0);
+
+	if (get_addr(c, sec, "unicast_src_ip", &in->unicast_src)) {
+		in->has_unicast_src = true;
+		if (in->family && in->unicast_src.family != in->family)
+			cerr(c, src->line, "unicast_src_ip: %s is not of the VIPs' address family",
+			     src->s);
+	}
+	in->unicast_peers = calloc(n ? n : 1, sizeof(*in->unicast_peers));
+	if (!in->unicast_peers)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		const struct cval *v = cget(sec, "unicast_peer", i);
+		struct hd_addr a;
+
+		if (hd_addr_parse(v->s, &a) < 0) {
+			cerr(c, v->line, "unicast_peer: '%s' is not an IP address", v->s);
+			continue;
+		}
+		if (in->family && a.family != in->family) {
+			cerr(c, v->line, "unicast_peer: %s is not of the VIPs' address family", v->s);
+			continue;
+		}
+		in->unicast_peers[in->n_unicast_peers++] = a;
+	}
+}
+
+static void conv_auth(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
+{
+	static const char *const types[] = { "none", "pass", NULL };
+	cfg_t *a = cfg_size(sec, "authentication") ? cfg_getnsec(sec, "authentication", 0) : NULL;
+	const struct cval *pw;
+	int t = 0;
+
+	if (!a)
+		return;
+	if (in->version == 3)
+		cerr(c, sec_line(a), "authentication: VRRP version 3 has none (RFC 5798); "
+				     "use version = 2 or remove it");
+	get_enum(c, a, "type", types, &t);
+	in->auth_type = t == 1 ? HD_VRRP_AUTH_PASS : HD_VRRP_AUTH_NONE;
+	pw = cget(a, "password", 0);
+	if (in->auth_type == HD_VRRP_AUTH_PASS && !pw)
+		cerr(c, sec_line(a), "authentication: type pass needs a password");
+	if (!pw)
+		return;
+	if (in->auth_type != HD_VRRP_AUTH_PASS)
+		cerr(c, pw->line, "authentication: password needs type = pass");
+	else if (!pw->s[0] || strlen(pw->s) > 8)
+		cerr(c, pw->line, "authentication: password must be 1..8 characters");
+	else
+		snprintf(in->auth_pass, sizeof(in->auth_pass), "%s", pw->s);
+}
+
+/* `track_interface = { a, b }` tracks with weight 0 (down = fault);
+ * `track_interface_weight a { weight = -10 }` tracks with a weight.
+ * Naming one interface in both is an error. */
+static void conv_track_ifs(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
+{
+	unsigned nl = cnum(sec, "track_interface"), nw = cfg_size(sec, "track_interface_weight");
+
+	in->track_ifs = calloc(nl + nw + 1, sizeof(*in->track_ifs));
+	if (!in->track_ifs)
+		return;
+	for (unsigned i = 0; i < nl + nw; i++) {
+		const struct cval *v = i < nl ? cget(sec, "track_interface", i) : NULL;
+		cfg_t *w = i >= nl ? cfg_getnsec(sec, "track_interface_weight", i - nl) : NULL;
+		const char *name = v ? v->s : cfg_title(w);
+		int line = v ? v->line : sec_line(w);
+		struct hd_track_if *t = &in->track_ifs[in->n_track_ifs];
+		long wt = 0;
+
+		if (!name[0] || strlen(name) >= IFNAMSIZ_LIMIT) {
+			cerr(c, line, "track_interface: '%s' is not an interface name", name);
+			continue;
+		}
+		for (size_t j = 0; j < in->n_track_ifs; j++)
+			if (strcmp(in->track_ifs[j].name, name) == 0)
+				cerr(c, line, "track_interface: %s is tracked twice", name);
+		if (w && !get_long(c, w, "weight", -254, 254, &wt) && !cget(w, "weight", 0))
+			cerr(c, line, "track_interface_weight %s: 'weight' is required", name);
+		snprintf(t->name, sizeof(t->name), "%s", name);
+		t->weight = (int)wt;
+		in->n_track_ifs++;
+	}
+}
+
+static void conv_track_scripts(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
+			       struct hd_vrrp_instance_config *in)
+{
+	unsigned nl = cnum(sec, "track_script"), nw = cfg_size(sec, "track_script_weight");
+
+	in->track_scripts = calloc(nl + nw + 1, sizeof(*in->track_scripts));
+	if (!in->track_scripts)
+		return;
+	for (unsigned i = 0; i < nl + nw; i++) {
+		const struct cval *v = i < nl ? cget(sec, "track_script", i) : NULL;
+		cfg_t *w = i >= nl ? cfg_getnsec(sec, "track_script_weight", i - nl) : NULL;
+		const char *name = v ? v->s : cfg_title(w);
+		int line = v ? v->line : sec_line(w);
+		ssize_t idx = find_script(cfg, name);
+		long wt;
+
+		if (idx < 0) {
+			cerr(c, line, "track_script: no vrrp_script named '%s'", name);
+			continue;
+		}
+		for (size_t j = 0; j < in->n_track_scripts; j++)
+			if (in->track_scripts[j].script == (size_t)idx)
+				cerr(c, line, "track_script: %s is tracked twice", name);
+		wt = cfg->scripts[idx].weight;
+		if (w && !get_long(c, w, "weight", -254, 254, &wt) && !cget(w, "weight", 0))
+			cerr(c, line, "track_script_weight %s: 'weight' is required", name);
+		in->track_scripts[in->n_track_scripts].script = (size_t)idx;
+		in->track_scripts[in->n_track_scripts++].weight = (int)wt;
+	}
+}
+
+static void conv_instance(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
+			  struct hd_vrrp_instance_config *in)
+{
+	static const char *const states[] = { "backup", "master", NULL };
+	unsigned u = 0;
+	int st = 0;
+
+	in->line = sec_line(sec);
+	if (strlen(cfg_title(sec)) >= sizeof(in->name))
+		cerr(c, in->line, "vrrp_instance name '%s' is too long", cfg_title(sec));
+	snprintf(in->name, sizeof(in->name), "%s", cfg_title(sec));
+	if (!get_name(c, sec, "interface", in->interface, IFNAMSIZ_LIMIT) &&
+	    !cget(sec, "interface", 0))
+		cerr(c, in->line, "vrrp_instance %s: 'interface' is required", in->name);
+	if (get_uint(c, sec, "virtual_router_id", 1, 255, &u))
+		in->vrid = (uint8_t)u;
+	else if (!cget(sec, "virtual_router_id", 0))
+		cerr(c, in->line, "vrrp_instance %s: 'virtual_router_id' is required", in->name);
+	u = 100;
+	get_uint(c, sec, "priority", 1, 255, &u);
+	in->priority = (uint8_t)u;
+	in->version = 3;
+	if (get_uint(c, sec, "version", 2, 3, &u))
+		in->version = (int)u;
+	conv_advert(c, sec, in);
+	if (get_enum(c, sec, "state", states, &st))
+		in->initial_state = st ? HD_VRRP_INIT_MASTER : HD_VRRP_INIT_BACKUP;
+	in->preempt = true;
+	get_bool(c, sec, "preempt", &in->preempt);
+	get_dur(c, sec, "preempt_delay", 0, 3600, &in->preempt_delay_usec);
+	conv_vips(c, sec, in);
+	if (in->version == 2 && in->family == AF_INET6)
+		cerr(c, in->line, "vrrp_instance %s: IPv6 needs VRRP version 3", in->name);
+	conv_unicast(c, sec, in);
+	conv_auth(c, sec, in);
+	conv_track_ifs(c, sec, in);
+	conv_track_scripts(c, sec, cfg, in);
+	get_str(c, sec, "notify_master", &in->notify_master);
+	get_str(c, sec, "notify_backup", &in->notify_backup);
+	get_str(c, sec, "notify_fault", &in->notify_fault);
+	get_str(c, sec, "notify_stop", &in->notify_stop);
+	get_str(c, sec, "notify", &in->notify);
+	in->garp_master_delay_usec = 5 * 1000000ULL;
+	get_dur(c, sec, "garp_master_delay", 0, 3600, &in->garp_master_delay_usec);
+	in->garp_master_repeat = 5;
+	get_uint(c, sec, "garp_master_repeat", 1, 100, &in->garp_master_repeat);
+	get_dur(c, sec, "garp_master_refresh", 0, 86400, &in->garp_master_refresh_usec);
+}
+
+void conv_instances(struct cctx *c, cfg_t *root, struct hd_config *cfg)
+{
+	unsigned n = cfg_size(root, "vrrp_instance");
+
+	cfg->instances = calloc(n ? n : 1, sizeof(*cfg->instances));
+	if (!cfg->instances)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		conv_instance(c, cfg_getnsec(root, "vrrp_instance", i), cfg,
+			      &cfg->instances[cfg->n_instances++]);
+}
+
+void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg)
+{
+	unsigned n = cfg_size(root, "vrrp_sync_group");
+
+	cfg->sync_groups = calloc(n ? n : 1, sizeof(*cfg->sync_groups));
+	if (!cfg->sync_groups)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		cfg_t *sec = cfg_getnsec(root, "vrrp_sync_group", i);
+		struct hd_sync_group_config *g = &cfg->sync_groups[cfg->n_sync_groups++];
+		unsigned m = cnum(sec, "group");
+
+		g->line = sec_line(sec);
+		snprintf(g->name, sizeof(g->name), "%s", cfg_title(sec));
+		if (m == 0)
+			cerr(c, g->line, "vrrp_sync_group %s: 'group' is required", g->name);
+		g->members = calloc(m ? m : 1, sizeof(*g->members));
+		for (unsigned j = 0; g->members && j < m; j++) {
+			const struct cval *v = cget(sec, "group", j);
+			ssize_t idx = find_instance(cfg, v->s);
+
+			if (idx < 0) {
+				cerr(c, v->line, "vrrp_sync_group %s: no vrrp_instance named '%s'",
+				     g->name, v->s);
+				continue;
+			}
+			for (size_t k = 0; k < cfg->n_sync_groups; k++)
+				for (size_t x = 0; x < cfg->sync_groups[k].n_members; x++)
+					if (cfg->sync_groups[k].members[x] == (size_t)idx)
+						cerr(c, v->line,
+						     "vrrp_instance %s is already in vrrp_sync_group %s",
+						     v->s, cfg->sync_groups[k].name);
+			g->members[g->n_members++] = (size_t)idx;
+		}
+		get_str(c, sec, "notify_master", &g->notify_master);
+		get_str(c, sec, "notify_backup", &g->notify_backup);
+		get_str(c, sec, "notify_fault", &g->notify_fault);
+		get_str(c, sec, "notify", &g->notify);
+	}
+}
+
+void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg)
+{
+	struct hd_lvs_sync_config *l = &cfg->lvs_sync;
+	cfg_t *sec = cfg_size(root, "lvs_sync_daemon") ? cfg_getnsec(root, "lvs_sync_daemon", 0)
+						       : NULL;
+	const struct cval *v;
+	unsigned id = 0;
+
+	if (!sec)
+		return;
+	l->enabled = true;
+	l->line = sec_line(sec);
+	if (!get_name(c, sec, "interface", l->interface, IFNAMSIZ_LIMIT) &&
+	    !cget(sec, "interface", 0))
+		cerr(c, l->line, "lvs_sync_daemon: 'interface' is required");
+	v = cget(sec, "vrrp_instance", 0);
+	if (!v) {
+		cerr(c, l->line, "lvs_sync_daemon: 'vrrp_instance' is required");
+	} else {
+		ssize_t idx = find_instance(cfg, v->s);
+		if (idx < 0)
+			cerr(c, v->line, "lvs_sync_daemon: no vrrp_instance named '%s'", v->s);
+		else
+			l->instance = (size_t)idx;
+	}
+	get_uint(c, sec, "syncid", 0, 255, &id);
+	l->syncid = (uint8_t)id;
+}
