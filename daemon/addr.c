@@ -169,9 +169,9 @@ int hd_addr_cmp(const struct hd_addr *a, const struct hd_addr *b)
 const char *hd_check_type_str(enum hd_check_type t)
 {
 	static const char *const names[] = {
-		[HD_CHECK_TCP] = "tcp",	  [HD_CHECK_HTTP] = "http", [HD_CHECK_HTTPS] = "https",
-		[HD_CHECK_MISC] = "misc", [HD_CHECK_SMTP] = "smtp", [HD_CHECK_DNS] = "dns",
-		[HD_CHECK_UDP] = "udp",
+	    [HD_CHECK_TCP] = "tcp",   [HD_CHECK_HTTP] = "http", [HD_CHECK_HTTPS] = "https",
+	    [HD_CHECK_MISC] = "misc", [HD_CHECK_SMTP] = "smtp", [HD_CHECK_DNS] = "dns",
+	    [HD_CHECK_UDP] = "udp",
 	};
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
@@ -179,15 +179,13 @@ const char *hd_check_type_str(enum hd_check_type t)
 const char *hd_lb_kind_str(enum hd_lb_kind k)
 {
 	static const char *const names[] = {
-		[HD_LB_DR] = "dr", [HD_LB_NAT] = "nat", [HD_LB_TUN] = "tun"
-	};
+	    [HD_LB_DR] = "dr", [HD_LB_NAT] = "nat", [HD_LB_TUN] = "tun"};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 
 const char *hd_proto_str(enum hd_proto p)
 {
 	static const char *const names[] = {
-		[HD_PROTO_TCP] = "tcp", [HD_PROTO_UDP] = "udp", [HD_PROTO_SCTP] = "sctp"
-	};
+	    [HD_PROTO_TCP] = "tcp", [HD_PROTO_UDP] = "udp", [HD_PROTO_SCTP] = "sctp"};
 	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "?";
 }

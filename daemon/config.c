@@ -48,126 +48,126 @@ static int raw_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 #define LINE CFG_PTR_CB("__line", "0", CFGF_NONE, raw_cb, free)
 /* All sections are MULTI (so every instance gets its own defaults parse);
  * the ones meant to appear once are checked in check_raw(). */
-#define SEC(n, o) CFG_SEC(n, o, CFGF_MULTI)
+#define SEC(n, o)  CFG_SEC(n, o, CFGF_MULTI)
 #define TSEC(n, o) CFG_SEC(n, o, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES)
 
-#define CHECK_TIMING                                                                        \
-	LINE, O("delay_loop"), O("rise"), O("fall"), O("retry"), O("delay_before_retry"), \
-		O("warmup")
+#define CHECK_TIMING                                                                               \
+	LINE, O("delay_loop"), O("rise"), O("fall"), O("retry"), O("delay_before_retry"),          \
+	    O("warmup")
 #define CHECK_NET O("connect_ip"), O("connect_port"), O("bind_ip"), O("connect_timeout")
 
-static cfg_opt_t tcp_opts[] = { CHECK_TIMING, CHECK_NET, CFG_END() };
-static cfg_opt_t http_opts[] = { CHECK_TIMING,	   CHECK_NET,	  O("path"), O("virtualhost"),
-				 L("status_code"), O("digest"), CFG_END() };
-static cfg_opt_t https_opts[] = { CHECK_TIMING, CHECK_NET,  O("path"),	  O("virtualhost"),
-				  L("status_code"), O("digest"), O("sni"), O("verify"),
-				  O("ca_file"), CFG_END() };
-static cfg_opt_t misc_opts[] = { CHECK_TIMING, O("script"), O("timeout"), O("dynamic_weight"),
-				 CFG_END() };
-static cfg_opt_t smtp_opts[] = { CHECK_TIMING, CHECK_NET, O("helo_name"), CFG_END() };
-static cfg_opt_t dns_opts[] = { CHECK_TIMING, CHECK_NET, O("type"), O("name"), CFG_END() };
-static cfg_opt_t udp_opts[] = { CHECK_TIMING, CHECK_NET, O("payload"), O("expect"), CFG_END() };
+static cfg_opt_t tcp_opts[] = {CHECK_TIMING, CHECK_NET, CFG_END()};
+static cfg_opt_t http_opts[] = {CHECK_TIMING,	  CHECK_NET,   O("path"), O("virtualhost"),
+				L("status_code"), O("digest"), CFG_END()};
+static cfg_opt_t https_opts[] = {CHECK_TIMING,	   CHECK_NET,	O("path"), O("virtualhost"),
+				 L("status_code"), O("digest"), O("sni"),  O("verify"),
+				 O("ca_file"),	   CFG_END()};
+static cfg_opt_t misc_opts[] = {CHECK_TIMING, O("script"), O("timeout"), O("dynamic_weight"),
+				CFG_END()};
+static cfg_opt_t smtp_opts[] = {CHECK_TIMING, CHECK_NET, O("helo_name"), CFG_END()};
+static cfg_opt_t dns_opts[] = {CHECK_TIMING, CHECK_NET, O("type"), O("name"), CFG_END()};
+static cfg_opt_t udp_opts[] = {CHECK_TIMING, CHECK_NET, O("payload"), O("expect"), CFG_END()};
 
 static cfg_opt_t rs_opts[] = {
-	LINE,
-	O("weight"),
-	O("lb_kind"),
-	O("u_threshold"),
-	O("l_threshold"),
-	O("inhibit_on_failure"),
-	O("notify_up"),
-	O("notify_down"),
-	SEC("tcp_check", tcp_opts),
-	SEC("http_check", http_opts),
-	SEC("https_check", https_opts),
-	SEC("misc_check", misc_opts),
-	SEC("smtp_check", smtp_opts),
-	SEC("dns_check", dns_opts),
-	SEC("udp_check", udp_opts),
-	CFG_END(),
+    LINE,
+    O("weight"),
+    O("lb_kind"),
+    O("u_threshold"),
+    O("l_threshold"),
+    O("inhibit_on_failure"),
+    O("notify_up"),
+    O("notify_down"),
+    SEC("tcp_check", tcp_opts),
+    SEC("http_check", http_opts),
+    SEC("https_check", https_opts),
+    SEC("misc_check", misc_opts),
+    SEC("smtp_check", smtp_opts),
+    SEC("dns_check", dns_opts),
+    SEC("udp_check", udp_opts),
+    CFG_END(),
 };
 
 static cfg_opt_t vs_opts[] = {
-	LINE,
-	O("protocol"),
-	O("family"),
-	O("lb_algo"),
-	L("sched_flags"),
-	O("lb_kind"),
-	O("tun_type"),
-	O("tun_port"),
-	O("persistence_timeout"),
-	O("persistence_granularity"),
-	O("delay_loop"),
-	O("quorum"),
-	O("hysteresis"),
-	O("inhibit_on_failure"),
-	O("alpha"),
-	O("omega"),
-	O("sorry_server"),
-	O("virtualhost"),
-	O("quorum_up"),
-	O("quorum_down"),
-	TSEC("real_server", rs_opts),
-	CFG_END(),
+    LINE,
+    O("protocol"),
+    O("family"),
+    O("lb_algo"),
+    L("sched_flags"),
+    O("lb_kind"),
+    O("tun_type"),
+    O("tun_port"),
+    O("persistence_timeout"),
+    O("persistence_granularity"),
+    O("delay_loop"),
+    O("quorum"),
+    O("hysteresis"),
+    O("inhibit_on_failure"),
+    O("alpha"),
+    O("omega"),
+    O("sorry_server"),
+    O("virtualhost"),
+    O("quorum_up"),
+    O("quorum_down"),
+    TSEC("real_server", rs_opts),
+    CFG_END(),
 };
 
-static cfg_opt_t auth_opts[] = { LINE, O("type"), O("password"), CFG_END() };
-static cfg_opt_t weight_opts[] = { LINE, O("weight"), CFG_END() };
+static cfg_opt_t auth_opts[] = {LINE, O("type"), O("password"), CFG_END()};
+static cfg_opt_t weight_opts[] = {LINE, O("weight"), CFG_END()};
 
 static cfg_opt_t instance_opts[] = {
-	LINE,
-	O("interface"),
-	O("virtual_router_id"),
-	O("priority"),
-	O("advert_int"),
-	O("version"),
-	O("state"),
-	O("preempt"),
-	O("preempt_delay"),
-	O("unicast_src_ip"),
-	L("unicast_peer"),
-	SEC("authentication", auth_opts),
-	L("virtual_ipaddress"),
-	L("track_interface"),
-	TSEC("track_interface_weight", weight_opts),
-	L("track_script"),
-	TSEC("track_script_weight", weight_opts),
-	O("notify_master"),
-	O("notify_backup"),
-	O("notify_fault"),
-	O("notify_stop"),
-	O("notify"),
-	O("garp_master_delay"),
-	O("garp_master_repeat"),
-	O("garp_master_refresh"),
-	CFG_END(),
+    LINE,
+    O("interface"),
+    O("virtual_router_id"),
+    O("priority"),
+    O("advert_int"),
+    O("version"),
+    O("state"),
+    O("preempt"),
+    O("preempt_delay"),
+    O("unicast_src_ip"),
+    L("unicast_peer"),
+    SEC("authentication", auth_opts),
+    L("virtual_ipaddress"),
+    L("track_interface"),
+    TSEC("track_interface_weight", weight_opts),
+    L("track_script"),
+    TSEC("track_script_weight", weight_opts),
+    O("notify_master"),
+    O("notify_backup"),
+    O("notify_fault"),
+    O("notify_stop"),
+    O("notify"),
+    O("garp_master_delay"),
+    O("garp_master_repeat"),
+    O("garp_master_refresh"),
+    CFG_END(),
 };
 
-static cfg_opt_t script_opts[] = { LINE,    O("script"), O("interval"), O("timeout"),
-				   O("rise"), O("fall"),   O("weight"),	  CFG_END() };
+static cfg_opt_t script_opts[] = {LINE,	     O("script"), O("interval"), O("timeout"),
+				  O("rise"), O("fall"),	  O("weight"),	 CFG_END()};
 
-static cfg_opt_t group_opts[] = { LINE,		  L("group"),	   O("notify_master"),
-				  O("notify_backup"), O("notify_fault"), O("notify"),
-				  CFG_END() };
+static cfg_opt_t group_opts[] = {
+    LINE,	 L("group"), O("notify_master"), O("notify_backup"), O("notify_fault"),
+    O("notify"), CFG_END()};
 
 static cfg_opt_t global_opts[] = {
-	LINE,		    O("router_id"), O("script_user"),	 O("control_socket"),
-	O("pid_file"),	    O("snmp"),	    O("snmp_socket"),	 O("metrics_listen"),
-	O("script_timeout"), O("set_sysctls"), CFG_END(),
+    LINE,      O("router_id"),	 O("script_user"),    O("control_socket"), O("pid_file"),
+    O("snmp"), O("snmp_socket"), O("metrics_listen"), O("script_timeout"), O("set_sysctls"),
+    CFG_END(),
 };
 
-static cfg_opt_t lvs_sync_opts[] = { LINE, O("interface"), O("vrrp_instance"), O("syncid"),
-				     CFG_END() };
+static cfg_opt_t lvs_sync_opts[] = {LINE, O("interface"), O("vrrp_instance"), O("syncid"),
+				    CFG_END()};
 
 static cfg_opt_t root_opts[] = {
-	SEC("global", global_opts),
-	TSEC("vrrp_script", script_opts),
-	TSEC("vrrp_instance", instance_opts),
-	TSEC("vrrp_sync_group", group_opts),
-	TSEC("virtual_server", vs_opts),
-	SEC("lvs_sync_daemon", lvs_sync_opts),
-	CFG_END(),
+    SEC("global", global_opts),
+    TSEC("vrrp_script", script_opts),
+    TSEC("vrrp_instance", instance_opts),
+    TSEC("vrrp_sync_group", group_opts),
+    TSEC("virtual_server", vs_opts),
+    SEC("lvs_sync_daemon", lvs_sync_opts),
+    CFG_END(),
 };
 
 void cerr(struct cctx *c, int line, const char *fmt, ...)
@@ -212,11 +212,12 @@ static void confuse_err(cfg_t *cfg, const char *fmt, va_list ap)
 
 /* libconfuse 3.3 miscounts lines after `#` and `//` comments and rejects
  * comments inside lists, so comments are blanked here (newlines kept) and
- * its lexer never sees one. Returns the line of an unterminated comment
- * or string, 0 when all is well. */
-static int strip_comments(char *s)
+ * its lexer never sees one. It also takes end of file as the end of any
+ * open section, so braces are counted here too (quoted text aside).
+ * Returns the line of the problem and sets *why, or 0 when all is well. */
+static int prescan(char *s, const char **why)
 {
-	int line = 1, start = 0;
+	int line = 1, start = 0, depth = 0, outer = 0;
 	char quote = 0;
 
 	for (; *s; s++) {
@@ -230,6 +231,11 @@ static int strip_comments(char *s)
 		} else if (*s == '"' || *s == '\'') {
 			quote = *s;
 			start = line;
+		} else if (*s == '{') {
+			if (depth++ == 0)
+				outer = line;
+		} else if (*s == '}') {
+			depth -= depth > 0; /* a stray one is libconfuse's to report */
 		} else if (*s == '#' || (s[0] == '/' && s[1] == '/')) {
 			while (s[1] && s[1] != '\n')
 				*s++ = ' ';
@@ -245,13 +251,23 @@ static int strip_comments(char *s)
 				else
 					*s = ' ';
 			}
-			if (!s[1])
+			if (!s[1]) {
+				*why = "unterminated /* comment";
 				return start;
+			}
 			s[1] = s[2] = ' ';
 			s += 2;
 		}
 	}
-	return quote ? start : 0;
+	if (quote) {
+		*why = "unterminated quoted string";
+		return start;
+	}
+	if (depth) {
+		*why = "'{' is never closed (missing '}')";
+		return outer;
+	}
+	return 0;
 }
 
 static char *read_file(struct cctx *c, const char *path, size_t *len)
@@ -298,8 +314,7 @@ static char *read_file(struct cctx *c, const char *path, size_t *len)
  * more than once: things libconfuse accepts without a word. */
 static void check_raw(struct cctx *c, cfg_t *sec)
 {
-	static const char *const singles[] = { "global", "lvs_sync_daemon", "authentication",
-					       NULL };
+	static const char *const singles[] = {"global", "lvs_sync_daemon", "authentication", NULL};
 
 	for (cfg_opt_t *o = sec->opts; o && o->name; o++) {
 		if (o->type == CFGT_SEC) {
@@ -324,11 +339,12 @@ static void check_raw(struct cctx *c, cfg_t *sec)
 
 static bool parse_into(struct cctx *c, cfg_t *root, char *buf, size_t len)
 {
-	int bad = strip_comments(buf), rc;
+	const char *why = NULL;
+	int bad = prescan(buf, &why), rc;
 	FILE *fp;
 
 	if (bad) {
-		cerr(c, bad, "unterminated comment or string");
+		cerr(c, bad, "%s", why);
 		return false;
 	}
 	if (len == 0)
@@ -352,7 +368,7 @@ static bool parse_into(struct cctx *c, cfg_t *root, char *buf, size_t len)
 
 struct hd_config *hd_config_load(const char *path, struct hd_diag *diag)
 {
-	struct cctx c = { .file = path, .diag = diag };
+	struct cctx c = {.file = path, .diag = diag};
 	struct hd_config *cfg = NULL;
 	size_t len = 0;
 	char *buf = read_file(&c, path, &len);
@@ -444,6 +460,47 @@ bool get_name(struct cctx *c, cfg_t *sec, const char *name, char *out, size_t si
 	return true;
 }
 
+bool get_title(struct cctx *c, cfg_t *sec, const char *what, char *out, size_t size)
+{
+	const char *t = cfg_title(sec);
+	size_t n = strlen(t);
+	bool ok = n > 0 && n < size;
+
+	for (const char *p = t; ok && *p; p++)
+		ok = isgraph((unsigned char)*p);
+	snprintf(out, size, "%s", t);
+	if (!ok)
+		cerr(c, sec_line(sec), "%s: name '%s' must be 1..%zu characters without blanks",
+		     what, t, size - 1);
+	return ok;
+}
+
+bool valid_ifname(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= IFNAMSIZ_LIMIT || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (; *s; s++)
+		if (!isgraph((unsigned char)*s) || *s == '/' || *s == ':')
+			return false;
+	return true;
+}
+
+bool get_ifname(struct cctx *c, cfg_t *sec, const char *name, char *out)
+{
+	const struct cval *v = cget(sec, name, 0);
+
+	if (!v)
+		return false;
+	if (!valid_ifname(v->s)) {
+		cerr(c, v->line, "%s: '%s' is not an interface name", name, v->s);
+		return false;
+	}
+	snprintf(out, IFNAMSIZ_LIMIT, "%s", v->s);
+	return true;
+}
+
 static bool parse_long(const char *s, long *out)
 {
 	const char *p = s + (*s == '-' || *s == '+');
@@ -490,8 +547,8 @@ bool get_uint(struct cctx *c, cfg_t *sec, const char *name, long lo, long hi, un
 
 bool get_bool(struct cctx *c, cfg_t *sec, const char *name, bool *out)
 {
-	static const char *const t[] = { "true", "yes", "on", NULL };
-	static const char *const f[] = { "false", "no", "off", NULL };
+	static const char *const t[] = {"true", "yes", "on", NULL};
+	static const char *const f[] = {"false", "no", "off", NULL};
 	const struct cval *v = cget(sec, name, 0);
 
 	if (!v)

@@ -53,6 +53,12 @@ bool get_enum(struct cctx *c, cfg_t *sec, const char *name, const char *const *n
 bool get_addr(struct cctx *c, cfg_t *sec, const char *name, struct hd_addr *out);
 bool get_endpoint(struct cctx *c, cfg_t *sec, const char *name, struct hd_endpoint *out);
 int enum_index(const char *s, const char *const *names);
+/* Section title as a name: 1..size-1 characters, no blanks or controls
+ * (names are passed to notify scripts as one argument). */
+bool get_title(struct cctx *c, cfg_t *sec, const char *what, char *out, size_t size);
+/* Interface name: 1..15 characters, none of / : or blanks (as Linux). */
+bool get_ifname(struct cctx *c, cfg_t *sec, const char *name, char *out);
+bool valid_ifname(const char *s);
 
 /* Section converters (config_vrrp.c, config_lvs.c). */
 void conv_global(struct cctx *c, cfg_t *root, struct hd_config *cfg);

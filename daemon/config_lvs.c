@@ -9,17 +9,16 @@
 
 #include "config_int.h"
 
-static const char *const protos[] = { "tcp", "udp", "sctp", NULL };
-static const char *const kinds[] = { "dr", "nat", "tun", NULL };
+static const char *const protos[] = {"tcp", "udp", "sctp", NULL};
+static const char *const kinds[] = {"dr", "nat", "tun", NULL};
 
-static const char *const schedulers[] = { "rr",	 "wrr", "lc", "wlc", "lblc", "lblcr", "dh",
-					  "sh",	 "sed", "nq", "mh",  "fo",   "ovf",   "twos",
-					  NULL };
+static const char *const schedulers[] = {"rr",	"wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh",
+					 "sed", "nq",  "mh", "fo",  "ovf",  "twos",  NULL};
 
 /* Order matches enum hd_check_type. */
-static const char *const check_sections[] = { "tcp_check",  "http_check", "https_check",
-					      "misc_check", "smtp_check", "dns_check",
-					      "udp_check",  NULL };
+static const char *const check_sections[] = {"tcp_check",  "http_check", "https_check",
+					     "misc_check", "smtp_check", "dns_check",
+					     "udp_check",  NULL};
 
 static void conv_status(struct cctx *c, cfg_t *sec, struct hd_check_config *k)
 {
@@ -29,7 +28,7 @@ static void conv_status(struct cctx *c, cfg_t *sec, struct hd_check_config *k)
 	if (!k->status)
 		return;
 	if (n == 0) {
-		k->status[0] = (struct hd_status_range){ 200, 299 };
+		k->status[0] = (struct hd_status_range){200, 299};
 		k->n_status = 1;
 		return;
 	}
@@ -50,7 +49,7 @@ static void conv_status(struct cctx *c, cfg_t *sec, struct hd_check_config *k)
 			cerr(c, v->line, "status_code: '%s' is out of range 100..599", v->s);
 			continue;
 		}
-		k->status[k->n_status++] = (struct hd_status_range){ (uint16_t)lo, (uint16_t)hi };
+		k->status[k->n_status++] = (struct hd_status_range){(uint16_t)lo, (uint16_t)hi};
 	}
 }
 
@@ -130,8 +129,8 @@ static void conv_check(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 		       const struct hd_virtual_server_config *vs,
 		       const struct hd_real_server_config *rs, struct hd_check_config *k)
 {
-	static const char *const dns_types[] = { "A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA",
-						 NULL };
+	static const char *const dns_types[] = {"A",  "NS",  "CNAME", "SOA",
+						"MX", "TXT", "AAAA",  NULL};
 	int t;
 
 	k->line = sec_line(sec);
@@ -186,7 +185,8 @@ static int parse_rs_title(const char *s, uint16_t vs_port, struct hd_endpoint *e
 }
 
 static void conv_rs_checks(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
-			   const struct hd_virtual_server_config *vs, struct hd_real_server_config *rs)
+			   const struct hd_virtual_server_config *vs,
+			   struct hd_real_server_config *rs)
 {
 	unsigned total = 0;
 
@@ -225,8 +225,10 @@ static void conv_rs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 	kind = rs->has_lb_kind ? (int)rs->lb_kind : (int)vs->lb_kind;
 	/* IPVS forwards to another family only through a tunnel. */
 	if (rs->ep.addr.family != vs->family && kind != HD_LB_TUN)
-		cerr(c, rs->line, "real_server %s: address family differs from the virtual "
-				  "server's (only lb_kind tun can mix them)", cfg_title(sec));
+		cerr(c, rs->line,
+		     "real_server %s: address family differs from the virtual "
+		     "server's (only lb_kind tun can mix them)",
+		     cfg_title(sec));
 	if (!vs->is_fwmark && kind != HD_LB_NAT && rs->ep.port != vs->ep.port)
 		cerr(c, rs->line, "real_server %s: lb_kind %s cannot change the port (%u)",
 		     cfg_title(sec), kinds[kind], vs->ep.port);
@@ -277,10 +279,10 @@ static int parse_vs_title(const char *s, struct hd_virtual_server_config *vs)
 
 static void conv_sched(struct cctx *c, cfg_t *sec, struct hd_virtual_server_config *vs)
 {
-	static const char *const flags[] = { "sh-fallback", "sh-port", "mh-fallback", "mh-port",
-					     NULL };
-	static const unsigned bits[] = { IP_VS_SVC_F_SCHED_SH_FALLBACK, IP_VS_SVC_F_SCHED_SH_PORT,
-					 IP_VS_SVC_F_SCHED1, IP_VS_SVC_F_SCHED2 };
+	static const char *const flags[] = {"sh-fallback", "sh-port", "mh-fallback", "mh-port",
+					    NULL};
+	static const unsigned bits[] = {IP_VS_SVC_F_SCHED_SH_FALLBACK, IP_VS_SVC_F_SCHED_SH_PORT,
+					IP_VS_SVC_F_SCHED1, IP_VS_SVC_F_SCHED2};
 	int algo = 3;
 
 	get_enum(c, sec, "lb_algo", schedulers, &algo);
@@ -290,8 +292,10 @@ static void conv_sched(struct cctx *c, cfg_t *sec, struct hd_virtual_server_conf
 		int f = enum_index(v->s, flags);
 
 		if (f < 0)
-			cerr(c, v->line, "sched_flags: unknown flag '%s' (expected sh-fallback | "
-					 "sh-port | mh-fallback | mh-port)", v->s);
+			cerr(c, v->line,
+			     "sched_flags: unknown flag '%s' (expected sh-fallback | "
+			     "sh-port | mh-fallback | mh-port)",
+			     v->s);
 		else if (strncmp(v->s, vs->lb_algo, 2) != 0)
 			cerr(c, v->line, "sched_flags: %s needs lb_algo = %.2s", v->s, v->s);
 		else
@@ -328,7 +332,7 @@ static void conv_persistence(struct cctx *c, cfg_t *sec, struct hd_virtual_serve
 
 static void conv_tunnel(struct cctx *c, cfg_t *sec, struct hd_virtual_server_config *vs)
 {
-	static const char *const types[] = { "ipip", "gue", "gre", NULL };
+	static const char *const types[] = {"ipip", "gue", "gre", NULL};
 	const struct cval *tt = cget(sec, "tun_type", 0), *tp = cget(sec, "tun_port", 0);
 	int t = 0;
 	unsigned port = 0;
@@ -348,7 +352,7 @@ static void conv_tunnel(struct cctx *c, cfg_t *sec, struct hd_virtual_server_con
 static void conv_vs_options(struct cctx *c, cfg_t *sec, struct hd_virtual_server_config *vs,
 			    int title_proto)
 {
-	static const char *const families[] = { "inet", "inet6", NULL };
+	static const char *const families[] = {"inet", "inet6", NULL};
 	const struct cval *v;
 	int i;
 
@@ -397,8 +401,10 @@ static void conv_vs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 	vs->line = sec_line(sec);
 	title_proto = parse_vs_title(cfg_title(sec), vs);
 	if (title_proto == -2) {
-		cerr(c, vs->line, "virtual_server: '%s' is not ADDR:PORT, [V6ADDR]:PORT "
-				  "(optionally /tcp, /udp, /sctp) or fwmark:N", cfg_title(sec));
+		cerr(c, vs->line,
+		     "virtual_server: '%s' is not ADDR:PORT, [V6ADDR]:PORT "
+		     "(optionally /tcp, /udp, /sctp) or fwmark:N",
+		     cfg_title(sec));
 		return;
 	}
 	if (title_proto >= 0)
@@ -412,8 +418,8 @@ static void conv_vs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 
 		conv_rs(c, cfg_getnsec(sec, "real_server", i), cfg, vs, rs);
 		for (size_t j = 0; j < vs->n_real_servers; j++)
-			if (rs->ep.addr.family && hd_addr_cmp(&vs->real_servers[j].ep.addr,
-							      &rs->ep.addr) == 0 &&
+			if (rs->ep.addr.family &&
+			    hd_addr_cmp(&vs->real_servers[j].ep.addr, &rs->ep.addr) == 0 &&
 			    vs->real_servers[j].ep.port == rs->ep.port)
 				cerr(c, rs->line, "real_server %s: already defined on line %d",
 				     cfg_title(cfg_getnsec(sec, "real_server", i)),

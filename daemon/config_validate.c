@@ -45,8 +45,10 @@ static void check_services(struct cctx *c, const struct hd_config *cfg)
 			continue; /* its title did not parse: already reported */
 		for (size_t j = 0; j < i; j++)
 			if (same_service(a, &cfg->virtual_servers[j]))
-				cerr(c, a->line, "virtual_server: the same service is defined on "
-						 "line %d", cfg->virtual_servers[j].line);
+				cerr(c, a->line,
+				     "virtual_server: the same service is defined on "
+				     "line %d",
+				     cfg->virtual_servers[j].line);
 	}
 }
 

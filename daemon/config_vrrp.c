@@ -44,9 +44,7 @@ void conv_scripts(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 		struct hd_vrrp_script_config *s = &cfg->scripts[cfg->n_scripts++];
 
 		s->line = sec_line(sec);
-		if (strlen(cfg_title(sec)) >= sizeof(s->name))
-			cerr(c, s->line, "vrrp_script name '%s' is too long", cfg_title(sec));
-		snprintf(s->name, sizeof(s->name), "%s", cfg_title(sec));
+		get_title(c, sec, "vrrp_script", s->name, sizeof(s->name));
 		if (!get_str(c, sec, "script", &s->script) && !cget(sec, "script", 0))
 			cerr(c, s->line, "vrrp_script %s: 'script' is required", s->name);
 		s->interval_usec = 1000000;
@@ -128,8 +126,8 @@ static void conv_vips(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config
 		if (!in->family) {
 			in->family = p.addr.family;
 		} else if (p.addr.family != in->family) {
-			cerr(c, v->line, "virtual_ipaddress: %s mixes IPv4 and IPv6 in one instance",
-			     v->s);
+			cerr(c, v->line,
+			     "virtual_ipaddress: %s mixes IPv4 and IPv6 in one instance", v->s);
 			continue;
 		}
 		for (size_t j = 0; j < in->n_vips; j++)
@@ -162,7 +160,8 @@ static void conv_unicast(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_con
 			continue;
 		}
 		if (in->family && a.family != in->family) {
-			cerr(c, v->line, "unicast_peer: %s is not of the VIPs' address family", v->s);
+			cerr(c, v->line, "unicast_peer: %s is not of the VIPs' address family",
+			     v->s);
 			continue;
 		}
 		in->unicast_peers[in->n_unicast_peers++] = a;
@@ -171,7 +170,7 @@ static void conv_unicast(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_con
 
 static void conv_auth(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
 {
-	static const char *const types[] = { "none", "pass", NULL };
+	static const char *const types[] = {"none", "pass", NULL};
 	cfg_t *a = cfg_size(sec, "authentication") ? cfg_getnsec(sec, "authentication", 0) : NULL;
 	const struct cval *pw;
 	int t = 0;
@@ -179,8 +178,9 @@ static void conv_auth(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config
 	if (!a)
 		return;
 	if (in->version == 3)
-		cerr(c, sec_line(a), "authentication: VRRP version 3 has none (RFC 5798); "
-				     "use version = 2 or remove it");
+		cerr(c, sec_line(a),
+		     "authentication: VRRP version 3 has none (RFC 5798); "
+		     "use version = 2 or remove it");
 	get_enum(c, a, "type", types, &t);
 	in->auth_type = t == 1 ? HD_VRRP_AUTH_PASS : HD_VRRP_AUTH_NONE;
 	pw = cget(a, "password", 0);
@@ -214,7 +214,7 @@ static void conv_track_ifs(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_c
 		struct hd_track_if *t = &in->track_ifs[in->n_track_ifs];
 		long wt = 0;
 
-		if (!name[0] || strlen(name) >= IFNAMSIZ_LIMIT) {
+		if (!valid_ifname(name)) {
 			cerr(c, line, "track_interface: '%s' is not an interface name", name);
 			continue;
 		}
@@ -263,16 +263,13 @@ static void conv_track_scripts(struct cctx *c, cfg_t *sec, const struct hd_confi
 static void conv_instance(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 			  struct hd_vrrp_instance_config *in)
 {
-	static const char *const states[] = { "backup", "master", NULL };
+	static const char *const states[] = {"backup", "master", NULL};
 	unsigned u = 0;
 	int st = 0;
 
 	in->line = sec_line(sec);
-	if (strlen(cfg_title(sec)) >= sizeof(in->name))
-		cerr(c, in->line, "vrrp_instance name '%s' is too long", cfg_title(sec));
-	snprintf(in->name, sizeof(in->name), "%s", cfg_title(sec));
-	if (!get_name(c, sec, "interface", in->interface, IFNAMSIZ_LIMIT) &&
-	    !cget(sec, "interface", 0))
+	get_title(c, sec, "vrrp_instance", in->name, sizeof(in->name));
+	if (!get_ifname(c, sec, "interface", in->interface) && !cget(sec, "interface", 0))
 		cerr(c, in->line, "vrrp_instance %s: 'interface' is required", in->name);
 	if (get_uint(c, sec, "virtual_router_id", 1, 255, &u))
 		in->vrid = (uint8_t)u;
@@ -334,7 +331,7 @@ void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 		unsigned m = cnum(sec, "group");
 
 		g->line = sec_line(sec);
-		snprintf(g->name, sizeof(g->name), "%s", cfg_title(sec));
+		get_title(c, sec, "vrrp_sync_group", g->name, sizeof(g->name));
 		if (m == 0)
 			cerr(c, g->line, "vrrp_sync_group %s: 'group' is required", g->name);
 		g->members = calloc(m ? m : 1, sizeof(*g->members));
@@ -351,7 +348,8 @@ void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 				for (size_t x = 0; x < cfg->sync_groups[k].n_members; x++)
 					if (cfg->sync_groups[k].members[x] == (size_t)idx)
 						cerr(c, v->line,
-						     "vrrp_instance %s is already in vrrp_sync_group %s",
+						     "vrrp_instance %s is already in "
+						     "vrrp_sync_group %s",
 						     v->s, cfg->sync_groups[k].name);
 			g->members[g->n_members++] = (size_t)idx;
 		}
@@ -365,8 +363,8 @@ void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 {
 	struct hd_lvs_sync_config *l = &cfg->lvs_sync;
-	cfg_t *sec = cfg_size(root, "lvs_sync_daemon") ? cfg_getnsec(root, "lvs_sync_daemon", 0)
-						       : NULL;
+	cfg_t *sec =
+	    cfg_size(root, "lvs_sync_daemon") ? cfg_getnsec(root, "lvs_sync_daemon", 0) : NULL;
 	const struct cval *v;
 	unsigned id = 0;
 
@@ -374,8 +372,7 @@ void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 		return;
 	l->enabled = true;
 	l->line = sec_line(sec);
-	if (!get_name(c, sec, "interface", l->interface, IFNAMSIZ_LIMIT) &&
-	    !cget(sec, "interface", 0))
+	if (!get_ifname(c, sec, "interface", l->interface) && !cget(sec, "interface", 0))
 		cerr(c, l->line, "lvs_sync_daemon: 'interface' is required");
 	v = cget(sec, "vrrp_instance", 0);
 	if (!v) {

@@ -17,13 +17,12 @@
 
 static int failures;
 
-#define CHECK(cond)                                                                   \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, \
-				#cond);                                               \
-			failures++;                                                   \
-		}                                                                     \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);   \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 static const char *srcdir(void)
@@ -42,7 +41,7 @@ static char *path_of(const char *rel)
 
 static struct hd_config *load_rel(const char *rel)
 {
-	struct hd_diag d = { 0 };
+	struct hd_diag d = {0};
 	char *p = path_of(rel);
 	struct hd_config *cfg = hd_config_load(p, &d);
 
@@ -66,37 +65,37 @@ static const struct {
 	const char *out; /* hd_addr_str / hd_endpoint_str */
 	unsigned num;	 /* prefix length or port */
 } addr_cases[] = {
-	{ ADDR, "192.168.168.100", true, AF_INET, "192.168.168.100", 0 },
-	{ ADDR, "2001:DB8:0::1", true, AF_INET6, "2001:db8::1", 0 },
-	{ ADDR, "::", true, AF_INET6, "::", 0 },
-	{ ADDR, "192.168.168.300", false, 0, NULL, 0 },
-	{ ADDR, "192.168.168", false, 0, NULL, 0 },
-	{ ADDR, "", false, 0, NULL, 0 },
-	{ ADDR, "fe80::1%eth0", false, 0, NULL, 0 },
-	{ ADDR, " 10.0.0.1", false, 0, NULL, 0 },
-	{ PREFIX, "192.168.168.100/24", true, AF_INET, "192.168.168.100", 24 },
-	{ PREFIX, "192.168.168.100", true, AF_INET, "192.168.168.100", 32 },
-	{ PREFIX, "10.0.0.0/0", true, AF_INET, "10.0.0.0", 0 },
-	{ PREFIX, "2001:db8::100/64", true, AF_INET6, "2001:db8::100", 64 },
-	{ PREFIX, "2001:db8::100", true, AF_INET6, "2001:db8::100", 128 },
-	{ PREFIX, "192.168.168.100/33", false, 0, NULL, 0 },
-	{ PREFIX, "2001:db8::1/129", false, 0, NULL, 0 },
-	{ PREFIX, "192.168.168.100/", false, 0, NULL, 0 },
-	{ PREFIX, "192.168.168.100/-1", false, 0, NULL, 0 },
-	{ PREFIX, "192.168.168.100/2x", false, 0, NULL, 0 },
-	{ ENDPOINT, "192.168.168.100:80", true, AF_INET, "192.168.168.100:80", 80 },
-	{ ENDPOINT, "[2001:db8::1]:443", true, AF_INET6, "[2001:db8::1]:443", 443 },
-	{ ENDPOINT, "[::1]:65535", true, AF_INET6, "[::1]:65535", 65535 },
-	{ ENDPOINT, "192.168.168.100:0", false, 0, NULL, 0 },
-	{ ENDPOINT, "192.168.168.100:65536", false, 0, NULL, 0 },
-	{ ENDPOINT, "192.168.168.100", false, 0, NULL, 0 },
-	{ ENDPOINT, "192.168.168.100:", false, 0, NULL, 0 },
-	{ ENDPOINT, "192.168.168.100:+80", false, 0, NULL, 0 },
-	{ ENDPOINT, "2001:db8::1:80", false, 0, NULL, 0 },
-	{ ENDPOINT, "[2001:db8::1]", false, 0, NULL, 0 },
-	{ ENDPOINT, "[192.168.168.100]:80", false, 0, NULL, 0 },
-	{ ENDPOINT, "[2001:db8::1]80", false, 0, NULL, 0 },
-	{ ENDPOINT, ":80", false, 0, NULL, 0 },
+    {ADDR, "192.168.168.100", true, AF_INET, "192.168.168.100", 0},
+    {ADDR, "2001:DB8:0::1", true, AF_INET6, "2001:db8::1", 0},
+    {ADDR, "::", true, AF_INET6, "::", 0},
+    {ADDR, "192.168.168.300", false, 0, NULL, 0},
+    {ADDR, "192.168.168", false, 0, NULL, 0},
+    {ADDR, "", false, 0, NULL, 0},
+    {ADDR, "fe80::1%eth0", false, 0, NULL, 0},
+    {ADDR, " 10.0.0.1", false, 0, NULL, 0},
+    {PREFIX, "192.168.168.100/24", true, AF_INET, "192.168.168.100", 24},
+    {PREFIX, "192.168.168.100", true, AF_INET, "192.168.168.100", 32},
+    {PREFIX, "10.0.0.0/0", true, AF_INET, "10.0.0.0", 0},
+    {PREFIX, "2001:db8::100/64", true, AF_INET6, "2001:db8::100", 64},
+    {PREFIX, "2001:db8::100", true, AF_INET6, "2001:db8::100", 128},
+    {PREFIX, "192.168.168.100/33", false, 0, NULL, 0},
+    {PREFIX, "2001:db8::1/129", false, 0, NULL, 0},
+    {PREFIX, "192.168.168.100/", false, 0, NULL, 0},
+    {PREFIX, "192.168.168.100/-1", false, 0, NULL, 0},
+    {PREFIX, "192.168.168.100/2x", false, 0, NULL, 0},
+    {ENDPOINT, "192.168.168.100:80", true, AF_INET, "192.168.168.100:80", 80},
+    {ENDPOINT, "[2001:db8::1]:443", true, AF_INET6, "[2001:db8::1]:443", 443},
+    {ENDPOINT, "[::1]:65535", true, AF_INET6, "[::1]:65535", 65535},
+    {ENDPOINT, "192.168.168.100:0", false, 0, NULL, 0},
+    {ENDPOINT, "192.168.168.100:65536", false, 0, NULL, 0},
+    {ENDPOINT, "192.168.168.100", false, 0, NULL, 0},
+    {ENDPOINT, "192.168.168.100:", false, 0, NULL, 0},
+    {ENDPOINT, "192.168.168.100:+80", false, 0, NULL, 0},
+    {ENDPOINT, "2001:db8::1:80", false, 0, NULL, 0},
+    {ENDPOINT, "[2001:db8::1]", false, 0, NULL, 0},
+    {ENDPOINT, "[192.168.168.100]:80", false, 0, NULL, 0},
+    {ENDPOINT, "[2001:db8::1]80", false, 0, NULL, 0},
+    {ENDPOINT, ":80", false, 0, NULL, 0},
 };
 
 static void test_addr(void)
@@ -155,7 +154,7 @@ static void test_addr(void)
 	CHECK(strcmp(hd_lb_kind_str(HD_LB_TUN), "tun") == 0);
 	CHECK(strcmp(hd_proto_str(HD_PROTO_SCTP), "sctp") == 0);
 
-	struct hd_diag d = { 0 };
+	struct hd_diag d = {0};
 	hd_diag_add(&d, "f.conf", 12, "bad %s", "thing");
 	hd_diag_add(&d, "f.conf", 0, "no line");
 	CHECK(d.n == 2 && strcmp(d.lines[0], "f.conf:12: bad thing") == 0);
@@ -197,7 +196,8 @@ static void test_full_vrrp(const struct hd_config *c)
 
 	CHECK(strcmp(c->global.router_id, "lb-full") == 0);
 	CHECK(strcmp(c->global.script_user, "nobody") == 0);
-	CHECK(c->global.control_socket && strcmp(c->global.control_socket, "/run/hd-full.sock") == 0);
+	CHECK(c->global.control_socket &&
+	      strcmp(c->global.control_socket, "/run/hd-full.sock") == 0);
 	CHECK(c->global.metrics_enabled && c->global.metrics_listen.port == 9100);
 	CHECK(c->global.script_timeout_usec == 2500000 && !c->global.set_sysctls);
 	CHECK(c->n_scripts == 2);
@@ -252,7 +252,8 @@ static void test_full_checks(const struct hd_real_server_config *rs)
 	CHECK(k[2].rise == 2 && k[2].fall == 3 && k[2].retry == 2);
 	CHECK(k[2].delay_before_retry_usec == 500000 && k[2].warmup_usec == 4000000);
 	CHECK(k[2].virtualhost && strcmp(k[2].virtualhost, "www.example.com") == 0);
-	CHECK(k[3].type == HD_CHECK_HTTPS && !k[3].verify && strcmp(k[3].sni, "www.example.com") == 0);
+	CHECK(k[3].type == HD_CHECK_HTTPS && !k[3].verify &&
+	      strcmp(k[3].sni, "www.example.com") == 0);
 	CHECK(k[3].digest_type == 256 && k[3].digest[31] == 0x55);
 	CHECK(k[3].n_status == 1 && k[3].status[0].lo == 200 && k[3].status[0].hi == 299);
 	CHECK(k[4].type == HD_CHECK_MISC && strcmp(k[4].script, "/bin/true 192.168.168.10") == 0);
@@ -308,7 +309,8 @@ static void test_ipv6_fwmark(void)
 	if (c) {
 		const struct hd_vrrp_instance_config *in = &c->instances[0];
 		CHECK(in->family == AF_INET6 && in->advert_int_cs == 1 && in->priority == 200);
-		CHECK(in->n_vips == 2 && in->vips[0].prefixlen == 64 && in->vips[1].prefixlen == 128);
+		CHECK(in->n_vips == 2 && in->vips[0].prefixlen == 64 &&
+		      in->vips[1].prefixlen == 128);
 		CHECK(c->instances[1].advert_int_cs == 4095 && c->instances[1].family == AF_INET);
 		const struct hd_virtual_server_config *vs = &c->virtual_servers[0];
 		CHECK(vs->family == AF_INET6 && vs->ep.port == 443);
@@ -322,7 +324,8 @@ static void test_ipv6_fwmark(void)
 	if (c) {
 		const struct hd_virtual_server_config *vs = &c->virtual_servers[0];
 		CHECK(vs->is_fwmark && vs->fwmark == 7 && vs->family == AF_INET);
-		CHECK(vs->lb_kind == HD_LB_TUN && vs->tun_type == HD_TUN_GUE && vs->tun_port == 6080);
+		CHECK(vs->lb_kind == HD_LB_TUN && vs->tun_type == HD_TUN_GUE &&
+		      vs->tun_port == 6080);
 		CHECK(vs->real_servers[0].ep.port == 0 && vs->real_servers[1].ep.port == 80);
 		vs = &c->virtual_servers[1];
 		CHECK(vs->is_fwmark && vs->fwmark == 4294967295u && vs->family == AF_INET6);
@@ -370,7 +373,7 @@ static void test_bad_file(const char *path)
 {
 	char first[512] = "", prefix[600];
 	FILE *f = fopen(path, "r");
-	struct hd_diag d = { 0 };
+	struct hd_diag d = {0};
 	struct hd_config *cfg;
 	int line = 0, off = 0;
 
@@ -457,7 +460,7 @@ static void test_collects_all(void)
 			    "}\n"
 			    "virtual_server 10.0.0.1:80 { lb_algo = xx  lb_kind = yy }\n",
 			    0644);
-	struct hd_diag d = { 0 };
+	struct hd_diag d = {0};
 	struct hd_config *c = hd_config_load(p, &d);
 	char pre[300];
 
@@ -466,9 +469,13 @@ static void test_collects_all(void)
 	static const struct {
 		int line;
 		const char *msg;
-	} want[] = { { 3, "virtual_router_id" }, { 4, "priority" }, { 5, "advert_int" },
-		     { 6, "1.2.3.4/40" },	 { 7, "nope" },	    { 9, "lb_algo" },
-		     { 9, "lb_kind" } };
+	} want[] = {{3, "virtual_router_id"},
+		    {4, "priority"},
+		    {5, "advert_int"},
+		    {6, "1.2.3.4/40"},
+		    {7, "nope"},
+		    {9, "lb_algo"},
+		    {9, "lb_kind"}};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		snprintf(pre, sizeof(pre), "%s:%d: ", p, want[i].line);
 		CHECK(diag_has(&d, pre, want[i].msg));
@@ -476,7 +483,7 @@ static void test_collects_all(void)
 	hd_diag_clear(&d);
 	free(p);
 
-	d = (struct hd_diag){ 0 };
+	d = (struct hd_diag){0};
 	CHECK(hd_config_load("/nonexistent/hd.conf", &d) == NULL);
 	CHECK(d.n == 1 && strstr(d.lines[0], "/nonexistent/hd.conf: cannot open"));
 	hd_diag_clear(&d);
@@ -484,9 +491,9 @@ static void test_collects_all(void)
 
 static void test_scripts(void)
 {
-	struct hd_vrrp_script_config s = { .name = "x", .line = 7 };
-	struct hd_config c = { .scripts = &s, .n_scripts = 1 };
-	struct hd_diag d = { 0 };
+	struct hd_vrrp_script_config s = {.name = "x", .line = 7};
+	struct hd_config c = {.scripts = &s, .n_scripts = 1};
+	struct hd_diag d = {0};
 	char *ok = write_tmp("ok.sh", "#!/bin/sh\nexit 0\n", 0755);
 	char *gw = write_tmp("gw.sh", "#!/bin/sh\n", 0775);
 	char *nx = write_tmp("nx.sh", "#!/bin/sh\n", 0644);
