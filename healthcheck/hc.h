@@ -20,4 +20,20 @@ struct hc_rs_verdict {
 /* VS and RS index d->config->virtual_servers[vs].real_servers[rs]. */
 void hc_rs_verdict(struct hd_daemon *d, size_t vs, size_t rs, struct hc_rs_verdict *out);
 
+
+/* Runtime operator actions, for the control socket (`hadirectorctl drain VS
+ * RS`, `undrain`, `weight`). VS is "IP:PORT" (TCP), "udp/IP:PORT",
+ * "tcp/IP:PORT" or "fwmark:N"; RS is "IP:PORT" ("[v6]:PORT"). A drained
+ * server keeps being checked but gets weight 0. WEIGHT < 0 returns to the
+ * configured (or misc_check dynamic) weight. Both survive reloads for real
+ * servers that stay in the configuration, and trigger a reconcile.
+ * Return 0, -ENOENT (no such VS/RS), -EINVAL (unparsable) or -ERANGE. */
+int hc_set_drain(struct hd_daemon *d, const char *vs, const char *rs, bool drain);
+int hc_set_weight(struct hd_daemon *d, const char *vs, const char *rs, int weight);
+
+/* Quorum state as the health checker sees it (weights of live servers vs
+ * quorum/hysteresis, see healthcheck/hc_policy.h); informational, the
+ * quorum_up/quorum_down scripts run on its edges. */
+bool hc_vs_quorum_lost(struct hd_daemon *d, size_t vs);
+
 #endif

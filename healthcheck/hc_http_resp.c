@@ -1,4 +1,6 @@
 /* PURE HTTP response handling for http_check / https_check. */
+#include "config.h"
+
 #include "hc_http_resp.h"
 
 #include <curl/curl.h>

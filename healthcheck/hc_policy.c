@@ -1,4 +1,6 @@
 /* PURE health-check policy; semantics are documented in hc_policy.h. */
+#include "config.h"
+
 #include "hc_policy.h"
 
 #include <stdio.h>

@@ -1,0 +1,111 @@
+/* Internals of the healthcheck module, shared by its I/O files. */
+#ifndef HC_INT_H
+#define HC_INT_H
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include "daemon.h"
+#include "hc.h"
+#include "hc_policy.h"
+
+struct hc_ctx;
+
+/* One probe: one check of one target, shared by every (virtual server,
+ * real server) whose check has the same key. */
+struct hc_probe {
+	struct hc_ctx *ctx;
+	char *key; /* canonical text of everything that defines the check */
+	const struct hd_check_config *k; /* of the current configuration */
+	const char *host;                /* virtualhost: the check's or the VS's */
+	struct hd_endpoint target;       /* effective connect address and port */
+	uint64_t timeout_usec; /* effective connect (tcp/http) or run (misc) timeout */
+	struct hc_policy pol;
+	struct hc_checker st;
+	sd_event_source *timer;
+	bool running;
+	uint64_t started_usec, last_duration_usec;
+	void *io;      /* type-specific in-flight state */
+	unsigned users; /* real servers using it */
+	bool keep;     /* reload bookkeeping */
+};
+
+struct hc_rs {
+	const struct hd_virtual_server_config *vsc;
+	const struct hd_real_server_config *rsc;
+	struct hc_probe **probes;
+	size_t n_probes;
+	bool up;
+	unsigned weight;
+	bool drained;
+	int override; /* operator weight, -1 = none */
+	uint64_t last_change_usec;
+	struct hc_result reason; /* result that caused the last change */
+};
+
+struct hc_vs {
+	struct hc_rs *rs;
+	size_t n_rs;
+	bool quorum_lost;
+};
+
+/* A child process (misc_check, notify script). */
+struct hc_child;
+typedef void (*hc_child_done_fn)(void *ud, const struct hc_result *r);
+
+struct hc_ctx {
+	struct hd_daemon *d;
+	const struct hd_config *cfg;
+	struct hc_vs *vs;
+	size_t n_vs;
+	struct hc_probe **probes;
+	size_t n_probes;
+	CURLM *multi;
+	sd_event_source *curl_timer;
+	unsigned int rng; /* rand_r state: warmup jitter */
+	/* script_user resolved once: no NSS lookups between fork and exec */
+	bool drop_privs;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	int n_groups;
+};
+
+/* Type-specific probe operations. start() begins one probe and reports
+ * through hc_probe_done() (possibly before returning); cancel() aborts an
+ * in-flight probe without a result. */
+int hc_tcp_start(struct hc_probe *p);
+void hc_tcp_cancel(struct hc_probe *p);
+int hc_http_start(struct hc_probe *p);
+void hc_http_cancel(struct hc_probe *p);
+int hc_http_setup(struct hc_ctx *c);
+void hc_http_teardown(struct hc_ctx *c);
+int hc_script_start(struct hc_probe *p);
+void hc_script_cancel(struct hc_probe *p);
+
+void hc_probe_done(struct hc_probe *p, const struct hc_result *r);
+
+/* Run CMD (split on blanks, or through /bin/sh when it needs a shell) as
+ * script_user in its own process group; SIGKILL to the group after
+ * TIMEOUT_USEC. DONE (may be NULL) gets the result once reaped. */
+struct hc_child *hc_child_spawn(struct hc_ctx *c, const char *cmd, uint64_t timeout_usec,
+				hc_child_done_fn done, void *ud);
+/* Kill and forget: the process is still reaped, DONE is not called. */
+void hc_child_abandon(struct hc_child *ch);
+int hc_resolve_script_user(struct hc_ctx *c, const char *user);
+
+int hc_sched_arm(struct hc_probe *p, uint64_t delay_usec);
+/* Re-evaluate a real server from its probes; true when its verdict moved.
+ * QUIET: no log line and no notify script (startup, reload). */
+bool hc_rs_update(struct hc_ctx *c, struct hc_rs *rs, bool quiet);
+const struct hc_result *hc_rs_reason(const struct hc_rs *rs);
+/* "10.0.0.1:80" (TCP), "udp/10.0.0.1:53", "fwmark:5". */
+void hc_vs_name(const struct hd_virtual_server_config *v, char *buf, size_t len);
+void hc_status_write(struct hc_ctx *c, FILE *out);
+
+#endif

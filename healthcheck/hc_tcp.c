@@ -1,0 +1,141 @@
+/* tcp_check: a non-blocking connect with its own timeout. Success is the
+ * completed handshake; the socket is then closed normally (FIN, no RST
+ * tricks with SO_LINGER). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hc_int.h"
+#include "log.h"
+
+struct hc_tcp {
+	int fd;
+	sd_event_source *io, *timeout;
+};
+
+static socklen_t to_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = a->u.v6;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_addr = a->u.v4;
+	s4->sin_port = htons(port);
+	return sizeof(*s4);
+}
+
+static void tcp_free(struct hc_probe *p)
+{
+	struct hc_tcp *t = p->io;
+
+	if (!t)
+		return;
+	sd_event_source_disable_unref(t->io);
+	sd_event_source_disable_unref(t->timeout);
+	if (t->fd >= 0)
+		close(t->fd);
+	free(t);
+	p->io = NULL;
+}
+
+static void tcp_finish(struct hc_probe *p, enum hc_outcome o, int detail)
+{
+	struct hc_result r = {o, detail, -1};
+
+	tcp_free(p);
+	hc_probe_done(p, &r);
+}
+
+static enum hc_outcome errno_outcome(int err)
+{
+	return err == ECONNREFUSED ? HC_O_CONNECT_REFUSED
+	       : err == ETIMEDOUT  ? HC_O_CONNECT_TIMEOUT
+				   : HC_O_CONNECT_ERROR;
+}
+
+static int tcp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct hc_probe *p = userdata;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err)
+		tcp_finish(p, errno_outcome(err), err);
+	else
+		tcp_finish(p, HC_O_OK, 0);
+	return 0;
+}
+
+static int tcp_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	tcp_finish(userdata, HC_O_CONNECT_TIMEOUT, 0);
+	return 0;
+}
+
+static int tcp_bind(int fd, const struct hd_check_config *k)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+
+	if (!k->has_bind_ip)
+		return 0;
+	sl = to_sockaddr(&k->bind_ip, 0, &ss);
+	return bind(fd, (struct sockaddr *)&ss, sl) < 0 ? -errno : 0;
+}
+
+int hc_tcp_start(struct hc_probe *p)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = to_sockaddr(&p->target.addr, p->target.port, &ss);
+	struct hc_tcp *t = calloc(1, sizeof(*t));
+	sd_event *ev = p->ctx->d->event;
+	int r;
+
+	if (!t)
+		return -ENOMEM;
+	p->io = t;
+	t->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (t->fd < 0 || (r = tcp_bind(t->fd, p->k)) < 0) {
+		r = t->fd < 0 ? -errno : r;
+		tcp_free(p);
+		return r;
+	}
+	if (connect(t->fd, (struct sockaddr *)&ss, sl) == 0) {
+		tcp_finish(p, HC_O_OK, 0);
+		return 0;
+	}
+	if (errno != EINPROGRESS) {
+		tcp_finish(p, errno_outcome(errno), errno);
+		return 0;
+	}
+	r = sd_event_add_io(ev, &t->io, t->fd, EPOLLOUT, tcp_io_cb, p);
+	if (r >= 0)
+		r = sd_event_add_time_relative(ev, &t->timeout, CLOCK_MONOTONIC,
+					       p->timeout_usec, 1000, tcp_timeout_cb, p);
+	if (r < 0) {
+		tcp_free(p);
+		return r;
+	}
+	sd_event_source_set_priority(t->io, HD_PRIO_HC);
+	sd_event_source_set_priority(t->timeout, HD_PRIO_HC);
+	return 0;
+}
+
+void hc_tcp_cancel(struct hc_probe *p)
+{
+	tcp_free(p);
+}
