@@ -1,33 +1,645 @@
-/* Daemon-facing hooks of the ipvs module (see daemon/modules.h). */
+/* The IPVS module: keeps the kernel's IPVS table equal to the desired one.
+ *
+ * One reconcile per loop iteration (daemon core) plus a slow timer, since
+ * IPVS sends no change notifications: build the desired table (config +
+ * health verdicts), compare it with the observed table, write only the
+ * difference, re-read what was written. The observed table is a cache:
+ * the slow timer (and any error) forces a full dump; passes in between
+ * (reload, verdict change) diff against the cache and re-read only the
+ * services they touched, so an unchanged reload costs no netlink message
+ * at all and one changed weight costs one write and one small read.
+ *
+ * Ownership: the keys of every service in the config (now or since start)
+ * are "owned"; only owned services are edited or deleted. A service added
+ * by hand for another address is never touched. A destination added by
+ * hand to an owned service is removed (the config is the truth there).
+ *
+ * On stop the owned services are deleted (IPVS_REMOVE_ON_STOP), as
+ * keepalived does: once the daemon is gone nobody health-checks the real
+ * servers, and a stale table would keep sending clients to dead ones; in a
+ * VRRP pair the peer has taken the VIP anyway. A restart re-creates the
+ * table within one loop iteration. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "healthcheck/hc.h"
+#include "ipvs.h"
+#include "ipvs_genl.h"
+#include "ipvs_json.h"
+#include "ipvs_sysctl.h"
+#include "ipvs_types.h"
+#include "json.h"
+#include "log.h"
 #include "modules.h"
+
+#define IPVS_SLOW_PERIOD_USEC (5 * 1000000ULL)
+#define IPVS_RETRY_MIN_USEC 1000000ULL
+#define IPVS_RETRY_MAX_USEC (60 * 1000000ULL)
+#define IPVS_REMOVE_ON_STOP true
+
+/* The health-check module provides this; until it is linked in, every
+ * real server is up with its configured weight. */
+#pragma weak hc_rs_verdict
+
+/* A failed write waiting for its retry (one per entry). */
+struct ipvs_retry {
+	struct ipvs_svc_key svc;
+	bool has_dest;
+	struct ipvs_dest dest; /* key fields */
+	enum ipvs_op_kind kind;
+	int err;
+	unsigned failures;
+	uint64_t next_usec, backoff_usec;
+	bool seen;
+};
+
+struct ipvs_ctx {
+	struct hd_daemon *d;
+	struct ipvs_nl *nl;
+	bool unavailable_logged;
+	sd_event_source *timer;
+	struct ipvs_table desired, observed;
+	bool observed_valid, full_dump_due;
+	struct ipvs_keyset owned;
+	struct ipvs_quorum_state *quorum;
+	struct ipvs_retry *retries;
+	size_t n_retries, cap_retries;
+	uint64_t writes_base; /* writes of closed sockets */
+	uint64_t reconciles, dumps, errors, last_dump_usec;
+	size_t pending_ops;
+	char last_error[256];
+	struct ipvs_sysctl_report sysctl;
+	/* connection sync daemon: states are IP_VS_STATE_*, 0 = none */
+	int sync_want, sync_have;
+	char sync_if_have[HD_NAME_MAX];
+	uint8_t sync_id_have;
+	int sync_err;
+};
+
+static uint64_t total_writes(const struct ipvs_ctx *c)
+{
+	return c->writes_base + ipvs_nl_writes(c->nl);
+}
+
+static void set_error(struct ipvs_ctx *c, const char *what, int err)
+{
+	c->errors++;
+	snprintf(c->last_error, sizeof(c->last_error), "%s: %s", what, strerror(-err));
+}
+
+static void close_nl(struct ipvs_ctx *c)
+{
+	c->writes_base += ipvs_nl_writes(c->nl);
+	ipvs_nl_close(c->nl);
+	c->nl = NULL;
+	c->observed_valid = false;
+}
+
+static int ensure_open(struct ipvs_ctx *c)
+{
+	if (c->nl)
+		return 0;
+	int r = ipvs_nl_open(&c->nl);
+	if (r < 0) {
+		c->nl = NULL;
+		if (!c->unavailable_logged)
+			hd_warn("ipvs: kernel IPVS not available (%s); retrying every %llu s",
+				strerror(-r), IPVS_SLOW_PERIOD_USEC / 1000000ULL);
+		c->unavailable_logged = true;
+		set_error(c, "IPVS netlink family", r);
+		return r;
+	}
+	if (c->unavailable_logged)
+		hd_notice("ipvs: kernel IPVS available now");
+	c->unavailable_logged = false;
+	c->observed_valid = false;
+	return 0;
+}
+
+static void verdict_cb(void *ud, size_t vs, size_t rs, struct ipvs_rs_verdict *v)
+{
+	struct hd_daemon *d = ud;
+	struct hc_rs_verdict hv;
+	if (!hc_rs_verdict || !d->hc)
+		return;
+	hc_rs_verdict(d, vs, rs, &hv);
+	v->up = hv.up;
+	v->weight = (int)hv.weight;
+}
+
+/* ---- retries with backoff ---- */
+
+static struct ipvs_retry *retry_find(struct ipvs_ctx *c, const struct ipvs_op *op)
+{
+	for (size_t i = 0; i < c->n_retries; i++) {
+		struct ipvs_retry *rt = &c->retries[i];
+		if (!ipvs_svc_key_cmp(&rt->svc, &op->svc->key) && rt->has_dest == !!op->dest &&
+		    (!op->dest || !ipvs_dest_key_cmp(&rt->dest, op->dest)))
+			return rt;
+	}
+	return NULL;
+}
+
+static void retry_drop(struct ipvs_ctx *c, struct ipvs_retry *rt)
+{
+	if (rt)
+		*rt = c->retries[--c->n_retries];
+}
+
+static void retry_note(struct ipvs_ctx *c, struct ipvs_retry *rt, const struct ipvs_op *op, int err,
+		       uint64_t now)
+{
+	if (!rt) {
+		if (c->n_retries == c->cap_retries) {
+			size_t cap = c->cap_retries ? c->cap_retries * 2 : 8;
+			struct ipvs_retry *v = realloc(c->retries, cap * sizeof(*v));
+			if (!v)
+				return; /* retried on the slow timer instead */
+			c->retries = v;
+			c->cap_retries = cap;
+		}
+		rt = &c->retries[c->n_retries++];
+		memset(rt, 0, sizeof(*rt));
+		rt->svc = op->svc->key;
+		rt->has_dest = op->dest != NULL;
+		if (op->dest)
+			rt->dest = *op->dest;
+	}
+	rt->kind = op->kind;
+	rt->err = err;
+	rt->failures++;
+	rt->backoff_usec = rt->backoff_usec ? rt->backoff_usec * 2 : IPVS_RETRY_MIN_USEC;
+	if (rt->backoff_usec > IPVS_RETRY_MAX_USEC)
+		rt->backoff_usec = IPVS_RETRY_MAX_USEC;
+	rt->next_usec = now + rt->backoff_usec;
+	rt->seen = true;
+}
+
+static void retries_prune(struct ipvs_ctx *c)
+{
+	for (size_t i = 0; i < c->n_retries;)
+		if (!c->retries[i].seen)
+			c->retries[i] = c->retries[--c->n_retries];
+		else
+			i++;
+}
+
+/* ---- the pass ---- */
+
+static const char *op_str(const struct ipvs_op *op, char *buf, size_t len)
+{
+	char k[96], dst[64];
+	snprintf(buf, len, "%s %s%s%s", ipvs_op_kind_str(op->kind),
+		 ipvs_svc_key_str(&op->svc->key, k, sizeof(k)), op->dest ? " -> " : "",
+		 op->dest ? ipvs_dest_str(op->dest, dst, sizeof(dst)) : "");
+	return buf;
+}
+
+static bool benign(const struct ipvs_op *op, int r)
+{
+	if (op->kind == IPVS_OP_DEL_SVC || op->kind == IPVS_OP_DEL_DEST)
+		return r == -ENOENT || r == -ESRCH; /* already gone */
+	if (op->kind == IPVS_OP_ADD_SVC || op->kind == IPVS_OP_ADD_DEST)
+		return r == -EEXIST; /* raced; the re-read sees it */
+	return false;
+}
+
+static void log_failure(struct ipvs_ctx *c, const struct ipvs_op *op, int r,
+			const struct ipvs_retry *rt)
+{
+	char what[200];
+	op_str(op, what, sizeof(what));
+	set_error(c, what, r);
+	if (op->kind == IPVS_OP_ADD_SVC || op->kind == IPVS_OP_EDIT_SVC)
+		hd_err("ipvs: %s (scheduler %s): %s%s; retry in %llu s", what, op->svc->sched,
+		       strerror(-r), r == -ENOENT ? " (scheduler module not loaded?)" : "",
+		       rt ? (unsigned long long)(rt->backoff_usec / 1000000ULL) : 5ULL);
+	else
+		hd_err("ipvs: %s (%s, weight %d): %s; retry in %llu s", what,
+		       op->dest ? ipvs_fwd_str(op->dest->fwd) : "-", op->dest ? op->dest->weight : 0,
+		       strerror(-r), rt ? (unsigned long long)(rt->backoff_usec / 1000000ULL) : 5ULL);
+}
+
+/* Apply one op; returns true when the kernel now has it. */
+static bool apply_one(struct ipvs_ctx *c, const struct ipvs_op *op, uint64_t now)
+{
+	char what[200];
+	struct ipvs_retry *rt = retry_find(c, op);
+	if (rt) {
+		rt->seen = true;
+		if (now < rt->next_usec)
+			return false;
+	}
+	int r = ipvs_nl_apply(c->nl, op);
+	if (r == 0 || benign(op, r)) {
+		hd_debug("ipvs: %s", op_str(op, what, sizeof(what)));
+		retry_drop(c, rt);
+		if (op->kind == IPVS_OP_DEL_SVC)
+			ipvs_keyset_del(&c->owned, &op->svc->key);
+		return true;
+	}
+	retry_note(c, rt, op, r, now);
+	log_failure(c, op, r, retry_find(c, op));
+	return false;
+}
+
+static void apply_diff(struct ipvs_ctx *c, uint64_t now)
+{
+	struct ipvs_ops ops = {0};
+	struct ipvs_keyset touched = {0};
+	const struct ipvs_service *blocked = NULL;
+	size_t done = 0;
+	if (ipvs_diff(&c->desired, &c->observed, &c->owned, &ops, NULL) < 0) {
+		set_error(c, "diff", -ENOMEM);
+		ipvs_ops_free(&ops);
+		return;
+	}
+	for (size_t i = 0; i < c->n_retries; i++)
+		c->retries[i].seen = false;
+	for (size_t i = 0; i < ops.n; i++) {
+		const struct ipvs_op *op = &ops.v[i];
+		if (op->dest && op->svc == blocked)
+			continue; /* its service could not be added */
+		uint64_t before = ipvs_nl_writes(c->nl);
+		bool ok = apply_one(c, op, now);
+		if (ipvs_nl_writes(c->nl) != before)
+			ipvs_keyset_add(&touched, &op->svc->key);
+		if (ok)
+			done++;
+		else if (op->kind == IPVS_OP_ADD_SVC)
+			blocked = op->svc;
+	}
+	retries_prune(c);
+	c->pending_ops = ops.n - done;
+	if (ops.n)
+		hd_info("ipvs: %zu change(s) applied, %zu pending", done, ops.n - done);
+	ipvs_ops_free(&ops);
+	if (!touched.n)
+		return;
+	/* Re-read what we wrote: the kernel is the judge, not our request. */
+	struct ipvs_table fresh;
+	int r = ipvs_nl_dump_keys(c->nl, &touched, &fresh);
+	if (r < 0 || ipvs_table_patch(&c->observed, &touched, &fresh) < 0) {
+		set_error(c, "re-read after writes", r < 0 ? r : -ENOMEM);
+		ipvs_table_free(&fresh);
+		c->observed_valid = false;
+	}
+	ipvs_keyset_free(&touched);
+}
+
+/* Forget owned keys that are neither wanted nor in the kernel any more,
+ * so a later hand-made service with that key is left alone. */
+static void owned_prune(struct ipvs_ctx *c)
+{
+	for (size_t i = 0; i < c->owned.n;) {
+		const struct ipvs_svc_key *k = &c->owned.v[i];
+		if (!ipvs_table_find(&c->desired, k) && !ipvs_table_find(&c->observed, k))
+			ipvs_keyset_del(&c->owned, k);
+		else
+			i++;
+	}
+}
+
+static int refresh_observed(struct ipvs_ctx *c, uint64_t now)
+{
+	if (c->observed_valid && !c->full_dump_due)
+		return 0;
+	struct ipvs_table t;
+	int r = ipvs_nl_dump(c->nl, &t);
+	if (r < 0) {
+		set_error(c, "dump", r);
+		hd_err("ipvs: cannot read the IPVS table: %s", strerror(-r));
+		close_nl(c);
+		return r;
+	}
+	ipvs_table_move(&c->observed, &t);
+	c->observed_valid = true;
+	c->full_dump_due = false;
+	c->dumps++;
+	c->last_dump_usec = now;
+	owned_prune(c);
+	return 0;
+}
+
+/* ---- connection sync daemon ---- */
+
+static const char *sync_state_str(int s)
+{
+	return s == IP_VS_STATE_MASTER ? "master" : s == IP_VS_STATE_BACKUP ? "backup" : "none";
+}
+
+static void sync_apply(struct ipvs_ctx *c, bool timer_pass)
+{
+	const struct hd_lvs_sync_config *ls = &c->d->config->lvs_sync;
+	bool same_params = !strcmp(c->sync_if_have, ls->interface) && c->sync_id_have == ls->syncid;
+	if (c->sync_want == c->sync_have && (same_params || !c->sync_have))
+		return;
+	if (c->sync_err && !timer_pass)
+		return; /* failed before: retry on the slow timer only */
+	if (c->sync_have) {
+		ipvs_nl_sync_daemon(c->nl, 0, c->sync_have, NULL, 0);
+		c->sync_have = 0;
+	}
+	c->sync_err = 0;
+	if (!c->sync_want)
+		return;
+	int other = c->sync_want == IP_VS_STATE_MASTER ? IP_VS_STATE_BACKUP : IP_VS_STATE_MASTER;
+	ipvs_nl_sync_daemon(c->nl, 0, other, NULL, 0); /* e.g. left by an earlier run */
+	int r = ipvs_nl_sync_daemon(c->nl, 1, c->sync_want, ls->interface, ls->syncid);
+	if (r == -EEXIST) { /* running with maybe other parameters: restart it */
+		ipvs_nl_sync_daemon(c->nl, 0, c->sync_want, NULL, 0);
+		r = ipvs_nl_sync_daemon(c->nl, 1, c->sync_want, ls->interface, ls->syncid);
+	}
+	if (r < 0) {
+		c->sync_err = r;
+		set_error(c, "sync daemon", r);
+		hd_err("ipvs: cannot start the %s sync daemon on %s (syncid %u): %s",
+		       sync_state_str(c->sync_want), ls->interface, ls->syncid, strerror(-r));
+		return;
+	}
+	c->sync_have = c->sync_want;
+	snprintf(c->sync_if_have, sizeof(c->sync_if_have), "%s", ls->interface);
+	c->sync_id_have = ls->syncid;
+	hd_notice("ipvs: %s sync daemon running on %s (syncid %u)", sync_state_str(c->sync_have),
+		  ls->interface, ls->syncid);
+}
+
+void ipvs_sync_daemon_set_role(struct hd_daemon *d, int is_master)
+{
+	struct ipvs_ctx *c = d->ipvs;
+	if (!c || !d->config->lvs_sync.enabled)
+		return;
+	int want = is_master ? IP_VS_STATE_MASTER : IP_VS_STATE_BACKUP;
+	if (want != c->sync_want) {
+		c->sync_want = want;
+		c->sync_err = 0;
+		hd_mark_dirty(d);
+	}
+}
+
+/* ---- timer and hooks ---- */
+
+static void arm_timer(struct ipvs_ctx *c, uint64_t now)
+{
+	uint64_t next = now + IPVS_SLOW_PERIOD_USEC;
+	for (size_t i = 0; i < c->n_retries; i++)
+		if (c->retries[i].next_usec < next)
+			next = c->retries[i].next_usec;
+	if (!c->timer)
+		return;
+	sd_event_source_set_time(c->timer, next);
+	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct ipvs_ctx *c = userdata;
+	/* Retries come early; the full re-read only once per period. */
+	if (usec >= c->last_dump_usec + IPVS_SLOW_PERIOD_USEC - IPVS_SLOW_PERIOD_USEC / 10)
+		c->full_dump_due = true;
+	hd_mark_dirty(c->d);
+	arm_timer(c, usec); /* in case no pass runs (stopping) */
+	return 0;
+}
+
+static bool need_kernel(const struct ipvs_ctx *c)
+{
+	return c->desired.n || c->owned.n || c->sync_want || c->sync_have;
+}
+
+void ipvs_reconcile(struct hd_daemon *d)
+{
+	struct ipvs_ctx *c = d->ipvs;
+	struct ipvs_table want;
+	if (!c)
+		return;
+	uint64_t now = hd_now_usec();
+	bool timer_pass = c->full_dump_due;
+	c->reconciles++;
+	if (ipvs_model_build(d->config, verdict_cb, d, c->quorum, &want) < 0) {
+		set_error(c, "desired table", -ENOMEM);
+		arm_timer(c, now);
+		return;
+	}
+	ipvs_table_move(&c->desired, &want);
+	for (size_t i = 0; i < c->desired.n; i++)
+		ipvs_keyset_add(&c->owned, &c->desired.svcs[i].key);
+	if (need_kernel(c) && ensure_open(c) == 0 && refresh_observed(c, now) == 0) {
+		apply_diff(c, now);
+		sync_apply(c, timer_pass);
+	}
+	arm_timer(c, now);
+}
+
+static int quorum_alloc(struct ipvs_ctx *c, const struct hd_config *cfg)
+{
+	size_t n = cfg->n_virtual_servers;
+	struct ipvs_quorum_state *q = calloc(n ? n : 1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	/* Carry the hysteresis state of unchanged virtual servers over. */
+	for (size_t i = 0; i < n; i++) {
+		struct ipvs_svc_key k;
+		ipvs_model_vs_key(&cfg->virtual_servers[i], &k);
+		const struct ipvs_service *s = ipvs_table_find(&c->desired, &k);
+		q[i].lost = s && s->quorum_lost;
+	}
+	free(c->quorum);
+	c->quorum = q;
+	return 0;
+}
+
+static void sync_config(struct ipvs_ctx *c, const struct hd_config *cfg)
+{
+	if (!cfg->lvs_sync.enabled)
+		c->sync_want = 0;
+	else if (!c->sync_want)
+		c->sync_want = IP_VS_STATE_BACKUP; /* until VRRP says master */
+	c->sync_err = 0;
+}
 
 int ipvs_init(struct hd_daemon *d)
 {
+	struct ipvs_ctx *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->d = d;
+	ipvs_table_init(&c->desired);
+	ipvs_table_init(&c->observed);
+	if (quorum_alloc(c, d->config) < 0) {
+		free(c);
+		return -ENOMEM;
+	}
+	int r = sd_event_add_time(d->event, &c->timer, CLOCK_MONOTONIC,
+				  hd_now_usec() + IPVS_SLOW_PERIOD_USEC, 0, on_timer, c);
+	if (r < 0) {
+		hd_err("ipvs: timer: %s", strerror(-r));
+		free(c->quorum);
+		free(c);
+		return r;
+	}
+	sd_event_source_set_priority(c->timer, HD_PRIO_RECONCILE);
+	d->ipvs = c;
+	sync_config(c, d->config);
+	ipvs_sysctl_check(d->config, "/proc/sys", d->config->global.set_sysctls, &c->sysctl);
 	return 0;
 }
 
 int ipvs_reload(struct hd_daemon *d, const struct hd_config *newcfg)
 {
-	return 0;
+	struct ipvs_ctx *c = d->ipvs;
+	if (!c)
+		return 0;
+	/* Services of the old config stay owned (they are in c->owned), so
+	 * those that left the config get deleted by the next pass. */
+	int r = quorum_alloc(c, newcfg);
+	sync_config(c, newcfg);
+	ipvs_sysctl_check(newcfg, "/proc/sys", newcfg->global.set_sysctls, &c->sysctl);
+	hd_mark_dirty(d);
+	return r;
 }
 
 void ipvs_shutdown(struct hd_daemon *d)
 {
+	struct ipvs_ctx *c = d->ipvs;
+	if (!c || !c->nl)
+		return;
+	if (c->sync_have) {
+		ipvs_nl_sync_daemon(c->nl, 0, c->sync_have, NULL, 0);
+		c->sync_have = 0;
+	}
+	if (!IPVS_REMOVE_ON_STOP)
+		return;
+	struct ipvs_table t;
+	if (ipvs_nl_dump(c->nl, &t) < 0)
+		return;
+	size_t n = 0;
+	for (size_t i = 0; i < t.n; i++) {
+		struct ipvs_op op = {.kind = IPVS_OP_DEL_SVC, .svc = &t.svcs[i]};
+		if (ipvs_keyset_has(&c->owned, &t.svcs[i].key) && ipvs_nl_apply(c->nl, &op) == 0)
+			n++;
+	}
+	hd_notice("ipvs: stopping: removed %zu virtual service(s) (policy: remove on stop)", n);
+	ipvs_table_move(&c->observed, &t);
+	c->observed_valid = false;
 }
 
 void ipvs_free(struct hd_daemon *d)
 {
+	struct ipvs_ctx *c = d->ipvs;
+	if (!c)
+		return;
+	sd_event_source_disable_unref(c->timer);
+	ipvs_nl_close(c->nl);
+	ipvs_table_free(&c->desired);
+	ipvs_table_free(&c->observed);
+	ipvs_keyset_free(&c->owned);
+	free(c->quorum);
+	free(c->retries);
+	free(c);
+	d->ipvs = NULL;
+}
+
+/* ---- status ---- */
+
+static void retries_json(FILE *out, const struct ipvs_ctx *c, uint64_t now)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < c->n_retries; i++) {
+		const struct ipvs_retry *rt = &c->retries[i];
+		char k[96], dst[64];
+		fputs(i ? ",{\"op\":" : "{\"op\":", out);
+		hd_json_str(out, ipvs_op_kind_str(rt->kind));
+		fputs(",\"service\":", out);
+		hd_json_str(out, ipvs_svc_key_str(&rt->svc, k, sizeof(k)));
+		fputs(",\"dest\":", out);
+		hd_json_str(out, rt->has_dest ? ipvs_dest_str(&rt->dest, dst, sizeof(dst)) : NULL);
+		fputs(",\"error\":", out);
+		hd_json_str(out, strerror(-rt->err));
+		fprintf(out, ",\"failures\":%u,\"retry_in_sec\":%.1f}", rt->failures,
+			rt->next_usec > now ? (double)(rt->next_usec - now) / 1e6 : 0.0);
+	}
+	fputc(']', out);
+}
+
+static void sysctl_json(FILE *out, const struct ipvs_sysctl_report *r)
+{
+	fprintf(out, "{\"nat\":%s,\"dr\":%s,\"checked\":%u,\"fixed\":%u,\"ok\":%s,\"problems\":[",
+		r->nat ? "true" : "false", r->dr ? "true" : "false", r->n_checked, r->n_fixed,
+		r->n_problems ? "false" : "true");
+	for (unsigned i = 0; i < r->n_lines; i++) {
+		if (i)
+			fputc(',', out);
+		hd_json_str(out, r->lines[i]);
+	}
+	fputs("]}", out);
+}
+
+static void sync_json(FILE *out, const struct ipvs_ctx *c)
+{
+	const struct hd_lvs_sync_config *ls = &c->d->config->lvs_sync;
+	fprintf(out, "{\"configured\":%s", ls->enabled ? "true" : "false");
+	if (ls->enabled) {
+		fputs(",\"interface\":", out);
+		hd_json_str(out, ls->interface);
+		fprintf(out, ",\"syncid\":%u", ls->syncid);
+	}
+	fprintf(out, ",\"want\":\"%s\",\"running\":\"%s\",\"error\":", sync_state_str(c->sync_want),
+		sync_state_str(c->sync_have));
+	hd_json_str(out, c->sync_err ? strerror(-c->sync_err) : NULL);
+	fputc('}', out);
 }
 
 void ipvs_status_json(struct hd_daemon *d, FILE *out)
 {
-	fputs("[]", out);
+	const struct ipvs_ctx *c = d->ipvs;
+	if (!c) {
+		fputs("null", out);
+		return;
+	}
+	uint64_t now = hd_now_usec();
+	fprintf(out,
+		"{\"available\":%s,\"netlink_writes\":%llu,\"reconciles\":%llu,\"dumps\":%llu,"
+		"\"errors\":%llu,\"parse_errors\":%llu,\"pending_ops\":%zu,\"slow_timer_sec\":%llu,"
+		"\"on_stop\":\"%s\",\"last_error\":",
+		c->nl ? "true" : "false", (unsigned long long)total_writes(c),
+		(unsigned long long)c->reconciles, (unsigned long long)c->dumps,
+		(unsigned long long)c->errors, (unsigned long long)ipvs_nl_parse_errors(c->nl),
+		c->pending_ops, IPVS_SLOW_PERIOD_USEC / 1000000ULL,
+		IPVS_REMOVE_ON_STOP ? "remove" : "keep");
+	hd_json_str(out, c->last_error[0] ? c->last_error : NULL);
+	fputs(",\"retries\":", out);
+	retries_json(out, c, now);
+	fputs(",\"sysctls\":", out);
+	sysctl_json(out, &c->sysctl);
+	fputs(",\"sync_daemon\":", out);
+	sync_json(out, c);
+	fputs(",\"desired\":", out);
+	ipvs_table_json(out, &c->desired, false);
+	fputs(",\"programmed\":", out);
+	ipvs_table_json(out, &c->observed, true);
+	fputc('}', out);
 }
 
 void ipvs_dump(struct hd_daemon *d)
 {
-}
-
-void ipvs_reconcile(struct hd_daemon *d)
-{
+	const struct ipvs_ctx *c = d->ipvs;
+	if (!c)
+		return;
+	hd_notice("ipvs: %zu desired / %zu programmed services, %llu writes, %llu errors, %zu "
+		  "pending",
+		  c->desired.n, c->observed.n, (unsigned long long)total_writes(c),
+		  (unsigned long long)c->errors, c->pending_ops);
+	for (size_t i = 0; i < c->observed.n; i++) {
+		const struct ipvs_service *s = &c->observed.svcs[i];
+		char k[96], dst[64];
+		hd_notice("ipvs: %s %s%s", ipvs_svc_key_str(&s->key, k, sizeof(k)), s->sched,
+			  ipvs_keyset_has(&c->owned, &s->key) ? "" : " (not ours)");
+		for (size_t j = 0; j < s->n_dests; j++)
+			hd_notice("ipvs:   -> %s %s weight %d active %u inactive %u",
+				  ipvs_dest_str(&s->dests[j], dst, sizeof(dst)),
+				  ipvs_fwd_str(s->dests[j].fwd), s->dests[j].weight,
+				  s->dests[j].activeconns, s->dests[j].inactconns);
+	}
 }

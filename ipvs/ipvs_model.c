@@ -433,3 +433,36 @@ int ipvs_model_build(const struct hd_config *cfg, ipvs_verdict_fn verdict, void 
 	ipvs_table_sort(out);
 	return 0;
 }
+
+int ipvs_table_patch(struct ipvs_table *t, const struct ipvs_keyset *keys,
+		     struct ipvs_table *fresh)
+{
+	size_t cap = t->n + fresh->n;
+	struct ipvs_service *v = malloc((cap ? cap : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	size_t i = 0, j = 0, n = 0;
+	while (i < t->n || j < fresh->n) {
+		if (i < t->n && ipvs_keyset_has(keys, &t->svcs[i].key)) {
+			free(t->svcs[i++].dests);
+			continue;
+		}
+		int c = i == t->n ? 1 : j == fresh->n ? -1
+				: ipvs_svc_key_cmp(&t->svcs[i].key, &fresh->svcs[j].key);
+		if (c <= 0)
+			v[n++] = t->svcs[i++];
+		if (c >= 0) {
+			if (!c) /* not in KEYS yet fresh: fresh wins */
+				free(v[--n].dests);
+			v[n++] = fresh->svcs[j++];
+		}
+	}
+	free(t->svcs);
+	t->svcs = v;
+	t->n = n;
+	t->cap = cap;
+	t->sorted = true;
+	free(fresh->svcs);
+	ipvs_table_init(fresh);
+	return 0;
+}

@@ -100,6 +100,12 @@ void ipvs_table_sort(struct ipvs_table *t);
 struct ipvs_service *ipvs_table_find(const struct ipvs_table *t, const struct ipvs_svc_key *k);
 struct ipvs_dest *ipvs_service_find_dest(const struct ipvs_service *s, const struct ipvs_dest *k);
 size_t ipvs_table_n_dests(const struct ipvs_table *t);
+struct ipvs_keyset;
+/* Replace the services of T whose keys are in KEYS by those in FRESH
+ * (keys missing from FRESH disappear from T). Both sorted; FRESH is
+ * consumed. Returns 0 or -ENOMEM (T unchanged). */
+int ipvs_table_patch(struct ipvs_table *t, const struct ipvs_keyset *keys,
+		     struct ipvs_table *fresh);
 
 int ipvs_svc_key_cmp(const struct ipvs_svc_key *a, const struct ipvs_svc_key *b);
 int ipvs_dest_key_cmp(const struct ipvs_dest *a, const struct ipvs_dest *b);

@@ -1,6 +1,8 @@
 # ipvs module: pure code into libhdcore.a (unit-tested), I/O into the daemon.
-libhdcore_a_SOURCES += ipvs/ipvs_types.h ipvs/ipvs_model.c ipvs/ipvs_diff.c
-hadirector_SOURCES += ipvs/ipvs_daemon.c
+libhdcore_a_SOURCES += ipvs/ipvs_types.h ipvs/ipvs_model.c ipvs/ipvs_diff.c \
+	ipvs/ipvs_json.c ipvs/ipvs_json.h
+hadirector_SOURCES += ipvs/ipvs.h ipvs/ipvs_daemon.c ipvs/ipvs_genl.c ipvs/ipvs_genl.h \
+	ipvs/ipvs_sysctl.c ipvs/ipvs_sysctl.h
 
 check_PROGRAMS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model
 TESTS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model

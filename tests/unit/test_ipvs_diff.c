@@ -291,8 +291,36 @@ static void test_keyset_and_find(void)
 	ipvs_table_free(&t);
 }
 
+static void test_patch(void)
+{
+	struct ipvs_table t, fresh, keys;
+	struct ipvs_keyset ks = {0};
+	table_parse(&t, "tcp 10.0.0.1:80 rr; tcp 10.0.0.2:80 rr; tcp 10.0.0.3:80 rr > 10.0.1.1:80 dr 1");
+	table_parse(&keys, "tcp 10.0.0.2:80 rr; tcp 10.0.0.3:80 rr; tcp 10.0.0.4:80 rr");
+	table_parse(&fresh, "tcp 10.0.0.2:80 wlc > 10.0.1.2:80 dr 1; tcp 10.0.0.4:80 sh");
+	for (size_t i = 0; i < keys.n; i++)
+		ipvs_keyset_add(&ks, &keys.svcs[i].key);
+	CHECK(ipvs_table_patch(&t, &ks, &fresh) == 0, "patch");
+	char got[256] = "";
+	for (size_t i = 0; i < t.n; i++) {
+		char k[64];
+		size_t u = strlen(got);
+		snprintf(got + u, sizeof(got) - u, "%s%s %s/%zu", i ? "; " : "",
+			 ipvs_svc_key_str(&t.svcs[i].key, k, sizeof(k)), t.svcs[i].sched,
+			 t.svcs[i].n_dests);
+	}
+	CHECK(!strcmp(got, "TCP 10.0.0.1:80 rr/0; TCP 10.0.0.2:80 wlc/1; TCP 10.0.0.4:80 sh/0"),
+	      "patched: %s", got);
+	CHECK(fresh.n == 0, "fresh consumed");
+	ipvs_keyset_free(&ks);
+	ipvs_table_free(&t);
+	ipvs_table_free(&keys);
+	ipvs_table_free(&fresh);
+}
+
 int main(void)
 {
+	test_patch();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	test_keyset_and_find();

@@ -1,0 +1,555 @@
+/* IPVS over generic netlink (libnl-genl-3). Attribute layout from
+ * <linux/ip_vs.h>; every reply attribute is length-checked by a policy
+ * before use, and a malformed entry is skipped, never trusted. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include "ipvs_genl.h"
+
+#define IPVS_NL_RCVBUF (8 << 20) /* dumps of thousands of entries */
+#define IPVS_NL_MSGBUF (64 << 10)
+
+struct ipvs_nl {
+	struct nl_sock *sk;
+	int family;
+	uint64_t writes;
+	uint64_t parse_errors;
+};
+
+static const struct nla_policy cmd_policy[IPVS_CMD_ATTR_MAX + 1] = {
+	[IPVS_CMD_ATTR_SERVICE] = {.type = NLA_NESTED},
+	[IPVS_CMD_ATTR_DEST] = {.type = NLA_NESTED},
+	[IPVS_CMD_ATTR_DAEMON] = {.type = NLA_NESTED},
+};
+
+static const struct nla_policy svc_policy[IPVS_SVC_ATTR_MAX + 1] = {
+	[IPVS_SVC_ATTR_AF] = {.type = NLA_U16},
+	[IPVS_SVC_ATTR_PROTOCOL] = {.type = NLA_U16},
+	[IPVS_SVC_ATTR_ADDR] = {.type = NLA_UNSPEC, .minlen = 4, .maxlen = 16},
+	[IPVS_SVC_ATTR_PORT] = {.type = NLA_U16},
+	[IPVS_SVC_ATTR_FWMARK] = {.type = NLA_U32},
+	[IPVS_SVC_ATTR_SCHED_NAME] = {.type = NLA_STRING, .maxlen = IP_VS_SCHEDNAME_MAXLEN},
+	[IPVS_SVC_ATTR_FLAGS] = {.type = NLA_UNSPEC, .minlen = sizeof(struct ip_vs_flags)},
+	[IPVS_SVC_ATTR_TIMEOUT] = {.type = NLA_U32},
+	[IPVS_SVC_ATTR_NETMASK] = {.type = NLA_U32},
+	[IPVS_SVC_ATTR_STATS] = {.type = NLA_NESTED},
+	[IPVS_SVC_ATTR_PE_NAME] = {.type = NLA_STRING, .maxlen = IP_VS_PENAME_MAXLEN},
+	[IPVS_SVC_ATTR_STATS64] = {.type = NLA_NESTED},
+};
+
+static const struct nla_policy dest_policy[IPVS_DEST_ATTR_MAX + 1] = {
+	[IPVS_DEST_ATTR_ADDR] = {.type = NLA_UNSPEC, .minlen = 4, .maxlen = 16},
+	[IPVS_DEST_ATTR_PORT] = {.type = NLA_U16},
+	[IPVS_DEST_ATTR_FWD_METHOD] = {.type = NLA_U32},
+	[IPVS_DEST_ATTR_WEIGHT] = {.type = NLA_U32},
+	[IPVS_DEST_ATTR_U_THRESH] = {.type = NLA_U32},
+	[IPVS_DEST_ATTR_L_THRESH] = {.type = NLA_U32},
+	[IPVS_DEST_ATTR_ACTIVE_CONNS] = {.type = NLA_U32},
+	[IPVS_DEST_ATTR_INACT_CONNS] = {.type = NLA_U32},
+	[IPVS_DEST_ATTR_PERSIST_CONNS] = {.type = NLA_U32},
+	[IPVS_DEST_ATTR_STATS] = {.type = NLA_NESTED},
+	[IPVS_DEST_ATTR_ADDR_FAMILY] = {.type = NLA_U16},
+	[IPVS_DEST_ATTR_STATS64] = {.type = NLA_NESTED},
+	[IPVS_DEST_ATTR_TUN_TYPE] = {.type = NLA_U8},
+	[IPVS_DEST_ATTR_TUN_PORT] = {.type = NLA_U16},
+	[IPVS_DEST_ATTR_TUN_FLAGS] = {.type = NLA_U16},
+};
+
+/* STATS carries 32-bit counters (bytes 64), STATS64 only 64-bit ones. */
+static const struct nla_policy stats32_policy[IPVS_STATS_ATTR_MAX + 1] = {
+	[IPVS_STATS_ATTR_CONNS] = {.type = NLA_U32},	[IPVS_STATS_ATTR_INPKTS] = {.type = NLA_U32},
+	[IPVS_STATS_ATTR_OUTPKTS] = {.type = NLA_U32},	[IPVS_STATS_ATTR_INBYTES] = {.type = NLA_U64},
+	[IPVS_STATS_ATTR_OUTBYTES] = {.type = NLA_U64}, [IPVS_STATS_ATTR_CPS] = {.type = NLA_U32},
+	[IPVS_STATS_ATTR_INPPS] = {.type = NLA_U32},	[IPVS_STATS_ATTR_OUTPPS] = {.type = NLA_U32},
+	[IPVS_STATS_ATTR_INBPS] = {.type = NLA_U32},	[IPVS_STATS_ATTR_OUTBPS] = {.type = NLA_U32},
+};
+
+static const struct nla_policy stats64_policy[IPVS_STATS_ATTR_MAX + 1] = {
+	[IPVS_STATS_ATTR_CONNS] = {.type = NLA_U64},	[IPVS_STATS_ATTR_INPKTS] = {.type = NLA_U64},
+	[IPVS_STATS_ATTR_OUTPKTS] = {.type = NLA_U64},	[IPVS_STATS_ATTR_INBYTES] = {.type = NLA_U64},
+	[IPVS_STATS_ATTR_OUTBYTES] = {.type = NLA_U64}, [IPVS_STATS_ATTR_CPS] = {.type = NLA_U64},
+	[IPVS_STATS_ATTR_INPPS] = {.type = NLA_U64},	[IPVS_STATS_ATTR_OUTPPS] = {.type = NLA_U64},
+	[IPVS_STATS_ATTR_INBPS] = {.type = NLA_U64},	[IPVS_STATS_ATTR_OUTBPS] = {.type = NLA_U64},
+};
+
+static int nlerr_to_errno(int nlerr)
+{
+	switch (-nlerr) {
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_MSGSIZE:
+		return -EMSGSIZE;
+	case NLE_PERM:
+		return -EPERM;
+	default:
+		return -EIO;
+	}
+}
+
+int ipvs_nl_open(struct ipvs_nl **out)
+{
+	struct ipvs_nl *nl = calloc(1, sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	int r = -ENOMEM;
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk)
+		goto fail;
+	if ((r = genl_connect(nl->sk)) < 0) {
+		r = nlerr_to_errno(r);
+		goto fail;
+	}
+	nl->family = genl_ctrl_resolve(nl->sk, IPVS_GENL_NAME);
+	if (nl->family < 0) {
+		r = -ENOENT;
+		goto fail;
+	}
+	nl_socket_set_buffer_size(nl->sk, IPVS_NL_RCVBUF, 1 << 20);
+	nl_socket_set_msg_buf_size(nl->sk, IPVS_NL_MSGBUF);
+	nl_socket_enable_msg_peek(nl->sk);
+	/* The kernel answers at once; never hang the loop if it does not. */
+	struct timeval tv = {.tv_sec = 2};
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	*out = nl;
+	return 0;
+fail:
+	ipvs_nl_close(nl);
+	return r;
+}
+
+void ipvs_nl_close(struct ipvs_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	free(nl);
+}
+
+uint64_t ipvs_nl_writes(const struct ipvs_nl *nl)
+{
+	return nl ? nl->writes : 0;
+}
+
+uint64_t ipvs_nl_parse_errors(const struct ipvs_nl *nl)
+{
+	return nl ? nl->parse_errors : 0;
+}
+
+int ipvs_nl_family(const struct ipvs_nl *nl)
+{
+	return nl ? nl->family : -1;
+}
+
+/* ---- request / answer ---- */
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	*(int *)arg = e->error < 0 ? e->error : -EIO;
+	return NL_STOP;
+}
+
+static int on_done(struct nl_msg *msg, void *arg)
+{
+	*(int *)arg = 0;
+	return NL_STOP;
+}
+
+/* Send MSG (consumed) and read until its ACK, error or end of dump, VALID
+ * getting each data message. Returns 0 or -errno. */
+static int transact(struct ipvs_nl *nl, struct nl_msg *msg, nl_recvmsg_msg_cb_t valid, void *arg)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int status = 1; /* pending */
+	if (!cb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	if (valid)
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, arg);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, &status);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &status);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &status);
+	int r = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
+	if (r < 0)
+		status = nlerr_to_errno(r);
+	while (status > 0) {
+		r = nl_recvmsgs(nl->sk, cb);
+		if (r < 0 && status > 0)
+			status = nlerr_to_errno(r);
+	}
+	nl_cb_put(cb);
+	return status;
+}
+
+static struct nl_msg *new_msg(struct ipvs_nl *nl, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags, cmd,
+			 IPVS_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* ---- parsing replies ---- */
+
+static void parse_stats(struct nlattr *a32, struct nlattr *a64, struct ipvs_stats *st)
+{
+	struct nlattr *tb[IPVS_STATS_ATTR_MAX + 1];
+	bool wide = a64 != NULL;
+	memset(st, 0, sizeof(*st));
+	if (wide ? nla_parse_nested(tb, IPVS_STATS_ATTR_MAX, a64, stats64_policy)
+		 : (!a32 || nla_parse_nested(tb, IPVS_STATS_ATTR_MAX, a32, stats32_policy)))
+		return;
+	uint64_t *dst[IPVS_STATS_ATTR_MAX + 1] = {
+		[IPVS_STATS_ATTR_CONNS] = &st->conns,	  [IPVS_STATS_ATTR_INPKTS] = &st->inpkts,
+		[IPVS_STATS_ATTR_OUTPKTS] = &st->outpkts, [IPVS_STATS_ATTR_INBYTES] = &st->inbytes,
+		[IPVS_STATS_ATTR_OUTBYTES] = &st->outbytes, [IPVS_STATS_ATTR_CPS] = &st->cps,
+		[IPVS_STATS_ATTR_INPPS] = &st->inpps,	  [IPVS_STATS_ATTR_OUTPPS] = &st->outpps,
+		[IPVS_STATS_ATTR_INBPS] = &st->inbps,	  [IPVS_STATS_ATTR_OUTBPS] = &st->outbps,
+	};
+	for (int i = 1; i <= IPVS_STATS_ATTR_MAX; i++) {
+		if (!tb[i] || !dst[i])
+			continue;
+		bool is64 = wide || i == IPVS_STATS_ATTR_INBYTES || i == IPVS_STATS_ATTR_OUTBYTES;
+		*dst[i] = is64 ? nla_get_u64(tb[i]) : nla_get_u32(tb[i]);
+	}
+}
+
+static int get_addr(struct nlattr *a, uint16_t af, union ipvs_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	int need = af == AF_INET6 ? 16 : 4;
+	if (!a || nla_len(a) < need)
+		return -1;
+	memcpy(out->b, nla_data(a), (size_t)need);
+	return 0;
+}
+
+static uint8_t netmask_to_plen(uint16_t af, uint32_t raw)
+{
+	if (af == AF_INET6)
+		return raw > 128 ? 128 : (uint8_t)raw;
+	return (uint8_t)__builtin_popcount(raw); /* raw is a be32 mask */
+}
+
+static int parse_service(struct nlattr *nest, struct ipvs_service *s)
+{
+	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
+	memset(s, 0, sizeof(*s));
+	if (nla_parse_nested(tb, IPVS_SVC_ATTR_MAX, nest, svc_policy) || !tb[IPVS_SVC_ATTR_AF])
+		return -1;
+	s->key.af = nla_get_u16(tb[IPVS_SVC_ATTR_AF]);
+	if (s->key.af != AF_INET && s->key.af != AF_INET6)
+		return -1;
+	if (tb[IPVS_SVC_ATTR_FWMARK]) {
+		s->key.fwmark = nla_get_u32(tb[IPVS_SVC_ATTR_FWMARK]);
+		if (!s->key.fwmark)
+			return -1;
+	} else {
+		if (!tb[IPVS_SVC_ATTR_PROTOCOL] || !tb[IPVS_SVC_ATTR_PORT] ||
+		    get_addr(tb[IPVS_SVC_ATTR_ADDR], s->key.af, &s->key.addr))
+			return -1;
+		s->key.protocol = nla_get_u16(tb[IPVS_SVC_ATTR_PROTOCOL]);
+		s->key.port = ntohs(nla_get_u16(tb[IPVS_SVC_ATTR_PORT]));
+	}
+	if (tb[IPVS_SVC_ATTR_SCHED_NAME])
+		snprintf(s->sched, sizeof(s->sched), "%s",
+			 (const char *)nla_data(tb[IPVS_SVC_ATTR_SCHED_NAME]));
+	if (tb[IPVS_SVC_ATTR_FLAGS]) {
+		struct ip_vs_flags f;
+		nla_memcpy(&f, tb[IPVS_SVC_ATTR_FLAGS], sizeof(f));
+		s->flags = f.flags & IPVS_SVC_FLAGS_MANAGED;
+	}
+	if (tb[IPVS_SVC_ATTR_TIMEOUT])
+		s->timeout = nla_get_u32(tb[IPVS_SVC_ATTR_TIMEOUT]);
+	s->netmask = ipvs_af_maxlen(s->key.af);
+	if (tb[IPVS_SVC_ATTR_NETMASK])
+		s->netmask = netmask_to_plen(s->key.af, nla_get_u32(tb[IPVS_SVC_ATTR_NETMASK]));
+	parse_stats(tb[IPVS_SVC_ATTR_STATS], tb[IPVS_SVC_ATTR_STATS64], &s->stats);
+	s->vs_index = (size_t)-1;
+	return 0;
+}
+
+static int parse_dest(struct nlattr *nest, uint16_t svc_af, struct ipvs_dest *d)
+{
+	struct nlattr *tb[IPVS_DEST_ATTR_MAX + 1];
+	memset(d, 0, sizeof(*d));
+	if (nla_parse_nested(tb, IPVS_DEST_ATTR_MAX, nest, dest_policy) ||
+	    !tb[IPVS_DEST_ATTR_PORT])
+		return -1;
+	d->af = tb[IPVS_DEST_ATTR_ADDR_FAMILY] ? nla_get_u16(tb[IPVS_DEST_ATTR_ADDR_FAMILY])
+					       : svc_af;
+	if ((d->af != AF_INET && d->af != AF_INET6) ||
+	    get_addr(tb[IPVS_DEST_ATTR_ADDR], d->af, &d->addr))
+		return -1;
+	d->port = ntohs(nla_get_u16(tb[IPVS_DEST_ATTR_PORT]));
+#define U32(attr) (tb[attr] ? nla_get_u32(tb[attr]) : 0)
+	d->fwd = U32(IPVS_DEST_ATTR_FWD_METHOD) & IP_VS_CONN_F_FWD_MASK;
+	d->weight = (int32_t)U32(IPVS_DEST_ATTR_WEIGHT);
+	d->u_threshold = U32(IPVS_DEST_ATTR_U_THRESH);
+	d->l_threshold = U32(IPVS_DEST_ATTR_L_THRESH);
+	d->activeconns = U32(IPVS_DEST_ATTR_ACTIVE_CONNS);
+	d->inactconns = U32(IPVS_DEST_ATTR_INACT_CONNS);
+	d->persistconns = U32(IPVS_DEST_ATTR_PERSIST_CONNS);
+#undef U32
+	if (d->fwd == IP_VS_CONN_F_TUNNEL) {
+		if (tb[IPVS_DEST_ATTR_TUN_TYPE])
+			d->tun_type = nla_get_u8(tb[IPVS_DEST_ATTR_TUN_TYPE]);
+		if (tb[IPVS_DEST_ATTR_TUN_PORT])
+			d->tun_port = ntohs(nla_get_u16(tb[IPVS_DEST_ATTR_TUN_PORT]));
+		if (tb[IPVS_DEST_ATTR_TUN_FLAGS])
+			d->tun_flags = nla_get_u16(tb[IPVS_DEST_ATTR_TUN_FLAGS]);
+	}
+	parse_stats(tb[IPVS_DEST_ATTR_STATS], tb[IPVS_DEST_ATTR_STATS64], &d->stats);
+	return 0;
+}
+
+struct dump_ctx {
+	struct ipvs_nl *nl;
+	struct ipvs_table *table;
+	struct ipvs_service *svc; /* for dest dumps */
+	int err;
+};
+
+static int top_attr(struct nl_msg *msg, int which, struct nlattr **out)
+{
+	struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, IPVS_CMD_ATTR_MAX, cmd_policy) < 0 || !tb[which])
+		return -1;
+	*out = tb[which];
+	return 0;
+}
+
+static int on_service(struct nl_msg *msg, void *arg)
+{
+	struct dump_ctx *c = arg;
+	struct nlattr *a;
+	struct ipvs_service s;
+	if (top_attr(msg, IPVS_CMD_ATTR_SERVICE, &a) || parse_service(a, &s)) {
+		c->nl->parse_errors++;
+		return NL_SKIP;
+	}
+	if (!ipvs_table_add(c->table, &s))
+		c->err = -ENOMEM;
+	return NL_OK;
+}
+
+static int on_dest(struct nl_msg *msg, void *arg)
+{
+	struct dump_ctx *c = arg;
+	struct nlattr *a;
+	struct ipvs_dest d;
+	if (top_attr(msg, IPVS_CMD_ATTR_DEST, &a) || parse_dest(a, c->svc->key.af, &d)) {
+		c->nl->parse_errors++;
+		return NL_SKIP;
+	}
+	if (!ipvs_service_add_dest(c->svc, &d))
+		c->err = -ENOMEM;
+	return NL_OK;
+}
+
+/* ---- building requests ---- */
+
+static int put_svc_key(struct nl_msg *msg, const struct ipvs_svc_key *k, struct nlattr **nest)
+{
+	*nest = nla_nest_start(msg, IPVS_CMD_ATTR_SERVICE);
+	if (!*nest || nla_put_u16(msg, IPVS_SVC_ATTR_AF, k->af))
+		return -1;
+	if (k->fwmark)
+		return nla_put_u32(msg, IPVS_SVC_ATTR_FWMARK, k->fwmark);
+	if (nla_put_u16(msg, IPVS_SVC_ATTR_PROTOCOL, k->protocol) ||
+	    nla_put(msg, IPVS_SVC_ATTR_ADDR, sizeof(k->addr.b), k->addr.b) ||
+	    nla_put_u16(msg, IPVS_SVC_ATTR_PORT, htons(k->port)))
+		return -1;
+	return 0;
+}
+
+static int put_service(struct nl_msg *msg, const struct ipvs_service *s, bool full)
+{
+	struct nlattr *nest;
+	if (put_svc_key(msg, &s->key, &nest))
+		return -1;
+	if (full) {
+		struct ip_vs_flags f = {.flags = s->flags, .mask = ~0u};
+		uint32_t nm = s->netmask;
+		if (s->key.af == AF_INET)
+			nm = htonl(nm ? ~0u << (32 - (nm > 32 ? 32 : nm)) : 0);
+		if (nla_put_string(msg, IPVS_SVC_ATTR_SCHED_NAME, s->sched) ||
+		    nla_put(msg, IPVS_SVC_ATTR_FLAGS, sizeof(f), &f) ||
+		    nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, s->timeout) ||
+		    nla_put_u32(msg, IPVS_SVC_ATTR_NETMASK, nm))
+			return -1;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_dest(struct nl_msg *msg, const struct ipvs_dest *d, bool full)
+{
+	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_DEST);
+	if (!nest || nla_put(msg, IPVS_DEST_ATTR_ADDR, sizeof(d->addr.b), d->addr.b) ||
+	    nla_put_u16(msg, IPVS_DEST_ATTR_PORT, htons(d->port)) ||
+	    nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, d->af))
+		return -1;
+	if (full) {
+		if (nla_put_u32(msg, IPVS_DEST_ATTR_FWD_METHOD, d->fwd) ||
+		    nla_put_u32(msg, IPVS_DEST_ATTR_WEIGHT, (uint32_t)d->weight) ||
+		    nla_put_u32(msg, IPVS_DEST_ATTR_U_THRESH, d->u_threshold) ||
+		    nla_put_u32(msg, IPVS_DEST_ATTR_L_THRESH, d->l_threshold))
+			return -1;
+		if (d->fwd == IP_VS_CONN_F_TUNNEL &&
+		    (nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, d->tun_type) ||
+		     nla_put_u16(msg, IPVS_DEST_ATTR_TUN_PORT, htons(d->tun_port)) ||
+		     nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, d->tun_flags)))
+			return -1;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* ---- public operations ---- */
+
+static int dump_dests(struct ipvs_nl *nl, struct ipvs_table *t, size_t i)
+{
+	struct nl_msg *msg = new_msg(nl, IPVS_CMD_GET_DEST, NLM_F_DUMP);
+	struct nlattr *nest;
+	if (!msg)
+		return -ENOMEM;
+	if (put_svc_key(msg, &t->svcs[i].key, &nest)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	struct dump_ctx c = {.nl = nl, .table = t, .svc = &t->svcs[i]};
+	int r = transact(nl, msg, on_dest, &c);
+	/* A service deleted between the two dumps is simply gone. */
+	if (r == -ENOENT || r == -ESRCH)
+		r = 0;
+	return r ? r : c.err;
+}
+
+int ipvs_nl_dump(struct ipvs_nl *nl, struct ipvs_table *out)
+{
+	ipvs_table_init(out);
+	struct nl_msg *msg = new_msg(nl, IPVS_CMD_GET_SERVICE, NLM_F_DUMP);
+	if (!msg)
+		return -ENOMEM;
+	struct dump_ctx c = {.nl = nl, .table = out};
+	int r = transact(nl, msg, on_service, &c);
+	if (!r)
+		r = c.err;
+	for (size_t i = 0; !r && i < out->n; i++)
+		r = dump_dests(nl, out, i);
+	if (r) {
+		ipvs_table_free(out);
+		return r;
+	}
+	ipvs_table_sort(out);
+	return 0;
+}
+
+/* One service by key (a GET_SERVICE request, not a dump) and its dests;
+ * a service that does not exist is simply absent from OUT. */
+static int dump_one(struct ipvs_nl *nl, const struct ipvs_svc_key *k, struct ipvs_table *out)
+{
+	struct nl_msg *msg = new_msg(nl, IPVS_CMD_GET_SERVICE, 0);
+	struct nlattr *nest;
+	if (!msg)
+		return -ENOMEM;
+	if (put_svc_key(msg, k, &nest)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	size_t before = out->n;
+	struct dump_ctx c = {.nl = nl, .table = out};
+	int r = transact(nl, msg, on_service, &c);
+	if (r == -ENOENT || r == -ESRCH)
+		return 0;
+	if (r || c.err)
+		return r ? r : c.err;
+	/* Only the asked key counts, whatever else a reply carried. */
+	for (size_t i = before; i < out->n; i++) {
+		if (ipvs_svc_key_cmp(&out->svcs[i].key, k)) {
+			free(out->svcs[i].dests);
+			out->svcs[i--] = out->svcs[--out->n];
+			nl->parse_errors++;
+		} else if ((r = dump_dests(nl, out, i))) {
+			return r;
+		}
+	}
+	return 0;
+}
+
+int ipvs_nl_dump_keys(struct ipvs_nl *nl, const struct ipvs_keyset *keys, struct ipvs_table *out)
+{
+	ipvs_table_init(out);
+	int r = 0;
+	for (size_t i = 0; !r && i < keys->n; i++)
+		r = dump_one(nl, &keys->v[i], out);
+	if (r) {
+		ipvs_table_free(out);
+		return r;
+	}
+	ipvs_table_sort(out);
+	return 0;
+}
+
+int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_op *op)
+{
+	static const uint8_t cmds[] = {
+		[IPVS_OP_DEL_SVC] = IPVS_CMD_DEL_SERVICE, [IPVS_OP_ADD_SVC] = IPVS_CMD_NEW_SERVICE,
+		[IPVS_OP_EDIT_SVC] = IPVS_CMD_SET_SERVICE, [IPVS_OP_DEL_DEST] = IPVS_CMD_DEL_DEST,
+		[IPVS_OP_EDIT_DEST] = IPVS_CMD_SET_DEST,   [IPVS_OP_ADD_DEST] = IPVS_CMD_NEW_DEST,
+	};
+	if ((unsigned)op->kind >= sizeof(cmds) || !op->svc)
+		return -EINVAL;
+	bool svc_full = op->kind == IPVS_OP_ADD_SVC || op->kind == IPVS_OP_EDIT_SVC;
+	bool dest_full = op->kind == IPVS_OP_ADD_DEST || op->kind == IPVS_OP_EDIT_DEST;
+	struct nl_msg *msg = new_msg(nl, cmds[op->kind], 0);
+	if (!msg)
+		return -ENOMEM;
+	if (put_service(msg, op->svc, svc_full) || (op->dest && put_dest(msg, op->dest, dest_full))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nl->writes++;
+	return transact(nl, msg, NULL, NULL);
+}
+
+int ipvs_nl_sync_daemon(struct ipvs_nl *nl, int start, int state, const char *ifname,
+			uint8_t syncid)
+{
+	struct nl_msg *msg = new_msg(nl, start ? IPVS_CMD_NEW_DAEMON : IPVS_CMD_DEL_DAEMON, 0);
+	if (!msg)
+		return -ENOMEM;
+	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_DAEMON);
+	int bad = !nest || nla_put_u32(msg, IPVS_DAEMON_ATTR_STATE, (uint32_t)state);
+	if (!bad && start)
+		bad = nla_put_string(msg, IPVS_DAEMON_ATTR_MCAST_IFN, ifname ? ifname : "") ||
+		      nla_put_u32(msg, IPVS_DAEMON_ATTR_SYNC_ID, syncid);
+	if (bad) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	nl->writes++;
+	return transact(nl, msg, NULL, NULL);
+}

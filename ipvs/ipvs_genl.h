@@ -1,0 +1,39 @@
+/* The IPVS generic netlink family through libnl-genl-3: dump the table,
+ * apply diff ops, drive the connection sync daemon. Calls block on the
+ * kernel's answer (it answers at once; a receive timeout guards it). */
+#ifndef IPVS_GENL_H
+#define IPVS_GENL_H
+
+#include <stdint.h>
+
+#include "ipvs_types.h"
+
+struct ipvs_nl;
+
+/* Open a socket and resolve the "IPVS" family. Returns -errno
+ * (-ENOENT when the kernel has no IPVS). */
+int ipvs_nl_open(struct ipvs_nl **out);
+void ipvs_nl_close(struct ipvs_nl *nl);
+
+/* Dump every service and its destinations into OUT (initialised and
+ * sorted here). Malformed replies are skipped and counted. Returns 0 or
+ * -errno; on error OUT is empty. */
+int ipvs_nl_dump(struct ipvs_nl *nl, struct ipvs_table *out);
+
+/* Dump only the services whose keys are in KEYS (those missing in the
+ * kernel are absent from OUT). Same contract as ipvs_nl_dump. */
+int ipvs_nl_dump_keys(struct ipvs_nl *nl, const struct ipvs_keyset *keys, struct ipvs_table *out);
+
+/* One write. Returns 0 or the kernel's -errno. */
+int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_op *op);
+
+/* Start (START) or stop the sync daemon in STATE (IP_VS_STATE_MASTER or
+ * IP_VS_STATE_BACKUP). Returns 0 or -errno. */
+int ipvs_nl_sync_daemon(struct ipvs_nl *nl, int start, int state, const char *ifname,
+			uint8_t syncid);
+
+uint64_t ipvs_nl_writes(const struct ipvs_nl *nl);       /* write messages sent */
+uint64_t ipvs_nl_parse_errors(const struct ipvs_nl *nl); /* replies skipped */
+int ipvs_nl_family(const struct ipvs_nl *nl);
+
+#endif
