@@ -34,6 +34,7 @@ struct ctl_client {
 	size_t in_len;
 	char *out;
 	size_t out_len, out_off;
+	bool draining; /* reply sent; discard input until EOF, so no RST */
 };
 
 static void client_free(struct ctl_client *c)
@@ -131,7 +132,21 @@ static int client_write(struct ctl_client *c)
 			break;
 		c->out_off += (size_t)w;
 	}
-	client_free(c);
+	/* Closing with unread input would reset the connection and the client
+	 * could lose the reply; drain instead (the client timer bounds it). */
+	shutdown(c->fd, SHUT_WR);
+	c->draining = true;
+	sd_event_source_set_io_events(c->io, EPOLLIN);
+	return 0;
+}
+
+static int client_drain(struct ctl_client *c)
+{
+	char buf[4096];
+	ssize_t r = recv(c->fd, buf, sizeof(buf), 0);
+
+	if (r == 0 || (r < 0 && errno != EAGAIN))
+		client_free(c);
 	return 0;
 }
 
@@ -139,6 +154,8 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 {
 	struct ctl_client *c = userdata;
 
+	if (c->draining)
+		return client_drain(c);
 	if (c->out)
 		return client_write(c);
 	ssize_t r = recv(fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
@@ -232,6 +249,8 @@ int hd_control_start(struct hd_daemon *d)
 	mode_t old = umask(0077); /* the socket is born 0600 */
 	int r = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
+	if (r == 0)
+		r = chmod(d->control_path, 0600);
 	if (r < 0 || listen(ctl->fd, 16) < 0)
 		goto fail;
 	if (sd_event_add_io(d->event, &ctl->src, ctl->fd, EPOLLIN, control_accept, ctl) < 0)
