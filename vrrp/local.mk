@@ -1,7 +1,8 @@
 # vrrp module: pure code (codec, state machine) in libhdcore.a for the unit
 # tests; I/O (sockets, netlink, timers, scripts) only in the daemon.
 libhdcore_a_SOURCES += vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h
-hadirector_SOURCES += vrrp/vrrp_daemon.c
+hadirector_SOURCES += vrrp/vrrp_daemon.c vrrp/vrrp_int.h vrrp/vrrp_io.c vrrp/vrrp_addr.c \
+	vrrp/vrrp_track.c
 
 check_PROGRAMS += tests/unit/test_vrrp_pkt tests/unit/test_vrrp_fsm
 tests_unit_test_vrrp_pkt_SOURCES = tests/unit/test_vrrp_pkt.c

@@ -1,29 +1,454 @@
-/* Daemon-facing hooks of the vrrp module (see daemon/modules.h). */
+/* Daemon-facing hooks of the vrrp module (see daemon/modules.h) and the one
+ * function through which every state change goes. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "json.h"
 #include "modules.h"
+#include "vrrp_int.h"
+
+#define DROP_LOG_INTERVAL (10 * 1000000ULL)
+#define DROP_LOG_BURST 5
+
+uint64_t vrrp_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void log_transition(struct vrrp_instance *in, enum vrrp_state old, const char *reason)
+{
+	char f_inst[HD_NAME_MAX + 16], f_old[32], f_new[32], f_why[160], f_prio[32];
+	const char *fields[] = {f_inst, f_old, f_new, f_why, f_prio, NULL};
+	const char *new_s = vrrp_state_str(in->fsm.state);
+
+	snprintf(f_inst, sizeof(f_inst), "INSTANCE=%s", in->cfg->name);
+	snprintf(f_old, sizeof(f_old), "OLD_STATE=%s", vrrp_state_str(old));
+	snprintf(f_new, sizeof(f_new), "NEW_STATE=%s", new_s);
+	snprintf(f_why, sizeof(f_why), "REASON=%s", reason);
+	snprintf(f_prio, sizeof(f_prio), "PRIORITY=%u", in->fsm.priority);
+	hd_log_fields(LOG_NOTICE, fields, "%s: %s -> %s (%s)", in->cfg->name, vrrp_state_str(old),
+		      new_s, reason);
+}
+
+static void run_action(struct vrrp_instance *in, const struct vrrp_action *a, bool to_master)
+{
+	switch (a->type) {
+	case VRRP_ACT_ADD_VIPS:
+		vrrp_vips_add(in);
+		break;
+	case VRRP_ACT_DEL_VIPS:
+		vrrp_garp_stop(in);
+		vrrp_vips_del(in);
+		break;
+	case VRRP_ACT_SEND_ADVERT:
+		vrrp_send_advert(in, in->fsm.priority);
+		break;
+	case VRRP_ACT_SEND_ADVERT_PRIO0:
+		vrrp_send_advert(in, VRRP_PRIO_STOP);
+		break;
+	case VRRP_ACT_SEND_GARP:
+		if (to_master)
+			vrrp_garp_start(in);
+		else
+			vrrp_garp_send(in);
+		break;
+	case VRRP_ACT_ARM_ADVER_TIMER:
+		vrrp_timer_arm(in, a->at, VRRP_EV_ADVER_TIMER);
+		break;
+	case VRRP_ACT_ARM_MASTER_DOWN:
+		vrrp_timer_arm(in, a->at, VRRP_EV_MASTER_DOWN_TIMER);
+		break;
+	case VRRP_ACT_STOP_TIMERS:
+		vrrp_timer_stop(in);
+		vrrp_preempt_stop(in);
+		vrrp_garp_stop(in);
+		break;
+	case VRRP_ACT_ARM_PREEMPT_TIMER:
+		vrrp_preempt_arm(in, a->at);
+		break;
+	case VRRP_ACT_STOP_PREEMPT_TIMER:
+		vrrp_preempt_stop(in);
+		break;
+	case VRRP_ACT_NOTIFY:
+	case VRRP_ACT__MAX:
+		break; /* after all the time-critical actions, below */
+	}
+}
+
+/* The one entry point that changes an instance's state: feeds the state
+ * machine, executes its actions in order (address, advert and GARP first),
+ * then logs, counts and notifies. */
+void vrrp_instance_event(struct vrrp_instance *in, const struct vrrp_event *ev)
+{
+	enum vrrp_state old = in->fsm.state;
+	struct vrrp_result res;
+	bool to_master;
+
+	vrrp_fsm_step(&in->fsm, ev, vrrp_usec(), &res);
+	to_master = res.state == VRRP_STATE_MASTER && old != VRRP_STATE_MASTER;
+	for (unsigned i = 0; i < res.n; i++)
+		run_action(in, &res.act[i], to_master);
+	if (res.state == old)
+		return;
+	in->transitions++;
+	in->last_transition_usec = vrrp_usec();
+	in->last_reason = res.reason;
+	log_transition(in, old, res.reason ? res.reason : "?");
+	vrrp_notify(in, old, res.state);
+	vrrp_sync_group_update(in->ctx, in);
+}
+
+void vrrp_instance_simple_event(struct vrrp_instance *in, enum vrrp_event_type t, const char *why)
+{
+	struct vrrp_event ev = {.type = t, .why = why};
+
+	vrrp_instance_event(in, &ev);
+}
+
+int vrrp_effective_priority(const struct vrrp_instance *in)
+{
+	int p = in->cfg->priority;
+
+	/* The address owner's priority is fixed (RFC 5798 5.2.4). */
+	if (p == VRRP_PRIO_OWNER)
+		return p;
+	p += vrrp_track_priority_delta(in);
+	return p < 1 ? 1 : p > 254 ? 254 : p;
+}
+
+void vrrp_instance_reevaluate(struct vrrp_instance *in, const char *why)
+{
+	unsigned faults;
+	int prio;
+
+	if (in->ctx->stopping)
+		return;
+	faults = (in->faults & (VRRP_FAULT_IFACE | VRRP_FAULT_NOADDR | VRRP_FAULT_GROUP)) |
+		 vrrp_track_faults(in);
+	prio = vrrp_effective_priority(in);
+	if (prio != in->fsm.priority) {
+		struct vrrp_event ev = {.type = VRRP_EV_PRIORITY, .priority = (uint8_t)prio};
+
+		hd_info("%s: priority %u -> %d (%s)", in->cfg->name, in->fsm.priority, prio, why);
+		vrrp_instance_event(in, &ev);
+	}
+	if (faults && in->fsm.state != VRRP_STATE_FAULT)
+		vrrp_instance_simple_event(in, VRRP_EV_FAULT, why);
+	else if (!faults && in->fsm.state == VRRP_STATE_FAULT)
+		vrrp_instance_simple_event(in, VRRP_EV_FAULT_CLEAR, why);
+}
+
+void vrrp_drop(struct vrrp_instance *in, enum vrrp_drop r, const struct hd_addr *src)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	in->drops[r]++;
+	if (!hd_ratelimit_ok(&in->drop_rl, vrrp_usec(), DROP_LOG_INTERVAL, DROP_LOG_BURST))
+		return;
+	if (src)
+		hd_addr_str(src, a, sizeof(a));
+	hd_warn("%s: dropped VRRP packet from %s: %s", in->cfg->name, a, vrrp_drop_str(r));
+}
+
+static int sync_group_of(const struct hd_config *cfg, size_t idx)
+{
+	for (size_t g = 0; g < cfg->n_sync_groups; g++)
+		for (size_t m = 0; m < cfg->sync_groups[g].n_members; m++)
+			if (cfg->sync_groups[g].members[m] == idx)
+				return (int)g;
+	return -1;
+}
+
+static void fsm_configure(struct vrrp_instance *in)
+{
+	const struct hd_vrrp_instance_config *ic = in->cfg;
+
+	in->fsm.version = ic->version;
+	in->fsm.adver_int_cs = ic->advert_int_cs;
+	in->fsm.preempt = ic->preempt;
+	in->fsm.preempt_delay_usec = ic->preempt_delay_usec;
+	in->fsm.initial_master = ic->initial_state == HD_VRRP_INIT_MASTER;
+}
+
+static struct vrrp_instance *instance_new(struct vrrp_ctx *c, size_t idx)
+{
+	struct vrrp_instance *in = calloc(1, sizeof(*in));
+
+	if (!in)
+		return NULL;
+	in->ctx = c;
+	in->cfg = &c->cfg->instances[idx];
+	in->group = sync_group_of(c->cfg, idx);
+	fsm_configure(in);
+	vrrp_fsm_init(&in->fsm, in->cfg->priority);
+	return in;
+}
+
+/* Bring an instance up: find its link, socket and address, then start
+ * (or go straight to fault when something it needs is missing). */
+static void instance_start(struct vrrp_ctx *c, struct vrrp_instance *in)
+{
+	vrrp_link_query(in);
+	if (in->ifindex) {
+		vrrp_resolve_src(in);
+		if (vrrp_io_attach(c, in) < 0)
+			in->faults |= VRRP_FAULT_IFACE;
+	}
+	in->fsm.primary = in->src_addr;
+	in->fsm.priority = (uint8_t)vrrp_effective_priority(in);
+	if (in->faults || vrrp_track_faults(in))
+		vrrp_instance_simple_event(in, VRRP_EV_FAULT, "not ready at startup");
+	else
+		vrrp_instance_simple_event(in, VRRP_EV_STARTUP, NULL);
+}
+
+static void instance_free(struct vrrp_ctx *c, struct vrrp_instance *in)
+{
+	vrrp_timer_stop(in);
+	vrrp_preempt_stop(in);
+	vrrp_garp_stop(in);
+	sd_event_source_disable_unref(in->timer);
+	sd_event_source_disable_unref(in->preempt);
+	sd_event_source_disable_unref(in->garp);
+	vrrp_io_detach(c, in);
+	free(in);
+}
 
 int vrrp_init(struct hd_daemon *d)
 {
+	struct vrrp_ctx *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->d = d;
+	c->cfg = d->config;
+	c->packet_fd = c->icmp6_fd = -1;
+	d->vrrp = c;
+	if (!c->cfg->n_instances)
+		return 0;
+	c->inst = calloc(c->cfg->n_instances, sizeof(*c->inst));
+	if (!c->inst)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->cfg->n_instances; i++) {
+		c->inst[i] = instance_new(c, i);
+		if (!c->inst[i])
+			return -ENOMEM;
+		c->n_inst++;
+	}
+	if (vrrp_addr_start(c) < 0 || vrrp_track_start(c) < 0)
+		return -1;
+	for (size_t i = 0; i < c->n_inst; i++)
+		instance_start(c, c->inst[i]);
 	return 0;
+}
+
+/* Same VRRP identity: the runtime state (role, counters) carries over. */
+static bool same_identity(const struct hd_vrrp_instance_config *a,
+			  const struct hd_vrrp_instance_config *b)
+{
+	return !strcmp(a->name, b->name) && !strcmp(a->interface, b->interface) &&
+	       a->vrid == b->vrid && a->family == b->family && a->version == b->version &&
+	       a->n_unicast_peers == b->n_unicast_peers && a->has_unicast_src == b->has_unicast_src;
+}
+
+static bool same_vips(const struct hd_vrrp_instance_config *a,
+		      const struct hd_vrrp_instance_config *b)
+{
+	if (a->n_vips != b->n_vips)
+		return false;
+	for (size_t i = 0; i < a->n_vips; i++)
+		if (hd_addr_cmp(&a->vips[i].addr, &b->vips[i].addr) ||
+		    a->vips[i].prefixlen != b->vips[i].prefixlen ||
+		    strcmp(a->vips[i].dev, b->vips[i].dev))
+			return false;
+	return true;
+}
+
+static struct vrrp_instance *take_old(struct vrrp_ctx *c, const struct hd_vrrp_instance_config *nc)
+{
+	for (size_t i = 0; i < c->n_inst; i++) {
+		struct vrrp_instance *in = c->inst[i];
+
+		if (in && same_identity(in->cfg, nc)) {
+			c->inst[i] = NULL;
+			return in;
+		}
+	}
+	return NULL;
 }
 
 int vrrp_reload(struct hd_daemon *d, const struct hd_config *newcfg)
 {
+	struct vrrp_ctx *c = d->vrrp;
+	struct vrrp_instance **ni = calloc(newcfg->n_instances ? newcfg->n_instances : 1, sizeof(*ni));
+	bool *fresh = calloc(newcfg->n_instances ? newcfg->n_instances : 1, sizeof(*fresh));
+
+	if (!c || !ni || !fresh) {
+		free(ni);
+		free(fresh);
+		return -ENOMEM;
+	}
+	vrrp_track_stop(c);
+	for (size_t i = 0; i < newcfg->n_instances; i++) {
+		struct vrrp_instance *in = take_old(c, &newcfg->instances[i]);
+
+		if (in) {
+			bool vips_changed = !same_vips(in->cfg, &newcfg->instances[i]);
+
+			if (vips_changed && in->vips_on)
+				vrrp_vips_del(in); /* old list, old config */
+			in->cfg = &newcfg->instances[i];
+			in->group = sync_group_of(newcfg, i);
+			fsm_configure(in);
+			if (vips_changed && in->fsm.state == VRRP_STATE_MASTER) {
+				vrrp_vips_add(in);
+				vrrp_garp_send(in);
+			}
+		} else {
+			fresh[i] = true;
+		}
+		ni[i] = in;
+	}
+	/* Instances gone from the file stop cleanly (priority 0 if master). */
+	for (size_t i = 0; i < c->n_inst; i++) {
+		if (!c->inst[i])
+			continue;
+		vrrp_instance_simple_event(c->inst[i], VRRP_EV_SHUTDOWN, NULL);
+		instance_free(c, c->inst[i]);
+	}
+	free(c->inst);
+	c->inst = ni;
+	c->n_inst = newcfg->n_instances;
+	c->cfg = newcfg;
+	for (size_t i = 0; i < c->n_inst; i++)
+		if (fresh[i] && !(c->inst[i] = instance_new(c, i)))
+			fresh[i] = false;
+	vrrp_track_start(c);
+	for (size_t i = 0; i < c->n_inst; i++) {
+		if (!c->inst[i])
+			continue;
+		if (fresh[i])
+			instance_start(c, c->inst[i]);
+		else
+			vrrp_instance_reevaluate(c->inst[i], "reload");
+	}
+	free(fresh);
+	hd_notice("vrrp: reloaded, %zu instances", c->n_inst);
 	return 0;
 }
 
 void vrrp_shutdown(struct hd_daemon *d)
 {
+	struct vrrp_ctx *c = d->vrrp;
+
+	if (!c)
+		return;
+	/* Masters first: priority 0 lets the backup take over after skew time. */
+	for (size_t i = 0; i < c->n_inst; i++)
+		if (c->inst[i] && c->inst[i]->fsm.state == VRRP_STATE_MASTER)
+			vrrp_instance_simple_event(c->inst[i], VRRP_EV_SHUTDOWN, NULL);
+	for (size_t i = 0; i < c->n_inst; i++)
+		if (c->inst[i])
+			vrrp_instance_simple_event(c->inst[i], VRRP_EV_SHUTDOWN, NULL);
+	c->stopping = true;
 }
 
 void vrrp_free(struct hd_daemon *d)
 {
+	struct vrrp_ctx *c = d->vrrp;
+
+	if (!c)
+		return;
+	c->stopping = true;
+	vrrp_track_stop(c);
+	for (size_t i = 0; i < c->n_inst; i++)
+		if (c->inst[i])
+			instance_free(c, c->inst[i]);
+	free(c->inst);
+	vrrp_io_free(c);
+	vrrp_addr_stop(c);
+	free(c);
+	d->vrrp = NULL;
+}
+
+static void instance_json(const struct vrrp_instance *in, FILE *out)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const struct vrrp_fsm *f = &in->fsm;
+
+	fputs("{\"name\":", out);
+	hd_json_str(out, in->cfg->name);
+	fputs(",\"state\":", out);
+	hd_json_str(out, vrrp_state_str(f->state));
+	fprintf(out, ",\"priority\":%u,\"base_priority\":%u,\"vrid\":%u,\"version\":%d,", f->priority,
+		in->cfg->priority, in->cfg->vrid, in->cfg->version);
+	fputs("\"interface\":", out);
+	hd_json_str(out, in->cfg->interface);
+	fputs(",\"master\":", out);
+	hd_json_str(out, f->master_known ? hd_addr_str(&f->master_addr, buf, sizeof(buf)) : NULL);
+	fputs(",\"source\":", out);
+	hd_json_str(out, in->src_addr.family ? hd_addr_str(&in->src_addr, buf, sizeof(buf)) : NULL);
+	fprintf(out,
+		",\"master_adver_interval_cs\":%u,\"master_down_interval_usec\":%llu,"
+		"\"faults\":%u,\"vips_installed\":%s,\"transitions\":%llu,\"adverts_sent\":%llu,"
+		"\"adverts_received\":%llu,\"prio0_sent\":%llu,\"prio0_received\":%llu,"
+		"\"send_errors\":%llu,\"vips_restored\":%llu,\"last_reason\":",
+		f->master_adver_interval, (unsigned long long)f->master_down_interval, in->faults,
+		in->vips_on ? "true" : "false", (unsigned long long)in->transitions,
+		(unsigned long long)in->adverts_sent, (unsigned long long)in->adverts_received,
+		(unsigned long long)in->prio0_sent, (unsigned long long)in->prio0_received,
+		(unsigned long long)in->send_errors, (unsigned long long)in->vips_restored);
+	hd_json_str(out, in->last_reason);
+	fputs(",\"drops\":{", out);
+	for (int r = 1; r < VRRP_DROP__MAX; r++)
+		fprintf(out, "%s\"%s\":%llu", r > 1 ? "," : "", vrrp_drop_names[r],
+			(unsigned long long)in->drops[r]);
+	fputs("}}", out);
 }
 
 void vrrp_status_json(struct hd_daemon *d, FILE *out)
 {
-	fputs("[]", out);
+	struct vrrp_ctx *c = d->vrrp;
+
+	fputc('[', out);
+	for (size_t i = 0; c && i < c->n_inst; i++) {
+		if (!c->inst[i])
+			continue;
+		if (i)
+			fputc(',', out);
+		instance_json(c->inst[i], out);
+	}
+	fputc(']', out);
 }
 
 void vrrp_dump(struct hd_daemon *d)
 {
+	struct vrrp_ctx *c = d->vrrp;
+	char buf[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; c && i < c->n_inst; i++) {
+		const struct vrrp_instance *in = c->inst[i];
+
+		if (!in)
+			continue;
+		hd_notice("vrrp %s: state %s prio %u/%u vrid %u if %s(%d) src %s faults 0x%x "
+			  "transitions %llu sent %llu received %llu",
+			  in->cfg->name, vrrp_state_str(in->fsm.state), in->fsm.priority,
+			  in->cfg->priority, in->cfg->vrid, in->cfg->interface, in->ifindex,
+			  in->src_addr.family ? hd_addr_str(&in->src_addr, buf, sizeof(buf)) : "-",
+			  in->faults, (unsigned long long)in->transitions,
+			  (unsigned long long)in->adverts_sent,
+			  (unsigned long long)in->adverts_received);
+		for (int r = 1; r < VRRP_DROP__MAX; r++)
+			if (in->drops[r])
+				hd_notice("vrrp %s: dropped %s: %llu", in->cfg->name,
+					  vrrp_drop_names[r], (unsigned long long)in->drops[r]);
+	}
 }

@@ -1,0 +1,158 @@
+# Helpers for the VRRP namespace tests (sourced). Every test builds its own
+# namespaces named hdv-$$-*, a bridge namespace and directors joined to it by
+# veth pairs; all traffic stays inside them. Everything is removed on exit.
+set -u
+: "${top_builddir:?run through make check}"
+: "${top_srcdir:?run through make check}"
+HD="$top_builddir/hadirector"
+HDCTL="$top_builddir/hadirectorctl"
+V_PREFIX="hdv-$$"
+V_DIR=$(mktemp -d /tmp/hdv.XXXXXX)
+V_NS=()
+V_FAILS=0
+
+v_cleanup() {
+	local n
+	for n in "${V_NS[@]}"; do
+		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	done
+	sleep 0.1
+	for n in "${V_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
+	if [ "$V_FAILS" -ne 0 ] || [ -n "${V_KEEP:-}" ]; then
+		for f in "$V_DIR"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 40 "$f"; }; done
+	fi
+	rm -rf "$V_DIR"
+}
+trap v_cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() { echo "ok - $*"; }
+fail() { echo "FAIL - $*"; V_FAILS=$((V_FAILS + 1)); }
+check() { # DESCRIPTION COMMAND...
+	local d="$1"; shift
+	if "$@"; then ok "$d"; else fail "$d"; fi
+}
+v_done() {
+	if [ "$V_FAILS" -eq 0 ]; then echo "all checks passed"; exit 0; fi
+	echo "$V_FAILS checks failed"; exit 1
+}
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# wait_for TIMEOUT_SEC COMMAND...: poll every 20 ms
+wait_for() {
+	local end=$(( $(date +%s%N) + ${1%.*} * 1000000000 )); shift
+	while [ "$(date +%s%N)" -lt "$end" ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# v_ns NAME: namespace $V_PREFIX-NAME, lo up, no IPv6 DAD (addresses usable at once)
+v_ns() {
+	local n="$V_PREFIX-$1"
+	ip netns add "$n" || exit 99
+	V_NS+=("$n")
+	ip -n "$n" link set lo up
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+}
+
+# v_bridge: the shared segment (multicast snooping off: a plain hub)
+v_bridge() {
+	v_ns br
+	V_BR="$V_PREFIX-br"
+	ip -n "$V_BR" link add br0 type bridge mcast_snooping 0
+	ip -n "$V_BR" link set br0 up
+}
+
+# v_host NAME ADDR/LEN [ADDR6/LEN]: a namespace with eth0 on the bridge
+v_host() {
+	local name="$1" ns="$V_PREFIX-$1" peer="hv$$${#V_NS[@]}"
+	v_ns "$name"
+	ip link add "$peer" type veth peer name eth0 netns "$ns" || exit 99
+	ip link set "$peer" netns "$V_BR"
+	ip -n "$V_BR" link set "$peer" master br0 up
+	eval "V_PORT_$name=$peer"
+	ip -n "$ns" addr add "$2" dev eth0
+	[ -n "${3:-}" ] && ip -n "$ns" addr add "$3" dev eth0
+	ip -n "$ns" link set eth0 up
+}
+nsof() { echo "$V_PREFIX-$1"; }
+
+# v_start NAME CONF: run hadirector in namespace NAME (pid in V_PID_NAME)
+v_start() {
+	local name="$1" conf="$2"
+	ip netns exec "$(nsof "$name")" "$HD" -n -l -v -f "$conf" -p "$V_DIR/$name.pid" \
+		-s "$V_DIR/$name.sock" >>"$V_DIR/$name.log" 2>&1 &
+	eval "V_PID_$name=$!"
+	disown $! 2>/dev/null
+	wait_for 5 test -S "$V_DIR/$name.sock" || { fail "$name did not start"; return 1; }
+}
+v_pid() { eval "echo \$V_PID_$1"; }
+
+# v_keepalived NAME CONF: a real keepalived as peer (pid in V_PID_NAME)
+v_keepalived() {
+	local name="$1" conf="$2"
+	ip netns exec "$(nsof "$name")" keepalived -n -l -D -f "$conf" -p "$V_DIR/$name.kpid" \
+		-r "$V_DIR/$name.vpid" -c "$V_DIR/$name.cpid" >>"$V_DIR/$name.log" 2>&1 &
+	eval "V_PID_$name=$!"
+	disown $! 2>/dev/null
+}
+
+# v_has_vip NAME ADDR: ADDR is configured in namespace NAME
+v_has_vip() {
+	ip -n "$(nsof "$1")" -o addr show | grep -q "inet6\? $2/"
+}
+v_no_vip() { ! v_has_vip "$@"; }
+
+# v_status NAME: status JSON of the daemon in NAME
+v_status() { "$HDCTL" -s "$V_DIR/$1.sock" status --json; }
+
+# v_field NAME INSTANCE KEY[.SUBKEY]: one value of an instance's status
+v_field() {
+	v_status "$1" | python3 -c '
+import json, sys
+inst, key = sys.argv[1], sys.argv[2].split(".")
+for i in json.load(sys.stdin)["vrrp"]:
+    if i["name"] == inst:
+        v = i
+        for k in key:
+            v = v[k]
+        print(v)
+' "$2" "$3"
+}
+v_state_is() { [ "$(v_field "$1" "$2" state 2>/dev/null)" = "$3" ]; }
+
+# v_time_until_vip NAME ADDR TIMEOUT_MS: poll ~2 ms; prints ms since V_T0, 1 on timeout
+v_time_until_vip() {
+	local end=$(( V_T0 + $3 ))
+	while [ "$(now_ms)" -lt "$end" ]; do
+		if v_has_vip "$1" "$2"; then echo $(( $(now_ms) - V_T0 )); return 0; fi
+	done
+	echo "timeout"; return 1
+}
+
+# v_conf FILE NAME PRIO [extra instance lines...]: a one-instance config
+v_conf() {
+	local file="$1" name="$2" prio="$3"; shift 3
+	{
+		echo "global { router_id = $name }"
+		echo "vrrp_instance VI_1 {"
+		echo "    interface = eth0"
+		echo "    virtual_router_id = ${V_VRID:-51}"
+		echo "    priority = $prio"
+		echo "    advert_int = ${V_ADV:-0.1}"
+		echo "    version = ${V_VERSION:-3}"
+		echo "    virtual_ipaddress = { ${V_VIP:-192.168.168.100/24} }"
+		for l in "$@"; do echo "    $l"; done
+		echo "}"
+	} >"$file"
+}
+
+# v_log_ms NAME REGEX: time (ms since midnight) of the last log line of NAME
+# matching REGEX; the daemons' own clocks measure a handover without the
+# jitter of polling with ip(8).
+v_log_ms() {
+	grep -E "$2" "$V_DIR/$1.log" | tail -n 1 |
+		awk '{ split($1, t, "[:.]"); print ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 + t[4] }'
+}

@@ -1,0 +1,5 @@
+# VRRP namespace tests (root, host kernel): real hadirector pairs and a real
+# keepalived peer on a bridge, each test in its own hdv-PID-* namespaces.
+VRRP_NETNS_TESTS = tests/netns/vrrp-failover.sh
+TESTS += $(VRRP_NETNS_TESTS)
+EXTRA_DIST += tests/netns/lib-vrrp.sh $(VRRP_NETNS_TESTS)

@@ -1,0 +1,419 @@
+/* Virtual addresses with libnl-route-3, gratuitous ARP / unsolicited NA,
+ * and link/address monitoring: a VIP someone removes while we are master is
+ * put back; a link going down faults the instance; a link that comes back
+ * (even with a new ifindex) is picked up again. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if_arp.h>
+#include <linux/if_ether.h>
+#include <netpacket/packet.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vrrp_int.h"
+
+/* ---- interface facts (ioctl: cheap, no cache to keep in sync) ---- */
+
+static int if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+
+	if (fd < 0)
+		return -1;
+	memset(ifr, 0, sizeof(*ifr));
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", name);
+	r = ioctl(fd, req, ifr);
+	close(fd);
+	return r;
+}
+
+bool vrrp_ifname_up(const char *name)
+{
+	struct ifreq ifr;
+
+	if (if_ioctl(name, SIOCGIFFLAGS, &ifr) < 0)
+		return false;
+	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+}
+
+static int if_mac(const char *name, uint8_t mac[6])
+{
+	struct ifreq ifr;
+
+	if (if_ioctl(name, SIOCGIFHWADDR, &ifr) < 0)
+		return -1;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+int vrrp_link_query(struct vrrp_instance *in)
+{
+	in->ifindex = (int)if_nametoindex(in->cfg->interface);
+	if (!in->ifindex || !vrrp_ifname_up(in->cfg->interface)) {
+		in->faults |= VRRP_FAULT_IFACE;
+		return -1;
+	}
+	if_mac(in->cfg->interface, in->mac);
+	in->faults &= ~VRRP_FAULT_IFACE;
+	return 0;
+}
+
+/* ---- addresses ---- */
+
+static int vip_ifindex(const struct vrrp_instance *in, const struct hd_prefix *v)
+{
+	return v->dev[0] ? (int)if_nametoindex(v->dev) : in->ifindex;
+}
+
+static struct rtnl_addr *vip_obj(const struct vrrp_instance *in, const struct hd_prefix *v)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local;
+
+	if (!a)
+		return NULL;
+	local = nl_addr_build(v->addr.family, &v->addr.u, v->addr.family == AF_INET6 ? 16 : 4);
+	if (!local) {
+		rtnl_addr_put(a);
+		return NULL;
+	}
+	nl_addr_set_prefixlen(local, v->prefixlen);
+	rtnl_addr_set_ifindex(a, vip_ifindex(in, v));
+	rtnl_addr_set_family(a, v->addr.family);
+	rtnl_addr_set_local(a, local);
+	rtnl_addr_set_prefixlen(a, v->prefixlen);
+	if (v->addr.family == AF_INET6)
+		rtnl_addr_set_flags(a, IFA_F_NODAD); /* usable at once, no 1 s DAD wait */
+	nl_addr_put(local);
+	return a;
+}
+
+static void vip_change(struct vrrp_instance *in, const struct hd_prefix *v, bool add)
+{
+	struct rtnl_addr *a = vip_obj(in, v);
+	char buf[INET6_ADDRSTRLEN];
+	int r;
+
+	if (!a)
+		return;
+	r = add ? rtnl_addr_add(in->ctx->nl_cmd, a, 0) : rtnl_addr_delete(in->ctx->nl_cmd, a, 0);
+	rtnl_addr_put(a);
+	if (r < 0 && r != -NLE_EXIST && r != -NLE_NOADDR && r != -NLE_OBJ_NOTFOUND)
+		hd_err("%s: %s %s/%u: %s", in->cfg->name, add ? "adding" : "removing",
+		       hd_addr_str(&v->addr, buf, sizeof(buf)), v->prefixlen, nl_geterror(r));
+}
+
+void vrrp_vips_add(struct vrrp_instance *in)
+{
+	in->vips_on = true;
+	for (size_t i = 0; i < in->cfg->n_vips; i++)
+		vip_change(in, &in->cfg->vips[i], true);
+}
+
+void vrrp_vips_del(struct vrrp_instance *in)
+{
+	in->vips_on = false;
+	for (size_t i = 0; i < in->cfg->n_vips; i++)
+		vip_change(in, &in->cfg->vips[i], false);
+}
+
+/* ---- gratuitous ARP and unsolicited neighbour advertisement ---- */
+
+struct arp_msg {
+	uint16_t htype, ptype;
+	uint8_t hlen, plen;
+	uint16_t op;
+	uint8_t sha[6], spa[4], tha[6], tpa[4];
+} __attribute__((packed));
+
+static void send_garp4(struct vrrp_ctx *c, int ifindex, const uint8_t mac[6], const struct in_addr *ip)
+{
+	/* RFC 5227 ARP announcement: request, sender = target = VIP */
+	struct arp_msg m = {.htype = htons(ARPHRD_ETHER), .ptype = htons(ETH_P_IP), .hlen = 6,
+			    .plen = 4, .op = htons(ARPOP_REQUEST)};
+	struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
+				 .sll_ifindex = ifindex, .sll_halen = 6,
+				 .sll_addr = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+
+	memcpy(m.sha, mac, 6);
+	memcpy(m.spa, ip, 4);
+	memcpy(m.tpa, ip, 4);
+	if (sendto(c->packet_fd, &m, sizeof(m), 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
+		hd_debug("vrrp: gratuitous ARP: %s", strerror(errno));
+}
+
+static void send_na6(struct vrrp_ctx *c, int ifindex, const uint8_t mac[6], const struct in6_addr *ip)
+{
+	struct {
+		struct nd_neighbor_advert na;
+		uint8_t opt_type, opt_len, lladdr[6];
+	} __attribute__((packed)) m = {0};
+	struct sockaddr_in6 dst = {.sin6_family = AF_INET6, .sin6_scope_id = (uint32_t)ifindex};
+
+	m.na.nd_na_type = ND_NEIGHBOR_ADVERT;
+	m.na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
+	m.na.nd_na_target = *ip;
+	m.opt_type = ND_OPT_TARGET_LINKADDR;
+	m.opt_len = 1;
+	memcpy(m.lladdr, mac, 6);
+	inet_pton(AF_INET6, "ff02::1", &dst.sin6_addr);
+	setsockopt(c->icmp6_fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex));
+	if (sendto(c->icmp6_fd, &m, sizeof(m), 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		hd_debug("vrrp: unsolicited NA: %s", strerror(errno));
+}
+
+void vrrp_garp_send(struct vrrp_instance *in)
+{
+	struct vrrp_ctx *c = in->ctx;
+	unsigned repeat = in->cfg->garp_master_repeat ? in->cfg->garp_master_repeat : 1;
+
+	for (size_t i = 0; i < in->cfg->n_vips; i++) {
+		const struct hd_prefix *v = &in->cfg->vips[i];
+		int ifindex = vip_ifindex(in, v);
+		uint8_t mac[6];
+
+		if (!ifindex)
+			continue;
+		memcpy(mac, in->mac, 6);
+		if (v->dev[0])
+			if_mac(v->dev, mac);
+		for (unsigned k = 0; k < repeat; k++) {
+			if (v->addr.family == AF_INET && c->packet_fd >= 0)
+				send_garp4(c, ifindex, mac, &v->addr.u.v4);
+			else if (v->addr.family == AF_INET6 && c->icmp6_fd >= 0)
+				send_na6(c, ifindex, mac, &v->addr.u.v6);
+		}
+	}
+}
+
+static int on_garp_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct vrrp_instance *in = userdata;
+	uint64_t refresh = in->cfg->garp_master_refresh_usec;
+
+	if (in->fsm.state != VRRP_STATE_MASTER)
+		return 0;
+	vrrp_garp_send(in);
+	if (refresh) {
+		sd_event_source_set_time(s, usec + refresh);
+		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	}
+	return 0;
+}
+
+/* On becoming master: a burst now, another after garp_master_delay (the
+ * switch may not have been listening yet), then every refresh interval. */
+void vrrp_garp_start(struct vrrp_instance *in)
+{
+	uint64_t next = in->cfg->garp_master_delay_usec ? in->cfg->garp_master_delay_usec
+							: in->cfg->garp_master_refresh_usec;
+
+	vrrp_garp_send(in);
+	if (!next)
+		return;
+	if (!in->garp) {
+		if (sd_event_add_time(in->ctx->d->event, &in->garp, CLOCK_MONOTONIC,
+				      vrrp_usec() + next, 1000, on_garp_timer, in) < 0)
+			return;
+		sd_event_source_set_priority(in->garp, HD_PRIO_VRRP);
+		return;
+	}
+	sd_event_source_set_time(in->garp, vrrp_usec() + next);
+	sd_event_source_set_enabled(in->garp, SD_EVENT_ONESHOT);
+}
+
+void vrrp_garp_stop(struct vrrp_instance *in)
+{
+	if (in->garp)
+		sd_event_source_set_enabled(in->garp, SD_EVENT_OFF);
+}
+
+/* ---- monitoring ---- */
+
+static void link_event(struct vrrp_ctx *c, struct rtnl_link *l, int msgtype)
+{
+	const char *name = rtnl_link_get_name(l);
+	int ifindex = rtnl_link_get_ifindex(l);
+	unsigned flags = rtnl_link_get_flags(l);
+	bool up = msgtype != RTM_DELLINK && (flags & IFF_UP) && (flags & IFF_RUNNING);
+
+	for (size_t i = 0; i < c->n_inst; i++) {
+		struct vrrp_instance *in = c->inst[i];
+		unsigned before;
+
+		if (!in || !name || strcmp(in->cfg->interface, name))
+			continue;
+		before = in->faults;
+		if (msgtype == RTM_DELLINK || in->ifindex != ifindex) {
+			/* gone, or back with a new index: the old socket is useless */
+			vrrp_io_detach(c, in);
+			in->ifindex = msgtype == RTM_DELLINK ? 0 : ifindex;
+		}
+		if (up) {
+			in->faults &= ~VRRP_FAULT_IFACE;
+			if_mac(name, in->mac);
+			vrrp_resolve_src(in);
+			if (vrrp_io_attach(c, in) < 0)
+				in->faults |= VRRP_FAULT_IFACE;
+		} else {
+			in->faults |= VRRP_FAULT_IFACE;
+		}
+		if (before != in->faults)
+			vrrp_instance_reevaluate(in, up ? "interface up" : "interface down");
+	}
+	vrrp_track_link_changed(c);
+}
+
+static void addr_event(struct vrrp_ctx *c, struct rtnl_addr *a, int msgtype)
+{
+	struct nl_addr *local = rtnl_addr_get_local(a);
+	int ifindex = rtnl_addr_get_ifindex(a);
+	struct hd_addr addr = {.family = rtnl_addr_get_family(a)};
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!local || nl_addr_get_len(local) > sizeof(addr.u))
+		return;
+	memcpy(&addr.u, nl_addr_get_binary_addr(local), nl_addr_get_len(local));
+	for (size_t i = 0; i < c->n_inst; i++) {
+		struct vrrp_instance *in = c->inst[i];
+
+		if (!in)
+			continue;
+		if (in->ifindex == ifindex && !in->cfg->has_unicast_src &&
+		    (msgtype == RTM_NEWADDR || !hd_addr_cmp(&addr, &in->src_addr))) {
+			unsigned before = in->faults;
+
+			vrrp_resolve_src(in);
+			if (before != in->faults)
+				vrrp_instance_reevaluate(in, "source address changed");
+		}
+		if (msgtype != RTM_DELADDR || !in->vips_on || in->fsm.state != VRRP_STATE_MASTER)
+			continue;
+		for (size_t k = 0; k < in->cfg->n_vips; k++) {
+			const struct hd_prefix *v = &in->cfg->vips[k];
+
+			if (hd_addr_cmp(&v->addr, &addr) || vip_ifindex(in, v) != ifindex)
+				continue;
+			hd_warn("%s: virtual address %s removed by someone else: putting it back",
+				in->cfg->name, hd_addr_str(&addr, buf, sizeof(buf)));
+			in->vips_restored++;
+			vip_change(in, v, true);
+			vrrp_garp_send(in);
+		}
+	}
+}
+
+static void on_obj(struct nl_object *obj, void *arg)
+{
+	const char *type = nl_object_get_type(obj);
+	int msgtype = nl_object_get_msgtype(obj);
+
+	if (!strcmp(type, "route/link"))
+		link_event(arg, (struct rtnl_link *)obj, msgtype);
+	else if (!strcmp(type, "route/addr"))
+		addr_event(arg, (struct rtnl_addr *)obj, msgtype);
+}
+
+static int on_nl_msg(struct nl_msg *msg, void *arg)
+{
+	nl_msg_parse(msg, on_obj, arg);
+	return NL_OK;
+}
+
+/* After a receive buffer overrun events were lost: look at everything again. */
+static void resync(struct vrrp_ctx *c)
+{
+	for (size_t i = 0; i < c->n_inst; i++) {
+		struct vrrp_instance *in = c->inst[i];
+
+		if (!in)
+			continue;
+		vrrp_link_query(in);
+		vrrp_resolve_src(in);
+		vrrp_instance_reevaluate(in, "netlink resync");
+		if (in->fsm.state == VRRP_STATE_MASTER)
+			vrrp_vips_add(in);
+	}
+}
+
+static int on_nl_readable(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct vrrp_ctx *c = userdata;
+	int r = nl_recvmsgs_default(c->nl_mon);
+
+	if (r == -NLE_NOMEM || r == -NLE_MSG_OVERFLOW) {
+		hd_warn("vrrp: netlink events lost: resynchronising");
+		resync(c);
+	}
+	return 0;
+}
+
+static int open_monitor(struct vrrp_ctx *c)
+{
+	c->nl_mon = nl_socket_alloc();
+	if (!c->nl_mon)
+		return -1;
+	nl_socket_disable_seq_check(c->nl_mon);
+	nl_socket_modify_cb(c->nl_mon, NL_CB_VALID, NL_CB_CUSTOM, on_nl_msg, c);
+	if (nl_connect(c->nl_mon, NETLINK_ROUTE) < 0 ||
+	    nl_socket_add_memberships(c->nl_mon, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
+				      RTNLGRP_IPV6_IFADDR, 0) < 0 ||
+	    nl_socket_set_nonblocking(c->nl_mon) < 0)
+		return -1;
+	nl_socket_set_buffer_size(c->nl_mon, 1 << 20, 0);
+	if (sd_event_add_io(c->d->event, &c->nl_src, nl_socket_get_fd(c->nl_mon), EPOLLIN,
+			    on_nl_readable, c) < 0)
+		return -1;
+	sd_event_source_set_priority(c->nl_src, HD_PRIO_NETLINK);
+	return 0;
+}
+
+int vrrp_addr_start(struct vrrp_ctx *c)
+{
+	struct icmp6_filter filt;
+	int hops = 255;
+
+	c->nl_cmd = nl_socket_alloc();
+	if (!c->nl_cmd || nl_connect(c->nl_cmd, NETLINK_ROUTE) < 0 || open_monitor(c) < 0) {
+		hd_err("vrrp: cannot open netlink route sockets");
+		return -1;
+	}
+	c->packet_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0); /* send only */
+	c->icmp6_fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (c->icmp6_fd >= 0) {
+		ICMP6_FILTER_SETBLOCKALL(&filt); /* send only: never queue input */
+		setsockopt(c->icmp6_fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt));
+		setsockopt(c->icmp6_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops));
+	}
+	if (c->packet_fd < 0 || c->icmp6_fd < 0)
+		hd_warn("vrrp: no socket for gratuitous ARP / NA: %s", strerror(errno));
+	return 0;
+}
+
+void vrrp_addr_stop(struct vrrp_ctx *c)
+{
+	sd_event_source_disable_unref(c->nl_src);
+	c->nl_src = NULL;
+	if (c->nl_mon)
+		nl_socket_free(c->nl_mon);
+	if (c->nl_cmd)
+		nl_socket_free(c->nl_cmd);
+	c->nl_mon = c->nl_cmd = NULL;
+	if (c->packet_fd >= 0)
+		close(c->packet_fd);
+	if (c->icmp6_fd >= 0)
+		close(c->icmp6_fd);
+	c->packet_fd = c->icmp6_fd = -1;
+}

@@ -1,0 +1,127 @@
+/* Internals shared by the VRRP I/O files (vrrp_daemon.c, vrrp_io.c,
+ * vrrp_addr.c, vrrp_track.c). The protocol itself is in vrrp_fsm.c. */
+#ifndef VRRP_INT_H
+#define VRRP_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "vrrp_fsm.h"
+#include "vrrp_pkt.h"
+
+struct nl_sock;
+
+/* One raw socket per (interface, family), shared by its instances. */
+struct vrrp_sock {
+	struct vrrp_ctx *ctx;
+	int ifindex;
+	int family;
+	int fd;
+	sd_event_source *src;
+	struct vrrp_sock *next;
+};
+
+/* Fault sources; the instance is in fault while any bit is set. */
+enum {
+	VRRP_FAULT_IFACE = 1u << 0,  /* own interface down or missing */
+	VRRP_FAULT_TRACK_IF = 1u << 1, /* a weight-0 tracked interface down */
+	VRRP_FAULT_SCRIPT = 1u << 2, /* a weight-0 track_script failing */
+	VRRP_FAULT_GROUP = 1u << 3,  /* another sync group member in fault */
+	VRRP_FAULT_NOADDR = 1u << 4, /* no usable source address */
+};
+
+struct vrrp_instance {
+	struct vrrp_ctx *ctx;
+	const struct hd_vrrp_instance_config *cfg;
+	struct vrrp_fsm fsm;
+	int ifindex;             /* 0 = interface missing */
+	uint8_t mac[6];
+	struct hd_addr src_addr; /* primary address: unicast_src_ip or the interface's */
+	struct vrrp_sock *sock;
+	unsigned faults;
+	int group; /* sync group index, -1 = none */
+	bool vips_on;
+	sd_event_source *timer;   /* Adver_Timer or Master_Down_Timer */
+	enum vrrp_event_type timer_ev;
+	sd_event_source *preempt; /* preempt_delay */
+	sd_event_source *garp;    /* delayed / refresh GARP bursts */
+	unsigned garp_bursts_left;
+	/* counters */
+	uint64_t transitions, adverts_sent, adverts_received, prio0_sent, prio0_received;
+	uint64_t send_errors, vips_restored;
+	uint64_t drops[VRRP_DROP__MAX];
+	struct hd_ratelimit drop_rl;
+	uint64_t last_transition_usec;
+	const char *last_reason;
+};
+
+struct vrrp_script_state; /* vrrp_track.c */
+struct vrrp_notify_queue;
+
+struct vrrp_ctx {
+	struct hd_daemon *d;
+	const struct hd_config *cfg;
+	struct vrrp_instance **inst; /* stable addresses: event sources point at them */
+	size_t n_inst;
+	struct vrrp_sock *socks;
+	struct nl_sock *nl_cmd; /* address add/del */
+	struct nl_sock *nl_mon; /* link/address events */
+	sd_event_source *nl_src;
+	int packet_fd; /* AF_PACKET for gratuitous ARP */
+	int icmp6_fd;  /* unsolicited neighbour advertisements */
+	struct vrrp_script_state *scripts;
+	size_t n_scripts;
+	struct vrrp_notify_queue *notify;
+	uid_t script_uid;
+	gid_t script_gid;
+	bool stopping;
+};
+
+/* vrrp_daemon.c: the one function that feeds the state machine and thus
+ * the only place a state changes. */
+void vrrp_instance_event(struct vrrp_instance *in, const struct vrrp_event *ev);
+void vrrp_instance_simple_event(struct vrrp_instance *in, enum vrrp_event_type t,
+				const char *why);
+int vrrp_effective_priority(const struct vrrp_instance *in);
+/* Recompute fault bits/priority changes and feed the resulting events. */
+void vrrp_instance_reevaluate(struct vrrp_instance *in, const char *why);
+void vrrp_drop(struct vrrp_instance *in, enum vrrp_drop r, const struct hd_addr *src);
+
+/* vrrp_io.c */
+int vrrp_io_attach(struct vrrp_ctx *c, struct vrrp_instance *in);
+void vrrp_io_detach(struct vrrp_ctx *c, struct vrrp_instance *in);
+void vrrp_io_free(struct vrrp_ctx *c);
+int vrrp_send_advert(struct vrrp_instance *in, uint8_t priority);
+void vrrp_timer_arm(struct vrrp_instance *in, uint64_t at, enum vrrp_event_type what);
+void vrrp_timer_stop(struct vrrp_instance *in);
+void vrrp_preempt_arm(struct vrrp_instance *in, uint64_t at);
+void vrrp_preempt_stop(struct vrrp_instance *in);
+int vrrp_resolve_src(struct vrrp_instance *in);
+
+/* vrrp_addr.c */
+int vrrp_addr_start(struct vrrp_ctx *c);
+void vrrp_addr_stop(struct vrrp_ctx *c);
+void vrrp_vips_add(struct vrrp_instance *in);
+void vrrp_vips_del(struct vrrp_instance *in);
+void vrrp_garp_start(struct vrrp_instance *in); /* immediate burst + delayed one */
+void vrrp_garp_send(struct vrrp_instance *in);
+void vrrp_garp_stop(struct vrrp_instance *in);
+int vrrp_link_query(struct vrrp_instance *in); /* ifindex, MAC, up/down */
+bool vrrp_ifname_up(const char *ifname);
+
+/* vrrp_track.c */
+int vrrp_track_start(struct vrrp_ctx *c);
+void vrrp_track_stop(struct vrrp_ctx *c);
+int vrrp_track_priority_delta(const struct vrrp_instance *in);
+unsigned vrrp_track_faults(const struct vrrp_instance *in);
+void vrrp_track_link_changed(struct vrrp_ctx *c);
+void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed);
+void vrrp_notify(struct vrrp_instance *in, enum vrrp_state old, enum vrrp_state new_state);
+
+uint64_t vrrp_usec(void);
+
+#endif

@@ -1,0 +1,460 @@
+/* VRRP sockets and timers: raw IP protocol 112 per (interface, family),
+ * multicast 224.0.0.18 / ff02::12, TTL / hop limit 255 out and checked in,
+ * unicast peers. Received adverts become state machine events. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vrrp_int.h"
+
+#define RX_BUDGET 64 /* packets per wakeup, so timers are never starved */
+
+#define VRRP_MCAST4 "224.0.0.18"
+#define VRRP_MCAST6 "ff02::12"
+
+static int sockopt_int(int fd, int level, int opt, int v)
+{
+	return setsockopt(fd, level, opt, &v, sizeof(v));
+}
+
+static int open_v4(int ifindex, const char *ifname)
+{
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+	struct ip_mreqn mr = {.imr_ifindex = ifindex};
+
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET, VRRP_MCAST4, &mr.imr_multiaddr);
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0 ||
+	    sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, VRRP_TTL) < 0 ||
+	    sockopt_int(fd, IPPROTO_IP, IP_TTL, VRRP_TTL) < 0 ||
+	    sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0 ||
+	    sockopt_int(fd, IPPROTO_IP, IP_TOS, 0xc0) < 0) { /* DSCP CS6, network control */
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int open_v6(int ifindex, const char *ifname)
+{
+	int fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+	struct ipv6_mreq mr = {.ipv6mr_interface = (unsigned)ifindex};
+
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET6, VRRP_MCAST6, &mr.ipv6mr_multiaddr);
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 ||
+	    sockopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex) < 0 ||
+	    sockopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, VRRP_TTL) < 0 ||
+	    sockopt_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, VRRP_TTL) < 0 ||
+	    sockopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) < 0 ||
+	    sockopt_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) < 0 ||
+	    sockopt_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) < 0 ||
+	    sockopt_int(fd, IPPROTO_IPV6, IPV6_TCLASS, 0xc0) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static struct vrrp_instance *find_vrid(struct vrrp_sock *s, int vrid)
+{
+	struct vrrp_ctx *c = s->ctx;
+
+	for (size_t i = 0; i < c->n_inst; i++) {
+		struct vrrp_instance *in = c->inst[i];
+
+		if (in && in->sock == s && in->cfg->vrid == vrid)
+			return in;
+	}
+	return NULL;
+}
+
+/* A drop before we know the instance counts on every instance of the socket. */
+static void sock_drop(struct vrrp_sock *s, enum vrrp_drop r, const struct hd_addr *src)
+{
+	struct vrrp_ctx *c = s->ctx;
+
+	for (size_t i = 0; i < c->n_inst; i++)
+		if (c->inst[i] && c->inst[i]->sock == s) {
+			if (r == VRRP_DROP_VRID_MISMATCH)
+				c->inst[i]->drops[r]++; /* other routers' VRIDs are normal: no log */
+			else
+				vrrp_drop(c->inst[i], r, src);
+		}
+}
+
+static bool is_peer(const struct vrrp_instance *in, const struct hd_addr *src)
+{
+	for (size_t i = 0; i < in->cfg->n_unicast_peers; i++)
+		if (!hd_addr_cmp(&in->cfg->unicast_peers[i], src))
+			return true;
+	return false;
+}
+
+static void handle_advert(struct vrrp_sock *s, const uint8_t *pkt, size_t len,
+			  const struct hd_addr *src, const void *dst, int ttl)
+{
+	struct vrrp_instance *in = find_vrid(s, vrrp_pkt_peek_vrid(pkt, len));
+	struct vrrp_rx_expect e;
+	struct vrrp_advert a;
+	enum vrrp_drop r;
+
+	if (!in) {
+		sock_drop(s, len < 2 ? VRRP_DROP_TOO_SHORT : VRRP_DROP_VRID_MISMATCH, src);
+		return;
+	}
+	if (in->cfg->n_unicast_peers && !is_peer(in, src)) {
+		vrrp_drop(in, VRRP_DROP_BAD_SOURCE, src);
+		return;
+	}
+	e = (struct vrrp_rx_expect){.version = in->cfg->version, .family = s->family,
+				    .vrid = in->cfg->vrid, .adver_int_cs = in->cfg->advert_int_cs,
+				    .auth_type = in->cfg->auth_type, .auth_pass = in->cfg->auth_pass,
+				    .vips = in->cfg->vips, .n_vips = in->cfg->n_vips,
+				    .src = &src->u, .dst = dst, .ttl = ttl};
+	r = vrrp_pkt_parse(pkt, len, &e, &a);
+	if (!r && in->cfg->priority == VRRP_PRIO_OWNER)
+		r = VRRP_DROP_OWNER_CONFLICT; /* RFC 5798 7.1: the owner ignores others */
+	if (!r && (in->fsm.state == VRRP_STATE_INIT || in->fsm.state == VRRP_STATE_FAULT))
+		r = VRRP_DROP_NOT_RUNNING;
+	if (r) {
+		vrrp_drop(in, r, src);
+		return;
+	}
+	in->adverts_received++;
+	if (a.priority == VRRP_PRIO_STOP)
+		in->prio0_received++;
+	vrrp_instance_event(in, &(struct vrrp_event){.type = VRRP_EV_ADVERT,
+						     .priority = a.priority,
+						     .adver_int_cs = a.adver_int_cs,
+						     .src = *src});
+}
+
+static void rx_v4(struct vrrp_sock *s, const uint8_t *buf, size_t n)
+{
+	const uint8_t *pl;
+	size_t plen;
+	uint8_t src[4], dst[4];
+	int ttl;
+	struct hd_addr from = {.family = AF_INET};
+	enum vrrp_drop r = vrrp_pkt_strip_ip4(buf, n, &pl, &plen, src, dst, &ttl);
+
+	if (n >= 16)
+		memcpy(&from.u.v4, buf + 12, 4);
+	if (r) {
+		sock_drop(s, r, n >= 16 ? &from : NULL);
+		return;
+	}
+	handle_advert(s, pl, plen, &from, dst, ttl);
+}
+
+static void rx_v6(struct vrrp_sock *s, struct msghdr *m, const uint8_t *buf, size_t n)
+{
+	const struct sockaddr_in6 *sin6 = m->msg_name;
+	struct hd_addr from = {.family = AF_INET6};
+	struct in6_addr dst = IN6ADDR_ANY_INIT;
+	int ttl = -1;
+
+	from.u.v6 = sin6->sin6_addr;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level != IPPROTO_IPV6)
+			continue;
+		if (cm->cmsg_type == IPV6_HOPLIMIT)
+			memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
+		else if (cm->cmsg_type == IPV6_PKTINFO)
+			memcpy(&dst, CMSG_DATA(cm), sizeof(dst)); /* ipi6_addr comes first */
+	}
+	handle_advert(s, buf, n, &from, &dst, ttl);
+}
+
+static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *userdata)
+{
+	struct vrrp_sock *s = userdata;
+	uint8_t buf[VRRP_PKT_MAX + 128];
+	union {
+		struct cmsghdr align;
+		char b[256];
+	} ctl;
+	struct sockaddr_in6 from;
+
+	for (int i = 0; i < RX_BUDGET; i++) {
+		struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+		struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+				   .msg_iovlen = 1, .msg_control = ctl.b,
+				   .msg_controllen = sizeof(ctl.b)};
+		ssize_t n = recvmsg(fd, &m, 0);
+
+		if (n < 0)
+			break; /* EAGAIN, or an error the next wakeup will show again */
+		if (s->family == AF_INET)
+			rx_v4(s, buf, (size_t)n);
+		else
+			rx_v6(s, &m, buf, (size_t)n);
+	}
+	return 0;
+}
+
+static struct vrrp_sock *sock_get(struct vrrp_ctx *c, int ifindex, int family, const char *ifname)
+{
+	struct vrrp_sock *s;
+	int fd;
+
+	for (s = c->socks; s; s = s->next)
+		if (s->ifindex == ifindex && s->family == family)
+			return s;
+	fd = family == AF_INET6 ? open_v6(ifindex, ifname) : open_v4(ifindex, ifname);
+	if (fd < 0) {
+		hd_err("vrrp: socket on %s: %s", ifname, strerror(errno));
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s || sd_event_add_io(c->d->event, &s->src, fd, EPOLLIN, on_readable, s) < 0) {
+		free(s);
+		close(fd);
+		return NULL;
+	}
+	sd_event_source_set_priority(s->src, HD_PRIO_VRRP);
+	s->ctx = c;
+	s->ifindex = ifindex;
+	s->family = family;
+	s->fd = fd;
+	s->next = c->socks;
+	c->socks = s;
+	return s;
+}
+
+static void sock_close(struct vrrp_ctx *c, struct vrrp_sock *s)
+{
+	for (struct vrrp_sock **pp = &c->socks; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	sd_event_source_disable_unref(s->src);
+	close(s->fd);
+	free(s);
+}
+
+int vrrp_io_attach(struct vrrp_ctx *c, struct vrrp_instance *in)
+{
+	if (in->sock)
+		return 0;
+	in->sock = sock_get(c, in->ifindex, in->cfg->family, in->cfg->interface);
+	return in->sock ? 0 : -1;
+}
+
+void vrrp_io_detach(struct vrrp_ctx *c, struct vrrp_instance *in)
+{
+	struct vrrp_sock *s = in->sock;
+
+	if (!s)
+		return;
+	in->sock = NULL;
+	for (size_t i = 0; i < c->n_inst; i++)
+		if (c->inst[i] && c->inst[i]->sock == s)
+			return; /* still in use */
+	sock_close(c, s);
+}
+
+void vrrp_io_free(struct vrrp_ctx *c)
+{
+	while (c->socks)
+		sock_close(c, c->socks);
+}
+
+static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t priority)
+{
+	uint8_t pkt[VRRP_PKT_MAX];
+	union {
+		struct cmsghdr align;
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} ctl;
+	struct sockaddr_storage ss = {0};
+	struct vrrp_tx tx = {.version = in->cfg->version, .family = in->cfg->family,
+			     .vrid = in->cfg->vrid, .priority = priority,
+			     .adver_int_cs = in->cfg->advert_int_cs, .auth_type = in->cfg->auth_type,
+			     .auth_pass = in->cfg->auth_pass, .vips = in->cfg->vips,
+			     .n_vips = in->cfg->n_vips, .src = &in->src_addr.u, .dst = &dst->u};
+	ssize_t len = vrrp_pkt_build(&tx, pkt, sizeof(pkt));
+	struct iovec iov = {.iov_base = pkt};
+	struct msghdr m = {.msg_name = &ss, .msg_iov = &iov, .msg_iovlen = 1,
+			   .msg_control = ctl.b};
+	struct cmsghdr *cm;
+
+	if (len < 0)
+		return -1;
+	iov.iov_len = (size_t)len;
+	memset(&ctl, 0, sizeof(ctl));
+	cm = (struct cmsghdr *)ctl.b;
+	if (dst->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		struct in_pktinfo pi = {.ipi_ifindex = in->ifindex, .ipi_spec_dst = in->src_addr.u.v4};
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr = dst->u.v4;
+		m.msg_namelen = sizeof(*sin);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		m.msg_controllen = CMSG_SPACE(sizeof(pi));
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		struct in6_pktinfo pi = {.ipi6_addr = in->src_addr.u.v6,
+					 .ipi6_ifindex = (unsigned)in->ifindex};
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = dst->u.v6;
+		sin6->sin6_scope_id = (uint32_t)in->ifindex;
+		m.msg_namelen = sizeof(*sin6);
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		m.msg_controllen = CMSG_SPACE(sizeof(pi));
+	}
+	return sendmsg(in->sock->fd, &m, 0) == len ? 0 : -1;
+}
+
+int vrrp_send_advert(struct vrrp_instance *in, uint8_t priority)
+{
+	struct hd_addr group = {.family = in->cfg->family};
+	int r = 0;
+
+	if (!in->sock || !in->src_addr.family) {
+		in->send_errors++;
+		return -1;
+	}
+	if (in->cfg->n_unicast_peers) {
+		for (size_t i = 0; i < in->cfg->n_unicast_peers; i++)
+			r |= send_to(in, &in->cfg->unicast_peers[i], priority);
+	} else {
+		inet_pton(group.family, group.family == AF_INET ? VRRP_MCAST4 : VRRP_MCAST6,
+			  &group.u);
+		r = send_to(in, &group, priority);
+	}
+	if (r < 0) {
+		in->send_errors++;
+		if (hd_ratelimit_ok(&in->drop_rl, vrrp_usec(), 10000000ULL, 5))
+			hd_warn("%s: sending advert: %s", in->cfg->name, strerror(errno));
+		return -1;
+	}
+	in->adverts_sent++;
+	if (priority == VRRP_PRIO_STOP)
+		in->prio0_sent++;
+	return 0;
+}
+
+static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	struct vrrp_instance *in = userdata;
+
+	vrrp_instance_simple_event(in, in->timer_ev, NULL);
+	return 0;
+}
+
+static int on_preempt(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	vrrp_instance_simple_event(userdata, VRRP_EV_PREEMPT_TIMER, NULL);
+	return 0;
+}
+
+/* Accuracy 1 us: the default 250 ms slack would eat the protocol's floor. */
+static void arm(struct vrrp_instance *in, sd_event_source **src, uint64_t at,
+		sd_event_time_handler_t cb)
+{
+	if (!*src) {
+		if (sd_event_add_time(in->ctx->d->event, src, CLOCK_MONOTONIC, at, 1, cb, in) < 0) {
+			hd_err("%s: cannot arm timer", in->cfg->name);
+			return;
+		}
+		sd_event_source_set_priority(*src, HD_PRIO_VRRP);
+		return;
+	}
+	sd_event_source_set_time(*src, at);
+	sd_event_source_set_enabled(*src, SD_EVENT_ONESHOT);
+}
+
+void vrrp_timer_arm(struct vrrp_instance *in, uint64_t at, enum vrrp_event_type what)
+{
+	in->timer_ev = what;
+	arm(in, &in->timer, at, on_timer);
+}
+
+void vrrp_timer_stop(struct vrrp_instance *in)
+{
+	if (in->timer)
+		sd_event_source_set_enabled(in->timer, SD_EVENT_OFF);
+}
+
+void vrrp_preempt_arm(struct vrrp_instance *in, uint64_t at)
+{
+	arm(in, &in->preempt, at, on_preempt);
+}
+
+void vrrp_preempt_stop(struct vrrp_instance *in)
+{
+	if (in->preempt)
+		sd_event_source_set_enabled(in->preempt, SD_EVENT_OFF);
+}
+
+static bool is_vip(const struct vrrp_instance *in, const struct hd_addr *a)
+{
+	for (size_t i = 0; i < in->cfg->n_vips; i++)
+		if (!hd_addr_cmp(&in->cfg->vips[i].addr, a))
+			return true;
+	return false;
+}
+
+/* The primary address: unicast_src_ip, else the interface's first address
+ * of the family that is not a VIP (IPv6: its link-local, RFC 5798 5.1.2.1). */
+int vrrp_resolve_src(struct vrrp_instance *in)
+{
+	struct ifaddrs *ifa, *p;
+	int family = in->cfg->family;
+
+	if (in->cfg->has_unicast_src) {
+		in->src_addr = in->cfg->unicast_src;
+		return 0;
+	}
+	memset(&in->src_addr, 0, sizeof(in->src_addr));
+	if (getifaddrs(&ifa) < 0)
+		return -1;
+	for (p = ifa; p; p = p->ifa_next) {
+		struct hd_addr a = {.family = family};
+
+		if (!p->ifa_addr || p->ifa_addr->sa_family != family ||
+		    strcmp(p->ifa_name, in->cfg->interface))
+			continue;
+		if (family == AF_INET)
+			a.u.v4 = ((struct sockaddr_in *)p->ifa_addr)->sin_addr;
+		else
+			a.u.v6 = ((struct sockaddr_in6 *)p->ifa_addr)->sin6_addr;
+		if (family == AF_INET6 && !IN6_IS_ADDR_LINKLOCAL(&a.u.v6))
+			continue;
+		if (is_vip(in, &a))
+			continue;
+		in->src_addr = a;
+		break;
+	}
+	freeifaddrs(ifa);
+	if (in->src_addr.family)
+		in->faults &= ~VRRP_FAULT_NOADDR;
+	else
+		in->faults |= VRRP_FAULT_NOADDR;
+	in->fsm.primary = in->src_addr;
+	return in->src_addr.family ? 0 : -1;
+}
