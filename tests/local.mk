@@ -3,3 +3,4 @@ include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/netns/local.mk
 include $(srcdir)/tests/vm/local.mk
 include $(srcdir)/tests/config/local.mk
+include $(srcdir)/tests/netns/vrrp.mk
