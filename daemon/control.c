@@ -62,6 +62,9 @@ static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, F
 	case HD_CTL_PING:
 		fputs("pong\n", out);
 		break;
+	case HD_CTL_METRICS:
+		hd_metrics(d, out);
+		break;
 	case HD_CTL_DUMP:
 		hd_dump_state(d);
 		fputs("state dumped to the log\n", out);

@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
 #include "modules.h"
 
 uint64_t hd_now_usec(void)
@@ -146,9 +147,37 @@ void hd_dump_state(struct hd_daemon *d)
 		return;
 	hd_status_json(d, mem);
 	fclose(mem);
-	hd_notice("state dump: %.900s", buf);
+	/* Log lines are bounded; a big state goes out in numbered parts. */
+	size_t parts = (len + 799) / 800;
+	for (size_t i = 0; i < parts; i++)
+		hd_notice("state dump %zu/%zu: %.800s", i + 1, parts, buf + i * 800);
 	vrrp_dump(d);
 	ipvs_dump(d);
 	hc_dump(d);
 	free(buf);
+}
+
+void hd_metrics(struct hd_daemon *d, FILE *out)
+{
+	const struct hd_control_stats *cs = hd_control_stats(d);
+
+	hd_metric_family(out, "hadirector_uptime_seconds", "gauge", "Seconds since the daemon started.");
+	hd_metric_sample(out, "hadirector_uptime_seconds", NULL,
+			 (double)(hd_now_usec() - d->start_usec) / 1e6);
+	hd_metric_family(out, "hadirector_reloads_total", "counter",
+			 "Configuration reloads by result.");
+	hd_metric_sample(out, "hadirector_reloads_total", (const char *[]){"result", "ok", NULL},
+			 d->reloads_ok);
+	hd_metric_sample(out, "hadirector_reloads_total",
+			 (const char *[]){"result", "failed", NULL}, d->reloads_failed);
+	hd_metric_family(out, "hadirector_config_last_reload_successful", "gauge",
+			 "1 when the last reload succeeded (or none happened).");
+	hd_metric_sample(out, "hadirector_config_last_reload_successful", NULL,
+			 d->last_reload_failed ? 0 : 1);
+	hd_metric_family(out, "hadirector_control_requests_total", "counter",
+			 "Control socket requests (errors included).");
+	hd_metric_sample(out, "hadirector_control_requests_total", NULL, (double)cs->requests);
+	hd_metric_family(out, "hadirector_control_errors_total", "counter",
+			 "Control socket requests answered with an error.");
+	hd_metric_sample(out, "hadirector_control_errors_total", NULL, (double)cs->errors);
 }

@@ -63,6 +63,8 @@ int hd_reload(struct hd_daemon *d, struct hd_diag *diag);
 void hd_status_json(struct hd_daemon *d, FILE *out);
 /* Human readable status. */
 void hd_status_text(struct hd_daemon *d, FILE *out);
+/* Prometheus text exposition of every counter and state. */
+void hd_metrics(struct hd_daemon *d, FILE *out);
 /* SIGUSR1: full state to the log. */
 void hd_dump_state(struct hd_daemon *d);
 
