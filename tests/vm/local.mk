@@ -2,4 +2,4 @@
 TESTS += tests/vm/test-boot-ipvs.sh
 EXTRA_DIST += tests/vm/test-boot-ipvs.sh tests/vm/run tests/vm/setup tests/vm/guest-init \
 	tests/vm/initramfs-init tests/vm/lib.sh tests/vm/bin/hd_vm_modprobe \
-	tests/vm/scenarios/boot-ipvs.sh
+	tests/vm/scenarios/boot-ipvs.sh tests/vm/README.md
