@@ -53,6 +53,8 @@ check "the old configuration stays in force" sh -c "'$HDCTL' -s '$T_DIR/a.sock' 
 printf 'global {\n    router_id = lb-a2\n}\n' > "$T_DIR/a.conf"
 kill -HUP "$PID_a"
 check "SIGHUP with a valid file applies it" wait_for 3 sh -c "'$HDCTL' -s '$T_DIR/a.sock' status --json | grep -q '\"router_id\":\"lb-a2\"'"
+check "metrics count the failed reloads" sh -c "'$HDCTL' -s '$T_DIR/a.sock' metrics | grep -qx 'hadirector_reloads_total{result=\"failed\"} 2'"
+check "metrics are Prometheus text with HELP/TYPE" sh -c "'$HDCTL' -s '$T_DIR/a.sock' metrics | grep -qx '# TYPE hadirector_reloads_total counter'"
 check "and clears the failed flag" sh -c "'$HDCTL' -s '$T_DIR/a.sock' status --json | grep -q '\"last_reload\":\"ok\"'"
 
 # Bad control requests: an error reply, the daemon keeps serving.
