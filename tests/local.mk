@@ -4,3 +4,4 @@ include $(srcdir)/tests/netns/local.mk
 include $(srcdir)/tests/vm/local.mk
 include $(srcdir)/tests/config/local.mk
 include $(srcdir)/tests/netns/vrrp.mk
+include $(srcdir)/tests/netns/hc.mk

@@ -1,0 +1,189 @@
+#!/bin/bash
+# Health checks against real servers in their own namespaces: python
+# http.server, busybox httpd, openssl s_server (SNI + CA verify), servers
+# that answer 503 / chunked / wrong body / never, a closed port, an absent
+# host, misc_check scripts (exit codes, dynamic weight, a hanging script,
+# script_user). Verdicts and outcome texts are read from
+# `hadirectorctl status --json`; kill/restart timing and SIGHUP survival too.
+. "$top_srcdir/tests/netns/lib.sh"
+SRV="$top_srcdir/tests/netns/hc-srv.py"
+
+t_bridge
+DIR=$(t_ns dir); R1=$(t_ns rs1); R2=$(t_ns rs2)
+t_link "$DIR" eth0 10.88.0.1/24
+t_link "$R1" eth0 10.88.0.11/24
+t_link "$R2" eth0 10.88.0.12/24
+
+# Scripts must be root-owned and not writable by others, in a directory
+# that is not world-writable; script_user (nobody) must reach them.
+chmod 755 "$T_DIR"
+B="$T_DIR/bin"; mkdir -m 755 "$B" "$T_DIR/www"; mkdir -m 777 "$T_DIR/out"
+printf '#!/bin/sh\nexit "$1"\n' > "$B/exit.sh"
+printf '#!/bin/sh\nexec sleep 37.5\n' > "$B/hang.sh"
+printf '#!/bin/sh\nid -u > "$1"\n' > "$B/whoami.sh"
+chmod 755 "$B"/*.sh
+printf 'this is rs\n' > "$T_DIR/www/index.html"
+MD5=$(md5sum < "$T_DIR/www/index.html" | cut -d' ' -f1)
+CHUNKED_SHA=$(printf 'chunked body, sent 3 bytes at a time\n' | sha256sum | cut -d' ' -f1)
+
+# TLS: a CA and a server certificate for rs1.example; the server's default
+# certificate (no SNI or another name) is self-signed, so verification
+# passes only when SNI is sent and the CA file is used.
+( cd "$T_DIR" && {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+		-keyout ca.key -out ca.pem -subj /CN=hd-test-ca
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout srv.key -out srv.csr -subj /CN=rs1.example
+	printf 'subjectAltName=DNS:rs1.example\n' > san.ext
+	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 \
+		-extfile san.ext -out srv.pem
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+		-keyout other.key -out other.pem -subj /CN=other
+} ) >/dev/null 2>&1 || { echo "cannot make certificates"; exit 99; }
+
+bg() { "$@" </dev/null >/dev/null 2>&1 & T_PIDS+=($!); LAST=$!; }
+start_py() { bg ip netns exec "$R1" python3 -m http.server -b 10.88.0.11 -d "$T_DIR/www" 8080; PY=$LAST; }
+start_py
+bg ip netns exec "$R2" busybox httpd -f -p 10.88.0.12:8080 -h "$T_DIR/www"
+bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8081 status 503
+bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8082 chunked 'chunked body, sent 3 bytes at a time\n'
+bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8083 body 'not the expected body\n'
+bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8084 hang
+bg ip netns exec "$R1" sh -c "sleep 3600 | openssl s_server -accept 8443 -www -quiet \
+	-cert '$T_DIR/other.pem' -key '$T_DIR/other.key' -servername rs1.example \
+	-cert2 '$T_DIR/srv.pem' -key2 '$T_DIR/srv.key'"
+
+listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q LISTEN; }
+for p in 8080 8081 8082 8083 8084 8443; do
+	wait_for 5 listening "$R1" $p || { echo "real server on port $p did not start"; exit 99; }
+done
+wait_for 5 listening "$R2" 8080 || exit 99
+
+HC='delay_loop = 0.5
+    lb_kind = nat'
+write_conf() { # $1: connect_timeout of the hanging server's check
+cat > "$T_DIR/hc.conf" <<CONF
+global {
+    router_id = hc-test
+    script_user = nobody
+}
+virtual_server 10.88.0.100:80 {
+    $HC
+    real_server 10.88.0.11:8080 { http_check { path = /index.html  digest = $MD5  rise = 2  fall = 2  connect_timeout = 0.5 } }
+    real_server 10.88.0.12:8080 { http_check { path = /index.html  status_code = { 200-299 } }  tcp_check { } }
+    real_server 10.88.0.11:8081 { http_check { path = /health } }
+    real_server 10.88.0.11:8082 { http_check { path = /  digest = $CHUNKED_SHA } }
+    real_server 10.88.0.11:8083 { http_check { path = /  digest = $MD5 } }
+    real_server 10.88.0.11:8084 { http_check { path = /  connect_timeout = $1 } }
+    real_server 10.88.0.11:8085 { tcp_check { } }
+    real_server 10.88.0.13:8080 { tcp_check { connect_timeout = 0.3 } }
+}
+virtual_server 10.88.0.103:80 {
+    $HC
+    real_server 10.88.0.11:8080 { http_check { path = /index.html  digest = $MD5  rise = 2  fall = 2  connect_timeout = 0.5 } }
+}
+virtual_server 10.88.0.100:443 {
+    $HC
+    real_server 10.88.0.11:8443 { https_check { path = /  sni = rs1.example  ca_file = "$T_DIR/ca.pem" } }
+}
+virtual_server 10.88.0.101:443 {
+    $HC
+    real_server 10.88.0.11:8443 { https_check { path = /  sni = rs1.example  ca_file = "$T_DIR/other.pem" } }
+}
+virtual_server 10.88.0.102:443 {
+    $HC
+    real_server 10.88.0.11:8443 { https_check { path = /  sni = wrong.example  ca_file = "$T_DIR/ca.pem" } }
+}
+virtual_server 10.88.0.104:80 {
+    $HC
+    real_server 10.88.0.21:80 { misc_check { script = "$B/exit.sh 0" } }
+    real_server 10.88.0.22:80 { misc_check { script = "$B/exit.sh 3" } }
+    real_server 10.88.0.23:80 { weight = 9  misc_check { script = "$B/exit.sh 7"  dynamic_weight = true } }
+    real_server 10.88.0.24:80 { misc_check { script = "$B/hang.sh"  timeout = 1 } }
+    real_server 10.88.0.25:80 { misc_check { script = "$B/whoami.sh $T_DIR/out/uid" } }
+}
+CONF
+}
+write_conf 0.5
+
+SOCK="$T_DIR/hd.sock"
+ip netns exec "$DIR" "$HD" -n -l -f "$T_DIR/hc.conf" -p "$T_DIR/hd.pid" -s "$SOCK" \
+	2>>"$T_DIR/hd.log" &
+HDPID=$!; T_PIDS+=($HDPID)
+
+status() { "$HDCTL" -s "$SOCK" status --json > "$T_DIR/st.json" 2>/dev/null; }
+rs() { # VS RS FIELD
+	jq -r --arg vs "$1" --arg rs "$2" \
+		".healthcheck[] | select(.vs == \$vs) | .real_servers[] | select(.rs == \$rs) | .$3" \
+		"$T_DIR/st.json"
+}
+is() { status && [ "$(rs "$1" "$2" "$3")" = "$4" ]; } # VS RS FIELD VALUE
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+check "daemon answers" wait_for 5 "$HDCTL" -s "$SOCK" ping
+V=10.88.0.100:80
+check "python http.server with the right MD5 digest is up" wait_for 4 is $V 10.88.0.11:8080 last_outcome ok
+check "busybox httpd (http + tcp checks) is up" wait_for 4 is $V 10.88.0.12:8080 state up
+check "503 server is down with 'bad status 503'" wait_for 4 is $V 10.88.0.11:8081 last_outcome "bad status 503"
+check "503 server state down" is $V 10.88.0.11:8081 state down
+check "chunked body with the right SHA-256 digest is up" wait_for 4 is $V 10.88.0.11:8082 last_outcome ok
+check "wrong body is down with 'digest mismatch'" wait_for 4 is $V 10.88.0.11:8083 last_outcome "digest mismatch"
+check "server that never answers: 'timeout'" wait_for 4 is $V 10.88.0.11:8084 last_outcome timeout
+check "closed port: 'connect refused'" wait_for 4 is $V 10.88.0.11:8085 last_outcome "connect refused"
+check "absent host: 'connect timeout'" wait_for 4 is $V 10.88.0.13:8080 last_outcome "connect timeout"
+check "absent host is down" is $V 10.88.0.13:8080 state down
+check "identical check in two virtual servers is one shared probe" \
+	test "$(rs $V 10.88.0.11:8080 'checkers[0].shared_by')" = 2
+check "HTTPS: SNI + verify against the CA file is up" wait_for 4 is 10.88.0.100:443 10.88.0.11:8443 last_outcome ok
+check "HTTPS: verify against another CA: 'TLS failed'" wait_for 4 is 10.88.0.101:443 10.88.0.11:8443 last_outcome "TLS failed"
+check "HTTPS: wrong SNI name: 'TLS failed'" wait_for 4 is 10.88.0.102:443 10.88.0.11:8443 last_outcome "TLS failed"
+M=10.88.0.104:80
+check "misc_check exit 0 is up" wait_for 4 is $M 10.88.0.21:80 last_outcome ok
+check "misc_check exit 3: down with 'script exit 3'" wait_for 4 is $M 10.88.0.22:80 last_outcome "script exit 3"
+check "misc_check dynamic weight: exit 7 -> up with weight 5" wait_for 4 is $M 10.88.0.23:80 weight 5
+check "misc_check runs as script_user" wait_for 4 sh -c "test \"\$(cat '$T_DIR/out/uid' 2>/dev/null)\" = $(id -u nobody)"
+check "hanging script killed at its timeout: 'script timeout'" wait_for 5 is $M 10.88.0.24:80 last_outcome "script timeout"
+dur=$(rs $M 10.88.0.24:80 'checkers[0].last_duration_ms')
+check "the kill came at the 1 s timeout (took ${dur} ms)" awk -v d="$dur" 'BEGIN { exit !(d >= 950 && d < 1500) }'
+check "a hanging script is running right now" wait_for 3 is $M 10.88.0.24:80 'checkers[0].running' true
+t0=$(now_ms); "$HDCTL" -s "$SOCK" ping >/dev/null; t1=$(now_ms)
+check "ping answers fast while the script hangs ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 300
+check "killed scripts do not pile up" test "$(pgrep -fc 'sleep 37.5')" -le 1
+
+# Kill the python server: down within delay_loop * fall + connect_timeout.
+status; runs_before=$(rs $V 10.88.0.11:8080 checks_run)
+kill "$PY"; t0=$(now_ms); [ "${HC_DEBUG:-}" ] && echo "killed at $(date +%T.%N)"
+check "killed server goes down" wait_for 3 is $V 10.88.0.11:8080 state down
+t1=$(now_ms)
+check "within delay_loop*fall + timeout ($((t1 - t0)) ms <= 1500 + 200)" test $((t1 - t0)) -le 1700
+check "with reason 'connect refused'" is $V 10.88.0.11:8080 change_reason "connect refused"
+check "the shared verdict moved in the other virtual server too" is 10.88.0.103:80 10.88.0.11:8080 state down
+check "one log line for the change with VS/RS/states/reason" \
+	grep -q 'real server 10.88.0.11:8080 of 10.88.0.100:80: up -> down (connect refused)' "$T_DIR/hd.log"
+
+# SIGHUP while it is down (its checks unchanged) and with the check of a
+# down server changed: both stay down, unchanged counters survive.
+status; runs=$(rs $V 10.88.0.11:8080 checks_run)
+log_lines=$(wc -l < "$T_DIR/hd.log")
+write_conf 0.6
+kill -HUP "$HDPID"
+check "reload applied" wait_for 3 sh -c "'$HDCTL' -s '$SOCK' status --json | grep -q '\"reloads_ok\":1'"
+check "down server stays down after SIGHUP" is $V 10.88.0.11:8080 state down
+check "its counters survive the reload" test "$(rs $V 10.88.0.11:8080 checks_run)" -ge "$runs"
+check "down server with a changed check stays down" is $V 10.88.0.11:8084 state down
+check "its new checker starts counting afresh" test "$(rs $V 10.88.0.11:8084 'checkers[0].runs')" -le 2
+check "503 server still down after reload" is $V 10.88.0.11:8081 state down
+check "no up flap in the log after reload" sh -c "! tail -n +$((log_lines + 1)) '$T_DIR/hd.log' | grep -q 'down -> up'"
+
+# Restart: back after rise (2) successes, i.e. about 2 * delay_loop.
+start_py; t0=$(now_ms)
+check "restarted server comes back up" wait_for 4 is $V 10.88.0.11:8080 state up
+t1=$(now_ms)
+check "after rise successes ($((t1 - t0)) ms <= 1000 + 700)" test $((t1 - t0)) -le 1700
+check "checks_run kept growing across all of it" test "$(rs $V 10.88.0.11:8080 checks_run)" -gt "$runs_before"
+check "daemon still alive" kill -0 "$HDPID"
+kill -TERM "$HDPID"; wait "$HDPID"
+check "SIGTERM: clean exit" test $? -eq 0
+check "no orphaned check scripts after stop" wait_for 2 sh -c "! pgrep -f '[s]leep 37.5'"
+[ "${HC_DEBUG:-}" ] && cat "$T_DIR/hd.log"
+t_done
