@@ -1,6 +1,7 @@
 # Shared helpers for VM scenario scripts (sourced by bash scripts that tests/vm/run executes
 # inside the VM). Same check/ok/fail/wait_for style as tests/netns/lib.sh.
-#   vm_load_ipvs [SCHED...]   load ip_vs (+ crc32c_generic) and schedulers (default: all there are)
+#   vm_load_ipvs [SCHED...]   load ip_vs (+ crc32c_generic) and schedulers (default: all there are;
+#                             the kernel also autoloads modules on first use)
 #   vm_ns NAME                namespace "vm-NAME" with lo up, echoes its name, removed on exit
 #   vm_bridge                 bridge br0 in the VM's root namespace (the VM has no outside link)
 #   vm_link NS IFNAME ADDR/LEN  veth from NS (named IFNAME, address ADDR) to br0, both ends up
@@ -31,17 +32,17 @@ vm_cleanup() {
 trap vm_cleanup EXIT
 
 vm_load_ipvs() {
-	local s rc=0 scheds="$*"
-	hd_vm_modprobe ip_vs || return 1
+	local s d mods="ip_vs" scheds="$*"
+	d="$HD_VM_MODROOT/lib/modules/$(uname -r)/kernel/net/netfilter/ipvs"
 	if [ -z "$scheds" ]; then # every scheduler this kernel has (twos only exists from 6.2)
 		for s in rr wrr lc wlc lblc lblcr dh sh sed nq mh fo ovf twos; do
-			modprobe -q -d "$HD_VM_MODROOT" "ip_vs_$s" 2>/dev/null
+			[ -n "$(compgen -G "$d/ip_vs_$s.ko*")" ] && mods="$mods ip_vs_$s"
 		done
-		modprobe -d "$HD_VM_MODROOT" ip_vs_rr || rc=1
 	else
-		for s in $scheds; do hd_vm_modprobe "ip_vs_$s" || rc=1; done
+		for s in $scheds; do mods="$mods ip_vs_$s"; done
 	fi
-	return $rc
+	# shellcheck disable=SC2086
+	hd_vm_modprobe $mods
 }
 
 vm_ns() {

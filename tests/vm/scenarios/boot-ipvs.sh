@@ -58,6 +58,11 @@ check "the daemon answers on its control socket" wait_for 10 "$HDCTL" -s /tmp/x.
 "$HDCTL" -s /tmp/x.sock status >"$VM_DIR/status" 2>&1
 check "hadirectorctl status exits 0" test $? -eq 0
 cat "$VM_DIR/status"
+# ipvsadm is the independent judge of what the daemon programmed (IPVS tables are per namespace).
+ipvs_has() { ip netns exec "$LB" ipvsadm --save -n | grep -qx -- "$1"; }
+check "the daemon programmed the virtual service" wait_for 10 ipvs_has '-A -t 192.168.168.100:80 -s rr'
+check "and its real server" wait_for 10 ipvs_has '-a -t 192.168.168.100:80 -r 192.168.168.10:80 -m -w 1'
+check "the root namespace's IPVS table is untouched" sh -c "test -z \"\$(ipvsadm --save -n)\""
 check "the daemon is still running" kill -0 "$HDPID"
 kill -TERM "$HDPID"
 wait "$HDPID"
