@@ -199,6 +199,10 @@ static void master_advert(struct vrrp_fsm *f, const struct vrrp_event *ev, uint6
 	    (ev->priority == f->priority && addr_cmp(&ev->src, &f->primary) > 0)) {
 		learn(f, ev);
 		act(r, VRRP_ACT_DEL_VIPS, 0);
+		/* One last advert at our (lower) priority: after a partition the
+		 * winner may never have heard us; this makes it re-announce
+		 * the VIP (GARP) so every ARP cache follows the one master. */
+		act(r, VRRP_ACT_SEND_ADVERT, 0);
 		act(r, VRRP_ACT_ARM_MASTER_DOWN, now + f->master_down_interval);
 		go(f, r, VRRP_STATE_BACKUP,
 		   ev->priority > f->priority ? "higher priority advert" : "equal priority, higher address");

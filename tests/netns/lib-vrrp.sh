@@ -156,3 +156,8 @@ v_log_ms() {
 	grep -E "$2" "$V_DIR/$1.log" | tail -n 1 |
 		awk '{ split($1, t, "[:.]"); print ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 + t[4] }'
 }
+
+# v_clock_ms: now, in the same unit as v_log_ms (ms since midnight, wall clock)
+v_clock_ms() {
+	date +%H:%M:%S.%N | awk '{ split($1, t, "[:.]"); print ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 + int(substr(t[4], 1, 3)) }'
+}

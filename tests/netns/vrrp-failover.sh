@@ -8,8 +8,8 @@
 VIP=192.168.168.100
 MDI_MS=361   # 3 * 100 + (256 - 100) * 100 / 256
 SKEW_MS=61
-MARGIN_MS=60 # polling with ip(8) on a busy machine
-LOG_MARGIN_MS=15
+POLL_MARGIN_MS=300 # seeing the VIP by polling ip(8): loose on a busy machine
+LOG_MARGIN_MS=25   # the daemon's own clock: it logs right after adding the VIP
 
 v_bridge
 v_host d1 192.168.168.50/24
@@ -34,13 +34,16 @@ check "master sends adverts" [ "$(v_field d1 VI_1 adverts_sent)" -gt 3 ]
 check "backup receives them" [ "$(v_field d2 VI_1 adverts_received)" -gt 3 ]
 
 V_T0=$(now_ms)
+t_kill=$(v_clock_ms)
 kill -9 "$(v_pid d1)"
 t=$(v_time_until_vip d2 $VIP 3000)
-echo "# SIGKILL failover: ${t} ms (protocol floor ${MDI_MS} ms after the last advert)"
-check "SIGKILL: backup holds the VIP within ${MDI_MS}+${MARGIN_MS} ms (took $t)" \
-	eval "[ '$t' != timeout ] && [ '$t' -le $((MDI_MS + MARGIN_MS)) ]"
-check "SIGKILL: backup waited for Master_Down_Interval (>= 3 x adv - adv)" \
-	eval "[ '$t' != timeout ] && [ '$t' -ge 200 ]"
+tl=$(( $(v_log_ms d2 'BACKUP -> MASTER') - t_kill ))
+echo "# SIGKILL failover: VIP seen after ${t} ms, takeover logged after ${tl} ms (floor: ${MDI_MS} ms after the last advert)"
+check "SIGKILL: backup holds the VIP (seen after $t ms)" \
+	eval "[ '$t' != timeout ] && [ '$t' -le $((MDI_MS + POLL_MARGIN_MS)) ]"
+check "SIGKILL: takeover within ${MDI_MS}+${LOG_MARGIN_MS} ms of the kill (took $tl)" \
+	[ "$tl" -le $((MDI_MS + LOG_MARGIN_MS)) ]
+check "SIGKILL: backup waited for Master_Down_Interval (>= 3 x adv - adv)" [ "$tl" -ge 200 ]
 check "d2 is master now" v_state_is d2 VI_1 MASTER
 ip -n "$(nsof d1)" addr del $VIP/24 dev eth0 2>/dev/null # what the killed master left
 
@@ -52,9 +55,9 @@ sleep 0.5
 V_T0=$(now_ms)
 kill -TERM "$(v_pid d1)"
 t=$(v_time_until_vip d2 $VIP 3000)
-echo "# SIGTERM handover: ${t} ms (skew time ${SKEW_MS} ms)"
-check "SIGTERM: backup holds the VIP within skew+${MARGIN_MS} ms (took $t)" \
-	eval "[ '$t' != timeout ] && [ '$t' -le $((SKEW_MS + MARGIN_MS)) ]"
+echo "# SIGTERM handover: VIP seen after ${t} ms (skew time ${SKEW_MS} ms)"
+check "SIGTERM: backup holds the VIP (seen after $t ms)" \
+	eval "[ '$t' != timeout ] && [ '$t' -le $((SKEW_MS + POLL_MARGIN_MS)) ]"
 t_stop=$(v_log_ms d1 'signal 15')
 t_master=$(v_log_ms d2 'BACKUP -> MASTER')
 echo "# SIGTERM handover by the daemons' logs: $((t_master - t_stop)) ms"
