@@ -417,12 +417,15 @@ void vrrp_status_json(struct hd_daemon *d, FILE *out)
 {
 	struct vrrp_ctx *c = d->vrrp;
 
+	bool first = true;
+
 	fputc('[', out);
 	for (size_t i = 0; c && i < c->n_inst; i++) {
 		if (!c->inst[i])
 			continue;
-		if (i)
+		if (!first)
 			fputc(',', out);
+		first = false;
 		instance_json(c->inst[i], out);
 	}
 	fputc(']', out);
