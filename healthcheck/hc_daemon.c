@@ -98,21 +98,15 @@ static void probe_params(struct hc_probe *p, const struct hd_config *cfg,
 
 static bool check_supported(enum hd_check_type t)
 {
-	return t == HD_CHECK_TCP || t == HD_CHECK_HTTP || t == HD_CHECK_HTTPS || t == HD_CHECK_MISC;
+	return t == HD_CHECK_TCP || t == HD_CHECK_HTTP || t == HD_CHECK_HTTPS || t == HD_CHECK_MISC ||
+	       t == HD_CHECK_UDP;
 }
 
 static void probe_free(struct hc_probe *p)
 {
 	if (!p)
 		return;
-	if (p->io) {
-		if (p->k->type == HD_CHECK_TCP)
-			hc_tcp_cancel(p);
-		else if (p->k->type == HD_CHECK_MISC)
-			hc_script_cancel(p);
-		else
-			hc_http_cancel(p);
-	}
+	hc_probe_cancel(p);
 	sd_event_source_disable_unref(p->timer);
 	free(p->key);
 	free(p);
@@ -417,15 +411,7 @@ void hc_shutdown(struct hd_daemon *d)
 	for (size_t i = 0; c && i < c->n_probes; i++) {
 		struct hc_probe *p = c->probes[i];
 		sd_event_source_set_enabled(p->timer, SD_EVENT_OFF);
-		if (p->io) {
-			if (p->k->type == HD_CHECK_TCP)
-				hc_tcp_cancel(p);
-			else if (p->k->type == HD_CHECK_MISC)
-				hc_script_cancel(p);
-			else
-				hc_http_cancel(p);
-		}
-		p->running = false;
+		hc_probe_cancel(p);
 	}
 }
 

@@ -87,6 +87,10 @@ int hc_http_setup(struct hc_ctx *c);
 void hc_http_teardown(struct hc_ctx *c);
 int hc_script_start(struct hc_probe *p);
 void hc_script_cancel(struct hc_probe *p);
+int hc_udp_start(struct hc_probe *p);
+void hc_udp_cancel(struct hc_probe *p);
+/* Abort whatever P has in flight (no result). */
+void hc_probe_cancel(struct hc_probe *p);
 
 void hc_probe_done(struct hc_probe *p, const struct hc_result *r);
 

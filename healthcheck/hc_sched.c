@@ -20,8 +20,22 @@ static int probe_start(struct hc_probe *p)
 	case HD_CHECK_HTTP:
 	case HD_CHECK_HTTPS: return hc_http_start(p);
 	case HD_CHECK_MISC: return hc_script_start(p);
+	case HD_CHECK_UDP: return hc_udp_start(p);
 	default: return -EOPNOTSUPP;
 	}
+}
+
+void hc_probe_cancel(struct hc_probe *p)
+{
+	if (p->io) {
+		switch (p->k->type) {
+		case HD_CHECK_TCP: hc_tcp_cancel(p); break;
+		case HD_CHECK_MISC: hc_script_cancel(p); break;
+		case HD_CHECK_UDP: hc_udp_cancel(p); break;
+		default: hc_http_cancel(p);
+		}
+	}
+	p->running = false;
 }
 
 static int probe_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)

@@ -44,6 +44,11 @@ CHUNKED_SHA=$(printf 'chunked body, sent 3 bytes at a time\n' | sha256sum | cut 
 bg() { "$@" </dev/null >/dev/null 2>&1 & T_PIDS+=($!); LAST=$!; }
 start_py() { bg ip netns exec "$R1" python3 -m http.server -b 10.88.0.11 -d "$T_DIR/www" 8080; PY=$LAST; }
 start_py
+bg ip netns exec "$R2" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('10.88.0.12', 9999))
+while True:
+    d, a = s.recvfrom(2048); s.sendto(b'pong ' + d, a)"
 bg ip netns exec "$R2" busybox httpd -f -p 10.88.0.12:8080 -h "$T_DIR/www"
 bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8081 status 503
 bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8082 chunked 'chunked body, sent 3 bytes at a time\n'
@@ -94,6 +99,15 @@ virtual_server 10.88.0.102:443 {
     $HC
     real_server 10.88.0.11:8443 { https_check { path = /  sni = wrong.example  ca_file = "$T_DIR/ca.pem" } }
 }
+virtual_server 10.88.0.12:9999/udp {
+    $HC
+    real_server 10.88.0.12:9999 { udp_check { payload = ping  expect = "pong ping"  connect_timeout = 0.5 } }
+}
+virtual_server 10.88.0.105:9999/udp {
+    $HC
+    real_server 10.88.0.12:9999 { udp_check { payload = ping  expect = nope  connect_timeout = 0.5 } }
+    real_server 10.88.0.12:9998 { udp_check { payload = ping  connect_timeout = 0.5 } }
+}
 virtual_server 10.88.0.104:80 {
     $HC
     real_server 10.88.0.21:80 { misc_check { script = "$B/exit.sh 0" } }
@@ -137,6 +151,9 @@ check "identical check in two virtual servers is one shared probe" \
 check "HTTPS: SNI + verify against the CA file is up" wait_for 4 is 10.88.0.100:443 10.88.0.11:8443 last_outcome ok
 check "HTTPS: verify against another CA: 'TLS failed'" wait_for 4 is 10.88.0.101:443 10.88.0.11:8443 last_outcome "TLS failed"
 check "HTTPS: wrong SNI name: 'TLS failed'" wait_for 4 is 10.88.0.102:443 10.88.0.11:8443 last_outcome "TLS failed"
+check "udp_check with the expected reply is up" wait_for 4 is udp/10.88.0.12:9999 10.88.0.12:9999 last_outcome ok
+check "udp_check with another reply: 'udp bad reply'" wait_for 4 is udp/10.88.0.105:9999 10.88.0.12:9999 last_outcome "udp bad reply"
+check "udp_check on a closed port: 'udp port unreachable'" wait_for 4 is udp/10.88.0.105:9999 10.88.0.12:9998 last_outcome "udp port unreachable"
 M=10.88.0.104:80
 check "misc_check exit 0 is up" wait_for 4 is $M 10.88.0.21:80 last_outcome ok
 check "misc_check exit 3: down with 'script exit 3'" wait_for 4 is $M 10.88.0.22:80 last_outcome "script exit 3"

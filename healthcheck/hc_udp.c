@@ -1,0 +1,141 @@
+/* udp_check: send the payload on a connected UDP socket and wait one
+ * connect_timeout. An ICMP port unreachable fails it; with `expect` the
+ * reply must start with that text, without it silence is success (UDP
+ * services need not answer arbitrary datagrams). */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hc_int.h"
+#include "log.h"
+
+struct hc_udp {
+	int fd;
+	sd_event_source *io, *timeout;
+};
+
+static void udp_free(struct hc_probe *p)
+{
+	struct hc_udp *u = p->io;
+
+	if (!u)
+		return;
+	sd_event_source_disable_unref(u->io);
+	sd_event_source_disable_unref(u->timeout);
+	if (u->fd >= 0)
+		close(u->fd);
+	free(u);
+	p->io = NULL;
+}
+
+static void udp_finish(struct hc_probe *p, enum hc_outcome o, int detail)
+{
+	struct hc_result r = {o, detail, -1};
+
+	udp_free(p);
+	hc_probe_done(p, &r);
+}
+
+static int udp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct hc_probe *p = userdata;
+	const char *want = p->k->udp_expect;
+	char buf[2048];
+	ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n < 0)
+		udp_finish(p, errno == ECONNREFUSED ? HC_O_UDP_UNREACHABLE : HC_O_CONNECT_ERROR, errno);
+	else if (want && ((size_t)n < strlen(want) || memcmp(buf, want, strlen(want))))
+		udp_finish(p, HC_O_UDP_BAD_REPLY, 0);
+	else
+		udp_finish(p, HC_O_OK, 0);
+	return 0;
+}
+
+static int udp_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct hc_probe *p = userdata;
+
+	udp_finish(p, p->k->udp_expect ? HC_O_UDP_NO_REPLY : HC_O_OK, 0);
+	return 0;
+}
+
+static socklen_t sa(const struct hd_addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = a->u.v6;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_addr = a->u.v4;
+	s4->sin_port = htons(port);
+	return sizeof(*s4);
+}
+
+static int udp_open(struct hc_probe *p, struct hc_udp *u)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	const char *payload = p->k->udp_payload ? p->k->udp_payload : "";
+
+	u->fd = socket(p->target.addr.family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (u->fd < 0)
+		return -errno;
+	if (p->k->has_bind_ip) {
+		sl = sa(&p->k->bind_ip, 0, &ss);
+		if (bind(u->fd, (struct sockaddr *)&ss, sl) < 0)
+			return -errno;
+	}
+	sl = sa(&p->target.addr, p->target.port, &ss);
+	if (connect(u->fd, (struct sockaddr *)&ss, sl) < 0)
+		return -errno;
+	if (send(u->fd, payload, strlen(payload), 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int hc_udp_start(struct hc_probe *p)
+{
+	struct hc_udp *u = calloc(1, sizeof(*u));
+	sd_event *ev = p->ctx->d->event;
+	int r;
+
+	if (!u)
+		return -ENOMEM;
+	u->fd = -1;
+	p->io = u;
+	r = udp_open(p, u);
+	if (r == -ECONNREFUSED) {
+		udp_finish(p, HC_O_UDP_UNREACHABLE, ECONNREFUSED);
+		return 0;
+	}
+	if (r >= 0)
+		r = sd_event_add_io(ev, &u->io, u->fd, EPOLLIN, udp_io_cb, p);
+	if (r >= 0)
+		r = sd_event_add_time_relative(ev, &u->timeout, CLOCK_MONOTONIC, p->timeout_usec,
+					       1000, udp_timeout_cb, p);
+	if (r < 0) {
+		udp_free(p);
+		return r;
+	}
+	sd_event_source_set_priority(u->io, HD_PRIO_HC);
+	sd_event_source_set_priority(u->timeout, HD_PRIO_HC);
+	return 0;
+}
+
+void hc_udp_cancel(struct hc_probe *p)
+{
+	udp_free(p);
+}

@@ -1,0 +1,98 @@
+#!/bin/bash
+# Inside the VM: health verdicts drive the real IPVS table (the reference
+# DR scenario). Kill one real server's HTTP process -> its destination
+# leaves `ipvsadm -Ln` within delay_loop x fall + connect_timeout; restart
+# -> back within delay_loop x rise; stop both -> the sorry server appears;
+# client traffic meanwhile only ever reaches live servers.
+. "$(dirname "$0")/../lib.sh"
+
+assert "ip_vs and rr load" vm_load_ipvs rr
+VIP=192.168.168.100
+LB=$(vm_ns lb); vm_link "$LB" eth0 192.168.168.50/24
+ip -n "$LB" addr add $VIP/32 dev eth0
+CL=$(vm_ns client); vm_link "$CL" eth0 192.168.168.60/24
+
+# DR real servers: the VIP on lo, never answering ARP for it.
+declare -A PID
+rs_ns() { # NAME ADDR
+	local ns="vm-$1"
+	vm_ns "$1" >/dev/null
+	vm_link "$ns" eth0 "$2/24"
+	ip -n "$ns" addr add $VIP/32 dev lo
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+		net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
+	mkdir -p "$VM_DIR/$1"; echo "this is $1" > "$VM_DIR/$1/index.html"
+}
+web() { # NAME: (re)start its busybox httpd
+	ip netns exec "vm-$1" busybox httpd -f -p 80 -h "$VM_DIR/$1" &
+	PID[$1]=$!; VM_PIDS+=($!)
+}
+rs_ns nginx1 192.168.168.10; rs_ns nginx2 192.168.168.20; rs_ns sorry 192.168.168.30
+web nginx1; web nginx2; web sorry
+
+cat > "$VM_DIR/hd.conf" <<CONF
+global { router_id = vm-hc }
+virtual_server $VIP:80 {
+    lb_algo = rr
+    lb_kind = dr
+    delay_loop = 1
+    sorry_server = 192.168.168.30:80
+    real_server 192.168.168.10:80 { http_check { path = /index.html  connect_timeout = 1  rise = 2  fall = 2 } }
+    real_server 192.168.168.20:80 { http_check { path = /index.html  connect_timeout = 1  rise = 2  fall = 2 } }
+}
+CONF
+SOCK=$VM_DIR/hd.sock
+ip netns exec "$LB" "$HD" -n -l -f "$VM_DIR/hd.conf" -p "$VM_DIR/hd.pid" -s "$SOCK" >"$VM_DIR/hd.log" 2>&1 &
+VM_PIDS+=($!)
+
+table() { ip netns exec "$LB" ipvsadm -Ln; }
+has() { table | grep -q -- "-> $1:80 .*Route"; }
+hasnt() { ! has "$1"; }
+both() { has 192.168.168.10 && has 192.168.168.20; }
+none_live() { hasnt 192.168.168.10 && hasnt 192.168.168.20; }
+back() { hasnt 192.168.168.30 && both; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# When the daemon changed the verdict (its wall-clock last_change), in ms.
+change_ms() {
+	"$HDCTL" -s "$SOCK" status --json | jq -r --arg rs "$1:80" \
+		'.healthcheck[].real_servers[] | select(.rs == $rs) | .last_change * 1000 | floor'
+}
+# Ten client requests; prints the distinct answers.
+answers() {
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		ip netns exec "$CL" curl -s --max-time 2 "http://$VIP/" || echo "no answer"
+	done | sort -u | tr '\n' ' '
+}
+
+assert "the daemon answers" wait_for 10 "$HDCTL" -s "$SOCK" ping
+check "both real servers in the table" wait_for 10 both
+check "client gets both servers" test "$(answers)" = "this is nginx1 this is nginx2 "
+
+kill "${PID[nginx1]}"; t0=$(now_ms)
+check "dead nginx1 leaves ipvsadm -Ln" wait_for 10 hasnt 192.168.168.10
+t1=$(now_ms); tc=$(change_ms 192.168.168.10)
+# Emulated (TCG) VM: judge the daemon's own detection time strictly, and
+# the polling of ipvsadm only loosely.
+check "verdict within delay_loop*fall + connect_timeout ($((tc - t0)) ms <= 3000 + 500)" test $((tc - t0)) -le 3500
+check "out of the table soon after ($((t1 - t0)) ms <= 8000)" test $((t1 - t0)) -le 8000
+check "nginx2 stays" has 192.168.168.20
+a=$(answers)
+check "client traffic reaches only nginx2 ($a)" test "$a" = "this is nginx2 "
+check "status: nginx1 down, connect refused" sh -c "'$HDCTL' -s '$SOCK' status --json | grep -q '\"rs\":\"192.168.168.10:80\",\"state\":\"down\"'"
+
+web nginx1; t0=$(now_ms)
+check "restarted nginx1 is back in the table" wait_for 10 has 192.168.168.10
+t1=$(now_ms); tc=$(change_ms 192.168.168.10)
+check "verdict within delay_loop*rise ($((tc - t0)) ms <= 2000 + 1000)" test $((tc - t0)) -le 3000
+check "back in the table soon after ($((t1 - t0)) ms <= 8000)" test $((t1 - t0)) -le 8000
+check "client gets both again" test "$(answers)" = "this is nginx1 this is nginx2 "
+
+kill "${PID[nginx1]}" "${PID[nginx2]}"
+check "both dead: the sorry server is installed" wait_for 8 has 192.168.168.30
+check "and the dead ones are gone" none_live
+check "client gets the sorry page" test "$(answers)" = "this is sorry "
+web nginx1; web nginx2
+check "servers back: sorry server removed" wait_for 8 back
+check "client gets both again after sorry" test "$(answers)" = "this is nginx1 this is nginx2 "
+[ "$VM_FAILS" -eq 0 ] || { table; cat "$VM_DIR/hd.log"; }
+vm_done
