@@ -163,6 +163,8 @@ static int setup_loop(struct hd_daemon *d)
 	sigemptyset(&mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&mask, sigs[i]);
+	/* sd_event_add_child() (scripts, checks) needs SIGCHLD blocked too. */
+	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	r = sd_event_default(&d->event);
