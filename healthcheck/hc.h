@@ -20,7 +20,6 @@ struct hc_rs_verdict {
 /* VS and RS index d->config->virtual_servers[vs].real_servers[rs]. */
 void hc_rs_verdict(struct hd_daemon *d, size_t vs, size_t rs, struct hc_rs_verdict *out);
 
-
 /* Runtime operator actions, for the control socket (`hadirectorctl drain VS
  * RS`, `undrain`, `weight`). VS is "IP:PORT" (TCP), "udp/IP:PORT",
  * "tcp/IP:PORT" or "fwmark:N"; RS is "IP:PORT" ("[v6]:PORT"). A drained

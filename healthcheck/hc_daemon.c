@@ -13,7 +13,7 @@
 #include "log.h"
 #include "modules.h"
 
-#define HC_DEFAULT_DELAY_LOOP (60ULL * 1000000)
+#define HC_DEFAULT_DELAY_LOOP	   (60ULL * 1000000)
 #define HC_DEFAULT_CONNECT_TIMEOUT (5ULL * 1000000)
 
 static void key_addr(FILE *f, const char *tag, bool has, const struct hd_addr *a)
@@ -39,7 +39,8 @@ static char *probe_key(const struct hd_virtual_server_config *vs,
 
 	if (!f)
 		return NULL;
-	fprintf(f, "%s|%s", hd_check_type_str(k->type), hd_endpoint_str(&p->target, ep, sizeof(ep)));
+	fprintf(f, "%s|%s", hd_check_type_str(k->type),
+		hd_endpoint_str(&p->target, ep, sizeof(ep)));
 	key_addr(f, "bind", k->has_bind_ip, &k->bind_ip);
 	fprintf(f, "|t=%llu|dl=%llu|r=%u|f=%u|dbr=%llu|wu=%llu|a=%d",
 		(unsigned long long)p->timeout_usec, (unsigned long long)p->pol.delay_loop_usec,
@@ -60,7 +61,8 @@ static char *probe_key(const struct hd_virtual_server_config *vs,
 	}
 	if (k->type == HD_CHECK_MISC) {
 		/* A script has no target: keep it per real server. */
-		fprintf(f, "|rs=%s|dyn=%d", hd_endpoint_str(&rs->ep, ep, sizeof(ep)), k->dynamic_weight);
+		fprintf(f, "|rs=%s|dyn=%d", hd_endpoint_str(&rs->ep, ep, sizeof(ep)),
+			k->dynamic_weight);
 		key_str(f, "script", k->script);
 	}
 	key_str(f, "dn", k->dns_name);
@@ -76,7 +78,7 @@ static void probe_params(struct hc_probe *p, const struct hd_config *cfg,
 			 const struct hd_virtual_server_config *vs,
 			 const struct hd_real_server_config *rs, const struct hd_check_config *k)
 {
-	uint64_t dl = k->delay_loop_usec ? k->delay_loop_usec
+	uint64_t dl = k->delay_loop_usec    ? k->delay_loop_usec
 		      : vs->delay_loop_usec ? vs->delay_loop_usec
 					    : HC_DEFAULT_DELAY_LOOP;
 
@@ -85,21 +87,24 @@ static void probe_params(struct hc_probe *p, const struct hd_config *cfg,
 	p->target.addr = k->has_connect_ip ? k->connect_ip : rs->ep.addr;
 	p->target.port = k->connect_port ? k->connect_port : rs->ep.port;
 	if (k->type == HD_CHECK_MISC)
-		p->timeout_usec = k->timeout_usec			? k->timeout_usec
-				  : cfg->global.script_timeout_usec ? cfg->global.script_timeout_usec
-								    : dl;
+		p->timeout_usec = k->timeout_usec ? k->timeout_usec
+				  : cfg->global.script_timeout_usec
+				      ? cfg->global.script_timeout_usec
+				      : dl;
 	else
-		p->timeout_usec = k->connect_timeout_usec ? k->connect_timeout_usec
-							  : HC_DEFAULT_CONNECT_TIMEOUT;
-	p->pol = (struct hc_policy){.rise = k->rise, .fall = k->fall, .alpha = vs->alpha,
+		p->timeout_usec =
+		    k->connect_timeout_usec ? k->connect_timeout_usec : HC_DEFAULT_CONNECT_TIMEOUT;
+	p->pol = (struct hc_policy){.rise = k->rise,
+				    .fall = k->fall,
+				    .alpha = vs->alpha,
 				    .delay_loop_usec = dl,
 				    .delay_before_retry_usec = k->delay_before_retry_usec};
 }
 
 static bool check_supported(enum hd_check_type t)
 {
-	return t == HD_CHECK_TCP || t == HD_CHECK_HTTP || t == HD_CHECK_HTTPS || t == HD_CHECK_MISC ||
-	       t == HD_CHECK_UDP;
+	return t == HD_CHECK_TCP || t == HD_CHECK_HTTP || t == HD_CHECK_HTTPS ||
+	       t == HD_CHECK_MISC || t == HD_CHECK_UDP;
 }
 
 static void probe_free(struct hc_probe *p)
@@ -145,10 +150,12 @@ static int index_init(struct key_index *ix, size_t n)
 	return ix->slot ? 0 : -ENOMEM;
 }
 
-static bool vs_same(const struct hd_virtual_server_config *a, const struct hd_virtual_server_config *b)
+static bool vs_same(const struct hd_virtual_server_config *a,
+		    const struct hd_virtual_server_config *b)
 {
 	if (a->is_fwmark || b->is_fwmark)
-		return a->is_fwmark == b->is_fwmark && a->fwmark == b->fwmark && a->family == b->family;
+		return a->is_fwmark == b->is_fwmark && a->fwmark == b->fwmark &&
+		       a->family == b->family;
 	return a->protocol == b->protocol && a->ep.port == b->ep.port &&
 	       !hd_addr_cmp(&a->ep.addr, &b->ep.addr);
 }
@@ -306,8 +313,8 @@ static int build_all(struct build *b, const struct hc_vs *ovs, size_t n_ovs)
 				return -ENOMEM;
 			sum += nv->rs[r].up ? nv->rs[r].weight : 0;
 		}
-		nv->quorum_lost = hc_quorum_lost(ov && ov->quorum_lost, !ov, sum, vsc->quorum,
-						 vsc->hysteresis);
+		nv->quorum_lost =
+		    hc_quorum_lost(ov && ov->quorum_lost, !ov, sum, vsc->quorum, vsc->hysteresis);
 	}
 	return 0;
 }
@@ -448,8 +455,8 @@ void hc_rs_verdict(struct hd_daemon *d, size_t vs, size_t rs, struct hc_rs_verdi
 	out->up = true;
 	out->drained = false;
 	out->weight = vs < cfg->n_virtual_servers && rs < cfg->virtual_servers[vs].n_real_servers
-			      ? cfg->virtual_servers[vs].real_servers[rs].weight
-			      : 0;
+			  ? cfg->virtual_servers[vs].real_servers[rs].weight
+			  : 0;
 }
 
 bool hc_vs_quorum_lost(struct hd_daemon *d, size_t vs)
@@ -492,7 +499,7 @@ static int for_rs(struct hd_daemon *d, const char *vs, const char *rs, bool drai
 	if (!n)
 		return -ENOENT;
 	hd_notice("real server %s of %s: %s", rs, vs,
-		  set_drain ? (drain ? "drained" : "undrained")
+		  set_drain    ? (drain ? "drained" : "undrained")
 		  : weight < 0 ? "weight back to configured"
 			       : "weight set by operator");
 	hd_mark_dirty(d);

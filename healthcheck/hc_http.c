@@ -104,7 +104,8 @@ static int timer_fn(CURLM *multi, long timeout_ms, void *userp)
 
 	if (timeout_ms < 0)
 		return sd_event_source_set_enabled(c->curl_timer, SD_EVENT_OFF) < 0 ? -1 : 0;
-	if (sd_event_source_set_time(c->curl_timer, hd_now_usec() + (uint64_t)timeout_ms * 1000) < 0)
+	if (sd_event_source_set_time(c->curl_timer, hd_now_usec() + (uint64_t)timeout_ms * 1000) <
+	    0)
 		return -1;
 	return sd_event_source_set_enabled(c->curl_timer, SD_EVENT_ONESHOT) < 0 ? -1 : 0;
 }
@@ -204,9 +205,8 @@ static int http_opts(struct hc_probe *p, struct hc_http *h)
 #else
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	curl_easy_setopt(e, CURLOPT_IPRESOLVE, p->target.addr.family == AF_INET6
-						       ? CURL_IPRESOLVE_V6
-						       : CURL_IPRESOLVE_V4);
+	curl_easy_setopt(e, CURLOPT_IPRESOLVE,
+			 p->target.addr.family == AF_INET6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
 	if (k->has_bind_ip) {
 		char ip[INET6_ADDRSTRLEN + 8] = "host!";
 		hd_addr_str(&k->bind_ip, ip + 5, sizeof(ip) - 5);

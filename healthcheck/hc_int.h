@@ -20,19 +20,19 @@ struct hc_ctx;
  * real server) whose check has the same key. */
 struct hc_probe {
 	struct hc_ctx *ctx;
-	char *key; /* canonical text of everything that defines the check */
+	char *key;			 /* canonical text of everything that defines the check */
 	const struct hd_check_config *k; /* of the current configuration */
-	const char *host;                /* virtualhost: the check's or the VS's */
-	struct hd_endpoint target;       /* effective connect address and port */
-	uint64_t timeout_usec; /* effective connect (tcp/http) or run (misc) timeout */
+	const char *host;		 /* virtualhost: the check's or the VS's */
+	struct hd_endpoint target;	 /* effective connect address and port */
+	uint64_t timeout_usec;		 /* effective connect (tcp/http) or run (misc) timeout */
 	struct hc_policy pol;
 	struct hc_checker st;
 	sd_event_source *timer;
 	bool running;
 	uint64_t started_usec, last_duration_usec;
-	void *io;      /* type-specific in-flight state */
+	void *io;	/* type-specific in-flight state */
 	unsigned users; /* real servers using it */
-	bool keep;     /* reload bookkeeping */
+	bool keep;	/* reload bookkeeping */
 };
 
 struct hc_rs {

@@ -11,28 +11,28 @@ static const struct {
 	const char *name;
 	const char *fmt;
 } outcome_tab[HC_O__MAX] = {
-	[HC_O_NONE] = {"none", "not checked yet"},
-	[HC_O_OK] = {"ok", "ok"},
-	[HC_O_CONNECT_REFUSED] = {"connect_refused", "connect refused"},
-	[HC_O_CONNECT_TIMEOUT] = {"connect_timeout", "connect timeout"},
-	[HC_O_CONNECT_ERROR] = {"connect_error", "connect error %d"},
-	[HC_O_TIMEOUT] = {"timeout", "timeout"},
-	[HC_O_TLS_FAILED] = {"tls_failed", "TLS failed"},
-	[HC_O_PROTOCOL_ERROR] = {"protocol_error", "protocol error"},
-	[HC_O_BAD_STATUS] = {"bad_status", "bad status %d"},
-	[HC_O_DIGEST_MISMATCH] = {"digest_mismatch", "digest mismatch"},
-	[HC_O_SCRIPT_EXIT] = {"script_exit", "script exit %d"},
-	[HC_O_SCRIPT_SIGNAL] = {"script_signal", "script killed by signal %d"},
-	[HC_O_SCRIPT_TIMEOUT] = {"script_timeout", "script timeout"},
-	[HC_O_SCRIPT_EXEC_FAILED] = {"script_exec_failed", "script exec failed"},
-	[HC_O_SMTP_BAD_REPLY] = {"smtp_bad_reply", "smtp bad reply %d"},
-	[HC_O_DNS_RCODE] = {"dns_rcode", "dns rcode %d"},
-	[HC_O_DNS_NO_ANSWER] = {"dns_no_answer", "dns no answer"},
-	[HC_O_DNS_BAD_REPLY] = {"dns_bad_reply", "dns bad reply"},
-	[HC_O_UDP_NO_REPLY] = {"udp_no_reply", "udp no reply"},
-	[HC_O_UDP_BAD_REPLY] = {"udp_bad_reply", "udp bad reply"},
-	[HC_O_UDP_UNREACHABLE] = {"udp_unreachable", "udp port unreachable"},
-	[HC_O_INTERNAL] = {"internal_error", "internal error"},
+    [HC_O_NONE] = {"none", "not checked yet"},
+    [HC_O_OK] = {"ok", "ok"},
+    [HC_O_CONNECT_REFUSED] = {"connect_refused", "connect refused"},
+    [HC_O_CONNECT_TIMEOUT] = {"connect_timeout", "connect timeout"},
+    [HC_O_CONNECT_ERROR] = {"connect_error", "connect error %d"},
+    [HC_O_TIMEOUT] = {"timeout", "timeout"},
+    [HC_O_TLS_FAILED] = {"tls_failed", "TLS failed"},
+    [HC_O_PROTOCOL_ERROR] = {"protocol_error", "protocol error"},
+    [HC_O_BAD_STATUS] = {"bad_status", "bad status %d"},
+    [HC_O_DIGEST_MISMATCH] = {"digest_mismatch", "digest mismatch"},
+    [HC_O_SCRIPT_EXIT] = {"script_exit", "script exit %d"},
+    [HC_O_SCRIPT_SIGNAL] = {"script_signal", "script killed by signal %d"},
+    [HC_O_SCRIPT_TIMEOUT] = {"script_timeout", "script timeout"},
+    [HC_O_SCRIPT_EXEC_FAILED] = {"script_exec_failed", "script exec failed"},
+    [HC_O_SMTP_BAD_REPLY] = {"smtp_bad_reply", "smtp bad reply %d"},
+    [HC_O_DNS_RCODE] = {"dns_rcode", "dns rcode %d"},
+    [HC_O_DNS_NO_ANSWER] = {"dns_no_answer", "dns no answer"},
+    [HC_O_DNS_BAD_REPLY] = {"dns_bad_reply", "dns bad reply"},
+    [HC_O_UDP_NO_REPLY] = {"udp_no_reply", "udp no reply"},
+    [HC_O_UDP_BAD_REPLY] = {"udp_bad_reply", "udp bad reply"},
+    [HC_O_UDP_UNREACHABLE] = {"udp_unreachable", "udp port unreachable"},
+    [HC_O_INTERNAL] = {"internal_error", "internal error"},
 };
 
 const char *hc_outcome_name(enum hc_outcome o)
@@ -117,7 +117,7 @@ void hc_rs_evaluate(const struct hc_checker *const *checkers, size_t n, unsigned
 	if (drained)
 		out->weight = 0;
 	else if (override >= 0)
-		out->weight = (unsigned)override;
+		out->weight = (unsigned) override;
 	else if (dyn >= 0)
 		out->weight = (unsigned)dyn;
 	else
@@ -149,8 +149,8 @@ void hc_script_result(bool exited, int code, bool dynamic_weight, struct hc_resu
 	}
 }
 
-uint64_t hc_first_delay(size_t index, size_t count, uint64_t delay_loop_usec,
-			uint64_t warmup_usec, uint32_t rnd)
+uint64_t hc_first_delay(size_t index, size_t count, uint64_t delay_loop_usec, uint64_t warmup_usec,
+			uint32_t rnd)
 {
 	uint64_t off = 0;
 

@@ -33,28 +33,28 @@
 #include <stdint.h>
 
 enum hc_outcome {
-	HC_O_NONE = 0,           /* no result yet */
+	HC_O_NONE = 0, /* no result yet */
 	HC_O_OK,
 	HC_O_CONNECT_REFUSED,
 	HC_O_CONNECT_TIMEOUT,
-	HC_O_CONNECT_ERROR,      /* detail: errno */
-	HC_O_TIMEOUT,            /* connected, no complete answer in time */
+	HC_O_CONNECT_ERROR, /* detail: errno */
+	HC_O_TIMEOUT,	    /* connected, no complete answer in time */
 	HC_O_TLS_FAILED,
-	HC_O_PROTOCOL_ERROR,     /* malformed or truncated reply */
-	HC_O_BAD_STATUS,         /* detail: HTTP status code */
+	HC_O_PROTOCOL_ERROR, /* malformed or truncated reply */
+	HC_O_BAD_STATUS,     /* detail: HTTP status code */
 	HC_O_DIGEST_MISMATCH,
-	HC_O_SCRIPT_EXIT,        /* detail: exit code */
-	HC_O_SCRIPT_SIGNAL,      /* detail: signal number */
+	HC_O_SCRIPT_EXIT,   /* detail: exit code */
+	HC_O_SCRIPT_SIGNAL, /* detail: signal number */
 	HC_O_SCRIPT_TIMEOUT,
 	HC_O_SCRIPT_EXEC_FAILED, /* detail: errno */
-	HC_O_SMTP_BAD_REPLY,     /* detail: SMTP reply code (0: unparsable) */
-	HC_O_DNS_RCODE,          /* detail: DNS rcode */
+	HC_O_SMTP_BAD_REPLY,	 /* detail: SMTP reply code (0: unparsable) */
+	HC_O_DNS_RCODE,		 /* detail: DNS rcode */
 	HC_O_DNS_NO_ANSWER,
 	HC_O_DNS_BAD_REPLY,
 	HC_O_UDP_NO_REPLY,
 	HC_O_UDP_BAD_REPLY,
-	HC_O_UDP_UNREACHABLE,    /* ICMP port unreachable */
-	HC_O_INTERNAL,           /* the probe could not start; detail: errno */
+	HC_O_UDP_UNREACHABLE, /* ICMP port unreachable */
+	HC_O_INTERNAL,	      /* the probe could not start; detail: errno */
 	HC_O__MAX
 };
 
@@ -68,7 +68,10 @@ struct hc_result {
  * ("bad status 503", "script exit 3"). */
 const char *hc_outcome_name(enum hc_outcome o);
 const char *hc_outcome_text(enum hc_outcome o, int detail, char *buf, size_t len);
-static inline bool hc_outcome_ok(enum hc_outcome o) { return o == HC_O_OK; }
+static inline bool hc_outcome_ok(enum hc_outcome o)
+{
+	return o == HC_O_OK;
+}
 
 struct hc_policy {
 	unsigned rise, fall; /* 0 is treated as 1 */
@@ -115,7 +118,7 @@ void hc_script_result(bool exited, int code, bool dynamic_weight, struct hc_resu
 
 /* Offset of the first probe of probe INDEX among COUNT: evenly spread over
  * one delay_loop, plus a random part (RND) below WARMUP. */
-uint64_t hc_first_delay(size_t index, size_t count, uint64_t delay_loop_usec,
-			uint64_t warmup_usec, uint32_t rnd);
+uint64_t hc_first_delay(size_t index, size_t count, uint64_t delay_loop_usec, uint64_t warmup_usec,
+			uint32_t rnd);
 
 #endif

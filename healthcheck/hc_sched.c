@@ -16,12 +16,17 @@
 static int probe_start(struct hc_probe *p)
 {
 	switch (p->k->type) {
-	case HD_CHECK_TCP: return hc_tcp_start(p);
+	case HD_CHECK_TCP:
+		return hc_tcp_start(p);
 	case HD_CHECK_HTTP:
-	case HD_CHECK_HTTPS: return hc_http_start(p);
-	case HD_CHECK_MISC: return hc_script_start(p);
-	case HD_CHECK_UDP: return hc_udp_start(p);
-	default: return -EOPNOTSUPP;
+	case HD_CHECK_HTTPS:
+		return hc_http_start(p);
+	case HD_CHECK_MISC:
+		return hc_script_start(p);
+	case HD_CHECK_UDP:
+		return hc_udp_start(p);
+	default:
+		return -EOPNOTSUPP;
 	}
 }
 
@@ -29,10 +34,17 @@ void hc_probe_cancel(struct hc_probe *p)
 {
 	if (p->io) {
 		switch (p->k->type) {
-		case HD_CHECK_TCP: hc_tcp_cancel(p); break;
-		case HD_CHECK_MISC: hc_script_cancel(p); break;
-		case HD_CHECK_UDP: hc_udp_cancel(p); break;
-		default: hc_http_cancel(p);
+		case HD_CHECK_TCP:
+			hc_tcp_cancel(p);
+			break;
+		case HD_CHECK_MISC:
+			hc_script_cancel(p);
+			break;
+		case HD_CHECK_UDP:
+			hc_udp_cancel(p);
+			break;
+		default:
+			hc_http_cancel(p);
 		}
 	}
 	p->running = false;
@@ -155,8 +167,9 @@ static void vs_quorum_update(struct hc_ctx *c, struct hc_vs *v)
 	v->quorum_lost = lost;
 	hc_vs_name(vsc, name, sizeof(name));
 	hd_notice("virtual server %s: quorum %s (weight of live servers %llu, quorum %u, "
-		  "hysteresis %u)", name, lost ? "lost" : "regained", (unsigned long long)sum,
-		  vsc->quorum, vsc->hysteresis);
+		  "hysteresis %u)",
+		  name, lost ? "lost" : "regained", (unsigned long long)sum, vsc->quorum,
+		  vsc->hysteresis);
 	run_notify(c, lost ? vsc->quorum_down : vsc->quorum_up);
 }
 

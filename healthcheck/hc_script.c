@@ -112,8 +112,8 @@ static void __attribute__((noreturn)) child_exec(struct hc_ctx *c, char **av, in
 		if (nul > 0)
 			close(nul);
 	}
-	if (c->drop_privs && (setgroups((size_t)c->n_groups, c->groups) < 0 ||
-			      setgid(c->gid) < 0 || setuid(c->uid) < 0)) {
+	if (c->drop_privs && (setgroups((size_t)c->n_groups, c->groups) < 0 || setgid(c->gid) < 0 ||
+			      setuid(c->uid) < 0)) {
 		err = errno;
 		goto out;
 	}
@@ -157,7 +157,7 @@ static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata
 	} else {
 		/* The dynamic-weight mapping is the caller's (it knows the check). */
 		r = (struct hc_result){si->si_code == CLD_EXITED ? HC_O_SCRIPT_EXIT
-								   : HC_O_SCRIPT_SIGNAL,
+								 : HC_O_SCRIPT_SIGNAL,
 				       si->si_status, -1};
 		if (si->si_code == CLD_EXITED && si->si_status == 0)
 			r.outcome = HC_O_OK;

@@ -61,14 +61,17 @@ static void rs_json(FILE *out, const struct hc_rs *rs)
 	fputs("{\"rs\":", out);
 	hd_json_str(out, hd_endpoint_str(&rs->rsc->ep, ep, sizeof(ep)));
 	fprintf(out, ",\"state\":\"%s\",\"weight\":%u,\"configured_weight\":%u,\"drained\":%s,",
-		rs->up ? "up" : "down", rs->weight, rs->rsc->weight, rs->drained ? "true" : "false");
+		rs->up ? "up" : "down", rs->weight, rs->rsc->weight,
+		rs->drained ? "true" : "false");
 	if (rs->override >= 0)
 		fprintf(out, "\"operator_weight\":%d,", rs->override);
 	outcome_json(out, hc_rs_reason(rs));
 	fputs(",\"change_reason\":", out);
 	char text[96];
-	hd_json_str(out, hc_outcome_text(rs->reason.outcome, rs->reason.detail, text, sizeof(text)));
-	fprintf(out, ",\"last_change\":%.3f,\"checks_run\":%llu,\"checks_failed\":%llu,\"checkers\":[",
+	hd_json_str(out,
+		    hc_outcome_text(rs->reason.outcome, rs->reason.detail, text, sizeof(text)));
+	fprintf(out,
+		",\"last_change\":%.3f,\"checks_run\":%llu,\"checks_failed\":%llu,\"checkers\":[",
 		wall(rs->last_change_usec), (unsigned long long)runs, (unsigned long long)failed);
 	for (size_t i = 0; i < rs->n_probes; i++) {
 		if (i)
@@ -93,7 +96,8 @@ void hc_status_write(struct hc_ctx *c, FILE *out)
 		hd_json_str(out, name);
 		fputs(",\"protocol\":", out);
 		hd_json_str(out, hd_proto_str(vsc->protocol));
-		fprintf(out, ",\"real_servers_up\":%u,\"quorum\":%u,\"hysteresis\":%u,"
+		fprintf(out,
+			",\"real_servers_up\":%u,\"quorum\":%u,\"hysteresis\":%u,"
 			"\"quorum_lost\":%s,\"real_servers\":[",
 			up, vsc->quorum, vsc->hysteresis, c->vs[v].quorum_lost ? "true" : "false");
 		for (size_t r = 0; r < c->vs[v].n_rs; r++) {

@@ -124,8 +124,8 @@ int hc_tcp_start(struct hc_probe *p)
 	}
 	r = sd_event_add_io(ev, &t->io, t->fd, EPOLLOUT, tcp_io_cb, p);
 	if (r >= 0)
-		r = sd_event_add_time_relative(ev, &t->timeout, CLOCK_MONOTONIC,
-					       p->timeout_usec, 1000, tcp_timeout_cb, p);
+		r = sd_event_add_time_relative(ev, &t->timeout, CLOCK_MONOTONIC, p->timeout_usec,
+					       1000, tcp_timeout_cb, p);
 	if (r < 0) {
 		tcp_free(p);
 		return r;

@@ -51,7 +51,8 @@ static int udp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n < 0)
-		udp_finish(p, errno == ECONNREFUSED ? HC_O_UDP_UNREACHABLE : HC_O_CONNECT_ERROR, errno);
+		udp_finish(p, errno == ECONNREFUSED ? HC_O_UDP_UNREACHABLE : HC_O_CONNECT_ERROR,
+			   errno);
 	else if (want && ((size_t)n < strlen(want) || memcmp(buf, want, strlen(want))))
 		udp_finish(p, HC_O_UDP_BAD_REPLY, 0);
 	else

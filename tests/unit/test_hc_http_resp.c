@@ -9,14 +9,14 @@
 #include "healthcheck/hc_http_resp.h"
 
 static int fails;
-#define EXPECT(cond, ...)                                                               \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fails++;                                                        \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                                   \
-			fputc('\n', stderr);                                            \
-		}                                                                       \
+#define EXPECT(cond, ...)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fails++;                                                                   \
+			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+		}                                                                                  \
 	} while (0)
 
 static void unhex(const char *h, uint8_t *out)
@@ -33,9 +33,9 @@ static void test_status(void)
 		long code;
 		bool ok;
 	} t[] = {
-		{0, 200, true}, {0, 299, true}, {0, 199, false}, {0, 300, false}, {0, 503, false},
-		{3, 200, true}, {3, 204, true}, {3, 205, false}, {3, 301, true},  {3, 302, false},
-		{3, 503, true}, {1, 301, false}, {3, 0, false},
+	    {0, 200, true}, {0, 299, true},  {0, 199, false}, {0, 300, false}, {0, 503, false},
+	    {3, 200, true}, {3, 204, true},  {3, 205, false}, {3, 301, true},  {3, 302, false},
+	    {3, 503, true}, {1, 301, false}, {3, 0, false},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		EXPECT(hc_http_status_ok(r, t[i].n, t[i].code) == t[i].ok, "status case %zu", i);
@@ -50,13 +50,13 @@ static void test_digest(void)
 		const char *body, *hex;
 		bool match;
 	} t[] = {
-		{5, "this is nginx1\n", "fe187761e9ecc4940b2dfd5f5d92aac1", true},
-		{5, "this is nginx2\n", "fe187761e9ecc4940b2dfd5f5d92aac1", false},
-		{5, "", "d41d8cd98f00b204e9800998ecf8427e", true},
-		{256, "this is nginx1\n",
-		 "860a0b1af820ab4f3e2dc3b68c60aa719a86f436caca5772e7297e3ad97b314d", true},
-		{256, "this is nginx1", "860a0b1af820ab4f3e2dc3b68c60aa719a86f436caca5772e7297e3ad97b314d",
-		 false},
+	    {5, "this is nginx1\n", "fe187761e9ecc4940b2dfd5f5d92aac1", true},
+	    {5, "this is nginx2\n", "fe187761e9ecc4940b2dfd5f5d92aac1", false},
+	    {5, "", "d41d8cd98f00b204e9800998ecf8427e", true},
+	    {256, "this is nginx1\n",
+	     "860a0b1af820ab4f3e2dc3b68c60aa719a86f436caca5772e7297e3ad97b314d", true},
+	    {256, "this is nginx1",
+	     "860a0b1af820ab4f3e2dc3b68c60aa719a86f436caca5772e7297e3ad97b314d", false},
 	};
 	static const size_t cuts[] = {100000, 1, 3, 7};
 
@@ -71,8 +71,8 @@ static void test_digest(void)
 				size_t n = len - off < cuts[c] ? len - off : cuts[c];
 				hc_digest_update(&dg, t[i].body + off, n);
 			}
-			EXPECT(hc_digest_match(&dg, want) == t[i].match, "digest case %zu cut %zu", i,
-			       cuts[c]);
+			EXPECT(hc_digest_match(&dg, want) == t[i].match, "digest case %zu cut %zu",
+			       i, cuts[c]);
 			hc_digest_free(&dg);
 		}
 	}
@@ -96,27 +96,29 @@ static void test_judge(void)
 		enum hc_outcome o;
 		int detail;
 	} t[] = {
-		{CURLE_OK, 0, true, 200, false, false, HC_O_OK, 0},
-		{CURLE_OK, 0, true, 503, false, false, HC_O_BAD_STATUS, 503},
-		{CURLE_OK, 0, true, 201, false, false, HC_O_BAD_STATUS, 201},
-		{CURLE_OK, 0, true, 200, true, true, HC_O_OK, 0},
-		{CURLE_OK, 0, true, 200, true, false, HC_O_DIGEST_MISMATCH, 0},
-		{CURLE_OK, 0, true, 404, true, false, HC_O_BAD_STATUS, 404},
-		{CURLE_COULDNT_CONNECT, ECONNREFUSED, false, 0, false, false, HC_O_CONNECT_REFUSED,
-		 ECONNREFUSED},
-		{CURLE_COULDNT_CONNECT, EHOSTUNREACH, false, 0, false, false, HC_O_CONNECT_ERROR,
-		 EHOSTUNREACH},
-		{CURLE_OPERATION_TIMEDOUT, 0, false, 0, false, false, HC_O_CONNECT_TIMEOUT, 0},
-		{CURLE_OPERATION_TIMEDOUT, 0, true, 0, false, false, HC_O_TIMEOUT, 0},
-		{CURLE_PEER_FAILED_VERIFICATION, 0, true, 0, false, false, HC_O_TLS_FAILED, 0},
-		{CURLE_SSL_CONNECT_ERROR, 0, true, 0, false, false, HC_O_TLS_FAILED, 0},
-		{CURLE_GOT_NOTHING, 0, true, 0, false, false, HC_O_PROTOCOL_ERROR, CURLE_GOT_NOTHING},
-		{CURLE_PARTIAL_FILE, 0, true, 200, false, false, HC_O_PROTOCOL_ERROR, CURLE_PARTIAL_FILE},
+	    {CURLE_OK, 0, true, 200, false, false, HC_O_OK, 0},
+	    {CURLE_OK, 0, true, 503, false, false, HC_O_BAD_STATUS, 503},
+	    {CURLE_OK, 0, true, 201, false, false, HC_O_BAD_STATUS, 201},
+	    {CURLE_OK, 0, true, 200, true, true, HC_O_OK, 0},
+	    {CURLE_OK, 0, true, 200, true, false, HC_O_DIGEST_MISMATCH, 0},
+	    {CURLE_OK, 0, true, 404, true, false, HC_O_BAD_STATUS, 404},
+	    {CURLE_COULDNT_CONNECT, ECONNREFUSED, false, 0, false, false, HC_O_CONNECT_REFUSED,
+	     ECONNREFUSED},
+	    {CURLE_COULDNT_CONNECT, EHOSTUNREACH, false, 0, false, false, HC_O_CONNECT_ERROR,
+	     EHOSTUNREACH},
+	    {CURLE_OPERATION_TIMEDOUT, 0, false, 0, false, false, HC_O_CONNECT_TIMEOUT, 0},
+	    {CURLE_OPERATION_TIMEDOUT, 0, true, 0, false, false, HC_O_TIMEOUT, 0},
+	    {CURLE_PEER_FAILED_VERIFICATION, 0, true, 0, false, false, HC_O_TLS_FAILED, 0},
+	    {CURLE_SSL_CONNECT_ERROR, 0, true, 0, false, false, HC_O_TLS_FAILED, 0},
+	    {CURLE_GOT_NOTHING, 0, true, 0, false, false, HC_O_PROTOCOL_ERROR, CURLE_GOT_NOTHING},
+	    {CURLE_PARTIAL_FILE, 0, true, 200, false, false, HC_O_PROTOCOL_ERROR,
+	     CURLE_PARTIAL_FILE},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct hc_result r;
 		const struct hd_check_config *kk = t[i].with_digest ? &kd : &k;
-		hc_http_judge(t[i].code, t[i].err, t[i].connected, t[i].status, kk, t[i].digest_ok, &r);
+		hc_http_judge(t[i].code, t[i].err, t[i].connected, t[i].status, kk, t[i].digest_ok,
+			      &r);
 		EXPECT(r.outcome == t[i].o && r.detail == t[i].detail, "judge case %zu: %d/%d", i,
 		       (int)r.outcome, r.detail);
 	}

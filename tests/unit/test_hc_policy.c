@@ -6,14 +6,14 @@
 
 static int fails;
 
-#define EXPECT(cond, ...)                                                                  \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fails++;                                                           \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);    \
-			fprintf(stderr, __VA_ARGS__);                                      \
-			fputc('\n', stderr);                                               \
-		}                                                                          \
+#define EXPECT(cond, ...)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fails++;                                                                   \
+			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+		}                                                                                  \
 	} while (0)
 
 /* Results: 'o' ok, 'f' failure. Expected: state after each result,
@@ -25,37 +25,43 @@ static const struct {
 	const char *results;
 	const char *states;
 } seq_cases[] = {
-	{"default starts up", 1, 1, false, "", "U"},
-	{"alpha starts down", 1, 1, true, "", "D"},
-	{"fall 1 goes down at once", 1, 1, false, "fo", "UDU"},
-	{"fall 3 needs three in a row", 2, 3, false, "fffoo", "UUUDDU"},
-	{"interrupted failures reset", 1, 3, false, "ffoff", "UUUUUU"},
-	{"rise 3 needs three in a row", 3, 1, false, "foooo", "UDDDUU"},
-	{"interrupted successes reset", 3, 1, false, "foofooo", "UDDDDDDU"},
-	{"alpha: first success brings it up", 3, 2, true, "o", "DU"},
-	{"alpha: first failure then rise applies", 2, 2, true, "fooo", "DDDUU"},
-	{"alpha: later recovery needs rise", 2, 1, true, "ofoo", "DUDDU"},
-	{"rise/fall 0 act as 1", 0, 0, false, "fo", "UDU"},
+    {"default starts up", 1, 1, false, "", "U"},
+    {"alpha starts down", 1, 1, true, "", "D"},
+    {"fall 1 goes down at once", 1, 1, false, "fo", "UDU"},
+    {"fall 3 needs three in a row", 2, 3, false, "fffoo", "UUUDDU"},
+    {"interrupted failures reset", 1, 3, false, "ffoff", "UUUUUU"},
+    {"rise 3 needs three in a row", 3, 1, false, "foooo", "UDDDUU"},
+    {"interrupted successes reset", 3, 1, false, "foofooo", "UDDDDDDU"},
+    {"alpha: first success brings it up", 3, 2, true, "o", "DU"},
+    {"alpha: first failure then rise applies", 2, 2, true, "fooo", "DDDUU"},
+    {"alpha: later recovery needs rise", 2, 1, true, "ofoo", "DUDDU"},
+    {"rise/fall 0 act as 1", 0, 0, false, "fo", "UDU"},
 };
 
 static void test_sequences(void)
 {
 	for (size_t i = 0; i < sizeof(seq_cases) / sizeof(seq_cases[0]); i++) {
-		struct hc_policy p = {.rise = seq_cases[i].rise, .fall = seq_cases[i].fall,
-				      .alpha = seq_cases[i].alpha, .delay_loop_usec = 1000};
+		struct hc_policy p = {.rise = seq_cases[i].rise,
+				      .fall = seq_cases[i].fall,
+				      .alpha = seq_cases[i].alpha,
+				      .delay_loop_usec = 1000};
 		struct hc_checker c;
 		const char *r = seq_cases[i].results, *s = seq_cases[i].states;
 
 		hc_checker_init(&c, &p, 0);
 		EXPECT((c.up ? 'U' : 'D') == s[0], "%s: initial", seq_cases[i].name);
 		for (size_t k = 0; r[k]; k++) {
-			struct hc_result res = {r[k] == 'o' ? HC_O_OK : HC_O_CONNECT_REFUSED, 0, -1};
+			struct hc_result res = {r[k] == 'o' ? HC_O_OK : HC_O_CONNECT_REFUSED, 0,
+						-1};
 			bool was = c.up;
 			bool changed = hc_checker_feed(&c, &p, &res, 10 + k);
-			EXPECT((c.up ? 'U' : 'D') == s[k + 1], "%s: after result %zu", seq_cases[i].name, k);
-			EXPECT(changed == (was != c.up), "%s: change flag at %zu", seq_cases[i].name, k);
+			EXPECT((c.up ? 'U' : 'D') == s[k + 1], "%s: after result %zu",
+			       seq_cases[i].name, k);
+			EXPECT(changed == (was != c.up), "%s: change flag at %zu",
+			       seq_cases[i].name, k);
 			if (changed)
-				EXPECT(c.last_change_usec == 10 + k, "%s: change time", seq_cases[i].name);
+				EXPECT(c.last_change_usec == 10 + k, "%s: change time",
+				       seq_cases[i].name);
 		}
 		size_t nf = 0;
 		for (size_t k = 0; r[k]; k++)
@@ -71,20 +77,20 @@ static void test_outcome_text(void)
 		int detail;
 		const char *text, *name;
 	} t[] = {
-		{HC_O_OK, 0, "ok", "ok"},
-		{HC_O_CONNECT_REFUSED, 111, "connect refused", "connect_refused"},
-		{HC_O_CONNECT_TIMEOUT, 0, "connect timeout", "connect_timeout"},
-		{HC_O_TIMEOUT, 0, "timeout", "timeout"},
-		{HC_O_TLS_FAILED, 0, "TLS failed", "tls_failed"},
-		{HC_O_BAD_STATUS, 503, "bad status 503", "bad_status"},
-		{HC_O_DIGEST_MISMATCH, 0, "digest mismatch", "digest_mismatch"},
-		{HC_O_SCRIPT_EXIT, 3, "script exit 3", "script_exit"},
-		{HC_O_SCRIPT_TIMEOUT, 0, "script timeout", "script_timeout"},
-		{HC_O_SCRIPT_SIGNAL, 9, "script killed by signal 9", "script_signal"},
-		{HC_O_SMTP_BAD_REPLY, 554, "smtp bad reply 554", "smtp_bad_reply"},
-		{HC_O_DNS_RCODE, 3, "dns rcode 3", "dns_rcode"},
-		{HC_O_UDP_NO_REPLY, 0, "udp no reply", "udp_no_reply"},
-		{HC_O__MAX, 0, "unknown", "unknown"},
+	    {HC_O_OK, 0, "ok", "ok"},
+	    {HC_O_CONNECT_REFUSED, 111, "connect refused", "connect_refused"},
+	    {HC_O_CONNECT_TIMEOUT, 0, "connect timeout", "connect_timeout"},
+	    {HC_O_TIMEOUT, 0, "timeout", "timeout"},
+	    {HC_O_TLS_FAILED, 0, "TLS failed", "tls_failed"},
+	    {HC_O_BAD_STATUS, 503, "bad status 503", "bad_status"},
+	    {HC_O_DIGEST_MISMATCH, 0, "digest mismatch", "digest_mismatch"},
+	    {HC_O_SCRIPT_EXIT, 3, "script exit 3", "script_exit"},
+	    {HC_O_SCRIPT_TIMEOUT, 0, "script timeout", "script_timeout"},
+	    {HC_O_SCRIPT_SIGNAL, 9, "script killed by signal 9", "script_signal"},
+	    {HC_O_SMTP_BAD_REPLY, 554, "smtp bad reply 554", "smtp_bad_reply"},
+	    {HC_O_DNS_RCODE, 3, "dns rcode 3", "dns_rcode"},
+	    {HC_O_UDP_NO_REPLY, 0, "udp no reply", "udp_no_reply"},
+	    {HC_O__MAX, 0, "unknown", "unknown"},
 	};
 	char buf[64];
 
@@ -95,15 +101,16 @@ static void test_outcome_text(void)
 	}
 	/* Every enum value has a name and a text. */
 	for (int o = 0; o < HC_O__MAX; o++)
-		EXPECT(strcmp(hc_outcome_name(o), "unknown") && hc_outcome_name(o)[0], "name of %d", o);
+		EXPECT(strcmp(hc_outcome_name(o), "unknown") && hc_outcome_name(o)[0], "name of %d",
+		       o);
 	hc_outcome_text(HC_O_BAD_STATUS, 503, buf, 4);
 	EXPECT(!strcmp(buf, "bad"), "truncation: '%s'", buf);
 }
 
 static void test_retry_delay(void)
 {
-	struct hc_policy p = {.rise = 1, .fall = 3, .delay_loop_usec = 5000,
-			      .delay_before_retry_usec = 700};
+	struct hc_policy p = {
+	    .rise = 1, .fall = 3, .delay_loop_usec = 5000, .delay_before_retry_usec = 700};
 	struct hc_result f = {HC_O_TIMEOUT, 0, -1}, o = {HC_O_OK, 0, -1};
 	struct hc_checker c;
 
@@ -130,11 +137,15 @@ static void test_script_results(void)
 		enum hc_outcome o;
 		int weight;
 	} t[] = {
-		{true, 0, false, HC_O_OK, -1},    {true, 1, false, HC_O_SCRIPT_EXIT, -1},
-		{true, 2, false, HC_O_SCRIPT_EXIT, -1}, {true, 0, true, HC_O_OK, -1},
-		{true, 1, true, HC_O_SCRIPT_EXIT, -1}, {true, 2, true, HC_O_OK, 0},
-		{true, 7, true, HC_O_OK, 5},      {true, 255, true, HC_O_OK, 253},
-		{false, 9, true, HC_O_SCRIPT_SIGNAL, -1},
+	    {true, 0, false, HC_O_OK, -1},
+	    {true, 1, false, HC_O_SCRIPT_EXIT, -1},
+	    {true, 2, false, HC_O_SCRIPT_EXIT, -1},
+	    {true, 0, true, HC_O_OK, -1},
+	    {true, 1, true, HC_O_SCRIPT_EXIT, -1},
+	    {true, 2, true, HC_O_OK, 0},
+	    {true, 7, true, HC_O_OK, 5},
+	    {true, 255, true, HC_O_OK, 253},
+	    {false, 9, true, HC_O_SCRIPT_SIGNAL, -1},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -158,15 +169,15 @@ static void test_rs_verdict(void)
 		bool up;
 		unsigned weight;
 	} t[] = {
-		{true, true, -1, -1, false, -1, true, 10},
-		{true, false, -1, -1, false, -1, false, 10},
-		{false, false, -1, -1, false, -1, false, 10},
-		{true, true, 4, -1, false, -1, true, 4},
-		{true, true, 4, 2, false, -1, true, 2},   /* lowest dynamic weight */
-		{true, true, 4, -1, false, 7, true, 7},   /* operator beats dynamic */
-		{true, true, 4, -1, true, 7, true, 0},    /* drain beats all */
-		{false, true, -1, -1, true, -1, false, 0},
-		{true, true, 0, -1, false, -1, true, 0},  /* exit 2: weight 0 */
+	    {true, true, -1, -1, false, -1, true, 10},
+	    {true, false, -1, -1, false, -1, false, 10},
+	    {false, false, -1, -1, false, -1, false, 10},
+	    {true, true, 4, -1, false, -1, true, 4},
+	    {true, true, 4, 2, false, -1, true, 2}, /* lowest dynamic weight */
+	    {true, true, 4, -1, false, 7, true, 7}, /* operator beats dynamic */
+	    {true, true, 4, -1, true, 7, true, 0},  /* drain beats all */
+	    {false, true, -1, -1, true, -1, false, 0},
+	    {true, true, 0, -1, false, -1, true, 0}, /* exit 2: weight 0 */
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -191,7 +202,7 @@ static void test_quorum(void)
 		unsigned sum;
 		bool lost;
 	} walk[] = {{10, false}, {5, false}, {4, false}, {3, true}, {4, true},
-		    {5, true},   {6, false}, {4, false}, {0, true},  {7, false}};
+		    {5, true},	 {6, false}, {4, false}, {0, true}, {7, false}};
 	bool lost = hc_quorum_lost(false, true, walk[0].sum, 4, 2);
 
 	EXPECT(lost == walk[0].lost, "quorum start");
