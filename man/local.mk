@@ -1,0 +1,3 @@
+# hadirector.conf(5): the configuration reference (kept complete by
+# tests/config/man-coverage.sh).
+dist_man_MANS += man/hadirector.conf.5
