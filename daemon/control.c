@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "healthcheck/hc.h"
 #include "log.h"
 #include "modules.h"
 
@@ -45,6 +46,44 @@ static void client_free(struct ctl_client *c)
 		close(c->fd);
 	free(c->out);
 	free(c);
+}
+
+static const char *weight_error(int r)
+{
+	switch (r) {
+	case -ENOENT:
+		return "no such virtual server or real server";
+	case -ERANGE:
+		return "weight out of range 0..65535";
+	default:
+		return "invalid virtual server or real server";
+	}
+}
+
+/* drain / undrain / weight: runtime changes held by the health checker
+ * (they survive reloads) and applied by the next reconcile pass. */
+static void ctl_runtime_weight(struct hd_daemon *d, const struct hd_ctl_request *req, FILE *out,
+			       bool *ok)
+{
+	int r;
+
+	if (req->cmd == HD_CTL_WEIGHT) {
+		char *end;
+		long w = strtol(req->argv[2], &end, 10);
+		if (*end || end == req->argv[2] || w < 0 || w > 65535)
+			r = -ERANGE;
+		else
+			r = hc_set_weight(d, req->argv[0], req->argv[1], (int)w);
+	} else {
+		r = hc_set_drain(d, req->argv[0], req->argv[1], req->cmd == HD_CTL_DRAIN);
+	}
+	if (r < 0) {
+		*ok = false;
+		fprintf(out, "%s\n", weight_error(r));
+		return;
+	}
+	hd_mark_dirty(d);
+	fprintf(out, "%s %s %s\n", req->cmd == HD_CTL_DRAIN ? "drained" : req->cmd == HD_CTL_UNDRAIN ? "undrained" : "weight set", req->argv[0], req->argv[1]);
 }
 
 static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, FILE *out,
@@ -80,9 +119,10 @@ static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, F
 		}
 		hd_diag_clear(&diag);
 		break;
-	default:
-		*ok = false;
-		fputs("command not available in this version\n", out);
+	case HD_CTL_DRAIN:
+	case HD_CTL_UNDRAIN:
+	case HD_CTL_WEIGHT:
+		ctl_runtime_weight(d, req, out, ok);
 		break;
 	}
 }

@@ -95,4 +95,19 @@ web nginx1; web nginx2
 check "servers back: sorry server removed" wait_for 8 back
 check "client gets both again after sorry" test "$(answers)" = "this is nginx1 this is nginx2 "
 [ "$VM_FAILS" -eq 0 ] || { table; cat "$VM_DIR/hd.log"; }
+# Runtime drain / weight through the control socket, without a reload.
+VS=$VIP:80
+weight_of() { table | awk -v rs="$1:80" '$2 == rs { print $4 }'; }
+weight_is() { test "$(weight_of "$1")" = "$2"; }
+check "hadirectorctl drain answers OK" "$HDCTL" -s "$SOCK" drain "$VS" 192.168.168.10:80
+check "drained nginx1 has weight 0 in IPVS" wait_for 5 weight_is 192.168.168.10 0
+check "clients only reach nginx2 while nginx1 is drained" test "$(answers)" = "this is nginx2 "
+check "status shows the drain" sh -c "'$HDCTL' -s '$SOCK' status --json | jq -e '.healthcheck[].real_servers[] | select(.rs == \"192.168.168.10:80\") | .drained' >/dev/null"
+check "hadirectorctl undrain answers OK" "$HDCTL" -s "$SOCK" undrain "$VS" 192.168.168.10:80
+check "undrained nginx1 gets its weight back" wait_for 5 weight_is 192.168.168.10 1
+check "hadirectorctl weight sets a runtime weight" "$HDCTL" -s "$SOCK" weight "$VS" 192.168.168.20:80 5
+check "IPVS has the runtime weight" wait_for 5 weight_is 192.168.168.20 5
+check "drain of an unknown real server fails" sh -c "! '$HDCTL' -s '$SOCK' drain '$VS' 192.168.168.99:80 2>/dev/null"
+check "weight out of range fails" sh -c "! '$HDCTL' -s '$SOCK' weight '$VS' 192.168.168.20:80 70000 2>/dev/null"
+
 vm_done
