@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ipvs/ipvs.h"
 #include "json.h"
 #include "modules.h"
 #include "vrrp_int.h"
@@ -82,16 +83,35 @@ static void run_action(struct vrrp_instance *in, const struct vrrp_action *a, bo
 	}
 }
 
+/* lvs_sync_daemon follows its vrrp_instance: the IPVS connection sync
+ * daemon runs as master while that instance is master, as backup otherwise. */
+static void lvs_sync_follow(const struct vrrp_instance *in)
+{
+	const struct hd_config *cfg = in->ctx->cfg;
+
+	if (cfg->lvs_sync.enabled && cfg->lvs_sync.instance < cfg->n_instances &&
+	    in->cfg == &cfg->instances[cfg->lvs_sync.instance])
+		ipvs_sync_daemon_set_role(in->ctx->d, in->fsm.state == VRRP_STATE_MASTER);
+}
+
 /* The one entry point that changes an instance's state: feeds the state
  * machine, executes its actions in order (address, advert and GARP first),
  * then logs, counts and notifies. */
-void vrrp_instance_event(struct vrrp_instance *in, const struct vrrp_event *ev)
+void vrrp_instance_event(struct vrrp_instance *in, const struct vrrp_event *ev0)
 {
 	enum vrrp_state old = in->fsm.state;
+	struct vrrp_event ev = *ev0;
 	struct vrrp_result res;
 	bool to_master;
 
-	vrrp_fsm_step(&in->fsm, ev, vrrp_usec(), &res);
+	if (old == VRRP_STATE_BACKUP &&
+	    (ev.type == VRRP_EV_MASTER_DOWN_TIMER || ev.type == VRRP_EV_PREEMPT_TIMER))
+		ev.held = vrrp_sync_group_holds(in->ctx, in);
+	if (ev.held && !in->held_logged)
+		hd_notice("%s: staying backup: a vrrp_sync_group member still hears a master",
+			  in->cfg->name);
+	in->held_logged = ev.held;
+	vrrp_fsm_step(&in->fsm, &ev, vrrp_usec(), &res);
 	to_master = res.state == VRRP_STATE_MASTER && old != VRRP_STATE_MASTER;
 	for (unsigned i = 0; i < res.n; i++)
 		run_action(in, &res.act[i], to_master);
@@ -101,8 +121,9 @@ void vrrp_instance_event(struct vrrp_instance *in, const struct vrrp_event *ev)
 	in->last_transition_usec = vrrp_usec();
 	in->last_reason = res.reason;
 	log_transition(in, old, res.reason ? res.reason : "?");
+	lvs_sync_follow(in);
 	vrrp_notify(in, old, res.state);
-	vrrp_sync_group_update(in->ctx, in);
+	vrrp_sync_group_update(in->ctx, in, old);
 }
 
 void vrrp_instance_simple_event(struct vrrp_instance *in, enum vrrp_event_type t, const char *why)
@@ -242,7 +263,8 @@ int vrrp_init(struct hd_daemon *d)
 			return -ENOMEM;
 		c->n_inst++;
 	}
-	if (vrrp_addr_start(c) < 0 || vrrp_track_start(c) < 0)
+	if (vrrp_groups_reload(c, c->cfg) < 0 || vrrp_addr_start(c) < 0 ||
+	    vrrp_track_start(c) < 0)
 		return -1;
 	for (size_t i = 0; i < c->n_inst; i++)
 		instance_start(c, c->inst[i]);
@@ -284,62 +306,78 @@ static struct vrrp_instance *take_old(struct vrrp_ctx *c, const struct hd_vrrp_i
 	return NULL;
 }
 
+/* A kept instance adopts its new configuration; nothing here touches its
+ * state, timers or socket. Returns true when its VIPs must be re-added. */
+static bool adopt(struct vrrp_instance *in, const struct hd_config *newcfg, size_t idx)
+{
+	bool vips_changed = !same_vips(in->cfg, &newcfg->instances[idx]);
+
+	if (vips_changed && in->vips_on)
+		vrrp_vips_del(in); /* old list, old config */
+	in->cfg = &newcfg->instances[idx];
+	in->group = sync_group_of(newcfg, idx);
+	fsm_configure(in);
+	return vips_changed && in->fsm.state == VRRP_STATE_MASTER;
+}
+
+/* Reload: unchanged instances keep state, timers, socket and counters and
+ * send nothing extra; a changed priority goes through the state machine
+ * (advertised at once by a master, preemption as configured); new instances
+ * start like at startup (backup); removed ones stop as on SIGTERM (priority
+ * 0 if master). */
 int vrrp_reload(struct hd_daemon *d, const struct hd_config *newcfg)
 {
 	struct vrrp_ctx *c = d->vrrp;
-	struct vrrp_instance **ni = calloc(newcfg->n_instances ? newcfg->n_instances : 1, sizeof(*ni));
-	bool *fresh = calloc(newcfg->n_instances ? newcfg->n_instances : 1, sizeof(*fresh));
+	size_t n = newcfg->n_instances, n_old;
+	struct vrrp_instance **ni = calloc(n ? n : 1, sizeof(*ni)), **old;
+	bool *fresh = calloc(n ? n : 1, sizeof(*fresh)), *readd = calloc(n ? n : 1, sizeof(*readd));
 
-	if (!c || !ni || !fresh) {
-		free(ni);
-		free(fresh);
+	if (!c || !ni || !fresh || !readd) {
+		free(ni), free(fresh), free(readd);
 		return -ENOMEM;
 	}
-	vrrp_track_stop(c);
-	for (size_t i = 0; i < newcfg->n_instances; i++) {
-		struct vrrp_instance *in = take_old(c, &newcfg->instances[i]);
-
-		if (in) {
-			bool vips_changed = !same_vips(in->cfg, &newcfg->instances[i]);
-
-			if (vips_changed && in->vips_on)
-				vrrp_vips_del(in); /* old list, old config */
-			in->cfg = &newcfg->instances[i];
-			in->group = sync_group_of(newcfg, i);
-			fsm_configure(in);
-			if (vips_changed && in->fsm.state == VRRP_STATE_MASTER) {
-				vrrp_vips_add(in);
-				vrrp_garp_send(in);
-			}
-		} else {
+	for (size_t i = 0; i < n; i++) {
+		ni[i] = take_old(c, &newcfg->instances[i]);
+		if (ni[i])
+			readd[i] = adopt(ni[i], newcfg, i);
+		else
 			fresh[i] = true;
-		}
-		ni[i] = in;
 	}
-	/* Instances gone from the file stop cleanly (priority 0 if master). */
-	for (size_t i = 0; i < c->n_inst; i++) {
-		if (!c->inst[i])
-			continue;
-		vrrp_instance_simple_event(c->inst[i], VRRP_EV_SHUTDOWN, NULL);
-		instance_free(c, c->inst[i]);
-	}
-	free(c->inst);
+	vrrp_groups_reload(c, newcfg); /* reads the old group names: before the swap */
+	old = c->inst, n_old = c->n_inst;
 	c->inst = ni;
-	c->n_inst = newcfg->n_instances;
+	c->n_inst = n;
 	c->cfg = newcfg;
-	for (size_t i = 0; i < c->n_inst; i++)
+	/* Removed instances stop cleanly (priority 0 if master); freed after
+	 * the swap so a socket they share with kept instances stays open. */
+	for (size_t i = 0; i < n_old; i++) {
+		if (!old[i])
+			continue;
+		old[i]->group = -1;
+		hd_notice("%s: removed by reload", old[i]->cfg->name);
+		vrrp_instance_simple_event(old[i], VRRP_EV_SHUTDOWN, "removed by reload");
+		instance_free(c, old[i]);
+	}
+	free(old);
+	for (size_t i = 0; i < n; i++)
 		if (fresh[i] && !(c->inst[i] = instance_new(c, i)))
 			fresh[i] = false;
-	vrrp_track_start(c);
-	for (size_t i = 0; i < c->n_inst; i++) {
+	vrrp_track_reload(c);
+	for (size_t i = 0; i < n; i++) {
 		if (!c->inst[i])
 			continue;
-		if (fresh[i])
+		if (fresh[i]) {
 			instance_start(c, c->inst[i]);
-		else
-			vrrp_instance_reevaluate(c->inst[i], "reload");
+			continue;
+		}
+		if (readd[i]) {
+			vrrp_vips_add(c->inst[i]);
+			vrrp_garp_send(c->inst[i]);
+		}
+		vrrp_instance_reevaluate(c->inst[i], "reload");
 	}
-	free(fresh);
+	vrrp_groups_settle(c);
+	free(fresh), free(readd);
 	hd_notice("vrrp: reloaded, %zu instances", c->n_inst);
 	return 0;
 }
@@ -372,6 +410,7 @@ void vrrp_free(struct hd_daemon *d)
 		if (c->inst[i])
 			instance_free(c, c->inst[i]);
 	free(c->inst);
+	vrrp_groups_free(c);
 	vrrp_io_free(c);
 	vrrp_addr_stop(c);
 	free(c);
@@ -406,6 +445,10 @@ static void instance_json(const struct vrrp_instance *in, FILE *out)
 		(unsigned long long)in->prio0_sent, (unsigned long long)in->prio0_received,
 		(unsigned long long)in->send_errors, (unsigned long long)in->vips_restored);
 	hd_json_str(out, in->last_reason);
+	fputs(",\"sync_group\":", out);
+	hd_json_str(out, in->group >= 0 ? in->ctx->cfg->sync_groups[in->group].name : NULL);
+	fputs(",\"sync_group_state\":", out);
+	hd_json_str(out, vrrp_group_state_str(in));
 	fputs(",\"drops\":{", out);
 	for (int r = 1; r < VRRP_DROP__MAX; r++)
 		fprintf(out, "%s\"%s\":%llu", r > 1 ? "," : "", vrrp_drop_names[r],

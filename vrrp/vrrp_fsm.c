@@ -20,7 +20,7 @@ const char *vrrp_event_str(enum vrrp_event_type t)
 	static const char *const n[VRRP_EV__MAX] = {
 		"startup",	    "shutdown",	   "adver_timer",    "master_down_timer",
 		"advert",	    "fault",	   "fault_clear",    "priority",
-		"preempt_timer",
+		"preempt_timer",    "sync_master", "sync_backup",
 	};
 
 	return (unsigned)t < VRRP_EV__MAX ? n[t] : "?";
@@ -213,6 +213,15 @@ static void master_advert(struct vrrp_fsm *f, const struct vrrp_event *ev, uint6
 	act(r, VRRP_ACT_ARM_ADVER_TIMER, next);
 }
 
+bool vrrp_fsm_defers(const struct vrrp_fsm *f)
+{
+	if (f->state != VRRP_STATE_BACKUP || !f->master_known || !f->master_priority)
+		return false;
+	if (f->preempt_at)
+		return true; /* tolerating a lower master for preempt_delay */
+	return !(f->preempt && f->master_priority < f->priority);
+}
+
 static void to_fault(struct vrrp_fsm *f, struct vrrp_result *r, const char *why)
 {
 	if (f->state == VRRP_STATE_MASTER) {
@@ -242,15 +251,21 @@ static void step_backup(struct vrrp_fsm *f, const struct vrrp_event *ev, uint64_
 {
 	switch (ev->type) {
 	case VRRP_EV_MASTER_DOWN_TIMER:
-		become_master(f, now, r, "master down timer");
+		if (ev->held) /* wait for the group: look again after an interval */
+			act(r, VRRP_ACT_ARM_MASTER_DOWN, now + f->master_down_interval);
+		else
+			become_master(f, now, r, "master down timer");
 		break;
 	case VRRP_EV_ADVERT:
 		backup_advert(f, ev, now, r);
 		break;
 	case VRRP_EV_PREEMPT_TIMER:
 		f->preempt_at = 0;
-		if (f->preempt && f->master_known && f->master_priority < f->priority)
+		if (f->preempt && f->master_known && f->master_priority < f->priority && !ev->held)
 			become_master(f, now, r, "preempt delay expired");
+		break;
+	case VRRP_EV_SYNC_MASTER:
+		become_master(f, now, r, "sync group member became master");
 		break;
 	default:
 		break;
@@ -267,6 +282,15 @@ static void step_master(struct vrrp_fsm *f, const struct vrrp_event *ev, uint64_
 		break;
 	case VRRP_EV_ADVERT:
 		master_advert(f, ev, now, r);
+		break;
+	case VRRP_EV_SYNC_BACKUP:
+		/* Leaving master without hearing a better router here: priority 0
+		 * lets this VRID's backup take over after skew time, as the
+		 * group on the other director is about to want it to. */
+		act(r, VRRP_ACT_SEND_ADVERT_PRIO0, 0);
+		act(r, VRRP_ACT_DEL_VIPS, 0);
+		f->master_known = false;
+		become_backup(f, now, r, "sync group member became backup");
 		break;
 	default:
 		break;

@@ -22,6 +22,8 @@ enum vrrp_event_type {
 	VRRP_EV_FAULT_CLEAR,  /* all fault conditions gone */
 	VRRP_EV_PRIORITY,     /* weighted trackers changed the priority */
 	VRRP_EV_PREEMPT_TIMER,
+	VRRP_EV_SYNC_MASTER,  /* a sync group member became master: follow */
+	VRRP_EV_SYNC_BACKUP,  /* a sync group member went back to backup: follow */
 	VRRP_EV__MAX
 };
 
@@ -31,6 +33,8 @@ struct vrrp_event {
 	uint16_t adver_int_cs;  /* ADVERT: Max Adver Int */
 	struct hd_addr src;     /* ADVERT: sender's primary address */
 	const char *why;        /* FAULT / FAULT_CLEAR: for the log, may be NULL */
+	bool held;              /* MASTER_DOWN / PREEMPT timer: a sync group member
+				 * still hears a master it defers to: stay backup */
 };
 
 enum vrrp_action_type {
@@ -97,6 +101,10 @@ void vrrp_fsm_step(struct vrrp_fsm *f, const struct vrrp_event *ev, uint64_t now
 uint64_t vrrp_skew_time(int version, uint8_t priority, uint16_t master_adver_interval_cs);
 uint64_t vrrp_master_down_interval(int version, uint8_t priority,
 				   uint16_t master_adver_interval_cs);
+
+/* In BACKUP and hearing a live master it would not preempt (for sync
+ * groups: such a member keeps its group out of master). */
+bool vrrp_fsm_defers(const struct vrrp_fsm *f);
 
 const char *vrrp_state_str(enum vrrp_state s);
 const char *vrrp_event_str(enum vrrp_event_type t);

@@ -56,6 +56,7 @@ struct vrrp_instance {
 	uint64_t drops[VRRP_DROP__MAX];
 	struct hd_ratelimit drop_rl;
 	uint64_t last_transition_usec;
+	bool held_logged; /* "held by the sync group" logged for this wait */
 	const char *last_reason;
 };
 
@@ -76,6 +77,9 @@ struct vrrp_ctx {
 	struct vrrp_script_state *scripts;
 	size_t n_scripts;
 	struct vrrp_notify_queue *notify;
+	enum vrrp_state *group_state; /* per sync group, for its notify scripts */
+	size_t n_groups;
+	bool syncing; /* applying a sync group decision: followers do not propagate */
 	uid_t script_uid;
 	gid_t script_gid;
 	bool stopping;
@@ -116,11 +120,23 @@ bool vrrp_ifname_up(const char *ifname);
 /* vrrp_track.c */
 int vrrp_track_start(struct vrrp_ctx *c);
 void vrrp_track_stop(struct vrrp_ctx *c);
+int vrrp_track_reload(struct vrrp_ctx *c); /* c->cfg is the new config */
 int vrrp_track_priority_delta(const struct vrrp_instance *in);
 unsigned vrrp_track_faults(const struct vrrp_instance *in);
 void vrrp_track_link_changed(struct vrrp_ctx *c);
-void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed);
 void vrrp_notify(struct vrrp_instance *in, enum vrrp_state old, enum vrrp_state new_state);
+/* Queue SCRIPT (run by /bin/sh -c as script_user) with ARGS as "$@". */
+void vrrp_notify_enqueue(struct vrrp_ctx *c, const char *script, const char *const args[]);
+
+/* vrrp_group.c: sync groups (decisions in vrrp_sync.c) */
+void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed,
+			    enum vrrp_state old);
+/* A sync group member defers to a live master: IN must stay backup. */
+bool vrrp_sync_group_holds(struct vrrp_ctx *c, struct vrrp_instance *in);
+int vrrp_groups_reload(struct vrrp_ctx *c, const struct hd_config *newcfg);
+void vrrp_groups_settle(struct vrrp_ctx *c);
+void vrrp_groups_free(struct vrrp_ctx *c);
+const char *vrrp_group_state_str(const struct vrrp_instance *in); /* NULL: no group */
 
 uint64_t vrrp_usec(void);
 

@@ -1,4 +1,4 @@
-/* Trackers (track_interface, track_script), sync groups and notify scripts.
+/* Trackers (track_interface, track_script) and notify scripts.
  * Scripts run via fork/exec as script_user, watched with sd_event_add_child
  * and a timeout: nothing here ever blocks the loop. */
 #include "config.h"
@@ -50,6 +50,7 @@ static pid_t spawn(struct vrrp_ctx *c, char *const argv[])
 		return pid;
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+	setpgid(0, 0); /* its own process group: a timeout kills what it started too */
 	if (c->script_uid != getuid() &&
 	    (setgroups(0, NULL) < 0 || setgid(c->script_gid) < 0 || setuid(c->script_uid) < 0))
 		_exit(126);
@@ -69,8 +70,11 @@ static int kill_on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	pid_t *pid = userdata;
 
-	if (*pid > 0)
-		kill(*pid, SIGKILL); /* the child handler then sees the failure */
+	if (*pid > 0) {
+		hd_warn("vrrp: script (pid %d) timed out: killing its process group", (int)*pid);
+		kill(-*pid, SIGKILL); /* the child handler then sees the failure */
+		kill(*pid, SIGKILL);
+	}
 	return 0;
 }
 
@@ -195,39 +199,6 @@ void vrrp_track_link_changed(struct vrrp_ctx *c)
 			vrrp_instance_reevaluate(c->inst[i], "tracked interface changed");
 }
 
-/* ---- sync groups: one member in fault takes the others out of master ---- */
-
-static bool own_fault(const struct vrrp_instance *in)
-{
-	return (in->faults & ~(unsigned)VRRP_FAULT_GROUP) || vrrp_track_faults(in);
-}
-
-void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed)
-{
-	bool faulty = false;
-
-	if (changed->group < 0)
-		return;
-	for (size_t i = 0; i < c->n_inst; i++)
-		if (c->inst[i] && c->inst[i]->group == changed->group && own_fault(c->inst[i]))
-			faulty = true;
-	for (size_t i = 0; i < c->n_inst; i++) {
-		struct vrrp_instance *in = c->inst[i];
-		unsigned before;
-
-		if (!in || in == changed || in->group != changed->group)
-			continue;
-		before = in->faults;
-		if (faulty)
-			in->faults |= VRRP_FAULT_GROUP;
-		else
-			in->faults &= ~(unsigned)VRRP_FAULT_GROUP;
-		if (before != in->faults)
-			vrrp_instance_reevaluate(in, faulty ? "sync group member in fault"
-							    : "sync group recovered");
-	}
-}
-
 /* ---- notify scripts: one at a time, in transition order ---- */
 
 static void notify_next(struct vrrp_ctx *c);
@@ -278,7 +249,7 @@ static void notify_next(struct vrrp_ctx *c)
 	}
 }
 
-static void notify_enqueue(struct vrrp_ctx *c, const char *script, const char *const args[])
+void vrrp_notify_enqueue(struct vrrp_ctx *c, const char *script, const char *const args[])
 {
 	struct notify_job *j = calloc(1, sizeof(*j));
 	char *cmd = NULL;
@@ -318,11 +289,11 @@ void vrrp_notify(struct vrrp_instance *in, enum vrrp_state old, enum vrrp_state 
 
 	snprintf(prio, sizeof(prio), "%u", in->fsm.priority);
 	if (specific)
-		notify_enqueue(in->ctx, specific, NULL);
+		vrrp_notify_enqueue(in->ctx, specific, NULL);
 	if (ic->notify) {
 		const char *args[] = {"INSTANCE", ic->name, state, prio, NULL};
 
-		notify_enqueue(in->ctx, ic->notify, args);
+		vrrp_notify_enqueue(in->ctx, ic->notify, args);
 	}
 }
 
@@ -374,17 +345,78 @@ int vrrp_track_start(struct vrrp_ctx *c)
 	return 0;
 }
 
+static bool same_script(const struct hd_vrrp_script_config *a, const struct hd_vrrp_script_config *b)
+{
+	return !strcmp(a->name, b->name) && !strcmp(a->script, b->script) &&
+	       a->interval_usec == b->interval_usec && a->timeout_usec == b->timeout_usec &&
+	       a->rise == b->rise && a->fall == b->fall;
+}
+
+static void script_stop(struct vrrp_script_state *st)
+{
+	if (st->pid > 0) {
+		kill(-st->pid, SIGKILL);
+		kill(st->pid, SIGKILL);
+	}
+	sd_event_source_disable_unref(st->next);
+	sd_event_source_disable_unref(st->child);
+	sd_event_source_disable_unref(st->timeout);
+	st->next = st->child = st->timeout = NULL;
+	st->pid = 0;
+}
+
+/* Reload: an unchanged vrrp_script keeps its verdict, its schedule and a
+ * run in progress (so a reload never changes a priority by itself); new or
+ * changed ones start unknown and run at once. Call with c->cfg = NEWCFG. */
+int vrrp_track_reload(struct vrrp_ctx *c)
+{
+	struct vrrp_script_state *old = c->scripts, *ns;
+	size_t n_old = c->n_scripts, n = c->cfg->n_scripts;
+
+	resolve_user(c);
+	ns = calloc(n ? n : 1, sizeof(*ns));
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct vrrp_script_state *st = &ns[i];
+
+		st->c = c;
+		st->cfg = &c->cfg->scripts[i];
+		st->state = SCRIPT_UNKNOWN;
+		for (size_t k = 0; k < n_old; k++) {
+			struct vrrp_script_state *o = &old[k];
+
+			if (!o->cfg || !same_script(o->cfg, st->cfg))
+				continue;
+			st->state = o->state, st->ok_run = o->ok_run, st->fail_run = o->fail_run;
+			st->pid = o->pid, st->next = o->next, st->child = o->child;
+			st->timeout = o->timeout;
+			sd_event_source_set_userdata(st->next, st);
+			if (st->child)
+				sd_event_source_set_userdata(st->child, st);
+			if (st->timeout)
+				sd_event_source_set_userdata(st->timeout, &st->pid);
+			*o = (struct vrrp_script_state){0};
+			break;
+		}
+		if (!st->next &&
+		    (sd_event_add_time(c->d->event, &st->next, CLOCK_MONOTONIC, 0, 1000, script_run,
+				       st) < 0 ||
+		     sd_event_source_set_priority(st->next, HD_PRIO_HC) < 0))
+			hd_err("vrrp_script %s: cannot schedule", st->cfg->name);
+	}
+	for (size_t k = 0; k < n_old; k++)
+		script_stop(&old[k]);
+	free(old);
+	c->scripts = ns;
+	c->n_scripts = n;
+	return 0;
+}
+
 void vrrp_track_stop(struct vrrp_ctx *c)
 {
-	for (size_t i = 0; i < c->n_scripts; i++) {
-		struct vrrp_script_state *st = &c->scripts[i];
-
-		if (st->pid > 0)
-			kill(st->pid, SIGKILL);
-		sd_event_source_disable_unref(st->next);
-		sd_event_source_disable_unref(st->child);
-		sd_event_source_disable_unref(st->timeout);
-	}
+	for (size_t i = 0; i < c->n_scripts; i++)
+		script_stop(&c->scripts[i]);
 	free(c->scripts);
 	c->scripts = NULL;
 	c->n_scripts = 0;

@@ -161,3 +161,41 @@ v_log_ms() {
 v_clock_ms() {
 	date +%H:%M:%S.%N | awk '{ split($1, t, "[:.]"); print ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 + int(substr(t[4], 1, 3)) }'
 }
+
+# v_link NAME IFNAME BRDEV ADDR/LEN: one more interface of host NAME, on
+# bridge BRDEV of the bridge namespace (created on first use); port name in
+# V_PORT_NAME_IFNAME
+V_NLINK=0
+v_link() {
+	local name="$1" ifn="$2" brdev="$3" ns="$V_PREFIX-$1" peer
+	V_NLINK=$((V_NLINK + 1))
+	peer="hv$$l$V_NLINK"
+	if ! ip -n "$V_BR" link show "$brdev" >/dev/null 2>&1; then
+		ip -n "$V_BR" link add "$brdev" type bridge mcast_snooping 0
+		ip -n "$V_BR" link set "$brdev" up
+	fi
+	ip link add "$peer" type veth peer name "$ifn" netns "$ns" || exit 99
+	ip link set "$peer" netns "$V_BR"
+	ip -n "$V_BR" link set "$peer" master "$brdev" up
+	eval "V_PORT_${name}_$ifn=$peer"
+	ip -n "$ns" addr add "$4" dev "$ifn"
+	ip -n "$ns" link set "$ifn" up
+}
+
+# v_notify_script FILE OUT: a notify script appending "USER ARGS..." (or
+# "USER -" without arguments, with its own name) to OUT
+v_notify_script() {
+	cat >"$1" <<SCRIPT
+#!/bin/sh
+echo "\$(date +%s.%N) \$(id -un) \$(basename "\$0") \${*:--}" >>"$2"
+SCRIPT
+	chmod 755 "$1"
+}
+
+# v_open_dir: let script_user (nobody) run scripts from \$V_DIR and write
+# into \$V_DIR/out
+v_open_dir() {
+	chmod 755 "$V_DIR"
+	mkdir -p "$V_DIR/out"
+	chown nobody "$V_DIR/out"
+}

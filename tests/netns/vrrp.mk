@@ -2,6 +2,7 @@
 # keepalived peer on a bridge, each test in its own hdv-PID-* namespaces.
 VRRP_NETNS_TESTS = tests/netns/vrrp-failover.sh tests/netns/vrrp-preempt.sh \
 	tests/netns/vrrp-keepalived.sh tests/netns/vrrp-hostile.sh tests/netns/vrrp-ipv6.sh \
-	tests/netns/vrrp-monitor.sh tests/netns/vrrp-unicast.sh
+	tests/netns/vrrp-monitor.sh tests/netns/vrrp-unicast.sh \
+	tests/netns/vrrp-sync.sh
 TESTS += $(VRRP_NETNS_TESTS)
 EXTRA_DIST += tests/netns/lib-vrrp.sh $(VRRP_NETNS_TESTS)
