@@ -328,21 +328,32 @@ struct dump_ctx {
 	int err;
 };
 
-static int top_attr(struct nl_msg *msg, int which, struct nlattr **out)
+static int top_attr(struct nlmsghdr *nlh, int which, struct nlattr **out)
 {
 	struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, IPVS_CMD_ATTR_MAX, cmd_policy) < 0 || !tb[which])
+	if (genlmsg_parse(nlh, 0, tb, IPVS_CMD_ATTR_MAX, cmd_policy) < 0 || !tb[which])
 		return -1;
 	*out = tb[which];
 	return 0;
 }
 
+int ipvs_nl_parse_service_reply(struct nlmsghdr *nlh, struct ipvs_service *out)
+{
+	struct nlattr *a;
+	return top_attr(nlh, IPVS_CMD_ATTR_SERVICE, &a) || parse_service(a, out) ? -1 : 0;
+}
+
+int ipvs_nl_parse_dest_reply(struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_dest *out)
+{
+	struct nlattr *a;
+	return top_attr(nlh, IPVS_CMD_ATTR_DEST, &a) || parse_dest(a, svc_af, out) ? -1 : 0;
+}
+
 static int on_service(struct nl_msg *msg, void *arg)
 {
 	struct dump_ctx *c = arg;
-	struct nlattr *a;
 	struct ipvs_service s;
-	if (top_attr(msg, IPVS_CMD_ATTR_SERVICE, &a) || parse_service(a, &s)) {
+	if (ipvs_nl_parse_service_reply(nlmsg_hdr(msg), &s)) {
 		c->nl->parse_errors++;
 		return NL_SKIP;
 	}
@@ -354,9 +365,8 @@ static int on_service(struct nl_msg *msg, void *arg)
 static int on_dest(struct nl_msg *msg, void *arg)
 {
 	struct dump_ctx *c = arg;
-	struct nlattr *a;
 	struct ipvs_dest d;
-	if (top_attr(msg, IPVS_CMD_ATTR_DEST, &a) || parse_dest(a, c->svc->key.af, &d)) {
+	if (ipvs_nl_parse_dest_reply(nlmsg_hdr(msg), c->svc->key.af, &d)) {
 		c->nl->parse_errors++;
 		return NL_SKIP;
 	}

@@ -32,6 +32,13 @@ int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_op *op);
 int ipvs_nl_sync_daemon(struct ipvs_nl *nl, int start, int state, const char *ifname,
 			uint8_t syncid);
 
+/* Parse one kernel reply carrying a service / a destination (what a dump
+ * delivers per message). Return 0, or -1 for anything malformed. Exposed
+ * for the unit tests that feed them hostile input. */
+struct nlmsghdr;
+int ipvs_nl_parse_service_reply(struct nlmsghdr *nlh, struct ipvs_service *out);
+int ipvs_nl_parse_dest_reply(struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_dest *out);
+
 uint64_t ipvs_nl_writes(const struct ipvs_nl *nl);       /* write messages sent */
 uint64_t ipvs_nl_parse_errors(const struct ipvs_nl *nl); /* replies skipped */
 int ipvs_nl_family(const struct ipvs_nl *nl);

@@ -1,12 +1,15 @@
-# ipvs module: pure code into libhdcore.a (unit-tested), I/O into the daemon.
+# ipvs module: pure code and the netlink codec into libhdcore.a (unit-tested),
+# the module glue into the daemon.
 libhdcore_a_SOURCES += ipvs/ipvs_types.h ipvs/ipvs_model.c ipvs/ipvs_diff.c \
-	ipvs/ipvs_json.c ipvs/ipvs_json.h
-hadirector_SOURCES += ipvs/ipvs.h ipvs/ipvs_daemon.c ipvs/ipvs_genl.c ipvs/ipvs_genl.h \
-	ipvs/ipvs_sysctl.c ipvs/ipvs_sysctl.h
+	ipvs/ipvs_json.c ipvs/ipvs_json.h ipvs/ipvs_genl.c ipvs/ipvs_genl.h
+hadirector_SOURCES += ipvs/ipvs.h ipvs/ipvs_daemon.c ipvs/ipvs_sysctl.c ipvs/ipvs_sysctl.h
 
-check_PROGRAMS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model
-TESTS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model
+check_PROGRAMS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model \
+	tests/unit/test_ipvs_genl_parse
+TESTS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model tests/unit/test_ipvs_genl_parse
 tests_unit_test_ipvs_diff_SOURCES = tests/unit/test_ipvs_diff.c
 tests_unit_test_ipvs_diff_LDADD = libhdcore.a $(HD_LIBS)
 tests_unit_test_ipvs_model_SOURCES = tests/unit/test_ipvs_model.c
 tests_unit_test_ipvs_model_LDADD = libhdcore.a $(HD_LIBS)
+tests_unit_test_ipvs_genl_parse_SOURCES = tests/unit/test_ipvs_genl_parse.c
+tests_unit_test_ipvs_genl_parse_LDADD = libhdcore.a $(HD_LIBS)
