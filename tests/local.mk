@@ -5,4 +5,6 @@ include $(srcdir)/tests/vm/local.mk
 include $(srcdir)/tests/config/local.mk
 include $(srcdir)/tests/netns/vrrp.mk
 include $(srcdir)/tests/netns/hc.mk
+include $(srcdir)/tests/config/man.mk
+include $(srcdir)/tests/fuzz/local.mk
 include $(srcdir)/tests/vm/ipvs.mk

@@ -1,0 +1,67 @@
+#!/bin/sh
+# Build the libFuzzer targets with clang (ASan + UBSan) into BUILD_DIR,
+# outside automake: the daemon sources each target needs are compiled
+# directly. Usage: tests/fuzz/build.sh BUILD_DIR
+# Environment: CC (default clang), FUZZ_CFLAGS (extra flags).
+# Prints the names of the targets built, one per line, on stdout.
+set -eu
+[ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
+out=$1
+src=$(cd "$(dirname "$0")/../.." && pwd)
+CC=${CC:-clang}
+command -v "$CC" >/dev/null 2>&1 || {
+	echo "build.sh: $CC not found (Debian: apt-get install clang libclang-rt-14-dev)" >&2
+	exit 1
+}
+mkdir -p "$out"
+
+# The daemon sources include autoconf's config.h; a stand-in is enough.
+cat >"$out/config.h" <<'EOH'
+#define PACKAGE "hadirector"
+#define PACKAGE_NAME "hadirector"
+#define PACKAGE_VERSION "fuzz"
+#define PACKAGE_STRING "hadirector fuzz"
+#define VERSION "fuzz"
+EOH
+
+SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+CFLAGS="-std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror $SAN ${FUZZ_CFLAGS:-}"
+CPPFLAGS="-D_GNU_SOURCE -I$out -I$src -I$src/daemon -DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\""
+
+# target NAME "SOURCES" "PKG-CONFIG MODULES" "EXTRA FLAGS"
+target() {
+	name=$1 srcs=$2 pkgs=$3 ldx=$4
+	cf="" lf=""
+	if [ -n "$pkgs" ]; then
+		cf=$(pkg-config --cflags $pkgs)
+		lf=$(pkg-config --libs $pkgs)
+	fi
+	files="$src/tests/fuzz/$name.c"
+	for s in $srcs; do files="$files $src/$s"; done
+	# shellcheck disable=SC2086
+	$CC $CFLAGS $CPPFLAGS $cf -o "$out/$name" $files $ldx $lf -lm
+	echo "$name"
+}
+
+CONFIG_SRCS="daemon/config.c daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/addr.c"
+# getpwnam() is replaced by a fixed table in the target (see fuzz_config.c).
+target fuzz_config "$CONFIG_SRCS" libconfuse "-Wl,--wrap=getpwnam"
+# Its dictionary: every option and section name of the schema, plus the
+# syntax and value words, so mutations produce options the parser knows.
+{
+	grep -oh '\<\(O\|L\|SEC\|TSEC\)("[a-z_0-9]*"' "$src"/daemon/config*.c |
+		sed 's/.*("//; s/"$//' | grep -v '^__' | sort -u
+	printf '%s\n' ' = ' ' { ' ' } ' ', ' ' += ' '"' "'" '#' '//' '/*' '*/' '${' '${FUZZ_A}' \
+		':-' 'true' 'no' 'fwmark:' '/udp' '/sctp' '192.168.168.100' '[2001:db8::1]:80' \
+		':80' '/24' '0.01' '-254' '255' '65535' '"/bin/true"' 'nobody' 'eth0' \
+		'200-299' 'inet6' 'gue' 'tun' 'nat' 'sh-port' 'mh-fallback' 'pass' 'master'
+} | sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"&"/' >"$out/fuzz_config.dict"
+target fuzz_ctl "daemon/ctl_proto.c" "" ""
+
+# Targets of other modules: built when their sources exist.
+if [ -f "$src/vrrp/vrrp_pkt.h" ] && [ -f "$src/vrrp/vrrp_pkt.c" ]; then
+	target fuzz_vrrp_pkt "vrrp/vrrp_pkt.c daemon/addr.c" "" "-I$src/vrrp"
+fi
+if [ -f "$src/healthcheck/hc_http_resp.h" ] && [ -f "$src/healthcheck/hc_http_resp.c" ]; then
+	target fuzz_http_resp "healthcheck/hc_http_resp.c" "libcrypto libcurl" "-I$src/healthcheck"
+fi

@@ -1,0 +1,7 @@
+#!/bin/sh
+# make check: build every fuzz target with clang (ASan + UBSan) and run
+# each for HD_FUZZ_SECONDS (default 20) on its seed corpus; fails on any
+# crash, leak, timeout or build failure. CI may set HD_FUZZ_SECONDS=60.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+secs=${HD_FUZZ_SECONDS:-20}
+exec "$top_srcdir/tests/fuzz/run.sh" "$secs"
