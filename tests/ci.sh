@@ -27,32 +27,74 @@ step "installing dependencies"
 
 step "autoreconf"
 autoreconf -fi || abort "autoreconf failed"
-if [ -f "$src/config.status" ]; then
-	build=$src
-else
-	build=${HD_CI_BUILDDIR:-$src/build-ci}
-	mkdir -p "$build" || abort "cannot create $build"
-fi
-cd "$build" || abort "cannot enter $build"
-step "configure in $build"
-"$src/configure" || abort "configure failed"
-step "make -j$jobs"
-make -j"$jobs" || abort "the build failed"
-
-step "make -j$jobs check"
-rm -f test-suite.log
-make -j"$jobs" check VERBOSE=1
-check_rc=$?
-[ -f test-suite.log ] || abort "make check failed before producing test-suite.log"
 
 count() { sed -n "s/^# $1: *\([0-9][0-9]*\)\$/\1/p" test-suite.log | head -n1; }
-pass=$(count PASS) fail=$(count FAIL) err=$(count ERROR) xpass=$(count XPASS) skip=$(count SKIP)
-# A skipped test proves nothing: CI counts it as failed.
-failed=$((${fail:-0} + ${err:-0} + ${xpass:-0} + ${skip:-0}))
-[ "${skip:-0}" -eq 0 ] || echo "ci: ${skip} tests skipped, counted as failed" >&2
-if [ "$check_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-	echo "ci: make check failed (status $check_rc) without a failed test" >&2
-	failed=1
+total_pass=0 total_failed=0
+
+# run_suite NAME BUILDDIR [CONFIGURE ARGS...]: configure, build and check in
+# BUILDDIR, adding its results to the totals. A build failure counts as one
+# failed test so the summary line always appears.
+run_suite() {
+	local name=$1 build=$2 check_rc pass fail err xpass skip failed
+	shift 2
+	mkdir -p "$build" && cd "$build" || { total_failed=$((total_failed + 1)); return; }
+	step "$name: configure in $build"
+	if ! "$src/configure" "$@" >configure.out 2>&1; then
+		cat configure.out
+		echo "ci: $name: configure failed" >&2
+		total_failed=$((total_failed + 1))
+		return
+	fi
+	step "$name: make -j$jobs"
+	if ! make -j"$jobs"; then
+		echo "ci: $name: the build failed" >&2
+		total_failed=$((total_failed + 1))
+		return
+	fi
+	step "$name: make -j$jobs check"
+	rm -f test-suite.log
+	make -j"$jobs" check VERBOSE=1
+	check_rc=$?
+	if [ ! -f test-suite.log ]; then
+		echo "ci: $name: make check failed before producing test-suite.log" >&2
+		total_failed=$((total_failed + 1))
+		return
+	fi
+	pass=$(count PASS) fail=$(count FAIL) err=$(count ERROR) xpass=$(count XPASS) skip=$(count SKIP)
+	# A skipped test proves nothing: CI counts it as failed.
+	failed=$((${fail:-0} + ${err:-0} + ${xpass:-0} + ${skip:-0}))
+	[ "${skip:-0}" -eq 0 ] || echo "ci: $name: ${skip} tests skipped, counted as failed" >&2
+	if [ "$check_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		echo "ci: $name: make check failed (status $check_rc) without a failed test" >&2
+		failed=1
+	fi
+	echo "ci: $name: ${pass:-0} passed, $failed failed"
+	total_pass=$((total_pass + ${pass:-0}))
+	total_failed=$((total_failed + failed))
+}
+
+run_suite "plain build" "${HD_CI_BUILDDIR:-$src/build-ci}"
+
+# The whole suite once more with AddressSanitizer + UndefinedBehaviorSanitizer.
+# Reports go to files (daemons run in the background with their stderr
+# elsewhere); every report is one more failure. Reports from daemons inside
+# the VM stay there, but a sanitizer abort still fails the VM test.
+if [ "${HD_CI_ASAN:-1}" = 1 ]; then
+	san_dir=$(mktemp -d /tmp/hd-san.XXXXXX)
+	chmod 1777 "$san_dir"
+	export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1:abort_on_error=0"
+	export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
+	san_flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+	run_suite "asan+ubsan build" "${HD_CI_ASAN_BUILDDIR:-$src/build-asan}" \
+		CFLAGS="$san_flags" LDFLAGS="-fsanitize=address,undefined"
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+	reports=$(find "$san_dir" -type f | wc -l)
+	if [ "$reports" -gt 0 ]; then
+		echo "ci: $reports sanitizer reports:" >&2
+		for f in "$san_dir"/*; do echo "--- $f" >&2; head -n 60 "$f" >&2; done
+		total_failed=$((total_failed + reports))
+	fi
+	rm -rf "$san_dir"
 fi
 step "done"
-finish "${pass:-0}" "$failed"
+finish "$total_pass" "$total_failed"
