@@ -42,9 +42,9 @@ static char *probe_key(const struct hd_virtual_server_config *vs,
 	fprintf(f, "%s|%s", hd_check_type_str(k->type),
 		hd_endpoint_str(&p->target, ep, sizeof(ep)));
 	key_addr(f, "bind", k->has_bind_ip, &k->bind_ip);
-	fprintf(f, "|t=%llu|dl=%llu|r=%u|f=%u|dbr=%llu|wu=%llu|a=%d",
+	fprintf(f, "|t=%llu|dl=%llu|r=%u|f=%u|rt=%u|dbr=%llu|wu=%llu|a=%d",
 		(unsigned long long)p->timeout_usec, (unsigned long long)p->pol.delay_loop_usec,
-		k->rise, k->fall, (unsigned long long)k->delay_before_retry_usec,
+		k->rise, k->fall, k->retry, (unsigned long long)k->delay_before_retry_usec,
 		(unsigned long long)k->warmup_usec, vs->alpha);
 	if (k->type == HD_CHECK_HTTP || k->type == HD_CHECK_HTTPS) {
 		key_str(f, "path", k->path);
@@ -65,6 +65,7 @@ static char *probe_key(const struct hd_virtual_server_config *vs,
 			k->dynamic_weight);
 		key_str(f, "script", k->script);
 	}
+	key_str(f, "helo", k->helo_name);
 	key_str(f, "dn", k->dns_name);
 	key_str(f, "dt", k->dns_type);
 	key_str(f, "up", k->udp_payload);
@@ -96,15 +97,10 @@ static void probe_params(struct hc_probe *p, const struct hd_config *cfg,
 		    k->connect_timeout_usec ? k->connect_timeout_usec : HC_DEFAULT_CONNECT_TIMEOUT;
 	p->pol = (struct hc_policy){.rise = k->rise,
 				    .fall = k->fall,
+				    .retry = k->retry,
 				    .alpha = vs->alpha,
 				    .delay_loop_usec = dl,
 				    .delay_before_retry_usec = k->delay_before_retry_usec};
-}
-
-static bool check_supported(enum hd_check_type t)
-{
-	return t == HD_CHECK_TCP || t == HD_CHECK_HTTP || t == HD_CHECK_HTTPS ||
-	       t == HD_CHECK_MISC || t == HD_CHECK_UDP;
 }
 
 static void probe_free(struct hc_probe *p)
@@ -253,11 +249,6 @@ static int build_rs(struct build *b, const struct hd_virtual_server_config *vsc,
 	if (!rs->probes)
 		return -ENOMEM;
 	for (size_t k = 0; k < rsc->n_checks; k++) {
-		if (!check_supported(rsc->checks[k].type)) {
-			hd_warn("line %d: %s is not implemented yet: ignored", rsc->checks[k].line,
-				hd_check_type_str(rsc->checks[k].type));
-			continue;
-		}
 		struct hc_probe *p = probe_get(b, vsc, rsc, &rsc->checks[k], old);
 		if (!p)
 			return -ENOMEM;

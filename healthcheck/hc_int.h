@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
@@ -89,6 +90,16 @@ int hc_script_start(struct hc_probe *p);
 void hc_script_cancel(struct hc_probe *p);
 int hc_udp_start(struct hc_probe *p);
 void hc_udp_cancel(struct hc_probe *p);
+int hc_smtp_start(struct hc_probe *p);
+void hc_smtp_cancel(struct hc_probe *p);
+int hc_dns_start(struct hc_probe *p);
+void hc_dns_cancel(struct hc_probe *p);
+
+/* Socket helpers of the network checks (hc_tcp.c). */
+socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_storage *ss);
+/* A non-blocking, close-on-exec socket of TYPE for P's target family,
+ * bound to the check's bind_ip if any. Returns the fd or -errno. */
+int hc_socket(struct hc_probe *p, int type);
 /* Abort whatever P has in flight (no result). */
 void hc_probe_cancel(struct hc_probe *p);
 

@@ -78,12 +78,19 @@ bool hc_checker_feed(struct hc_checker *c, const struct hc_policy *p, const stru
 	if (hc_outcome_ok(r->outcome)) {
 		c->ok_run++;
 		c->fail_run = 0;
+		c->retry_it = 0;
 		if (r->dyn_weight >= 0)
 			c->dyn_weight = r->dyn_weight;
 		if (!c->up && (c->ok_run >= rise || (p->alpha && first)))
 			c->up = true;
 	} else {
 		c->failures++;
+		if (c->up && c->retry_it < p->retry) {
+			c->retry_it++; /* the run goes on: not a failed run yet */
+			c->retries++;
+			return false;
+		}
+		c->retry_it = 0;
 		c->fail_run++;
 		c->ok_run = 0;
 		if (c->up && c->fail_run >= fall)
@@ -96,7 +103,7 @@ bool hc_checker_feed(struct hc_checker *c, const struct hc_policy *p, const stru
 
 uint64_t hc_checker_next_delay(const struct hc_checker *c, const struct hc_policy *p)
 {
-	if (c->up && c->fail_run > 0 && p->delay_before_retry_usec)
+	if (c->up && (c->fail_run > 0 || c->retry_it > 0) && p->delay_before_retry_usec)
 		return p->delay_before_retry_usec;
 	return p->delay_loop_usec;
 }

@@ -9,9 +9,22 @@
  *   consecutive failures and UP after `rise` consecutive successes. In
  *   alpha mode the very first result, if a success, brings it up at once
  *   (a healthy farm is in service after one round at startup).
- * - While an UP checker is failing but has not reached `fall`, the next
- *   probe comes after delay_before_retry (when set) instead of delay_loop,
- *   so a dead server is confirmed quickly.
+ * - `retry` (keepalived's meaning): one run of a check is up to 1 + retry
+ *   attempts. While the checker is UP, a failed attempt with retries left
+ *   only schedules the next attempt (after delay_before_retry); the run
+ *   fails, and counts towards `fall`, when its last attempt fails. The
+ *   first successful attempt ends the run as a success. A DOWN checker does
+ *   not retry: a failure cannot change its state, and `rise` counts plain
+ *   results. So an UP checker goes DOWN after fall x (1 + retry)
+ *   consecutive failed attempts; keepalived's `retry N` without rise/fall
+ *   is fall = 1, retry = N here. Every attempt counts in `runs` and
+ *   `failures` (they count probes), retried ones also in `retries`.
+ * - While an UP checker is failing but has not gone DOWN (retrying, or
+ *   failed runs below `fall`), the next probe comes after
+ *   delay_before_retry (when set) instead of delay_loop, so a dead server
+ *   is confirmed quickly: detection takes about delay_loop (worst case,
+ *   until the first failed attempt) + (fall x (1 + retry) - 1) x
+ *   delay_before_retry + the check's timeout.
  * - A real server is up only when every one of its checkers is up.
  *   Weight precedence: drain (0) > operator weight (hc_set_weight) >
  *   misc_check dynamic weight (lowest of its checkers) > configured weight.
@@ -75,6 +88,7 @@ static inline bool hc_outcome_ok(enum hc_outcome o)
 
 struct hc_policy {
 	unsigned rise, fall; /* 0 is treated as 1 */
+	unsigned retry;	     /* extra attempts per run while UP */
 	bool alpha;
 	uint64_t delay_loop_usec;
 	uint64_t delay_before_retry_usec; /* 0 = retry at delay_loop */
@@ -82,11 +96,12 @@ struct hc_policy {
 
 struct hc_checker {
 	bool up;
-	bool started; /* has had at least one result */
-	unsigned ok_run, fail_run;
+	bool started;		   /* has had at least one result */
+	unsigned ok_run, fail_run; /* consecutive successful / failed runs */
+	unsigned retry_it;	   /* failed attempts in the current run */
 	struct hc_result last;
-	int dyn_weight; /* last dynamic weight reported, -1 = none */
-	uint64_t runs, failures;
+	int dyn_weight;			  /* last dynamic weight reported, -1 = none */
+	uint64_t runs, failures, retries; /* attempts */
 	uint64_t last_change_usec;
 };
 

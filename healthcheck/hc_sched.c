@@ -25,6 +25,10 @@ static int probe_start(struct hc_probe *p)
 		return hc_script_start(p);
 	case HD_CHECK_UDP:
 		return hc_udp_start(p);
+	case HD_CHECK_SMTP:
+		return hc_smtp_start(p);
+	case HD_CHECK_DNS:
+		return hc_dns_start(p);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -42,6 +46,12 @@ void hc_probe_cancel(struct hc_probe *p)
 			break;
 		case HD_CHECK_UDP:
 			hc_udp_cancel(p);
+			break;
+		case HD_CHECK_SMTP:
+			hc_smtp_cancel(p);
+			break;
+		case HD_CHECK_DNS:
+			hc_dns_cancel(p);
 			break;
 		default:
 			hc_http_cancel(p);

@@ -19,7 +19,7 @@ struct hc_tcp {
 	sd_event_source *io, *timeout;
 };
 
-static socklen_t to_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_storage *ss)
+socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (a->family == AF_INET6) {
@@ -86,21 +86,29 @@ static int tcp_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static int tcp_bind(int fd, const struct hd_check_config *k)
+int hc_socket(struct hc_probe *p, int type)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
+	int fd = socket(p->target.addr.family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	if (!k->has_bind_ip)
-		return 0;
-	sl = to_sockaddr(&k->bind_ip, 0, &ss);
-	return bind(fd, (struct sockaddr *)&ss, sl) < 0 ? -errno : 0;
+	if (fd < 0)
+		return -errno;
+	if (p->k->has_bind_ip) {
+		sl = hc_sockaddr(&p->k->bind_ip, 0, &ss);
+		if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+	}
+	return fd;
 }
 
 int hc_tcp_start(struct hc_probe *p)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = to_sockaddr(&p->target.addr, p->target.port, &ss);
+	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
 	struct hc_tcp *t = calloc(1, sizeof(*t));
 	sd_event *ev = p->ctx->d->event;
 	int r;
@@ -108,9 +116,9 @@ int hc_tcp_start(struct hc_probe *p)
 	if (!t)
 		return -ENOMEM;
 	p->io = t;
-	t->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (t->fd < 0 || (r = tcp_bind(t->fd, p->k)) < 0) {
-		r = t->fd < 0 ? -errno : r;
+	t->fd = hc_socket(p, SOCK_STREAM);
+	if (t->fd < 0) {
+		r = t->fd;
 		tcp_free(p);
 		return r;
 	}

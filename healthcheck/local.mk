@@ -2,7 +2,7 @@
 libhdcore_a_SOURCES += healthcheck/hc_policy.c healthcheck/hc_policy.h
 hadirector_SOURCES += healthcheck/hc_daemon.c healthcheck/hc.h healthcheck/hc_int.h \
 	healthcheck/hc_sched.c healthcheck/hc_status.c healthcheck/hc_tcp.c healthcheck/hc_http.c \
-	healthcheck/hc_script.c healthcheck/hc_udp.c
+	healthcheck/hc_script.c healthcheck/hc_udp.c healthcheck/hc_smtp.c healthcheck/hc_dns.c
 
 check_PROGRAMS += tests/unit/test_hc_policy
 tests_unit_test_hc_policy_SOURCES = tests/unit/test_hc_policy.c
@@ -14,3 +14,13 @@ check_PROGRAMS += tests/unit/test_hc_http_resp
 tests_unit_test_hc_http_resp_SOURCES = tests/unit/test_hc_http_resp.c
 tests_unit_test_hc_http_resp_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_http_resp
+
+libhdcore_a_SOURCES += healthcheck/hc_dns_pkt.c healthcheck/hc_dns_pkt.h \
+	healthcheck/hc_smtp_reply.c healthcheck/hc_smtp_reply.h
+check_PROGRAMS += tests/unit/test_hc_dns_pkt tests/unit/test_hc_smtp_reply
+tests_unit_test_hc_dns_pkt_SOURCES = tests/unit/test_hc_dns_pkt.c
+tests_unit_test_hc_dns_pkt_LDADD = libhdcore.a $(HD_LIBS)
+tests_unit_test_hc_smtp_reply_SOURCES = tests/unit/test_hc_smtp_reply.c
+tests_unit_test_hc_smtp_reply_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_hc_dns_pkt tests/unit/test_hc_smtp_reply
+hadirector_SOURCES += healthcheck/hc_metrics.c healthcheck/hc_metrics.h

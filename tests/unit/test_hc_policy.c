@@ -128,6 +128,63 @@ static void test_retry_delay(void)
 	EXPECT(hc_checker_next_delay(&c, &p) == 5000, "no retry delay configured");
 }
 
+/* retry: results 'o'/'f'; states as above; delays: the next delay after
+ * each result, 'L' delay_loop or 'R' delay_before_retry. */
+static const struct {
+	const char *name;
+	unsigned rise, fall, retry;
+	bool alpha;
+	const char *results, *states, *delays;
+} retry_cases[] = {
+    {"retry 0 is the plain fall count", 1, 1, 0, false, "fo", "UDU", "LL"},
+    {"retry 2, fall 1: down at the third failed attempt", 1, 1, 2, false, "fff", "UUUD", "RRL"},
+    {"a success ends the run", 1, 1, 2, false, "ffoff", "UUUUUU", "RRLRR"},
+    {"retry 1, fall 2: four failed attempts", 1, 2, 1, false, "ffff", "UUUUD", "RRRL"},
+    {"retry 1, fall 2: success between runs resets", 1, 2, 1, false, "fffoff", "UUUUUUU", "RRRLRR"},
+    {"no retries while down; rise counts plain results", 2, 1, 3, false, "ffffoo", "UUUUDDU",
+     "RRRLLL"},
+    {"alpha: down from the start, no retries", 1, 1, 2, true, "fo", "DDU", "LL"},
+    {"down then up again: retries apply again", 1, 1, 1, false, "ffoff", "UUDUUD", "RLLRL"},
+};
+
+static void test_retry(void)
+{
+	for (size_t i = 0; i < sizeof(retry_cases) / sizeof(retry_cases[0]); i++) {
+		struct hc_policy p = {.rise = retry_cases[i].rise,
+				      .fall = retry_cases[i].fall,
+				      .retry = retry_cases[i].retry,
+				      .alpha = retry_cases[i].alpha,
+				      .delay_loop_usec = 5000,
+				      .delay_before_retry_usec = 700};
+		const char *r = retry_cases[i].results, *s = retry_cases[i].states,
+			   *d = retry_cases[i].delays;
+		struct hc_checker c;
+		size_t nf = 0, nretried = 0;
+
+		hc_checker_init(&c, &p, 0);
+		EXPECT((c.up ? 'U' : 'D') == s[0], "%s: initial", retry_cases[i].name);
+		for (size_t k = 0; r[k]; k++) {
+			struct hc_result res = {r[k] == 'o' ? HC_O_OK : HC_O_CONNECT_REFUSED, 0,
+						-1};
+			bool was = c.up;
+			uint64_t before = c.retries;
+			bool changed = hc_checker_feed(&c, &p, &res, 10 + k);
+			EXPECT((c.up ? 'U' : 'D') == s[k + 1], "%s: state after result %zu",
+			       retry_cases[i].name, k);
+			EXPECT(changed == (was != c.up), "%s: change flag at %zu",
+			       retry_cases[i].name, k);
+			EXPECT(hc_checker_next_delay(&c, &p) == (d[k] == 'R' ? 700u : 5000u),
+			       "%s: delay after result %zu", retry_cases[i].name, k);
+			EXPECT(c.last.outcome == res.outcome, "%s: last outcome shown at %zu",
+			       retry_cases[i].name, k);
+			nf += r[k] == 'f';
+			nretried += c.retries - before;
+		}
+		EXPECT(c.runs == strlen(r) && c.failures == nf && c.retries == nretried,
+		       "%s: counters", retry_cases[i].name);
+	}
+}
+
 static void test_script_results(void)
 {
 	static const struct {
@@ -237,6 +294,7 @@ int main(void)
 	test_sequences();
 	test_outcome_text();
 	test_retry_delay();
+	test_retry();
 	test_script_results();
 	test_rs_verdict();
 	test_quorum();

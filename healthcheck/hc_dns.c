@@ -1,0 +1,131 @@
+/* dns_check: one query of `type` for `name` over UDP to the target on a
+ * connected socket; the reply is judged by the pure hc_dns_check_reply()
+ * (hc_dns_pkt.h: ID, QR, RCODE, the echoed question, at least one answer
+ * of the type or a CNAME). Datagrams that are not a reply to this query
+ * are ignored; no reply within connect_timeout is "timeout", an ICMP port
+ * unreachable is "udp port unreachable". No retransmission: `retry`
+ * covers a lost datagram. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hc_dns_pkt.h"
+#include "hc_int.h"
+#include "log.h"
+
+struct hc_dns {
+	int fd;
+	sd_event_source *io, *timeout;
+	uint8_t q[HC_DNS_MAX_QUERY];
+	size_t qlen;
+};
+
+static void dns_free(struct hc_probe *p)
+{
+	struct hc_dns *d = p->io;
+
+	if (!d)
+		return;
+	sd_event_source_disable_unref(d->io);
+	sd_event_source_disable_unref(d->timeout);
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d);
+	p->io = NULL;
+}
+
+static void dns_finish(struct hc_probe *p, enum hc_outcome o, int detail)
+{
+	struct hc_result r = {o, detail, -1};
+
+	dns_free(p);
+	hc_probe_done(p, &r);
+}
+
+static int dns_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct hc_probe *p = userdata;
+	struct hc_dns *d = p->io;
+	uint8_t buf[4096];
+	int detail, o;
+
+	for (int i = 0; i < 8; i++) { /* a few stray datagrams per wakeup at most */
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (n < 0) {
+			dns_finish(
+			    p, errno == ECONNREFUSED ? HC_O_UDP_UNREACHABLE : HC_O_CONNECT_ERROR,
+			    errno);
+			return 0;
+		}
+		o = hc_dns_check_reply(d->q, d->qlen, buf, (size_t)n, &detail);
+		if (o != HC_DNS_IGNORE) {
+			dns_finish(p, (enum hc_outcome)o, detail);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int dns_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	dns_finish(userdata, HC_O_TIMEOUT, 0);
+	return 0;
+}
+
+static int dns_send(struct hc_probe *p, struct hc_dns *d)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
+	uint16_t type = hc_dns_type(p->k->dns_type ? p->k->dns_type : "SOA");
+	int n = hc_dns_build_query(d->q, sizeof(d->q), (uint16_t)rand_r(&p->ctx->rng),
+				   p->k->dns_name ? p->k->dns_name : ".", type);
+
+	if (n < 0 || !type)
+		return -EINVAL;
+	d->qlen = (size_t)n;
+	d->fd = hc_socket(p, SOCK_DGRAM);
+	if (d->fd < 0)
+		return d->fd;
+	if (connect(d->fd, (struct sockaddr *)&ss, sl) < 0 || send(d->fd, d->q, d->qlen, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int hc_dns_start(struct hc_probe *p)
+{
+	struct hc_dns *d = calloc(1, sizeof(*d));
+	sd_event *ev = p->ctx->d->event;
+	int r;
+
+	if (!d)
+		return -ENOMEM;
+	d->fd = -1;
+	p->io = d;
+	r = dns_send(p, d);
+	if (r == -ECONNREFUSED) {
+		dns_finish(p, HC_O_UDP_UNREACHABLE, ECONNREFUSED);
+		return 0;
+	}
+	if (r >= 0)
+		r = sd_event_add_io(ev, &d->io, d->fd, EPOLLIN, dns_io_cb, p);
+	if (r >= 0)
+		r = sd_event_add_time_relative(ev, &d->timeout, CLOCK_MONOTONIC, p->timeout_usec,
+					       1000, dns_timeout_cb, p);
+	if (r < 0) {
+		dns_free(p);
+		return r;
+	}
+	sd_event_source_set_priority(d->io, HD_PRIO_HC);
+	sd_event_source_set_priority(d->timeout, HD_PRIO_HC);
+	return 0;
+}
+
+void hc_dns_cancel(struct hc_probe *p)
+{
+	dns_free(p);
+}

@@ -1,0 +1,220 @@
+/* smtp_check: connect, read the 220 greeting, send HELO helo_name, expect
+ * 250, send QUIT and close (without waiting for the 221: the verdict is
+ * already known). Everything is non-blocking on the event loop, and the
+ * whole conversation must fit in connect_timeout. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hc_int.h"
+#include "hc_smtp_reply.h"
+#include "log.h"
+
+enum smtp_step { S_CONNECT, S_GREETING, S_HELO, S_QUIT };
+
+struct hc_smtp {
+	int fd;
+	enum smtp_step step;
+	sd_event_source *io, *timeout;
+	char in[1024];
+	size_t n_in;
+	char out[300];
+	size_t n_out, sent;
+};
+
+static void smtp_free(struct hc_probe *p)
+{
+	struct hc_smtp *m = p->io;
+
+	if (!m)
+		return;
+	sd_event_source_disable_unref(m->io);
+	sd_event_source_disable_unref(m->timeout);
+	if (m->fd >= 0)
+		close(m->fd);
+	free(m);
+	p->io = NULL;
+}
+
+static void smtp_finish(struct hc_probe *p, enum hc_outcome o, int detail)
+{
+	struct hc_result r = {o, detail, -1};
+
+	smtp_free(p);
+	hc_probe_done(p, &r);
+}
+
+/* Queue LINE and wait until it is written. */
+static int smtp_send(struct hc_smtp *m, const char *line)
+{
+	int n = snprintf(m->out, sizeof(m->out), "%s\r\n", line);
+
+	if (n < 0 || (size_t)n >= sizeof(m->out))
+		return -EINVAL;
+	m->n_out = (size_t)n;
+	m->sent = 0;
+	return sd_event_source_set_io_events(m->io, EPOLLOUT);
+}
+
+/* Returns true when the probe finished. */
+static bool smtp_write(struct hc_probe *p, struct hc_smtp *m)
+{
+	ssize_t n = send(m->fd, m->out + m->sent, m->n_out - m->sent, MSG_NOSIGNAL);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return false;
+	if (n < 0) {
+		smtp_finish(p, HC_O_CONNECT_ERROR, errno);
+		return true;
+	}
+	m->sent += (size_t)n;
+	if (m->sent < m->n_out)
+		return false;
+	if (m->step == S_QUIT) {
+		smtp_finish(p, HC_O_OK, 0);
+		return true;
+	}
+	sd_event_source_set_io_events(m->io, EPOLLIN);
+	return false;
+}
+
+/* One complete reply with CODE arrived. */
+static void smtp_reply(struct hc_probe *p, struct hc_smtp *m, int code)
+{
+	const char *helo = p->k->helo_name ? p->k->helo_name : "localhost";
+	char line[280];
+	int r;
+
+	if (code != (m->step == S_GREETING ? 220 : 250)) {
+		smtp_finish(p, HC_O_SMTP_BAD_REPLY, code);
+		return;
+	}
+	if (m->step == S_GREETING) {
+		snprintf(line, sizeof(line), "HELO %s", helo);
+		m->step = S_HELO;
+		r = smtp_send(m, line);
+	} else {
+		m->step = S_QUIT;
+		r = smtp_send(m, "QUIT");
+	}
+	if (r < 0)
+		smtp_finish(p, HC_O_INTERNAL, -r);
+}
+
+static void smtp_read(struct hc_probe *p, struct hc_smtp *m)
+{
+	ssize_t n = recv(m->fd, m->in + m->n_in, sizeof(m->in) - m->n_in, 0);
+	size_t used;
+	int code;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < 0) {
+		smtp_finish(p, errno == ECONNREFUSED ? HC_O_CONNECT_REFUSED : HC_O_CONNECT_ERROR,
+			    errno);
+		return;
+	}
+	if (n == 0) { /* closed before a complete reply */
+		smtp_finish(p, HC_O_PROTOCOL_ERROR, 0);
+		return;
+	}
+	m->n_in += (size_t)n;
+	code = hc_smtp_reply(m->in, m->n_in, &used);
+	if (code < 0 || (code == 0 && m->n_in == sizeof(m->in))) {
+		smtp_finish(p, HC_O_SMTP_BAD_REPLY, 0);
+		return;
+	}
+	if (code == 0)
+		return;
+	/* A server may not talk ahead of us: drop anything after the reply. */
+	m->n_in = 0;
+	smtp_reply(p, m, code);
+}
+
+static int smtp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct hc_probe *p = userdata;
+	struct hc_smtp *m = p->io;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (m->step == S_CONNECT) {
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+			err = errno;
+		if (err) {
+			smtp_finish(p,
+				    err == ECONNREFUSED ? HC_O_CONNECT_REFUSED
+				    : err == ETIMEDOUT	? HC_O_CONNECT_TIMEOUT
+							: HC_O_CONNECT_ERROR,
+				    err);
+			return 0;
+		}
+		m->step = S_GREETING;
+		sd_event_source_set_io_events(m->io, EPOLLIN);
+		return 0;
+	}
+	if (m->sent < m->n_out) {
+		smtp_write(p, m);
+		return 0;
+	}
+	if (revents & (EPOLLIN | EPOLLERR | EPOLLHUP))
+		smtp_read(p, m);
+	return 0;
+}
+
+static int smtp_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct hc_probe *p = userdata;
+	struct hc_smtp *m = p->io;
+
+	smtp_finish(p, m->step == S_CONNECT ? HC_O_CONNECT_TIMEOUT : HC_O_TIMEOUT, 0);
+	return 0;
+}
+
+int hc_smtp_start(struct hc_probe *p)
+{
+	const char *helo = p->k->helo_name ? p->k->helo_name : "localhost";
+	struct sockaddr_storage ss;
+	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
+	struct hc_smtp *m;
+	sd_event *ev = p->ctx->d->event;
+	int r;
+
+	if (strpbrk(helo, "\r\n") || strlen(helo) > 255)
+		return -EINVAL; /* no command injection through the name */
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	p->io = m;
+	m->fd = hc_socket(p, SOCK_STREAM);
+	if (m->fd < 0) {
+		r = m->fd;
+		smtp_free(p);
+		return r;
+	}
+	if (connect(m->fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
+		smtp_finish(p, errno == ECONNREFUSED ? HC_O_CONNECT_REFUSED : HC_O_CONNECT_ERROR,
+			    errno);
+		return 0;
+	}
+	r = sd_event_add_io(ev, &m->io, m->fd, EPOLLOUT, smtp_io_cb, p);
+	if (r >= 0)
+		r = sd_event_add_time_relative(ev, &m->timeout, CLOCK_MONOTONIC, p->timeout_usec,
+					       1000, smtp_timeout_cb, p);
+	if (r < 0) {
+		smtp_free(p);
+		return r;
+	}
+	sd_event_source_set_priority(m->io, HD_PRIO_HC);
+	sd_event_source_set_priority(m->timeout, HD_PRIO_HC);
+	return 0;
+}
+
+void hc_smtp_cancel(struct hc_probe *p)
+{
+	smtp_free(p);
+}
