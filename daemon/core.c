@@ -12,7 +12,9 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_modules.h"
 #include "modules.h"
+#include "ops.h"
 
 uint64_t hd_now_usec(void)
 {
@@ -80,6 +82,7 @@ int hd_reload(struct hd_daemon *d, struct hd_diag *diag)
 	d->config = newcfg;
 	d->reloads_ok++;
 	d->last_reload_failed = false;
+	hd_ops_reload(d);
 	hd_mark_dirty(d);
 	hd_notice("reload complete");
 	sd_notify(false, "READY=1\nSTATUS=running");
@@ -180,4 +183,7 @@ void hd_metrics(struct hd_daemon *d, FILE *out)
 	hd_metric_family(out, "hadirector_control_errors_total", "counter",
 			 "Control socket requests answered with an error.");
 	hd_metric_sample(out, "hadirector_control_errors_total", NULL, (double)cs->errors);
+	vrrp_metrics(d, out);
+	hc_metrics(d, out);
+	ipvs_metrics(d, out);
 }

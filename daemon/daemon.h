@@ -32,6 +32,7 @@ struct hd_control;
 struct vrrp_ctx;
 struct ipvs_ctx;
 struct hc_ctx;
+struct hd_ops;
 
 struct hd_daemon {
 	sd_event *event;
@@ -42,6 +43,7 @@ struct hd_daemon {
 	struct vrrp_ctx *vrrp; /* NULL until the VRRP module starts */
 	struct ipvs_ctx *ipvs;
 	struct hc_ctx *hc;
+	struct hd_ops *ops; /* metrics HTTP, SNMP, latency histograms (ops.h) */
 	sd_event_source *reconcile_src; /* one deferred pass per iteration */
 	uint64_t start_usec;            /* CLOCK_MONOTONIC */
 	unsigned reloads_ok, reloads_failed;

@@ -1,3 +1,8 @@
 libhdcore_a_SOURCES += daemon/hd_config.h daemon/config.c daemon/config_int.h daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/addr.c daemon/log.c daemon/log.h daemon/json.c daemon/json.h daemon/ctl_proto.c daemon/ctl_proto.h daemon/metrics.c daemon/metrics.h
 hadirector_SOURCES += daemon/main.c daemon/core.c daemon/daemon.h daemon/control.c daemon/control.h daemon/modules.h
 hadirectorctl_SOURCES += daemon/hadirectorctl.c
+# operations: per-module metrics, the Prometheus HTTP listener, SNMP (ops.h)
+hadirector_SOURCES += daemon/metrics_modules.h daemon/ops.c daemon/ops.h \
+	daemon/metrics_http.c daemon/metrics_http.h
+hadirector_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS)
+hadirector_LDADD += $(MHD_LIBS)

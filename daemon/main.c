@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "modules.h"
+#include "ops.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/hadirector.conf"
 #define DEFAULT_PID_FILE "/run/hadirector.pid"
@@ -221,6 +222,7 @@ static int run(struct hd_daemon *d)
 		hd_err("startup failed");
 		return 1;
 	}
+	hd_ops_start(d);
 	hd_mark_dirty(d);
 	hd_notice("hadirector %s started: %zu VRRP instances, %zu virtual servers",
 		  PACKAGE_VERSION, d->config->n_instances, d->config->n_virtual_servers);
@@ -233,6 +235,7 @@ static int run(struct hd_daemon *d)
 static void cleanup(struct hd_daemon *d)
 {
 	hd_control_stop(d);
+	hd_ops_free(d);
 	vrrp_free(d);
 	hc_free(d);
 	ipvs_free(d);

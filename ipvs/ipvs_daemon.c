@@ -29,6 +29,7 @@
 #include "ipvs_json.h"
 #include "ipvs_sysctl.h"
 #include "ipvs_types.h"
+#include "ipvs_view.h"
 #include "json.h"
 #include "log.h"
 #include "modules.h"
@@ -642,4 +643,22 @@ void ipvs_dump(struct hd_daemon *d)
 				  ipvs_fwd_str(s->dests[j].fwd), s->dests[j].weight,
 				  s->dests[j].activeconns, s->dests[j].inactconns);
 	}
+}
+
+/* Read-only view for metrics and SNMP (ipvs_view.h). */
+bool ipvs_get_view(struct hd_daemon *d, struct ipvs_view *out)
+{
+	const struct ipvs_ctx *c = d->ipvs;
+	if (!c)
+		return false;
+	*out = (struct ipvs_view){.available = c->nl != NULL,
+				  .desired = &c->desired,
+				  .observed = &c->observed,
+				  .writes = total_writes(c),
+				  .reconciles = c->reconciles,
+				  .dumps = c->dumps,
+				  .errors = c->errors,
+				  .parse_errors = ipvs_nl_parse_errors(c->nl),
+				  .pending_ops = c->pending_ops};
+	return true;
 }

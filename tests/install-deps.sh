@@ -8,6 +8,7 @@ libsystemd-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libconfuse-dev lib
 libcurl4-openssl-dev
 iproute2 ipvsadm keepalived qemu-system-x86 busybox-static kmod cpio python3 tcpdump procps psmisc
 jq curl openssl systemd clang libclang-rt-14-dev
+libmicrohttpd-dev libsnmp-dev snmpd snmp snmptrapd
 ${HD_EXTRA_PKGS:-}"
 
 missing=""

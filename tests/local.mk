@@ -8,3 +8,4 @@ include $(srcdir)/tests/netns/hc.mk
 include $(srcdir)/tests/config/man.mk
 include $(srcdir)/tests/fuzz/local.mk
 include $(srcdir)/tests/vm/ipvs.mk
+include $(srcdir)/tests/netns/ops.mk

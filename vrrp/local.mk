@@ -13,3 +13,4 @@ tests_unit_test_vrrp_fsm_LDADD = libhdcore.a $(HD_LIBS)
 tests_unit_test_vrrp_sync_SOURCES = tests/unit/test_vrrp_sync.c
 tests_unit_test_vrrp_sync_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_vrrp_pkt tests/unit/test_vrrp_fsm tests/unit/test_vrrp_sync
+hadirector_SOURCES += vrrp/vrrp_metrics.c

@@ -1,0 +1,92 @@
+/* See ops.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "healthcheck/hc_metrics.h"
+#include "log.h"
+#include "metrics_http.h"
+#include "ops.h"
+
+struct hd_ops {
+	sd_event_source *post;
+	struct hc_lat_store *lat;
+	struct hd_metrics_http *http;
+	struct hd_endpoint http_ep; /* what HTTP listens on (family 0: off) */
+};
+
+static int on_post(sd_event_source *s, void *userdata)
+{
+	struct hd_daemon *d = userdata;
+
+	hc_lat_observe(d->ops->lat, d);
+	return 0;
+}
+
+static bool same_ep(const struct hd_endpoint *a, const struct hd_endpoint *b)
+{
+	return a->addr.family == b->addr.family && a->port == b->port &&
+	       (!a->addr.family || !hd_addr_cmp(&a->addr, &b->addr));
+}
+
+/* Start, stop or restart the listener and the subagent to match the
+ * current configuration; unchanged ones are left alone. */
+static void apply(struct hd_daemon *d)
+{
+	struct hd_ops *o = d->ops;
+	const struct hd_global_config *g = &d->config->global;
+	struct hd_endpoint want = {0};
+
+	if (g->metrics_enabled)
+		want = g->metrics_listen;
+	if (!same_ep(&want, &o->http_ep) || (want.addr.family && !o->http)) {
+		hd_metrics_http_free(o->http);
+		o->http = NULL;
+		o->http_ep = want;
+		if (want.addr.family)
+			o->http = hd_metrics_http_start(d, &want);
+	}
+}
+
+int hd_ops_start(struct hd_daemon *d)
+{
+	struct hd_ops *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	d->ops = o;
+	o->lat = hc_lat_store_new();
+	if (!o->lat || sd_event_add_post(d->event, &o->post, on_post, d) < 0) {
+		hd_err("cannot set up the metrics bookkeeping");
+		return -ENOMEM;
+	}
+	sd_event_source_set_priority(o->post, HD_PRIO_RECONCILE + 1);
+	apply(d);
+	return 0;
+}
+
+void hd_ops_reload(struct hd_daemon *d)
+{
+	if (d->ops)
+		apply(d);
+}
+
+void hd_ops_free(struct hd_daemon *d)
+{
+	struct hd_ops *o = d->ops;
+
+	if (!o)
+		return;
+	hd_metrics_http_free(o->http);
+	sd_event_source_disable_unref(o->post);
+	hc_lat_store_free(o->lat);
+	free(o);
+	d->ops = NULL;
+}
+
+const struct hc_lat_store *hd_ops_latency(struct hd_daemon *d)
+{
+	return d->ops ? d->ops->lat : NULL;
+}

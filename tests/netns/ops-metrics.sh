@@ -1,0 +1,151 @@
+#!/bin/bash
+# Metrics: `hadirectorctl metrics` and GET /metrics (global { metrics_listen })
+# from a VRRP pair with health-checked real servers, validated by a strict
+# Prometheus text-format checker; a slow, a silent and a garbage HTTP client
+# never block the control socket or VRRP; reload moves the listener.
+. "$top_srcdir/tests/netns/lib.sh"
+PROMCHECK="$top_srcdir/tests/netns/ops-promcheck.py"
+
+check "the format checker rejects broken expositions" python3 "$PROMCHECK" --self-test
+
+t_bridge
+A=$(t_ns a); B=$(t_ns b); R=$(t_ns rs)
+t_link "$A" eth0 10.79.0.1/24
+t_link "$B" eth0 10.79.0.2/24
+t_link "$R" eth0 10.79.0.11/24
+ip netns exec "$R" python3 -m http.server -b 10.79.0.11 8080 >/dev/null 2>&1 &
+T_PIDS+=($!)
+
+conf() { # NAME PRIO [GLOBAL LINES]
+	cat <<CONF
+global {
+    router_id = $1
+    ${3:-}
+}
+vrrp_instance VI_1 {
+    interface = eth0
+    virtual_router_id = 61
+    priority = $2
+    advert_int = 0.1
+    version = 3
+    virtual_ipaddress = { 10.79.0.100/24 }
+}
+virtual_server 10.79.0.100:80 {
+    delay_loop = 0.2
+    lb_kind = nat
+    real_server 10.79.0.11:8080 { tcp_check { connect_timeout = 0.5 } }
+    real_server 10.79.0.11:8081 { tcp_check { connect_timeout = 0.5 } }
+}
+CONF
+}
+conf lb-a 150 "metrics_listen = 127.0.0.1:9487" > "$T_DIR/a.conf"
+conf lb-b 100 > "$T_DIR/b.conf"
+
+start() { # NS NAME
+	ip netns exec "$1" "$HD" -n -l -f "$T_DIR/$2.conf" -p "$T_DIR/$2.pid" \
+		-s "$T_DIR/$2.sock" 2>>"$T_DIR/$2.log" &
+	T_PIDS+=($!)
+	eval "PID_$2=$!"
+}
+ctl() { "$HDCTL" -s "$T_DIR/$1.sock" "${@:2}"; }
+scrape() { # NS URL [curl args]: body to stdout
+	ip netns exec "$1" curl -sS --max-time 3 "${@:3}" "$2"
+}
+metric() { # FILE SERIES: the value of one exact series
+	awk -v s="$2" '$1 == s { print $2; found = 1 } END { exit !found }' "$1"
+}
+has() { metric "$@" > /dev/null; }
+positive() { v=$(metric "$1" "$2") && awk -v v="$v" 'BEGIN { exit !(v > 0) }'; }
+
+start "$A" a
+start "$B" b
+check "daemons answer" wait_for 5 sh -c "'$HDCTL' -s '$T_DIR/a.sock' ping && '$HDCTL' -s '$T_DIR/b.sock' ping"
+master_a() { ctl a metrics | grep -qx 'hadirector_vrrp_state{instance="VI_1",state="master"} 1'; }
+check "a becomes master (seen in metrics)" wait_for 5 master_a
+checked() { ctl a metrics | grep -q '^hadirector_checks_failed_total{.*rs="10.79.0.11:8081".*} [1-9]'; }
+check "the dead real server has failed checks" wait_for 5 checked
+sleep 0.5
+
+# HTTP scrape from inside a's namespace.
+scrape "$A" http://127.0.0.1:9487/metrics -D "$T_DIR/h.hdr" -o "$T_DIR/h.txt"
+check "GET /metrics answers 200" grep -q '^HTTP/1.1 200' "$T_DIR/h.hdr"
+check "with the Prometheus content type" grep -qi '^Content-Type: text/plain; version=0.0.4' "$T_DIR/h.hdr"
+python3 "$PROMCHECK" "$T_DIR/h.txt" > "$T_DIR/h.check"
+check "the HTTP exposition passes the strict format check" test $? -eq 0
+cat "$T_DIR/h.check"
+ctl a metrics > "$T_DIR/c.txt"
+python3 "$PROMCHECK" "$T_DIR/c.txt"
+check "the hadirectorctl metrics exposition passes too" test $? -eq 0
+check "both carry the same families" diff <(grep '^# TYPE' "$T_DIR/h.txt") <(grep '^# TYPE' "$T_DIR/c.txt")
+
+H="$T_DIR/h.txt"
+check "state master=1 on a" test "$(metric "$H" 'hadirector_vrrp_state{instance="VI_1",state="master"}')" = 1
+check "state backup=0 on a" test "$(metric "$H" 'hadirector_vrrp_state{instance="VI_1",state="backup"}')" = 0
+check "effective priority 150" test "$(metric "$H" 'hadirector_vrrp_priority{instance="VI_1"}')" = 150
+check "adverts sent counted" positive "$H" 'hadirector_vrrp_adverts_sent_total{instance="VI_1"}'
+check "transitions counted" positive "$H" 'hadirector_vrrp_transitions_total{instance="VI_1"}'
+check "drops by reason exported" has "$H" 'hadirector_vrrp_drops_total{instance="VI_1",reason="bad_checksum"}'
+check "live real server up" test "$(metric "$H" 'hadirector_real_server_up{vs="10.79.0.100:80",rs="10.79.0.11:8080"}')" = 1
+check "dead real server down" test "$(metric "$H" 'hadirector_real_server_up{vs="10.79.0.100:80",rs="10.79.0.11:8081"}')" = 0
+check "weight exported" test "$(metric "$H" 'hadirector_real_server_weight{vs="10.79.0.100:80",rs="10.79.0.11:8080"}')" = 1
+check "checks counted" positive "$H" 'hadirector_checks_total{vs="10.79.0.100:80",rs="10.79.0.11:8080",checker="0",type="tcp"}'
+check "latency histogram has samples" positive "$H" 'hadirector_check_duration_seconds_count{vs="10.79.0.100:80",rs="10.79.0.11:8080",checker="0",type="tcp"}'
+check "fast checks land in a small bucket" positive "$H" 'hadirector_check_duration_seconds_bucket{vs="10.79.0.100:80",rs="10.79.0.11:8080",checker="0",type="tcp",le="0.1"}'
+check "IPVS families present (no IPVS in this kernel)" test "$(metric "$H" hadirector_ipvs_available)" = 0
+check "reconcile errors exported" has "$H" hadirector_ipvs_reconcile_errors_total
+
+ip netns exec "$B" curl -s --max-time 2 http://127.0.0.1:9487/metrics > /dev/null
+check "no listener where metrics_listen is not set (b)" test $? -ne 0
+ctl b metrics > "$T_DIR/b.txt"
+check "b is backup in its metrics" test "$(metric "$T_DIR/b.txt" 'hadirector_vrrp_state{instance="VI_1",state="backup"}')" = 1
+check "b counts received adverts" positive "$T_DIR/b.txt" 'hadirector_vrrp_adverts_received_total{instance="VI_1"}'
+
+code=$(scrape "$A" http://127.0.0.1:9487/nope -o /dev/null -w '%{http_code}')
+check "other paths get 404" test "$code" = 404
+code=$(scrape "$A" http://127.0.0.1:9487/metrics -o /dev/null -w '%{http_code}' -X POST -d x=1)
+check "POST gets 405" test "$code" = 405
+
+# Hostile clients held open while the daemon must keep serving.
+ip netns exec "$A" python3 - > "$T_DIR/slow.out" 2>&1 <<'PY' &
+import socket, time, os
+socks = []
+for payload in (b"", b"GET /metr", b"\x00\xff\x13garbage\r\n\xfe"):
+    s = socket.create_connection(("127.0.0.1", 9487)); s.sendall(payload); socks.append(s)
+slow = socket.create_connection(("127.0.0.1", 9487))
+for ch in b"GET /metrics HTTP/1.1\r\nHost: x\r\n":
+    slow.sendall(bytes([ch])); time.sleep(0.1)
+print("held", len(socks) + 1, flush=True)
+time.sleep(3)
+PY
+HOSTILE=$!
+T_PIDS+=($HOSTILE)
+sleep 1
+t0=$(date +%s%N)
+ctl a ping > /dev/null
+rc=$?
+t1=$(date +%s%N)
+check "ping answers while hostile HTTP clients are connected" test $rc -eq 0
+check "within 500 ms" test $(( (t1 - t0) / 1000000 )) -lt 500
+check "a scrape still works alongside them" sh -c "ip netns exec '$A' curl -sf --max-time 2 http://127.0.0.1:9487/metrics | grep -q '^hadirector_uptime_seconds '"
+wait "$HOSTILE"
+check "the hostile client really held its connections" grep -q "held 4" "$T_DIR/slow.out"
+ctl b metrics > "$T_DIR/b2.txt"
+tr1=$(metric "$T_DIR/b.txt" 'hadirector_vrrp_transitions_total{instance="VI_1"}')
+tr2=$(metric "$T_DIR/b2.txt" 'hadirector_vrrp_transitions_total{instance="VI_1"}')
+check "the peer saw no transition meanwhile" test -n "$tr1" -a "$tr1" = "$tr2"
+
+# Reload moves the listener.
+conf lb-a 150 "metrics_listen = 127.0.0.1:9488" > "$T_DIR/a.conf"
+check "reload" ctl a reload
+check "new port serves after reload" wait_for 3 sh -c "ip netns exec '$A' curl -sf --max-time 1 http://127.0.0.1:9488/metrics | grep -q '^hadirector_reloads_total{result=\"ok\"} 1'"
+ip netns exec "$A" curl -s --max-time 1 http://127.0.0.1:9487/metrics > /dev/null
+check "old port closed" test $? -ne 0
+
+# Failover shows up in b's metrics.
+kill -TERM "$PID_a"
+master_b() { ctl b metrics | grep -qx 'hadirector_vrrp_state{instance="VI_1",state="master"} 1'; }
+check "b's metrics show master after a stops" wait_for 5 master_b
+ctl b metrics > "$T_DIR/b3.txt"
+check "b counted the priority-0 advert" positive "$T_DIR/b3.txt" 'hadirector_vrrp_priority_zero_received_total{instance="VI_1"}'
+[ "$T_FAILS" -ne 0 ] && tail -n 20 "$T_DIR/a.log" "$T_DIR/b.log"
+t_done
