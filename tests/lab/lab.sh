@@ -1,0 +1,261 @@
+#!/bin/bash
+# The end-to-end lab, run inside the VM (tests/vm/run tests/lab/lab.sh [dr|nat|tun]).
+#
+# The reference scenario (../shared/SCENARIO.md) in network namespaces on one bridge:
+#   lb1 192.168.168.50  hadirector, VRRPv3 VRID 51, priority 150 (primary), preempt_delay 3 s
+#   lb2 192.168.168.51  hadirector, priority 100 (backup); both advert_int 0.1
+#   nginx1 .10, nginx2 .20  real servers: HTTP on :80 (nginx if installed, else busybox httpd)
+#                       and an HTTP/1.1 keep-alive server on :8080; VIP on lo (DR) or tunl0 (TUN)
+#   client .60          a new HTTP connection every 50 ms + one long-lived connection
+#   VIP 192.168.168.100: virtual servers :80 (http_check) and :8080 (tcp_check), rr
+#   NAT: the real servers' default route is the gateway VIP .254 (VRRP instance VI_2, VRID 52,
+#        in a vrrp_sync_group with VI_1)
+#   TUN: the real servers decapsulate ipip (tunl0 up with the VIP, rp_filter off)
+# lvs_sync_daemon follows VI_1, so the long-lived connection survives the director changes.
+#
+# The run: requests spread over the real servers; the primary director dies (hadirector gets
+# SIGKILL and its NIC goes down, as when the machine fails) and the backup takes over; the
+# primary reboots (clean state) and preempts after preempt_delay; nginx1 is stopped and started.
+# Then lab.py prints the timeline and checks the assertions.
+. "$(dirname "$0")/../vm/lib.sh"
+LAB_DIR=$(cd "$(dirname "$0")" && pwd)
+MODE=${1:-dr}
+case $MODE in dr | nat | tun) ;; *) echo "usage: lab.sh [dr|nat|tun]"; exit 2 ;; esac
+PY=/usr/bin/python3
+[ -x $PY ] || PY=python3
+VIP=192.168.168.100
+GW=192.168.168.254
+ADV=0.1
+PREEMPT_DELAY=3
+D=$VM_DIR
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); } # no fork: exact under load
+event() { # KIND TEXT...: one line in the event log (realtime ms; EV_T if set, else now)
+	local k=$1
+	shift
+	echo "${EV_T:-$(now_ms)} $k $*" >>"$D/events.log"
+	EV_T=
+}
+say() { echo "lab $(date +%T.%N | cut -c1-12): $*"; }
+
+say "mode $MODE; loading ip_vs, rr$([ "$MODE" = tun ] && echo ", ipip")"
+assert "ip_vs and ip_vs_rr load" vm_load_ipvs rr
+[ "$MODE" = tun ] && assert "ipip loads" hd_vm_modprobe ipip
+
+# ---- the hosts
+LB1=$(vm_ns lb1); vm_link "$LB1" eth0 192.168.168.50/24
+LB2=$(vm_ns lb2); vm_link "$LB2" eth0 192.168.168.51/24
+CL=$(vm_ns client); vm_link "$CL" eth0 192.168.168.60/24
+for ns in "$LB1" "$LB2"; do
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0 \
+		net.ipv4.conf.eth0.send_redirects=0
+done
+
+WEB=busybox
+command -v nginx >/dev/null 2>&1 && WEB=nginx
+declare -A PID80
+rs_host() { # NAME ADDR
+	local n=$1 ns="vm-$1"
+	vm_ns "$n" >/dev/null
+	if [ "$MODE" = nat ]; then
+		# One-arm NAT: a host address and a default route through the directors' gateway VIP,
+		# so every reply goes back through the active director.
+		vm_link "$ns" eth0 "$2/32"
+		ip -n "$ns" route add $GW/32 dev eth0
+		ip -n "$ns" route add default via $GW
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.accept_redirects=0 net.ipv4.conf.eth0.accept_redirects=0
+	else
+		vm_link "$ns" eth0 "$2/24"
+	fi
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+		net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
+	case $MODE in
+	dr) ip -n "$ns" addr add $VIP/32 dev lo ;;
+	tun)
+		ip -n "$ns" link set tunl0 up
+		ip -n "$ns" addr add $VIP/32 dev tunl0
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+			net.ipv4.conf.tunl0.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+		;;
+	esac
+	mkdir -p "$D/$n"
+	echo "this is $n" >"$D/$n/index.html"
+	ip netns exec "$ns" $PY "$LAB_DIR/lab.py" kaserver "$n" 8080 &
+	VM_PIDS+=($!)
+}
+web_start() { # NAME
+	local n=$1
+	if [ $WEB = nginx ]; then
+		cat >"$D/$n/nginx.conf" <<NGX
+worker_processes 1;
+pid $D/$n/nginx.pid;
+error_log $D/$n/error.log;
+events { worker_connections 512; }
+http {
+    access_log off;
+    client_body_temp_path $D/$n; proxy_temp_path $D/$n; fastcgi_temp_path $D/$n;
+    uwsgi_temp_path $D/$n; scgi_temp_path $D/$n;
+    server { listen 80; root $D/$n; index index.html; }
+}
+NGX
+		ip netns exec "vm-$n" nginx -c "$D/$n/nginx.conf" -g 'daemon off;' &
+	else
+		ip netns exec "vm-$n" busybox httpd -f -p 80 -h "$D/$n" &
+	fi
+	PID80[$n]=$!
+	VM_PIDS+=($!)
+}
+web_stop() { kill "${PID80[$1]}"; wait "${PID80[$1]}" 2>/dev/null; }
+rs_host nginx1 192.168.168.10
+rs_host nginx2 192.168.168.20
+web_start nginx1
+web_start nginx2
+
+# ---- the directors: one config file each
+conf() { # ROUTER_ID PRIORITY
+	local kind=$MODE
+	cat <<CONF
+global {
+    router_id = $1
+    set_sysctls = true
+}
+vrrp_instance VI_1 {
+    interface = eth0
+    virtual_router_id = 51
+    priority = $2
+    advert_int = $ADV
+    version = 3
+    preempt = true
+    preempt_delay = $PREEMPT_DELAY
+    virtual_ipaddress = { $VIP/24 }
+}
+CONF
+	if [ "$MODE" = nat ]; then
+		cat <<CONF
+vrrp_instance VI_2 {
+    interface = eth0
+    virtual_router_id = 52
+    priority = $2
+    advert_int = $ADV
+    version = 3
+    preempt = true
+    preempt_delay = $PREEMPT_DELAY
+    virtual_ipaddress = { $GW/24 }
+}
+vrrp_sync_group G1 { group = { VI_1, VI_2 } }
+CONF
+	fi
+	cat <<CONF
+lvs_sync_daemon { interface = eth0  vrrp_instance = VI_1  syncid = 51 }
+virtual_server $VIP:80 {
+    lb_algo = rr
+    lb_kind = $kind
+    delay_loop = 1
+    real_server 192.168.168.10:80 { http_check { path = /index.html  connect_timeout = 2  rise = 1  fall = 2 } }
+    real_server 192.168.168.20:80 { http_check { path = /index.html  connect_timeout = 2  rise = 1  fall = 2 } }
+}
+virtual_server $VIP:8080 {
+    lb_algo = rr
+    lb_kind = $kind
+    delay_loop = 1
+    real_server 192.168.168.10:8080 { tcp_check { connect_timeout = 2  fall = 2 } }
+    real_server 192.168.168.20:8080 { tcp_check { connect_timeout = 2  fall = 2 } }
+}
+CONF
+}
+conf lb1 150 >"$D/lb1.conf"
+conf lb2 100 >"$D/lb2.conf"
+assert "lb1.conf is valid" "$HD" -t -f "$D/lb1.conf"
+assert "lb2.conf is valid" "$HD" -t -f "$D/lb2.conf"
+declare -A HDPID
+hd_start() { # lb1|lb2
+	ip netns exec "vm-$1" sysctl -qw net.ipv4.vs.sync_threshold="3 10" 2>/dev/null
+	ip netns exec "vm-$1" "$HD" -n -l -f "$D/$1.conf" -p "$D/$1.pid" -s "$D/$1.sock" >>"$D/$1.log" 2>&1 &
+	HDPID[$1]=$!
+	VM_PIDS+=($!)
+}
+ipvs_has_all() { # lb: both real servers in both virtual servers
+	[ "$(ip netns exec "vm-$1" ipvsadm -Ln | grep -c -- '-> 192.168.168.[12]0:')" = 4 ]
+}
+vip_on() { ip -n "vm-$1" -o addr show dev eth0 | grep -q " $VIP/"; }
+vip_off() { ! vip_on "$1"; }
+
+hd_start lb1
+assert "lb1 answers" wait_for 10 "$HDCTL" -s "$D/lb1.sock" ping
+assert "lb1 becomes master and holds the VIP" wait_for 10 vip_on lb1
+hd_start lb2
+assert "lb2 answers" wait_for 10 "$HDCTL" -s "$D/lb2.sock" ping
+assert "both directors have both real servers in both virtual servers" \
+	wait_for 20 sh -c "$(declare -f ipvs_has_all); ipvs_has_all lb1 && ipvs_has_all lb2"
+check "lb2 stays backup (no VIP)" vip_off lb2
+sync_is() { ip netns exec "vm-$1" ipvsadm -L --daemon | grep -q "^$2 sync daemon"; }
+check "lb1 runs the master sync daemon" wait_for 5 sync_is lb1 master
+check "lb2 runs the backup sync daemon" wait_for 5 sync_is lb2 backup
+SYNC=1
+sync_is lb1 master || SYNC=0
+say "real servers: $WEB on :80, python keep-alive server on :8080"
+ip netns exec "$LB1" ipvsadm -Ln
+
+# ---- the run
+$PY "$LAB_DIR/lab.py" sampler $VIP "$D/sampler.log" vm-lb1 vm-lb2 &
+SAMPLER=$!
+VM_PIDS+=($SAMPLER)
+T_CONV=$(now_ms)
+: >"$D/events.log"
+event start "client starts: a new connection every 50 ms to :80, one keep-alive connection to :8080"
+ip netns exec "$CL" $PY "$LAB_DIR/lab.py" client $VIP "$D/client.log" "$D/stop" &
+CLPID=$!
+VM_PIDS+=($CLPID)
+wait_for 20 test -s "$D/client.log"
+sleep 5
+
+# NIC first, then SIGKILL right after (a builtin: no fork): the daemon has no time to react,
+# and the node's kernel stops forwarding at the same moment the adverts stop. The event time is
+# taken when `ip` has returned (starting it can take a second in a loaded emulated VM).
+ip -n "$LB1" link set eth0 down
+EV_T=$(now_ms)
+kill -9 "${HDPID[lb1]}"
+event kill "primary director lb1 dies: its NIC goes down and hadirector gets SIGKILL"
+wait_for 5 vip_on lb2
+sleep 3
+
+# The primary reboots: a rebooted machine has no VIP, an empty IPVS table and no sync daemon.
+ip -n "$LB1" addr flush dev eth0 scope global
+ip -n "$LB1" addr add 192.168.168.50/24 dev eth0
+ip netns exec "$LB1" ipvsadm -C
+ip netns exec "$LB1" ipvsadm --stop-daemon master 2>/dev/null
+ip netns exec "$LB1" ipvsadm --stop-daemon backup 2>/dev/null
+event reboot "lb1 is back (rebooted, hadirector starts; preempt_delay $PREEMPT_DELAY s)"
+ip -n "$LB1" link set eth0 up
+hd_start lb1
+wait_for 10 vip_on lb1
+wait_for 3 vip_off lb2
+sleep 2.5
+
+EV_T=$(now_ms)
+web_stop nginx1
+event rs_stop "nginx1's HTTP server on :80 stopped"
+sleep 6
+web_start nginx1
+event rs_back "nginx1's HTTP server on :80 started"
+sleep 4
+touch "$D/stop"
+wait $CLPID
+event end "client stopped"
+kill "$SAMPLER" 2>/dev/null
+
+ip netns exec "$LB1" ipvsadm -Ln --stats | sed 's/^/    /'
+cat >"$D/lab.json" <<JSON
+{"mode": "$MODE", "advert_int": $ADV, "backup_priority": 100, "preempt_delay": $PREEMPT_DELAY,
+ "delay_loop": 1, "fall": 2, "connect_timeout": 2, "sync": $([ $SYNC = 1 ] && echo true || echo false),
+ "t_converged": $T_CONV}
+JSON
+if ! $PY "$LAB_DIR/lab.py" report "$D"; then
+	fail "the lab's assertions"
+	for n in lb1 lb2; do echo "--- $n.log"; tail -n 40 "$D/$n.log"; done
+fi
+if [ "${LAB_DUMP:-0}" = 1 ]; then # the raw logs, for tests/lab/lab.py report on the host
+	echo "--- lab logs (tar.gz, base64)"
+	tar czf - -C "$D" client.log sampler.log events.log lab.json lb1.log lb2.log | base64
+	echo "--- end of lab logs"
+fi
+vm_done
