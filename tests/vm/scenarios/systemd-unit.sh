@@ -36,7 +36,7 @@ virtual_server 192.168.168.100:80 {
 }
 CONF
 mkdir -p /run/systemd/system/hadirector.service.d
-printf '[Service]\nWatchdogSec=2s\n' >/run/systemd/system/hadirector.service.d/watchdog.conf
+printf '[Service]\nWatchdogSec=4s\n' >/run/systemd/system/hadirector.service.d/watchdog.conf
 systemctl daemon-reload
 
 assert "systemctl start hadirector" systemctl start hadirector
@@ -44,7 +44,7 @@ check "the unit is active (Type=notify: READY=1 received)" systemctl is-active -
 check "the daemon answers on the default socket" wait_for 5 "$HDCTL" ping
 check "the VRRP master holds the VIP" wait_for 5 sh -c "ip -4 addr show dev eth0 | grep -q 192.168.168.100/24"
 check "IPVS has the virtual server" wait_for 5 sh -c "ipvsadm -Ln | grep -q '192.168.168.100:80 rr'"
-sleep 5 # > 2 x WatchdogSec: without watchdog pings systemd would kill it
+sleep 9 # > 2 x WatchdogSec: without watchdog pings systemd would kill it
 check "watchdog pings keep the unit alive" systemctl is-active -q hadirector
 check "no watchdog restart happened" test "$(systemctl show -p NRestarts --value hadirector)" = 0
 check "the journal has the start line" sh -c "journalctl -u hadirector -o cat | grep -q 'hadirector .* started'"
