@@ -12,9 +12,9 @@
 #include "metrics_http.h"
 
 #define HTTP_IDLE_TIMEOUT_SEC 10
-#define HTTP_MAX_CONNECTIONS 32
-#define HTTP_CONN_MEMORY (32 * 1024)
-#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#define HTTP_MAX_CONNECTIONS  32
+#define HTTP_CONN_MEMORY      (32 * 1024)
+#define CONTENT_TYPE	      "text/plain; version=0.0.4; charset=utf-8"
 
 struct hd_metrics_http {
 	struct hd_daemon *d;
@@ -32,11 +32,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	hd_info("metrics http: %s", buf);
 }
 
-static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, char *body,
-			     size_t len, const char *type)
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, char *body, size_t len,
+			     const char *type)
 {
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result ret;
 
 	if (!r) {
@@ -123,12 +122,12 @@ static struct MHD_Daemon *mhd_start(struct hd_metrics_http *h, const struct hd_e
 		s4->sin_addr = ep->addr.u.v4;
 		s4->sin_port = htons(ep->port);
 	}
-	return MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_SEC,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
+				(struct sockaddr *)&ss, MHD_OPTION_CONNECTION_TIMEOUT,
+				(unsigned)HTTP_IDLE_TIMEOUT_SEC, MHD_OPTION_CONNECTION_LIMIT,
+				(unsigned)HTTP_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				(size_t)HTTP_CONN_MEMORY, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_END);
 }
 
 struct hd_metrics_http *hd_metrics_http_start(struct hd_daemon *d, const struct hd_endpoint *ep)

@@ -8,8 +8,8 @@
 
 #include "daemon.h"
 
-void vrrp_metrics(struct hd_daemon *d, FILE *out);  /* vrrp/vrrp_metrics.c */
-void hc_metrics(struct hd_daemon *d, FILE *out);    /* healthcheck/hc_metrics.c */
-void ipvs_metrics(struct hd_daemon *d, FILE *out);  /* ipvs/ipvs_metrics.c */
+void vrrp_metrics(struct hd_daemon *d, FILE *out); /* vrrp/vrrp_metrics.c */
+void hc_metrics(struct hd_daemon *d, FILE *out);   /* healthcheck/hc_metrics.c */
+void ipvs_metrics(struct hd_daemon *d, FILE *out); /* ipvs/ipvs_metrics.c */
 
 #endif

@@ -9,12 +9,16 @@
 #include "log.h"
 #include "metrics_http.h"
 #include "ops.h"
+#include "snmp.h"
 
 struct hd_ops {
 	sd_event_source *post;
 	struct hc_lat_store *lat;
 	struct hd_metrics_http *http;
 	struct hd_endpoint http_ep; /* what HTTP listens on (family 0: off) */
+	struct hd_snmp *snmp;
+	char *snmp_socket; /* what SNMP was started with */
+	bool snmp_on;
 };
 
 static int on_post(sd_event_source *s, void *userdata)
@@ -22,6 +26,8 @@ static int on_post(sd_event_source *s, void *userdata)
 	struct hd_daemon *d = userdata;
 
 	hc_lat_observe(d->ops->lat, d);
+	if (d->ops->snmp)
+		hd_snmp_watch(d->ops->snmp);
 	return 0;
 }
 
@@ -29,6 +35,11 @@ static bool same_ep(const struct hd_endpoint *a, const struct hd_endpoint *b)
 {
 	return a->addr.family == b->addr.family && a->port == b->port &&
 	       (!a->addr.family || !hd_addr_cmp(&a->addr, &b->addr));
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
 /* Start, stop or restart the listener and the subagent to match the
@@ -47,6 +58,18 @@ static void apply(struct hd_daemon *d)
 		o->http_ep = want;
 		if (want.addr.family)
 			o->http = hd_metrics_http_start(d, &want);
+	}
+	if (o->snmp_on && (!g->snmp || !same_str(g->snmp_socket, o->snmp_socket))) {
+		hd_snmp_free(o->snmp);
+		o->snmp = NULL;
+		free(o->snmp_socket);
+		o->snmp_socket = NULL;
+		o->snmp_on = false;
+	}
+	if (g->snmp && !o->snmp_on) {
+		o->snmp_socket = g->snmp_socket ? strdup(g->snmp_socket) : NULL;
+		o->snmp = hd_snmp_start(d, g->snmp_socket);
+		o->snmp_on = true; /* a failed start is not retried on every reload */
 	}
 }
 
@@ -79,6 +102,8 @@ void hd_ops_free(struct hd_daemon *d)
 
 	if (!o)
 		return;
+	hd_snmp_free(o->snmp);
+	free(o->snmp_socket);
 	hd_metrics_http_free(o->http);
 	sd_event_source_disable_unref(o->post);
 	hc_lat_store_free(o->lat);

@@ -11,7 +11,7 @@
 
 struct hc_lat_store;
 
-int hd_ops_start(struct hd_daemon *d); /* after the modules' init */
+int hd_ops_start(struct hd_daemon *d);	 /* after the modules' init */
 void hd_ops_reload(struct hd_daemon *d); /* after d->config was replaced */
 void hd_ops_free(struct hd_daemon *d);
 const struct hc_lat_store *hd_ops_latency(struct hd_daemon *d);

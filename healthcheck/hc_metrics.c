@@ -12,7 +12,7 @@
 #include "ops.h"
 
 const double hc_lat_bounds[HC_LAT_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-					      0.05,   0.1,   0.25,   0.5,   1,    2.5};
+					      0.05,   0.1,   0.25,   0.5,   1,	  2.5};
 
 struct hc_lat_entry {
 	const struct hc_probe *p; /* compared, never dereferenced once stale */
@@ -154,16 +154,15 @@ enum rs_metric { M_UP, M_WEIGHT, M_DRAINED, M_CK_UP, M_CK_RUNS, M_CK_FAILED, M_C
 static const struct {
 	const char *name, *type, *help;
 } fam[M__N] = {
-	[M_UP] = {"hadirector_real_server_up", "gauge", "1 when the real server is in service."},
-	[M_WEIGHT] = {"hadirector_real_server_weight", "gauge",
-		      "Weight IPVS gets for the real server when up."},
-	[M_DRAINED] = {"hadirector_real_server_drained", "gauge",
-		       "1 when drained by the operator."},
-	[M_CK_UP] = {"hadirector_check_up", "gauge", "1 when the checker's verdict is up."},
-	[M_CK_RUNS] = {"hadirector_checks_total", "counter", "Checks run."},
-	[M_CK_FAILED] = {"hadirector_checks_failed_total", "counter", "Checks that failed."},
-	[M_CK_LAT] = {"hadirector_check_duration_seconds", "histogram",
-		      "Duration of checks, from start to verdict."},
+    [M_UP] = {"hadirector_real_server_up", "gauge", "1 when the real server is in service."},
+    [M_WEIGHT] = {"hadirector_real_server_weight", "gauge",
+		  "Weight IPVS gets for the real server when up."},
+    [M_DRAINED] = {"hadirector_real_server_drained", "gauge", "1 when drained by the operator."},
+    [M_CK_UP] = {"hadirector_check_up", "gauge", "1 when the checker's verdict is up."},
+    [M_CK_RUNS] = {"hadirector_checks_total", "counter", "Checks run."},
+    [M_CK_FAILED] = {"hadirector_checks_failed_total", "counter", "Checks that failed."},
+    [M_CK_LAT] = {"hadirector_check_duration_seconds", "histogram",
+		  "Duration of checks, from start to verdict."},
 };
 
 static void hist_write(FILE *out, const struct hc_lat_hist *h, struct rs_labels *x)

@@ -39,17 +39,17 @@ static const struct {
 	const char *name, *type, *help;
 	size_t off; /* of the uint64_t in struct ipvs_view */
 } module_fams[] = {
-	{"hadirector_ipvs_netlink_writes_total", "counter", "IPVS netlink write messages sent.",
-	 offsetof(struct ipvs_view, writes)},
-	{"hadirector_ipvs_reconciles_total", "counter", "Reconcile passes.",
-	 offsetof(struct ipvs_view, reconciles)},
-	{"hadirector_ipvs_dumps_total", "counter", "Full or partial table dumps.",
-	 offsetof(struct ipvs_view, dumps)},
-	{"hadirector_ipvs_reconcile_errors_total", "counter",
-	 "Errors while reconciling (kernel refusals, dump failures, IPVS missing).",
-	 offsetof(struct ipvs_view, errors)},
-	{"hadirector_ipvs_netlink_parse_errors_total", "counter",
-	 "Malformed netlink replies skipped.", offsetof(struct ipvs_view, parse_errors)},
+    {"hadirector_ipvs_netlink_writes_total", "counter", "IPVS netlink write messages sent.",
+     offsetof(struct ipvs_view, writes)},
+    {"hadirector_ipvs_reconciles_total", "counter", "Reconcile passes.",
+     offsetof(struct ipvs_view, reconciles)},
+    {"hadirector_ipvs_dumps_total", "counter", "Full or partial table dumps.",
+     offsetof(struct ipvs_view, dumps)},
+    {"hadirector_ipvs_reconcile_errors_total", "counter",
+     "Errors while reconciling (kernel refusals, dump failures, IPVS missing).",
+     offsetof(struct ipvs_view, errors)},
+    {"hadirector_ipvs_netlink_parse_errors_total", "counter", "Malformed netlink replies skipped.",
+     offsetof(struct ipvs_view, parse_errors)},
 };
 
 enum { F_CONNS, F_INPKTS, F_OUTPKTS, F_INBYTES, F_OUTBYTES };
@@ -120,20 +120,17 @@ static const struct {
 	bool dest;
 	int what;
 } table_fams[] = {
-	{"hadirector_ipvs_service_connections_total", "counter", "Connections scheduled.", false,
-	 F_CONNS},
-	{"hadirector_ipvs_service_packets_total", "counter", "Packets by direction.", false,
-	 F_INPKTS},
-	{"hadirector_ipvs_service_bytes_total", "counter", "Bytes by direction.", false, F_INBYTES},
-	{"hadirector_ipvs_dest_active_connections", "gauge", "Active connections.", true, -1},
-	{"hadirector_ipvs_dest_inactive_connections", "gauge", "Inactive connections.", true, -2},
-	{"hadirector_ipvs_dest_persistent_connections", "gauge", "Persistence templates.", true,
-	 -3},
-	{"hadirector_ipvs_dest_weight", "gauge", "Weight in the kernel.", true, -4},
-	{"hadirector_ipvs_dest_connections_total", "counter", "Connections scheduled.", true,
-	 F_CONNS},
-	{"hadirector_ipvs_dest_packets_total", "counter", "Packets by direction.", true, F_INPKTS},
-	{"hadirector_ipvs_dest_bytes_total", "counter", "Bytes by direction.", true, F_INBYTES},
+    {"hadirector_ipvs_service_connections_total", "counter", "Connections scheduled.", false,
+     F_CONNS},
+    {"hadirector_ipvs_service_packets_total", "counter", "Packets by direction.", false, F_INPKTS},
+    {"hadirector_ipvs_service_bytes_total", "counter", "Bytes by direction.", false, F_INBYTES},
+    {"hadirector_ipvs_dest_active_connections", "gauge", "Active connections.", true, -1},
+    {"hadirector_ipvs_dest_inactive_connections", "gauge", "Inactive connections.", true, -2},
+    {"hadirector_ipvs_dest_persistent_connections", "gauge", "Persistence templates.", true, -3},
+    {"hadirector_ipvs_dest_weight", "gauge", "Weight in the kernel.", true, -4},
+    {"hadirector_ipvs_dest_connections_total", "counter", "Connections scheduled.", true, F_CONNS},
+    {"hadirector_ipvs_dest_packets_total", "counter", "Packets by direction.", true, F_INPKTS},
+    {"hadirector_ipvs_dest_bytes_total", "counter", "Bytes by direction.", true, F_INBYTES},
 };
 
 void ipvs_metrics(struct hd_daemon *d, FILE *out)
@@ -145,15 +142,16 @@ void ipvs_metrics(struct hd_daemon *d, FILE *out)
 			 "1 when the kernel's IPVS netlink family answers.");
 	hd_metric_sample(out, "hadirector_ipvs_available", NULL, have && v.available);
 	for (size_t i = 0; i < sizeof(module_fams) / sizeof(module_fams[0]); i++) {
-		hd_metric_family(out, module_fams[i].name, module_fams[i].type, module_fams[i].help);
-		hd_metric_sample(out, module_fams[i].name, NULL,
-				 have ? (double)*(const uint64_t *)((const char *)&v +
-								    module_fams[i].off)
-				      : 0);
+		hd_metric_family(out, module_fams[i].name, module_fams[i].type,
+				 module_fams[i].help);
+		hd_metric_sample(
+		    out, module_fams[i].name, NULL,
+		    have ? (double)*(const uint64_t *)((const char *)&v + module_fams[i].off) : 0);
 	}
 	hd_metric_family(out, "hadirector_ipvs_pending_ops", "gauge",
 			 "Failed writes waiting for a retry.");
-	hd_metric_sample(out, "hadirector_ipvs_pending_ops", NULL, have ? (double)v.pending_ops : 0);
+	hd_metric_sample(out, "hadirector_ipvs_pending_ops", NULL,
+			 have ? (double)v.pending_ops : 0);
 	for (size_t i = 0; i < sizeof(table_fams) / sizeof(table_fams[0]); i++) {
 		hd_metric_family(out, table_fams[i].name, table_fams[i].type, table_fams[i].help);
 		if (!have)

@@ -12,8 +12,8 @@
 #include "ipvs_types.h"
 
 struct ipvs_view {
-	bool available;                   /* the kernel's IPVS family answered */
-	const struct ipvs_table *desired; /* from the config and verdicts */
+	bool available;			   /* the kernel's IPVS family answered */
+	const struct ipvs_table *desired;  /* from the config and verdicts */
 	const struct ipvs_table *observed; /* last dump, with counters */
 	uint64_t writes, reconciles, dumps, errors, parse_errors;
 	size_t pending_ops; /* failed writes waiting for a retry */

@@ -1,4 +1,6 @@
 # Operations namespace tests (root): metrics over the control socket and
 # HTTP, SNMP AgentX subagent with a real snmpd.
-TESTS += tests/netns/ops-metrics.sh
-EXTRA_DIST += tests/netns/ops-metrics.sh tests/netns/ops-promcheck.py
+TESTS += tests/netns/ops-metrics.sh tests/netns/ops-snmp.sh
+EXTRA_DIST += tests/netns/ops-metrics.sh tests/netns/ops-promcheck.py tests/netns/ops-snmp.sh \
+	tests/netns/ops-mibs/SNMPv2-SMI.txt tests/netns/ops-mibs/SNMPv2-TC.txt \
+	tests/netns/ops-mibs/SNMPv2-CONF.txt
