@@ -27,7 +27,8 @@ static size_t members(struct vrrp_ctx *c, int g, struct vrrp_instance **in,
 		if (!x || x->group != g)
 			continue;
 		in[n] = x;
-		m[n] = (struct vrrp_sync_member){.state = x->fsm.state, .own_fault = own_fault(x),
+		m[n] = (struct vrrp_sync_member){.state = x->fsm.state,
+						 .own_fault = own_fault(x),
 						 .group_fault = x->faults & VRRP_FAULT_GROUP,
 						 .defers = vrrp_fsm_defers(&x->fsm)};
 		n++;
@@ -64,13 +65,12 @@ static void group_settle(struct vrrp_ctx *c, int g)
 	if (now == prev)
 		return;
 	c->group_state[g] = now;
-	hd_notice("vrrp_sync_group %s: %s -> %s", c->cfg->sync_groups[g].name,
-		  vrrp_state_str(prev), vrrp_state_str(now));
+	hd_notice("vrrp_sync_group %s: %s -> %s", c->cfg->sync_groups[g].name, vrrp_state_str(prev),
+		  vrrp_state_str(now));
 	group_notify(c, g, now);
 }
 
-void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed,
-			    enum vrrp_state old)
+void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed, enum vrrp_state old)
 {
 	struct vrrp_instance *in[GROUP_MAX];
 	struct vrrp_sync_member m[GROUP_MAX];
@@ -94,14 +94,15 @@ void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed,
 		else
 			in[i]->faults &= ~(unsigned)VRRP_FAULT_GROUP;
 		vrrp_instance_reevaluate(in[i], cmd[i].fault == VRRP_SYNC_FAULT_SET
-							? "sync group member in fault"
-							: "sync group recovered");
+						    ? "sync group member in fault"
+						    : "sync group recovered");
 	}
 	for (size_t i = 0; i < n; i++)
 		if (cmd[i].follow != VRRP_SYNC_STAY)
-			vrrp_instance_simple_event(in[i], cmd[i].follow == VRRP_SYNC_TO_MASTER
-								  ? VRRP_EV_SYNC_MASTER
-								  : VRRP_EV_SYNC_BACKUP,
+			vrrp_instance_simple_event(in[i],
+						   cmd[i].follow == VRRP_SYNC_TO_MASTER
+						       ? VRRP_EV_SYNC_MASTER
+						       : VRRP_EV_SYNC_BACKUP,
 						   NULL);
 	c->syncing = false;
 	group_settle(c, g);

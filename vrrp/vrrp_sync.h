@@ -23,9 +23,9 @@
 
 struct vrrp_sync_member {
 	enum vrrp_state state;
-	bool own_fault;   /* a fault of its own (interface, tracker, address) */
+	bool own_fault;	  /* a fault of its own (interface, tracker, address) */
 	bool group_fault; /* currently held in FAULT by the group */
-	bool defers;      /* BACKUP hearing a master it defers to (vrrp_fsm_defers) */
+	bool defers;	  /* BACKUP hearing a master it defers to (vrrp_fsm_defers) */
 };
 
 enum vrrp_sync_fault { VRRP_SYNC_FAULT_KEEP = 0, VRRP_SYNC_FAULT_SET, VRRP_SYNC_FAULT_CLEAR };

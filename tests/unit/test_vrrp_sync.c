@@ -21,27 +21,27 @@ struct row {
 	const char *name;
 	const char *members; /* e.g. "M- B-" : changed member first */
 	enum vrrp_state old;
-	const char *want;     /* e.g. ".. .M" */
+	const char *want;      /* e.g. ".. .M" */
 	enum vrrp_state group; /* group state once applied (prev = INIT) */
 };
 
 static const struct row rows[] = {
-	{"master pulls backups to master", "M- B- B-", B, ".. .M .M", M},
-	{"master pulls: group master once all follow", "M- M- M-", B, ".. .. ..", M},
-	{"already-master members stay", "M- M- B-", B, ".. .. .M", M},
-	{"going backup takes masters to backup", "B- M- M-", M, ".. .B .B", B},
-	{"backup from fault does not push anyone", "B- M-", F, ".. ..", I},
-	{"backup from init does not push anyone", "B- M-", I, ".. ..", I},
-	{"all backup: group backup", "B- B-", I, ".. ..", B},
-	{"own fault holds the others", "Fo M- B-", M, ".. S. S.", F},
-	{"own fault: members already held stay held", "Fo Fg", M, ".. ..", F},
-	{"fault cleared releases the others", "B- Fg Fg", F, ".. C. C.", B},
-	{"two own faults: one clearing releases nobody", "B- Fo Fg", F, "S. .. ..", F},
-	{"own fault member holds no group bit", "Fo Fg", B, ".. ..", F},
-	{"master while a member is held: release and follow", "M- Fg", B, ".. CM", M},
-	{"shutdown propagates nothing", "I- M-", M, ".. ..", I},
-	{"master to fault with one member: nothing to do", "Fo", M, "..", F},
-	{"fault with group bit but own fault too: clear bit", "B- Fo", F, "S. ..", F},
+    {"master pulls backups to master", "M- B- B-", B, ".. .M .M", M},
+    {"master pulls: group master once all follow", "M- M- M-", B, ".. .. ..", M},
+    {"already-master members stay", "M- M- B-", B, ".. .. .M", M},
+    {"going backup takes masters to backup", "B- M- M-", M, ".. .B .B", B},
+    {"backup from fault does not push anyone", "B- M-", F, ".. ..", I},
+    {"backup from init does not push anyone", "B- M-", I, ".. ..", I},
+    {"all backup: group backup", "B- B-", I, ".. ..", B},
+    {"own fault holds the others", "Fo M- B-", M, ".. S. S.", F},
+    {"own fault: members already held stay held", "Fo Fg", M, ".. ..", F},
+    {"fault cleared releases the others", "B- Fg Fg", F, ".. C. C.", B},
+    {"two own faults: one clearing releases nobody", "B- Fo Fg", F, "S. .. ..", F},
+    {"own fault member holds no group bit", "Fo Fg", B, ".. ..", F},
+    {"master while a member is held: release and follow", "M- Fg", B, ".. CM", M},
+    {"shutdown propagates nothing", "I- M-", M, ".. ..", I},
+    {"master to fault with one member: nothing to do", "Fo", M, "..", F},
+    {"fault with group bit but own fault too: clear bit", "B- Fo", F, "S. ..", F},
 };
 
 static size_t parse_members(const char *s, struct vrrp_sync_member *m)
