@@ -69,6 +69,8 @@ struct ipvs_ctx {
 	uint64_t writes_base; /* writes of closed sockets */
 	uint64_t reconciles, dumps, errors, last_dump_usec;
 	size_t pending_ops;
+	uint64_t last_pass_usec;		/* duration of the last pass */
+	uint64_t last_write_pass_usec, last_write_pass_writes; /* last pass that wrote */
 	char last_error[256];
 	struct ipvs_sysctl_report sysctl;
 	/* connection sync daemon: states are IP_VS_STATE_*, 0 = none */
@@ -234,7 +236,8 @@ static bool apply_one(struct ipvs_ctx *c, const struct ipvs_op *op, uint64_t now
 	}
 	int r = ipvs_nl_apply(c->nl, op);
 	if (r == 0 || benign(op, r)) {
-		hd_debug("ipvs: %s", op_str(op, what, sizeof(what)));
+		if (hd_log_level() >= LOG_DEBUG)
+			hd_debug("ipvs: %s", op_str(op, what, sizeof(what)));
 		retry_drop(c, rt);
 		if (op->kind == IPVS_OP_DEL_SVC)
 			ipvs_keyset_del(&c->owned, &op->svc->key);
@@ -244,6 +247,8 @@ static bool apply_one(struct ipvs_ctx *c, const struct ipvs_op *op, uint64_t now
 	log_failure(c, op, r, retry_find(c, op));
 	return false;
 }
+
+static int refresh_observed(struct ipvs_ctx *c, uint64_t now);
 
 static void apply_diff(struct ipvs_ctx *c, uint64_t now)
 {
@@ -278,7 +283,15 @@ static void apply_diff(struct ipvs_ctx *c, uint64_t now)
 	ipvs_ops_free(&ops);
 	if (!touched.n)
 		return;
-	/* Re-read what we wrote: the kernel is the judge, not our request. */
+	/* Re-read what we wrote: the kernel is the judge, not our request.
+	 * When most services were touched (cold start) one full dump costs
+	 * fewer round trips than one lookup per service. */
+	if (touched.n > c->observed.n / 2) {
+		c->observed_valid = false;
+		ipvs_keyset_free(&touched);
+		refresh_observed(c, now);
+		return;
+	}
 	struct ipvs_table fresh;
 	int r = ipvs_nl_dump_keys(c->nl, &touched, &fresh);
 	if (r < 0 || ipvs_table_patch(&c->observed, &touched, &fresh) < 0) {
@@ -426,9 +439,15 @@ void ipvs_reconcile(struct hd_daemon *d)
 	ipvs_table_move(&c->desired, &want);
 	for (size_t i = 0; i < c->desired.n; i++)
 		ipvs_keyset_add(&c->owned, &c->desired.svcs[i].key);
+	uint64_t w0 = total_writes(c);
 	if (need_kernel(c) && ensure_open(c) == 0 && refresh_observed(c, now) == 0) {
 		apply_diff(c, now);
 		sync_apply(c, timer_pass);
+	}
+	c->last_pass_usec = hd_now_usec() - now;
+	if (total_writes(c) != w0) {
+		c->last_write_pass_usec = c->last_pass_usec;
+		c->last_write_pass_writes = total_writes(c) - w0;
 	}
 	arm_timer(c, now);
 }
@@ -603,12 +622,15 @@ void ipvs_status_json(struct hd_daemon *d, FILE *out)
 	fprintf(out,
 		"{\"available\":%s,\"netlink_writes\":%llu,\"reconciles\":%llu,\"dumps\":%llu,"
 		"\"errors\":%llu,\"parse_errors\":%llu,\"pending_ops\":%zu,\"slow_timer_sec\":%llu,"
-		"\"on_stop\":\"%s\",\"last_error\":",
+		"\"on_stop\":\"%s\",\"last_pass_usec\":%llu,\"last_write_pass\":{\"usec\":%llu,"
+		"\"writes\":%llu},\"last_error\":",
 		c->nl ? "true" : "false", (unsigned long long)total_writes(c),
 		(unsigned long long)c->reconciles, (unsigned long long)c->dumps,
 		(unsigned long long)c->errors, (unsigned long long)ipvs_nl_parse_errors(c->nl),
 		c->pending_ops, IPVS_SLOW_PERIOD_USEC / 1000000ULL,
-		IPVS_REMOVE_ON_STOP ? "remove" : "keep");
+		IPVS_REMOVE_ON_STOP ? "remove" : "keep", (unsigned long long)c->last_pass_usec,
+		(unsigned long long)c->last_write_pass_usec,
+		(unsigned long long)c->last_write_pass_writes);
 	hd_json_str(out, c->last_error[0] ? c->last_error : NULL);
 	fputs(",\"retries\":", out);
 	retries_json(out, c, now);
