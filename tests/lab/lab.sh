@@ -41,45 +41,72 @@ say "mode $MODE; loading ip_vs, rr$([ "$MODE" = tun ] && echo ", ipip")"
 assert "ip_vs and ip_vs_rr load" vm_load_ipvs rr
 [ "$MODE" = tun ] && assert "ipip loads" hd_vm_modprobe ipip
 
-# ---- the hosts
-LB1=$(vm_ns lb1); vm_link "$LB1" eth0 192.168.168.50/24
-LB2=$(vm_ns lb2); vm_link "$LB2" eth0 192.168.168.51/24
-CL=$(vm_ns client); vm_link "$CL" eth0 192.168.168.60/24
-for ns in "$LB1" "$LB2"; do
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0 \
-		net.ipv4.conf.eth0.send_redirects=0
+# ---- the hosts. Few program starts: each costs up to a second in an emulated VM on a busy host.
+HOSTS="lb1:50 lb2:51 client:60 nginx1:10 nginx2:20"
+{
+	for h in $HOSTS; do echo "netns add vm-${h%%:*}"; done
+	echo "link add br0 type bridge"
+	echo "link set br0 up"
+	for h in $HOSTS; do
+		echo "link add p-${h%%:*} type veth peer name eth0 netns vm-${h%%:*}"
+		echo "link set p-${h%%:*} master br0 up"
+	done
+} | ip -batch - || exit 99
+for h in $HOSTS; do VM_NS+=("vm-${h%%:*}"); done
+LB1=vm-lb1 LB2=vm-lb2 CL=vm-client
+host_cmds() { # NAME LASTBYTE: the ip commands of one host
+	local n=$1 a=192.168.168.$2
+	echo "link set lo up"
+	case $n:$MODE in
+	nginx*:nat) # one-arm NAT: a host address, the default route through the gateway VIP
+		echo "addr add $a/32 dev eth0"
+		echo "link set eth0 up"
+		echo "route add $GW/32 dev eth0"
+		echo "route add default via $GW"
+		;;
+	*)
+		echo "addr add $a/24 dev eth0"
+		echo "link set eth0 up"
+		;;
+	esac
+	case $n:$MODE in
+	nginx*:dr) echo "addr add $VIP/32 dev lo" ;;
+	nginx*:tun)
+		echo "link set tunl0 up"
+		echo "addr add $VIP/32 dev tunl0"
+		;;
+	esac
+}
+host_sysctls() { # NAME
+	case $1:$MODE in
+	lb*) echo net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0 \
+		net.ipv4.conf.eth0.send_redirects=0 ;;
+	nginx*)
+		# DR/TUN: never answer or announce ARP for the VIP
+		echo net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+			net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
+		[ "$MODE" = nat ] && echo net.ipv4.conf.all.accept_redirects=0 net.ipv4.conf.eth0.accept_redirects=0
+		[ "$MODE" = tun ] && echo net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+			net.ipv4.conf.tunl0.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+		;;
+	esac
+}
+for h in $HOSTS; do
+	n=${h%%:*}
+	host_cmds "$n" "${h##*:}" | ip -n "vm-$n" -batch - || exit 99
+	sc=$(host_sysctls "$n")
+	# shellcheck disable=SC2086
+	[ -n "$sc" ] && { ip netns exec "vm-$n" sysctl -qw $sc || exit 99; }
 done
 
 WEB=busybox
 command -v nginx >/dev/null 2>&1 && WEB=nginx
 declare -A PID80
-rs_host() { # NAME ADDR
-	local n=$1 ns="vm-$1"
-	vm_ns "$n" >/dev/null
-	if [ "$MODE" = nat ]; then
-		# One-arm NAT: a host address and a default route through the directors' gateway VIP,
-		# so every reply goes back through the active director.
-		vm_link "$ns" eth0 "$2/32"
-		ip -n "$ns" route add $GW/32 dev eth0
-		ip -n "$ns" route add default via $GW
-		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.accept_redirects=0 net.ipv4.conf.eth0.accept_redirects=0
-	else
-		vm_link "$ns" eth0 "$2/24"
-	fi
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
-		net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
-	case $MODE in
-	dr) ip -n "$ns" addr add $VIP/32 dev lo ;;
-	tun)
-		ip -n "$ns" link set tunl0 up
-		ip -n "$ns" addr add $VIP/32 dev tunl0
-		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-			net.ipv4.conf.tunl0.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
-		;;
-	esac
+rs_host() { # NAME: its pages and the keep-alive server on :8080
+	local n=$1
 	mkdir -p "$D/$n"
 	echo "this is $n" >"$D/$n/index.html"
-	ip netns exec "$ns" $PY "$LAB_DIR/lab.py" kaserver "$n" 8080 &
+	ip netns exec "vm-$n" $PY "$LAB_DIR/lab.py" kaserver "$n" 8080 &
 	VM_PIDS+=($!)
 }
 web_start() { # NAME
@@ -105,8 +132,8 @@ NGX
 	VM_PIDS+=($!)
 }
 web_stop() { kill "${PID80[$1]}"; wait "${PID80[$1]}" 2>/dev/null; }
-rs_host nginx1 192.168.168.10
-rs_host nginx2 192.168.168.20
+rs_host nginx1
+rs_host nginx2
 web_start nginx1
 web_start nginx2
 
@@ -168,7 +195,7 @@ assert "lb1.conf is valid" "$HD" -t -f "$D/lb1.conf"
 assert "lb2.conf is valid" "$HD" -t -f "$D/lb2.conf"
 declare -A HDPID
 hd_start() { # lb1|lb2
-	ip netns exec "vm-$1" sysctl -qw net.ipv4.vs.sync_threshold="3 10" 2>/dev/null
+	[ -n "${HDPID[$1]:-}" ] || ip netns exec "vm-$1" sysctl -qw net.ipv4.vs.sync_threshold="3 10"
 	ip netns exec "vm-$1" "$HD" -n -l -f "$D/$1.conf" -p "$D/$1.pid" -s "$D/$1.sock" >>"$D/$1.log" 2>&1 &
 	HDPID[$1]=$!
 	VM_PIDS+=($!)
@@ -210,22 +237,21 @@ sleep 5
 
 # NIC first, then SIGKILL right after (a builtin: no fork): the daemon has no time to react,
 # and the node's kernel stops forwarding at the same moment the adverts stop. The event time is
-# taken when `ip` has returned (starting it can take a second in a loaded emulated VM).
-ip -n "$LB1" link set eth0 down
+# taken before `ip` starts (that can take a second in a loaded emulated VM); the report moves it
+# to the sampler's first sample that sees lb1's interface down.
 EV_T=$(now_ms)
+ip -n "$LB1" link set eth0 down
 kill -9 "${HDPID[lb1]}"
 event kill "primary director lb1 dies: its NIC goes down and hadirector gets SIGKILL"
 wait_for 5 vip_on lb2
 sleep 3
 
 # The primary reboots: a rebooted machine has no VIP, an empty IPVS table and no sync daemon.
-ip -n "$LB1" addr flush dev eth0 scope global
-ip -n "$LB1" addr add 192.168.168.50/24 dev eth0
+# (The kernel sync daemon left running is replaced by hadirector at its start.)
 ip netns exec "$LB1" ipvsadm -C
-ip netns exec "$LB1" ipvsadm --stop-daemon master 2>/dev/null
-ip netns exec "$LB1" ipvsadm --stop-daemon backup 2>/dev/null
+printf 'addr flush dev eth0 scope global\naddr add 192.168.168.50/24 dev eth0\nlink set eth0 up\n' |
+	ip -n "$LB1" -batch -
 event reboot "lb1 is back (rebooted, hadirector starts; preempt_delay $PREEMPT_DELAY s)"
-ip -n "$LB1" link set eth0 up
 hd_start lb1
 wait_for 10 vip_on lb1
 wait_for 3 vip_off lb2
