@@ -64,7 +64,7 @@ check "20 reloads: no transition on the master" [ "$(v_field d1 VI_1 transitions
 check "20 reloads: no transition on the backup" [ "$(v_field d2 VI_1 transitions)" = "$tr2" ]
 check "20 reloads: no priority 0 advert" [ "$(v_field d2 VI_1 prio0_received)" = "$p0" ]
 check "20 reloads: the VIP never appeared on the backup" eval "! grep -q '$VIP/' '$V_DIR/mon.txt'"
-check "20 reloads: adverts kept flowing (>= 8/s: $rate)" [ "$rate" -ge 8 ]
+check "20 reloads: adverts kept flowing (>= 6/s: $rate; the window includes hadirectorctl latency, a gap > 361 ms would also show as a backup transition)" [ "$rate" -ge 6 ]
 check "20 reloads: and no extra ones (<= 13/s: $rate)" [ "$rate" -le 13 ]
 check "20 reloads: track_script verdict kept (priority 160)" [ "$(v_field d1 VI_1 priority)" = 160 ]
 check "20 reloads: no priority change logged" eval "! grep -q 'priority 160 ->' '$V_DIR/d1.log'"
