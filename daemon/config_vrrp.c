@@ -30,6 +30,8 @@ void conv_global(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 		g->metrics_enabled = true;
 	get_dur(c, sec, "script_timeout", 0.001, 3600, &g->script_timeout_usec);
 	get_bool(c, sec, "set_sysctls", &g->set_sysctls);
+	get_uint(c, sec, "rt_priority", 0, 99, &g->rt_priority);
+	get_bool(c, sec, "lock_memory", &g->lock_memory);
 }
 
 void conv_scripts(struct cctx *c, cfg_t *root, struct hd_config *cfg)

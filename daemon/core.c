@@ -1,5 +1,7 @@
 /* Daemon core: the reconcile pass, reload, status and state dumps. */
 #include <errno.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-daemon.h>
@@ -21,6 +23,33 @@ uint64_t hd_now_usec(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* rt_priority / lock_memory: a busy machine must not delay an advert by more
+ * than the few ms VRRP at advert_int 0.01 leaves. SCHED_RESET_ON_FORK keeps
+ * scripts and checks out of the real-time class. */
+void hd_apply_scheduling(struct hd_daemon *d)
+{
+	const struct hd_global_config *g = &d->config->global;
+	struct sched_param sp = {.sched_priority = (int)g->rt_priority};
+	int policy = g->rt_priority ? SCHED_RR | SCHED_RESET_ON_FORK : SCHED_OTHER;
+
+	/* Leave alone what the service manager set unless we own it. */
+	if (!g->rt_priority && !d->rt_active)
+		;
+	else if (sched_setscheduler(0, policy, &sp) < 0)
+		hd_err("rt_priority %u: sched_setscheduler: %s", g->rt_priority, strerror(errno));
+	else if ((d->rt_active = g->rt_priority != 0))
+		hd_notice("running with real-time priority %u (SCHED_RR)", g->rt_priority);
+	if (g->lock_memory && !d->memory_locked) {
+		if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+			hd_err("lock_memory: mlockall: %s", strerror(errno));
+		else
+			d->memory_locked = true;
+	} else if (!g->lock_memory && d->memory_locked) {
+		munlockall();
+		d->memory_locked = false;
+	}
 }
 
 static int reconcile_cb(sd_event_source *s, void *userdata)
@@ -81,6 +110,7 @@ int hd_reload(struct hd_daemon *d, struct hd_diag *diag)
 	hd_config_free(d->config);
 	d->config = newcfg;
 	d->reloads_ok++;
+	hd_apply_scheduling(d);
 	d->last_reload_failed = false;
 	hd_ops_reload(d);
 	hd_mark_dirty(d);

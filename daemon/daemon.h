@@ -49,6 +49,8 @@ struct hd_daemon {
 	unsigned reloads_ok, reloads_failed;
 	bool last_reload_failed;
 	bool stopping;
+	bool memory_locked;
+	bool rt_active; /* rt_priority applied by us */
 };
 
 /* Ask for one reconcile pass at the end of this loop iteration; calling it
@@ -71,5 +73,8 @@ void hd_metrics(struct hd_daemon *d, FILE *out);
 void hd_dump_state(struct hd_daemon *d);
 
 uint64_t hd_now_usec(void); /* CLOCK_MONOTONIC */
+
+/* Apply global rt_priority and lock_memory (at start and on reload). */
+void hd_apply_scheduling(struct hd_daemon *d);
 
 #endif

@@ -51,6 +51,8 @@ struct hd_global_config {
 	char *snmp_socket;
 	uint64_t script_timeout_usec; /* default for scripts without their own */
 	bool set_sysctls;             /* let the daemon fix ip_forward etc. */
+	unsigned rt_priority;         /* 0 = normal scheduling, 1..99 = SCHED_RR */
+	bool lock_memory;             /* mlockall: never page out the loop */
 	int line;                     /* of the global section, 0 if absent */
 };
 

@@ -216,6 +216,7 @@ static int run(struct hd_daemon *d)
 		return 1;
 	}
 	d->start_usec = hd_now_usec();
+	hd_apply_scheduling(d);
 	if (hd_control_start(d) < 0)
 		return 1;
 	if (hc_init(d) < 0 || ipvs_init(d) < 0 || vrrp_init(d) < 0) {

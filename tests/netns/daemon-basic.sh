@@ -101,6 +101,14 @@ check "background daemon pid is alive" kill -0 "${BG:-0}"
 kill -TERM "${BG:-0}" 2>/dev/null
 check "background daemon stops on SIGTERM" wait_for 5 sh -c "! kill -0 ${BG:-0}"
 
+# rt_priority: SCHED_RR while configured, back to normal when a reload drops it.
+printf 'global {\n    router_id = lb-b\n    rt_priority = 10\n}\n' > "$T_DIR/b.conf"
+kill -HUP "$PID_b"
+check "rt_priority = 10 gives SCHED_RR 10" wait_for 3 sh -c "chrt -p $PID_b | grep -q 'SCHED_RR' && chrt -p $PID_b | grep -q 'priority: 10'"
+printf 'global {\n    router_id = lb-b\n}\n' > "$T_DIR/b.conf"
+kill -HUP "$PID_b"
+check "a reload without rt_priority returns to SCHED_OTHER" wait_for 3 sh -c "chrt -p $PID_b | grep -q 'SCHED_OTHER'"
+
 check "-t accepts a valid file silently" sh -c "test -z \"\$('$HD' -t -f '$T_DIR/b.conf' 2>&1)\""
 check "--version prints the version" sh -c "'$HD' --version | grep -q '^hadirector [0-9]'"
 t_done
