@@ -42,6 +42,7 @@
 /* The health-check module provides this; until it is linked in, every
  * real server is up with its configured weight. */
 #pragma weak hc_rs_verdict
+#pragma weak hc_vs_quorum_lost
 
 /* A failed write waiting for its retry (one per entry). */
 struct ipvs_retry {
@@ -129,6 +130,16 @@ static void verdict_cb(void *ud, size_t vs, size_t rs, struct ipvs_rs_verdict *v
 	hc_rs_verdict(d, vs, rs, &hv);
 	v->up = hv.up;
 	v->weight = (int)hv.weight;
+}
+
+/* The health checker's quorum state is the one its quorum scripts follow:
+ * the sorry server follows it too. Without checkers, compute our own. */
+static int quorum_cb(void *ud, size_t vs)
+{
+	struct hd_daemon *d = ud;
+	if (!hc_vs_quorum_lost || !d->hc)
+		return -1;
+	return hc_vs_quorum_lost(d, vs) ? 1 : 0;
 }
 
 /* ---- retries with backoff ---- */
@@ -431,7 +442,7 @@ void ipvs_reconcile(struct hd_daemon *d)
 	uint64_t now = hd_now_usec();
 	bool timer_pass = c->full_dump_due;
 	c->reconciles++;
-	if (ipvs_model_build(d->config, verdict_cb, d, c->quorum, &want) < 0) {
+	if (ipvs_model_build(d->config, verdict_cb, quorum_cb, d, c->quorum, &want) < 0) {
 		set_error(c, "desired table", -ENOMEM);
 		arm_timer(c, now);
 		return;
@@ -464,6 +475,7 @@ static int quorum_alloc(struct ipvs_ctx *c, const struct hd_config *cfg)
 		ipvs_model_vs_key(&cfg->virtual_servers[i], &k);
 		const struct ipvs_service *s = ipvs_table_find(&c->desired, &k);
 		q[i].lost = s && s->quorum_lost;
+		q[i].known = s != NULL;
 	}
 	free(c->quorum);
 	c->quorum = q;

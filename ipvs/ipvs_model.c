@@ -366,20 +366,31 @@ static void service_from_vs(const struct hd_virtual_server_config *vs, struct ip
 }
 
 /* Update the hysteresis state; returns whether quorum is lost now. */
-static bool quorum_update(const struct hd_virtual_server_config *vs, unsigned alive,
+static bool quorum_update(const struct hd_virtual_server_config *vs, uint64_t sum,
 			  struct ipvs_quorum_state *q)
 {
-	if (!q)
-		return alive < vs->quorum;
-	if (!q->lost && alive < vs->quorum)
-		q->lost = true;
-	else if (q->lost && (uint64_t)alive >= (uint64_t)vs->quorum + vs->hysteresis)
-		q->lost = false;
-	return q->lost;
+	bool lost;
+	if (sum == 0 || sum < vs->quorum)
+		lost = true;
+	else if (!q || !q->known || !q->lost)
+		lost = false;
+	else
+		lost = sum < (uint64_t)vs->quorum + vs->hysteresis;
+	if (q) {
+		q->lost = lost;
+		q->known = true;
+	}
+	return lost;
 }
 
-static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, ipvs_verdict_fn verdict,
-		    void *ud, struct ipvs_quorum_state *q, struct ipvs_table *out)
+struct build_in {
+	ipvs_verdict_fn verdict;
+	ipvs_quorum_fn quorum_fn;
+	void *ud;
+};
+
+static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, const struct build_in *in,
+		    struct ipvs_quorum_state *q, struct ipvs_table *out)
 {
 	struct ipvs_service tmpl;
 	service_from_vs(vs, &tmpl);
@@ -387,12 +398,12 @@ static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, ipvs_v
 	struct ipvs_service *s = ipvs_table_add(out, &tmpl);
 	if (!s)
 		return -ENOMEM;
-	unsigned alive = 0;
+	uint64_t sum = 0;
 	for (size_t i = 0; i < vs->n_real_servers; i++) {
 		const struct hd_real_server_config *rs = &vs->real_servers[i];
 		struct ipvs_rs_verdict v = {.up = true, .weight = -1};
-		if (verdict)
-			verdict(ud, vi, i, &v);
+		if (in->verdict)
+			in->verdict(in->ud, vi, i, &v);
 		bool inhibit = rs->inhibit_on_failure || vs->inhibit_on_failure;
 		if (!v.up && !inhibit)
 			continue;
@@ -402,11 +413,17 @@ static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, ipvs_v
 		d.u_threshold = rs->u_threshold;
 		d.l_threshold = rs->l_threshold;
 		if (v.up)
-			alive++;
+			sum += (uint64_t)(d.weight > 0 ? d.weight : 0);
 		if (!ipvs_service_add_dest(s, &d))
 			return -ENOMEM;
 	}
-	s->quorum_lost = quorum_update(vs, alive, q);
+	int imposed = in->quorum_fn ? in->quorum_fn(in->ud, vi) : -1;
+	s->quorum_lost = quorum_update(vs, sum, q);
+	if (imposed >= 0) {
+		s->quorum_lost = imposed;
+		if (q)
+			q->lost = imposed;
+	}
 	if (s->quorum_lost && vs->has_sorry_server) {
 		struct ipvs_dest d;
 		dest_from_ep(vs, &vs->sorry_server, vs->lb_kind, &d);
@@ -418,13 +435,13 @@ static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, ipvs_v
 	return 0;
 }
 
-int ipvs_model_build(const struct hd_config *cfg, ipvs_verdict_fn verdict, void *ud,
-		     struct ipvs_quorum_state *quorum, struct ipvs_table *out)
+int ipvs_model_build(const struct hd_config *cfg, ipvs_verdict_fn verdict, ipvs_quorum_fn quorum_fn,
+		     void *ud, struct ipvs_quorum_state *quorum, struct ipvs_table *out)
 {
+	const struct build_in in = {.verdict = verdict, .quorum_fn = quorum_fn, .ud = ud};
 	ipvs_table_init(out);
 	for (size_t i = 0; cfg && i < cfg->n_virtual_servers; i++) {
-		int r = build_vs(&cfg->virtual_servers[i], i, verdict, ud, quorum ? &quorum[i] : NULL,
-				 out);
+		int r = build_vs(&cfg->virtual_servers[i], i, &in, quorum ? &quorum[i] : NULL, out);
 		if (r < 0) {
 			ipvs_table_free(out);
 			return r;

@@ -132,22 +132,28 @@ struct ipvs_rs_verdict {
 typedef void (*ipvs_verdict_fn)(void *ud, size_t vs_index, size_t rs_index,
 				struct ipvs_rs_verdict *v);
 
-/* Quorum state, one per virtual server, kept by the caller across builds.
- * Quorum counts live real servers. It is lost when fewer than `quorum`
- * are up and regained only when at least `quorum + hysteresis` are up;
- * in between the previous state holds. While lost and a sorry server is
- * configured, the service holds only the sorry server (weight 1); without
- * a sorry server the live servers stay. */
+/* Quorum, as keepalived and the health checker (healthcheck/hc_policy.c)
+ * define it: the sum of the weights of the live real servers. It is lost
+ * when that sum is 0 or below `quorum`, and regained only when it reaches
+ * `quorum + hysteresis`; in between the previous state holds. While lost
+ * and a sorry server is configured, the service holds only the sorry
+ * server (weight 1); without a sorry server the live servers stay.
+ * QUORUM_FN, when given, may impose the state (the health checker's, so
+ * the sorry server and the quorum_up/down scripts flip together): it
+ * returns 1 lost, 0 held, -1 "compute it yourself". */
 struct ipvs_quorum_state {
 	bool lost;
+	bool known; /* false: first computation, no hysteresis yet */
 };
+typedef int (*ipvs_quorum_fn)(void *ud, size_t vs_index);
 
-/* Build the desired table from CFG into OUT (initialised here). VERDICT may
- * be NULL (every real server up, configured weight). QUORUM may be NULL
- * (stateless: lost exactly when fewer than `quorum` are up) or an array of
- * cfg->n_virtual_servers entries updated in place. Returns 0 or -ENOMEM. */
-int ipvs_model_build(const struct hd_config *cfg, ipvs_verdict_fn verdict, void *ud,
-		     struct ipvs_quorum_state *quorum, struct ipvs_table *out);
+/* Build the desired table from CFG into OUT (initialised here). VERDICT and
+ * QUORUM_FN may be NULL (every real server up with its configured weight;
+ * quorum computed here). QUORUM may be NULL (stateless: no hysteresis) or
+ * an array of cfg->n_virtual_servers entries updated in place. UD goes to
+ * both callbacks. Returns 0 or -ENOMEM. */
+int ipvs_model_build(const struct hd_config *cfg, ipvs_verdict_fn verdict, ipvs_quorum_fn quorum_fn,
+		     void *ud, struct ipvs_quorum_state *quorum, struct ipvs_table *out);
 /* The service key a virtual server maps to. */
 void ipvs_model_vs_key(const struct hd_virtual_server_config *vs, struct ipvs_svc_key *k);
 

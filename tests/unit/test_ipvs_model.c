@@ -88,7 +88,7 @@ static void test_mapping(void)
 {
 	setup();
 	struct ipvs_table t;
-	CHECK(ipvs_model_build(&cfg, NULL, NULL, NULL, &t) == 0, "build");
+	CHECK(ipvs_model_build(&cfg, NULL, NULL, NULL, NULL, &t) == 0, "build");
 	CHECK(t.n == 3, "services %zu", t.n);
 	char buf[128];
 	/* canonical order: AF_INET (2) before AF_INET6 (10); addr:port before fwmark */
@@ -121,24 +121,27 @@ static void test_verdicts(void)
 	setup();
 	struct ipvs_table t;
 	struct verdicts vd = {.down_mask = 2, .weight0 = 5};
-	ipvs_model_build(&cfg, verdict, &vd, NULL, &t);
+	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
 	const struct ipvs_service *s = &t.svcs[0];
 	CHECK(s->n_dests == 2 && s->dests[0].weight == 5 && s->dests[1].weight == 3,
 	      "down removed, weight override: n=%zu", s->n_dests);
 	ipvs_table_free(&t);
 
 	rs[1].inhibit_on_failure = true;
-	ipvs_model_build(&cfg, verdict, &vd, NULL, &t);
+	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
 	s = &t.svcs[0];
 	CHECK(s->n_dests == 3 && s->dests[1].weight == 0, "inhibit: weight 0");
 	ipvs_table_free(&t);
 }
 
-/* quorum 2, hysteresis 1, sorry server: walk alive counts and check when
- * the sorry server is in force. */
+/* quorum 2, hysteresis 1, sorry server, all weights 1 (so the live
+ * weight sum is the live count): walk the states and check when the sorry
+ * server is in force. */
 static void test_quorum(void)
 {
 	setup();
+	for (int i = 0; i < 3; i++)
+		rs[i].weight = 1;
 	vs[0].quorum = 2;
 	vs[0].hysteresis = 1;
 	vs[0].has_sorry_server = true;
@@ -148,17 +151,17 @@ static void test_quorum(void)
 		unsigned down_mask;
 		bool lost;
 	} steps[] = {
-		{0, false},   /* 3 up */
-		{1, false},   /* 2 up: >= quorum */
-		{3, true},    /* 1 up: < quorum, lost */
-		{1, true},    /* 2 up: < quorum + hysteresis, still lost */
-		{0, false},   /* 3 up: regained */
-		{7, true},    /* 0 up */
+		{0, false}, /* 3 up */
+		{1, false}, /* 2 up: >= quorum */
+		{3, true},  /* 1 up: < quorum, lost */
+		{1, true},  /* 2 up: < quorum + hysteresis, still lost */
+		{0, false}, /* 3 up: regained */
+		{7, true},  /* 0 up */
 	};
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		struct verdicts vd = {.down_mask = steps[i].down_mask, .weight0 = -1};
 		struct ipvs_table t;
-		ipvs_model_build(&cfg, verdict, &vd, q, &t);
+		ipvs_model_build(&cfg, verdict, NULL, &vd, q, &t);
 		const struct ipvs_service *s = &t.svcs[0];
 		CHECK(s->quorum_lost == steps[i].lost && q[0].lost == steps[i].lost, "step %zu", i);
 		bool sorry = s->n_dests == 1 && s->dests[0].port == 8080 && s->dests[0].weight == 1;
@@ -166,25 +169,51 @@ static void test_quorum(void)
 		      s->n_dests);
 		ipvs_table_free(&t);
 	}
-	/* Stateless: lost exactly when fewer than quorum are up. */
+	/* A first computation has no hysteresis: 2 up holds quorum. */
 	struct verdicts vd = {.down_mask = 1, .weight0 = -1};
+	struct ipvs_quorum_state fresh[3] = {0};
 	struct ipvs_table t;
-	ipvs_model_build(&cfg, verdict, &vd, NULL, &t);
-	CHECK(!t.svcs[0].quorum_lost && t.svcs[0].n_dests == 2, "stateless");
+	ipvs_model_build(&cfg, verdict, NULL, &vd, fresh, &t);
+	CHECK(!t.svcs[0].quorum_lost && t.svcs[0].n_dests == 2, "first computation");
+	ipvs_table_free(&t);
+	/* Weights count, not servers: one live server of weight 5 holds it. */
+	rs[2].weight = 5;
+	vd.down_mask = 3;
+	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
+	CHECK(!t.svcs[0].quorum_lost && t.svcs[0].dests[0].weight == 5, "weight sum");
 	ipvs_table_free(&t);
 	/* Without a sorry server the live ones stay. */
+	rs[2].weight = 1;
 	vs[0].has_sorry_server = false;
-	vd.down_mask = 3;
-	ipvs_model_build(&cfg, verdict, &vd, NULL, &t);
-	CHECK(t.svcs[0].quorum_lost && t.svcs[0].n_dests == 1 && t.svcs[0].dests[0].weight == 3,
+	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
+	CHECK(t.svcs[0].quorum_lost && t.svcs[0].n_dests == 1 && t.svcs[0].dests[0].weight == 1,
 	      "no sorry server");
+	ipvs_table_free(&t);
+}
+
+/* The health checker may impose the quorum state. */
+static int imposed_lost(void *ud, size_t vi)
+{
+	return vi == 0 ? 1 : -1;
+}
+
+static void test_quorum_imposed(void)
+{
+	setup();
+	vs[0].has_sorry_server = true;
+	vs[0].sorry_server = ep("192.168.168.200", 80);
+	struct verdicts vd = {.down_mask = 0, .weight0 = -1};
+	struct ipvs_table t;
+	ipvs_model_build(&cfg, verdict, imposed_lost, &vd, NULL, &t);
+	CHECK(t.svcs[0].quorum_lost && t.svcs[0].n_dests == 1 && t.svcs[0].dests[0].weight == 1,
+	      "imposed: sorry server only");
 	ipvs_table_free(&t);
 }
 
 static void test_empty(void)
 {
 	struct ipvs_table t;
-	CHECK(ipvs_model_build(NULL, NULL, NULL, NULL, &t) == 0 && t.n == 0, "NULL config");
+	CHECK(ipvs_model_build(NULL, NULL, NULL, NULL, NULL, &t) == 0 && t.n == 0, "NULL config");
 	ipvs_table_free(&t);
 }
 
@@ -193,6 +222,7 @@ int main(void)
 	test_mapping();
 	test_verdicts();
 	test_quorum();
+	test_quorum_imposed();
 	test_empty();
 	if (failures)
 		fprintf(stderr, "%d failure(s)\n", failures);
