@@ -9,3 +9,4 @@ include $(srcdir)/tests/config/man.mk
 include $(srcdir)/tests/fuzz/local.mk
 include $(srcdir)/tests/vm/ipvs.mk
 include $(srcdir)/tests/netns/ops.mk
+include $(srcdir)/tests/netns/fault.mk

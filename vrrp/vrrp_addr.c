@@ -100,19 +100,20 @@ static struct rtnl_addr *vip_obj(const struct vrrp_instance *in, const struct hd
 	return a;
 }
 
-static void vip_change(struct vrrp_instance *in, const struct hd_prefix *v, bool add)
+static int vip_change(struct vrrp_instance *in, const struct hd_prefix *v, bool add)
 {
 	struct rtnl_addr *a = vip_obj(in, v);
 	char buf[INET6_ADDRSTRLEN];
 	int r;
 
 	if (!a)
-		return;
+		return -NLE_NOMEM;
 	r = add ? rtnl_addr_add(in->ctx->nl_cmd, a, 0) : rtnl_addr_delete(in->ctx->nl_cmd, a, 0);
 	rtnl_addr_put(a);
 	if (r < 0 && r != -NLE_EXIST && r != -NLE_NOADDR && r != -NLE_OBJ_NOTFOUND)
 		hd_err("%s: %s %s/%u: %s", in->cfg->name, add ? "adding" : "removing",
 		       hd_addr_str(&v->addr, buf, sizeof(buf)), v->prefixlen, nl_geterror(r));
+	return r;
 }
 
 void vrrp_vips_add(struct vrrp_instance *in)
@@ -127,6 +128,24 @@ void vrrp_vips_del(struct vrrp_instance *in)
 	in->vips_on = false;
 	for (size_t i = 0; i < in->cfg->n_vips; i++)
 		vip_change(in, &in->cfg->vips[i], false);
+}
+
+/* A daemon killed with SIGKILL leaves its VIPs on the interface; an
+ * instance that starts as anything but master must not hold them (the
+ * other director has them now): remove whatever is left, say so. */
+void vrrp_vips_remove_stale(struct vrrp_instance *in)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	in->vips_on = false;
+	for (size_t i = 0; i < in->cfg->n_vips; i++) {
+		const struct hd_prefix *v = &in->cfg->vips[i];
+
+		if (vip_ifindex(in, v) && vip_change(in, v, false) == 0)
+			hd_warn("%s: removed stale virtual address %s/%u (not master at startup)",
+				in->cfg->name, hd_addr_str(&v->addr, buf, sizeof(buf)),
+				v->prefixlen);
+	}
 }
 
 /* ---- gratuitous ARP and unsolicited neighbour advertisement ---- */

@@ -228,6 +228,8 @@ static void instance_start(struct vrrp_ctx *c, struct vrrp_instance *in)
 		vrrp_instance_simple_event(in, VRRP_EV_FAULT, "not ready at startup");
 	else
 		vrrp_instance_simple_event(in, VRRP_EV_STARTUP, NULL);
+	if (in->fsm.state != VRRP_STATE_MASTER)
+		vrrp_vips_remove_stale(in);
 }
 
 static void instance_free(struct vrrp_ctx *c, struct vrrp_instance *in)

@@ -111,6 +111,7 @@ int vrrp_addr_start(struct vrrp_ctx *c);
 void vrrp_addr_stop(struct vrrp_ctx *c);
 void vrrp_vips_add(struct vrrp_instance *in);
 void vrrp_vips_del(struct vrrp_instance *in);
+void vrrp_vips_remove_stale(struct vrrp_instance *in);
 void vrrp_garp_start(struct vrrp_instance *in); /* immediate burst + delayed one */
 void vrrp_garp_send(struct vrrp_instance *in);
 void vrrp_garp_stop(struct vrrp_instance *in);
