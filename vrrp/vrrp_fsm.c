@@ -251,6 +251,10 @@ static void step_backup(struct vrrp_fsm *f, const struct vrrp_event *ev, uint64_
 {
 	switch (ev->type) {
 	case VRRP_EV_MASTER_DOWN_TIMER:
+		/* Nothing heard for Master_Down_Interval: we no longer hear a master,
+		 * so we no longer hold the other sync group members back (otherwise
+		 * members whose timers fire together hold each other forever). */
+		f->master_known = false;
 		if (ev->held) /* wait for the group: look again after an interval */
 			act(r, VRRP_ACT_ARM_MASTER_DOWN, now + f->master_down_interval);
 		else
