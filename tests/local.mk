@@ -9,4 +9,5 @@ include $(srcdir)/tests/config/man.mk
 include $(srcdir)/tests/fuzz/local.mk
 include $(srcdir)/tests/vm/ipvs.mk
 include $(srcdir)/tests/netns/ops.mk
+include $(srcdir)/tests/lab/local.mk
 include $(srcdir)/tests/netns/fault.mk

@@ -291,28 +291,32 @@ def report(d):
     print("\nService gaps seen by the client (new connection every 50 ms)")
     in_window = [False] * len(shorts)
     gaps = {}
+    # A request belongs to a window when it was in flight during it. The gap of a director change
+    # is the longest time without any answer (answers arrive every 50 ms otherwise) in which a
+    # request failed.
     for kind, ws, we in windows:
-        idx = [i for i, s in enumerate(shorts) if ws - 100 <= s[0] <= we]
+        idx = [i for i, s in enumerate(shorts) if s[0] <= we and s[0] + s[1] >= ws]
         bad = [i for i in idx if shorts[i][2].startswith("ERR")]
         for i in idx:
             in_window[i] = True
-        if not bad:
-            gap = 0.0
-            # also measure the largest pause between answered requests
-            print("  %-28s no failed request" % kind)
-            gaps[kind] = (0.0, 0, ws, ws)
-            continue
-        first, last = bad[0], bad[-1]
-        before = [s[0] for s in shorts[:first] if not s[2].startswith("ERR")]
-        after = [s[0] for s in shorts[last + 1:] if not s[2].startswith("ERR")]
-        start = before[-1] if before else shorts[first][0]
-        end = after[0] if after else shorts[last][0]
-        gap = end - start
-        gaps[kind] = (gap, len(bad), start, end)
         if kind.startswith("real"):
-            print("  %-28s %d failed requests until the health check took it out (%.3fs .. %.3fs)" % (kind, len(bad), rel(shorts[first][0]), rel(shorts[last][0])))
-        else:
-            print("  %-28s gap %4.0f ms (%.3fs .. %.3fs), %d failed requests" % (kind, gap, rel(start), rel(end), len(bad)))
+            if bad:
+                print("  %-28s %d failed requests until the health check took it out (%.3fs .. %.3fs)"
+                      % (kind, len(bad), rel(shorts[bad[0]][0]), rel(shorts[bad[-1]][0])))
+            else:
+                print("  %-28s no failed request" % kind)
+            gaps[kind] = (0.0, len(bad), ws, ws)
+            continue
+        ans = sorted(s[0] + s[1] for s in shorts if not s[2].startswith("ERR") and ws - 1000 <= s[0] + s[1] <= we + 1000)
+        # only pauses with a failed request in them: a pause of the client itself is no outage
+        fail_t = [shorts[i][0] for i in bad]
+        gap, start, end = 0.0, ws, ws
+        for x, y in zip(ans, ans[1:]):
+            if y - x > gap and any(x <= f <= y for f in fail_t):
+                gap, start, end = y - x, x, y
+        gaps[kind] = (gap, len(bad), start, end)
+        print("  %-28s gap %4.0f ms without an answer (%.3fs .. %.3fs), %d failed requests"
+              % (kind, gap, rel(start), rel(end), len(bad)))
 
     # The daemons' own view (their log lines carry the same wall clock, ms).
     def log_times(name, pattern):
