@@ -73,6 +73,7 @@ struct ipvs_ctx {
 	uint64_t last_pass_usec;		/* duration of the last pass */
 	uint64_t last_write_pass_usec, last_write_pass_writes; /* last pass that wrote */
 	char last_error[256];
+	struct hd_ratelimit log_rl; /* kernel errors: many entries may fail at once */
 	struct ipvs_sysctl_report sysctl;
 	/* connection sync daemon: states are IP_VS_STATE_*, 0 = none */
 	int sync_want, sync_have;
@@ -225,6 +226,8 @@ static void log_failure(struct ipvs_ctx *c, const struct ipvs_op *op, int r,
 	char what[200];
 	op_str(op, what, sizeof(what));
 	set_error(c, what, r);
+	if (!hd_ratelimit_ok(&c->log_rl, hd_now_usec(), 10 * 1000000ULL, 20))
+		return; /* counted in c->log_rl.suppressed, shown in status */
 	if (op->kind == IPVS_OP_ADD_SVC || op->kind == IPVS_OP_EDIT_SVC)
 		hd_err("ipvs: %s (scheduler %s): %s%s; retry in %llu s", what, op->svc->sched,
 		       strerror(-r), r == -ENOENT ? " (scheduler module not loaded?)" : "",
@@ -334,7 +337,8 @@ static int refresh_observed(struct ipvs_ctx *c, uint64_t now)
 	int r = ipvs_nl_dump(c->nl, &t);
 	if (r < 0) {
 		set_error(c, "dump", r);
-		hd_err("ipvs: cannot read the IPVS table: %s", strerror(-r));
+		if (hd_ratelimit_ok(&c->log_rl, now, 10 * 1000000ULL, 20))
+			hd_err("ipvs: cannot read the IPVS table: %s", strerror(-r));
 		close_nl(c);
 		return r;
 	}
@@ -633,12 +637,13 @@ void ipvs_status_json(struct hd_daemon *d, FILE *out)
 	uint64_t now = hd_now_usec();
 	fprintf(out,
 		"{\"available\":%s,\"netlink_writes\":%llu,\"reconciles\":%llu,\"dumps\":%llu,"
-		"\"errors\":%llu,\"parse_errors\":%llu,\"pending_ops\":%zu,\"slow_timer_sec\":%llu,"
+		"\"errors\":%llu,\"errors_not_logged\":%u,\"parse_errors\":%llu,\"pending_ops\":%zu,\"slow_timer_sec\":%llu,"
 		"\"on_stop\":\"%s\",\"last_pass_usec\":%llu,\"last_write_pass\":{\"usec\":%llu,"
 		"\"writes\":%llu},\"last_error\":",
 		c->nl ? "true" : "false", (unsigned long long)total_writes(c),
 		(unsigned long long)c->reconciles, (unsigned long long)c->dumps,
-		(unsigned long long)c->errors, (unsigned long long)ipvs_nl_parse_errors(c->nl),
+		(unsigned long long)c->errors, c->log_rl.suppressed,
+		(unsigned long long)ipvs_nl_parse_errors(c->nl),
 		c->pending_ops, IPVS_SLOW_PERIOD_USEC / 1000000ULL,
 		IPVS_REMOVE_ON_STOP ? "remove" : "keep", (unsigned long long)c->last_pass_usec,
 		(unsigned long long)c->last_write_pass_usec,

@@ -14,3 +14,4 @@ tests_unit_test_ipvs_model_LDADD = libhdcore.a $(HD_LIBS)
 tests_unit_test_ipvs_genl_parse_SOURCES = tests/unit/test_ipvs_genl_parse.c
 tests_unit_test_ipvs_genl_parse_LDADD = libhdcore.a $(HD_LIBS)
 hadirector_SOURCES += ipvs/ipvs_metrics.c ipvs/ipvs_view.h
+EXTRA_DIST += ipvs/README.md
