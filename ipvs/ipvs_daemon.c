@@ -35,9 +35,9 @@
 #include "modules.h"
 
 #define IPVS_SLOW_PERIOD_USEC (5 * 1000000ULL)
-#define IPVS_RETRY_MIN_USEC 1000000ULL
-#define IPVS_RETRY_MAX_USEC (60 * 1000000ULL)
-#define IPVS_REMOVE_ON_STOP true
+#define IPVS_RETRY_MIN_USEC   1000000ULL
+#define IPVS_RETRY_MAX_USEC   (60 * 1000000ULL)
+#define IPVS_REMOVE_ON_STOP   true
 
 /* The health-check module provides this; until it is linked in, every
  * real server is up with its configured weight. */
@@ -70,7 +70,7 @@ struct ipvs_ctx {
 	uint64_t writes_base; /* writes of closed sockets */
 	uint64_t reconciles, dumps, errors, last_dump_usec;
 	size_t pending_ops;
-	uint64_t last_pass_usec;		/* duration of the last pass */
+	uint64_t last_pass_usec;			       /* duration of the last pass */
 	uint64_t last_write_pass_usec, last_write_pass_writes; /* last pass that wrote */
 	char last_error[256];
 	struct hd_ratelimit log_rl; /* kernel errors: many entries may fail at once */
@@ -234,8 +234,9 @@ static void log_failure(struct ipvs_ctx *c, const struct ipvs_op *op, int r,
 		       rt ? (unsigned long long)(rt->backoff_usec / 1000000ULL) : 5ULL);
 	else
 		hd_err("ipvs: %s (%s, weight %d): %s; retry in %llu s", what,
-		       op->dest ? ipvs_fwd_str(op->dest->fwd) : "-", op->dest ? op->dest->weight : 0,
-		       strerror(-r), rt ? (unsigned long long)(rt->backoff_usec / 1000000ULL) : 5ULL);
+		       op->dest ? ipvs_fwd_str(op->dest->fwd) : "-",
+		       op->dest ? op->dest->weight : 0, strerror(-r),
+		       rt ? (unsigned long long)(rt->backoff_usec / 1000000ULL) : 5ULL);
 }
 
 /* Apply one op; returns true when the kernel now has it. */
@@ -637,16 +638,16 @@ void ipvs_status_json(struct hd_daemon *d, FILE *out)
 	uint64_t now = hd_now_usec();
 	fprintf(out,
 		"{\"available\":%s,\"netlink_writes\":%llu,\"reconciles\":%llu,\"dumps\":%llu,"
-		"\"errors\":%llu,\"errors_not_logged\":%u,\"parse_errors\":%llu,\"pending_ops\":%zu,\"slow_timer_sec\":%llu,"
+		"\"errors\":%llu,\"errors_not_logged\":%u,\"parse_errors\":%llu,\"pending_ops\":%"
+		"zu,\"slow_timer_sec\":%llu,"
 		"\"on_stop\":\"%s\",\"last_pass_usec\":%llu,\"last_write_pass\":{\"usec\":%llu,"
 		"\"writes\":%llu},\"last_error\":",
 		c->nl ? "true" : "false", (unsigned long long)total_writes(c),
 		(unsigned long long)c->reconciles, (unsigned long long)c->dumps,
 		(unsigned long long)c->errors, c->log_rl.suppressed,
-		(unsigned long long)ipvs_nl_parse_errors(c->nl),
-		c->pending_ops, IPVS_SLOW_PERIOD_USEC / 1000000ULL,
-		IPVS_REMOVE_ON_STOP ? "remove" : "keep", (unsigned long long)c->last_pass_usec,
-		(unsigned long long)c->last_write_pass_usec,
+		(unsigned long long)ipvs_nl_parse_errors(c->nl), c->pending_ops,
+		IPVS_SLOW_PERIOD_USEC / 1000000ULL, IPVS_REMOVE_ON_STOP ? "remove" : "keep",
+		(unsigned long long)c->last_pass_usec, (unsigned long long)c->last_write_pass_usec,
 		(unsigned long long)c->last_write_pass_writes);
 	hd_json_str(out, c->last_error[0] ? c->last_error : NULL);
 	fputs(",\"retries\":", out);

@@ -30,9 +30,9 @@ static int ops_push(struct ipvs_ops *ops, enum ipvs_op_kind kind, const struct i
 const char *ipvs_op_kind_str(enum ipvs_op_kind k)
 {
 	static const char *const names[] = {
-		[IPVS_OP_DEL_SVC] = "del-service", [IPVS_OP_ADD_SVC] = "add-service",
-		[IPVS_OP_EDIT_SVC] = "edit-service", [IPVS_OP_DEL_DEST] = "del-dest",
-		[IPVS_OP_EDIT_DEST] = "edit-dest",   [IPVS_OP_ADD_DEST] = "add-dest",
+	    [IPVS_OP_DEL_SVC] = "del-service",	 [IPVS_OP_ADD_SVC] = "add-service",
+	    [IPVS_OP_EDIT_SVC] = "edit-service", [IPVS_OP_DEL_DEST] = "del-dest",
+	    [IPVS_OP_EDIT_DEST] = "edit-dest",	 [IPVS_OP_ADD_DEST] = "add-dest",
 	};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }

@@ -24,59 +24,59 @@ struct ipvs_nl {
 };
 
 static const struct nla_policy cmd_policy[IPVS_CMD_ATTR_MAX + 1] = {
-	[IPVS_CMD_ATTR_SERVICE] = {.type = NLA_NESTED},
-	[IPVS_CMD_ATTR_DEST] = {.type = NLA_NESTED},
-	[IPVS_CMD_ATTR_DAEMON] = {.type = NLA_NESTED},
+    [IPVS_CMD_ATTR_SERVICE] = {.type = NLA_NESTED},
+    [IPVS_CMD_ATTR_DEST] = {.type = NLA_NESTED},
+    [IPVS_CMD_ATTR_DAEMON] = {.type = NLA_NESTED},
 };
 
 static const struct nla_policy svc_policy[IPVS_SVC_ATTR_MAX + 1] = {
-	[IPVS_SVC_ATTR_AF] = {.type = NLA_U16},
-	[IPVS_SVC_ATTR_PROTOCOL] = {.type = NLA_U16},
-	[IPVS_SVC_ATTR_ADDR] = {.type = NLA_UNSPEC, .minlen = 4, .maxlen = 16},
-	[IPVS_SVC_ATTR_PORT] = {.type = NLA_U16},
-	[IPVS_SVC_ATTR_FWMARK] = {.type = NLA_U32},
-	[IPVS_SVC_ATTR_SCHED_NAME] = {.type = NLA_STRING, .maxlen = IP_VS_SCHEDNAME_MAXLEN},
-	[IPVS_SVC_ATTR_FLAGS] = {.type = NLA_UNSPEC, .minlen = sizeof(struct ip_vs_flags)},
-	[IPVS_SVC_ATTR_TIMEOUT] = {.type = NLA_U32},
-	[IPVS_SVC_ATTR_NETMASK] = {.type = NLA_U32},
-	[IPVS_SVC_ATTR_STATS] = {.type = NLA_NESTED},
-	[IPVS_SVC_ATTR_PE_NAME] = {.type = NLA_STRING, .maxlen = IP_VS_PENAME_MAXLEN},
-	[IPVS_SVC_ATTR_STATS64] = {.type = NLA_NESTED},
+    [IPVS_SVC_ATTR_AF] = {.type = NLA_U16},
+    [IPVS_SVC_ATTR_PROTOCOL] = {.type = NLA_U16},
+    [IPVS_SVC_ATTR_ADDR] = {.type = NLA_UNSPEC, .minlen = 4, .maxlen = 16},
+    [IPVS_SVC_ATTR_PORT] = {.type = NLA_U16},
+    [IPVS_SVC_ATTR_FWMARK] = {.type = NLA_U32},
+    [IPVS_SVC_ATTR_SCHED_NAME] = {.type = NLA_STRING, .maxlen = IP_VS_SCHEDNAME_MAXLEN},
+    [IPVS_SVC_ATTR_FLAGS] = {.type = NLA_UNSPEC, .minlen = sizeof(struct ip_vs_flags)},
+    [IPVS_SVC_ATTR_TIMEOUT] = {.type = NLA_U32},
+    [IPVS_SVC_ATTR_NETMASK] = {.type = NLA_U32},
+    [IPVS_SVC_ATTR_STATS] = {.type = NLA_NESTED},
+    [IPVS_SVC_ATTR_PE_NAME] = {.type = NLA_STRING, .maxlen = IP_VS_PENAME_MAXLEN},
+    [IPVS_SVC_ATTR_STATS64] = {.type = NLA_NESTED},
 };
 
 static const struct nla_policy dest_policy[IPVS_DEST_ATTR_MAX + 1] = {
-	[IPVS_DEST_ATTR_ADDR] = {.type = NLA_UNSPEC, .minlen = 4, .maxlen = 16},
-	[IPVS_DEST_ATTR_PORT] = {.type = NLA_U16},
-	[IPVS_DEST_ATTR_FWD_METHOD] = {.type = NLA_U32},
-	[IPVS_DEST_ATTR_WEIGHT] = {.type = NLA_U32},
-	[IPVS_DEST_ATTR_U_THRESH] = {.type = NLA_U32},
-	[IPVS_DEST_ATTR_L_THRESH] = {.type = NLA_U32},
-	[IPVS_DEST_ATTR_ACTIVE_CONNS] = {.type = NLA_U32},
-	[IPVS_DEST_ATTR_INACT_CONNS] = {.type = NLA_U32},
-	[IPVS_DEST_ATTR_PERSIST_CONNS] = {.type = NLA_U32},
-	[IPVS_DEST_ATTR_STATS] = {.type = NLA_NESTED},
-	[IPVS_DEST_ATTR_ADDR_FAMILY] = {.type = NLA_U16},
-	[IPVS_DEST_ATTR_STATS64] = {.type = NLA_NESTED},
-	[IPVS_DEST_ATTR_TUN_TYPE] = {.type = NLA_U8},
-	[IPVS_DEST_ATTR_TUN_PORT] = {.type = NLA_U16},
-	[IPVS_DEST_ATTR_TUN_FLAGS] = {.type = NLA_U16},
+    [IPVS_DEST_ATTR_ADDR] = {.type = NLA_UNSPEC, .minlen = 4, .maxlen = 16},
+    [IPVS_DEST_ATTR_PORT] = {.type = NLA_U16},
+    [IPVS_DEST_ATTR_FWD_METHOD] = {.type = NLA_U32},
+    [IPVS_DEST_ATTR_WEIGHT] = {.type = NLA_U32},
+    [IPVS_DEST_ATTR_U_THRESH] = {.type = NLA_U32},
+    [IPVS_DEST_ATTR_L_THRESH] = {.type = NLA_U32},
+    [IPVS_DEST_ATTR_ACTIVE_CONNS] = {.type = NLA_U32},
+    [IPVS_DEST_ATTR_INACT_CONNS] = {.type = NLA_U32},
+    [IPVS_DEST_ATTR_PERSIST_CONNS] = {.type = NLA_U32},
+    [IPVS_DEST_ATTR_STATS] = {.type = NLA_NESTED},
+    [IPVS_DEST_ATTR_ADDR_FAMILY] = {.type = NLA_U16},
+    [IPVS_DEST_ATTR_STATS64] = {.type = NLA_NESTED},
+    [IPVS_DEST_ATTR_TUN_TYPE] = {.type = NLA_U8},
+    [IPVS_DEST_ATTR_TUN_PORT] = {.type = NLA_U16},
+    [IPVS_DEST_ATTR_TUN_FLAGS] = {.type = NLA_U16},
 };
 
 /* STATS carries 32-bit counters (bytes 64), STATS64 only 64-bit ones. */
 static const struct nla_policy stats32_policy[IPVS_STATS_ATTR_MAX + 1] = {
-	[IPVS_STATS_ATTR_CONNS] = {.type = NLA_U32},	[IPVS_STATS_ATTR_INPKTS] = {.type = NLA_U32},
-	[IPVS_STATS_ATTR_OUTPKTS] = {.type = NLA_U32},	[IPVS_STATS_ATTR_INBYTES] = {.type = NLA_U64},
-	[IPVS_STATS_ATTR_OUTBYTES] = {.type = NLA_U64}, [IPVS_STATS_ATTR_CPS] = {.type = NLA_U32},
-	[IPVS_STATS_ATTR_INPPS] = {.type = NLA_U32},	[IPVS_STATS_ATTR_OUTPPS] = {.type = NLA_U32},
-	[IPVS_STATS_ATTR_INBPS] = {.type = NLA_U32},	[IPVS_STATS_ATTR_OUTBPS] = {.type = NLA_U32},
+    [IPVS_STATS_ATTR_CONNS] = {.type = NLA_U32},    [IPVS_STATS_ATTR_INPKTS] = {.type = NLA_U32},
+    [IPVS_STATS_ATTR_OUTPKTS] = {.type = NLA_U32},  [IPVS_STATS_ATTR_INBYTES] = {.type = NLA_U64},
+    [IPVS_STATS_ATTR_OUTBYTES] = {.type = NLA_U64}, [IPVS_STATS_ATTR_CPS] = {.type = NLA_U32},
+    [IPVS_STATS_ATTR_INPPS] = {.type = NLA_U32},    [IPVS_STATS_ATTR_OUTPPS] = {.type = NLA_U32},
+    [IPVS_STATS_ATTR_INBPS] = {.type = NLA_U32},    [IPVS_STATS_ATTR_OUTBPS] = {.type = NLA_U32},
 };
 
 static const struct nla_policy stats64_policy[IPVS_STATS_ATTR_MAX + 1] = {
-	[IPVS_STATS_ATTR_CONNS] = {.type = NLA_U64},	[IPVS_STATS_ATTR_INPKTS] = {.type = NLA_U64},
-	[IPVS_STATS_ATTR_OUTPKTS] = {.type = NLA_U64},	[IPVS_STATS_ATTR_INBYTES] = {.type = NLA_U64},
-	[IPVS_STATS_ATTR_OUTBYTES] = {.type = NLA_U64}, [IPVS_STATS_ATTR_CPS] = {.type = NLA_U64},
-	[IPVS_STATS_ATTR_INPPS] = {.type = NLA_U64},	[IPVS_STATS_ATTR_OUTPPS] = {.type = NLA_U64},
-	[IPVS_STATS_ATTR_INBPS] = {.type = NLA_U64},	[IPVS_STATS_ATTR_OUTBPS] = {.type = NLA_U64},
+    [IPVS_STATS_ATTR_CONNS] = {.type = NLA_U64},    [IPVS_STATS_ATTR_INPKTS] = {.type = NLA_U64},
+    [IPVS_STATS_ATTR_OUTPKTS] = {.type = NLA_U64},  [IPVS_STATS_ATTR_INBYTES] = {.type = NLA_U64},
+    [IPVS_STATS_ATTR_OUTBYTES] = {.type = NLA_U64}, [IPVS_STATS_ATTR_CPS] = {.type = NLA_U64},
+    [IPVS_STATS_ATTR_INPPS] = {.type = NLA_U64},    [IPVS_STATS_ATTR_OUTPPS] = {.type = NLA_U64},
+    [IPVS_STATS_ATTR_INBPS] = {.type = NLA_U64},    [IPVS_STATS_ATTR_OUTBPS] = {.type = NLA_U64},
 };
 
 static int nlerr_to_errno(int nlerr)
@@ -218,11 +218,11 @@ static void parse_stats(struct nlattr *a32, struct nlattr *a64, struct ipvs_stat
 		 : (!a32 || nla_parse_nested(tb, IPVS_STATS_ATTR_MAX, a32, stats32_policy)))
 		return;
 	uint64_t *dst[IPVS_STATS_ATTR_MAX + 1] = {
-		[IPVS_STATS_ATTR_CONNS] = &st->conns,	  [IPVS_STATS_ATTR_INPKTS] = &st->inpkts,
-		[IPVS_STATS_ATTR_OUTPKTS] = &st->outpkts, [IPVS_STATS_ATTR_INBYTES] = &st->inbytes,
-		[IPVS_STATS_ATTR_OUTBYTES] = &st->outbytes, [IPVS_STATS_ATTR_CPS] = &st->cps,
-		[IPVS_STATS_ATTR_INPPS] = &st->inpps,	  [IPVS_STATS_ATTR_OUTPPS] = &st->outpps,
-		[IPVS_STATS_ATTR_INBPS] = &st->inbps,	  [IPVS_STATS_ATTR_OUTBPS] = &st->outbps,
+	    [IPVS_STATS_ATTR_CONNS] = &st->conns,	[IPVS_STATS_ATTR_INPKTS] = &st->inpkts,
+	    [IPVS_STATS_ATTR_OUTPKTS] = &st->outpkts,	[IPVS_STATS_ATTR_INBYTES] = &st->inbytes,
+	    [IPVS_STATS_ATTR_OUTBYTES] = &st->outbytes, [IPVS_STATS_ATTR_CPS] = &st->cps,
+	    [IPVS_STATS_ATTR_INPPS] = &st->inpps,	[IPVS_STATS_ATTR_OUTPPS] = &st->outpps,
+	    [IPVS_STATS_ATTR_INBPS] = &st->inbps,	[IPVS_STATS_ATTR_OUTBPS] = &st->outbps,
 	};
 	for (int i = 1; i <= IPVS_STATS_ATTR_MAX; i++) {
 		if (!tb[i] || !dst[i])
@@ -291,11 +291,10 @@ static int parse_dest(struct nlattr *nest, uint16_t svc_af, struct ipvs_dest *d)
 {
 	struct nlattr *tb[IPVS_DEST_ATTR_MAX + 1];
 	memset(d, 0, sizeof(*d));
-	if (nla_parse_nested(tb, IPVS_DEST_ATTR_MAX, nest, dest_policy) ||
-	    !tb[IPVS_DEST_ATTR_PORT])
+	if (nla_parse_nested(tb, IPVS_DEST_ATTR_MAX, nest, dest_policy) || !tb[IPVS_DEST_ATTR_PORT])
 		return -1;
-	d->af = tb[IPVS_DEST_ATTR_ADDR_FAMILY] ? nla_get_u16(tb[IPVS_DEST_ATTR_ADDR_FAMILY])
-					       : svc_af;
+	d->af =
+	    tb[IPVS_DEST_ATTR_ADDR_FAMILY] ? nla_get_u16(tb[IPVS_DEST_ATTR_ADDR_FAMILY]) : svc_af;
 	if ((d->af != AF_INET && d->af != AF_INET6) ||
 	    get_addr(tb[IPVS_DEST_ATTR_ADDR], d->af, &d->addr))
 		return -1;
@@ -525,9 +524,9 @@ int ipvs_nl_dump_keys(struct ipvs_nl *nl, const struct ipvs_keyset *keys, struct
 int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_op *op)
 {
 	static const uint8_t cmds[] = {
-		[IPVS_OP_DEL_SVC] = IPVS_CMD_DEL_SERVICE, [IPVS_OP_ADD_SVC] = IPVS_CMD_NEW_SERVICE,
-		[IPVS_OP_EDIT_SVC] = IPVS_CMD_SET_SERVICE, [IPVS_OP_DEL_DEST] = IPVS_CMD_DEL_DEST,
-		[IPVS_OP_EDIT_DEST] = IPVS_CMD_SET_DEST,   [IPVS_OP_ADD_DEST] = IPVS_CMD_NEW_DEST,
+	    [IPVS_OP_DEL_SVC] = IPVS_CMD_DEL_SERVICE,  [IPVS_OP_ADD_SVC] = IPVS_CMD_NEW_SERVICE,
+	    [IPVS_OP_EDIT_SVC] = IPVS_CMD_SET_SERVICE, [IPVS_OP_DEL_DEST] = IPVS_CMD_DEL_DEST,
+	    [IPVS_OP_EDIT_DEST] = IPVS_CMD_SET_DEST,   [IPVS_OP_ADD_DEST] = IPVS_CMD_NEW_DEST,
 	};
 	if ((unsigned)op->kind >= sizeof(cmds) || !op->svc)
 		return -EINVAL;
@@ -536,7 +535,8 @@ int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_op *op)
 	struct nl_msg *msg = new_msg(nl, cmds[op->kind], 0);
 	if (!msg)
 		return -ENOMEM;
-	if (put_service(msg, op->svc, svc_full) || (op->dest && put_dest(msg, op->dest, dest_full))) {
+	if (put_service(msg, op->svc, svc_full) ||
+	    (op->dest && put_dest(msg, op->dest, dest_full))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

@@ -39,7 +39,7 @@ struct nlmsghdr;
 int ipvs_nl_parse_service_reply(struct nlmsghdr *nlh, struct ipvs_service *out);
 int ipvs_nl_parse_dest_reply(struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_dest *out);
 
-uint64_t ipvs_nl_writes(const struct ipvs_nl *nl);       /* write messages sent */
+uint64_t ipvs_nl_writes(const struct ipvs_nl *nl);	 /* write messages sent */
 uint64_t ipvs_nl_parse_errors(const struct ipvs_nl *nl); /* replies skipped */
 int ipvs_nl_family(const struct ipvs_nl *nl);
 

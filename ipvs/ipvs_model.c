@@ -361,8 +361,8 @@ static void service_from_vs(const struct hd_virtual_server_config *vs, struct ip
 		s->timeout = vs->persistence_timeout;
 	}
 	s->netmask = vs->persistence_granularity && vs->persistence_granularity <= max
-			     ? vs->persistence_granularity
-			     : max;
+			 ? vs->persistence_granularity
+			 : max;
 }
 
 /* Update the hysteresis state; returns whether quorum is lost now. */
@@ -451,8 +451,7 @@ int ipvs_model_build(const struct hd_config *cfg, ipvs_verdict_fn verdict, ipvs_
 	return 0;
 }
 
-int ipvs_table_patch(struct ipvs_table *t, const struct ipvs_keyset *keys,
-		     struct ipvs_table *fresh)
+int ipvs_table_patch(struct ipvs_table *t, const struct ipvs_keyset *keys, struct ipvs_table *fresh)
 {
 	size_t cap = t->n + fresh->n;
 	struct ipvs_service *v = malloc((cap ? cap : 1) * sizeof(*v));
@@ -464,8 +463,9 @@ int ipvs_table_patch(struct ipvs_table *t, const struct ipvs_keyset *keys,
 			free(t->svcs[i++].dests);
 			continue;
 		}
-		int c = i == t->n ? 1 : j == fresh->n ? -1
-				: ipvs_svc_key_cmp(&t->svcs[i].key, &fresh->svcs[j].key);
+		int c = i == t->n	? 1
+			: j == fresh->n ? -1
+					: ipvs_svc_key_cmp(&t->svcs[i].key, &fresh->svcs[j].key);
 		if (c <= 0)
 			v[n++] = t->svcs[i++];
 		if (c >= 0) {

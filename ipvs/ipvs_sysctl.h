@@ -8,11 +8,11 @@
 #define IPVS_SYSCTL_MAX_LINES 8
 
 struct ipvs_sysctl_report {
-	bool nat, dr;         /* modes in use */
-	unsigned n_checked;   /* knobs read */
-	unsigned n_fixed;     /* knobs written (set_sysctls) */
-	unsigned n_problems;  /* knobs still wrong */
-	unsigned n_lines;     /* first problems, as text */
+	bool nat, dr;	     /* modes in use */
+	unsigned n_checked;  /* knobs read */
+	unsigned n_fixed;    /* knobs written (set_sysctls) */
+	unsigned n_problems; /* knobs still wrong */
+	unsigned n_lines;    /* first problems, as text */
 	char lines[IPVS_SYSCTL_MAX_LINES][160];
 };
 

@@ -21,8 +21,8 @@
 #include "hd_config.h"
 
 /* Service flags hadirector manages; the kernel adds others (HASHED). */
-#define IPVS_SVC_FLAGS_MANAGED                                                                    \
-	(IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED1 |                    \
+#define IPVS_SVC_FLAGS_MANAGED                                                                     \
+	(IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED1 |                     \
 	 IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3)
 
 union ipvs_addr {
@@ -39,7 +39,7 @@ struct ipvs_stats {
 /* What identifies a service in the kernel. A fwmark service has
  * protocol 0, a zero address and port 0 here (the kernel stores TCP). */
 struct ipvs_svc_key {
-	uint16_t af;       /* AF_INET or AF_INET6 */
+	uint16_t af;	   /* AF_INET or AF_INET6 */
 	uint16_t protocol; /* IPPROTO_TCP/UDP/SCTP, 0 for fwmark */
 	uint32_t fwmark;   /* 0 = address:port service */
 	union ipvs_addr addr;
@@ -66,7 +66,7 @@ struct ipvs_dest {
 struct ipvs_service {
 	struct ipvs_svc_key key;
 	char sched[IP_VS_SCHEDNAME_MAXLEN];
-	uint32_t flags;   /* IPVS_SVC_FLAGS_MANAGED bits only */
+	uint32_t flags;	  /* IPVS_SVC_FLAGS_MANAGED bits only */
 	uint32_t timeout; /* persistence, seconds */
 	uint8_t netmask;  /* persistence granularity, prefix length */
 	struct ipvs_dest *dests;
@@ -118,7 +118,7 @@ const char *ipvs_svc_key_str(const struct ipvs_svc_key *k, char *buf, size_t len
 const char *ipvs_dest_str(const struct ipvs_dest *d, char *buf, size_t len);
 const char *ipvs_proto_str(uint16_t protocol);
 const char *ipvs_fwd_str(uint32_t fwd); /* "nat", "dr", "tun", "local", "bypass" */
-uint8_t ipvs_af_maxlen(uint16_t af);    /* 32 or 128 */
+uint8_t ipvs_af_maxlen(uint16_t af);	/* 32 or 128 */
 
 /* ---- desired table from the config (ipvs_model.c) ---- */
 

@@ -13,14 +13,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                          \
-	do {                                                                                      \
-		if (!(cond)) {                                                                    \
-			failures++;                                                               \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);           \
-			fprintf(stderr, __VA_ARGS__);                                             \
-			fputc('\n', stderr);                                                      \
-		}                                                                                 \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			failures++;                                                                \
+			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+		}                                                                                  \
 	} while (0)
 
 static int parse_ep(char *s, uint16_t *af, union ipvs_addr *a, uint16_t *port)
@@ -59,7 +59,8 @@ static uint32_t parse_fwd(const char *s)
 
 static void parse_dests(struct ipvs_service *s, char *list)
 {
-	for (char *save = NULL, *d = strtok_r(list, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
+	for (char *save = NULL, *d = strtok_r(list, ",", &save); d;
+	     d = strtok_r(NULL, ",", &save)) {
 		char ep[80], fwd[8];
 		int w = 1;
 		struct ipvs_dest dest = {0};
@@ -141,51 +142,50 @@ struct diff_case {
 };
 
 static const struct diff_case cases[] = {
-	{"no-op", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1, 10.0.1.2:80 dr 1",
-	 "tcp 10.0.0.1:80 rr > 10.0.1.2:80 dr 1, 10.0.1.1:80 dr 1", NULL, ""},
-	{"empty both", "", "", NULL, ""},
-	{"add from empty", "tcp 10.0.0.1:80 rr > 10.0.1.2:80 dr 1, 10.0.1.1:80 dr 1", "", NULL,
-	 "add-service TCP 10.0.0.1:80; add-dest TCP 10.0.0.1:80 10.0.1.1:80; "
-	 "add-dest TCP 10.0.0.1:80 10.0.1.2:80"},
-	{"remove owned service", "", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1", "tcp 10.0.0.1:80 rr",
-	 "del-service TCP 10.0.0.1:80"},
-	{"foreign service left alone", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1",
-	 "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1; tcp 10.9.9.9:80 wlc > 10.0.1.1:80 dr 5", NULL, ""},
-	{"scheduler change", "tcp 10.0.0.1:80 wrr > 10.0.1.1:80 dr 1",
-	 "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1", NULL, "edit-service TCP 10.0.0.1:80"},
-	{"weight change", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 3, 10.0.1.2:80 dr 1",
-	 "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1, 10.0.1.2:80 dr 1", NULL,
-	 "edit-dest TCP 10.0.0.1:80 10.0.1.1:80"},
-	{"forwarding change", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 nat 1",
-	 "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1", NULL, "edit-dest TCP 10.0.0.1:80 10.0.1.1:80"},
-	{"local node tolerated", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 nat 1",
-	 "tcp 10.0.0.1:80 rr > 10.0.1.1:80 local 1", NULL, ""},
-	{"dest del, edit, add order",
-	 "tcp 10.0.0.1:80 rr > 10.0.1.3:80 dr 1, 10.0.1.2:80 dr 7",
-	 "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1, 10.0.1.2:80 dr 1", NULL,
-	 "del-dest TCP 10.0.0.1:80 10.0.1.1:80; edit-dest TCP 10.0.0.1:80 10.0.1.2:80; "
-	 "add-dest TCP 10.0.0.1:80 10.0.1.3:80"},
-	{"hand-added dest on own service removed", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1",
-	 "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1, 10.0.1.9:80 dr 1", NULL,
-	 "del-dest TCP 10.0.0.1:80 10.0.1.9:80"},
-	{"service deletes come first", "tcp 10.0.0.9:80 rr",
-	 "tcp 10.0.0.1:80 rr; udp 10.0.0.1:53 rr", "tcp 10.0.0.1:80 rr; udp 10.0.0.1:53 rr",
-	 "del-service TCP 10.0.0.1:80; del-service UDP 10.0.0.1:53; add-service TCP 10.0.0.9:80"},
-	{"reorder is a no-op",
-	 "udp 10.0.0.1:53 rr > 10.0.1.1:53 nat 1; tcp 10.0.0.1:80 rr; fwm 7 wlc > 10.0.1.1:0 dr 2",
-	 "fwm 7 wlc > 10.0.1.1:0 dr 2; tcp 10.0.0.1:80 rr; udp 10.0.0.1:53 rr > 10.0.1.1:53 nat 1",
-	 NULL, ""},
-	{"fwmark family is part of the key", "fwm 7 inet6 rr", "fwm 7 rr", "fwm 7 rr",
-	 "del-service FWM 7; add-service FWM 7 inet6"},
-	{"ipv6", "tcp [2001:db8::1]:80 rr > [2001:db8::10]:80 dr 2",
-	 "tcp [2001:db8::1]:80 rr > [2001:db8::10]:80 dr 1", NULL,
-	 "edit-dest TCP [2001:db8::1]:80 [2001:db8::10]:80"},
-	{"persistence timeout change", "tcp 10.0.0.1:80 rr p300", "tcp 10.0.0.1:80 rr p60", NULL,
-	 "edit-service TCP 10.0.0.1:80"},
-	{"persistence netmask change", "tcp 10.0.0.1:80 rr p60/24", "tcp 10.0.0.1:80 rr p60/32",
-	 NULL, "edit-service TCP 10.0.0.1:80"},
-	{"persistence switched off", "tcp 10.0.0.1:80 rr", "tcp 10.0.0.1:80 rr p60", NULL,
-	 "edit-service TCP 10.0.0.1:80"},
+    {"no-op", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1, 10.0.1.2:80 dr 1",
+     "tcp 10.0.0.1:80 rr > 10.0.1.2:80 dr 1, 10.0.1.1:80 dr 1", NULL, ""},
+    {"empty both", "", "", NULL, ""},
+    {"add from empty", "tcp 10.0.0.1:80 rr > 10.0.1.2:80 dr 1, 10.0.1.1:80 dr 1", "", NULL,
+     "add-service TCP 10.0.0.1:80; add-dest TCP 10.0.0.1:80 10.0.1.1:80; "
+     "add-dest TCP 10.0.0.1:80 10.0.1.2:80"},
+    {"remove owned service", "", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1", "tcp 10.0.0.1:80 rr",
+     "del-service TCP 10.0.0.1:80"},
+    {"foreign service left alone", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1",
+     "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1; tcp 10.9.9.9:80 wlc > 10.0.1.1:80 dr 5", NULL, ""},
+    {"scheduler change", "tcp 10.0.0.1:80 wrr > 10.0.1.1:80 dr 1",
+     "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1", NULL, "edit-service TCP 10.0.0.1:80"},
+    {"weight change", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 3, 10.0.1.2:80 dr 1",
+     "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1, 10.0.1.2:80 dr 1", NULL,
+     "edit-dest TCP 10.0.0.1:80 10.0.1.1:80"},
+    {"forwarding change", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 nat 1",
+     "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1", NULL, "edit-dest TCP 10.0.0.1:80 10.0.1.1:80"},
+    {"local node tolerated", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 nat 1",
+     "tcp 10.0.0.1:80 rr > 10.0.1.1:80 local 1", NULL, ""},
+    {"dest del, edit, add order", "tcp 10.0.0.1:80 rr > 10.0.1.3:80 dr 1, 10.0.1.2:80 dr 7",
+     "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1, 10.0.1.2:80 dr 1", NULL,
+     "del-dest TCP 10.0.0.1:80 10.0.1.1:80; edit-dest TCP 10.0.0.1:80 10.0.1.2:80; "
+     "add-dest TCP 10.0.0.1:80 10.0.1.3:80"},
+    {"hand-added dest on own service removed", "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1",
+     "tcp 10.0.0.1:80 rr > 10.0.1.1:80 dr 1, 10.0.1.9:80 dr 1", NULL,
+     "del-dest TCP 10.0.0.1:80 10.0.1.9:80"},
+    {"service deletes come first", "tcp 10.0.0.9:80 rr", "tcp 10.0.0.1:80 rr; udp 10.0.0.1:53 rr",
+     "tcp 10.0.0.1:80 rr; udp 10.0.0.1:53 rr",
+     "del-service TCP 10.0.0.1:80; del-service UDP 10.0.0.1:53; add-service TCP 10.0.0.9:80"},
+    {"reorder is a no-op",
+     "udp 10.0.0.1:53 rr > 10.0.1.1:53 nat 1; tcp 10.0.0.1:80 rr; fwm 7 wlc > 10.0.1.1:0 dr 2",
+     "fwm 7 wlc > 10.0.1.1:0 dr 2; tcp 10.0.0.1:80 rr; udp 10.0.0.1:53 rr > 10.0.1.1:53 nat 1",
+     NULL, ""},
+    {"fwmark family is part of the key", "fwm 7 inet6 rr", "fwm 7 rr", "fwm 7 rr",
+     "del-service FWM 7; add-service FWM 7 inet6"},
+    {"ipv6", "tcp [2001:db8::1]:80 rr > [2001:db8::10]:80 dr 2",
+     "tcp [2001:db8::1]:80 rr > [2001:db8::10]:80 dr 1", NULL,
+     "edit-dest TCP [2001:db8::1]:80 [2001:db8::10]:80"},
+    {"persistence timeout change", "tcp 10.0.0.1:80 rr p300", "tcp 10.0.0.1:80 rr p60", NULL,
+     "edit-service TCP 10.0.0.1:80"},
+    {"persistence netmask change", "tcp 10.0.0.1:80 rr p60/24", "tcp 10.0.0.1:80 rr p60/32", NULL,
+     "edit-service TCP 10.0.0.1:80"},
+    {"persistence switched off", "tcp 10.0.0.1:80 rr", "tcp 10.0.0.1:80 rr p60", NULL,
+     "edit-service TCP 10.0.0.1:80"},
 };
 
 static void run_case(const struct diff_case *c)
@@ -224,7 +224,8 @@ static void big_table(struct ipvs_table *t, size_t n, size_t m, unsigned seed)
 		strcpy(s.sched, "wrr");
 		struct ipvs_service *ns = ipvs_table_add(t, &s);
 		for (size_t j = 0; j < m; j++) {
-			struct ipvs_dest d = {.af = AF_INET, .port = 80, .fwd = IP_VS_CONN_F_DROUTE};
+			struct ipvs_dest d = {
+			    .af = AF_INET, .port = 80, .fwd = IP_VS_CONN_F_DROUTE};
 			d.addr.v4.s_addr = htonl(0xac100000u + (uint32_t)((j * 31 + seed) % m));
 			d.weight = 1;
 			ipvs_service_add_dest(ns, &d);
@@ -264,7 +265,8 @@ static void test_big(void)
 	CHECK(ops.n == n + n * m - 1, "cold ops %zu", ops.n);
 	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
 	CHECK(secs < 5.0, "100k entries took %.2f s", secs);
-	printf("big: %zu services, %zu dests, %.3f s cpu\n", want.n, ipvs_table_n_dests(&want), secs);
+	printf("big: %zu services, %zu dests, %.3f s cpu\n", want.n, ipvs_table_n_dests(&want),
+	       secs);
 	ipvs_ops_free(&ops);
 	ipvs_table_free(&want);
 	ipvs_table_free(&have);
@@ -295,7 +297,8 @@ static void test_patch(void)
 {
 	struct ipvs_table t, fresh, keys;
 	struct ipvs_keyset ks = {0};
-	table_parse(&t, "tcp 10.0.0.1:80 rr; tcp 10.0.0.2:80 rr; tcp 10.0.0.3:80 rr > 10.0.1.1:80 dr 1");
+	table_parse(
+	    &t, "tcp 10.0.0.1:80 rr; tcp 10.0.0.2:80 rr; tcp 10.0.0.3:80 rr > 10.0.1.1:80 dr 1");
 	table_parse(&keys, "tcp 10.0.0.2:80 rr; tcp 10.0.0.3:80 rr; tcp 10.0.0.4:80 rr");
 	table_parse(&fresh, "tcp 10.0.0.2:80 wlc > 10.0.1.2:80 dr 1; tcp 10.0.0.4:80 sh");
 	for (size_t i = 0; i < keys.n; i++)

@@ -13,14 +13,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                          \
-	do {                                                                                      \
-		if (!(cond)) {                                                                    \
-			failures++;                                                               \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);           \
-			fprintf(stderr, __VA_ARGS__);                                             \
-			fputc('\n', stderr);                                                      \
-		}                                                                                 \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			failures++;                                                                \
+			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+		}                                                                                  \
 	} while (0)
 
 /* What to break in an otherwise valid service reply. */
@@ -53,7 +53,10 @@ static struct nl_msg *service_msg(enum breakage b, bool v6, bool fwmark)
 		nla_put_u32(m, IPVS_SVC_ATTR_FWMARK, b == FWMARK_ZERO ? 0 : 7);
 	} else {
 		nla_put_u16(m, IPVS_SVC_ATTR_PROTOCOL, IPPROTO_TCP);
-		nla_put(m, IPVS_SVC_ATTR_ADDR, b == SHORT_ADDR ? 2 : b == V6_SHORT_ADDR ? 4 : 16,
+		nla_put(m, IPVS_SVC_ATTR_ADDR,
+			b == SHORT_ADDR	     ? 2
+			: b == V6_SHORT_ADDR ? 4
+					     : 16,
 			addr);
 		if (b == SHORT_PORT)
 			nla_put(m, IPVS_SVC_ATTR_PORT, 1, "x");
@@ -87,7 +90,7 @@ static void test_services(void)
 	char k[96];
 	CHECK(!strcmp(ipvs_svc_key_str(&s.key, k, sizeof(k)), "TCP 192.168.168.100:80"), "%s", k);
 	CHECK(!strcmp(s.sched, "wrr") && s.flags == IP_VS_SVC_F_PERSISTENT && s.timeout == 60 &&
-		      s.netmask == 24 && s.stats.conns == 12345,
+		  s.netmask == 24 && s.stats.conns == 12345,
 	      "fields: %s %#x %u %u %llu", s.sched, s.flags, s.timeout, s.netmask,
 	      (unsigned long long)s.stats.conns);
 	nlmsg_free(m);
@@ -106,10 +109,11 @@ static void test_services(void)
 		enum breakage b;
 		bool v6, fwmark;
 	} bad[] = {
-		{NO_AF, false, false},	       {BAD_AF, false, false},	{SHORT_ADDR, false, false},
-		{V6_SHORT_ADDR, true, false},  {SCHED_NO_NUL, false, false},
-		{SCHED_TOO_LONG, false, false}, {SHORT_FLAGS, false, false},
-		{SHORT_PORT, false, false},    {NO_PORT, false, false}, {FWMARK_ZERO, false, true},
+	    {NO_AF, false, false},	  {BAD_AF, false, false},
+	    {SHORT_ADDR, false, false},	  {V6_SHORT_ADDR, true, false},
+	    {SCHED_NO_NUL, false, false}, {SCHED_TOO_LONG, false, false},
+	    {SHORT_FLAGS, false, false},  {SHORT_PORT, false, false},
+	    {NO_PORT, false, false},	  {FWMARK_ZERO, false, true},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		m = service_msg(bad[i].b, bad[i].v6, bad[i].fwmark);
@@ -156,8 +160,8 @@ static void test_dests(void)
 	CHECK(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET6, &d) == 0, "valid dest");
 	char b[64];
 	CHECK(!strcmp(ipvs_dest_str(&d, b, sizeof(b)), "10.1.0.10:53") && d.weight == 3 &&
-		      d.fwd == IP_VS_CONN_F_TUNNEL && d.tun_port == 6080 && d.activeconns == 17 &&
-		      d.stats.conns == 5 && d.stats.inbytes == 1ULL << 40,
+		  d.fwd == IP_VS_CONN_F_TUNNEL && d.tun_port == 6080 && d.activeconns == 17 &&
+		  d.stats.conns == 5 && d.stats.inbytes == 1ULL << 40,
 	      "dest fields %s", b);
 	nlmsg_free(m);
 	m = dest_msg(0, true, 4);

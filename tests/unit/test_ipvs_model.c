@@ -10,14 +10,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                          \
-	do {                                                                                      \
-		if (!(cond)) {                                                                    \
-			failures++;                                                               \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);           \
-			fprintf(stderr, __VA_ARGS__);                                             \
-			fputc('\n', stderr);                                                      \
-		}                                                                                 \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			failures++;                                                                \
+			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+		}                                                                                  \
 	} while (0)
 
 static struct hd_endpoint ep(const char *a, uint16_t port)
@@ -39,7 +39,9 @@ static void setup(void)
 	memset(vs, 0, sizeof(vs));
 	memset(&cfg, 0, sizeof(cfg));
 	for (int i = 0; i < 3; i++) {
-		rs[i].ep = ep(i == 0 ? "192.168.168.10" : i == 1 ? "192.168.168.20" : "192.168.168.30",
+		rs[i].ep = ep(i == 0   ? "192.168.168.10"
+			      : i == 1 ? "192.168.168.20"
+				       : "192.168.168.30",
 			      80);
 		rs[i].weight = (unsigned)i + 1;
 	}
@@ -96,20 +98,21 @@ static void test_mapping(void)
 	      "%s", buf);
 	CHECK(!strcmp(ipvs_svc_key_str(&t.svcs[1].key, buf, sizeof(buf)), "UDP [2001:db8::1]:53"),
 	      "%s", buf);
-	CHECK(!strcmp(ipvs_svc_key_str(&t.svcs[2].key, buf, sizeof(buf)), "FWM 7 inet6"), "%s", buf);
+	CHECK(!strcmp(ipvs_svc_key_str(&t.svcs[2].key, buf, sizeof(buf)), "FWM 7 inet6"), "%s",
+	      buf);
 	const struct ipvs_service *s = &t.svcs[0];
 	CHECK(!strcmp(s->sched, "wrr") && s->flags == 0 && s->n_dests == 3, "vs0");
 	CHECK(s->dests[0].fwd == IP_VS_CONN_F_DROUTE && s->dests[0].weight == 1 &&
-		      s->dests[2].weight == 3,
+		  s->dests[2].weight == 3,
 	      "vs0 dests");
 	s = &t.svcs[2];
 	CHECK(s->flags == (IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_SCHED_SH_PORT) &&
-		      s->timeout == 300 && s->netmask == 64 && s->key.protocol == 0,
+		  s->timeout == 300 && s->netmask == 64 && s->key.protocol == 0,
 	      "fwmark service flags %#x timeout %u netmask %u", s->flags, s->timeout, s->netmask);
 	s = &t.svcs[1];
 	CHECK(s->n_dests == 1 && s->dests[0].fwd == IP_VS_CONN_F_TUNNEL &&
-		      s->dests[0].tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE &&
-		      s->dests[0].tun_port == 6080 && s->dests[0].af == AF_INET,
+		  s->dests[0].tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE &&
+		  s->dests[0].tun_port == 6080 && s->dests[0].af == AF_INET,
 	      "tun dest");
 	CHECK(s->netmask == 128 && !strcmp(s->sched, "wlc"), "defaults: netmask %u sched %s",
 	      s->netmask, s->sched);
@@ -151,12 +154,12 @@ static void test_quorum(void)
 		unsigned down_mask;
 		bool lost;
 	} steps[] = {
-		{0, false}, /* 3 up */
-		{1, false}, /* 2 up: >= quorum */
-		{3, true},  /* 1 up: < quorum, lost */
-		{1, true},  /* 2 up: < quorum + hysteresis, still lost */
-		{0, false}, /* 3 up: regained */
-		{7, true},  /* 0 up */
+	    {0, false}, /* 3 up */
+	    {1, false}, /* 2 up: >= quorum */
+	    {3, true},	/* 1 up: < quorum, lost */
+	    {1, true},	/* 2 up: < quorum + hysteresis, still lost */
+	    {0, false}, /* 3 up: regained */
+	    {7, true},	/* 0 up */
 	};
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		struct verdicts vd = {.down_mask = steps[i].down_mask, .weight0 = -1};
