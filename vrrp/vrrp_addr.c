@@ -351,19 +351,53 @@ static int on_nl_msg(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* After a receive buffer overrun events were lost: look at everything again. */
+/* After a receive buffer overrun events were lost: look at everything
+ * again, from the kernel's current state (links by ioctl, addresses by
+ * adding them: EEXIST means still there). A link that came back with a new
+ * index gets a new socket, as in link_event(); a VIP that vanished while
+ * the events were lost is put back, counted and announced. */
+static void resync_vips(struct vrrp_instance *in)
+{
+	char buf[INET6_ADDRSTRLEN];
+	bool any = false;
+
+	in->vips_on = true;
+	for (size_t i = 0; i < in->cfg->n_vips; i++) {
+		const struct hd_prefix *v = &in->cfg->vips[i];
+
+		if (vip_change(in, v, true) != 0)
+			continue;
+		hd_warn("%s: virtual address %s was missing after netlink resync: put back",
+			in->cfg->name, hd_addr_str(&v->addr, buf, sizeof(buf)));
+		in->vips_restored++;
+		any = true;
+	}
+	if (any)
+		vrrp_garp_send(in);
+}
+
 static void resync(struct vrrp_ctx *c)
 {
 	for (size_t i = 0; i < c->n_inst; i++) {
 		struct vrrp_instance *in = c->inst[i];
+		int old_ifindex;
+		bool up;
 
 		if (!in)
 			continue;
-		vrrp_link_query(in);
+		old_ifindex = in->ifindex;
+		up = vrrp_link_query(in) == 0;
+		if (in->ifindex != old_ifindex)
+			vrrp_io_detach(c, in);
+		if (up) {
+			if_mac(in->cfg->interface, in->mac);
+			if (vrrp_io_attach(c, in) < 0)
+				in->faults |= VRRP_FAULT_IFACE;
+		}
 		vrrp_resolve_src(in);
 		vrrp_instance_reevaluate(in, "netlink resync");
 		if (in->fsm.state == VRRP_STATE_MASTER)
-			vrrp_vips_add(in);
+			resync_vips(in);
 	}
 }
 
