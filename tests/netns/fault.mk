@@ -2,6 +2,7 @@
 # partitions, stale addresses, netlink overruns, reload storms, floods,
 # valgrind, and the control socket / script security rules.
 FAULT_NETNS_TESTS = tests/netns/fault-stale-vip.sh tests/netns/fault-restart.sh \
-	tests/netns/fault-flap.sh tests/netns/fault-netlink.sh tests/netns/fault-flood.sh
+	tests/netns/fault-flap.sh tests/netns/fault-netlink.sh tests/netns/fault-flood.sh \
+	tests/netns/fault-reload.sh
 TESTS += $(FAULT_NETNS_TESTS)
 EXTRA_DIST += $(FAULT_NETNS_TESTS)
