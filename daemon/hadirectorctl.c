@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,8 @@ static int read_reply(int fd)
 		len += (size_t)r;
 	}
 	if (!buf || len == 0) {
-		fprintf(stderr, "hadirectorctl: empty reply\n");
+		fprintf(stderr, "hadirectorctl: empty reply (only root and the daemon's own "
+				"user may use the control socket)\n");
 		free(buf);
 		return 1;
 	}
@@ -148,8 +150,15 @@ int main(int argc, char **argv)
 	int fd = connect_to(path);
 	if (fd < 0)
 		return 1;
+	/* A daemon that rejects us (SO_PEERCRED) closes at once: say so
+	 * instead of dying silently of SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	if (write(fd, req, len) != (ssize_t)len) {
-		fprintf(stderr, "hadirectorctl: write: %s\n", strerror(errno));
+		if (errno == EPIPE || errno == ECONNRESET)
+			fprintf(stderr, "hadirectorctl: the daemon closed the connection "
+					"(only root and the daemon's own user may use it)\n");
+		else
+			fprintf(stderr, "hadirectorctl: write: %s\n", strerror(errno));
 		close(fd);
 		return 1;
 	}
