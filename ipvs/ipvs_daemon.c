@@ -363,6 +363,14 @@ static void sync_apply(struct ipvs_ctx *c, bool timer_pass)
 {
 	const struct hd_lvs_sync_config *ls = &c->d->config->lvs_sync;
 	bool same_params = !strcmp(c->sync_if_have, ls->interface) && c->sync_id_have == ls->syncid;
+	int running;
+	/* Stopped behind our back (ipvsadm --stop-daemon)? Start it again. */
+	if (timer_pass && c->sync_have && ipvs_nl_sync_daemons_running(c->nl, &running) == 0 &&
+	    !(running & c->sync_have)) {
+		hd_warn("ipvs: the %s sync daemon stopped; starting it again",
+			sync_state_str(c->sync_have));
+		c->sync_have = 0;
+	}
 	if (c->sync_want == c->sync_have && (same_params || !c->sync_have))
 		return;
 	if (c->sync_err && !timer_pass)

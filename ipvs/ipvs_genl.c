@@ -544,6 +544,31 @@ int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_op *op)
 	return transact(nl, msg, NULL, NULL);
 }
 
+static const struct nla_policy daemon_policy[IPVS_DAEMON_ATTR_MAX + 1] = {
+    [IPVS_DAEMON_ATTR_STATE] = {.type = NLA_U32},
+};
+
+static int on_daemon(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *a, *tb[IPVS_DAEMON_ATTR_MAX + 1];
+	if (top_attr(nlmsg_hdr(msg), IPVS_CMD_ATTR_DAEMON, &a) ||
+	    nla_parse_nested(tb, IPVS_DAEMON_ATTR_MAX, a, daemon_policy) ||
+	    !tb[IPVS_DAEMON_ATTR_STATE])
+		return NL_SKIP;
+	*(int *)arg |= (int)(nla_get_u32(tb[IPVS_DAEMON_ATTR_STATE]) &
+			     (IP_VS_STATE_MASTER | IP_VS_STATE_BACKUP));
+	return NL_OK;
+}
+
+int ipvs_nl_sync_daemons_running(struct ipvs_nl *nl, int *states)
+{
+	struct nl_msg *msg = new_msg(nl, IPVS_CMD_GET_DAEMON, NLM_F_DUMP);
+	if (!msg)
+		return -ENOMEM;
+	*states = 0;
+	return transact(nl, msg, on_daemon, states);
+}
+
 int ipvs_nl_sync_daemon(struct ipvs_nl *nl, int start, int state, const char *ifname,
 			uint8_t syncid)
 {

@@ -39,6 +39,10 @@ struct nlmsghdr;
 int ipvs_nl_parse_service_reply(struct nlmsghdr *nlh, struct ipvs_service *out);
 int ipvs_nl_parse_dest_reply(struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_dest *out);
 
+/* Which sync daemons run: IP_VS_STATE_MASTER | IP_VS_STATE_BACKUP bits in
+ * STATES. Returns 0 or -errno. */
+int ipvs_nl_sync_daemons_running(struct ipvs_nl *nl, int *states);
+
 uint64_t ipvs_nl_writes(const struct ipvs_nl *nl);	 /* write messages sent */
 uint64_t ipvs_nl_parse_errors(const struct ipvs_nl *nl); /* replies skipped */
 int ipvs_nl_family(const struct ipvs_nl *nl);

@@ -307,6 +307,10 @@ else # reported to the VRRP module's owner; turn into a check once wired
 	echo "PENDING - master sync daemon on VRRP master: vrrp/ does not call ipvs_sync_daemon_set_role yet"
 fi
 ipvs_json 's["sync_daemon"]'
+$x --stop-daemon master
+$x --stop-daemon backup
+check "a sync daemon stopped by hand is started again by the slow timer" \
+	wait_for 8 sh -c "$x -L --daemon | grep -q 'sync daemon (mcast=eth0, syncid=51'"
 check "set_sysctls = false: ip_forward is reported, not changed" \
 	test "$(ipvs_json 's["sysctls"]["ok"] == False and any("ip_forward" in p for p in s["sysctls"]["problems"])')" = True
 check "ip_forward still 0" test "$(ip netns exec "$LB" cat /proc/sys/net/ipv4/ip_forward)" = 0
