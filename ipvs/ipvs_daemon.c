@@ -39,11 +39,6 @@
 #define IPVS_RETRY_MAX_USEC   (60 * 1000000ULL)
 #define IPVS_REMOVE_ON_STOP   true
 
-/* The health-check module provides this; until it is linked in, every
- * real server is up with its configured weight. */
-#pragma weak hc_rs_verdict
-#pragma weak hc_vs_quorum_lost
-
 /* A failed write waiting for its retry (one per entry). */
 struct ipvs_retry {
 	struct ipvs_svc_key svc;
@@ -126,7 +121,7 @@ static void verdict_cb(void *ud, size_t vs, size_t rs, struct ipvs_rs_verdict *v
 {
 	struct hd_daemon *d = ud;
 	struct hc_rs_verdict hv;
-	if (!hc_rs_verdict || !d->hc)
+	if (!d->hc)
 		return;
 	hc_rs_verdict(d, vs, rs, &hv);
 	v->up = hv.up;
@@ -138,7 +133,7 @@ static void verdict_cb(void *ud, size_t vs, size_t rs, struct ipvs_rs_verdict *v
 static int quorum_cb(void *ud, size_t vs)
 {
 	struct hd_daemon *d = ud;
-	if (!hc_vs_quorum_lost || !d->hc)
+	if (!d->hc)
 		return -1;
 	return hc_vs_quorum_lost(d, vs) ? 1 : 0;
 }
