@@ -53,7 +53,7 @@ HOSTS="lb1:50 lb2:51 client:60 nginx1:10 nginx2:20"
 	done
 } | ip -batch - || exit 99
 for h in $HOSTS; do VM_NS+=("vm-${h%%:*}"); done
-LB1=vm-lb1 LB2=vm-lb2 CL=vm-client
+LB1=vm-lb1 CL=vm-client
 host_cmds() { # NAME LASTBYTE: the ip commands of one host
 	local n=$1 a=192.168.168.$2
 	echo "link set lo up"
@@ -225,13 +225,13 @@ ip netns exec "$LB1" ipvsadm -Ln
 # ---- the run
 $PY "$LAB_DIR/lab.py" sampler $VIP "$D/sampler.log" vm-lb1 vm-lb2 &
 SAMPLER=$!
-VM_PIDS+=($SAMPLER)
+VM_PIDS+=("$SAMPLER")
 T_CONV=$(now_ms)
 : >"$D/events.log"
 event start "client starts: a new connection every 50 ms to :80, one keep-alive connection to :8080"
 ip netns exec "$CL" $PY "$LAB_DIR/lab.py" client $VIP "$D/client.log" "$D/stop" &
 CLPID=$!
-VM_PIDS+=($CLPID)
+VM_PIDS+=("$CLPID")
 wait_for 20 test -s "$D/client.log"
 sleep 5
 
