@@ -153,7 +153,7 @@ static cfg_opt_t group_opts[] = {
 
 static cfg_opt_t global_opts[] = {
     LINE,      O("router_id"),	 O("script_user"),    O("control_socket"), O("pid_file"),
-    O("snmp"), O("snmp_socket"), O("metrics_listen"), O("script_timeout"), O("set_sysctls"), O("rt_priority"), O("lock_memory"),
+    O("snmp"), O("snmp_socket"), O("metrics_listen"), O("script_timeout"), O("set_sysctls"), O("rt_priority"), O("lock_memory"), O("ipvs_on_stop"),
     CFG_END(),
 };
 

@@ -32,6 +32,10 @@ void conv_global(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 	get_bool(c, sec, "set_sysctls", &g->set_sysctls);
 	get_uint(c, sec, "rt_priority", 0, 99, &g->rt_priority);
 	get_bool(c, sec, "lock_memory", &g->lock_memory);
+	static const char *const on_stop[] = {"remove", "keep", NULL};
+	int keep = 0;
+	if (get_enum(c, sec, "ipvs_on_stop", on_stop, &keep))
+		g->ipvs_keep_on_stop = keep == 1;
 }
 
 void conv_scripts(struct cctx *c, cfg_t *root, struct hd_config *cfg)

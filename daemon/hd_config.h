@@ -53,6 +53,7 @@ struct hd_global_config {
 	bool set_sysctls;             /* let the daemon fix ip_forward etc. */
 	unsigned rt_priority;         /* 0 = normal scheduling, 1..99 = SCHED_RR */
 	bool lock_memory;             /* mlockall: never page out the loop */
+	bool ipvs_keep_on_stop;       /* ipvs_on_stop = keep: leave our services */
 	int line;                     /* of the global section, 0 if absent */
 };
 

@@ -14,11 +14,12 @@
  * by hand for another address is never touched. A destination added by
  * hand to an owned service is removed (the config is the truth there).
  *
- * On stop the owned services are deleted (IPVS_REMOVE_ON_STOP), as
+ * On stop the owned services are deleted (unless ipvs_on_stop = keep), as
  * keepalived does: once the daemon is gone nobody health-checks the real
  * servers, and a stale table would keep sending clients to dead ones; in a
  * VRRP pair the peer has taken the VIP anyway. A restart re-creates the
- * table within one loop iteration. */
+ * table within one loop iteration. A single director restarted for an
+ * upgrade may prefer to keep serving meanwhile: ipvs_on_stop = keep. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,6 @@
 #define IPVS_SLOW_PERIOD_USEC (5 * 1000000ULL)
 #define IPVS_RETRY_MIN_USEC   1000000ULL
 #define IPVS_RETRY_MAX_USEC   (60 * 1000000ULL)
-#define IPVS_REMOVE_ON_STOP   true
 
 /* A failed write waiting for its retry (one per entry). */
 struct ipvs_retry {
@@ -549,7 +549,7 @@ void ipvs_shutdown(struct hd_daemon *d)
 		ipvs_nl_sync_daemon(c->nl, 0, c->sync_have, NULL, 0);
 		c->sync_have = 0;
 	}
-	if (!IPVS_REMOVE_ON_STOP)
+	if (d->config->global.ipvs_keep_on_stop)
 		return;
 	struct ipvs_table t;
 	if (ipvs_nl_dump(c->nl, &t) < 0)
@@ -649,7 +649,7 @@ void ipvs_status_json(struct hd_daemon *d, FILE *out)
 		(unsigned long long)c->reconciles, (unsigned long long)c->dumps,
 		(unsigned long long)c->errors, c->log_rl.suppressed,
 		(unsigned long long)ipvs_nl_parse_errors(c->nl), c->pending_ops,
-		IPVS_SLOW_PERIOD_USEC / 1000000ULL, IPVS_REMOVE_ON_STOP ? "remove" : "keep",
+		IPVS_SLOW_PERIOD_USEC / 1000000ULL, d->config->global.ipvs_keep_on_stop ? "keep" : "remove",
 		(unsigned long long)c->last_pass_usec, (unsigned long long)c->last_write_pass_usec,
 		(unsigned long long)c->last_write_pass_writes);
 	hd_json_str(out, c->last_error[0] ? c->last_error : NULL);

@@ -274,6 +274,7 @@ cat >"$CONF" <<CONF
 global {
     router_id = vm-ipvs
     set_sysctls = false
+    ipvs_on_stop = keep
 }
 vrrp_instance VI_1 {
     interface = eth0
@@ -300,12 +301,8 @@ check "second run: the daemon answers" wait_for 10 "$HDCTL" -s "$SOCK" ping
 check "a sync daemon runs with syncid 51 on eth0" \
 	wait_for 5 sh -c "$x -L --daemon | grep -q 'sync daemon (mcast=eth0, syncid=51'"
 $x -L --daemon
-if grep -q ipvs_sync_daemon_set_role "$top_srcdir"/vrrp/*.c; then
-	check "the VRRP master runs the master sync daemon" \
-		wait_for 8 sh -c "$x -L --daemon | grep -q '^master sync daemon'"
-else # reported to the VRRP module's owner; turn into a check once wired
-	echo "PENDING - master sync daemon on VRRP master: vrrp/ does not call ipvs_sync_daemon_set_role yet"
-fi
+check "the VRRP master runs the master sync daemon" \
+	wait_for 8 sh -c "$x -L --daemon | grep -q '^master sync daemon'"
 ipvs_json 's["sync_daemon"]'
 $x --stop-daemon master
 $x --stop-daemon backup
@@ -317,6 +314,8 @@ check "ip_forward still 0" test "$(ip netns exec "$LB" cat /proc/sys/net/ipv4/ip
 kill -TERM "$HDPID"
 wait "$HDPID"
 check "after stop no sync daemon runs" sh -c "test -z \"\$($x -L --daemon)\""
+check "ipvs_on_stop = keep: the service stays after stop" \
+	sh -c "$x --save -n | grep -q -- '-A -t 192.168.168.100:80'"
 
 if [ "$VM_FAILS" -ne 0 ]; then
 	echo "--- daemon log (first run)"
