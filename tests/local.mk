@@ -11,3 +11,4 @@ include $(srcdir)/tests/vm/ipvs.mk
 include $(srcdir)/tests/netns/ops.mk
 include $(srcdir)/tests/lab/local.mk
 include $(srcdir)/tests/netns/fault.mk
+include $(srcdir)/tests/vm/fault.mk
