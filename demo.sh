@@ -63,7 +63,18 @@ quiet "$src/tests/vm/setup" || die "tests/vm/setup failed"
 
 step "the lab in ${mode^^} mode (VM boot, then about a minute of traffic)"
 export top_srcdir=$src top_builddir=$build
-"$src/tests/vm/run" "$src/tests/lab/lab.sh" "$mode" 2>"$log"
+out=$(mktemp "${TMPDIR:-/tmp}/hd-demo-out.XXXXXX") || exit 1
+trap 'rm -f "$log" "$out"' EXIT
+"$src/tests/vm/run" "$src/tests/lab/lab.sh" "$mode" >"$out" 2>"$log"
 rc=$?
-grep -v '^/.*: line [0-9]*: *[0-9]* Killed' "$log" >&2
+grep -v '^/.*: line [0-9]*: *[0-9]* Killed' "$out"
+cat "$log" >&2
+# the one-line verdict comes last
+verdict=$(grep '^VERDICT: ' "$out" | tail -n 1)
+echo
+if [ -n "$verdict" ]; then
+	echo "$verdict"
+else
+	echo "VERDICT: ${mode^^} FAIL: the lab did not finish (exit status $rc, see above)"
+fi
 exit $rc

@@ -172,6 +172,20 @@ def sampler(vip, path, names):
             time.sleep(0.02)
 
 
+# ---------------------------------------------------------------- ticker
+def ticker(path, cpu):
+    """Pinned to one CPU, wakes every 20 ms and logs each late wake-up: the time that CPU lost."""
+    os.sched_setaffinity(0, {cpu})
+    with open(path, "w", buffering=1) as out:
+        prev = now_ms()
+        while True:
+            time.sleep(0.02)
+            t = now_ms()
+            if t - prev > 60:
+                out.write("T %.1f %.1f %d\n" % (prev, t, cpu))
+            prev = t
+
+
 # ---------------------------------------------------------------- report
 def load(d):
     shorts, longs, samples, events = [], [], [], []
@@ -189,6 +203,16 @@ def load(d):
         t, kind, text = line.rstrip("\n").split(" ", 2)
         events.append((float(t), kind, text))
     cfg = json.load(open(os.path.join(d, "lab.json")))
+    # late wake-ups (a, b): of the sampler, and of one ticker per CPU (a CPU of the emulated VM
+    # can stop while the other runs on)
+    late = [(a[0], b[0]) for a, b in zip(samples, samples[1:]) if b[0] - a[0] > 60]
+    for name in sorted(os.listdir(d)):
+        if name.startswith("ticker"):
+            for line in open(os.path.join(d, name)):
+                p = line.split()
+                if p[0] == "T":
+                    late.append((float(p[1]), float(p[2])))
+    cfg["late"] = sorted(late)
     return sorted(shorts), longs, samples, events, cfg
 
 
@@ -239,7 +263,7 @@ def report(d):
     # time out. The sampler wakes every 20 ms; a wake-up later than STALL_MS is a VM stall. What
     # goes wrong right after such a stall is reported as caused by it (and listed), never hidden.
     STALL_MS = 200
-    stalls = [(a[0], b[0]) for a, b in zip(samples, samples[1:]) if b[0] - a[0] >= STALL_MS]
+    stalls = [(a, b) for a, b in cfg["late"] if b - a >= STALL_MS]
 
     def near_stall(t, before, after):
         return max([b - a for a, b in stalls if a <= t + after and b >= t - before] or [0])
@@ -347,9 +371,8 @@ def report(d):
                                                for i, s in bad[:40]) + (" ..." if len(bad) > 40 else ""))
 
     gap_note = {}
-    pauses = [b[0] - a[0] for a, b in zip(samples, samples[1:])]
-    print("\nVM scheduling: the sampler's longest pause was %.0f ms (nominal 20 ms); %d VM stalls of %d ms or more%s"
-          % (max(pauses or [0]), len(stalls), STALL_MS, ": " + ", ".join("%.3fs %.0f ms" % (rel(a), b - a) for a, b in stalls[:10]) if stalls else ""))
+    print("\nVM scheduling: the longest pause of the sampler or a per-CPU ticker was %.0f ms (nominal 20 ms); %d VM stalls of %d ms or more%s"
+          % (max([b - a for a, b in cfg["late"]] or [0]), len(stalls), STALL_MS, ": " + ", ".join("%.3fs %.0f ms" % (rel(a), b - a) for a, b in stalls[:10]) if stalls else ""))
     # -- VIP samples
     t_conv = cfg["t_converged"]
     vip_samples = [(t, h) for t, h in samples if t >= t_conv]
@@ -415,12 +438,19 @@ def report(d):
     # for a while, every clock-driven thing in it (adverts, timers, the client) stops too. The
     # sampler wakes every 20 ms; its late wake-ups inside a window are that window's VM stall,
     # printed next to the limit and added to it (never hidden).
-    def stall(ws, we):  # the sampler's lateness (beyond 20 ms per wake-up) between ws and we
-        st = 0.0
-        for (a, _), (b, _) in zip(samples, samples[1:]):
-            if ws <= b and a <= we and b - a > 60:
-                st += min(b, we) - max(a, ws) - 20
-        return max(st, 0.0)
+    def stall(ws, we):  # time lost by a CPU of the VM (late wake-ups beyond 20 ms) in [ws, we]
+        ivs = sorted((max(a + 20, ws), min(b, we)) for a, b in cfg["late"] if b > ws and a + 20 < we)
+        st, cur = 0.0, None
+        for a, b in ivs:  # length of the union
+            if cur and a <= cur[1]:
+                cur[1] = max(cur[1], b)
+            else:
+                if cur:
+                    st += cur[1] - cur[0]
+                cur = [a, b]
+        if cur:
+            st += cur[1] - cur[0]
+        return st
     for kind, ws, we in windows:
         if kind in gaps and not kind.startswith("real"):
             g, n, gs, ge = gaps[kind]
@@ -476,6 +506,8 @@ def main():
         asyncio.run(client_main(sys.argv[2], sys.argv[3], sys.argv[4]))
     elif cmd == "sampler":
         sampler(sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif cmd == "ticker":
+        ticker(sys.argv[2], int(sys.argv[3]))
     elif cmd == "report":
         sys.exit(report(sys.argv[2]))
     else:

@@ -226,6 +226,12 @@ ip netns exec "$LB1" ipvsadm -Ln
 $PY "$LAB_DIR/lab.py" sampler $VIP "$D/sampler.log" vm-lb1 vm-lb2 &
 SAMPLER=$!
 VM_PIDS+=("$SAMPLER")
+TICKERS=()
+for ((c = 0; c < $(nproc); c++)); do
+	$PY "$LAB_DIR/lab.py" ticker "$D/ticker$c.log" $c &
+	TICKERS+=($!)
+	VM_PIDS+=($!)
+done
 T_CONV=$(now_ms)
 : >"$D/events.log"
 event start "client starts: a new connection every 50 ms to :80, one keep-alive connection to :8080"
@@ -242,6 +248,7 @@ sleep 5
 EV_T=$(now_ms)
 ip -n "$LB1" link set eth0 down
 kill -9 "${HDPID[lb1]}"
+disown "${HDPID[lb1]}" 2>/dev/null # no "Killed" job message
 event kill "primary director lb1 dies: its NIC goes down and hadirector gets SIGKILL"
 wait_for 5 vip_on lb2
 sleep 3
@@ -267,7 +274,7 @@ sleep 4
 touch "$D/stop"
 wait $CLPID
 event end "client stopped"
-kill "$SAMPLER" 2>/dev/null
+kill "$SAMPLER" "${TICKERS[@]}" 2>/dev/null
 
 ip netns exec "$LB1" ipvsadm -Ln --stats | sed 's/^/    /'
 overflows() { # NAME: SYNs its kernel dropped because the HTTP server's listen queue was full
@@ -285,7 +292,8 @@ if ! $PY "$LAB_DIR/lab.py" report "$D"; then
 fi
 if [ "${LAB_DUMP:-0}" = 1 ]; then # the raw logs, for tests/lab/lab.py report on the host
 	echo "--- lab logs (tar.gz, base64)"
-	tar czf - -C "$D" client.log sampler.log events.log lab.json lb1.log lb2.log | base64
+	(cd "$D" && tar czf - client.log sampler.log events.log lab.json lb1.log lb2.log ticker*.log) | base64
 	echo "--- end of lab logs"
 fi
+disown -a # the cleanup's kill -9 of the hosts' processes is no news
 vm_done
