@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +226,7 @@ static int run(struct hd_daemon *d)
 	}
 	hd_ops_start(d);
 	hd_mark_dirty(d);
+	malloc_trim(0); /* the parser's garbage, see hd_reload() */
 	hd_notice("hadirector %s started: %zu VRRP instances, %zu virtual servers",
 		  PACKAGE_VERSION, d->config->n_instances, d->config->n_virtual_servers);
 	sd_notify(false, "READY=1\nSTATUS=running");
