@@ -1,0 +1,205 @@
+#!/bin/bash
+# Inside the VM (real IPVS): faults on a pair of directors (VRRP + IPVS, DR,
+# two real servers with http_check), each ending with exactly one master
+# and both directors' tables equal to the desired one:
+# (1) the IPVS table flushed by hand (ipvsadm -C) on both -> restored;
+#     a destination deleted by hand -> restored;
+# (2) the wall clock stepped by +1 hour and back (date -s; the VM's own
+#     clock) -> no transition, no verdict change, adverts keep flowing;
+# (3) a SIGHUP storm: 100 reloads in ~10 s on the master while a client
+#     fetches from the VIP -> no transition, no IPVS write, the table
+#     unchanged, VmRSS stable, the client served;
+# (4) the master SIGKILLed and restarted 3 times (its table stays in the
+#     kernel; the restarted daemon adopts it) -> no duplicate, no error.
+. "$(dirname "$0")/../lib.sh"
+
+assert "ip_vs and rr load" vm_load_ipvs rr
+VIP=192.168.168.100
+LB1=$(vm_ns lb1); vm_link "$LB1" eth0 192.168.168.50/24
+LB2=$(vm_ns lb2); vm_link "$LB2" eth0 192.168.168.51/24
+CL=$(vm_ns client); vm_link "$CL" eth0 192.168.168.60/24
+rs_ns() { # NAME ADDR: a DR real server with busybox httpd
+	local ns
+	ns=$(vm_ns "$1")
+	vm_link "$ns" eth0 "$2/24"
+	ip -n "$ns" addr add $VIP/32 dev lo
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+		net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
+	mkdir -p "$VM_DIR/$1"; echo "this is $1" >"$VM_DIR/$1/index.html"
+	ip netns exec "$ns" busybox httpd -f -p 80 -h "$VM_DIR/$1" &
+	VM_PIDS+=($!)
+}
+rs_ns nginx1 192.168.168.10
+rs_ns nginx2 192.168.168.20
+
+conf() { # ROUTER PRIO
+	cat <<CONF
+global { router_id = $1 }
+vrrp_instance VI_1 {
+    interface = eth0
+    virtual_router_id = 51
+    priority = $2
+    advert_int = 1
+    virtual_ipaddress = { $VIP/24 }
+}
+virtual_server $VIP:80 {
+    lb_algo = rr
+    lb_kind = dr
+    delay_loop = 1
+    # fall = 3, 3 s: an emulated VM on a loaded host stalls for a second
+    # at times; a stall is not what these tests are about
+    real_server 192.168.168.10:80 { http_check { path = /index.html  connect_timeout = 3  fall = 3 } }
+    real_server 192.168.168.20:80 { http_check { path = /index.html  connect_timeout = 3  fall = 3 } }
+}
+CONF
+}
+conf lb1 150 >"$VM_DIR/lb1.conf"
+conf lb2 100 >"$VM_DIR/lb2.conf"
+declare -A HDPID
+start() { # NAME
+	rm -f "$VM_DIR/$1.sock"
+	ip netns exec "vm-$1" "$HD" -n -l -v -f "$VM_DIR/$1.conf" -p "$VM_DIR/$1.pid" \
+		-s "$VM_DIR/$1.sock" >>"$VM_DIR/$1.log" 2>&1 &
+	HDPID[$1]=$!
+	VM_PIDS+=($!)
+	wait_for 20 "$HDCTL" -s "$VM_DIR/$1.sock" ping
+}
+st() { "$HDCTL" -s "$VM_DIR/$1.sock" status --json 2>/dev/null; }
+jnum() { st "$1" | grep -o "\"$2\":[0-9]*" | head -n 1 | cut -d: -f2; }
+is() { st "$1" | grep -q "\"state\":\"$2\""; }
+vip_on() { ip -n "vm-$1" -4 addr show dev eth0 | grep -q " $VIP/"; }
+cat >"$VM_DIR/want.save" <<W
+-A -t $VIP:80 -s rr
+-a -t $VIP:80 -r 192.168.168.10:80 -g -w 1
+-a -t $VIP:80 -r 192.168.168.20:80 -g -w 1
+W
+sort -o "$VM_DIR/want.save" "$VM_DIR/want.save"
+table_ok() { # NAME: its kernel table equals the desired one
+	ip netns exec "vm-$1" ipvsadm --save -n | sort >"$VM_DIR/$1.save"
+	cmp -s "$VM_DIR/$1.save" "$VM_DIR/want.save"
+}
+end_state() { # exactly one master (lb1), VIP on lb1 only, both tables as desired
+	is lb1 MASTER && is lb2 BACKUP && vip_on lb1 && ! vip_on lb2 && table_ok lb1 && table_ok lb2
+}
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+assert "lb1 starts" start lb1
+assert "lb2 starts" start lb2
+check "lb1 master" wait_for 20 is lb1 MASTER
+check "lb2 backup" wait_for 20 is lb2 BACKUP
+check "both real servers healthy, both tables as desired" wait_for 20 eval "table_ok lb1 && table_ok lb2"
+check "the client reaches the VIP" wait_for 10 ip netns exec "$CL" curl -s --max-time 2 -o /dev/null "http://$VIP/"
+
+# (1) flushed by hand
+for lb in lb1 lb2; do
+	t0=$(ms)
+	ip netns exec "vm-$lb" ipvsadm -C
+	check "$lb: ipvsadm -C emptied the table" eval "[ -z \"\$(ip netns exec vm-$lb ipvsadm --save -n)\" ]"
+	check "$lb: table restored after the flush" wait_for 20 table_ok $lb
+	echo "# $lb: restored $(( $(ms) - t0 )) ms after ipvsadm -C (slow timer: 5 s)"
+done
+ip netns exec "$LB1" ipvsadm -d -t $VIP:80 -r 192.168.168.20:80
+check "lb1: a destination deleted by hand is restored" wait_for 20 table_ok lb1
+check "(1) end: one master, tables as desired" end_state
+
+# (2) the wall clock stepped by an hour, forward then back
+tr1=$(jnum lb1 transitions); tr2=$(jnum lb2 transitions)
+rx0=$(jnum lb2 adverts_received)
+w0=$(jnum lb1 netlink_writes)
+l0=$(wc -l <"$VM_DIR/lb1.log")
+date -s "+1 hour" >/dev/null
+echo "# clock stepped to $(date)"
+sleep 5
+rx1=$(jnum lb2 adverts_received)
+date -s "-1 hour" >/dev/null
+echo "# clock stepped back to $(date)"
+sleep 5
+rx2=$(jnum lb2 adverts_received)
+echo "# adverts received by lb2: +$((rx1 - rx0)) in the 5 s after +1 h, +$((rx2 - rx1)) after -1 h"
+check "clock step: no transition on lb1" [ "$(jnum lb1 transitions)" = "$tr1" ]
+check "clock step: no transition on lb2" [ "$(jnum lb2 transitions)" = "$tr2" ]
+check "clock step: adverts kept flowing after +1 h (>= 3 in 5 s)" [ $((rx1 - rx0)) -ge 3 ]
+check "clock step: adverts kept flowing after -1 h (>= 3 in 5 s)" [ $((rx2 - rx1)) -ge 3 ]
+check "clock step: no check went down" eval "! st lb1 | grep -q '\"state\":\"down\"'"
+check "clock step: no IPVS write ($w0 -> $(jnum lb1 netlink_writes))" [ "$(jnum lb1 netlink_writes)" = "$w0" ]
+check "clock step: no real server verdict change logged" eval "! grep -qi 'real server.*down\|-> down' '$VM_DIR/lb1.log'"
+check "(2) end: one master, tables as desired" end_state
+[ "$VM_FAILS" -eq 0 ] || { echo "# lb1 log during the clock steps:"; tail -n +$((l0 + 1)) "$VM_DIR/lb1.log" | head -n 30; }
+
+# (3) SIGHUP storm with traffic
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/${HDPID[lb1]}/status"; }
+# one process each (starting programs is slow in an emulated VM): SIGHUPs
+# every 100 ms; a client fetching from the VIP every 50 ms until SIGINT
+cat >"$VM_DIR/hup.py" <<'PY'
+import os, signal, sys, time
+for _ in range(int(sys.argv[2])):
+    os.kill(int(sys.argv[1]), signal.SIGHUP)
+    time.sleep(0.1)
+PY
+cat >"$VM_DIR/client.py" <<'PY'
+import signal, sys, time, urllib.request
+stop = False
+def on_int(*_):
+    global stop
+    stop = True
+signal.signal(signal.SIGINT, on_int)
+sent = ok = 0
+while not stop:
+    t = time.monotonic()
+    sent += 1
+    try:
+        urllib.request.urlopen("http://%s/" % sys.argv[1], timeout=2).read()
+        ok += 1
+    except Exception:
+        pass
+    time.sleep(max(0, 0.05 - (time.monotonic() - t)))
+print(ok, sent)
+PY
+storm() { python3 "$VM_DIR/hup.py" "${HDPID[lb1]}" "$1"; }
+storm 20
+sleep 1
+rss0=$(rss); n0=$(jnum lb1 reloads_ok); w0=$(jnum lb1 netlink_writes)
+tr1=$(jnum lb1 transitions); tr2=$(jnum lb2 transitions)
+ip netns exec "$CL" python3 "$VM_DIR/client.py" $VIP >"$VM_DIR/traffic" 2>&1 &
+tp=$!
+sleep 2
+t0=$(ms)
+storm 50
+rss1=$(rss)
+storm 50
+t1=$(ms)
+sleep 1
+kill -INT "$tp"; wait "$tp"
+sleep 1
+rss2=$(rss)
+read -r ok n <"$VM_DIR/traffic"
+n_rel=$(( $(jnum lb1 reloads_ok) - n0 ))
+echo "# 100 SIGHUPs in $((t1 - t0)) ms: $n_rel reloads; client $ok/$n requests answered; VmRSS $rss0 -> $rss1 -> $rss2 kB"
+check "storm: >= 95 reloads done ($n_rel)" [ "$n_rel" -ge 95 ]
+check "storm: no failed reload" [ "$(jnum lb1 reloads_failed)" = 0 ]
+check "storm: no transition on either director" eval "[ \"\$(jnum lb1 transitions)\" = $tr1 ] && [ \"\$(jnum lb2 transitions)\" = $tr2 ]"
+check "storm: no IPVS write (unchanged config: zero churn)" [ "$(jnum lb1 netlink_writes)" = "$w0" ]
+check "storm: client served (>= 95% of >= 50 requests: $ok/$n)" eval "[ ${n:-0} -ge 50 ] && [ $((${ok:-0} * 100)) -ge $((${n:-0} * 95)) ]"
+check "storm: RSS growth <= 512 kB ($((rss2 - rss0)))" [ $((rss2 - rss0)) -le 512 ]
+check "storm: no steady RSS growth ($((rss1 - rss0)), $((rss2 - rss1)) kB)" \
+	eval "[ $((rss1 - rss0)) -le 64 ] || [ $((rss2 - rss1)) -le 64 ]"
+check "(3) end: one master, tables as desired" end_state
+
+# (4) SIGKILL + restart of the master, 3 times
+bad=0
+for r in 1 2 3; do
+	kill -9 "${HDPID[lb1]}"
+	wait "${HDPID[lb1]}" 2>/dev/null
+	wait_for 20 is lb2 MASTER || { echo "# round $r: lb2 did not take over"; bad=$((bad + 1)); }
+	table_ok lb1 || { echo "# round $r: lb1's table changed while it was dead"; bad=$((bad + 1)); }
+	start lb1 || bad=$((bad + 1))
+	wait_for 20 eval "is lb1 MASTER && is lb2 BACKUP && table_ok lb1" ||
+		{ echo "# round $r: lb1 did not come back as master with its table"; bad=$((bad + 1)); }
+done
+check "kill/restart x3: every round ok ($bad bad)" [ "$bad" = 0 ]
+check "kill/restart: no IPVS error logged" eval "! grep -q 'error' '$VM_DIR/lb1.log'"
+check "(4) end: one master, VIP on lb1 only, tables as desired" wait_for 10 end_state
+if [ "$VM_FAILS" -ne 0 ]; then
+	for f in lb1 lb2; do echo "--- $f.log"; tail -n 40 "$VM_DIR/$f.log"; echo "--- $f.save"; cat "$VM_DIR/$f.save"; done
+fi
+vm_done
