@@ -21,6 +21,8 @@ struct ipvs_nl {
 	int family;
 	uint64_t writes;
 	uint64_t parse_errors;
+	uint64_t reconnects;
+	bool desynced; /* a reply may still be in flight: reopen first */
 };
 
 static const struct nla_policy cmd_policy[IPVS_CMD_ATTR_MAX + 1] = {
@@ -97,35 +99,60 @@ static int nlerr_to_errno(int nlerr)
 	}
 }
 
-int ipvs_nl_open(struct ipvs_nl **out)
+static int sock_setup(struct ipvs_nl *nl)
 {
-	struct ipvs_nl *nl = calloc(1, sizeof(*nl));
-	if (!nl)
-		return -ENOMEM;
-	int r = -ENOMEM;
+	int r;
+
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk)
-		goto fail;
-	if ((r = genl_connect(nl->sk)) < 0) {
-		r = nlerr_to_errno(r);
-		goto fail;
-	}
+		return -ENOMEM;
+	if ((r = genl_connect(nl->sk)) < 0)
+		return nlerr_to_errno(r);
 	nl->family = genl_ctrl_resolve(nl->sk, IPVS_GENL_NAME);
-	if (nl->family < 0) {
-		r = -ENOENT;
-		goto fail;
-	}
+	if (nl->family < 0)
+		return -ENOENT;
 	nl_socket_set_buffer_size(nl->sk, IPVS_NL_RCVBUF, 1 << 20);
 	nl_socket_set_msg_buf_size(nl->sk, IPVS_NL_MSGBUF);
 	nl_socket_enable_msg_peek(nl->sk);
 	/* The kernel answers at once; never hang the loop if it does not. */
 	struct timeval tv = {.tv_sec = 2};
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return 0;
+}
+
+int ipvs_nl_open(struct ipvs_nl **out)
+{
+	struct ipvs_nl *nl = calloc(1, sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	int r = sock_setup(nl);
+	if (r < 0) {
+		ipvs_nl_close(nl);
+		return r;
+	}
 	*out = nl;
 	return 0;
-fail:
-	ipvs_nl_close(nl);
+}
+
+/* After a timeout or a lost message the kernel's late reply would be read
+ * as the answer to the next request (sequence mismatch, EIO forever): a
+ * fresh socket is the simple way back in step. */
+static int resync(struct ipvs_nl *nl)
+{
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	int r = sock_setup(nl);
+	if (r == 0) {
+		nl->desynced = false;
+		nl->reconnects++;
+	}
 	return r;
+}
+
+uint64_t ipvs_nl_reconnects(const struct ipvs_nl *nl)
+{
+	return nl ? nl->reconnects : 0;
 }
 
 void ipvs_nl_close(struct ipvs_nl *nl)
@@ -172,10 +199,15 @@ static int transact(struct ipvs_nl *nl, struct nl_msg *msg, nl_recvmsg_msg_cb_t 
 {
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 	int status = 1; /* pending */
-	if (!cb) {
+	bool local_err = false;
+	if (!cb || (nl->desynced && resync(nl) < 0)) {
+		if (cb)
+			nl_cb_put(cb);
 		nlmsg_free(msg);
-		return -ENOMEM;
+		return cb ? -EIO : -ENOMEM;
 	}
+	/* resync() may have changed the family id */
+	nlmsg_hdr(msg)->nlmsg_type = (uint16_t)nl->family;
 	if (valid)
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, arg);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, &status);
@@ -187,9 +219,15 @@ static int transact(struct ipvs_nl *nl, struct nl_msg *msg, nl_recvmsg_msg_cb_t 
 		status = nlerr_to_errno(r);
 	while (status > 0) {
 		r = nl_recvmsgs(nl->sk, cb);
-		if (r < 0 && status > 0)
+		if (r < 0 && status > 0) {
 			status = nlerr_to_errno(r);
+			local_err = true;
+		}
 	}
+	/* A kernel error (EEXIST, ENOENT...) leaves the socket in step; a
+	 * local failure (timeout, overrun, mismatch) may not. */
+	if (local_err)
+		nl->desynced = true;
 	nl_cb_put(cb);
 	return status;
 }

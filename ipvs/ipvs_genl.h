@@ -43,6 +43,7 @@ int ipvs_nl_parse_dest_reply(struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_
  * STATES. Returns 0 or -errno. */
 int ipvs_nl_sync_daemons_running(struct ipvs_nl *nl, int *states);
 
+uint64_t ipvs_nl_reconnects(const struct ipvs_nl *nl); /* socket reopened after a desync */
 uint64_t ipvs_nl_writes(const struct ipvs_nl *nl);	 /* write messages sent */
 uint64_t ipvs_nl_parse_errors(const struct ipvs_nl *nl); /* replies skipped */
 int ipvs_nl_family(const struct ipvs_nl *nl);
