@@ -1,0 +1,53 @@
+#!/bin/bash
+# Fault: a director whose process is not scheduled for a while (SIGSTOP,
+# as a loaded machine or a paused VM does to it).
+# (1) the backup stalled 10 times for 1 s (> Master_Down_Interval, 361 ms)
+#     while the master advertises: when it runs again its master-down timer
+#     has expired but the master's adverts are queued on its socket; it
+#     must read them first and stay backup (no transition, no VIP);
+# (2) the master stalled 5 times for 1 s: the backup takes over (it hears
+#     nothing), and when the master runs again they settle on one master.
+. "$top_srcdir/tests/netns/lib-vrrp.sh"
+
+VIP=192.168.168.100
+v_bridge
+v_host d1 192.168.168.50/24
+v_host d2 192.168.168.51/24
+v_conf "$V_DIR/d1.conf" d1 150
+v_conf "$V_DIR/d2.conf" d2 100
+v_start d1 "$V_DIR/d1.conf"
+v_start d2 "$V_DIR/d2.conf"
+check "d1 master" wait_for 4 v_state_is d1 VI_1 MASTER
+check "d2 backup" wait_for 4 v_state_is d2 VI_1 BACKUP
+sleep 0.5
+one_master() { v_state_is d1 VI_1 MASTER && v_state_is d2 VI_1 BACKUP && v_has_vip d1 $VIP && v_no_vip d2 $VIP; }
+
+# (1) the backup stalls
+tr2=$(v_field d2 VI_1 transitions)
+ip netns exec "$(nsof d2)" ip monitor address >"$V_DIR/mon.txt" 2>&1 &
+mon=$!
+for i in $(seq 10); do
+	kill -STOP "$(v_pid d2)"
+	sleep 1
+	kill -CONT "$(v_pid d2)"
+	sleep 0.3
+done
+kill "$mon" 2>/dev/null
+n=$(( $(v_field d2 VI_1 transitions) - tr2 ))
+echo "# backup stalled 10 x 1 s: $n transitions"
+check "stalled backup: no transition ($n)" [ "$n" = 0 ]
+check "stalled backup: the VIP never appeared on it" eval "! grep -q '$VIP/' '$V_DIR/mon.txt'"
+check "stalled backup: one master" one_master
+
+# (2) the master stalls
+tr1=$(v_field d1 VI_1 transitions)
+ok=0
+for i in $(seq 5); do
+	kill -STOP "$(v_pid d1)"
+	wait_for 3 v_state_is d2 VI_1 MASTER && ok=$((ok + 1))
+	kill -CONT "$(v_pid d1)"
+	wait_for 4 one_master || echo "# master stall $i: not settled"
+done
+check "stalled master: the backup took over each time ($ok/5)" [ "$ok" = 5 ]
+check "stalled master: settled on one master (d1, VIP on d1 only)" wait_for 4 one_master
+v_done
