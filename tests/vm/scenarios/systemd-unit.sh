@@ -9,6 +9,10 @@ assert "make install succeeds" make -s -C "$top_builddir" install >"$VM_DIR/inst
 check "the unit is installed" test -f /lib/systemd/system/hadirector.service
 check "the unit runs the installed binary" grep -q '^ExecStart=/usr/local/sbin/hadirector -n -f /usr/local/etc/hadirector.conf' /lib/systemd/system/hadirector.service
 check "the example config is installed" test -f /usr/local/etc/hadirector.conf
+check "systemd-analyze verify accepts the installed unit" \
+	sh -c "systemd-analyze verify /lib/systemd/system/hadirector.service >'$VM_DIR/verify.log' 2>&1"
+cat "$VM_DIR/verify.log"
+check "the man pages are installed" sh -c "man -w hadirector.conf >/dev/null && man -w hadirectorctl >/dev/null"
 
 # A director with one VRRP instance alone on its link (it becomes master)
 # and one virtual server; a short watchdog to prove the pings happen.
