@@ -48,6 +48,12 @@ struct hd_daemon {
 	uint64_t start_usec;            /* CLOCK_MONOTONIC */
 	unsigned reloads_ok, reloads_failed;
 	bool last_reload_failed;
+	/* Timings of the last successful reload, usec (status "last_reload_usec"):
+	 * parse = hd_config_load, modules = vrrp/hc/ipvs reload hooks, swap =
+	 * freeing the old config; to_table = start of hd_reload to the end of
+	 * the IPVS pass it triggers (writes and re-read included). */
+	uint64_t reload_begin_usec; /* != 0 while the pass after a reload is due */
+	uint64_t reload_parse_usec, reload_modules_usec, reload_swap_usec, reload_to_table_usec;
 	bool stopping;
 	bool memory_locked;
 	bool rt_active; /* rt_priority applied by us */

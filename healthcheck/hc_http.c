@@ -176,17 +176,20 @@ static int http_opts(struct hc_probe *p, struct hc_http *h)
 	snprintf(url, sizeof(url), "%s://%s%s%s", tls ? "https" : "http", hp,
 		 k->path && k->path[0] == '/' ? "" : "/", k->path ? k->path : "");
 	/* "HOST:PORT:CONNECT-HOST:CONNECT-PORT": the URL's authority goes to
-	 * the real server whatever the name would resolve to. */
-	host_port(NULL, &p->target.addr, p->target.port, to, sizeof(to));
-	char ct[900];
-	snprintf(ct, sizeof(ct), "%s:%s", hp, to);
-	h->connect_to = curl_slist_append(NULL, ct);
+	 * the real server whatever the name would resolve to. Without a name
+	 * the URL already holds the connect address (no mapping to parse). */
+	if (urlhost) {
+		char ct[900];
+		host_port(NULL, &p->target.addr, p->target.port, to, sizeof(to));
+		snprintf(ct, sizeof(ct), "%s:%s", hp, to);
+		h->connect_to = curl_slist_append(NULL, ct);
+		if (!h->connect_to)
+			return -ENOMEM;
+	}
 	if (p->host && urlhost != p->host) {
 		snprintf(hdr, sizeof(hdr), "Host: %s", p->host);
 		h->headers = curl_slist_append(NULL, hdr);
 	}
-	if (!h->connect_to)
-		return -ENOMEM;
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_CONNECT_TO, h->connect_to);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
@@ -195,6 +198,7 @@ static int http_opts(struct hc_probe *p, struct hc_http *h)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, p);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->err);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L); /* one request write: saves a setsockopt */
 	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L); /* each check makes its own connection */
 	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)tmo_ms);
@@ -239,8 +243,17 @@ int hc_http_start(struct hc_probe *p)
 		curl_easy_cleanup(h->easy);
 		h->easy = NULL;
 		hc_http_cancel(p);
+		return r;
 	}
-	return r;
+	/* Adding a handle makes curl ask for a 0 ms timeout to start it: an
+	 * extra loop iteration and timerfd write per check. Start it now; a
+	 * connect that fails at once (no route) completes here, which the
+	 * scheduler allows (nothing touches P after a successful start). */
+	struct hc_ctx *c = p->ctx;
+	int running;
+	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done(c);
+	return 0;
 }
 
 void hc_http_cancel(struct hc_probe *p)

@@ -66,6 +66,7 @@ struct ipvs_ctx {
 	uint64_t reconciles, dumps, errors, last_dump_usec;
 	size_t pending_ops;
 	uint64_t last_pass_usec;			       /* duration of the last pass */
+	uint64_t last_pass_build_usec; /* of which: desired table build + owned keys */
 	uint64_t last_write_pass_usec, last_write_pass_writes; /* last pass that wrote */
 	char last_error[256];
 	struct hd_ratelimit log_rl; /* kernel errors: many entries may fail at once */
@@ -458,12 +459,19 @@ void ipvs_reconcile(struct hd_daemon *d)
 	ipvs_table_move(&c->desired, &want);
 	for (size_t i = 0; i < c->desired.n; i++)
 		ipvs_keyset_add(&c->owned, &c->desired.svcs[i].key);
+	uint64_t t_build = hd_now_usec();
 	uint64_t w0 = total_writes(c);
 	if (need_kernel(c) && ensure_open(c) == 0 && refresh_observed(c, now) == 0) {
 		apply_diff(c, now);
 		sync_apply(c, timer_pass);
 	}
-	c->last_pass_usec = hd_now_usec() - now;
+	uint64_t end = hd_now_usec();
+	c->last_pass_usec = end - now;
+	c->last_pass_build_usec = t_build - now;
+	if (d->reload_begin_usec) { /* the pass a reload asked for */
+		d->reload_to_table_usec = end - d->reload_begin_usec;
+		d->reload_begin_usec = 0;
+	}
 	if (total_writes(c) != w0) {
 		c->last_write_pass_usec = c->last_pass_usec;
 		c->last_write_pass_writes = total_writes(c) - w0;
@@ -644,14 +652,15 @@ void ipvs_status_json(struct hd_daemon *d, FILE *out)
 		"\"errors\":%llu,\"errors_not_logged\":%u,\"parse_errors\":%llu,\"pending_ops\":%"
 		"zu,\"slow_timer_sec\":%llu,"
 		"\"on_stop\":\"%s\",\"last_pass_usec\":%llu,\"last_write_pass\":{\"usec\":%llu,"
-		"\"writes\":%llu},\"last_error\":",
+		"\"writes\":%llu},\"last_pass_build_usec\":%llu,\"last_error\":",
 		c->nl ? "true" : "false", (unsigned long long)total_writes(c),
 		(unsigned long long)c->reconciles, (unsigned long long)c->dumps,
 		(unsigned long long)c->errors, c->log_rl.suppressed,
 		(unsigned long long)ipvs_nl_parse_errors(c->nl), c->pending_ops,
 		IPVS_SLOW_PERIOD_USEC / 1000000ULL, d->config->global.ipvs_keep_on_stop ? "keep" : "remove",
 		(unsigned long long)c->last_pass_usec, (unsigned long long)c->last_write_pass_usec,
-		(unsigned long long)c->last_write_pass_writes);
+		(unsigned long long)c->last_write_pass_writes,
+		(unsigned long long)c->last_pass_build_usec);
 	hd_json_str(out, c->last_error[0] ? c->last_error : NULL);
 	fputs(",\"retries\":", out);
 	retries_json(out, c, now);

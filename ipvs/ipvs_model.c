@@ -105,10 +105,32 @@ static int dest_qcmp(const void *a, const void *b)
 	return ipvs_dest_key_cmp(a, b);
 }
 
+/* Tables built from a config in address order (the usual case) and kernel
+ * dumps are often sorted already: one linear check saves the qsort. */
+static bool dests_ascending(const struct ipvs_service *s)
+{
+	for (size_t i = 1; i < s->n_dests; i++)
+		if (ipvs_dest_key_cmp(&s->dests[i - 1], &s->dests[i]) >= 0)
+			return false;
+	return true;
+}
+
+static bool svcs_ascending(const struct ipvs_table *t)
+{
+	for (size_t i = 1; i < t->n; i++)
+		if (ipvs_svc_key_cmp(&t->svcs[i - 1].key, &t->svcs[i].key) >= 0)
+			return false;
+	return true;
+}
+
 static void service_sort(struct ipvs_service *s)
 {
 	if (s->dests_sorted)
 		return;
+	if (dests_ascending(s)) {
+		s->dests_sorted = true;
+		return;
+	}
 	qsort(s->dests, s->n_dests, sizeof(*s->dests), dest_qcmp);
 	size_t w = 0;
 	for (size_t r = 0; r < s->n_dests; r++) {
@@ -122,6 +144,8 @@ static void service_sort(struct ipvs_service *s)
 
 void ipvs_table_sort(struct ipvs_table *t)
 {
+	if (!t->sorted && svcs_ascending(t))
+		t->sorted = true;
 	if (!t->sorted) {
 		qsort(t->svcs, t->n, sizeof(*t->svcs), svc_qcmp);
 		size_t w = 0;
@@ -398,6 +422,12 @@ static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, const 
 	struct ipvs_service *s = ipvs_table_add(out, &tmpl);
 	if (!s)
 		return -ENOMEM;
+	if (vs->n_real_servers) { /* one allocation instead of log2(n) reallocs */
+		s->dests = malloc(vs->n_real_servers * sizeof(*s->dests));
+		if (!s->dests)
+			return -ENOMEM;
+		s->cap_dests = vs->n_real_servers;
+	}
 	uint64_t sum = 0;
 	for (size_t i = 0; i < vs->n_real_servers; i++) {
 		const struct hd_real_server_config *rs = &vs->real_servers[i];
@@ -440,6 +470,12 @@ int ipvs_model_build(const struct hd_config *cfg, ipvs_verdict_fn verdict, ipvs_
 {
 	const struct build_in in = {.verdict = verdict, .quorum_fn = quorum_fn, .ud = ud};
 	ipvs_table_init(out);
+	if (cfg && cfg->n_virtual_servers) {
+		out->svcs = malloc(cfg->n_virtual_servers * sizeof(*out->svcs));
+		if (!out->svcs)
+			return -ENOMEM;
+		out->cap = cfg->n_virtual_servers;
+	}
 	for (size_t i = 0; cfg && i < cfg->n_virtual_servers; i++) {
 		int r = build_vs(&cfg->virtual_servers[i], i, &in, quorum ? &quorum[i] : NULL, out);
 		if (r < 0) {

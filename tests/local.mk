@@ -12,3 +12,4 @@ include $(srcdir)/tests/netns/ops.mk
 include $(srcdir)/tests/lab/local.mk
 include $(srcdir)/tests/netns/fault.mk
 include $(srcdir)/tests/vm/fault.mk
+include $(srcdir)/tests/bench/local.mk

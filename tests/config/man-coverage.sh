@@ -53,7 +53,8 @@ arrays = {}
 for m in re.finditer(r"cfg_opt_t\s+(\w+)\s*\[\s*\]\s*=\s*\{(.*?)\}\s*;", src, flags=re.S):
     arrays[m.group(1)] = entries(m.group(2))
 
-roots = re.findall(r"cfg_init\s*\(\s*(\w+)", src)
+# cfg_init(ARRAY, ...) or cfg_init(used_opts(pool, ARRAY, ...), ...) (config.c)
+roots = re.findall(r"cfg_init\s*\(\s*(?:used_opts\s*\(\s*\w+\s*,\s*)?(\w+)", src)
 if len(roots) != 1 or roots[0] not in arrays:
     sys.exit("man-coverage: cannot find the schema root (cfg_init(ARRAY, ...)) in daemon/config*.c")
 

@@ -1,0 +1,97 @@
+#!/bin/bash
+# Native (host, no VM, no IPVS: the daemon logs that IPVS is missing and
+# checks anyway) cost of one health check: N real servers on one namespace's
+# veth, one python3 asyncio HTTP server answering on all, the daemon in
+# another namespace with one TYPE check per real server every DELAY_LOOP s.
+# Prints CPU per check (utime+stime over WINDOW s / checks the server saw)
+# and VmHWM; with -s also `strace -c -f` over the window, with -c a
+# callgrind profile (instructions per check; slow: use a small -n).
+#   usage: tests/bench/checks-native.sh [-n 1000] [-d 1] [-w 20] [-t http] [-s] [-c OUT]
+# Run as root from a build directory (or HD=/path/to/hadirector).
+set -u
+N=1000 DL=1 WIN=20 TYPE=http STRACE=0 CG=""
+while getopts n:d:w:t:sc: o; do
+	case $o in
+	n) N=$OPTARG ;; d) DL=$OPTARG ;; w) WIN=$OPTARG ;; t) TYPE=$OPTARG ;;
+	s) STRACE=1 ;; c) CG=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+HD=${HD:-$PWD/hadirector}
+B=$(mktemp -d /tmp/hdnative.XXXXXX)
+LB=hdn-lb-$$ RS=hdn-rs-$$
+cleanup() {
+	for n in $LB $RS; do ip netns pids $n 2>/dev/null | xargs -r kill -9 2>/dev/null; done
+	sleep 0.2
+	ip netns del $LB 2>/dev/null; ip netns del $RS 2>/dev/null
+	rm -rf "$B"
+}
+trap cleanup EXIT
+for n in $LB $RS; do ip netns add $n; ip -n $n link set lo up; done
+ip link add eth0 netns $LB type veth peer name eth0 netns $RS
+ip -n $LB addr add 10.200.0.1/16 dev eth0; ip -n $LB link set eth0 up; ip -n $RS link set eth0 up
+ADDRS=()
+for ((i = 0; i < N; i++)); do ADDRS+=("10.200.$((1 + i / 250)).$((1 + i % 250))"); done
+for a in "${ADDRS[@]}"; do echo "addr add $a/16 dev eth0"; done | ip -n $RS -batch -
+cat > "$B/srv.py" <<'PY'
+import asyncio, sys, os
+RESP = b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"
+count = 0
+class P(asyncio.Protocol):
+    def connection_made(self, t):
+        global count
+        count += 1; self.t = t
+    def data_received(self, d):
+        if b"\r\n\r\n" in d:
+            self.t.write(RESP); self.t.close()
+async def tick(path):
+    while True:
+        with open(path + ".tmp", "w") as f: f.write("%d\n" % count)
+        os.replace(path + ".tmp", path)
+        await asyncio.sleep(0.1)
+async def main():
+    loop = asyncio.get_running_loop()
+    await loop.create_server(P, "0.0.0.0", 80, backlog=4096, reuse_address=True)
+    await tick(sys.argv[1])
+asyncio.run(main())
+PY
+ip netns exec $RS python3 "$B/srv.py" "$B/count" </dev/null >/dev/null 2>&1 &
+for _ in $(seq 50); do [ -s "$B/count" ] && break; sleep 0.1; done
+{
+	echo "global { router_id = bench }"
+	echo "virtual_server 10.200.255.1:80 {"
+	echo "    delay_loop = $DL  lb_algo = rr  lb_kind = nat"
+	for a in "${ADDRS[@]}"; do
+		if [ "$TYPE" = tcp ]; then echo "    real_server $a:80 { tcp_check { connect_timeout = 2 } }"
+		else echo "    real_server $a:80 { http_check { path = /  connect_timeout = 2 } }"; fi
+	done
+	echo "}"
+} > "$B/hd.conf"
+pre=()
+s0=$(cat "$B/count")
+[ -n "$CG" ] && pre=(valgrind --tool=callgrind --callgrind-out-file="$CG" --collect-atstart=no --toggle-collect=sd_event_run)
+ip netns exec $LB "${pre[@]}" "$HD" -n -l -f "$B/hd.conf" -p "$B/hd.pid" -s "$B/hd.sock" >"$B/hd.log" 2>&1 &
+sleep $((DL + 3)); [ -n "$CG" ] && sleep 10
+pid=$(cat "$B/hd.pid")
+ticks() { local f; f=$(sed 's/^.*) //' /proc/$pid/stat); set -- $f; echo $((${12} + ${13})); }
+
+a0=$(cat "$B/count"); c0=$(ticks)
+if [ "$STRACE" = 1 ]; then
+	timeout -s INT "$WIN" strace -c -f -p "$pid" -o "$B/strace" 2>/dev/null
+else
+	sleep "$WIN"
+fi
+a1=$(cat "$B/count"); c1=$(ticks)
+
+checks=$((a1 - a0)); hz=$(getconf CLK_TCK)
+echo "type=$TYPE n=$N delay_loop=$DL window=${WIN}s checks=$checks ($((checks / WIN))/s)" \
+	"cpu=$(( (c1 - c0) * 1000000 / hz / (checks ? checks : 1) )) us/check" \
+	"VmHWM=$(awk '/VmHWM/ {print $2}' /proc/$pid/status) kB VmRSS=$(awk '/VmRSS/ {print $2}' /proc/$pid/status) kB Pss=$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup) kB"
+[ "$STRACE" = 1 ] && { echo "syscalls per check:"; awk -v n="$checks" 'NR > 2 && $4 ~ /^[0-9]+$/ { printf "  %-16s %.2f\n", $NF, $4 / n } $NF == "total" { printf "  %-16s %.2f\n", "total", $3 / n }' "$B/strace" | sort -k2 -rn | head -25; }
+kill "$pid" 2>/dev/null; sleep 0.5
+if [ -n "$CG" ]; then # instructions inside the event loop, per check made since the start
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+	ir=$(callgrind_annotate "$CG" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+	s1=$(cat "$B/count")
+	echo "callgrind: $ir instructions in the event loop / $((s1 - s0)) checks = $((ir / (s1 - s0))) per check"
+fi
