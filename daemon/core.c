@@ -110,6 +110,9 @@ static void trim_later(struct hd_daemon *d)
 	}
 	sd_event_source_set_priority(s, SD_EVENT_PRIORITY_IDLE);
 	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	/* Owned by the loop: freed with it if the daemon stops first. */
+	sd_event_source_set_floating(s, true);
+	sd_event_source_unref(s);
 }
 
 int hd_reload(struct hd_daemon *d, struct hd_diag *diag)
