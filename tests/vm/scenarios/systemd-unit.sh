@@ -41,10 +41,12 @@ virtual_server 192.168.168.100:80 {
 CONF
 mkdir -p /run/systemd/system/hadirector.service.d
 printf '[Service]\nWatchdogSec=4s\n' >/run/systemd/system/hadirector.service.d/watchdog.conf
-systemctl daemon-reload
+# No daemon-reload: the unit has never been loaded, systemctl start loads it
+# with its drop-ins (and a reload over 9p once soft-locked the emulated VM).
 
 assert "systemctl start hadirector" systemctl start hadirector
 check "the unit is active (Type=notify: READY=1 received)" systemctl is-active -q hadirector
+check "the 4 s watchdog drop-in is in force" test "$(systemctl show -p WatchdogUSec --value hadirector)" = 4s
 check "the daemon answers on the default socket" wait_for 5 "$HDCTL" ping
 check "the VRRP master holds the VIP" wait_for 5 sh -c "ip -4 addr show dev eth0 | grep -q 192.168.168.100/24"
 check "IPVS has the virtual server" wait_for 5 sh -c "ipvsadm -Ln | grep -q '192.168.168.100:80 rr'"
