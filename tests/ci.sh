@@ -53,20 +53,35 @@ run_suite() {
 	fi
 	step "$name: make -j$jobs check"
 	rm -f test-suite.log
-	if [ -n "${HD_CI_TESTS_FILTER:-}" ]; then
-		local tests
-		tests=$(make -s print-tests | tr -s ' ' '\n' | grep -v -E "$HD_CI_TESTS_FILTER" | tr '\n' ' ')
-		make -j"$jobs" check VERBOSE=1 TESTS="$tests"
-	else
-		make -j"$jobs" check VERBOSE=1
-	fi
+	local tests
+	tests=$(make -s print-tests | tr -s ' ' '\n' | grep -v -E "${HD_CI_TESTS_FILTER:-^$}" | tr '\n' ' ')
+	make -j"$jobs" check VERBOSE=1 TESTS="$tests"
 	check_rc=$?
 	if [ ! -f test-suite.log ]; then
 		echo "ci: $name: make check failed before producing test-suite.log" >&2
 		total_failed=$((total_failed + 1))
 		return
 	fi
+	# Timing tests on a 2-core machine running emulated VMs can lose a race
+	# now and then: failed tests get one more run (automake's recheck). A
+	# test that fails twice fails CI; one that passed the second time is
+	# named here so flakiness stays visible.
+	local first pass_first
+	first=$(sed -n 's/^\(FAIL\|ERROR\): //p' test-suite.log | sort -u)
+	pass_first=$(count PASS)
+	if [ -n "$first" ]; then
+		echo "ci: $name: failed on the first run:" $first
+		step "$name: make recheck"
+		make -j"$jobs" recheck VERBOSE=1 TESTS="$tests"
+		check_rc=$?
+		for t in $first; do
+			grep -q '^:test-result: PASS' "$t.trs" 2>/dev/null &&
+				echo "ci: $name: FLAKY (passed on the second run): $t"
+		done
+	fi
+	# After a recheck, test-suite.log covers only the rerun tests.
 	pass=$(count PASS) fail=$(count FAIL) err=$(count ERROR) xpass=$(count XPASS) skip=$(count SKIP)
+	[ -n "$first" ] && pass=$(( ${pass_first:-0} + ${pass:-0} ))
 	# A skipped test proves nothing: CI counts it as failed.
 	failed=$((${fail:-0} + ${err:-0} + ${xpass:-0} + ${skip:-0}))
 	[ "${skip:-0}" -eq 0 ] || echo "ci: $name: ${skip} tests skipped, counted as failed" >&2
