@@ -4,4 +4,7 @@
 # crash, leak, timeout or build failure. CI may set HD_FUZZ_SECONDS=60.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 secs=${HD_FUZZ_SECONDS:-20}
-exec "$top_srcdir/tests/fuzz/run.sh" "$secs"
+# The fuzzers keep a core busy: never beside a VM test (which takes this
+# lock exclusively, see tests/vm/run), fine beside namespace tests.
+exec flock -s -o "${HD_TEST_LOCK:-/tmp/hadirector-tests.lock}" \
+	"$top_srcdir/tests/fuzz/run.sh" "$secs"
