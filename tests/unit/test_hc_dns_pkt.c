@@ -77,7 +77,8 @@ static size_t reply(uint8_t *out, const uint8_t *q, size_t qlen, uint8_t f1, uin
 	out[3] = f2;
 	out[6] = (uint8_t)(ancount >> 8);
 	out[7] = (uint8_t)ancount;
-	memcpy(out + qlen, answers, alen);
+	if (alen) /* answers may be NULL when there are none */
+		memcpy(out + qlen, answers, alen);
 	return qlen + alen;
 }
 
