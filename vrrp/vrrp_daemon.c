@@ -408,9 +408,15 @@ void vrrp_free(struct hd_daemon *d)
 		return;
 	c->stopping = true;
 	vrrp_track_stop(c);
-	for (size_t i = 0; i < c->n_inst; i++)
-		if (c->inst[i])
-			instance_free(c, c->inst[i]);
+	for (size_t i = 0; i < c->n_inst; i++) {
+		if (!c->inst[i])
+			continue;
+		/* vrrp_io_detach() scans c->inst for other users of the socket:
+		 * clear the slot so it never reads a freed instance. */
+		struct vrrp_instance *in = c->inst[i];
+		c->inst[i] = NULL;
+		instance_free(c, in);
+	}
 	free(c->inst);
 	vrrp_groups_free(c);
 	vrrp_io_free(c);
