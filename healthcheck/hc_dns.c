@@ -17,33 +17,10 @@
 #include "log.h"
 
 struct hc_dns {
-	int fd;
-	sd_event_source *io, *timeout;
+	struct hc_sock s; /* first: hc_sock_free() frees through it */
 	uint8_t q[HC_DNS_MAX_QUERY];
 	size_t qlen;
 };
-
-static void dns_free(struct hc_probe *p)
-{
-	struct hc_dns *d = p->io;
-
-	if (!d)
-		return;
-	sd_event_source_disable_unref(d->io);
-	sd_event_source_disable_unref(d->timeout);
-	if (d->fd >= 0)
-		close(d->fd);
-	free(d);
-	p->io = NULL;
-}
-
-static void dns_finish(struct hc_probe *p, enum hc_outcome o, int detail)
-{
-	struct hc_result r = {o, detail, -1};
-
-	dns_free(p);
-	hc_probe_done(p, &r);
-}
 
 static int dns_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
@@ -57,14 +34,14 @@ static int dns_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
 		if (n < 0) {
-			dns_finish(
+			hc_sock_finish(
 			    p, errno == ECONNREFUSED ? HC_O_UDP_UNREACHABLE : HC_O_CONNECT_ERROR,
 			    errno);
 			return 0;
 		}
 		o = hc_dns_check_reply(d->q, d->qlen, buf, (size_t)n, &detail);
 		if (o != HC_DNS_IGNORE) {
-			dns_finish(p, (enum hc_outcome)o, detail);
+			hc_sock_finish(p, (enum hc_outcome)o, detail);
 			return 0;
 		}
 	}
@@ -73,7 +50,7 @@ static int dns_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 
 static int dns_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	dns_finish(userdata, HC_O_TIMEOUT, 0);
+	hc_sock_finish(userdata, HC_O_TIMEOUT, 0);
 	return 0;
 }
 
@@ -88,10 +65,10 @@ static int dns_send(struct hc_probe *p, struct hc_dns *d)
 	if (n < 0 || !type)
 		return -EINVAL;
 	d->qlen = (size_t)n;
-	d->fd = hc_socket(p, SOCK_DGRAM);
-	if (d->fd < 0)
-		return d->fd;
-	if (connect(d->fd, (struct sockaddr *)&ss, sl) < 0 || send(d->fd, d->q, d->qlen, 0) < 0)
+	d->s.fd = hc_socket(p, SOCK_DGRAM);
+	if (d->s.fd < 0)
+		return d->s.fd;
+	if (connect(d->s.fd, (struct sockaddr *)&ss, sl) < 0 || send(d->s.fd, d->q, d->qlen, 0) < 0)
 		return -errno;
 	return 0;
 }
@@ -104,28 +81,28 @@ int hc_dns_start(struct hc_probe *p)
 
 	if (!d)
 		return -ENOMEM;
-	d->fd = -1;
+	d->s.fd = -1;
 	p->io = d;
 	r = dns_send(p, d);
 	if (r == -ECONNREFUSED) {
-		dns_finish(p, HC_O_UDP_UNREACHABLE, ECONNREFUSED);
+		hc_sock_finish(p, HC_O_UDP_UNREACHABLE, ECONNREFUSED);
 		return 0;
 	}
 	if (r >= 0)
-		r = sd_event_add_io(ev, &d->io, d->fd, EPOLLIN, dns_io_cb, p);
+		r = sd_event_add_io(ev, &d->s.io, d->s.fd, EPOLLIN, dns_io_cb, p);
 	if (r >= 0)
-		r = sd_event_add_time_relative(ev, &d->timeout, CLOCK_MONOTONIC, p->timeout_usec,
+		r = sd_event_add_time_relative(ev, &d->s.timeout, CLOCK_MONOTONIC, p->timeout_usec,
 					       1000, dns_timeout_cb, p);
 	if (r < 0) {
-		dns_free(p);
+		hc_sock_free(p);
 		return r;
 	}
-	sd_event_source_set_priority(d->io, HD_PRIO_HC);
-	sd_event_source_set_priority(d->timeout, HD_PRIO_HC);
+	sd_event_source_set_priority(d->s.io, HD_PRIO_HC);
+	sd_event_source_set_priority(d->s.timeout, HD_PRIO_HC);
 	return 0;
 }
 
 void hc_dns_cancel(struct hc_probe *p)
 {
-	dns_free(p);
+	hc_sock_free(p);
 }

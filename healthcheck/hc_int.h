@@ -100,6 +100,16 @@ socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_st
 /* A non-blocking, close-on-exec socket of TYPE for P's target family,
  * bound to the check's bind_ip if any. Returns the fd or -errno. */
 int hc_socket(struct hc_probe *p, int type);
+/* The in-flight state every socket check starts with (first member of its
+ * own struct, which P->io points at). */
+struct hc_sock {
+	int fd;
+	sd_event_source *io, *timeout;
+};
+/* Close and free P's in-flight state (P->io, a struct starting with a
+ * struct hc_sock); then, for finish, report the result O/DETAIL. */
+void hc_sock_free(struct hc_probe *p);
+void hc_sock_finish(struct hc_probe *p, enum hc_outcome o, int detail);
 /* Abort whatever P has in flight (no result). */
 void hc_probe_cancel(struct hc_probe *p);
 

@@ -17,36 +17,13 @@
 enum smtp_step { S_CONNECT, S_GREETING, S_HELO, S_QUIT };
 
 struct hc_smtp {
-	int fd;
+	struct hc_sock s; /* first: hc_sock_free() frees through it */
 	enum smtp_step step;
-	sd_event_source *io, *timeout;
 	char in[1024];
 	size_t n_in;
 	char out[300];
 	size_t n_out, sent;
 };
-
-static void smtp_free(struct hc_probe *p)
-{
-	struct hc_smtp *m = p->io;
-
-	if (!m)
-		return;
-	sd_event_source_disable_unref(m->io);
-	sd_event_source_disable_unref(m->timeout);
-	if (m->fd >= 0)
-		close(m->fd);
-	free(m);
-	p->io = NULL;
-}
-
-static void smtp_finish(struct hc_probe *p, enum hc_outcome o, int detail)
-{
-	struct hc_result r = {o, detail, -1};
-
-	smtp_free(p);
-	hc_probe_done(p, &r);
-}
 
 /* Queue LINE and wait until it is written. */
 static int smtp_send(struct hc_smtp *m, const char *line)
@@ -57,28 +34,28 @@ static int smtp_send(struct hc_smtp *m, const char *line)
 		return -EINVAL;
 	m->n_out = (size_t)n;
 	m->sent = 0;
-	return sd_event_source_set_io_events(m->io, EPOLLOUT);
+	return sd_event_source_set_io_events(m->s.io, EPOLLOUT);
 }
 
 /* Returns true when the probe finished. */
 static bool smtp_write(struct hc_probe *p, struct hc_smtp *m)
 {
-	ssize_t n = send(m->fd, m->out + m->sent, m->n_out - m->sent, MSG_NOSIGNAL);
+	ssize_t n = send(m->s.fd, m->out + m->sent, m->n_out - m->sent, MSG_NOSIGNAL);
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return false;
 	if (n < 0) {
-		smtp_finish(p, HC_O_CONNECT_ERROR, errno);
+		hc_sock_finish(p, HC_O_CONNECT_ERROR, errno);
 		return true;
 	}
 	m->sent += (size_t)n;
 	if (m->sent < m->n_out)
 		return false;
 	if (m->step == S_QUIT) {
-		smtp_finish(p, HC_O_OK, 0);
+		hc_sock_finish(p, HC_O_OK, 0);
 		return true;
 	}
-	sd_event_source_set_io_events(m->io, EPOLLIN);
+	sd_event_source_set_io_events(m->s.io, EPOLLIN);
 	return false;
 }
 
@@ -90,7 +67,7 @@ static void smtp_reply(struct hc_probe *p, struct hc_smtp *m, int code)
 	int r;
 
 	if (code != (m->step == S_GREETING ? 220 : 250)) {
-		smtp_finish(p, HC_O_SMTP_BAD_REPLY, code);
+		hc_sock_finish(p, HC_O_SMTP_BAD_REPLY, code);
 		return;
 	}
 	if (m->step == S_GREETING) {
@@ -102,30 +79,30 @@ static void smtp_reply(struct hc_probe *p, struct hc_smtp *m, int code)
 		r = smtp_send(m, "QUIT");
 	}
 	if (r < 0)
-		smtp_finish(p, HC_O_INTERNAL, -r);
+		hc_sock_finish(p, HC_O_INTERNAL, -r);
 }
 
 static void smtp_read(struct hc_probe *p, struct hc_smtp *m)
 {
-	ssize_t n = recv(m->fd, m->in + m->n_in, sizeof(m->in) - m->n_in, 0);
+	ssize_t n = recv(m->s.fd, m->in + m->n_in, sizeof(m->in) - m->n_in, 0);
 	size_t used;
 	int code;
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n < 0) {
-		smtp_finish(p, errno == ECONNREFUSED ? HC_O_CONNECT_REFUSED : HC_O_CONNECT_ERROR,
-			    errno);
+		hc_sock_finish(p, errno == ECONNREFUSED ? HC_O_CONNECT_REFUSED : HC_O_CONNECT_ERROR,
+			       errno);
 		return;
 	}
 	if (n == 0) { /* closed before a complete reply */
-		smtp_finish(p, HC_O_PROTOCOL_ERROR, 0);
+		hc_sock_finish(p, HC_O_PROTOCOL_ERROR, 0);
 		return;
 	}
 	m->n_in += (size_t)n;
 	code = hc_smtp_reply(m->in, m->n_in, &used);
 	if (code < 0 || (code == 0 && m->n_in == sizeof(m->in))) {
-		smtp_finish(p, HC_O_SMTP_BAD_REPLY, 0);
+		hc_sock_finish(p, HC_O_SMTP_BAD_REPLY, 0);
 		return;
 	}
 	if (code == 0)
@@ -146,15 +123,15 @@ static int smtp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userda
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 			err = errno;
 		if (err) {
-			smtp_finish(p,
-				    err == ECONNREFUSED ? HC_O_CONNECT_REFUSED
-				    : err == ETIMEDOUT	? HC_O_CONNECT_TIMEOUT
-							: HC_O_CONNECT_ERROR,
-				    err);
+			hc_sock_finish(p,
+				       err == ECONNREFUSED ? HC_O_CONNECT_REFUSED
+				       : err == ETIMEDOUT  ? HC_O_CONNECT_TIMEOUT
+							   : HC_O_CONNECT_ERROR,
+				       err);
 			return 0;
 		}
 		m->step = S_GREETING;
-		sd_event_source_set_io_events(m->io, EPOLLIN);
+		sd_event_source_set_io_events(m->s.io, EPOLLIN);
 		return 0;
 	}
 	if (m->sent < m->n_out) {
@@ -171,7 +148,7 @@ static int smtp_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	struct hc_probe *p = userdata;
 	struct hc_smtp *m = p->io;
 
-	smtp_finish(p, m->step == S_CONNECT ? HC_O_CONNECT_TIMEOUT : HC_O_TIMEOUT, 0);
+	hc_sock_finish(p, m->step == S_CONNECT ? HC_O_CONNECT_TIMEOUT : HC_O_TIMEOUT, 0);
 	return 0;
 }
 
@@ -190,31 +167,31 @@ int hc_smtp_start(struct hc_probe *p)
 	if (!m)
 		return -ENOMEM;
 	p->io = m;
-	m->fd = hc_socket(p, SOCK_STREAM);
-	if (m->fd < 0) {
-		r = m->fd;
-		smtp_free(p);
+	m->s.fd = hc_socket(p, SOCK_STREAM);
+	if (m->s.fd < 0) {
+		r = m->s.fd;
+		hc_sock_free(p);
 		return r;
 	}
-	if (connect(m->fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
-		smtp_finish(p, errno == ECONNREFUSED ? HC_O_CONNECT_REFUSED : HC_O_CONNECT_ERROR,
-			    errno);
+	if (connect(m->s.fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
+		hc_sock_finish(p, errno == ECONNREFUSED ? HC_O_CONNECT_REFUSED : HC_O_CONNECT_ERROR,
+			       errno);
 		return 0;
 	}
-	r = sd_event_add_io(ev, &m->io, m->fd, EPOLLOUT, smtp_io_cb, p);
+	r = sd_event_add_io(ev, &m->s.io, m->s.fd, EPOLLOUT, smtp_io_cb, p);
 	if (r >= 0)
-		r = sd_event_add_time_relative(ev, &m->timeout, CLOCK_MONOTONIC, p->timeout_usec,
+		r = sd_event_add_time_relative(ev, &m->s.timeout, CLOCK_MONOTONIC, p->timeout_usec,
 					       1000, smtp_timeout_cb, p);
 	if (r < 0) {
-		smtp_free(p);
+		hc_sock_free(p);
 		return r;
 	}
-	sd_event_source_set_priority(m->io, HD_PRIO_HC);
-	sd_event_source_set_priority(m->timeout, HD_PRIO_HC);
+	sd_event_source_set_priority(m->s.io, HD_PRIO_HC);
+	sd_event_source_set_priority(m->s.timeout, HD_PRIO_HC);
 	return 0;
 }
 
 void hc_smtp_cancel(struct hc_probe *p)
 {
-	smtp_free(p);
+	hc_sock_free(p);
 }

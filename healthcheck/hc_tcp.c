@@ -14,11 +14,6 @@
 #include "hc_int.h"
 #include "log.h"
 
-struct hc_tcp {
-	int fd;
-	sd_event_source *io, *timeout;
-};
-
 socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
@@ -36,25 +31,25 @@ socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_st
 	return sizeof(*s4);
 }
 
-static void tcp_free(struct hc_probe *p)
+void hc_sock_free(struct hc_probe *p)
 {
-	struct hc_tcp *t = p->io;
+	struct hc_sock *k = p->io;
 
-	if (!t)
+	if (!k)
 		return;
-	sd_event_source_disable_unref(t->io);
-	sd_event_source_disable_unref(t->timeout);
-	if (t->fd >= 0)
-		close(t->fd);
-	free(t);
+	sd_event_source_disable_unref(k->io);
+	sd_event_source_disable_unref(k->timeout);
+	if (k->fd >= 0)
+		close(k->fd);
+	free(k);
 	p->io = NULL;
 }
 
-static void tcp_finish(struct hc_probe *p, enum hc_outcome o, int detail)
+void hc_sock_finish(struct hc_probe *p, enum hc_outcome o, int detail)
 {
 	struct hc_result r = {o, detail, -1};
 
-	tcp_free(p);
+	hc_sock_free(p);
 	hc_probe_done(p, &r);
 }
 
@@ -74,15 +69,15 @@ static int tcp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err)
-		tcp_finish(p, errno_outcome(err), err);
+		hc_sock_finish(p, errno_outcome(err), err);
 	else
-		tcp_finish(p, HC_O_OK, 0);
+		hc_sock_finish(p, HC_O_OK, 0);
 	return 0;
 }
 
 static int tcp_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	tcp_finish(userdata, HC_O_CONNECT_TIMEOUT, 0);
+	hc_sock_finish(userdata, HC_O_CONNECT_TIMEOUT, 0);
 	return 0;
 }
 
@@ -109,7 +104,7 @@ int hc_tcp_start(struct hc_probe *p)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
-	struct hc_tcp *t = calloc(1, sizeof(*t));
+	struct hc_sock *t = calloc(1, sizeof(*t));
 	sd_event *ev = p->ctx->d->event;
 	int r;
 
@@ -119,15 +114,15 @@ int hc_tcp_start(struct hc_probe *p)
 	t->fd = hc_socket(p, SOCK_STREAM);
 	if (t->fd < 0) {
 		r = t->fd;
-		tcp_free(p);
+		hc_sock_free(p);
 		return r;
 	}
 	if (connect(t->fd, (struct sockaddr *)&ss, sl) == 0) {
-		tcp_finish(p, HC_O_OK, 0);
+		hc_sock_finish(p, HC_O_OK, 0);
 		return 0;
 	}
 	if (errno != EINPROGRESS) {
-		tcp_finish(p, errno_outcome(errno), errno);
+		hc_sock_finish(p, errno_outcome(errno), errno);
 		return 0;
 	}
 	r = sd_event_add_io(ev, &t->io, t->fd, EPOLLOUT, tcp_io_cb, p);
@@ -135,7 +130,7 @@ int hc_tcp_start(struct hc_probe *p)
 		r = sd_event_add_time_relative(ev, &t->timeout, CLOCK_MONOTONIC, p->timeout_usec,
 					       1000, tcp_timeout_cb, p);
 	if (r < 0) {
-		tcp_free(p);
+		hc_sock_free(p);
 		return r;
 	}
 	sd_event_source_set_priority(t->io, HD_PRIO_HC);
@@ -145,5 +140,5 @@ int hc_tcp_start(struct hc_probe *p)
 
 void hc_tcp_cancel(struct hc_probe *p)
 {
-	tcp_free(p);
+	hc_sock_free(p);
 }

@@ -14,33 +14,6 @@
 #include "hc_int.h"
 #include "log.h"
 
-struct hc_udp {
-	int fd;
-	sd_event_source *io, *timeout;
-};
-
-static void udp_free(struct hc_probe *p)
-{
-	struct hc_udp *u = p->io;
-
-	if (!u)
-		return;
-	sd_event_source_disable_unref(u->io);
-	sd_event_source_disable_unref(u->timeout);
-	if (u->fd >= 0)
-		close(u->fd);
-	free(u);
-	p->io = NULL;
-}
-
-static void udp_finish(struct hc_probe *p, enum hc_outcome o, int detail)
-{
-	struct hc_result r = {o, detail, -1};
-
-	udp_free(p);
-	hc_probe_done(p, &r);
-}
-
 static int udp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct hc_probe *p = userdata;
@@ -51,12 +24,12 @@ static int udp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n < 0)
-		udp_finish(p, errno == ECONNREFUSED ? HC_O_UDP_UNREACHABLE : HC_O_CONNECT_ERROR,
-			   errno);
+		hc_sock_finish(p, errno == ECONNREFUSED ? HC_O_UDP_UNREACHABLE : HC_O_CONNECT_ERROR,
+			       errno);
 	else if (want && ((size_t)n < strlen(want) || memcmp(buf, want, strlen(want))))
-		udp_finish(p, HC_O_UDP_BAD_REPLY, 0);
+		hc_sock_finish(p, HC_O_UDP_BAD_REPLY, 0);
 	else
-		udp_finish(p, HC_O_OK, 0);
+		hc_sock_finish(p, HC_O_OK, 0);
 	return 0;
 }
 
@@ -64,7 +37,7 @@ static int udp_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct hc_probe *p = userdata;
 
-	udp_finish(p, p->k->udp_expect ? HC_O_UDP_NO_REPLY : HC_O_OK, 0);
+	hc_sock_finish(p, p->k->udp_expect ? HC_O_UDP_NO_REPLY : HC_O_OK, 0);
 	return 0;
 }
 
@@ -85,7 +58,7 @@ static socklen_t sa(const struct hd_addr *a, uint16_t port, struct sockaddr_stor
 	return sizeof(*s4);
 }
 
-static int udp_open(struct hc_probe *p, struct hc_udp *u)
+static int udp_open(struct hc_probe *p, struct hc_sock *u)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -109,7 +82,7 @@ static int udp_open(struct hc_probe *p, struct hc_udp *u)
 
 int hc_udp_start(struct hc_probe *p)
 {
-	struct hc_udp *u = calloc(1, sizeof(*u));
+	struct hc_sock *u = calloc(1, sizeof(*u));
 	sd_event *ev = p->ctx->d->event;
 	int r;
 
@@ -119,7 +92,7 @@ int hc_udp_start(struct hc_probe *p)
 	p->io = u;
 	r = udp_open(p, u);
 	if (r == -ECONNREFUSED) {
-		udp_finish(p, HC_O_UDP_UNREACHABLE, ECONNREFUSED);
+		hc_sock_finish(p, HC_O_UDP_UNREACHABLE, ECONNREFUSED);
 		return 0;
 	}
 	if (r >= 0)
@@ -128,7 +101,7 @@ int hc_udp_start(struct hc_probe *p)
 		r = sd_event_add_time_relative(ev, &u->timeout, CLOCK_MONOTONIC, p->timeout_usec,
 					       1000, udp_timeout_cb, p);
 	if (r < 0) {
-		udp_free(p);
+		hc_sock_free(p);
 		return r;
 	}
 	sd_event_source_set_priority(u->io, HD_PRIO_HC);
@@ -138,5 +111,5 @@ int hc_udp_start(struct hc_probe *p)
 
 void hc_udp_cancel(struct hc_probe *p)
 {
-	udp_free(p);
+	hc_sock_free(p);
 }
