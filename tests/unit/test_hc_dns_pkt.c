@@ -5,18 +5,7 @@
 #include <string.h>
 
 #include "healthcheck/hc_dns_pkt.h"
-
-static int fails;
-
-#define EXPECT(cond, ...)                                                                          \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fails++;                                                                   \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-		}                                                                                  \
-	} while (0)
+#include "unit.h"
 
 static void test_types(void)
 {
@@ -104,10 +93,10 @@ static void test_replies(void)
 	size_t n;
 
 	if (qlen != 29) {
-		fails++;
+		failures++;
 		return;
 	}
-#define CHECK(len, want, wdetail, what)                                                            \
+#define CHECK_REPLY(len, want, wdetail, what)                                                        \
 	do {                                                                                       \
 		int o = hc_dns_check_reply(q, (size_t)qlen, r, (len), &detail);                    \
 		EXPECT(o == (want) && detail == (wdetail), "%s: outcome %d detail %d", what, o,    \
@@ -115,67 +104,67 @@ static void test_replies(void)
 	} while (0)
 
 	n = reply(r, q, 29, QR, RA, 1, ans_a, sizeof(ans_a));
-	CHECK(n, HC_O_OK, 0, "A answer, compressed owner");
-	CHECK(n - 1, HC_O_DNS_BAD_REPLY, 0, "A answer cut short");
+	CHECK_REPLY(n, HC_O_OK, 0, "A answer, compressed owner");
+	CHECK_REPLY(n - 1, HC_O_DNS_BAD_REPLY, 0, "A answer cut short");
 	n = reply(r, q, 29, QR, RA, 1, ans_plain_name, sizeof(ans_plain_name));
-	CHECK(n, HC_O_OK, 0, "uncompressed owner in another case");
+	CHECK_REPLY(n, HC_O_OK, 0, "uncompressed owner in another case");
 	n = reply(r, q, 29, QR, RA, 1, ans_cname, sizeof(ans_cname));
-	CHECK(n, HC_O_OK, 0, "CNAME only");
+	CHECK_REPLY(n, HC_O_OK, 0, "CNAME only");
 	n = reply(r, q, 29, QR, RA, 1, ans_ns, sizeof(ans_ns));
-	CHECK(n, HC_O_DNS_NO_ANSWER, 0, "answer of another type");
+	CHECK_REPLY(n, HC_O_DNS_NO_ANSWER, 0, "answer of another type");
 	n = reply(r, q, 29, QR, RA, 0, NULL, 0);
-	CHECK(n, HC_O_DNS_NO_ANSWER, 0, "NODATA");
+	CHECK_REPLY(n, HC_O_DNS_NO_ANSWER, 0, "NODATA");
 	n = reply(r, q, 29, QR | 0x02, RA, 1, ans_a, sizeof(ans_a));
-	CHECK(n, HC_O_OK, 0, "TC set");
+	CHECK_REPLY(n, HC_O_OK, 0, "TC set");
 	n = reply(r, q, 29, QR, RA | 3, 0, NULL, 0);
-	CHECK(n, HC_O_DNS_RCODE, 3, "NXDOMAIN");
+	CHECK_REPLY(n, HC_O_DNS_RCODE, 3, "NXDOMAIN");
 	n = reply(r, q, 29, QR, RA | 2, 0, NULL, 0);
-	CHECK(n, HC_O_DNS_RCODE, 2, "SERVFAIL");
+	CHECK_REPLY(n, HC_O_DNS_RCODE, 2, "SERVFAIL");
 	n = reply(r, q, 29, QR, 5, 0, NULL, 0);
-	CHECK(n, HC_O_DNS_RCODE, 5, "REFUSED");
+	CHECK_REPLY(n, HC_O_DNS_RCODE, 5, "REFUSED");
 	n = reply(r, q, 29, QR, RA | 5, 0, NULL, 0);
-	CHECK(12, HC_O_DNS_RCODE, 5, "REFUSED without the question");
+	CHECK_REPLY(12, HC_O_DNS_RCODE, 5, "REFUSED without the question");
 	n = reply(r, q, 29, 0x01, RA, 1, ans_a, sizeof(ans_a));
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "QR clear (our own query reflected)");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "QR clear (our own query reflected)");
 	n = reply(r, q, 29, QR | 0x10, RA, 1, ans_a, sizeof(ans_a));
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "opcode 2");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "opcode 2");
 	n = reply(r, q, 29, QR, RA, 1, ans_a, sizeof(ans_a));
 	r[1] ^= 1;
-	CHECK(n, HC_DNS_IGNORE, 0, "another ID");
+	CHECK_REPLY(n, HC_DNS_IGNORE, 0, "another ID");
 	r[1] ^= 1;
-	CHECK(11, HC_DNS_IGNORE, 0, "shorter than a header");
-	CHECK(12, HC_O_DNS_BAD_REPLY, 0, "header only, NOERROR");
+	CHECK_REPLY(11, HC_DNS_IGNORE, 0, "shorter than a header");
+	CHECK_REPLY(12, HC_O_DNS_BAD_REPLY, 0, "header only, NOERROR");
 	r[5] = 0;
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "QDCOUNT 0");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "QDCOUNT 0");
 	r[5] = 2;
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "QDCOUNT 2");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "QDCOUNT 2");
 	r[5] = 1;
 	r[13] = 'X';
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "another name");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "another name");
 	r[13] = 'E';
-	CHECK(n, HC_O_OK, 0, "the name in upper case");
+	CHECK_REPLY(n, HC_O_OK, 0, "the name in upper case");
 	r[26] = 28;
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "another type");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "another type");
 	r[26] = 1;
 	r[28] = 3;
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "class CH");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "class CH");
 	r[28] = 1;
 	r[7] = 2;
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "ANCOUNT beyond the packet");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "ANCOUNT beyond the packet");
 	r[7] = 0xff, r[6] = 0xff;
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "ANCOUNT 65535");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "ANCOUNT 65535");
 	n = reply(r, q, 29, QR, RA, 1, ans_self_ptr, sizeof(ans_self_ptr));
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "pointer to itself");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "pointer to itself");
 	n = reply(r, q, 29, QR, RA, 1, ans_fwd_ptr, sizeof(ans_fwd_ptr));
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "forward pointer");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "forward pointer");
 	n = reply(r, q, 29, QR, RA, 1, ans_ext_label, sizeof(ans_ext_label));
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "extended label type");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "extended label type");
 	n = reply(r, q, 29, QR, RA, 1, ans_long_rdlen, sizeof(ans_long_rdlen));
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "RDLENGTH beyond the packet");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "RDLENGTH beyond the packet");
 	/* A question whose name is a pointer into the header. */
 	n = reply(r, q, 29, QR, RA, 1, ans_a, sizeof(ans_a));
 	r[12] = 0xc0, r[13] = 4;
-	CHECK(n, HC_O_DNS_BAD_REPLY, 0, "question name pointing into the header");
+	CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "question name pointing into the header");
 	/* Answer names made of labels chained by pointers, each one label
 	 * back, kept in the RDATA of a first (TXT) record: 16 labels are fine,
 	 * 130 (over 255 bytes expanded) are not. */
@@ -199,9 +188,9 @@ static void test_replies(void)
 		memcpy(p + 2, tail, sizeof(tail));
 		n = (size_t)(p - r) + 2 + sizeof(tail);
 		if (c == 0)
-			CHECK(n, HC_O_OK, 0, "answer name through a chain of 16 pointers");
+			CHECK_REPLY(n, HC_O_OK, 0, "answer name through a chain of 16 pointers");
 		else
-			CHECK(n, HC_O_DNS_BAD_REPLY, 0, "expanded name over 255 bytes");
+			CHECK_REPLY(n, HC_O_DNS_BAD_REPLY, 0, "expanded name over 255 bytes");
 	}
 #undef CHECK
 }
@@ -239,8 +228,8 @@ int main(void)
 	test_build();
 	test_replies();
 	test_mutations();
-	if (fails) {
-		fprintf(stderr, "%d failures\n", fails);
+	if (failures) {
+		fprintf(stderr, "%d failures\n", failures);
 		return 1;
 	}
 	puts("test_hc_dns_pkt: all passed");

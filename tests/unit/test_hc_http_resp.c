@@ -7,17 +7,7 @@
 #include <string.h>
 
 #include "healthcheck/hc_http_resp.h"
-
-static int fails;
-#define EXPECT(cond, ...)                                                                          \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fails++;                                                                   \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-		}                                                                                  \
-	} while (0)
+#include "unit.h"
 
 static void unhex(const char *h, uint8_t *out)
 {
@@ -129,8 +119,8 @@ int main(void)
 	test_status();
 	test_digest();
 	test_judge();
-	if (fails) {
-		fprintf(stderr, "%d failures\n", fails);
+	if (failures) {
+		fprintf(stderr, "%d failures\n", failures);
 		return 1;
 	}
 	puts("test_hc_http_resp: all passed");

@@ -3,18 +3,7 @@
 #include <string.h>
 
 #include "healthcheck/hc_policy.h"
-
-static int fails;
-
-#define EXPECT(cond, ...)                                                                          \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fails++;                                                                   \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-		}                                                                                  \
-	} while (0)
+#include "unit.h"
 
 /* Results: 'o' ok, 'f' failure. Expected: state after each result,
  * 'U'/'D'; the first char is the state before any result. */
@@ -299,8 +288,8 @@ int main(void)
 	test_rs_verdict();
 	test_quorum();
 	test_spread();
-	if (fails) {
-		fprintf(stderr, "%d failures\n", fails);
+	if (failures) {
+		fprintf(stderr, "%d failures\n", failures);
 		return 1;
 	}
 	puts("test_hc_policy: all passed");

@@ -3,8 +3,7 @@
 #include <string.h>
 
 #include "healthcheck/hc_smtp_reply.h"
-
-static int fails;
+#include "unit.h"
 
 static const struct {
 	const char *in;
@@ -43,10 +42,10 @@ int main(void)
 		if (c != cases[i].code || (c > 0 && used != want) || (c <= 0 && used != 0)) {
 			fprintf(stderr, "FAIL case %zu '%s': code %d used %zu\n", i, cases[i].in, c,
 				used);
-			fails++;
+			failures++;
 		}
 	}
-	if (fails)
+	if (failures)
 		return 1;
 	puts("test_hc_smtp_reply: all passed");
 	return 0;

@@ -10,18 +10,7 @@
 #include <time.h>
 
 #include "ipvs/ipvs_types.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-		}                                                                                  \
-	} while (0)
+#include "unit.h"
 
 static int parse_ep(char *s, uint16_t *af, union ipvs_addr *a, uint16_t *port)
 {
@@ -199,9 +188,9 @@ static void run_case(const struct diff_case *c)
 	table_parse(&own, c->owned ? c->owned : "");
 	for (size_t i = 0; i < own.n; i++)
 		ipvs_keyset_add(&owned, &own.svcs[i].key);
-	CHECK(ipvs_diff(&want, &have, &owned, &ops, NULL) == 0, "%s", c->name);
+	EXPECT(ipvs_diff(&want, &have, &owned, &ops, NULL) == 0, "%s", c->name);
 	ops_render(&ops, got, sizeof(got));
-	CHECK(!strcmp(got, c->expect), "%s:\n  got    '%s'\n  expect '%s'", c->name, got,
+	EXPECT(!strcmp(got, c->expect), "%s:\n  got    '%s'\n  expect '%s'", c->name, got,
 	      c->expect);
 	ipvs_ops_free(&ops);
 	ipvs_keyset_free(&owned);
@@ -243,28 +232,28 @@ static void test_big(void)
 	clock_t t0 = clock();
 	big_table(&want, n, m, 1);
 	big_table(&have, n, m, 5);
-	CHECK(want.n == n && ipvs_table_n_dests(&want) == n * m, "big table size");
-	CHECK(ipvs_diff(&want, &have, NULL, &ops, &steps) == 0, "big diff");
-	CHECK(ops.n == 0, "converged big table gives %zu ops", ops.n);
+	EXPECT(want.n == n && ipvs_table_n_dests(&want) == n * m, "big table size");
+	EXPECT(ipvs_diff(&want, &have, NULL, &ops, &steps) == 0, "big diff");
+	EXPECT(ops.n == 0, "converged big table gives %zu ops", ops.n);
 	/* Linear merge: at most one comparison per entry and pass (the
 	 * service merge runs twice, each service's dests merge three times). */
-	CHECK(steps <= 2 * (want.n + have.n) + 3 * 2 * n * m, "merge steps %zu", steps);
+	EXPECT(steps <= 2 * (want.n + have.n) + 3 * 2 * n * m, "merge steps %zu", steps);
 
 	want.svcs[1234].dests[3].weight = 9;
 	want.svcs[n - 1].n_dests--;
 	strcpy(want.svcs[0].sched, "rr");
-	CHECK(ipvs_diff(&want, &have, NULL, &ops, &steps) == 0, "big diff 2");
+	EXPECT(ipvs_diff(&want, &have, NULL, &ops, &steps) == 0, "big diff 2");
 	char got[512];
 	ops_render(&ops, got, sizeof(got));
-	CHECK(ops.n == 3, "three changes give %zu ops: %s", ops.n, got);
+	EXPECT(ops.n == 3, "three changes give %zu ops: %s", ops.n, got);
 
 	/* From cold: one add per service and per dest. */
 	struct ipvs_table empty;
 	ipvs_table_init(&empty);
-	CHECK(ipvs_diff(&want, &empty, NULL, &ops, NULL) == 0, "cold diff");
-	CHECK(ops.n == n + n * m - 1, "cold ops %zu", ops.n);
+	EXPECT(ipvs_diff(&want, &empty, NULL, &ops, NULL) == 0, "cold diff");
+	EXPECT(ops.n == n + n * m - 1, "cold ops %zu", ops.n);
 	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
-	CHECK(secs < 5.0, "100k entries took %.2f s", secs);
+	EXPECT(secs < 5.0, "100k entries took %.2f s", secs);
 	printf("big: %zu services, %zu dests, %.3f s cpu\n", want.n, ipvs_table_n_dests(&want),
 	       secs);
 	ipvs_ops_free(&ops);
@@ -277,18 +266,18 @@ static void test_keyset_and_find(void)
 	struct ipvs_table t;
 	table_parse(&t, "tcp 10.0.0.3:80 rr; tcp 10.0.0.1:80 rr; tcp 10.0.0.2:80 rr; "
 			"tcp 10.0.0.1:80 wlc");
-	CHECK(t.n == 3, "duplicate service keys dropped: %zu", t.n);
+	EXPECT(t.n == 3, "duplicate service keys dropped: %zu", t.n);
 	struct ipvs_keyset ks = {0};
 	for (int r = 0; r < 2; r++)
 		for (size_t i = t.n; i-- > 0;)
 			ipvs_keyset_add(&ks, &t.svcs[i].key);
-	CHECK(ks.n == 3, "keyset dedup %zu", ks.n);
+	EXPECT(ks.n == 3, "keyset dedup %zu", ks.n);
 	for (size_t i = 0; i < t.n; i++) {
-		CHECK(ipvs_keyset_has(&ks, &t.svcs[i].key), "keyset has %zu", i);
-		CHECK(ipvs_table_find(&t, &t.svcs[i].key) == &t.svcs[i], "find %zu", i);
+		EXPECT(ipvs_keyset_has(&ks, &t.svcs[i].key), "keyset has %zu", i);
+		EXPECT(ipvs_table_find(&t, &t.svcs[i].key) == &t.svcs[i], "find %zu", i);
 	}
 	ipvs_keyset_del(&ks, &t.svcs[1].key);
-	CHECK(!ipvs_keyset_has(&ks, &t.svcs[1].key) && ks.n == 2, "keyset del");
+	EXPECT(!ipvs_keyset_has(&ks, &t.svcs[1].key) && ks.n == 2, "keyset del");
 	ipvs_keyset_free(&ks);
 	ipvs_table_free(&t);
 }
@@ -303,7 +292,7 @@ static void test_patch(void)
 	table_parse(&fresh, "tcp 10.0.0.2:80 wlc > 10.0.1.2:80 dr 1; tcp 10.0.0.4:80 sh");
 	for (size_t i = 0; i < keys.n; i++)
 		ipvs_keyset_add(&ks, &keys.svcs[i].key);
-	CHECK(ipvs_table_patch(&t, &ks, &fresh) == 0, "patch");
+	EXPECT(ipvs_table_patch(&t, &ks, &fresh) == 0, "patch");
 	char got[256] = "";
 	for (size_t i = 0; i < t.n; i++) {
 		char k[64];
@@ -312,9 +301,9 @@ static void test_patch(void)
 			 ipvs_svc_key_str(&t.svcs[i].key, k, sizeof(k)), t.svcs[i].sched,
 			 t.svcs[i].n_dests);
 	}
-	CHECK(!strcmp(got, "TCP 10.0.0.1:80 rr/0; TCP 10.0.0.2:80 wlc/1; TCP 10.0.0.4:80 sh/0"),
+	EXPECT(!strcmp(got, "TCP 10.0.0.1:80 rr/0; TCP 10.0.0.2:80 wlc/1; TCP 10.0.0.4:80 sh/0"),
 	      "patched: %s", got);
-	CHECK(fresh.n == 0, "fresh consumed");
+	EXPECT(fresh.n == 0, "fresh consumed");
 	ipvs_keyset_free(&ks);
 	ipvs_table_free(&t);
 	ipvs_table_free(&keys);

@@ -10,18 +10,7 @@
 #include <netlink/msg.h>
 
 #include "ipvs/ipvs_genl.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-		}                                                                                  \
-	} while (0)
+#include "unit.h"
 
 /* What to break in an otherwise valid service reply. */
 enum breakage {
@@ -86,23 +75,23 @@ static void test_services(void)
 {
 	struct ipvs_service s;
 	struct nl_msg *m = service_msg(OK, false, false);
-	CHECK(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == 0, "valid v4 service");
+	EXPECT(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == 0, "valid v4 service");
 	char k[96];
-	CHECK(!strcmp(ipvs_svc_key_str(&s.key, k, sizeof(k)), "TCP 192.168.168.100:80"), "%s", k);
-	CHECK(!strcmp(s.sched, "wrr") && s.flags == IP_VS_SVC_F_PERSISTENT && s.timeout == 60 &&
+	EXPECT(!strcmp(ipvs_svc_key_str(&s.key, k, sizeof(k)), "TCP 192.168.168.100:80"), "%s", k);
+	EXPECT(!strcmp(s.sched, "wrr") && s.flags == IP_VS_SVC_F_PERSISTENT && s.timeout == 60 &&
 		  s.netmask == 24 && s.stats.conns == 12345,
 	      "fields: %s %#x %u %u %llu", s.sched, s.flags, s.timeout, s.netmask,
 	      (unsigned long long)s.stats.conns);
 	nlmsg_free(m);
 
 	m = service_msg(OK, true, true);
-	CHECK(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == 0, "valid v6 fwmark service");
-	CHECK(!strcmp(ipvs_svc_key_str(&s.key, k, sizeof(k)), "FWM 7 inet6") && s.netmask == 64,
+	EXPECT(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == 0, "valid v6 fwmark service");
+	EXPECT(!strcmp(ipvs_svc_key_str(&s.key, k, sizeof(k)), "FWM 7 inet6") && s.netmask == 64,
 	      "%s /%u", k, s.netmask);
 	nlmsg_free(m);
 
 	m = service_msg(OK, true, false);
-	CHECK(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == 0, "valid v6 service");
+	EXPECT(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == 0, "valid v6 service");
 	nlmsg_free(m);
 
 	static const struct {
@@ -117,13 +106,13 @@ static void test_services(void)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		m = service_msg(bad[i].b, bad[i].v6, bad[i].fwmark);
-		CHECK(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == -1, "breakage %d rejected",
+		EXPECT(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == -1, "breakage %d rejected",
 		      (int)bad[i].b);
 		nlmsg_free(m);
 	}
 	/* Bad stats only lose the counters. */
 	m = service_msg(BAD_STATS, false, false);
-	CHECK(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == 0 && s.stats.conns == 0,
+	EXPECT(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == 0 && s.stats.conns == 0,
 	      "bad stats ignored");
 	nlmsg_free(m);
 }
@@ -157,28 +146,28 @@ static void test_dests(void)
 	struct ipvs_dest d;
 	struct nl_msg *m = dest_msg(AF_INET, true, 16);
 	/* an IPv4 destination of an IPv6 service (TUN) */
-	CHECK(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET6, &d) == 0, "valid dest");
+	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET6, &d) == 0, "valid dest");
 	char b[64];
-	CHECK(!strcmp(ipvs_dest_str(&d, b, sizeof(b)), "10.1.0.10:53") && d.weight == 3 &&
+	EXPECT(!strcmp(ipvs_dest_str(&d, b, sizeof(b)), "10.1.0.10:53") && d.weight == 3 &&
 		  d.fwd == IP_VS_CONN_F_TUNNEL && d.tun_port == 6080 && d.activeconns == 17 &&
 		  d.stats.conns == 5 && d.stats.inbytes == 1ULL << 40,
 	      "dest fields %s", b);
 	nlmsg_free(m);
 	m = dest_msg(0, true, 4);
-	CHECK(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == 0, "family from service");
+	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == 0, "family from service");
 	nlmsg_free(m);
 	m = dest_msg(0, true, 4);
-	CHECK(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET6, &d) == -1, "v6 with 4-byte addr");
+	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET6, &d) == -1, "v6 with 4-byte addr");
 	nlmsg_free(m);
 	m = dest_msg(7, true, 16);
-	CHECK(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -1, "bad family");
+	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -1, "bad family");
 	nlmsg_free(m);
 	m = dest_msg(AF_INET, false, 16);
-	CHECK(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -1, "no port");
+	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -1, "no port");
 	nlmsg_free(m);
 	/* A service reply is not a dest reply and the other way round. */
 	m = service_msg(OK, false, false);
-	CHECK(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -1, "wrong kind");
+	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -1, "wrong kind");
 	nlmsg_free(m);
 }
 
@@ -209,7 +198,7 @@ static void test_random(void)
 		struct ipvs_dest d;
 		int r1 = ipvs_nl_parse_service_reply((struct nlmsghdr *)buf, &s);
 		int r2 = ipvs_nl_parse_dest_reply((struct nlmsghdr *)buf, AF_INET6, &d);
-		CHECK((r1 == 0 || r1 == -1) && (r2 == 0 || r2 == -1), "iter %d", iter);
+		EXPECT((r1 == 0 || r1 == -1) && (r2 == 0 || r2 == -1), "iter %d", iter);
 		accepted += !r1 + !r2;
 		free(buf);
 		nlmsg_free(src);

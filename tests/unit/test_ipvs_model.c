@@ -7,18 +7,7 @@
 #include <string.h>
 
 #include "ipvs/ipvs_types.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-		}                                                                                  \
-	} while (0)
+#include "unit.h"
 
 static struct hd_endpoint ep(const char *a, uint16_t port)
 {
@@ -90,31 +79,31 @@ static void test_mapping(void)
 {
 	setup();
 	struct ipvs_table t;
-	CHECK(ipvs_model_build(&cfg, NULL, NULL, NULL, NULL, &t) == 0, "build");
-	CHECK(t.n == 3, "services %zu", t.n);
+	EXPECT(ipvs_model_build(&cfg, NULL, NULL, NULL, NULL, &t) == 0, "build");
+	EXPECT(t.n == 3, "services %zu", t.n);
 	char buf[128];
 	/* canonical order: AF_INET (2) before AF_INET6 (10); addr:port before fwmark */
-	CHECK(!strcmp(ipvs_svc_key_str(&t.svcs[0].key, buf, sizeof(buf)), "TCP 192.168.168.100:80"),
+	EXPECT(!strcmp(ipvs_svc_key_str(&t.svcs[0].key, buf, sizeof(buf)), "TCP 192.168.168.100:80"),
 	      "%s", buf);
-	CHECK(!strcmp(ipvs_svc_key_str(&t.svcs[1].key, buf, sizeof(buf)), "UDP [2001:db8::1]:53"),
+	EXPECT(!strcmp(ipvs_svc_key_str(&t.svcs[1].key, buf, sizeof(buf)), "UDP [2001:db8::1]:53"),
 	      "%s", buf);
-	CHECK(!strcmp(ipvs_svc_key_str(&t.svcs[2].key, buf, sizeof(buf)), "FWM 7 inet6"), "%s",
+	EXPECT(!strcmp(ipvs_svc_key_str(&t.svcs[2].key, buf, sizeof(buf)), "FWM 7 inet6"), "%s",
 	      buf);
 	const struct ipvs_service *s = &t.svcs[0];
-	CHECK(!strcmp(s->sched, "wrr") && s->flags == 0 && s->n_dests == 3, "vs0");
-	CHECK(s->dests[0].fwd == IP_VS_CONN_F_DROUTE && s->dests[0].weight == 1 &&
+	EXPECT(!strcmp(s->sched, "wrr") && s->flags == 0 && s->n_dests == 3, "vs0");
+	EXPECT(s->dests[0].fwd == IP_VS_CONN_F_DROUTE && s->dests[0].weight == 1 &&
 		  s->dests[2].weight == 3,
 	      "vs0 dests");
 	s = &t.svcs[2];
-	CHECK(s->flags == (IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_SCHED_SH_PORT) &&
+	EXPECT(s->flags == (IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_SCHED_SH_PORT) &&
 		  s->timeout == 300 && s->netmask == 64 && s->key.protocol == 0,
 	      "fwmark service flags %#x timeout %u netmask %u", s->flags, s->timeout, s->netmask);
 	s = &t.svcs[1];
-	CHECK(s->n_dests == 1 && s->dests[0].fwd == IP_VS_CONN_F_TUNNEL &&
+	EXPECT(s->n_dests == 1 && s->dests[0].fwd == IP_VS_CONN_F_TUNNEL &&
 		  s->dests[0].tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE &&
 		  s->dests[0].tun_port == 6080 && s->dests[0].af == AF_INET,
 	      "tun dest");
-	CHECK(s->netmask == 128 && !strcmp(s->sched, "wlc"), "defaults: netmask %u sched %s",
+	EXPECT(s->netmask == 128 && !strcmp(s->sched, "wlc"), "defaults: netmask %u sched %s",
 	      s->netmask, s->sched);
 	ipvs_table_free(&t);
 }
@@ -126,14 +115,14 @@ static void test_verdicts(void)
 	struct verdicts vd = {.down_mask = 2, .weight0 = 5};
 	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
 	const struct ipvs_service *s = &t.svcs[0];
-	CHECK(s->n_dests == 2 && s->dests[0].weight == 5 && s->dests[1].weight == 3,
+	EXPECT(s->n_dests == 2 && s->dests[0].weight == 5 && s->dests[1].weight == 3,
 	      "down removed, weight override: n=%zu", s->n_dests);
 	ipvs_table_free(&t);
 
 	rs[1].inhibit_on_failure = true;
 	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
 	s = &t.svcs[0];
-	CHECK(s->n_dests == 3 && s->dests[1].weight == 0, "inhibit: weight 0");
+	EXPECT(s->n_dests == 3 && s->dests[1].weight == 0, "inhibit: weight 0");
 	ipvs_table_free(&t);
 }
 
@@ -166,9 +155,9 @@ static void test_quorum(void)
 		struct ipvs_table t;
 		ipvs_model_build(&cfg, verdict, NULL, &vd, q, &t);
 		const struct ipvs_service *s = &t.svcs[0];
-		CHECK(s->quorum_lost == steps[i].lost && q[0].lost == steps[i].lost, "step %zu", i);
+		EXPECT(s->quorum_lost == steps[i].lost && q[0].lost == steps[i].lost, "step %zu", i);
 		bool sorry = s->n_dests == 1 && s->dests[0].port == 8080 && s->dests[0].weight == 1;
-		CHECK(sorry == steps[i].lost, "step %zu: sorry server %d, n=%zu", i, sorry,
+		EXPECT(sorry == steps[i].lost, "step %zu: sorry server %d, n=%zu", i, sorry,
 		      s->n_dests);
 		ipvs_table_free(&t);
 	}
@@ -177,19 +166,19 @@ static void test_quorum(void)
 	struct ipvs_quorum_state fresh[3] = {0};
 	struct ipvs_table t;
 	ipvs_model_build(&cfg, verdict, NULL, &vd, fresh, &t);
-	CHECK(!t.svcs[0].quorum_lost && t.svcs[0].n_dests == 2, "first computation");
+	EXPECT(!t.svcs[0].quorum_lost && t.svcs[0].n_dests == 2, "first computation");
 	ipvs_table_free(&t);
 	/* Weights count, not servers: one live server of weight 5 holds it. */
 	rs[2].weight = 5;
 	vd.down_mask = 3;
 	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
-	CHECK(!t.svcs[0].quorum_lost && t.svcs[0].dests[0].weight == 5, "weight sum");
+	EXPECT(!t.svcs[0].quorum_lost && t.svcs[0].dests[0].weight == 5, "weight sum");
 	ipvs_table_free(&t);
 	/* Without a sorry server the live ones stay. */
 	rs[2].weight = 1;
 	vs[0].has_sorry_server = false;
 	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
-	CHECK(t.svcs[0].quorum_lost && t.svcs[0].n_dests == 1 && t.svcs[0].dests[0].weight == 1,
+	EXPECT(t.svcs[0].quorum_lost && t.svcs[0].n_dests == 1 && t.svcs[0].dests[0].weight == 1,
 	      "no sorry server");
 	ipvs_table_free(&t);
 }
@@ -208,7 +197,7 @@ static void test_quorum_imposed(void)
 	struct verdicts vd = {.down_mask = 0, .weight0 = -1};
 	struct ipvs_table t;
 	ipvs_model_build(&cfg, verdict, imposed_lost, &vd, NULL, &t);
-	CHECK(t.svcs[0].quorum_lost && t.svcs[0].n_dests == 1 && t.svcs[0].dests[0].weight == 1,
+	EXPECT(t.svcs[0].quorum_lost && t.svcs[0].n_dests == 1 && t.svcs[0].dests[0].weight == 1,
 	      "imposed: sorry server only");
 	ipvs_table_free(&t);
 }
@@ -216,7 +205,7 @@ static void test_quorum_imposed(void)
 static void test_empty(void)
 {
 	struct ipvs_table t;
-	CHECK(ipvs_model_build(NULL, NULL, NULL, NULL, NULL, &t) == 0 && t.n == 0, "NULL config");
+	EXPECT(ipvs_model_build(NULL, NULL, NULL, NULL, NULL, &t) == 0 && t.n == 0, "NULL config");
 	ipvs_table_free(&t);
 }
 

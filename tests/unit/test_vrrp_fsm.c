@@ -6,16 +6,7 @@
 #include <string.h>
 
 #include "vrrp/vrrp_fsm.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                \
-	do {                                                                       \
-		if (!(cond)) {                                                     \
-			fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                                \
-		}                                                                  \
-	} while (0)
+#include "unit.h"
 
 #define NOW 10000000ULL /* 10 s */
 

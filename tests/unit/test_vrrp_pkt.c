@@ -6,16 +6,7 @@
 #include <string.h>
 
 #include "vrrp/vrrp_pkt.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                \
-	do {                                                                       \
-		if (!(cond)) {                                                     \
-			fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                                \
-		}                                                                  \
-	} while (0)
+#include "unit.h"
 
 /* v3, 192.168.168.50 -> 224.0.0.18, VRID 51, prio 150, 100 cs, VIP .100.
  * Byte-identical to keepalived's advert captured with tcpdump. */

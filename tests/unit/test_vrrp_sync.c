@@ -6,8 +6,7 @@
 
 #include "vrrp/vrrp_fsm.h"
 #include "vrrp/vrrp_sync.h"
-
-static int failures;
+#include "unit.h"
 
 #define B VRRP_STATE_BACKUP
 #define M VRRP_STATE_MASTER
