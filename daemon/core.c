@@ -100,7 +100,7 @@ static int trim_cb(sd_event_source *s, void *userdata)
 	return 0;
 }
 
-static void trim_later(struct hd_daemon *d)
+void hd_trim_later(struct hd_daemon *d)
 {
 	sd_event_source *s;
 
@@ -139,7 +139,7 @@ int hd_reload(struct hd_daemon *d, struct hd_diag *diag)
 	t2 = hd_now_usec();
 	hd_config_free(d->config);
 	d->config = newcfg;
-	trim_later(d);
+	hd_trim_later(d);
 	t3 = hd_now_usec();
 	d->reload_begin_usec = t0;
 	d->reload_parse_usec = t1 - t0;

@@ -80,6 +80,10 @@ void hd_dump_state(struct hd_daemon *d);
 
 uint64_t hd_now_usec(void); /* CLOCK_MONOTONIC */
 
+/* Hand the config parser's freed memory back to the system at idle
+ * priority, after this iteration's work (start and reload). */
+void hd_trim_later(struct hd_daemon *d);
+
 /* Apply global rt_priority and lock_memory (at start and on reload). */
 void hd_apply_scheduling(struct hd_daemon *d);
 

@@ -13,7 +13,6 @@
 #include "config.h"
 #include "ctl_proto.h"
 
-#define DEFAULT_CONTROL "/run/hadirector.sock"
 #define REPLY_TIMEOUT_MS 10000
 
 static void usage(FILE *out)
@@ -28,7 +27,7 @@ static void usage(FILE *out)
 	      "  undrain VS RS          give it back its weight\n"
 	      "  weight VS RS N         set a real server's weight at runtime\n"
 	      "  metrics                Prometheus text exposition\n\n"
-	      "  -s, --control-socket PATH   (default " DEFAULT_CONTROL ")\n",
+	      "  -s, --control-socket PATH   (default " HD_CTL_DEFAULT_SOCKET ")\n",
 	      out);
 }
 
@@ -113,7 +112,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{0},
 	};
-	const char *path = DEFAULT_CONTROL;
+	const char *path = HD_CTL_DEFAULT_SOCKET;
 	char req[HD_CTL_MAX_REQUEST + 1];
 	size_t len = 0;
 	int c;

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "config.h"
 #include "control.h"
+#include "ctl_proto.h"
 #include "daemon.h"
 #include "log.h"
 #include "modules.h"
@@ -21,7 +21,6 @@
 
 #define DEFAULT_CONFIG SYSCONFDIR "/hadirector.conf"
 #define DEFAULT_PID_FILE "/run/hadirector.pid"
-#define DEFAULT_CONTROL "/run/hadirector.sock"
 
 static void usage(FILE *out)
 {
@@ -37,7 +36,7 @@ static void usage(FILE *out)
 		"  -v, --verbose              more log output (repeat for debug)\n"
 		"      --version              print the version and exit\n"
 		"  -h, --help                 this text\n",
-		DEFAULT_CONFIG, DEFAULT_PID_FILE, DEFAULT_CONTROL);
+		DEFAULT_CONFIG, DEFAULT_PID_FILE, HD_CTL_DEFAULT_SOCKET);
 }
 
 /* Returns -1 to continue, else an exit status. */
@@ -226,7 +225,7 @@ static int run(struct hd_daemon *d)
 	}
 	hd_ops_start(d);
 	hd_mark_dirty(d);
-	malloc_trim(0); /* the parser's garbage, see hd_reload() */
+	hd_trim_later(d);
 	hd_notice("hadirector %s started: %zu VRRP instances, %zu virtual servers",
 		  PACKAGE_VERSION, d->config->n_instances, d->config->n_virtual_servers);
 	sd_notify(false, "READY=1\nSTATUS=running");
@@ -272,7 +271,7 @@ int main(int argc, char **argv)
 		return 1;
 	d.control_path = strdup(d.opts.control_socket		 ? d.opts.control_socket
 				: d.config->global.control_socket ? d.config->global.control_socket
-								   : DEFAULT_CONTROL);
+								   : HD_CTL_DEFAULT_SOCKET);
 	const char *pidpath = d.opts.pid_file		  ? d.opts.pid_file
 			      : d.config->global.pid_file ? d.config->global.pid_file
 							  : DEFAULT_PID_FILE;
