@@ -97,6 +97,15 @@ static void close_nl(struct ipvs_ctx *c)
 	c->observed_valid = false;
 }
 
+/* N_FIXED counts the knobs written since start: a re-check finds the ones
+ * written earlier right. */
+static void check_sysctls(struct ipvs_ctx *c, const struct hd_config *cfg)
+{
+	unsigned fixed = c->sysctl.n_fixed;
+	ipvs_sysctl_check(cfg, "/proc/sys", cfg->global.set_sysctls, &c->sysctl);
+	c->sysctl.n_fixed += fixed;
+}
+
 static int ensure_open(struct ipvs_ctx *c)
 {
 	if (c->nl)
@@ -115,6 +124,7 @@ static int ensure_open(struct ipvs_ctx *c)
 		hd_notice("ipvs: kernel IPVS available now");
 	c->unavailable_logged = false;
 	c->observed_valid = false;
+	check_sysctls(c, c->d->config); /* ip_vs is loaded now: its own knobs exist */
 	return 0;
 }
 
@@ -530,7 +540,7 @@ int ipvs_init(struct hd_daemon *d)
 	sd_event_source_set_priority(c->timer, HD_PRIO_RECONCILE);
 	d->ipvs = c;
 	sync_config(c, d->config);
-	ipvs_sysctl_check(d->config, "/proc/sys", d->config->global.set_sysctls, &c->sysctl);
+	check_sysctls(c, d->config);
 	return 0;
 }
 
@@ -543,7 +553,7 @@ int ipvs_reload(struct hd_daemon *d, const struct hd_config *newcfg)
 	 * those that left the config get deleted by the next pass. */
 	int r = quorum_alloc(c, newcfg);
 	sync_config(c, newcfg);
-	ipvs_sysctl_check(newcfg, "/proc/sys", newcfg->global.set_sysctls, &c->sysctl);
+	check_sysctls(c, newcfg);
 	hd_mark_dirty(d);
 	return r;
 }

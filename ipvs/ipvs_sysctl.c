@@ -1,8 +1,15 @@
 /* Director sysctls the configured forwarding modes need: NAT makes the
  * director the real servers' gateway (forwarding on); DR must not send
  * ICMP redirects (the real servers share the segment, a redirect would
- * send clients around the director). Checked at start and on reload, fixed
- * when global.set_sysctls is set. Per network namespace, like IPVS. */
+ * send clients around the director). With any virtual server, IPVS itself
+ * must let go of connections to a real server the checks removed: with
+ * expire_nodest_conn = 0 the kernel drops every packet of such a
+ * connection (a client reusing its source port hangs until the entry times
+ * out) instead of scheduling it anew, and with expire_quiescent_template =
+ * 0 persistent clients stick to a weight-0 (drained, inhibited) server.
+ * The net/ipv4/vs knobs exist only once ip_vs is loaded; they are skipped
+ * until then. Checked at start, when the IPVS socket opens and on reload,
+ * fixed when global.set_sysctls is set. Per network namespace, like IPVS. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -108,6 +115,12 @@ void ipvs_sysctl_check(const struct hd_config *cfg, const char *root, bool fix,
 			  "NAT: the director routes the real servers' replies");
 	if (dr)
 		check_redirects(r, root, fix);
+	if (cfg && cfg->n_virtual_servers) {
+		check_one(r, root, "net/ipv4/vs/expire_nodest_conn", 1, fix,
+			  "connections of a removed real server are rescheduled, not dropped");
+		check_one(r, root, "net/ipv4/vs/expire_quiescent_template", 1, fix,
+			  "persistent clients leave a weight-0 real server");
+	}
 	for (unsigned i = 0; i < r->n_lines; i++)
 		hd_warn("ipvs: sysctl %s%s", r->lines[i],
 			fix ? " and could not be fixed" : "; set it, or global.set_sysctls = true");

@@ -68,6 +68,21 @@ assert "the daemon answers" wait_for 10 "$HDCTL" -s "$SOCK" ping
 check "both real servers in the table" wait_for 10 both
 check "client gets both servers" test "$(answers)" = "this is nginx1 this is nginx2 "
 
+check "set_sysctls (default): net.ipv4.vs.expire_nodest_conn = 1" \
+	test "$(ip netns exec "$LB" cat /proc/sys/net/ipv4/vs/expire_nodest_conn)" = 1
+check "set_sysctls (default): net.ipv4.vs.expire_quiescent_template = 1" \
+	test "$(ip netns exec "$LB" cat /proc/sys/net/ipv4/vs/expire_quiescent_template)" = 1
+# A client source port whose last connection went to nginx1: busybox httpd
+# closes first, so the client keeps no TIME_WAIT and may reuse the port at
+# once, while IPVS (DR sees only the client's half) keeps the entry in
+# FIN_WAIT for 2 minutes.
+PORT1=
+for p in $(seq 40001 40010); do
+	a=$(ip netns exec "$CL" curl -s --max-time 2 --local-port "$p" "http://$VIP/")
+	[ "$a" = "this is nginx1" ] && { PORT1=$p; break; }
+done
+check "a client port ($PORT1) whose connection went to nginx1" test -n "$PORT1"
+
 kill "${PID[nginx1]}"; t0=$(now_ms)
 check "dead nginx1 leaves ipvsadm -Ln" wait_for 10 hasnt 192.168.168.10
 t1=$(now_ms); tc=$(change_ms 192.168.168.10)
@@ -76,6 +91,12 @@ t1=$(now_ms); tc=$(change_ms 192.168.168.10)
 check "verdict within delay_loop*fall + connect_timeout ($((tc - t0)) ms <= 3000 + 500)" test $((tc - t0)) -le 3500
 check "out of the table soon after ($((t1 - t0)) ms <= 8000)" test $((t1 - t0)) -le 8000
 check "nginx2 stays" has 192.168.168.20
+# With expire_nodest_conn = 0 the kernel keeps the entry and drops this SYN
+# (it points at a destination that is gone): the client hangs. With 1 the
+# kernel expires the entries of a removed destination (and any it still
+# meets), so the SYN is scheduled anew.
+a=$(ip netns exec "$CL" curl -s --max-time 3 --local-port "$PORT1" "http://$VIP/")
+check "a new connection from port $PORT1 is rescheduled to nginx2 ($a)" test "$a" = "this is nginx2"
 a=$(answers)
 check "client traffic reaches only nginx2 ($a)" test "$a" = "this is nginx2 "
 check "status: nginx1 down, connect refused" sh -c "'$HDCTL' -s '$SOCK' status --json | grep -q '\"rs\":\"192.168.168.10:80\",\"state\":\"down\"'"

@@ -192,6 +192,8 @@ check "sysctls fixed (set_sysctls defaults to true): ip_forward=1" \
 check "sysctls fixed: send_redirects=0 on all and eth0" test "$(ip netns exec "$LB" cat \
 	/proc/sys/net/ipv4/conf/all/send_redirects /proc/sys/net/ipv4/conf/eth0/send_redirects)" = "0
 0"
+check "sysctls fixed: net.ipv4.vs.expire_nodest_conn=1" \
+	test "$(ip netns exec "$LB" cat /proc/sys/net/ipv4/vs/expire_nodest_conn)" = 1
 check "status reports the sysctls ok" test "$(ipvs_json 's["sysctls"]["ok"]')" = True
 
 # ---- 2. hand edits are repaired by the slow timer; another VIP's service is left alone ----
@@ -269,7 +271,7 @@ check "after stop only the foreign service is left" \
 cat "$VM_DIR/after"
 
 # ---- 6. the connection sync daemon and sysctl reporting (second run) ----
-ip netns exec "$LB" sh -c 'echo 0 >/proc/sys/net/ipv4/ip_forward'
+ip netns exec "$LB" sh -c 'echo 0 >/proc/sys/net/ipv4/ip_forward; echo 0 >/proc/sys/net/ipv4/vs/expire_nodest_conn'
 cat >"$CONF" <<CONF
 global {
     router_id = vm-ipvs
@@ -311,6 +313,8 @@ check "a sync daemon stopped by hand is started again by the slow timer" \
 check "set_sysctls = false: ip_forward is reported, not changed" \
 	test "$(ipvs_json 's["sysctls"]["ok"] == False and any("ip_forward" in p for p in s["sysctls"]["problems"])')" = True
 check "ip_forward still 0" test "$(ip netns exec "$LB" cat /proc/sys/net/ipv4/ip_forward)" = 0
+check "set_sysctls = false: expire_nodest_conn = 0 is reported, not changed" \
+	test "$(ipvs_json 'any("expire_nodest_conn is 0" in p for p in s["sysctls"]["problems"])')$(ip netns exec "$LB" cat /proc/sys/net/ipv4/vs/expire_nodest_conn)" = True0
 kill -TERM "$HDPID"
 wait "$HDPID"
 check "after stop no sync daemon runs" sh -c "test -z \"\$($x -L --daemon)\""
