@@ -9,11 +9,14 @@ tests_unit_test_hc_policy_SOURCES = tests/unit/test_hc_policy.c
 tests_unit_test_hc_policy_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_policy
 
-libhdcore_a_SOURCES += healthcheck/hc_http_resp.c healthcheck/hc_http_resp.h
-check_PROGRAMS += tests/unit/test_hc_http_resp
+libhdcore_a_SOURCES += healthcheck/hc_http_resp.c healthcheck/hc_http_resp.h \
+	healthcheck/hc_http_parse.c healthcheck/hc_http_parse.h
+check_PROGRAMS += tests/unit/test_hc_http_resp tests/unit/test_hc_http_parse
 tests_unit_test_hc_http_resp_SOURCES = tests/unit/test_hc_http_resp.c
 tests_unit_test_hc_http_resp_LDADD = libhdcore.a $(HD_LIBS)
-TESTS += tests/unit/test_hc_http_resp
+tests_unit_test_hc_http_parse_SOURCES = tests/unit/test_hc_http_parse.c
+tests_unit_test_hc_http_parse_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_hc_http_resp tests/unit/test_hc_http_parse
 
 libhdcore_a_SOURCES += healthcheck/hc_dns_pkt.c healthcheck/hc_dns_pkt.h \
 	healthcheck/hc_smtp_reply.c healthcheck/hc_smtp_reply.h

@@ -1,0 +1,572 @@
+/* PURE HTTP/1.x response parser and request builder; see hc_http_parse.h.
+ *
+ * The parser is a byte-at-a-time state machine for the line-oriented parts
+ * (status line, headers, chunk size lines, trailers) and copies nothing
+ * but the two header values that decide the framing, so a response split
+ * anywhere, even one byte per read, parses the same as in one piece, and
+ * its memory is the struct. Body bytes go to the callback in runs. */
+#include "config.h"
+
+#include "hc_http_parse.h"
+
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+enum {
+	/* line states: one byte at a time */
+	P_VERSION,    /* "HTTP/1.x", idx = position */
+	P_SP1,	      /* spaces before the code, idx = how many */
+	P_CODE,	      /* idx = digits so far */
+	P_AFTER_CODE, /* SP reason, or the end of the line */
+	P_REASON,
+	P_HDR_START, /* first byte of a header line: name, fold, or blank line */
+	P_HDR_NAME,
+	P_HDR_VALUE,
+	P_CHUNK_SIZE, /* idx = hex digits so far */
+	P_CHUNK_BWS,  /* blanks after the size */
+	P_CHUNK_EXT,  /* ";ext..." up to the end of the line */
+	P_CHUNK_CRLF, /* the CRLF after a chunk's data */
+	/* body states: runs of bytes */
+	P_BODY_LEN,
+	P_BODY_CLOSE,
+	P_CHUNK_DATA,
+	P_DONE,
+	P_FAIL,
+};
+
+enum { H_NONE, H_OTHER, H_CL, H_TE };
+
+static const char *const err_text[HC_HTTP_ERR__MAX] = {
+    [HC_HTTP_OK] = "ok",
+    [HC_HTTP_ERR_EMPTY] = "empty reply",
+    [HC_HTTP_ERR_STATUS_LINE] = "bad status line",
+    [HC_HTTP_ERR_VERSION] = "not HTTP/1.x",
+    [HC_HTTP_ERR_STATUS_CODE] = "status code outside 100-599",
+    [HC_HTTP_ERR_HEADER] = "malformed header line",
+    [HC_HTTP_ERR_HEAD_TOO_LONG] = "header too long",
+    [HC_HTTP_ERR_CONTENT_LENGTH] = "bad Content-Length",
+    [HC_HTTP_ERR_TRANSFER_ENCODING] = "bad Transfer-Encoding",
+    [HC_HTTP_ERR_CHUNK_SIZE] = "bad chunk size",
+    [HC_HTTP_ERR_CHUNK_END] = "chunk not followed by CRLF",
+    [HC_HTTP_ERR_TRUNCATED_HEAD] = "closed in the headers",
+    [HC_HTTP_ERR_TRUNCATED_BODY] = "truncated body",
+};
+
+const char *hc_http_err_text(enum hc_http_err e)
+{
+	return (unsigned)e < HC_HTTP_ERR__MAX ? err_text[e] : "unknown";
+}
+
+void hc_http_parser_init(struct hc_http_parser *p, bool status_only, hc_http_body_fn body, void *ud)
+{
+	memset(p, 0, sizeof(*p));
+	p->status_only = status_only;
+	p->body = body;
+	p->ud = ud;
+	p->state = P_VERSION;
+}
+
+static bool fail(struct hc_http_parser *p, enum hc_http_err e)
+{
+	p->err = e;
+	p->state = P_FAIL;
+	return false;
+}
+
+static bool is_digit(unsigned c)
+{
+	return c - '0' < 10;
+}
+
+static int hex_val(unsigned c)
+{
+	if (c - '0' < 10)
+		return (int)(c - '0');
+	c |= 0x20;
+	return c - 'a' < 6 ? (int)(c - 'a' + 10) : -1;
+}
+
+static bool is_blank(unsigned c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Field-value and reason-phrase bytes: no controls but HT (obs-text is
+ * allowed, as the grammar does). */
+static bool is_text(unsigned c)
+{
+	return (c >= 0x20 && c != 0x7f) || c == '\t';
+}
+
+/* RFC 9110 tchar. */
+static bool is_tchar(unsigned c)
+{
+	if (c - '0' < 10 || (c | 0x20) - 'a' < 26)
+		return true;
+	return c && strchr("!#$%&'*+-.^_`|~", (int)c);
+}
+
+/* The error a bad byte (or a CR without LF) means in state S. */
+static enum hc_http_err line_err(const struct hc_http_parser *p)
+{
+	if (p->state <= P_REASON)
+		return HC_HTTP_ERR_STATUS_LINE;
+	if (p->state <= P_HDR_VALUE)
+		return HC_HTTP_ERR_HEADER;
+	if (p->state <= P_CHUNK_EXT)
+		return HC_HTTP_ERR_CHUNK_SIZE;
+	return HC_HTTP_ERR_CHUNK_END;
+}
+
+static bool status_byte(struct hc_http_parser *p, unsigned c)
+{
+	static const char ver[] = "HTTP/1.";
+
+	switch (p->state) {
+	case P_VERSION:
+		if (p->idx == 5 && is_digit(c) && c != '1')
+			return fail(p, HC_HTTP_ERR_VERSION);
+		if (p->idx == 7) {
+			if (!is_digit(c))
+				return fail(p, HC_HTTP_ERR_STATUS_LINE);
+			p->minor = (int)(c - '0');
+			p->state = P_SP1;
+			p->idx = 0;
+			return true;
+		}
+		if (c != (unsigned char)ver[p->idx])
+			return fail(p, HC_HTTP_ERR_STATUS_LINE);
+		p->idx++;
+		return true;
+	case P_SP1:
+		if (c == ' ') {
+			p->idx = 1;
+			return true;
+		}
+		if (!p->idx || !is_digit(c))
+			return fail(p, HC_HTTP_ERR_STATUS_LINE);
+		p->state = P_CODE;
+		p->code = 0;
+		p->idx = 0;
+		/* fall through */
+	case P_CODE:
+		if (!is_digit(c))
+			return fail(p, HC_HTTP_ERR_STATUS_LINE);
+		p->code = p->code * 10 + (int)(c - '0');
+		if (++p->idx < 3)
+			return true;
+		if (p->code < 100 || p->code > 599)
+			return fail(p, HC_HTTP_ERR_STATUS_CODE);
+		p->state = P_AFTER_CODE;
+		return true;
+	case P_AFTER_CODE:
+		if (c != ' ')
+			return fail(p, HC_HTTP_ERR_STATUS_LINE);
+		p->state = P_REASON;
+		return true;
+	default: /* P_REASON */
+		return is_text(c) ? true : fail(p, HC_HTTP_ERR_STATUS_LINE);
+	}
+}
+
+/* Content-Length: digits, or a list of equal ones ("5, 5"); every header
+ * line must agree with the earlier ones. */
+static bool content_length(struct hc_http_parser *p)
+{
+	const char *s = p->val;
+	size_t i = 0, n = p->val_len;
+
+	if (p->val_long)
+		return false;
+	for (;;) {
+		uint64_t x = 0;
+		size_t d = 0;
+		for (; i < n && is_digit((unsigned char)s[i]); i++, d++) {
+			if (d == 18) /* below 2^63 and far beyond any body we read */
+				return false;
+			x = x * 10 + (uint64_t)(s[i] - '0');
+		}
+		if (!d || (p->has_length && x != p->length))
+			return false;
+		p->has_length = true;
+		p->length = x;
+		while (i < n && is_blank((unsigned char)s[i]))
+			i++;
+		if (i == n)
+			return true;
+		if (s[i++] != ',')
+			return false;
+		while (i < n && is_blank((unsigned char)s[i]))
+			i++;
+	}
+}
+
+/* Transfer-Encoding: the body is chunked when chunked is the last coding
+ * (of all such header lines); applied twice it is an error. */
+static bool transfer_encoding(struct hc_http_parser *p)
+{
+	const char *s = p->val;
+	size_t i = 0, n = p->val_len;
+	bool any = false;
+
+	if (p->val_long)
+		return false;
+	p->has_te = true;
+	while (i < n) {
+		size_t start;
+		while (i < n && (is_blank((unsigned char)s[i]) || s[i] == ','))
+			i++;
+		start = i;
+		while (i < n && is_tchar((unsigned char)s[i]))
+			i++;
+		if (i == start) {
+			if (i < n) /* not a token: a stray byte */
+				return false;
+			break;
+		}
+		bool ch = i - start == 7 && !strncasecmp(s + start, "chunked", 7);
+		if (ch && ++p->n_chunked > 1)
+			return false;
+		p->chunked = ch;
+		any = true;
+		while (i < n && s[i] != ',') /* parameters */
+			i++;
+	}
+	return any;
+}
+
+/* A header line is complete once the next line does not fold into it. */
+static bool header_end(struct hc_http_parser *p)
+{
+	while (p->val_len && is_blank((unsigned char)p->val[p->val_len - 1]))
+		p->val_len--;
+	if (p->hdr == H_CL && !content_length(p))
+		return fail(p, HC_HTTP_ERR_CONTENT_LENGTH);
+	if (p->hdr == H_TE && !transfer_encoding(p))
+		return fail(p, HC_HTTP_ERR_TRANSFER_ENCODING);
+	p->hdr = H_NONE;
+	return true;
+}
+
+static void name_done(struct hc_http_parser *p)
+{
+	p->hdr = H_OTHER;
+	p->val_len = 0;
+	p->val_long = false;
+	if (p->trailers || p->name_len > sizeof(p->name))
+		return; /* trailers cannot change the framing any more */
+	if (p->name_len == 14 && !memcmp(p->name, "content-length", 14))
+		p->hdr = H_CL;
+	else if (p->name_len == 17 && !memcmp(p->name, "transfer-encoding", 17))
+		p->hdr = H_TE;
+}
+
+static void val_add(struct hc_http_parser *p, char c)
+{
+	if (p->val_len < sizeof(p->val))
+		p->val[p->val_len++] = c;
+	else
+		p->val_long = true;
+}
+
+static bool header_byte(struct hc_http_parser *p, unsigned c)
+{
+	switch (p->state) {
+	case P_HDR_START:
+		if (is_blank(c)) {
+			/* obs-fold: the line continues the previous value; before
+			 * any header it is not allowed at all. */
+			if (!p->any_header)
+				return fail(p, HC_HTTP_ERR_HEADER);
+			if (p->hdr >= H_CL && p->val_len)
+				val_add(p, ' ');
+			p->state = P_HDR_VALUE;
+			return true;
+		}
+		if (p->any_header && !header_end(p))
+			return false;
+		if (!is_tchar(c))
+			return fail(p, HC_HTTP_ERR_HEADER);
+		p->any_header = true;
+		p->name_len = 0;
+		p->state = P_HDR_NAME;
+		/* fall through */
+	case P_HDR_NAME:
+		if (c == ':' && p->name_len) {
+			name_done(p);
+			p->state = P_HDR_VALUE;
+			return true;
+		}
+		if (!is_tchar(c))
+			return fail(p, HC_HTTP_ERR_HEADER);
+		if (p->name_len < sizeof(p->name))
+			p->name[p->name_len] = (char)((c - 'A' < 26) ? c | 0x20 : c);
+		if (p->name_len <= sizeof(p->name))
+			p->name_len++;
+		return true;
+	default: /* P_HDR_VALUE */
+		if (!is_text(c))
+			return fail(p, HC_HTTP_ERR_HEADER);
+		if (p->hdr >= H_CL && (p->val_len || !is_blank(c)))
+			val_add(p, (char)c);
+		return true;
+	}
+}
+
+static bool chunk_byte(struct hc_http_parser *p, unsigned c)
+{
+	int h;
+
+	switch (p->state) {
+	case P_CHUNK_SIZE:
+		h = hex_val(c);
+		if (h >= 0) {
+			if (++p->idx > 15) /* 2^60: nothing real, and no overflow */
+				return fail(p, HC_HTTP_ERR_CHUNK_SIZE);
+			p->remaining = p->remaining << 4 | (uint64_t)h;
+			return true;
+		}
+		if (!p->idx)
+			return fail(p, HC_HTTP_ERR_CHUNK_SIZE);
+		p->state = P_CHUNK_BWS;
+		/* fall through */
+	case P_CHUNK_BWS:
+		if (is_blank(c))
+			return true;
+		if (c != ';')
+			return fail(p, HC_HTTP_ERR_CHUNK_SIZE);
+		p->state = P_CHUNK_EXT;
+		return true;
+	case P_CHUNK_EXT:
+		return is_text(c) ? true : fail(p, HC_HTTP_ERR_CHUNK_SIZE);
+	default: /* P_CHUNK_CRLF: nothing may stand between the data and CRLF */
+		return fail(p, HC_HTTP_ERR_CHUNK_END);
+	}
+}
+
+static void expect_chunk(struct hc_http_parser *p)
+{
+	p->state = P_CHUNK_SIZE;
+	p->idx = 0;
+	p->line_len = 0;
+	p->remaining = 0;
+}
+
+/* The blank line after the headers of a response (or of the trailers). */
+static bool head_end(struct hc_http_parser *p)
+{
+	if (p->any_header && !header_end(p))
+		return false;
+	if (p->trailers) {
+		p->state = P_DONE;
+		return true;
+	}
+	if (!p->status) { /* an interim 1xx response: the real one follows */
+		p->state = P_VERSION;
+		p->idx = 0;
+		p->any_header = p->has_length = p->has_te = p->chunked = false;
+		p->n_chunked = 0;
+		return true;
+	}
+	if (p->status == 101 || p->status == 204 || p->status == 304) {
+		p->state = P_DONE;
+	} else if (p->has_te) {
+		if (p->chunked)
+			expect_chunk(p);
+		else
+			p->state = P_BODY_CLOSE;
+	} else if (p->has_length) {
+		p->remaining = p->length;
+		p->state = p->length ? P_BODY_LEN : P_DONE;
+	} else {
+		p->state = P_BODY_CLOSE;
+	}
+	return true;
+}
+
+static bool line_end(struct hc_http_parser *p)
+{
+	switch (p->state) {
+	case P_AFTER_CODE:
+	case P_REASON:
+		/* 1xx other than 101 is interim; 101 ends the exchange (we did not
+		 * ask to switch) and is judged by its status. */
+		if (p->code >= 200 || p->code == 101)
+			p->status = p->code;
+		if (p->status && p->status_only) {
+			p->state = P_DONE;
+			return true;
+		}
+		p->state = P_HDR_START;
+		return true;
+	case P_HDR_START:
+		return head_end(p);
+	case P_HDR_VALUE:
+		p->state = P_HDR_START;
+		return true;
+	case P_CHUNK_SIZE:
+		if (!p->idx)
+			return fail(p, HC_HTTP_ERR_CHUNK_SIZE);
+		/* fall through */
+	case P_CHUNK_BWS:
+	case P_CHUNK_EXT:
+		if (p->remaining) {
+			p->state = P_CHUNK_DATA;
+			return true;
+		}
+		/* the last chunk: trailers up to a blank line */
+		p->trailers = true;
+		p->any_header = false;
+		p->hdr = H_NONE;
+		p->head_len = 0;
+		p->state = P_HDR_START;
+		return true;
+	case P_CHUNK_CRLF:
+		expect_chunk(p);
+		return true;
+	default:
+		return fail(p, line_err(p));
+	}
+}
+
+static bool line_byte(struct hc_http_parser *p, unsigned c)
+{
+	if (p->state <= P_HDR_VALUE) {
+		if (++p->head_len > HC_HTTP_MAX_HEAD)
+			return fail(p, HC_HTTP_ERR_HEAD_TOO_LONG);
+	} else if (p->state <= P_CHUNK_EXT && ++p->line_len > HC_HTTP_MAX_CHUNK_LINE) {
+		return fail(p, HC_HTTP_ERR_CHUNK_SIZE);
+	}
+	if (p->cr) {
+		p->cr = false;
+		return c == '\n' ? line_end(p) : fail(p, line_err(p));
+	}
+	if (c == '\r') {
+		p->cr = true;
+		return true;
+	}
+	if (c == '\n')
+		return line_end(p);
+	if (p->state <= P_REASON)
+		return status_byte(p, c);
+	if (p->state <= P_HDR_VALUE)
+		return header_byte(p, c);
+	return chunk_byte(p, c);
+}
+
+/* Returns how many of the N bytes at S belong to the body. */
+static size_t body_bytes(struct hc_http_parser *p, const unsigned char *s, size_t n)
+{
+	if (p->state != P_BODY_CLOSE && n > p->remaining)
+		n = (size_t)p->remaining;
+	if (n && p->body)
+		p->body(p->ud, s, n);
+	if (p->state == P_BODY_CLOSE)
+		return n;
+	p->remaining -= n;
+	if (!p->remaining)
+		p->state = p->state == P_BODY_LEN ? P_DONE : P_CHUNK_CRLF;
+	return n;
+}
+
+static enum hc_http_progress progress(const struct hc_http_parser *p)
+{
+	return p->state == P_DONE   ? HC_HTTP_DONE
+	       : p->state == P_FAIL ? HC_HTTP_FAILED
+				    : HC_HTTP_MORE;
+}
+
+enum hc_http_progress hc_http_parser_feed(struct hc_http_parser *p, const void *data, size_t len)
+{
+	const unsigned char *s = data, *end = s + len;
+
+	p->total += len;
+	while (s < end && p->state < P_DONE) {
+		if (p->state >= P_BODY_LEN)
+			s += body_bytes(p, s, (size_t)(end - s));
+		else
+			line_byte(p, *s++);
+	}
+	return progress(p);
+}
+
+enum hc_http_progress hc_http_parser_eof(struct hc_http_parser *p)
+{
+	if (p->state == P_BODY_CLOSE)
+		p->state = P_DONE;
+	else if (p->state == P_DONE || p->state == P_FAIL)
+		;
+	else if (!p->total)
+		fail(p, HC_HTTP_ERR_EMPTY);
+	else if (p->state <= P_HDR_VALUE && !p->trailers)
+		fail(p, HC_HTTP_ERR_TRUNCATED_HEAD);
+	else
+		fail(p, HC_HTTP_ERR_TRUNCATED_BODY);
+	return progress(p);
+}
+
+/* Request building: plain appends, counted past the end so one pass with
+ * CAP 0 gives the size. */
+struct rq {
+	char *buf;
+	size_t cap, len;
+};
+
+static void put(struct rq *q, const char *s, size_t n)
+{
+	if (q->len + n <= q->cap)
+		memcpy(q->buf + q->len, s, n);
+	q->len += n;
+}
+
+static void puts_(struct rq *q, const char *s)
+{
+	put(q, s, strlen(s));
+}
+
+static bool safe_token(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+long hc_http_request(char *buf, size_t cap, const struct hc_http_req *r)
+{
+	struct rq q = {buf, cap, 0};
+	char ip[INET6_ADDRSTRLEN], port[8];
+	const char *path = r->path && r->path[0] ? r->path : "/";
+	int n = 0;
+
+	if (!safe_token(path) || (r->host && (!r->host[0] || !safe_token(r->host))))
+		return -EINVAL;
+	puts_(&q, "GET ");
+	puts_(&q, path);
+	puts_(&q, " HTTP/1.1\r\nHost: ");
+	if (r->host) {
+		puts_(&q, r->host);
+	} else {
+		hd_addr_str(r->addr, ip, sizeof(ip));
+		if (r->addr->family == AF_INET6)
+			put(&q, "[", 1);
+		puts_(&q, ip);
+		if (r->addr->family == AF_INET6)
+			put(&q, "]", 1);
+	}
+	if (r->port != (r->tls ? 443 : 80)) {
+		/* no printf: this runs once per check */
+		char *e = port + sizeof(port);
+		unsigned v = r->port;
+		do {
+			*--e = (char)('0' + v % 10);
+			v /= 10;
+			n++;
+		} while (v);
+		*--e = ':';
+		put(&q, e, (size_t)n + 1);
+	}
+	puts_(&q, "\r\nUser-Agent: hadirector/" PACKAGE_VERSION "\r\nConnection: close\r\n\r\n");
+	return (long)q.len;
+}
