@@ -1,274 +1,538 @@
-/* http_check / https_check: libcurl's multi interface driven by sd-event.
+/* http_check / https_check: one GET on a fresh connection, on the socket
+ * machinery of the other network checks (hc_tcp.c), the response read into
+ * our parser (hc_http_parse.c).
  *
- * curl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when to
- * call it back (CURLMOPT_TIMERFUNCTION); both map onto sd-event sources, so
- * no transfer ever blocks the loop. The URL carries the virtualhost (Host
- * header, SNI) while CURLOPT_CONNECT_TO sends the connection to the real
- * server's connect address, so no name is ever resolved. */
+ * An HTTP health check is a narrow need, so it is done with as few system
+ * calls as the kernel allows: socket (non-blocking, close-on-exec), connect,
+ * one epoll registration for the whole exchange (edge-triggered, read and
+ * write, so it is never modified), one send of the request (plain HTTP:
+ * its result is also the connect's, no getsockopt), reads until the
+ * verdict is known (without a digest that is the status line: the body is
+ * not read), unregister, close (a normal FIN; no SO_LINGER). A general
+ * client library costs several times that per check (see
+ * tests/bench/README.md).
+ *
+ * https_check: OpenSSL on the same socket, non-blocking; SSL_connect,
+ * SSL_write and SSL_read are retried on the edge that their WANT_READ or
+ * WANT_WRITE waits for. One SSL_CTX per (verify, ca_file), kept until the
+ * configuration changes (a reload reads CA files again). */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "hc_http_parse.h"
 #include "hc_http_resp.h"
 #include "hc_int.h"
 #include "log.h"
 
+/* Enough for a health page in one read; the status line needs far less. */
+#define HTTP_READ_BUF 16384
+
+enum http_step { S_CONNECT, S_HANDSHAKE, S_SEND, S_RECV };
+
 struct hc_http {
-	CURL *easy;
-	struct curl_slist *connect_to, *headers;
+	struct hc_sock s; /* first: hc_sock_free() frees through it */
+	enum http_step step;
+	SSL *ssl;
+	struct hc_http_parser hp;
 	struct hc_digest dg;
-	char err[CURL_ERROR_SIZE];
+	struct hc_http_end end;
+	char why[160]; /* what went wrong, for the log */
+	size_t n_req, sent;
+	char req[]; /* the request, built at the start */
 };
 
-static int sock_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+/* TLS contexts: loading CA certificates is far too expensive per check. */
+struct hc_tls_ctx {
+	SSL_CTX *ctx; /* NULL: could not be made (said once in the log) */
+	bool verify;
+	char *ca_file;
+};
 
-static void check_done(struct hc_ctx *c)
+struct hc_tls {
+	const struct hd_config *cfg; /* the configuration the contexts are for */
+	unsigned reloads;
+	struct hc_tls_ctx *v;
+	size_t n;
+};
+
+static void tls_flush(struct hc_tls *t)
 {
-	CURLMsg *m;
-	int left;
-
-	while ((m = curl_multi_info_read(c->multi, &left))) {
-		struct hc_probe *p = NULL;
-		struct hc_result r;
-		long status = 0, oserr = 0;
-		curl_off_t conn = 0;
-
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&p);
-		struct hc_http *h = p->io;
-		curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &oserr);
-		curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &conn);
-		bool dig_ok = p->k->digest_type ? hc_digest_match(&h->dg, p->k->digest) : true;
-		hc_http_judge(m->data.result, oserr, conn > 0, status, p->k, dig_ok, &r);
-		if (r.outcome != HC_O_OK && h->err[0])
-			hd_debug("http check %s: %s", p->key, h->err);
-		hc_http_cancel(p);
-		hc_probe_done(p, &r);
+	for (size_t i = 0; i < t->n; i++) {
+		SSL_CTX_free(t->v[i].ctx); /* in-flight SSLs hold their own reference */
+		free(t->v[i].ca_file);
 	}
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
 }
 
-static int sock_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+static SSL_CTX *tls_ctx_new(bool verify, const char *ca_file)
 {
-	struct hc_ctx *c = userdata;
-	int flags = 0, running;
+	SSL_CTX *x = SSL_CTX_new(TLS_client_method());
 
-	if (revents & EPOLLIN)
-		flags |= CURL_CSELECT_IN;
-	if (revents & EPOLLOUT)
-		flags |= CURL_CSELECT_OUT;
-	if (revents & (EPOLLERR | EPOLLHUP))
-		flags |= CURL_CSELECT_ERR;
-	curl_multi_socket_action(c->multi, fd, flags, &running);
-	check_done(c);
-	return 0;
-}
-
-static int curl_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct hc_ctx *c = userdata;
-	int running;
-
-	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done(c);
-	return 0;
-}
-
-static int socket_fn(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
-{
-	struct hc_ctx *c = userp;
-	sd_event_source *src = socketp;
-	uint32_t ev = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
-
-	if (what == CURL_POLL_REMOVE) {
-		sd_event_source_disable_unref(src);
-		curl_multi_assign(c->multi, fd, NULL);
-		return 0;
+	if (!x)
+		return NULL;
+#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
+	/* Servers often close without close_notify; that is the end of the
+	 * body, not an error (the framing tells a short body anyway). */
+	SSL_CTX_set_options(x, SSL_OP_IGNORE_UNEXPECTED_EOF);
+#endif
+	if (!verify)
+		return x;
+	SSL_CTX_set_verify(x, SSL_VERIFY_PEER, NULL);
+	if ((ca_file ? SSL_CTX_load_verify_locations(x, ca_file, NULL)
+		     : SSL_CTX_set_default_verify_paths(x)) != 1) {
+		char e[120];
+		ERR_error_string_n(ERR_get_error(), e, sizeof(e));
+		hd_warn("https_check: cannot load CA certificates from %s: %s",
+			ca_file ? ca_file : "the system's default paths", e);
+		ERR_clear_error();
+		SSL_CTX_free(x);
+		return NULL;
 	}
-	if (src)
-		return sd_event_source_set_io_events(src, ev) < 0 ? -1 : 0;
-	if (sd_event_add_io(c->d->event, &src, fd, ev, sock_io_cb, c) < 0)
-		return -1;
-	sd_event_source_set_priority(src, HD_PRIO_HC);
-	curl_multi_assign(c->multi, fd, src);
-	return 0;
+	return x;
 }
 
-static int timer_fn(CURLM *multi, long timeout_ms, void *userp)
+static SSL_CTX *tls_ctx(struct hc_ctx *c, const struct hd_check_config *k)
 {
-	struct hc_ctx *c = userp;
+	struct hc_tls *t = c->tls;
+	const char *ca = k->verify ? k->ca_file : NULL; /* not looked at without verify */
 
-	if (timeout_ms < 0)
-		return sd_event_source_set_enabled(c->curl_timer, SD_EVENT_OFF) < 0 ? -1 : 0;
-	if (sd_event_source_set_time(c->curl_timer, hd_now_usec() + (uint64_t)timeout_ms * 1000) <
-	    0)
-		return -1;
-	return sd_event_source_set_enabled(c->curl_timer, SD_EVENT_ONESHOT) < 0 ? -1 : 0;
+	if (t->cfg != c->cfg || t->reloads != c->d->reloads_ok) {
+		tls_flush(t);
+		t->cfg = c->cfg;
+		t->reloads = c->d->reloads_ok;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].verify == k->verify &&
+		    (ca ? t->v[i].ca_file && !strcmp(ca, t->v[i].ca_file) : !t->v[i].ca_file))
+			return t->v[i].ctx;
+	struct hc_tls_ctx *v = realloc(t->v, (t->n + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	t->v = v;
+	v[t->n] =
+	    (struct hc_tls_ctx){tls_ctx_new(k->verify, ca), k->verify, ca ? strdup(ca) : NULL};
+	if (ca && !v[t->n].ca_file) {
+		SSL_CTX_free(v[t->n].ctx);
+		return NULL;
+	}
+	return v[t->n++].ctx;
 }
 
 int hc_http_setup(struct hc_ctx *c)
 {
-	int r;
-
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return -EIO;
-	c->multi = curl_multi_init();
-	if (!c->multi)
-		return -ENOMEM;
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, socket_fn);
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, timer_fn);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
-	r = sd_event_add_time(c->d->event, &c->curl_timer, CLOCK_MONOTONIC, 0, 1000, curl_timer_cb,
-			      c);
-	if (r < 0)
-		return r;
-	sd_event_source_set_priority(c->curl_timer, HD_PRIO_HC);
-	return sd_event_source_set_enabled(c->curl_timer, SD_EVENT_OFF);
+	c->tls = calloc(1, sizeof(*c->tls));
+	return c->tls ? 0 : -ENOMEM;
 }
 
 void hc_http_teardown(struct hc_ctx *c)
 {
-	if (c->multi)
-		curl_multi_cleanup(c->multi);
-	c->multi = NULL;
-	c->curl_timer = sd_event_source_disable_unref(c->curl_timer);
-	curl_global_cleanup();
+	if (!c->tls)
+		return;
+	tls_flush(c->tls);
+	free(c->tls);
+	c->tls = NULL;
 }
 
-static size_t body_cb(char *data, size_t size, size_t n, void *userdata)
+static bool ip_literal(const char *s)
+{
+	unsigned char b[16];
+
+	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
+}
+
+/* The SSL object of one check: SNI and, with verify, the name (or the
+ * address) the certificate must carry. Returns NULL or what failed. */
+static const char *tls_begin(struct hc_probe *p, struct hc_http *h)
+{
+	const struct hd_check_config *k = p->k;
+	const char *name = k->sni ? k->sni : p->host;
+	SSL_CTX *x = tls_ctx(p->ctx, k);
+	char ip[INET6_ADDRSTRLEN];
+	bool ok = true;
+
+	if (!x)
+		return "no TLS context (CA certificates not loaded, see above)";
+	if (!(h->ssl = SSL_new(x)) || SSL_set_fd(h->ssl, h->s.fd) != 1)
+		return "cannot make the TLS session";
+	SSL_set_connect_state(h->ssl);
+	if (name && ip_literal(name)) /* SNI carries names only (RFC 6066) */
+		name = NULL;
+	if (name)
+		ok = SSL_set_tlsext_host_name(h->ssl, name) == 1;
+	if (k->verify && name) {
+		SSL_set_hostflags(h->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+		ok = ok && SSL_set1_host(h->ssl, name) == 1;
+	} else if (k->verify) {
+		const char *a = k->sni ? k->sni : p->host;
+		if (!a)
+			a = hd_addr_str(&p->target.addr, ip, sizeof(ip));
+		ok = ok && X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(h->ssl), a) == 1;
+	}
+	return ok ? NULL : "cannot set the TLS server name";
+}
+
+/* Everything the check holds, then the result. */
+static void http_finish(struct hc_probe *p, bool digest_ok)
+{
+	struct hc_http *h = p->io;
+	struct hc_result r;
+	char ep[80];
+
+	hc_http_judge(&h->end, p->k, digest_ok, &r);
+	if (r.outcome != HC_O_OK && h->why[0]) {
+		/* Said once when the outcome changes, not every delay_loop. */
+		bool news = r.outcome != p->st.last.outcome || r.detail != p->st.last.detail;
+		hd_log(news ? LOG_NOTICE : LOG_DEBUG, "%s %s%s: %s",
+		       p->k->type == HD_CHECK_HTTPS ? "https_check" : "http_check",
+		       hd_endpoint_str(&p->target, ep, sizeof(ep)), p->k->path ? p->k->path : "/",
+		       h->why);
+	}
+	if (h->ssl) {
+		/* close_notify only if the server is still there to read it */
+		if (h->end.connected && SSL_is_init_finished(h->ssl) &&
+		    !(SSL_get_shutdown(h->ssl) & SSL_RECEIVED_SHUTDOWN))
+			SSL_shutdown(h->ssl);
+		SSL_free(h->ssl);
+		ERR_clear_error();
+	}
+	hc_digest_free(&h->dg);
+	hc_sock_free(p);
+	hc_probe_done(p, &r);
+}
+
+static void set_why(struct hc_http *h, const char *what, const char *detail)
+{
+	snprintf(h->why, sizeof(h->why), "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
+}
+
+static void conn_failed(struct hc_probe *p, int err)
+{
+	struct hc_http *h = p->io;
+
+	h->end.conn_errno = err ? err : ECONNABORTED;
+	http_finish(p, false);
+}
+
+static void tls_failed(struct hc_probe *p, int ssl_err)
+{
+	struct hc_http *h = p->io;
+	long vr = SSL_get_verify_result(h->ssl);
+	char e[120] = "";
+
+	if (vr != X509_V_OK) {
+		set_why(h, "certificate", X509_verify_cert_error_string(vr));
+	} else if (ssl_err == SSL_ERROR_SYSCALL) {
+		set_why(h, "TLS handshake", errno ? strerror(errno) : "connection closed");
+	} else {
+		ERR_error_string_n(ERR_peek_last_error(), e, sizeof(e));
+		set_why(h, "TLS handshake", e);
+	}
+	h->end.tls_failed = true;
+	http_finish(p, false);
+}
+
+/* The response is complete, malformed, or decided by its status. */
+static void parsed(struct hc_probe *p)
+{
+	struct hc_http *h = p->io;
+	bool digest_ok = false;
+
+	h->end.status = h->hp.status;
+	h->end.perr = h->hp.err;
+	if (h->hp.err)
+		set_why(h, hc_http_err_text(h->hp.err), NULL);
+	else if (p->k->digest_type && hc_http_status_ok(p->k->status, p->k->n_status, h->hp.status))
+		digest_ok = hc_digest_match(&h->dg, p->k->digest);
+	http_finish(p, digest_ok);
+}
+
+/* A read or write error on the established connection (a reset, say):
+ * the response is cut short wherever it was. */
+static void io_failed(struct hc_probe *p, int err)
+{
+	struct hc_http *h = p->io;
+	char e[100];
+
+	if (hc_http_parser_eof(&h->hp) != HC_HTTP_FAILED) {
+		h->hp.err = HC_HTTP_ERR_TRUNCATED_BODY; /* not a clean end of the body */
+	}
+	snprintf(e, sizeof(e), "%s (%s)", hc_http_err_text(h->hp.err), strerror(err));
+	h->end.status = h->hp.status;
+	h->end.perr = h->hp.err;
+	set_why(h, e, NULL);
+	http_finish(p, false);
+}
+
+/* Feed N bytes; returns true when the probe finished. */
+static bool take(struct hc_probe *p, struct hc_http *h, const char *buf, size_t n)
+{
+	enum hc_http_progress pr = hc_http_parser_feed(&h->hp, buf, n);
+
+	/* A status that fails decides the check: no need for the body the
+	 * digest wanted. */
+	if (pr == HC_HTTP_MORE &&
+	    !(h->hp.status && !hc_http_status_ok(p->k->status, p->k->n_status, h->hp.status)))
+		return false;
+	parsed(p);
+	return true;
+}
+
+static void plain_recv(struct hc_probe *p, struct hc_http *h)
+{
+	char buf[HTTP_READ_BUF];
+
+	/* Edge-triggered: read until the kernel has nothing more (or the
+	 * verdict is known), or no edge will come for what is left. */
+	for (;;) {
+		ssize_t n = recv(h->s.fd, buf, sizeof(buf), 0);
+		if (n > 0) {
+			if (take(p, h, buf, (size_t)n))
+				return;
+		} else if (n == 0) {
+			hc_http_parser_eof(&h->hp);
+			parsed(p);
+			return;
+		} else if (errno != EINTR) {
+			if (errno != EAGAIN)
+				io_failed(p, errno);
+			return;
+		}
+	}
+}
+
+static void tls_recv(struct hc_probe *p, struct hc_http *h)
+{
+	char buf[HTTP_READ_BUF];
+
+	for (;;) {
+		ERR_clear_error();
+		int n = SSL_read(h->ssl, buf, sizeof(buf));
+		if (n > 0) {
+			if (take(p, h, buf, (size_t)n))
+				return;
+			continue;
+		}
+		int e = SSL_get_error(h->ssl, n);
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+			return;
+		if (e == SSL_ERROR_ZERO_RETURN) {
+			hc_http_parser_eof(&h->hp);
+			parsed(p);
+		} else {
+			io_failed(p, e == SSL_ERROR_SYSCALL && errno ? errno : EPROTO);
+		}
+		return;
+	}
+}
+
+/* Returns true when the request is out. */
+static bool plain_send(struct hc_probe *p, struct hc_http *h)
+{
+	while (h->sent < h->n_req) {
+		ssize_t n = send(h->s.fd, h->req + h->sent, h->n_req - h->sent, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return false;
+		if (n < 0) {
+			/* The first send is where a failed connect shows. */
+			if (h->end.connected)
+				io_failed(p, errno);
+			else
+				conn_failed(p, errno);
+			return false;
+		}
+		h->end.connected = true;
+		h->sent += (size_t)n;
+	}
+	return true;
+}
+
+/* Returns 1 when the request is out, 0 to wait, -1 when finished. */
+static int tls_send(struct hc_probe *p, struct hc_http *h)
+{
+	ERR_clear_error();
+	int n = SSL_write(h->ssl, h->req, (int)h->n_req); /* all or nothing */
+	if (n > 0)
+		return 1;
+	int e = SSL_get_error(h->ssl, n);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+		return 0;
+	io_failed(p, e == SSL_ERROR_SYSCALL && errno ? errno : EPROTO);
+	return -1;
+}
+
+/* The TLS handshake; returns true when it is done. */
+static bool tls_handshake(struct hc_probe *p, struct hc_http *h)
+{
+	ERR_clear_error();
+	int r = SSL_connect(h->ssl);
+	if (r == 1)
+		return true;
+	int e = SSL_get_error(h->ssl, r);
+	if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+		tls_failed(p, e);
+	return false;
+}
+
+/* Take the exchange as far as the socket allows now. Each step that
+ * finishes the probe frees P->io, so nothing touches H after it. */
+static void http_drive(struct hc_probe *p)
+{
+	struct hc_http *h = p->io;
+
+	if (h->step == S_CONNECT && h->ssl) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+		if (getsockopt(h->s.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+			err = errno;
+		if (err) {
+			conn_failed(p, err);
+			return;
+		}
+		h->end.connected = true;
+		h->step = S_HANDSHAKE;
+	} else if (h->step == S_CONNECT) {
+		h->step = S_SEND;
+	}
+	if (h->step == S_HANDSHAKE) {
+		if (!tls_handshake(p, h))
+			return;
+		h->step = S_SEND;
+	}
+	if (h->step == S_SEND) {
+		if (h->ssl) {
+			if (tls_send(p, h) <= 0)
+				return;
+		} else if (!plain_send(p, h)) {
+			return;
+		}
+		h->step = S_RECV;
+	}
+	if (h->ssl)
+		tls_recv(p, h);
+	else
+		plain_recv(p, h);
+}
+
+static int http_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	http_drive(userdata);
+	return 0;
+}
+
+static int http_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct hc_probe *p = userdata;
 	struct hc_http *h = p->io;
 
-	hc_digest_update(&h->dg, data, size * n);
-	return size * n;
+	h->end.timed_out = true;
+	h->end.status = h->hp.status;
+	http_finish(p, false);
+	return 0;
 }
 
-/* host[:port] for URLs and CONNECT_TO, IPv6 literals bracketed. */
-static void host_port(const char *host, const struct hd_addr *a, uint16_t port, char *buf,
-		      size_t len)
+static void body_cb(void *ud, const void *data, size_t len)
 {
-	char ip[INET6_ADDRSTRLEN];
-
-	if (host)
-		snprintf(buf, len, "%s:%u", host, port);
-	else if (a->family == AF_INET6)
-		snprintf(buf, len, "[%s]:%u", hd_addr_str(a, ip, sizeof(ip)), port);
-	else
-		snprintf(buf, len, "%s:%u", hd_addr_str(a, ip, sizeof(ip)), port);
+	hc_digest_update(ud, data, len);
 }
 
-static int http_opts(struct hc_probe *p, struct hc_http *h)
+/* The in-flight state with its request; P->io points at it. */
+static int http_alloc(struct hc_probe *p)
 {
 	const struct hd_check_config *k = p->k;
 	bool tls = k->type == HD_CHECK_HTTPS;
-	const char *urlhost = tls && k->sni ? k->sni : p->host;
-	char hp[300], to[600], url[2048], hdr[300];
-	uint64_t tmo_ms = p->timeout_usec / 1000 ? p->timeout_usec / 1000 : 1;
-	CURL *e = h->easy;
+	/* Host: the virtualhost, else the TLS name, else the address. */
+	struct hc_http_req rq = {k->path,
+				 p->host ? p->host
+				 : tls	 ? k->sni
+					 : NULL,
+				 &p->target.addr, p->target.port, tls};
+	long len = hc_http_request(NULL, 0, &rq);
+	struct hc_http *h;
 
-	host_port(urlhost, &p->target.addr, p->target.port, hp, sizeof(hp));
-	snprintf(url, sizeof(url), "%s://%s%s%s", tls ? "https" : "http", hp,
-		 k->path && k->path[0] == '/' ? "" : "/", k->path ? k->path : "");
-	/* "HOST:PORT:CONNECT-HOST:CONNECT-PORT": the URL's authority goes to
-	 * the real server whatever the name would resolve to. Without a name
-	 * the URL already holds the connect address (no mapping to parse). */
-	if (urlhost) {
-		char ct[900];
-		host_port(NULL, &p->target.addr, p->target.port, to, sizeof(to));
-		snprintf(ct, sizeof(ct), "%s:%s", hp, to);
-		h->connect_to = curl_slist_append(NULL, ct);
-		if (!h->connect_to)
-			return -ENOMEM;
-	}
-	if (p->host && urlhost != p->host) {
-		snprintf(hdr, sizeof(hdr), "Host: %s", p->host);
-		h->headers = curl_slist_append(NULL, hdr);
-	}
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_CONNECT_TO, h->connect_to);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)p);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, body_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, p);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->err);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L); /* one request write: saves a setsockopt */
-	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L); /* each check makes its own connection */
-	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)tmo_ms);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)tmo_ms);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "hadirector/" PACKAGE_VERSION);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(e, CURLOPT_IPRESOLVE,
-			 p->target.addr.family == AF_INET6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
-	if (k->has_bind_ip) {
-		char ip[INET6_ADDRSTRLEN + 8] = "host!";
-		hd_addr_str(&k->bind_ip, ip + 5, sizeof(ip) - 5);
-		curl_easy_setopt(e, CURLOPT_INTERFACE, ip);
-	}
-	if (tls) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, k->verify ? 1L : 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, k->verify ? 2L : 0L);
-		if (k->ca_file)
-			curl_easy_setopt(e, CURLOPT_CAINFO, k->ca_file);
-	}
-	return 0;
-}
-
-int hc_http_start(struct hc_probe *p)
-{
-	struct hc_http *h = calloc(1, sizeof(*h));
-	int r;
-
+	if (len < 0)
+		return (int)len;
+	h = malloc(sizeof(*h) + (size_t)len);
 	if (!h)
 		return -ENOMEM;
+	memset(h, 0, sizeof(*h));
+	h->s.fd = -1;
 	p->io = h;
-	h->easy = curl_easy_init();
-	r = h->easy ? hc_digest_begin(&h->dg, p->k->digest_type) : -ENOMEM;
-	if (r >= 0)
-		r = http_opts(p, h);
-	if (r >= 0 && curl_multi_add_handle(p->ctx->multi, h->easy) != CURLM_OK)
-		r = -EIO;
-	if (r < 0) {
-		curl_easy_cleanup(h->easy);
-		h->easy = NULL;
-		hc_http_cancel(p);
-		return r;
-	}
-	/* Adding a handle makes curl ask for a 0 ms timeout to start it: an
-	 * extra loop iteration and timerfd write per check. Start it now; a
-	 * connect that fails at once (no route) completes here, which the
-	 * scheduler allows (nothing touches P after a successful start). */
-	struct hc_ctx *c = p->ctx;
-	int running;
-	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done(c);
-	return 0;
+	h->n_req = (size_t)hc_http_request(h->req, (size_t)len, &rq);
+	hc_http_parser_init(&h->hp, !k->digest_type, k->digest_type ? body_cb : NULL, &h->dg);
+	return hc_digest_begin(&h->dg, k->digest_type);
 }
 
-void hc_http_cancel(struct hc_probe *p)
+static void http_free(struct hc_probe *p)
 {
 	struct hc_http *h = p->io;
 
 	if (!h)
 		return;
-	if (h->easy) {
-		curl_multi_remove_handle(p->ctx->multi, h->easy);
-		curl_easy_cleanup(h->easy);
-	}
-	curl_slist_free_all(h->connect_to);
-	curl_slist_free_all(h->headers);
+	SSL_free(h->ssl);
 	hc_digest_free(&h->dg);
-	free(h);
-	p->io = NULL;
+	hc_sock_free(p);
+}
+
+int hc_http_start(struct hc_probe *p)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
+	sd_event *ev = p->ctx->d->event;
+	struct hc_http *h;
+	int r = http_alloc(p);
+
+	h = p->io;
+	if (r >= 0)
+		r = h->s.fd = hc_socket(p, SOCK_STREAM);
+	if (r < 0) {
+		http_free(p);
+		return r;
+	}
+	const char *tls_err = p->k->type == HD_CHECK_HTTPS ? tls_begin(p, h) : NULL;
+	if (tls_err) {
+		set_why(h, tls_err, NULL);
+		h->end.tls_failed = true;
+		h->end.connected = true; /* not a connect problem */
+		http_finish(p, false);
+		return 0;
+	}
+	bool now = connect(h->s.fd, (struct sockaddr *)&ss, sl) == 0;
+	if (!now && errno != EINPROGRESS) {
+		conn_failed(p, errno);
+		return 0;
+	}
+	/* One registration for the whole exchange: edge-triggered read and
+	 * write, so no step ever has to change it. */
+	r = sd_event_add_io(ev, &h->s.io, h->s.fd, EPOLLIN | EPOLLOUT | EPOLLET, http_io_cb, p);
+	if (r >= 0)
+		r = sd_event_add_time_relative(ev, &h->s.timeout, CLOCK_MONOTONIC, p->timeout_usec,
+					       1000, http_timeout_cb, p);
+	if (r < 0) {
+		http_free(p);
+		return r;
+	}
+	sd_event_source_set_priority(h->s.io, HD_PRIO_HC);
+	sd_event_source_set_priority(h->s.timeout, HD_PRIO_HC);
+	if (now)
+		http_drive(p); /* may finish here, which the scheduler allows */
+	return 0;
+}
+
+void hc_http_cancel(struct hc_probe *p)
+{
+	http_free(p);
 }

@@ -3,7 +3,6 @@
 
 #include "hc_http_resp.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <string.h>
@@ -63,54 +62,29 @@ void hc_digest_free(struct hc_digest *dg)
 	dg->ctx = NULL;
 }
 
-static void judge_error(int code, long os_errno, bool connected, struct hc_result *out)
-{
-	switch (code) {
-	case CURLE_COULDNT_CONNECT:
-		if (os_errno == ECONNREFUSED)
-			out->outcome = HC_O_CONNECT_REFUSED;
-		else if (os_errno == ETIMEDOUT)
-			out->outcome = HC_O_CONNECT_TIMEOUT;
-		else
-			out->outcome = HC_O_CONNECT_ERROR;
-		out->detail = (int)os_errno;
-		return;
-	case CURLE_OPERATION_TIMEDOUT:
-		out->outcome = connected ? HC_O_TIMEOUT : HC_O_CONNECT_TIMEOUT;
-		return;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_USE_SSL_FAILED:
-		out->outcome = HC_O_TLS_FAILED;
-		return;
-	case CURLE_OUT_OF_MEMORY:
-	case CURLE_FAILED_INIT:
-	case CURLE_BAD_FUNCTION_ARGUMENT:
-		out->outcome = HC_O_INTERNAL;
-		return;
-	default:
-		/* Empty reply, reset, truncated or malformed response. */
-		out->outcome = HC_O_PROTOCOL_ERROR;
-		out->detail = code;
-	}
-}
-
-void hc_http_judge(int curl_code, long os_errno, bool connected, long status,
-		   const struct hd_check_config *k, bool digest_ok, struct hc_result *out)
+void hc_http_judge(const struct hc_http_end *e, const struct hd_check_config *k, bool digest_ok,
+		   struct hc_result *out)
 {
 	out->outcome = HC_O_OK;
 	out->detail = 0;
 	out->dyn_weight = -1;
-	if (curl_code != CURLE_OK) {
-		judge_error(curl_code, os_errno, connected, out);
-	} else if (!hc_http_status_ok(k->status, k->n_status, status)) {
+	if (!e->connected && e->conn_errno) {
+		int err = e->conn_errno;
+		out->outcome = err == ECONNREFUSED ? HC_O_CONNECT_REFUSED
+			       : err == ETIMEDOUT  ? HC_O_CONNECT_TIMEOUT
+						   : HC_O_CONNECT_ERROR;
+		out->detail = err;
+	} else if (e->timed_out) {
+		out->outcome = e->connected ? HC_O_TIMEOUT : HC_O_CONNECT_TIMEOUT;
+	} else if (e->tls_failed) {
+		out->outcome = HC_O_TLS_FAILED;
+	} else if (e->perr != HC_HTTP_OK || !e->status) {
+		/* Empty reply, reset, truncated or malformed response. */
+		out->outcome = HC_O_PROTOCOL_ERROR;
+		out->detail = e->perr;
+	} else if (!hc_http_status_ok(k->status, k->n_status, e->status)) {
 		out->outcome = HC_O_BAD_STATUS;
-		out->detail = (int)status;
+		out->detail = e->status;
 	} else if (k->digest_type && !digest_ok) {
 		out->outcome = HC_O_DIGEST_MISMATCH;
 	}

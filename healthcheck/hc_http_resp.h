@@ -1,7 +1,6 @@
-/* PURE parts of HTTP(S) checks that libcurl does not do: status code
- * matching, body digests computed as the body arrives, and mapping a
- * finished transfer to an outcome. libcurl does all HTTP parsing
- * (status line, chunked or content-length bodies). */
+/* PURE parts of HTTP(S) checks around the parser (hc_http_parse.h):
+ * status code matching, body digests computed as the body arrives, and
+ * mapping how an exchange ended to an outcome. */
 #ifndef HC_HTTP_RESP_H
 #define HC_HTTP_RESP_H
 
@@ -10,6 +9,7 @@
 #include <stdint.h>
 
 #include "daemon/hd_config.h"
+#include "hc_http_parse.h"
 #include "hc_policy.h"
 
 /* No ranges configured: any 2xx passes. */
@@ -29,10 +29,20 @@ bool hc_digest_match(struct hc_digest *dg, const uint8_t *expect);
 void hc_digest_free(struct hc_digest *dg);
 size_t hc_digest_len(int type);
 
-/* Judge a finished transfer. CURL_CODE is a CURLcode, OS_ERRNO the socket
- * errno libcurl saw, CONNECTED whether the TCP connection was made,
- * DIGEST_OK only looked at when a digest was configured. */
-void hc_http_judge(int curl_code, long os_errno, bool connected, long status,
-		   const struct hd_check_config *k, bool digest_ok, struct hc_result *out);
+/* How an exchange ended, as the driver (hc_http.c) saw it. */
+struct hc_http_end {
+	bool connected;	       /* the TCP handshake completed */
+	int conn_errno;	       /* why connecting failed (0: it did not) */
+	bool timed_out;	       /* the check's timeout fired first */
+	bool tls_failed;       /* TLS handshake or certificate verification */
+	enum hc_http_err perr; /* the response was malformed or cut short */
+	int status;	       /* the final status code, 0 unknown */
+};
+
+/* Judge a finished exchange. DIGEST_OK is only looked at when a digest is
+ * configured. The first failure in the order of the exchange wins:
+ * connect, timeout, TLS, response syntax, status, digest. */
+void hc_http_judge(const struct hc_http_end *e, const struct hd_check_config *k, bool digest_ok,
+		   struct hc_result *out);
 
 #endif

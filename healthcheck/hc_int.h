@@ -2,7 +2,6 @@
 #ifndef HC_INT_H
 #define HC_INT_H
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,6 +15,7 @@
 #include "hc_policy.h"
 
 struct hc_ctx;
+struct hc_tls;
 
 /* One probe: one check of one target, shared by every (virtual server,
  * real server) whose check has the same key. */
@@ -66,9 +66,8 @@ struct hc_ctx {
 	size_t n_vs;
 	struct hc_probe **probes;
 	size_t n_probes;
-	CURLM *multi;
-	sd_event_source *curl_timer;
-	unsigned int rng; /* rand_r state: warmup jitter */
+	struct hc_tls *tls; /* https_check's TLS contexts (hc_http.c) */
+	unsigned int rng;   /* rand_r state: warmup jitter */
 	/* script_user resolved once: no NSS lookups between fork and exec */
 	bool drop_privs;
 	uid_t uid;

@@ -36,6 +36,7 @@ max_len() {
 	fuzz_config) echo 16384 ;;
 	fuzz_ctl) echo 4200 ;;
 	fuzz_vrrp_pkt) echo 4200 ;;
+	fuzz_http_resp) echo 20000 ;; # past the 16 kB header limit
 	*) echo 8192 ;;
 	esac
 }

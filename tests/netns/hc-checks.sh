@@ -1,8 +1,9 @@
 #!/bin/bash
 # Health checks against real servers in their own namespaces: python
 # http.server, busybox httpd, openssl s_server (SNI + CA verify), servers
-# that answer 503 / chunked / wrong body / never, a closed port, an absent
-# host, misc_check scripts (exit codes, dynamic weight, a hanging script,
+# that answer 503 / chunked / wrong body / never / a malformed status line /
+# a bad chunk size / a body ended by the close / a body that stalls, a
+# closed port, an absent host, misc_check scripts (exit codes, dynamic weight, a hanging script,
 # script_user). Verdicts and outcome texts are read from
 # `hadirectorctl status --json`; kill/restart timing and SIGHUP survival too.
 . "$top_srcdir/tests/netns/lib.sh"
@@ -54,12 +55,18 @@ bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8081 status 503
 bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8082 chunked 'chunked body, sent 3 bytes at a time\n'
 bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8083 body 'not the expected body\n'
 bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8084 hang
+# Our own HTTP client (hc_http_parse.c) against hand-made responses.
+bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8086 raw 'HTTP/1.1 2OO OK\r\nContent-Length: 0\r\n\r\n'
+bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8087 raw 'HTTP/1.0 200 OK\r\nServer: raw\r\n\r\nthis is rs\n'
+bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8088 stall 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nthe first 27 bytes of 100\r\n'
+bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8089 raw 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nthis\r\nzz\r\n'
+bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8090 chunked 'x'
 bg ip netns exec "$R1" sh -c "sleep 3600 | openssl s_server -accept 8443 -www -quiet \
 	-cert '$T_DIR/other.pem' -key '$T_DIR/other.key' -servername rs1.example \
 	-cert2 '$T_DIR/srv.pem' -key2 '$T_DIR/srv.key'"
 
 listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q LISTEN; }
-for p in 8080 8081 8082 8083 8084 8443; do
+for p in 8080 8081 8082 8083 8084 8086 8087 8088 8089 8090 8443; do
 	wait_for 5 listening "$R1" $p || { echo "real server on port $p did not start"; exit 99; }
 done
 wait_for 5 listening "$R2" 8080 || exit 99
@@ -82,6 +89,15 @@ virtual_server 10.88.0.100:80 {
     real_server 10.88.0.11:8084 { http_check { path = /  connect_timeout = $1 } }
     real_server 10.88.0.11:8085 { tcp_check { } }
     real_server 10.88.0.13:8080 { tcp_check { connect_timeout = 0.3 } }
+    real_server 10.88.0.11:8086 { http_check { path = / } }
+    real_server 10.88.0.11:8087 { http_check { path = /  digest = $MD5 } }
+    real_server 10.88.0.11:8088 { http_check { path = /  connect_timeout = 0.5 } }
+    real_server 10.88.0.11:8089 { http_check { path = /  digest = $MD5 } }
+    real_server 10.88.0.11:8090 { http_check { path = /  virtualhost = www.example.com } }
+}
+virtual_server 10.88.0.106:80 {
+    $HC
+    real_server 10.88.0.11:8088 { http_check { path = /  digest = $MD5  connect_timeout = 0.5 } }
 }
 virtual_server 10.88.0.103:80 {
     $HC
@@ -148,6 +164,14 @@ check "server that never answers: 'timeout'" wait_for 4 is $V 10.88.0.11:8084 la
 check "closed port: 'connect refused'" wait_for 4 is $V 10.88.0.11:8085 last_outcome "connect refused"
 check "absent host: 'connect timeout'" wait_for 4 is $V 10.88.0.13:8080 last_outcome "connect timeout"
 check "absent host is down" is $V 10.88.0.13:8080 state down
+check "malformed status line: 'protocol error'" wait_for 4 is $V 10.88.0.11:8086 last_outcome "protocol error"
+check "... and the reason is logged once, when it changed" \
+	sh -c "test \"\$(grep -c 'http_check 10.88.0.11:8086/: bad status line' '$T_DIR/hd.log')\" = 1"
+check "body ended by the close (HTTP/1.0) with the right MD5 is up" wait_for 4 is $V 10.88.0.11:8087 last_outcome ok
+check "status 200 and a stalled body, no digest: up (the body is not read)" wait_for 4 is $V 10.88.0.11:8088 last_outcome ok
+check "the same stalled body with a digest: 'timeout'" wait_for 4 is 10.88.0.106:80 10.88.0.11:8088 last_outcome timeout
+check "chunked body with a bad chunk size: 'protocol error'" wait_for 4 is $V 10.88.0.11:8089 last_outcome "protocol error"
+check "chunked 200 with a virtualhost, no digest: up" wait_for 4 is $V 10.88.0.11:8090 last_outcome ok
 check "identical check in two virtual servers is one shared probe" \
 	test "$(rs $V 10.88.0.11:8080 'checkers[0].shared_by')" = 2
 check "HTTPS: SNI + verify against the CA file is up" wait_for 4 is 10.88.0.100:443 10.88.0.11:8443 last_outcome ok

@@ -5,6 +5,9 @@ usage: hc-srv.py ADDR PORT MODE [ARG]
   chunked BODY  200 with BODY sent in chunked transfer encoding, 3 bytes a chunk
   body BODY     200 with BODY and a content-length
   hang          accept connections and never answer
+  raw BYTES     read the request head, send BYTES as they are, close
+  stall BYTES   read the request head, send BYTES, keep the connection open
+BODY and BYTES take Python escapes (\\r\\n, \\x00).
 """
 import socket, sys, threading, http.server, socketserver
 
@@ -18,6 +21,27 @@ if mode == "hang":
     held = []
     while True:
         c, _ = s.accept(); held.append(c)
+
+if mode in ("raw", "stall"):
+    out = arg.encode().decode("unicode_escape").encode("latin-1")
+    def serve(c):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            d = c.recv(4096)
+            if not d:
+                break
+            data += d
+        c.sendall(out)
+        if mode == "raw":
+            c.close()
+    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port)); s.listen(64)
+    held = []
+    while True:
+        c, _ = s.accept(); held.append(c)
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+        held = [h for h in held if h.fileno() >= 0]
 
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

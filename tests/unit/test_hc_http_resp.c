@@ -1,7 +1,7 @@
 /* Tests of the pure HTTP response handling (healthcheck/hc_http_resp.c):
  * status ranges, digests over bodies split the way chunked or
- * content-length transfers deliver them, transfer -> outcome mapping. */
-#include <curl/curl.h>
+ * content-length transfers deliver them, how an exchange ended -> outcome.
+ * The parser itself is tested in test_hc_http_parse.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,38 +77,49 @@ static void test_judge(void)
 	struct hd_status_range ok200 = {200, 200};
 	struct hd_check_config k = {.status = &ok200, .n_status = 1};
 	struct hd_check_config kd = {.digest_type = 5};
+	enum { C = 1, T = 2, TLS = 4 }; /* connected, timed out, TLS failed */
 	static const struct {
-		int code;
-		long err;
-		bool connected;
-		long status;
+		int flags, conn_errno;
+		enum hc_http_err perr;
+		int status;
 		bool with_digest, digest_ok;
 		enum hc_outcome o;
 		int detail;
 	} t[] = {
-	    {CURLE_OK, 0, true, 200, false, false, HC_O_OK, 0},
-	    {CURLE_OK, 0, true, 503, false, false, HC_O_BAD_STATUS, 503},
-	    {CURLE_OK, 0, true, 201, false, false, HC_O_BAD_STATUS, 201},
-	    {CURLE_OK, 0, true, 200, true, true, HC_O_OK, 0},
-	    {CURLE_OK, 0, true, 200, true, false, HC_O_DIGEST_MISMATCH, 0},
-	    {CURLE_OK, 0, true, 404, true, false, HC_O_BAD_STATUS, 404},
-	    {CURLE_COULDNT_CONNECT, ECONNREFUSED, false, 0, false, false, HC_O_CONNECT_REFUSED,
-	     ECONNREFUSED},
-	    {CURLE_COULDNT_CONNECT, EHOSTUNREACH, false, 0, false, false, HC_O_CONNECT_ERROR,
-	     EHOSTUNREACH},
-	    {CURLE_OPERATION_TIMEDOUT, 0, false, 0, false, false, HC_O_CONNECT_TIMEOUT, 0},
-	    {CURLE_OPERATION_TIMEDOUT, 0, true, 0, false, false, HC_O_TIMEOUT, 0},
-	    {CURLE_PEER_FAILED_VERIFICATION, 0, true, 0, false, false, HC_O_TLS_FAILED, 0},
-	    {CURLE_SSL_CONNECT_ERROR, 0, true, 0, false, false, HC_O_TLS_FAILED, 0},
-	    {CURLE_GOT_NOTHING, 0, true, 0, false, false, HC_O_PROTOCOL_ERROR, CURLE_GOT_NOTHING},
-	    {CURLE_PARTIAL_FILE, 0, true, 200, false, false, HC_O_PROTOCOL_ERROR,
-	     CURLE_PARTIAL_FILE},
+	    {C, 0, HC_HTTP_OK, 200, false, false, HC_O_OK, 0},
+	    {C, 0, HC_HTTP_OK, 503, false, false, HC_O_BAD_STATUS, 503},
+	    {C, 0, HC_HTTP_OK, 201, false, false, HC_O_BAD_STATUS, 201},
+	    {C, 0, HC_HTTP_OK, 200, true, true, HC_O_OK, 0},
+	    {C, 0, HC_HTTP_OK, 200, true, false, HC_O_DIGEST_MISMATCH, 0},
+	    {C, 0, HC_HTTP_OK, 404, true, false, HC_O_BAD_STATUS, 404},
+	    {0, ECONNREFUSED, HC_HTTP_OK, 0, false, false, HC_O_CONNECT_REFUSED, ECONNREFUSED},
+	    {0, EHOSTUNREACH, HC_HTTP_OK, 0, false, false, HC_O_CONNECT_ERROR, EHOSTUNREACH},
+	    {0, ETIMEDOUT, HC_HTTP_OK, 0, false, false, HC_O_CONNECT_TIMEOUT, ETIMEDOUT},
+	    {T, 0, HC_HTTP_OK, 0, false, false, HC_O_CONNECT_TIMEOUT, 0},
+	    {C | T, 0, HC_HTTP_OK, 0, false, false, HC_O_TIMEOUT, 0},
+	    /* status known, body still coming when the time ran out */
+	    {C | T, 0, HC_HTTP_OK, 200, true, false, HC_O_TIMEOUT, 0},
+	    {C | TLS, 0, HC_HTTP_OK, 0, false, false, HC_O_TLS_FAILED, 0},
+	    {C, 0, HC_HTTP_ERR_EMPTY, 0, false, false, HC_O_PROTOCOL_ERROR, HC_HTTP_ERR_EMPTY},
+	    {C, 0, HC_HTTP_ERR_STATUS_LINE, 0, false, false, HC_O_PROTOCOL_ERROR,
+	     HC_HTTP_ERR_STATUS_LINE},
+	    {C, 0, HC_HTTP_ERR_TRUNCATED_BODY, 200, true, true, HC_O_PROTOCOL_ERROR,
+	     HC_HTTP_ERR_TRUNCATED_BODY},
+	    /* a malformed header after a bad status: the syntax error is reported */
+	    {C, 0, HC_HTTP_ERR_HEADER, 503, false, false, HC_O_PROTOCOL_ERROR, HC_HTTP_ERR_HEADER},
+	    /* no error but no status either (cannot happen): not a pass */
+	    {C, 0, HC_HTTP_OK, 0, false, false, HC_O_PROTOCOL_ERROR, 0},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct hc_result r;
 		const struct hd_check_config *kk = t[i].with_digest ? &kd : &k;
-		hc_http_judge(t[i].code, t[i].err, t[i].connected, t[i].status, kk, t[i].digest_ok,
-			      &r);
+		struct hc_http_end e = {.connected = t[i].flags & C,
+					.conn_errno = t[i].conn_errno,
+					.timed_out = t[i].flags & T,
+					.tls_failed = t[i].flags & TLS,
+					.perr = t[i].perr,
+					.status = t[i].status};
+		hc_http_judge(&e, kk, t[i].digest_ok, &r);
 		EXPECT(r.outcome == t[i].o && r.detail == t[i].detail, "judge case %zu: %d/%d", i,
 		       (int)r.outcome, r.detail);
 	}
