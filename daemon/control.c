@@ -36,6 +36,7 @@ struct ctl_client {
 	char *out;
 	size_t out_len, out_off;
 	bool draining; /* reply sent; discard input until EOF, so no RST */
+	bool reload_pending; /* "reload" asked; the reply waits for its result */
 };
 
 static void client_free(struct ctl_client *c)
@@ -89,8 +90,6 @@ static void ctl_runtime_weight(struct hd_daemon *d, const struct hd_ctl_request 
 static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, FILE *out,
 			bool *ok)
 {
-	struct hd_diag diag = {0};
-
 	switch (req->cmd) {
 	case HD_CTL_STATUS:
 		hd_status_text(d, out);
@@ -108,16 +107,7 @@ static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, F
 		hd_dump_state(d);
 		fputs("state dumped to the log\n", out);
 		break;
-	case HD_CTL_RELOAD:
-		if (hd_reload(d, &diag) < 0) {
-			*ok = false;
-			fputs("reload failed\n", out);
-			for (size_t i = 0; i < diag.n; i++)
-				fprintf(out, "%s\n", diag.lines[i]);
-		} else {
-			fputs("reloaded\n", out);
-		}
-		hd_diag_clear(&diag);
+	case HD_CTL_RELOAD: /* client_answer() handles it */
 		break;
 	case HD_CTL_DRAIN:
 	case HD_CTL_UNDRAIN:
@@ -127,29 +117,12 @@ static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, F
 	}
 }
 
-/* Build the whole reply in memory, then send it as the socket allows. */
-static void client_answer(struct ctl_client *c)
+/* The whole reply is built in memory, then sent as the socket allows. */
+static void client_reply(struct ctl_client *c, const char *err, bool ok, const char *body)
 {
-	struct hd_ctl_request req;
-	const char *err = hd_ctl_parse(c->in, c->in_len, &req);
-	char *body = NULL;
-	size_t body_len = 0;
-	bool ok = true;
-	FILE *mem = open_memstream(&body, &body_len);
-
-	c->ctl->stats.requests++;
-	if (!mem) {
-		err = "out of memory";
-	} else if (!err) {
-		ctl_execute(c->ctl->d, &req, mem, &ok);
-	}
-	if (mem)
-		fclose(mem);
 	FILE *reply = open_memstream(&c->out, &c->out_len);
-	if (!reply) {
-		free(body);
+	if (!reply)
 		return;
-	}
 	if (err) {
 		c->ctl->stats.errors++;
 		fprintf(reply, "ERROR %s\n", err);
@@ -160,9 +133,70 @@ static void client_answer(struct ctl_client *c)
 		fprintf(reply, "OK\n%s", body ? body : "");
 	}
 	fclose(reply);
-	free(body);
 	c->out_off = 0;
 	sd_event_source_set_io_events(c->io, EPOLLOUT);
+}
+
+/* The reload's result, on the loop, possibly before hd_reload_request()
+ * returned. The client's sources were off while it waited. */
+static void reload_done(void *ud, int rc, const struct hd_diag *diag)
+{
+	struct ctl_client *c = ud;
+	char *body = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&body, &len);
+
+	if (mem) {
+		fputs(rc < 0 ? "reload failed\n" : "reloaded\n", mem);
+		for (size_t i = 0; rc < 0 && i < diag->n; i++)
+			fprintf(mem, "%s\n", diag->lines[i]);
+		fclose(mem);
+	}
+	c->reload_pending = false;
+	client_reply(c, mem ? NULL : "out of memory", rc == 0, body);
+	free(body);
+	sd_event_source_set_enabled(c->io, SD_EVENT_ON);
+	sd_event_source_set_time_relative(c->timer, CLIENT_TIMEOUT_USEC);
+	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+}
+
+/* The parse runs off the loop: the client waits without a timeout (the
+ * parse is bounded by the file) and its socket is not watched meanwhile. */
+static void client_reload(struct ctl_client *c)
+{
+	c->reload_pending = true;
+	sd_event_source_set_enabled(c->io, SD_EVENT_OFF);
+	sd_event_source_set_enabled(c->timer, SD_EVENT_OFF);
+	if (hd_reload_request(c->ctl->d, reload_done, c) < 0 && c->reload_pending) {
+		c->reload_pending = false;
+		client_reply(c, "reload could not be started", false, NULL);
+		sd_event_source_set_enabled(c->io, SD_EVENT_ON);
+		sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+	}
+}
+
+static void client_answer(struct ctl_client *c)
+{
+	struct hd_ctl_request req;
+	const char *err = hd_ctl_parse(c->in, c->in_len, &req);
+	char *body = NULL;
+	size_t body_len = 0;
+	bool ok = true;
+
+	c->ctl->stats.requests++;
+	if (!err && req.cmd == HD_CTL_RELOAD) {
+		client_reload(c);
+		return;
+	}
+	FILE *mem = open_memstream(&body, &body_len);
+	if (!mem)
+		err = "out of memory";
+	else if (!err)
+		ctl_execute(c->ctl->d, &req, mem, &ok);
+	if (mem)
+		fclose(mem);
+	client_reply(c, err, ok, body);
+	free(body);
 }
 
 static int client_write(struct ctl_client *c)
@@ -218,7 +252,7 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	if (nl)
 		c->in_len = (size_t)(nl - c->in) + 1;
 	client_answer(c);
-	if (!c->out)
+	if (!c->out && !c->reload_pending)
 		client_free(c);
 	return 0;
 }

@@ -75,20 +75,6 @@ void hd_mark_dirty(struct hd_daemon *d)
 	sd_event_source_set_enabled(d->reconcile_src, SD_EVENT_ONESHOT);
 }
 
-static void reload_failed(struct hd_daemon *d, struct hd_diag *mine, struct hd_diag *caller)
-{
-	d->reloads_failed++;
-	d->last_reload_failed = true;
-	for (size_t i = 0; i < mine->n; i++) {
-		hd_err("reload: %s", mine->lines[i]);
-		if (caller)
-			hd_diag_add(caller, NULL, 0, "%s", mine->lines[i]);
-	}
-	hd_err("reload failed: keeping the running configuration");
-	sd_notifyf(false, "READY=1\nSTATUS=reload failed (%zu errors), running the previous configuration",
-		   mine->n);
-}
-
 /* Parsing leaves many small freed blocks (libconfuse builds every option of
  * every section): give them back, 35 -> 15 MB RSS at 1000 real servers. It
  * costs 8-9 ms at 1000 x 10 entries (native), so it runs at idle priority,
@@ -115,51 +101,6 @@ void hd_trim_later(struct hd_daemon *d)
 	sd_event_source_unref(s);
 }
 
-int hd_reload(struct hd_daemon *d, struct hd_diag *diag)
-{
-	struct hd_diag mine = {0};
-	struct hd_config *newcfg;
-	char mono[64];
-	uint64_t t0 = hd_now_usec(), t1, t2, t3;
-
-	snprintf(mono, sizeof(mono), "MONOTONIC_USEC=%llu", (unsigned long long)t0);
-	sd_notifyf(false, "RELOADING=1\n%s", mono);
-	hd_notice("reloading %s", d->opts.config_path);
-	newcfg = hd_config_load(d->opts.config_path, &mine);
-	if (!newcfg) {
-		reload_failed(d, &mine, diag);
-		hd_diag_clear(&mine);
-		return -EINVAL;
-	}
-	t1 = hd_now_usec();
-	/* Each module moves the runtime state of unchanged objects over and
-	 * re-points at NEWCFG before the old configuration is freed. */
-	if (vrrp_reload(d, newcfg) < 0 || hc_reload(d, newcfg) < 0 || ipvs_reload(d, newcfg) < 0)
-		hd_err("reload: a module reported an error applying the new configuration");
-	t2 = hd_now_usec();
-	hd_config_free(d->config);
-	d->config = newcfg;
-	hd_trim_later(d);
-	t3 = hd_now_usec();
-	d->reload_begin_usec = t0;
-	d->reload_parse_usec = t1 - t0;
-	d->reload_modules_usec = t2 - t1;
-	d->reload_swap_usec = t3 - t2;
-	d->reload_to_table_usec = 0;
-	hd_debug("reload timings: parse %llu us, module reloads %llu us, config swap %llu us",
-		 (unsigned long long)(t1 - t0), (unsigned long long)(t2 - t1),
-		 (unsigned long long)(t3 - t2));
-	d->reloads_ok++;
-	hd_apply_scheduling(d);
-	d->last_reload_failed = false;
-	hd_ops_reload(d);
-	hd_mark_dirty(d);
-	hd_notice("reload complete");
-	sd_notify(false, "READY=1\nSTATUS=running");
-	hd_diag_clear(&mine);
-	return 0;
-}
-
 static void status_daemon_json(struct hd_daemon *d, FILE *out)
 {
 	const struct hd_control_stats *cs = hd_control_stats(d);
@@ -172,11 +113,12 @@ static void status_daemon_json(struct hd_daemon *d, FILE *out)
 	hd_json_str(out, d->config->global.router_id);
 	fprintf(out,
 		",\"uptime_sec\":%.3f,\"reloads_ok\":%u,\"reloads_failed\":%u,"
-		"\"last_reload\":\"%s\",\"last_reload_usec\":{\"parse\":%llu,\"modules\":%llu,"
+		"\"last_reload\":\"%s\",\"reload_in_progress\":%s,\"last_reload_usec\":{\"parse\":%llu,\"modules\":%llu,"
 		"\"swap\":%llu,\"to_table\":%llu},\"control\":{\"requests\":%lu,\"errors\":%lu,"
 		"\"rejected_peers\":%lu,\"timeouts\":%lu}}",
 		(double)(hd_now_usec() - d->start_usec) / 1e6, d->reloads_ok, d->reloads_failed,
-		d->last_reload_failed ? "failed" : "ok", (unsigned long long)d->reload_parse_usec,
+		d->last_reload_failed ? "failed" : "ok", hd_reload_busy(d) ? "true" : "false",
+		(unsigned long long)d->reload_parse_usec,
 		(unsigned long long)d->reload_modules_usec, (unsigned long long)d->reload_swap_usec,
 		(unsigned long long)d->reload_to_table_usec, cs->requests, cs->errors,
 		cs->rejected_peers, cs->timeouts);

@@ -33,6 +33,7 @@ struct vrrp_ctx;
 struct ipvs_ctx;
 struct hc_ctx;
 struct hd_ops;
+struct hd_reloader;
 
 struct hd_daemon {
 	sd_event *event;
@@ -44,6 +45,7 @@ struct hd_daemon {
 	struct ipvs_ctx *ipvs;
 	struct hc_ctx *hc;
 	struct hd_ops *ops; /* metrics HTTP, SNMP, latency histograms (ops.h) */
+	struct hd_reloader *reloader; /* reload.c: the parse thread, once a reload ran */
 	sd_event_source *reconcile_src; /* one deferred pass per iteration */
 	uint64_t start_usec;            /* CLOCK_MONOTONIC */
 	unsigned reloads_ok, reloads_failed;
@@ -63,11 +65,17 @@ struct hd_daemon {
  * many times in one iteration still gives one pass. */
 void hd_mark_dirty(struct hd_daemon *d);
 
-/* Reload the configuration from opts.config_path. Returns 0 on success,
- * a negative errno-style value when the new file is invalid (the old
- * configuration then stays in force). Errors are logged and appended to
- * DIAG when non-NULL. */
-int hd_reload(struct hd_daemon *d, struct hd_diag *diag);
+/* Reload the configuration from opts.config_path (reload.c). The file is
+ * parsed and validated off the loop; then, on the loop, it is applied, or
+ * rejected with its errors logged and the old configuration kept. DONE
+ * (may be NULL) is called after that with RC 0 or a negative errno-style
+ * value and the FILE:LINE errors; it may run before hd_reload_request
+ * returns. Returns < 0 only when the request could not be taken. */
+typedef void (*hd_reload_done_fn)(void *ud, int rc, const struct hd_diag *diag);
+int hd_reload_request(struct hd_daemon *d, hd_reload_done_fn done, void *ud);
+bool hd_reload_busy(const struct hd_daemon *d);
+/* At exit: wait for a parse in flight and drop it. */
+void hd_reload_free(struct hd_daemon *d);
 
 /* Write the status object (one JSON object) to OUT. */
 void hd_status_json(struct hd_daemon *d, FILE *out);

@@ -84,7 +84,7 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 
 	switch (si->ssi_signo) {
 	case SIGHUP:
-		hd_reload(d, NULL);
+		hd_reload_request(d, NULL, NULL);
 		break;
 	case SIGUSR1:
 		hd_dump_state(d);
@@ -236,6 +236,7 @@ static int run(struct hd_daemon *d)
 
 static void cleanup(struct hd_daemon *d)
 {
+	hd_reload_free(d);
 	hd_control_stop(d);
 	hd_ops_free(d);
 	vrrp_free(d);
