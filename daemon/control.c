@@ -35,7 +35,7 @@ struct ctl_client {
 	size_t in_len;
 	char *out;
 	size_t out_len, out_off;
-	bool draining; /* reply sent; discard input until EOF, so no RST */
+	bool draining;	     /* reply sent; discard input until EOF, so no RST */
 	bool reload_pending; /* "reload" asked; the reply waits for its result */
 };
 
@@ -84,11 +84,14 @@ static void ctl_runtime_weight(struct hd_daemon *d, const struct hd_ctl_request 
 		return;
 	}
 	hd_mark_dirty(d);
-	fprintf(out, "%s %s %s\n", req->cmd == HD_CTL_DRAIN ? "drained" : req->cmd == HD_CTL_UNDRAIN ? "undrained" : "weight set", req->argv[0], req->argv[1]);
+	fprintf(out, "%s %s %s\n",
+		req->cmd == HD_CTL_DRAIN     ? "drained"
+		: req->cmd == HD_CTL_UNDRAIN ? "undrained"
+					     : "weight set",
+		req->argv[0], req->argv[1]);
 }
 
-static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, FILE *out,
-			bool *ok)
+static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, FILE *out, bool *ok)
 {
 	switch (req->cmd) {
 	case HD_CTL_STATUS:

@@ -14,6 +14,9 @@
 #include "ctl_proto.h"
 
 #define REPLY_TIMEOUT_MS 10000
+/* A reload answers after its parse, which a huge file under load can make
+ * longer than any other request. */
+#define RELOAD_TIMEOUT_MS 300000
 
 static void usage(FILE *out)
 {
@@ -53,14 +56,14 @@ static int connect_to(const char *path)
 
 /* Reads the reply; prints the body to stdout (to stderr when it is an
  * error) and returns the exit status. */
-static int read_reply(int fd)
+static int read_reply(int fd, int timeout_ms)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	for (;;) {
-		if (poll(&p, 1, REPLY_TIMEOUT_MS) <= 0) {
+		if (poll(&p, 1, timeout_ms) <= 0) {
 			fprintf(stderr, "hadirectorctl: no reply from the daemon\n");
 			free(buf);
 			return 1;
@@ -162,7 +165,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	shutdown(fd, SHUT_WR);
-	int r = read_reply(fd);
+	int r = read_reply(fd, parsed.cmd == HD_CTL_RELOAD ? RELOAD_TIMEOUT_MS : REPLY_TIMEOUT_MS);
 	close(fd);
 	return r;
 }
