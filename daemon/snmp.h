@@ -1,11 +1,12 @@
 /* SNMP AgentX subagent (global { snmp = true  snmp_socket = ... }): the
- * VRRP-MIB (RFC 2787) vrrpOperTable for version 2 instances, the
- * VRRPv3-MIB (RFC 6527) vrrpv3OperationsTable for version 3 ones, and
- * HADIRECTOR-MIB (etc/HADIRECTOR-MIB.txt) for virtual servers, real
- * servers and checkers; notifications on a new master and on real server
- * state changes. net-snmp's sockets and alarms run on the sd-event loop
- * (never blocking it); the subagent pings the master agent and reattaches
- * when snmpd restarts. */
+ * VRRP-MIB (RFC 2787) vrrpOperTable and vrrpRouterStatsTable for version 2
+ * instances, the VRRPv3-MIB (RFC 6527) vrrpv3OperationsTable and
+ * vrrpv3StatisticsTable for version 3 ones, and HADIRECTOR-MIB
+ * (etc/HADIRECTOR-MIB.txt) for virtual servers, real servers and checkers;
+ * notifications on a new master and on real server state changes.
+ * net-snmp runs in a thread of its own, fed snapshots of the state by the
+ * event loop, so a hung snmpd never blocks the loop (snmp.c); the subagent
+ * pings the master agent and reattaches when snmpd restarts. */
 #ifndef HD_SNMP_H
 #define HD_SNMP_H
 

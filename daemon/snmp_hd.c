@@ -44,7 +44,7 @@ enum { CK_TYPE = 2, CK_TARGET, CK_STATE, CK_OUTCOME, CK_RUNS, CK_FAILURES, CK_DU
 #define MIB_TRUE  1
 #define MIB_FALSE 2
 
-static void cell_text(struct snmp_find *f, oid col, const oid *idx, size_t n, const char *s)
+static void cell_text(struct snmp_out *f, oid col, const oid *idx, size_t n, const char *s)
 {
 	snmp_cell_str(f, col, idx, n, ASN_OCTET_STR, s, strlen(s));
 }
@@ -72,7 +72,7 @@ static const struct ipvs_dest *observed_dest(const struct ipvs_service *s,
 	return ipvs_service_find_dest(s, &k);
 }
 
-static void vs_row(struct hd_daemon *d, struct snmp_find *f, size_t v)
+static void vs_row(struct hd_daemon *d, struct snmp_out *f, size_t v)
 {
 	const struct hc_ctx *c = d->hc;
 	const struct hd_virtual_server_config *vsc = &c->cfg->virtual_servers[v];
@@ -99,7 +99,7 @@ static void vs_row(struct hd_daemon *d, struct snmp_find *f, size_t v)
 	snmp_cell_c64(f, VS_OUTBYTES, idx, 1, st->outbytes);
 }
 
-static void rs_row(struct snmp_find *f, const struct hc_rs *rs, const oid *idx,
+static void rs_row(struct snmp_out *f, const struct hc_rs *rs, const oid *idx,
 		   const struct ipvs_dest *dst)
 {
 	char ep[80], text[96];
@@ -122,7 +122,7 @@ static void rs_row(struct snmp_find *f, const struct hc_rs *rs, const oid *idx,
 	snmp_cell_int(f, RSC_INACTIVE, idx, 2, ASN_GAUGE, dst ? dst->inactconns : 0);
 }
 
-static void ck_row(struct snmp_find *f, const struct hc_probe *p, const oid *idx)
+static void ck_row(struct snmp_out *f, const struct hc_probe *p, const oid *idx)
 {
 	char ep[80], text[96];
 
@@ -138,13 +138,13 @@ static void ck_row(struct snmp_find *f, const struct hc_probe *p, const oid *idx
 	    (long)(p->last_duration_usec > 0xffffffffu ? 0xffffffffu : p->last_duration_usec));
 }
 
-static void vs_table(struct hd_daemon *d, struct snmp_find *f)
+static void vs_table(struct hd_daemon *d, struct snmp_out *f)
 {
 	for (size_t v = 0; d->hc && v < d->hc->n_vs; v++)
 		vs_row(d, f, v);
 }
 
-static void rs_table(struct hd_daemon *d, struct snmp_find *f)
+static void rs_table(struct hd_daemon *d, struct snmp_out *f)
 {
 	const struct hc_ctx *c = d->hc;
 
@@ -160,7 +160,7 @@ static void rs_table(struct hd_daemon *d, struct snmp_find *f)
 	}
 }
 
-static void ck_table(struct hd_daemon *d, struct snmp_find *f)
+static void ck_table(struct hd_daemon *d, struct snmp_out *f)
 {
 	const struct hc_ctx *c = d->hc;
 
@@ -173,52 +173,45 @@ static void ck_table(struct hd_daemon *d, struct snmp_find *f)
 			}
 }
 
-size_t snmp_hd_tables(struct hd_daemon *d, struct snmp_table *out)
+size_t snmp_hd_tables(struct snmp_table *out)
 {
 	out[0] = (struct snmp_table){"hdVirtualServerTable", vs_entry, OID_LENGTH(vs_entry),
-				     vs_table, d};
-	out[1] =
-	    (struct snmp_table){"hdRealServerTable", rs_entry, OID_LENGTH(rs_entry), rs_table, d};
-	out[2] = (struct snmp_table){"hdCheckerTable", ck_entry, OID_LENGTH(ck_entry), ck_table, d};
+				     vs_table, NULL};
+	out[1] = (struct snmp_table){"hdRealServerTable", rs_entry, OID_LENGTH(rs_entry), rs_table,
+				     NULL};
+	out[2] =
+	    (struct snmp_table){"hdCheckerTable", ck_entry, OID_LENGTH(ck_entry), ck_table, NULL};
 	return 3;
 }
 
-static void add_text(netsnmp_variable_list **vars, const oid *entry, size_t n, oid col,
-		     const oid *idx, size_t ni, const char *s)
+static void add_text(struct snmp_snap *vars, const oid *entry, size_t n, oid col, const oid *idx,
+		     size_t ni, const char *s)
 {
-	oid o[MAX_OID_LEN];
+	struct snmp_out f = {vars, entry, n, NULL};
 
-	memcpy(o, entry, n * sizeof(oid));
-	o[n] = col;
-	memcpy(o + n + 1, idx, ni * sizeof(oid));
-	snmp_varlist_add_variable(vars, o, n + 1 + ni, ASN_OCTET_STR, s, strlen(s));
+	snmp_cell_str(&f, col, idx, ni, ASN_OCTET_STR, s, strlen(s));
 }
 
 /* hdRealServerStateChange { hdVsName, hdRsAddress, hdRsState, hdRsLastOutcome } */
-static void rs_notify(const struct hc_ctx *c, size_t v, size_t r)
+static void rs_notify(struct hd_snmp *snmp, const struct hc_ctx *c, size_t v, size_t r)
 {
 	const struct hc_rs *rs = &c->vs[v].rs[r];
-	netsnmp_variable_list *vars = NULL;
+	struct snmp_snap vars = {0};
+	struct snmp_out f = {&vars, rs_entry, OID_LENGTH(rs_entry), NULL};
 	const oid vi[] = {v + 1}, ri[] = {v + 1, r + 1};
 	char name[128], ep[80], text[96];
-	oid o[MAX_OID_LEN];
-	long state = rs->up ? MIB_UP : MIB_DOWN;
 
 	hc_vs_name(&c->cfg->virtual_servers[v], name, sizeof(name));
 	add_text(&vars, vs_entry, OID_LENGTH(vs_entry), VS_NAME, vi, 1, name);
 	add_text(&vars, rs_entry, OID_LENGTH(rs_entry), RSC_ADDR, ri, 2,
 		 hd_endpoint_str(&rs->rsc->ep, ep, sizeof(ep)));
-	memcpy(o, rs_entry, sizeof(rs_entry));
-	o[OID_LENGTH(rs_entry)] = RSC_STATE;
-	memcpy(o + OID_LENGTH(rs_entry) + 1, ri, sizeof(ri));
-	snmp_varlist_add_variable(&vars, o, OID_LENGTH(rs_entry) + 3, ASN_INTEGER, (u_char *)&state,
-				  sizeof(state));
+	snmp_cell_int(&f, RSC_STATE, ri, 2, ASN_INTEGER, rs->up ? MIB_UP : MIB_DOWN);
 	add_text(&vars, rs_entry, OID_LENGTH(rs_entry), RSC_OUTCOME, ri, 2,
 		 hc_outcome_text(rs->reason.outcome, rs->reason.detail, text, sizeof(text)));
-	snmp_send_notification(rs_change, OID_LENGTH(rs_change), vars);
+	snmp_notify(snmp, rs_change, OID_LENGTH(rs_change), &vars);
 }
 
-void snmp_hd_watch(struct hd_daemon *d, struct snmp_seen_set *seen)
+void snmp_hd_watch(struct hd_snmp *snmp, struct hd_daemon *d, struct snmp_seen_set *seen)
 {
 	const struct hc_ctx *c = d->hc;
 	bool quiet = seen->cfg != d->config;
@@ -236,7 +229,7 @@ void snmp_hd_watch(struct hd_daemon *d, struct snmp_seen_set *seen)
 			if (!s)
 				continue;
 			if (!quiet && !is_new && s->state != rs->up)
-				rs_notify(c, v, r);
+				rs_notify(snmp, c, v, r);
 			s->state = rs->up;
 			s->stamp = rs->last_change_usec;
 		}

@@ -1,100 +1,249 @@
-/* Read-only SNMP tables answered from live state: a raw net-snmp handler
- * per table that streams every cell through a finder (snmp_int.h). Cost
- * per request is linear in the table size: fine for the hundreds of rows
- * a director has. */
+/* Snapshots of the SNMP tables and the read-only handler that answers
+ * from them (snmp_int.h). The event loop only appends cells (plain memory
+ * work); the subagent thread sorts a snapshot once and then answers each
+ * GET with a binary search and each GETNEXT with the first cell after the
+ * requested OID, so a walk costs O(log n) per step, whatever the size of
+ * the tables. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "snmp_int.h"
 
-static bool cell_oid(struct snmp_find *f, oid col, const oid *idx, size_t n, oid *out, size_t *len)
+void snmp_snap_free(struct snmp_snap *s)
 {
-	if (f->entry_len + 1 + n > MAX_OID_LEN)
+	free(s->cells);
+	free(s->bytes);
+	*s = (struct snmp_snap){0};
+}
+
+static struct snmp_cell *cell_new(struct snmp_snap *s, const oid *name, size_t len)
+{
+	struct snmp_cell *c;
+
+	if (len > SNMP_OID_MAX)
+		return NULL; /* no table here has such a name */
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		struct snmp_cell *nv = realloc(s->cells, cap * sizeof(*nv));
+
+		if (!nv) {
+			s->oom = true;
+			return NULL;
+		}
+		s->cells = nv;
+		s->cap = cap;
+	}
+	c = &s->cells[s->n++];
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < len; i++)
+		c->name[i] = (uint32_t)name[i];
+	c->name_len = (uint8_t)len;
+	return c;
+}
+
+void snmp_snap_add_int(struct snmp_snap *s, const oid *name, size_t len, u_char type, long v)
+{
+	struct snmp_cell *c = cell_new(s, name, len);
+
+	if (c) {
+		c->type = type;
+		c->v.l = v;
+	}
+}
+
+void snmp_snap_add_c64(struct snmp_snap *s, const oid *name, size_t len, uint64_t v)
+{
+	struct snmp_cell *c = cell_new(s, name, len);
+
+	if (c) {
+		c->type = ASN_COUNTER64;
+		c->v.u64 = v;
+	}
+}
+
+void snmp_snap_add_str(struct snmp_snap *s, const oid *name, size_t len, u_char type,
+		       const void *str, size_t n)
+{
+	struct snmp_cell *c;
+
+	if (n > 255)
+		n = 255; /* DisplayString's limit; nothing here is longer */
+	if (s->n_bytes + n > s->cap_bytes) {
+		size_t cap = s->cap_bytes ? 2 * s->cap_bytes : 1024;
+		unsigned char *nb;
+
+		while (cap < s->n_bytes + n)
+			cap *= 2;
+		nb = realloc(s->bytes, cap);
+		if (!nb) {
+			s->oom = true;
+			return;
+		}
+		s->bytes = nb;
+		s->cap_bytes = cap;
+	}
+	c = cell_new(s, name, len);
+	if (!c)
+		return;
+	c->type = type;
+	c->len = (uint16_t)n;
+	c->v.off = (uint32_t)s->n_bytes;
+	if (n)
+		memcpy(s->bytes + s->n_bytes, str, n);
+	s->n_bytes += n;
+}
+
+/* entry.col.idx into NAME; false when it would not fit. */
+static bool cell_name(const struct snmp_out *f, oid col, const oid *idx, size_t n, oid *name,
+		      size_t *len)
+{
+	if (f->entry_len + 1 + n > SNMP_OID_MAX)
 		return false;
-	memcpy(out, f->entry, f->entry_len * sizeof(oid));
-	out[f->entry_len] = col;
-	memcpy(out + f->entry_len + 1, idx, n * sizeof(oid));
+	memcpy(name, f->entry, f->entry_len * sizeof(oid));
+	name[f->entry_len] = col;
+	memcpy(name + f->entry_len + 1, idx, n * sizeof(oid));
 	*len = f->entry_len + 1 + n;
 	return true;
 }
 
-/* True when the cell is the one wanted so far: the caller stores it. */
-static bool take(struct snmp_find *f, oid col, const oid *idx, size_t n)
+void snmp_cell_int(struct snmp_out *f, oid col, const oid *idx, size_t n, u_char type, long v)
 {
-	oid o[MAX_OID_LEN];
+	oid name[SNMP_OID_MAX];
 	size_t len;
 
-	if (!cell_oid(f, col, idx, n, o, &len))
-		return false;
-	if (!f->next) {
-		if (snmp_oid_compare(o, len, f->req, f->req_len))
-			return false;
-	} else if (snmp_oid_compare(o, len, f->req, f->req_len) <= 0 ||
-		   (f->found && snmp_oid_compare(o, len, f->best, f->best_len) >= 0)) {
-		return false;
+	if (cell_name(f, col, idx, n, name, &len))
+		snmp_snap_add_int(f->snap, name, len, type, v);
+}
+
+void snmp_cell_c64(struct snmp_out *f, oid col, const oid *idx, size_t n, uint64_t v)
+{
+	oid name[SNMP_OID_MAX];
+	size_t len;
+
+	if (cell_name(f, col, idx, n, name, &len))
+		snmp_snap_add_c64(f->snap, name, len, v);
+}
+
+void snmp_cell_str(struct snmp_out *f, oid col, const oid *idx, size_t n, u_char type,
+		   const void *s, size_t slen)
+{
+	oid name[SNMP_OID_MAX];
+	size_t len;
+
+	if (cell_name(f, col, idx, n, name, &len))
+		snmp_snap_add_str(f->snap, name, len, type, s, slen);
+}
+
+/* Lexicographic OID order, the order of a MIB walk. */
+static int name_cmp(const uint32_t *a, size_t an, const oid *b, size_t bn)
+{
+	for (size_t i = 0; i < an && i < bn; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return an < bn ? -1 : an > bn;
+}
+
+static int cell_cmp(const void *pa, const void *pb)
+{
+	const struct snmp_cell *a = pa, *b = pb;
+	oid bn[SNMP_OID_MAX];
+
+	for (size_t i = 0; i < b->name_len; i++)
+		bn[i] = b->name[i];
+	return name_cmp(a->name, a->name_len, bn, b->name_len);
+}
+
+void snmp_snap_sort(struct snmp_snap *s)
+{
+	if (s->n > 1)
+		qsort(s->cells, s->n, sizeof(*s->cells), cell_cmp);
+}
+
+/* The first cell whose name is > NAME (>= when OR_EQUAL); s->n if none. */
+static size_t lower_bound(const struct snmp_snap *s, const oid *name, size_t len, bool or_equal)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = name_cmp(s->cells[mid].name, s->cells[mid].name_len, name, len);
+
+		if (c < 0 || (c == 0 && !or_equal))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	memcpy(f->best, o, len * sizeof(oid));
-	f->best_len = len;
-	f->found = true;
+	return lo;
+}
+
+static bool under(const struct snmp_cell *c, const oid *prefix, size_t len)
+{
+	if (c->name_len < len)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (c->name[i] != prefix[i])
+			return false;
 	return true;
 }
 
-void snmp_cell_int(struct snmp_find *f, oid col, const oid *idx, size_t n, u_char type, long v)
+/* The cell answering R in table T, or NULL. */
+static const struct snmp_cell *lookup(const struct snmp_snap *s, const struct snmp_table *t,
+				      const netsnmp_variable_list *v, bool next)
 {
-	if (!take(f, col, idx, n))
-		return;
-	f->type = type;
-	f->v.l = v;
-	f->v_len = sizeof(long);
+	size_t i = lower_bound(s, v->name, v->name_length, !next);
+	const struct snmp_cell *c = i < s->n ? &s->cells[i] : NULL;
+
+	if (!c || !under(c, t->entry, t->entry_len))
+		return NULL;
+	if (!next && name_cmp(c->name, c->name_len, v->name, v->name_length))
+		return NULL;
+	return c;
 }
 
-void snmp_cell_c64(struct snmp_find *f, oid col, const oid *idx, size_t n, uint64_t v)
+static void answer(netsnmp_variable_list *v, const struct snmp_snap *s, const struct snmp_cell *c,
+		   bool next)
 {
-	if (!take(f, col, idx, n))
-		return;
-	f->type = ASN_COUNTER64;
-	f->v.c64.high = (u_long)(v >> 32);
-	f->v.c64.low = (u_long)(v & 0xffffffffu);
-	f->v_len = sizeof(f->v.c64);
+	if (next) {
+		oid name[SNMP_OID_MAX];
+
+		for (size_t i = 0; i < c->name_len; i++)
+			name[i] = c->name[i];
+		snmp_set_var_objid(v, name, c->name_len);
+	}
+	if (c->type == ASN_COUNTER64) {
+		struct counter64 c64 = {.high = (u_long)(c->v.u64 >> 32),
+					.low = (u_long)(c->v.u64 & 0xffffffffu)};
+
+		snmp_set_var_typed_value(v, c->type, &c64, sizeof(c64));
+	} else if (c->type == ASN_OCTET_STR || c->type == ASN_IPADDRESS) {
+		snmp_set_var_typed_value(v, c->type, s->bytes + c->v.off, c->len);
+	} else {
+		snmp_set_var_typed_value(v, c->type, &c->v.l, sizeof(c->v.l));
+	}
 }
 
-void snmp_cell_str(struct snmp_find *f, oid col, const oid *idx, size_t n, u_char type,
-		   const void *s, size_t len)
-{
-	if (!take(f, col, idx, n))
-		return;
-	if (len > sizeof(f->v.s))
-		len = sizeof(f->v.s);
-	f->type = type;
-	memcpy(f->v.s, s, len);
-	f->v_len = len;
-}
-
+/* Subagent thread. */
 static int handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 		   netsnmp_agent_request_info *ri, netsnmp_request_info *requests)
 {
-	struct snmp_table *t = h->myvoid;
+	const struct snmp_table *t = h->myvoid;
+	const struct snmp_snap *s;
+	bool next = ri->mode == MODE_GETNEXT;
 
-	if (ri->mode != MODE_GET && ri->mode != MODE_GETNEXT)
+	if (ri->mode != MODE_GET && !next)
 		return SNMP_ERR_NOERROR; /* read-only: the agent answers sets itself */
+	s = snmp_current(t->owner);
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
-		struct snmp_find f = {.req = r->requestvb->name,
-				      .req_len = r->requestvb->name_length,
-				      .next = ri->mode == MODE_GETNEXT,
-				      .entry = t->entry,
-				      .entry_len = t->entry_len};
+		const struct snmp_cell *c;
 
 		if (r->processed)
 			continue;
-		t->fn(t->d, &f);
-		if (!f.found) {
-			if (!f.next)
-				netsnmp_set_request_error(ri, r, SNMP_NOSUCHINSTANCE);
-			continue; /* GETNEXT: the agent moves on past this table */
-		}
-		if (f.next)
-			snmp_set_var_objid(r->requestvb, f.best, f.best_len);
-		snmp_set_var_typed_value(r->requestvb, f.type, &f.v, f.v_len);
+		c = lookup(s, t, r->requestvb, next);
+		if (c)
+			answer(r->requestvb, s, c, next);
+		else if (!next)
+			netsnmp_set_request_error(ri, r, SNMP_NOSUCHINSTANCE);
+		/* GETNEXT without a cell: the agent moves on past this table */
 	}
 	return SNMP_ERR_NOERROR;
 }
@@ -117,6 +266,14 @@ void snmp_seen_free(struct snmp_seen_set *s)
 	*s = (struct snmp_seen_set){0};
 }
 
+const struct snmp_seen *snmp_seen_find(const struct snmp_seen_set *s, const void *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].key == key)
+			return &s->v[i];
+	return NULL;
+}
+
 struct snmp_seen *snmp_seen_get(struct snmp_seen_set *s, const void *key, bool *is_new)
 {
 	struct snmp_seen *nv;
@@ -134,18 +291,40 @@ struct snmp_seen *snmp_seen_get(struct snmp_seen_set *s, const void *key, bool *
 	return &s->v[s->n++];
 }
 
-void snmp_send_notification(const oid *trap, size_t trap_len, netsnmp_variable_list *vars)
+static void varbind_add(netsnmp_variable_list **vars, const struct snmp_snap *s,
+			const struct snmp_cell *c)
+{
+	oid name[SNMP_OID_MAX];
+	struct counter64 c64;
+	const void *val = &c->v.l;
+	size_t len = sizeof(c->v.l);
+
+	for (size_t i = 0; i < c->name_len; i++)
+		name[i] = c->name[i];
+	if (c->type == ASN_COUNTER64) {
+		c64 = (struct counter64){.high = (u_long)(c->v.u64 >> 32),
+					 .low = (u_long)(c->v.u64 & 0xffffffffu)};
+		val = &c64, len = sizeof(c64);
+	} else if (c->type == ASN_OCTET_STR || c->type == ASN_IPADDRESS) {
+		val = s->bytes + c->v.off, len = c->len;
+	}
+	snmp_varlist_add_variable(vars, name, c->name_len, c->type, val, len);
+}
+
+void snmp_send_snap(const uint32_t *trap, size_t trap_len, const struct snmp_snap *vars)
 {
 	static const oid trap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0}; /* snmpTrapOID.0 */
 	netsnmp_variable_list *head = NULL;
+	oid t[SNMP_OID_MAX];
 
+	for (size_t i = 0; i < trap_len; i++)
+		t[i] = trap[i];
 	snmp_varlist_add_variable(&head, trap_oid, OID_LENGTH(trap_oid), ASN_OBJECT_ID,
-				  (const u_char *)trap, trap_len * sizeof(oid));
-	if (!head) {
-		snmp_free_varbind(vars);
+				  (const u_char *)t, trap_len * sizeof(oid));
+	for (size_t i = 0; head && i < vars->n; i++)
+		varbind_add(&head, vars, &vars->cells[i]);
+	if (!head)
 		return;
-	}
-	head->next_variable = vars;
 	send_v2trap(head);
 	snmp_free_varbind(head);
 }

@@ -1,7 +1,12 @@
-/* VRRP-MIB (RFC 2787, mib-2 68) vrrpOperTable for version 2 instances and
- * VRRPv3-MIB (RFC 6527, mib-2 207) vrrpv3OperationsTable for version 3
- * ones, read-only, plus their new-master notifications. Facts of the MIBs
- * (OIDs, columns, enumerations) are written down here by hand. */
+/* VRRP-MIB (RFC 2787, mib-2 68) vrrpOperTable and vrrpRouterStatsTable for
+ * version 2 instances and VRRPv3-MIB (RFC 6527, mib-2 207)
+ * vrrpv3OperationsTable and vrrpv3StatisticsTable for version 3 ones,
+ * read-only, plus their new-master notifications. Facts of the MIBs (OIDs,
+ * columns, enumerations) are written down here by hand. The statistics
+ * come from the instance's own counters; what it does not count (times it
+ * became master, the last protocol error) the notification watcher counts
+ * from its observations, since it (re)took its snapshot at start or the
+ * last reload: that moment is the rows' discontinuity time. */
 #include <string.h>
 
 #include "snmp_int.h"
@@ -43,6 +48,44 @@ enum {
 	V3_UPTIME,
 	V3_ROWSTATUS
 };
+/* vrrpRouterStatsEntry = vrrpMIB(68).vrrpStatistics(2).vrrpRouterStatsTable(4).1,
+ * AUGMENTS vrrpOperEntry; all Counter32 */
+static const oid v2_stats_entry[] = {1, 3, 6, 1, 2, 1, 68, 2, 4, 1};
+enum {
+	V2S_BECOME_MASTER = 1,
+	V2S_ADV_RCVD,
+	V2S_ADV_INT_ERR,
+	V2S_AUTH_FAIL,
+	V2S_TTL_ERR,
+	V2S_PRIO0_RCVD,
+	V2S_PRIO0_SENT,
+	V2S_BAD_TYPE,
+	V2S_ADDR_LIST_ERR,
+	V2S_BAD_AUTH_TYPE,
+	V2S_AUTH_MISMATCH,
+	V2S_LEN_ERR
+};
+/* vrrpv3StatisticsEntry = vrrpv3Objects(207.1).vrrpv3Statistics(2)
+ * .vrrpv3StatisticsTable(5).1, AUGMENTS vrrpv3OperationsEntry */
+enum {
+	V3S_MASTERS = 1, /* Counter32 */
+	V3S_NEW_MASTER_REASON,
+	V3S_ADV_RCVD, /* Counter64 from here to V3S_LEN_ERR */
+	V3S_ADV_INT_ERR,
+	V3S_TTL_ERR,
+	V3S_PROTO_ERR_REASON,
+	V3S_PRIO0_RCVD,
+	V3S_PRIO0_SENT,
+	V3S_BAD_TYPE,
+	V3S_ADDR_LIST_ERR,
+	V3S_LEN_ERR,
+	V3S_DISCONTINUITY, /* TimeStamp */
+	V3S_REFRESH	   /* Unsigned32, milliseconds */
+};
+/* vrrpv3StatisticsProtoErrReason: noError(0), then the drop reasons that
+ * map to ipTtlError(1), versionError(2), checksumError(3), vrIdError(4). */
+static const int proto_errs[4] = {VRRP_DROP_BAD_TTL, VRRP_DROP_BAD_VERSION, VRRP_DROP_BAD_CHECKSUM,
+				  VRRP_DROP_VRID_MISMATCH};
 /* vrrpTrapNewMaster = vrrpNotifications(68.0).1 { vrrpOperMasterIpAddr } */
 static const oid v2_new_master[] = {1, 3, 6, 1, 2, 1, 68, 0, 1};
 /* vrrpv3NewMaster = vrrpv3Notifications(207.0).1 { vrrpv3OperationsMasterIpAddr,
@@ -103,7 +146,7 @@ static long uptime_ticks(const struct vrrp_instance *in)
 	return t > start ? (long)((t - start) / 10000) : 0;
 }
 
-static void v2_row(const struct vrrp_instance *in, struct snmp_find *f)
+static void v2_row(const struct vrrp_instance *in, struct snmp_out *f)
 {
 	const oid idx[] = {(oid)in->ifindex, in->cfg->vrid};
 	u_char mac[6], a[16];
@@ -128,7 +171,7 @@ static void v2_row(const struct vrrp_instance *in, struct snmp_find *f)
 	snmp_cell_int(f, V2_ROWSTATUS, idx, n, ASN_INTEGER, 1); /* active */
 }
 
-static void v3_row(const struct vrrp_instance *in, struct snmp_find *f)
+static void v3_row(const struct vrrp_instance *in, struct snmp_out *f)
 {
 	const oid idx[] = {(oid)in->ifindex, in->cfg->vrid, in->cfg->family == AF_INET6 ? 2 : 1};
 	u_char mac[6], a[16];
@@ -149,40 +192,6 @@ static void v3_row(const struct vrrp_instance *in, struct snmp_find *f)
 	snmp_cell_int(f, V3_ROWSTATUS, idx, n, ASN_INTEGER, 1);
 }
 
-static void rows(struct hd_daemon *d, struct snmp_find *f, int version)
-{
-	const struct vrrp_ctx *c = d->vrrp;
-
-	for (size_t i = 0; c && i < c->n_inst; i++) {
-		const struct vrrp_instance *in = c->inst[i];
-
-		if (!in || in->ifindex <= 0 || in->cfg->version != version)
-			continue; /* no ifIndex, no row */
-		if (version == 2)
-			v2_row(in, f);
-		else
-			v3_row(in, f);
-	}
-}
-
-static void v2_table(struct hd_daemon *d, struct snmp_find *f)
-{
-	rows(d, f, 2);
-}
-
-static void v3_table(struct hd_daemon *d, struct snmp_find *f)
-{
-	rows(d, f, 3);
-}
-
-size_t snmp_vrrp_tables(struct hd_daemon *d, struct snmp_table *out)
-{
-	out[0] = (struct snmp_table){"vrrpOperTable", v2_entry, OID_LENGTH(v2_entry), v2_table, d};
-	out[1] = (struct snmp_table){"vrrpv3OperationsTable", v3_entry, OID_LENGTH(v3_entry),
-				     v3_table, d};
-	return 2;
-}
-
 /* vrrpv3StatisticsNewMasterReason: priority(1), preempted(2),
  * masterNoResponse(3). */
 static long new_master_reason(const struct vrrp_instance *in)
@@ -196,10 +205,135 @@ static long new_master_reason(const struct vrrp_instance *in)
 	return 1;
 }
 
-static void new_master(const struct vrrp_instance *in)
+static long counter32(uint64_t v)
 {
-	netsnmp_variable_list *vars = NULL;
-	oid o[MAX_OID_LEN];
+	return (long)(v & 0xffffffffu); /* Counter32 wraps */
+}
+
+static uint64_t addr_list_errors(const struct vrrp_instance *in)
+{
+	return in->drops[VRRP_DROP_ADDR_LIST_MISMATCH] + in->drops[VRRP_DROP_ADDR_COUNT_MISMATCH];
+}
+
+static void v2_stats_row(const struct vrrp_instance *in, const struct snmp_seen *seen,
+			 struct snmp_out *f)
+{
+	const oid idx[] = {(oid)in->ifindex, in->cfg->vrid};
+	const struct {
+		oid col;
+		uint64_t v;
+	} c[] = {
+	    {V2S_BECOME_MASTER, seen ? seen->masters : 0},
+	    {V2S_ADV_RCVD, in->adverts_received},
+	    {V2S_ADV_INT_ERR, in->drops[VRRP_DROP_ADVER_INT_MISMATCH]},
+	    {V2S_AUTH_FAIL, in->drops[VRRP_DROP_AUTH_FAILURE]},
+	    {V2S_TTL_ERR, in->drops[VRRP_DROP_BAD_TTL]},
+	    {V2S_PRIO0_RCVD, in->prio0_received},
+	    {V2S_PRIO0_SENT, in->prio0_sent},
+	    {V2S_BAD_TYPE, in->drops[VRRP_DROP_BAD_TYPE]},
+	    {V2S_ADDR_LIST_ERR, addr_list_errors(in)},
+	    {V2S_BAD_AUTH_TYPE, 0}, /* an unknown type is a mismatch here */
+	    {V2S_AUTH_MISMATCH, in->drops[VRRP_DROP_AUTH_TYPE_MISMATCH]},
+	    {V2S_LEN_ERR, in->drops[VRRP_DROP_TOO_SHORT]},
+	};
+	struct snmp_out o = *f;
+
+	o.entry = v2_stats_entry, o.entry_len = OID_LENGTH(v2_stats_entry);
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		snmp_cell_int(&o, c[i].col, idx, 2, ASN_COUNTER, counter32(c[i].v));
+}
+
+static void v3_stats_row(const struct vrrp_instance *in, const struct snmp_seen *seen,
+			 struct snmp_out *f)
+{
+	const oid idx[] = {(oid)in->ifindex, in->cfg->vrid, in->cfg->family == AF_INET6 ? 2 : 1};
+	const struct {
+		oid col;
+		uint64_t v;
+	} c[] = {
+	    {V3S_ADV_RCVD, in->adverts_received},
+	    {V3S_ADV_INT_ERR, in->drops[VRRP_DROP_ADVER_INT_MISMATCH]},
+	    {V3S_TTL_ERR, in->drops[VRRP_DROP_BAD_TTL]},
+	    {V3S_PRIO0_RCVD, in->prio0_received},
+	    {V3S_PRIO0_SENT, in->prio0_sent},
+	    {V3S_BAD_TYPE, in->drops[VRRP_DROP_BAD_TYPE]},
+	    {V3S_ADDR_LIST_ERR, addr_list_errors(in)},
+	    {V3S_LEN_ERR, in->drops[VRRP_DROP_TOO_SHORT]},
+	};
+	uint64_t since = f->vrrp_seen->since_usec, start = in->ctx->d->start_usec;
+	struct snmp_out o = *f;
+
+	o.entry = v3_stats_entry, o.entry_len = OID_LENGTH(v3_stats_entry);
+	snmp_cell_int(&o, V3S_MASTERS, idx, 3, ASN_COUNTER, counter32(seen ? seen->masters : 0));
+	snmp_cell_int(&o, V3S_NEW_MASTER_REASON, idx, 3, ASN_INTEGER,
+		      in->fsm.state == VRRP_STATE_MASTER ? new_master_reason(in) : 0);
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		snmp_cell_c64(&o, c[i].col, idx, 3, c[i].v);
+	snmp_cell_int(&o, V3S_PROTO_ERR_REASON, idx, 3, ASN_INTEGER, seen ? seen->proto_err : 0);
+	snmp_cell_int(&o, V3S_DISCONTINUITY, idx, 3, ASN_TIMETICKS,
+		      since > start ? (long)((since - start) / 10000) : 0);
+	snmp_cell_int(&o, V3S_REFRESH, idx, 3, ASN_UNSIGNED, SNMP_REFRESH_MS);
+}
+
+static void rows(struct hd_daemon *d, struct snmp_out *f, int version, bool stats)
+{
+	const struct vrrp_ctx *c = d->vrrp;
+
+	for (size_t i = 0; c && i < c->n_inst; i++) {
+		const struct vrrp_instance *in = c->inst[i];
+		const struct snmp_seen *seen;
+
+		if (!in || in->ifindex <= 0 || in->cfg->version != version)
+			continue; /* no ifIndex, no row */
+		seen = stats ? snmp_seen_find(f->vrrp_seen, in) : NULL;
+		if (version == 2 && stats)
+			v2_stats_row(in, seen, f);
+		else if (version == 2)
+			v2_row(in, f);
+		else if (stats)
+			v3_stats_row(in, seen, f);
+		else
+			v3_row(in, f);
+	}
+}
+
+static void v2_table(struct hd_daemon *d, struct snmp_out *f)
+{
+	rows(d, f, 2, false);
+}
+
+static void v3_table(struct hd_daemon *d, struct snmp_out *f)
+{
+	rows(d, f, 3, false);
+}
+
+static void v2_stats_table(struct hd_daemon *d, struct snmp_out *f)
+{
+	rows(d, f, 2, true);
+}
+
+static void v3_stats_table(struct hd_daemon *d, struct snmp_out *f)
+{
+	rows(d, f, 3, true);
+}
+
+size_t snmp_vrrp_tables(struct snmp_table *out)
+{
+	out[0] =
+	    (struct snmp_table){"vrrpOperTable", v2_entry, OID_LENGTH(v2_entry), v2_table, NULL};
+	out[1] = (struct snmp_table){"vrrpv3OperationsTable", v3_entry, OID_LENGTH(v3_entry),
+				     v3_table, NULL};
+	out[2] = (struct snmp_table){"vrrpRouterStatsTable", v2_stats_entry,
+				     OID_LENGTH(v2_stats_entry), v2_stats_table, NULL};
+	out[3] = (struct snmp_table){"vrrpv3StatisticsTable", v3_stats_entry,
+				     OID_LENGTH(v3_stats_entry), v3_stats_table, NULL};
+	return 4;
+}
+
+static void new_master(struct hd_snmp *snmp, const struct vrrp_instance *in)
+{
+	struct snmp_snap vars = {0};
+	oid o[SNMP_OID_MAX];
 	u_char a[16];
 	size_t alen = master_addr(in, a), n;
 
@@ -209,26 +343,38 @@ static void new_master(const struct vrrp_instance *in)
 		n = OID_LENGTH(v2_entry);
 		memcpy(o, v2_entry, sizeof(v2_entry));
 		o[n] = V2_MASTER, o[n + 1] = (oid)in->ifindex, o[n + 2] = in->cfg->vrid;
-		snmp_varlist_add_variable(&vars, o, n + 3, ASN_IPADDRESS, a, alen);
-		snmp_send_notification(v2_new_master, OID_LENGTH(v2_new_master), vars);
+		snmp_snap_add_str(&vars, o, n + 3, ASN_IPADDRESS, a, alen);
+		snmp_notify(snmp, v2_new_master, OID_LENGTH(v2_new_master), &vars);
 		return;
 	}
 	const oid tail[] = {(oid)in->ifindex, in->cfg->vrid, in->cfg->family == AF_INET6 ? 2 : 1};
-	long reason = new_master_reason(in);
 
 	n = OID_LENGTH(v3_entry);
 	memcpy(o, v3_entry, sizeof(v3_entry));
 	o[n] = V3_MASTER;
 	memcpy(o + n + 1, tail, sizeof(tail));
-	snmp_varlist_add_variable(&vars, o, n + 4, ASN_OCTET_STR, a, alen);
+	snmp_snap_add_str(&vars, o, n + 4, ASN_OCTET_STR, a, alen);
 	memcpy(o, v3_stats_entry, sizeof(v3_stats_entry));
 	o[n] = 2;
 	memcpy(o + n + 1, tail, sizeof(tail));
-	snmp_varlist_add_variable(&vars, o, n + 4, ASN_INTEGER, (u_char *)&reason, sizeof(reason));
-	snmp_send_notification(v3_new_master, OID_LENGTH(v3_new_master), vars);
+	snmp_snap_add_int(&vars, o, n + 4, ASN_INTEGER, new_master_reason(in));
+	snmp_notify(snmp, v3_new_master, OID_LENGTH(v3_new_master), &vars);
 }
 
-void snmp_vrrp_watch(struct hd_daemon *d, struct snmp_seen_set *seen)
+/* The protocol error counters that moved since the last look give the
+ * reason of the last error (one of them when several moved at once). */
+static void proto_errors(const struct vrrp_instance *in, struct snmp_seen *s, bool quiet)
+{
+	for (size_t k = 0; k < 4; k++) {
+		uint64_t v = in->drops[proto_errs[k]];
+
+		if (!quiet && v != s->errs[k])
+			s->proto_err = (int)k + 1;
+		s->errs[k] = v;
+	}
+}
+
+void snmp_vrrp_watch(struct hd_snmp *snmp, struct hd_daemon *d, struct snmp_seen_set *seen)
 {
 	const struct vrrp_ctx *c = d->vrrp;
 	bool quiet = seen->cfg != d->config; /* start or reload: just look */
@@ -236,6 +382,7 @@ void snmp_vrrp_watch(struct hd_daemon *d, struct snmp_seen_set *seen)
 	if (quiet) {
 		snmp_seen_free(seen);
 		seen->cfg = d->config;
+		seen->since_usec = hd_now_usec();
 	}
 	for (size_t i = 0; c && i < c->n_inst; i++) {
 		const struct vrrp_instance *in = c->inst[i];
@@ -245,8 +392,11 @@ void snmp_vrrp_watch(struct hd_daemon *d, struct snmp_seen_set *seen)
 		if (!s)
 			continue;
 		if (!quiet && in->fsm.state == VRRP_STATE_MASTER &&
-		    (is_new || s->state != VRRP_STATE_MASTER || s->stamp != in->transitions))
-			new_master(in);
+		    (is_new || s->state != VRRP_STATE_MASTER || s->stamp != in->transitions)) {
+			s->masters++;
+			new_master(snmp, in);
+		}
+		proto_errors(in, s, quiet || is_new);
 		s->state = in->fsm.state;
 		s->stamp = in->transitions;
 	}
