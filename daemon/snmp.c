@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -521,16 +522,28 @@ static struct hd_snmp *snmp_new(struct hd_daemon *d, const char *socket)
 	return s;
 }
 
-/* The thread blocks every signal: the loop takes them through signalfd. */
+/* The thread blocks every signal (the loop takes them through signalfd)
+ * and runs at normal priority even when the loop has rt_priority: it must
+ * never compete with the loop for a CPU. */
 static int thread_start(struct hd_snmp *s)
 {
+	pthread_attr_t attr;
+	struct sched_param sp = {0};
 	sigset_t all, old;
 	int r;
 
+	if (pthread_attr_init(&attr))
+		return -ENOMEM;
+	pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+	pthread_attr_setschedpolicy(&attr, SCHED_OTHER);
+	pthread_attr_setschedparam(&attr, &sp);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&s->thread, NULL, thread_main, s);
+	r = pthread_create(&s->thread, &attr, thread_main, s);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!r)
+		pthread_setname_np(s->thread, "hd-snmp"); /* for ps -L, top -H */
+	pthread_attr_destroy(&attr);
 	return -r;
 }
 

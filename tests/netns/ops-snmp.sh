@@ -70,7 +70,8 @@ virtual_server 10.81.0.100:80 {
 CONF
 }
 conf lb-a 100 "snmp = true
-    snmp_socket = $T_DIR/agentx.sock" > "$T_DIR/a.conf"
+    snmp_socket = $T_DIR/agentx.sock
+    rt_priority = 5" > "$T_DIR/a.conf"
 conf lb-b 150 "" > "$T_DIR/b.conf"
 
 cat > "$T_DIR/snmpd.conf" <<CONF
@@ -113,6 +114,10 @@ V2=.1.3.6.1.2.1.68.1.3.1
 HDM=.1.3.6.1.3.9487.1
 check "the subagent registered with snmpd" wait_for 5 sh -c "ip netns exec '$A' snmpget -v2c -c public -Oqv 127.0.0.1:1161 $V3.6.$IFX.62.1 | grep -qx 2"
 sleep 0.5
+ps -L -o cls=,comm= -p "$PID_a" > "$T_DIR/threads.txt"
+check "the loop runs SCHED_RR (rt_priority)" grep -q "^ *RR hadirector" "$T_DIR/threads.txt"
+check "the subagent thread does not: SCHED_OTHER" grep -q "^ *TS hd-snmp" "$T_DIR/threads.txt"
+cat "$T_DIR/threads.txt"
 
 walk $V3 > "$T_DIR/v3.txt"
 check "vrrpv3OperationsStatus: backup(2) for VI_3 (ifIndex.vrid.ipv4)" grep -qx "$V3.6.$IFX.62.1 = INTEGER: 2" "$T_DIR/v3.txt"
