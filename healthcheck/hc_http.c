@@ -387,9 +387,10 @@ static bool tls_handshake(struct hc_probe *p, struct hc_http *h)
 	return false;
 }
 
-/* Take the exchange as far as the socket allows now. Each step that
+/* Take the exchange as far as the socket allows now; REVENTS: what the
+ * edge that woke us reported (0: not woken by the socket). Each step that
  * finishes the probe frees P->io, so nothing touches H after it. */
-static void http_drive(struct hc_probe *p)
+static void http_drive(struct hc_probe *p, uint32_t revents)
 {
 	struct hc_http *h = p->io;
 
@@ -412,6 +413,7 @@ static void http_drive(struct hc_probe *p)
 			return;
 		h->step = S_SEND;
 	}
+	bool sent_now = false;
 	if (h->step == S_SEND) {
 		if (h->ssl) {
 			if (tls_send(p, h) <= 0)
@@ -420,7 +422,15 @@ static void http_drive(struct hc_probe *p)
 			return;
 		}
 		h->step = S_RECV;
+		sent_now = true;
 	}
+	/* The answer comes after the request, and its bytes bring an edge of
+	 * their own: right after the send a read would only say EAGAIN. Only
+	 * what was already there when we woke (a server that talks first,
+	 * the rest of a TLS flight) is read at once. A TLS read may also wait
+	 * for a write edge, so TLS reads on any edge after that. */
+	if ((sent_now || !h->ssl) && !(revents & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+		return;
 	if (h->ssl)
 		tls_recv(p, h);
 	else
@@ -429,7 +439,7 @@ static void http_drive(struct hc_probe *p)
 
 static int http_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
-	http_drive(userdata);
+	http_drive(userdata, revents);
 	return 0;
 }
 
@@ -528,7 +538,7 @@ int hc_http_start(struct hc_probe *p)
 	sd_event_source_set_priority(h->s.io, HD_PRIO_HC);
 	sd_event_source_set_priority(h->s.timeout, HD_PRIO_HC);
 	if (now)
-		http_drive(p); /* may finish here, which the scheduler allows */
+		http_drive(p, 0); /* may finish here, which the scheduler allows */
 	return 0;
 }
 
