@@ -8,7 +8,7 @@ hadirector_SOURCES += daemon/metrics_modules.h daemon/ops.c daemon/ops.h \
 hadirector_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS)
 hadirector_LDADD += $(MHD_LIBS)
 hadirector_SOURCES += daemon/snmp.c daemon/snmp.h daemon/snmp_int.h daemon/snmp_tables.c \
-	daemon/snmp_vrrp.c daemon/snmp_hd.c
+	daemon/snmp_vrrp.c daemon/snmp_hd.c daemon/snmp_agent.c daemon/snmp_wire.c
 hadirector_CFLAGS += $(SNMP_CFLAGS)
 hadirector_LDADD += $(SNMP_LIBS)
 EXTRA_DIST += etc/HADIRECTOR-MIB.txt

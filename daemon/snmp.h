@@ -4,7 +4,7 @@
  * vrrpv3StatisticsTable for version 3 ones, and HADIRECTOR-MIB
  * (etc/HADIRECTOR-MIB.txt) for virtual servers, real servers and checkers;
  * notifications on a new master and on real server state changes.
- * net-snmp runs in a thread of its own, fed snapshots of the state by the
+ * net-snmp runs in a child process, fed snapshots of the state by the
  * event loop, so a hung snmpd never blocks the loop (snmp.c); the subagent
  * pings the master agent and reattaches when snmpd restarts. */
 #ifndef HD_SNMP_H

@@ -1,12 +1,13 @@
-/* Internals of the SNMP subagent (snmp.c, snmp_tables.c, snmp_vrrp.c, snmp_hd.c).
- * net-snmp's headers are included only through this file, with the
- * warnings they trigger under -Wextra silenced.
+/* Internals of the SNMP subagent (snmp.c, snmp_agent.c, snmp_wire.c,
+ * snmp_tables.c, snmp_vrrp.c, snmp_hd.c). net-snmp's headers are included
+ * only through this file, with the warnings they trigger under -Wextra
+ * silenced.
  *
- * Two threads meet here (see snmp.c). The event loop fills snapshots and
- * notifications (struct snmp_snap) from the live state and never calls
- * into net-snmp; the subagent thread owns every net-snmp call and answers
- * requests from the snapshot it was handed. A function's comment says on
- * which side it runs. */
+ * Two processes meet here (see snmp.c). The daemon's event loop fills
+ * snapshots and notifications (struct snmp_snap) from the live state and
+ * never calls into net-snmp; the subagent process (snmp_agent.c) owns
+ * every net-snmp call and answers requests from the snapshot it was sent.
+ * A function's comment says on which side it runs. */
 #ifndef HD_SNMP_INT_H
 #define HD_SNMP_INT_H
 
@@ -45,7 +46,7 @@ struct snmp_cell {
 };
 
 /* A set of cells and the bytes of their strings. Tables: every cell of
- * every table (sorted by the subagent thread before use); a notification:
+ * every table (sorted by the subagent before use); a notification:
  * its varbinds in order. */
 struct snmp_snap {
 	struct snmp_cell *cells;
@@ -79,24 +80,67 @@ void snmp_cell_str(struct snmp_out *f, oid col, const oid *idx, size_t n, u_char
 typedef void (*snmp_table_fn)(struct hd_daemon *d, struct snmp_out *f);
 
 struct hd_snmp;
+struct snmp_agent;
 struct snmp_table {
 	const char *name;
 	const oid *entry; /* ...Entry: cells are entry.col.index */
 	size_t entry_len;
-	snmp_table_fn fn;
-	struct hd_snmp *owner; /* set by snmp.c: where the handler finds its snapshot */
+	snmp_table_fn fn;	  /* event loop */
+	struct snmp_agent *owner; /* subagent: where the handler finds its snapshot */
 };
 
-/* Subagent thread: sort a snapshot the event loop filled. */
+/* Subagent: sort a snapshot the event loop filled. */
 void snmp_snap_sort(struct snmp_snap *s);
-/* Subagent thread: register a read-only table answered from the snapshot
- * snmp_current() returns (T must outlive the registration). */
+/* Subagent: register a read-only table answered from the snapshot
+ * snmp_agent_current() returns (T must outlive the registration). */
 int snmp_table_register(struct snmp_table *t);
-/* snmp.c, subagent thread: the freshest snapshot it can have without
+/* snmp_agent.c, subagent: the freshest snapshot it can have without
  * waiting long for the event loop (sorted; may be empty, never NULL). */
-const struct snmp_snap *snmp_current(struct hd_snmp *s);
-/* Subagent thread: send a notification (snmpTrapOID.0 = TRAP, then VARS). */
+const struct snmp_snap *snmp_agent_current(struct snmp_agent *a);
+/* Subagent: send a notification (snmpTrapOID.0 = TRAP, then VARS). */
 void snmp_send_snap(const uint32_t *trap, size_t trap_len, const struct snmp_snap *vars);
+/* snmp_agent.c: the subagent process's main; FD is its socket to the
+ * daemon, TABLES[0..N) what to register. Never returns. */
+void snmp_agent_main(int fd, struct snmp_table *tables, size_t n, const char *socket)
+    __attribute__((noreturn));
+
+/* snmp_wire.c: frames between the daemon and the subagent on a stream
+ * socket: a header, then LEN bytes. Same host, same build: native byte
+ * order and struct layout. */
+enum {
+	SNMPW_WANT = 1, /* subagent -> loop: a fresh snapshot, please */
+	SNMPW_LOG,	/* subagent -> loop: int32 priority, text */
+	SNMPW_SNAP,	/* loop -> subagent: uint64 taken at, build usec, cells */
+	SNMPW_TRAP,	/* loop -> subagent: uint32 length, OID[SNMP_OID_MAX], cells */
+};
+struct snmp_frame_hdr {
+	uint32_t type;
+	uint32_t len;
+};
+/* A whole frame: header, HEAD[0..head_len), then S (if any) flattened. */
+struct snmp_frame {
+	struct snmp_frame *next;
+	size_t len; /* of data */
+	bool is_trap;
+	unsigned char data[];
+};
+struct snmp_frame *snmp_frame_new(uint32_t type, const void *head, size_t head_len,
+				  const struct snmp_snap *s);
+/* The snapshot in a frame's PAYLOAD after HEAD_LEN bytes (copied into S);
+ * -1 when it does not parse. */
+int snmp_frame_snap(const unsigned char *payload, size_t len, size_t head_len, struct snmp_snap *s);
+/* Bytes read from a socket, cut into frames. */
+struct snmp_inbuf {
+	unsigned char *p;
+	size_t n, cap;
+};
+/* Read what FD has (non-blocking); -1 on EOF or error. */
+int snmp_inbuf_fill(struct snmp_inbuf *b, int fd);
+/* The first complete frame (its payload stays valid until snmp_inbuf_pop). */
+bool snmp_inbuf_frame(const struct snmp_inbuf *b, struct snmp_frame_hdr *h,
+		      const unsigned char **payload);
+void snmp_inbuf_pop(struct snmp_inbuf *b);
+void snmp_inbuf_free(struct snmp_inbuf *b);
 
 /* What the notification watcher remembers of one object (event loop). */
 struct snmp_seen {
@@ -124,8 +168,8 @@ const struct snmp_seen *snmp_seen_find(const struct snmp_seen_set *s, const void
  * age before a new one is taken (vrrpv3StatisticsRefreshRate). */
 #define SNMP_REFRESH_MS 50
 
-/* snmp.c, event loop: queue a notification for the subagent thread
- * (VARS is taken over, also on failure). */
+/* snmp.c, event loop: queue a notification for the subagent (VARS is
+ * taken over, also on failure). */
 void snmp_notify(struct hd_snmp *s, const oid *trap, size_t trap_len, struct snmp_snap *vars);
 
 /* snmp_vrrp.c: VRRP-MIB and VRRPv3-MIB tables (operations, statistics).

@@ -1,6 +1,6 @@
 /* Snapshots of the SNMP tables and the read-only handler that answers
  * from them (snmp_int.h). The event loop only appends cells (plain memory
- * work); the subagent thread sorts a snapshot once and then answers each
+ * work); the subagent sorts a snapshot once and then answers each
  * GET with a binary search and each GETNEXT with the first cell after the
  * requested OID, so a walk costs O(log n) per step, whatever the size of
  * the tables. */
@@ -222,7 +222,7 @@ static void answer(netsnmp_variable_list *v, const struct snmp_snap *s, const st
 	}
 }
 
-/* Subagent thread. */
+/* Subagent. */
 static int handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 		   netsnmp_agent_request_info *ri, netsnmp_request_info *requests)
 {
@@ -232,7 +232,7 @@ static int handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 
 	if (ri->mode != MODE_GET && !next)
 		return SNMP_ERR_NOERROR; /* read-only: the agent answers sets itself */
-	s = snmp_current(t->owner);
+	s = snmp_agent_current(t->owner);
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
 		const struct snmp_cell *c;
 

@@ -1,0 +1,355 @@
+/* The subagent process (snmp.c says why a process): every net-snmp call
+ * of hadirector is made here. It attaches to snmpd over AgentX, answers
+ * requests from the snapshots the daemon sends, sends the notifications
+ * the daemon queues and relays the library's log lines. Its only link to
+ * the daemon is one stream socket; EOF on it means stop.
+ *
+ * Reattaching: the library pings the master every SNMP_PING_SEC and, once
+ * the connection is gone (snmpd exited: EOF on the AgentX socket; hung:
+ * the ping timed out), tries to reopen it at the same period. init_agent()
+ * resets the ping period to its default of 15 s, which is why it is set
+ * after that call (setting it before was why the subagent reattached only
+ * when a 15 s retry happened to fall inside the wait). */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "snmp_int.h"
+
+#define SNMP_APP	 "hadirector"
+#define SNMP_PING_SEC	 1 /* ping; reconnect attempts while detached */
+#define SNMP_TIMEOUT_SEC 1 /* longest wait for one answer of the master */
+#define SNMP_MAX_FDS	 32
+/* A snapshot this young is live enough; one unused this long is freed
+ * (with thousands of rows it holds megabytes). */
+#define SNMP_FRESH_MIN_USEC (SNMP_REFRESH_MS * 1000)
+#define SNMP_SNAP_KEEP_USEC 10000000
+/* The longest a request waits for the loop: well below snmpd's own
+ * AgentX timeout (1 s), so a late answer is a stale one, not a lost one. */
+#define SNMP_SNAP_WAIT_MSEC 300
+/* After the daemon said stop: the AgentX close may wait for a hung snmpd;
+ * past this the process ends anyway (SIGALRM). */
+#define SNMP_EXIT_SEC 5
+
+struct agent_trap {
+	struct agent_trap *next;
+	uint32_t oid[SNMP_OID_MAX];
+	uint32_t oid_len;
+	struct snmp_snap vars;
+};
+
+struct snmp_agent {
+	int fd; /* to the daemon */
+	struct snmp_table *tables;
+	size_t n_tables;
+	const char *socket;
+	struct snmp_inbuf in;
+	struct snmp_snap *snap; /* what requests are answered from (sorted) */
+	uint64_t snap_at, fresh_usec;
+	bool got_snap; /* a snapshot came since the last request for one */
+	struct agent_trap *traps, **traps_tail;
+	bool stop, starting;
+};
+
+static void snap_drop(struct snmp_snap *s)
+{
+	if (s)
+		snmp_snap_free(s);
+	free(s);
+}
+
+/* Small frames to the daemon, which always reads: wait for room. */
+static void agent_send(struct snmp_agent *a, uint32_t type, const void *p, size_t len)
+{
+	struct snmp_frame_hdr h = {type, (uint32_t)len};
+	unsigned char buf[512];
+	size_t n = sizeof(h) + len, off = 0;
+
+	if (a->stop || n > sizeof(buf))
+		return;
+	memcpy(buf, &h, sizeof(h));
+	if (len)
+		memcpy(buf + sizeof(h), p, len);
+	while (off < n) {
+		ssize_t r = write(a->fd, buf + off, n - off);
+		struct pollfd pfd = {.fd = a->fd, .events = POLLOUT};
+
+		if (r > 0)
+			off += (size_t)r;
+		else if (r < 0 && errno == EAGAIN)
+			poll(&pfd, 1, 1000);
+		else if (!(r < 0 && errno == EINTR)) {
+			a->stop = true; /* the daemon is gone */
+			return;
+		}
+	}
+}
+
+/* CLIENTARG is the agent: while the library starts, its complaints about
+ * MIB files it cannot find (a subagent needs none) go to debug. */
+static int log_cb(int major, int minor, void *serverarg, void *clientarg)
+{
+	const struct snmp_log_message *m = serverarg;
+	struct snmp_agent *a = clientarg;
+	struct {
+		int32_t prio;
+		char text[200];
+	} l;
+
+	snprintf(l.text, sizeof(l.text), "%s", m->msg ? m->msg : "");
+	l.text[strcspn(l.text, "\n")] = 0;
+	if (!l.text[0])
+		return 0;
+	l.prio = a->starting ? LOG_DEBUG : m->priority <= LOG_WARNING ? LOG_WARNING : LOG_INFO;
+	agent_send(a, SNMPW_LOG, &l, sizeof(l.prio) + strlen(l.text) + 1);
+	return 0;
+}
+
+static void take_snap(struct snmp_agent *a, const unsigned char *p, size_t len)
+{
+	uint64_t head[2]; /* taken at, build usec */
+	struct snmp_snap *s = calloc(1, sizeof(*s));
+
+	if (!s || len < sizeof(head) || snmp_frame_snap(p, len, sizeof(head), s) < 0) {
+		free(s);
+		return;
+	}
+	memcpy(head, p, sizeof(head));
+	snap_drop(a->snap);
+	snmp_snap_sort(s);
+	a->snap = s;
+	a->snap_at = head[0];
+	a->got_snap = true;
+	/* A big configuration costs the loop more per snapshot: space them so
+	 * that a long walk takes at most ~5% of the loop. */
+	a->fresh_usec = head[1] * 20 > SNMP_FRESH_MIN_USEC ? head[1] * 20 : SNMP_FRESH_MIN_USEC;
+}
+
+static void take_trap(struct snmp_agent *a, const unsigned char *p, size_t len)
+{
+	struct agent_trap *t = calloc(1, sizeof(*t));
+	size_t head = sizeof(t->oid_len) + sizeof(t->oid);
+
+	if (!t || len < head || snmp_frame_snap(p, len, head, &t->vars) < 0) {
+		free(t);
+		return;
+	}
+	memcpy(&t->oid_len, p, sizeof(t->oid_len));
+	memcpy(t->oid, p + sizeof(t->oid_len), sizeof(t->oid));
+	if (t->oid_len > SNMP_OID_MAX) {
+		snmp_snap_free(&t->vars);
+		free(t);
+		return;
+	}
+	*a->traps_tail = t;
+	a->traps_tail = &t->next;
+}
+
+/* What the daemon sent; EOF: stop. */
+static void agent_read(struct snmp_agent *a)
+{
+	struct snmp_frame_hdr h;
+	const unsigned char *p;
+
+	if (snmp_inbuf_fill(&a->in, a->fd) < 0)
+		a->stop = true;
+	while (snmp_inbuf_frame(&a->in, &h, &p)) {
+		if (h.type == SNMPW_SNAP)
+			take_snap(a, p, h.len);
+		else if (h.type == SNMPW_TRAP)
+			take_trap(a, p, h.len);
+		snmp_inbuf_pop(&a->in);
+	}
+}
+
+/* Traps wait for the main loop: they may come in during a request. */
+static void traps_send(struct snmp_agent *a)
+{
+	while (a->traps) {
+		struct agent_trap *t = a->traps;
+
+		a->traps = t->next;
+		snmp_send_snap(t->oid, t->oid_len, &t->vars);
+		snmp_snap_free(&t->vars);
+		free(t);
+	}
+	a->traps_tail = &a->traps;
+}
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
+}
+
+const struct snmp_snap *snmp_agent_current(struct snmp_agent *a)
+{
+	static const struct snmp_snap empty;
+	uint64_t until = now_usec() + SNMP_SNAP_WAIT_MSEC * 1000ULL;
+
+	if (a->snap && now_usec() - a->snap_at < a->fresh_usec)
+		return a->snap;
+	a->got_snap = false;
+	agent_send(a, SNMPW_WANT, NULL, 0);
+	while (!a->got_snap && !a->stop) {
+		uint64_t now = now_usec();
+		struct pollfd pfd = {.fd = a->fd, .events = POLLIN};
+
+		if (now >= until)
+			break;
+		if (poll(&pfd, 1, (int)((until - now + 999) / 1000)) > 0)
+			agent_read(a);
+	}
+	return a->snap ? a->snap : &empty;
+}
+
+/* One round of the library: its sockets and the daemon's in one poll(),
+ * bounded by its next timeout or alarm (ping, reconnect). poll, not
+ * select: the daemon may have left descriptors above FD_SETSIZE in use. */
+static void step(struct snmp_agent *a, netsnmp_large_fd_set *set)
+{
+	struct pollfd pfd[SNMP_MAX_FDS + 1] = {{.fd = a->fd, .events = POLLIN}};
+	struct timeval tv = {0};
+	int numfds = 0, block = 1, timeout = -1, n = 1, r;
+
+	NETSNMP_LARGE_FD_ZERO(set);
+	snmp_select_info2(&numfds, set, &tv, &block);
+	for (int fd = 0; fd < numfds && n <= SNMP_MAX_FDS; fd++)
+		if (NETSNMP_LARGE_FD_ISSET(fd, set))
+			pfd[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+	if (!block)
+		timeout = (int)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+	r = poll(pfd, (nfds_t)n, timeout);
+	if (r < 0)
+		return; /* EINTR: nothing to do */
+	if (pfd[0].revents)
+		agent_read(a);
+	NETSNMP_LARGE_FD_ZERO(set);
+	r = 0;
+	for (int i = 1; i < n; i++)
+		if (pfd[i].revents) {
+			NETSNMP_LARGE_FD_SET(pfd[i].fd, set);
+			r++;
+		}
+	if (r)
+		snmp_read2(set);
+	else
+		snmp_timeout();
+	run_alarms();
+	netsnmp_check_outstanding_agent_requests();
+	traps_send(a);
+	if (a->snap && now_usec() - a->snap_at > SNMP_SNAP_KEEP_USEC) {
+		snap_drop(a->snap); /* checked at least at every ping */
+		a->snap = NULL;
+	}
+}
+
+static void library_setup(const char *socket)
+{
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	if (socket)
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, socket);
+	/* No snmp.conf reading, no state files under /var/lib/snmp. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	/* A failed reconnect every SNMP_PING_SEC is not worth a line each:
+	 * "disconnected" and "connected" are logged. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS,
+			       1);
+	/* Alarms through snmp_select_info's timeout, never SIGALRM. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+}
+
+/* After init_agent(), which sets the AgentX ping to 15 s. The AgentX
+ * session takes the library's default timeout and retries: one try of
+ * SNMP_TIMEOUT_SEC bounds each synchronous exchange with the master. */
+static void library_timing(void)
+{
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   SNMP_PING_SEC);
+	netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_TIMEOUT, SNMP_TIMEOUT_SEC);
+	netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_RETRIES, 0);
+}
+
+static int library_start(struct snmp_agent *a)
+{
+	snmp_disable_log();
+	snmp_enable_calllog();
+	a->starting = true;
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, log_cb, a);
+	library_setup(a->socket);
+	if (init_agent(SNMP_APP) != 0) {
+		a->starting = false;
+		snmp_log(LOG_ERR, "the agent library did not start\n");
+		return -1;
+	}
+	library_timing();
+	for (size_t i = 0; i < a->n_tables; i++) {
+		a->tables[i].owner = a;
+		if (snmp_table_register(&a->tables[i]) < 0) {
+			a->starting = false;
+			snmp_log(LOG_ERR, "cannot register %s\n", a->tables[i].name);
+			return -1;
+		}
+	}
+	init_snmp(SNMP_APP); /* connects to the master (or schedules retries) */
+	a->starting = false;
+	return 0;
+}
+
+/* A forked copy of the daemon: keep only the socket to it, default
+ * signals, normal priority, and die with the daemon. */
+static void process_setup(int *fd)
+{
+	pid_t daemon_pid = getppid();
+	struct sched_param sp = {0};
+	sigset_t none;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != daemon_pid)
+		_exit(0);
+	prctl(PR_SET_NAME, "hd-snmp"); /* ps, top */
+	if (*fd != 3) {
+		dup2(*fd, 3);
+		*fd = 3;
+	}
+	close_range(4, ~0U, 0); /* the daemon's sockets, epoll, signalfd */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGPIPE && sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+}
+
+void snmp_agent_main(int fd, struct snmp_table *tables, size_t n, const char *socket)
+{
+	struct snmp_agent a = {.tables = tables, .n_tables = n, .socket = socket};
+	netsnmp_large_fd_set set;
+
+	process_setup(&fd);
+	a.fd = fd;
+	a.traps_tail = &a.traps;
+	a.fresh_usec = SNMP_FRESH_MIN_USEC;
+	if (library_start(&a) == 0) {
+		netsnmp_large_fd_set_init(&set, FD_SETSIZE);
+		while (!a.stop)
+			step(&a, &set);
+	}
+	alarm(SNMP_EXIT_SEC);
+	/* Sends the AgentX close (which waits for the master, at most
+	 * SNMP_TIMEOUT_SEC). The library frees every callback's client
+	 * argument at shutdown: ours lives on this stack, so it leaves first. */
+	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, log_cb, &a, 1);
+	snmp_shutdown(SNMP_APP);
+	_exit(0); /* not exit(): the daemon's atexit handlers are not ours */
+}

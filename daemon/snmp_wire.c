@@ -1,0 +1,154 @@
+/* Frames between the daemon and its subagent process (snmp_int.h): a
+ * snapshot or a notification travels as its cell array and string bytes,
+ * which hold no pointers, so flattening is two copies. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "snmp_int.h"
+
+struct snap_head {
+	uint64_t n, n_bytes;
+};
+
+struct snmp_frame *snmp_frame_new(uint32_t type, const void *head, size_t head_len,
+				  const struct snmp_snap *s)
+{
+	struct snap_head sh = {s ? s->n : 0, s ? s->n_bytes : 0};
+	size_t cells = (size_t)sh.n * sizeof(struct snmp_cell);
+	size_t len = head_len + (s ? sizeof(sh) + cells + sh.n_bytes : 0);
+	struct snmp_frame_hdr h = {type, (uint32_t)len};
+	struct snmp_frame *f;
+	unsigned char *p;
+
+	if (len > UINT32_MAX)
+		return NULL;
+	f = malloc(sizeof(*f) + sizeof(h) + len);
+	if (!f)
+		return NULL;
+	f->next = NULL;
+	f->len = sizeof(h) + len;
+	f->is_trap = type == SNMPW_TRAP;
+	p = f->data;
+	memcpy(p, &h, sizeof(h));
+	p += sizeof(h);
+	if (head_len)
+		memcpy(p, head, head_len);
+	p += head_len;
+	if (!s)
+		return f;
+	memcpy(p, &sh, sizeof(sh));
+	p += sizeof(sh);
+	if (cells)
+		memcpy(p, s->cells, cells);
+	if (sh.n_bytes)
+		memcpy(p + cells, s->bytes, sh.n_bytes);
+	return f;
+}
+
+static bool cells_valid(const struct snmp_snap *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct snmp_cell *c = &s->cells[i];
+
+		if (c->name_len > SNMP_OID_MAX)
+			return false;
+		if ((c->type == ASN_OCTET_STR || c->type == ASN_IPADDRESS) &&
+		    (size_t)c->v.off + c->len > s->n_bytes)
+			return false;
+	}
+	return true;
+}
+
+int snmp_frame_snap(const unsigned char *payload, size_t len, size_t head_len, struct snmp_snap *s)
+{
+	struct snap_head sh;
+	size_t cells;
+
+	*s = (struct snmp_snap){0};
+	if (len < head_len + sizeof(sh))
+		return -1;
+	memcpy(&sh, payload + head_len, sizeof(sh));
+	payload += head_len + sizeof(sh);
+	len -= head_len + sizeof(sh);
+	if (sh.n > len / sizeof(struct snmp_cell))
+		return -1;
+	cells = (size_t)sh.n * sizeof(struct snmp_cell);
+	if (sh.n_bytes != len - cells)
+		return -1;
+	s->cells = malloc(cells ? cells : 1);
+	s->bytes = malloc(sh.n_bytes ? sh.n_bytes : 1);
+	if (!s->cells || !s->bytes) {
+		snmp_snap_free(s);
+		return -1;
+	}
+	memcpy(s->cells, payload, cells);
+	memcpy(s->bytes, payload + cells, sh.n_bytes);
+	s->n = s->cap = sh.n;
+	s->n_bytes = s->cap_bytes = sh.n_bytes;
+	if (!cells_valid(s)) {
+		snmp_snap_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+int snmp_inbuf_fill(struct snmp_inbuf *b, int fd)
+{
+	for (;;) {
+		ssize_t r;
+
+		if (b->cap - b->n < 65536) {
+			size_t cap = b->cap ? 2 * b->cap : 131072;
+			unsigned char *np = realloc(b->p, cap);
+
+			if (!np)
+				return -1;
+			b->p = np;
+			b->cap = cap;
+		}
+		r = read(fd, b->p + b->n, b->cap - b->n);
+		if (r > 0) {
+			b->n += (size_t)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		return r < 0 && errno == EAGAIN ? 0 : -1;
+	}
+}
+
+bool snmp_inbuf_frame(const struct snmp_inbuf *b, struct snmp_frame_hdr *h,
+		      const unsigned char **payload)
+{
+	if (b->n < sizeof(*h))
+		return false;
+	memcpy(h, b->p, sizeof(*h));
+	if (b->n - sizeof(*h) < h->len)
+		return false;
+	*payload = b->p + sizeof(*h);
+	return true;
+}
+
+void snmp_inbuf_pop(struct snmp_inbuf *b)
+{
+	struct snmp_frame_hdr h;
+	size_t used;
+
+	memcpy(&h, b->p, sizeof(h));
+	used = sizeof(h) + h.len;
+	memmove(b->p, b->p + used, b->n - used);
+	b->n -= used;
+	/* A big snapshot went through: do not keep its buffer. */
+	if (b->n == 0 && b->cap > (1u << 20)) {
+		free(b->p);
+		*b = (struct snmp_inbuf){0};
+	}
+}
+
+void snmp_inbuf_free(struct snmp_inbuf *b)
+{
+	free(b->p);
+	*b = (struct snmp_inbuf){0};
+}
