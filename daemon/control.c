@@ -17,6 +17,7 @@
 #include "healthcheck/hc.h"
 #include "log.h"
 #include "modules.h"
+#include "snapshot.h"
 
 #define CLIENT_TIMEOUT_USEC (5 * 1000000ULL)
 
@@ -140,6 +141,21 @@ static void client_reply(struct ctl_client *c, const char *err, bool ok, const c
 	sd_event_source_set_io_events(c->io, EPOLLOUT);
 }
 
+/* A reply that is worked on elsewhere (a reload, a render): the client's
+ * socket is not watched and has no timeout meanwhile; the work is bounded. */
+static void client_wait(struct ctl_client *c)
+{
+	sd_event_source_set_enabled(c->io, SD_EVENT_OFF);
+	sd_event_source_set_enabled(c->timer, SD_EVENT_OFF);
+}
+
+static void client_resume(struct ctl_client *c)
+{
+	sd_event_source_set_enabled(c->io, SD_EVENT_ON);
+	sd_event_source_set_time_relative(c->timer, CLIENT_TIMEOUT_USEC);
+	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+}
+
 /* The reload's result, on the loop, possibly before hd_reload_request()
  * returned. The client's sources were off while it waited. */
 static void reload_done(void *ud, int rc, const struct hd_diag *diag)
@@ -158,23 +174,45 @@ static void reload_done(void *ud, int rc, const struct hd_diag *diag)
 	c->reload_pending = false;
 	client_reply(c, mem ? NULL : "out of memory", rc == 0, body);
 	free(body);
-	sd_event_source_set_enabled(c->io, SD_EVENT_ON);
-	sd_event_source_set_time_relative(c->timer, CLIENT_TIMEOUT_USEC);
-	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+	client_resume(c);
 }
 
-/* The parse runs off the loop: the client waits without a timeout (the
- * parse is bounded by the file) and its socket is not watched meanwhile. */
+/* The parse runs off the loop; the client waits for its result. */
 static void client_reload(struct ctl_client *c)
 {
 	c->reload_pending = true;
-	sd_event_source_set_enabled(c->io, SD_EVENT_OFF);
-	sd_event_source_set_enabled(c->timer, SD_EVENT_OFF);
+	client_wait(c);
 	if (hd_reload_request(c->ctl->d, reload_done, c) < 0 && c->reload_pending) {
 		c->reload_pending = false;
 		client_reply(c, "reload could not be started", false, NULL);
-		sd_event_source_set_enabled(c->io, SD_EVENT_ON);
-		sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+		client_resume(c);
+	}
+}
+
+/* status and metrics: a child renders them from a snapshot and answers the
+ * client itself (snapshot.h); our side of the connection is closed after. */
+static void client_render(struct ctl_client *c, hd_render_fn render)
+{
+	int r = hd_snapshot_to_fd(c->ctl->d, render, "OK\n", c->fd);
+	if (r == 0)
+		return;
+	c->ctl->stats.busy += r == -EBUSY;
+	client_reply(
+	    c, r == -EBUSY ? "busy: too many status requests waiting" : "no renderer available",
+	    false, NULL);
+}
+
+static hd_render_fn render_fn(enum hd_ctl_cmd cmd)
+{
+	switch (cmd) {
+	case HD_CTL_STATUS:
+		return hd_status_text;
+	case HD_CTL_STATUS_JSON:
+		return hd_status_json;
+	case HD_CTL_METRICS:
+		return hd_metrics;
+	default:
+		return NULL;
 	}
 }
 
@@ -189,6 +227,10 @@ static void client_answer(struct ctl_client *c)
 	c->ctl->stats.requests++;
 	if (!err && req.cmd == HD_CTL_RELOAD) {
 		client_reload(c);
+		return;
+	}
+	if (!err && render_fn(req.cmd)) {
+		client_render(c, render_fn(req.cmd));
 		return;
 	}
 	FILE *mem = open_memstream(&body, &body_len);
@@ -256,7 +298,7 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		c->in_len = (size_t)(nl - c->in) + 1;
 	client_answer(c);
 	if (!c->out && !c->reload_pending)
-		client_free(c);
+		client_free(c); /* answered, or handed to a renderer */
 	return 0;
 }
 

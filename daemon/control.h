@@ -11,6 +11,7 @@ void hd_control_stop(struct hd_daemon *d);
 /* Counters for status. */
 struct hd_control_stats {
 	unsigned long requests, errors, rejected_peers, timeouts;
+	unsigned long busy; /* status/metrics refused: HD_SNAPSHOT_MAX renders running */
 };
 const struct hd_control_stats *hd_control_stats(struct hd_daemon *d);
 

@@ -107,7 +107,7 @@ static void status_daemon_json(struct hd_daemon *d, FILE *out)
 
 	fputs("{\"version\":", out);
 	hd_json_str(out, PACKAGE_VERSION);
-	fprintf(out, ",\"pid\":%d,\"config\":", (int)getpid());
+	fprintf(out, ",\"pid\":%d,\"config\":", d->pid);
 	hd_json_str(out, d->opts.config_path);
 	fputs(",\"router_id\":", out);
 	hd_json_str(out, d->config->global.router_id);
@@ -115,13 +115,13 @@ static void status_daemon_json(struct hd_daemon *d, FILE *out)
 		",\"uptime_sec\":%.3f,\"reloads_ok\":%u,\"reloads_failed\":%u,"
 		"\"last_reload\":\"%s\",\"reload_in_progress\":%s,\"last_reload_usec\":{\"parse\":%llu,\"modules\":%llu,"
 		"\"swap\":%llu,\"to_table\":%llu},\"control\":{\"requests\":%lu,\"errors\":%lu,"
-		"\"rejected_peers\":%lu,\"timeouts\":%lu}}",
+		"\"rejected_peers\":%lu,\"timeouts\":%lu,\"busy\":%lu}}",
 		(double)(hd_now_usec() - d->start_usec) / 1e6, d->reloads_ok, d->reloads_failed,
 		d->last_reload_failed ? "failed" : "ok", hd_reload_busy(d) ? "true" : "false",
 		(unsigned long long)d->reload_parse_usec,
 		(unsigned long long)d->reload_modules_usec, (unsigned long long)d->reload_swap_usec,
 		(unsigned long long)d->reload_to_table_usec, cs->requests, cs->errors,
-		cs->rejected_peers, cs->timeouts);
+		cs->rejected_peers, cs->timeouts, cs->busy);
 }
 
 void hd_status_json(struct hd_daemon *d, FILE *out)
@@ -140,7 +140,7 @@ void hd_status_json(struct hd_daemon *d, FILE *out)
 void hd_status_text(struct hd_daemon *d, FILE *out)
 {
 	fprintf(out, "hadirector %s, pid %d, up %.0f s, config %s\n", PACKAGE_VERSION,
-		(int)getpid(), (double)(hd_now_usec() - d->start_usec) / 1e6,
+		d->pid, (double)(hd_now_usec() - d->start_usec) / 1e6,
 		d->opts.config_path);
 	fprintf(out, "reloads: %u ok, %u failed%s\n", d->reloads_ok, d->reloads_failed,
 		d->last_reload_failed ? " (last reload FAILED, running the previous config)" : "");

@@ -34,6 +34,7 @@ struct ipvs_ctx;
 struct hc_ctx;
 struct hd_ops;
 struct hd_reloader;
+struct hd_snapshots;
 
 struct hd_daemon {
 	sd_event *event;
@@ -46,6 +47,8 @@ struct hd_daemon {
 	struct hc_ctx *hc;
 	struct hd_ops *ops; /* metrics HTTP, SNMP, latency histograms (ops.h) */
 	struct hd_reloader *reloader; /* reload.c: the parse thread, once a reload ran */
+	struct hd_snapshots *snapshots; /* snapshot.c: status renders in children */
+	int pid;		      /* ours (a status rendered in a child says this one) */
 	sd_event_source *reconcile_src; /* one deferred pass per iteration */
 	uint64_t start_usec;            /* CLOCK_MONOTONIC */
 	unsigned reloads_ok, reloads_failed;

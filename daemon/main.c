@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "modules.h"
+#include "snapshot.h"
 #include "ops.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/hadirector.conf"
@@ -216,6 +217,7 @@ static int run(struct hd_daemon *d)
 		return 1;
 	}
 	d->start_usec = hd_now_usec();
+	d->pid = (int)getpid();
 	hd_apply_scheduling(d);
 	if (hd_control_start(d) < 0)
 		return 1;
@@ -237,6 +239,7 @@ static int run(struct hd_daemon *d)
 static void cleanup(struct hd_daemon *d)
 {
 	hd_reload_free(d);
+	hd_snapshot_free_all(d);
 	hd_control_stop(d);
 	hd_ops_free(d);
 	vrrp_free(d);

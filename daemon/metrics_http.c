@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "metrics_http.h"
+#include "snapshot.h"
 
 #define HTTP_IDLE_TIMEOUT_SEC 10
 #define HTTP_MAX_CONNECTIONS  32
@@ -21,6 +22,18 @@ struct hd_metrics_http {
 	struct MHD_Daemon *mhd;
 	sd_event_source *io, *timer;
 	uint64_t requests;
+	struct metrics_req *waiting; /* suspended until their text is rendered */
+};
+
+/* One GET /metrics: the text is rendered from a snapshot in a child
+ * (snapshot.h) while libmicrohttpd holds the connection suspended. */
+struct metrics_req {
+	struct hd_metrics_http *h;
+	struct MHD_Connection *conn;
+	char *buf;
+	size_t len;
+	bool ready, suspended, closing;
+	struct metrics_req *next; /* in h->waiting */
 };
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -50,14 +63,87 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, char 
 	return ret;
 }
 
+static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+
+static void unlink_waiting(struct metrics_req *q)
+{
+	struct metrics_req **pp = &q->h->waiting;
+	while (*pp && *pp != q)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = q->next;
+}
+
+static void rendered(void *ud, char *buf, size_t len)
+{
+	struct metrics_req *q = ud;
+
+	q->buf = buf;
+	q->len = len;
+	q->ready = true;
+	if (q->suspended) {
+		q->suspended = false;
+		unlink_waiting(q);
+		MHD_resume_connection(q->conn);
+		/* Resumed connections are processed by the next MHD_run, which
+		 * nothing else would trigger now: on_request replies from it. */
+		on_io(NULL, -1, 0, q->h);
+	}
+}
+
+/* First call for a GET /metrics: start the render and suspend; the call
+ * after the resume sends the text. */
+static enum MHD_Result metrics_get(struct hd_metrics_http *h, struct MHD_Connection *conn,
+				   void **con_cls)
+{
+	struct metrics_req *q = *con_cls;
+
+	if (!q) {
+		q = calloc(1, sizeof(*q));
+		if (!q)
+			return MHD_NO;
+		*q = (struct metrics_req){.h = h, .conn = conn};
+		*con_cls = q;
+		h->requests++;
+		int r = hd_snapshot_start(h->d, hd_metrics, rendered, q);
+		if (r < 0)
+			return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, strdup("busy\n"), 5,
+				     "text/plain");
+	}
+	if (q->closing)
+		return MHD_NO;
+	if (!q->ready) {
+		q->suspended = true;
+		q->next = h->waiting;
+		h->waiting = q;
+		MHD_suspend_connection(conn);
+		return MHD_YES;
+	}
+	char *buf = q->buf;
+	q->buf = NULL;
+	if (!buf)
+		return MHD_NO;
+	return reply(conn, MHD_HTTP_OK, buf, q->len, CONTENT_TYPE);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct metrics_req *q = *con_cls;
+
+	if (!q)
+		return;
+	unlink_waiting(q);
+	free(q->buf);
+	free(q);
+	*con_cls = NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
 {
 	struct hd_metrics_http *h = cls;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem;
 
 	if (*upload_size) { /* a body we do not want: swallow it */
 		*upload_size = 0;
@@ -68,13 +154,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			     "text/plain");
 	if (strcmp(url, "/metrics"))
 		return reply(conn, MHD_HTTP_NOT_FOUND, strdup("try /metrics\n"), 13, "text/plain");
-	mem = open_memstream(&buf, &len);
-	if (!mem)
-		return MHD_NO;
-	h->requests++;
-	hd_metrics(h->d, mem);
-	fclose(mem);
-	return reply(conn, MHD_HTTP_OK, buf, len, CONTENT_TYPE);
+	return metrics_get(h, conn, con_cls);
 }
 
 /* After every MHD_run: wake again when libmicrohttpd wants to (idle
@@ -108,7 +188,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 static struct MHD_Daemon *mhd_start(struct hd_metrics_http *h, const struct hd_endpoint *ep)
 {
 	struct sockaddr_storage ss = {0};
-	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
 	if (ep->addr.family == AF_INET6) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
@@ -127,7 +207,7 @@ static struct MHD_Daemon *mhd_start(struct hd_metrics_http *h, const struct hd_e
 				(unsigned)HTTP_IDLE_TIMEOUT_SEC, MHD_OPTION_CONNECTION_LIMIT,
 				(unsigned)HTTP_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 				(size_t)HTTP_CONN_MEMORY, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				MHD_OPTION_END);
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 }
 
 struct hd_metrics_http *hd_metrics_http_start(struct hd_daemon *d, const struct hd_endpoint *ep)
@@ -161,6 +241,16 @@ void hd_metrics_http_free(struct hd_metrics_http *h)
 		return;
 	sd_event_source_disable_unref(h->io);
 	sd_event_source_disable_unref(h->timer);
+	/* libmicrohttpd must not be stopped with suspended connections: resume
+	 * them to be closed; their renders go on, the text is thrown away. */
+	while (h->waiting) {
+		struct metrics_req *q = h->waiting;
+		h->waiting = q->next;
+		hd_snapshot_forget(h->d, q);
+		q->closing = true;
+		q->suspended = false;
+		MHD_resume_connection(q->conn);
+	}
 	if (h->mhd)
 		MHD_stop_daemon(h->mhd);
 	free(h);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 #include "log.h"
 #include "modules.h"
 #include "ops.h"
+#include "snapshot.h"
 
 struct reload_waiter {
 	hd_reload_done_fn fn;
@@ -112,6 +114,9 @@ static void *parse_thread(void *arg)
 	struct hd_reloader *r = arg;
 	uint64_t one = 1;
 
+	/* Below the loop's priority (per thread on Linux): a long parse must
+	 * not take CPU time the loop is waiting for. */
+	setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	r->newcfg = hd_config_load(r->d->opts.config_path, &r->diag);
 	r->t1 = hd_now_usec();
 	if (write(r->efd, &one, sizeof(one)) < 0)
@@ -197,6 +202,7 @@ static int on_parsed(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		r->next = (struct waiters){0};
 		begin(r);
 	}
+	hd_snapshot_kick(r->d); /* status requests that waited for the parse */
 	return 0;
 }
 

@@ -7,6 +7,10 @@
 # requests at once and status says reload_in_progress. A "reload" request
 # gets its answer after the parse and apply; a broken big file is rejected
 # the same way, with its FILE:LINE error in the reply.
+# Status and metrics of that config (a 20 MB JSON, a second of rendering)
+# are rendered by a forked child from a snapshot: the loop keeps answering
+# and advertising through them, concurrent requests all get whole replies,
+# and the pid in the status is the daemon's.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
 
 VIP=192.168.168.100
@@ -68,7 +72,7 @@ check "no ping took over 200 ms ($slow)" [ "$slow" -eq 0 ]
 
 # (2) hadirectorctl reload: the answer comes after the parse, with the result.
 out=$("$HDCTL" -s "$V_DIR/d1.sock" reload 2>&1); rc=$?
-check "hadirectorctl reload of the big file answers 'reloaded' ($rc: $out)" [ "$rc" -eq 0 ] && [ "$out" = reloaded ]
+check "hadirectorctl reload of the big file answers 'reloaded' ($rc: $out)" [ "$rc:$out" = 0:reloaded ]
 check "  ... and its parse ran off the loop too ($(parse_ms) ms)" [ "$(parse_ms)" -gt 361 ]
 
 # (3) a broken big file: rejected after its parse, the error named, old config kept.
@@ -85,6 +89,45 @@ big_conf 1000 60 >"$V_DIR/d1.conf"
 n=$(completes)
 kill -HUP "$(v_pid d1)"; sleep 0.2; kill -HUP "$(v_pid d1)"
 check "two SIGHUPs during one parse: two reloads" wait_for 20 eval "[ \$(completes) -ge $((n + 2)) ]"
+
+# (5) status / metrics of the big config while the pair runs. Rendered on
+# the loop, a ping sent meanwhile would wait for the whole render.
+d1pid=$(v_pid d1)
+maxping=0 pings=0 took=0
+for round in 1 2 3; do
+	t1=$(now_ms)
+	"$HDCTL" -s "$V_DIR/d1.sock" status --json >"$V_DIR/st.json" &
+	sp=$!
+	while kill -0 "$sp" 2>/dev/null; do
+		t0=$(now_ms)
+		"$HDCTL" -s "$V_DIR/d1.sock" ping >/dev/null && pings=$((pings + 1))
+		t=$(( $(now_ms) - t0 ))
+		[ "$t" -gt "$maxping" ] && maxping=$t
+		sleep 0.02
+	done
+	wait "$sp"; rc=$?
+	took=$(( $(now_ms) - t1 ))
+done
+nrs=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(v["real_servers"]) for v in d["healthcheck"]), d["daemon"]["pid"])' "$V_DIR/st.json")
+echo "# status --json: $(wc -c <"$V_DIR/st.json") bytes in $took ms; real servers, pid: $nrs; $pings pings meanwhile, the slowest $maxping ms"
+check "status --json of the big config is whole (60000 real servers, pid $d1pid)" [ "$rc/$nrs" = "0/60000 $d1pid" ]
+check "a status request takes a while here ($took ms >= 200)" [ "$took" -ge 200 ]
+check "pings answered during the renders ($pings)" [ "$pings" -ge 3 ]
+check "no ping waited for a render ($maxping ms < 100)" [ "$maxping" -lt 100 ]
+for i in $(seq 10); do
+	"$HDCTL" -s "$V_DIR/d1.sock" status --json >"$V_DIR/st.$i" 2>&1 &
+done
+"$HDCTL" -s "$V_DIR/d1.sock" metrics >"$V_DIR/metrics.txt"; mrc=$?
+wait
+whole=0
+for i in $(seq 10); do
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$V_DIR/st.$i" 2>/dev/null && whole=$((whole + 1))
+done
+check "10 concurrent status --json requests: all whole ($whole)" [ "$whole" = 10 ]
+check "metrics of the big config: answered with every real server" \
+	eval "[ $mrc = 0 ] && [ \$(grep -c '^hadirector_real_server_up{' '$V_DIR/metrics.txt') -ge 60000 ]"
+check "no render child is left behind" \
+	wait_for 5 eval "[ -z \"\$(ps -o pid= --ppid $d1pid)\" ]"
 
 sleep 0.5
 rx1=$(v_field d2 VI_1 adverts_received)
