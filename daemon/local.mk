@@ -7,8 +7,14 @@ hadirector_SOURCES += daemon/metrics_modules.h daemon/ops.c daemon/ops.h \
 	daemon/metrics_http.c daemon/metrics_http.h
 hadirector_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS)
 hadirector_LDADD += $(MHD_LIBS)
+# SNMP: the daemon fills the tables and starts hadirector-snmp (snmp.c);
+# only that program links net-snmp. The daemon uses its headers alone.
 hadirector_SOURCES += daemon/snmp.c daemon/snmp.h daemon/snmp_int.h daemon/snmp_tables.c \
-	daemon/snmp_vrrp.c daemon/snmp_hd.c daemon/snmp_agent.c daemon/snmp_wire.c
-hadirector_CFLAGS += $(SNMP_CFLAGS)
-hadirector_LDADD += $(SNMP_LIBS)
+	daemon/snmp_vrrp.c daemon/snmp_hd.c daemon/snmp_wire.c
+hadirector_CFLAGS += $(SNMP_CFLAGS) -DHD_LIBEXECDIR=\"$(libexecdir)\"
+libexec_PROGRAMS = hadirector-snmp
+hadirector_snmp_SOURCES = daemon/snmp_agent.c daemon/snmp_agent_mib.c daemon/snmp_wire.c \
+	daemon/snmp_tables.c daemon/snmp_int.h
+hadirector_snmp_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS)
+hadirector_snmp_LDADD = $(SNMP_LIBS)
 EXTRA_DIST += etc/HADIRECTOR-MIB.txt

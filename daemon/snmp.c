@@ -13,6 +13,15 @@
  * snmpd. Rewriting the library's AgentX client to avoid the synchronous
  * calls was the third option, the costliest.
  *
+ * Why its own executable (hadirector-snmp, fork + exec) rather than a
+ * forked copy of the daemon: only that program links net-snmp and its
+ * chain (libnetsnmpmibs, perl, krb5, ...), about 1.7 MB of RSS that every
+ * daemon carried even with SNMP off. What the forked copy found in its
+ * memory now travels: the table layouts as the first frame, the AgentX
+ * socket, the log level and the wire version as arguments (SNMP_AGENT_*
+ * in snmp_int.h). The program is looked up beside the running daemon
+ * first (a build tree), then in libexecdir.
+ *
  * The child (snmp_agent.c) makes every net-snmp call; the loop makes none.
  * They talk over a socketpair in frames (snmp_wire.c):
  * - Requests: the child asks for a snapshot of all table cells when its
@@ -24,10 +33,14 @@
  * The loop never waits for the child: its end of the socket is
  * non-blocking and what the child has not read yet stays queued. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,8 +59,9 @@ struct hd_snmp {
 	struct snmp_table tables[SNMP_N_TABLES];
 	size_t n_tables;
 	char *socket;
-	pid_t pid; /* 0: no child */
-	int fd;	   /* to the child; -1: none */
+	char path[PATH_MAX]; /* of the subagent program last started */
+	pid_t pid;	     /* 0: no child */
+	int fd;		     /* to the child; -1: none */
 	sd_event_source *io, *child, *respawn;
 	struct snmp_inbuf in;
 	struct snmp_frame *out, **out_tail; /* not yet written to the child */
@@ -209,8 +223,9 @@ static int on_child(sd_event_source *src, const siginfo_t *si, void *userdata)
 		sd_event_source_set_floating(src, false);
 		return 0;
 	}
-	hd_warn("snmp: the subagent process %d %s %d; starting another in %d s", (int)si->si_pid,
+	hd_warn("snmp: the subagent process %d %s %d%s; starting another in %d s", (int)si->si_pid,
 		si->si_code == CLD_EXITED ? "exited with" : "was killed by signal", si->si_status,
+		si->si_code == CLD_EXITED && si->si_status == 127 ? " (could not execute it)" : "",
 		SNMP_RESPAWN_USEC / 1000000);
 	s->child = sd_event_source_disable_unref(s->child);
 	s->pid = 0;
@@ -221,33 +236,109 @@ static int on_child(sd_event_source *src, const siginfo_t *si, void *userdata)
 	return 0;
 }
 
+/* The subagent program: beside the running daemon first (a build tree),
+ * else where make install put it. */
+static int agent_path(char *path, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n > 0) {
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			n = snprintf(path, size, "%s/%s", exe, SNMP_AGENT_PROG);
+			if ((size_t)n < size && access(path, X_OK) == 0)
+				return 0;
+		}
+	}
+	n = snprintf(path, size, "%s/%s", HD_LIBEXECDIR, SNMP_AGENT_PROG);
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	return access(path, X_OK) == 0 ? 0 : -errno;
+}
+
+/* Between fork and exec (async-signal-safe calls only): the socket on
+ * SNMP_AGENT_FD and nothing else of the daemon's descriptors, default
+ * signals (SIGPIPE stays ignored), normal priority even under
+ * rt_priority, and death with the daemon (kept across the exec). */
+static void __attribute__((noreturn)) exec_agent(int fd, pid_t daemon_pid, char **argv)
+{
+	struct sched_param sp = {0};
+	sigset_t none;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != daemon_pid)
+		_exit(0);
+	if (fd != SNMP_AGENT_FD)
+		dup2(fd, SNMP_AGENT_FD); /* the copy is without FD_CLOEXEC */
+	else
+		fcntl(fd, F_SETFD, 0);
+	/* Refused (old kernel, seccomp filter): descriptors opened with
+	 * O_CLOEXEC, nearly all, still close at the exec; the rest of the
+	 * low ones by hand (no opendir here: not async-signal-safe). */
+	if (close_range(SNMP_AGENT_FD + 1, ~0U, 0) < 0)
+		for (int i = SNMP_AGENT_FD + 1; i < 1024; i++)
+			close(i);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGPIPE && sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+	execv(argv[0], argv);
+	_exit(127); /* on_child says what that means */
+}
+
 static int spawn(struct hd_snmp *s)
 {
-	int sv[2];
-	pid_t pid;
+	char wire[16], level[16];
+	char *argv[] = {s->path, "-w", wire, "-l", level, "-s", s->socket, NULL};
+	struct snmp_frame *tables;
+	pid_t pid, self = getpid();
+	int sv[2], r;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
+	r = agent_path(s->path, sizeof(s->path));
+	if (r < 0) {
+		hd_err("snmp: the subagent program %s is neither beside the daemon nor in %s: %s",
+		       SNMP_AGENT_PROG, HD_LIBEXECDIR, strerror(-r));
+		return r;
+	}
+	snprintf(wire, sizeof(wire), "%d", SNMP_WIRE_VERSION);
+	snprintf(level, sizeof(level), "%d", hd_log_level());
+	if (!s->socket)
+		argv[5] = NULL;
+	tables = snmp_frame_tables(s->tables, s->n_tables);
+	if (!tables)
+		return -ENOMEM;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
+		free(tables);
 		return -errno;
+	}
 	pid = fork();
 	if (pid < 0) {
+		r = -errno;
 		close(sv[0]);
 		close(sv[1]);
-		return -errno;
+		free(tables);
+		return r;
 	}
-	if (pid == 0) {
-		close(sv[0]);
-		snmp_agent_main(sv[1], s->tables, s->n_tables, s->socket);
-	}
+	if (pid == 0)
+		exec_agent(sv[1], self, argv);
 	close(sv[1]);
 	s->pid = pid;
 	s->fd = sv[0];
 	if (sd_event_add_io(s->d->event, &s->io, s->fd, EPOLLIN, on_io, s) < 0 ||
 	    sd_event_add_child(s->d->event, &s->child, pid, WEXITED, on_child, s) < 0) {
 		kill(pid, SIGKILL); /* reaped by nobody: the daemon is in trouble anyway */
+		free(tables);
 		link_close(s);
 		return -ENOMEM;
 	}
 	sd_event_source_set_priority(s->io, HD_PRIO_CONTROL);
+	out_push(s, tables); /* the first frame: waiting when the program starts */
 	return 0;
 }
 
@@ -273,7 +364,7 @@ struct hd_snmp *hd_snmp_start(struct hd_daemon *d, const char *socket)
 		free(s);
 		return NULL;
 	}
-	hd_notice("snmp: AgentX subagent (process %d) for %s", (int)s->pid,
+	hd_notice("snmp: AgentX subagent (process %d, %s) for %s", (int)s->pid, s->path,
 		  socket ? socket : "the default master socket");
 	return s;
 }

@@ -1,8 +1,11 @@
-/* The subagent process (snmp.c says why a process): every net-snmp call
- * of hadirector is made here. It attaches to snmpd over AgentX, answers
- * requests from the snapshots the daemon sends, sends the notifications
- * the daemon queues and relays the library's log lines. Its only link to
- * the daemon is one stream socket; EOF on it means stop.
+/* hadirector-snmp, the subagent program (snmp.c says why a process and
+ * why its own executable): every net-snmp call of hadirector is made here.
+ * It attaches to snmpd over AgentX, registers the tables the daemon
+ * describes in its first frame, answers requests from the snapshots the
+ * daemon sends, sends the notifications the daemon queues and relays the
+ * library's log lines. Its only link to the daemon is one stream socket
+ * on descriptor SNMP_AGENT_FD; EOF on it means stop. The daemon sets up
+ * the rest before the exec (priority, signals, descriptors, death signal).
  *
  * Reattaching: the library pings the master every SNMP_PING_SEC and, once
  * the connection is gone (snmpd exited: EOF on the AgentX socket; hung:
@@ -11,12 +14,12 @@
  * after that call (setting it before was why the subagent reattached only
  * when a 15 s retry happened to fall inside the wait). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "snmp_int.h"
@@ -35,6 +38,8 @@
 /* After the daemon said stop: the AgentX close may wait for a hung snmpd;
  * past this the process ends anyway (SIGALRM). */
 #define SNMP_EXIT_SEC 5
+/* The daemon queues the table layouts before the exec: they are waiting. */
+#define SNMP_TABLES_WAIT_MSEC 5000
 
 struct agent_trap {
 	struct agent_trap *next;
@@ -48,6 +53,7 @@ struct snmp_agent {
 	struct snmp_table *tables;
 	size_t n_tables;
 	const char *socket;
+	int max_level; /* of the log lines worth sending */
 	struct snmp_inbuf in;
 	struct snmp_snap *snap; /* what requests are answered from (sorted) */
 	uint64_t snap_at, fresh_usec;
@@ -106,6 +112,8 @@ static int log_cb(int major, int minor, void *serverarg, void *clientarg)
 	if (!l.text[0])
 		return 0;
 	l.prio = a->starting ? LOG_DEBUG : m->priority <= LOG_WARNING ? LOG_WARNING : LOG_INFO;
+	if (l.prio > a->max_level)
+		return 0; /* the daemon would drop it */
 	agent_send(a, SNMPW_LOG, &l, sizeof(l.prio) + strlen(l.text) + 1);
 	return 0;
 }
@@ -306,40 +314,86 @@ static int library_start(struct snmp_agent *a)
 	return 0;
 }
 
-/* A forked copy of the daemon: keep only the socket to it, default
- * signals, normal priority, and die with the daemon. */
-static void process_setup(int *fd)
+/* The first frame: what to register. */
+static int tables_read(struct snmp_agent *a)
 {
-	pid_t daemon_pid = getppid();
-	struct sched_param sp = {0};
-	sigset_t none;
+	struct snmp_frame_hdr h;
+	const unsigned char *p;
+	int r = -1;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != daemon_pid)
-		_exit(0);
-	prctl(PR_SET_NAME, "hd-snmp"); /* ps, top */
-	if (*fd != 3) {
-		dup2(*fd, 3);
-		*fd = 3;
+	for (;;) {
+		struct pollfd pfd = {.fd = a->fd, .events = POLLIN};
+
+		if (snmp_inbuf_fill(&a->in, a->fd) < 0)
+			return -1; /* the daemon is gone already */
+		if (snmp_inbuf_frame(&a->in, &h, &p))
+			break;
+		if (poll(&pfd, 1, SNMP_TABLES_WAIT_MSEC) == 0)
+			return -1;
 	}
-	close_range(4, ~0U, 0); /* the daemon's sockets, epoll, signalfd */
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGPIPE && sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	sched_setscheduler(0, SCHED_OTHER, &sp);
+	if (h.type == SNMPW_TABLES)
+		r = snmp_tables_parse(p, h.len, &a->tables, &a->n_tables);
+	snmp_inbuf_pop(&a->in);
+	return r;
 }
 
-void snmp_agent_main(int fd, struct snmp_table *tables, size_t n, const char *socket)
+/* Until the link works, complaints go to stderr (the daemon's). */
+static int args_parse(struct snmp_agent *a, int argc, char **argv)
 {
-	struct snmp_agent a = {.tables = tables, .n_tables = n, .socket = socket};
+	int opt, wire = -1;
+
+	a->max_level = LOG_DEBUG;
+	while ((opt = getopt(argc, argv, "w:l:s:")) != -1) {
+		if (opt == 'w')
+			wire = atoi(optarg);
+		else if (opt == 'l')
+			a->max_level = atoi(optarg);
+		else if (opt == 's')
+			a->socket = optarg;
+		else
+			return -1;
+	}
+	if (optind != argc || fcntl(SNMP_AGENT_FD, F_GETFD) < 0) {
+		fprintf(stderr,
+			"usage: %s -w VERSION [-l LEVEL] [-s AGENTX-SOCKET] "
+			"(started by hadirector, socket on fd %d)\n",
+			SNMP_AGENT_PROG, SNMP_AGENT_FD);
+		return -1;
+	}
+	if (wire != SNMP_WIRE_VERSION) {
+		struct {
+			int32_t prio;
+			char text[160];
+		} l = {LOG_ERR, ""};
+
+		snprintf(l.text, sizeof(l.text),
+			 "%s speaks wire version %d, the daemon %d: install both from one build",
+			 argv[0], SNMP_WIRE_VERSION, wire);
+		a->fd = SNMP_AGENT_FD;
+		agent_send(a, SNMPW_LOG, &l, sizeof(l.prio) + strlen(l.text) + 1);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct snmp_agent a = {.fd = -1};
 	netsnmp_large_fd_set set;
 
-	process_setup(&fd);
-	a.fd = fd;
+	/* A daemon gone mid-write is an EPIPE, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	if (args_parse(&a, argc, argv) < 0)
+		return 2;
+	a.fd = SNMP_AGENT_FD;
+	/* Non-blocking like the daemon's end: reads drain what is there. */
+	fcntl(a.fd, F_SETFL, fcntl(a.fd, F_GETFL) | O_NONBLOCK);
 	a.traps_tail = &a.traps;
 	a.fresh_usec = SNMP_FRESH_MIN_USEC;
+	if (tables_read(&a) < 0) {
+		fprintf(stderr, "%s: no table layouts from the daemon\n", SNMP_AGENT_PROG);
+		return 2;
+	}
 	if (library_start(&a) == 0) {
 		netsnmp_large_fd_set_init(&set, FD_SETSIZE);
 		while (!a.stop)
@@ -351,5 +405,7 @@ void snmp_agent_main(int fd, struct snmp_table *tables, size_t n, const char *so
 	 * argument at shutdown: ours lives on this stack, so it leaves first. */
 	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, log_cb, &a, 1);
 	snmp_shutdown(SNMP_APP);
-	_exit(0); /* not exit(): the daemon's atexit handlers are not ours */
+	/* _exit: the library's shutdown leaves allocations behind that a leak
+	 * checker would report at exit(), and there is nothing to flush. */
+	_exit(0);
 }

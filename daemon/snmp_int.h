@@ -1,13 +1,15 @@
-/* Internals of the SNMP subagent (snmp.c, snmp_agent.c, snmp_wire.c,
- * snmp_tables.c, snmp_vrrp.c, snmp_hd.c). net-snmp's headers are included
- * only through this file, with the warnings they trigger under -Wextra
- * silenced.
+/* Internals of the SNMP subagent (snmp.c, snmp_agent.c, snmp_agent_mib.c,
+ * snmp_wire.c, snmp_tables.c, snmp_vrrp.c, snmp_hd.c). net-snmp's headers
+ * are included only through this file, with the warnings they trigger
+ * under -Wextra silenced.
  *
- * Two processes meet here (see snmp.c). The daemon's event loop fills
- * snapshots and notifications (struct snmp_snap) from the live state and
- * never calls into net-snmp; the subagent process (snmp_agent.c) owns
- * every net-snmp call and answers requests from the snapshot it was sent.
- * A function's comment says on which side it runs. */
+ * Two programs meet here (see snmp.c). The daemon's event loop fills
+ * snapshots and notifications (struct snmp_snap) from the live state; it
+ * uses net-snmp's headers for their types and constants (oid, ASN_*) but
+ * calls no function of the library and does not link it. The subagent
+ * program hadirector-snmp (snmp_agent.c, snmp_agent_mib.c) owns every
+ * net-snmp call and answers requests from the snapshot it was sent. A
+ * function's comment says on which side it runs. */
 #ifndef HD_SNMP_INT_H
 #define HD_SNMP_INT_H
 
@@ -89,7 +91,7 @@ struct snmp_table {
 	struct snmp_agent *owner; /* subagent: where the handler finds its snapshot */
 };
 
-/* Subagent: sort a snapshot the event loop filled. */
+/* snmp_agent_mib.c, subagent: sort a snapshot the event loop filled. */
 void snmp_snap_sort(struct snmp_snap *s);
 /* Subagent: register a read-only table answered from the snapshot
  * snmp_agent_current() returns (T must outlive the registration). */
@@ -99,10 +101,15 @@ int snmp_table_register(struct snmp_table *t);
 const struct snmp_snap *snmp_agent_current(struct snmp_agent *a);
 /* Subagent: send a notification (snmpTrapOID.0 = TRAP, then VARS). */
 void snmp_send_snap(const uint32_t *trap, size_t trap_len, const struct snmp_snap *vars);
-/* snmp_agent.c: the subagent process's main; FD is its socket to the
- * daemon, TABLES[0..N) what to register. Never returns. */
-void snmp_agent_main(int fd, struct snmp_table *tables, size_t n, const char *socket)
-    __attribute__((noreturn));
+
+/* How the daemon starts hadirector-snmp (snmp.c, snmp_agent.c): its
+ * socket to the daemon is this descriptor, and its arguments are
+ *   -w SNMP_WIRE_VERSION [-l max syslog level] [-s AgentX socket]
+ * A subagent from another build refuses a different wire version (the
+ * frames below are native structs): bump it with any change to them. */
+#define SNMP_AGENT_FD	  3
+#define SNMP_AGENT_PROG	  "hadirector-snmp"
+#define SNMP_WIRE_VERSION 2
 
 /* snmp_wire.c: frames between the daemon and the subagent on a stream
  * socket: a header, then LEN bytes. Same host, same build: native byte
@@ -112,7 +119,16 @@ enum {
 	SNMPW_LOG,	/* subagent -> loop: int32 priority, text */
 	SNMPW_SNAP,	/* loop -> subagent: uint64 taken at, build usec, cells */
 	SNMPW_TRAP,	/* loop -> subagent: uint32 length, OID[SNMP_OID_MAX], cells */
+	SNMPW_TABLES,	/* loop -> subagent, first frame: struct snmp_wire_table[] */
 };
+/* What the subagent registers: the layouts live with the code that fills
+ * the tables (snmp_vrrp.c, snmp_hd.c) and travel to the subagent. */
+struct snmp_wire_table {
+	char name[32];
+	uint32_t entry_len;
+	uint32_t entry[SNMP_OID_MAX];
+};
+#define SNMP_TABLES_MAX 16
 struct snmp_frame_hdr {
 	uint32_t type;
 	uint32_t len;
@@ -129,6 +145,11 @@ struct snmp_frame *snmp_frame_new(uint32_t type, const void *head, size_t head_l
 /* The snapshot in a frame's PAYLOAD after HEAD_LEN bytes (copied into S);
  * -1 when it does not parse. */
 int snmp_frame_snap(const unsigned char *payload, size_t len, size_t head_len, struct snmp_snap *s);
+/* The SNMPW_TABLES frame of T[0..N) (event loop); NULL on ENOMEM. */
+struct snmp_frame *snmp_frame_tables(const struct snmp_table *t, size_t n);
+/* Its payload into *T[0..*N), one allocation to free(); -1 when it does
+ * not parse (subagent). */
+int snmp_tables_parse(const unsigned char *payload, size_t len, struct snmp_table **t, size_t *n);
 /* Bytes read from a socket, cut into frames. */
 struct snmp_inbuf {
 	unsigned char *p;

@@ -1,7 +1,9 @@
-/* Frames between the daemon and its subagent process (snmp_int.h): a
- * snapshot or a notification travels as its cell array and string bytes,
- * which hold no pointers, so flattening is two copies. */
+/* Frames between the daemon and its subagent program (snmp_int.h), linked
+ * into both: a snapshot or a notification travels as its cell array and
+ * string bytes, which hold no pointers, so flattening is two copies; the
+ * table layouts travel once, as the first frame. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -91,6 +93,58 @@ int snmp_frame_snap(const unsigned char *payload, size_t len, size_t head_len, s
 		snmp_snap_free(s);
 		return -1;
 	}
+	return 0;
+}
+
+struct snmp_frame *snmp_frame_tables(const struct snmp_table *t, size_t n)
+{
+	struct snmp_wire_table w[SNMP_TABLES_MAX] = {0};
+
+	if (n > SNMP_TABLES_MAX)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(w[i].name, sizeof(w[i].name), "%s", t[i].name);
+		w[i].entry_len = (uint32_t)t[i].entry_len;
+		for (size_t k = 0; k < t[i].entry_len && k < SNMP_OID_MAX; k++)
+			w[i].entry[k] = (uint32_t)t[i].entry[k];
+	}
+	return snmp_frame_new(SNMPW_TABLES, w, n * sizeof(w[0]), NULL);
+}
+
+/* The tables, their entry OIDs and names in one block: they live as long
+ * as the subagent (the library keeps pointers to them). */
+struct tables_block {
+	struct snmp_table t[SNMP_TABLES_MAX];
+	oid entry[SNMP_TABLES_MAX][SNMP_OID_MAX];
+	char name[SNMP_TABLES_MAX][32];
+};
+
+int snmp_tables_parse(const unsigned char *payload, size_t len, struct snmp_table **t, size_t *n)
+{
+	struct snmp_wire_table w;
+	struct tables_block *b;
+	size_t count = len / sizeof(w);
+
+	if (len % sizeof(w) || count == 0 || count > SNMP_TABLES_MAX)
+		return -1;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -1;
+	for (size_t i = 0; i < count; i++) {
+		memcpy(&w, payload + i * sizeof(w), sizeof(w));
+		/* An entry needs room for a column and an index after it. */
+		if (w.entry_len < 2 || w.entry_len + 2 > SNMP_OID_MAX ||
+		    !memchr(w.name, 0, sizeof(w.name)) || !w.name[0]) {
+			free(b);
+			return -1;
+		}
+		for (size_t k = 0; k < w.entry_len; k++)
+			b->entry[i][k] = w.entry[k];
+		memcpy(b->name[i], w.name, sizeof(w.name));
+		b->t[i] = (struct snmp_table){b->name[i], b->entry[i], w.entry_len, NULL, NULL};
+	}
+	*t = b->t; /* the first member: free(*t) frees the block */
+	*n = count;
 	return 0;
 }
 

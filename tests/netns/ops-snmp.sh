@@ -10,7 +10,8 @@
 # request within 200 ms and keeps its VRRP role; after SIGCONT SNMP works
 # again; a reload turns the subagent off and on; a killed subagent is
 # replaced; the daemon stops promptly even with snmpd stopped.
-# HADIRECTOR-MIB passes snmptranslate.
+# HADIRECTOR-MIB passes snmptranslate. The subagent is its own program
+# (hadirector-snmp): the daemon links no net-snmp library.
 . "$top_srcdir/tests/netns/lib.sh"
 STUBS="$top_srcdir/tests/netns/ops-mibs"
 for t in snmpd snmptrapd snmpwalk snmptranslate; do
@@ -20,6 +21,9 @@ done
 # say they created /var/lib/snmp/... on stderr.
 export SNMP_PERSISTENT_DIR="$T_DIR/persist" MIBS=""
 mkdir -p "$SNMP_PERSISTENT_DIR/cert_indexes"
+
+check "the daemon links no net-snmp library" sh -c "! ldd '$HD' | grep -q netsnmp"
+check "hadirector-snmp is built beside it and links net-snmp" sh -c "ldd '$top_builddir/hadirector-snmp' | grep -q netsnmp"
 
 # The MIB: no parser complaint (IETF base modules from the system when
 # present, else the stand-ins in tests/netns/ops-mibs).
@@ -118,7 +122,15 @@ sleep 0.5
 ps -o pid=,cls=,comm= -p "$PID_a" --ppid "$PID_a" > "$T_DIR/procs.txt"
 cat "$T_DIR/procs.txt"
 check "the loop runs SCHED_RR (rt_priority)" grep -Eq "^ *$PID_a +RR +hadirector$" "$T_DIR/procs.txt"
-check "the subagent is a child process at normal priority" grep -Eq " TS +hd-snmp$" "$T_DIR/procs.txt"
+check "the subagent is a child process at normal priority" grep -Eq " TS +hadirector-snmp$" "$T_DIR/procs.txt"
+SUB=$(awk '$3 == "hadirector-snmp" { print $1 }' "$T_DIR/procs.txt")
+check "it runs the hadirector-snmp executable" test "$(readlink -f /proc/$SUB/exe)" = "$(readlink -f "$top_builddir/hadirector-snmp")"
+# Descriptors above 2 by what they point to: net-snmp opens pipes and
+# the AgentX socket of its own, but none may be one the daemon holds.
+fds() { for f in /proc/$1/fd/*; do [ "${f##*/}" -gt 2 ] && readlink "$f"; done | sort -u; }
+fds "$SUB" > "$T_DIR/sub-fds.txt"; fds "$PID_a" > "$T_DIR/hd-fds.txt"
+check "its fd 3 is its socket to the daemon" sh -c "readlink /proc/$SUB/fd/3 | grep -q '^socket:'"
+check "it holds none of the daemon's descriptors but stdin/out/err" test -z "$(comm -12 "$T_DIR/sub-fds.txt" "$T_DIR/hd-fds.txt")"
 
 walk $V3 > "$T_DIR/v3.txt"
 check "vrrpv3OperationsStatus: backup(2) for VI_3 (ifIndex.vrid.ipv4)" grep -qx "$V3.6.$IFX.62.1 = INTEGER: 2" "$T_DIR/v3.txt"
@@ -242,7 +254,7 @@ check "the real server's down notification arrives" wait_for 5 sh -c "[ \$(grep 
 
 # A reload without snmp stops the subagent; one with it starts a new one
 # (a fresh process: net-snmp cannot start twice in one process).
-snmp_pid() { ps -o pid=,comm= --ppid "$PID_a" | awk '$2 == "hd-snmp" { print $1 }'; }
+snmp_pid() { ps -o pid=,comm= --ppid "$PID_a" | awk '$2 == "hadirector-snmp" { print $1 }'; }
 old_pid=$(snmp_pid)
 grep -v "snmp" "$T_DIR/a.conf" > "$T_DIR/a-nosnmp.conf"
 cp "$T_DIR/a.conf" "$T_DIR/a-snmp.conf"
