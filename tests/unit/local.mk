@@ -3,3 +3,9 @@ tests_unit_test_ctl_proto_SOURCES = tests/unit/test_ctl_proto.c
 tests_unit_test_ctl_proto_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_ctl_proto
 EXTRA_DIST += tests/unit/unit.h
+# The daemon <-> hadirector-snmp frames (net-snmp's headers, not its library).
+check_PROGRAMS += tests/unit/test_snmp_wire
+tests_unit_test_snmp_wire_SOURCES = tests/unit/test_snmp_wire.c daemon/snmp_wire.c daemon/snmp_tables.c
+tests_unit_test_snmp_wire_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS)
+tests_unit_test_snmp_wire_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_snmp_wire
