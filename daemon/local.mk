@@ -5,8 +5,7 @@ hadirectorctl_SOURCES += daemon/hadirectorctl.c
 # operations: per-module metrics, the Prometheus HTTP listener, SNMP (ops.h)
 hadirector_SOURCES += daemon/metrics_modules.h daemon/ops.c daemon/ops.h \
 	daemon/metrics_http.c daemon/metrics_http.h
-hadirector_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS)
-hadirector_LDADD += $(MHD_LIBS)
+hadirector_CFLAGS = $(AM_CFLAGS)
 # SNMP: the daemon fills the tables and starts hadirector-snmp (snmp.c);
 # only that program links net-snmp. The daemon uses its headers alone.
 hadirector_SOURCES += daemon/snmp.c daemon/snmp.h daemon/snmp_int.h daemon/snmp_tables.c \

@@ -4,7 +4,6 @@
 #ifndef HD_SNAPSHOT_H
 #define HD_SNAPSHOT_H
 
-#include <stddef.h>
 #include <stdio.h>
 
 #include "daemon.h"
@@ -13,25 +12,13 @@
 #define HD_SNAPSHOT_QUEUE 64 /* queued requests; more are refused (-EBUSY) */
 
 typedef void (*hd_render_fn)(struct hd_daemon *d, FILE *out);
-/* BUF (malloc'ed, NUL-terminated, the callee frees it; NULL when nothing
- * could be rendered) and its length. */
-typedef void (*hd_snapshot_done_fn)(void *ud, char *buf, size_t len);
 
-/* Answer a control client: a child writes PREFIX and the text to FD (a
- * connected stream socket; it is dup'ed, the caller closes its own) and
- * closes it. Returns -EBUSY when the queue is full, -errno otherwise. */
+/* Answer a client: a child writes PREFIX and the text to FD (a connected
+ * stream socket; it is dup'ed, the caller closes its own) and closes it.
+ * Returns -EBUSY when the queue is full, -errno otherwise. */
 int hd_snapshot_to_fd(struct hd_daemon *d, hd_render_fn render, const char *prefix, int fd);
-
-/* Start rendering; DONE is called on the loop when the text is complete,
- * possibly before this returns (when no child can be made, the text is
- * rendered here). Returns -EBUSY (DONE not called) when the queue is full,
- * -ENOMEM when nothing could be started. */
-int hd_snapshot_start(struct hd_daemon *d, hd_render_fn render, hd_snapshot_done_fn done, void *ud);
 /* Start what was queued while a reload parsed (reload.c calls it). */
 void hd_snapshot_kick(struct hd_daemon *d);
-/* UD goes away: its renders still run, their text is thrown away. */
-void hd_snapshot_forget(struct hd_daemon *d, void *ud);
-
 /* At exit: drop what is queued. */
 void hd_snapshot_free_all(struct hd_daemon *d);
 
