@@ -128,7 +128,8 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	}
 	c->in_len += (size_t)r;
 	c->in[c->in_len] = 0;
-	if (strstr(c->in, "\r\n\r\n") || strstr(c->in, "\n\n"))
+	/* memmem: a NUL byte in the request must not hide its end */
+	if (memmem(c->in, c->in_len, "\r\n\r\n", 4) || memmem(c->in, c->in_len, "\n\n", 2))
 		handle(c);
 	else if (c->in_len == HTTP_MAX_REQUEST)
 		answer(c, "431 Request Header Fields Too Large", "", "request too large\n");

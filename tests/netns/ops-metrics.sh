@@ -104,6 +104,16 @@ code=$(scrape "$A" http://127.0.0.1:9487/nope -o /dev/null -w '%{http_code}')
 check "other paths get 404" test "$code" = 404
 code=$(scrape "$A" http://127.0.0.1:9487/metrics -o /dev/null -w '%{http_code}' -X POST -d x=1)
 check "POST gets 405" test "$code" = 405
+code=$(scrape "$A" http://127.0.0.1:9487/metrics -o /dev/null -w '%{http_code} %{size_download}' -I)
+check "HEAD gets 200 and no body ($code)" test "$code" = "200 0"
+code=$(scrape "$A" "http://127.0.0.1:9487/metrics?x=1" -o /dev/null -w '%{http_code}')
+check "a query string is ignored ($code)" test "$code" = 200
+code=$(scrape "$A" http://127.0.0.1:9487/metrics -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 5000 /dev/zero | tr '\0' a)")
+check "a request over 4 kB gets 431 ($code)" test "$code" = 431
+code=$(ip netns exec "$A" python3 -c '
+import socket; s = socket.create_connection(("127.0.0.1", 9487)); s.sendall(b"\x00\xff garbage\r\n\r\n")
+print(s.recv(100).split(b" ")[1].decode())')
+check "garbage gets 400 ($code)" test "$code" = 400
 
 # Hostile clients held open while the daemon must keep serving.
 ip netns exec "$A" python3 - > "$T_DIR/slow.out" 2>&1 <<'PY' &
