@@ -1,7 +1,8 @@
 #!/bin/bash
 # The daemon under valgrind (memcheck) with every check type running
 # against real servers, a reload that changes, adds and removes checks, and
-# a clean stop: no invalid access, no use of uninitialised values, no
+# a clean stop (https_check included: TLS verified, then failing against
+# another CA after the reload): no invalid access, no use of uninitialised values, no
 # definite leak. Also shows that misc_check results arrive under valgrind,
 # which has no pidfd_open (sd-event falls back to SIGCHLD).
 . "$top_srcdir/tests/netns/lib.sh"
@@ -17,7 +18,24 @@ B="$T_DIR/bin"; mkdir -m 755 "$B" "$T_DIR/www"
 printf '#!/bin/sh\nexit "$1"\n' > "$B/exit.sh"; chmod 755 "$B/exit.sh"
 echo hello > "$T_DIR/www/index.html"
 
+# TLS: a CA and a certificate for rs1.example (https_check with SNI and
+# verification, and one that fails verification against another CA).
+( cd "$T_DIR" && {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+		-keyout ca.key -out ca.pem -subj /CN=hd-vg-ca
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout srv.key -out srv.csr -subj /CN=rs1.example
+	printf 'subjectAltName=DNS:rs1.example\n' > san.ext
+	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 \
+		-extfile san.ext -out srv.pem
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+		-keyout other.key -out other.pem -subj /CN=other
+} ) >/dev/null 2>&1 || { echo "cannot make certificates"; exit 99; }
+chmod 644 "$T_DIR"/*.pem
+
 bg() { "$@" </dev/null >/dev/null 2>&1 & T_PIDS+=($!); }
+bg ip netns exec "$R1" sh -c "sleep 3600 | openssl s_server -accept 8443 -www -quiet \
+	-cert '$T_DIR/srv.pem' -key '$T_DIR/srv.key'"
 bg ip netns exec "$R1" python3 -m http.server -b 10.90.0.11 -d "$T_DIR/www" 8080
 bg ip netns exec "$R1" python3 "$SRV" smtp 10.90.0.11 2525 good
 bg ip netns exec "$R1" python3 "$SRV" dns 10.90.0.11 5353 good
@@ -27,7 +45,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('10.90.0.11', 9999
 while True:
     d, a = s.recvfrom(2048); s.sendto(b'pong', a)"
 listening() { ip netns exec "$R1" ss -Hltn "sport = :$1" | grep -q LISTEN; }
-for p in 8080 2525; do wait_for 20 listening $p || { echo "server on $p did not start"; exit 99; }; done
+for p in 8080 2525 8443; do wait_for 20 listening $p || { echo "server on $p did not start"; exit 99; }; done
 
 write_conf() { # $1: path of the http check, $2: extra real servers
 cat > "$T_DIR/hc.conf" <<CONF
@@ -40,6 +58,7 @@ virtual_server 10.90.0.100:80 {
     real_server 10.90.0.11:2525 { smtp_check { retry = 1  delay_before_retry = 0.2 } }
     real_server 10.90.0.21:80 { misc_check { script = "$B/exit.sh 0" } }
     real_server 10.90.0.22:80 { misc_check { script = "$B/exit.sh 3" } }
+    real_server 10.90.0.11:8443 { https_check { path = /  sni = rs1.example  ca_file = "$T_DIR/$3" } }
     $2
 }
 virtual_server 10.90.0.100:53/udp {
@@ -50,7 +69,7 @@ virtual_server 10.90.0.100:53/udp {
 }
 CONF
 }
-write_conf /index.html "real_server 10.90.0.11:8086 { http_check { path = /  connect_timeout = 0.5 } }"
+write_conf /index.html "real_server 10.90.0.11:8086 { http_check { path = /  connect_timeout = 0.5 } }" ca.pem
 
 SOCK="$T_DIR/hd.sock"
 # valgrind cannot run a sanitizer build: there the same scenario runs
@@ -82,12 +101,14 @@ check "dns: up" wait_for 20 is $U 10.90.0.11:5353 last_outcome ok
 check "udp: up" wait_for 20 is $U 10.90.0.11:9999 last_outcome ok
 check "misc_check exit 0 arrives under valgrind (no pidfd_open)" wait_for 20 is $V 10.90.0.21:80 last_outcome ok
 check "misc_check exit 3 arrives under valgrind" wait_for 20 is $V 10.90.0.22:80 last_outcome "script exit 3"
+check "https with SNI and CA verification: up" wait_for 20 is $V 10.90.0.11:8443 last_outcome ok
 # Reload: one check changed, one real server removed, one added.
-write_conf /nope "real_server 10.90.0.11:8087 { tcp_check { connect_timeout = 0.5 } }"
+write_conf /nope "real_server 10.90.0.11:8087 { tcp_check { connect_timeout = 0.5 } }" other.pem
 kill -HUP "$HDPID"
 check "reload applied" wait_for 20 sh -c "'$HDCTL' -s '$SOCK' status --json | grep -q '\"reloads_ok\":1'"
 check "changed check runs: /nope is 'bad status 404'" wait_for 20 is $V 10.90.0.11:8080 last_outcome "bad status 404"
 check "added real server checked" wait_for 20 is $V 10.90.0.11:8087 last_outcome "connect refused"
+check "https against another CA after the reload: TLS failed" wait_for 20 is $V 10.90.0.11:8443 last_outcome "TLS failed"
 sleep 2 # a few more rounds of everything after the reload
 kill -TERM "$HDPID"; wait "$HDPID"; rc=$?
 check "valgrind: clean exit (status $rc; 42 = valgrind found errors)" test $rc -eq 0
