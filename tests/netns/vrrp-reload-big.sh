@@ -1,6 +1,7 @@
 #!/bin/bash
-# Reload of a big file while a VRRP pair runs: the parse (here 60,000
-# real_server sections, over a second) happens off the event loop, so the
+# Reload of a big file while a VRRP pair runs: the parse (60,000
+# real_server sections, 20,000 in a sanitizer build: about a second)
+# happens off the event loop, so the
 # master keeps advertising through it and the backup never takes over,
 # although its Master_Down_Interval (361 ms at advert_int 0.1) is far
 # shorter than the parse. While the parse runs the daemon answers control
@@ -34,7 +35,15 @@ big_conf() {
 		if (broken) print "virtual_server 10.9.9.9:80 { lb_algo = nonsense }"
 	}'
 }
-big_conf 1000 60 >"$V_DIR/d1.conf"
+# A sanitizer build does everything 3-5x slower, the apply step on the
+# loop included (100-460 ms at 60,000 under CI load): it gets a third of
+# the file, whose parse still takes longer than Master_Down_Interval
+# (asserted below), so the test still shows the parse is off the loop.
+NRS=60
+ldd "$HD" 2>/dev/null | grep -q 'libasan\|libubsan' && NRS=20
+NTOTAL=$((1000 * NRS))
+echo "# $NTOTAL real servers"
+big_conf 1000 $NRS >"$V_DIR/d1.conf"
 v_conf "$V_DIR/d2.conf" d2 100
 v_start d2 "$V_DIR/d2.conf"
 v_start d1 "$V_DIR/d1.conf"
@@ -76,7 +85,7 @@ check "hadirectorctl reload of the big file answers 'reloaded' ($rc: $out)" [ "$
 check "  ... and its parse ran off the loop too ($(parse_ms) ms)" [ "$(parse_ms)" -gt 361 ]
 
 # (3) a broken big file: rejected after its parse, the error named, old config kept.
-big_conf 1000 60 broken >"$V_DIR/d1.conf"
+big_conf 1000 $NRS broken >"$V_DIR/d1.conf"
 out=$("$HDCTL" -s "$V_DIR/d1.sock" reload 2>&1); rc=$?
 check "broken big file: hadirectorctl reload fails" [ "$rc" -ne 0 ]
 check "broken big file: the reply names FILE:LINE of the error ($(echo "$out" | tail -n 1))" \
@@ -85,7 +94,7 @@ check "broken big file: the log says the old configuration stays" grep -q "reloa
 
 # (4) two SIGHUPs back to back: the second comes during the first parse and
 # gets its own parse after it (the file may have changed in between).
-big_conf 1000 60 >"$V_DIR/d1.conf"
+big_conf 1000 $NRS >"$V_DIR/d1.conf"
 n=$(completes)
 kill -HUP "$(v_pid d1)"; sleep 0.2; kill -HUP "$(v_pid d1)"
 check "two SIGHUPs during one parse: two reloads" wait_for 20 eval "[ \$(completes) -ge $((n + 2)) ]"
@@ -110,10 +119,10 @@ for round in 1 2 3; do
 done
 nrs=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(v["real_servers"]) for v in d["healthcheck"]), d["daemon"]["pid"])' "$V_DIR/st.json")
 echo "# status --json: $(wc -c <"$V_DIR/st.json") bytes in $took ms; real servers, pid: $nrs; $pings pings meanwhile, the slowest $maxping ms"
-check "status --json of the big config is whole (60000 real servers, pid $d1pid)" [ "$rc/$nrs" = "0/60000 $d1pid" ]
+check "status --json of the big config is whole ($NTOTAL real servers, pid $d1pid)" [ "$rc/$nrs" = "0/$NTOTAL $d1pid" ]
 check "a status request takes a while here ($took ms >= 200)" [ "$took" -ge 200 ]
 check "pings answered during the renders ($pings)" [ "$pings" -ge 3 ]
-check "no ping waited for a render ($maxping ms < 100)" [ "$maxping" -lt 100 ]
+check "no ping waited for a render ($maxping ms < 150; on the loop they waited 266-326 ms)" [ "$maxping" -lt 150 ]
 for i in $(seq 10); do
 	"$HDCTL" -s "$V_DIR/d1.sock" status --json >"$V_DIR/st.$i" 2>&1 &
 done
@@ -125,7 +134,7 @@ for i in $(seq 10); do
 done
 check "10 concurrent status --json requests: all whole ($whole)" [ "$whole" = 10 ]
 check "metrics of the big config: answered with every real server" \
-	eval "[ $mrc = 0 ] && [ \$(grep -c '^hadirector_real_server_up{' '$V_DIR/metrics.txt') -ge 60000 ]"
+	eval "[ $mrc = 0 ] && [ \$(grep -c '^hadirector_real_server_up{' '$V_DIR/metrics.txt') -ge $NTOTAL ]"
 check "no render child is left behind" \
 	wait_for 5 eval "[ -z \"\$(ps -o pid= --ppid $d1pid)\" ]"
 
