@@ -40,6 +40,7 @@
 #define SNMP_EXIT_SEC 5
 /* The daemon queues the table layouts before the exec: they are waiting. */
 #define SNMP_TABLES_WAIT_MSEC 5000
+#define SNMP_AGENT_TRAPS_MAX  256 /* held while no session is open */
 
 struct agent_trap {
 	struct agent_trap *next;
@@ -59,7 +60,9 @@ struct snmp_agent {
 	uint64_t snap_at, fresh_usec;
 	bool got_snap; /* a snapshot came since the last request for one */
 	struct agent_trap *traps, **traps_tail;
+	size_t n_traps;
 	bool stop, starting;
+	bool connected; /* the AgentX session to the master is open */
 };
 
 static void snap_drop(struct snmp_snap *s)
@@ -156,6 +159,13 @@ static void take_trap(struct snmp_agent *a, const unsigned char *p, size_t len)
 	}
 	*a->traps_tail = t;
 	a->traps_tail = &t->next;
+	if (++a->n_traps > SNMP_AGENT_TRAPS_MAX) { /* the oldest goes first */
+		struct agent_trap *old = a->traps;
+		a->traps = old->next;
+		snmp_snap_free(&old->vars);
+		free(old);
+		a->n_traps--;
+	}
 }
 
 /* What the daemon sent; EOF: stop. */
@@ -175,9 +185,13 @@ static void agent_read(struct snmp_agent *a)
 	}
 }
 
-/* Traps wait for the main loop: they may come in during a request. */
+/* Traps wait for the main loop: they may come in during a request. They
+ * also wait while the session is closed (a hung or restarting snmpd):
+ * the library drops a trap sent with no session open. */
 static void traps_send(struct snmp_agent *a)
 {
+	if (!a->connected)
+		return;
 	while (a->traps) {
 		struct agent_trap *t = a->traps;
 
@@ -187,6 +201,17 @@ static void traps_send(struct snmp_agent *a)
 		free(t);
 	}
 	a->traps_tail = &a->traps;
+	a->n_traps = 0;
+}
+
+/* The library announces its session to the master opening and closing
+ * (after a ping timed out, or the master went away). */
+static int session_cb(int major, int minor, void *serverarg, void *clientarg)
+{
+	struct snmp_agent *a = clientarg;
+
+	a->connected = minor == SNMPD_CALLBACK_INDEX_START;
+	return 0;
 }
 
 static uint64_t now_usec(void)
@@ -294,6 +319,9 @@ static int library_start(struct snmp_agent *a)
 	snmp_enable_calllog();
 	a->starting = true;
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, log_cb, a);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, session_cb,
+			       a);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, session_cb, a);
 	library_setup(a->socket);
 	if (init_agent(SNMP_APP) != 0) {
 		a->starting = false;

@@ -22,6 +22,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/library/large_fd_set.h>
+#include <net-snmp/agent/agent_callbacks.h>
 #pragma GCC diagnostic pop
 /* net-snmp-config.h brings its own PACKAGE_*: ours are not used here. */
 
