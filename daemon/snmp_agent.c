@@ -432,6 +432,10 @@ int main(int argc, char **argv)
 	 * SNMP_TIMEOUT_SEC). The library frees every callback's client
 	 * argument at shutdown: ours lives on this stack, so it leaves first. */
 	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, log_cb, &a, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, session_cb,
+				 &a, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, session_cb,
+				 &a, 1);
 	snmp_shutdown(SNMP_APP);
 	/* _exit: the library's shutdown leaves allocations behind that a leak
 	 * checker would report at exit(), and there is nothing to flush. */
