@@ -95,23 +95,17 @@ static void ctl_runtime_weight(struct hd_daemon *d, const struct hd_ctl_request 
 static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, FILE *out, bool *ok)
 {
 	switch (req->cmd) {
-	case HD_CTL_STATUS:
-		hd_status_text(d, out);
-		break;
-	case HD_CTL_STATUS_JSON:
-		hd_status_json(d, out);
-		break;
 	case HD_CTL_PING:
 		fputs("pong\n", out);
-		break;
-	case HD_CTL_METRICS:
-		hd_metrics(d, out);
 		break;
 	case HD_CTL_DUMP:
 		hd_dump_state(d);
 		fputs("state dumped to the log\n", out);
 		break;
-	case HD_CTL_RELOAD: /* client_answer() handles it */
+	case HD_CTL_RELOAD: /* client_answer() handles these before */
+	case HD_CTL_STATUS:
+	case HD_CTL_STATUS_JSON:
+	case HD_CTL_METRICS:
 		break;
 	case HD_CTL_DRAIN:
 	case HD_CTL_UNDRAIN:

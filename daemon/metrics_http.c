@@ -28,7 +28,6 @@ struct hd_metrics_http {
 	sd_event_source *src;
 	unsigned n_clients;
 	struct http_client *clients;
-	uint64_t requests, refused;
 };
 
 struct http_client {
@@ -89,7 +88,6 @@ static void handle(struct http_client *c)
 		answer(c, "404 Not Found", "", "try /metrics\n");
 		return;
 	}
-	c->h->requests++;
 	if (head) {
 		if (send(c->fd, ok_head, sizeof(ok_head) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 			hd_debug("metrics http: %s", strerror(errno));
@@ -151,7 +149,6 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		return 0;
 	struct http_client *c = h->n_clients < HTTP_MAX_CONNECTIONS ? calloc(1, sizeof(*c)) : NULL;
 	if (!c) {
-		h->refused++;
 		close(cfd);
 		return 0;
 	}
