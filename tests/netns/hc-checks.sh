@@ -30,17 +30,7 @@ CHUNKED_SHA=$(printf 'chunked body, sent 3 bytes at a time\n' | sha256sum | cut 
 # TLS: a CA and a server certificate for rs1.example; the server's default
 # certificate (no SNI or another name) is self-signed, so verification
 # passes only when SNI is sent and the CA file is used.
-( cd "$T_DIR" && {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
-		-keyout ca.key -out ca.pem -subj /CN=hd-test-ca
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-keyout srv.key -out srv.csr -subj /CN=rs1.example
-	printf 'subjectAltName=DNS:rs1.example\n' > san.ext
-	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 \
-		-extfile san.ext -out srv.pem
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
-		-keyout other.key -out other.pem -subj /CN=other
-} ) >/dev/null 2>&1 || { echo "cannot make certificates"; exit 99; }
+t_certs "$T_DIR" || { echo "cannot make certificates"; exit 99; }
 
 bg() { "$@" </dev/null >/dev/null 2>&1 & T_PIDS+=($!); LAST=$!; }
 start_py() { bg ip netns exec "$R1" python3 -m http.server -b 10.88.0.11 -d "$T_DIR/www" 8080; PY=$LAST; }

@@ -20,17 +20,7 @@ echo hello > "$T_DIR/www/index.html"
 
 # TLS: a CA and a certificate for rs1.example (https_check with SNI and
 # verification, and one that fails verification against another CA).
-( cd "$T_DIR" && {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
-		-keyout ca.key -out ca.pem -subj /CN=hd-vg-ca
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-keyout srv.key -out srv.csr -subj /CN=rs1.example
-	printf 'subjectAltName=DNS:rs1.example\n' > san.ext
-	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 \
-		-extfile san.ext -out srv.pem
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
-		-keyout other.key -out other.pem -subj /CN=other
-} ) >/dev/null 2>&1 || { echo "cannot make certificates"; exit 99; }
+t_certs "$T_DIR" || { echo "cannot make certificates"; exit 99; }
 chmod 644 "$T_DIR"/*.pem
 
 bg() { "$@" </dev/null >/dev/null 2>&1 & T_PIDS+=($!); }

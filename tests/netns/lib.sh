@@ -63,6 +63,23 @@ wait_for() { # TIMEOUT_SEC COMMAND...: poll every 50 ms
 	done
 	return 1
 }
+# t_certs DIR: a CA (ca.pem) and a certificate for rs1.example signed by it
+# (srv.pem, srv.key), plus an unrelated self-signed one (other.pem,
+# other.key), for https checks with and without a matching CA.
+t_certs() {
+	( cd "$1" && {
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+			-keyout ca.key -out ca.pem -subj /CN=hd-test-ca
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-keyout srv.key -out srv.csr -subj /CN=rs1.example
+		printf 'subjectAltName=DNS:rs1.example\n' > san.ext
+		openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 \
+			-extfile san.ext -out srv.pem
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+			-keyout other.key -out other.pem -subj /CN=other
+	} ) >/dev/null 2>&1
+}
+
 t_done() {
 	if [ "$T_FAILS" -eq 0 ]; then echo "all checks passed"; exit 0; fi
 	echo "$T_FAILS checks failed"; exit 1
