@@ -7,7 +7,8 @@
 # and VmHWM; with -s also `strace -c -f` over the window, with -c a
 # callgrind profile (instructions per check; slow: use a small -n).
 #   usage: tests/bench/checks-native.sh [-n 1000] [-d 1] [-w 20] [-t http] [-s] [-c OUT]
-# Run as root from a build directory (or HD=/path/to/hadirector).
+# Run as root from a build directory (or HD=/path/to/hadirector);
+# FLOOR=/path/to/hc-floor measures that program (hc-floor.c) instead.
 set -u
 N=1000 DL=1 WIN=20 TYPE=http STRACE=0 CG=""
 while getopts n:d:w:t:sc: o; do
@@ -70,7 +71,12 @@ for _ in $(seq 50); do [ -s "$B/count" ] && break; sleep 0.1; done
 pre=()
 s0=$(cat "$B/count")
 [ -n "$CG" ] && pre=(valgrind --tool=callgrind --callgrind-out-file="$CG" --collect-atstart=no --toggle-collect=sd_event_run)
-ip netns exec $LB "${pre[@]}" "$HD" -n -l -f "$B/hd.conf" -p "$B/hd.pid" -s "$B/hd.sock" >"$B/hd.log" 2>&1 &
+if [ -n "${FLOOR:-}" ]; then # the floor program instead of the daemon (hc-floor.c)
+	ip netns exec $LB "${pre[@]}" "$FLOOR" "$N" "$DL" "$TYPE" >"$B/hd.log" 2>&1 &
+	echo $! > "$B/hd.pid"
+else
+	ip netns exec $LB "${pre[@]}" "$HD" -n -l -f "$B/hd.conf" -p "$B/hd.pid" -s "$B/hd.sock" >"$B/hd.log" 2>&1 &
+fi
 sleep $((DL + 3)); [ -n "$CG" ] && sleep 10
 pid=$(cat "$B/hd.pid")
 ticks() { local f; f=$(sed 's/^.*) //' /proc/$pid/stat); set -- $f; echo $((${12} + ${13})); }

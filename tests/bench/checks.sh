@@ -27,17 +27,27 @@
 #            once); `ipvsadm -Ln` is polled every 100 ms: time until the
 #            first destination left, half of them, all of them
 #
-# usage: tests/bench/checks.sh [-n N] [-d DELAY_LOOP] [-w WINDOW] [-t "tcp http"]
+# -F "B ..." adds the floor (tests/bench/hc-floor, `make tests/bench/hc-floor`):
+# a bare epoll loop doing one connection per check and nothing else, starting
+# its checks in batches every B ms; one contender per B ("floor-B"). It
+# programs no IPVS, so it has no startup or detection figures.
+#
+# -M prints, for each daemon after its window, its mappings by PSS (largest
+# first) on stderr: where the memory figures come from.
+#
+# usage: tests/bench/checks.sh [-n N] [-d DELAY_LOOP] [-w WINDOW] [-t "tcp http"] [-F "1 50"] [-M]
 #   as root from a build directory (or top_builddir=... / HD=...).
 set -u
-N=1000 DL=10 WIN=60 TYPES="tcp http"
-while getopts n:d:w:t: o; do
+N=1000 DL=10 WIN=60 TYPES="tcp http" FLOORS="" MAPS=0
+while getopts n:d:w:t:F:M o; do
 	case $o in
 	n) N=$OPTARG ;;
 	d) DL=$OPTARG ;;
 	w) WIN=$OPTARG ;;
 	t) TYPES=$OPTARG ;;
-	*) echo "usage: $0 [-n N] [-d DELAY_LOOP] [-w WINDOW] [-t TYPES]" >&2; exit 2 ;;
+	F) FLOORS=$OPTARG ;;
+	M) MAPS=1 ;;
+	*) echo "usage: $0 [-n N] [-d DELAY_LOOP] [-w WINDOW] [-t TYPES] [-F BATCHES]" >&2; exit 2 ;;
 	esac
 done
 
@@ -49,7 +59,7 @@ if [ "${HD_VM:-0}" != 1 ]; then
 	export top_srcdir top_builddir
 	"$top_srcdir/tests/vm/setup" >&2 || exit 2
 	export HD_VM_MEM=${HD_VM_MEM:-2048} HD_VM_TIMEOUT=${HD_VM_TIMEOUT:-1800}
-	exec "$top_srcdir/tests/vm/run" "$here/checks.sh" -n "$N" -d "$DL" -w "$WIN" -t "$TYPES"
+	exec "$top_srcdir/tests/vm/run" "$here/checks.sh" -n "$N" -d "$DL" -w "$WIN" -t "$TYPES" -F "$FLOORS" $([ "$MAPS" = 1 ] && echo -M)
 fi
 
 # ---- inside the VM ----
@@ -178,6 +188,34 @@ memsum() { # FIELD PIDS...: sum of a kB field of status or smaps_rollup
 }
 HZ=$(getconf CLK_TCK)
 
+maps() { # PIDS...: each one's mappings by Pss, largest first (stderr)
+	local p
+	for p in "$@"; do
+		log "mappings of $p ($(cat "/proc/$p/comm")) by Pss (kB): Pss Rss Private_Dirty name"
+		awk '/^[0-9a-f]+-[0-9a-f]+ / { name = NF >= 6 ? $6 : "[anon]" }
+			$1 == "Pss:" { pss[name] += $2 } $1 == "Rss:" { rss[name] += $2 }
+			$1 == "Private_Dirty:" { pd[name] += $2 }
+			END { for (n in pss) printf "#   %6d %6d %6d %s\n", pss[n], rss[n], pd[n], n }' \
+			"/proc/$p/smaps" | sort -k2 -rn | head -25 >&2
+	done
+}
+
+# run_floor NAME TYPE PID: the floor's result line (no IPVS: no startup, no detection)
+run_floor() {
+	local d=$1 type=$2 p=$3 c0 c1 a0 a1
+	sleep 5
+	c0=$(ticks "$p"); a0=$(accepted)
+	sleep "$WIN"
+	c1=$(ticks "$p"); a1=$(accepted)
+	local rss=$(memsum VmRSS "$p") hwm=$(memsum VmHWM "$p") pss=$(memsum Pss "$p")
+	kill -9 "$p"; wait "$p" 2>/dev/null
+	local checks=$((a1 - a0)) cpu_ms=$(((c1 - c0) * 1000 / HZ))
+	awk -v d="$d" -v t="$type" -v n="$checks" -v w="$WIN" -v c="$cpu_ms" -v N="$N" \
+		-v r="$rss" -v ps="$pss" -v h="$hwm" \
+		'BEGIN { printf "%s %s - %.1f %d %.1f %.1f %d %d %d - - - -\n", d, t, n / w, c,
+			(n ? c * 1000 / n : 0), (n ? c * N / n : 0), r, ps, h }'
+}
+
 # run DAEMON TYPE: prints one result line
 run() {
 	local d=$1 type=$2 t0 t1 p pids c0 c1 a0 a1 first="" half="" all="" left
@@ -188,11 +226,15 @@ run() {
 	if [ "$d" = hadirector ]; then
 		ip netns exec lb "$HD" -n -l -f "$B/hd.conf" -p "$B/hd.pid" -s "$B/hd.sock" \
 			>"$B/$d-$type.log" 2>&1 &
+	elif [ "${d#floor-}" != "$d" ]; then
+		ip netns exec lb "$top_builddir/tests/bench/hc-floor" "$N" "$DL" "$type" "${d#floor-}" \
+			>"$B/$d-$type.log" 2>&1 &
 	else
 		ip netns exec lb keepalived -n -C -f "$B/ka.conf" -p "$B/ka.pid" -c "$B/kac.pid" \
 			-r "$B/kar.pid" >"$B/$d-$type.log" 2>&1 &
 	fi
 	p=$!
+	[ "${d#floor-}" != "$d" ] && { run_floor "$d" "$type" "$p"; return; }
 	while [ "$(dests)" -lt "$N" ]; do
 		sleep 0.2
 		[ $(($(now_ms) - t0)) -gt 120000 ] && { log "$d $type: table never full ($(dests))"; break; }
@@ -207,6 +249,7 @@ run() {
 	local rss pss hwm
 	rss=$(memsum VmRSS $pids); hwm=$(memsum VmHWM $pids); pss=$(memsum Pss $pids)
 	local in_table=$(dests)
+	[ "$MAPS" = 1 ] && maps $pids
 	log "$d $type: window done, killing the server"
 	kill -9 "$SRVPID"; t1=$(now_ms)
 	while :; do
@@ -234,7 +277,7 @@ log "N=$N delay_loop=$DL window=${WIN}s types=$TYPES kernel=$(uname -r) cpus=$(n
 start_srv
 RES=()
 for type in $TYPES; do
-	for d in keepalived hadirector; do
+	for d in keepalived hadirector $(for b in $FLOORS; do echo "floor-$b"; done); do
 		log "running $d $type"
 		line=$(run "$d" "$type")
 		log "$line"
@@ -248,7 +291,8 @@ echo
 printf '%s\n' "${RES[@]}" | awk -v N="$N" -v DL="$DL" -v W="$WIN" '
 	{ k = $2; v[$1, k, "rate"] = $4; v[$1, k, "cpu"] = $6; v[$1, k, "round"] = $7;
 	  v[$1, k, "rss"] = $8; v[$1, k, "pss"] = $9; v[$1, k, "hwm"] = $10; v[$1, k, "start"] = $3;
-	  v[$1, k, "first"] = $12; v[$1, k, "half"] = $13; v[$1, k, "all"] = $14; types[k] = 1 }
+	  v[$1, k, "first"] = $12; v[$1, k, "half"] = $13; v[$1, k, "all"] = $14; types[k] = 1
+	  if ($1 ~ /^floor-/) floors[$1] = 1 }
 	function row(label, k, f, unit,   a, b) {
 		a = v["hadirector", k, f]; b = v["keepalived", k, f]
 		printf "| %-5s | %-34s | %10s | %10s | %6s |\n", k, label " (" unit ")", a, b,
@@ -268,5 +312,10 @@ printf '%s\n' "${RES[@]}" | awk -v N="$N" -v DL="$DL" -v W="$WIN" '
 			row("detect: first out", k, "first", "ms")
 			row("detect: half out", k, "half", "ms")
 			row("detect: all out", k, "all", "ms")
+		}
+		for (f in floors) for (k in types) if (v[f, k, "cpu"] != "") {
+			b = v["keepalived", k, "cpu"]
+			printf "| %-5s | %-34s | %10s | %10s | %6s |\n", k, "CPU per 1000 checks, " f " (ms)",
+				v[f, k, "cpu"], b, (b + 0 > 0 ? sprintf("%.2f", v[f, k, "cpu"] / b) : "-")
 		}
 	}'
