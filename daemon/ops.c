@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "healthcheck/hc_metrics.h"
 #include "log.h"
 #include "metrics_http.h"
 #include "ops.h"
@@ -13,7 +12,6 @@
 
 struct hd_ops {
 	sd_event_source *post;
-	struct hc_lat_store *lat;
 	struct hd_metrics_http *http;
 	struct hd_endpoint http_ep; /* what HTTP listens on (family 0: off) */
 	struct hd_snmp *snmp;
@@ -25,7 +23,6 @@ static int on_post(sd_event_source *s, void *userdata)
 {
 	struct hd_daemon *d = userdata;
 
-	hc_lat_observe(d->ops->lat, d);
 	if (d->ops->snmp)
 		hd_snmp_watch(d->ops->snmp);
 	return 0;
@@ -71,6 +68,7 @@ static void apply(struct hd_daemon *d)
 		o->snmp = hd_snmp_start(d, g->snmp_socket);
 		o->snmp_on = true; /* a failed start is not retried on every reload */
 	}
+	sd_event_source_set_enabled(o->post, o->snmp ? SD_EVENT_ON : SD_EVENT_OFF);
 }
 
 int hd_ops_start(struct hd_daemon *d)
@@ -80,9 +78,8 @@ int hd_ops_start(struct hd_daemon *d)
 	if (!o)
 		return -ENOMEM;
 	d->ops = o;
-	o->lat = hc_lat_store_new();
-	if (!o->lat || sd_event_add_post(d->event, &o->post, on_post, d) < 0) {
-		hd_err("cannot set up the metrics bookkeeping");
+	if (sd_event_add_post(d->event, &o->post, on_post, d) < 0) {
+		hd_err("cannot set up the SNMP bookkeeping");
 		return -ENOMEM;
 	}
 	sd_event_source_set_priority(o->post, HD_PRIO_RECONCILE + 1);
@@ -106,12 +103,6 @@ void hd_ops_free(struct hd_daemon *d)
 	free(o->snmp_socket);
 	hd_metrics_http_free(o->http);
 	sd_event_source_disable_unref(o->post);
-	hc_lat_store_free(o->lat);
 	free(o);
 	d->ops = NULL;
-}
-
-const struct hc_lat_store *hd_ops_latency(struct hd_daemon *d)
-{
-	return d->ops ? d->ops->lat : NULL;
 }

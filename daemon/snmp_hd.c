@@ -219,7 +219,11 @@ void snmp_hd_watch(struct hd_snmp *snmp, struct hd_daemon *d, struct snmp_seen_s
 	if (quiet) {
 		snmp_seen_free(seen);
 		seen->cfg = d->config;
+	} else if (!c || seen->gen == c->verdict_changes) {
+		return; /* nothing went up or down: this runs every loop iteration */
 	}
+	seen->gen = c ? c->verdict_changes : 0;
+	seen->hint = 0;
 	for (size_t v = 0; c && v < c->n_vs; v++)
 		for (size_t r = 0; r < c->vs[v].n_rs; r++) {
 			const struct hc_rs *rs = &c->vs[v].rs[r];

@@ -177,12 +177,16 @@ struct snmp_seen {
 };
 struct snmp_seen_set {
 	struct snmp_seen *v;
-	size_t n;
+	size_t n, cap;
+	size_t hint;	     /* where the next lookup looks first */
 	const void *cfg;     /* d->config when taken: a reload re-snapshots */
 	uint64_t since_usec; /* when taken: the counters' discontinuity */
+	uint64_t gen;	     /* the watched module's change counter when last scanned */
 };
 void snmp_seen_free(struct snmp_seen_set *s);
-/* The entry for KEY, added (with *NEW set) when missing; NULL on ENOMEM. */
+/* The entry for KEY, added (with *NEW set) when missing; NULL on ENOMEM.
+ * A watcher looks its objects up in the same order every scan: set HINT
+ * to 0 before one and each lookup is found where the last one ended. */
 struct snmp_seen *snmp_seen_get(struct snmp_seen_set *s, const void *key, bool *is_new);
 const struct snmp_seen *snmp_seen_find(const struct snmp_seen_set *s, const void *key);
 

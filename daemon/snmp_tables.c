@@ -151,14 +151,23 @@ struct snmp_seen *snmp_seen_get(struct snmp_seen_set *s, const void *key, bool *
 	struct snmp_seen *nv;
 
 	*is_new = false;
+	if (s->hint < s->n && s->v[s->hint].key == key)
+		return &s->v[s->hint++];
 	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].key == key)
+		if (s->v[i].key == key) {
+			s->hint = i + 1;
 			return &s->v[i];
-	nv = realloc(s->v, (s->n + 1) * sizeof(*nv));
-	if (!nv)
-		return NULL;
-	s->v = nv;
+		}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		nv = realloc(s->v, cap * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		s->v = nv;
+		s->cap = cap;
+	}
 	s->v[s->n] = (struct snmp_seen){.key = key};
 	*is_new = true;
+	s->hint = s->n + 1;
 	return &s->v[s->n++];
 }

@@ -384,6 +384,7 @@ void snmp_vrrp_watch(struct hd_snmp *snmp, struct hd_daemon *d, struct snmp_seen
 		seen->cfg = d->config;
 		seen->since_usec = hd_now_usec();
 	}
+	seen->hint = 0;
 	for (size_t i = 0; c && i < c->n_inst; i++) {
 		const struct vrrp_instance *in = c->inst[i];
 		bool is_new;

@@ -108,7 +108,7 @@ static void probe_free(struct hc_probe *p)
 	if (!p)
 		return;
 	hc_probe_cancel(p);
-	sd_event_source_disable_unref(p->timer);
+	hc_sched_drop(p);
 	free(p->key);
 	free(p);
 }
@@ -217,6 +217,7 @@ static struct hc_probe *probe_get(struct build *b, const struct hd_virtual_serve
 		}
 		*p = tmp;
 		p->ctx = b->c;
+		hc_tq_node_init(&p->tn);
 		hc_checker_init(&p->st, &p->pol, hd_now_usec());
 		/* A real server that was down stays down until a check says
 		 * otherwise, even when its checks changed. */
@@ -406,11 +407,10 @@ void hc_shutdown(struct hd_daemon *d)
 {
 	struct hc_ctx *c = d->hc;
 
-	for (size_t i = 0; c && i < c->n_probes; i++) {
-		struct hc_probe *p = c->probes[i];
-		sd_event_source_set_enabled(p->timer, SD_EVENT_OFF);
-		hc_probe_cancel(p);
-	}
+	if (c)
+		hc_sched_stop(c);
+	for (size_t i = 0; c && i < c->n_probes; i++)
+		hc_probe_cancel(c->probes[i]);
 }
 
 void hc_free(struct hd_daemon *d)
@@ -422,6 +422,7 @@ void hc_free(struct hd_daemon *d)
 	for (size_t i = 0; i < c->n_probes; i++)
 		probe_free(c->probes[i]);
 	free(c->probes);
+	hc_sched_free(c);
 	free_vs(c->vs, c->n_vs);
 	hc_http_teardown(c);
 	free(c->groups);

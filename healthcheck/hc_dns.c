@@ -48,10 +48,9 @@ static int dns_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	return 0;
 }
 
-static int dns_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+static void dns_timeout(struct hc_probe *p)
 {
-	hc_sock_finish(userdata, HC_O_TIMEOUT, 0);
-	return 0;
+	hc_sock_finish(p, HC_O_TIMEOUT, 0);
 }
 
 static int dns_send(struct hc_probe *p, struct hc_dns *d)
@@ -73,7 +72,7 @@ static int dns_send(struct hc_probe *p, struct hc_dns *d)
 	return 0;
 }
 
-int hc_dns_start(struct hc_probe *p)
+static int dns_start(struct hc_probe *p)
 {
 	struct hc_dns *d = calloc(1, sizeof(*d));
 	sd_event *ev = p->ctx->d->event;
@@ -90,19 +89,12 @@ int hc_dns_start(struct hc_probe *p)
 	}
 	if (r >= 0)
 		r = sd_event_add_io(ev, &d->s.io, d->s.fd, EPOLLIN, dns_io_cb, p);
-	if (r >= 0)
-		r = sd_event_add_time_relative(ev, &d->s.timeout, CLOCK_MONOTONIC, p->timeout_usec,
-					       1000, dns_timeout_cb, p);
 	if (r < 0) {
 		hc_sock_free(p);
 		return r;
 	}
 	sd_event_source_set_priority(d->s.io, HD_PRIO_HC);
-	sd_event_source_set_priority(d->s.timeout, HD_PRIO_HC);
 	return 0;
 }
 
-void hc_dns_cancel(struct hc_probe *p)
-{
-	hc_sock_free(p);
-}
+const struct hc_ops hc_dns_ops = {dns_start, dns_timeout, hc_sock_free};

@@ -443,15 +443,13 @@ static int http_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userda
 	return 0;
 }
 
-static int http_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+static void http_timeout(struct hc_probe *p)
 {
-	struct hc_probe *p = userdata;
 	struct hc_http *h = p->io;
 
 	h->end.timed_out = true;
 	h->end.status = h->hp.status;
 	http_finish(p, false);
-	return 0;
 }
 
 static void body_cb(void *ud, const void *data, size_t len)
@@ -497,7 +495,7 @@ static void http_free(struct hc_probe *p)
 	hc_sock_free(p);
 }
 
-int hc_http_start(struct hc_probe *p)
+static int http_start(struct hc_probe *p)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
@@ -528,21 +526,14 @@ int hc_http_start(struct hc_probe *p)
 	/* One registration for the whole exchange: edge-triggered read and
 	 * write, so no step ever has to change it. */
 	r = sd_event_add_io(ev, &h->s.io, h->s.fd, EPOLLIN | EPOLLOUT | EPOLLET, http_io_cb, p);
-	if (r >= 0)
-		r = sd_event_add_time_relative(ev, &h->s.timeout, CLOCK_MONOTONIC, p->timeout_usec,
-					       1000, http_timeout_cb, p);
 	if (r < 0) {
 		http_free(p);
 		return r;
 	}
 	sd_event_source_set_priority(h->s.io, HD_PRIO_HC);
-	sd_event_source_set_priority(h->s.timeout, HD_PRIO_HC);
 	if (now)
 		http_drive(p, 0); /* may finish here, which the scheduler allows */
 	return 0;
 }
 
-void hc_http_cancel(struct hc_probe *p)
-{
-	http_free(p);
-}
+const struct hc_ops hc_http_ops = {http_start, http_timeout, http_free};

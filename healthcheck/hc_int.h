@@ -12,7 +12,9 @@
 
 #include "daemon.h"
 #include "hc.h"
+#include "hc_metrics.h"
 #include "hc_policy.h"
+#include "hc_timerq.h"
 
 struct hc_ctx;
 struct hc_tls;
@@ -28,12 +30,14 @@ struct hc_probe {
 	uint64_t timeout_usec;		 /* effective connect (tcp/http) or run (misc) timeout */
 	struct hc_policy pol;
 	struct hc_checker st;
-	sd_event_source *timer;
+	struct hc_tq_node tn; /* next start or, while running, the deadline */
+	uint64_t slack_usec;  /* how late the loop may serve TN (wakeups coalesce) */
 	bool running;
 	uint64_t started_usec, last_duration_usec;
-	void *io;	/* type-specific in-flight state */
-	unsigned users; /* real servers using it */
-	bool keep;	/* reload bookkeeping */
+	struct hc_lat_hist lat; /* every check's duration; kept with the probe over reloads */
+	void *io;		/* type-specific in-flight state */
+	unsigned users;		/* real servers using it */
+	bool keep;		/* reload bookkeeping */
 };
 
 struct hc_rs {
@@ -66,8 +70,15 @@ struct hc_ctx {
 	size_t n_vs;
 	struct hc_probe **probes;
 	size_t n_probes;
-	struct hc_tls *tls; /* https_check's TLS contexts (hc_http.c) */
-	unsigned int rng;   /* rand_r state: warmup jitter */
+	struct hc_tls *tls;	  /* https_check's TLS contexts (hc_http.c) */
+	uint64_t verdict_changes; /* real servers that went up or down, ever */
+	/* Every probe's next start or deadline, and the one sd-event timer
+	 * set to the earliest of them (hc_sched.c). */
+	struct hc_tq tq;
+	sd_event_source *tq_timer;
+	uint64_t tq_time, tq_slack; /* what tq_timer is set to */
+	bool tq_busy;		    /* in tq_timer's callback: re-arm once, after it */
+	unsigned int rng;	    /* rand_r state: warmup jitter */
 	/* script_user resolved once: no NSS lookups between fork and exec */
 	bool drop_privs;
 	uid_t uid;
@@ -76,23 +87,21 @@ struct hc_ctx {
 	int n_groups;
 };
 
-/* Type-specific probe operations. start() begins one probe and reports
- * through hc_probe_done() (possibly before returning); cancel() aborts an
+/* What the scheduler calls per check type. start() begins one probe and
+ * reports through hc_probe_done() (possibly before returning). timeout()
+ * ends the probe in flight at its deadline, P->started_usec +
+ * P->timeout_usec, which the probe's own timer keeps (no timer per check);
+ * NULL when the type keeps its own (misc_check's child). cancel() aborts an
  * in-flight probe without a result. */
-int hc_tcp_start(struct hc_probe *p);
-void hc_tcp_cancel(struct hc_probe *p);
-int hc_http_start(struct hc_probe *p);
-void hc_http_cancel(struct hc_probe *p);
+struct hc_ops {
+	int (*start)(struct hc_probe *p);
+	void (*timeout)(struct hc_probe *p);
+	void (*cancel)(struct hc_probe *p);
+};
+extern const struct hc_ops hc_tcp_ops, hc_http_ops, hc_script_ops, hc_udp_ops, hc_smtp_ops,
+    hc_dns_ops;
 int hc_http_setup(struct hc_ctx *c);
 void hc_http_teardown(struct hc_ctx *c);
-int hc_script_start(struct hc_probe *p);
-void hc_script_cancel(struct hc_probe *p);
-int hc_udp_start(struct hc_probe *p);
-void hc_udp_cancel(struct hc_probe *p);
-int hc_smtp_start(struct hc_probe *p);
-void hc_smtp_cancel(struct hc_probe *p);
-int hc_dns_start(struct hc_probe *p);
-void hc_dns_cancel(struct hc_probe *p);
 
 /* Socket helpers of the network checks (hc_tcp.c). */
 socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_storage *ss);
@@ -103,7 +112,7 @@ int hc_socket(struct hc_probe *p, int type);
  * own struct, which P->io points at). */
 struct hc_sock {
 	int fd;
-	sd_event_source *io, *timeout;
+	sd_event_source *io;
 };
 /* Close and free P's in-flight state (P->io, a struct starting with a
  * struct hc_sock); then, for finish, report the result O/DETAIL. */
@@ -124,6 +133,11 @@ void hc_child_abandon(struct hc_child *ch);
 int hc_resolve_script_user(struct hc_ctx *c, const char *user);
 
 int hc_sched_arm(struct hc_probe *p, uint64_t delay_usec);
+/* Take P off the schedule (freed or stopping). */
+void hc_sched_drop(struct hc_probe *p);
+/* Stop the schedule's timer (shutdown) and free it (hc_free). */
+void hc_sched_stop(struct hc_ctx *c);
+void hc_sched_free(struct hc_ctx *c);
 /* Re-evaluate a real server from its probes; true when its verdict moved.
  * QUIET: no log line and no notify script (startup, reload). */
 bool hc_rs_update(struct hc_ctx *c, struct hc_rs *rs, bool quiet);

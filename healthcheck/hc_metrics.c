@@ -1,5 +1,5 @@
 /* Prometheus metrics of real servers and their checkers, and the latency
- * histogram store (hc_metrics.h). */
+ * histogram (hc_metrics.h). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -9,78 +9,11 @@
 #include "hc_metrics.h"
 #include "metrics.h"
 #include "metrics_modules.h"
-#include "ops.h"
 
 const double hc_lat_bounds[HC_LAT_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
 					      0.05,   0.1,   0.25,   0.5,   1,	  2.5};
 
-struct hc_lat_entry {
-	const struct hc_probe *p; /* compared, never dereferenced once stale */
-	char *key;
-	uint64_t runs_seen;
-	struct hc_lat_hist h;
-};
-
-struct hc_lat_store {
-	struct hc_lat_entry *v;
-	size_t n;
-	struct hc_probe **probes_seen; /* hc_ctx's array when V was built */
-	size_t n_seen;
-};
-
-struct hc_lat_store *hc_lat_store_new(void)
-{
-	return calloc(1, sizeof(struct hc_lat_store));
-}
-
-static void entries_free(struct hc_lat_entry *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].key);
-	free(v);
-}
-
-void hc_lat_store_free(struct hc_lat_store *s)
-{
-	if (!s)
-		return;
-	entries_free(s->v, s->n);
-	free(s);
-}
-
-/* The probe set changed (start, reload): one entry per probe, in the
- * context's order, carrying over the histograms of unchanged checks. */
-static int rebuild(struct hc_lat_store *s, const struct hc_ctx *c)
-{
-	struct hc_lat_entry *nv = calloc(c->n_probes ? c->n_probes : 1, sizeof(*nv));
-
-	if (!nv)
-		return -1;
-	for (size_t i = 0; i < c->n_probes; i++) {
-		const struct hc_probe *p = c->probes[i];
-		struct hc_lat_entry *old = NULL;
-
-		for (size_t j = 0; j < s->n && !old; j++)
-			if (s->v[j].key && s->v[j].p == p && !strcmp(s->v[j].key, p->key))
-				old = &s->v[j];
-		if (old) {
-			nv[i] = *old;
-			old->key = NULL;
-		} else {
-			nv[i].p = p;
-			nv[i].key = strdup(p->key);
-			nv[i].runs_seen = p->st.runs;
-		}
-	}
-	entries_free(s->v, s->n);
-	s->v = nv;
-	s->n = c->n_probes;
-	s->probes_seen = c->probes;
-	s->n_seen = c->n_probes;
-	return 0;
-}
-
-static void hist_add(struct hc_lat_hist *h, uint64_t usec, uint64_t times)
+void hc_lat_add(struct hc_lat_hist *h, uint64_t usec)
 {
 	double sec = (double)usec / 1e6;
 	size_t b = 0;
@@ -88,39 +21,9 @@ static void hist_add(struct hc_lat_hist *h, uint64_t usec, uint64_t times)
 	while (b < HC_LAT_BUCKETS && sec > hc_lat_bounds[b])
 		b++;
 	if (b < HC_LAT_BUCKETS)
-		h->bucket[b] += times;
-	h->count += times;
-	h->sum_usec += usec * times;
-}
-
-void hc_lat_observe(struct hc_lat_store *s, struct hd_daemon *d)
-{
-	const struct hc_ctx *c = d->hc;
-
-	if (!s || !c)
-		return;
-	if ((s->probes_seen != c->probes || s->n_seen != c->n_probes) && rebuild(s, c) < 0)
-		return;
-	for (size_t i = 0; i < s->n; i++) {
-		const struct hc_probe *p = c->probes[i];
-		struct hc_lat_entry *e = &s->v[i];
-
-		if (e->p != p) { /* same array reused with other probes */
-			s->probes_seen = NULL;
-			return;
-		}
-		if (p->st.runs > e->runs_seen)
-			hist_add(&e->h, p->last_duration_usec, p->st.runs - e->runs_seen);
-		e->runs_seen = p->st.runs;
-	}
-}
-
-const struct hc_lat_hist *hc_lat_find(const struct hc_lat_store *s, const void *probe)
-{
-	for (size_t i = 0; s && i < s->n; i++)
-		if (s->v[i].p == probe)
-			return &s->v[i].h;
-	return NULL;
+		h->bucket[b]++;
+	h->count++;
+	h->sum_usec += usec;
 }
 
 /* ---- exposition ---- */
@@ -167,14 +70,11 @@ static const struct {
 
 static void hist_write(FILE *out, const struct hc_lat_hist *h, struct rs_labels *x)
 {
-	static const struct hc_lat_hist empty;
 	const char *l[12];
 	char le[32];
 	uint64_t cum = 0;
 	size_t n = 0;
 
-	if (!h)
-		h = &empty;
 	while (x->l[n])
 		n++;
 	memcpy(l, x->l, n * sizeof(l[0]));
@@ -196,7 +96,7 @@ static void hist_write(FILE *out, const struct hc_lat_hist *h, struct rs_labels 
 }
 
 static void checker_write(FILE *out, enum rs_metric m, const struct hc_probe *p,
-			  struct rs_labels *x, const struct hc_lat_store *lat)
+			  struct rs_labels *x)
 {
 	switch (m) {
 	case M_CK_UP:
@@ -209,12 +109,11 @@ static void checker_write(FILE *out, enum rs_metric m, const struct hc_probe *p,
 		hd_metric_sample(out, fam[m].name, x->l, (double)p->st.failures);
 		break;
 	default:
-		hist_write(out, hc_lat_find(lat, p), x);
+		hist_write(out, &p->lat, x);
 	}
 }
 
-static void rs_write(FILE *out, enum rs_metric m, const struct hc_rs *rs, struct rs_labels *x,
-		     const struct hc_lat_store *lat)
+static void rs_write(FILE *out, enum rs_metric m, const struct hc_rs *rs, struct rs_labels *x)
 {
 	if (m == M_UP || m == M_WEIGHT || m == M_DRAINED) {
 		double v = m == M_UP ? rs->up : m == M_WEIGHT ? rs->weight : rs->drained;
@@ -223,7 +122,7 @@ static void rs_write(FILE *out, enum rs_metric m, const struct hc_rs *rs, struct
 	}
 	for (size_t k = 0; k < rs->n_probes; k++) {
 		checker_labels(x, rs->probes[k], k);
-		checker_write(out, m, rs->probes[k], x, lat);
+		checker_write(out, m, rs->probes[k], x);
 	}
 }
 
@@ -257,7 +156,6 @@ static void vs_metrics(struct hd_daemon *d, FILE *out)
 void hc_metrics(struct hd_daemon *d, FILE *out)
 {
 	const struct hc_ctx *c = d->hc;
-	const struct hc_lat_store *lat = hd_ops_latency(d);
 
 	vs_metrics(d, out);
 	for (int m = 0; m < M__N; m++) {
@@ -267,7 +165,7 @@ void hc_metrics(struct hd_daemon *d, FILE *out)
 				struct rs_labels x;
 
 				rs_labels(&x, &c->vs[v], v, r, c);
-				rs_write(out, (enum rs_metric)m, &c->vs[v].rs[r], &x, lat);
+				rs_write(out, (enum rs_metric)m, &c->vs[v].rs[r], &x);
 			}
 	}
 }

@@ -1,9 +1,11 @@
-/* Probe scheduling and verdict propagation: one CLOCK_MONOTONIC timer per
- * shared probe, results fed to the pure policy, real server verdicts
+/* Probe scheduling and verdict propagation: every shared probe's next
+ * start or deadline in one heap (hc_timerq.c) under one CLOCK_MONOTONIC
+ * sd-event timer, results fed to the pure policy, real server verdicts
  * re-evaluated, logged, notified and handed to the reconcile pass. */
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,93 +15,166 @@
 
 #define HC_NOTIFY_TIMEOUT_USEC (30ULL * 1000000)
 
-static int probe_start(struct hc_probe *p)
+static const struct hc_ops *probe_ops(const struct hc_probe *p)
 {
 	switch (p->k->type) {
 	case HD_CHECK_TCP:
-		return hc_tcp_start(p);
+		return &hc_tcp_ops;
 	case HD_CHECK_HTTP:
 	case HD_CHECK_HTTPS:
-		return hc_http_start(p);
+		return &hc_http_ops;
 	case HD_CHECK_MISC:
-		return hc_script_start(p);
+		return &hc_script_ops;
 	case HD_CHECK_UDP:
-		return hc_udp_start(p);
+		return &hc_udp_ops;
 	case HD_CHECK_SMTP:
-		return hc_smtp_start(p);
+		return &hc_smtp_ops;
 	case HD_CHECK_DNS:
-		return hc_dns_start(p);
+		return &hc_dns_ops;
 	default:
-		return -EOPNOTSUPP;
+		return NULL;
 	}
 }
 
 void hc_probe_cancel(struct hc_probe *p)
 {
-	if (p->io) {
-		switch (p->k->type) {
-		case HD_CHECK_TCP:
-			hc_tcp_cancel(p);
-			break;
-		case HD_CHECK_MISC:
-			hc_script_cancel(p);
-			break;
-		case HD_CHECK_UDP:
-			hc_udp_cancel(p);
-			break;
-		case HD_CHECK_SMTP:
-			hc_smtp_cancel(p);
-			break;
-		case HD_CHECK_DNS:
-			hc_dns_cancel(p);
-			break;
-		default:
-			hc_http_cancel(p);
-		}
-	}
+	const struct hc_ops *o = probe_ops(p);
+
+	if (p->io && o)
+		o->cancel(p);
 	p->running = false;
 }
 
-static int probe_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
+/* One probe's turn: start its check or, while one is in flight, end it at
+ * its deadline. The probe has been taken off the schedule; every path puts
+ * it back (hc_probe_done re-arms) or leaves it off while something else
+ * will (misc_check's own timer, then hc_probe_done). */
+static void probe_fire(struct hc_probe *p)
 {
-	struct hc_probe *p = userdata;
+	struct hc_ctx *c = p->ctx;
+	const struct hc_ops *o = probe_ops(p);
 	int r;
 
-	if (p->running)
-		return 0;
+	if (p->running && p->io) {
+		if (o && o->timeout)
+			o->timeout(p);
+		return;
+	}
 	p->running = true;
 	p->started_usec = hd_now_usec();
-	r = probe_start(p);
+	r = o ? o->start(p) : -EOPNOTSUPP;
 	if (r < 0) {
 		struct hc_result res = {HC_O_INTERNAL, -r, -1};
 		hd_warn("health check %s: cannot start: %s", p->key, strerror(-r));
 		hc_probe_done(p, &res);
+	} else if (p->running && o->timeout &&
+		   hc_tq_set(&c->tq, &p->tn, p->started_usec + p->timeout_usec + 1) < 0) {
+		o->timeout(p); /* no deadline: end it now rather than hang */
 	}
+}
+
+static struct hc_probe *node_probe(struct hc_tq_node *n)
+{
+	return (struct hc_probe *)((char *)n - offsetof(struct hc_probe, tn));
+}
+
+static int tq_rearm(struct hc_ctx *c);
+
+/* Everything due: checks that start and deadlines that pass in the same
+ * slot are served in one loop iteration. */
+static int tq_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct hc_ctx *c = userdata;
+	uint64_t now = hd_now_usec();
+	struct hc_tq_node *f;
+
+	c->tq_busy = true;
+	while ((f = hc_tq_first(&c->tq)) && f->when <= now && !c->d->stopping) {
+		hc_tq_del(&c->tq, f);
+		probe_fire(node_probe(f));
+	}
+	c->tq_busy = false;
+	if (tq_rearm(c) < 0)
+		hd_err("health checks: cannot arm the schedule's timer");
 	return 0;
+}
+
+/* Point the one timer at the earliest entry. sd-event re-sorts its queues
+ * on every change, so it is told only when the earliest time or its slack
+ * moved, which a probe re-armed a delay_loop ahead rarely does. */
+static int tq_rearm(struct hc_ctx *c)
+{
+	struct hc_tq_node *f = hc_tq_first(&c->tq);
+	uint64_t slack;
+	int r = 0;
+
+	if (c->tq_busy)
+		return 0;
+	if (!f)
+		return sd_event_source_set_enabled(c->tq_timer, SD_EVENT_OFF);
+	slack = node_probe(f)->slack_usec;
+	if (!c->tq_timer) {
+		r = sd_event_add_time(c->d->event, &c->tq_timer, CLOCK_MONOTONIC, f->when, slack,
+				      tq_timer_cb, c);
+		if (r < 0)
+			return r;
+		c->tq_time = f->when;
+		c->tq_slack = slack;
+		r = sd_event_source_set_priority(c->tq_timer, HD_PRIO_HC);
+	}
+	if (r >= 0 && f->when != c->tq_time) {
+		r = sd_event_source_set_time(c->tq_timer, f->when);
+		c->tq_time = f->when;
+	}
+	if (r >= 0 && slack != c->tq_slack) {
+		r = sd_event_source_set_time_accuracy(c->tq_timer, slack);
+		c->tq_slack = slack;
+	}
+	if (r >= 0) /* a no-op when already on, the usual case */
+		r = sd_event_source_set_enabled(c->tq_timer, SD_EVENT_ON);
+	return r;
+}
+
+/* Coalesce wakeups: checks due within the same slot start in one loop
+ * iteration (sd-event wakes at shared 250 ms marks when the windows allow),
+ * so a batch shares one wakeup and one scheduler round. The slack: 1/40 of
+ * delay_loop and 1/8 of the timeout the schedule also keeps, at most
+ * 250 ms, at least 1 ms. */
+static uint64_t probe_slack(const struct hc_probe *p)
+{
+	uint64_t acc = p->pol.delay_loop_usec / 40;
+
+	if (acc > p->timeout_usec / 8)
+		acc = p->timeout_usec / 8;
+	if (acc > 250000)
+		acc = 250000;
+	return acc < 1000 ? 1000 : acc;
 }
 
 int hc_sched_arm(struct hc_probe *p, uint64_t delay_usec)
 {
-	/* Coalesce wakeups a little: precision far below the check period
-	 * buys nothing and costs CPU at thousands of probes. */
-	uint64_t acc = p->pol.delay_loop_usec / 100;
 	int r;
 
-	if (acc > 50000)
-		acc = 50000;
-	if (acc < 1000)
-		acc = 1000;
-	if (!p->timer) {
-		r = sd_event_add_time(p->ctx->d->event, &p->timer, CLOCK_MONOTONIC,
-				      hd_now_usec() + delay_usec, acc, probe_timer_cb, p);
-		if (r < 0)
-			return r;
-		return sd_event_source_set_priority(p->timer, HD_PRIO_HC);
-	}
-	r = sd_event_source_set_time(p->timer, hd_now_usec() + delay_usec);
-	if (r >= 0)
-		r = sd_event_source_set_enabled(p->timer, SD_EVENT_ONESHOT);
-	return r;
+	if (!p->slack_usec)
+		p->slack_usec = probe_slack(p);
+	r = hc_tq_set(&p->ctx->tq, &p->tn, hd_now_usec() + delay_usec);
+	return r < 0 ? r : tq_rearm(p->ctx);
+}
+
+void hc_sched_drop(struct hc_probe *p)
+{
+	hc_tq_del(&p->ctx->tq, &p->tn);
+}
+
+void hc_sched_stop(struct hc_ctx *c)
+{
+	sd_event_source_set_enabled(c->tq_timer, SD_EVENT_OFF);
+}
+
+void hc_sched_free(struct hc_ctx *c)
+{
+	c->tq_timer = sd_event_source_disable_unref(c->tq_timer);
+	hc_tq_free(&c->tq);
 }
 
 void hc_vs_name(const struct hd_virtual_server_config *v, char *buf, size_t len)
@@ -198,6 +273,7 @@ bool hc_rs_update(struct hc_ctx *c, struct hc_rs *rs, bool quiet)
 	rs->up = ev.up;
 	rs->weight = ev.weight;
 	if (old != ev.up) {
+		c->verdict_changes++;
 		rs->last_change_usec = hd_now_usec();
 		rs->reason = *hc_rs_reason(rs);
 		if (!quiet) {
@@ -217,6 +293,7 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 
 	p->running = false;
 	p->last_duration_usec = now - p->started_usec;
+	hc_lat_add(&p->lat, p->last_duration_usec);
 	bool changed = hc_checker_feed(&p->st, &p->pol, r, now);
 	if (changed || p->st.dyn_weight != old_dyn) {
 		/* Rare (a state change): a scan of all real servers is fine. */
@@ -235,6 +312,8 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 	}
 	if (dirty)
 		hd_mark_dirty(c->d);
-	if (!c->d->stopping && hc_sched_arm(p, hc_checker_next_delay(&p->st, &p->pol)) < 0)
+	if (c->d->stopping)
+		hc_sched_drop(p);
+	else if (hc_sched_arm(p, hc_checker_next_delay(&p->st, &p->pol)) < 0)
 		hd_err("health check %s: cannot arm its timer", p->key);
 }

@@ -266,14 +266,17 @@ static void script_done(void *ud, const struct hc_result *raw)
 	hc_probe_done(p, &r);
 }
 
-int hc_script_start(struct hc_probe *p)
+static int script_start(struct hc_probe *p)
 {
 	p->io = hc_child_spawn(p->ctx, p->k->script, p->timeout_usec, script_done, p);
 	return p->io ? 0 : -EAGAIN;
 }
 
-void hc_script_cancel(struct hc_probe *p)
+static void script_cancel(struct hc_probe *p)
 {
 	hc_child_abandon(p->io);
 	p->io = NULL;
 }
+
+/* The child's own timer kills it at the timeout and reports: no timeout(). */
+const struct hc_ops hc_script_ops = {script_start, NULL, script_cancel};

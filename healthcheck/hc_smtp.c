@@ -143,16 +143,14 @@ static int smtp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userda
 	return 0;
 }
 
-static int smtp_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+static void smtp_timeout(struct hc_probe *p)
 {
-	struct hc_probe *p = userdata;
 	struct hc_smtp *m = p->io;
 
 	hc_sock_finish(p, m->step == S_CONNECT ? HC_O_CONNECT_TIMEOUT : HC_O_TIMEOUT, 0);
-	return 0;
 }
 
-int hc_smtp_start(struct hc_probe *p)
+static int smtp_start(struct hc_probe *p)
 {
 	const char *helo = p->k->helo_name ? p->k->helo_name : "localhost";
 	struct sockaddr_storage ss;
@@ -179,19 +177,12 @@ int hc_smtp_start(struct hc_probe *p)
 		return 0;
 	}
 	r = sd_event_add_io(ev, &m->s.io, m->s.fd, EPOLLOUT, smtp_io_cb, p);
-	if (r >= 0)
-		r = sd_event_add_time_relative(ev, &m->s.timeout, CLOCK_MONOTONIC, p->timeout_usec,
-					       1000, smtp_timeout_cb, p);
 	if (r < 0) {
 		hc_sock_free(p);
 		return r;
 	}
 	sd_event_source_set_priority(m->s.io, HD_PRIO_HC);
-	sd_event_source_set_priority(m->s.timeout, HD_PRIO_HC);
 	return 0;
 }
 
-void hc_smtp_cancel(struct hc_probe *p)
-{
-	hc_sock_free(p);
-}
+const struct hc_ops hc_smtp_ops = {smtp_start, smtp_timeout, hc_sock_free};

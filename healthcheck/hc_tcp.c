@@ -38,7 +38,6 @@ void hc_sock_free(struct hc_probe *p)
 	if (!k)
 		return;
 	sd_event_source_disable_unref(k->io);
-	sd_event_source_disable_unref(k->timeout);
 	if (k->fd >= 0)
 		close(k->fd);
 	free(k);
@@ -66,8 +65,12 @@ static int tcp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+	/* Writable without an error or hangup is a completed handshake; only
+	 * a failure needs the syscall that says which. */
+	if (revents & (EPOLLERR | EPOLLHUP) && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
+	if (revents & (EPOLLERR | EPOLLHUP) && !err)
+		err = ECONNRESET;
 	if (err)
 		hc_sock_finish(p, errno_outcome(err), err);
 	else
@@ -75,10 +78,9 @@ static int tcp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	return 0;
 }
 
-static int tcp_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+static void tcp_timeout(struct hc_probe *p)
 {
-	hc_sock_finish(userdata, HC_O_CONNECT_TIMEOUT, 0);
-	return 0;
+	hc_sock_finish(p, HC_O_CONNECT_TIMEOUT, 0);
 }
 
 int hc_socket(struct hc_probe *p, int type)
@@ -100,7 +102,7 @@ int hc_socket(struct hc_probe *p, int type)
 	return fd;
 }
 
-int hc_tcp_start(struct hc_probe *p)
+static int tcp_start(struct hc_probe *p)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
@@ -126,19 +128,12 @@ int hc_tcp_start(struct hc_probe *p)
 		return 0;
 	}
 	r = sd_event_add_io(ev, &t->io, t->fd, EPOLLOUT, tcp_io_cb, p);
-	if (r >= 0)
-		r = sd_event_add_time_relative(ev, &t->timeout, CLOCK_MONOTONIC, p->timeout_usec,
-					       1000, tcp_timeout_cb, p);
 	if (r < 0) {
 		hc_sock_free(p);
 		return r;
 	}
 	sd_event_source_set_priority(t->io, HD_PRIO_HC);
-	sd_event_source_set_priority(t->timeout, HD_PRIO_HC);
 	return 0;
 }
 
-void hc_tcp_cancel(struct hc_probe *p)
-{
-	hc_sock_free(p);
-}
+const struct hc_ops hc_tcp_ops = {tcp_start, tcp_timeout, hc_sock_free};

@@ -33,29 +33,9 @@ static int udp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	return 0;
 }
 
-static int udp_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+static void udp_timeout(struct hc_probe *p)
 {
-	struct hc_probe *p = userdata;
-
 	hc_sock_finish(p, p->k->udp_expect ? HC_O_UDP_NO_REPLY : HC_O_OK, 0);
-	return 0;
-}
-
-static socklen_t sa(const struct hd_addr *a, uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = a->u.v6;
-		s6->sin6_port = htons(port);
-		return sizeof(*s6);
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	s4->sin_family = AF_INET;
-	s4->sin_addr = a->u.v4;
-	s4->sin_port = htons(port);
-	return sizeof(*s4);
 }
 
 static int udp_open(struct hc_probe *p, struct hc_sock *u)
@@ -64,15 +44,10 @@ static int udp_open(struct hc_probe *p, struct hc_sock *u)
 	socklen_t sl;
 	const char *payload = p->k->udp_payload ? p->k->udp_payload : "";
 
-	u->fd = socket(p->target.addr.family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	u->fd = hc_socket(p, SOCK_DGRAM);
 	if (u->fd < 0)
-		return -errno;
-	if (p->k->has_bind_ip) {
-		sl = sa(&p->k->bind_ip, 0, &ss);
-		if (bind(u->fd, (struct sockaddr *)&ss, sl) < 0)
-			return -errno;
-	}
-	sl = sa(&p->target.addr, p->target.port, &ss);
+		return u->fd;
+	sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
 	if (connect(u->fd, (struct sockaddr *)&ss, sl) < 0)
 		return -errno;
 	if (send(u->fd, payload, strlen(payload), 0) < 0)
@@ -80,7 +55,7 @@ static int udp_open(struct hc_probe *p, struct hc_sock *u)
 	return 0;
 }
 
-int hc_udp_start(struct hc_probe *p)
+static int udp_start(struct hc_probe *p)
 {
 	struct hc_sock *u = calloc(1, sizeof(*u));
 	sd_event *ev = p->ctx->d->event;
@@ -97,19 +72,12 @@ int hc_udp_start(struct hc_probe *p)
 	}
 	if (r >= 0)
 		r = sd_event_add_io(ev, &u->io, u->fd, EPOLLIN, udp_io_cb, p);
-	if (r >= 0)
-		r = sd_event_add_time_relative(ev, &u->timeout, CLOCK_MONOTONIC, p->timeout_usec,
-					       1000, udp_timeout_cb, p);
 	if (r < 0) {
 		hc_sock_free(p);
 		return r;
 	}
 	sd_event_source_set_priority(u->io, HD_PRIO_HC);
-	sd_event_source_set_priority(u->timeout, HD_PRIO_HC);
 	return 0;
 }
 
-void hc_udp_cancel(struct hc_probe *p)
-{
-	hc_sock_free(p);
-}
+const struct hc_ops hc_udp_ops = {udp_start, udp_timeout, hc_sock_free};

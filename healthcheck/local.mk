@@ -27,3 +27,9 @@ tests_unit_test_hc_smtp_reply_SOURCES = tests/unit/test_hc_smtp_reply.c
 tests_unit_test_hc_smtp_reply_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_dns_pkt tests/unit/test_hc_smtp_reply
 hadirector_SOURCES += healthcheck/hc_metrics.c healthcheck/hc_metrics.h
+
+libhdcore_a_SOURCES += healthcheck/hc_timerq.c healthcheck/hc_timerq.h
+check_PROGRAMS += tests/unit/test_hc_timerq
+tests_unit_test_hc_timerq_SOURCES = tests/unit/test_hc_timerq.c
+tests_unit_test_hc_timerq_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_hc_timerq
