@@ -12,10 +12,10 @@
 
 /* sd-event priorities: lower runs first. VRRP beats everything so a
  * health-check burst never delays an advert or a takeover. */
-#define HD_PRIO_VRRP (-100)
-#define HD_PRIO_NETLINK (-50)
-#define HD_PRIO_CONTROL 0
-#define HD_PRIO_HC 10
+#define HD_PRIO_VRRP	  (-100)
+#define HD_PRIO_NETLINK	  (-50)
+#define HD_PRIO_CONTROL	  0
+#define HD_PRIO_HC	  10
 #define HD_PRIO_RECONCILE 50
 
 struct hd_options {
@@ -40,17 +40,17 @@ struct hd_daemon {
 	sd_event *event;
 	struct hd_options opts;
 	struct hd_config *config; /* current desired configuration */
-	char *control_path; /* resolved: -s, then config, then default (owned) */
+	char *control_path;	  /* resolved: -s, then config, then default (owned) */
 	struct hd_control *control;
 	struct vrrp_ctx *vrrp; /* NULL until the VRRP module starts */
 	struct ipvs_ctx *ipvs;
 	struct hc_ctx *hc;
-	struct hd_ops *ops; /* metrics HTTP, SNMP, latency histograms (ops.h) */
-	struct hd_reloader *reloader; /* reload.c: the parse thread, once a reload ran */
+	struct hd_ops *ops;		/* metrics HTTP, SNMP, latency histograms (ops.h) */
+	struct hd_reloader *reloader;	/* reload.c: the parse thread, once a reload ran */
 	struct hd_snapshots *snapshots; /* snapshot.c: status renders in children */
-	int pid;		      /* ours (a status rendered in a child says this one) */
+	int pid;			/* ours (a status rendered in a child says this one) */
 	sd_event_source *reconcile_src; /* one deferred pass per iteration */
-	uint64_t start_usec;            /* CLOCK_MONOTONIC */
+	uint64_t start_usec;		/* CLOCK_MONOTONIC */
 	unsigned reloads_ok, reloads_failed;
 	bool last_reload_failed;
 	/* Timings of the last successful reload, usec (status "last_reload_usec"):
@@ -79,6 +79,10 @@ int hd_reload_request(struct hd_daemon *d, hd_reload_done_fn done, void *ud);
 bool hd_reload_busy(const struct hd_daemon *d);
 /* At exit: wait for a parse in flight and drop it. */
 void hd_reload_free(struct hd_daemon *d);
+/* The first load (before the loop): hd_config_load() on a thread of its
+ * own, waited for, so that its garbage is in another malloc arena than
+ * the loop's (see reload.c). */
+struct hd_config *hd_config_load_apart(const char *path, struct hd_diag *diag);
 
 /* Write the status object (one JSON object) to OUT. */
 void hd_status_json(struct hd_daemon *d, FILE *out);

@@ -20,7 +20,7 @@
 #include "snapshot.h"
 #include "ops.h"
 
-#define DEFAULT_CONFIG SYSCONFDIR "/hadirector.conf"
+#define DEFAULT_CONFIG	 SYSCONFDIR "/hadirector.conf"
 #define DEFAULT_PID_FILE "/run/hadirector.pid"
 
 static void usage(FILE *out)
@@ -44,32 +44,52 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct hd_options *o)
 {
 	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'f'},
-		{"no-daemon", no_argument, NULL, 'n'},
-		{"test-config", no_argument, NULL, 't'},
-		{"pid-file", required_argument, NULL, 'p'},
-		{"control-socket", required_argument, NULL, 's'},
-		{"log-console", no_argument, NULL, 'l'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"config", required_argument, NULL, 'f'},
+	    {"no-daemon", no_argument, NULL, 'n'},
+	    {"test-config", no_argument, NULL, 't'},
+	    {"pid-file", required_argument, NULL, 'p'},
+	    {"control-socket", required_argument, NULL, 's'},
+	    {"log-console", no_argument, NULL, 'l'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	int c;
 
 	o->config_path = DEFAULT_CONFIG;
 	while ((c = getopt_long(argc, argv, "f:ntp:s:lvh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': o->config_path = optarg; break;
-		case 'n': o->no_daemon = true; break;
-		case 't': o->test_config = true; break;
-		case 'p': o->pid_file = optarg; break;
-		case 's': o->control_socket = optarg; break;
-		case 'l': o->log_console = true; break;
-		case 'v': o->verbose++; break;
-		case 'V': printf("hadirector %s\n", PACKAGE_VERSION); return 0;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'f':
+			o->config_path = optarg;
+			break;
+		case 'n':
+			o->no_daemon = true;
+			break;
+		case 't':
+			o->test_config = true;
+			break;
+		case 'p':
+			o->pid_file = optarg;
+			break;
+		case 's':
+			o->control_socket = optarg;
+			break;
+		case 'l':
+			o->log_console = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'V':
+			printf("hadirector %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind < argc) {
@@ -228,8 +248,8 @@ static int run(struct hd_daemon *d)
 	hd_ops_start(d);
 	hd_mark_dirty(d);
 	hd_trim_later(d);
-	hd_notice("hadirector %s started: %zu VRRP instances, %zu virtual servers",
-		  PACKAGE_VERSION, d->config->n_instances, d->config->n_virtual_servers);
+	hd_notice("hadirector %s started: %zu VRRP instances, %zu virtual servers", PACKAGE_VERSION,
+		  d->config->n_instances, d->config->n_virtual_servers);
 	sd_notify(false, "READY=1\nSTATUS=running");
 	r = sd_event_loop(d->event);
 	hd_notice("hadirector stopped");
@@ -267,15 +287,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pick_log_target(&d.opts);
-	d.config = hd_config_load(d.opts.config_path, &diag);
+	d.config = hd_config_load_apart(d.opts.config_path, &diag);
 	for (size_t i = 0; i < diag.n; i++)
 		hd_err("%s", diag.lines[i]);
 	hd_diag_clear(&diag);
 	if (!d.config)
 		return 1;
-	d.control_path = strdup(d.opts.control_socket		 ? d.opts.control_socket
+	d.control_path = strdup(d.opts.control_socket		  ? d.opts.control_socket
 				: d.config->global.control_socket ? d.config->global.control_socket
-								   : HD_CTL_DEFAULT_SOCKET);
+								  : HD_CTL_DEFAULT_SOCKET);
 	const char *pidpath = d.opts.pid_file		  ? d.opts.pid_file
 			      : d.config->global.pid_file ? d.config->global.pid_file
 							  : DEFAULT_PID_FILE;

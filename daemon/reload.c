@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,39 @@ static void *parse_thread(void *arg)
 	if (write(r->efd, &one, sizeof(one)) < 0)
 		abort(); /* an eventfd write of 1 cannot fail */
 	return NULL;
+}
+
+struct load_apart {
+	const char *path;
+	struct hd_diag *diag;
+	struct hd_config *cfg;
+};
+
+static void *load_apart_thread(void *arg)
+{
+	struct load_apart *a = arg;
+
+	a->cfg = hd_config_load(a->path, a->diag);
+	return NULL;
+}
+
+/* Why a thread for a load the caller waits for: glibc gives a thread its
+ * own malloc arena. Parsed on the main thread, the parse's many freed
+ * blocks (9 MB of heap at 1,000 real servers) stayed the loop's heap; the
+ * checks' small allocations then spread over it and touched it all again:
+ * 7.6 MB resident with 1.4 MB in use, 40 s after start (VM bench). In its
+ * own arena the garbage is given back before the modules start and never
+ * touched again; reload parses (thread above) reuse that arena. */
+struct hd_config *hd_config_load_apart(const char *path, struct hd_diag *diag)
+{
+	struct load_apart a = {path, diag, NULL};
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, load_apart_thread, &a))
+		return hd_config_load(path, diag);
+	pthread_join(t, NULL);
+	malloc_trim(0); /* now, before the modules build their state: a lower peak */
+	return a.cfg;
 }
 
 /* The parse runs at normal priority even when the loop has rt_priority:

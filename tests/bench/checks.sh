@@ -209,6 +209,9 @@ run_floor() {
 	c1=$(ticks "$p"); a1=$(accepted)
 	local rss=$(memsum VmRSS "$p") hwm=$(memsum VmHWM "$p") pss=$(memsum Pss "$p")
 	kill -9 "$p"; wait "$p" 2>/dev/null
+	# this runs in a subshell: the next run cannot see a server started
+	# here, so it must find none and start its own
+	kill -9 "$SRVPID"; sleep 0.5
 	local checks=$((a1 - a0)) cpu_ms=$(((c1 - c0) * 1000 / HZ))
 	awk -v d="$d" -v t="$type" -v n="$checks" -v w="$WIN" -v c="$cpu_ms" -v N="$N" \
 		-v r="$rss" -v ps="$pss" -v h="$hwm" \
