@@ -374,7 +374,10 @@ int hc_init(struct hd_daemon *d)
 	if (hc_resolve_script_user(c, d->config->global.script_user) < 0)
 		hd_warn("script_user %s not found: scripts run as the daemon's user",
 			d->config->global.script_user);
-	r = hc_http_setup(c);
+	c->mux_fd = -1;
+	r = hc_mux_open(c);
+	if (r >= 0)
+		r = hc_http_setup(c);
 	if (r >= 0)
 		r = hc_build(c, d->config);
 	if (r < 0) {
@@ -423,6 +426,7 @@ void hc_free(struct hd_daemon *d)
 		probe_free(c->probes[i]);
 	free(c->probes);
 	hc_sched_free(c);
+	hc_mux_close(c);
 	free_vs(c->vs, c->n_vs);
 	hc_http_teardown(c);
 	free(c->groups);

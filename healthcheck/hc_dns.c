@@ -75,7 +75,6 @@ static int dns_send(struct hc_probe *p, struct hc_dns *d)
 static int dns_start(struct hc_probe *p)
 {
 	struct hc_dns *d = calloc(1, sizeof(*d));
-	sd_event *ev = p->ctx->d->event;
 	int r;
 
 	if (!d)
@@ -88,12 +87,11 @@ static int dns_start(struct hc_probe *p)
 		return 0;
 	}
 	if (r >= 0)
-		r = sd_event_add_io(ev, &d->s.io, d->s.fd, EPOLLIN, dns_io_cb, p);
+		r = hc_sock_watch(p, EPOLLIN, dns_io_cb);
 	if (r < 0) {
 		hc_sock_free(p);
 		return r;
 	}
-	sd_event_source_set_priority(d->s.io, HD_PRIO_HC);
 	return 0;
 }
 

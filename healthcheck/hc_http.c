@@ -499,7 +499,6 @@ static int http_start(struct hc_probe *p)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
-	sd_event *ev = p->ctx->d->event;
 	struct hc_http *h;
 	int r = http_alloc(p);
 
@@ -525,12 +524,11 @@ static int http_start(struct hc_probe *p)
 	}
 	/* One registration for the whole exchange: edge-triggered read and
 	 * write, so no step ever has to change it. */
-	r = sd_event_add_io(ev, &h->s.io, h->s.fd, EPOLLIN | EPOLLOUT | EPOLLET, http_io_cb, p);
+	r = hc_sock_watch(p, EPOLLIN | EPOLLOUT | EPOLLET, http_io_cb);
 	if (r < 0) {
 		http_free(p);
 		return r;
 	}
-	sd_event_source_set_priority(h->s.io, HD_PRIO_HC);
 	if (now)
 		http_drive(p, 0); /* may finish here, which the scheduler allows */
 	return 0;

@@ -72,6 +72,8 @@ struct hc_ctx {
 	size_t n_probes;
 	struct hc_tls *tls;	  /* https_check's TLS contexts (hc_http.c) */
 	uint64_t verdict_changes; /* real servers that went up or down, ever */
+	int mux_fd;		  /* epoll set of the check sockets (hc_tcp.c) */
+	sd_event_source *mux_src;
 	/* Every probe's next start or deadline, and the one sd-event timer
 	 * set to the earliest of them (hc_sched.c). */
 	struct hc_tq tq;
@@ -112,8 +114,16 @@ int hc_socket(struct hc_probe *p, int type);
  * own struct, which P->io points at). */
 struct hc_sock {
 	int fd;
-	sd_event_source *io;
+	sd_event_io_handler_t io; /* while watched (called with a NULL source) */
 };
+/* Watch P's socket (P->io, a struct starting with a struct hc_sock) for
+ * EVENTS (EPOLLIN, EPOLLOUT, EPOLLET ...); IO gets them. hc_sock_events
+ * changes EVENTS. hc_sock_free() stops watching. -errno on failure. */
+int hc_sock_watch(struct hc_probe *p, uint32_t events, sd_event_io_handler_t io);
+int hc_sock_events(struct hc_probe *p, uint32_t events);
+/* The health checker's epoll set for every check socket (hc_init/hc_free). */
+int hc_mux_open(struct hc_ctx *c);
+void hc_mux_close(struct hc_ctx *c);
 /* Close and free P's in-flight state (P->io, a struct starting with a
  * struct hc_sock); then, for finish, report the result O/DETAIL. */
 void hc_sock_free(struct hc_probe *p);

@@ -26,7 +26,7 @@ struct hc_smtp {
 };
 
 /* Queue LINE and wait until it is written. */
-static int smtp_send(struct hc_smtp *m, const char *line)
+static int smtp_send(struct hc_probe *p, struct hc_smtp *m, const char *line)
 {
 	int n = snprintf(m->out, sizeof(m->out), "%s\r\n", line);
 
@@ -34,7 +34,7 @@ static int smtp_send(struct hc_smtp *m, const char *line)
 		return -EINVAL;
 	m->n_out = (size_t)n;
 	m->sent = 0;
-	return sd_event_source_set_io_events(m->s.io, EPOLLOUT);
+	return hc_sock_events(p, EPOLLOUT);
 }
 
 /* Returns true when the probe finished. */
@@ -55,7 +55,7 @@ static bool smtp_write(struct hc_probe *p, struct hc_smtp *m)
 		hc_sock_finish(p, HC_O_OK, 0);
 		return true;
 	}
-	sd_event_source_set_io_events(m->s.io, EPOLLIN);
+	hc_sock_events(p, EPOLLIN);
 	return false;
 }
 
@@ -73,10 +73,10 @@ static void smtp_reply(struct hc_probe *p, struct hc_smtp *m, int code)
 	if (m->step == S_GREETING) {
 		snprintf(line, sizeof(line), "HELO %s", helo);
 		m->step = S_HELO;
-		r = smtp_send(m, line);
+		r = smtp_send(p, m, line);
 	} else {
 		m->step = S_QUIT;
-		r = smtp_send(m, "QUIT");
+		r = smtp_send(p, m, "QUIT");
 	}
 	if (r < 0)
 		hc_sock_finish(p, HC_O_INTERNAL, -r);
@@ -131,7 +131,7 @@ static int smtp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userda
 			return 0;
 		}
 		m->step = S_GREETING;
-		sd_event_source_set_io_events(m->s.io, EPOLLIN);
+		hc_sock_events(p, EPOLLIN);
 		return 0;
 	}
 	if (m->sent < m->n_out) {
@@ -156,7 +156,6 @@ static int smtp_start(struct hc_probe *p)
 	struct sockaddr_storage ss;
 	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
 	struct hc_smtp *m;
-	sd_event *ev = p->ctx->d->event;
 	int r;
 
 	if (strpbrk(helo, "\r\n") || strlen(helo) > 255)
@@ -176,12 +175,11 @@ static int smtp_start(struct hc_probe *p)
 			       errno);
 		return 0;
 	}
-	r = sd_event_add_io(ev, &m->s.io, m->s.fd, EPOLLOUT, smtp_io_cb, p);
+	r = hc_sock_watch(p, EPOLLOUT, smtp_io_cb);
 	if (r < 0) {
 		hc_sock_free(p);
 		return r;
 	}
-	sd_event_source_set_priority(m->s.io, HD_PRIO_HC);
 	return 0;
 }
 

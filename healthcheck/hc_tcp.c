@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,13 +32,77 @@ socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_st
 	return sizeof(*s4);
 }
 
+/* Check sockets: one epoll set of the health checker's, itself one
+ * sd-event source, instead of an sd-event source per check. Per check that
+ * saves a source allocation and sd-event's queueing and dispatch of each
+ * of its events; one dispatch serves every socket ready at once. A socket
+ * leaves the set (EPOLL_CTL_DEL) before it is closed, as sd-event does: a
+ * forked child may still hold the descriptor, and the registration would
+ * outlive our close and report events for freed state. */
+static int mux_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct epoll_event ev[64];
+	int n = epoll_wait(fd, ev, 64, 0);
+
+	/* One probe has one socket and one entry: handling one event can end
+	 * only its own probe, so the rest of the batch stays valid. */
+	for (int i = 0; i < n; i++) {
+		struct hc_probe *p = ev[i].data.ptr;
+		struct hc_sock *k = p->io;
+		if (k && k->io)
+			k->io(NULL, k->fd, ev[i].events, p);
+	}
+	return 0;
+}
+
+int hc_mux_open(struct hc_ctx *c)
+{
+	int r;
+
+	c->mux_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (c->mux_fd < 0)
+		return -errno;
+	r = sd_event_add_io(c->d->event, &c->mux_src, c->mux_fd, EPOLLIN, mux_cb, c);
+	if (r >= 0)
+		r = sd_event_source_set_priority(c->mux_src, HD_PRIO_HC);
+	return r;
+}
+
+void hc_mux_close(struct hc_ctx *c)
+{
+	c->mux_src = sd_event_source_disable_unref(c->mux_src);
+	if (c->mux_fd >= 0)
+		close(c->mux_fd);
+	c->mux_fd = -1;
+}
+
+int hc_sock_watch(struct hc_probe *p, uint32_t events, sd_event_io_handler_t io)
+{
+	struct hc_sock *k = p->io;
+	struct epoll_event ev = {.events = events, .data.ptr = p};
+
+	if (epoll_ctl(p->ctx->mux_fd, EPOLL_CTL_ADD, k->fd, &ev) < 0)
+		return -errno;
+	k->io = io;
+	return 0;
+}
+
+int hc_sock_events(struct hc_probe *p, uint32_t events)
+{
+	struct hc_sock *k = p->io;
+	struct epoll_event ev = {.events = events, .data.ptr = p};
+
+	return epoll_ctl(p->ctx->mux_fd, EPOLL_CTL_MOD, k->fd, &ev) < 0 ? -errno : 0;
+}
+
 void hc_sock_free(struct hc_probe *p)
 {
 	struct hc_sock *k = p->io;
 
 	if (!k)
 		return;
-	sd_event_source_disable_unref(k->io);
+	if (k->io)
+		epoll_ctl(p->ctx->mux_fd, EPOLL_CTL_DEL, k->fd, NULL);
 	if (k->fd >= 0)
 		close(k->fd);
 	free(k);
@@ -107,7 +172,6 @@ static int tcp_start(struct hc_probe *p)
 	struct sockaddr_storage ss;
 	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
 	struct hc_sock *t = calloc(1, sizeof(*t));
-	sd_event *ev = p->ctx->d->event;
 	int r;
 
 	if (!t)
@@ -127,12 +191,11 @@ static int tcp_start(struct hc_probe *p)
 		hc_sock_finish(p, errno_outcome(errno), errno);
 		return 0;
 	}
-	r = sd_event_add_io(ev, &t->io, t->fd, EPOLLOUT, tcp_io_cb, p);
+	r = hc_sock_watch(p, EPOLLOUT, tcp_io_cb);
 	if (r < 0) {
 		hc_sock_free(p);
 		return r;
 	}
-	sd_event_source_set_priority(t->io, HD_PRIO_HC);
 	return 0;
 }
 

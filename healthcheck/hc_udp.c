@@ -58,7 +58,6 @@ static int udp_open(struct hc_probe *p, struct hc_sock *u)
 static int udp_start(struct hc_probe *p)
 {
 	struct hc_sock *u = calloc(1, sizeof(*u));
-	sd_event *ev = p->ctx->d->event;
 	int r;
 
 	if (!u)
@@ -71,12 +70,11 @@ static int udp_start(struct hc_probe *p)
 		return 0;
 	}
 	if (r >= 0)
-		r = sd_event_add_io(ev, &u->io, u->fd, EPOLLIN, udp_io_cb, p);
+		r = hc_sock_watch(p, EPOLLIN, udp_io_cb);
 	if (r < 0) {
 		hc_sock_free(p);
 		return r;
 	}
-	sd_event_source_set_priority(u->io, HD_PRIO_HC);
 	return 0;
 }
 
