@@ -30,8 +30,7 @@ struct hc_probe {
 	uint64_t timeout_usec;		 /* effective connect (tcp/http) or run (misc) timeout */
 	struct hc_policy pol;
 	struct hc_checker st;
-	struct hc_tq_node tn; /* next start or, while running, the deadline */
-	uint64_t slack_usec;  /* how late the loop may serve TN (wakeups coalesce) */
+	struct hc_tq_node tn; /* next start or, while running, the deadline (hc_sched.c) */
 	bool running;
 	uint64_t started_usec, last_duration_usec;
 	struct hc_lat_hist lat; /* every check's duration; kept with the probe over reloads */
@@ -78,9 +77,8 @@ struct hc_ctx {
 	 * set to the earliest of them (hc_sched.c). */
 	struct hc_tq tq;
 	sd_event_source *tq_timer;
-	uint64_t tq_time, tq_slack; /* what tq_timer is set to */
-	bool tq_busy;		    /* in tq_timer's callback: re-arm once, after it */
-	unsigned int rng;	    /* rand_r state: warmup jitter */
+	bool tq_busy;	  /* in tq_timer's callback: re-arm once, after it */
+	unsigned int rng; /* rand_r state: warmup jitter */
 	/* script_user resolved once: no NSS lookups between fork and exec */
 	bool drop_privs;
 	uid_t uid;
@@ -92,7 +90,7 @@ struct hc_ctx {
 /* What the scheduler calls per check type. start() begins one probe and
  * reports through hc_probe_done() (possibly before returning). timeout()
  * ends the probe in flight at its deadline, P->started_usec +
- * P->timeout_usec, which the probe's own timer keeps (no timer per check);
+ * P->timeout_usec, which the probes' schedule keeps (no timer per check);
  * NULL when the type keeps its own (misc_check's child). cancel() aborts an
  * in-flight probe without a result. */
 struct hc_ops {

@@ -45,96 +45,6 @@ void hc_probe_cancel(struct hc_probe *p)
 	p->running = false;
 }
 
-/* One probe's turn: start its check or, while one is in flight, end it at
- * its deadline. The probe has been taken off the schedule; every path puts
- * it back (hc_probe_done re-arms) or leaves it off while something else
- * will (misc_check's own timer, then hc_probe_done). */
-static void probe_fire(struct hc_probe *p)
-{
-	struct hc_ctx *c = p->ctx;
-	const struct hc_ops *o = probe_ops(p);
-	int r;
-
-	if (p->running && p->io) {
-		if (o && o->timeout)
-			o->timeout(p);
-		return;
-	}
-	p->running = true;
-	p->started_usec = hd_now_usec();
-	r = o ? o->start(p) : -EOPNOTSUPP;
-	if (r < 0) {
-		struct hc_result res = {HC_O_INTERNAL, -r, -1};
-		hd_warn("health check %s: cannot start: %s", p->key, strerror(-r));
-		hc_probe_done(p, &res);
-	} else if (p->running && o->timeout &&
-		   hc_tq_set(&c->tq, &p->tn, p->started_usec + p->timeout_usec + 1) < 0) {
-		o->timeout(p); /* no deadline: end it now rather than hang */
-	}
-}
-
-static struct hc_probe *node_probe(struct hc_tq_node *n)
-{
-	return (struct hc_probe *)((char *)n - offsetof(struct hc_probe, tn));
-}
-
-static int tq_rearm(struct hc_ctx *c);
-
-/* Everything due: checks that start and deadlines that pass in the same
- * slot are served in one loop iteration. */
-static int tq_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct hc_ctx *c = userdata;
-	uint64_t now = hd_now_usec();
-	struct hc_tq_node *f;
-
-	c->tq_busy = true;
-	while ((f = hc_tq_first(&c->tq)) && f->when <= now && !c->d->stopping) {
-		hc_tq_del(&c->tq, f);
-		probe_fire(node_probe(f));
-	}
-	c->tq_busy = false;
-	if (tq_rearm(c) < 0)
-		hd_err("health checks: cannot arm the schedule's timer");
-	return 0;
-}
-
-/* Point the one timer at the earliest entry. sd-event re-sorts its queues
- * on every change, so it is told only when the earliest time or its slack
- * moved, which a probe re-armed a delay_loop ahead rarely does. */
-static int tq_rearm(struct hc_ctx *c)
-{
-	struct hc_tq_node *f = hc_tq_first(&c->tq);
-	uint64_t slack;
-	int r = 0;
-
-	if (c->tq_busy)
-		return 0;
-	if (!f)
-		return sd_event_source_set_enabled(c->tq_timer, SD_EVENT_OFF);
-	slack = node_probe(f)->slack_usec;
-	if (!c->tq_timer) {
-		r = sd_event_add_time(c->d->event, &c->tq_timer, CLOCK_MONOTONIC, f->when, slack,
-				      tq_timer_cb, c);
-		if (r < 0)
-			return r;
-		c->tq_time = f->when;
-		c->tq_slack = slack;
-		r = sd_event_source_set_priority(c->tq_timer, HD_PRIO_HC);
-	}
-	if (r >= 0 && f->when != c->tq_time) {
-		r = sd_event_source_set_time(c->tq_timer, f->when);
-		c->tq_time = f->when;
-	}
-	if (r >= 0 && slack != c->tq_slack) {
-		r = sd_event_source_set_time_accuracy(c->tq_timer, slack);
-		c->tq_slack = slack;
-	}
-	if (r >= 0) /* a no-op when already on, the usual case */
-		r = sd_event_source_set_enabled(c->tq_timer, SD_EVENT_ON);
-	return r;
-}
-
 /* Coalesce wakeups: checks due within the same slot start in one loop
  * iteration (sd-event wakes at shared 250 ms marks when the windows allow),
  * so a batch shares one wakeup and one scheduler round. The slack: 1/40 of
@@ -151,13 +61,111 @@ static uint64_t probe_slack(const struct hc_probe *p)
 	return acc < 1000 ? 1000 : acc;
 }
 
-int hc_sched_arm(struct hc_probe *p, uint64_t delay_usec)
+/* The heap is ordered by the latest time each entry may be served: its
+ * time plus its slack. The timer wakes within the first entry's window,
+ * every other window ends later, so with any mix of slacks no entry is
+ * served later than its own slack allows. */
+static int sched_at(struct hc_probe *p, uint64_t when)
 {
+	return hc_tq_set(&p->ctx->tq, &p->tn, when + probe_slack(p));
+}
+
+static struct hc_probe *node_probe(struct hc_tq_node *n)
+{
+	return (struct hc_probe *)((char *)n - offsetof(struct hc_probe, tn));
+}
+
+/* When the entry N is due (the earliest it may be served). */
+static uint64_t node_due(struct hc_tq_node *n)
+{
+	return n->when - probe_slack(node_probe(n));
+}
+
+/* One probe's turn: start its check or, while one is in flight, end it at
+ * its deadline. The probe has been taken off the schedule; every path puts
+ * it back (hc_probe_done re-arms) or leaves it off while something else
+ * will (misc_check's own timer, then hc_probe_done). */
+static void probe_fire(struct hc_probe *p)
+{
+	const struct hc_ops *o = probe_ops(p);
 	int r;
 
-	if (!p->slack_usec)
-		p->slack_usec = probe_slack(p);
-	r = hc_tq_set(&p->ctx->tq, &p->tn, hd_now_usec() + delay_usec);
+	if (p->running && p->io) {
+		if (o && o->timeout)
+			o->timeout(p);
+		return;
+	}
+	p->running = true;
+	p->started_usec = hd_now_usec();
+	r = o ? o->start(p) : -EOPNOTSUPP;
+	if (r < 0) {
+		struct hc_result res = {HC_O_INTERNAL, -r, -1};
+		hd_warn("health check %s: cannot start: %s", p->key, strerror(-r));
+		hc_probe_done(p, &res);
+	} else if (p->running && o->timeout &&
+		   sched_at(p, p->started_usec + p->timeout_usec + 1) < 0) {
+		o->timeout(p); /* no deadline: end it now rather than hang */
+	}
+}
+
+static int tq_rearm(struct hc_ctx *c);
+
+/* Everything due: checks that start and deadlines that pass in the same
+ * slot are served in one loop iteration. */
+static int tq_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct hc_ctx *c = userdata;
+	uint64_t now = hd_now_usec();
+	struct hc_tq_node *f;
+
+	c->tq_busy = true;
+	while ((f = hc_tq_first(&c->tq)) && node_due(f) <= now && !c->d->stopping) {
+		hc_tq_del(&c->tq, f);
+		probe_fire(node_probe(f));
+	}
+	c->tq_busy = false;
+	if (tq_rearm(c) < 0)
+		hd_err("health checks: cannot arm the schedule's timer");
+	return 0;
+}
+
+/* Point the one timer at the first entry's window. sd-event re-sorts its
+ * queues on every change, so it is told only when that window moved,
+ * which a probe re-armed a delay_loop ahead rarely does. */
+static int tq_rearm(struct hc_ctx *c)
+{
+	struct hc_tq_node *f = hc_tq_first(&c->tq);
+	uint64_t due, slack, t = 0, acc = 0;
+	int r = 0;
+
+	if (c->tq_busy)
+		return 0;
+	if (!f)
+		return sd_event_source_set_enabled(c->tq_timer, SD_EVENT_OFF);
+	slack = probe_slack(node_probe(f));
+	due = f->when - slack;
+	if (!c->tq_timer) {
+		r = sd_event_add_time(c->d->event, &c->tq_timer, CLOCK_MONOTONIC, due, slack,
+				      tq_timer_cb, c);
+		if (r >= 0)
+			r = sd_event_source_set_priority(c->tq_timer, HD_PRIO_HC);
+		return r;
+	}
+	sd_event_source_get_time(c->tq_timer, &t);
+	sd_event_source_get_time_accuracy(c->tq_timer, &acc);
+	if (due != t)
+		r = sd_event_source_set_time(c->tq_timer, due);
+	if (r >= 0 && slack != acc)
+		r = sd_event_source_set_time_accuracy(c->tq_timer, slack);
+	if (r >= 0) /* a no-op when already on, the usual case */
+		r = sd_event_source_set_enabled(c->tq_timer, SD_EVENT_ON);
+	return r;
+}
+
+int hc_sched_arm(struct hc_probe *p, uint64_t delay_usec)
+{
+	int r = sched_at(p, hd_now_usec() + delay_usec);
+
 	return r < 0 ? r : tq_rearm(p->ctx);
 }
 

@@ -76,23 +76,26 @@ void hc_mux_close(struct hc_ctx *c)
 	c->mux_fd = -1;
 }
 
-int hc_sock_watch(struct hc_probe *p, uint32_t events, sd_event_io_handler_t io)
+static int mux_ctl(struct hc_probe *p, int op, uint32_t events)
 {
 	struct hc_sock *k = p->io;
 	struct epoll_event ev = {.events = events, .data.ptr = p};
 
-	if (epoll_ctl(p->ctx->mux_fd, EPOLL_CTL_ADD, k->fd, &ev) < 0)
-		return -errno;
-	k->io = io;
-	return 0;
+	return epoll_ctl(p->ctx->mux_fd, op, k->fd, &ev) < 0 ? -errno : 0;
+}
+
+int hc_sock_watch(struct hc_probe *p, uint32_t events, sd_event_io_handler_t io)
+{
+	int r = mux_ctl(p, EPOLL_CTL_ADD, events);
+
+	if (r >= 0)
+		((struct hc_sock *)p->io)->io = io;
+	return r;
 }
 
 int hc_sock_events(struct hc_probe *p, uint32_t events)
 {
-	struct hc_sock *k = p->io;
-	struct epoll_event ev = {.events = events, .data.ptr = p};
-
-	return epoll_ctl(p->ctx->mux_fd, EPOLL_CTL_MOD, k->fd, &ev) < 0 ? -errno : 0;
+	return mux_ctl(p, EPOLL_CTL_MOD, events);
 }
 
 void hc_sock_free(struct hc_probe *p)
@@ -132,10 +135,12 @@ static int tcp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 
 	/* Writable without an error or hangup is a completed handshake; only
 	 * a failure needs the syscall that says which. */
-	if (revents & (EPOLLERR | EPOLLHUP) && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
-	if (revents & (EPOLLERR | EPOLLHUP) && !err)
-		err = ECONNRESET;
+	if (revents & (EPOLLERR | EPOLLHUP)) {
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+			err = errno;
+		if (!err)
+			err = ECONNRESET;
+	}
 	if (err)
 		hc_sock_finish(p, errno_outcome(err), err);
 	else
