@@ -110,16 +110,23 @@ static void probe_fire(struct hc_probe *p)
 
 static int tq_rearm(struct hc_ctx *c);
 
-/* Everything due: checks that start and deadlines that pass in the same
- * slot are served in one loop iteration. */
+/* What is due: checks that start and deadlines that pass in the same slot
+ * are served together, at most TQ_BATCH per dispatch. A slot can hold
+ * thousands at tens of thousands of probes; the rest stays due (the timer
+ * is left in the past) and is served in the next iterations, after
+ * whatever of higher priority (VRRP, control) became pending meanwhile,
+ * as with one timer source per probe. */
+#define TQ_BATCH 64
 static int tq_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct hc_ctx *c = userdata;
 	uint64_t now = hd_now_usec();
 	struct hc_tq_node *f;
+	int n = 0;
 
 	c->tq_busy = true;
-	while ((f = hc_tq_first(&c->tq)) && node_due(f) <= now && !c->d->stopping) {
+	while (n++ < TQ_BATCH && (f = hc_tq_first(&c->tq)) && node_due(f) <= now &&
+	       !c->d->stopping) {
 		hc_tq_del(&c->tq, f);
 		probe_fire(node_probe(f));
 	}
