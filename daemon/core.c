@@ -26,6 +26,13 @@ uint64_t hd_now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
 }
 
+uint64_t hd_loop_now_usec(struct hd_daemon *d)
+{
+	uint64_t t;
+
+	return sd_event_now(d->event, CLOCK_MONOTONIC, &t) < 0 ? hd_now_usec() : t;
+}
+
 /* rt_priority / lock_memory: a busy machine must not delay an advert by more
  * than the few ms VRRP at advert_int 0.01 leaves. SCHED_RESET_ON_FORK keeps
  * scripts and checks out of the real-time class. */

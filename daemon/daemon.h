@@ -94,6 +94,10 @@ void hd_metrics(struct hd_daemon *d, FILE *out);
 void hd_dump_state(struct hd_daemon *d);
 
 uint64_t hd_now_usec(void); /* CLOCK_MONOTONIC */
+/* CLOCK_MONOTONIC as of this loop iteration's wakeup (sd_event_now): no
+ * clock read. For when an event was seen, never for a deadline from now:
+ * it is older by whatever ran since the wakeup. */
+uint64_t hd_loop_now_usec(struct hd_daemon *d);
 
 /* Hand the config parser's freed memory back to the system at idle
  * priority, after this iteration's work (start and reload). */

@@ -109,6 +109,7 @@ static void probe_free(struct hc_probe *p)
 		return;
 	hc_probe_cancel(p);
 	hc_sched_drop(p);
+	free(p->req);
 	free(p->key);
 	free(p);
 }

@@ -46,9 +46,9 @@ struct hc_http {
 	struct hc_http_parser hp;
 	struct hc_digest dg;
 	struct hc_http_end end;
-	char why[160]; /* what went wrong, for the log */
+	char why[160];	 /* what went wrong, for the log */
+	const char *req; /* the probe's (hc_probe.req) */
 	size_t n_req, sent;
-	char req[]; /* the request, built at the start */
 };
 
 /* TLS contexts: loading CA certificates is far too expensive per check. */
@@ -457,29 +457,46 @@ static void body_cb(void *ud, const void *data, size_t len)
 	hc_digest_update(ud, data, len);
 }
 
-/* The in-flight state with its request; P->io points at it. */
+/* The request is the same for every check of a probe: what it is made of
+ * (type, target, path, Host, SNI) is part of the probe's key, so a reload
+ * that keeps the probe keeps the request. Built once, freed with the probe
+ * (an in-flight check points at it). */
+static int http_request(struct hc_probe *p)
+{
+	bool tls = p->k->type == HD_CHECK_HTTPS;
+	/* Host: the virtualhost, else the TLS name, else the address. */
+	struct hc_http_req rq = {p->k->path,
+				 p->host ? p->host
+				 : tls	 ? p->k->sni
+					 : NULL,
+				 &p->target.addr, p->target.port, tls};
+	long len = p->req ? (long)p->n_req : hc_http_request(NULL, 0, &rq);
+
+	if (len < 0 || p->req)
+		return (int)len;
+	p->req = malloc((size_t)len);
+	if (!p->req)
+		return -ENOMEM;
+	p->n_req = (size_t)hc_http_request(p->req, (size_t)len, &rq);
+	return 0;
+}
+
+/* The in-flight state; P->io points at it. */
 static int http_alloc(struct hc_probe *p)
 {
 	const struct hd_check_config *k = p->k;
-	bool tls = k->type == HD_CHECK_HTTPS;
-	/* Host: the virtualhost, else the TLS name, else the address. */
-	struct hc_http_req rq = {k->path,
-				 p->host ? p->host
-				 : tls	 ? k->sni
-					 : NULL,
-				 &p->target.addr, p->target.port, tls};
-	long len = hc_http_request(NULL, 0, &rq);
+	int r = http_request(p);
 	struct hc_http *h;
 
-	if (len < 0)
-		return (int)len;
-	h = malloc(sizeof(*h) + (size_t)len);
+	if (r < 0)
+		return r;
+	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
-	memset(h, 0, sizeof(*h));
 	h->s.fd = -1;
 	p->io = h;
-	h->n_req = (size_t)hc_http_request(h->req, (size_t)len, &rq);
+	h->req = p->req;
+	h->n_req = p->n_req;
 	hc_http_parser_init(&h->hp, !k->digest_type, k->digest_type ? body_cb : NULL, &h->dg);
 	return hc_digest_begin(&h->dg, k->digest_type);
 }

@@ -35,8 +35,10 @@ struct hc_probe {
 	uint64_t started_usec, last_duration_usec;
 	struct hc_lat_hist lat; /* every check's duration; kept with the probe over reloads */
 	void *io;		/* type-specific in-flight state */
-	unsigned users;		/* real servers using it */
-	bool keep;		/* reload bookkeeping */
+	char *req;		/* http: the request, built once (hc_http.c) */
+	size_t n_req;
+	unsigned users; /* real servers using it */
+	bool keep;	/* reload bookkeeping */
 };
 
 struct hc_rs {
@@ -78,6 +80,7 @@ struct hc_ctx {
 	struct hc_tq tq;
 	sd_event_source *tq_timer;
 	bool tq_busy;	  /* in tq_timer's callback: re-arm once, after it */
+	uint64_t tq_now;  /* its clock read, the time of all it serves */
 	unsigned int rng; /* rand_r state: warmup jitter */
 	/* script_user resolved once: no NSS lookups between fork and exec */
 	bool drop_privs;

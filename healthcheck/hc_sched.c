@@ -85,7 +85,7 @@ static uint64_t node_due(struct hc_tq_node *n)
  * its deadline. The probe has been taken off the schedule; every path puts
  * it back (hc_probe_done re-arms) or leaves it off while something else
  * will (misc_check's own timer, then hc_probe_done). */
-static void probe_fire(struct hc_probe *p)
+static void probe_fire(struct hc_probe *p, uint64_t now)
 {
 	const struct hc_ops *o = probe_ops(p);
 	int r;
@@ -96,7 +96,7 @@ static void probe_fire(struct hc_probe *p)
 		return;
 	}
 	p->running = true;
-	p->started_usec = hd_now_usec();
+	p->started_usec = now;
 	r = o ? o->start(p) : -EOPNOTSUPP;
 	if (r < 0) {
 		struct hc_result res = {HC_O_INTERNAL, -r, -1};
@@ -111,7 +111,8 @@ static void probe_fire(struct hc_probe *p)
 static int tq_rearm(struct hc_ctx *c);
 
 /* What is due: checks that start and deadlines that pass in the same slot
- * are served together, at most TQ_BATCH per dispatch. A slot can hold
+ * are served together, at most TQ_BATCH per dispatch, on one clock read
+ * (a check's time starts when its batch is served). A slot can hold
  * thousands at tens of thousands of probes; the rest stays due (the timer
  * is left in the past) and is served in the next iterations, after
  * whatever of higher priority (VRRP, control) became pending meanwhile,
@@ -125,10 +126,11 @@ static int tq_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	int n = 0;
 
 	c->tq_busy = true;
+	c->tq_now = now;
 	while (n++ < TQ_BATCH && (f = hc_tq_first(&c->tq)) && node_due(f) <= now &&
 	       !c->d->stopping) {
 		hc_tq_del(&c->tq, f);
-		probe_fire(node_probe(f));
+		probe_fire(node_probe(f), now);
 	}
 	c->tq_busy = false;
 	if (tq_rearm(c) < 0)
@@ -299,13 +301,19 @@ bool hc_rs_update(struct hc_ctx *c, struct hc_rs *rs, bool quiet)
 	return true;
 }
 
+/* The end of a check is seen at the loop's wakeup (its edge), so the
+ * loop's time is when it ended: no clock read per check. In a batch of the
+ * schedule (a deadline, or a check that ends as it starts) it is the
+ * batch's time. */
 void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 {
 	struct hc_ctx *c = p->ctx;
-	uint64_t now = hd_now_usec();
+	uint64_t now = c->tq_busy ? c->tq_now : hd_loop_now_usec(c->d);
 	int old_dyn = p->st.dyn_weight;
 	bool dirty = false;
 
+	if (now < p->started_usec)
+		now = p->started_usec;
 	p->running = false;
 	p->last_duration_usec = now - p->started_usec;
 	hc_lat_add(&p->lat, p->last_duration_usec);
@@ -329,6 +337,6 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 		hd_mark_dirty(c->d);
 	if (c->d->stopping)
 		hc_sched_drop(p);
-	else if (hc_sched_arm(p, hc_checker_next_delay(&p->st, &p->pol)) < 0)
+	else if (sched_at(p, now + hc_checker_next_delay(&p->st, &p->pol)) < 0 || tq_rearm(c) < 0)
 		hd_err("health check %s: cannot arm its timer", p->key);
 }
