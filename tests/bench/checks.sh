@@ -35,11 +35,26 @@
 # -M prints, for each daemon after its window, its mappings by PSS (largest
 # first) on stderr: where the memory figures come from.
 #
+# -X "PATH ..." adds other hadirector binaries (other builds: an A/B in one
+# VM run, on the same server set), named hd2, hd3, ... in the results.
+#
+# -P profiles each contender over its window (perf record -e cpu-clock,
+# user and kernel, the daemon's processes only) and prints the top symbols
+# on stderr. The sampling costs CPU of its own: the CPU figures of a -P run
+# are not comparable with those of a run without it.
+#
+# Every result's CPU is also logged split into user and system time.
+#
+# -t none: the same N real servers without any check, so what is left is
+# each daemon's cost of holding the table (for hadirector its periodic IPVS
+# re-read); see cpu_ms in the raw lines (no floor, no detection).
+#
 # usage: tests/bench/checks.sh [-n N] [-d DELAY_LOOP] [-w WINDOW] [-t "tcp http"] [-F "1 50"] [-M]
+#        [-X "PATH ..."] [-P]
 #   as root from a build directory (or top_builddir=... / HD=...).
 set -u
-N=1000 DL=10 WIN=60 TYPES="tcp http" FLOORS="" MAPS=0
-while getopts n:d:w:t:F:M o; do
+N=1000 DL=10 WIN=60 TYPES="tcp http" FLOORS="" MAPS=0 EXTRA="" PROF=0
+while getopts n:d:w:t:F:MX:P o; do
 	case $o in
 	n) N=$OPTARG ;;
 	d) DL=$OPTARG ;;
@@ -47,6 +62,8 @@ while getopts n:d:w:t:F:M o; do
 	t) TYPES=$OPTARG ;;
 	F) FLOORS=$OPTARG ;;
 	M) MAPS=1 ;;
+	X) EXTRA=$OPTARG ;;
+	P) PROF=1 ;;
 	*) echo "usage: $0 [-n N] [-d DELAY_LOOP] [-w WINDOW] [-t TYPES] [-F BATCHES]" >&2; exit 2 ;;
 	esac
 done
@@ -59,7 +76,17 @@ if [ "${HD_VM:-0}" != 1 ]; then
 	export top_srcdir top_builddir
 	"$top_srcdir/tests/vm/setup" >&2 || exit 2
 	export HD_VM_MEM=${HD_VM_MEM:-2048} HD_VM_TIMEOUT=${HD_VM_TIMEOUT:-1800}
-	exec "$top_srcdir/tests/vm/run" "$here/checks.sh" -n "$N" -d "$DL" -w "$WIN" -t "$TYPES" -F "$FLOORS" $([ "$MAPS" = 1 ] && echo -M)
+	x_abs=""
+	[ -n "${HD:-}" ] && HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $(dirname "$(readlink -f "$HD")")"
+	for x in $EXTRA; do
+		x=$(readlink -f "$x") && [ -x "$x" ] || { echo "not an executable: $x" >&2; exit 2; }
+		x_abs="$x_abs $x"
+		# the VM hides the host's /tmp but for the paths it is told of
+		HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $(dirname "$x")"
+	done
+	export HD_VM_TMP_PATHS HD_VM_ENV="${HD_VM_ENV:-} HD"
+	exec "$top_srcdir/tests/vm/run" "$here/checks.sh" -n "$N" -d "$DL" -w "$WIN" -t "$TYPES" -F "$FLOORS" \
+		-X "$x_abs" $([ "$MAPS" = 1 ] && echo -M) $([ "$PROF" = 1 ] && echo -P)
 fi
 
 # ---- inside the VM ----
@@ -132,7 +159,9 @@ write_confs() { # TYPE
 		echo "virtual_server 10.200.255.1:80 {"
 		echo "    delay_loop = $DL  lb_algo = rr  lb_kind = nat"
 		for a in "${ADDRS[@]}"; do
-			if [ "$1" = tcp ]; then
+			if [ "$1" = none ]; then
+				echo "    real_server $a:80 { }"
+			elif [ "$1" = tcp ]; then
 				echo "    real_server $a:80 { tcp_check { connect_timeout = 2 } }"
 			else
 				echo "    real_server $a:80 { http_check { path = /  connect_timeout = 2 } }"
@@ -148,7 +177,9 @@ write_confs() { # TYPE
 		echo "    lb_kind NAT"
 		echo "    protocol TCP"
 		for a in "${ADDRS[@]}"; do
-			if [ "$1" = tcp ]; then
+			if [ "$1" = none ]; then
+				echo "    real_server $a 80 { }"
+			elif [ "$1" = tcp ]; then
 				echo "    real_server $a 80 { TCP_CHECK { connect_timeout 2 retry 0 delay_before_retry 1 } }"
 			else
 				echo "    real_server $a 80 { HTTP_GET { url { path / status_code 200 } connect_timeout 2 retry 0 delay_before_retry 1 } }"
@@ -168,14 +199,44 @@ pids_of() { # DAEMON: its processes in lb
 	done
 }
 ticks() { # PIDS...: utime + stime
-	local p t=0 f
+	set -- $(ticks_us "$@")
+	echo $(($1 + $2))
+}
+ticks_us() { # PIDS...: utime stime
+	local p u=0 s=0 f
 	for p in "$@"; do
 		f=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null) || continue
 		set -- $f
-		t=$((t + ${12} + ${13}))
+		u=$((u + ${12})) s=$((s + ${13}))
 		shift $#
 	done
-	echo $t
+	echo $u $s
+}
+# window_start/window_end PIDS...: CPU over the window, split user/system
+# (logged), and the optional profile
+window_start() {
+	W0=$(ticks_us "$@")
+	PERFPID=""
+	if [ "$PROF" = 1 ]; then
+		perf record -q -e cpu-clock -F 499 -g -o "$B/perf.data" -p "$(echo "$@" | tr ' ' ,)" \
+			>/dev/null 2>"$B/perf.err" &
+		PERFPID=$!
+	fi
+}
+window_end() { # NAME PIDS...
+	local name=$1 u0 s0 u1 s1
+	shift
+	read -r u1 s1 <<<"$(ticks_us "$@")"
+	read -r u0 s0 <<<"$W0"
+	log "$name: cpu user $(((u1 - u0) * 1000 / HZ)) ms, system $(((s1 - s0) * 1000 / HZ)) ms over the window"
+	[ -n "$PERFPID" ] || return 0
+	kill -INT "$PERFPID"; wait "$PERFPID" 2>/dev/null
+	log "$name: profile (perf, cpu-clock), top symbols by self time:"
+	perf report -q -i "$B/perf.data" --stdio --no-children --sort dso,sym -g none --percent-limit 0.8 \
+		2>/dev/null | grep -v '^$' | head -45 | sed 's/^/#   /' >&2
+	log "$name: by dso:"
+	perf report -q -i "$B/perf.data" --stdio --no-children --sort dso -g none 2>/dev/null |
+		grep -v '^$' | head -12 | sed 's/^/#   /' >&2
 }
 memsum() { # FIELD PIDS...: sum of a kB field of status or smaps_rollup
 	local fld=$1 p s=0 v
@@ -205,8 +266,10 @@ run_floor() {
 	local d=$1 type=$2 p=$3 c0 c1 a0 a1
 	sleep 5
 	c0=$(ticks "$p"); a0=$(accepted)
+	window_start "$p"
 	sleep "$WIN"
 	c1=$(ticks "$p"); a1=$(accepted)
+	window_end "$d" "$p"
 	local rss=$(memsum VmRSS "$p") hwm=$(memsum VmHWM "$p") pss=$(memsum Pss "$p")
 	kill -9 "$p"; wait "$p" 2>/dev/null
 	# this runs in a subshell: the next run cannot see a server started
@@ -221,13 +284,15 @@ run_floor() {
 
 # run DAEMON TYPE: prints one result line
 run() {
-	local d=$1 type=$2 t0 t1 p pids c0 c1 a0 a1 first="" half="" all="" left
+	local d=$1 type=$2 t0 t1 p pids c0 c1 a0 a1 first="" half="" all="" left comm=$1 bin
 	ip netns exec lb ipvsadm -C
 	kill -0 "$SRVPID" 2>/dev/null || start_srv
 	write_confs "$type"
 	t0=$(now_ms)
-	if [ "$d" = hadirector ]; then
-		ip netns exec lb "$HD" -n -l -f "$B/hd.conf" -p "$B/hd.pid" -s "$B/hd.sock" \
+	bin=$(hd_bin "$d")
+	if [ -n "$bin" ]; then
+		comm=$(basename "$bin" | cut -c1-15) # what /proc/PID/comm says
+		ip netns exec lb "$bin" -n -l -f "$B/hd.conf" -p "$B/hd.pid" -s "$B/hd.sock" \
 			>"$B/$d-$type.log" 2>&1 &
 	elif [ "${d#floor-}" != "$d" ]; then
 		ip netns exec lb "$top_builddir/tests/bench/hc-floor" "$N" "$DL" "$type" "${d#floor-}" \
@@ -245,17 +310,19 @@ run() {
 	local startup=$(($(now_ms) - t0))
 	log "$d $type: table full after $startup ms"
 	sleep 5
-	pids=$(pids_of "$d")
+	pids=$(pids_of "$comm")
 	c0=$(ticks $pids); a0=$(accepted)
+	window_start $pids
 	sleep "$WIN"
 	c1=$(ticks $pids); a1=$(accepted)
+	window_end "$d" $pids
 	local rss pss hwm
 	rss=$(memsum VmRSS $pids); hwm=$(memsum VmHWM $pids); pss=$(memsum Pss $pids)
 	local in_table=$(dests)
 	[ "$MAPS" = 1 ] && maps $pids
 	log "$d $type: window done, killing the server"
 	kill -9 "$SRVPID"; t1=$(now_ms)
-	while :; do
+	while [ "$type" != none ]; do # nothing is checked: nothing leaves
 		left=$(dests); el=$(($(now_ms) - t1))
 		[ -z "$first" ] && [ "$left" -lt "$N" ] && first=$el
 		[ -z "$half" ] && [ "$left" -le $((N / 2)) ] && half=$el
@@ -276,11 +343,27 @@ run() {
 			(n ? c * 1000 / n : 0), (n ? c * N / n : 0), r, ps, h, it, f, hf, a }'
 }
 
+# hd_bin NAME: the binary of a hadirector contender (hadirector, hd2, hd3 ...), empty otherwise
+hd_bin() {
+	local k=2 x
+	[ "$1" = hadirector ] && { echo "$HD"; return; }
+	for x in $EXTRA; do
+		[ "$1" = "hd$k" ] && { echo "$x"; return; }
+		k=$((k + 1))
+	done
+}
+EXTRA_NAMES=""
+k=2
+for x in $EXTRA; do EXTRA_NAMES="$EXTRA_NAMES hd$k"; log "hd$k = $x"; k=$((k + 1)); done
+if [ "$PROF" = 1 ]; then
+	command -v perf >/dev/null || { echo "-P needs perf (Debian: apt-get install linux-perf)"; exit 2; }
+	sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1
+fi
 log "N=$N delay_loop=$DL window=${WIN}s types=$TYPES kernel=$(uname -r) cpus=$(nproc)"
 start_srv
 RES=()
 for type in $TYPES; do
-	for d in keepalived hadirector $(for b in $FLOORS; do echo "floor-$b"; done); do
+	for d in keepalived hadirector $EXTRA_NAMES $([ "$type" != none ] && for b in $FLOORS; do echo "floor-$b"; done); do
 		log "running $d $type"
 		line=$(run "$d" "$type")
 		log "$line"
@@ -295,7 +378,7 @@ printf '%s\n' "${RES[@]}" | awk -v N="$N" -v DL="$DL" -v W="$WIN" '
 	{ k = $2; v[$1, k, "rate"] = $4; v[$1, k, "cpu"] = $6; v[$1, k, "round"] = $7;
 	  v[$1, k, "rss"] = $8; v[$1, k, "pss"] = $9; v[$1, k, "hwm"] = $10; v[$1, k, "start"] = $3;
 	  v[$1, k, "first"] = $12; v[$1, k, "half"] = $13; v[$1, k, "all"] = $14; types[k] = 1
-	  if ($1 ~ /^floor-/) floors[$1] = 1 }
+	  if ($1 ~ /^floor-/ || $1 ~ /^hd[0-9]/) floors[$1] = 1 }
 	function row(label, k, f, unit,   a, b) {
 		a = v["hadirector", k, f]; b = v["keepalived", k, f]
 		printf "| %-5s | %-34s | %10s | %10s | %6s |\n", k, label " (" unit ")", a, b,
