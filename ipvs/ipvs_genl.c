@@ -1,5 +1,5 @@
 /* IPVS over generic netlink (libnl-genl-3). Attribute layout from
- * <linux/ip_vs.h>; every reply attribute is length-checked by a policy
+ * <linux/ip_vs.h>; every reply attribute is length-checked by a rule
  * before use, and a malformed entry is skipped, never trusted. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,61 +25,143 @@ struct ipvs_nl {
 	bool desynced; /* a reply may still be in flight: reopen first */
 };
 
-static const struct nla_policy cmd_policy[IPVS_CMD_ATTR_MAX + 1] = {
-    [IPVS_CMD_ATTR_SERVICE] = {.type = NLA_NESTED},
-    [IPVS_CMD_ATTR_DEST] = {.type = NLA_NESTED},
-    [IPVS_CMD_ATTR_DAEMON] = {.type = NLA_NESTED},
+/* What a reply attribute must be before it is used: at least MIN bytes of
+ * payload, at most MAX (0: no bound), STR: a NUL-terminated string. These
+ * are the checks libnl's policies make (nla_parse), made in one pass of
+ * our own: a dump of 1,000 destinations has ~30,000 attributes, and
+ * nla_parse spent several library calls on each, most of the daemon's time
+ * in its periodic re-read (tests/bench/README.md). */
+struct attr_rule {
+	uint8_t min, max;
+	bool str;
+};
+#define R_U8                                                                                       \
+	{                                                                                          \
+		1, 0, false                                                                        \
+	}
+#define R_U16                                                                                      \
+	{                                                                                          \
+		2, 0, false                                                                        \
+	}
+#define R_U32                                                                                      \
+	{                                                                                          \
+		4, 0, false                                                                        \
+	}
+#define R_U64                                                                                      \
+	{                                                                                          \
+		8, 0, false                                                                        \
+	}
+#define R_NEST                                                                                     \
+	{                                                                                          \
+		0, 0, false                                                                        \
+	}
+
+static const struct attr_rule cmd_rules[IPVS_CMD_ATTR_MAX + 1] = {
+    [IPVS_CMD_ATTR_SERVICE] = R_NEST,
+    [IPVS_CMD_ATTR_DEST] = R_NEST,
+    [IPVS_CMD_ATTR_DAEMON] = R_NEST,
 };
 
-static const struct nla_policy svc_policy[IPVS_SVC_ATTR_MAX + 1] = {
-    [IPVS_SVC_ATTR_AF] = {.type = NLA_U16},
-    [IPVS_SVC_ATTR_PROTOCOL] = {.type = NLA_U16},
-    [IPVS_SVC_ATTR_ADDR] = {.type = NLA_UNSPEC, .minlen = 4, .maxlen = 16},
-    [IPVS_SVC_ATTR_PORT] = {.type = NLA_U16},
-    [IPVS_SVC_ATTR_FWMARK] = {.type = NLA_U32},
-    [IPVS_SVC_ATTR_SCHED_NAME] = {.type = NLA_STRING, .maxlen = IP_VS_SCHEDNAME_MAXLEN},
-    [IPVS_SVC_ATTR_FLAGS] = {.type = NLA_UNSPEC, .minlen = sizeof(struct ip_vs_flags)},
-    [IPVS_SVC_ATTR_TIMEOUT] = {.type = NLA_U32},
-    [IPVS_SVC_ATTR_NETMASK] = {.type = NLA_U32},
-    [IPVS_SVC_ATTR_STATS] = {.type = NLA_NESTED},
-    [IPVS_SVC_ATTR_PE_NAME] = {.type = NLA_STRING, .maxlen = IP_VS_PENAME_MAXLEN},
-    [IPVS_SVC_ATTR_STATS64] = {.type = NLA_NESTED},
+static const struct attr_rule svc_rules[IPVS_SVC_ATTR_MAX + 1] = {
+    [IPVS_SVC_ATTR_AF] = R_U16,
+    [IPVS_SVC_ATTR_PROTOCOL] = R_U16,
+    [IPVS_SVC_ATTR_ADDR] = {4, 16, false},
+    [IPVS_SVC_ATTR_PORT] = R_U16,
+    [IPVS_SVC_ATTR_FWMARK] = R_U32,
+    [IPVS_SVC_ATTR_SCHED_NAME] = {1, IP_VS_SCHEDNAME_MAXLEN, true},
+    [IPVS_SVC_ATTR_FLAGS] = {sizeof(struct ip_vs_flags), 0, false},
+    [IPVS_SVC_ATTR_TIMEOUT] = R_U32,
+    [IPVS_SVC_ATTR_NETMASK] = R_U32,
+    [IPVS_SVC_ATTR_STATS] = R_NEST,
+    [IPVS_SVC_ATTR_PE_NAME] = {1, IP_VS_PENAME_MAXLEN, true},
+    [IPVS_SVC_ATTR_STATS64] = R_NEST,
 };
 
-static const struct nla_policy dest_policy[IPVS_DEST_ATTR_MAX + 1] = {
-    [IPVS_DEST_ATTR_ADDR] = {.type = NLA_UNSPEC, .minlen = 4, .maxlen = 16},
-    [IPVS_DEST_ATTR_PORT] = {.type = NLA_U16},
-    [IPVS_DEST_ATTR_FWD_METHOD] = {.type = NLA_U32},
-    [IPVS_DEST_ATTR_WEIGHT] = {.type = NLA_U32},
-    [IPVS_DEST_ATTR_U_THRESH] = {.type = NLA_U32},
-    [IPVS_DEST_ATTR_L_THRESH] = {.type = NLA_U32},
-    [IPVS_DEST_ATTR_ACTIVE_CONNS] = {.type = NLA_U32},
-    [IPVS_DEST_ATTR_INACT_CONNS] = {.type = NLA_U32},
-    [IPVS_DEST_ATTR_PERSIST_CONNS] = {.type = NLA_U32},
-    [IPVS_DEST_ATTR_STATS] = {.type = NLA_NESTED},
-    [IPVS_DEST_ATTR_ADDR_FAMILY] = {.type = NLA_U16},
-    [IPVS_DEST_ATTR_STATS64] = {.type = NLA_NESTED},
-    [IPVS_DEST_ATTR_TUN_TYPE] = {.type = NLA_U8},
-    [IPVS_DEST_ATTR_TUN_PORT] = {.type = NLA_U16},
-    [IPVS_DEST_ATTR_TUN_FLAGS] = {.type = NLA_U16},
+static const struct attr_rule dest_rules[IPVS_DEST_ATTR_MAX + 1] = {
+    [IPVS_DEST_ATTR_ADDR] = {4, 16, false}, [IPVS_DEST_ATTR_PORT] = R_U16,
+    [IPVS_DEST_ATTR_FWD_METHOD] = R_U32,    [IPVS_DEST_ATTR_WEIGHT] = R_U32,
+    [IPVS_DEST_ATTR_U_THRESH] = R_U32,	    [IPVS_DEST_ATTR_L_THRESH] = R_U32,
+    [IPVS_DEST_ATTR_ACTIVE_CONNS] = R_U32,  [IPVS_DEST_ATTR_INACT_CONNS] = R_U32,
+    [IPVS_DEST_ATTR_PERSIST_CONNS] = R_U32, [IPVS_DEST_ATTR_STATS] = R_NEST,
+    [IPVS_DEST_ATTR_ADDR_FAMILY] = R_U16,   [IPVS_DEST_ATTR_STATS64] = R_NEST,
+    [IPVS_DEST_ATTR_TUN_TYPE] = R_U8,	    [IPVS_DEST_ATTR_TUN_PORT] = R_U16,
+    [IPVS_DEST_ATTR_TUN_FLAGS] = R_U16,
 };
 
 /* STATS carries 32-bit counters (bytes 64), STATS64 only 64-bit ones. */
-static const struct nla_policy stats32_policy[IPVS_STATS_ATTR_MAX + 1] = {
-    [IPVS_STATS_ATTR_CONNS] = {.type = NLA_U32},    [IPVS_STATS_ATTR_INPKTS] = {.type = NLA_U32},
-    [IPVS_STATS_ATTR_OUTPKTS] = {.type = NLA_U32},  [IPVS_STATS_ATTR_INBYTES] = {.type = NLA_U64},
-    [IPVS_STATS_ATTR_OUTBYTES] = {.type = NLA_U64}, [IPVS_STATS_ATTR_CPS] = {.type = NLA_U32},
-    [IPVS_STATS_ATTR_INPPS] = {.type = NLA_U32},    [IPVS_STATS_ATTR_OUTPPS] = {.type = NLA_U32},
-    [IPVS_STATS_ATTR_INBPS] = {.type = NLA_U32},    [IPVS_STATS_ATTR_OUTBPS] = {.type = NLA_U32},
+static const struct attr_rule stats32_rules[IPVS_STATS_ATTR_MAX + 1] = {
+    [IPVS_STATS_ATTR_CONNS] = R_U32,	[IPVS_STATS_ATTR_INPKTS] = R_U32,
+    [IPVS_STATS_ATTR_OUTPKTS] = R_U32,	[IPVS_STATS_ATTR_INBYTES] = R_U64,
+    [IPVS_STATS_ATTR_OUTBYTES] = R_U64, [IPVS_STATS_ATTR_CPS] = R_U32,
+    [IPVS_STATS_ATTR_INPPS] = R_U32,	[IPVS_STATS_ATTR_OUTPPS] = R_U32,
+    [IPVS_STATS_ATTR_INBPS] = R_U32,	[IPVS_STATS_ATTR_OUTBPS] = R_U32,
 };
 
-static const struct nla_policy stats64_policy[IPVS_STATS_ATTR_MAX + 1] = {
-    [IPVS_STATS_ATTR_CONNS] = {.type = NLA_U64},    [IPVS_STATS_ATTR_INPKTS] = {.type = NLA_U64},
-    [IPVS_STATS_ATTR_OUTPKTS] = {.type = NLA_U64},  [IPVS_STATS_ATTR_INBYTES] = {.type = NLA_U64},
-    [IPVS_STATS_ATTR_OUTBYTES] = {.type = NLA_U64}, [IPVS_STATS_ATTR_CPS] = {.type = NLA_U64},
-    [IPVS_STATS_ATTR_INPPS] = {.type = NLA_U64},    [IPVS_STATS_ATTR_OUTPPS] = {.type = NLA_U64},
-    [IPVS_STATS_ATTR_INBPS] = {.type = NLA_U64},    [IPVS_STATS_ATTR_OUTBPS] = {.type = NLA_U64},
+static const struct attr_rule stats64_rules[IPVS_STATS_ATTR_MAX + 1] = {
+    [IPVS_STATS_ATTR_CONNS] = R_U64,	[IPVS_STATS_ATTR_INPKTS] = R_U64,
+    [IPVS_STATS_ATTR_OUTPKTS] = R_U64,	[IPVS_STATS_ATTR_INBYTES] = R_U64,
+    [IPVS_STATS_ATTR_OUTBYTES] = R_U64, [IPVS_STATS_ATTR_CPS] = R_U64,
+    [IPVS_STATS_ATTR_INPPS] = R_U64,	[IPVS_STATS_ATTR_OUTPPS] = R_U64,
+    [IPVS_STATS_ATTR_INBPS] = R_U64,	[IPVS_STATS_ATTR_OUTBPS] = R_U64,
 };
+
+/* The attributes in LEN bytes at P into TB[0..MAX] (the last of a type
+ * wins, unknown types are skipped, as nla_parse does); -1 when one breaks
+ * its rule. A stream that ends in a partial attribute ends there. */
+static int attrs_parse(const void *p, int len, const struct nlattr **tb, int max,
+		       const struct attr_rule *rules)
+{
+	const struct nlattr *a = p;
+
+	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
+	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len) {
+		int type = a->nla_type & NLA_TYPE_MASK, plen = a->nla_len - NLA_HDRLEN;
+		if (type > 0 && type <= max) {
+			const struct attr_rule *r = &rules[type];
+			const char *data = (const char *)a + NLA_HDRLEN;
+			if (plen < r->min || (r->max && plen > r->max) ||
+			    (r->str && data[plen - 1] != '\0'))
+				return -1;
+			tb[type] = a;
+		}
+		len -= NLA_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
+	}
+	return 0;
+}
+
+static int nest_parse(const struct nlattr *nest, const struct nlattr **tb, int max,
+		      const struct attr_rule *rules)
+{
+	return attrs_parse((const char *)nest + NLA_HDRLEN, nest->nla_len - NLA_HDRLEN, tb, max,
+			   rules);
+}
+
+static const void *attr_data(const struct nlattr *a)
+{
+	return (const char *)a + NLA_HDRLEN;
+}
+
+static uint16_t get_u16(const struct nlattr *a)
+{
+	uint16_t v;
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+static uint32_t get_u32(const struct nlattr *a)
+{
+	uint32_t v;
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+static uint64_t get_u64(const struct nlattr *a)
+{
+	uint64_t v;
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
 
 static int nlerr_to_errno(int nlerr)
 {
@@ -247,13 +329,13 @@ static struct nl_msg *new_msg(struct ipvs_nl *nl, uint8_t cmd, int flags)
 
 /* ---- parsing replies ---- */
 
-static void parse_stats(struct nlattr *a32, struct nlattr *a64, struct ipvs_stats *st)
+static void parse_stats(const struct nlattr *a32, const struct nlattr *a64, struct ipvs_stats *st)
 {
-	struct nlattr *tb[IPVS_STATS_ATTR_MAX + 1];
+	const struct nlattr *tb[IPVS_STATS_ATTR_MAX + 1];
 	bool wide = a64 != NULL;
 	memset(st, 0, sizeof(*st));
-	if (wide ? nla_parse_nested(tb, IPVS_STATS_ATTR_MAX, a64, stats64_policy)
-		 : (!a32 || nla_parse_nested(tb, IPVS_STATS_ATTR_MAX, a32, stats32_policy)))
+	if (wide ? nest_parse(a64, tb, IPVS_STATS_ATTR_MAX, stats64_rules)
+		 : (!a32 || nest_parse(a32, tb, IPVS_STATS_ATTR_MAX, stats32_rules)))
 		return;
 	uint64_t *dst[IPVS_STATS_ATTR_MAX + 1] = {
 	    [IPVS_STATS_ATTR_CONNS] = &st->conns,	[IPVS_STATS_ATTR_INPKTS] = &st->inpkts,
@@ -266,17 +348,17 @@ static void parse_stats(struct nlattr *a32, struct nlattr *a64, struct ipvs_stat
 		if (!tb[i] || !dst[i])
 			continue;
 		bool is64 = wide || i == IPVS_STATS_ATTR_INBYTES || i == IPVS_STATS_ATTR_OUTBYTES;
-		*dst[i] = is64 ? nla_get_u64(tb[i]) : nla_get_u32(tb[i]);
+		*dst[i] = is64 ? get_u64(tb[i]) : get_u32(tb[i]);
 	}
 }
 
-static int get_addr(struct nlattr *a, uint16_t af, union ipvs_addr *out)
+static int get_addr(const struct nlattr *a, uint16_t af, union ipvs_addr *out)
 {
 	memset(out, 0, sizeof(*out));
 	int need = af == AF_INET6 ? 16 : 4;
-	if (!a || nla_len(a) < need)
+	if (!a || a->nla_len - NLA_HDRLEN < need)
 		return -1;
-	memcpy(out->b, nla_data(a), (size_t)need);
+	memcpy(out->b, attr_data(a), (size_t)need);
 	return 0;
 }
 
@@ -287,57 +369,56 @@ static uint8_t netmask_to_plen(uint16_t af, uint32_t raw)
 	return (uint8_t)__builtin_popcount(raw); /* raw is a be32 mask */
 }
 
-static int parse_service(struct nlattr *nest, struct ipvs_service *s)
+static int parse_service(const struct nlattr *nest, struct ipvs_service *s)
 {
-	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
+	const struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
 	memset(s, 0, sizeof(*s));
-	if (nla_parse_nested(tb, IPVS_SVC_ATTR_MAX, nest, svc_policy) || !tb[IPVS_SVC_ATTR_AF])
+	if (nest_parse(nest, tb, IPVS_SVC_ATTR_MAX, svc_rules) || !tb[IPVS_SVC_ATTR_AF])
 		return -1;
-	s->key.af = nla_get_u16(tb[IPVS_SVC_ATTR_AF]);
+	s->key.af = get_u16(tb[IPVS_SVC_ATTR_AF]);
 	if (s->key.af != AF_INET && s->key.af != AF_INET6)
 		return -1;
 	if (tb[IPVS_SVC_ATTR_FWMARK]) {
-		s->key.fwmark = nla_get_u32(tb[IPVS_SVC_ATTR_FWMARK]);
+		s->key.fwmark = get_u32(tb[IPVS_SVC_ATTR_FWMARK]);
 		if (!s->key.fwmark)
 			return -1;
 	} else {
 		if (!tb[IPVS_SVC_ATTR_PROTOCOL] || !tb[IPVS_SVC_ATTR_PORT] ||
 		    get_addr(tb[IPVS_SVC_ATTR_ADDR], s->key.af, &s->key.addr))
 			return -1;
-		s->key.protocol = nla_get_u16(tb[IPVS_SVC_ATTR_PROTOCOL]);
-		s->key.port = ntohs(nla_get_u16(tb[IPVS_SVC_ATTR_PORT]));
+		s->key.protocol = get_u16(tb[IPVS_SVC_ATTR_PROTOCOL]);
+		s->key.port = ntohs(get_u16(tb[IPVS_SVC_ATTR_PORT]));
 	}
 	if (tb[IPVS_SVC_ATTR_SCHED_NAME])
 		snprintf(s->sched, sizeof(s->sched), "%s",
-			 (const char *)nla_data(tb[IPVS_SVC_ATTR_SCHED_NAME]));
+			 (const char *)attr_data(tb[IPVS_SVC_ATTR_SCHED_NAME]));
 	if (tb[IPVS_SVC_ATTR_FLAGS]) {
 		struct ip_vs_flags f;
-		nla_memcpy(&f, tb[IPVS_SVC_ATTR_FLAGS], sizeof(f));
+		memcpy(&f, attr_data(tb[IPVS_SVC_ATTR_FLAGS]), sizeof(f));
 		s->flags = f.flags & IPVS_SVC_FLAGS_MANAGED;
 	}
 	if (tb[IPVS_SVC_ATTR_TIMEOUT])
-		s->timeout = nla_get_u32(tb[IPVS_SVC_ATTR_TIMEOUT]);
+		s->timeout = get_u32(tb[IPVS_SVC_ATTR_TIMEOUT]);
 	s->netmask = ipvs_af_maxlen(s->key.af);
 	if (tb[IPVS_SVC_ATTR_NETMASK])
-		s->netmask = netmask_to_plen(s->key.af, nla_get_u32(tb[IPVS_SVC_ATTR_NETMASK]));
+		s->netmask = netmask_to_plen(s->key.af, get_u32(tb[IPVS_SVC_ATTR_NETMASK]));
 	parse_stats(tb[IPVS_SVC_ATTR_STATS], tb[IPVS_SVC_ATTR_STATS64], &s->stats);
 	s->vs_index = (size_t)-1;
 	return 0;
 }
 
-static int parse_dest(struct nlattr *nest, uint16_t svc_af, struct ipvs_dest *d)
+static int parse_dest(const struct nlattr *nest, uint16_t svc_af, struct ipvs_dest *d)
 {
-	struct nlattr *tb[IPVS_DEST_ATTR_MAX + 1];
+	const struct nlattr *tb[IPVS_DEST_ATTR_MAX + 1];
 	memset(d, 0, sizeof(*d));
-	if (nla_parse_nested(tb, IPVS_DEST_ATTR_MAX, nest, dest_policy) || !tb[IPVS_DEST_ATTR_PORT])
+	if (nest_parse(nest, tb, IPVS_DEST_ATTR_MAX, dest_rules) || !tb[IPVS_DEST_ATTR_PORT])
 		return -1;
-	d->af =
-	    tb[IPVS_DEST_ATTR_ADDR_FAMILY] ? nla_get_u16(tb[IPVS_DEST_ATTR_ADDR_FAMILY]) : svc_af;
+	d->af = tb[IPVS_DEST_ATTR_ADDR_FAMILY] ? get_u16(tb[IPVS_DEST_ATTR_ADDR_FAMILY]) : svc_af;
 	if ((d->af != AF_INET && d->af != AF_INET6) ||
 	    get_addr(tb[IPVS_DEST_ATTR_ADDR], d->af, &d->addr))
 		return -1;
-	d->port = ntohs(nla_get_u16(tb[IPVS_DEST_ATTR_PORT]));
-#define U32(attr) (tb[attr] ? nla_get_u32(tb[attr]) : 0)
+	d->port = ntohs(get_u16(tb[IPVS_DEST_ATTR_PORT]));
+#define U32(attr) (tb[attr] ? get_u32(tb[attr]) : 0)
 	d->fwd = U32(IPVS_DEST_ATTR_FWD_METHOD) & IP_VS_CONN_F_FWD_MASK;
 	d->weight = (int32_t)U32(IPVS_DEST_ATTR_WEIGHT);
 	d->u_threshold = U32(IPVS_DEST_ATTR_U_THRESH);
@@ -348,11 +429,11 @@ static int parse_dest(struct nlattr *nest, uint16_t svc_af, struct ipvs_dest *d)
 #undef U32
 	if (d->fwd == IP_VS_CONN_F_TUNNEL) {
 		if (tb[IPVS_DEST_ATTR_TUN_TYPE])
-			d->tun_type = nla_get_u8(tb[IPVS_DEST_ATTR_TUN_TYPE]);
+			d->tun_type = *(const uint8_t *)attr_data(tb[IPVS_DEST_ATTR_TUN_TYPE]);
 		if (tb[IPVS_DEST_ATTR_TUN_PORT])
-			d->tun_port = ntohs(nla_get_u16(tb[IPVS_DEST_ATTR_TUN_PORT]));
+			d->tun_port = ntohs(get_u16(tb[IPVS_DEST_ATTR_TUN_PORT]));
 		if (tb[IPVS_DEST_ATTR_TUN_FLAGS])
-			d->tun_flags = nla_get_u16(tb[IPVS_DEST_ATTR_TUN_FLAGS]);
+			d->tun_flags = get_u16(tb[IPVS_DEST_ATTR_TUN_FLAGS]);
 	}
 	parse_stats(tb[IPVS_DEST_ATTR_STATS], tb[IPVS_DEST_ATTR_STATS64], &d->stats);
 	return 0;
@@ -365,10 +446,15 @@ struct dump_ctx {
 	int err;
 };
 
-static int top_attr(struct nlmsghdr *nlh, int which, struct nlattr **out)
+static int top_attr(struct nlmsghdr *nlh, int which, const struct nlattr **out)
 {
-	struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
-	if (genlmsg_parse(nlh, 0, tb, IPVS_CMD_ATTR_MAX, cmd_policy) < 0 || !tb[which])
+	const struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
+	const int hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	if (nlh->nlmsg_len < (uint32_t)hdr ||
+	    attrs_parse((const char *)nlh + hdr, (int)nlh->nlmsg_len - hdr, tb, IPVS_CMD_ATTR_MAX,
+			cmd_rules) ||
+	    !tb[which])
 		return -1;
 	*out = tb[which];
 	return 0;
@@ -376,13 +462,13 @@ static int top_attr(struct nlmsghdr *nlh, int which, struct nlattr **out)
 
 int ipvs_nl_parse_service_reply(struct nlmsghdr *nlh, struct ipvs_service *out)
 {
-	struct nlattr *a;
+	const struct nlattr *a;
 	return top_attr(nlh, IPVS_CMD_ATTR_SERVICE, &a) || parse_service(a, out) ? -1 : 0;
 }
 
 int ipvs_nl_parse_dest_reply(struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_dest *out)
 {
-	struct nlattr *a;
+	const struct nlattr *a;
 	return top_attr(nlh, IPVS_CMD_ATTR_DEST, &a) || parse_dest(a, svc_af, out) ? -1 : 0;
 }
 
@@ -582,19 +668,18 @@ int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_op *op)
 	return transact(nl, msg, NULL, NULL);
 }
 
-static const struct nla_policy daemon_policy[IPVS_DAEMON_ATTR_MAX + 1] = {
-    [IPVS_DAEMON_ATTR_STATE] = {.type = NLA_U32},
+static const struct attr_rule daemon_rules[IPVS_DAEMON_ATTR_MAX + 1] = {
+    [IPVS_DAEMON_ATTR_STATE] = R_U32,
 };
 
 static int on_daemon(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *a, *tb[IPVS_DAEMON_ATTR_MAX + 1];
+	const struct nlattr *a, *tb[IPVS_DAEMON_ATTR_MAX + 1];
 	if (top_attr(nlmsg_hdr(msg), IPVS_CMD_ATTR_DAEMON, &a) ||
-	    nla_parse_nested(tb, IPVS_DAEMON_ATTR_MAX, a, daemon_policy) ||
-	    !tb[IPVS_DAEMON_ATTR_STATE])
+	    nest_parse(a, tb, IPVS_DAEMON_ATTR_MAX, daemon_rules) || !tb[IPVS_DAEMON_ATTR_STATE])
 		return NL_SKIP;
-	*(int *)arg |= (int)(nla_get_u32(tb[IPVS_DAEMON_ATTR_STATE]) &
-			     (IP_VS_STATE_MASTER | IP_VS_STATE_BACKUP));
+	*(int *)arg |=
+	    (int)(get_u32(tb[IPVS_DAEMON_ATTR_STATE]) & (IP_VS_STATE_MASTER | IP_VS_STATE_BACKUP));
 	return NL_OK;
 }
 

@@ -123,11 +123,27 @@ static bool svcs_ascending(const struct ipvs_table *t)
 	return true;
 }
 
+/* The kernel adds a service's destinations at the head of its list, so a
+ * dump lists them in the reverse of the order they were added: a table
+ * written in address order comes back strictly descending. */
+static bool dests_reversed(struct ipvs_service *s)
+{
+	for (size_t i = 1; i < s->n_dests; i++)
+		if (ipvs_dest_key_cmp(&s->dests[i - 1], &s->dests[i]) <= 0)
+			return false;
+	for (size_t i = 0, j = s->n_dests - 1; i < j; i++, j--) {
+		struct ipvs_dest t = s->dests[i];
+		s->dests[i] = s->dests[j];
+		s->dests[j] = t;
+	}
+	return true;
+}
+
 static void service_sort(struct ipvs_service *s)
 {
 	if (s->dests_sorted)
 		return;
-	if (dests_ascending(s)) {
+	if (dests_ascending(s) || dests_reversed(s)) {
 		s->dests_sorted = true;
 		return;
 	}

@@ -191,7 +191,7 @@ static void run_case(const struct diff_case *c)
 	EXPECT(ipvs_diff(&want, &have, &owned, &ops, NULL) == 0, "%s", c->name);
 	ops_render(&ops, got, sizeof(got));
 	EXPECT(!strcmp(got, c->expect), "%s:\n  got    '%s'\n  expect '%s'", c->name, got,
-	      c->expect);
+	       c->expect);
 	ipvs_ops_free(&ops);
 	ipvs_keyset_free(&owned);
 	ipvs_table_free(&want);
@@ -302,7 +302,7 @@ static void test_patch(void)
 			 t.svcs[i].n_dests);
 	}
 	EXPECT(!strcmp(got, "TCP 10.0.0.1:80 rr/0; TCP 10.0.0.2:80 wlc/1; TCP 10.0.0.4:80 sh/0"),
-	      "patched: %s", got);
+	       "patched: %s", got);
 	EXPECT(fresh.n == 0, "fresh consumed");
 	ipvs_keyset_free(&ks);
 	ipvs_table_free(&t);
@@ -310,9 +310,43 @@ static void test_patch(void)
 	ipvs_table_free(&fresh);
 }
 
+/* Destinations come from the kernel in the reverse of the order they were
+ * added, from a config in any order: every order sorts to the same list,
+ * duplicates dropped. */
+static void test_sort_orders(void)
+{
+	static const char *orders[] = {
+	    "10.0.1.1:80 dr 1, 10.0.1.2:80 dr 1, 10.0.1.3:80 dr 1, 10.0.1.4:80 dr 1",
+	    "10.0.1.4:80 dr 1, 10.0.1.3:80 dr 1, 10.0.1.2:80 dr 1, 10.0.1.1:80 dr 1",
+	    "10.0.1.3:80 dr 1, 10.0.1.1:80 dr 1, 10.0.1.4:80 dr 1, 10.0.1.2:80 dr 1",
+	    "10.0.1.4:80 dr 1, 10.0.1.3:80 dr 1, 10.0.1.3:80 dr 1, 10.0.1.2:80 dr 1, 10.0.1.1:80 "
+	    "dr 1",
+	    "10.0.1.1:80 dr 1, 10.0.1.2:80 dr 1, 10.0.1.2:80 dr 1, 10.0.1.3:80 dr 1, 10.0.1.4:80 "
+	    "dr 1",
+	};
+	for (size_t o = 0; o < sizeof(orders) / sizeof(orders[0]); o++) {
+		char spec[256], got[160] = "";
+		struct ipvs_table t;
+		snprintf(spec, sizeof(spec), "tcp 10.0.0.1:80 rr > %s", orders[o]);
+		table_parse(&t, spec);
+		for (size_t i = 0; i < t.svcs[0].n_dests; i++) {
+			char b[64];
+			size_t u = strlen(got);
+			snprintf(got + u, sizeof(got) - u, "%s%s", i ? " " : "",
+				 ipvs_dest_str(&t.svcs[0].dests[i], b, sizeof(b)));
+		}
+		EXPECT(!strcmp(got, "10.0.1.1:80 10.0.1.2:80 10.0.1.3:80 10.0.1.4:80") &&
+			   ipvs_service_find_dest(&t.svcs[0], &t.svcs[0].dests[2]) ==
+			       &t.svcs[0].dests[2],
+		       "order %zu sorted: %s", o, got);
+		ipvs_table_free(&t);
+	}
+}
+
 int main(void)
 {
 	test_patch();
+	test_sort_orders();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	test_keyset_and_find();
