@@ -26,6 +26,12 @@ uint64_t hd_now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
 }
 
+pid_t hd_fork(struct hd_daemon *d)
+{
+	d->forks++;
+	return fork();
+}
+
 uint64_t hd_loop_now_usec(struct hd_daemon *d)
 {
 	uint64_t t;

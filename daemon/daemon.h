@@ -59,6 +59,7 @@ struct hd_daemon {
 	 * the IPVS pass it triggers (writes and re-read included). */
 	uint64_t reload_begin_usec; /* != 0 while the pass after a reload is due */
 	uint64_t reload_parse_usec, reload_modules_usec, reload_swap_usec, reload_to_table_usec;
+	unsigned long forks; /* hd_fork() calls */
 	bool stopping;
 	bool memory_locked;
 	bool rt_active; /* rt_priority applied by us */
@@ -98,6 +99,11 @@ uint64_t hd_now_usec(void); /* CLOCK_MONOTONIC */
  * clock read. For when an event was seen, never for a deadline from now:
  * it is older by whatever ran since the wakeup. */
 uint64_t hd_loop_now_usec(struct hd_daemon *d);
+/* fork(), counted. Every child of the daemon is forked through here: a
+ * child holds a copy of each of our descriptors until it execs or exits,
+ * and code that relies on close() dropping the last reference (the health
+ * checker's epoll set, hc_tcp.c) must know when one may exist. */
+pid_t hd_fork(struct hd_daemon *d);
 
 /* Hand the config parser's freed memory back to the system at idle
  * priority, after this iteration's work (start and reload). */

@@ -149,7 +149,7 @@ static void spawn(struct hd_snapshot *s)
 	struct hd_snapshots *all = s->all;
 	sd_event_source *child = NULL;
 
-	pid_t pid = fork();
+	pid_t pid = hd_fork(all->d);
 	if (pid == 0)
 		child_render(s, s->out_fd);
 	if (pid < 0) {

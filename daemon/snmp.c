@@ -317,7 +317,7 @@ static int spawn(struct hd_snmp *s)
 		free(tables);
 		return -errno;
 	}
-	pid = fork();
+	pid = hd_fork(s->d);
 	if (pid < 0) {
 		r = -errno;
 		close(sv[0]);

@@ -116,6 +116,7 @@ int hc_socket(struct hc_probe *p, int type);
 struct hc_sock {
 	int fd;
 	sd_event_io_handler_t io; /* while watched (called with a NULL source) */
+	unsigned long forks;	  /* hd_daemon.forks when it was watched */
 };
 /* Watch P's socket (P->io, a struct starting with a struct hc_sock) for
  * EVENTS (EPOLLIN, EPOLLOUT, EPOLLET ...); IO gets them. hc_sock_events

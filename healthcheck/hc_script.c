@@ -207,7 +207,7 @@ struct hc_child *hc_child_spawn(struct hc_ctx *c, const char *cmd, uint64_t time
 	ch->done = done;
 	ch->ud = ud;
 	ch->errpipe = fds[0];
-	ch->pid = fork();
+	ch->pid = hd_fork(c->d);
 	if (ch->pid == 0)
 		child_exec(c, av, fds[1]);
 	close(fds[1]);

@@ -35,10 +35,12 @@ socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_st
 /* Check sockets: one epoll set of the health checker's, itself one
  * sd-event source, instead of an sd-event source per check. Per check that
  * saves a source allocation and sd-event's queueing and dispatch of each
- * of its events; one dispatch serves every socket ready at once. A socket
- * leaves the set (EPOLL_CTL_DEL) before it is closed, as sd-event does: a
- * forked child may still hold the descriptor, and the registration would
- * outlive our close and report events for freed state. */
+ * of its events; one dispatch serves every socket ready at once.
+ * A socket leaves the set with its close(), which drops the last reference
+ * to it: no EPOLL_CTL_DEL, one system call less per check. Unless the
+ * daemon forked while it was watched (hd_fork): a child may still hold a
+ * copy, the registration would outlive our close and report that socket's
+ * events to the probe's next one, so then it is removed first. */
 static int mux_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct epoll_event ev[64];
@@ -86,10 +88,13 @@ static int mux_ctl(struct hc_probe *p, int op, uint32_t events)
 
 int hc_sock_watch(struct hc_probe *p, uint32_t events, sd_event_io_handler_t io)
 {
+	struct hc_sock *k = p->io;
 	int r = mux_ctl(p, EPOLL_CTL_ADD, events);
 
-	if (r >= 0)
-		((struct hc_sock *)p->io)->io = io;
+	if (r >= 0) {
+		k->io = io;
+		k->forks = p->ctx->d->forks;
+	}
 	return r;
 }
 
@@ -104,7 +109,7 @@ void hc_sock_free(struct hc_probe *p)
 
 	if (!k)
 		return;
-	if (k->io)
+	if (k->io && k->forks != p->ctx->d->forks)
 		epoll_ctl(p->ctx->mux_fd, EPOLL_CTL_DEL, k->fd, NULL);
 	if (k->fd >= 0)
 		close(k->fd);

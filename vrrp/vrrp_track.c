@@ -43,7 +43,7 @@ struct vrrp_notify_queue {
 /* fork + exec /bin/sh as script_user, with a clean signal mask. */
 static pid_t spawn(struct vrrp_ctx *c, char *const argv[])
 {
-	pid_t pid = fork();
+	pid_t pid = hd_fork(c->d);
 	sigset_t all;
 
 	if (pid != 0)

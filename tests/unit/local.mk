@@ -9,3 +9,9 @@ tests_unit_test_snmp_wire_SOURCES = tests/unit/test_snmp_wire.c daemon/snmp_wire
 tests_unit_test_snmp_wire_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS)
 tests_unit_test_snmp_wire_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_snmp_wire
+# The kernel's epoll/close/fork behaviour healthcheck/hc_tcp.c relies on.
+check_PROGRAMS += tests/unit/test_epoll_close
+tests_unit_test_epoll_close_SOURCES = tests/unit/test_epoll_close.c
+TESTS += tests/unit/test_epoll_close
+TESTS += tests/unit/test_forks.sh
+EXTRA_DIST += tests/unit/test_forks.sh
