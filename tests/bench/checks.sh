@@ -30,7 +30,9 @@
 # -F "B ..." adds the floor (tests/bench/hc-floor, `make tests/bench/hc-floor`):
 # a bare epoll loop doing one connection per check and nothing else, starting
 # its checks in batches every B ms; one contender per B ("floor-B"). It
-# programs no IPVS, so it has no startup or detection figures.
+# programs no IPVS, so it has no startup or detection figures. "B:EXTRA" runs
+# it with HC_FLOOR_EXTRA=EXTRA (see hc-floor.c: what one more system call of
+# a kind costs, e.g. -F "250 250:del 250:clk,tid").
 #
 # -M prints, for each daemon after its window, its mappings by PSS (largest
 # first) on stderr: where the memory figures come from.
@@ -43,6 +45,12 @@
 # on stderr. The sampling costs CPU of its own: the CPU figures of a -P run
 # are not comparable with those of a run without it.
 #
+# -S counts each contender's system calls over its window (strace -c) and
+# logs them per check. strace slows what it traces far more than -P: the
+# CPU figures of such a run are not comparable either, but the counts are
+# the VM's own (here, unlike natively, every clock read is a system call:
+# the VM's clocksource is HPET).
+#
 # Every result's CPU is also logged split into user and system time.
 #
 # -t none: the same N real servers without any check, so what is left is
@@ -50,11 +58,16 @@
 # re-read); see cpu_ms in the raw lines (no floor, no detection).
 #
 # usage: tests/bench/checks.sh [-n N] [-d DELAY_LOOP] [-w WINDOW] [-t "tcp http"] [-F "1 50"] [-M]
-#        [-X "PATH ..."] [-P]
+#        [-X "PATH ..."] [-P] [-r ROUNDS]
+#
+# -r R runs every contender R times, in turn (keepalived, hadirector, ...,
+# then again): the VM's CPU figures move by 15-30 % from one run to the
+# next, so a ratio is read from several rounds, each against keepalived's
+# figure of the same round; the last table gives each round and the median.
 #   as root from a build directory (or top_builddir=... / HD=...).
 set -u
-N=1000 DL=10 WIN=60 TYPES="tcp http" FLOORS="" MAPS=0 EXTRA="" PROF=0
-while getopts n:d:w:t:F:MX:P o; do
+N=1000 DL=10 WIN=60 TYPES="tcp http" FLOORS="" MAPS=0 EXTRA="" PROF=0 ROUNDS=1 STRACE=0
+while getopts n:d:w:t:F:MX:Pr:S o; do
 	case $o in
 	n) N=$OPTARG ;;
 	d) DL=$OPTARG ;;
@@ -64,6 +77,8 @@ while getopts n:d:w:t:F:MX:P o; do
 	M) MAPS=1 ;;
 	X) EXTRA=$OPTARG ;;
 	P) PROF=1 ;;
+	r) ROUNDS=$OPTARG ;;
+	S) STRACE=1 ;;
 	*) echo "usage: $0 [-n N] [-d DELAY_LOOP] [-w WINDOW] [-t TYPES] [-F BATCHES]" >&2; exit 2 ;;
 	esac
 done
@@ -86,7 +101,8 @@ if [ "${HD_VM:-0}" != 1 ]; then
 	done
 	export HD_VM_TMP_PATHS HD_VM_ENV="${HD_VM_ENV:-} HD"
 	exec "$top_srcdir/tests/vm/run" "$here/checks.sh" -n "$N" -d "$DL" -w "$WIN" -t "$TYPES" -F "$FLOORS" \
-		-X "$x_abs" $([ "$MAPS" = 1 ] && echo -M) $([ "$PROF" = 1 ] && echo -P)
+		-X "$x_abs" -r "$ROUNDS" $([ "$MAPS" = 1 ] && echo -M) $([ "$PROF" = 1 ] && echo -P) \
+		$([ "$STRACE" = 1 ] && echo -S)
 fi
 
 # ---- inside the VM ----
@@ -215,8 +231,12 @@ ticks_us() { # PIDS...: utime stime
 # window_start/window_end PIDS...: CPU over the window, split user/system
 # (logged), and the optional profile
 window_start() {
-	W0=$(ticks_us "$@")
-	PERFPID=""
+	W0=$(ticks_us "$@") A0=$(accepted)
+	PERFPID="" STRACEPID=""
+	if [ "$STRACE" = 1 ]; then
+		strace -c -f -o "$B/strace.out" $(printf -- '-p %s ' "$@") 2>/dev/null &
+		STRACEPID=$!
+	fi
 	if [ "$PROF" = 1 ]; then
 		perf record -q -e cpu-clock -F 499 -g -o "$B/perf.data" -p "$(echo "$@" | tr ' ' ,)" \
 			>/dev/null 2>"$B/perf.err" &
@@ -229,6 +249,15 @@ window_end() { # NAME PIDS...
 	read -r u1 s1 <<<"$(ticks_us "$@")"
 	read -r u0 s0 <<<"$W0"
 	log "$name: cpu user $(((u1 - u0) * 1000 / HZ)) ms, system $(((s1 - s0) * 1000 / HZ)) ms over the window"
+	if [ -n "$STRACEPID" ]; then
+		kill -INT "$STRACEPID"; wait "$STRACEPID" 2>/dev/null
+		log "$name: system calls per check (strace -c; $(($(accepted) - A0)) checks):"
+		# columns: % time, seconds, usecs/call, calls, [errors,] syscall
+		# (the total line has no usecs/call)
+		awk -v n=$(($(accepted) - A0)) '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && n > 0 {
+			printf "#   %-18s %6.2f\n", $NF, ($NF == "total" ? $3 : $4) / n }' "$B/strace.out" |
+			sort -k3 -rn | head -14 >&2
+	fi
 	[ -n "$PERFPID" ] || return 0
 	kill -INT "$PERFPID"; wait "$PERFPID" 2>/dev/null
 	log "$name: profile (perf, cpu-clock), top symbols by self time:"
@@ -295,7 +324,9 @@ run() {
 		ip netns exec lb "$bin" -n -l -f "$B/hd.conf" -p "$B/hd.pid" -s "$B/hd.sock" \
 			>"$B/$d-$type.log" 2>&1 &
 	elif [ "${d#floor-}" != "$d" ]; then
-		ip netns exec lb "$top_builddir/tests/bench/hc-floor" "$N" "$DL" "$type" "${d#floor-}" \
+		local fb=${d#floor-} fx=""
+		case $fb in *:*) fx=${fb#*:} fb=${fb%%:*} ;; esac
+		HC_FLOOR_EXTRA=$fx ip netns exec lb "$top_builddir/tests/bench/hc-floor" "$N" "$DL" "$type" "$fb" \
 			>"$B/$d-$type.log" 2>&1 &
 	else
 		ip netns exec lb keepalived -n -C -f "$B/ka.conf" -p "$B/ka.pid" -c "$B/kac.pid" \
@@ -362,12 +393,14 @@ fi
 log "N=$N delay_loop=$DL window=${WIN}s types=$TYPES kernel=$(uname -r) cpus=$(nproc)"
 start_srv
 RES=()
-for type in $TYPES; do
-	for d in keepalived hadirector $EXTRA_NAMES $([ "$type" != none ] && for b in $FLOORS; do echo "floor-$b"; done); do
-		log "running $d $type"
-		line=$(run "$d" "$type")
-		log "$line"
-		RES+=("$line")
+for ((round = 1; round <= ROUNDS; round++)); do
+	for type in $TYPES; do
+		for d in keepalived hadirector $EXTRA_NAMES $([ "$type" != none ] && for b in $FLOORS; do echo "floor-$b"; done); do
+			log "round $round: running $d $type"
+			line=$(run "$d" "$type")
+			log "$line"
+			RES+=("$line")
+		done
 	done
 done
 echo
@@ -403,5 +436,31 @@ printf '%s\n' "${RES[@]}" | awk -v N="$N" -v DL="$DL" -v W="$WIN" '
 			b = v["keepalived", k, "cpu"]
 			printf "| %-5s | %-34s | %10s | %10s | %6s |\n", k, "CPU per 1000 checks, " f " (ms)",
 				v[f, k, "cpu"], b, (b + 0 > 0 ? sprintf("%.2f", v[f, k, "cpu"] / b) : "-")
+		}
+	}'
+[ "$ROUNDS" -gt 1 ] || exit 0
+echo
+printf '%s\n' "${RES[@]}" | awk '
+	{ d = $1; k = $2; i = ++n[d, k]; cpu[d, k, i] = $6
+	  if (!((d, k) in seen)) { seen[d, k] = 1; order[++nd] = d SUBSEP k } }
+	function median(a, m,   i, j, t) {
+		for (i = 2; i <= m; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+	}
+	END {
+		print "CPU per 1000 checks (ms) in each round, and its ratio to keepalived in that round:"
+		print "| check | contender | rounds | median | ratios | median ratio |"
+		print "|---|---|---|---|---|---|"
+		for (o = 1; o <= nd; o++) {
+			split(order[o], dk, SUBSEP); d = dk[1]; k = dk[2]; m = n[d, k]
+			vals = ""; rats = ""; delete a; delete r
+			for (i = 1; i <= m; i++) {
+				a[i] = cpu[d, k, i]; vals = vals (i > 1 ? " " : "") cpu[d, k, i]
+				b = cpu["keepalived", k, i]
+				r[i] = b > 0 ? cpu[d, k, i] / b : 0
+				rats = rats (i > 1 ? " " : "") sprintf("%.2f", r[i])
+			}
+			printf "| %s | %s | %s | %.1f | %s | %.2f |\n", k, d, vals, median(a, m), rats, median(r, m)
 		}
 	}'

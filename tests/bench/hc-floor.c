@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,8 @@ struct target {
 	unsigned ok, failed;
 };
 
+static int x_del, x_clk, x_tid, x_nest;
+
 static uint64_t now_usec(void)
 {
 	struct timespec ts;
@@ -37,8 +40,12 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+static int ep_in; /* the set the sockets are in */
+
 static void finish(struct target *t, int ok)
 {
+	if (x_del)
+		epoll_ctl(ep_in, EPOLL_CTL_DEL, t->fd, NULL);
 	close(t->fd); /* also leaves the epoll set */
 	t->fd = -1;
 	if (ok)
@@ -102,6 +109,18 @@ int main(int argc, char **argv)
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (!t || ep < 0)
 		return 1;
+	const char *x = getenv("HC_FLOOR_EXTRA");
+	x_del = x && strstr(x, "del");
+	x_clk = x && strstr(x, "clk");
+	x_tid = x && strstr(x, "tid");
+	x_nest = x && strstr(x, "nest");
+	ep_in = ep;
+	if (x_nest) {
+		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+		ep_in = epoll_create1(EPOLL_CLOEXEC);
+		if (ep_in < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, ep_in, &ev) < 0)
+			return 1;
+	}
 	for (i = 0; i < n; i++) {
 		t[i].sa.sin_family = AF_INET;
 		t[i].sa.sin_port = htons(80);
@@ -121,10 +140,16 @@ int main(int argc, char **argv)
 		int timeout = due > now ? (int)((due - now + 999) / 1000) : 0, m;
 
 		m = epoll_wait(ep, evs, 64, timeout);
+		if (x_nest && m > 0)
+			m = epoll_wait(ep_in, evs, 64, 0);
+		if (x_clk)
+			now = now_usec() + now_usec();
+		if (x_tid)
+			syscall(SYS_gettid);
 		for (i = 0; i < m; i++)
 			ready(evs[i].data.ptr, evs[i].events, http);
 		for (now = now_usec(); next <= now - now % batch; next += step) {
-			start(ep, &t[k], http);
+			start(ep_in, &t[k], http);
 			k = (k + 1) % n;
 		}
 	}
