@@ -253,10 +253,10 @@ window_end() { # NAME PIDS...
 		kill -INT "$STRACEPID"; wait "$STRACEPID" 2>/dev/null
 		log "$name: system calls per check (strace -c; $(($(accepted) - A0)) checks):"
 		# columns: % time, seconds, usecs/call, calls, [errors,] syscall
-		# (the total line has no usecs/call)
-		awk -v n=$(($(accepted) - A0)) '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && n > 0 {
-			printf "#   %-18s %6.2f\n", $NF, ($NF == "total" ? $3 : $4) / n }' "$B/strace.out" |
-			sort -k3 -rn | head -14 >&2
+		awk -v n=$(($(accepted) - A0)) '$NF ~ /^[a-z_0-9]+$/ && $NF != "total" && $4 ~ /^[0-9]+$/ && n > 0 {
+			printf "#   %-18s %6.2f\n", $NF, $4 / n; t += $4 }
+			END { if (n > 0) printf "#   %-18s %6.2f\n", "(all)", t / n }' "$B/strace.out" |
+			sort -k3 -rn | head -15 >&2
 	fi
 	[ -n "$PERFPID" ] || return 0
 	kill -INT "$PERFPID"; wait "$PERFPID" 2>/dev/null
