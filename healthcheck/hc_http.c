@@ -8,9 +8,9 @@
  * write, so it is never modified), one send of the request (plain HTTP:
  * its result is also the connect's, no getsockopt), reads until the
  * verdict is known (without a digest that is the status line: the body is
- * not read), unregister, close (a normal FIN; no SO_LINGER). A general
- * client library costs several times that per check (see
- * tests/bench/README.md).
+ * not read), close (which also unregisters it; a normal FIN, no
+ * SO_LINGER). A general client library costs several times that per check
+ * (see tests/bench/README.md).
  *
  * https_check: OpenSSL on the same socket, non-blocking; SSL_connect,
  * SSL_write and SSL_read are retried on the edge that their WANT_READ or
@@ -463,6 +463,8 @@ static void body_cb(void *ud, const void *data, size_t len)
  * (an in-flight check points at it). */
 static int http_request(struct hc_probe *p)
 {
+	if (p->req)
+		return 0;
 	bool tls = p->k->type == HD_CHECK_HTTPS;
 	/* Host: the virtualhost, else the TLS name, else the address. */
 	struct hc_http_req rq = {p->k->path,
@@ -470,9 +472,9 @@ static int http_request(struct hc_probe *p)
 				 : tls	 ? p->k->sni
 					 : NULL,
 				 &p->target.addr, p->target.port, tls};
-	long len = p->req ? (long)p->n_req : hc_http_request(NULL, 0, &rq);
+	long len = hc_http_request(NULL, 0, &rq);
 
-	if (len < 0 || p->req)
+	if (len < 0)
 		return (int)len;
 	p->req = malloc((size_t)len);
 	if (!p->req)
