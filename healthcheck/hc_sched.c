@@ -171,11 +171,17 @@ static int tq_rearm(struct hc_ctx *c)
 	return r;
 }
 
-int hc_sched_arm(struct hc_probe *p, uint64_t delay_usec)
+/* Put P on the schedule at WHEN and point the timer at the first entry. */
+static int sched_arm_at(struct hc_probe *p, uint64_t when)
 {
-	int r = sched_at(p, hd_now_usec() + delay_usec);
+	int r = sched_at(p, when);
 
 	return r < 0 ? r : tq_rearm(p->ctx);
+}
+
+int hc_sched_arm(struct hc_probe *p, uint64_t delay_usec)
+{
+	return sched_arm_at(p, hd_now_usec() + delay_usec);
 }
 
 void hc_sched_drop(struct hc_probe *p)
@@ -337,6 +343,6 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 		hd_mark_dirty(c->d);
 	if (c->d->stopping)
 		hc_sched_drop(p);
-	else if (sched_at(p, now + hc_checker_next_delay(&p->st, &p->pol)) < 0 || tq_rearm(c) < 0)
+	else if (sched_arm_at(p, now + hc_checker_next_delay(&p->st, &p->pol)) < 0)
 		hd_err("health check %s: cannot arm its timer", p->key);
 }

@@ -30,79 +30,60 @@ struct ipvs_nl {
  * are the checks libnl's policies make (nla_parse), made in one pass of
  * our own: a dump of 1,000 destinations has ~30,000 attributes, and
  * nla_parse spent several library calls on each, most of the daemon's time
- * in its periodic re-read (tests/bench/README.md). */
+ * in its periodic re-read (tests/bench/README.md). A fixed-size integer
+ * needs its size; a nest is checked when it is parsed. */
 struct attr_rule {
 	uint8_t min, max;
 	bool str;
 };
-#define R_U8                                                                                       \
-	{                                                                                          \
-		1, 0, false                                                                        \
-	}
-#define R_U16                                                                                      \
-	{                                                                                          \
-		2, 0, false                                                                        \
-	}
-#define R_U32                                                                                      \
-	{                                                                                          \
-		4, 0, false                                                                        \
-	}
-#define R_U64                                                                                      \
-	{                                                                                          \
-		8, 0, false                                                                        \
-	}
-#define R_NEST                                                                                     \
-	{                                                                                          \
-		0, 0, false                                                                        \
-	}
 
 static const struct attr_rule cmd_rules[IPVS_CMD_ATTR_MAX + 1] = {
-    [IPVS_CMD_ATTR_SERVICE] = R_NEST,
-    [IPVS_CMD_ATTR_DEST] = R_NEST,
-    [IPVS_CMD_ATTR_DAEMON] = R_NEST,
+    [IPVS_CMD_ATTR_SERVICE] = {.min = 0},
+    [IPVS_CMD_ATTR_DEST] = {.min = 0},
+    [IPVS_CMD_ATTR_DAEMON] = {.min = 0},
 };
 
 static const struct attr_rule svc_rules[IPVS_SVC_ATTR_MAX + 1] = {
-    [IPVS_SVC_ATTR_AF] = R_U16,
-    [IPVS_SVC_ATTR_PROTOCOL] = R_U16,
-    [IPVS_SVC_ATTR_ADDR] = {4, 16, false},
-    [IPVS_SVC_ATTR_PORT] = R_U16,
-    [IPVS_SVC_ATTR_FWMARK] = R_U32,
-    [IPVS_SVC_ATTR_SCHED_NAME] = {1, IP_VS_SCHEDNAME_MAXLEN, true},
-    [IPVS_SVC_ATTR_FLAGS] = {sizeof(struct ip_vs_flags), 0, false},
-    [IPVS_SVC_ATTR_TIMEOUT] = R_U32,
-    [IPVS_SVC_ATTR_NETMASK] = R_U32,
-    [IPVS_SVC_ATTR_STATS] = R_NEST,
-    [IPVS_SVC_ATTR_PE_NAME] = {1, IP_VS_PENAME_MAXLEN, true},
-    [IPVS_SVC_ATTR_STATS64] = R_NEST,
+    [IPVS_SVC_ATTR_AF] = {.min = 2},
+    [IPVS_SVC_ATTR_PROTOCOL] = {.min = 2},
+    [IPVS_SVC_ATTR_ADDR] = {.min = 4, .max = 16},
+    [IPVS_SVC_ATTR_PORT] = {.min = 2},
+    [IPVS_SVC_ATTR_FWMARK] = {.min = 4},
+    [IPVS_SVC_ATTR_SCHED_NAME] = {.min = 1, .max = IP_VS_SCHEDNAME_MAXLEN, .str = true},
+    [IPVS_SVC_ATTR_FLAGS] = {.min = sizeof(struct ip_vs_flags)},
+    [IPVS_SVC_ATTR_TIMEOUT] = {.min = 4},
+    [IPVS_SVC_ATTR_NETMASK] = {.min = 4},
+    [IPVS_SVC_ATTR_STATS] = {.min = 0},
+    [IPVS_SVC_ATTR_PE_NAME] = {.min = 1, .max = IP_VS_PENAME_MAXLEN, .str = true},
+    [IPVS_SVC_ATTR_STATS64] = {.min = 0},
 };
 
 static const struct attr_rule dest_rules[IPVS_DEST_ATTR_MAX + 1] = {
-    [IPVS_DEST_ATTR_ADDR] = {4, 16, false}, [IPVS_DEST_ATTR_PORT] = R_U16,
-    [IPVS_DEST_ATTR_FWD_METHOD] = R_U32,    [IPVS_DEST_ATTR_WEIGHT] = R_U32,
-    [IPVS_DEST_ATTR_U_THRESH] = R_U32,	    [IPVS_DEST_ATTR_L_THRESH] = R_U32,
-    [IPVS_DEST_ATTR_ACTIVE_CONNS] = R_U32,  [IPVS_DEST_ATTR_INACT_CONNS] = R_U32,
-    [IPVS_DEST_ATTR_PERSIST_CONNS] = R_U32, [IPVS_DEST_ATTR_STATS] = R_NEST,
-    [IPVS_DEST_ATTR_ADDR_FAMILY] = R_U16,   [IPVS_DEST_ATTR_STATS64] = R_NEST,
-    [IPVS_DEST_ATTR_TUN_TYPE] = R_U8,	    [IPVS_DEST_ATTR_TUN_PORT] = R_U16,
-    [IPVS_DEST_ATTR_TUN_FLAGS] = R_U16,
+    [IPVS_DEST_ATTR_ADDR] = {.min = 4, .max = 16}, [IPVS_DEST_ATTR_PORT] = {.min = 2},
+    [IPVS_DEST_ATTR_FWD_METHOD] = {.min = 4},	   [IPVS_DEST_ATTR_WEIGHT] = {.min = 4},
+    [IPVS_DEST_ATTR_U_THRESH] = {.min = 4},	   [IPVS_DEST_ATTR_L_THRESH] = {.min = 4},
+    [IPVS_DEST_ATTR_ACTIVE_CONNS] = {.min = 4},	   [IPVS_DEST_ATTR_INACT_CONNS] = {.min = 4},
+    [IPVS_DEST_ATTR_PERSIST_CONNS] = {.min = 4},   [IPVS_DEST_ATTR_STATS] = {.min = 0},
+    [IPVS_DEST_ATTR_ADDR_FAMILY] = {.min = 2},	   [IPVS_DEST_ATTR_STATS64] = {.min = 0},
+    [IPVS_DEST_ATTR_TUN_TYPE] = {.min = 1},	   [IPVS_DEST_ATTR_TUN_PORT] = {.min = 2},
+    [IPVS_DEST_ATTR_TUN_FLAGS] = {.min = 2},
 };
 
 /* STATS carries 32-bit counters (bytes 64), STATS64 only 64-bit ones. */
 static const struct attr_rule stats32_rules[IPVS_STATS_ATTR_MAX + 1] = {
-    [IPVS_STATS_ATTR_CONNS] = R_U32,	[IPVS_STATS_ATTR_INPKTS] = R_U32,
-    [IPVS_STATS_ATTR_OUTPKTS] = R_U32,	[IPVS_STATS_ATTR_INBYTES] = R_U64,
-    [IPVS_STATS_ATTR_OUTBYTES] = R_U64, [IPVS_STATS_ATTR_CPS] = R_U32,
-    [IPVS_STATS_ATTR_INPPS] = R_U32,	[IPVS_STATS_ATTR_OUTPPS] = R_U32,
-    [IPVS_STATS_ATTR_INBPS] = R_U32,	[IPVS_STATS_ATTR_OUTBPS] = R_U32,
+    [IPVS_STATS_ATTR_CONNS] = {.min = 4},    [IPVS_STATS_ATTR_INPKTS] = {.min = 4},
+    [IPVS_STATS_ATTR_OUTPKTS] = {.min = 4},  [IPVS_STATS_ATTR_INBYTES] = {.min = 8},
+    [IPVS_STATS_ATTR_OUTBYTES] = {.min = 8}, [IPVS_STATS_ATTR_CPS] = {.min = 4},
+    [IPVS_STATS_ATTR_INPPS] = {.min = 4},    [IPVS_STATS_ATTR_OUTPPS] = {.min = 4},
+    [IPVS_STATS_ATTR_INBPS] = {.min = 4},    [IPVS_STATS_ATTR_OUTBPS] = {.min = 4},
 };
 
 static const struct attr_rule stats64_rules[IPVS_STATS_ATTR_MAX + 1] = {
-    [IPVS_STATS_ATTR_CONNS] = R_U64,	[IPVS_STATS_ATTR_INPKTS] = R_U64,
-    [IPVS_STATS_ATTR_OUTPKTS] = R_U64,	[IPVS_STATS_ATTR_INBYTES] = R_U64,
-    [IPVS_STATS_ATTR_OUTBYTES] = R_U64, [IPVS_STATS_ATTR_CPS] = R_U64,
-    [IPVS_STATS_ATTR_INPPS] = R_U64,	[IPVS_STATS_ATTR_OUTPPS] = R_U64,
-    [IPVS_STATS_ATTR_INBPS] = R_U64,	[IPVS_STATS_ATTR_OUTBPS] = R_U64,
+    [IPVS_STATS_ATTR_CONNS] = {.min = 8},    [IPVS_STATS_ATTR_INPKTS] = {.min = 8},
+    [IPVS_STATS_ATTR_OUTPKTS] = {.min = 8},  [IPVS_STATS_ATTR_INBYTES] = {.min = 8},
+    [IPVS_STATS_ATTR_OUTBYTES] = {.min = 8}, [IPVS_STATS_ATTR_CPS] = {.min = 8},
+    [IPVS_STATS_ATTR_INPPS] = {.min = 8},    [IPVS_STATS_ATTR_OUTPPS] = {.min = 8},
+    [IPVS_STATS_ATTR_INBPS] = {.min = 8},    [IPVS_STATS_ATTR_OUTBPS] = {.min = 8},
 };
 
 /* The attributes in LEN bytes at P into TB[0..MAX] (the last of a type
@@ -669,7 +650,7 @@ int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_op *op)
 }
 
 static const struct attr_rule daemon_rules[IPVS_DAEMON_ATTR_MAX + 1] = {
-    [IPVS_DAEMON_ATTR_STATE] = R_U32,
+    [IPVS_DAEMON_ATTR_STATE] = {.min = 4},
 };
 
 static int on_daemon(struct nl_msg *msg, void *arg)
