@@ -71,12 +71,15 @@ run_suite() {
 	pass_first=$(count PASS)
 	if [ -n "$first" ]; then
 		echo "ci: $name: failed on the first run:" $first
+		# recheck overwrites the logs: keep the first run's to tell a flake's cause
+		for t in $first; do cp -f "$t.log" "$t.log.first" 2>/dev/null; done
 		step "$name: make recheck"
 		make -j"$jobs" recheck VERBOSE=1 TESTS="$tests"
 		check_rc=$?
 		for t in $first; do
-			grep -q '^:test-result: PASS' "$t.trs" 2>/dev/null &&
-				echo "ci: $name: FLAKY (passed on the second run): $t"
+			grep -q '^:test-result: PASS' "$t.trs" 2>/dev/null || continue
+			echo "ci: $name: FLAKY (passed on the second run): $t; its first run's failures:"
+			grep -E '^(FAIL|not ok)' "$t.log.first" 2>/dev/null | head -5 | sed 's/^/ci:   /'
 		done
 	fi
 	# After a recheck, test-suite.log covers only the rerun tests.
