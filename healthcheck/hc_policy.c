@@ -108,6 +108,23 @@ uint64_t hc_checker_next_delay(const struct hc_checker *c, const struct hc_polic
 	return p->delay_loop_usec;
 }
 
+/* A regular check keeps its phase: the first time after END of DUE plus
+ * whole delay_loops. Whatever made this one start late (a shared wakeup,
+ * a batch, a stalled loop) or last long is not carried into the next, so
+ * checks spread over the interval at start stay spread; timed from END
+ * instead, checks served in one wakeup would end together, be due
+ * together, and every round's wakeup would add its neighbours to the
+ * clump. A retry is timed from END (delay_before_retry is a pause). */
+uint64_t hc_checker_next_at(const struct hc_checker *c, const struct hc_policy *p, uint64_t due,
+			    uint64_t end)
+{
+	uint64_t delay = hc_checker_next_delay(c, p);
+
+	if (!delay || delay != p->delay_loop_usec || due > end)
+		return end + delay;
+	return due + ((end - due) / delay + 1) * delay;
+}
+
 void hc_rs_evaluate(const struct hc_checker *const *checkers, size_t n, unsigned cfg_weight,
 		    bool drained, int override, struct hc_rs_eval *out)
 {

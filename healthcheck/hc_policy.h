@@ -111,6 +111,9 @@ bool hc_checker_feed(struct hc_checker *c, const struct hc_policy *p, const stru
 		     uint64_t now);
 /* Delay from the end of one probe to the start of the next. */
 uint64_t hc_checker_next_delay(const struct hc_checker *c, const struct hc_policy *p);
+/* When the next check starts, for a check due at DUE that ended at END. */
+uint64_t hc_checker_next_at(const struct hc_checker *c, const struct hc_policy *p, uint64_t due,
+			    uint64_t end);
 
 struct hc_rs_eval {
 	bool up;

@@ -85,7 +85,7 @@ static uint64_t node_due(struct hc_tq_node *n)
  * its deadline. The probe has been taken off the schedule; every path puts
  * it back (hc_probe_done re-arms) or leaves it off while something else
  * will (misc_check's own timer, then hc_probe_done). */
-static void probe_fire(struct hc_probe *p, uint64_t now)
+static void probe_fire(struct hc_probe *p, uint64_t now, uint64_t due)
 {
 	const struct hc_ops *o = probe_ops(p);
 	int r;
@@ -97,6 +97,7 @@ static void probe_fire(struct hc_probe *p, uint64_t now)
 	}
 	p->running = true;
 	p->started_usec = now;
+	p->due_usec = due;
 	r = o ? o->start(p) : -EOPNOTSUPP;
 	if (r < 0) {
 		struct hc_result res = {HC_O_INTERNAL, -r, -1};
@@ -129,8 +130,9 @@ static int tq_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	c->tq_now = now;
 	while (n++ < TQ_BATCH && (f = hc_tq_first(&c->tq)) && node_due(f) <= now &&
 	       !c->d->stopping) {
+		uint64_t due = node_due(f);
 		hc_tq_del(&c->tq, f);
-		probe_fire(node_probe(f), now);
+		probe_fire(node_probe(f), now, due);
 	}
 	c->tq_busy = false;
 	if (tq_rearm(c) < 0)
@@ -343,6 +345,6 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 		hd_mark_dirty(c->d);
 	if (c->d->stopping)
 		hc_sched_drop(p);
-	else if (sched_arm_at(p, now + hc_checker_next_delay(&p->st, &p->pol)) < 0)
+	else if (sched_arm_at(p, hc_checker_next_at(&p->st, &p->pol, p->due_usec, now)) < 0)
 		hd_err("health check %s: cannot arm its timer", p->key);
 }

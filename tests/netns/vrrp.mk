@@ -4,6 +4,7 @@ VRRP_NETNS_TESTS = tests/netns/vrrp-failover.sh tests/netns/vrrp-preempt.sh \
 	tests/netns/vrrp-keepalived.sh tests/netns/vrrp-hostile.sh tests/netns/vrrp-ipv6.sh \
 	tests/netns/vrrp-monitor.sh tests/netns/vrrp-unicast.sh \
 	tests/netns/vrrp-sync.sh tests/netns/vrrp-notify.sh tests/netns/vrrp-reload.sh \
-	tests/netns/vrrp-three.sh tests/netns/vrrp-keepalived6.sh tests/netns/vrrp-reload-big.sh
+	tests/netns/vrrp-three.sh tests/netns/vrrp-keepalived6.sh tests/netns/vrrp-reload-big.sh \
+	tests/netns/vrrp-hc-scale.sh
 TESTS += $(VRRP_NETNS_TESTS)
 EXTRA_DIST += tests/netns/lib-vrrp.sh $(VRRP_NETNS_TESTS)

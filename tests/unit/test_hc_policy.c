@@ -263,6 +263,44 @@ static void test_quorum(void)
 	EXPECT(hc_quorum_lost(true, false, 1, 1, 0) == false, "default quorum 1");
 }
 
+/* The next start keeps the check's phase (hc_checker_next_at). */
+static void test_next_at(void)
+{
+	struct hc_policy p = {.delay_loop_usec = 1000, .fall = 2, .delay_before_retry_usec = 300};
+	struct hc_checker c;
+	struct hc_result ok = {HC_O_OK, 0, -1}, bad = {HC_O_CONNECT_REFUSED, 0, -1};
+	static const struct {
+		uint64_t due, end, next;
+		const char *why;
+	} regular[] = {
+	    {5000, 5010, 6000, "a quick check: one delay_loop after it was due"},
+	    {5000, 5100, 6000, "started late (shared wakeup): the lateness is not carried on"},
+	    {5000, 5999, 6000, "a slow check still keeps the rhythm"},
+	    {5000, 6000, 7000, "a check that lasted the interval skips a turn"},
+	    {5000, 8500, 9000, "a stalled loop: the next turn of the old rhythm"},
+	    {0, 2500, 3000, "never started (due 0): within one delay_loop of its end"},
+	    {7000, 6000, 7000, "ended before due (clock guard): from the end"},
+	};
+	hc_checker_init(&c, &p, 0);
+	hc_checker_feed(&c, &p, &ok, 0);
+	for (size_t i = 0; i < sizeof(regular) / sizeof(regular[0]); i++)
+		EXPECT(
+		    hc_checker_next_at(&c, &p, regular[i].due, regular[i].end) == regular[i].next,
+		    "%s: next %llu", regular[i].why,
+		    (unsigned long long)hc_checker_next_at(&c, &p, regular[i].due, regular[i].end));
+	/* Two checks served in one wakeup (due 5000 and 5090, both started at
+	 * 5100) are due apart again in the next round. */
+	EXPECT(hc_checker_next_at(&c, &p, 5000, 5120) != hc_checker_next_at(&c, &p, 5090, 5120),
+	       "checks served together do not stay together");
+	hc_checker_feed(&c, &p, &bad, 6000);
+	EXPECT(c.up && hc_checker_next_at(&c, &p, 6000, 6010) == 6310,
+	       "a retry pauses delay_before_retry from the end");
+	p.delay_before_retry_usec = 0;
+	EXPECT(hc_checker_next_at(&c, &p, 6000, 6010) == 7000, "no retry delay: the rhythm");
+	p.delay_loop_usec = 0;
+	EXPECT(hc_checker_next_at(&c, &p, 6000, 6010) == 6010, "delay 0 (no division)");
+}
+
 static void test_spread(void)
 {
 	EXPECT(hc_first_delay(0, 1, 1000, 0, 99) == 0, "single probe starts now");
@@ -288,6 +326,7 @@ int main(void)
 	test_rs_verdict();
 	test_quorum();
 	test_spread();
+	test_next_at();
 	if (failures) {
 		fprintf(stderr, "%d failures\n", failures);
 		return 1;
