@@ -1,6 +1,9 @@
-/* IPVS over generic netlink (libnl-genl-3). Attribute layout from
- * <linux/ip_vs.h>; every reply attribute is length-checked by a rule
- * before use, and a malformed entry is skipped, never trusted. */
+/* IPVS over generic netlink. libnl-genl-3 resolves the family and builds
+ * and sends the requests; replies are received here into one buffer and
+ * walked in place (ipvs_reply.c), since libnl copied every message of a
+ * dump before its callback saw it. Attribute layout from <linux/ip_vs.h>;
+ * every reply attribute is length-checked by a rule before use, and a
+ * malformed entry is skipped, never trusted. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -12,13 +15,15 @@
 #include <netlink/netlink.h>
 
 #include "ipvs_genl.h"
+#include "ipvs_reply.h"
 
-#define IPVS_NL_RCVBUF (8 << 20) /* dumps of thousands of entries */
-#define IPVS_NL_MSGBUF (64 << 10)
+#define IPVS_NL_RCVBUF (8 << 20)  /* dumps of thousands of entries */
+#define IPVS_NL_MSGBUF (64 << 10) /* > the kernel's 32 KiB per dump datagram */
 
 struct ipvs_nl {
 	struct nl_sock *sk;
 	int family;
+	void *buf; /* IPVS_NL_MSGBUF bytes: one datagram of replies */
 	uint64_t writes;
 	uint64_t parse_errors;
 	uint64_t reconnects;
@@ -175,8 +180,6 @@ static int sock_setup(struct ipvs_nl *nl)
 	if (nl->family < 0)
 		return -ENOENT;
 	nl_socket_set_buffer_size(nl->sk, IPVS_NL_RCVBUF, 1 << 20);
-	nl_socket_set_msg_buf_size(nl->sk, IPVS_NL_MSGBUF);
-	nl_socket_enable_msg_peek(nl->sk);
 	/* The kernel answers at once; never hang the loop if it does not. */
 	struct timeval tv = {.tv_sec = 2};
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -186,8 +189,10 @@ static int sock_setup(struct ipvs_nl *nl)
 int ipvs_nl_open(struct ipvs_nl **out)
 {
 	struct ipvs_nl *nl = calloc(1, sizeof(*nl));
-	if (!nl)
+	if (!nl || !(nl->buf = malloc(IPVS_NL_MSGBUF))) {
+		free(nl);
 		return -ENOMEM;
+	}
 	int r = sock_setup(nl);
 	if (r < 0) {
 		ipvs_nl_close(nl);
@@ -224,6 +229,7 @@ void ipvs_nl_close(struct ipvs_nl *nl)
 		return;
 	if (nl->sk)
 		nl_socket_free(nl->sk);
+	free(nl->buf);
 	free(nl);
 }
 
@@ -244,55 +250,66 @@ int ipvs_nl_family(const struct ipvs_nl *nl)
 
 /* ---- request / answer ---- */
 
-static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+/* Receive the replies to request SEQ until it ends, FN getting each data
+ * message. Returns 0 or -errno; *LOCAL is set when the socket may be out of
+ * step (timeout, loss, a reply to another request). */
+static int recv_replies(struct ipvs_nl *nl, uint32_t seq, ipvs_reply_fn fn, void *arg, bool *local)
 {
-	*(int *)arg = e->error < 0 ? e->error : -EIO;
-	return NL_STOP;
+	int fd = nl_socket_get_fd(nl->sk);
+	uint32_t portid = nl_socket_get_local_port(nl->sk);
+	for (;;) {
+		struct sockaddr_nl from;
+		struct iovec iov = {.iov_base = nl->buf, .iov_len = IPVS_NL_MSGBUF};
+		struct msghdr mh = {.msg_name = &from,
+				    .msg_namelen = sizeof(from),
+				    .msg_iov = &iov,
+				    .msg_iovlen = 1};
+		ssize_t n = recvmsg(fd, &mh, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		*local = true;
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		if (mh.msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;
+		/* another process may send to our port: not an answer */
+		if (mh.msg_namelen != sizeof(from) || from.nl_pid != 0) {
+			nl->parse_errors++;
+			*local = false;
+			continue;
+		}
+		int err;
+		enum ipvs_reply_end e = ipvs_reply_walk(nl->buf, (size_t)n, seq, portid,
+							(uint16_t)nl->family, fn, arg, &err);
+		*local = e != IPVS_REPLY_MORE && e != IPVS_REPLY_DONE && e != IPVS_REPLY_KERNEL;
+		if (e == IPVS_REPLY_MORE)
+			continue;
+		return e == IPVS_REPLY_DONE ? 0 : e == IPVS_REPLY_KERNEL ? err : -EIO;
+	}
 }
 
-static int on_done(struct nl_msg *msg, void *arg)
-{
-	*(int *)arg = 0;
-	return NL_STOP;
-}
-
-/* Send MSG (consumed) and read until its ACK, error or end of dump, VALID
+/* Send MSG (consumed) and read until its ACK, error or end of dump, FN
  * getting each data message. Returns 0 or -errno. */
-static int transact(struct ipvs_nl *nl, struct nl_msg *msg, nl_recvmsg_msg_cb_t valid, void *arg)
+static int transact(struct ipvs_nl *nl, struct nl_msg *msg, ipvs_reply_fn fn, void *arg)
 {
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	int status = 1; /* pending */
-	bool local_err = false;
-	if (!cb || (nl->desynced && resync(nl) < 0)) {
-		if (cb)
-			nl_cb_put(cb);
+	if (nl->desynced && resync(nl) < 0) {
 		nlmsg_free(msg);
-		return cb ? -EIO : -ENOMEM;
+		return -EIO;
 	}
 	/* resync() may have changed the family id */
 	nlmsg_hdr(msg)->nlmsg_type = (uint16_t)nl->family;
-	if (valid)
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, arg);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, &status);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &status);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &status);
-	int r = nl_send_auto(nl->sk, msg);
+	int r = nl_send_auto(nl->sk, msg); /* sets the sequence number and asks for an ACK */
+	uint32_t seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (r < 0)
-		status = nlerr_to_errno(r);
-	while (status > 0) {
-		r = nl_recvmsgs(nl->sk, cb);
-		if (r < 0 && status > 0) {
-			status = nlerr_to_errno(r);
-			local_err = true;
-		}
-	}
+		return nlerr_to_errno(r);
+	bool local = false;
+	r = recv_replies(nl, seq, fn, arg, &local);
 	/* A kernel error (EEXIST, ENOENT...) leaves the socket in step; a
 	 * local failure (timeout, overrun, mismatch) may not. */
-	if (local_err)
+	if (local)
 		nl->desynced = true;
-	nl_cb_put(cb);
-	return status;
+	return r;
 }
 
 static struct nl_msg *new_msg(struct ipvs_nl *nl, uint8_t cmd, int flags)
@@ -427,7 +444,7 @@ struct dump_ctx {
 	int err;
 };
 
-static int top_attr(struct nlmsghdr *nlh, int which, const struct nlattr **out)
+static int top_attr(const struct nlmsghdr *nlh, int which, const struct nlattr **out)
 {
 	const struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
 	const int hdr = NLMSG_HDRLEN + GENL_HDRLEN;
@@ -441,42 +458,36 @@ static int top_attr(struct nlmsghdr *nlh, int which, const struct nlattr **out)
 	return 0;
 }
 
-int ipvs_nl_parse_service_reply(struct nlmsghdr *nlh, struct ipvs_service *out)
+int ipvs_nl_parse_service_reply(const struct nlmsghdr *nlh, struct ipvs_service *out)
 {
 	const struct nlattr *a;
 	return top_attr(nlh, IPVS_CMD_ATTR_SERVICE, &a) || parse_service(a, out) ? -1 : 0;
 }
 
-int ipvs_nl_parse_dest_reply(struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_dest *out)
+int ipvs_nl_parse_dest_reply(const struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_dest *out)
 {
 	const struct nlattr *a;
 	return top_attr(nlh, IPVS_CMD_ATTR_DEST, &a) || parse_dest(a, svc_af, out) ? -1 : 0;
 }
 
-static int on_service(struct nl_msg *msg, void *arg)
+static void on_service(const struct nlmsghdr *nlh, void *arg)
 {
 	struct dump_ctx *c = arg;
 	struct ipvs_service s;
-	if (ipvs_nl_parse_service_reply(nlmsg_hdr(msg), &s)) {
+	if (ipvs_nl_parse_service_reply(nlh, &s))
 		c->nl->parse_errors++;
-		return NL_SKIP;
-	}
-	if (!ipvs_table_add(c->table, &s))
+	else if (!ipvs_table_add(c->table, &s))
 		c->err = -ENOMEM;
-	return NL_OK;
 }
 
-static int on_dest(struct nl_msg *msg, void *arg)
+static void on_dest(const struct nlmsghdr *nlh, void *arg)
 {
 	struct dump_ctx *c = arg;
 	struct ipvs_dest d;
-	if (ipvs_nl_parse_dest_reply(nlmsg_hdr(msg), c->svc->key.af, &d)) {
+	if (ipvs_nl_parse_dest_reply(nlh, c->svc->key.af, &d))
 		c->nl->parse_errors++;
-		return NL_SKIP;
-	}
-	if (!ipvs_service_add_dest(c->svc, &d))
+	else if (!ipvs_service_add_dest(c->svc, &d))
 		c->err = -ENOMEM;
-	return NL_OK;
 }
 
 /* ---- building requests ---- */
@@ -653,15 +664,14 @@ static const struct attr_rule daemon_rules[IPVS_DAEMON_ATTR_MAX + 1] = {
     [IPVS_DAEMON_ATTR_STATE] = {.min = 4},
 };
 
-static int on_daemon(struct nl_msg *msg, void *arg)
+static void on_daemon(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *a, *tb[IPVS_DAEMON_ATTR_MAX + 1];
-	if (top_attr(nlmsg_hdr(msg), IPVS_CMD_ATTR_DAEMON, &a) ||
+	if (top_attr(nlh, IPVS_CMD_ATTR_DAEMON, &a) ||
 	    nest_parse(a, tb, IPVS_DAEMON_ATTR_MAX, daemon_rules) || !tb[IPVS_DAEMON_ATTR_STATE])
-		return NL_SKIP;
+		return;
 	*(int *)arg |=
 	    (int)(get_u32(tb[IPVS_DAEMON_ATTR_STATE]) & (IP_VS_STATE_MASTER | IP_VS_STATE_BACKUP));
-	return NL_OK;
 }
 
 int ipvs_nl_sync_daemons_running(struct ipvs_nl *nl, int *states)

@@ -1,4 +1,4 @@
-/* The IPVS generic netlink family through libnl-genl-3: dump the table,
+/* The IPVS generic netlink family (libnl-genl-3 for requests): dump the table,
  * apply diff ops, drive the connection sync daemon. Calls block on the
  * kernel's answer (it answers at once; a receive timeout guards it). */
 #ifndef IPVS_GENL_H
@@ -36,16 +36,16 @@ int ipvs_nl_sync_daemon(struct ipvs_nl *nl, int start, int state, const char *if
  * delivers per message). Return 0, or -1 for anything malformed. Exposed
  * for the unit tests that feed them hostile input. */
 struct nlmsghdr;
-int ipvs_nl_parse_service_reply(struct nlmsghdr *nlh, struct ipvs_service *out);
-int ipvs_nl_parse_dest_reply(struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_dest *out);
+int ipvs_nl_parse_service_reply(const struct nlmsghdr *nlh, struct ipvs_service *out);
+int ipvs_nl_parse_dest_reply(const struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_dest *out);
 
 /* Which sync daemons run: IP_VS_STATE_MASTER | IP_VS_STATE_BACKUP bits in
  * STATES. Returns 0 or -errno. */
 int ipvs_nl_sync_daemons_running(struct ipvs_nl *nl, int *states);
 
-uint64_t ipvs_nl_reconnects(const struct ipvs_nl *nl); /* socket reopened after a desync */
+uint64_t ipvs_nl_reconnects(const struct ipvs_nl *nl);	 /* socket reopened after a desync */
 uint64_t ipvs_nl_writes(const struct ipvs_nl *nl);	 /* write messages sent */
-uint64_t ipvs_nl_parse_errors(const struct ipvs_nl *nl); /* replies skipped */
+uint64_t ipvs_nl_parse_errors(const struct ipvs_nl *nl); /* replies skipped: malformed, foreign */
 int ipvs_nl_family(const struct ipvs_nl *nl);
 
 #endif

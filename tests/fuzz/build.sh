@@ -69,5 +69,5 @@ if [ -f "$src/healthcheck/hc_http_resp.h" ] && [ -f "$src/healthcheck/hc_http_re
 	target fuzz_http_resp "healthcheck/hc_http_resp.c healthcheck/hc_http_parse.c daemon/addr.c" "libcrypto" "-I$src/healthcheck"
 fi
 if grep -q ipvs_nl_parse_service_reply "$src/ipvs/ipvs_genl.h" 2>/dev/null; then
-	target fuzz_ipvs_genl "ipvs/ipvs_genl.c ipvs/ipvs_model.c ipvs/ipvs_diff.c daemon/addr.c" "libnl-genl-3.0" "-I$src/ipvs"
+	target fuzz_ipvs_genl "ipvs/ipvs_genl.c ipvs/ipvs_reply.c ipvs/ipvs_model.c ipvs/ipvs_diff.c daemon/addr.c" "libnl-genl-3.0" "-I$src/ipvs"
 fi
