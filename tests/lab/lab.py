@@ -356,6 +356,19 @@ def report(d):
             pass
         return out
     takeover = {}  # window kind -> (director's own takeover time, its bound, first answer's round trip)
+    def log_lines(name, a, b):
+        day = (t0 // 86400000) * 86400000
+        out = []
+        try:
+            for line in open(os.path.join(d, name + ".log")):
+                if line[:2].isdigit() and line[2:3] == ":":
+                    h, m, sec = line.split()[0].split(":")
+                    t = day + ((int(h) * 60 + int(m)) * 60 + float(sec)) * 1000
+                    if a <= t <= b:
+                        out.append(line.rstrip("\n"))
+        except (OSError, ValueError):
+            pass
+        return out
     if "kill" in ev:
         tm = [t for t in log_times("lb2", "VI_1: BACKUP -> MASTER") if t >= ev["kill"]]
         if tm:
@@ -373,6 +386,9 @@ def report(d):
                       " + %.0f ms to the first answer (request sent %.0f ms after the takeover, round trip %.0f ms)"
                       % (ev["kill"] - gs, tm[0] - ev["kill"], ge - tm[0], (first[0] if first else ge) - tm[0], rtt))
             takeover[kind] = (tm[0] - ev["kill"], (3 * adv + skew) * 1000, rtt)
+            # what the new master did meanwhile, from its log
+            for line in log_lines("lb2", tm[0] - 50, max(ge, tm[0]) + 50)[:12]:
+                print("    lb2: " + line)
     if "reboot" in ev:
         ts = [t for t in log_times("lb1", "INIT -> BACKUP") if t >= ev["reboot"]]
         tm = [t for t in log_times("lb1", "VI_1: BACKUP -> MASTER") if t >= ev["reboot"]]
