@@ -189,7 +189,9 @@ static int setup_loop(struct hd_daemon *d)
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	r = sd_event_default(&d->event);
+	/* Not sd_event_default(): the default loop checks its thread with a
+	 * gettid() system call on every iteration. */
+	r = sd_event_new(&d->event);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
