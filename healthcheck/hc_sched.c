@@ -45,11 +45,10 @@ void hc_probe_cancel(struct hc_probe *p)
 	p->running = false;
 }
 
-/* Coalesce wakeups: checks due within the same slot start in one loop
- * iteration (sd-event wakes at shared 250 ms marks when the windows allow),
- * so a batch shares one wakeup and one scheduler round. The slack: 1/40 of
- * delay_loop and 1/8 of the timeout the schedule also keeps, at most
- * 250 ms, at least 1 ms. */
+/* Coalesce wakeups: checks due within one slack of the first due start in
+ * one loop iteration, at the end of that window, so a batch shares one
+ * wakeup and one scheduler round. The slack: 1/40 of delay_loop and 1/8 of
+ * the timeout the schedule also keeps, at most 250 ms, at least 1 ms. */
 static uint64_t probe_slack(const struct hc_probe *p)
 {
 	uint64_t acc = p->pol.delay_loop_usec / 40;
@@ -140,34 +139,34 @@ static int tq_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-/* Point the one timer at the first entry's window. sd-event re-sorts its
- * queues on every change, so it is told only when that window moved,
- * which a probe re-armed a delay_loop ahead rarely does. */
+/* Point the one timer at the end of the first entry's window: what is due
+ * by then is served together. Not at its start with the window as
+ * sd-event's accuracy: sd-event also dispatches a timer whose start has
+ * passed whenever the loop wakes for anything else, and the sockets of
+ * the batch just started wake it within milliseconds, so every check that
+ * fell due meanwhile started on its own. sd-event re-sorts its queues on
+ * every change, so it is told only when the time moved, which a probe
+ * re-armed a delay_loop ahead rarely does. */
 static int tq_rearm(struct hc_ctx *c)
 {
 	struct hc_tq_node *f = hc_tq_first(&c->tq);
-	uint64_t due, slack, t = 0, acc = 0;
+	uint64_t t = 0;
 	int r = 0;
 
 	if (c->tq_busy)
 		return 0;
 	if (!f)
 		return sd_event_source_set_enabled(c->tq_timer, SD_EVENT_OFF);
-	slack = probe_slack(node_probe(f));
-	due = f->when - slack;
 	if (!c->tq_timer) {
-		r = sd_event_add_time(c->d->event, &c->tq_timer, CLOCK_MONOTONIC, due, slack,
+		r = sd_event_add_time(c->d->event, &c->tq_timer, CLOCK_MONOTONIC, f->when, 1,
 				      tq_timer_cb, c);
 		if (r >= 0)
 			r = sd_event_source_set_priority(c->tq_timer, HD_PRIO_HC);
 		return r;
 	}
 	sd_event_source_get_time(c->tq_timer, &t);
-	sd_event_source_get_time_accuracy(c->tq_timer, &acc);
-	if (due != t)
-		r = sd_event_source_set_time(c->tq_timer, due);
-	if (r >= 0 && slack != acc)
-		r = sd_event_source_set_time_accuracy(c->tq_timer, slack);
+	if (f->when != t)
+		r = sd_event_source_set_time(c->tq_timer, f->when);
 	if (r >= 0) /* a no-op when already on, the usual case */
 		r = sd_event_source_set_enabled(c->tq_timer, SD_EVENT_ON);
 	return r;
