@@ -62,7 +62,8 @@ struct ipvs_ctx {
 	struct ipvs_quorum_state *quorum;
 	struct ipvs_retry *retries;
 	size_t n_retries, cap_retries;
-	uint64_t writes_base; /* writes of closed sockets */
+	uint64_t writes_base;	    /* writes of closed sockets */
+	uint64_t parse_errors_base; /* replies they skipped */
 	uint64_t reconciles, dumps, errors, last_dump_usec;
 	size_t pending_ops;
 	uint64_t last_pass_usec;			       /* duration of the last pass */
@@ -83,6 +84,11 @@ static uint64_t total_writes(const struct ipvs_ctx *c)
 	return c->writes_base + ipvs_nl_writes(c->nl);
 }
 
+static uint64_t parse_errors(const struct ipvs_ctx *c)
+{
+	return c->parse_errors_base + ipvs_nl_parse_errors(c->nl);
+}
+
 static void set_error(struct ipvs_ctx *c, const char *what, int err)
 {
 	c->errors++;
@@ -92,6 +98,7 @@ static void set_error(struct ipvs_ctx *c, const char *what, int err)
 static void close_nl(struct ipvs_ctx *c)
 {
 	c->writes_base += ipvs_nl_writes(c->nl);
+	c->parse_errors_base += ipvs_nl_parse_errors(c->nl);
 	ipvs_nl_close(c->nl);
 	c->nl = NULL;
 	c->observed_valid = false;
@@ -666,7 +673,7 @@ void ipvs_status_json(struct hd_daemon *d, FILE *out)
 		c->nl ? "true" : "false", (unsigned long long)total_writes(c),
 		(unsigned long long)c->reconciles, (unsigned long long)c->dumps,
 		(unsigned long long)c->errors, c->log_rl.suppressed,
-		(unsigned long long)ipvs_nl_parse_errors(c->nl), c->pending_ops,
+		(unsigned long long)parse_errors(c), c->pending_ops,
 		IPVS_SLOW_PERIOD_USEC / 1000000ULL, d->config->global.ipvs_keep_on_stop ? "keep" : "remove",
 		(unsigned long long)c->last_pass_usec, (unsigned long long)c->last_write_pass_usec,
 		(unsigned long long)c->last_write_pass_writes,
@@ -720,7 +727,7 @@ bool ipvs_get_view(struct hd_daemon *d, struct ipvs_view *out)
 				  .reconciles = c->reconciles,
 				  .dumps = c->dumps,
 				  .errors = c->errors,
-				  .parse_errors = ipvs_nl_parse_errors(c->nl),
+				  .parse_errors = parse_errors(c),
 				  .pending_ops = c->pending_ops};
 	return true;
 }

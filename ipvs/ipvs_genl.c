@@ -17,8 +17,9 @@
 #include "ipvs_genl.h"
 #include "ipvs_reply.h"
 
-#define IPVS_NL_RCVBUF (8 << 20)  /* dumps of thousands of entries */
-#define IPVS_NL_MSGBUF (64 << 10) /* > the kernel's 32 KiB per dump datagram */
+#define IPVS_NL_RCVBUF	    (8 << 20)  /* dumps of thousands of entries */
+#define IPVS_NL_MSGBUF	    (64 << 10) /* > the kernel's 32 KiB per dump datagram */
+#define IPVS_NL_FOREIGN_MAX 64	       /* datagrams from other processes in one request */
 
 struct ipvs_nl {
 	struct nl_sock *sk;
@@ -257,6 +258,7 @@ static int recv_replies(struct ipvs_nl *nl, uint32_t seq, ipvs_reply_fn fn, void
 {
 	int fd = nl_socket_get_fd(nl->sk);
 	uint32_t portid = nl_socket_get_local_port(nl->sk);
+	unsigned foreign = 0;
 	for (;;) {
 		struct sockaddr_nl from;
 		struct iovec iov = {.iov_base = nl->buf, .iov_len = IPVS_NL_MSGBUF};
@@ -272,9 +274,12 @@ static int recv_replies(struct ipvs_nl *nl, uint32_t seq, ipvs_reply_fn fn, void
 			return errno == EAGAIN ? -ETIMEDOUT : -errno;
 		if (mh.msg_flags & MSG_TRUNC)
 			return -EMSGSIZE;
-		/* another process may send to our port: not an answer */
+		/* Another process may send to our port: not an answer. A flood of
+		 * them ends the wait (the socket is reopened on a new port). */
 		if (mh.msg_namelen != sizeof(from) || from.nl_pid != 0) {
 			nl->parse_errors++;
+			if (++foreign > IPVS_NL_FOREIGN_MAX)
+				return -EIO;
 			*local = false;
 			continue;
 		}
