@@ -123,13 +123,13 @@ static int tq_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	struct hc_ctx *c = userdata;
 	uint64_t now = hd_now_usec();
 	struct hc_tq_node *f;
+	uint64_t due;
 	int n = 0;
 
 	c->tq_busy = true;
 	c->tq_now = now;
-	while (n++ < TQ_BATCH && (f = hc_tq_first(&c->tq)) && node_due(f) <= now &&
+	while (n++ < TQ_BATCH && (f = hc_tq_first(&c->tq)) && (due = node_due(f)) <= now &&
 	       !c->d->stopping) {
-		uint64_t due = node_due(f);
 		hc_tq_del(&c->tq, f);
 		probe_fire(node_probe(f), now, due);
 	}
