@@ -7,10 +7,10 @@
  * one epoll registration for the whole exchange (edge-triggered, read and
  * write, so it is never modified), one send of the request (plain HTTP:
  * its result is also the connect's, no getsockopt), reads until the
- * verdict is known (without a digest that is the status line: the body is
- * not read), close (which also unregisters it; a normal FIN, no
- * SO_LINGER). A general client library costs several times that per check
- * (see tests/bench/README.md).
+ * verdict is known (without a digest that is the status line) and the
+ * response has ended (usually the same read), close (which also
+ * unregisters it; a normal FIN, no SO_LINGER). A general client library
+ * costs several times that per check (see tests/bench/README.md).
  *
  * https_check: OpenSSL on the same socket, non-blocking; SSL_connect,
  * SSL_write and SSL_read are retried on the edge that their WANT_READ or
@@ -37,7 +37,9 @@
 /* Enough for a health page in one read; the status line needs far less. */
 #define HTTP_READ_BUF 16384
 
-enum http_step { S_CONNECT, S_HANDSHAKE, S_SEND, S_RECV };
+/* S_DRAIN: the verdict is given, the rest of the response is read and
+ * dropped before the close (see http_finish). */
+enum http_step { S_CONNECT, S_HANDSHAKE, S_SEND, S_RECV, S_DRAIN };
 
 struct hc_http {
 	struct hc_sock s; /* first: hc_sock_free() frees through it */
@@ -49,6 +51,7 @@ struct hc_http {
 	char why[160];	 /* what went wrong, for the log */
 	const char *req; /* the probe's (hc_probe.req) */
 	size_t n_req, sent;
+	bool drain; /* decided before the response's end: read it out first */
 };
 
 /* TLS contexts: loading CA certificates is far too expensive per check. */
@@ -183,7 +186,27 @@ static const char *tls_begin(struct hc_probe *p, struct hc_http *h)
 	return ok ? NULL : "cannot set the TLS server name";
 }
 
-/* Everything the check holds, then the result. */
+static void http_close(struct hc_probe *p)
+{
+	struct hc_http *h = p->io;
+
+	if (h->ssl) {
+		/* close_notify only if the server is still there to read it */
+		if (h->end.connected && SSL_is_init_finished(h->ssl) &&
+		    !(SSL_get_shutdown(h->ssl) & SSL_RECEIVED_SHUTDOWN))
+			SSL_shutdown(h->ssl);
+		SSL_free(h->ssl);
+		ERR_clear_error();
+	}
+	hc_digest_free(&h->dg);
+	hc_sock_free(p);
+}
+
+/* The result, and everything the check holds, but a response decided by
+ * its status before its end: closing with bytes still to come would make
+ * our kernel answer them with a reset, which real servers log as an
+ * error. That socket stays open (no longer a running check) until the
+ * response's end, the server's close, or the probe's next start. */
 static void http_finish(struct hc_probe *p, bool digest_ok)
 {
 	struct hc_http *h = p->io;
@@ -199,16 +222,11 @@ static void http_finish(struct hc_probe *p, bool digest_ok)
 		       hd_endpoint_str(&p->target, ep, sizeof(ep)), p->k->path ? p->k->path : "/",
 		       h->why);
 	}
-	if (h->ssl) {
-		/* close_notify only if the server is still there to read it */
-		if (h->end.connected && SSL_is_init_finished(h->ssl) &&
-		    !(SSL_get_shutdown(h->ssl) & SSL_RECEIVED_SHUTDOWN))
-			SSL_shutdown(h->ssl);
-		SSL_free(h->ssl);
-		ERR_clear_error();
-	}
 	hc_digest_free(&h->dg);
-	hc_sock_free(p);
+	if (h->drain)
+		h->step = S_DRAIN;
+	else
+		http_close(p);
 	hc_probe_done(p, &r);
 }
 
@@ -275,19 +293,26 @@ static void io_failed(struct hc_probe *p, int err)
 	http_finish(p, false);
 }
 
-/* Feed N bytes; returns true when the probe finished. */
+/* Feed N bytes; returns true when the check is decided (H is then freed,
+ * or reading out the rest: S_DRAIN). */
 static bool take(struct hc_probe *p, struct hc_http *h, const char *buf, size_t n)
 {
 	enum hc_http_progress pr = hc_http_parser_feed(&h->hp, buf, n);
 
-	/* A status that fails decides the check: no need for the body the
-	 * digest wanted. */
-	if (pr == HC_HTTP_MORE &&
-	    !(h->hp.status && !hc_http_status_ok(p->k->status, p->k->n_status, h->hp.status)))
+	/* The status decides the check when there is no digest or it fails;
+	 * the rest of the response is then only read out (S_DRAIN). */
+	const struct hd_check_config *k = p->k;
+	bool decided = h->hp.status && (!k->digest_type ||
+					!hc_http_status_ok(k->status, k->n_status, h->hp.status));
+
+	if (pr == HC_HTTP_MORE && !decided)
 		return false;
+	h->drain = pr == HC_HTTP_MORE;
 	parsed(p);
 	return true;
 }
+
+static void http_drain(struct hc_probe *p, struct hc_http *h);
 
 static void plain_recv(struct hc_probe *p, struct hc_http *h)
 {
@@ -298,8 +323,12 @@ static void plain_recv(struct hc_probe *p, struct hc_http *h)
 	for (;;) {
 		ssize_t n = recv(h->s.fd, buf, sizeof(buf), 0);
 		if (n > 0) {
-			if (take(p, h, buf, (size_t)n))
-				return;
+			if (!take(p, h, buf, (size_t)n))
+				continue;
+			/* A full buffer may leave bytes that bring no new edge. */
+			if (p->io == h && h->step == S_DRAIN && n == sizeof(buf))
+				http_drain(p, h);
+			return;
 		} else if (n == 0) {
 			hc_http_parser_eof(&h->hp);
 			parsed(p);
@@ -320,9 +349,12 @@ static void tls_recv(struct hc_probe *p, struct hc_http *h)
 		ERR_clear_error();
 		int n = SSL_read(h->ssl, buf, sizeof(buf));
 		if (n > 0) {
-			if (take(p, h, buf, (size_t)n))
-				return;
-			continue;
+			if (!take(p, h, buf, (size_t)n))
+				continue;
+			/* Records OpenSSL has read ahead bring no new edge. */
+			if (p->io == h && h->step == S_DRAIN)
+				http_drain(p, h);
+			return;
 		}
 		int e = SSL_get_error(h->ssl, n);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
@@ -387,6 +419,34 @@ static bool tls_handshake(struct hc_probe *p, struct hc_http *h)
 	return false;
 }
 
+/* S_DRAIN: read and drop until the response's end (the parser says), the
+ * server's close, or an error; then close. */
+static void http_drain(struct hc_probe *p, struct hc_http *h)
+{
+	char buf[HTTP_READ_BUF];
+
+	for (;;) {
+		ssize_t n;
+		if (h->ssl) {
+			ERR_clear_error();
+			int r = SSL_read(h->ssl, buf, sizeof(buf));
+			int e = r > 0 ? SSL_ERROR_NONE : SSL_get_error(h->ssl, r);
+			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+				return;
+			n = e == SSL_ERROR_NONE ? r : e == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+		} else {
+			n = recv(h->s.fd, buf, sizeof(buf), 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && errno == EAGAIN)
+				return;
+		}
+		if (n <= 0 || hc_http_parser_feed(&h->hp, buf, (size_t)n) != HC_HTTP_MORE)
+			break;
+	}
+	http_close(p);
+}
+
 /* Take the exchange as far as the socket allows now; REVENTS: what the
  * edge that woke us reported (0: not woken by the socket). Each step that
  * finishes the probe frees P->io, so nothing touches H after it. */
@@ -394,6 +454,10 @@ static void http_drive(struct hc_probe *p, uint32_t revents)
 {
 	struct hc_http *h = p->io;
 
+	if (h->step == S_DRAIN) {
+		http_drain(p, h);
+		return;
+	}
 	if (h->step == S_CONNECT && h->ssl) {
 		int err = 0;
 		socklen_t len = sizeof(err);
@@ -499,7 +563,8 @@ static int http_alloc(struct hc_probe *p)
 	p->io = h;
 	h->req = p->req;
 	h->n_req = p->n_req;
-	hc_http_parser_init(&h->hp, !k->digest_type, k->digest_type ? body_cb : NULL, &h->dg);
+	/* Parsed to its end even without a digest: that end is when to close. */
+	hc_http_parser_init(&h->hp, false, k->digest_type ? body_cb : NULL, &h->dg);
 	return hc_digest_begin(&h->dg, k->digest_type);
 }
 

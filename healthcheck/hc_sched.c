@@ -94,6 +94,10 @@ static void probe_fire(struct hc_probe *p, uint64_t now, uint64_t due)
 			o->timeout(p);
 		return;
 	}
+	/* What the last check left open (an http response still being read
+	 * out) ends before the next check starts. */
+	if (p->io && o)
+		o->cancel(p);
 	p->running = true;
 	p->started_usec = now;
 	p->due_usec = due;

@@ -1,11 +1,13 @@
 /* tcp_check: a non-blocking connect with its own timeout. Success is the
  * completed handshake; the socket is then closed normally (FIN, no RST
- * tricks with SO_LINGER). */
+ * tricks with SO_LINGER: real servers log resets as errors). Also the
+ * socket and epoll plumbing every network check shares. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -166,6 +168,12 @@ int hc_socket(struct hc_probe *p, int type)
 
 	if (fd < 0)
 		return -errno;
+	/* Delayed ACKs from the start: the handshake's ACK then rides on the
+	 * request (or the FIN of a tcp_check) and the response's on our FIN,
+	 * 8 packets per http check instead of 10. Only an optimisation, so a
+	 * failure is ignored. */
+	if (type == SOCK_STREAM)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &(int){0}, sizeof(int));
 	if (p->k->has_bind_ip) {
 		sl = hc_sockaddr(&p->k->bind_ip, 0, &ss);
 		if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {

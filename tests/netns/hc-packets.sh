@@ -1,0 +1,87 @@
+#!/bin/bash
+# The packets a check costs, counted on the wire: every packet on both
+# ends' TCP stacks is CPU on the director (and on the real server), so a
+# check sends no more than it must. With delayed ACKs from the socket's
+# start (hc_socket) the handshake's ACK rides on the request (tcp_check: on
+# the FIN) and the response's on our FIN:
+#   http_check  director sends SYN, request, FIN, last ACK: 4 (6 without)
+#   tcp_check   director sends SYN, FIN, last ACK:          3 (4 without)
+# and the close is a normal one: no RST from the director, ever.
+. "$top_srcdir/tests/netns/lib.sh"
+SRV="$top_srcdir/tests/netns/hc-srv.py"
+
+t_bridge
+DIR=$(t_ns dir); R1=$(t_ns rs1)
+t_link "$DIR" eth0 10.89.0.1/24
+t_link "$R1" eth0 10.89.0.11/24
+
+bg() { "$@" </dev/null >/dev/null 2>&1 & T_PIDS+=($!); }
+# One write of the whole response, then close: what a small health page is.
+bg ip netns exec "$R1" python3 "$SRV" 10.89.0.11 8080 raw \
+	'HTTP/1.0 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n'
+bg ip netns exec "$R1" python3 "$SRV" 10.89.0.11 8081 raw ''
+# python's http.server writes the head and the body apart: two segments.
+mkdir "$T_DIR/www"; echo hello >"$T_DIR/www/index.html"
+bg ip netns exec "$R1" python3 -m http.server -b 10.89.0.11 -d "$T_DIR/www" 8082
+listening() { ip netns exec "$R1" ss -Hltn "sport = :$1" | grep -q LISTEN; }
+for p in 8080 8081 8082; do wait_for 5 listening $p || { echo "server on $p did not start"; exit 99; }; done
+
+cat > "$T_DIR/hc.conf" <<CONF
+global { router_id = hc-packets }
+virtual_server 10.89.0.100:80 {
+    delay_loop = 0.2
+    lb_kind = nat
+    real_server 10.89.0.11:8080 { http_check { path = / } }
+    real_server 10.89.0.11:8081 { tcp_check { } }
+    real_server 10.89.0.11:8082 { http_check { path = /index.html } }
+}
+CONF
+
+ip netns exec "$DIR" tcpdump -i eth0 -n -tt -l --immediate-mode 'tcp and host 10.89.0.11' \
+	>"$T_DIR/pkts.txt" 2>"$T_DIR/tcpdump.log" &
+TD=$!; T_PIDS+=($TD)
+wait_for 5 grep -q "listening on" "$T_DIR/tcpdump.log" || { echo "tcpdump did not start"; exit 99; }
+
+SOCK="$T_DIR/hd.sock"
+ip netns exec "$DIR" "$HD" -n -l -f "$T_DIR/hc.conf" -p "$T_DIR/hd.pid" -s "$SOCK" 2>>"$T_DIR/hd.log" &
+HDPID=$!; T_PIDS+=($HDPID)
+sleep 3
+"$HDCTL" -s "$SOCK" status --json >"$T_DIR/st.json" 2>/dev/null
+# Stop the daemon before the capture so that every connection in it is
+# whole (its last ACK included), then let the last closes finish. A check
+# in flight at the stop is cut off (and may see a reset): connections that
+# began in the last 100 ms before it are left out.
+STOP=$(date +%s.%N)
+kill -TERM "$HDPID"; wait "$HDPID" 2>/dev/null
+sleep 0.5
+kill -INT "$TD"; wait "$TD" 2>/dev/null
+
+up() { jq -r --arg rs "$1" '.healthcheck[].real_servers[] | select(.rs == $rs) | .state' "$T_DIR/st.json"; }
+check "http_check sees its server up" [ "$(up 10.89.0.11:8080)" = up ]
+check "tcp_check sees its server up" [ "$(up 10.89.0.11:8081)" = up ]
+
+# PORT: "connections packets_sent_by_the_director rsts_sent_by_the_director"
+count() {
+	awk -v p=".$1:" -v stop="$STOP" '$3 ~ /^10\.89\.0\.1\./ && index($5, "10.89.0.11" p) == 1 {
+		if ($7 == "[S],") t[$3] = $1
+		if (!($3 in t) || t[$3] + 0.1 >= stop) next
+		out++; if ($7 == "[S],") syn++; if ($7 ~ /R/) rst++ }
+		END { printf "%d %d %d\n", syn, out, rst }' "$T_DIR/pkts.txt"
+}
+per() { # PORT LIMIT NAME: director packets per connection below LIMIT
+	local syn out rst
+	read -r syn out rst <<<"$(count "$1")"
+	if [ "$syn" -lt 5 ]; then
+		fail "$3: only $syn connections captured"
+		return
+	fi
+	local x100=$((out * 100 / syn))
+	check "$3: $syn connections, the director sent $out packets ($((x100 / 100)).$(printf %02d $((x100 % 100))) per check, limit $2)" \
+		[ "$x100" -lt $(($2 * 100)) ]
+	check "$3: no RST from the director" [ "$rst" -eq 0 ]
+}
+per 8080 5 "http_check"
+per 8081 4 "tcp_check"
+per 8082 5 "http_check (head and body in two segments)"
+[ "$T_FAILS" -eq 0 ] || { echo "--- capture (first 40 lines; RSTs)"; head -40 "$T_DIR/pkts.txt"; grep -B6 "Flags \[R" "$T_DIR/pkts.txt" | head -40; tail -20 "$T_DIR/hd.log"; }
+t_done
