@@ -152,8 +152,19 @@ static cfg_opt_t group_opts[] = {
     O("notify"), CFG_END()};
 
 static cfg_opt_t global_opts[] = {
-    LINE,      O("router_id"),	 O("script_user"),    O("control_socket"), O("pid_file"),
-    O("snmp"), O("snmp_socket"), O("metrics_listen"), O("script_timeout"), O("set_sysctls"), O("rt_priority"), O("lock_memory"), O("ipvs_on_stop"),
+    LINE,
+    O("router_id"),
+    O("script_user"),
+    O("control_socket"),
+    O("pid_file"),
+    O("snmp"),
+    O("snmp_socket"),
+    O("metrics_listen"),
+    O("script_timeout"),
+    O("set_sysctls"),
+    O("rt_priority"),
+    O("lock_memory"),
+    O("ipvs_on_stop"),
     CFG_END(),
 };
 

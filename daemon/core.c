@@ -126,7 +126,8 @@ static void status_daemon_json(struct hd_daemon *d, FILE *out)
 	hd_json_str(out, d->config->global.router_id);
 	fprintf(out,
 		",\"uptime_sec\":%.3f,\"reloads_ok\":%u,\"reloads_failed\":%u,"
-		"\"last_reload\":\"%s\",\"reload_in_progress\":%s,\"last_reload_usec\":{\"parse\":%llu,\"modules\":%llu,"
+		"\"last_reload\":\"%s\",\"reload_in_progress\":%s,\"last_reload_usec\":{\"parse\":%"
+		"llu,\"modules\":%llu,"
 		"\"swap\":%llu,\"to_table\":%llu},\"control\":{\"requests\":%lu,\"errors\":%lu,"
 		"\"rejected_peers\":%lu,\"timeouts\":%lu,\"busy\":%lu}}",
 		(double)(hd_now_usec() - d->start_usec) / 1e6, d->reloads_ok, d->reloads_failed,
@@ -152,9 +153,8 @@ void hd_status_json(struct hd_daemon *d, FILE *out)
 
 void hd_status_text(struct hd_daemon *d, FILE *out)
 {
-	fprintf(out, "hadirector %s, pid %d, up %.0f s, config %s\n", PACKAGE_VERSION,
-		d->pid, (double)(hd_now_usec() - d->start_usec) / 1e6,
-		d->opts.config_path);
+	fprintf(out, "hadirector %s, pid %d, up %.0f s, config %s\n", PACKAGE_VERSION, d->pid,
+		(double)(hd_now_usec() - d->start_usec) / 1e6, d->opts.config_path);
 	fprintf(out, "reloads: %u ok, %u failed%s\n", d->reloads_ok, d->reloads_failed,
 		d->last_reload_failed ? " (last reload FAILED, running the previous config)" : "");
 	fprintf(out, "vrrp instances: %zu, virtual servers: %zu\n", d->config->n_instances,
@@ -192,7 +192,8 @@ void hd_metrics(struct hd_daemon *d, FILE *out)
 {
 	const struct hd_control_stats *cs = hd_control_stats(d);
 
-	hd_metric_family(out, "hadirector_uptime_seconds", "gauge", "Seconds since the daemon started.");
+	hd_metric_family(out, "hadirector_uptime_seconds", "gauge",
+			 "Seconds since the daemon started.");
 	hd_metric_sample(out, "hadirector_uptime_seconds", NULL,
 			 (double)(hd_now_usec() - d->start_usec) / 1e6);
 	hd_metric_family(out, "hadirector_reloads_total", "counter",

@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 #define HD_CTL_DEFAULT_SOCKET "/run/hadirector.sock"
-#define HD_CTL_MAX_REQUEST 4096
-#define HD_CTL_MAX_ARGS 8
+#define HD_CTL_MAX_REQUEST    4096
+#define HD_CTL_MAX_ARGS	      8
 
 enum hd_ctl_cmd {
 	HD_CTL_STATUS,
@@ -15,9 +15,9 @@ enum hd_ctl_cmd {
 	HD_CTL_RELOAD,
 	HD_CTL_DUMP,
 	HD_CTL_PING,
-	HD_CTL_DRAIN,   /* VS RS */
+	HD_CTL_DRAIN,	/* VS RS */
 	HD_CTL_UNDRAIN, /* VS RS */
-	HD_CTL_WEIGHT,  /* VS RS N */
+	HD_CTL_WEIGHT,	/* VS RS N */
 	HD_CTL_METRICS,
 };
 

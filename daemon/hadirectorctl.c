@@ -110,10 +110,10 @@ static int read_reply(int fd, int timeout_ms)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"control-socket", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+	    {"control-socket", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {0},
 	};
 	const char *path = HD_CTL_DEFAULT_SOCKET;
 	char req[HD_CTL_MAX_REQUEST + 1];
@@ -122,10 +122,18 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's': path = optarg; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("hadirectorctl %s\n", PACKAGE_VERSION); return 0;
-		default: usage(stderr); return 2;
+		case 's':
+			path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("hadirectorctl %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind >= argc) {
@@ -133,7 +141,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = optind; i < argc; i++) {
-		int n = snprintf(req + len, sizeof(req) - len, "%s%s", i > optind ? " " : "", argv[i]);
+		int n =
+		    snprintf(req + len, sizeof(req) - len, "%s%s", i > optind ? " " : "", argv[i]);
 		if (n < 0 || (size_t)n >= sizeof(req) - len - 1) {
 			fprintf(stderr, "hadirectorctl: request too long\n");
 			return 2;

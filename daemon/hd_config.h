@@ -44,17 +44,17 @@ struct hd_global_config {
 	char router_id[HD_NAME_MAX];
 	char script_user[HD_NAME_MAX];
 	char *control_socket; /* NULL = compiled-in default */
-	char *pid_file;       /* NULL = compiled-in default */
+	char *pid_file;	      /* NULL = compiled-in default */
 	bool metrics_enabled;
 	struct hd_endpoint metrics_listen;
 	bool snmp;
 	char *snmp_socket;
 	uint64_t script_timeout_usec; /* default for scripts without their own */
-	bool set_sysctls;             /* let the daemon fix ip_forward etc. */
-	unsigned rt_priority;         /* 0 = normal scheduling, 1..99 = SCHED_RR */
-	bool lock_memory;             /* mlockall: never page out the loop */
-	bool ipvs_keep_on_stop;       /* ipvs_on_stop = keep: leave our services */
-	int line;                     /* of the global section, 0 if absent */
+	bool set_sysctls;	      /* let the daemon fix ip_forward etc. */
+	unsigned rt_priority;	      /* 0 = normal scheduling, 1..99 = SCHED_RR */
+	bool lock_memory;	      /* mlockall: never page out the loop */
+	bool ipvs_keep_on_stop;	      /* ipvs_on_stop = keep: leave our services */
+	int line;		      /* of the global section, 0 if absent */
 };
 
 struct hd_vrrp_script_config {
@@ -86,8 +86,8 @@ struct hd_vrrp_instance_config {
 	uint8_t vrid;
 	uint8_t priority;
 	uint16_t advert_int_cs; /* centiseconds */
-	int version;            /* 2 or 3 */
-	int family;             /* AF_INET or AF_INET6, from the VIPs */
+	int version;		/* 2 or 3 */
+	int family;		/* AF_INET or AF_INET6, from the VIPs */
 	enum hd_vrrp_initial initial_state;
 	bool preempt;
 	uint64_t preempt_delay_usec;
@@ -140,7 +140,7 @@ struct hd_check_config {
 	enum hd_check_type type;
 	bool has_connect_ip;
 	struct hd_addr connect_ip; /* default: the real server's */
-	uint16_t connect_port;     /* 0 = the real server's */
+	uint16_t connect_port;	   /* 0 = the real server's */
 	bool has_bind_ip;
 	struct hd_addr bind_ip;
 	uint64_t connect_timeout_usec;
@@ -198,7 +198,7 @@ struct hd_virtual_server_config {
 	enum hd_lb_kind lb_kind;
 	enum hd_tun_type tun_type;
 	uint16_t tun_port;
-	uint32_t persistence_timeout; /* seconds, 0 = off */
+	uint32_t persistence_timeout;	 /* seconds, 0 = off */
 	uint8_t persistence_granularity; /* prefix length, 0 = default */
 	uint64_t delay_loop_usec;
 	unsigned quorum;
@@ -250,7 +250,7 @@ void hd_config_free(struct hd_config *cfg);
 int hd_config_check_scripts(const struct hd_config *cfg, struct hd_diag *diag);
 
 void hd_diag_add(struct hd_diag *d, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 void hd_diag_clear(struct hd_diag *d);
 
 /* Small helpers shared by the parser, the control socket and tests. */

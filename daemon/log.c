@@ -29,7 +29,7 @@ int hd_log_level(void)
 
 static const char *prio_name(int prio)
 {
-	static const char *const names[] = {"emerg", "alert", "crit",   "error",
+	static const char *const names[] = {"emerg", "alert",  "crit", "error",
 					    "warn",  "notice", "info", "debug"};
 	return names[prio & 7];
 }

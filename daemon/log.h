@@ -16,14 +16,14 @@ int hd_log_level(void);
  * "KEY=value" strings sent as journal fields (and appended in brackets on
  * other targets only in verbose mode). */
 void hd_log_fields(int priority, const char *const *fields, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #define hd_log(prio, ...) hd_log_fields((prio), NULL, __VA_ARGS__)
-#define hd_err(...) hd_log(LOG_ERR, __VA_ARGS__)
-#define hd_warn(...) hd_log(LOG_WARNING, __VA_ARGS__)
-#define hd_notice(...) hd_log(LOG_NOTICE, __VA_ARGS__)
-#define hd_info(...) hd_log(LOG_INFO, __VA_ARGS__)
-#define hd_debug(...) hd_log(LOG_DEBUG, __VA_ARGS__)
+#define hd_err(...)	  hd_log(LOG_ERR, __VA_ARGS__)
+#define hd_warn(...)	  hd_log(LOG_WARNING, __VA_ARGS__)
+#define hd_notice(...)	  hd_log(LOG_NOTICE, __VA_ARGS__)
+#define hd_info(...)	  hd_log(LOG_INFO, __VA_ARGS__)
+#define hd_debug(...)	  hd_log(LOG_DEBUG, __VA_ARGS__)
 
 /* Rate limiting for repeated messages: returns true when a message keyed by
  * STATE may be logged now (at most BURST per INTERVAL_USEC); counts the

@@ -66,7 +66,7 @@ struct ipvs_ctx {
 	uint64_t parse_errors_base; /* replies they skipped */
 	uint64_t reconciles, dumps, errors, last_dump_usec;
 	size_t pending_ops;
-	uint64_t last_pass_usec;			       /* duration of the last pass */
+	uint64_t last_pass_usec;       /* duration of the last pass */
 	uint64_t last_pass_build_usec; /* of which: desired table build + owned keys */
 	uint64_t last_write_pass_usec, last_write_pass_writes; /* last pass that wrote */
 	char last_error[256];
@@ -674,7 +674,8 @@ void ipvs_status_json(struct hd_daemon *d, FILE *out)
 		(unsigned long long)c->reconciles, (unsigned long long)c->dumps,
 		(unsigned long long)c->errors, c->log_rl.suppressed,
 		(unsigned long long)parse_errors(c), c->pending_ops,
-		IPVS_SLOW_PERIOD_USEC / 1000000ULL, d->config->global.ipvs_keep_on_stop ? "keep" : "remove",
+		IPVS_SLOW_PERIOD_USEC / 1000000ULL,
+		d->config->global.ipvs_keep_on_stop ? "keep" : "remove",
 		(unsigned long long)c->last_pass_usec, (unsigned long long)c->last_write_pass_usec,
 		(unsigned long long)c->last_write_pass_writes,
 		(unsigned long long)c->last_pass_build_usec);

@@ -13,3 +13,4 @@ include $(srcdir)/tests/lab/local.mk
 include $(srcdir)/tests/netns/fault.mk
 include $(srcdir)/tests/vm/fault.mk
 include $(srcdir)/tests/bench/local.mk
+include $(srcdir)/tests/style/local.mk

@@ -157,13 +157,19 @@ struct arp_msg {
 	uint8_t sha[6], spa[4], tha[6], tpa[4];
 } __attribute__((packed));
 
-static void send_garp4(struct vrrp_ctx *c, int ifindex, const uint8_t mac[6], const struct in_addr *ip)
+static void send_garp4(struct vrrp_ctx *c, int ifindex, const uint8_t mac[6],
+		       const struct in_addr *ip)
 {
 	/* RFC 5227 ARP announcement: request, sender = target = VIP */
-	struct arp_msg m = {.htype = htons(ARPHRD_ETHER), .ptype = htons(ETH_P_IP), .hlen = 6,
-			    .plen = 4, .op = htons(ARPOP_REQUEST)};
-	struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
-				 .sll_ifindex = ifindex, .sll_halen = 6,
+	struct arp_msg m = {.htype = htons(ARPHRD_ETHER),
+			    .ptype = htons(ETH_P_IP),
+			    .hlen = 6,
+			    .plen = 4,
+			    .op = htons(ARPOP_REQUEST)};
+	struct sockaddr_ll ll = {.sll_family = AF_PACKET,
+				 .sll_protocol = htons(ETH_P_ARP),
+				 .sll_ifindex = ifindex,
+				 .sll_halen = 6,
 				 .sll_addr = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
 
 	memcpy(m.sha, mac, 6);
@@ -173,7 +179,8 @@ static void send_garp4(struct vrrp_ctx *c, int ifindex, const uint8_t mac[6], co
 		hd_debug("vrrp: gratuitous ARP: %s", strerror(errno));
 }
 
-static void send_na6(struct vrrp_ctx *c, int ifindex, const uint8_t mac[6], const struct in6_addr *ip)
+static void send_na6(struct vrrp_ctx *c, int ifindex, const uint8_t mac[6],
+		     const struct in6_addr *ip)
 {
 	struct {
 		struct nd_neighbor_advert na;

@@ -13,7 +13,7 @@
 #include "vrrp_int.h"
 
 #define DROP_LOG_INTERVAL (10 * 1000000ULL)
-#define DROP_LOG_BURST 5
+#define DROP_LOG_BURST	  5
 
 uint64_t vrrp_usec(void)
 {
@@ -265,8 +265,7 @@ int vrrp_init(struct hd_daemon *d)
 			return -ENOMEM;
 		c->n_inst++;
 	}
-	if (vrrp_groups_reload(c, c->cfg) < 0 || vrrp_addr_start(c) < 0 ||
-	    vrrp_track_start(c) < 0)
+	if (vrrp_groups_reload(c, c->cfg) < 0 || vrrp_addr_start(c) < 0 || vrrp_track_start(c) < 0)
 		return -1;
 	for (size_t i = 0; i < c->n_inst; i++)
 		instance_start(c, c->inst[i]);
@@ -434,8 +433,8 @@ static void instance_json(const struct vrrp_instance *in, FILE *out)
 	hd_json_str(out, in->cfg->name);
 	fputs(",\"state\":", out);
 	hd_json_str(out, vrrp_state_str(f->state));
-	fprintf(out, ",\"priority\":%u,\"base_priority\":%u,\"vrid\":%u,\"version\":%d,", f->priority,
-		in->cfg->priority, in->cfg->vrid, in->cfg->version);
+	fprintf(out, ",\"priority\":%u,\"base_priority\":%u,\"vrid\":%u,\"version\":%d,",
+		f->priority, in->cfg->priority, in->cfg->vrid, in->cfg->version);
 	fputs("\"interface\":", out);
 	hd_json_str(out, in->cfg->interface);
 	fputs(",\"master\":", out);

@@ -18,9 +18,8 @@ const char *vrrp_state_str(enum vrrp_state s)
 const char *vrrp_event_str(enum vrrp_event_type t)
 {
 	static const char *const n[VRRP_EV__MAX] = {
-		"startup",	    "shutdown",	   "adver_timer",    "master_down_timer",
-		"advert",	    "fault",	   "fault_clear",    "priority",
-		"preempt_timer",    "sync_master", "sync_backup",
+	    "startup",	   "shutdown", "adver_timer",	"master_down_timer", "advert",	    "fault",
+	    "fault_clear", "priority", "preempt_timer", "sync_master",	     "sync_backup",
 	};
 
 	return (unsigned)t < VRRP_EV__MAX ? n[t] : "?";
@@ -29,9 +28,9 @@ const char *vrrp_event_str(enum vrrp_event_type t)
 const char *vrrp_action_str(enum vrrp_action_type t)
 {
 	static const char *const n[VRRP_ACT__MAX] = {
-		"add_vips",	    "del_vips",		"send_advert",	      "send_advert_prio0",
-		"send_garp",	    "arm_adver_timer",	"arm_master_down",    "stop_timers",
-		"arm_preempt_timer", "stop_preempt_timer", "notify",
+	    "add_vips",		 "del_vips",	       "send_advert",	  "send_advert_prio0",
+	    "send_garp",	 "arm_adver_timer",    "arm_master_down", "stop_timers",
+	    "arm_preempt_timer", "stop_preempt_timer", "notify",
 	};
 
 	return (unsigned)t < VRRP_ACT__MAX ? n[t] : "?";
@@ -47,8 +46,7 @@ uint64_t vrrp_skew_time(int version, uint8_t priority, uint16_t master_adver_int
 	return (256 - (uint64_t)priority) * base * USEC_PER_CS / 256;
 }
 
-uint64_t vrrp_master_down_interval(int version, uint8_t priority,
-				   uint16_t master_adver_interval_cs)
+uint64_t vrrp_master_down_interval(int version, uint8_t priority, uint16_t master_adver_interval_cs)
 {
 	return 3 * (uint64_t)master_adver_interval_cs * USEC_PER_CS +
 	       vrrp_skew_time(version, priority, master_adver_interval_cs);
@@ -58,7 +56,7 @@ static void recompute(struct vrrp_fsm *f)
 {
 	f->skew_time = vrrp_skew_time(f->version, f->priority, f->master_adver_interval);
 	f->master_down_interval =
-		vrrp_master_down_interval(f->version, f->priority, f->master_adver_interval);
+	    vrrp_master_down_interval(f->version, f->priority, f->master_adver_interval);
 }
 
 void vrrp_fsm_init(struct vrrp_fsm *f, uint8_t priority)
@@ -99,8 +97,7 @@ static int addr_cmp(const struct hd_addr *a, const struct hd_addr *b)
 
 /* Becoming master: the address and the first advert + GARP come before
  * anything else (notify last). */
-static void become_master(struct vrrp_fsm *f, uint64_t now, struct vrrp_result *r,
-			  const char *why)
+static void become_master(struct vrrp_fsm *f, uint64_t now, struct vrrp_result *r, const char *why)
 {
 	f->master_adver_interval = f->adver_int_cs;
 	f->preempt_at = 0;
@@ -116,8 +113,7 @@ static void become_master(struct vrrp_fsm *f, uint64_t now, struct vrrp_result *
 	go(f, r, VRRP_STATE_MASTER, why);
 }
 
-static void become_backup(struct vrrp_fsm *f, uint64_t now, struct vrrp_result *r,
-			  const char *why)
+static void become_backup(struct vrrp_fsm *f, uint64_t now, struct vrrp_result *r, const char *why)
 {
 	recompute(f);
 	act(r, VRRP_ACT_ARM_MASTER_DOWN, now + f->master_down_interval);
@@ -205,7 +201,8 @@ static void master_advert(struct vrrp_fsm *f, const struct vrrp_event *ev, uint6
 		act(r, VRRP_ACT_SEND_ADVERT, 0);
 		act(r, VRRP_ACT_ARM_MASTER_DOWN, now + f->master_down_interval);
 		go(f, r, VRRP_STATE_BACKUP,
-		   ev->priority > f->priority ? "higher priority advert" : "equal priority, higher address");
+		   ev->priority > f->priority ? "higher priority advert"
+					      : "equal priority, higher address");
 		return;
 	}
 	act(r, VRRP_ACT_SEND_ADVERT, 0);

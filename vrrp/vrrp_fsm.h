@@ -17,24 +17,24 @@ enum vrrp_event_type {
 	VRRP_EV_SHUTDOWN,
 	VRRP_EV_ADVER_TIMER,
 	VRRP_EV_MASTER_DOWN_TIMER,
-	VRRP_EV_ADVERT,       /* a valid advert for our VRID */
-	VRRP_EV_FAULT,        /* interface or tracker down */
-	VRRP_EV_FAULT_CLEAR,  /* all fault conditions gone */
-	VRRP_EV_PRIORITY,     /* weighted trackers changed the priority */
+	VRRP_EV_ADVERT,	     /* a valid advert for our VRID */
+	VRRP_EV_FAULT,	     /* interface or tracker down */
+	VRRP_EV_FAULT_CLEAR, /* all fault conditions gone */
+	VRRP_EV_PRIORITY,    /* weighted trackers changed the priority */
 	VRRP_EV_PREEMPT_TIMER,
-	VRRP_EV_SYNC_MASTER,  /* a sync group member became master: follow */
-	VRRP_EV_SYNC_BACKUP,  /* a sync group member went back to backup: follow */
+	VRRP_EV_SYNC_MASTER, /* a sync group member became master: follow */
+	VRRP_EV_SYNC_BACKUP, /* a sync group member went back to backup: follow */
 	VRRP_EV__MAX
 };
 
 struct vrrp_event {
 	enum vrrp_event_type type;
-	uint8_t priority;       /* ADVERT: sender's; PRIORITY: our new one */
-	uint16_t adver_int_cs;  /* ADVERT: Max Adver Int */
-	struct hd_addr src;     /* ADVERT: sender's primary address */
-	const char *why;        /* FAULT / FAULT_CLEAR: for the log, may be NULL */
-	bool held;              /* MASTER_DOWN / PREEMPT timer: a sync group member
-				 * still hears a master it defers to: stay backup */
+	uint8_t priority;      /* ADVERT: sender's; PRIORITY: our new one */
+	uint16_t adver_int_cs; /* ADVERT: Max Adver Int */
+	struct hd_addr src;    /* ADVERT: sender's primary address */
+	const char *why;       /* FAULT / FAULT_CLEAR: for the log, may be NULL */
+	bool held;	       /* MASTER_DOWN / PREEMPT timer: a sync group member
+				* still hears a master it defers to: stay backup */
 };
 
 enum vrrp_action_type {
@@ -45,12 +45,12 @@ enum vrrp_action_type {
 	VRRP_ACT_SEND_GARP,
 	/* Adver_Timer and Master_Down_Timer never run together: both use
 	 * the one protocol timer, arming one disarms the other. */
-	VRRP_ACT_ARM_ADVER_TIMER,      /* at = deadline */
-	VRRP_ACT_ARM_MASTER_DOWN,      /* at = deadline */
-	VRRP_ACT_STOP_TIMERS,          /* protocol + preempt timers */
-	VRRP_ACT_ARM_PREEMPT_TIMER,    /* at = deadline */
+	VRRP_ACT_ARM_ADVER_TIMER,   /* at = deadline */
+	VRRP_ACT_ARM_MASTER_DOWN,   /* at = deadline */
+	VRRP_ACT_STOP_TIMERS,	    /* protocol + preempt timers */
+	VRRP_ACT_ARM_PREEMPT_TIMER, /* at = deadline */
 	VRRP_ACT_STOP_PREEMPT_TIMER,
-	VRRP_ACT_NOTIFY,               /* state changed: scripts, log done by caller */
+	VRRP_ACT_NOTIFY, /* state changed: scripts, log done by caller */
 	VRRP_ACT__MAX
 };
 
@@ -76,15 +76,15 @@ struct vrrp_fsm {
 	uint16_t adver_int_cs;
 	bool preempt;
 	uint64_t preempt_delay_usec;
-	bool initial_master;   /* `state = master`: take over at startup */
+	bool initial_master;	/* `state = master`: take over at startup */
 	struct hd_addr primary; /* our primary address, for the tie break */
 	/* runtime */
 	enum vrrp_state state;
-	uint8_t priority;               /* effective (after trackers) */
+	uint8_t priority;		/* effective (after trackers) */
 	uint16_t master_adver_interval; /* cs; learned from the master (v3) */
-	uint64_t skew_time;             /* usec */
-	uint64_t master_down_interval;  /* usec */
-	uint64_t preempt_at;            /* 0 = no preempt delay running */
+	uint64_t skew_time;		/* usec */
+	uint64_t master_down_interval;	/* usec */
+	uint64_t preempt_at;		/* 0 = no preempt delay running */
 	bool master_known;
 	struct hd_addr master_addr; /* last master heard (or us) */
 	uint8_t master_priority;

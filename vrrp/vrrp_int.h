@@ -27,28 +27,28 @@ struct vrrp_sock {
 
 /* Fault sources; the instance is in fault while any bit is set. */
 enum {
-	VRRP_FAULT_IFACE = 1u << 0,  /* own interface down or missing */
+	VRRP_FAULT_IFACE = 1u << 0,    /* own interface down or missing */
 	VRRP_FAULT_TRACK_IF = 1u << 1, /* a weight-0 tracked interface down */
-	VRRP_FAULT_SCRIPT = 1u << 2, /* a weight-0 track_script failing */
-	VRRP_FAULT_GROUP = 1u << 3,  /* another sync group member in fault */
-	VRRP_FAULT_NOADDR = 1u << 4, /* no usable source address */
+	VRRP_FAULT_SCRIPT = 1u << 2,   /* a weight-0 track_script failing */
+	VRRP_FAULT_GROUP = 1u << 3,    /* another sync group member in fault */
+	VRRP_FAULT_NOADDR = 1u << 4,   /* no usable source address */
 };
 
 struct vrrp_instance {
 	struct vrrp_ctx *ctx;
 	const struct hd_vrrp_instance_config *cfg;
 	struct vrrp_fsm fsm;
-	int ifindex;             /* 0 = interface missing */
+	int ifindex; /* 0 = interface missing */
 	uint8_t mac[6];
 	struct hd_addr src_addr; /* primary address: unicast_src_ip or the interface's */
 	struct vrrp_sock *sock;
 	unsigned faults;
 	int group; /* sync group index, -1 = none */
 	bool vips_on;
-	sd_event_source *timer;   /* Adver_Timer or Master_Down_Timer */
+	sd_event_source *timer; /* Adver_Timer or Master_Down_Timer */
 	enum vrrp_event_type timer_ev;
 	sd_event_source *preempt; /* preempt_delay */
-	sd_event_source *garp;    /* delayed / refresh GARP bursts */
+	sd_event_source *garp;	  /* delayed / refresh GARP bursts */
 	unsigned garp_bursts_left;
 	/* counters */
 	uint64_t transitions, adverts_sent, adverts_received, prio0_sent, prio0_received;
@@ -88,8 +88,7 @@ struct vrrp_ctx {
 /* vrrp_daemon.c: the one function that feeds the state machine and thus
  * the only place a state changes. */
 void vrrp_instance_event(struct vrrp_instance *in, const struct vrrp_event *ev);
-void vrrp_instance_simple_event(struct vrrp_instance *in, enum vrrp_event_type t,
-				const char *why);
+void vrrp_instance_simple_event(struct vrrp_instance *in, enum vrrp_event_type t, const char *why);
 int vrrp_effective_priority(const struct vrrp_instance *in);
 /* Recompute fault bits/priority changes and feed the resulting events. */
 void vrrp_instance_reevaluate(struct vrrp_instance *in, const char *why);
@@ -130,8 +129,7 @@ void vrrp_notify(struct vrrp_instance *in, enum vrrp_state old, enum vrrp_state 
 void vrrp_notify_enqueue(struct vrrp_ctx *c, const char *script, const char *const args[]);
 
 /* vrrp_group.c: sync groups (decisions in vrrp_sync.c) */
-void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed,
-			    enum vrrp_state old);
+void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed, enum vrrp_state old);
 /* A sync group member defers to a live master: IN must stay backup. */
 bool vrrp_sync_group_holds(struct vrrp_ctx *c, struct vrrp_instance *in);
 int vrrp_groups_reload(struct vrrp_ctx *c, const struct hd_config *newcfg);

@@ -90,7 +90,8 @@ static void sock_drop(struct vrrp_sock *s, enum vrrp_drop r, const struct hd_add
 	for (size_t i = 0; i < c->n_inst; i++)
 		if (c->inst[i] && c->inst[i]->sock == s) {
 			if (r == VRRP_DROP_VRID_MISMATCH)
-				c->inst[i]->drops[r]++; /* other routers' VRIDs are normal: no log */
+				c->inst[i]
+				    ->drops[r]++; /* other routers' VRIDs are normal: no log */
 			else
 				vrrp_drop(c->inst[i], r, src);
 		}
@@ -120,11 +121,17 @@ static void handle_advert(struct vrrp_sock *s, const uint8_t *pkt, size_t len,
 		vrrp_drop(in, VRRP_DROP_BAD_SOURCE, src);
 		return;
 	}
-	e = (struct vrrp_rx_expect){.version = in->cfg->version, .family = s->family,
-				    .vrid = in->cfg->vrid, .adver_int_cs = in->cfg->advert_int_cs,
-				    .auth_type = in->cfg->auth_type, .auth_pass = in->cfg->auth_pass,
-				    .vips = in->cfg->vips, .n_vips = in->cfg->n_vips,
-				    .src = &src->u, .dst = dst, .ttl = ttl};
+	e = (struct vrrp_rx_expect){.version = in->cfg->version,
+				    .family = s->family,
+				    .vrid = in->cfg->vrid,
+				    .adver_int_cs = in->cfg->advert_int_cs,
+				    .auth_type = in->cfg->auth_type,
+				    .auth_pass = in->cfg->auth_pass,
+				    .vips = in->cfg->vips,
+				    .n_vips = in->cfg->n_vips,
+				    .src = &src->u,
+				    .dst = dst,
+				    .ttl = ttl};
 	r = vrrp_pkt_parse(pkt, len, &e, &a);
 	if (!r && in->cfg->priority == VRRP_PRIO_OWNER)
 		r = VRRP_DROP_OWNER_CONFLICT; /* RFC 5798 7.1: the owner ignores others */
@@ -192,8 +199,11 @@ static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *user
 
 	for (int i = 0; i < RX_BUDGET; i++) {
 		struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
-		struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
-				   .msg_iovlen = 1, .msg_control = ctl.b,
+		struct msghdr m = {.msg_name = &from,
+				   .msg_namelen = sizeof(from),
+				   .msg_iov = &iov,
+				   .msg_iovlen = 1,
+				   .msg_control = ctl.b,
 				   .msg_controllen = sizeof(ctl.b)};
 		ssize_t n = recvmsg(fd, &m, 0);
 
@@ -283,15 +293,20 @@ static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t 
 		char b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	} ctl;
 	struct sockaddr_storage ss = {0};
-	struct vrrp_tx tx = {.version = in->cfg->version, .family = in->cfg->family,
-			     .vrid = in->cfg->vrid, .priority = priority,
-			     .adver_int_cs = in->cfg->advert_int_cs, .auth_type = in->cfg->auth_type,
-			     .auth_pass = in->cfg->auth_pass, .vips = in->cfg->vips,
-			     .n_vips = in->cfg->n_vips, .src = &in->src_addr.u, .dst = &dst->u};
+	struct vrrp_tx tx = {.version = in->cfg->version,
+			     .family = in->cfg->family,
+			     .vrid = in->cfg->vrid,
+			     .priority = priority,
+			     .adver_int_cs = in->cfg->advert_int_cs,
+			     .auth_type = in->cfg->auth_type,
+			     .auth_pass = in->cfg->auth_pass,
+			     .vips = in->cfg->vips,
+			     .n_vips = in->cfg->n_vips,
+			     .src = &in->src_addr.u,
+			     .dst = &dst->u};
 	ssize_t len = vrrp_pkt_build(&tx, pkt, sizeof(pkt));
 	struct iovec iov = {.iov_base = pkt};
-	struct msghdr m = {.msg_name = &ss, .msg_iov = &iov, .msg_iovlen = 1,
-			   .msg_control = ctl.b};
+	struct msghdr m = {.msg_name = &ss, .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b};
 	struct cmsghdr *cm;
 
 	if (len < 0)
@@ -301,7 +316,8 @@ static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t 
 	cm = (struct cmsghdr *)ctl.b;
 	if (dst->family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		struct in_pktinfo pi = {.ipi_ifindex = in->ifindex, .ipi_spec_dst = in->src_addr.u.v4};
+		struct in_pktinfo pi = {.ipi_ifindex = in->ifindex,
+					.ipi_spec_dst = in->src_addr.u.v4};
 
 		sin->sin_family = AF_INET;
 		sin->sin_addr = dst->u.v4;

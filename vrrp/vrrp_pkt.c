@@ -6,23 +6,23 @@
 #include "vrrp_pkt.h"
 
 const char *const vrrp_drop_names[VRRP_DROP__MAX] = {
-	[VRRP_DROP_NONE] = "none",
-	[VRRP_DROP_TOO_SHORT] = "too_short",
-	[VRRP_DROP_BAD_IP_HEADER] = "bad_ip_header",
-	[VRRP_DROP_BAD_TTL] = "bad_ttl",
-	[VRRP_DROP_BAD_VERSION] = "bad_version",
-	[VRRP_DROP_BAD_TYPE] = "bad_type",
-	[VRRP_DROP_BAD_CHECKSUM] = "bad_checksum",
-	[VRRP_DROP_VRID_MISMATCH] = "vrid_mismatch",
-	[VRRP_DROP_ADVER_INT_MISMATCH] = "adver_int_mismatch",
-	[VRRP_DROP_AUTH_TYPE_MISMATCH] = "auth_type_mismatch",
-	[VRRP_DROP_AUTH_FAILURE] = "auth_failure",
-	[VRRP_DROP_ADDR_COUNT_MISMATCH] = "addr_count_mismatch",
-	[VRRP_DROP_ADDR_LIST_MISMATCH] = "addr_list_mismatch",
-	[VRRP_DROP_BAD_SOURCE] = "bad_source",
-	[VRRP_DROP_OWNER_CONFLICT] = "owner_conflict",
-	[VRRP_DROP_ZERO_INTERVAL] = "zero_interval",
-	[VRRP_DROP_NOT_RUNNING] = "not_running",
+    [VRRP_DROP_NONE] = "none",
+    [VRRP_DROP_TOO_SHORT] = "too_short",
+    [VRRP_DROP_BAD_IP_HEADER] = "bad_ip_header",
+    [VRRP_DROP_BAD_TTL] = "bad_ttl",
+    [VRRP_DROP_BAD_VERSION] = "bad_version",
+    [VRRP_DROP_BAD_TYPE] = "bad_type",
+    [VRRP_DROP_BAD_CHECKSUM] = "bad_checksum",
+    [VRRP_DROP_VRID_MISMATCH] = "vrid_mismatch",
+    [VRRP_DROP_ADVER_INT_MISMATCH] = "adver_int_mismatch",
+    [VRRP_DROP_AUTH_TYPE_MISMATCH] = "auth_type_mismatch",
+    [VRRP_DROP_AUTH_FAILURE] = "auth_failure",
+    [VRRP_DROP_ADDR_COUNT_MISMATCH] = "addr_count_mismatch",
+    [VRRP_DROP_ADDR_LIST_MISMATCH] = "addr_list_mismatch",
+    [VRRP_DROP_BAD_SOURCE] = "bad_source",
+    [VRRP_DROP_OWNER_CONFLICT] = "owner_conflict",
+    [VRRP_DROP_ZERO_INTERVAL] = "zero_interval",
+    [VRRP_DROP_NOT_RUNNING] = "not_running",
 };
 
 const char *vrrp_drop_str(enum vrrp_drop d)
@@ -80,7 +80,8 @@ uint16_t vrrp_pkt_checksum(int version, int family, const void *src, const void 
 
 static const void *vip_bytes(const struct hd_prefix *p)
 {
-	return p->addr.family == AF_INET6 ? (const void *)&p->addr.u.v6 : (const void *)&p->addr.u.v4;
+	return p->addr.family == AF_INET6 ? (const void *)&p->addr.u.v6
+					  : (const void *)&p->addr.u.v4;
 }
 
 static size_t count_family(const struct hd_prefix *vips, size_t n, int family)

@@ -10,13 +10,13 @@
 
 #include "hd_config.h"
 
-#define VRRP_PROTO 112
-#define VRRP_TTL 255
-#define VRRP_TYPE_ADVERT 1
-#define VRRP_HDR_LEN 8
-#define VRRP_AUTH_LEN 8 /* v2 authentication data */
-#define VRRP_PRIO_STOP 0
-#define VRRP_PRIO_OWNER 255
+#define VRRP_PROTO	  112
+#define VRRP_TTL	  255
+#define VRRP_TYPE_ADVERT  1
+#define VRRP_HDR_LEN	  8
+#define VRRP_AUTH_LEN	  8 /* v2 authentication data */
+#define VRRP_PRIO_STOP	  0
+#define VRRP_PRIO_OWNER	  255
 #define VRRP_V2_AUTH_NONE 0
 #define VRRP_V2_AUTH_PASS 1
 /* Largest advert: v3, IPv6, 255 addresses. */
@@ -26,22 +26,22 @@
  * instance runtime. Keep vrrp_drop_names in step. */
 enum vrrp_drop {
 	VRRP_DROP_NONE = 0,
-	VRRP_DROP_TOO_SHORT,        /* shorter than header + addresses (+ auth) */
-	VRRP_DROP_BAD_IP_HEADER,    /* IPv4 header malformed or total length wrong */
-	VRRP_DROP_BAD_TTL,          /* TTL / hop limit != 255 */
-	VRRP_DROP_BAD_VERSION,      /* not the configured version */
-	VRRP_DROP_BAD_TYPE,         /* not an advertisement */
+	VRRP_DROP_TOO_SHORT,	 /* shorter than header + addresses (+ auth) */
+	VRRP_DROP_BAD_IP_HEADER, /* IPv4 header malformed or total length wrong */
+	VRRP_DROP_BAD_TTL,	 /* TTL / hop limit != 255 */
+	VRRP_DROP_BAD_VERSION,	 /* not the configured version */
+	VRRP_DROP_BAD_TYPE,	 /* not an advertisement */
 	VRRP_DROP_BAD_CHECKSUM,
-	VRRP_DROP_VRID_MISMATCH,    /* no instance with this VRID here */
+	VRRP_DROP_VRID_MISMATCH,      /* no instance with this VRID here */
 	VRRP_DROP_ADVER_INT_MISMATCH, /* v2: interval differs from ours */
 	VRRP_DROP_AUTH_TYPE_MISMATCH, /* v2: auth type differs */
-	VRRP_DROP_AUTH_FAILURE,     /* v2: password differs */
+	VRRP_DROP_AUTH_FAILURE,	      /* v2: password differs */
 	VRRP_DROP_ADDR_COUNT_MISMATCH,
 	VRRP_DROP_ADDR_LIST_MISMATCH,
-	VRRP_DROP_BAD_SOURCE,       /* unicast: not from a configured peer */
-	VRRP_DROP_OWNER_CONFLICT,   /* we own the address (prio 255) and hear another */
-	VRRP_DROP_ZERO_INTERVAL,    /* advert interval 0 would break timers */
-	VRRP_DROP_NOT_RUNNING,      /* instance in fault/init: nothing to learn */
+	VRRP_DROP_BAD_SOURCE,	  /* unicast: not from a configured peer */
+	VRRP_DROP_OWNER_CONFLICT, /* we own the address (prio 255) and hear another */
+	VRRP_DROP_ZERO_INTERVAL,  /* advert interval 0 would break timers */
+	VRRP_DROP_NOT_RUNNING,	  /* instance in fault/init: nothing to learn */
 	VRRP_DROP__MAX
 };
 
@@ -71,7 +71,7 @@ struct vrrp_rx_expect {
 	const struct hd_prefix *vips; /* entries of another family are ignored */
 	size_t n_vips;
 	const void *src, *dst; /* IP addresses of the packet, for the v3 pseudo-header */
-	int ttl;               /* received TTL / hop limit, -1 = not reported */
+	int ttl;	       /* received TTL / hop limit, -1 = not reported */
 };
 
 /* Parse and validate the VRRP part (after the IP header) of a packet.

@@ -96,7 +96,8 @@ static void script_result(struct vrrp_script_state *st, bool ok)
 
 	if (ok) {
 		st->ok_run++, st->fail_run = 0;
-		if (st->state != SCRIPT_OK && (st->state == SCRIPT_UNKNOWN || st->ok_run >= st->cfg->rise))
+		if (st->state != SCRIPT_OK &&
+		    (st->state == SCRIPT_UNKNOWN || st->ok_run >= st->cfg->rise))
 			st->state = SCRIPT_OK;
 	} else {
 		st->fail_run++, st->ok_run = 0;
@@ -109,8 +110,9 @@ static void script_result(struct vrrp_script_state *st, bool ok)
 	hd_notice("vrrp_script %s: %s", st->cfg->name, st->state == SCRIPT_OK ? "ok" : "failed");
 	for (size_t i = 0; i < c->n_inst; i++)
 		if (c->inst[i] && instance_tracks(c->inst[i], idx))
-			vrrp_instance_reevaluate(c->inst[i], st->state == SCRIPT_OK ? "track script ok"
-										: "track script failed");
+			vrrp_instance_reevaluate(c->inst[i], st->state == SCRIPT_OK
+								 ? "track script ok"
+								 : "track script failed");
 }
 
 static int script_run(sd_event_source *s, uint64_t usec, void *userdata);
@@ -137,7 +139,8 @@ static int script_run(sd_event_source *s, uint64_t usec, void *userdata)
 	sd_event *e = c->d->event;
 
 	st->pid = spawn(c, argv);
-	if (st->pid < 0 || sd_event_add_child(e, &st->child, st->pid, WEXITED, script_done, st) < 0) {
+	if (st->pid < 0 ||
+	    sd_event_add_child(e, &st->child, st->pid, WEXITED, script_done, st) < 0) {
 		hd_err("vrrp_script %s: cannot run: %s", st->cfg->name, strerror(errno));
 		st->pid = 0;
 		script_result(st, false);
@@ -221,7 +224,8 @@ static int notify_done(sd_event_source *s, const siginfo_t *si, void *userdata)
 	struct vrrp_notify_queue *q = c->notify;
 
 	if (si->si_code != CLD_EXITED || si->si_status != 0)
-		hd_warn("vrrp: notify script %s failed (status %d)", q->head->argv[2], si->si_status);
+		hd_warn("vrrp: notify script %s failed (status %d)", q->head->argv[2],
+			si->si_status);
 	sd_event_source_disable_unref(q->child);
 	sd_event_source_disable_unref(q->timeout);
 	q->child = q->timeout = NULL;
@@ -237,10 +241,11 @@ static void notify_next(struct vrrp_ctx *c)
 
 	while (q->head && !q->pid) {
 		q->pid = spawn(c, q->head->argv);
-		if (q->pid > 0 &&
-		    sd_event_add_child(c->d->event, &q->child, q->pid, WEXITED, notify_done, c) >= 0) {
+		if (q->pid > 0 && sd_event_add_child(c->d->event, &q->child, q->pid, WEXITED,
+						     notify_done, c) >= 0) {
 			sd_event_add_time_relative(c->d->event, &q->timeout, CLOCK_MONOTONIC,
-						   timeout_of(c, 0), 1000, kill_on_timeout, &q->pid);
+						   timeout_of(c, 0), 1000, kill_on_timeout,
+						   &q->pid);
 			return;
 		}
 		hd_err("vrrp: cannot run notify script %s", q->head->argv[2]);
@@ -281,9 +286,9 @@ void vrrp_notify(struct vrrp_instance *in, enum vrrp_state old, enum vrrp_state 
 {
 	const struct hd_vrrp_instance_config *ic = in->cfg;
 	const char *state = new_state == VRRP_STATE_INIT ? "STOP" : vrrp_state_str(new_state);
-	const char *specific = new_state == VRRP_STATE_MASTER   ? ic->notify_master
+	const char *specific = new_state == VRRP_STATE_MASTER	? ic->notify_master
 			       : new_state == VRRP_STATE_BACKUP ? ic->notify_backup
-			       : new_state == VRRP_STATE_FAULT  ? ic->notify_fault
+			       : new_state == VRRP_STATE_FAULT	? ic->notify_fault
 								: ic->notify_stop;
 	char prio[8];
 
@@ -345,7 +350,8 @@ int vrrp_track_start(struct vrrp_ctx *c)
 	return 0;
 }
 
-static bool same_script(const struct hd_vrrp_script_config *a, const struct hd_vrrp_script_config *b)
+static bool same_script(const struct hd_vrrp_script_config *a,
+			const struct hd_vrrp_script_config *b)
 {
 	return !strcmp(a->name, b->name) && !strcmp(a->script, b->script) &&
 	       a->interval_usec == b->interval_usec && a->timeout_usec == b->timeout_usec &&
@@ -399,10 +405,9 @@ int vrrp_track_reload(struct vrrp_ctx *c)
 			*o = (struct vrrp_script_state){0};
 			break;
 		}
-		if (!st->next &&
-		    (sd_event_add_time(c->d->event, &st->next, CLOCK_MONOTONIC, 0, 1000, script_run,
-				       st) < 0 ||
-		     sd_event_source_set_priority(st->next, HD_PRIO_HC) < 0))
+		if (!st->next && (sd_event_add_time(c->d->event, &st->next, CLOCK_MONOTONIC, 0,
+						    1000, script_run, st) < 0 ||
+				  sd_event_source_set_priority(st->next, HD_PRIO_HC) < 0))
 			hd_err("vrrp_script %s: cannot schedule", st->cfg->name);
 	}
 	for (size_t k = 0; k < n_old; k++)

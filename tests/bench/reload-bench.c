@@ -32,11 +32,12 @@ static void gen(const char *path, int n, int m, int w0)
 	}
 	fputs("global {\n    router_id = bench\n}\n", f);
 	for (int i = 0; i < n; i++) {
-		fprintf(f, "virtual_server 10.100.%d.%d:80 {\n    lb_algo = wrr\n    lb_kind = dr\n",
+		fprintf(f,
+			"virtual_server 10.100.%d.%d:80 {\n    lb_algo = wrr\n    lb_kind = dr\n",
 			i / 250, i % 250 + 1);
 		for (int j = 0; j < m; j++)
-			fprintf(f, "    real_server 10.%d.%d.%d:80 { weight = %d }\n", 200 + j, i / 250,
-				i % 250 + 1, (i == 0 && j == 0) ? w0 : 1);
+			fprintf(f, "    real_server 10.%d.%d.%d:80 { weight = %d }\n", 200 + j,
+				i / 250, i % 250 + 1, (i == 0 && j == 0) ? w0 : 1);
 		fputs("}\n", f);
 	}
 	fclose(f);
@@ -49,9 +50,8 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 enum { T_PARSE, T_FREE, T_BUILD, T_DIFF, T_TRIM, T_N };
-static const char *names[T_N] = {"parse (hd_config_load)", "free old config",
-				 "desired table build", "diff vs previous table",
-				 "malloc_trim(0), at idle"};
+static const char *names[T_N] = {"parse (hd_config_load)", "free old config", "desired table build",
+				 "diff vs previous table", "malloc_trim(0), at idle"};
 
 static struct hd_config *load(const char *path)
 {
@@ -122,7 +122,8 @@ int main(int argc, char **argv)
 		t[T_DIFF][r] = t4 - t3;
 		t[T_TRIM][r] = t6 - t5;
 	}
-	printf("%d services x %d real servers, %d rounds, ops per diff: %zu\n", n, m, rounds, ops_n);
+	printf("%d services x %d real servers, %d rounds, ops per diff: %zu\n", n, m, rounds,
+	       ops_n);
 	for (int k = 0; k < T_N; k++) {
 		qsort(t[k], (size_t)rounds, sizeof(uint64_t), cmp_u64);
 		printf("%-26s median %8.0f us  min %8.0f us\n", names[k],

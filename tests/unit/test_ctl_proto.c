@@ -13,28 +13,28 @@ struct ctl_case {
 };
 
 static const struct ctl_case cases[] = {
-	{"status\n", 1, HD_CTL_STATUS, 0, NULL, NULL},
-	{"status", 1, HD_CTL_STATUS, 0, NULL, NULL},
-	{"status --json\n", 1, HD_CTL_STATUS_JSON, 0, NULL, NULL},
-	{"  status   --json \r\n", 1, HD_CTL_STATUS_JSON, 0, NULL, NULL},
-	{"reload\n", 1, HD_CTL_RELOAD, 0, NULL, NULL},
-	{"ping\n", 1, HD_CTL_PING, 0, NULL, NULL},
-	{"dump\n", 1, HD_CTL_DUMP, 0, NULL, NULL},
-	{"metrics\n", 1, HD_CTL_METRICS, 0, NULL, NULL},
-	{"drain 10.0.0.1:80 10.0.0.2:80\n", 1, HD_CTL_DRAIN, 2, "10.0.0.1:80", NULL},
-	{"undrain fwmark:7 [::1]:80\n", 1, HD_CTL_UNDRAIN, 2, "fwmark:7", NULL},
-	{"weight 10.0.0.1:80 10.0.0.2:80 5\n", 1, HD_CTL_WEIGHT, 3, "10.0.0.1:80", NULL},
-	{"", 0, 0, 0, NULL, "empty request"},
-	{"\n", 0, 0, 0, NULL, "empty request"},
-	{"   \n", 0, 0, 0, NULL, "empty request"},
-	{"stat\n", 0, 0, 0, NULL, "unknown command"},
-	{"status --xml\n", 0, 0, 0, NULL, "unknown option"},
-	{"status extra\n", 0, 0, 0, NULL, "wrong number of arguments"},
-	{"drain 10.0.0.1:80\n", 0, 0, 0, NULL, "wrong number of arguments"},
-	{"weight a b c d\n", 0, 0, 0, NULL, "wrong number of arguments"},
-	{"status\x01\n", 0, 0, 0, NULL, "control or non-ASCII"},
-	{"status \xc3\xa9\n", 0, 0, 0, NULL, "control or non-ASCII"},
-	{"a b c d e f g h i j k l\n", 0, 0, 0, NULL, "too many words"},
+    {"status\n", 1, HD_CTL_STATUS, 0, NULL, NULL},
+    {"status", 1, HD_CTL_STATUS, 0, NULL, NULL},
+    {"status --json\n", 1, HD_CTL_STATUS_JSON, 0, NULL, NULL},
+    {"  status   --json \r\n", 1, HD_CTL_STATUS_JSON, 0, NULL, NULL},
+    {"reload\n", 1, HD_CTL_RELOAD, 0, NULL, NULL},
+    {"ping\n", 1, HD_CTL_PING, 0, NULL, NULL},
+    {"dump\n", 1, HD_CTL_DUMP, 0, NULL, NULL},
+    {"metrics\n", 1, HD_CTL_METRICS, 0, NULL, NULL},
+    {"drain 10.0.0.1:80 10.0.0.2:80\n", 1, HD_CTL_DRAIN, 2, "10.0.0.1:80", NULL},
+    {"undrain fwmark:7 [::1]:80\n", 1, HD_CTL_UNDRAIN, 2, "fwmark:7", NULL},
+    {"weight 10.0.0.1:80 10.0.0.2:80 5\n", 1, HD_CTL_WEIGHT, 3, "10.0.0.1:80", NULL},
+    {"", 0, 0, 0, NULL, "empty request"},
+    {"\n", 0, 0, 0, NULL, "empty request"},
+    {"   \n", 0, 0, 0, NULL, "empty request"},
+    {"stat\n", 0, 0, 0, NULL, "unknown command"},
+    {"status --xml\n", 0, 0, 0, NULL, "unknown option"},
+    {"status extra\n", 0, 0, 0, NULL, "wrong number of arguments"},
+    {"drain 10.0.0.1:80\n", 0, 0, 0, NULL, "wrong number of arguments"},
+    {"weight a b c d\n", 0, 0, 0, NULL, "wrong number of arguments"},
+    {"status\x01\n", 0, 0, 0, NULL, "control or non-ASCII"},
+    {"status \xc3\xa9\n", 0, 0, 0, NULL, "control or non-ASCII"},
+    {"a b c d e f g h i j k l\n", 0, 0, 0, NULL, "too many words"},
 };
 
 static int check_nul_and_long(void)
@@ -81,7 +81,8 @@ int main(void)
 		else
 			bad = !err || !strstr(err, c->err);
 		if (bad) {
-			fprintf(stderr, "FAIL case %zu %.40s: err=%s\n", i, c->in, err ? err : "none");
+			fprintf(stderr, "FAIL case %zu %.40s: err=%s\n", i, c->in,
+				err ? err : "none");
 			fails++;
 		}
 	}

@@ -96,7 +96,7 @@ static void test_replies(void)
 		failures++;
 		return;
 	}
-#define CHECK_REPLY(len, want, wdetail, what)                                                        \
+#define CHECK_REPLY(len, want, wdetail, what)                                                      \
 	do {                                                                                       \
 		int o = hc_dns_check_reply(q, (size_t)qlen, r, (len), &detail);                    \
 		EXPECT(o == (want) && detail == (wdetail), "%s: outcome %d detail %d", what, o,    \

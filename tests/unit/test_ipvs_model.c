@@ -83,28 +83,29 @@ static void test_mapping(void)
 	EXPECT(t.n == 3, "services %zu", t.n);
 	char buf[128];
 	/* canonical order: AF_INET (2) before AF_INET6 (10); addr:port before fwmark */
-	EXPECT(!strcmp(ipvs_svc_key_str(&t.svcs[0].key, buf, sizeof(buf)), "TCP 192.168.168.100:80"),
-	      "%s", buf);
+	EXPECT(
+	    !strcmp(ipvs_svc_key_str(&t.svcs[0].key, buf, sizeof(buf)), "TCP 192.168.168.100:80"),
+	    "%s", buf);
 	EXPECT(!strcmp(ipvs_svc_key_str(&t.svcs[1].key, buf, sizeof(buf)), "UDP [2001:db8::1]:53"),
-	      "%s", buf);
+	       "%s", buf);
 	EXPECT(!strcmp(ipvs_svc_key_str(&t.svcs[2].key, buf, sizeof(buf)), "FWM 7 inet6"), "%s",
-	      buf);
+	       buf);
 	const struct ipvs_service *s = &t.svcs[0];
 	EXPECT(!strcmp(s->sched, "wrr") && s->flags == 0 && s->n_dests == 3, "vs0");
 	EXPECT(s->dests[0].fwd == IP_VS_CONN_F_DROUTE && s->dests[0].weight == 1 &&
-		  s->dests[2].weight == 3,
-	      "vs0 dests");
+		   s->dests[2].weight == 3,
+	       "vs0 dests");
 	s = &t.svcs[2];
 	EXPECT(s->flags == (IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_SCHED_SH_PORT) &&
-		  s->timeout == 300 && s->netmask == 64 && s->key.protocol == 0,
-	      "fwmark service flags %#x timeout %u netmask %u", s->flags, s->timeout, s->netmask);
+		   s->timeout == 300 && s->netmask == 64 && s->key.protocol == 0,
+	       "fwmark service flags %#x timeout %u netmask %u", s->flags, s->timeout, s->netmask);
 	s = &t.svcs[1];
 	EXPECT(s->n_dests == 1 && s->dests[0].fwd == IP_VS_CONN_F_TUNNEL &&
-		  s->dests[0].tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE &&
-		  s->dests[0].tun_port == 6080 && s->dests[0].af == AF_INET,
-	      "tun dest");
+		   s->dests[0].tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE &&
+		   s->dests[0].tun_port == 6080 && s->dests[0].af == AF_INET,
+	       "tun dest");
 	EXPECT(s->netmask == 128 && !strcmp(s->sched, "wlc"), "defaults: netmask %u sched %s",
-	      s->netmask, s->sched);
+	       s->netmask, s->sched);
 	ipvs_table_free(&t);
 }
 
@@ -116,7 +117,7 @@ static void test_verdicts(void)
 	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
 	const struct ipvs_service *s = &t.svcs[0];
 	EXPECT(s->n_dests == 2 && s->dests[0].weight == 5 && s->dests[1].weight == 3,
-	      "down removed, weight override: n=%zu", s->n_dests);
+	       "down removed, weight override: n=%zu", s->n_dests);
 	ipvs_table_free(&t);
 
 	rs[1].inhibit_on_failure = true;
@@ -155,10 +156,11 @@ static void test_quorum(void)
 		struct ipvs_table t;
 		ipvs_model_build(&cfg, verdict, NULL, &vd, q, &t);
 		const struct ipvs_service *s = &t.svcs[0];
-		EXPECT(s->quorum_lost == steps[i].lost && q[0].lost == steps[i].lost, "step %zu", i);
+		EXPECT(s->quorum_lost == steps[i].lost && q[0].lost == steps[i].lost, "step %zu",
+		       i);
 		bool sorry = s->n_dests == 1 && s->dests[0].port == 8080 && s->dests[0].weight == 1;
 		EXPECT(sorry == steps[i].lost, "step %zu: sorry server %d, n=%zu", i, sorry,
-		      s->n_dests);
+		       s->n_dests);
 		ipvs_table_free(&t);
 	}
 	/* A first computation has no hysteresis: 2 up holds quorum. */
@@ -179,7 +181,7 @@ static void test_quorum(void)
 	vs[0].has_sorry_server = false;
 	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
 	EXPECT(t.svcs[0].quorum_lost && t.svcs[0].n_dests == 1 && t.svcs[0].dests[0].weight == 1,
-	      "no sorry server");
+	       "no sorry server");
 	ipvs_table_free(&t);
 }
 
@@ -198,7 +200,7 @@ static void test_quorum_imposed(void)
 	struct ipvs_table t;
 	ipvs_model_build(&cfg, verdict, imposed_lost, &vd, NULL, &t);
 	EXPECT(t.svcs[0].quorum_lost && t.svcs[0].n_dests == 1 && t.svcs[0].dests[0].weight == 1,
-	      "imposed: sorry server only");
+	       "imposed: sorry server only");
 	ipvs_table_free(&t);
 }
 

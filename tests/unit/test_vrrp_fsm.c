@@ -36,7 +36,7 @@ static struct hd_addr a4(const char *s)
 }
 
 /* our primary is 10.0.0.5 */
-#define LOWER_ADDR "10.0.0.4"
+#define LOWER_ADDR  "10.0.0.4"
 #define HIGHER_ADDR "10.0.0.6"
 
 static void setup(struct vrrp_fsm *f, const struct cfg *c, enum vrrp_state st)
@@ -77,7 +77,8 @@ static void render(const struct vrrp_result *r, uint64_t now, char *buf, size_t 
 	for (unsigned i = 0; i < r->n && o < len; i++) {
 		const struct vrrp_action *a = &r->act[i];
 
-		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "", vrrp_action_str(a->type));
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "",
+				      vrrp_action_str(a->type));
 		if (a->at && o < len)
 			o += (size_t)snprintf(buf + o, len - o, "@%llu",
 					      (unsigned long long)(a->at - now));
@@ -89,9 +90,9 @@ struct row {
 	const struct cfg *cfg;
 	enum vrrp_state from;
 	enum vrrp_event_type ev;
-	uint8_t prio;      /* advert / priority event */
-	uint16_t adv_cs;   /* advert */
-	const char *src;   /* advert sender */
+	uint8_t prio;	 /* advert / priority event */
+	uint16_t adv_cs; /* advert */
+	const char *src; /* advert sender */
 	enum vrrp_state to;
 	const char *acts;
 };
@@ -99,98 +100,98 @@ struct row {
 /* prio 100, adv 1 s: skew = 156/256 s = 609375 us; MDI = 3609375 us.
  * prio 150, adv 0.1 s: skew = 106*10/256 cs = 41406 us; MDI = 341406 us. */
 static const struct row rows[] = {
-	/* 6.4.1 Initialize */
-	{"startup -> backup", &C_DEF, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
-	 VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
-	{"startup fast", &C_FAST, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
-	 VRRP_STATE_BACKUP, "arm_master_down@341406,notify"},
-	{"startup owner -> master", &C_OWNER, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
-	 VRRP_STATE_MASTER,
-	 "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
-	{"startup state=master", &C_INITM, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
-	 VRRP_STATE_MASTER,
-	 "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
-	{"v2 skew ignores interval", &C_V2, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
-	 VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
-	{"init ignores timer", &C_DEF, VRRP_STATE_INIT, VRRP_EV_MASTER_DOWN_TIMER, 0, 0, NULL,
-	 VRRP_STATE_INIT, ""},
-	{"init ignores advert", &C_DEF, VRRP_STATE_INIT, VRRP_EV_ADVERT, 200, 100, HIGHER_ADDR,
-	 VRRP_STATE_INIT, ""},
-	{"init fault", &C_DEF, VRRP_STATE_INIT, VRRP_EV_FAULT, 0, 0, NULL, VRRP_STATE_FAULT,
-	 "stop_timers,notify"},
-	{"init shutdown is a no-op", &C_DEF, VRRP_STATE_INIT, VRRP_EV_SHUTDOWN, 0, 0, NULL,
-	 VRRP_STATE_INIT, ""},
-	/* 6.4.2 Backup */
-	{"backup master down -> master", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_MASTER_DOWN_TIMER, 0,
-	 0, NULL, VRRP_STATE_MASTER,
-	 "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
-	{"backup hears higher", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 150, 100, HIGHER_ADDR,
-	 VRRP_STATE_BACKUP, "arm_master_down@3609375"},
-	{"backup hears equal", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 100, 100, LOWER_ADDR,
-	 VRRP_STATE_BACKUP, "arm_master_down@3609375"},
-	{"backup learns interval (v3)", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 150, 10,
-	 HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_master_down@360937"},
-	{"backup priority 0 -> skew", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 0, 100,
-	 HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_master_down@609375"},
-	{"backup preempt: lower discarded", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50, 100,
-	 HIGHER_ADDR, VRRP_STATE_BACKUP, ""},
-	{"backup nopreempt: lower accepted", &C_NOPRE, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50, 100,
-	 HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_master_down@3609375"},
-	{"backup preempt_delay: lower tolerated", &C_DELAY, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50,
-	 100, HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_preempt_timer@5000000,arm_master_down@3609375"},
-	{"backup preempt timer, no master known", &C_DELAY, VRRP_STATE_BACKUP,
-	 VRRP_EV_PREEMPT_TIMER, 0, 0, NULL, VRRP_STATE_BACKUP, ""},
-	{"backup ignores adver timer", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVER_TIMER, 0, 0, NULL,
-	 VRRP_STATE_BACKUP, ""},
-	{"backup fault", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_FAULT, 0, 0, NULL, VRRP_STATE_FAULT,
-	 "stop_timers,notify"},
-	{"backup shutdown", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_SHUTDOWN, 0, 0, NULL,
-	 VRRP_STATE_INIT, "stop_timers,notify"},
-	{"backup priority change", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_PRIORITY, 80, 0, NULL,
-	 VRRP_STATE_BACKUP, ""},
-	{"backup fault clear ignored", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_FAULT_CLEAR, 0, 0, NULL,
-	 VRRP_STATE_BACKUP, ""},
-	/* 6.4.3 Master */
-	{"master adver timer", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVER_TIMER, 0, 0, NULL,
-	 VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
-	{"master hears higher -> backup", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 150, 100,
-	 LOWER_ADDR, VRRP_STATE_BACKUP, "del_vips,send_advert,arm_master_down@3609375,notify"},
-	{"master learns interval stepping down", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 150,
-	 10, LOWER_ADDR, VRRP_STATE_BACKUP, "del_vips,send_advert,arm_master_down@360937,notify"},
-	{"master equal prio, higher addr -> backup", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT,
-	 100, 100, HIGHER_ADDR, VRRP_STATE_BACKUP, "del_vips,send_advert,arm_master_down@3609375,notify"},
-	{"master equal prio, lower addr stays", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 100,
-	 100, LOWER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
-	{"master hears lower: heal split brain", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 50,
-	 100, HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
-	{"master hears priority 0", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 0, 100,
-	 HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
-	{"owner stays master on 254", &C_OWNER, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 254, 100,
-	 HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
-	{"master shutdown: priority 0", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_SHUTDOWN, 0, 0, NULL,
-	 VRRP_STATE_INIT, "stop_timers,send_advert_prio0,del_vips,notify"},
-	{"master fault", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_FAULT, 0, 0, NULL, VRRP_STATE_FAULT,
-	 "send_advert_prio0,del_vips,stop_timers,notify"},
-	{"master priority change: advertise now", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_PRIORITY, 80,
-	 0, NULL, VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
-	{"master ignores master down timer", &C_DEF, VRRP_STATE_MASTER,
-	 VRRP_EV_MASTER_DOWN_TIMER, 0, 0, NULL, VRRP_STATE_MASTER, ""},
-	/* Fault */
-	{"fault clear -> backup", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_FAULT_CLEAR, 0, 0, NULL,
-	 VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
-	{"fault clear, state=master -> backup", &C_INITM, VRRP_STATE_FAULT, VRRP_EV_FAULT_CLEAR,
-	 0, 0, NULL, VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
-	{"fault clear owner -> master", &C_OWNER, VRRP_STATE_FAULT, VRRP_EV_FAULT_CLEAR, 0, 0,
-	 NULL, VRRP_STATE_MASTER,
-	 "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
-	{"fault ignores advert", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_ADVERT, 200, 100, HIGHER_ADDR,
-	 VRRP_STATE_FAULT, ""},
-	{"fault ignores timers", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_MASTER_DOWN_TIMER, 0, 0, NULL,
-	 VRRP_STATE_FAULT, ""},
-	{"fault again is a no-op", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_FAULT, 0, 0, NULL,
-	 VRRP_STATE_FAULT, ""},
-	{"fault shutdown", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_SHUTDOWN, 0, 0, NULL,
-	 VRRP_STATE_INIT, "stop_timers,notify"},
+    /* 6.4.1 Initialize */
+    {"startup -> backup", &C_DEF, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL, VRRP_STATE_BACKUP,
+     "arm_master_down@3609375,notify"},
+    {"startup fast", &C_FAST, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL, VRRP_STATE_BACKUP,
+     "arm_master_down@341406,notify"},
+    {"startup owner -> master", &C_OWNER, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
+     VRRP_STATE_MASTER,
+     "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
+    {"startup state=master", &C_INITM, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
+     VRRP_STATE_MASTER,
+     "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
+    {"v2 skew ignores interval", &C_V2, VRRP_STATE_INIT, VRRP_EV_STARTUP, 0, 0, NULL,
+     VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
+    {"init ignores timer", &C_DEF, VRRP_STATE_INIT, VRRP_EV_MASTER_DOWN_TIMER, 0, 0, NULL,
+     VRRP_STATE_INIT, ""},
+    {"init ignores advert", &C_DEF, VRRP_STATE_INIT, VRRP_EV_ADVERT, 200, 100, HIGHER_ADDR,
+     VRRP_STATE_INIT, ""},
+    {"init fault", &C_DEF, VRRP_STATE_INIT, VRRP_EV_FAULT, 0, 0, NULL, VRRP_STATE_FAULT,
+     "stop_timers,notify"},
+    {"init shutdown is a no-op", &C_DEF, VRRP_STATE_INIT, VRRP_EV_SHUTDOWN, 0, 0, NULL,
+     VRRP_STATE_INIT, ""},
+    /* 6.4.2 Backup */
+    {"backup master down -> master", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_MASTER_DOWN_TIMER, 0, 0,
+     NULL, VRRP_STATE_MASTER,
+     "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
+    {"backup hears higher", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 150, 100, HIGHER_ADDR,
+     VRRP_STATE_BACKUP, "arm_master_down@3609375"},
+    {"backup hears equal", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 100, 100, LOWER_ADDR,
+     VRRP_STATE_BACKUP, "arm_master_down@3609375"},
+    {"backup learns interval (v3)", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 150, 10, HIGHER_ADDR,
+     VRRP_STATE_BACKUP, "arm_master_down@360937"},
+    {"backup priority 0 -> skew", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 0, 100, HIGHER_ADDR,
+     VRRP_STATE_BACKUP, "arm_master_down@609375"},
+    {"backup preempt: lower discarded", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50, 100,
+     HIGHER_ADDR, VRRP_STATE_BACKUP, ""},
+    {"backup nopreempt: lower accepted", &C_NOPRE, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50, 100,
+     HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_master_down@3609375"},
+    {"backup preempt_delay: lower tolerated", &C_DELAY, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50, 100,
+     HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_preempt_timer@5000000,arm_master_down@3609375"},
+    {"backup preempt timer, no master known", &C_DELAY, VRRP_STATE_BACKUP, VRRP_EV_PREEMPT_TIMER, 0,
+     0, NULL, VRRP_STATE_BACKUP, ""},
+    {"backup ignores adver timer", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVER_TIMER, 0, 0, NULL,
+     VRRP_STATE_BACKUP, ""},
+    {"backup fault", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_FAULT, 0, 0, NULL, VRRP_STATE_FAULT,
+     "stop_timers,notify"},
+    {"backup shutdown", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_SHUTDOWN, 0, 0, NULL, VRRP_STATE_INIT,
+     "stop_timers,notify"},
+    {"backup priority change", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_PRIORITY, 80, 0, NULL,
+     VRRP_STATE_BACKUP, ""},
+    {"backup fault clear ignored", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_FAULT_CLEAR, 0, 0, NULL,
+     VRRP_STATE_BACKUP, ""},
+    /* 6.4.3 Master */
+    {"master adver timer", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVER_TIMER, 0, 0, NULL,
+     VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
+    {"master hears higher -> backup", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 150, 100,
+     LOWER_ADDR, VRRP_STATE_BACKUP, "del_vips,send_advert,arm_master_down@3609375,notify"},
+    {"master learns interval stepping down", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 150, 10,
+     LOWER_ADDR, VRRP_STATE_BACKUP, "del_vips,send_advert,arm_master_down@360937,notify"},
+    {"master equal prio, higher addr -> backup", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 100,
+     100, HIGHER_ADDR, VRRP_STATE_BACKUP, "del_vips,send_advert,arm_master_down@3609375,notify"},
+    {"master equal prio, lower addr stays", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 100, 100,
+     LOWER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
+    {"master hears lower: heal split brain", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 50, 100,
+     HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
+    {"master hears priority 0", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 0, 100, HIGHER_ADDR,
+     VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
+    {"owner stays master on 254", &C_OWNER, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 254, 100,
+     HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
+    {"master shutdown: priority 0", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_SHUTDOWN, 0, 0, NULL,
+     VRRP_STATE_INIT, "stop_timers,send_advert_prio0,del_vips,notify"},
+    {"master fault", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_FAULT, 0, 0, NULL, VRRP_STATE_FAULT,
+     "send_advert_prio0,del_vips,stop_timers,notify"},
+    {"master priority change: advertise now", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_PRIORITY, 80, 0,
+     NULL, VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
+    {"master ignores master down timer", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_MASTER_DOWN_TIMER, 0, 0,
+     NULL, VRRP_STATE_MASTER, ""},
+    /* Fault */
+    {"fault clear -> backup", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_FAULT_CLEAR, 0, 0, NULL,
+     VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
+    {"fault clear, state=master -> backup", &C_INITM, VRRP_STATE_FAULT, VRRP_EV_FAULT_CLEAR, 0, 0,
+     NULL, VRRP_STATE_BACKUP, "arm_master_down@3609375,notify"},
+    {"fault clear owner -> master", &C_OWNER, VRRP_STATE_FAULT, VRRP_EV_FAULT_CLEAR, 0, 0, NULL,
+     VRRP_STATE_MASTER,
+     "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
+    {"fault ignores advert", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_ADVERT, 200, 100, HIGHER_ADDR,
+     VRRP_STATE_FAULT, ""},
+    {"fault ignores timers", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_MASTER_DOWN_TIMER, 0, 0, NULL,
+     VRRP_STATE_FAULT, ""},
+    {"fault again is a no-op", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_FAULT, 0, 0, NULL,
+     VRRP_STATE_FAULT, ""},
+    {"fault shutdown", &C_DEF, VRRP_STATE_FAULT, VRRP_EV_SHUTDOWN, 0, 0, NULL, VRRP_STATE_INIT,
+     "stop_timers,notify"},
 };
 
 static void run_rows(void)
@@ -199,7 +200,8 @@ static void run_rows(void)
 		const struct row *w = &rows[i];
 		struct vrrp_fsm f;
 		struct vrrp_result r;
-		struct vrrp_event ev = {.type = w->ev, .priority = w->prio, .adver_int_cs = w->adv_cs};
+		struct vrrp_event ev = {
+		    .type = w->ev, .priority = w->prio, .adver_int_cs = w->adv_cs};
 		char got[512];
 
 		if (w->src)

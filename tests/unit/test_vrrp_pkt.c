@@ -52,19 +52,32 @@ static uint8_t src4[4], dst4[4], src6[16], dst6[16];
 
 static struct vrrp_rx_expect exp_v3_4(const struct hd_prefix *vips, size_t n)
 {
-	return (struct vrrp_rx_expect){.version = 3, .family = AF_INET, .vrid = 51,
-				       .adver_int_cs = 100, .vips = vips, .n_vips = n,
-				       .src = src4, .dst = dst4, .ttl = 255};
+	return (struct vrrp_rx_expect){.version = 3,
+				       .family = AF_INET,
+				       .vrid = 51,
+				       .adver_int_cs = 100,
+				       .vips = vips,
+				       .n_vips = n,
+				       .src = src4,
+				       .dst = dst4,
+				       .ttl = 255};
 }
 
 static void test_build(void)
 {
-	struct hd_prefix vip = pfx("192.168.168.100"), vips2[] = {pfx("192.168.168.100"),
-								   pfx("10.0.0.1"), pfx("2001:db8::9")};
+	struct hd_prefix vip = pfx("192.168.168.100"),
+			 vips2[] = {pfx("192.168.168.100"), pfx("10.0.0.1"), pfx("2001:db8::9")};
 	struct hd_prefix vip6[] = {pfx("10.1.1.1"), pfx("2001:db8::100")};
 	uint8_t buf[VRRP_PKT_MAX];
-	struct vrrp_tx tx = {.version = 3, .family = AF_INET, .vrid = 51, .priority = 150,
-			     .adver_int_cs = 100, .vips = &vip, .n_vips = 1, .src = src4, .dst = dst4};
+	struct vrrp_tx tx = {.version = 3,
+			     .family = AF_INET,
+			     .vrid = 51,
+			     .priority = 150,
+			     .adver_int_cs = 100,
+			     .vips = &vip,
+			     .n_vips = 1,
+			     .src = src4,
+			     .dst = dst4};
 	ssize_t n = vrrp_pkt_build(&tx, buf, sizeof(buf));
 
 	CHECK(n == sizeof(v3_4) && !memcmp(buf, v3_4, sizeof(v3_4)));
@@ -72,13 +85,26 @@ static void test_build(void)
 	tx.priority = 100, tx.adver_int_cs = 10, tx.vips = vips2, tx.n_vips = 3;
 	n = vrrp_pkt_build(&tx, buf, sizeof(buf));
 	CHECK(n == sizeof(v3_4b) && !memcmp(buf, v3_4b, sizeof(v3_4b)));
-	tx = (struct vrrp_tx){.version = 3, .family = AF_INET6, .vrid = 7, .priority = 200,
-			      .adver_int_cs = 10, .vips = vip6, .n_vips = 2, .src = src6, .dst = dst6};
+	tx = (struct vrrp_tx){.version = 3,
+			      .family = AF_INET6,
+			      .vrid = 7,
+			      .priority = 200,
+			      .adver_int_cs = 10,
+			      .vips = vip6,
+			      .n_vips = 2,
+			      .src = src6,
+			      .dst = dst6};
 	n = vrrp_pkt_build(&tx, buf, sizeof(buf));
 	CHECK(n == sizeof(v3_6) && !memcmp(buf, v3_6, sizeof(v3_6)));
-	tx = (struct vrrp_tx){.version = 2, .family = AF_INET, .vrid = 51, .priority = 150,
-			      .adver_int_cs = 100, .auth_type = HD_VRRP_AUTH_PASS,
-			      .auth_pass = "secret", .vips = &vip, .n_vips = 1};
+	tx = (struct vrrp_tx){.version = 2,
+			      .family = AF_INET,
+			      .vrid = 51,
+			      .priority = 150,
+			      .adver_int_cs = 100,
+			      .auth_type = HD_VRRP_AUTH_PASS,
+			      .auth_pass = "secret",
+			      .vips = &vip,
+			      .n_vips = 1};
 	n = vrrp_pkt_build(&tx, buf, sizeof(buf));
 	CHECK(n == sizeof(v2_pass) && !memcmp(buf, v2_pass, sizeof(v2_pass)));
 	tx.auth_type = HD_VRRP_AUTH_NONE;
@@ -94,7 +120,8 @@ static void test_build(void)
 
 static void test_parse_good(void)
 {
-	struct hd_prefix vip = pfx("192.168.168.100"), two[] = {pfx("10.0.0.1"), pfx("192.168.168.100")};
+	struct hd_prefix vip = pfx("192.168.168.100"),
+			 two[] = {pfx("10.0.0.1"), pfx("192.168.168.100")};
 	struct hd_prefix v6 = pfx("2001:db8::100");
 	struct vrrp_rx_expect e = exp_v3_4(&vip, 1);
 	struct vrrp_advert a;
@@ -106,13 +133,25 @@ static void test_parse_good(void)
 	e = exp_v3_4(two, 2);
 	CHECK(vrrp_pkt_parse(v3_4b, sizeof(v3_4b), &e, &a) == VRRP_DROP_NONE);
 	CHECK(a.priority == 100 && a.adver_int_cs == 10 && a.n_addrs == 2);
-	e = (struct vrrp_rx_expect){.version = 3, .family = AF_INET6, .vrid = 7, .vips = &v6,
-				    .n_vips = 1, .src = src6, .dst = dst6, .ttl = 255};
+	e = (struct vrrp_rx_expect){.version = 3,
+				    .family = AF_INET6,
+				    .vrid = 7,
+				    .vips = &v6,
+				    .n_vips = 1,
+				    .src = src6,
+				    .dst = dst6,
+				    .ttl = 255};
 	CHECK(vrrp_pkt_parse(v3_6, sizeof(v3_6), &e, &a) == VRRP_DROP_NONE);
 	CHECK(a.priority == 200 && a.adver_int_cs == 10 && a.family == AF_INET6);
-	e = (struct vrrp_rx_expect){.version = 2, .family = AF_INET, .vrid = 51,
-				    .adver_int_cs = 100, .auth_type = HD_VRRP_AUTH_PASS,
-				    .auth_pass = "secret", .vips = &vip, .n_vips = 1, .ttl = 255};
+	e = (struct vrrp_rx_expect){.version = 2,
+				    .family = AF_INET,
+				    .vrid = 51,
+				    .adver_int_cs = 100,
+				    .auth_type = HD_VRRP_AUTH_PASS,
+				    .auth_pass = "secret",
+				    .vips = &vip,
+				    .n_vips = 1,
+				    .ttl = 255};
 	CHECK(vrrp_pkt_parse(v2_pass, sizeof(v2_pass), &e, &a) == VRRP_DROP_NONE);
 	CHECK(a.version == 2 && a.auth_type == 1 && a.adver_int_cs == 100);
 	e.auth_type = HD_VRRP_AUTH_NONE;
@@ -135,9 +174,15 @@ static void test_keepalived(void)
 	e.ttl = ttl;
 	CHECK(vrrp_pkt_parse(pl, plen, &e, &a) == VRRP_DROP_NONE && a.priority == 150);
 	CHECK(vrrp_pkt_strip_ip4(ka_v2, sizeof(ka_v2), &pl, &plen, s, d, &ttl) == VRRP_DROP_NONE);
-	e = (struct vrrp_rx_expect){.version = 2, .family = AF_INET, .vrid = 52,
-				    .adver_int_cs = 100, .auth_type = HD_VRRP_AUTH_PASS,
-				    .auth_pass = "secret", .vips = &vip2, .n_vips = 1, .ttl = ttl};
+	e = (struct vrrp_rx_expect){.version = 2,
+				    .family = AF_INET,
+				    .vrid = 52,
+				    .adver_int_cs = 100,
+				    .auth_type = HD_VRRP_AUTH_PASS,
+				    .auth_pass = "secret",
+				    .vips = &vip2,
+				    .n_vips = 1,
+				    .ttl = ttl};
 	CHECK(vrrp_pkt_parse(pl, plen, &e, &a) == VRRP_DROP_NONE && a.priority == 120);
 }
 
@@ -150,19 +195,58 @@ struct drop_case {
 
 static struct hd_prefix other_vip, two_vips[2];
 
-static void m_short(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { *len = 7; }
-static void m_short_addr(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { *len = 11; }
-static void m_ttl(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { e->ttl = 254; }
-static void m_ttl_none(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { e->ttl = -1; }
-static void m_version(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { p[0] = 0x21; }
-static void m_version4(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { p[0] = 0x41; }
-static void m_type(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { p[0] = 0x32; }
-static void m_csum(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { p[7] ^= 1; }
-static void m_payload(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { p[2] = 151; }
-static void m_src(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { e->src = dst4; }
-static void m_vrid(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { e->vrid = 52; }
-static void m_count(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { e->vips = two_vips, e->n_vips = 2; }
-static void m_list(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { e->vips = &other_vip; }
+static void m_short(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	*len = 7;
+}
+static void m_short_addr(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	*len = 11;
+}
+static void m_ttl(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	e->ttl = 254;
+}
+static void m_ttl_none(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	e->ttl = -1;
+}
+static void m_version(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	p[0] = 0x21;
+}
+static void m_version4(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	p[0] = 0x41;
+}
+static void m_type(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	p[0] = 0x32;
+}
+static void m_csum(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	p[7] ^= 1;
+}
+static void m_payload(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	p[2] = 151;
+}
+static void m_src(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	e->src = dst4;
+}
+static void m_vrid(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	e->vrid = 52;
+}
+static void m_count(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	e->vips = two_vips, e->n_vips = 2;
+}
+static void m_list(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	e->vips = &other_vip;
+}
 
 static void run_drop_cases(const uint8_t *pkt, size_t plen, struct vrrp_rx_expect base,
 			   const struct drop_case *c, size_t n)
@@ -188,19 +272,19 @@ static void run_drop_cases(const uint8_t *pkt, size_t plen, struct vrrp_rx_expec
 static void test_drops_v3(void)
 {
 	static const struct drop_case cases[] = {
-		{"too short header", VRRP_DROP_TOO_SHORT, m_short},
-		{"too short addrs", VRRP_DROP_TOO_SHORT, m_short_addr},
-		{"ttl 254", VRRP_DROP_BAD_TTL, m_ttl},
-		{"ttl unknown", VRRP_DROP_BAD_TTL, m_ttl_none},
-		{"v2 packet to v3 instance", VRRP_DROP_BAD_VERSION, m_version},
-		{"version 4", VRRP_DROP_BAD_VERSION, m_version4},
-		{"type 2", VRRP_DROP_BAD_TYPE, m_type},
-		{"checksum bit", VRRP_DROP_BAD_CHECKSUM, m_csum},
-		{"payload changed", VRRP_DROP_BAD_CHECKSUM, m_payload},
-		{"pseudo header src", VRRP_DROP_BAD_CHECKSUM, m_src},
-		{"vrid", VRRP_DROP_VRID_MISMATCH, m_vrid},
-		{"addr count", VRRP_DROP_ADDR_COUNT_MISMATCH, m_count},
-		{"addr list", VRRP_DROP_ADDR_LIST_MISMATCH, m_list},
+	    {"too short header", VRRP_DROP_TOO_SHORT, m_short},
+	    {"too short addrs", VRRP_DROP_TOO_SHORT, m_short_addr},
+	    {"ttl 254", VRRP_DROP_BAD_TTL, m_ttl},
+	    {"ttl unknown", VRRP_DROP_BAD_TTL, m_ttl_none},
+	    {"v2 packet to v3 instance", VRRP_DROP_BAD_VERSION, m_version},
+	    {"version 4", VRRP_DROP_BAD_VERSION, m_version4},
+	    {"type 2", VRRP_DROP_BAD_TYPE, m_type},
+	    {"checksum bit", VRRP_DROP_BAD_CHECKSUM, m_csum},
+	    {"payload changed", VRRP_DROP_BAD_CHECKSUM, m_payload},
+	    {"pseudo header src", VRRP_DROP_BAD_CHECKSUM, m_src},
+	    {"vrid", VRRP_DROP_VRID_MISMATCH, m_vrid},
+	    {"addr count", VRRP_DROP_ADDR_COUNT_MISMATCH, m_count},
+	    {"addr list", VRRP_DROP_ADDR_LIST_MISMATCH, m_list},
 	};
 	struct hd_prefix vip = pfx("192.168.168.100");
 
@@ -208,27 +292,48 @@ static void test_drops_v3(void)
 		       sizeof(cases) / sizeof(cases[0]));
 }
 
-static void m_v2_int(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { e->adver_int_cs = 200; }
-static void m_v2_authtype(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { e->auth_type = HD_VRRP_AUTH_NONE; }
-static void m_v2_pass(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { e->auth_pass = "secreT"; }
-static void m_v2_noauth(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { *len = 12; }
-static void m_v2_v3(uint8_t *p, size_t *len, struct vrrp_rx_expect *e) { e->version = 3; }
+static void m_v2_int(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	e->adver_int_cs = 200;
+}
+static void m_v2_authtype(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	e->auth_type = HD_VRRP_AUTH_NONE;
+}
+static void m_v2_pass(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	e->auth_pass = "secreT";
+}
+static void m_v2_noauth(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	*len = 12;
+}
+static void m_v2_v3(uint8_t *p, size_t *len, struct vrrp_rx_expect *e)
+{
+	e->version = 3;
+}
 
 static void test_drops_v2(void)
 {
 	static const struct drop_case cases[] = {
-		{"v2 interval", VRRP_DROP_ADVER_INT_MISMATCH, m_v2_int},
-		{"v2 auth type", VRRP_DROP_AUTH_TYPE_MISMATCH, m_v2_authtype},
-		{"v2 password", VRRP_DROP_AUTH_FAILURE, m_v2_pass},
-		{"v2 auth data missing", VRRP_DROP_TOO_SHORT, m_v2_noauth},
-		{"v2 to v3 instance", VRRP_DROP_BAD_VERSION, m_v2_v3},
-		{"v2 checksum", VRRP_DROP_BAD_CHECKSUM, m_csum},
-		{"v2 ttl", VRRP_DROP_BAD_TTL, m_ttl},
+	    {"v2 interval", VRRP_DROP_ADVER_INT_MISMATCH, m_v2_int},
+	    {"v2 auth type", VRRP_DROP_AUTH_TYPE_MISMATCH, m_v2_authtype},
+	    {"v2 password", VRRP_DROP_AUTH_FAILURE, m_v2_pass},
+	    {"v2 auth data missing", VRRP_DROP_TOO_SHORT, m_v2_noauth},
+	    {"v2 to v3 instance", VRRP_DROP_BAD_VERSION, m_v2_v3},
+	    {"v2 checksum", VRRP_DROP_BAD_CHECKSUM, m_csum},
+	    {"v2 ttl", VRRP_DROP_BAD_TTL, m_ttl},
 	};
 	struct hd_prefix vip = pfx("192.168.168.100");
-	struct vrrp_rx_expect e = {.version = 2, .family = AF_INET, .vrid = 51,
-				   .adver_int_cs = 100, .auth_type = HD_VRRP_AUTH_PASS,
-				   .auth_pass = "secret", .vips = &vip, .n_vips = 1, .ttl = 255};
+	struct vrrp_rx_expect e = {.version = 2,
+				   .family = AF_INET,
+				   .vrid = 51,
+				   .adver_int_cs = 100,
+				   .auth_type = HD_VRRP_AUTH_PASS,
+				   .auth_pass = "secret",
+				   .vips = &vip,
+				   .n_vips = 1,
+				   .ttl = 255};
 
 	run_drop_cases(v2_pass, sizeof(v2_pass), e, cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -238,8 +343,15 @@ static void test_misc(void)
 	struct hd_prefix vip = pfx("192.168.168.100");
 	struct vrrp_rx_expect e = exp_v3_4(&other_vip, 1);
 	uint8_t buf[VRRP_PKT_MAX], ip[40];
-	struct vrrp_tx tx = {.version = 3, .family = AF_INET, .vrid = 51, .priority = 255,
-			     .adver_int_cs = 0, .vips = &vip, .n_vips = 1, .src = src4, .dst = dst4};
+	struct vrrp_tx tx = {.version = 3,
+			     .family = AF_INET,
+			     .vrid = 51,
+			     .priority = 255,
+			     .adver_int_cs = 0,
+			     .vips = &vip,
+			     .n_vips = 1,
+			     .src = src4,
+			     .dst = dst4};
 	struct vrrp_advert a;
 	const uint8_t *pl;
 	size_t plen;
