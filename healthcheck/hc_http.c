@@ -307,6 +307,10 @@ static bool take(struct hc_probe *p, struct hc_http *h, const char *buf, size_t 
 
 	if (pr == HC_HTTP_MORE && !decided)
 		return false;
+	/* Past the status that decided, the rest is not judged: a bad header
+	 * there ends the exchange, not the verdict. */
+	if (pr == HC_HTTP_FAILED && decided)
+		h->hp.err = HC_HTTP_OK;
 	h->drain = pr == HC_HTTP_MORE;
 	parsed(p);
 	return true;

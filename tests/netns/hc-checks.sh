@@ -51,12 +51,13 @@ bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8087 raw 'HTTP/1.0 200 OK\r\nSe
 bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8088 stall 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nthe first 27 bytes of 100\r\n'
 bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8089 raw 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nthis\r\nzz\r\n'
 bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8090 chunked 'x'
+bg ip netns exec "$R1" python3 "$SRV" 10.88.0.11 8091 raw 'HTTP/1.1 200 OK\r\nContent-Length: zz\r\n\r\nthis is rs\n'
 bg ip netns exec "$R1" sh -c "sleep 3600 | openssl s_server -accept 8443 -www -quiet \
 	-cert '$T_DIR/other.pem' -key '$T_DIR/other.key' -servername rs1.example \
 	-cert2 '$T_DIR/srv.pem' -key2 '$T_DIR/srv.key'"
 
 listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q LISTEN; }
-for p in 8080 8081 8082 8083 8084 8086 8087 8088 8089 8090 8443; do
+for p in 8080 8081 8082 8083 8084 8086 8087 8088 8089 8090 8091 8443; do
 	wait_for 5 listening "$R1" $p || { echo "real server on port $p did not start"; exit 99; }
 done
 wait_for 5 listening "$R2" 8080 || exit 99
@@ -84,10 +85,12 @@ virtual_server 10.88.0.100:80 {
     real_server 10.88.0.11:8088 { http_check { path = /  connect_timeout = 0.5 } }
     real_server 10.88.0.11:8089 { http_check { path = /  digest = $MD5 } }
     real_server 10.88.0.11:8090 { http_check { path = /  virtualhost = www.example.com } }
+    real_server 10.88.0.11:8091 { http_check { path = / } }
 }
 virtual_server 10.88.0.106:80 {
     $HC
     real_server 10.88.0.11:8088 { http_check { path = /  digest = $MD5  connect_timeout = 0.5 } }
+    real_server 10.88.0.11:8091 { http_check { path = /  digest = $MD5 } }
 }
 virtual_server 10.88.0.103:80 {
     $HC
@@ -158,10 +161,14 @@ check "malformed status line: 'protocol error'" wait_for 4 is $V 10.88.0.11:8086
 check "... and the reason is logged once, when it changed" \
 	sh -c "test \"\$(grep -c 'http_check 10.88.0.11:8086/: bad status line' '$T_DIR/hd.log')\" = 1"
 check "body ended by the close (HTTP/1.0) with the right MD5 is up" wait_for 4 is $V 10.88.0.11:8087 last_outcome ok
-check "status 200 and a stalled body, no digest: up (the body is not read)" wait_for 4 is $V 10.88.0.11:8088 last_outcome ok
+check "status 200 and a stalled body, no digest: up (the status decides)" wait_for 4 is $V 10.88.0.11:8088 last_outcome ok
 check "the same stalled body with a digest: 'timeout'" wait_for 4 is 10.88.0.106:80 10.88.0.11:8088 last_outcome timeout
 check "chunked body with a bad chunk size: 'protocol error'" wait_for 4 is $V 10.88.0.11:8089 last_outcome "protocol error"
 check "chunked 200 with a virtualhost, no digest: up" wait_for 4 is $V 10.88.0.11:8090 last_outcome ok
+check "status 200 then a bad Content-Length, no digest: up (the status decides)" \
+	wait_for 4 is $V 10.88.0.11:8091 last_outcome ok
+check "the same with a digest: 'protocol error'" \
+	wait_for 4 is 10.88.0.106:80 10.88.0.11:8091 last_outcome "protocol error"
 check "identical check in two virtual servers is one shared probe" \
 	test "$(rs $V 10.88.0.11:8080 'checkers[0].shared_by')" = 2
 check "HTTPS: SNI + verify against the CA file is up" wait_for 4 is 10.88.0.100:443 10.88.0.11:8443 last_outcome ok
