@@ -36,6 +36,10 @@
 
 /* Enough for a health page in one read; the status line needs far less. */
 #define HTTP_READ_BUF 16384
+/* What is read out after the verdict before giving up on a polite close:
+ * a page that is large (or endless) is cut off with a reset rather than
+ * downloaded on every check. */
+#define HTTP_DRAIN_MAX (4 * HTTP_READ_BUF)
 
 /* S_DRAIN: the verdict is given, the rest of the response is read and
  * dropped before the close (see http_finish). */
@@ -51,7 +55,8 @@ struct hc_http {
 	char why[160];	 /* what went wrong, for the log */
 	const char *req; /* the probe's (hc_probe.req) */
 	size_t n_req, sent;
-	bool drain; /* decided before the response's end: read it out first */
+	bool drain;	/* decided before the response's end: read it out first */
+	size_t drained; /* bytes read out in S_DRAIN */
 };
 
 /* TLS contexts: loading CA certificates is far too expensive per check. */
@@ -446,6 +451,9 @@ static void http_drain(struct hc_probe *p, struct hc_http *h)
 				return;
 		}
 		if (n <= 0 || hc_http_parser_feed(&h->hp, buf, (size_t)n) != HC_HTTP_MORE)
+			break;
+		h->drained += (size_t)n;
+		if (h->drained > HTTP_DRAIN_MAX)
 			break;
 	}
 	http_close(p);

@@ -6,7 +6,9 @@
 # the FIN) and the response's on our FIN:
 #   http_check  director sends SYN, request, FIN, last ACK: 4 (6 without)
 #   tcp_check   director sends SYN, FIN, last ACK:          3 (4 without)
-# and the close is a normal one: no RST from the director, ever.
+# and the close is a normal one: no RST from the director, also when the
+# server writes the head and the body apart; but a page far larger than a
+# health page is cut off (with a reset) after 64 kB, not downloaded.
 . "$top_srcdir/tests/netns/lib.sh"
 SRV="$top_srcdir/tests/netns/hc-srv.py"
 
@@ -23,8 +25,10 @@ bg ip netns exec "$R1" python3 "$SRV" 10.89.0.11 8081 raw ''
 # python's http.server writes the head and the body apart: two segments.
 mkdir "$T_DIR/www"; echo hello >"$T_DIR/www/index.html"
 bg ip netns exec "$R1" python3 -m http.server -b 10.89.0.11 -d "$T_DIR/www" 8082
+# A health page of 8 MB: read out only so far (64 kB), then cut off.
+bg ip netns exec "$R1" python3 "$SRV" 10.89.0.11 8083 big 8000000
 listening() { ip netns exec "$R1" ss -Hltn "sport = :$1" | grep -q LISTEN; }
-for p in 8080 8081 8082; do wait_for 5 listening $p || { echo "server on $p did not start"; exit 99; }; done
+for p in 8080 8081 8082 8083; do wait_for 5 listening $p || { echo "server on $p did not start"; exit 99; }; done
 
 cat > "$T_DIR/hc.conf" <<CONF
 global { router_id = hc-packets }
@@ -34,6 +38,7 @@ virtual_server 10.89.0.100:80 {
     real_server 10.89.0.11:8080 { http_check { path = / } }
     real_server 10.89.0.11:8081 { tcp_check { } }
     real_server 10.89.0.11:8082 { http_check { path = /index.html } }
+    real_server 10.89.0.11:8083 { http_check { path = / } }
 }
 CONF
 
@@ -59,6 +64,7 @@ kill -INT "$TD"; wait "$TD" 2>/dev/null
 up() { jq -r --arg rs "$1" '.healthcheck[].real_servers[] | select(.rs == $rs) | .state' "$T_DIR/st.json"; }
 check "http_check sees its server up" [ "$(up 10.89.0.11:8080)" = up ]
 check "tcp_check sees its server up" [ "$(up 10.89.0.11:8081)" = up ]
+check "http_check of an 8 MB page sees its server up" [ "$(up 10.89.0.11:8083)" = up ]
 
 # PORT: "connections packets_sent_by_the_director rsts_sent_by_the_director"
 count() {
@@ -83,5 +89,14 @@ per() { # PORT LIMIT NAME: director packets per connection below LIMIT
 per 8080 5 "http_check"
 per 8081 4 "tcp_check"
 per 8082 5 "http_check (head and body in two segments)"
+# The 8 MB page: every check ends with a reset after the read-out's limit
+# (read to its end, it would close normally); how far the director's ACKs
+# went shows it did not take the whole page.
+read -r syn out rst <<<"$(count 8083)"
+check "8 MB page: each of $syn checks cut off with a reset ($rst)" [ "$syn" -ge 5 -a "$rst" -ge "$syn" ]
+maxack=$(awk '$3 ~ /^10\.89\.0\.1\./ && index($5, "10.89.0.11.8083:") == 1 {
+	for (i = 8; i < NF; i++) if ($i == "ack") { a = $(i + 1); sub(",", "", a); if (a + 0 > m) m = a + 0 } }
+	END { print m + 0 }' "$T_DIR/pkts.txt")
+check "8 MB page: the director acknowledged at most $maxack bytes of a connection" [ "$maxack" -lt 8000000 ]
 [ "$T_FAILS" -eq 0 ] || { echo "--- capture (first 40 lines; RSTs)"; head -40 "$T_DIR/pkts.txt"; grep -B6 "Flags \[R" "$T_DIR/pkts.txt" | head -40; tail -20 "$T_DIR/hd.log"; }
 t_done

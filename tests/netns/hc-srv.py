@@ -7,6 +7,7 @@ usage: hc-srv.py ADDR PORT MODE [ARG]
   hang          accept connections and never answer
   raw BYTES     read the request head, send BYTES as they are, close
   stall BYTES   read the request head, send BYTES, keep the connection open
+  big N         read the request head, send 200 with an N-byte body, close
 BODY and BYTES take Python escapes (\\r\\n, \\x00).
 """
 import socket, sys, threading, http.server, socketserver
@@ -22,8 +23,11 @@ if mode == "hang":
     while True:
         c, _ = s.accept(); held.append(c)
 
-if mode in ("raw", "stall"):
-    out = arg.encode().decode("unicode_escape").encode("latin-1")
+if mode in ("raw", "stall", "big"):
+    if mode == "big":
+        out = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % int(arg) + b"x" * int(arg)
+    else:
+        out = arg.encode().decode("unicode_escape").encode("latin-1")
     def serve(c):
         data = b""
         while b"\r\n\r\n" not in data:
@@ -31,8 +35,11 @@ if mode in ("raw", "stall"):
             if not d:
                 break
             data += d
-        c.sendall(out)
-        if mode == "raw":
+        try:
+            c.sendall(out)
+        except OSError:  # big: the client may stop reading and reset
+            pass
+        if mode in ("raw", "big"):
             c.close()
     s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
