@@ -211,7 +211,8 @@ static void http_close(struct hc_probe *p)
  * its status before its end: closing with bytes still to come would make
  * our kernel answer them with a reset, which real servers log as an
  * error. That socket stays open (no longer a running check) until the
- * response's end, the server's close, or the probe's next start. */
+ * response's end, the server's close, HTTP_DRAIN_MAX bytes, or the probe's
+ * next start. */
 static void http_finish(struct hc_probe *p, bool digest_ok)
 {
 	struct hc_http *h = p->io;
@@ -227,11 +228,12 @@ static void http_finish(struct hc_probe *p, bool digest_ok)
 		       hd_endpoint_str(&p->target, ep, sizeof(ep)), p->k->path ? p->k->path : "/",
 		       h->why);
 	}
-	hc_digest_free(&h->dg);
-	if (h->drain)
+	if (h->drain) {
+		hc_digest_free(&h->dg); /* the read-out digests nothing */
 		h->step = S_DRAIN;
-	else
+	} else {
 		http_close(p);
+	}
 	hc_probe_done(p, &r);
 }
 
