@@ -99,12 +99,18 @@ static bool is_text(unsigned c)
 	return (c >= 0x20 && c != 0x7f) || c == '\t';
 }
 
-/* RFC 9110 tchar. */
+/* RFC 9110 tchar: ALPHA, DIGIT and "!#$%&'*+-.^_`|~", as a bit per byte
+ * (a header name is tested a byte at a time). */
+static const uint32_t tchar_bits[8] = {
+    0x00000000, /* 0x00-0x1f: controls */
+    0x03ff6cfa, /* 0x20-0x3f: ! # $ % & ' * + - . 0-9 */
+    0xc7fffffe, /* 0x40-0x5f: A-Z ^ _ */
+    0x57ffffff, /* 0x60-0x7f: ` a-z | ~ */
+};
+
 static bool is_tchar(unsigned c)
 {
-	if (c - '0' < 10 || (c | 0x20) - 'a' < 26)
-		return true;
-	return c && strchr("!#$%&'*+-.^_`|~", (int)c);
+	return c < 256 && (tchar_bits[c >> 5] >> (c & 31) & 1);
 }
 
 /* The error a bad byte (or a CR without LF) means in state S. */
@@ -470,6 +476,89 @@ static size_t body_bytes(struct hc_http_parser *p, const unsigned char *s, size_
 	return n;
 }
 
+/* "HTTP/1.x ddd" whole at the start of a status line, with one space and a
+ * code in range: what status_byte does with those 12 bytes. Anything else
+ * goes a byte at a time, to fail where it should. */
+static bool status_run(struct hc_http_parser *p, const unsigned char **sp, const unsigned char *end)
+{
+	const unsigned char *s = *sp;
+
+	if (p->idx || end - s < 12 || HC_HTTP_MAX_HEAD - p->head_len < 12 ||
+	    memcmp(s, "HTTP/1.", 7) || !is_digit(s[7]) || s[8] != ' ' || !is_digit(s[9]) ||
+	    !is_digit(s[10]) || !is_digit(s[11]))
+		return false;
+	int code = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+	if (code < 100 || code > 599)
+		return false;
+	p->minor = s[7] - '0';
+	p->code = code;
+	p->idx = 3;
+	p->state = P_AFTER_CODE;
+	p->head_len += 12;
+	*sp = s + 12;
+	return true;
+}
+
+/* A run of a header name's token bytes, kept lower-case as header_byte
+ * keeps them. */
+static bool name_run(struct hc_http_parser *p, const unsigned char **sp, const unsigned char *end)
+{
+	const unsigned char *s = *sp;
+	size_t room = HC_HTTP_MAX_HEAD - p->head_len, n = 0;
+
+	if ((size_t)(end - s) < room)
+		room = (size_t)(end - s);
+	for (; n < room && is_tchar(s[n]); n++) {
+		unsigned c = s[n];
+		if (p->name_len < sizeof(p->name))
+			p->name[p->name_len] = (char)((c - 'A' < 26) ? c | 0x20 : c);
+		if (p->name_len <= sizeof(p->name))
+			p->name_len++;
+	}
+	if (!n)
+		return false;
+	p->head_len += (uint32_t)n;
+	*sp = s + n;
+	return true;
+}
+
+/* The bytes of a reason phrase, of a header value nobody reads, or of a
+ * chunk extension (and a header name's, above) are only checked to be text and counted against the
+ * line limits: a run of them is taken at once (what line_byte would do to
+ * each; it still takes the byte that ends the run or crosses a limit).
+ * Returns false when there is no such run at S. */
+static bool text_run(struct hc_http_parser *p, const unsigned char **sp, const unsigned char *end)
+{
+	const unsigned char *s = *sp;
+	size_t room;
+
+	if (p->cr)
+		return false;
+	if (p->state == P_HDR_NAME)
+		return name_run(p, sp, end);
+	if (p->state == P_VERSION)
+		return status_run(p, sp, end);
+	if (p->state == P_REASON || (p->state == P_HDR_VALUE && p->hdr < H_CL))
+		room = HC_HTTP_MAX_HEAD - p->head_len;
+	else if (p->state == P_CHUNK_EXT)
+		room = HC_HTTP_MAX_CHUNK_LINE - p->line_len;
+	else
+		return false;
+	if ((size_t)(end - s) < room)
+		room = (size_t)(end - s);
+	size_t n = 0;
+	while (n < room && is_text(s[n]))
+		n++;
+	if (!n)
+		return false;
+	if (p->state == P_CHUNK_EXT)
+		p->line_len += (uint32_t)n;
+	else
+		p->head_len += (uint32_t)n;
+	*sp = s + n;
+	return true;
+}
+
 static enum hc_http_progress progress(const struct hc_http_parser *p)
 {
 	return p->state == P_DONE   ? HC_HTTP_DONE
@@ -485,7 +574,7 @@ enum hc_http_progress hc_http_parser_feed(struct hc_http_parser *p, const void *
 	while (s < end && p->state < P_DONE) {
 		if (p->state >= P_BODY_LEN)
 			s += body_bytes(p, s, (size_t)(end - s));
-		else
+		else if (!text_run(p, &s, end))
 			line_byte(p, *s++);
 	}
 	return progress(p);

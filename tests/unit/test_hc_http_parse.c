@@ -260,6 +260,58 @@ static void test_limits(void)
 	free(in);
 }
 
+/* Runs of bytes are taken at once (status line, header names, values
+ * nobody reads, reason phrases): the same limits hold for a long name and
+ * a long reason as for a long value, whole and split. */
+static void test_run_limits(void)
+{
+	const char *pre[] = {"HTTP/1.1 200 ", H11 "X", H11 "A: "};
+	const char *post[] = {"\r\n\r\n", ": v\r\n\r\n", "\r\n\r\n"};
+	char *in = malloc(HC_HTTP_MAX_HEAD + 64);
+	struct outcome o, split;
+
+	if (!in)
+		abort();
+	for (int k = 0; k < 3; k++) {
+		for (int over = 0; over < 2; over++) {
+			size_t n = strlen(pre[k]), fill = HC_HTTP_MAX_HEAD - n - strlen(post[k]);
+			memcpy(in, pre[k], n);
+			memset(in + n, 'a', fill + (size_t)over);
+			strcpy(in + n + fill + (size_t)over, post[k]);
+			run(in, strlen(in), false, true, strlen(in), false, &o);
+			run(in, strlen(in), false, true, n + 3, false, &split);
+			if (over)
+				EXPECT(o.err == HC_HTTP_ERR_HEAD_TOO_LONG,
+				       "run %d, one byte over the limit: %d", k, o.err);
+			else
+				EXPECT(o.pr == HC_HTTP_DONE && o.status == 200,
+				       "run %d at the limit: %d", k, o.err);
+			EXPECT(same(&o, &split), "run %d (over %d) split differs", k, over);
+		}
+	}
+	free(in);
+}
+
+/* Which bytes may be in a header name (RFC 9110 tchar): each byte as the
+ * second of a name, fed whole (a run) and one byte at a time. */
+static void test_name_bytes(void)
+{
+	const char *tchar = "!#$%&'*+-.^_`|~";
+	for (int c = 1; c < 256; c++) {
+		char in[64];
+		struct outcome o, step;
+		int n = snprintf(in, sizeof(in), H11 "X%cY: v\r\n\r\n", c);
+		bool want = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+			    strchr(tchar, c);
+		if (c == ':') /* "X:" ends the name: a valid header of its own */
+			continue;
+		run(in, (size_t)n, false, true, (size_t)n, false, &o);
+		run(in, (size_t)n, false, true, 0, true, &step);
+		EXPECT((o.err == HC_HTTP_OK) == want, "byte 0x%02x in a name: err %d", c, o.err);
+		EXPECT(same(&o, &step), "byte 0x%02x: byte by byte differs", c);
+	}
+}
+
 /* A large chunked body through the parser into the digest: the same MD5
  * however the reads fall. */
 static void dg_update(void *ud, const void *data, size_t len)
@@ -369,6 +421,8 @@ int main(void)
 {
 	test_responses();
 	test_limits();
+	test_run_limits();
+	test_name_bytes();
 	test_chunked_digest();
 	test_err_text();
 	test_request();
