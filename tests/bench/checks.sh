@@ -54,8 +54,8 @@
 # Every result's CPU is also logged split into user and system time.
 #
 # -I runs the VM with one vCPU under qemu's instruction counting
-# (-icount shift=3,sleep=off): the guest's clock advances 8 ns per
-# instruction executed and jumps over idle time, so a process's CPU time
+# (-icount shift=3,sleep=off; HD_BENCH_SHIFT=S sets 2^S ns per
+# instruction): the guest's clock advances 8 ns per instruction executed and jumps over idle time, so a process's CPU time
 # is the instructions it ran (user and kernel) and does not move with the
 # host's load. Rounds then agree to about 1 %, where TCG's wall-clock
 # accounting moves 15-30 %; the figures weigh every instruction alike
@@ -103,7 +103,7 @@ if [ "${HD_VM:-0}" != 1 ]; then
 	export HD_VM_MEM=${HD_VM_MEM:-2048} HD_VM_TIMEOUT=${HD_VM_TIMEOUT:-1800}
 	if [ "$ICOUNT" = 1 ]; then
 		# qemu 7.2 hangs bringing up a second vCPU under -icount
-		export HD_VM_SMP=1 HD_VM_QEMU_OPTS="${HD_VM_QEMU_OPTS:-} -icount shift=3,sleep=off"
+		export HD_VM_SMP=1 HD_VM_QEMU_OPTS="${HD_VM_QEMU_OPTS:-} -icount shift=${HD_BENCH_SHIFT:-3},sleep=off"
 	fi
 	x_abs=""
 	[ -n "${HD:-}" ] && HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $(dirname "$(readlink -f "$HD")")"
@@ -113,7 +113,7 @@ if [ "${HD_VM:-0}" != 1 ]; then
 		# the VM hides the host's /tmp but for the paths it is told of
 		HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $(dirname "$x")"
 	done
-	export HD_VM_TMP_PATHS HD_VM_ENV="${HD_VM_ENV:-} HD HD_BENCH_ICOUNT" HD_BENCH_ICOUNT=$ICOUNT
+	export HD_VM_TMP_PATHS HD_VM_ENV="${HD_VM_ENV:-} HD HD_BENCH_ICOUNT HD_BENCH_SHIFT" HD_BENCH_ICOUNT=$ICOUNT
 	exec "$top_srcdir/tests/vm/run" "$here/checks.sh" -n "$N" -d "$DL" -w "$WIN" -t "$TYPES" -F "$FLOORS" \
 		-X "$x_abs" -r "$ROUNDS" $([ "$MAPS" = 1 ] && echo -M) $([ "$PROF" = 1 ] && echo -P) \
 		$([ "$STRACE" = 1 ] && echo -S)
@@ -405,7 +405,7 @@ if [ "$PROF" = 1 ]; then
 	sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1
 fi
 log "N=$N delay_loop=$DL window=${WIN}s types=$TYPES kernel=$(uname -r) cpus=$(nproc)" \
-	"clock=$([ "${HD_BENCH_ICOUNT:-0}" = 1 ] && echo "icount (CPU time = instructions x 8 ns)" || echo "tcg wall clock")"
+	"clock=$([ "${HD_BENCH_ICOUNT:-0}" = 1 ] && echo "icount (CPU time = instructions x 2^${HD_BENCH_SHIFT:-3} ns)" || echo "tcg wall clock")"
 start_srv
 RES=()
 for ((round = 1; round <= ROUNDS; round++)); do
