@@ -208,10 +208,15 @@ int ipvs_nl_open(struct ipvs_nl **out)
  * fresh socket is the simple way back in step. */
 static int resync(struct ipvs_nl *nl)
 {
-	if (nl->sk)
-		nl_socket_free(nl->sk);
+	/* The new socket is made while the old one still holds its port, so
+	 * libnl cannot pick that port again (it picks among the process's free
+	 * ones) and what was sent to it (a late reply, another process's
+	 * flood) cannot follow. */
+	struct nl_sock *old = nl->sk;
 	nl->sk = NULL;
 	int r = sock_setup(nl);
+	if (old)
+		nl_socket_free(old);
 	if (r == 0) {
 		nl->desynced = false;
 		nl->reconnects++;
