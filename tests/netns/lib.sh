@@ -1,14 +1,7 @@
 # Shared helpers for namespace tests (sourced). Each test makes its own
 # namespaces with a unique prefix and removes them on exit.
 set -u
-# Timing-sensitive namespace tests may run beside each other but never beside
-# a VM test (qemu under emulation saturates both cores): they hold a shared
-# lock, tests/vm/run an exclusive one. flock -o keeps the lock out of the
-# daemons a test starts.
-if [ -z "${HD_TEST_LOCKED:-}" ]; then
-	export HD_TEST_LOCKED=1
-	exec flock -s -o "${HD_TEST_LOCK:-/tmp/hadirector-tests.lock}" "${BASH:-bash}" "$0" "$@"
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
 : "${top_builddir:?run through make check}"
 : "${top_srcdir:?run through make check}"
 HD="$top_builddir/hadirector"
