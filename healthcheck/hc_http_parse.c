@@ -522,11 +522,11 @@ static bool name_run(struct hc_http_parser *p, const unsigned char **sp, const u
 	return true;
 }
 
-/* The bytes of a reason phrase, of a header value nobody reads, or of a
- * chunk extension (and a header name's, above) are only checked to be text and counted against the
- * line limits: a run of them is taken at once (what line_byte would do to
- * each; it still takes the byte that ends the run or crosses a limit).
- * Returns false when there is no such run at S. */
+/* Where a state only checks its bytes and counts them against the line
+ * limits (the status line's fixed start, a header name, a reason phrase,
+ * a header value nobody reads, a chunk extension), a run of them is taken
+ * at once: what line_byte would do to each. line_byte still takes the
+ * byte that ends a run or crosses a limit. False: no run at S. */
 static bool text_run(struct hc_http_parser *p, const unsigned char **sp, const unsigned char *end)
 {
 	const unsigned char *s = *sp;
