@@ -276,6 +276,16 @@ static void val_add(struct hc_http_parser *p, char c)
 		p->val_long = true;
 }
 
+/* One byte of a header name, lower-cased; a name longer than the buffer
+ * only counts as "longer" (name_len stops one past it). */
+static void name_add(struct hc_http_parser *p, unsigned c)
+{
+	if (p->name_len < sizeof(p->name))
+		p->name[p->name_len] = (char)((c - 'A' < 26) ? c | 0x20 : c);
+	if (p->name_len <= sizeof(p->name))
+		p->name_len++;
+}
+
 static bool header_byte(struct hc_http_parser *p, unsigned c)
 {
 	switch (p->state) {
@@ -306,10 +316,7 @@ static bool header_byte(struct hc_http_parser *p, unsigned c)
 		}
 		if (!is_tchar(c))
 			return fail(p, HC_HTTP_ERR_HEADER);
-		if (p->name_len < sizeof(p->name))
-			p->name[p->name_len] = (char)((c - 'A' < 26) ? c | 0x20 : c);
-		if (p->name_len <= sizeof(p->name))
-			p->name_len++;
+		name_add(p, c);
 		return true;
 	default: /* P_HDR_VALUE */
 		if (!is_text(c))
@@ -499,8 +506,7 @@ static bool status_run(struct hc_http_parser *p, const unsigned char **sp, const
 	return true;
 }
 
-/* A run of a header name's token bytes, kept lower-case as header_byte
- * keeps them. */
+/* A run of a header name's token bytes. */
 static bool name_run(struct hc_http_parser *p, const unsigned char **sp, const unsigned char *end)
 {
 	const unsigned char *s = *sp;
@@ -508,13 +514,8 @@ static bool name_run(struct hc_http_parser *p, const unsigned char **sp, const u
 
 	if ((size_t)(end - s) < room)
 		room = (size_t)(end - s);
-	for (; n < room && is_tchar(s[n]); n++) {
-		unsigned c = s[n];
-		if (p->name_len < sizeof(p->name))
-			p->name[p->name_len] = (char)((c - 'A' < 26) ? c | 0x20 : c);
-		if (p->name_len <= sizeof(p->name))
-			p->name_len++;
-	}
+	for (; n < room && is_tchar(s[n]); n++)
+		name_add(p, s[n]);
 	if (!n)
 		return false;
 	p->head_len += (uint32_t)n;

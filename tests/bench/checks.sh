@@ -54,10 +54,10 @@
 # Every result's CPU is also logged split into user and system time.
 #
 # -I runs the VM with one vCPU under qemu's instruction counting
-# (-icount shift=3,sleep=off; HD_BENCH_SHIFT=S sets 2^S ns per
-# instruction): the guest's clock advances 8 ns per instruction executed and jumps over idle time, so a process's CPU time
-# is the instructions it ran (user and kernel) and does not move with the
-# host's load. Rounds then agree to about 1 %, where TCG's wall-clock
+# (-icount shift=3,sleep=off; HD_BENCH_SHIFT=S sets shift=S): the guest's
+# clock advances 2^S ns (default 8) per instruction executed and jumps
+# over idle time, so a process's CPU time is the instructions it ran
+# (user and kernel) and does not move with the host's load. Rounds then agree to about 1 %, where TCG's wall-clock
 # accounting moves 15-30 %; the figures weigh every instruction alike
 # (no cache misses, no costly system call entry), so they are a second
 # measure beside the default, not a replacement.
