@@ -87,6 +87,7 @@ static void conv_http(struct cctx *c, cfg_t *sec, const struct hd_virtual_server
 		k->virtualhost = strdup(vs->virtualhost);
 	conv_status(c, sec, k);
 	conv_digest(c, sec, k);
+	get_uint(c, sec, "reuse_connection", 0, 1000000, &k->reuse_connection);
 	if (k->type != HD_CHECK_HTTPS)
 		return;
 	get_str(c, sec, "sni", &k->sni);

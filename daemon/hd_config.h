@@ -156,6 +156,7 @@ struct hd_check_config {
 	size_t n_status;
 	int digest_type; /* 0 none, 5 = md5, 256 = sha256 */
 	uint8_t digest[32];
+	unsigned reuse_connection; /* checks one connection serves; 0, 1: one each */
 	char *sni;
 	bool verify;
 	char *ca_file;

@@ -55,6 +55,7 @@ static char *probe_key(const struct hd_virtual_server_config *vs,
 		fprintf(f, "|dg=%d:", k->digest_type);
 		for (size_t i = 0; k->digest_type && i < sizeof(k->digest); i++)
 			fprintf(f, "%02x", k->digest[i]);
+		fprintf(f, "|ru=%u", k->reuse_connection > 1 ? k->reuse_connection : 0);
 		key_str(f, "sni", k->sni);
 		fprintf(f, "|v=%d", k->verify);
 		key_str(f, "ca", k->ca_file);

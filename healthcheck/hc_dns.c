@@ -95,4 +95,4 @@ static int dns_start(struct hc_probe *p)
 	return 0;
 }
 
-const struct hc_ops hc_dns_ops = {dns_start, dns_timeout, hc_sock_free};
+const struct hc_ops hc_dns_ops = {dns_start, dns_timeout, hc_sock_free, false};

@@ -1,4 +1,5 @@
-/* http_check / https_check: one GET on a fresh connection, on the socket
+/* http_check / https_check: one GET on a fresh connection (or, with
+ * reuse_connection, on the one the last check left open), on the socket
  * machinery of the other network checks (hc_tcp.c), the response read into
  * our parser (hc_http_parse.c).
  *
@@ -42,8 +43,9 @@
 #define HTTP_DRAIN_MAX (4 * HTTP_READ_BUF)
 
 /* S_DRAIN: the verdict is given, the rest of the response is read and
- * dropped before the close (see http_finish). */
-enum http_step { S_CONNECT, S_HANDSHAKE, S_SEND, S_RECV, S_DRAIN };
+ * dropped before the close (see http_finish). S_IDLE: between checks, the
+ * connection kept for the next one (reuse_connection). */
+enum http_step { S_CONNECT, S_HANDSHAKE, S_SEND, S_RECV, S_DRAIN, S_IDLE };
 
 struct hc_http {
 	struct hc_sock s; /* first: hc_sock_free() frees through it */
@@ -57,6 +59,8 @@ struct hc_http {
 	size_t n_req, sent;
 	bool drain;	/* decided before the response's end: read it out first */
 	size_t drained; /* bytes read out in S_DRAIN */
+	unsigned uses;	/* checks this connection has served */
+	bool reused;	/* this check runs on a kept connection */
 };
 
 /* TLS contexts: loading CA certificates is far too expensive per check. */
@@ -213,12 +217,19 @@ static void http_close(struct hc_probe *p)
  * error. That socket stays open (no longer a running check) until the
  * response's end, the server's close, HTTP_DRAIN_MAX bytes, or the probe's
  * next start. */
+static void http_retry(struct hc_probe *p);
+static bool http_keep(struct hc_probe *p, struct hc_http *h);
+
 static void http_finish(struct hc_probe *p, bool digest_ok)
 {
 	struct hc_http *h = p->io;
 	struct hc_result r;
 	char ep[80];
 
+	if (h->reused && !h->hp.total && !h->end.timed_out) {
+		http_retry(p);
+		return;
+	}
 	hc_http_judge(&h->end, p->k, digest_ok, &r);
 	if (r.outcome != HC_O_OK && h->why[0]) {
 		/* Said once when the outcome changes, not every delay_loop. */
@@ -231,7 +242,7 @@ static void http_finish(struct hc_probe *p, bool digest_ok)
 	if (h->drain) {
 		hc_digest_free(&h->dg); /* the read-out digests nothing */
 		h->step = S_DRAIN;
-	} else {
+	} else if (!http_keep(p, h)) {
 		http_close(p);
 	}
 	hc_probe_done(p, &r);
@@ -452,12 +463,51 @@ static void http_drain(struct hc_probe *p, struct hc_http *h)
 			if (n < 0 && errno == EAGAIN)
 				return;
 		}
-		if (n <= 0 || hc_http_parser_feed(&h->hp, buf, (size_t)n) != HC_HTTP_MORE)
+		if (n <= 0)
 			break;
+		enum hc_http_progress pr = hc_http_parser_feed(&h->hp, buf, (size_t)n);
+		if (pr == HC_HTTP_DONE && http_keep(p, h))
+			return;
 		h->drained += (size_t)n;
-		if (h->drained > HTTP_DRAIN_MAX)
+		if (pr != HC_HTTP_MORE || h->drained > HTTP_DRAIN_MAX)
 			break;
 	}
+	http_close(p);
+}
+
+/* After a check: keep the connection for the next one when the option
+ * allows another check on it and the response left it clean (ended by
+ * its framing, HTTP/1.1, no "Connection: close", nothing after it). */
+static bool http_keep(struct hc_probe *p, struct hc_http *h)
+{
+	if (++h->uses >= p->k->reuse_connection || h->end.timed_out ||
+	    !hc_http_parser_reusable(&h->hp))
+		return false;
+	hc_digest_free(&h->dg);
+	h->step = S_IDLE;
+	return true;
+}
+
+/* S_IDLE: nothing may come on a kept connection between checks. The
+ * server's close (its keep-alive timeout, a restart) or anything else
+ * ends it, and the next check connects anew. An edge for bytes already
+ * read (epoll can report one late) reads nothing and changes nothing; so
+ * does a TLS record that is not data (a session ticket). */
+static void http_idle_event(struct hc_probe *p, struct hc_http *h)
+{
+	char buf[512];
+
+	if (h->ssl) {
+		ERR_clear_error();
+		int r = SSL_read(h->ssl, buf, sizeof(buf));
+		if (r <= 0 && SSL_get_error(h->ssl, r) == SSL_ERROR_WANT_READ)
+			return;
+	} else {
+		ssize_t n = recv(h->s.fd, buf, sizeof(buf), 0);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+	}
+	h->end.connected = false; /* no close_notify: the server has gone */
 	http_close(p);
 }
 
@@ -470,6 +520,11 @@ static void http_drive(struct hc_probe *p, uint32_t revents)
 
 	if (h->step == S_DRAIN) {
 		http_drain(p, h);
+		return;
+	}
+	if (h->step == S_IDLE) {
+		if (revents & (EPOLLIN | EPOLLERR | EPOLLHUP))
+			http_idle_event(p, h);
 		return;
 	}
 	if (h->step == S_CONNECT && h->ssl) {
@@ -549,7 +604,7 @@ static int http_request(struct hc_probe *p)
 				 p->host ? p->host
 				 : tls	 ? p->k->sni
 					 : NULL,
-				 &p->target.addr, p->target.port, tls};
+				 &p->target.addr, p->target.port, tls, p->k->reuse_connection > 1};
 	long len = hc_http_request(NULL, 0, &rq);
 
 	if (len < 0)
@@ -593,7 +648,21 @@ static void http_free(struct hc_probe *p)
 	hc_sock_free(p);
 }
 
-static int http_start(struct hc_probe *p)
+/* Abort what the probe has open: a check in flight, a response being
+ * read out, or a kept connection (closed politely: it is between
+ * exchanges). */
+static void http_cancel(struct hc_probe *p)
+{
+	struct hc_http *h = p->io;
+
+	if (h && h->step == S_IDLE)
+		http_close(p);
+	else
+		http_free(p);
+}
+
+/* A check on a new connection. */
+static int http_connect(struct hc_probe *p)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = hc_sockaddr(&p->target.addr, p->target.port, &ss);
@@ -632,4 +701,60 @@ static int http_start(struct hc_probe *p)
 	return 0;
 }
 
-const struct hc_ops hc_http_ops = {http_start, http_timeout, http_free};
+/* A kept connection the server closed or reset before any byte of the
+ * answer (its keep-alive timeout crossed our request, or it restarted):
+ * the request goes again on a new connection, in the same run and within
+ * the same deadline. That says nothing about the server's health yet. */
+static void http_retry(struct hc_probe *p)
+{
+	struct hc_http *h = p->io;
+	char ep[80];
+
+	hd_log(LOG_DEBUG, "%s %s: kept connection closed by the server, connecting again",
+	       p->k->type == HD_CHECK_HTTPS ? "https_check" : "http_check",
+	       hd_endpoint_str(&p->target, ep, sizeof(ep)));
+	h->end.connected = false; /* no close_notify */
+	http_close(p);
+	int r = http_connect(p);
+	if (r < 0) {
+		struct hc_result res = {HC_O_INTERNAL, -r, -1};
+		hc_probe_done(p, &res);
+	}
+}
+
+/* The next check of P on the connection the last one kept. */
+static int http_reuse(struct hc_probe *p, struct hc_http *h)
+{
+	int r;
+
+	hc_http_parser_init(&h->hp, false, p->k->digest_type ? body_cb : NULL, &h->dg);
+	r = hc_digest_begin(&h->dg, p->k->digest_type);
+	if (r < 0) {
+		http_free(p);
+		return r;
+	}
+	h->end = (struct hc_http_end){.connected = true};
+	h->why[0] = '\0';
+	h->sent = h->drained = 0;
+	h->drain = false;
+	h->reused = true;
+	h->step = S_SEND;
+	http_drive(p, 0); /* may finish (or retry) here */
+	return 0;
+}
+
+/* What the last check left open is the start's to deal with
+ * (hc_ops.start_takes_io): a kept connection carries this check, a
+ * response still being read out is cut off. */
+static int http_start(struct hc_probe *p)
+{
+	struct hc_http *h = p->io;
+
+	if (h && h->step == S_IDLE)
+		return http_reuse(p, h);
+	if (h)
+		http_free(p);
+	return http_connect(p);
+}
+
+const struct hc_ops hc_http_ops = {http_start, http_timeout, http_cancel, true};

@@ -35,7 +35,8 @@ enum {
 	P_FAIL,
 };
 
-enum { H_NONE, H_OTHER, H_CL, H_TE };
+/* H_CL and after: headers whose value is kept (in val) and looked at. */
+enum { H_NONE, H_OTHER, H_CL, H_TE, H_CONN };
 
 static const char *const err_text[HC_HTTP_ERR__MAX] = {
     [HC_HTTP_OK] = "ok",
@@ -242,6 +243,29 @@ static bool transfer_encoding(struct hc_http_parser *p)
 	return any;
 }
 
+/* Connection: only whether "close" is among its tokens matters (a
+ * connection that is kept is used for the next check). A value too long
+ * to look at counts as close: keeping a connection needs certainty. */
+static void connection(struct hc_http_parser *p)
+{
+	const char *s = p->val;
+	size_t i = 0, n = p->val_len;
+
+	if (p->val_long) {
+		p->conn_close = true;
+		return;
+	}
+	while (i < n) {
+		while (i < n && (is_blank((unsigned char)s[i]) || s[i] == ','))
+			i++;
+		size_t start = i;
+		while (i < n && s[i] != ',' && !is_blank((unsigned char)s[i]))
+			i++;
+		if (i - start == 5 && !strncasecmp(s + start, "close", 5))
+			p->conn_close = true;
+	}
+}
+
 /* A header line is complete once the next line does not fold into it. */
 static bool header_end(struct hc_http_parser *p)
 {
@@ -251,6 +275,8 @@ static bool header_end(struct hc_http_parser *p)
 		return fail(p, HC_HTTP_ERR_CONTENT_LENGTH);
 	if (p->hdr == H_TE && !transfer_encoding(p))
 		return fail(p, HC_HTTP_ERR_TRANSFER_ENCODING);
+	if (p->hdr == H_CONN)
+		connection(p);
 	p->hdr = H_NONE;
 	return true;
 }
@@ -266,6 +292,8 @@ static void name_done(struct hc_http_parser *p)
 		p->hdr = H_CL;
 	else if (p->name_len == 17 && !memcmp(p->name, "transfer-encoding", 17))
 		p->hdr = H_TE;
+	else if (p->name_len == 10 && !memcmp(p->name, "connection", 10))
+		p->hdr = H_CONN;
 }
 
 static void val_add(struct hc_http_parser *p, char c)
@@ -578,11 +606,14 @@ enum hc_http_progress hc_http_parser_feed(struct hc_http_parser *p, const void *
 		else if (!text_run(p, &s, end))
 			line_byte(p, *s++);
 	}
+	if (s < end && p->state == P_DONE)
+		p->excess = true;
 	return progress(p);
 }
 
 enum hc_http_progress hc_http_parser_eof(struct hc_http_parser *p)
 {
+	p->eof = true;
 	if (p->state == P_BODY_CLOSE)
 		p->state = P_DONE;
 	else if (p->state == P_DONE || p->state == P_FAIL)
@@ -594,6 +625,12 @@ enum hc_http_progress hc_http_parser_eof(struct hc_http_parser *p)
 	else
 		fail(p, HC_HTTP_ERR_TRUNCATED_BODY);
 	return progress(p);
+}
+
+bool hc_http_parser_reusable(const struct hc_http_parser *p)
+{
+	return p->state == P_DONE && !p->eof && !p->excess && !p->conn_close && p->minor >= 1 &&
+	       p->status != 101;
 }
 
 /* Request building: plain appends, counted past the end so one pass with
@@ -674,6 +711,8 @@ long hc_http_request(char *buf, size_t cap, const struct hc_http_req *r)
 		*--s = ':';
 		put(&q, s, (size_t)(port + sizeof(port) - s));
 	}
-	puts_(&q, "\r\nUser-Agent: hadirector/" PACKAGE_VERSION "\r\nConnection: close\r\n\r\n");
+	puts_(&q, "\r\nUser-Agent: hadirector/" PACKAGE_VERSION);
+	/* HTTP/1.1 connections persist unless one side says otherwise. */
+	puts_(&q, r->keep_alive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
 	return (long)q.len;
 }

@@ -8,7 +8,8 @@
  * - header lines (names are tokens, values free of control characters,
  *   obsolete line folding joins a value), of which Content-Length (a
  *   list of equal values is one value) and Transfer-Encoding (chunked
- *   when it is the last coding) decide the body's framing;
+ *   when it is the last coding) decide the body's framing, and Connection
+ *   says whether "close" (the connection cannot be used again);
  * - the body: none (204, 304), Content-Length bytes, chunked (sizes in
  *   hex, chunk extensions and trailers skipped), or until the close;
  * - LF alone ends a line as CRLF does; a CR not followed by LF is an error.
@@ -60,6 +61,9 @@ struct hc_http_parser {
 	int status; /* the final status code, 0 until its line is complete */
 	int minor;  /* HTTP/1.MINOR of the final response */
 	enum hc_http_err err;
+	bool conn_close; /* "Connection: close" */
+	bool excess;	 /* bytes were fed past the response's end */
+	bool eof;	 /* hc_http_parser_eof() was called */
 	/* Private. */
 	hc_http_body_fn body;
 	void *ud;
@@ -92,6 +96,10 @@ enum hc_http_progress hc_http_parser_feed(struct hc_http_parser *p, const void *
 /* The peer closed the connection: DONE for a body that ends with the
  * close (or one already complete), otherwise the reason it is short. */
 enum hc_http_progress hc_http_parser_eof(struct hc_http_parser *p);
+/* The connection may carry another request: the response ended by its
+ * own framing (not the close), HTTP/1.1 or later, no "Connection: close",
+ * nothing after it, no protocol switch. */
+bool hc_http_parser_reusable(const struct hc_http_parser *p);
 
 /* What a check's GET needs. */
 struct hc_http_req {
@@ -100,6 +108,7 @@ struct hc_http_req {
 	const struct hd_addr *addr; /* the address connected to */
 	uint16_t port;		    /* appended to Host unless the scheme's default */
 	bool tls;		    /* the default port is 443, not 80 */
+	bool keep_alive;	    /* no "Connection: close" (reuse_connection) */
 };
 
 /* Write "GET PATH HTTP/1.1" with Host, User-Agent and Connection: close

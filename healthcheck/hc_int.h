@@ -96,11 +96,14 @@ struct hc_ctx {
  * ends the probe in flight at its deadline, P->started_usec +
  * P->timeout_usec, which the probes' schedule keeps (no timer per check);
  * NULL when the type keeps its own (misc_check's child). cancel() aborts an
- * in-flight probe without a result. */
+ * in-flight probe without a result. start_takes_io: start() is given what
+ * the last check left in P->io (http: a kept connection, a response being
+ * read out); otherwise that is cancelled first. */
 struct hc_ops {
 	int (*start)(struct hc_probe *p);
 	void (*timeout)(struct hc_probe *p);
 	void (*cancel)(struct hc_probe *p);
+	bool start_takes_io;
 };
 extern const struct hc_ops hc_tcp_ops, hc_http_ops, hc_script_ops, hc_udp_ops, hc_smtp_ops,
     hc_dns_ops;

@@ -95,8 +95,8 @@ static void probe_fire(struct hc_probe *p, uint64_t now, uint64_t due)
 		return;
 	}
 	/* What the last check left open (an http response still being read
-	 * out) ends before the next check starts. */
-	if (p->io && o)
+	 * out) ends before the next check starts, unless start() takes it. */
+	if (p->io && o && !o->start_takes_io)
 		o->cancel(p);
 	p->running = true;
 	p->started_usec = now;

@@ -279,4 +279,4 @@ static void script_cancel(struct hc_probe *p)
 }
 
 /* The child's own timer kills it at the timeout and reports: no timeout(). */
-const struct hc_ops hc_script_ops = {script_start, NULL, script_cancel};
+const struct hc_ops hc_script_ops = {script_start, NULL, script_cancel, false};

@@ -183,4 +183,4 @@ static int smtp_start(struct hc_probe *p)
 	return 0;
 }
 
-const struct hc_ops hc_smtp_ops = {smtp_start, smtp_timeout, hc_sock_free};
+const struct hc_ops hc_smtp_ops = {smtp_start, smtp_timeout, hc_sock_free, false};

@@ -217,4 +217,4 @@ static int tcp_start(struct hc_probe *p)
 	return 0;
 }
 
-const struct hc_ops hc_tcp_ops = {tcp_start, tcp_timeout, hc_sock_free};
+const struct hc_ops hc_tcp_ops = {tcp_start, tcp_timeout, hc_sock_free, false};

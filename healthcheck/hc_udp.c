@@ -78,4 +78,4 @@ static int udp_start(struct hc_probe *p)
 	return 0;
 }
 
-const struct hc_ops hc_udp_ops = {udp_start, udp_timeout, hc_sock_free};
+const struct hc_ops hc_udp_ops = {udp_start, udp_timeout, hc_sock_free, false};

@@ -246,6 +246,7 @@ static void test_full_checks(const struct hd_real_server_config *rs)
 	CHECK(k[3].type == HD_CHECK_HTTPS && !k[3].verify &&
 	      strcmp(k[3].sni, "www.example.com") == 0);
 	CHECK(k[3].digest_type == 256 && k[3].digest[31] == 0x55);
+	CHECK(k[3].reuse_connection == 20 && k[2].reuse_connection == 0);
 	CHECK(k[3].n_status == 1 && k[3].status[0].lo == 200 && k[3].status[0].hi == 299);
 	CHECK(k[4].type == HD_CHECK_MISC && strcmp(k[4].script, "/bin/true 192.168.168.10") == 0);
 	CHECK(k[4].timeout_usec == 7000000 && k[4].dynamic_weight);

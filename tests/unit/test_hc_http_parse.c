@@ -364,6 +364,59 @@ static void test_err_text(void)
 	CHECK(!strcmp(hc_http_err_text(HC_HTTP_ERR__MAX), "unknown"));
 }
 
+/* Whether the connection may carry the next check (reuse_connection):
+ * each response whole, cut at every byte and one byte at a time. */
+static void test_reusable(void)
+{
+	static const struct {
+		const char *in;
+		bool eof, want;
+	} t[] = {
+	    {H11 CL(2) "\r\nok", 0, true},
+	    {H11 TE_CH "\r\n2\r\nok\r\n0\r\n\r\n", 0, true},
+	    {"HTTP/1.1 204 No Content\r\n\r\n", 0, true},
+	    {"HTTP/1.1 503 Busy\r\n" CL(0) "\r\n", 0, true}, /* a failed check, a good connection */
+	    {H11 "Connection: keep-alive\r\n" CL(2) "\r\nok", 0, true},
+	    {H11 "Connection: closed\r\n" CL(2) "\r\nok", 0, true}, /* not the token */
+	    {H11 "Connection: close\r\n" CL(2) "\r\nok", 0, false},
+	    {H11 "CONNECTION:  Keep-Alive, CLOSE \r\n" CL(2) "\r\nok", 0, false},
+	    {H11 "Connection: upgrade,close\r\n" CL(2) "\r\nok", 0, false},
+	    {H11 "Connection: x\r\n\tclose\r\n" CL(2) "\r\nok", 0, false}, /* folded */
+	    {H11 "Connection: " "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		 "\r\n" CL(2) "\r\nok",
+	     0, false}, /* too long to read: not kept */
+	    {"HTTP/1.0 200 OK\r\n" CL(2) "\r\nok", 0, false},
+	    {H11 "\r\nok", 1, false},		   /* ended by the close */
+	    {H11 CL(2) "\r\nokX", 0, false},	   /* a byte past the end */
+	    {H11 CL(4) "\r\nok", 1, false},	   /* short */
+	    {"HTTP/1.1 101 Switching\r\n\r\n", 0, false},
+	    {H11 TE_CH "\r\n0\r\nConnection: close\r\n\r\n", 0, true}, /* a trailer */
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		size_t len = strlen(t[i].in);
+		for (size_t pos = 0; pos <= len + 1; pos++) {
+			struct hc_http_parser p;
+			enum hc_http_progress pr = HC_HTTP_MORE;
+			hc_http_parser_init(&p, false, NULL, NULL);
+			if (pos == len + 1) {
+				size_t j = 0;
+				while (j < len && pr == HC_HTTP_MORE)
+					pr = hc_http_parser_feed(&p, t[i].in + j++, 1);
+				if (j < len) /* what is left comes with the next read */
+					pr = hc_http_parser_feed(&p, t[i].in + j, len - j);
+			} else {
+				pr = hc_http_parser_feed(&p, t[i].in, pos);
+				if (pos < len)
+					pr = hc_http_parser_feed(&p, t[i].in + pos, len - pos);
+			}
+			if (t[i].eof && pr == HC_HTTP_MORE)
+				hc_http_parser_eof(&p);
+			EXPECT(hc_http_parser_reusable(&p) == t[i].want, "reusable case %zu at %zu: %d",
+			       i, pos, !t[i].want);
+		}
+	}
+}
+
 static void test_request(void)
 {
 	static const struct {
@@ -401,7 +454,7 @@ static void test_request(void)
 		struct hd_addr a;
 		char buf[300];
 		CHECK(hd_addr_parse(t[i].addr, &a) == 0);
-		struct hc_http_req r = {t[i].path, t[i].host, &a, t[i].port, t[i].tls};
+		struct hc_http_req r = {t[i].path, t[i].host, &a, t[i].port, t[i].tls, false};
 		long need = hc_http_request(NULL, 0, &r);
 		if (!t[i].want) {
 			EXPECT(need == -EINVAL, "request case %zu rejected: %ld", i, need);
@@ -415,6 +468,15 @@ static void test_request(void)
 		EXPECT(n == need && !memcmp(buf, t[i].want, (size_t)n) && buf[n] == '#',
 		       "request case %zu: '%.*s'", i, (int)n, buf);
 	}
+	/* reuse_connection: HTTP/1.1's default, a persistent connection */
+	struct hd_addr a;
+	char buf[300];
+	CHECK(hd_addr_parse("10.0.0.1", &a) == 0);
+	struct hc_http_req r = {"/", NULL, &a, 80, false, true};
+	long n = hc_http_request(buf, sizeof(buf), &r);
+	static const char want[] = "GET / HTTP/1.1\r\nHost: 10.0.0.1\r\n" OK_UA "\r\n";
+	EXPECT(n == (long)strlen(want) && !memcmp(buf, want, (size_t)n), "keep-alive request '%.*s'",
+	       (int)n, buf);
 }
 
 int main(void)
@@ -425,6 +487,7 @@ int main(void)
 	test_name_bytes();
 	test_chunked_digest();
 	test_err_text();
+	test_reusable();
 	test_request();
 	if (failures) {
 		fprintf(stderr, "%d failures\n", failures);
