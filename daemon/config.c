@@ -57,10 +57,9 @@ static int raw_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 #define CHECK_NET O("connect_ip"), O("connect_port"), O("bind_ip"), O("connect_timeout")
 
 static cfg_opt_t tcp_opts[] = {CHECK_TIMING, CHECK_NET, CFG_END()};
-#define CHECK_HTTP                                                                                 \
-	O("path"), O("virtualhost"), L("status_code"), O("digest"), O("reuse_connection")
+#define CHECK_HTTP O("path"), O("virtualhost"), L("status_code"), O("digest"), O("reuse_connection")
 static cfg_opt_t http_opts[] = {CHECK_TIMING, CHECK_NET, CHECK_HTTP, CFG_END()};
-static cfg_opt_t https_opts[] = {CHECK_TIMING, CHECK_NET, CHECK_HTTP,  O("sni"),
+static cfg_opt_t https_opts[] = {CHECK_TIMING, CHECK_NET,    CHECK_HTTP, O("sni"),
 				 O("verify"),  O("ca_file"), CFG_END()};
 static cfg_opt_t misc_opts[] = {CHECK_TIMING, O("script"), O("timeout"), O("dynamic_weight"),
 				CFG_END()};

@@ -604,7 +604,10 @@ static int http_request(struct hc_probe *p)
 				 p->host ? p->host
 				 : tls	 ? p->k->sni
 					 : NULL,
-				 &p->target.addr, p->target.port, tls, p->k->reuse_connection > 1};
+				 &p->target.addr,
+				 p->target.port,
+				 tls,
+				 p->k->reuse_connection > 1};
 	long len = hc_http_request(NULL, 0, &rq);
 
 	if (len < 0)

@@ -382,13 +382,14 @@ static void test_reusable(void)
 	    {H11 "CONNECTION:  Keep-Alive, CLOSE \r\n" CL(2) "\r\nok", 0, false},
 	    {H11 "Connection: upgrade,close\r\n" CL(2) "\r\nok", 0, false},
 	    {H11 "Connection: x\r\n\tclose\r\n" CL(2) "\r\nok", 0, false}, /* folded */
-	    {H11 "Connection: " "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    {H11 "Connection: "
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		 "\r\n" CL(2) "\r\nok",
 	     0, false}, /* too long to read: not kept */
 	    {"HTTP/1.0 200 OK\r\n" CL(2) "\r\nok", 0, false},
-	    {H11 "\r\nok", 1, false},		   /* ended by the close */
-	    {H11 CL(2) "\r\nokX", 0, false},	   /* a byte past the end */
-	    {H11 CL(4) "\r\nok", 1, false},	   /* short */
+	    {H11 "\r\nok", 1, false},	     /* ended by the close */
+	    {H11 CL(2) "\r\nokX", 0, false}, /* a byte past the end */
+	    {H11 CL(4) "\r\nok", 1, false},  /* short */
 	    {"HTTP/1.1 101 Switching\r\n\r\n", 0, false},
 	    {H11 TE_CH "\r\n0\r\nConnection: close\r\n\r\n", 0, true}, /* a trailer */
 	};
@@ -411,8 +412,8 @@ static void test_reusable(void)
 			}
 			if (t[i].eof && pr == HC_HTTP_MORE)
 				hc_http_parser_eof(&p);
-			EXPECT(hc_http_parser_reusable(&p) == t[i].want, "reusable case %zu at %zu: %d",
-			       i, pos, !t[i].want);
+			EXPECT(hc_http_parser_reusable(&p) == t[i].want,
+			       "reusable case %zu at %zu: %d", i, pos, !t[i].want);
 		}
 	}
 }
@@ -475,8 +476,8 @@ static void test_request(void)
 	struct hc_http_req r = {"/", NULL, &a, 80, false, true};
 	long n = hc_http_request(buf, sizeof(buf), &r);
 	static const char want[] = "GET / HTTP/1.1\r\nHost: 10.0.0.1\r\n" OK_UA "\r\n";
-	EXPECT(n == (long)strlen(want) && !memcmp(buf, want, (size_t)n), "keep-alive request '%.*s'",
-	       (int)n, buf);
+	EXPECT(n == (long)strlen(want) && !memcmp(buf, want, (size_t)n),
+	       "keep-alive request '%.*s'", (int)n, buf);
 }
 
 int main(void)
