@@ -675,6 +675,7 @@ static int http_connect(struct hc_probe *p)
 	h = p->io;
 	if (r >= 0)
 		r = h->s.fd = hc_socket(p, SOCK_STREAM);
+	p->connections++;
 	if (r < 0) {
 		http_free(p);
 		return r;

@@ -38,6 +38,7 @@ struct hc_probe {
 	void *io;		/* type-specific in-flight state */
 	char *req;		/* http: the request, built once (hc_http.c) */
 	size_t n_req;
+	uint64_t connections; /* http: connections made (fewer than runs with reuse) */
 	unsigned users; /* real servers using it */
 	bool keep;	/* reload bookkeeping */
 };

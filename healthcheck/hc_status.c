@@ -42,13 +42,16 @@ static void probe_json(FILE *out, const struct hc_probe *p)
 		",\"runs\":%llu,\"failures\":%llu,\"retries\":%llu,\"ok_run\":%u,\"fail_run\":%u,"
 		"\"retry_it\":%u,\"rise\":%u,\"fall\":%u,\"retry\":%u,\"delay_loop_sec\":%.3f,"
 		"\"last_duration_ms\":%.3f,\"running\":%s,"
-		"\"shared_by\":%u,\"dynamic_weight\":%d,\"last_change\":%.3f}",
+		"\"shared_by\":%u,\"dynamic_weight\":%d,\"last_change\":%.3f",
 		(unsigned long long)p->st.runs, (unsigned long long)p->st.failures,
 		(unsigned long long)p->st.retries, p->st.ok_run, p->st.fail_run, p->st.retry_it,
 		p->pol.rise ? p->pol.rise : 1, p->pol.fall ? p->pol.fall : 1, p->pol.retry,
 		(double)p->pol.delay_loop_usec / 1e6, (double)p->last_duration_usec / 1e3,
 		p->running ? "true" : "false", p->users, p->st.dyn_weight,
 		wall(p->st.last_change_usec));
+	if (p->k->type == HD_CHECK_HTTP || p->k->type == HD_CHECK_HTTPS)
+		fprintf(out, ",\"connections\":%llu", (unsigned long long)p->connections);
+	fputc('}', out);
 }
 
 static void rs_json(FILE *out, const struct hc_rs *rs)

@@ -7,7 +7,9 @@
 # Setup: one namespace "rs" holding N addresses (10.200.X.Y/16) on one veth
 # and one python3 asyncio server on 0.0.0.0:80 answering every connection
 # (HTTP 200 with a 3-byte body to a request; a bare connect/close for TCP
-# checks) and counting accepted connections; one namespace "lb" with the
+# checks; an HTTP/1.1 request without "Connection: close" keeps its
+# connection) and counting checks (connections, and every request after a
+# connection's first); one namespace "lb" with the
 # daemon. Virtual server 10.200.255.1:80 (NAT) with the N addresses as real
 # servers, each with one tcp_check/TCP_CHECK or http_check/HTTP_GET,
 # delay_loop D, connect_timeout 2, and no retries (hadirector fall = 1,
@@ -16,7 +18,7 @@
 #
 # Measured, per daemon and check type:
 #   startup  time from start until all N destinations are in `ipvsadm -Ln`
-#   rate     connections the server accepted per second over the window
+#   rate     checks the server answered per second over the window
 #            (the checks really performed; expected N / D)
 #   cpu      utime + stime of all the daemon's processes (keepalived: parent
 #            and checker child; /proc/PID/stat) over a WINDOW-second steady
@@ -61,6 +63,11 @@
 # accounting moves 15-30 %; the figures weigh every instruction alike
 # (no cache misses, no costly system call entry), so they are a second
 # measure beside the default, not a replacement.
+#
+# -t httpr: http_check with reuse_connection = $HD_BENCH_REUSE (default 60:
+# a new connection a minute at delay_loop 1) for hadirector, keepalived's
+# HTTP_GET as in -t http (it has no such option); no floor (the floor
+# program makes a connection per check).
 #
 # -t none: the same N real servers without any check, so what is left is
 # each daemon's cost of holding the table (for hadirector its periodic IPVS
@@ -113,7 +120,7 @@ if [ "${HD_VM:-0}" != 1 ]; then
 		# the VM hides the host's /tmp but for the paths it is told of
 		HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $(dirname "$x")"
 	done
-	export HD_VM_TMP_PATHS HD_VM_ENV="${HD_VM_ENV:-} HD HD_BENCH_ICOUNT HD_BENCH_SHIFT" HD_BENCH_ICOUNT=$ICOUNT
+	export HD_VM_TMP_PATHS HD_VM_ENV="${HD_VM_ENV:-} HD HD_BENCH_ICOUNT HD_BENCH_SHIFT HD_BENCH_REUSE" HD_BENCH_ICOUNT=$ICOUNT
 	exec "$top_srcdir/tests/vm/run" "$here/checks.sh" -n "$N" -d "$DL" -w "$WIN" -t "$TYPES" -F "$FLOORS" \
 		-X "$x_abs" -r "$ROUNDS" $([ "$MAPS" = 1 ] && echo -M) $([ "$PROF" = 1 ] && echo -P) \
 		$([ "$STRACE" = 1 ] && echo -S)
@@ -153,14 +160,24 @@ ip netns exec lb sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
 cat > "$B/srv.py" <<'PY'
 import asyncio, sys
 RESP = b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"
+KEEP = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
 count = 0
 class P(asyncio.Protocol):
     def connection_made(self, t):
         global count
-        count += 1; self.t = t
+        count += 1; self.t = t; self.n = 0; self.buf = b""
     def data_received(self, d):
-        if b"\r\n\r\n" in d:
-            self.t.write(RESP); self.t.close()
+        global count
+        self.buf += d
+        while b"\r\n\r\n" in self.buf:
+            head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+            self.n += 1
+            if self.n > 1:
+                count += 1
+            if b" HTTP/1.1\r\n" in head and b"connection: close" not in head.lower():
+                self.t.write(KEEP)
+            else:
+                self.t.write(RESP); self.t.close(); return
 async def tick(path):
     while True:
         with open(path + ".tmp", "w") as f: f.write("%d\n" % count)
@@ -193,6 +210,8 @@ write_confs() { # TYPE
 				echo "    real_server $a:80 { }"
 			elif [ "$1" = tcp ]; then
 				echo "    real_server $a:80 { tcp_check { connect_timeout = 2 } }"
+			elif [ "$1" = httpr ]; then
+				echo "    real_server $a:80 { http_check { path = /  connect_timeout = 2  reuse_connection = ${HD_BENCH_REUSE:-60} } }"
 			else
 				echo "    real_server $a:80 { http_check { path = /  connect_timeout = 2 } }"
 			fi
@@ -410,7 +429,7 @@ start_srv
 RES=()
 for ((round = 1; round <= ROUNDS; round++)); do
 	for type in $TYPES; do
-		for d in keepalived hadirector $EXTRA_NAMES $([ "$type" != none ] && for b in $FLOORS; do echo "floor-$b"; done); do
+		for d in keepalived hadirector $EXTRA_NAMES $([ "$type" != none ] && [ "$type" != httpr ] && for b in $FLOORS; do echo "floor-$b"; done); do
 			log "round $round: running $d $type"
 			line=$(run "$d" "$type")
 			log "$line"

@@ -96,6 +96,9 @@ check "reuse_connection 5: $q requests on $c connections (at most one per 5, plu
 	test "$q" -ge 20 -a $((c * 5)) -le $((q + 5)) -a "$c" -ge $((q / 5))
 check "... none of them with Connection: close ($x)" test "$x" = 0
 check "... and the real server is up" is $V 10.89.0.11:8080 state up
+n=$(rs $V 10.89.0.11:8080 'checkers[0].runs') k=$(rs $V 10.89.0.11:8080 'checkers[0].connections')
+check "status --json: $n runs on $k connections (the server saw $c)" \
+	test "$k" -ge $((c - 1)) -a "$k" -le $((c + 1)) -a "$n" -ge $((q - 1))
 read -r c q x <<<"$(counts 8081)"
 check "no reuse_connection: a connection per request ($c for $q), each with Connection: close ($x)" \
 	test "$q" -ge 20 -a "$c" -ge "$q" -a "$x" = "$q"
