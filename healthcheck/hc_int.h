@@ -39,8 +39,8 @@ struct hc_probe {
 	char *req;		/* http: the request, built once (hc_http.c) */
 	size_t n_req;
 	uint64_t connections; /* http: connections made (fewer than runs with reuse) */
-	unsigned users; /* real servers using it */
-	bool keep;	/* reload bookkeeping */
+	unsigned users;	      /* real servers using it */
+	bool keep;	      /* reload bookkeeping */
 };
 
 struct hc_rs {
