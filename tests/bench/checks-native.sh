@@ -6,7 +6,8 @@
 # Prints CPU per check (utime+stime over WINDOW s / checks the server saw)
 # and VmHWM; with -s also `strace -c -f` over the window, with -c a
 # callgrind profile (instructions per check; slow: use a small -n).
-#   usage: tests/bench/checks-native.sh [-n 1000] [-d 1] [-w 20] [-t http] [-s] [-c OUT]
+#   usage: tests/bench/checks-native.sh [-n 1000] [-d 1] [-w 20] [-t http|httpr|tcp] [-s] [-c OUT]
+# (httpr: http_check with reuse_connection = $HD_BENCH_REUSE, default 60)
 # Run as root from a build directory (or HD=/path/to/hadirector);
 # FLOOR=/path/to/hc-floor measures that program (hc-floor.c) instead.
 set -u
@@ -34,29 +35,7 @@ ip -n $LB addr add 10.200.0.1/16 dev eth0; ip -n $LB link set eth0 up; ip -n $RS
 ADDRS=()
 for ((i = 0; i < N; i++)); do ADDRS+=("10.200.$((1 + i / 250)).$((1 + i % 250))"); done
 for a in "${ADDRS[@]}"; do echo "addr add $a/16 dev eth0"; done | ip -n $RS -batch -
-cat > "$B/srv.py" <<'PY'
-import asyncio, sys, os
-RESP = b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"
-count = 0
-class P(asyncio.Protocol):
-    def connection_made(self, t):
-        global count
-        count += 1; self.t = t
-    def data_received(self, d):
-        if b"\r\n\r\n" in d:
-            self.t.write(RESP); self.t.close()
-async def tick(path):
-    while True:
-        with open(path + ".tmp", "w") as f: f.write("%d\n" % count)
-        os.replace(path + ".tmp", path)
-        await asyncio.sleep(0.1)
-async def main():
-    loop = asyncio.get_running_loop()
-    await loop.create_server(P, "0.0.0.0", 80, backlog=4096, reuse_address=True)
-    await tick(sys.argv[1])
-asyncio.run(main())
-PY
-ip netns exec $RS python3 "$B/srv.py" "$B/count" </dev/null >/dev/null 2>&1 &
+ip netns exec $RS python3 "$(dirname "$0")/hc-bench-srv.py" "$B/count" </dev/null >/dev/null 2>&1 &
 for _ in $(seq 50); do [ -s "$B/count" ] && break; sleep 0.1; done
 {
 	echo "global { router_id = bench }"
@@ -64,6 +43,8 @@ for _ in $(seq 50); do [ -s "$B/count" ] && break; sleep 0.1; done
 	echo "    delay_loop = $DL  lb_algo = rr  lb_kind = nat"
 	for a in "${ADDRS[@]}"; do
 		if [ "$TYPE" = tcp ]; then echo "    real_server $a:80 { tcp_check { connect_timeout = 2 } }"
+		elif [ "$TYPE" = httpr ]; then
+			echo "    real_server $a:80 { http_check { path = /  connect_timeout = 2  reuse_connection = ${HD_BENCH_REUSE:-60} } }"
 		else echo "    real_server $a:80 { http_check { path = /  connect_timeout = 2 } }"; fi
 	done
 	echo "}"

@@ -157,42 +157,10 @@ for ((i = 0; i < N; i++)); do ADDRS+=("10.200.$((1 + i / 250)).$((1 + i % 250))"
 for a in "${ADDRS[@]}"; do echo "addr add $a/16 dev eth0"; done | ip -n rs -batch -
 ip netns exec lb sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
 
-cat > "$B/srv.py" <<'PY'
-import asyncio, sys
-RESP = b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"
-KEEP = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
-count = 0
-class P(asyncio.Protocol):
-    def connection_made(self, t):
-        global count
-        count += 1; self.t = t; self.n = 0; self.buf = b""
-    def data_received(self, d):
-        global count
-        self.buf += d
-        while b"\r\n\r\n" in self.buf:
-            head, self.buf = self.buf.split(b"\r\n\r\n", 1)
-            self.n += 1
-            if self.n > 1:
-                count += 1
-            if b" HTTP/1.1\r\n" in head and b"connection: close" not in head.lower():
-                self.t.write(KEEP)
-            else:
-                self.t.write(RESP); self.t.close(); return
-async def tick(path):
-    while True:
-        with open(path + ".tmp", "w") as f: f.write("%d\n" % count)
-        import os; os.replace(path + ".tmp", path)
-        await asyncio.sleep(0.1)
-async def main():
-    loop = asyncio.get_running_loop()
-    srv = await loop.create_server(P, "0.0.0.0", 80, backlog=4096, reuse_address=True)
-    await tick(sys.argv[1])
-asyncio.run(main())
-PY
 SRVPID=""
 start_srv() {
 	rm -f "$B/count"
-	ip netns exec rs "$PY" "$B/srv.py" "$B/count" </dev/null >/dev/null 2>"$B/srv.err" &
+	ip netns exec rs "$PY" "$top_srcdir/tests/bench/hc-bench-srv.py" "$B/count" </dev/null >/dev/null 2>"$B/srv.err" &
 	SRVPID=$!
 	for _ in $(seq 100); do [ -s "$B/count" ] && return 0; sleep 0.1; done
 	echo "server did not start"; cat "$B/srv.err"; exit 1

@@ -6,5 +6,5 @@ tests_bench_hc_floor_SOURCES = tests/bench/hc-floor.c
 tests_bench_reload_bench_SOURCES = tests/bench/reload-bench.c
 tests_bench_reload_bench_LDADD = libhdcore.a $(HD_LIBS)
 CLEANFILES += tests/bench/reload-bench tests/bench/hc-floor
-EXTRA_DIST += tests/bench/README.md tests/bench/checks.sh tests/bench/checks-native.sh \
+EXTRA_DIST += tests/bench/README.md tests/bench/checks.sh tests/bench/checks-native.sh tests/bench/hc-bench-srv.py \
 	tests/bench/failover.sh
