@@ -53,6 +53,7 @@ struct parsed {
 	enum hc_http_progress pr;
 	enum hc_http_err err;
 	int status;
+	bool reusable; /* with what follows the end fed as one more read */
 	struct sink body;
 };
 
@@ -88,9 +89,17 @@ static void parse(const uint8_t *in, size_t len, bool status_only, bool eof, int
 	}
 	if (eof && o->pr == HC_HTTP_MORE)
 		o->pr = hc_http_parser_eof(&p);
+	/* Bytes past the end: the daemon feeds them (the rest of a read) and
+	 * must then not keep the connection, however the pieces fell. */
+	if (o->pr == HC_HTTP_DONE && off < len &&
+	    hc_http_parser_feed(&p, in + off, len - off) != HC_HTTP_DONE)
+		abort();
 	o->err = p.err;
 	o->status = p.status;
+	o->reusable = hc_http_parser_reusable(&p);
 	if ((o->pr == HC_HTTP_FAILED) != (o->err != HC_HTTP_OK))
+		abort();
+	if (o->reusable && (o->pr != HC_HTTP_DONE || off < len || p.minor < 1))
 		abort();
 }
 
@@ -103,7 +112,7 @@ static void parsed_free(struct parsed *o)
 static bool same(const struct parsed *a, const struct parsed *b)
 {
 	return a->pr == b->pr && a->err == b->err && a->status == b->status &&
-	       a->body.len == b->body.len &&
+	       a->reusable == b->reusable && a->body.len == b->body.len &&
 	       (!a->body.len || !memcmp(a->body.buf, b->body.buf, a->body.len));
 }
 
