@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -289,6 +290,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pick_log_target(&d.opts);
+	/* No transparent huge pages: where the kernel backs anonymous memory
+	 * with them always (Debian's default), the parse's malloc arena, 64 MB
+	 * aligned, got whole 2 MB pages that malloc_trim cannot give back:
+	 * 2.5-4.4 MB resident for 0.45 MB in use at 1,000 real servers. A
+	 * daemon of a few MB gains nothing from them. Scripts inherit it. */
+	(void)prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	d.config = hd_config_load_apart(d.opts.config_path, &diag);
 	for (size_t i = 0; i < diag.n; i++)
 		hd_err("%s", diag.lines[i]);

@@ -108,8 +108,14 @@ struct hc_ops {
 };
 extern const struct hc_ops hc_tcp_ops, hc_http_ops, hc_script_ops, hc_udp_ops, hc_smtp_ops,
     hc_dns_ops;
+/* https_check's TLS contexts (hc_tls.c). */
 int hc_http_setup(struct hc_ctx *c);
 void hc_http_teardown(struct hc_ctx *c);
+/* The SSL object (*OUT, also on failure: the caller frees it) of one
+ * connection of P on FD: SNI and, with verify, the name (or address) the
+ * certificate must carry. NULL, or what failed. */
+struct ssl_st;
+const char *hc_tls_begin(struct hc_probe *p, int fd, struct ssl_st **out);
 
 /* Socket helpers of the network checks (hc_tcp.c). */
 socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_storage *ss);
