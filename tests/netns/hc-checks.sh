@@ -7,6 +7,7 @@
 # script_user). Verdicts and outcome texts are read from
 # `hadirectorctl status --json`; kill/restart timing and SIGHUP survival too.
 . "$top_srcdir/tests/netns/lib.sh"
+. "$top_srcdir/tests/netns/lib-hc.sh"
 SRV="$top_srcdir/tests/netns/hc-srv.py"
 
 t_bridge
@@ -131,21 +132,7 @@ CONF
 }
 write_conf 0.5
 
-SOCK="$T_DIR/hd.sock"
-ip netns exec "$DIR" "$HD" -n -l -f "$T_DIR/hc.conf" -p "$T_DIR/hd.pid" -s "$SOCK" \
-	2>>"$T_DIR/hd.log" &
-HDPID=$!; T_PIDS+=($HDPID)
-
-status() { "$HDCTL" -s "$SOCK" status --json > "$T_DIR/st.json" 2>/dev/null; }
-rs() { # VS RS FIELD
-	jq -r --arg vs "$1" --arg rs "$2" \
-		".healthcheck[] | select(.vs == \$vs) | .real_servers[] | select(.rs == \$rs) | .$3" \
-		"$T_DIR/st.json"
-}
-is() { status && [ "$(rs "$1" "$2" "$3")" = "$4" ]; } # VS RS FIELD VALUE
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# When the daemon changed the verdict (its wall-clock last_change), in ms.
-change_ms() { awk -v t="$(rs "$1" "$2" last_change)" 'BEGIN { printf "%.0f", t * 1000 }'; }
+hc_start "$DIR" "$T_DIR/hc.conf"
 
 check "daemon answers" wait_for 5 "$HDCTL" -s "$SOCK" ping
 V=10.88.0.100:80

@@ -10,6 +10,7 @@
 # accepting is found within reuse_connection runs, a reload keeps the
 # connection, and TLS connections are kept too.
 . "$top_srcdir/tests/netns/lib.sh"
+. "$top_srcdir/tests/netns/lib-hc.sh"
 SRV="$top_srcdir/tests/netns/hc-ka-srv.py"
 
 t_bridge
@@ -68,19 +69,7 @@ virtual_server 10.89.0.100:443 {
 }
 CONF
 
-SOCK="$T_DIR/hd.sock"
-ip netns exec "$DIR" "$HD" -n -l -f "$T_DIR/hc.conf" -p "$T_DIR/hd.pid" -s "$SOCK" \
-	2>>"$T_DIR/hd.log" &
-HDPID=$!; T_PIDS+=($HDPID)
-
-status() { "$HDCTL" -s "$SOCK" status --json > "$T_DIR/st.json" 2>/dev/null; }
-rs() { # VS RS FIELD
-	jq -r --arg vs "$1" --arg rs "$2" \
-		".healthcheck[] | select(.vs == \$vs) | .real_servers[] | select(.rs == \$rs) | .$3" \
-		"$T_DIR/st.json"
-}
-is() { status && [ "$(rs "$1" "$2" "$3")" = "$4" ]; } # VS RS FIELD VALUE
-at_least() { status && [ "$(rs "$1" "$2" "$3")" -ge "$4" ]; }
+hc_start "$DIR" "$T_DIR/hc.conf"
 counts() { cat "$T_DIR/$1"; } # PORT: connections requests close_requests
 V=10.89.0.100:80 S=10.89.0.100:443
 
@@ -148,10 +137,9 @@ check "... a reload keeps it ($c1 -> $c2, $((n2 - n1)) checks since)" \
 
 # The server dies: its kept connection is closed by its kernel, the next
 # check connects anew and is refused.
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 kill -9 "$KA"; t0=$(now_ms)
 check "killed server goes down with 'connect refused'" wait_for 3 is $V 10.89.0.11:8080 last_outcome "connect refused"
-t1=$(awk -v t="$(rs $V 10.89.0.11:8080 last_change)" 'BEGIN { printf "%.0f", t * 1000 }')
+t1=$(change_ms $V 10.89.0.11:8080)
 check "... at the next run ($((t1 - t0)) ms, delay_loop 200)" test $((t1 - t0)) -le 700
 check "the daemon is still running" kill -0 "$HDPID"
 t_done

@@ -6,6 +6,7 @@
 # out only after its retries. Verdicts, outcome texts and timing come from
 # `hadirectorctl status --json` (the daemon's own last_change).
 . "$top_srcdir/tests/netns/lib.sh"
+. "$top_srcdir/tests/netns/lib-hc.sh"
 SRV="$top_srcdir/tests/netns/hc-proto-srv.py"
 
 t_bridge
@@ -69,20 +70,7 @@ virtual_server 10.89.0.100:53/udp {
 }
 CONF
 
-SOCK="$T_DIR/hd.sock"
-ip netns exec "$DIR" "$HD" -n -l -f "$T_DIR/hc.conf" -p "$T_DIR/hd.pid" -s "$SOCK" \
-	2>>"$T_DIR/hd.log" &
-HDPID=$!; T_PIDS+=($HDPID)
-
-status() { "$HDCTL" -s "$SOCK" status --json > "$T_DIR/st.json" 2>/dev/null; }
-rs() { # VS RS FIELD
-	jq -r --arg vs "$1" --arg rs "$2" \
-		".healthcheck[] | select(.vs == \$vs) | .real_servers[] | select(.rs == \$rs) | .$3" \
-		"$T_DIR/st.json"
-}
-is() { status && [ "$(rs "$1" "$2" "$3")" = "$4" ]; } # VS RS FIELD VALUE
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-change_ms() { awk -v t="$(rs "$1" "$2" last_change)" 'BEGIN { printf "%.0f", t * 1000 }'; }
+hc_start "$DIR" "$T_DIR/hc.conf"
 
 check "daemon answers" wait_for 5 "$HDCTL" -s "$SOCK" ping
 check "no 'not implemented' warning for smtp_check/dns_check" sh -c "! grep -q 'not implemented' '$T_DIR/hd.log'"

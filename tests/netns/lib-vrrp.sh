@@ -52,6 +52,7 @@ wait_for() {
 # v_ns NAME: namespace $V_PREFIX-NAME, lo up, no IPv6 DAD (addresses usable at once)
 v_ns() {
 	local n="$V_PREFIX-$1"
+	ip netns del "$n" 2>/dev/null # a dead test's whose PID was ours: stale
 	ip netns add "$n" || exit 99
 	V_NS+=("$n")
 	ip -n "$n" link set lo up

@@ -12,15 +12,23 @@ T_NS=()
 T_PIDS=()
 T_FAILS=0
 
+# Namespaces are found by their prefix: t_ns runs in $(...), so what it
+# adds to T_NS never reaches this shell (they were all left behind).
 t_cleanup() {
+	local n
 	for p in "${T_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-	for n in "${T_NS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null; ip netns del "$n" 2>/dev/null; done
+	for n in $(ip netns list | awk -v p="$T_PREFIX-" 'index($1, p) == 1 { print $1 }'); do
+		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$n" 2>/dev/null
+	done
 	rm -rf "$T_DIR"
 }
 trap t_cleanup EXIT
 
 t_ns() { # NAME: create namespace $T_PREFIX-NAME with lo up
 	local n="$T_PREFIX-$1"
+	# One of that name is a dead test's whose PID was ours: stale.
+	ip netns del "$n" 2>/dev/null
 	ip netns add "$n" || exit 99
 	ip -n "$n" link set lo up
 	T_NS+=("$n")

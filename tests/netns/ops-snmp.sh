@@ -229,6 +229,11 @@ masters_before=$(grep -c "BACKUP -> MASTER" "$T_DIR/a.log")
 kill -STOP "$SNMPD"
 kill "$RS_PID" # a state change, so a notification waits for the hung snmpd
 n=0; slow=0; worst=0; errors=0
+# The time includes starting hadirectorctl; a sanitizer build's start (and
+# the status fork of a sanitizer daemon) took up to 331 ms in a loaded CI
+# run. A stalled loop is also caught by a staying backup (below).
+bound=200
+ldd "$HD" 2>/dev/null | grep -q 'libasan\|libubsan' && bound=500
 end=$(( $(date +%s%N) + 6000000000 ))
 while [ "$(date +%s%N)" -lt "$end" ]; do
 	for req in ping "status --json"; do
@@ -236,13 +241,13 @@ while [ "$(date +%s%N)" -lt "$end" ]; do
 		ctl a $req > "$T_DIR/req.out" 2>&1 || errors=$((errors + 1))
 		ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 		[ "$ms" -gt "$worst" ] && worst=$ms
-		[ "$ms" -ge 200 ] && slow=$((slow + 1))
+		[ "$ms" -ge "$bound" ] && slow=$((slow + 1))
 		n=$((n + 1))
 	done
 	sleep 0.1
 done
 check "snmpd stopped 6 s: $n control requests, none failed" test "$errors" -eq 0
-check "each answered within 200 ms (slowest $worst ms)" test "$slow" -eq 0
+check "each answered within $bound ms (slowest $worst ms)" test "$slow" -eq 0
 check "a stayed backup (no BACKUP -> MASTER while snmpd hung)" test "$(grep -c "BACKUP -> MASTER" "$T_DIR/a.log")" -eq "$masters_before"
 check "a still backup for both" a_backup
 check "the subagent noticed the hung master" grep -q "failed to respond to ping" "$T_DIR/a.log"

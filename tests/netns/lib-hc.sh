@@ -1,0 +1,23 @@
+# Helpers of the health-check namespace tests (sourced after lib.sh).
+# hc_start NS CONF: the daemon in NS on CONF, log in $T_DIR/hd.log (sets
+# SOCK and HDPID). status: `hadirectorctl status --json` into
+# $T_DIR/st.json; rs VS RS FIELD: a real server's FIELD (a jq path) from
+# it; is VS RS FIELD VALUE: a fresh status says so; at_least: ... >= VALUE.
+hc_start() {
+	SOCK="$T_DIR/hd.sock"
+	ip netns exec "$1" "$HD" -n -l -f "$2" -p "$T_DIR/hd.pid" -s "$SOCK" \
+		2>>"$T_DIR/hd.log" &
+	HDPID=$!
+	T_PIDS+=($HDPID)
+}
+status() { "$HDCTL" -s "$SOCK" status --json > "$T_DIR/st.json" 2>/dev/null; }
+rs() {
+	jq -r --arg vs "$1" --arg rs "$2" \
+		".healthcheck[] | select(.vs == \$vs) | .real_servers[] | select(.rs == \$rs) | .$3" \
+		"$T_DIR/st.json"
+}
+is() { status && [ "$(rs "$1" "$2" "$3")" = "$4" ]; }
+at_least() { status && [ "$(rs "$1" "$2" "$3")" -ge "$4" ]; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# When the daemon changed a real server's verdict (its wall-clock last_change), in ms.
+change_ms() { awk -v t="$(rs "$1" "$2" last_change)" 'BEGIN { printf "%.0f", t * 1000 }'; }
