@@ -87,8 +87,13 @@ echo "# flood: sent $sent in $s_el s ($s_ttl TTL 64, $s_ck bad checksum); counte
 echo "# ctl ping during the flood: $n_ping pings, $n_fail failed, median $med ms, max $max ms, $slow >= 200 ms (wall time incl. starting hadirectorctl)"
 check "the flood reached the rate (>= 90% of $((RATE * SECS)) sent: $sent)" [ "$sent" -ge $((RATE * SECS * 9 / 10)) ]
 check "ctl ping: every ping answered ($n_fail failed of $n_ping)" [ "$n_fail" = 0 ] 
-check "ctl ping: >= 30 pings during the flood ($n_ping)" [ "$n_ping" -ge 30 ]
-check "ctl ping: at most 10% at or above 200 ms ($slow of $n_ping; median $med)" [ $((slow * 10)) -le "$n_ping" ]
+# A sanitizer build's hadirectorctl starts slowly (a median of 108 ms under
+# load): fewer pings fit, and its bound is 400 ms.
+min_ping=30 slow_ms=200
+ldd "$HD" 2>/dev/null | grep -q 'libasan\|libubsan' && min_ping=20 slow_ms=400
+slow=$(grep -v fail "$V_DIR/ping.txt" | awk -v b="$slow_ms" '$1 >= b' | wc -l)
+check "ctl ping: >= $min_ping pings during the flood ($n_ping)" [ "$n_ping" -ge "$min_ping" ]
+check "ctl ping: at most 10% at or above $slow_ms ms ($slow of $n_ping; median $med)" [ $((slow * 10)) -le "$n_ping" ]
 # what the kernel dropped before the daemon could read it: the "drops"
 # column of d1's raw sockets (protocol 112 = 0x70), receive buffer full
 kdrops=$(ip netns exec "$(nsof d1)" awk 'NR > 1 && $2 ~ /:0070$/ { n += $NF } END { print n + 0 }' /proc/net/raw)

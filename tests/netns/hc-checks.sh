@@ -175,8 +175,12 @@ check "hanging script killed at its timeout: 'script timeout'" wait_for 5 is $M 
 dur=$(rs $M 10.88.0.24:80 'checkers[0].last_duration_ms')
 check "the kill came at the 1 s timeout (took ${dur} ms)" awk -v d="$dur" 'BEGIN { exit !(d >= 950 && d < 1500) }'
 check "a hanging script is running right now" wait_for 3 is $M 10.88.0.24:80 'checkers[0].running' true
+# The time includes starting hadirectorctl: slower in a sanitizer build
+# (372 ms once under load there).
+bound=300
+ldd "$HD" 2>/dev/null | grep -q 'libasan\|libubsan' && bound=600
 t0=$(now_ms); "$HDCTL" -s "$SOCK" ping >/dev/null; t1=$(now_ms)
-check "ping answers fast while the script hangs ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 300
+check "ping answers fast while the script hangs ($((t1 - t0)) ms < $bound)" test $((t1 - t0)) -lt $bound
 check "killed scripts do not pile up" test "$(pgrep -fc 'sleep 37.5')" -le 1
 
 # Kill the python server: down within delay_loop * fall + connect_timeout.

@@ -65,21 +65,23 @@ rx0=$(v_field d2 VI_1 adverts_received)
 n=$(completes)
 kill -HUP "$(v_pid d1)"
 during=0 slow=0
+slow_ms=200 # a sanitizer build's hadirectorctl starts slowly
+ldd "$HD" 2>/dev/null | grep -q 'libasan\|libubsan' && slow_ms=400
 end=$(( $(now_ms) + 15000 ))
 while [ "$(now_ms)" -lt "$end" ] && [ "$(completes)" -le "$n" ]; do
 	t0=$(now_ms)
 	"$HDCTL" -s "$V_DIR/d1.sock" ping >/dev/null || echo "# ping failed"
 	t=$(( $(now_ms) - t0 ))
 	[ "$(completes)" -le "$n" ] && during=$((during + 1))
-	[ "$t" -gt 200 ] && { slow=$((slow + 1)); echo "# ping took $t ms"; }
+	[ "$t" -gt "$slow_ms" ] && { slow=$((slow + 1)); echo "# ping took $t ms"; }
 	sleep 0.02
 done
 p1=$(parse_ms)
-echo "# reload 1: parse $p1 ms; $during pings answered during it, $slow over 200 ms"
+echo "# reload 1: parse $p1 ms; $during pings answered during it, $slow over $slow_ms ms"
 check "SIGHUP reload completed" [ "$(completes)" -gt "$n" ]
 check "the parse took longer than the backup's Master_Down_Interval ($p1 ms > 361)" [ "$p1" -gt 361 ]
 check "pings answered while the parse ran ($during)" [ "$during" -ge 3 ]
-check "no ping took over 200 ms ($slow)" [ "$slow" -eq 0 ]
+check "no ping took over $slow_ms ms ($slow)" [ "$slow" -eq 0 ]
 
 # (2) hadirectorctl reload: the answer comes after the parse, with the result.
 out=$("$HDCTL" -s "$V_DIR/d1.sock" reload 2>&1); rc=$?
@@ -124,7 +126,12 @@ echo "# status --json: $(wc -c <"$V_DIR/st.json") bytes in $took ms; real server
 check "status --json of the big config is whole ($NTOTAL real servers, pid $d1pid)" [ "$rc/$nrs" = "0/$NTOTAL $d1pid" ]
 check "a status request takes a while here ($took ms >= 200)" [ "$took" -ge 200 ]
 check "pings answered during the renders ($pings)" [ "$pings" -ge 3 ]
-check "no ping waited for a render ($maxping ms < 150; on the loop they waited 266-326 ms)" [ "$maxping" -lt 150 ]
+# A sanitizer build under load answered a ping in 159 ms once; its renders
+# take over a second, which a ping would wait for if they ran on the loop.
+pbound=150
+ldd "$HD" 2>/dev/null | grep -q 'libasan\|libubsan' && pbound=300
+check "no ping waited for a render ($maxping ms < $pbound; on the loop they waited 266-326 ms)" \
+	[ "$maxping" -lt "$pbound" ]
 for i in $(seq 10); do
 	"$HDCTL" -s "$V_DIR/d1.sock" status --json >"$V_DIR/st.$i" 2>&1 &
 done
