@@ -83,18 +83,23 @@ static bool idle(const struct hc_probe *p)
 	return k && k->step == S_IDLE;
 }
 
+/* End a connection's TLS session (SSL may be NULL). NOTIFY: the server is
+ * still there to read a close_notify. */
+static void tls_end(SSL *ssl, bool notify)
+{
+	if (!ssl)
+		return;
+	if (notify && SSL_is_init_finished(ssl) && !(SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN))
+		SSL_shutdown(ssl);
+	SSL_free(ssl);
+	ERR_clear_error();
+}
+
 static void http_close(struct hc_probe *p)
 {
 	struct hc_http *h = p->io;
 
-	if (h->ssl) {
-		/* close_notify only if the server is still there to read it */
-		if (h->end.connected && SSL_is_init_finished(h->ssl) &&
-		    !(SSL_get_shutdown(h->ssl) & SSL_RECEIVED_SHUTDOWN))
-			SSL_shutdown(h->ssl);
-		SSL_free(h->ssl);
-		ERR_clear_error();
-	}
+	tls_end(h->ssl, h->end.connected);
 	hc_digest_free(&h->dg);
 	hc_sock_free(p);
 }
@@ -387,12 +392,7 @@ static void http_idle_close(struct hc_probe *p, bool notify)
 {
 	struct hc_http_idle *k = p->io;
 
-	if (k->ssl) {
-		if (notify && !(SSL_get_shutdown(k->ssl) & SSL_RECEIVED_SHUTDOWN))
-			SSL_shutdown(k->ssl);
-		SSL_free(k->ssl);
-		ERR_clear_error();
-	}
+	tls_end(k->ssl, notify);
 	hc_sock_free(p);
 }
 
