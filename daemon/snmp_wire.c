@@ -132,8 +132,9 @@ int snmp_tables_parse(const unsigned char *payload, size_t len, struct snmp_tabl
 		return -1;
 	for (size_t i = 0; i < count; i++) {
 		memcpy(&w, payload + i * sizeof(w), sizeof(w));
-		/* An entry needs room for a column and an index after it. */
-		if (w.entry_len < 2 || w.entry_len + 2 > SNMP_OID_MAX ||
+		/* An entry needs room for a column and an index after it. No
+		 * arithmetic on the peer's number: entry_len + 2 wrapped. */
+		if (w.entry_len < 2 || w.entry_len > SNMP_OID_MAX - 2 ||
 		    !memchr(w.name, 0, sizeof(w.name)) || !w.name[0]) {
 			free(b);
 			return -1;

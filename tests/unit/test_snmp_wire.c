@@ -54,6 +54,24 @@ static void test_tables(void)
 		memcpy(&w, p, sizeof(w));
 		w.entry_len = SNMP_OID_MAX;
 		CHECK(snmp_tables_parse((const unsigned char *)&w, sizeof(w), &out, &n) < 0);
+		/* Lengths where entry_len + 2 wraps in 32 bits (it passed the
+		 * bound, and the copy ran off both arrays), and their neighbours:
+		 * refused. The longest that leaves room for column and index
+		 * still parses. */
+		static const uint32_t bad[] = {SNMP_OID_MAX - 1, SNMP_OID_MAX + 1, 0x7FFFFFFF,
+					       0x80000000, 0xFFFFFFFD, 0xFFFFFFFE, 0xFFFFFFFF, 0, 1};
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			memcpy(&w, p, sizeof(w));
+			w.entry_len = bad[i];
+			EXPECT(snmp_tables_parse((const unsigned char *)&w, sizeof(w), &out, &n) < 0,
+			       "entry_len %#x accepted", bad[i]);
+		}
+		memcpy(&w, p, sizeof(w));
+		w.entry_len = SNMP_OID_MAX - 2;
+		out = NULL;
+		CHECK(snmp_tables_parse((const unsigned char *)&w, sizeof(w), &out, &n) == 0);
+		CHECK(n == 1 && out && out[0].entry_len == SNMP_OID_MAX - 2);
+		free(out);
 	}
 	free(f);
 	CHECK(snmp_frame_tables(in, SNMP_TABLES_MAX + 1) == NULL);
