@@ -69,6 +69,8 @@ struct hd_snmp {
 	size_t out_traps;
 	bool snap_queued; /* a snapshot is in OUT: one more would be older */
 	uint64_t traps_dropped, dropped_logged;
+	uint64_t bad_frames;	    /* frames from the subagent past the limit */
+	struct hd_ratelimit log_rl; /* its log lines */
 	struct snmp_seen_set seen_vrrp, seen_rs;
 };
 
@@ -161,16 +163,42 @@ static void send_snapshot(struct hd_snmp *s)
 	out_push(s, f);
 }
 
-static void child_log(const unsigned char *p, size_t len)
+/* The library's log lines, at most 20 per 10 s: a subagent that loops
+ * on an error (or floods on purpose) must not fill the journal. */
+static void child_log(struct hd_snmp *s, const unsigned char *p, size_t len)
 {
 	int32_t prio;
 	char text[256];
+	size_t n;
 
 	if (len < sizeof(prio) + 1)
 		return;
 	memcpy(&prio, p, sizeof(prio));
-	snprintf(text, sizeof(text), "%.*s", (int)(len - sizeof(prio)), p + sizeof(prio));
+	if (!hd_ratelimit_ok(&s->log_rl, hd_now_usec(), 10000000ULL, 20))
+		return;
+	n = len - sizeof(prio);
+	/* the precision is an int: clamp before the cast */
+	snprintf(text, sizeof(text), "%.*s", (int)(n < sizeof(text) ? n : sizeof(text)),
+		 p + sizeof(prio));
+	if (s->log_rl.suppressed) {
+		hd_warn("snmp: %u log lines of the subagent suppressed", s->log_rl.suppressed);
+		s->log_rl.suppressed = 0;
+	}
 	hd_log(prio >= LOG_WARNING && prio <= LOG_DEBUG ? prio : LOG_WARNING, "snmp: %s", text);
+}
+
+/* A frame longer than the subagent ever sends: the stream cannot be
+ * trusted past it (no resynchronisation point) and the program is not
+ * what we started, or broken. Kill it; on_child starts another. */
+static void agent_reset(struct hd_snmp *s, uint32_t len)
+{
+	s->bad_frames++;
+	hd_err("snmp: the subagent process %d announced a frame of %u bytes (at most %d): "
+	       "restarting it (%llu such frames so far)",
+	       (int)s->pid, len, SNMP_AGENT_FRAME_MAX, (unsigned long long)s->bad_frames);
+	if (s->pid > 0)
+		kill(s->pid, SIGKILL);
+	link_close(s);
 }
 
 static int on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
@@ -178,6 +206,7 @@ static int on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
 	struct hd_snmp *s = userdata;
 	struct snmp_frame_hdr h;
 	const unsigned char *p;
+	int r;
 
 	if (revents & EPOLLOUT)
 		out_flush(s);
@@ -187,11 +216,17 @@ static int on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
 		link_close(s); /* the child's exit is reported by on_child */
 		return 0;
 	}
-	while (s->fd >= 0 && snmp_inbuf_frame(&s->in, &h, &p)) {
+	/* At most SNMP_AGENT_BUF_MAX bytes per call: a flood of small
+	 * frames waits in the socket, the loop goes on. */
+	while (s->fd >= 0 && (r = snmp_inbuf_next(&s->in, &h, &p)) != 0) {
+		if (r < 0) {
+			agent_reset(s, h.len);
+			return 0;
+		}
 		if (h.type == SNMPW_WANT)
 			send_snapshot(s);
 		else if (h.type == SNMPW_LOG)
-			child_log(p, h.len);
+			child_log(s, p, h.len);
 		snmp_inbuf_pop(&s->in);
 	}
 	if (s->traps_dropped != s->dropped_logged) { /* the child is back */
@@ -355,6 +390,7 @@ struct hd_snmp *hd_snmp_start(struct hd_daemon *d, const char *socket)
 	s->d = d;
 	s->fd = -1;
 	s->out_tail = &s->out;
+	snmp_inbuf_limit(&s->in, SNMP_AGENT_FRAME_MAX, SNMP_AGENT_BUF_MAX);
 	s->n_tables = snmp_vrrp_tables(s->tables);
 	s->n_tables += snmp_hd_tables(s->tables + s->n_tables);
 	r = spawn(s);

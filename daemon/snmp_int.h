@@ -151,14 +151,35 @@ struct snmp_frame *snmp_frame_tables(const struct snmp_table *t, size_t n);
 /* Its payload into *T[0..*N), one allocation to free(); -1 when it does
  * not parse (subagent). */
 int snmp_tables_parse(const unsigned char *payload, size_t len, struct snmp_table **t, size_t *n);
-/* Bytes read from a socket, cut into frames. */
+/* Bytes read from a socket, cut into frames. FRAME_MAX and BUF_MAX (0:
+ * none) bound what a reader trusts its peer with: the longest payload a
+ * frame may announce and the bytes buffered at once. The daemon sets both
+ * (snmp_inbuf_limit) for what the subagent sends; the subagent reads the
+ * daemon's snapshots, whose size grows with the configuration, unbounded. */
 struct snmp_inbuf {
 	unsigned char *p;
-	size_t n, cap;
+	size_t off, n, cap; /* frames not yet taken: p[off..n) */
+	size_t frame_max, buf_max;
 };
-/* Read what FD has (non-blocking); -1 on EOF or error. */
+/* What the subagent ever sends the daemon: agent_send() (snmp_agent.c)
+ * writes whole frames of at most 512 bytes; the daemon takes up to 8 times
+ * that, and resets a subagent that announces more. */
+#define SNMP_AGENT_FRAME_MAX 4096
+#define SNMP_AGENT_BUF_MAX   65536
+/* Set the limits (kept across snmp_inbuf_free); BUF_MAX is raised to hold
+ * at least one whole frame, so a full buffer always has one to take. */
+void snmp_inbuf_limit(struct snmp_inbuf *b, size_t frame_max, size_t buf_max);
+/* Read what FD has (non-blocking), up to BUF_MAX bytes buffered: the rest
+ * waits in the socket for the next call (level-triggered poll wakes
+ * again). -1 on EOF or error. */
 int snmp_inbuf_fill(struct snmp_inbuf *b, int fd);
-/* The first complete frame (its payload stays valid until snmp_inbuf_pop). */
+/* The first complete frame: 1 (its payload stays valid until
+ * snmp_inbuf_pop), 0 when it has not all arrived, -EMSGSIZE when its
+ * header announces more than FRAME_MAX (nothing more can be taken from
+ * this stream: frames have no resynchronisation point). */
+int snmp_inbuf_next(const struct snmp_inbuf *b, struct snmp_frame_hdr *h,
+		    const unsigned char **payload);
+/* snmp_inbuf_next() == 1. */
 bool snmp_inbuf_frame(const struct snmp_inbuf *b, struct snmp_frame_hdr *h,
 		      const unsigned char **payload);
 void snmp_inbuf_pop(struct snmp_inbuf *b);

@@ -149,20 +149,42 @@ int snmp_tables_parse(const unsigned char *payload, size_t len, struct snmp_tabl
 	return 0;
 }
 
+void snmp_inbuf_limit(struct snmp_inbuf *b, size_t frame_max, size_t buf_max)
+{
+	size_t least = sizeof(struct snmp_frame_hdr) + frame_max;
+
+	b->frame_max = frame_max;
+	b->buf_max = frame_max && buf_max < least ? least : buf_max;
+}
+
 int snmp_inbuf_fill(struct snmp_inbuf *b, int fd)
 {
+	size_t limit = b->buf_max ? b->buf_max : SIZE_MAX;
+
+	/* What the last frames left goes to the front once per fill, not
+	 * once per frame: a buffer of many small frames costs linear time. */
+	if (b->off) {
+		memmove(b->p, b->p + b->off, b->n - b->off);
+		b->n -= b->off;
+		b->off = 0;
+	}
 	for (;;) {
 		ssize_t r;
 
-		if (b->cap - b->n < 65536) {
+		if (b->cap - b->n < 65536 && b->cap < limit) {
 			size_t cap = b->cap ? 2 * b->cap : 131072;
-			unsigned char *np = realloc(b->p, cap);
+			unsigned char *np;
 
+			if (cap > limit)
+				cap = limit;
+			np = realloc(b->p, cap);
 			if (!np)
 				return -1;
 			b->p = np;
 			b->cap = cap;
 		}
+		if (b->n == b->cap)
+			return 0; /* full: the frames in it are taken first */
 		r = read(fd, b->p + b->n, b->cap - b->n);
 		if (r > 0) {
 			b->n += (size_t)r;
@@ -174,36 +196,44 @@ int snmp_inbuf_fill(struct snmp_inbuf *b, int fd)
 	}
 }
 
+int snmp_inbuf_next(const struct snmp_inbuf *b, struct snmp_frame_hdr *h,
+		    const unsigned char **payload)
+{
+	size_t have = b->n - b->off;
+
+	if (have < sizeof(*h))
+		return 0;
+	memcpy(h, b->p + b->off, sizeof(*h));
+	if (b->frame_max && h->len > b->frame_max)
+		return -EMSGSIZE;
+	if (have - sizeof(*h) < h->len)
+		return 0;
+	*payload = b->p + b->off + sizeof(*h);
+	return 1;
+}
+
 bool snmp_inbuf_frame(const struct snmp_inbuf *b, struct snmp_frame_hdr *h,
 		      const unsigned char **payload)
 {
-	if (b->n < sizeof(*h))
-		return false;
-	memcpy(h, b->p, sizeof(*h));
-	if (b->n - sizeof(*h) < h->len)
-		return false;
-	*payload = b->p + sizeof(*h);
-	return true;
+	return snmp_inbuf_next(b, h, payload) == 1;
 }
 
 void snmp_inbuf_pop(struct snmp_inbuf *b)
 {
 	struct snmp_frame_hdr h;
-	size_t used;
 
-	memcpy(&h, b->p, sizeof(h));
-	used = sizeof(h) + h.len;
-	memmove(b->p, b->p + used, b->n - used);
-	b->n -= used;
+	memcpy(&h, b->p + b->off, sizeof(h));
+	b->off += sizeof(h) + h.len;
+	if (b->off < b->n)
+		return;
+	b->off = b->n = 0;
 	/* A big snapshot went through: do not keep its buffer. */
-	if (b->n == 0 && b->cap > (1u << 20)) {
-		free(b->p);
-		*b = (struct snmp_inbuf){0};
-	}
+	if (b->cap > (1u << 20))
+		snmp_inbuf_free(b);
 }
 
 void snmp_inbuf_free(struct snmp_inbuf *b)
 {
 	free(b->p);
-	*b = (struct snmp_inbuf){0};
+	*b = (struct snmp_inbuf){.frame_max = b->frame_max, .buf_max = b->buf_max};
 }

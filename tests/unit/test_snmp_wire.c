@@ -1,8 +1,11 @@
 /* The frames between the daemon and hadirector-snmp (daemon/snmp_wire.c),
  * since they now cross an exec: the table layouts and a snapshot survive
  * the trip, and payloads that do not parse are refused, not trusted. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "snmp_int.h"
 #include "unit.h"
@@ -58,13 +61,16 @@ static void test_tables(void)
 		 * bound, and the copy ran off both arrays), and their neighbours:
 		 * refused. The longest that leaves room for column and index
 		 * still parses. */
-		static const uint32_t bad[] = {SNMP_OID_MAX - 1, SNMP_OID_MAX + 1, 0x7FFFFFFF,
-					       0x80000000, 0xFFFFFFFD, 0xFFFFFFFE, 0xFFFFFFFF, 0, 1};
+		static const uint32_t bad[] = {0xFFFFFFFF,	 0xFFFFFFFE, 0xFFFFFFFD,
+					       0x80000000,	 0x7FFFFFFF, SNMP_OID_MAX + 1,
+					       SNMP_OID_MAX - 1, 0,	     1};
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			int r;
+
 			memcpy(&w, p, sizeof(w));
 			w.entry_len = bad[i];
-			EXPECT(snmp_tables_parse((const unsigned char *)&w, sizeof(w), &out, &n) < 0,
-			       "entry_len %#x accepted", bad[i]);
+			r = snmp_tables_parse((const unsigned char *)&w, sizeof(w), &out, &n);
+			EXPECT(r < 0, "entry_len %#x accepted", bad[i]);
 		}
 		memcpy(&w, p, sizeof(w));
 		w.entry_len = SNMP_OID_MAX - 2;
@@ -109,9 +115,109 @@ static void test_snap(void)
 	snmp_snap_free(&s);
 }
 
+/* Writes what fits of BUF[*off..len) to non-blocking FD. */
+static void push(int fd, const unsigned char *buf, size_t len, size_t *off)
+{
+	while (*off < len) {
+		ssize_t r = write(fd, buf + *off, len - *off);
+
+		if (r <= 0)
+			return;
+		*off += (size_t)r;
+	}
+}
+
+/* The daemon's reader of what the subagent sends: 1 MB of small valid
+ * frames (a flood) all arrive, in order, through a buffer that never
+ * holds more than its limit; a frame announcing more than the frame limit
+ * (up to the 32-bit wrap) is refused at its header, before any of its
+ * payload is awaited or buffered. */
+static void test_inbuf_limits(void)
+{
+	enum { FRAMES = 1 << 16 }; /* 16 bytes each */
+	unsigned char *stream = malloc((size_t)FRAMES * 16);
+	struct snmp_inbuf b = {0};
+	struct snmp_frame_hdr h;
+	const unsigned char *p;
+	size_t off = 0, peak = 0;
+	uint32_t want = 0;
+	int sv[2], r = 0;
+
+	CHECK(stream && socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0);
+	if (!stream)
+		return;
+	for (uint32_t i = 0; i < FRAMES; i++) {
+		struct snmp_frame_hdr fh = {SNMPW_LOG, 8};
+		uint32_t prio = 6;
+
+		memcpy(stream + i * 16, &fh, 8);
+		memcpy(stream + i * 16 + 8, &prio, 4);
+		memcpy(stream + i * 16 + 12, &i, 4);
+	}
+	snmp_inbuf_limit(&b, SNMP_AGENT_FRAME_MAX, SNMP_AGENT_BUF_MAX);
+	while (want < FRAMES) {
+		push(sv[1], stream, (size_t)FRAMES * 16, &off);
+		if (snmp_inbuf_fill(&b, sv[0]) < 0)
+			break;
+		peak = b.cap > peak ? b.cap : peak;
+		while ((r = snmp_inbuf_next(&b, &h, &p)) == 1) {
+			uint32_t seq;
+
+			memcpy(&seq, p + 4, 4);
+			if (h.len != 8 || seq != want)
+				break;
+			want++;
+			snmp_inbuf_pop(&b);
+		}
+		if (r != 0)
+			break;
+	}
+	EXPECT(want == FRAMES, "%u of %u frames", want, (unsigned)FRAMES);
+	EXPECT(peak <= SNMP_AGENT_BUF_MAX, "buffer grew to %zu", peak);
+	free(stream);
+
+	/* Oversized announcements: refused at the header, whatever follows
+	 * (here nothing: no payload is awaited). At the limit: awaited. */
+	static const uint32_t lens[] = {SNMP_AGENT_FRAME_MAX + 1, 0x7FFFFFFF, 0xFFFFFFF8,
+					0xFFFFFFFF};
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		struct snmp_frame_hdr fh = {SNMPW_LOG, lens[i]};
+
+		CHECK(write(sv[1], &fh, sizeof(fh)) == (ssize_t)sizeof(fh));
+		CHECK(snmp_inbuf_fill(&b, sv[0]) == 0);
+		r = snmp_inbuf_next(&b, &h, &p);
+		EXPECT(r == -EMSGSIZE, "length %#x: %d", lens[i], r);
+		snmp_inbuf_free(&b);			    /* the daemon drops the link */
+		CHECK(b.frame_max == SNMP_AGENT_FRAME_MAX); /* kept for the next one */
+	}
+	{
+		struct snmp_frame_hdr fh = {SNMPW_LOG, SNMP_AGENT_FRAME_MAX};
+		unsigned char body[SNMP_AGENT_FRAME_MAX] = {0};
+
+		CHECK(write(sv[1], &fh, sizeof(fh)) == (ssize_t)sizeof(fh));
+		CHECK(snmp_inbuf_fill(&b, sv[0]) == 0 && snmp_inbuf_next(&b, &h, &p) == 0);
+		CHECK(write(sv[1], body, sizeof(body)) == (ssize_t)sizeof(body));
+		CHECK(snmp_inbuf_fill(&b, sv[0]) == 0 && snmp_inbuf_next(&b, &h, &p) == 1);
+		snmp_inbuf_free(&b);
+	}
+	/* Without limits (the subagent's side) a huge announcement waits for
+	 * its bytes and reads nothing past the buffer. */
+	{
+		struct snmp_inbuf u = {0};
+		struct snmp_frame_hdr fh = {SNMPW_SNAP, 0xFFFFFFFF};
+
+		CHECK(write(sv[1], &fh, sizeof(fh)) == (ssize_t)sizeof(fh));
+		CHECK(snmp_inbuf_fill(&u, sv[0]) == 0 && snmp_inbuf_next(&u, &h, &p) == 0);
+		snmp_inbuf_free(&u);
+	}
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	test_tables();
 	test_snap();
+	test_inbuf_limits();
 	return failures != 0;
 }
