@@ -32,9 +32,17 @@ CFLAGS="-std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-para
 CPPFLAGS="-D_GNU_SOURCE -I$out -I$src -I$src/daemon -DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\""
 
 # target NAME "SOURCES" "PKG-CONFIG MODULES" "EXTRA FLAGS"
+# A source that is not there (moved, renamed) fails the build loudly: a
+# target left out silently would stop being fuzzed with nobody noticing.
+built=""
 target() {
 	name=$1 srcs=$2 pkgs=$3 ldx=$4
 	cf="" lf=""
+	for s in "tests/fuzz/$name.c" $srcs; do
+		[ -f "$src/$s" ] && continue
+		echo "build.sh: $name: $s is missing (moved or renamed? update its line in $0)" >&2
+		exit 1
+	done
 	if [ -n "$pkgs" ]; then
 		cf=$(pkg-config --cflags $pkgs)
 		lf=$(pkg-config --libs $pkgs)
@@ -43,6 +51,7 @@ target() {
 	for s in $srcs; do files="$files $src/$s"; done
 	# shellcheck disable=SC2086
 	$CC $CFLAGS $CPPFLAGS $cf -o "$out/$name" $files $ldx $lf -lm
+	built="$built $name"
 	echo "$name"
 }
 
@@ -61,13 +70,27 @@ target fuzz_config "$CONFIG_SRCS" libconfuse "-Wl,--wrap=getpwnam"
 } | sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"&"/' >"$out/fuzz_config.dict"
 target fuzz_ctl "daemon/ctl_proto.c" "" ""
 
-# Targets of other modules: built when their sources exist.
-if [ -f "$src/vrrp/vrrp_pkt.h" ] && [ -f "$src/vrrp/vrrp_pkt.c" ]; then
-	target fuzz_vrrp_pkt "vrrp/vrrp_pkt.c daemon/addr.c" "" "-I$src/vrrp"
-fi
-if [ -f "$src/healthcheck/hc_http_resp.h" ] && [ -f "$src/healthcheck/hc_http_resp.c" ]; then
-	target fuzz_http_resp "healthcheck/hc_http_resp.c healthcheck/hc_http_parse.c daemon/addr.c" "libcrypto" "-I$src/healthcheck"
-fi
-if grep -q ipvs_nl_parse_service_reply "$src/ipvs/ipvs_genl.h" 2>/dev/null; then
-	target fuzz_ipvs_genl "ipvs/ipvs_genl.c ipvs/ipvs_reply.c ipvs/ipvs_model.c ipvs/ipvs_diff.c daemon/addr.c" "libnl-genl-3.0" "-I$src/ipvs"
-fi
+target fuzz_vrrp_pkt "vrrp/vrrp_pkt.c daemon/addr.c" "" "-I$src/vrrp"
+target fuzz_http_resp "healthcheck/hc_http_resp.c healthcheck/hc_http_parse.c daemon/addr.c" "libcrypto" "-I$src/healthcheck"
+target fuzz_ipvs_genl "ipvs/ipvs_genl.c ipvs/ipvs_reply.c ipvs/ipvs_model.c ipvs/ipvs_diff.c daemon/addr.c" "libnl-genl-3.0" "-I$src/ipvs"
+
+# Every target file here has a line above, is shipped (EXTRA_DIST) and has
+# seeds: a file nobody builds or runs would look fuzzed and not be.
+for f in "$src"/tests/fuzz/fuzz_*.c; do
+	name=$(basename "$f" .c)
+	case " $built " in
+	*" $name "*) ;;
+	*)
+		echo "build.sh: tests/fuzz/$name.c has no target line in $0" >&2
+		exit 1
+		;;
+	esac
+	grep -q "tests/fuzz/$name\.c" "$src/tests/fuzz/local.mk" || {
+		echo "build.sh: tests/fuzz/$name.c is not in EXTRA_DIST (tests/fuzz/local.mk)" >&2
+		exit 1
+	}
+	[ -d "$src/tests/fuzz/corpus/$name" ] || {
+		echo "build.sh: $name has no seeds (tests/fuzz/corpus/$name/)" >&2
+		exit 1
+	}
+done

@@ -28,6 +28,14 @@ if [ $? -ne 0 ] || [ -z "$targets" ]; then
 	sed 's/^/    /' "$work/logs/build.log"
 	exit 1
 fi
+# build.sh fails on a target file without a line; this catches one it
+# built and did not name (so that it would not run).
+for f in "$src"/tests/fuzz/fuzz_*.c; do
+	case " $(echo $targets) " in
+	*" $(basename "$f" .c) "*) ;;
+	*) echo "fuzz: $f was not built" && exit 1 ;;
+	esac
+done
 [ -n "${HD_FUZZ_TARGETS:-}" ] && targets=$HD_FUZZ_TARGETS
 
 # Per target: longest input, in bytes (a little over each parser's limit).
