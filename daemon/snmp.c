@@ -167,24 +167,16 @@ static void send_snapshot(struct hd_snmp *s)
  * on an error (or floods on purpose) must not fill the journal. */
 static void child_log(struct hd_snmp *s, const unsigned char *p, size_t len)
 {
-	int32_t prio;
 	char text[256];
-	size_t n;
+	int prio = snmp_log_parse(p, len, text, sizeof(text));
 
-	if (len < sizeof(prio) + 1)
+	if (prio < 0 || !hd_ratelimit_ok(&s->log_rl, hd_now_usec(), 10000000ULL, 20))
 		return;
-	memcpy(&prio, p, sizeof(prio));
-	if (!hd_ratelimit_ok(&s->log_rl, hd_now_usec(), 10000000ULL, 20))
-		return;
-	n = len - sizeof(prio);
-	/* the precision is an int: clamp before the cast */
-	snprintf(text, sizeof(text), "%.*s", (int)(n < sizeof(text) ? n : sizeof(text)),
-		 p + sizeof(prio));
 	if (s->log_rl.suppressed) {
 		hd_warn("snmp: %u log lines of the subagent suppressed", s->log_rl.suppressed);
 		s->log_rl.suppressed = 0;
 	}
-	hd_log(prio >= LOG_WARNING && prio <= LOG_DEBUG ? prio : LOG_WARNING, "snmp: %s", text);
+	hd_log(prio, "snmp: %s", text);
 }
 
 /* A frame longer than the subagent ever sends: the stream cannot be

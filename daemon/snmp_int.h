@@ -166,6 +166,11 @@ struct snmp_inbuf {
  * that, and resets a subagent that announces more. */
 #define SNMP_AGENT_FRAME_MAX 4096
 #define SNMP_AGENT_BUF_MAX   65536
+/* An SNMPW_LOG payload (int32 priority, text): the priority to log TEXT
+ * at (LOG_WARNING when the subagent asks for more than that), TEXT[0..SIZE)
+ * its text up to a NUL, cut to fit, control bytes replaced; -1 when it has
+ * no text (daemon). */
+int snmp_log_parse(const unsigned char *payload, size_t len, char *text, size_t size);
 /* Set the limits (kept across snmp_inbuf_free); BUF_MAX is raised to hold
  * at least one whole frame, so a full buffer always has one to take. */
 void snmp_inbuf_limit(struct snmp_inbuf *b, size_t frame_max, size_t buf_max);

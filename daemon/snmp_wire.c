@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "snmp_int.h"
@@ -147,6 +148,24 @@ int snmp_tables_parse(const unsigned char *payload, size_t len, struct snmp_tabl
 	*t = b->t; /* the first member: free(*t) frees the block */
 	*n = count;
 	return 0;
+}
+
+int snmp_log_parse(const unsigned char *payload, size_t len, char *text, size_t size)
+{
+	int32_t prio;
+	size_t n = 0;
+
+	if (len < sizeof(prio) + 1 || size == 0)
+		return -1;
+	memcpy(&prio, payload, sizeof(prio));
+	payload += sizeof(prio);
+	len -= sizeof(prio);
+	/* Up to the subagent's NUL; a line end or other control byte would
+	 * forge or garble lines on stderr and in syslog. */
+	for (; n < len && n + 1 < size && payload[n]; n++)
+		text[n] = payload[n] < 0x20 || payload[n] == 0x7f ? '?' : (char)payload[n];
+	text[n] = 0;
+	return prio >= LOG_WARNING && prio <= LOG_DEBUG ? prio : LOG_WARNING;
 }
 
 void snmp_inbuf_limit(struct snmp_inbuf *b, size_t frame_max, size_t buf_max)

@@ -115,6 +115,31 @@ static void test_snap(void)
 	snmp_snap_free(&s);
 }
 
+/* The daemon's reading of a log line the subagent sent. */
+static void test_log(void)
+{
+	unsigned char p[600];
+	char text[256];
+	int32_t prio = LOG_INFO;
+
+	memcpy(p, &prio, 4);
+	memcpy(p + 4, "agentx: up\n[fake] forged line\0junk", 35);
+	CHECK(snmp_log_parse(p, 39, text, sizeof(text)) == LOG_INFO);
+	EXPECT(strcmp(text, "agentx: up?[fake] forged line") == 0, "%s", text);
+	/* No NUL, longer than the text buffer: cut, terminated. */
+	memset(p + 4, 'a', sizeof(p) - 4);
+	CHECK(snmp_log_parse(p, sizeof(p), text, sizeof(text)) == LOG_INFO);
+	CHECK(strlen(text) == sizeof(text) - 1);
+	/* More urgent than a warning, or nonsense: a warning. */
+	prio = LOG_EMERG;
+	memcpy(p, &prio, 4);
+	CHECK(snmp_log_parse(p, 10, text, sizeof(text)) == LOG_WARNING);
+	prio = -5;
+	memcpy(p, &prio, 4);
+	CHECK(snmp_log_parse(p, 10, text, sizeof(text)) == LOG_WARNING);
+	CHECK(snmp_log_parse(p, 4, text, sizeof(text)) < 0);
+}
+
 /* Writes what fits of BUF[*off..len) to non-blocking FD. */
 static void push(int fd, const unsigned char *buf, size_t len, size_t *off)
 {
@@ -219,5 +244,6 @@ int main(void)
 	test_tables();
 	test_snap();
 	test_inbuf_limits();
+	test_log();
 	return failures != 0;
 }
