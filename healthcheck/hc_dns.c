@@ -2,7 +2,8 @@
  * connected socket; the reply is judged by the pure hc_dns_check_reply()
  * (hc_dns_pkt.h: ID, QR, RCODE, the echoed question, at least one answer
  * of the type or a CNAME). Datagrams that are not a reply to this query
- * are ignored; no reply within connect_timeout is "timeout", an ICMP port
+ * are ignored (up to DNS_MAX_STRAY of them, then "dns bad reply"); no
+ * reply within connect_timeout is "timeout", an ICMP port
  * unreachable is "udp port unreachable". No retransmission: `retry`
  * covers a lost datagram. */
 #include "config.h"
@@ -20,7 +21,16 @@ struct hc_dns {
 	struct hc_sock s; /* first: hc_sock_free() frees through it */
 	uint8_t q[HC_DNS_MAX_QUERY];
 	size_t qlen;
+	unsigned stray; /* datagrams that were not the answer */
 };
+
+/* A late answer to an earlier query or two is possible; this many
+ * datagrams that are not the answer is a flood, not a DNS server: the
+ * check ends there rather than reading them until its timeout. */
+#define DNS_MAX_STRAY 64
+/* Datagrams read per wakeup: the socket is level-triggered, the rest
+ * brings the next one. */
+#define DNS_READS_PER_WAKEUP 8
 
 static int dns_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
@@ -29,7 +39,7 @@ static int dns_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	uint8_t buf[4096];
 	int detail, o;
 
-	for (int i = 0; i < 8; i++) { /* a few stray datagrams per wakeup at most */
+	for (int i = 0; i < DNS_READS_PER_WAKEUP; i++) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
@@ -42,6 +52,10 @@ static int dns_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		o = hc_dns_check_reply(d->q, d->qlen, buf, (size_t)n, &detail);
 		if (o != HC_DNS_IGNORE) {
 			hc_sock_finish(p, (enum hc_outcome)o, detail);
+			return 0;
+		}
+		if (++d->stray >= DNS_MAX_STRAY) {
+			hc_sock_finish(p, HC_O_DNS_BAD_REPLY, 0);
 			return 0;
 		}
 	}

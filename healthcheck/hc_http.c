@@ -9,7 +9,9 @@
  * write, so it is never modified), one send of the request (plain HTTP:
  * its result is also the connect's, no getsockopt), reads until the
  * verdict is known (without a digest that is the status line) and the
- * response has ended (usually the same read), close (which also
+ * response has ended (usually the same read; at most
+ * HTTP_READS_PER_WAKEUP reads before going back to the loop, and
+ * HTTP_REPLY_MAX bytes in all), close (which also
  * unregisters it; a normal FIN, no SO_LINGER). A general client library
  * costs several times that per check (see tests/bench/README.md).
  *
@@ -40,6 +42,14 @@
  * a page that is large (or endless) is cut off with a reset rather than
  * downloaded on every check. */
 #define HTTP_DRAIN_MAX (4 * HTTP_READ_BUF)
+/* Reads per wakeup before the check goes back to the loop: a server that
+ * sends faster than we read (a body without end under a digest) would
+ * otherwise keep the read loop, and the whole daemon, busy. */
+#define HTTP_READS_PER_WAKEUP 4
+/* An answer still going after this many bytes is "reply too large": a
+ * health page with a digest is far smaller; one without end (or endless
+ * 1xx interim answers) would be read, and digested, until the timeout. */
+#define HTTP_REPLY_MAX (4u << 20)
 
 /* S_DRAIN: the verdict is given, the rest of the response is read and
  * dropped before the close (see http_finish). S_IDLE: between checks, the
@@ -113,25 +123,31 @@ static void http_close(struct hc_probe *p)
 static void http_retry(struct hc_probe *p);
 static bool http_keep(struct hc_probe *p, struct hc_http *h);
 
+/* Log why a check failed: once when the outcome changes, not every
+ * delay_loop. */
+static void say_why(struct hc_probe *p, const struct hc_http *h, const struct hc_result *r)
+{
+	char ep[80];
+
+	if (r->outcome == HC_O_OK || !h->why[0])
+		return;
+	bool news = r->outcome != p->st.last.outcome || r->detail != p->st.last.detail;
+	hd_log(news ? LOG_NOTICE : LOG_DEBUG, "%s %s%s: %s",
+	       p->k->type == HD_CHECK_HTTPS ? "https_check" : "http_check",
+	       hd_endpoint_str(&p->target, ep, sizeof(ep)), p->k->path ? p->k->path : "/", h->why);
+}
+
 static void http_finish(struct hc_probe *p, bool digest_ok)
 {
 	struct hc_http *h = p->io;
 	struct hc_result r;
-	char ep[80];
 
 	if (h->reused && !h->hp.total && !h->end.timed_out) {
 		http_retry(p);
 		return;
 	}
 	hc_http_judge(&h->end, p->k, digest_ok, &r);
-	if (r.outcome != HC_O_OK && h->why[0]) {
-		/* Said once when the outcome changes, not every delay_loop. */
-		bool news = r.outcome != p->st.last.outcome || r.detail != p->st.last.detail;
-		hd_log(news ? LOG_NOTICE : LOG_DEBUG, "%s %s%s: %s",
-		       p->k->type == HD_CHECK_HTTPS ? "https_check" : "http_check",
-		       hd_endpoint_str(&p->target, ep, sizeof(ep)), p->k->path ? p->k->path : "/",
-		       h->why);
-	}
+	say_why(p, h, &r);
 	if (h->drain) {
 		hc_digest_free(&h->dg); /* the read-out digests nothing */
 		h->step = S_DRAIN;
@@ -204,6 +220,18 @@ static void io_failed(struct hc_probe *p, int err)
 	http_finish(p, false);
 }
 
+/* The answer passed HTTP_REPLY_MAX before its end: cut off (a reset for
+ * what is still coming: reading out more of it is what the cap is for). */
+static void too_large(struct hc_probe *p, struct hc_http *h)
+{
+	struct hc_result r = {HC_O_REPLY_TOO_LARGE, 0, -1};
+
+	snprintf(h->why, sizeof(h->why), "answer not ended after %u bytes", HTTP_REPLY_MAX);
+	say_why(p, h, &r);
+	http_close(p);
+	hc_probe_done(p, &r);
+}
+
 /* Feed N bytes; returns true when the check is decided (H is then freed,
  * or reading out the rest: S_DRAIN). */
 static bool take(struct hc_probe *p, struct hc_http *h, const char *buf, size_t n)
@@ -216,6 +244,10 @@ static bool take(struct hc_probe *p, struct hc_http *h, const char *buf, size_t 
 	bool decided = h->hp.status && (!k->digest_type ||
 					!hc_http_status_ok(k->status, k->n_status, h->hp.status));
 
+	if (pr == HC_HTTP_MORE && !decided && h->hp.total > HTTP_REPLY_MAX) {
+		too_large(p, h);
+		return true;
+	}
 	if (pr == HC_HTTP_MORE && !decided)
 		return false;
 	/* Past the status that decided, the rest is not judged: a bad header
@@ -229,13 +261,31 @@ static bool take(struct hc_probe *p, struct hc_http *h, const char *buf, size_t 
 
 static void http_drain(struct hc_probe *p, struct hc_http *h);
 
+/* HTTP_READS_PER_WAKEUP reads done and the answer goes on: back to the
+ * loop, and called again after what else is ready. The socket is
+ * edge-triggered, so the bytes left would bring no new edge (only more
+ * bytes would); EPOLL_CTL_MOD re-arms it: a socket still readable is
+ * queued again at once. */
+static void yield(struct hc_probe *p)
+{
+	int r = hc_sock_events(p, EPOLLIN | EPOLLOUT | EPOLLET);
+
+	if (r < 0)
+		io_failed(p, -r);
+}
+
 static void plain_recv(struct hc_probe *p, struct hc_http *h)
 {
 	char buf[HTTP_READ_BUF];
 
 	/* Edge-triggered: read until the kernel has nothing more (or the
-	 * verdict is known), or no edge will come for what is left. */
-	for (;;) {
+	 * verdict is known), or no edge will come for what is left; at most
+	 * HTTP_READS_PER_WAKEUP reads, then yield(). */
+	for (int i = 0;; i++) {
+		if (i == HTTP_READS_PER_WAKEUP) {
+			yield(p);
+			return;
+		}
 		ssize_t n = recv(h->s.fd, buf, sizeof(buf), 0);
 		if (n > 0) {
 			if (!take(p, h, buf, (size_t)n))
@@ -260,7 +310,15 @@ static void tls_recv(struct hc_probe *p, struct hc_http *h)
 {
 	char buf[HTTP_READ_BUF];
 
-	for (;;) {
+	/* As plain_recv; past the bound, a record OpenSSL holds (partly read:
+	 * SSL_has_pending) is read on, for no edge will announce it, but not
+	 * for long. */
+	for (int i = 0;; i++) {
+		if (i >= HTTP_READS_PER_WAKEUP &&
+		    (!SSL_has_pending(h->ssl) || i >= 4 * HTTP_READS_PER_WAKEUP)) {
+			yield(p);
+			return;
+		}
 		ERR_clear_error();
 		int n = SSL_read(h->ssl, buf, sizeof(buf));
 		if (n > 0) {

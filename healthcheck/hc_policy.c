@@ -33,6 +33,7 @@ static const struct {
     [HC_O_UDP_BAD_REPLY] = {"udp_bad_reply", "udp bad reply"},
     [HC_O_UDP_UNREACHABLE] = {"udp_unreachable", "udp port unreachable"},
     [HC_O_INTERNAL] = {"internal_error", "internal error"},
+    [HC_O_REPLY_TOO_LARGE] = {"reply_too_large", "reply too large"},
 };
 
 const char *hc_outcome_name(enum hc_outcome o)

@@ -68,6 +68,7 @@ enum hc_outcome {
 	HC_O_UDP_BAD_REPLY,
 	HC_O_UDP_UNREACHABLE, /* ICMP port unreachable */
 	HC_O_INTERNAL,	      /* the probe could not start; detail: errno */
+	HC_O_REPLY_TOO_LARGE, /* the answer passed the check's cap (never ending) */
 	HC_O__MAX
 };
 

@@ -19,8 +19,7 @@ enum smtp_step { S_CONNECT, S_GREETING, S_HELO, S_QUIT };
 struct hc_smtp {
 	struct hc_sock s; /* first: hc_sock_free() frees through it */
 	enum smtp_step step;
-	char in[1024];
-	size_t n_in;
+	struct hc_smtp_scan sc; /* the reply being read, line by line */
 	char out[300];
 	size_t n_out, sent;
 };
@@ -82,9 +81,14 @@ static void smtp_reply(struct hc_probe *p, struct hc_smtp *m, int code)
 		hc_sock_finish(p, HC_O_INTERNAL, -r);
 }
 
+/* One read per wakeup (the socket is level-triggered: what is left brings
+ * the next one), into the scanner that keeps only the current line's
+ * start: a long multi-line greeting is read in pieces, one without end
+ * is cut off at HC_SMTP_MAX_REPLY bytes. */
 static void smtp_read(struct hc_probe *p, struct hc_smtp *m)
 {
-	ssize_t n = recv(m->s.fd, m->in + m->n_in, sizeof(m->in) - m->n_in, 0);
+	char buf[4096];
+	ssize_t n = recv(m->s.fd, buf, sizeof(buf), 0);
 	size_t used;
 	int code;
 
@@ -99,16 +103,19 @@ static void smtp_read(struct hc_probe *p, struct hc_smtp *m)
 		hc_sock_finish(p, HC_O_PROTOCOL_ERROR, 0);
 		return;
 	}
-	m->n_in += (size_t)n;
-	code = hc_smtp_reply(m->in, m->n_in, &used);
-	if (code < 0 || (code == 0 && m->n_in == sizeof(m->in))) {
+	code = hc_smtp_scan_feed(&m->sc, buf, (size_t)n, &used);
+	if (code == HC_SMTP_TOO_LONG) {
+		hc_sock_finish(p, HC_O_REPLY_TOO_LARGE, 0);
+		return;
+	}
+	if (code < 0) {
 		hc_sock_finish(p, HC_O_SMTP_BAD_REPLY, 0);
 		return;
 	}
 	if (code == 0)
 		return;
 	/* A server may not talk ahead of us: drop anything after the reply. */
-	m->n_in = 0;
+	hc_smtp_scan_init(&m->sc);
 	smtp_reply(p, m, code);
 }
 
