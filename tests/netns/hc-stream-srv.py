@@ -7,13 +7,13 @@ usage: hc-stream-srv.py MODE ADDR PORT [CERT KEY]
   smtp-endless a multi-line 220 greeting without end ("220-..." lines)
   smtp-long    a legitimate multi-line greeting of about 3 kB in 40 lines,
                250 to HELO, 221 to QUIT
-  dns-flood    to every query: replies with the wrong ID, at full speed,
-               for 3 s
+  dns-flood    to every query: 2,000 replies with the wrong ID, at full
+               speed (30 times what the check reads before it gives up)
 Each connection has its own thread; sendall() of 1 MB writes keeps the
 socket's send buffer full, so the reader never finds it empty unless it is
 faster than the sender.
 """
-import socket, ssl, struct, sys, threading, time
+import socket, ssl, struct, sys, threading
 
 mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 BLOB = b"x" * (1 << 20)
@@ -75,8 +75,7 @@ def dns_flood():
         reply = struct.pack(">HHHHHH", qid ^ 0x5555, 0x8180, 1, 0, 0, 0) + d[12:]
 
         def flood(peer=peer, reply=reply):
-            end = time.monotonic() + 3
-            while time.monotonic() < end:
+            for _ in range(2000):
                 try:
                     s.sendto(reply, peer)
                 except OSError:
