@@ -387,6 +387,77 @@ static void test_misc(void)
 	CHECK(vrrp_pkt_peek_vrid(v3_4, sizeof(v3_4)) == 51 && vrrp_pkt_peek_vrid(v3_4, 1) == -1);
 }
 
+/* The address list is checked at every priority but the owner's (RFC 5798
+ * 7.1), for both families and both versions: a check skipped above some
+ * priority would let a forged list take the master role (priorities above
+ * ours are exactly the adverts that matter). */
+static void test_addr_lists_all_priorities(void)
+{
+	struct hd_prefix one4 = pfx("192.168.168.100"), other4 = pfx("192.168.168.99");
+	struct hd_prefix two4[] = {pfx("192.168.168.100"), pfx("192.168.168.101")};
+	struct hd_prefix dup4[] = {pfx("192.168.168.100"), pfx("192.168.168.100")};
+	struct hd_prefix one6 = pfx("2001:db8::100"), other6 = pfx("2001:db8::99");
+	const struct {
+		int version, family;
+		const struct hd_prefix *sent, *want;
+		size_t n_sent, n_want;
+		enum vrrp_drop drop;
+	} cases[] = {
+	    {3, AF_INET, &other4, &one4, 1, 1, VRRP_DROP_ADDR_LIST_MISMATCH},
+	    {3, AF_INET, two4, &one4, 2, 1, VRRP_DROP_ADDR_COUNT_MISMATCH},
+	    {3, AF_INET, &one4, two4, 1, 2, VRRP_DROP_ADDR_COUNT_MISMATCH},
+	    {3, AF_INET, dup4, two4, 2, 2, VRRP_DROP_ADDR_LIST_MISMATCH},
+	    {3, AF_INET6, &other6, &one6, 1, 1, VRRP_DROP_ADDR_LIST_MISMATCH},
+	    {2, AF_INET, &other4, &one4, 1, 1, VRRP_DROP_ADDR_LIST_MISMATCH},
+	    {2, AF_INET, two4, &one4, 2, 1, VRRP_DROP_ADDR_COUNT_MISMATCH},
+	    {3, AF_INET, &one4, &one4, 1, 1, VRRP_DROP_NONE},
+	    {3, AF_INET6, &one6, &one6, 1, 1, VRRP_DROP_NONE},
+	    {2, AF_INET, two4, two4, 2, 2, VRRP_DROP_NONE},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool v6 = cases[i].family == AF_INET6;
+		const void *src = v6 ? (const void *)src6 : src4,
+			   *dst = v6 ? (const void *)dst6 : dst4;
+		unsigned wrong = 0;
+
+		for (unsigned prio = 0; prio <= 255; prio++) {
+			uint8_t buf[VRRP_PKT_MAX];
+			struct vrrp_tx tx = {.version = cases[i].version,
+					     .family = cases[i].family,
+					     .vrid = 51,
+					     .priority = (uint8_t)prio,
+					     .adver_int_cs = 100,
+					     .vips = cases[i].sent,
+					     .n_vips = cases[i].n_sent,
+					     .src = src,
+					     .dst = dst};
+			struct vrrp_rx_expect e = {.version = cases[i].version,
+						   .family = cases[i].family,
+						   .vrid = 51,
+						   .adver_int_cs = 100,
+						   .vips = cases[i].want,
+						   .n_vips = cases[i].n_want,
+						   .src = src,
+						   .dst = dst,
+						   .ttl = 255};
+			enum vrrp_drop want =
+			    prio == VRRP_PRIO_OWNER ? VRRP_DROP_NONE : cases[i].drop;
+			struct vrrp_advert a;
+			ssize_t n = vrrp_pkt_build(&tx, buf, sizeof(buf));
+
+			if (n < 0 || vrrp_pkt_parse(buf, (size_t)n, &e, &a) != want)
+				wrong++;
+		}
+		if (wrong) {
+			fprintf(stderr,
+				"FAIL address list case %zu (v%d %s): %u of 256 priorities\n", i,
+				cases[i].version, v6 ? "IPv6" : "IPv4", wrong);
+			failures++;
+		}
+	}
+}
+
 /* Random and truncated input never crashes and never passes. */
 static void test_garbage(void)
 {
@@ -428,6 +499,7 @@ int main(void)
 	test_keepalived();
 	test_drops_v3();
 	test_drops_v2();
+	test_addr_lists_all_priorities();
 	test_misc();
 	test_garbage();
 	if (failures)
