@@ -62,6 +62,7 @@ struct hd_snmp {
 	char path[PATH_MAX]; /* of the subagent program last started */
 	pid_t pid;	     /* 0: no child */
 	int fd;		     /* to the child; -1: none */
+	int errfd;	     /* hd_spawn's: the errno of a failed exec; -1: none */
 	sd_event_source *io, *child, *respawn;
 	struct snmp_inbuf in;
 	struct snmp_frame *out, **out_tail; /* not yet written to the child */
@@ -244,15 +245,20 @@ static int on_respawn(sd_event_source *src, uint64_t usec, void *userdata)
 static int on_child(sd_event_source *src, const siginfo_t *si, void *userdata)
 {
 	struct hd_snmp *s = userdata;
+	int err = 0;
 
 	if (!s) {
 		/* Drops the loop's (last) reference: freed after this call. */
 		sd_event_source_set_floating(src, false);
 		return 0;
 	}
-	hd_warn("snmp: the subagent process %d %s %d%s; starting another in %d s", (int)si->si_pid,
-		si->si_code == CLD_EXITED ? "exited with" : "was killed by signal", si->si_status,
-		si->si_code == CLD_EXITED && si->si_status == 127 ? " (could not execute it)" : "",
+	if (read(s->errfd, &err, sizeof(err)) != (ssize_t)sizeof(err))
+		err = 0;
+	close(s->errfd);
+	s->errfd = -1;
+	hd_warn("snmp: the subagent process %d %s %d%s%s; starting another in %d s",
+		(int)si->si_pid, si->si_code == CLD_EXITED ? "exited with" : "was killed by signal",
+		si->si_status, err ? ": could not be executed: " : "", err ? strerror(err) : "",
 		SNMP_RESPAWN_USEC / 1000000);
 	s->child = sd_event_source_disable_unref(s->child);
 	s->pid = 0;
@@ -287,44 +293,13 @@ static int agent_path(char *path, size_t size)
 	return access(path, X_OK) == 0 ? 0 : -errno;
 }
 
-/* Between fork and exec (async-signal-safe calls only): the socket on
- * SNMP_AGENT_FD and nothing else of the daemon's descriptors, default
- * signals (SIGPIPE stays ignored), normal priority even under
- * rt_priority, and death with the daemon (kept across the exec). */
-static void __attribute__((noreturn)) exec_agent(int fd, pid_t daemon_pid, char **argv)
-{
-	struct sched_param sp = {0};
-	sigset_t none;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != daemon_pid)
-		_exit(0);
-	if (fd != SNMP_AGENT_FD)
-		dup2(fd, SNMP_AGENT_FD); /* the copy is without FD_CLOEXEC */
-	else
-		fcntl(fd, F_SETFD, 0);
-	/* Refused (old kernel, seccomp filter): descriptors opened with
-	 * O_CLOEXEC, nearly all, still close at the exec; the rest of the
-	 * low ones by hand (no opendir here: not async-signal-safe). */
-	if (close_range(SNMP_AGENT_FD + 1, ~0U, 0) < 0)
-		for (int i = SNMP_AGENT_FD + 1; i < 1024; i++)
-			close(i);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGPIPE && sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	sched_setscheduler(0, SCHED_OTHER, &sp);
-	execv(argv[0], argv);
-	_exit(127); /* on_child says what that means */
-}
-
 static int spawn(struct hd_snmp *s)
 {
 	char wire[16], level[16];
 	char *argv[] = {s->path, "-w", wire, "-l", level, "-s", s->socket, NULL};
+	struct hd_spawn sp = {argv, "snmp: the subagent", false, false, true, true, -1};
 	struct snmp_frame *tables;
-	pid_t pid, self = getpid();
+	pid_t pid;
 	int sv[2], r;
 
 	r = agent_path(s->path, sizeof(s->path));
@@ -344,17 +319,17 @@ static int spawn(struct hd_snmp *s)
 		free(tables);
 		return -errno;
 	}
-	pid = hd_fork(s->d);
-	if (pid < 0) {
-		r = -errno;
-		close(sv[0]);
-		close(sv[1]);
-		free(tables);
-		return r;
-	}
-	if (pid == 0)
-		exec_agent(sv[1], self, argv);
+	/* The socket on SNMP_AGENT_FD, no other descriptor, SIGPIPE still
+	 * ignored, death with the daemon (daemon/spawn.h). */
+	_Static_assert(SNMP_AGENT_FD == HD_SPAWN_PASS_FD, "the subagent's descriptor");
+	sp.pass_fd = sv[1];
+	pid = hd_spawn(s->d, &sp, &s->errfd);
 	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		free(tables);
+		return pid;
+	}
 	s->pid = pid;
 	s->fd = sv[0];
 	if (sd_event_add_io(s->d->event, &s->io, s->fd, EPOLLIN, on_io, s) < 0 ||
@@ -381,6 +356,7 @@ struct hd_snmp *hd_snmp_start(struct hd_daemon *d, const char *socket)
 	}
 	s->d = d;
 	s->fd = -1;
+	s->errfd = -1;
 	s->out_tail = &s->out;
 	snmp_inbuf_limit(&s->in, SNMP_AGENT_FRAME_MAX, SNMP_AGENT_BUF_MAX);
 	s->n_tables = snmp_vrrp_tables(s->tables);
@@ -457,6 +433,8 @@ void hd_snmp_free(struct hd_snmp *s)
 	}
 	snmp_seen_free(&s->seen_vrrp);
 	snmp_seen_free(&s->seen_rs);
+	if (s->errfd >= 0)
+		close(s->errfd);
 	free(s->socket);
 	free(s);
 }

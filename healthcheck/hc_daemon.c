@@ -373,9 +373,7 @@ int hc_init(struct hd_daemon *d)
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, NULL);
-	if (hc_resolve_script_user(c, d->config->global.script_user) < 0)
-		hd_warn("script_user %s not found: scripts run as the daemon's user",
-			d->config->global.script_user);
+	hd_spawn_configure(d, d->config); /* the scripts' user (daemon/spawn.h) */
 	c->mux_fd = -1;
 	r = hc_mux_open(c);
 	if (r >= 0)
@@ -397,9 +395,7 @@ int hc_reload(struct hd_daemon *d, const struct hd_config *newcfg)
 
 	if (!c)
 		return 0;
-	if (hc_resolve_script_user(c, newcfg->global.script_user) < 0)
-		hd_warn("script_user %s not found: scripts run as the daemon's user",
-			newcfg->global.script_user);
+	hd_spawn_configure(d, newcfg);
 	r = hc_build(c, newcfg);
 	if (r < 0)
 		hd_err("health checks: reload failed: %s", strerror(-r));
@@ -431,7 +427,6 @@ void hc_free(struct hd_daemon *d)
 	hc_mux_close(c);
 	free_vs(c->vs, c->n_vs);
 	hc_http_teardown(c);
-	free(c->groups);
 	free(c);
 	d->hc = NULL;
 }

@@ -84,12 +84,6 @@ struct hc_ctx {
 	bool tq_busy;	  /* in tq_timer's callback: re-arm once, after it */
 	uint64_t tq_now;  /* its clock read, the time of all it serves */
 	unsigned int rng; /* rand_r state: warmup jitter */
-	/* script_user resolved once: no NSS lookups between fork and exec */
-	bool drop_privs;
-	uid_t uid;
-	gid_t gid;
-	gid_t *groups;
-	int n_groups;
 };
 
 /* What the scheduler calls per check type. start() begins one probe and
@@ -153,7 +147,6 @@ struct hc_child *hc_child_spawn(struct hc_ctx *c, const char *cmd, uint64_t time
 				hc_child_done_fn done, void *ud);
 /* Kill and forget: the process is still reaped, DONE is not called. */
 void hc_child_abandon(struct hc_child *ch);
-int hc_resolve_script_user(struct hc_ctx *c, const char *user);
 
 int hc_sched_arm(struct hc_probe *p, uint64_t delay_usec);
 /* Take P off the schedule (freed or stopping). */

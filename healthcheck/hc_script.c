@@ -1,56 +1,21 @@
-/* misc_check and notify scripts: fork/exec as script_user in a new process
- * group, reaped through sd_event_add_child, SIGKILL to the whole group at
- * the timeout. Nothing here waits: the loop goes on while scripts run. */
+/* misc_check and notify scripts: hd_child_run (daemon/spawn.h) starts
+ * them as script_user in a process group of their own, reaps them through
+ * the loop and kills the group at the timeout. Nothing here waits. */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
-#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "hc_int.h"
 #include "log.h"
 
 struct hc_child {
-	struct hc_ctx *ctx;
-	pid_t pid;
-	int errpipe; /* read end: the child writes errno here if exec fails */
-	bool timed_out;
-	sd_event_source *child_src, *timer;
+	struct hd_child *ch;
 	hc_child_done_fn done;
 	void *ud;
 };
-
-int hc_resolve_script_user(struct hc_ctx *c, const char *user)
-{
-	struct passwd *pw;
-	int n = 0;
-
-	free(c->groups);
-	c->groups = NULL;
-	c->drop_privs = false;
-	if (!user || !user[0] || geteuid() != 0)
-		return 0;
-	pw = getpwnam(user);
-	if (!pw)
-		return -ENOENT;
-	getgrouplist(user, pw->pw_gid, NULL, &n);
-	c->groups = calloc((size_t)n + 1, sizeof(gid_t));
-	if (!c->groups)
-		return -ENOMEM;
-	if (getgrouplist(user, pw->pw_gid, c->groups, &n) < 0)
-		n = 0;
-	c->n_groups = n;
-	c->uid = pw->pw_uid;
-	c->gid = pw->pw_gid;
-	c->drop_privs = true;
-	return 0;
-}
 
 /* Shell syntax means /bin/sh -c; otherwise exec the words directly. */
 static char **build_argv(const char *cmd)
@@ -96,162 +61,64 @@ static void free_argv(char **av)
 	free(av);
 }
 
-/* In the child: only async-signal-safe calls from here to exec. */
-static void __attribute__((noreturn)) child_exec(struct hc_ctx *c, char **av, int errfd)
+static void child_done(void *ud, const struct hd_child_result *r)
 {
-	sigset_t all;
-	int err, nul;
+	struct hc_child *h = ud;
+	hc_child_done_fn done = h->done;
+	void *done_ud = h->ud;
+	struct hc_result res;
 
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	setpgid(0, 0);
-	nul = open("/dev/null", O_RDWR);
-	if (nul >= 0) {
-		dup2(nul, 0);
-		if (nul > 0)
-			close(nul);
-	}
-	if (c->drop_privs && (setgroups((size_t)c->n_groups, c->groups) < 0 || setgid(c->gid) < 0 ||
-			      setuid(c->uid) < 0)) {
-		err = errno;
-		goto out;
-	}
-	execv(av[0], av);
-	err = errno;
-out:
-	if (write(errfd, &err, sizeof(err)) < 0)
-		_exit(127);
-	_exit(127);
-}
-
-static void child_free(struct hc_child *ch)
-{
-	sd_event_source_disable_unref(ch->child_src);
-	sd_event_source_disable_unref(ch->timer);
-	if (ch->errpipe >= 0)
-		close(ch->errpipe);
-	free(ch);
-}
-
-static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata)
-{
-	struct hc_child *ch = userdata;
-	struct hc_result r;
-	siginfo_t reaped;
-	pid_t pid = 0;
-	int err = 0;
-
-	/* Reap here: the source may be freed before sd-event would. */
-	if (sd_event_source_get_child_pid(s, &pid) >= 0)
-		(void)waitid(P_PID, (id_t)pid, &reaped, WEXITED | WNOHANG);
-	if (!ch) { /* abandoned: drop the loop's reference */
-		sd_event_source_set_floating(s, 0);
-		sd_event_source_disable_unref(s);
-		return 0;
-	}
-	if (read(ch->errpipe, &err, sizeof(err)) == (ssize_t)sizeof(err)) {
-		r = (struct hc_result){HC_O_SCRIPT_EXEC_FAILED, err, -1};
-	} else if (ch->timed_out) {
-		r = (struct hc_result){HC_O_SCRIPT_TIMEOUT, 0, -1};
-	} else {
+	switch (r->end) {
+	case HD_CHILD_EXEC_FAILED:
+		res = (struct hc_result){HC_O_SCRIPT_EXEC_FAILED, r->value, -1};
+		break;
+	case HD_CHILD_TIMEOUT:
+		res = (struct hc_result){HC_O_SCRIPT_TIMEOUT, 0, -1};
+		break;
+	case HD_CHILD_SIGNAL:
+		res = (struct hc_result){HC_O_SCRIPT_SIGNAL, r->value, -1};
+		break;
+	default:
 		/* The dynamic-weight mapping is the caller's (it knows the check). */
-		r = (struct hc_result){si->si_code == CLD_EXITED ? HC_O_SCRIPT_EXIT
-								 : HC_O_SCRIPT_SIGNAL,
-				       si->si_status, -1};
-		if (si->si_code == CLD_EXITED && si->si_status == 0)
-			r.outcome = HC_O_OK;
+		res = (struct hc_result){r->value ? HC_O_SCRIPT_EXIT : HC_O_OK, r->value, -1};
+		break;
 	}
-	hc_child_done_fn done = ch->done;
-	void *ud = ch->ud;
-	child_free(ch);
+	free(h);
 	if (done)
-		done(ud, &r);
-	return 0;
-}
-
-static int child_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct hc_child *ch = userdata;
-
-	ch->timed_out = true;
-	kill(-ch->pid, SIGKILL);
-	return 0;
-}
-
-static int child_watch(struct hc_child *ch, uint64_t timeout_usec)
-{
-	sd_event *ev = ch->ctx->d->event;
-	int r = sd_event_add_child(ev, &ch->child_src, ch->pid, WEXITED, child_exit_cb, ch);
-
-	if (r < 0)
-		return r;
-	sd_event_source_set_priority(ch->child_src, HD_PRIO_HC);
-	r = sd_event_add_time_relative(ev, &ch->timer, CLOCK_MONOTONIC, timeout_usec, 1000,
-				       child_timeout_cb, ch);
-	if (r >= 0)
-		sd_event_source_set_priority(ch->timer, HD_PRIO_HC);
-	return r;
+		done(done_ud, &res);
 }
 
 struct hc_child *hc_child_spawn(struct hc_ctx *c, const char *cmd, uint64_t timeout_usec,
 				hc_child_done_fn done, void *ud)
 {
-	struct hc_child *ch = calloc(1, sizeof(*ch));
-	char **av = build_argv(cmd);
-	int fds[2] = {-1, -1};
+	struct hc_child *h = calloc(1, sizeof(*h));
+	char **av = build_argv(cmd), what[96];
+	struct hd_spawn sp = {av, what, true, true, false, false, -1};
 
-	if (!ch || !av || pipe2(fds, O_CLOEXEC) < 0)
-		goto fail;
-	ch->ctx = c;
-	ch->done = done;
-	ch->ud = ud;
-	ch->errpipe = fds[0];
-	ch->pid = hd_fork(c->d);
-	if (ch->pid == 0)
-		child_exec(c, av, fds[1]);
-	close(fds[1]);
-	fds[1] = -1;
-	if (ch->pid < 0)
-		goto fail;
-	setpgid(ch->pid, ch->pid); /* also here: no race with the timeout kill */
-	free_argv(av);
-	av = NULL;
-	if (child_watch(ch, timeout_usec) < 0) {
-		kill(-ch->pid, SIGKILL);
-		hc_child_abandon(ch);
+	if (!h || !av) {
+		free(h);
+		if (av)
+			free_argv(av);
 		return NULL;
 	}
-	return ch;
-fail:
-	if (fds[1] >= 0)
-		close(fds[1]);
-	if (av)
-		free_argv(av);
-	if (ch) {
-		ch->errpipe = fds[0];
-		ch->pid = 0;
-		child_free(ch);
+	snprintf(what, sizeof(what), "script %.80s", cmd);
+	h->done = done;
+	h->ud = ud;
+	h->ch = hd_child_run(c->d, &sp, timeout_usec, HD_PRIO_HC, child_done, h);
+	free_argv(av);
+	if (!h->ch) {
+		free(h);
+		return NULL;
 	}
-	return NULL;
+	return h;
 }
 
-void hc_child_abandon(struct hc_child *ch)
+void hc_child_abandon(struct hc_child *h)
 {
-	if (!ch)
+	if (!h)
 		return;
-	if (ch->pid > 0)
-		kill(-ch->pid, SIGKILL);
-	if (ch->child_src) {
-		/* The source lives on until the kernel hands back the child. */
-		sd_event_source_set_userdata(ch->child_src, NULL);
-		sd_event_source_set_floating(ch->child_src, 1);
-		sd_event_source_unref(ch->child_src);
-		ch->child_src = NULL;
-	} else if (ch->pid > 0) {
-		waitpid(ch->pid, NULL, WNOHANG);
-	}
-	child_free(ch);
+	hd_child_abandon(h->ch);
+	free(h);
 }
 
 /* misc_check */

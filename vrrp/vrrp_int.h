@@ -80,8 +80,6 @@ struct vrrp_ctx {
 	enum vrrp_state *group_state; /* per sync group, for its notify scripts */
 	size_t n_groups;
 	bool syncing; /* applying a sync group decision: followers do not propagate */
-	uid_t script_uid;
-	gid_t script_gid;
 	bool stopping;
 };
 

@@ -1,17 +1,14 @@
 /* Trackers (track_interface, track_script) and notify scripts.
- * Scripts run via fork/exec as script_user, watched with sd_event_add_child
- * and a timeout: nothing here ever blocks the loop. */
+ * Scripts run through hd_child_run (daemon/spawn.h: script_user, a clean
+ * child, reaped always, killed at the timeout): nothing here ever blocks
+ * the loop. */
 #include "config.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "vrrp_int.h"
 
@@ -22,40 +19,41 @@ enum { SCRIPT_UNKNOWN = -1, SCRIPT_FAILED = 0, SCRIPT_OK = 1 };
 struct vrrp_script_state {
 	struct vrrp_ctx *c;
 	const struct hd_vrrp_script_config *cfg;
-	sd_event_source *next, *child, *timeout;
-	pid_t pid;
+	sd_event_source *next;
+	struct hd_child *run; /* the run in progress */
 	unsigned ok_run, fail_run;
 	int state;
 };
 
 #define NOTIFY_ARGV 10
+/* Jobs waiting beside the one running, whatever their key: a sync group's
+ * specific script has none (see enqueue), and this still bounds it. */
+#define NOTIFY_MAX_PENDING 32
 struct notify_job {
 	char *argv[NOTIFY_ARGV]; /* for /bin/sh, NULL-terminated, owned */
+	char *key;		 /* "INSTANCE VI_1": whose state it tells, or NULL */
+	unsigned long seq;	 /* the transition it belongs to */
 	struct notify_job *next;
 };
 
+/* One job runs at a time, in transition order. While it runs only the
+ * latest transition of each instance waits: an older one still waiting
+ * says a state that is no longer true, and is dropped (counted, logged),
+ * so flapping with a slow script cannot pile up work that would run long
+ * after the state changed; the last job run for an instance tells its
+ * final state (keepalived's notify_fifo keeps all, we keep the last). */
 struct vrrp_notify_queue {
-	struct notify_job *head, *tail;
-	sd_event_source *child, *timeout;
-	pid_t pid;
+	struct notify_job *head, *tail; /* head runs when RUN is set */
+	size_t n;
+	struct hd_child *run;
+	unsigned long seq;
+	unsigned long dropped;
 };
 
-/* fork + exec /bin/sh as script_user, with a clean signal mask. */
-static pid_t spawn(struct vrrp_ctx *c, char *const argv[])
+static char *const *sh_argv(char *argv[], const char *cmd)
 {
-	pid_t pid = hd_fork(c->d);
-	sigset_t all;
-
-	if (pid != 0)
-		return pid;
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	setpgid(0, 0); /* its own process group: a timeout kills what it started too */
-	if (c->script_uid != getuid() &&
-	    (setgroups(0, NULL) < 0 || setgid(c->script_gid) < 0 || setuid(c->script_uid) < 0))
-		_exit(126);
-	execv("/bin/sh", argv);
-	_exit(127);
+	argv[0] = "/bin/sh", argv[1] = "-c", argv[2] = (char *)cmd, argv[3] = NULL;
+	return argv;
 }
 
 static uint64_t timeout_of(const struct vrrp_ctx *c, uint64_t own)
@@ -64,18 +62,6 @@ static uint64_t timeout_of(const struct vrrp_ctx *c, uint64_t own)
 		return own;
 	return c->cfg->global.script_timeout_usec ? c->cfg->global.script_timeout_usec
 						  : DEFAULT_SCRIPT_TIMEOUT;
-}
-
-static int kill_on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	pid_t *pid = userdata;
-
-	if (*pid > 0) {
-		hd_warn("vrrp: script (pid %d) timed out: killing its process group", (int)*pid);
-		kill(-*pid, SIGKILL); /* the child handler then sees the failure */
-		kill(*pid, SIGKILL);
-	}
-	return 0;
 }
 
 /* ---- track_script ---- */
@@ -117,40 +103,31 @@ static void script_result(struct vrrp_script_state *st, bool ok)
 
 static int script_run(sd_event_source *s, uint64_t usec, void *userdata);
 
-static int script_done(sd_event_source *s, const siginfo_t *si, void *userdata)
+static void script_done(void *ud, const struct hd_child_result *r)
 {
-	struct vrrp_script_state *st = userdata;
+	struct vrrp_script_state *st = ud;
 
-	st->pid = 0;
-	sd_event_source_disable_unref(st->timeout);
-	sd_event_source_disable_unref(st->child);
-	st->timeout = st->child = NULL;
-	script_result(st, si->si_code == CLD_EXITED && si->si_status == 0);
+	st->run = NULL;
+	script_result(st, r->end == HD_CHILD_EXIT && r->value == 0);
 	sd_event_source_set_time(st->next, vrrp_usec() + st->cfg->interval_usec);
 	sd_event_source_set_enabled(st->next, SD_EVENT_ONESHOT);
-	return 0;
 }
 
 static int script_run(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct vrrp_script_state *st = userdata;
 	struct vrrp_ctx *c = st->c;
-	char *argv[] = {"sh", "-c", st->cfg->script, NULL};
-	sd_event *e = c->d->event;
+	char *argv[4], what[HD_NAME_MAX + 16];
+	struct hd_spawn sp = {sh_argv(argv, st->cfg->script), what, true, true, false, false, -1};
 
-	st->pid = spawn(c, argv);
-	if (st->pid < 0 ||
-	    sd_event_add_child(e, &st->child, st->pid, WEXITED, script_done, st) < 0) {
-		hd_err("vrrp_script %s: cannot run: %s", st->cfg->name, strerror(errno));
-		st->pid = 0;
+	snprintf(what, sizeof(what), "vrrp_script %s", st->cfg->name);
+	st->run = hd_child_run(c->d, &sp, timeout_of(c, st->cfg->timeout_usec), HD_PRIO_HC,
+			       script_done, st);
+	if (!st->run) { /* logged */
 		script_result(st, false);
 		sd_event_source_set_time(s, vrrp_usec() + st->cfg->interval_usec);
 		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-		return 0;
 	}
-	sd_event_add_time_relative(e, &st->timeout, CLOCK_MONOTONIC,
-				   timeout_of(c, st->cfg->timeout_usec), 1000, kill_on_timeout,
-				   &st->pid);
 	return 0;
 }
 
@@ -206,6 +183,14 @@ void vrrp_track_link_changed(struct vrrp_ctx *c)
 
 static void notify_next(struct vrrp_ctx *c);
 
+static void job_free(struct notify_job *j)
+{
+	for (int i = 0; j->argv[i]; i++)
+		free(j->argv[i]);
+	free(j->key);
+	free(j);
+}
+
 static void job_pop(struct vrrp_notify_queue *q)
 {
 	struct notify_job *j = q->head;
@@ -213,48 +198,72 @@ static void job_pop(struct vrrp_notify_queue *q)
 	q->head = j->next;
 	if (!q->head)
 		q->tail = NULL;
-	for (int i = 0; j->argv[i]; i++)
-		free(j->argv[i]);
-	free(j);
+	q->n--;
+	job_free(j);
 }
 
-static int notify_done(sd_event_source *s, const siginfo_t *si, void *userdata)
+static void notify_done(void *ud, const struct hd_child_result *r)
 {
-	struct vrrp_ctx *c = userdata;
+	struct vrrp_ctx *c = ud;
 	struct vrrp_notify_queue *q = c->notify;
+	char why[96];
 
-	if (si->si_code != CLD_EXITED || si->si_status != 0)
-		hd_warn("vrrp: notify script %s failed (status %d)", q->head->argv[2],
-			si->si_status);
-	sd_event_source_disable_unref(q->child);
-	sd_event_source_disable_unref(q->timeout);
-	q->child = q->timeout = NULL;
-	q->pid = 0;
+	q->run = NULL;
+	if (r->end != HD_CHILD_EXIT || r->value != 0)
+		hd_warn("vrrp: notify script %s failed: %s", q->head->argv[2],
+			hd_child_result_str(r, why, sizeof(why)));
 	job_pop(q);
 	notify_next(c);
-	return 0;
 }
 
 static void notify_next(struct vrrp_ctx *c)
 {
 	struct vrrp_notify_queue *q = c->notify;
 
-	while (q->head && !q->pid) {
-		q->pid = spawn(c, q->head->argv);
-		if (q->pid > 0 && sd_event_add_child(c->d->event, &q->child, q->pid, WEXITED,
-						     notify_done, c) >= 0) {
-			sd_event_add_time_relative(c->d->event, &q->timeout, CLOCK_MONOTONIC,
-						   timeout_of(c, 0), 1000, kill_on_timeout,
-						   &q->pid);
-			return;
-		}
-		hd_err("vrrp: cannot run notify script %s", q->head->argv[2]);
-		q->pid = 0;
-		job_pop(q);
+	while (q->head && !q->run) {
+		struct hd_spawn sp = {
+		    q->head->argv, "vrrp: notify script", true, true, false, false, -1};
+
+		q->run = hd_child_run(c->d, &sp, timeout_of(c, 0), HD_PRIO_HC, notify_done, c);
+		if (!q->run) /* logged */
+			job_pop(q);
 	}
 }
 
-void vrrp_notify_enqueue(struct vrrp_ctx *c, const char *script, const char *const args[])
+/* Drop the waiting jobs (never the running head) that KEY's transition SEQ
+ * supersedes, and the oldest waiting ones beyond NOTIFY_MAX_PENDING. */
+static void notify_prune(struct vrrp_notify_queue *q, const char *key, unsigned long seq)
+{
+	struct notify_job **pp = q->head && q->run ? &q->head->next : &q->head;
+	size_t waiting = q->n - (q->head && q->run ? 1 : 0);
+
+	q->tail = NULL;
+	while (*pp) {
+		struct notify_job *j = *pp;
+		bool old = key && j->key && j->seq != seq && !strcmp(j->key, key);
+
+		if (old || waiting >= NOTIFY_MAX_PENDING) {
+			q->dropped++;
+			hd_warn("vrrp: notify for %s: %s%s%s not run (%s)",
+				j->key ? j->key : "a sync group", j->argv[2],
+				j->argv[4] && j->argv[5] && j->argv[6] ? " " : "",
+				j->argv[4] && j->argv[5] && j->argv[6] ? j->argv[6] : "",
+				old ? "superseded by a later state" : "too many waiting");
+			*pp = j->next;
+			q->n--, waiting--;
+			job_free(j);
+			continue;
+		}
+		q->tail = j;
+		pp = &j->next;
+	}
+	if (!q->tail && q->head)
+		q->tail = q->head;
+}
+
+/* KEY: the instance or group whose transition SEQ this job tells. */
+static void enqueue(struct vrrp_ctx *c, const char *key, unsigned long seq, const char *script,
+		    const char *const args[])
 {
 	struct notify_job *j = calloc(1, sizeof(*j));
 	char *cmd = NULL;
@@ -263,23 +272,39 @@ void vrrp_notify_enqueue(struct vrrp_ctx *c, const char *script, const char *con
 	/* extra arguments reach the script as "$@", never through the shell */
 	if (args ? asprintf(&cmd, "%s \"$@\"", script) < 0 : !(cmd = strdup(script)))
 		cmd = NULL;
-	if (!j || !cmd || !c->notify) {
+	if (!j || !cmd || !c->notify || (key && !(j->key = strdup(key)))) {
+		free(j ? j->key : NULL);
 		free(j);
 		free(cmd);
 		return;
 	}
-	j->argv[n++] = strdup("sh");
+	j->seq = seq;
+	j->argv[n++] = strdup("/bin/sh");
 	j->argv[n++] = strdup("-c");
 	j->argv[n++] = cmd;
 	j->argv[n++] = strdup("sh");
 	for (int i = 0; args && args[i] && n < NOTIFY_ARGV - 1; i++)
 		j->argv[n++] = strdup(args[i]);
+	notify_prune(c->notify, key, seq);
 	if (c->notify->tail)
 		c->notify->tail->next = j;
 	else
 		c->notify->head = j;
 	c->notify->tail = j;
+	c->notify->n++;
 	notify_next(c);
+}
+
+void vrrp_notify_enqueue(struct vrrp_ctx *c, const char *script, const char *const args[])
+{
+	char key[2 * HD_NAME_MAX];
+	bool keyed = args && args[0] && args[1];
+
+	/* "GROUP NAME STATE": a group's generic script supersedes its own */
+	if (keyed)
+		snprintf(key, sizeof(key), "%s %s", args[0], args[1]);
+	if (c->notify)
+		enqueue(c, keyed ? key : NULL, ++c->notify->seq, script, args);
 }
 
 void vrrp_notify(struct vrrp_instance *in, enum vrrp_state old, enum vrrp_state new_state)
@@ -290,35 +315,24 @@ void vrrp_notify(struct vrrp_instance *in, enum vrrp_state old, enum vrrp_state 
 			       : new_state == VRRP_STATE_BACKUP ? ic->notify_backup
 			       : new_state == VRRP_STATE_FAULT	? ic->notify_fault
 								: ic->notify_stop;
-	char prio[8];
+	char prio[8], key[HD_NAME_MAX + 16];
+	unsigned long seq;
 
+	if (!in->ctx->notify)
+		return;
+	seq = ++in->ctx->notify->seq;
 	snprintf(prio, sizeof(prio), "%u", in->fsm.priority);
+	snprintf(key, sizeof(key), "INSTANCE %s", ic->name);
 	if (specific)
-		vrrp_notify_enqueue(in->ctx, specific, NULL);
+		enqueue(in->ctx, key, seq, specific, NULL);
 	if (ic->notify) {
 		const char *args[] = {"INSTANCE", ic->name, state, prio, NULL};
 
-		vrrp_notify_enqueue(in->ctx, ic->notify, args);
+		enqueue(in->ctx, key, seq, ic->notify, args);
 	}
 }
 
 /* ---- start / stop ---- */
-
-static void resolve_user(struct vrrp_ctx *c)
-{
-	const char *user = c->cfg->global.script_user;
-	struct passwd *pw = user[0] ? getpwnam(user) : NULL;
-
-	c->script_uid = getuid();
-	c->script_gid = getgid();
-	if (pw) {
-		c->script_uid = pw->pw_uid;
-		c->script_gid = pw->pw_gid;
-	} else if (user[0]) {
-		hd_err("vrrp: script_user %s does not exist: scripts run as nobody", user);
-		c->script_uid = c->script_gid = 65534;
-	}
-}
 
 int vrrp_track_start(struct vrrp_ctx *c)
 {
@@ -328,7 +342,7 @@ int vrrp_track_start(struct vrrp_ctx *c)
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, NULL);
-	resolve_user(c);
+	hd_spawn_configure(c->d, c->cfg);
 	if (!c->notify && !(c->notify = calloc(1, sizeof(*c->notify))))
 		return -1;
 	c->n_scripts = c->cfg->n_scripts;
@@ -358,17 +372,14 @@ static bool same_script(const struct hd_vrrp_script_config *a,
 	       a->rise == b->rise && a->fall == b->fall;
 }
 
+/* A run in progress is killed and still reaped (hd_child_abandon): a
+ * reload that drops or changes the script leaves no zombie behind. */
 static void script_stop(struct vrrp_script_state *st)
 {
-	if (st->pid > 0) {
-		kill(-st->pid, SIGKILL);
-		kill(st->pid, SIGKILL);
-	}
+	hd_child_abandon(st->run);
+	st->run = NULL;
 	sd_event_source_disable_unref(st->next);
-	sd_event_source_disable_unref(st->child);
-	sd_event_source_disable_unref(st->timeout);
-	st->next = st->child = st->timeout = NULL;
-	st->pid = 0;
+	st->next = NULL;
 }
 
 /* Reload: an unchanged vrrp_script keeps its verdict, its schedule and a
@@ -379,7 +390,7 @@ int vrrp_track_reload(struct vrrp_ctx *c)
 	struct vrrp_script_state *old = c->scripts, *ns;
 	size_t n_old = c->n_scripts, n = c->cfg->n_scripts;
 
-	resolve_user(c);
+	hd_spawn_configure(c->d, c->cfg);
 	ns = calloc(n ? n : 1, sizeof(*ns));
 	if (!ns)
 		return -1;
@@ -395,13 +406,10 @@ int vrrp_track_reload(struct vrrp_ctx *c)
 			if (!o->cfg || !same_script(o->cfg, st->cfg))
 				continue;
 			st->state = o->state, st->ok_run = o->ok_run, st->fail_run = o->fail_run;
-			st->pid = o->pid, st->next = o->next, st->child = o->child;
-			st->timeout = o->timeout;
+			st->next = o->next, st->run = o->run;
 			sd_event_source_set_userdata(st->next, st);
-			if (st->child)
-				sd_event_source_set_userdata(st->child, st);
-			if (st->timeout)
-				sd_event_source_set_userdata(st->timeout, &st->pid);
+			if (st->run)
+				hd_child_set_userdata(st->run, st);
 			*o = (struct vrrp_script_state){0};
 			break;
 		}
@@ -427,8 +435,9 @@ void vrrp_track_stop(struct vrrp_ctx *c)
 	c->n_scripts = 0;
 	/* the notify queue survives reloads: pending jobs still run in order */
 	if (c->stopping && c->notify) {
-		sd_event_source_disable_unref(c->notify->child);
-		sd_event_source_disable_unref(c->notify->timeout);
+		/* at exit: the one running finishes (its STOP, say); no more */
+		hd_child_release(c->notify->run);
+		c->notify->run = NULL;
 		while (c->notify->head)
 			job_pop(c->notify);
 		free(c->notify);
