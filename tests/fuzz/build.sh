@@ -72,6 +72,9 @@ target fuzz_ctl "daemon/ctl_proto.c" "" ""
 
 target fuzz_vrrp_pkt "vrrp/vrrp_pkt.c daemon/addr.c" "" "-I$src/vrrp"
 target fuzz_http_resp "healthcheck/hc_http_resp.c healthcheck/hc_http_parse.c daemon/addr.c" "libcrypto" "-I$src/healthcheck"
+target fuzz_dns_pkt "healthcheck/hc_dns_pkt.c" "" "-I$src/healthcheck"
+target fuzz_smtp_reply "healthcheck/hc_smtp_reply.c" "" "-I$src/healthcheck"
+target fuzz_snmp_wire "daemon/snmp_wire.c daemon/snmp_tables.c" "" ""
 target fuzz_ipvs_genl "ipvs/ipvs_genl.c ipvs/ipvs_reply.c ipvs/ipvs_model.c ipvs/ipvs_diff.c daemon/addr.c" "libnl-genl-3.0" "-I$src/ipvs"
 
 # Every target file here has a line above, is shipped (EXTRA_DIST) and has

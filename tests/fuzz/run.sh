@@ -45,6 +45,8 @@ max_len() {
 	fuzz_ctl) echo 4200 ;;
 	fuzz_vrrp_pkt) echo 4200 ;;
 	fuzz_http_resp) echo 20000 ;; # past the 16 kB header limit
+	fuzz_snmp_wire) echo 20000 ;; # a few times the daemon's 4 kB buffer
+	fuzz_smtp_reply) echo 70000 ;; # past the 64 kB reply cap
 	*) echo 8192 ;;
 	esac
 }
