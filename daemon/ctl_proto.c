@@ -76,8 +76,8 @@ const char *hd_ctl_parse(const char *buf, size_t len, struct hd_ctl_request *req
 			return "wrong number of arguments";
 		req->cmd = hd_ctl_cmds[c].cmd;
 		req->argc = n - skip;
-		for (size_t a = 0; a < req->argc; a++)
-			memcpy(req->argv[a], words[a + skip], sizeof(req->argv[a]));
+		for (size_t a = 0; a < req->argc; a++) /* the word and its NUL, no more */
+			memcpy(req->argv[a], words[a + skip], strlen(words[a + skip]) + 1);
 		return NULL;
 	}
 	for (size_t c = 0; c < sizeof(hd_ctl_cmds) / sizeof(hd_ctl_cmds[0]); c++)

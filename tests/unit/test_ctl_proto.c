@@ -65,6 +65,88 @@ static int check_nul_and_long(void)
 	return fails;
 }
 
+static int expect(const char *what, const char *buf, size_t len, const char *want_err)
+{
+	struct hd_ctl_request req;
+	const char *e = hd_ctl_parse(buf, len, &req);
+
+	if (want_err ? !e || !strstr(e, want_err) : e != NULL) {
+		fprintf(stderr, "FAIL: %s: err=%s, wanted %s\n", what, e ? e : "none",
+			want_err ? want_err : "none");
+		return 1;
+	}
+	return 0;
+}
+
+/* A word of N bytes as drain's first argument: 127 is the longest that
+ * fits argv[][128] with its NUL, and comes back whole. */
+static int check_word(size_t n)
+{
+	struct hd_ctl_request req;
+	char buf[300], what[40];
+	size_t len = 0;
+
+	memcpy(buf, "drain ", 6);
+	len = 6;
+	for (size_t i = 0; i < n; i++)
+		buf[len++] = (char)('a' + i % 26);
+	memcpy(buf + len, " rs\n", 4);
+	len += 4;
+	snprintf(what, sizeof(what), "%zu-byte word", n);
+	if (n >= sizeof(req.argv[0]))
+		return expect(what, buf, len, "word too long");
+	if (expect(what, buf, len, NULL))
+		return 1;
+	hd_ctl_parse(buf, len, &req);
+	if (strlen(req.argv[0]) != n || memcmp(req.argv[0], buf + 6, n) ||
+	    strcmp(req.argv[1], "rs")) {
+		fprintf(stderr, "FAIL: %s not copied whole\n", what);
+		return 1;
+	}
+	return 0;
+}
+
+/* HD_CTL_MAX_REQUEST counts the whole line, its newline included (what
+ * hadirectorctl sends at most and the daemon reads). */
+static int check_request_length(void)
+{
+	static char buf[HD_CTL_MAX_REQUEST + 8];
+	int fails = 0;
+
+	for (size_t total = HD_CTL_MAX_REQUEST - 1; total <= HD_CTL_MAX_REQUEST + 1; total++) {
+		const char *err = total > HD_CTL_MAX_REQUEST ? "too long" : NULL;
+		char what[60];
+		memset(buf, ' ', total);
+		memcpy(buf, "ping", 4);
+		buf[total - 1] = '\n';
+		snprintf(what, sizeof(what), "%zu-byte line ending LF", total);
+		fails += expect(what, buf, total, err);
+		buf[total - 2] = '\r';
+		snprintf(what, sizeof(what), "%zu-byte line ending CRLF", total);
+		fails += expect(what, buf, total, err);
+		snprintf(what, sizeof(what), "%zu bytes without a line end", total);
+		memset(buf + total - 2, ' ', 2);
+		fails += expect(what, buf, total, err);
+	}
+	return fails;
+}
+
+/* HD_CTL_MAX_ARGS + 2 words are split (the command, an option, the
+ * arguments); one more is refused before it is copied anywhere. */
+static int check_word_count(void)
+{
+	int fails = 0;
+
+	static const char ten[] = "weight a b c d e f g h i\n";
+	static const char eleven[] = "weight a b c d e f g h i j\n";
+	static const char tabs[] = "weight\ta\tb\t7\n";
+
+	fails += expect("10 words", ten, strlen(ten), "wrong number of arguments");
+	fails += expect("11 words", eleven, strlen(eleven), "too many words");
+	fails += expect("3 args, tabs", tabs, strlen(tabs), NULL);
+	return fails;
+}
+
 int main(void)
 {
 	int fails = 0;
@@ -87,6 +169,10 @@ int main(void)
 		}
 	}
 	fails += check_nul_and_long();
-	printf("%zu cases, %d failures\n", sizeof(cases) / sizeof(cases[0]) + 3, fails);
+	for (size_t n = 126; n <= 129; n++)
+		fails += check_word(n);
+	fails += check_request_length();
+	fails += check_word_count();
+	printf("%zu cases, %d failures\n", sizeof(cases) / sizeof(cases[0]) + 3 + 4 + 9 + 3, fails);
 	return fails ? 1 : 0;
 }
