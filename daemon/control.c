@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -26,6 +27,8 @@ struct hd_control {
 	int fd;
 	sd_event_source *src;
 	struct hd_control_stats stats;
+	dev_t dev; /* the socket file we made: the only one we unlink at stop */
+	ino_t ino;
 };
 
 struct ctl_client {
@@ -36,12 +39,20 @@ struct ctl_client {
 	size_t in_len;
 	char *out;
 	size_t out_len, out_off;
+	struct hd_snapshot *render; /* status/metrics: a child renders it */
+	int body_fd;		    /* its reply, sent after OUT (sendfile) */
+	off_t body_off;
+	size_t body_len;
 	bool draining;	     /* reply sent; discard input until EOF, so no RST */
 	bool reload_pending; /* "reload" asked; the reply waits for its result */
 };
 
 static void client_free(struct ctl_client *c)
 {
+	if (c->render)
+		hd_snapshot_cancel(c->render);
+	if (c->body_fd >= 0)
+		close(c->body_fd);
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timer);
 	if (c->fd >= 0)
@@ -183,14 +194,38 @@ static void client_reload(struct ctl_client *c)
 	}
 }
 
-/* status and metrics: a child renders them from a snapshot and answers the
- * client itself (snapshot.h); our side of the connection is closed after. */
+/* The rendered reply (a memory file), sent as the client reads it. */
+static void client_rendered(void *ud, int fd, size_t len)
+{
+	struct ctl_client *c = ud;
+
+	c->render = NULL;
+	if (fd < 0) {
+		client_reply(c, "status could not be rendered", false, NULL);
+	} else {
+		c->body_fd = fd;
+		c->body_len = len;
+		sd_event_source_set_io_events(c->io, EPOLLOUT);
+	}
+	client_resume(c);
+}
+
+/* status and metrics: a child renders them from a snapshot (snapshot.h),
+ * with renderers of their own: HTTP clients never delay them. */
 static void client_render(struct ctl_client *c, hd_render_fn render)
 {
-	int r = hd_snapshot_to_fd(c->ctl->d, render, "OK\n", c->fd);
-	if (r == 0)
+	int r = hd_snapshot_start(c->ctl->d, HD_RENDER_CONTROL, render, "OK\n", client_rendered, c,
+				  &c->render);
+	if (r == 0) {
+		client_wait(c);
 		return;
-	c->ctl->stats.busy += r == -EBUSY;
+	}
+	if (r == -EBUSY) {
+		struct hd_render_stats *st = hd_snapshot_stats(c->ctl->d, HD_RENDER_CONTROL);
+		c->ctl->stats.busy++;
+		if (st)
+			st->busy++;
+	}
 	client_reply(
 	    c, r == -EBUSY ? "busy: too many status requests waiting" : "no renderer available",
 	    false, NULL);
@@ -240,14 +275,23 @@ static void client_answer(struct ctl_client *c)
 
 static int client_write(struct ctl_client *c)
 {
-	while (c->out_off < c->out_len) {
+	while (c->out && c->out_off < c->out_len) {
 		ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
 		if (w < 0 && errno == EAGAIN)
 			return 0;
 		if (w <= 0)
-			break;
+			goto done;
 		c->out_off += (size_t)w;
 	}
+	while (c->body_fd >= 0 && (size_t)c->body_off < c->body_len) {
+		ssize_t w =
+		    sendfile(c->fd, c->body_fd, &c->body_off, c->body_len - (size_t)c->body_off);
+		if (w < 0 && errno == EAGAIN)
+			return 0;
+		if (w <= 0)
+			break;
+	}
+done:
 	/* Closing with unread input would reset the connection and the client
 	 * could lose the reply; drain instead (the client timer bounds it). */
 	shutdown(c->fd, SHUT_WR);
@@ -272,7 +316,7 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 
 	if (c->draining)
 		return client_drain(c);
-	if (c->out)
+	if (c->out || c->body_fd >= 0)
 		return client_write(c);
 	ssize_t r = recv(fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
 	if (r < 0 && errno == EAGAIN)
@@ -291,8 +335,8 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	if (nl)
 		c->in_len = (size_t)(nl - c->in) + 1;
 	client_answer(c);
-	if (!c->out && !c->reload_pending)
-		client_free(c); /* answered, or handed to a renderer */
+	if (!c->out && !c->reload_pending && !c->render)
+		client_free(c); /* answered */
 	return 0;
 }
 
@@ -300,7 +344,11 @@ static int client_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct ctl_client *c = userdata;
 
+	struct hd_render_stats *st = hd_snapshot_stats(c->ctl->d, HD_RENDER_CONTROL);
+
 	c->ctl->stats.timeouts++;
+	if (st)
+		st->timeouts++;
 	client_free(c);
 	return 0;
 }
@@ -334,6 +382,7 @@ static int control_accept(sd_event_source *s, int fd, uint32_t revents, void *us
 	}
 	c->ctl = ctl;
 	c->fd = cfd;
+	c->body_fd = -1;
 	if (sd_event_add_io(ctl->d->event, &c->io, cfd, EPOLLIN, client_io, c) < 0 ||
 	    sd_event_add_time_relative(ctl->d->event, &c->timer, CLOCK_MONOTONIC,
 				       CLIENT_TIMEOUT_USEC, 0, client_timeout, c) < 0) {
@@ -344,15 +393,61 @@ static int control_accept(sd_event_source *s, int fd, uint32_t revents, void *us
 	return 0;
 }
 
+/* A socket left by an earlier run is replaced; anything else at PATH (a
+ * file, a directory, a symlink: -s or control_socket naming the wrong
+ * path, or someone's trap) is refused and left alone. */
+static int remove_stale_socket(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode)) {
+		hd_err("control socket %s: exists and is not a socket (%s); not removing it", path,
+		       S_ISLNK(st.st_mode)   ? "a symlink"
+		       : S_ISDIR(st.st_mode) ? "a directory"
+					     : "a file");
+		return -EEXIST;
+	}
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* Mode 0600 from birth without touching the path after bind (a chmod by
+ * name follows whatever is there by then): the socket's own mode, set on
+ * the descriptor, is what bind gives the file, less the umask. */
+static int bind_private(struct hd_control *ctl, const struct sockaddr_un *sa)
+{
+	struct stat st;
+
+	if (fchmod(ctl->fd, 0600) < 0)
+		return -errno;
+	mode_t old = umask(0077);
+	int r = bind(ctl->fd, (const struct sockaddr *)sa, sizeof(*sa));
+	umask(old);
+	if (r < 0)
+		return -errno;
+	if (lstat(sa->sun_path, &st) == 0) {
+		ctl->dev = st.st_dev;
+		ctl->ino = st.st_ino;
+	}
+	return 0;
+}
+
 int hd_control_start(struct hd_daemon *d)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct hd_control *ctl;
+	int r;
 
 	if (strlen(d->control_path) >= sizeof(sa.sun_path)) {
 		hd_err("control socket path too long: %s", d->control_path);
 		return -ENAMETOOLONG;
 	}
+	r = remove_stale_socket(d->control_path);
+	if (r == -EEXIST)
+		return r;
 	ctl = calloc(1, sizeof(*ctl));
 	if (!ctl)
 		return -ENOMEM;
@@ -360,38 +455,39 @@ int hd_control_start(struct hd_daemon *d)
 	strcpy(sa.sun_path, d->control_path);
 	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (ctl->fd < 0)
-		goto fail;
-	unlink(d->control_path);
-	mode_t old = umask(0077); /* the socket is born 0600 */
-	int r = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old);
-	if (r == 0)
-		r = chmod(d->control_path, 0600);
-	if (r < 0 || listen(ctl->fd, 16) < 0)
-		goto fail;
-	if (sd_event_add_io(d->event, &ctl->src, ctl->fd, EPOLLIN, control_accept, ctl) < 0)
-		goto fail;
+		r = -errno;
+	else if (r == 0)
+		r = bind_private(ctl, &sa);
+	if (r == 0 && listen(ctl->fd, 16) < 0)
+		r = -errno;
+	if (r == 0 &&
+	    sd_event_add_io(d->event, &ctl->src, ctl->fd, EPOLLIN, control_accept, ctl) < 0)
+		r = -ENOMEM;
+	if (r < 0) {
+		hd_err("control socket %s: %s", d->control_path, strerror(-r));
+		if (ctl->fd >= 0)
+			close(ctl->fd);
+		free(ctl);
+		return r;
+	}
 	sd_event_source_set_priority(ctl->src, HD_PRIO_CONTROL);
 	d->control = ctl;
 	return 0;
-fail:
-	r = -errno;
-	hd_err("control socket %s: %s", d->control_path, strerror(errno));
-	if (ctl->fd >= 0)
-		close(ctl->fd);
-	free(ctl);
-	return r;
 }
 
 void hd_control_stop(struct hd_daemon *d)
 {
 	struct hd_control *ctl = d->control;
+	struct stat st;
 
 	if (!ctl)
 		return;
 	sd_event_source_disable_unref(ctl->src);
 	close(ctl->fd);
-	unlink(d->control_path);
+	/* Only our own socket file: not what replaced it meanwhile. */
+	if (lstat(d->control_path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == ctl->dev &&
+	    st.st_ino == ctl->ino)
+		unlink(d->control_path);
 	free(ctl);
 	d->control = NULL;
 }

@@ -18,6 +18,7 @@
 #include "metrics_modules.h"
 #include "modules.h"
 #include "ops.h"
+#include "snapshot.h"
 
 uint64_t hd_now_usec(void)
 {
@@ -212,6 +213,7 @@ void hd_metrics(struct hd_daemon *d, FILE *out)
 	hd_metric_family(out, "hadirector_control_errors_total", "counter",
 			 "Control socket requests answered with an error.");
 	hd_metric_sample(out, "hadirector_control_errors_total", NULL, (double)cs->errors);
+	hd_snapshot_metrics(d, out); /* renderers and their clients, by class */
 	vrrp_metrics(d, out);
 	hc_metrics(d, out);
 	ipvs_metrics(d, out);

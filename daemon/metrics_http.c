@@ -4,19 +4,18 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "metrics_http.h"
+#include "metrics_req.h"
 #include "snapshot.h"
-
-#define HTTP_IDLE_TIMEOUT_USEC (10 * 1000000ULL)
-#define HTTP_MAX_CONNECTIONS   32
-#define HTTP_MAX_REQUEST       4096 /* request line and headers */
 
 static const char ok_head[] = "HTTP/1.1 200 OK\r\n"
 			      "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
@@ -30,27 +29,63 @@ struct hd_metrics_http {
 	struct http_client *clients;
 };
 
+enum http_state {
+	HTTP_READING,	/* the request */
+	HTTP_RENDERING, /* a child renders; the socket is not watched */
+	HTTP_SENDING,	/* the rendered file, as the client reads */
+	HTTP_DRAINING,	/* answered: read until the client closes, so no RST */
+};
+
 struct http_client {
 	struct hd_metrics_http *h;
 	int fd;
 	sd_event_source *io, *timer;
-	char in[HTTP_MAX_REQUEST + 1];
+	enum http_state state;
+	struct hd_snapshot *render; /* HTTP_RENDERING */
+	int body_fd;		    /* HTTP_SENDING: the rendered reply */
+	off_t body_off;
+	size_t body_len;
+	char in[HD_METRICS_REQ_MAX];
 	size_t in_len;
-	bool draining;			   /* answered: read until the client closes, so no RST */
 	struct http_client *next, **pprev; /* in h->clients */
 };
 
-static void client_free(struct http_client *c)
+static void count(struct hd_metrics_http *h, size_t off)
 {
+	struct hd_render_stats *st = hd_snapshot_stats(h->d, HD_RENDER_HTTP);
+	if (st)
+		(*(unsigned long *)((char *)st + off))++;
+}
+#define COUNT(h, field) count(h, offsetof(struct hd_render_stats, field))
+
+/* ABORT: reset the connection, so that the kernel drops at once what a
+ * client that does not read left in its buffers (megabytes on loopback). */
+static void client_free(struct http_client *c, bool abort)
+{
+	if (c->render)
+		hd_snapshot_cancel(c->render);
+	if (c->body_fd >= 0)
+		close(c->body_fd);
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timer);
-	if (c->fd >= 0)
-		close(c->fd);
+	if (abort) {
+		struct linger lg = {.l_onoff = 1, .l_linger = 0};
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	close(c->fd);
 	*c->pprev = c->next;
 	if (c->next)
 		c->next->pprev = c->pprev;
 	c->h->n_clients--;
 	free(c);
+}
+
+static void start_draining(struct http_client *c)
+{
+	shutdown(c->fd, SHUT_WR);
+	c->state = HTTP_DRAINING;
+	sd_event_source_set_io_events(c->io, EPOLLIN);
+	sd_event_source_set_enabled(c->io, SD_EVENT_ON);
 }
 
 /* A short answer fits the socket buffer of a fresh connection: one send. */
@@ -63,80 +98,126 @@ static void answer(struct http_client *c, const char *status, const char *extra,
 			 status, strlen(body), extra, body);
 	if (send(c->fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		hd_debug("metrics http: %s", strerror(errno));
-	shutdown(c->fd, SHUT_WR);
-	c->draining = true;
+	start_draining(c);
 }
 
-/* The request line: METHOD SP TARGET SP HTTP/1.x. Headers are not needed. */
-static void handle(struct http_client *c)
+/* As much of the reply as the socket takes now; the rest on EPOLLOUT. */
+static void send_body(struct http_client *c)
 {
-	char *sp1 = memchr(c->in, ' ', c->in_len);
-	char *sp2 = sp1 ? memchr(sp1 + 1, ' ', c->in_len - (size_t)(sp1 + 1 - c->in)) : NULL;
-	if (!sp2 || strncmp(sp2 + 1, "HTTP/1.", 7)) {
-		answer(c, "400 Bad Request", "", "bad request\n");
+	while ((size_t)c->body_off < c->body_len) {
+		ssize_t w =
+		    sendfile(c->fd, c->body_fd, &c->body_off, c->body_len - (size_t)c->body_off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			return;
+		if (w <= 0) {
+			client_free(c, false);
+			return;
+		}
+	}
+	close(c->body_fd);
+	c->body_fd = -1;
+	start_draining(c);
+}
+
+static void rendered(void *ud, int fd, size_t len)
+{
+	struct http_client *c = ud;
+
+	c->render = NULL;
+	if (fd < 0) {
+		answer(c, "500 Internal Server Error", "", "cannot render\n");
 		return;
 	}
-	*sp1 = *sp2 = 0;
-	const char *method = c->in, *target = sp1 + 1;
-	size_t plen = strcspn(target, "?");
-	bool head = !strcmp(method, "HEAD");
-	if (strcmp(method, "GET") && !head) {
-		answer(c, "405 Method Not Allowed", "Allow: GET, HEAD\r\n", "GET only\n");
-		return;
-	}
-	if (plen != 8 || strncmp(target, "/metrics", 8)) {
-		answer(c, "404 Not Found", "", "try /metrics\n");
-		return;
-	}
-	if (head) {
+	c->body_fd = fd;
+	c->body_len = len;
+	c->state = HTTP_SENDING;
+	sd_event_source_set_io_events(c->io, EPOLLOUT);
+	sd_event_source_set_enabled(c->io, SD_EVENT_ON);
+	send_body(c);
+}
+
+static void handle(struct http_client *c, enum hd_metrics_req req)
+{
+	int r;
+
+	switch (req) {
+	case HD_MREQ_MORE:
+		break;
+	case HD_MREQ_GET:
+		r = hd_snapshot_start(c->h->d, HD_RENDER_HTTP, hd_metrics, ok_head, rendered, c,
+				      &c->render);
+		if (r == 0) {
+			c->state = HTTP_RENDERING;
+			sd_event_source_set_enabled(c->io, SD_EVENT_OFF);
+		} else if (r == -EBUSY) {
+			COUNT(c->h, busy);
+			answer(c, "503 Service Unavailable", "Retry-After: 1\r\n", "busy\n");
+		} else {
+			answer(c, "500 Internal Server Error", "", "cannot render\n");
+		}
+		break;
+	case HD_MREQ_HEAD:
 		if (send(c->fd, ok_head, sizeof(ok_head) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 			hd_debug("metrics http: %s", strerror(errno));
-		shutdown(c->fd, SHUT_WR);
-		c->draining = true;
-		return;
+		start_draining(c);
+		break;
+	case HD_MREQ_BAD:
+		answer(c, "400 Bad Request", "", "bad request\n");
+		break;
+	case HD_MREQ_METHOD:
+		answer(c, "405 Method Not Allowed", "Allow: GET, HEAD\r\n", "GET only\n");
+		break;
+	case HD_MREQ_NOT_FOUND:
+		answer(c, "404 Not Found", "", "try /metrics\n");
+		break;
+	case HD_MREQ_TOO_LARGE:
+		answer(c, "431 Request Header Fields Too Large", "", "request too large\n");
+		break;
 	}
-	/* A child renders the snapshot and answers on its copy of the socket;
-	 * ours is closed at once (the child's keeps the connection). */
-	int r = hd_snapshot_to_fd(c->h->d, hd_metrics, ok_head, c->fd);
-	if (r == -EBUSY)
-		answer(c, "503 Service Unavailable", "Retry-After: 1\r\n", "busy\n");
-	else if (r < 0)
-		answer(c, "500 Internal Server Error", "", "cannot render\n");
-	else
-		client_free(c);
 }
 
 static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct http_client *c = userdata;
 	char scratch[1024];
+	ssize_t r;
 
-	if (c->draining) {
-		ssize_t r = recv(fd, scratch, sizeof(scratch), 0);
-		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
-			client_free(c);
+	switch (c->state) {
+	case HTTP_SENDING:
+		send_body(c);
 		return 0;
+	case HTTP_RENDERING: /* not watched */
+		return 0;
+	case HTTP_DRAINING:
+		r = recv(fd, scratch, sizeof(scratch), 0);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+			client_free(c, false);
+		return 0;
+	case HTTP_READING:
+		break;
 	}
-	ssize_t r = recv(fd, c->in + c->in_len, HTTP_MAX_REQUEST - c->in_len, 0);
+	r = recv(fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (r <= 0) {
-		client_free(c);
+		client_free(c, false);
 		return 0;
 	}
 	c->in_len += (size_t)r;
-	c->in[c->in_len] = 0;
-	/* memmem: a NUL byte in the request must not hide its end */
-	if (memmem(c->in, c->in_len, "\r\n\r\n", 4) || memmem(c->in, c->in_len, "\n\n", 2))
-		handle(c);
-	else if (c->in_len == HTTP_MAX_REQUEST)
-		answer(c, "431 Request Header Fields Too Large", "", "request too large\n");
+	handle(c, hd_metrics_req_parse(c->in, c->in_len));
 	return 0;
 }
 
+/* The connection's whole life, reply included, is bounded: a client that
+ * does not read its reply, or never closes, goes here. */
 static int client_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	client_free(userdata);
+	struct http_client *c = userdata;
+
+	COUNT(c->h, timeouts);
+	client_free(c, true);
 	return 0;
 }
 
@@ -147,20 +228,26 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdat
 
 	if (cfd < 0)
 		return 0;
-	struct http_client *c = h->n_clients < HTTP_MAX_CONNECTIONS ? calloc(1, sizeof(*c)) : NULL;
+	struct http_client *c = NULL;
+	if (h->n_clients >= HD_METRICS_HTTP_MAX_CONNECTIONS)
+		COUNT(h, refused);
+	else
+		c = calloc(1, sizeof(*c));
 	if (!c) {
 		close(cfd);
 		return 0;
 	}
-	*c = (struct http_client){.h = h, .fd = cfd, .next = h->clients, .pprev = &h->clients};
+	*c = (struct http_client){
+	    .h = h, .fd = cfd, .body_fd = -1, .next = h->clients, .pprev = &h->clients};
 	if (h->clients)
 		h->clients->pprev = &c->next;
 	h->clients = c;
 	h->n_clients++;
 	if (sd_event_add_io(h->d->event, &c->io, cfd, EPOLLIN, client_io, c) < 0 ||
 	    sd_event_add_time_relative(h->d->event, &c->timer, CLOCK_MONOTONIC,
-				       HTTP_IDLE_TIMEOUT_USEC, 0, client_timeout, c) < 0) {
-		client_free(c);
+				       HD_METRICS_HTTP_TIMEOUT_SEC * 1000000ULL, 0, client_timeout,
+				       c) < 0) {
+		client_free(c, false);
 		return 0;
 	}
 	sd_event_source_set_priority(c->io, HD_PRIO_CONTROL);
@@ -219,14 +306,14 @@ struct hd_metrics_http *hd_metrics_http_start(struct hd_daemon *d, const struct 
 	return h;
 }
 
-/* Open connections go with the listener (a scrape handed to a renderer
- * is the child's by then and completes). */
+/* Open connections go with the listener (a render under way finishes
+ * and its reply is dropped). */
 void hd_metrics_http_free(struct hd_metrics_http *h)
 {
 	if (!h)
 		return;
 	while (h->clients)
-		client_free(h->clients);
+		client_free(h->clients, false);
 	sd_event_source_disable_unref(h->src);
 	if (h->fd >= 0)
 		close(h->fd);

@@ -69,6 +69,7 @@ target fuzz_config "$CONFIG_SRCS" libconfuse "-Wl,--wrap=getpwnam"
 		'200-299' 'inet6' 'gue' 'tun' 'nat' 'sh-port' 'mh-fallback' 'pass' 'master'
 } | sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"&"/' >"$out/fuzz_config.dict"
 target fuzz_ctl "daemon/ctl_proto.c" "" ""
+target fuzz_metrics_req "daemon/metrics_req.c" "" ""
 
 target fuzz_vrrp_pkt "vrrp/vrrp_pkt.c daemon/addr.c" "" "-I$src/vrrp"
 target fuzz_http_resp "healthcheck/hc_http_resp.c healthcheck/hc_http_parse.c daemon/addr.c" "libcrypto" "-I$src/healthcheck"

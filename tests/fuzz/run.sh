@@ -43,6 +43,7 @@ max_len() {
 	case $1 in
 	fuzz_config) echo 16384 ;;
 	fuzz_ctl) echo 4200 ;;
+	fuzz_metrics_req) echo 4200 ;; # past the 4 kB request bound
 	fuzz_vrrp_pkt) echo 4200 ;;
 	fuzz_http_resp) echo 20000 ;; # past the 16 kB header limit
 	fuzz_snmp_wire) echo 20000 ;; # a few times the daemon's 4 kB buffer

@@ -2,7 +2,9 @@
 # Metrics: `hadirectorctl metrics` and GET /metrics (global { metrics_listen })
 # from a VRRP pair with health-checked real servers, validated by a strict
 # Prometheus text-format checker; a slow, a silent and a garbage HTTP client
-# never block the control socket or VRRP; reload moves the listener.
+# never block the control socket or VRRP, nor does a flood of complete
+# requests whose replies are never read; reload moves the listener; the
+# control socket replaces only a socket at its path.
 . "$top_srcdir/tests/netns/lib.sh"
 PROMCHECK="$top_srcdir/tests/netns/ops-promcheck.py"
 
@@ -144,6 +146,97 @@ tr1=$(metric "$T_DIR/b.txt" 'hadirector_vrrp_transitions_total{instance="VI_1"}'
 tr2=$(metric "$T_DIR/b2.txt" 'hadirector_vrrp_transitions_total{instance="VI_1"}')
 check "the peer saw no transition meanwhile" test -n "$tr1" -a "$tr1" = "$tr2"
 
+# The flood of complete requests: 70 connections that send a whole GET and
+# then neither read nor close, and one that reads its reply 100 bytes at a
+# time (a 10 kB reply takes it 20 s). Each connection counts against the
+# 32-connection cap until the daemon closes it (more are closed at once and
+# counted), at the latest 10 s after accept; a renderer lives as long as
+# the rendering, not as long as a client; the control socket has renderers
+# of its own, so root's status is answered throughout.
+fds() { ls "/proc/$PID_a/fd" | wc -l; }
+renderers() { ps --ppid "$PID_a" -o pid= | wc -l; }
+old_renderers() { ps --ppid "$PID_a" -o etimes= | awk '$1 >= 3' | wc -l; }
+series() { ctl a metrics > "$T_DIR/m.txt" && metric "$T_DIR/m.txt" "$1"; }
+fd0=$(fds)
+ip netns exec "$A" python3 - > "$T_DIR/flood.out" 2>&1 <<'PY' &
+import socket, time
+addr = ("127.0.0.1", 9487)
+req = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+slow = socket.socket()
+slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+slow.connect(addr)
+slow.sendall(req)
+socks = []
+for i in range(70):
+    s = socket.create_connection(addr, timeout=5)
+    s.sendall(req)
+    socks.append(s)
+print("held", len(socks) + 1, flush=True)
+t0, got, end = time.time(), 0, "open"
+slow.settimeout(1)
+while time.time() - t0 < 30:
+    try:
+        b = slow.recv(100)
+    except socket.timeout:
+        continue
+    except OSError:
+        end = "reset"
+        break
+    if not b:
+        end = "eof"
+        break
+    got += len(b)
+    time.sleep(0.2)
+print("slow", got, end, int(time.time() - t0), flush=True)
+closed = 0
+for s in socks:
+    s.settimeout(2)
+    try:
+        while s.recv(65536):
+            pass
+        closed += 1
+    except socket.timeout:
+        pass
+    except OSError:
+        closed += 1
+print("closed", closed, flush=True)
+time.sleep(60)
+PY
+FLOOD=$!
+T_PIDS+=($FLOOD)
+check "the flood holds its 71 connections" wait_for 10 grep -q "held 71" "$T_DIR/flood.out"
+slow_status=0 busy=0 piled=0 most=0
+for i in $(seq 16); do
+	t0=$(date +%s%N)
+	ctl a status > "$T_DIR/st.txt" 2>&1 || busy=$((busy + 1))
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	[ "$ms" -ge 1000 ] && slow_status=$((slow_status + 1))
+	n=$(renderers); [ "$n" -gt "$most" ] && most=$n
+	piled=$((piled + $(old_renderers)))
+	sleep 0.5
+done
+check "status answered every time during the flood ($busy failed)" test "$busy" -eq 0
+check "each within 1 s ($slow_status slower)" test "$slow_status" -eq 0
+check "no renderer lived 3 s or more (saw $piled)" test "$piled" -eq 0
+check "at most 6 renderers at once (saw $most)" test "$most" -le 6
+check "the 39 connections over the cap were refused and counted" \
+	awk -v v="$(series 'hadirector_clients_refused_total{class="http"}')" 'BEGIN { exit !(v >= 39) }'
+check "a well-behaved scrape is served once the flood's connections time out" \
+	wait_for 15 sh -c "ip netns exec '$A' curl -sf --max-time 2 http://127.0.0.1:9487/metrics | grep -q '^hadirector_uptime_seconds '"
+check "the slow reader was cut (reset) at its deadline, not served to the end" wait_for 25 grep -q "^slow [0-9]* reset" "$T_DIR/flood.out"
+check "every flood connection was closed by the daemon" wait_for 25 grep -q "^closed 70$" "$T_DIR/flood.out"
+check "the 32 it held were closed at their deadline and counted" \
+	awk -v v="$(series 'hadirector_clients_timeouts_total{class="http"}')" 'BEGIN { exit !(v >= 32) }'
+kill "$FLOOD"
+wait "$FLOOD" 2>/dev/null
+cat "$T_DIR/flood.out"
+check "no renderer left" wait_for 5 test "$(renderers)" -eq 0
+check "no descriptor leaked ($fd0 before)" wait_for 5 test "$(fds)" -eq "$fd0"
+check "no render running or queued" sh -c "ctl() { '$HDCTL' -s '$T_DIR/a.sock' metrics; }; ctl | grep -qx 'hadirector_renders_running{class=\"http\"} 0' && ctl | grep -qx 'hadirector_renders_queued{class=\"http\"} 0'"
+ctl b metrics > "$T_DIR/b4.txt"
+tr4=$(metric "$T_DIR/b4.txt" 'hadirector_vrrp_transitions_total{instance="VI_1"}')
+check "the peer saw no transition during the flood" test -n "$tr1" -a "$tr1" = "$tr4"
+
 # Reload moves the listener.
 conf lb-a 150 "metrics_listen = 127.0.0.1:9488" > "$T_DIR/a.conf"
 check "reload" ctl a reload
@@ -157,5 +250,36 @@ master_b() { ctl b metrics | grep -qx 'hadirector_vrrp_state{instance="VI_1",sta
 check "b's metrics show master after a stops" wait_for 5 master_b
 ctl b metrics > "$T_DIR/b3.txt"
 check "b counted the priority-0 advert" positive "$T_DIR/b3.txt" 'hadirector_vrrp_priority_zero_received_total{instance="VI_1"}'
-[ "$T_FAILS" -ne 0 ] && tail -n 20 "$T_DIR/a.log" "$T_DIR/b.log"
+# The control socket's path (-s): only a socket left there is replaced;
+# a file, a symlink or a directory is refused and left as it was, and the
+# socket is 0600 whatever the umask, without a chmod by name.
+C=$(t_ns c)
+printf 'global {\n    router_id = lb-c\n}\n' > "$T_DIR/c.conf"
+S="$T_DIR/sockdir"
+mkdir -p "$S/dir"
+echo precious > "$S/file"
+chmod 0644 "$S/file"
+ln -s "$S/file" "$S/link"
+runc() { # SOCKET: start a daemon in C, umask 000
+	(umask 000; exec ip netns exec "$C" "$HD" -n -l -f "$T_DIR/c.conf" -p "$T_DIR/c.pid" \
+		-s "$1" 2>>"$T_DIR/c.log") &
+	T_PIDS+=($!)
+	PID_c=$!
+}
+for what in file link dir; do
+	runc "$S/$what"
+	check "a $what at the socket path: the daemon refuses to start" wait_for 5 sh -c "! kill -0 $PID_c"
+done
+check "it says why" test "$(grep -c 'exists and is not a socket' "$T_DIR/c.log")" -eq 3
+check "the file is untouched" test "$(cat "$S/file")" = precious -a "$(stat -c %a "$S/file")" = 644
+check "the symlink is still there" test -L "$S/link" -a "$(readlink "$S/link")" = "$S/file"
+check "the directory is still there" test -d "$S/dir"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$S/stale"
+runc "$S/stale"
+check "a stale socket is replaced" wait_for 5 "$HDCTL" -s "$S/stale" ping
+check "mode 0600 under umask 000" test "$(stat -c '%a %F' "$S/stale")" = "600 socket"
+kill -TERM "$PID_c"
+check "the daemon removes its socket when it stops" wait_for 5 test ! -e "$S/stale"
+
+[ "$T_FAILS" -ne 0 ] && tail -n 20 "$T_DIR/a.log" "$T_DIR/b.log" "$T_DIR/c.log"
 t_done
