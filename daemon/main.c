@@ -127,14 +127,28 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 	return 0;
 }
 
-/* The pid file doubles as a lock so two daemons never share one. */
+/* The pid file doubles as a lock so two daemons never share one. It is
+ * opened without following a symbolic link and checked (a regular file of
+ * ours, one link) before anything is written: a link planted at its path
+ * must not make root truncate the file it points to. */
 static int pidfile_write(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	struct stat st;
 	char buf[32];
 
 	if (fd < 0) {
-		hd_err("pid file %s: %s", path, strerror(errno));
+		if (errno == ELOOP)
+			hd_err("pid file %s is a symbolic link: not following it", path);
+		else
+			hd_err("pid file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    st.st_nlink != 1) {
+		hd_err("pid file %s: not a regular file of uid %u with one link: not using it",
+		       path, (unsigned)geteuid());
+		close(fd);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
