@@ -282,7 +282,7 @@ static int prescan(char *s, const char **why)
 
 static char *read_file(struct cctx *c, const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re"); /* O_CLOEXEC: a child started meanwhile must not get it */
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
 

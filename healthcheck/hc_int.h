@@ -84,6 +84,10 @@ struct hc_ctx {
 	bool tq_busy;	  /* in tq_timer's callback: re-arm once, after it */
 	uint64_t tq_now;  /* its clock read, the time of all it serves */
 	unsigned int rng; /* rand_r state: warmup jitter */
+	/* notify scripts running, per subject (hc_sched.c); how many were
+	 * superseded before they ran */
+	struct hc_notify *notify;
+	unsigned long notify_dropped;
 };
 
 /* What the scheduler calls per check type. start() begins one probe and
@@ -147,6 +151,8 @@ struct hc_child *hc_child_spawn(struct hc_ctx *c, const char *cmd, uint64_t time
 				hc_child_done_fn done, void *ud);
 /* Kill and forget: the process is still reaped, DONE is not called. */
 void hc_child_abandon(struct hc_child *ch);
+/* At exit: forget it, let it run (DONE is not called). */
+void hc_child_release(struct hc_child *ch);
 
 int hc_sched_arm(struct hc_probe *p, uint64_t delay_usec);
 /* Take P off the schedule (freed or stopping). */

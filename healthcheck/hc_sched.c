@@ -199,10 +199,13 @@ void hc_sched_stop(struct hc_ctx *c)
 	sd_event_source_set_enabled(c->tq_timer, SD_EVENT_OFF);
 }
 
+static void notify_free(struct hc_ctx *c);
+
 void hc_sched_free(struct hc_ctx *c)
 {
 	c->tq_timer = sd_event_source_disable_unref(c->tq_timer);
 	hc_tq_free(&c->tq);
+	notify_free(c);
 }
 
 void hc_vs_name(const struct hd_virtual_server_config *v, char *buf, size_t len)
@@ -220,14 +223,99 @@ void hc_vs_name(const struct hd_virtual_server_config *v, char *buf, size_t len)
 		snprintf(buf, len, "%s/%s", hd_proto_str(v->protocol), ep);
 }
 
-static void run_notify(struct hc_ctx *c, const char *cmd)
+/* notify_up/down and quorum_up/down, per subject (a real server of a
+ * virtual server, a virtual server's quorum): one script runs at a time and
+ * only the latest verdict's waits. One still waiting when a newer verdict
+ * comes tells a state that is over: dropped, counted and logged. Flapping
+ * with a slow script thus runs at most two per subject, the last one for
+ * the state the subject ended in; different subjects run side by side. */
+struct hc_notify {
+	struct hc_notify *next;
+	struct hc_ctx *c;
+	struct hc_child *run;
+	char *pending; /* the command waiting for RUN to end */
+	char key[];
+};
+
+static void notify_unlink(struct hc_notify *n)
 {
-	uint64_t t = c->cfg->global.script_timeout_usec;
+	struct hc_notify **pp = &n->c->notify;
+
+	while (*pp != n)
+		pp = &(*pp)->next;
+	*pp = n->next;
+	free(n->pending);
+	free(n);
+}
+
+static void notify_done(void *ud, const struct hc_result *r);
+
+static bool notify_start(struct hc_notify *n, const char *cmd)
+{
+	uint64_t t = n->c->cfg->global.script_timeout_usec;
+
+	n->run = hc_child_spawn(n->c, cmd, t ? t : HC_NOTIFY_TIMEOUT_USEC, notify_done, n);
+	if (!n->run)
+		hd_warn("cannot run notify script %s", cmd);
+	return n->run != NULL;
+}
+
+static void notify_done(void *ud, const struct hc_result *r)
+{
+	struct hc_notify *n = ud;
+	char *cmd = n->pending;
+
+	n->run = NULL;
+	n->pending = NULL;
+	if (cmd && notify_start(n, cmd)) {
+		free(cmd);
+		return;
+	}
+	free(cmd);
+	notify_unlink(n);
+}
+
+static void run_notify(struct hc_ctx *c, const char *subject, const char *cmd)
+{
+	struct hc_notify *n = c->notify;
+	size_t len = strlen(subject) + 1;
 
 	if (!cmd || !cmd[0])
 		return;
-	if (!hc_child_spawn(c, cmd, t ? t : HC_NOTIFY_TIMEOUT_USEC, NULL, NULL))
+	while (n && strcmp(n->key, subject))
+		n = n->next;
+	if (n) { /* one runs: this one waits, in place of an older one */
+		char *dup = strdup(cmd);
+
+		if (n->pending) {
+			c->notify_dropped++;
+			hd_warn("notify for %s: %s not run (superseded by a later state)", subject,
+				n->pending);
+		}
+		free(n->pending);
+		n->pending = dup;
+		return;
+	}
+	n = calloc(1, sizeof(*n) + len);
+	if (!n) {
 		hd_warn("cannot run notify script %s", cmd);
+		return;
+	}
+	memcpy(n->key, subject, len);
+	n->c = c;
+	n->next = c->notify;
+	c->notify = n;
+	if (!notify_start(n, cmd))
+		notify_unlink(n);
+}
+
+/* At exit: what runs finishes (its DOWN, say), what waits does not. */
+static void notify_free(struct hc_ctx *c)
+{
+	while (c->notify) {
+		hc_child_release(c->notify->run);
+		notify_unlink(c->notify);
+	}
 }
 
 /* The result text explaining the current state: the first failing
@@ -267,7 +355,7 @@ static void vs_quorum_update(struct hc_ctx *c, struct hc_vs *v)
 {
 	const struct hd_virtual_server_config *vsc = v->n_rs ? v->rs[0].vsc : NULL;
 	uint64_t sum = 0;
-	char name[128];
+	char name[128], subject[160];
 
 	if (!vsc)
 		return;
@@ -283,7 +371,8 @@ static void vs_quorum_update(struct hc_ctx *c, struct hc_vs *v)
 		  "hysteresis %u)",
 		  name, lost ? "lost" : "regained", (unsigned long long)sum, vsc->quorum,
 		  vsc->hysteresis);
-	run_notify(c, lost ? vsc->quorum_down : vsc->quorum_up);
+	snprintf(subject, sizeof(subject), "the quorum of %s", name);
+	run_notify(c, subject, lost ? vsc->quorum_down : vsc->quorum_up);
 }
 
 /* Re-evaluate one real server; returns true when IPVS must hear of it. */
@@ -306,7 +395,12 @@ bool hc_rs_update(struct hc_ctx *c, struct hc_rs *rs, bool quiet)
 		rs->reason = *hc_rs_reason(rs);
 		if (!quiet) {
 			log_change(rs, old, &rs->reason);
-			run_notify(c, ev.up ? rs->rsc->notify_up : rs->rsc->notify_down);
+			char vs[128], ep[80], subject[224];
+
+			hc_vs_name(rs->vsc, vs, sizeof(vs));
+			hd_endpoint_str(&rs->rsc->ep, ep, sizeof(ep));
+			snprintf(subject, sizeof(subject), "real server %s of %s", ep, vs);
+			run_notify(c, subject, ev.up ? rs->rsc->notify_up : rs->rsc->notify_down);
 		}
 	}
 	return true;

@@ -121,6 +121,14 @@ void hc_child_abandon(struct hc_child *h)
 	free(h);
 }
 
+void hc_child_release(struct hc_child *h)
+{
+	if (!h)
+		return;
+	hd_child_release(h->ch);
+	free(h);
+}
+
 /* misc_check */
 static void script_done(void *ud, const struct hc_result *raw)
 {

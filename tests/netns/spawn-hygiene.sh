@@ -11,7 +11,8 @@
 #     the old run is killed and reaped, no zombie child piles up;
 # (3) forced flapping while the notify script is held: only the running
 #     notification and the latest state's wait; after the flapping the
-#     notifications that ran are few and end with the final state.
+#     notifications that ran are few and end with the final state;
+# (4) the same for a real server's notify_up/notify_down.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
 
 v_open_dir
@@ -160,5 +161,52 @@ check "flapping: there was flapping ($tr transitions)" [ "$tr" -ge 24 ]
 check "flapping: at most 3 notifications ran ($ran)" [ "$ran" -le 3 ]
 check "flapping: the last one tells the final state" [ "$(tail -n 1 "$OUT/slow.txt")" = MASTER ]
 check "flapping: what was dropped is logged" grep -q "superseded by a later state" "$V_DIR/d1.log"
+hd_stop d1
+
+# (4) a real server flapping while its notify_up/down script is held
+touch "$V_DIR/gate" "$V_DIR/rs-up"
+cat >"$V_DIR/rs.sh" <<SCRIPT
+#!/bin/sh
+test -e "$V_DIR/rs-up"
+SCRIPT
+for s in up down; do
+	printf '#!/bin/sh\nwhile [ -e "%s" ]; do sleep 0.05; done\necho %s >>"%s"\n' \
+		"$V_DIR/gate" "$s" "$OUT/rs.txt" >"$V_DIR/rs-$s.sh"
+done
+chmod 755 "$V_DIR/rs.sh" "$V_DIR/rs-up.sh" "$V_DIR/rs-down.sh"
+cat >"$V_DIR/d1.conf" <<CONF
+global { router_id = d1  script_timeout = 120 }
+virtual_server 192.168.168.200:80 {
+    delay_loop = 0.1
+    real_server 192.168.168.60:80 {
+        notify_up = "$V_DIR/rs-up.sh"
+        notify_down = "$V_DIR/rs-down.sh"
+        misc_check { script = "$V_DIR/rs.sh"  rise = 1  fall = 1 }
+    }
+}
+CONF
+hd_start d1 "$V_DIR/d1.conf"
+rs_changes() { # verdict changes so far, from the daemon's log
+	grep -cE 'real server 192.168.168.60:80 of 192.168.168.200:80: (up|down) -> ' "$V_DIR/d1.log"
+}
+for i in $(seq 1 8); do
+	rm -f "$V_DIR/rs-up"
+	wait_for 3 eval "[ \$(rs_changes) -ge $((2 * i - 1)) ]"
+	touch "$V_DIR/rs-up"
+	wait_for 3 eval "[ \$(rs_changes) -ge $((2 * i)) ]"
+done
+n=$(rs_changes)
+check "real server flapping: up at the end" \
+	eval "grep -E 'real server 192.168.168.60:80 of .*: (up|down) -> ' '$V_DIR/d1.log' | tail -n 1 | grep -q -- '-> up'"
+rm -f "$V_DIR/gate"
+wait_for 10 eval "[ \"\$(tail -n 1 '$OUT/rs.txt' 2>/dev/null)\" = up ]"
+sleep 1
+ran=$(wc -l <"$OUT/rs.txt")
+echo "# $n verdict changes while notify_up/down was held; $ran ran: $(tr '\n' ' ' <"$OUT/rs.txt")"
+check "real server flapping: there was flapping ($n changes)" [ "$n" -ge 16 ]
+check "real server flapping: at most 2 notify scripts ran ($ran)" [ "$ran" -le 2 ]
+check "real server flapping: the last one tells the final state" [ "$(tail -n 1 "$OUT/rs.txt")" = up ]
+check "real server flapping: what was dropped is logged" \
+	grep -q "notify for real server 192.168.168.60:80 of 192.168.168.200:80: .* (superseded" "$V_DIR/d1.log"
 hd_stop d1
 v_done
