@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config_int.h"
+#include "script_path.h"
 
 static void check_vrids(struct cctx *c, const struct hd_config *cfg)
 {
@@ -60,74 +61,92 @@ void validate_config(struct cctx *c, const struct hd_config *cfg)
 
 /* ---- scripts ---- */
 
-static int check_program(struct hd_diag *d, const char *file, int line, const char *cmd)
-{
-	char prog[PATH_MAX], dir[PATH_MAX];
-	size_t len;
-	struct stat st;
-	char *slash;
+/* The rules are in script_path.c; here the real file system and the
+ * owners trusted: root, the user running the daemon, script_user. */
+struct script_ck {
+	struct sp_fs fs;
+	unsigned uids[3];
+	char desc[64 + HD_NAME_MAX];
+	struct hd_diag *d;
+	const char *file;
+};
 
-	cmd += strspn(cmd, " \t");
-	len = strcspn(cmd, " \t");
-	if (len == 0 || len >= sizeof(prog)) {
-		hd_diag_add(d, file, line, "script: empty or too long command");
-		return 1;
-	}
-	memcpy(prog, cmd, len);
-	prog[len] = '\0';
-	if (prog[0] != '/') {
-		hd_diag_add(d, file, line, "script %s: must be an absolute path", prog);
-		return 1;
-	}
-	if (stat(prog, &st) < 0) {
-		hd_diag_add(d, file, line, "script %s: %s", prog, strerror(errno));
-		return 1;
-	}
-	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
-		hd_diag_add(d, file, line, "script %s: not an executable file", prog);
-		return 1;
-	}
-	/* Whoever can change the program runs code as the daemon. */
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		hd_diag_add(d, file, line, "script %s: owned by uid %u, must be owned by root",
-			    prog, (unsigned)st.st_uid);
-		return 1;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		hd_diag_add(d, file, line, "script %s: writable by group or others", prog);
-		return 1;
-	}
-	snprintf(dir, sizeof(dir), "%s", prog);
-	slash = strrchr(dir, '/');
-	*(slash == dir ? slash + 1 : slash) = '\0';
-	if (stat(dir, &st) == 0 && (st.st_mode & S_IWOTH)) {
-		hd_diag_add(d, file, line, "script %s: its directory %s is world-writable", prog,
-			    dir);
-		return 1;
-	}
+static int real_lstat(void *ud, const char *path, struct sp_inode *st)
+{
+	struct stat sb;
+
+	(void)ud;
+	if (lstat(path, &sb) < 0)
+		return -errno;
+	st->mode = sb.st_mode;
+	st->uid = sb.st_uid;
 	return 0;
 }
 
-static int check_opt(struct hd_diag *d, const char *file, int line, const char *cmd)
+static int real_readlink(void *ud, const char *path, char *buf, size_t size)
 {
-	return cmd ? check_program(d, file, line, cmd) : 0;
+	ssize_t n = readlink(path, buf, size);
+
+	(void)ud;
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return (int)n;
 }
 
-static int check_lvs_scripts(const struct hd_config *cfg, struct hd_diag *d)
+static void script_ck_init(struct script_ck *k, const struct passwd *user, struct hd_diag *d,
+			   const char *file)
 {
-	const char *f = cfg->path;
+	size_t n = 0;
+	unsigned me = (unsigned)geteuid();
+
+	k->uids[n++] = 0;
+	snprintf(k->desc, sizeof(k->desc), "root");
+	if (me != 0) {
+		k->uids[n++] = me;
+		snprintf(k->desc + strlen(k->desc), sizeof(k->desc) - strlen(k->desc),
+			 " or uid %u (the daemon)", me);
+	}
+	if (user && user->pw_uid != 0 && user->pw_uid != me) {
+		k->uids[n++] = (unsigned)user->pw_uid;
+		snprintf(k->desc + strlen(k->desc), sizeof(k->desc) - strlen(k->desc),
+			 " or %s (script_user)", user->pw_name);
+	}
+	k->fs = (struct sp_fs){.lstat = real_lstat,
+			       .readlink = real_readlink,
+			       .trusted = k->uids,
+			       .n_trusted = n,
+			       .trusted_desc = k->desc};
+	k->d = d;
+	k->file = file;
+}
+
+static int check_opt(struct script_ck *ck, int line, const char *cmd)
+{
+	char msg[PATH_MAX + 256];
+
+	if (!cmd || sp_check_command(&ck->fs, cmd, msg, sizeof(msg)) == 0)
+		return 0;
+	hd_diag_add(ck->d, ck->file, line, "%s", msg);
+	return 1;
+}
+
+static int check_lvs_scripts(const struct hd_config *cfg, struct script_ck *ck)
+{
 	int n = 0;
 
 	for (size_t i = 0; i < cfg->n_virtual_servers; i++) {
 		const struct hd_virtual_server_config *vs = &cfg->virtual_servers[i];
-		n += check_opt(d, f, vs->line, vs->quorum_up);
-		n += check_opt(d, f, vs->line, vs->quorum_down);
+		n += check_opt(ck, vs->line, vs->quorum_up);
+		n += check_opt(ck, vs->line, vs->quorum_down);
 		for (size_t j = 0; j < vs->n_real_servers; j++) {
 			const struct hd_real_server_config *rs = &vs->real_servers[j];
-			n += check_opt(d, f, rs->line, rs->notify_up);
-			n += check_opt(d, f, rs->line, rs->notify_down);
+			n += check_opt(ck, rs->line, rs->notify_up);
+			n += check_opt(ck, rs->line, rs->notify_down);
 			for (size_t k = 0; k < rs->n_checks; k++)
-				n += check_opt(d, f, rs->checks[k].line, rs->checks[k].script);
+				n += check_opt(ck, rs->checks[k].line, rs->checks[k].script);
 		}
 	}
 	return n;
@@ -135,30 +154,32 @@ static int check_lvs_scripts(const struct hd_config *cfg, struct hd_diag *d)
 
 int hd_config_check_scripts(const struct hd_config *cfg, struct hd_diag *d)
 {
-	const char *f = cfg->path;
+	const struct passwd *user = NULL;
+	struct script_ck ck;
 	int n = 0;
 
-	if (cfg->global.script_user[0] && !getpwnam(cfg->global.script_user)) {
-		hd_diag_add(d, f, cfg->global.line, "script_user: no user named '%s'",
+	if (cfg->global.script_user[0] && !(user = getpwnam(cfg->global.script_user))) {
+		hd_diag_add(d, cfg->path, cfg->global.line, "script_user: no user named '%s'",
 			    cfg->global.script_user);
 		n++;
 	}
+	script_ck_init(&ck, user, d, cfg->path);
 	for (size_t i = 0; i < cfg->n_scripts; i++)
-		n += check_opt(d, f, cfg->scripts[i].line, cfg->scripts[i].script);
+		n += check_opt(&ck, cfg->scripts[i].line, cfg->scripts[i].script);
 	for (size_t i = 0; i < cfg->n_instances; i++) {
 		const struct hd_vrrp_instance_config *in = &cfg->instances[i];
-		n += check_opt(d, f, in->line, in->notify_master);
-		n += check_opt(d, f, in->line, in->notify_backup);
-		n += check_opt(d, f, in->line, in->notify_fault);
-		n += check_opt(d, f, in->line, in->notify_stop);
-		n += check_opt(d, f, in->line, in->notify);
+		n += check_opt(&ck, in->line, in->notify_master);
+		n += check_opt(&ck, in->line, in->notify_backup);
+		n += check_opt(&ck, in->line, in->notify_fault);
+		n += check_opt(&ck, in->line, in->notify_stop);
+		n += check_opt(&ck, in->line, in->notify);
 	}
 	for (size_t i = 0; i < cfg->n_sync_groups; i++) {
 		const struct hd_sync_group_config *g = &cfg->sync_groups[i];
-		n += check_opt(d, f, g->line, g->notify_master);
-		n += check_opt(d, f, g->line, g->notify_backup);
-		n += check_opt(d, f, g->line, g->notify_fault);
-		n += check_opt(d, f, g->line, g->notify);
+		n += check_opt(&ck, g->line, g->notify_master);
+		n += check_opt(&ck, g->line, g->notify_backup);
+		n += check_opt(&ck, g->line, g->notify_fault);
+		n += check_opt(&ck, g->line, g->notify);
 	}
-	return n + check_lvs_scripts(cfg, d);
+	return n + check_lvs_scripts(cfg, &ck);
 }

@@ -242,11 +242,11 @@ struct hd_config {
 struct hd_config *hd_config_load(const char *path, struct hd_diag *diag);
 void hd_config_free(struct hd_config *cfg);
 
-/* Every script (vrrp_script, notify*, misc_check, quorum_*): its first
- * word must be an absolute path to an executable owned by root (or by the
- * user running the daemon), not writable by group or others, in a
- * directory that is not world-writable. Also checks global.script_user
- * exists. Appends one line per problem; returns the number of problems.
+/* Every script (vrrp_script, notify*, misc_check, quorum_*): one simple
+ * command whose program, and the file a known interpreter is given, only
+ * root, the daemon's user or script_user can change, down the whole path
+ * (rules in script_path.h). Also checks global.script_user exists.
+ * Appends one line per problem; returns the number of problems.
  * Called by hd_config_load(). */
 int hd_config_check_scripts(const struct hd_config *cfg, struct hd_diag *diag);
 

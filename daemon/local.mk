@@ -1,6 +1,8 @@
 libhdcore_a_SOURCES += daemon/hd_config.h daemon/config.c daemon/config_int.h daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/addr.c daemon/log.c daemon/log.h daemon/json.c daemon/json.h daemon/ctl_proto.c daemon/ctl_proto.h daemon/metrics.c daemon/metrics.h
 # the /metrics HTTP request (pure; fuzzed by tests/fuzz/fuzz_metrics_req.c)
 libhdcore_a_SOURCES += daemon/metrics_req.c daemon/metrics_req.h
+# which files a script command line runs, and who may change them (pure)
+libhdcore_a_SOURCES += daemon/script_path.c daemon/script_path.h
 hadirector_SOURCES += daemon/main.c daemon/core.c daemon/daemon.h daemon/control.c daemon/control.h daemon/modules.h
 hadirector_SOURCES += daemon/reload.c daemon/snapshot.c daemon/snapshot.h
 # every child process: one spawn routine (spawn.h)

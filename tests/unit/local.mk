@@ -21,3 +21,8 @@ check_PROGRAMS += tests/unit/test_spawn
 tests_unit_test_spawn_SOURCES = tests/unit/test_spawn.c daemon/spawn.c
 tests_unit_test_spawn_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_spawn
+# daemon/script_path.c: the script safety rules on a table of fake inodes.
+check_PROGRAMS += tests/unit/test_script_path
+tests_unit_test_script_path_SOURCES = tests/unit/test_script_path.c
+tests_unit_test_script_path_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_script_path
