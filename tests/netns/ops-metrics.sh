@@ -255,13 +255,13 @@ check "b counted the priority-0 advert" positive "$T_DIR/b3.txt" 'hadirector_vrr
 # socket is 0600 whatever the umask, without a chmod by name.
 C=$(t_ns c)
 printf 'global {\n    router_id = lb-c\n}\n' > "$T_DIR/c.conf"
-S="$T_DIR/sockdir"
+S="$T_DIR/sock"
 mkdir -p "$S/dir"
 echo precious > "$S/file"
 chmod 0644 "$S/file"
 ln -s "$S/file" "$S/link"
 runc() { # SOCKET: start a daemon in C, umask 000
-	(umask 000; exec ip netns exec "$C" "$HD" -n -l -f "$T_DIR/c.conf" -p "$T_DIR/c.pid" \
+	(umask 000; exec ip netns exec "$C" "$HD" -n -l -f "$T_DIR/c.conf" -p "$1.pid" \
 		-s "$1" 2>>"$T_DIR/c.log") &
 	T_PIDS+=($!)
 	PID_c=$!
@@ -269,6 +269,7 @@ runc() { # SOCKET: start a daemon in C, umask 000
 for what in file link dir; do
 	runc "$S/$what"
 	check "a $what at the socket path: the daemon refuses to start" wait_for 5 sh -c "! kill -0 $PID_c"
+	kill "$PID_c" 2>/dev/null
 done
 check "it says why" test "$(grep -c 'exists and is not a socket' "$T_DIR/c.log")" -eq 3
 check "the file is untouched" test "$(cat "$S/file")" = precious -a "$(stat -c %a "$S/file")" = 644
@@ -281,5 +282,10 @@ check "mode 0600 under umask 000" test "$(stat -c '%a %F' "$S/stale")" = "600 so
 kill -TERM "$PID_c"
 check "the daemon removes its socket when it stops" wait_for 5 test ! -e "$S/stale"
 
+wait_for 5 sh -c "! kill -0 $PID_a"
+kill -TERM "$PID_b"
+wait_for 5 sh -c "! kill -0 $PID_b"
+check "no sanitizer report from the daemons (sanitizer builds)" \
+	sh -c "! grep -E 'runtime error|ERROR: (Address|Leak)Sanitizer' '$T_DIR/a.log' '$T_DIR/b.log' '$T_DIR/c.log'"
 [ "$T_FAILS" -ne 0 ] && tail -n 20 "$T_DIR/a.log" "$T_DIR/b.log" "$T_DIR/c.log"
 t_done
