@@ -2,6 +2,10 @@ check_PROGRAMS += tests/unit/test_ctl_proto
 tests_unit_test_ctl_proto_SOURCES = tests/unit/test_ctl_proto.c
 tests_unit_test_ctl_proto_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_ctl_proto
+check_PROGRAMS += tests/unit/test_metrics_req
+tests_unit_test_metrics_req_SOURCES = tests/unit/test_metrics_req.c
+tests_unit_test_metrics_req_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_metrics_req
 EXTRA_DIST += tests/unit/unit.h
 # The daemon <-> hadirector-snmp frames (net-snmp's headers, not its library).
 check_PROGRAMS += tests/unit/test_snmp_wire
