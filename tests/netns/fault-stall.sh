@@ -24,19 +24,18 @@ one_master() { v_state_is d1 VI_1 MASTER && v_state_is d2 VI_1 BACKUP && v_has_v
 
 # (1) the backup stalls
 tr2=$(v_field d2 VI_1 transitions)
-ip netns exec "$(nsof d2)" ip monitor address >"$V_DIR/mon.txt" 2>&1 &
-mon=$!
+check "ip monitor records d2's addresses" v_monitor d2 "$V_DIR/mon.txt"
 for i in $(seq 10); do
 	kill -STOP "$(v_pid d2)"
 	sleep 1
 	kill -CONT "$(v_pid d2)"
 	sleep 0.3
 done
-kill "$mon" 2>/dev/null
+check "ip monitor recorded to the end" v_monitor_end d2 "$V_DIR/mon.txt"
 n=$(( $(v_field d2 VI_1 transitions) - tr2 ))
 echo "# backup stalled 10 x 1 s: $n transitions"
 check "stalled backup: no transition ($n)" [ "$n" = 0 ]
-check "stalled backup: the VIP never appeared on it" eval "! grep -q '$VIP/' '$V_DIR/mon.txt'"
+check "stalled backup: the VIP never appeared on it" absent "$VIP/" "$V_DIR/mon.txt"
 check "stalled backup: one master" one_master
 
 # (2) the master stalls

@@ -3,6 +3,7 @@
 # veth pairs; all traffic stays inside them. Everything is removed on exit.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib-assert.sh"
 : "${top_builddir:?run through make check}"
 : "${top_srcdir:?run through make check}"
 HD="$top_builddir/hadirector"
@@ -81,14 +82,15 @@ v_host() {
 }
 nsof() { echo "$V_PREFIX-$1"; }
 
-# v_start NAME CONF: run hadirector in namespace NAME (pid in V_PID_NAME)
+# v_start NAME CONF: run hadirector in namespace NAME (pid in V_PID_NAME);
+# it has V_START_WAIT seconds (default 5) to parse CONF and open its socket
 v_start() {
 	local name="$1" conf="$2"
 	ip netns exec "$(nsof "$name")" "$HD" -n -l -v -f "$conf" -p "$V_DIR/$name.pid" \
 		-s "$V_DIR/$name.sock" >>"$V_DIR/$name.log" 2>&1 &
 	eval "V_PID_$name=$!"
 	disown $! 2>/dev/null
-	wait_for 5 test -S "$V_DIR/$name.sock" || { fail "$name did not start"; return 1; }
+	wait_for "${V_START_WAIT:-5}" test -S "$V_DIR/$name.sock" || { fail "$name did not start"; return 1; }
 }
 v_pid() { eval "echo \$V_PID_$1"; }
 
@@ -105,7 +107,43 @@ v_keepalived() {
 v_has_vip() {
 	ip -n "$(nsof "$1")" -o addr show | grep -q "inet6\? $2/"
 }
-v_no_vip() { ! v_has_vip "$@"; }
+# v_no_vip NAME ADDR: namespace NAME's addresses were read (lo's at least:
+# a namespace that is gone has none) and ADDR is not among them
+v_no_vip() {
+	local a
+	a=$(ip -n "$(nsof "$1")" -o addr show 2>/dev/null) && [ -n "$a" ] || return 1
+	! grep -q "inet6\? $2/" <<<"$a"
+}
+
+# v_monitor NAME FILE: "ip monitor address" of namespace NAME into FILE, in
+# the background (pid in V_MON), known to be recording: a marker address
+# goes on and off lo until FILE shows it. v_monitor_end NAME FILE: a second
+# marker seen, then the monitor stopped, so FILE covers the whole window
+# and a check that the VIP is absent from it has something to look at.
+v_monitor() {
+	ip netns exec "$(nsof "$1")" ip monitor address >"$2" 2>&1 &
+	V_MON=$!
+	v_monitor_mark "$1" "$2" start
+}
+v_monitor_end() {
+	local rc=0
+	v_monitor_mark "$1" "$2" end || rc=1
+	kill "$V_MON" 2>/dev/null
+	wait "$V_MON" 2>/dev/null
+	return "$rc"
+}
+v_monitor_mark() { # NAME FILE LABEL
+	local i ns
+	ns=$(nsof "$1")
+	for i in $(seq 50); do
+		ip -n "$ns" addr add 192.0.2.1/32 dev lo label "lo:$3"
+		ip -n "$ns" addr del 192.0.2.1/32 dev lo
+		grep -q "lo:$3" "$2" && return 0
+		sleep 0.1
+	done
+	echo "# ip monitor in $1 did not record its $3 marker"
+	return 1
+}
 
 # v_status NAME: status JSON of the daemon in NAME
 v_status() { "$HDCTL" -s "$V_DIR/$1.sock" status --json; }

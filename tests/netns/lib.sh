@@ -2,6 +2,7 @@
 # namespaces with a unique prefix and removes them on exit.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib-assert.sh"
 : "${top_builddir:?run through make check}"
 : "${top_srcdir:?run through make check}"
 HD="$top_builddir/hadirector"

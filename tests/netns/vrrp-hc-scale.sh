@@ -107,7 +107,7 @@ kill "$TD"; wait "$TD" 2>/dev/null
 rx1=$(v_field d2 VI_1 adverts_received)
 runs1_1=$(summary d1 | cut -d' ' -f4) runs2_1=$(summary d2 | cut -d' ' -f4)
 
-same_transitions() { [ "$(v_field d1 VI_1 transitions)" = "$tr1" ] && [ "$(v_field d2 VI_1 transitions)" = "$tr2" ]; }
+same_transitions() { same_num "$(v_field d1 VI_1 transitions)" "$tr1" && same_num "$(v_field d2 VI_1 transitions)" "$tr2"; }
 check "no transition on either director in the window" same_transitions
 check "d1 is still master" v_state_is d1 VI_1 MASTER
 check "d2 is still backup" v_state_is d2 VI_1 BACKUP

@@ -90,7 +90,7 @@ run() { # VERSION ADVERT_INT
 	check "v$ver: keepalived logged BACKUP" grep -q "Entering BACKUP STATE" "$V_DIR/ka.log"
 	check "v$ver: hadirector still master" v_state_is hd VI_1 MASTER
 	check "v$ver: keepalived found nothing wrong in our adverts" \
-		eval "! grep -Eqi 'checksum|invalid|mismatch|wrong' '$V_DIR/ka.log'"
+		absent -Ei 'checksum|invalid|mismatch|wrong' "$V_DIR/ka.log"
 	V_T0=$(now_ms); hd_kill
 	t=$(v_time_until_vip ka $VIP $((mdi_ms + 2000)))
 	echo "# v$ver hadirector killed -> keepalived holds the VIP after $t ms"

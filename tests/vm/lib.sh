@@ -9,11 +9,14 @@
 #   assert DESC CMD...        same, but stop the scenario at the first failure
 #   wait_for SECONDS CMD...   poll CMD every 50 ms until it succeeds or time runs out
 #   vm_done                   exit 0 when every check passed, 1 otherwise
+#   absent [OPT...] PAT FILE...  FILE exists, is not empty, and no line matches PAT (and
+#                             absent_json, is_num, same_num: tests/netns/lib-assert.sh)
 # Variables: HD, HDCTL (the built binaries), VM_DIR (a scratch dir, removed on exit),
 # top_srcdir/top_builddir (from make check; default: this source tree).
 set -u
 [ "${HD_VM:-0}" = 1 ] || { echo "lib.sh: not inside the VM (run me through tests/vm/run)" >&2; exit 99; }
 VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$VM_LIB_DIR/../netns/lib-assert.sh" # absent, absent_json, is_num, same_num
 : "${top_srcdir:=$(cd "$VM_LIB_DIR/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 HD="$top_builddir/hadirector"

@@ -18,7 +18,7 @@ for k in "CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_SETUID CAP_SETGID 
 	"LockPersonality=yes" "MemoryDenyWriteExecute=yes"; do
 	check "unit has $k" grep -qx "$k" "$UNIT"
 done
-check "unit does not set ProtectKernelTunables (set_sysctls)" eval "! grep -q '^ProtectKernelTunables' $UNIT"
+check "unit does not set ProtectKernelTunables (set_sysctls)" absent '^ProtectKernelTunables' "$UNIT"
 
 vm_load_ipvs rr >/dev/null # ip_vs itself; wlc is left to the kernel's autoloading
 hd_vm_modprobe dummy >/dev/null 2>&1 || modprobe dummy
