@@ -4,6 +4,6 @@
 FAULT_NETNS_TESTS = tests/netns/fault-stale-vip.sh tests/netns/fault-restart.sh \
 	tests/netns/fault-flap.sh tests/netns/fault-netlink.sh tests/netns/fault-flood.sh \
 	tests/netns/fault-reload.sh tests/netns/fault-valgrind.sh tests/netns/fault-security.sh \
-	tests/netns/fault-stall.sh
+	tests/netns/fault-stall.sh tests/netns/fault-snmp-agent.sh
 TESTS += $(FAULT_NETNS_TESTS)
 EXTRA_DIST += $(FAULT_NETNS_TESTS)
