@@ -150,12 +150,15 @@ child(const struct hd_spawn *sp, const struct hd_spawn_cred *cred, char **env, i
       pid_t parent)
 {
 	struct sched_param sched = {0};
+	struct sigaction sa = {.sa_handler = SIG_DFL};
 	sigset_t none;
 	int e, nul;
 
-	for (int sig = 1; sig < NSIG; sig++)
+	for (int sig = 1; sig < NSIG; sig++) {
+		sa.sa_handler = sig == SIGPIPE && sp->ignore_sigpipe ? SIG_IGN : SIG_DFL;
 		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, sig == SIGPIPE && sp->ignore_sigpipe ? SIG_IGN : SIG_DFL);
+			sigaction(sig, &sa, NULL);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (sp->own_group)

@@ -221,9 +221,10 @@ static void notify_next(struct vrrp_ctx *c)
 	struct vrrp_notify_queue *q = c->notify;
 
 	while (q->head && !q->run) {
-		struct hd_spawn sp = {
-		    q->head->argv, "vrrp: notify script", true, true, false, false, -1};
+		char what[160];
+		struct hd_spawn sp = {q->head->argv, what, true, true, false, false, -1};
 
+		snprintf(what, sizeof(what), "vrrp: notify script %.120s", q->head->argv[2]);
 		q->run = hd_child_run(c->d, &sp, timeout_of(c, 0), HD_PRIO_HC, notify_done, c);
 		if (!q->run) /* logged */
 			job_pop(q);
