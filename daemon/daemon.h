@@ -61,7 +61,8 @@ struct hd_daemon {
 	uint64_t reload_begin_usec; /* != 0 while the pass after a reload is due */
 	uint64_t reload_parse_usec, reload_modules_usec, reload_swap_usec, reload_to_table_usec;
 	unsigned long forks; /* hd_fork() calls */
-	struct hd_spawn_policy spawn; /* spawn.c: the scripts' user, per configuration */
+	/* spawn.c: the scripts' user, per configuration */
+	struct hd_spawn_policy spawn;
 	bool stopping;
 	bool memory_locked;
 	bool rt_active; /* rt_priority applied by us */
