@@ -146,9 +146,9 @@ hd_start d1 "$V_DIR/d1.conf"
 check "flapping: d1 master first" wait_for 3 v_state_is d1 VI_1 MASTER
 for i in $(seq 1 12); do
 	ip -n "$(nsof d1)" link set eth0 down
-	wait_for 2 v_state_is d1 VI_1 FAULT
+	wait_for 5 v_state_is d1 VI_1 FAULT
 	ip -n "$(nsof d1)" link set eth0 up
-	wait_for 2 eval "! v_state_is d1 VI_1 FAULT"
+	wait_for 5 eval "! v_state_is d1 VI_1 FAULT"
 done
 check "flapping: d1 master at the end" wait_for 3 v_state_is d1 VI_1 MASTER
 tr=$(v_field d1 VI_1 transitions)
@@ -191,9 +191,9 @@ rs_changes() { # verdict changes so far, from the daemon's log
 }
 for i in $(seq 1 8); do
 	rm -f "$V_DIR/rs-up"
-	wait_for 3 eval "[ \$(rs_changes) -ge $((2 * i - 1)) ]"
+	wait_for 5 eval "[ \$(rs_changes) -ge $((2 * i - 1)) ]"
 	touch "$V_DIR/rs-up"
-	wait_for 3 eval "[ \$(rs_changes) -ge $((2 * i)) ]"
+	wait_for 5 eval "[ \$(rs_changes) -ge $((2 * i)) ]"
 done
 n=$(rs_changes)
 check "real server flapping: up at the end" \
