@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <string.h>
@@ -96,6 +97,24 @@ static int real_readlink(void *ud, const char *path, char *buf, size_t size)
 	return (int)n;
 }
 
+static int real_head(void *ud, const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	ssize_t n;
+
+	(void)ud;
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	return (int)n;
+}
+
 static void script_ck_init(struct script_ck *k, const struct passwd *user, struct hd_diag *d,
 			   const char *file)
 {
@@ -116,6 +135,7 @@ static void script_ck_init(struct script_ck *k, const struct passwd *user, struc
 	}
 	k->fs = (struct sp_fs){.lstat = real_lstat,
 			       .readlink = real_readlink,
+			       .head = real_head,
 			       .trusted = k->uids,
 			       .n_trusted = n,
 			       .trusted_desc = k->desc};

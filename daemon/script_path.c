@@ -128,87 +128,82 @@ static int follow(struct walk *w, const char *at, size_t pos)
 	return 0;
 }
 
-int sp_check_file(const struct sp_fs *fs, const char *path, bool exec, char *resolved, char *msg,
-		  size_t msglen)
+/* Walks w->todo from /: ST and AT (PATH_MAX) end as the last inode reached
+ * and its physical path. */
+static int walk_path(struct walk *w, struct sp_inode *st, char *at)
 {
-	struct walk *w = calloc(1, sizeof(*w));
-	char name[PATH_MAX], at[PATH_MAX];
-	struct sp_inode st = {0};
+	char name[PATH_MAX];
 	size_t pos = 0;
-	int r = -1;
+	int r;
 
-	if (!w)
-		return fail(msg, msglen, "script %s: %s", path, strerror(ENOMEM));
-	*w = (struct walk){.fs = fs, .path = path, .msg = msg, .msglen = msglen};
-	if (path[0] != '/') {
-		r = fail(msg, msglen, "script %s: must be an absolute path", path);
-		goto out;
-	}
-	if (strlen(path) >= sizeof(w->todo)) {
-		r = walk_errno(w, ENAMETOOLONG);
-		goto out;
-	}
-	strcpy(w->todo, path);
-	r = fs->lstat(fs->ud, "/", &w->root);
-	if (r < 0) {
-		r = walk_errno(w, -r);
-		goto out;
-	}
-	if ((r = step_allowed(w, "/", &w->root)) < 0)
-		goto out;
-	w->dir = st = w->root;
+	w->dir = *st = w->root;
 	strcpy(at, "/");
 	while (next_name(w, &pos, name)) {
 		if (strcmp(name, ".") == 0)
 			continue;
 		if (strcmp(name, "..") == 0) {
 			if ((r = go_up(w)) < 0)
-				goto out;
-			st = w->dir;
+				return r;
+			*st = w->dir;
 			continue;
 		}
-		if ((size_t)snprintf(at, sizeof(at), "%s/%s", w->done, name) >= sizeof(at)) {
-			r = walk_errno(w, ENAMETOOLONG);
-			goto out;
-		}
-		r = fs->lstat(fs->ud, at, &st);
-		if (r < 0) {
-			r = walk_errno(w, -r);
-			goto out;
-		}
-		if ((r = step_allowed(w, at, &st)) < 0)
-			goto out;
-		if (S_ISLNK(st.mode)) {
+		if ((size_t)snprintf(at, PATH_MAX, "%s/%s", w->done, name) >= PATH_MAX)
+			return walk_errno(w, ENAMETOOLONG);
+		r = w->fs->lstat(w->fs->ud, at, st);
+		if (r < 0)
+			return walk_errno(w, -r);
+		if ((r = step_allowed(w, at, st)) < 0)
+			return r;
+		if (S_ISLNK(st->mode)) {
 			if ((r = follow(w, at, pos)) < 0)
-				goto out;
+				return r;
 			pos = 0;
-			st = w->dir;
-			continue;
-		}
-		if (S_ISDIR(st.mode)) {
-			memcpy(w->done, at, sizeof(at));
-			w->dir = st;
-			continue;
-		}
-		if (w->todo[pos]) { /* a file in the middle, or a trailing slash */
-			r = walk_errno(w, ENOTDIR);
-			goto out;
+			*st = w->dir;
+		} else if (S_ISDIR(st->mode)) {
+			memcpy(w->done, at, PATH_MAX);
+			w->dir = *st;
+		} else if (w->todo[pos]) { /* a file in the middle, or a trailing slash */
+			return walk_errno(w, ENOTDIR);
 		}
 	}
-	r = 0;
-	if (!S_ISREG(st.mode) || (exec && !(st.mode & 0111)))
-		r = fail(msg, msglen, "script %s: not %s file", path,
-			 exec ? "an executable" : "a regular");
-	else if (st.mode & (S_IWGRP | S_IWOTH))
-		r = strcmp(at, path) == 0
-			? fail(msg, msglen, "script %s: writable by group or others", path)
-			: fail(msg, msglen, "script %s: %s is writable by group or others", path,
-			       at);
-	else if (resolved)
-		memcpy(resolved, at, sizeof(at));
-out:
+	return 0;
+}
+
+int sp_check_file(const struct sp_fs *fs, const char *path, bool exec, char *resolved, char *msg,
+		  size_t msglen)
+{
+	struct walk *w = calloc(1, sizeof(*w));
+	struct sp_inode st = {0};
+	char at[PATH_MAX];
+	int r;
+
+	if (!w)
+		return fail(msg, msglen, "script %s: %s", path, strerror(ENOMEM));
+	*w = (struct walk){.fs = fs, .path = path, .msg = msg, .msglen = msglen};
+	if (path[0] != '/')
+		r = fail(msg, msglen, "script %s: must be an absolute path", path);
+	else if (strlen(path) >= sizeof(w->todo))
+		r = walk_errno(w, ENAMETOOLONG);
+	else if ((r = fs->lstat(fs->ud, "/", &w->root)) < 0)
+		r = walk_errno(w, -r);
+	else if ((r = step_allowed(w, "/", &w->root)) == 0) {
+		strcpy(w->todo, path);
+		r = walk_path(w, &st, at);
+	}
 	free(w);
-	return r;
+	if (r < 0)
+		return r;
+	if (!S_ISREG(st.mode) || (exec && !(st.mode & 0111)))
+		return fail(msg, msglen, "script %s: not %s file", path,
+			    exec ? "an executable" : "a regular");
+	if (st.mode & (S_IWGRP | S_IWOTH))
+		return strcmp(at, path) == 0
+			   ? fail(msg, msglen, "script %s: writable by group or others", path)
+			   : fail(msg, msglen, "script %s: %s is writable by group or others", path,
+				  at);
+	if (resolved)
+		memcpy(resolved, at, sizeof(at));
+	return 0;
 }
 
 /* ---- the command line ---- */
@@ -533,6 +528,36 @@ static int look_env(struct cmdck *k, size_t prog)
 	return check_argv(k, i);
 }
 
+/* PROG (physical path RESOLVED) is run by the kernel, which runs the
+ * interpreter of a "#!" first line instead: that one must be safe too (its
+ * argument is not examined). Nested #! scripts are followed DEPTH deep. */
+static int check_shebang(const struct sp_fs *fs, const char *prog, const char *resolved, int depth,
+			 char *msg, size_t len)
+{
+	char head[256], interp[256], inner[PATH_MAX];
+	const char *p = head;
+	size_t n;
+
+	if (!fs->head || fs->head(fs->ud, resolved, head, sizeof(head)) < 0 ||
+	    strncmp(head, "#!", 2) != 0)
+		return 0; /* unreadable here: not for us to judge; or no #! line */
+	p += 2 + strspn(head + 2, " \t");
+	n = strcspn(p, " \t\n");
+	memcpy(interp, p, n);
+	interp[n] = '\0';
+	if (depth > SP_MAX_DEPTH)
+		return fail(msg, len, "script %s: #! interpreters nested too deeply", prog);
+	if (sp_check_file(fs, interp, true, inner, msg, len) < 0 ||
+	    check_shebang(fs, interp, inner, depth + 1, msg, len) < 0) {
+		/* "script I: why" becomes "script PROG: #!I: why" */
+		char why[PATH_MAX + 256];
+
+		snprintf(why, sizeof(why), "%s", msg + strlen("script "));
+		return fail(msg, len, "script %s: #!%s", prog, why);
+	}
+	return 0;
+}
+
 /* Word I is the program; the words after it are its arguments. */
 static int check_argv(struct cmdck *k, size_t i)
 {
@@ -544,7 +569,8 @@ static int check_argv(struct cmdck *k, size_t i)
 			    "script %s: expanded by the shell at run time ($ * ? [ {), "
 			    "so it cannot be checked",
 			    k->ws.w[i]);
-	if (sp_check_file(k->fs, k->ws.w[i], true, resolved, k->msg, k->msglen) < 0)
+	if (sp_check_file(k->fs, k->ws.w[i], true, resolved, k->msg, k->msglen) < 0 ||
+	    check_shebang(k->fs, k->ws.w[i], resolved, 0, k->msg, k->msglen) < 0)
 		return -1;
 	/* By the name written or the file it leads to (/bin/sh -> dash). */
 	kind = interp_of(k->ws.w[i]);

@@ -9,7 +9,8 @@
  *    anything that makes it more than one simple command (unquoted
  *    ; & | < > ( ) newline, $( or ` outside single quotes) is refused;
  *  - the first word, the program, is an absolute path with no run-time
- *    expansion ($ * ? [ {) to an executable regular file that is safe;
+ *    expansion ($ * ? [ {) to an executable regular file that is safe,
+ *    and so is the interpreter of its "#!" line, if it has one;
  *  - a known interpreter (sh, bash, dash, ash, ksh, mksh, zsh, python*,
  *    perl, env) is looked through: its script file (first non-option
  *    argument) must be safe too; a shell's -c string is checked again as
@@ -37,6 +38,10 @@ struct sp_fs {
 	/* readlink(2) into BUF, NUL-terminated: its length, or a negative
 	 * errno (-ENAMETOOLONG when it does not fit). */
 	int (*readlink)(void *ud, const char *path, char *buf, size_t size);
+	/* Optional: the first SIZE - 1 bytes of regular file PATH into BUF,
+	 * NUL-terminated: their number, or a negative errno. Used for the
+	 * interpreter of a "#!" line. */
+	int (*head)(void *ud, const char *path, char *buf, size_t size);
 	void *ud;
 	const unsigned *trusted; /* owners allowed: root, the daemon, script_user */
 	size_t n_trusted;

@@ -5,13 +5,14 @@
 #     status counts it in control.rejected_peers; root is still served;
 # (2) scripts (man hadirector.conf, SCRIPTS): the config test and a reload
 #     refuse every command line that runs a file someone other than root
-#     could change -- the program, the script a known interpreter (sh,
-#     bash, env, python3, sh -c '...') is given, each directory up to /
-#     and each symbolic link on the way -- and any shell syntax that would
-#     run more than one command, with FILE:LINE: and a message naming the
-#     file; a refused reload keeps the running configuration. Safe scripts
-#     (root-owned 0755 under /etc and /usr/lib, data files given to an
-#     interpreter, a root-owned entry of a sticky directory) are accepted;
+#     could change -- the program, the interpreter on its #! line, the
+#     script a known interpreter (sh, bash, env, python3, sh -c '...') is
+#     given, each directory up to / and each symbolic link on the way --
+#     and any shell syntax that would run more than one command, with
+#     FILE:LINE: and a message naming the file; a refused reload keeps the
+#     running configuration. Safe scripts (root-owned 0755 under /etc and
+#     /usr/lib, data files given to an interpreter, a root-owned entry of a
+#     sticky directory) are accepted;
 # (3) a symbolic link at the pid file's path is not followed: the daemon
 #     refuses to start and the file it points to is left as it was.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
@@ -56,6 +57,7 @@ mk "$B/nob.sh" 755; chown nobody "$B/nob.sh"
 printf 'import sys\nsys.exit(0)\n' >"$B/data.py"; chmod 644 "$B/data.py"
 mk "$EVIL" 777; mk "$O/indir.sh" 755; mk "$O/nob.sh" 755; chown nobody "$O/nob.sh"
 for d in other-dir gw-dir ww-dir gw-parent/sub; do mk "$V_DIR/$d/s.sh" 755; done
+printf '#!%s\nexit 0\n' "$EVIL" >"$B/shebang.sh"; chmod 755 "$B/shebang.sh"
 ln -s "$EVIL" "$B/evil-link.sh"; ln -s good.sh "$B/good-link.sh"; ln -s "$V_DIR/gw-dir" "$B/dir-link"
 # safe places of a real system: root-owned 0755 under /etc and /usr/lib
 ETC_D=$(mktemp -d /etc/hd-test.XXXXXX) LIB_D=$(mktemp -d /usr/lib/hd-test.XXXXXX)
@@ -127,6 +129,8 @@ bad "a symbolic link to a world-writable file" "$B/evil-link.sh" \
 	"script $B/evil-link.sh: $EVIL is writable by group or others"
 bad "a symbolic link on the way to a group-writable directory" "$B/dir-link/s.sh" \
 	"script $B/dir-link/s.sh: directory $V_DIR/gw-dir is group-writable"
+bad "a safe script whose #! line names X" "$B/shebang.sh" \
+	"script $B/shebang.sh: #!$EVIL: writable by group or others"
 bad "/bin/sh X" "/bin/sh $EVIL" "script $EVIL: writable by group or others"
 bad "/bin/bash X" "/bin/bash $EVIL arg" "script $EVIL: writable by group or others"
 bad "/usr/bin/env X" "/usr/bin/env $EVIL" "script $EVIL: writable by group or others"

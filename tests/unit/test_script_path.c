@@ -1,7 +1,8 @@
 /* Table-driven tests of the script safety rules (daemon/script_path.c) on
  * a fake file system: each inode is a row (path, type and mode, owner,
- * link target). tests/netns/fault-security.sh checks the same rules on
- * the real file system through hadirector -t and a reload. */
+ * link target or the start of a regular file).
+ * tests/netns/fault-security.sh checks the same rules on the real file
+ * system through hadirector -t and a reload. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -51,6 +52,15 @@ static const struct inode tree[] = {
     {"/etc/hd/good-link", L, 0, "../hd/./ok.sh"},
     {"/etc/hd/loop", L, 0, "loop"},
     {"/etc/hd/nobody-link", L, 65534, "ok.sh"},
+    {"/etc/hd/sb-ok.sh", F(0755), 0, "#!/bin/sh -e\nexit 0\n"},
+    {"/etc/hd/sb-env.sh", F(0755), 0, "#!/usr/bin/env python3\n"},
+    {"/etc/hd/sb-evil.sh", F(0755), 0, "#! /tmp/evil.sh -x\n"},
+    {"/etc/hd/sb-rel.sh", F(0755), 0, "#!sh\n"},
+    {"/etc/hd/sb-dir.sh", F(0755), 0, "#!/opt/gw/s.sh"},
+    {"/etc/hd/sb-chain.sh", F(0755), 0, "#!/etc/hd/sb-evil.sh\n"},
+    {"/etc/hd/sb-loop.sh", F(0755), 0, "#!/etc/hd/sb-loop.sh\n"},
+    {"/etc/hd/sb-link", L, 0, "sb-evil.sh"},
+    {"/etc/hd/not-sb.sh", F(0755), 0, "# !/tmp/evil.sh\n"},
     {"/tmp", D(01777), 0, NULL},
     {"/tmp/evil.sh", F(0777), 0, NULL},
     {"/tmp/root.sh", F(0755), 0, NULL},
@@ -112,6 +122,16 @@ static int fake_readlink(void *ud, const char *path, char *buf, size_t size)
 	return (int)strlen(buf);
 }
 
+static int fake_head(void *ud, const char *path, char *buf, size_t size)
+{
+	const struct inode *i = find(ud, path);
+
+	if (!i)
+		return -ENOENT;
+	snprintf(buf, size, "%s", S_ISREG(i->mode) && i->target ? i->target : "");
+	return (int)strlen(buf);
+}
+
 static const unsigned root_only[] = {0};
 static const unsigned with_user[] = {0, 1000};
 
@@ -119,6 +139,7 @@ static struct sp_fs fake(const struct inode *t, bool user)
 {
 	return (struct sp_fs){.lstat = fake_lstat,
 			      .readlink = fake_readlink,
+			      .head = fake_head,
 			      .ud = (void *)t,
 			      .trusted = user ? with_user : root_only,
 			      .n_trusted = user ? 2 : 1,
@@ -310,6 +331,19 @@ static const struct {
     {"/usr/bin/perl -0 /tmp/evil.sh", "script /tmp/evil.sh: writable"},
     {"/usr/bin/perl -e 'exec \"/tmp/evil.sh\"'", "-e runs code"},
     {"/usr/bin/perl -wE 1", "-E runs code"},
+    /* the kernel runs a #! line's interpreter */
+    {"/etc/hd/sb-ok.sh", NULL},
+    {"/etc/hd/sb-env.sh", NULL}, /* env's argument (from PATH) is not examined */
+    {"/etc/hd/not-sb.sh", NULL},
+    {"/etc/hd/sb-evil.sh a", "script /etc/hd/sb-evil.sh: #!/tmp/evil.sh: writable by group"},
+    {"/etc/hd/sb-rel.sh", "script /etc/hd/sb-rel.sh: #!sh: must be an absolute path"},
+    {"/etc/hd/sb-dir.sh", "#!/opt/gw/s.sh: directory /opt/gw is group-writable"},
+    {"/etc/hd/sb-chain.sh",
+     "script /etc/hd/sb-chain.sh: #!/etc/hd/sb-evil.sh: #!/tmp/evil.sh: writable"},
+    {"/etc/hd/sb-loop.sh", "#! interpreters nested too deeply"},
+    {"/etc/hd/sb-link", "script /etc/hd/sb-link: #!/tmp/evil.sh: writable"},
+    {"/usr/bin/env /etc/hd/sb-evil.sh", "#!/tmp/evil.sh: writable"},
+    {"/bin/sh /etc/hd/sb-evil.sh", NULL}, /* sh reads #! as a comment */
     /* other programs' arguments are not looked at */
     {"/usr/bin/timeout 5 /tmp/evil.sh", NULL},
     {"/usr/bin/true /tmp/evil.sh", NULL},
