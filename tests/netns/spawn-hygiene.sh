@@ -88,18 +88,19 @@ for k in notify track misc down; do
 	sed "s/^/# $k: /" "$f"
 	check "$k: only descriptors 0 1 2 ($(grep '^fds' "$f"))" grep -qx 'fds 0 1 2 ' "$f"
 	check "$k: stdin is /dev/null" grep -qx 'stdin /dev/null' "$f"
-	check "$k: no NOTIFY_SOCKET, WATCHDOG_*, LISTEN_*" eval "! grep -q '^env ' '$f'"
+	check "$k: no NOTIFY_SOCKET, WATCHDOG_*, LISTEN_*" absent '^env ' "$f"
 	check "$k: no supplementary group ($(grep '^groups' "$f"))" grep -qx 'groups 0' "$f"
 done
 agent=$(ps --ppid "$D" -o pid=,comm= | awk '$2 == "hadirector-snm" || $2 == "hadirector-snmp" { print $1 }')
 if [ -z "$agent" ]; then
 	fail "snmp subagent: not running under the daemon"
 else
+	ls -l "/proc/$agent/fd" >"$V_DIR/agent-fd.txt"
+	tr '\0' '\n' <"/proc/$agent/environ" >"$V_DIR/agent-env.txt"
 	check "snmp subagent: stdin is /dev/null" [ "$(readlink "/proc/$agent/fd/0")" = /dev/null ]
-	check "snmp subagent: not the daemon's descriptor 7" \
-		eval "! ls -l /proc/$agent/fd | grep -q '$V_DIR/leak.txt'"
+	check "snmp subagent: not the daemon's descriptor 7" absent -F "$V_DIR/leak.txt" "$V_DIR/agent-fd.txt"
 	check "snmp subagent: no NOTIFY_SOCKET, WATCHDOG_*, LISTEN_*" \
-		eval "! tr '\\0' '\\n' </proc/$agent/environ | grep -qE '^(NOTIFY_SOCKET|WATCHDOG_|LISTEN_)'"
+		absent -E '^(NOTIFY_SOCKET|WATCHDOG_|LISTEN_)' "$V_DIR/agent-env.txt"
 	check "snmp subagent: no supplementary group" \
 		eval "grep -qE '^Groups:[[:space:]]*$' /proc/$agent/status"
 fi
@@ -125,11 +126,12 @@ for i in $(seq 1 $N); do
 		fail "reload $i: the new vrrp_script did not start"
 done
 sleep 0.5
+check "the daemon is still there to look at" kill -0 "$D"
 z=$(zombies)
 echo "# after $N reloads replacing a running vrrp_script: $z zombie children"
 check "reloads replacing a running vrrp_script leave no zombie ($z)" [ "$z" -eq 0 ]
-check "only the current vrrp_script runs" \
-	eval "[ \$(ps --ppid $D -o args= | grep -c '^sleep 1000') -le 1 ]"
+sleepers() { ip netns pids "$(nsof d1)" | xargs -r ps -o args= -p 2>/dev/null | grep -c '^sleep 1000'; }
+check "the current vrrp_script runs, and only it ($(sleepers))" [ "$(sleepers)" -eq 1 ]
 hd_stop d1
 
 # (3) flapping with the notify script held: the queue keeps the latest
