@@ -445,11 +445,14 @@ struct opt_syntax {
 };
 
 static const char *const py_long[] = {"--check-hash-based-pycs", NULL};
-static const char *const env_long[] = {"--unset", "--chdir", NULL};
+static const char *const env_long[] = {"--unset", "--chdir", "--argv0", NULL};
 static const char *const no_long[] = {NULL};
 static const struct opt_syntax python_opts = {"cm", "WX", "", py_long, NULL};
-static const struct opt_syntax perl_opts = {"eE", "", "0CdDiIlmMxV", no_long, NULL};
-static const struct opt_syntax env_opts = {"S", "uC", "", env_long, "--split-string"};
+/* perl -I takes the next word when nothing is attached (checked with
+ * perl 5.36); -l, -0, -x, -i... take only what is attached. */
+static const struct opt_syntax perl_opts = {"eE", "I", "0CdDilmMxV", no_long, NULL};
+/* env -a (--argv0, coreutils 9.5) takes a value, like -u and -C. */
+static const struct opt_syntax env_opts = {"S", "uCa", "", env_long, "--split-string"};
 
 static bool long_value(const struct opt_syntax *s, const char *a)
 {
