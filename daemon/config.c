@@ -140,6 +140,8 @@ static cfg_opt_t instance_opts[] = {
     O("garp_master_delay"),
     O("garp_master_repeat"),
     O("garp_master_refresh"),
+    O("lower_prio_no_advert"),
+    O("garp_lower_prio_repeat"),
     CFG_END(),
 };
 

@@ -310,6 +310,9 @@ static void conv_instance(struct cctx *c, cfg_t *sec, const struct hd_config *cf
 	in->garp_master_repeat = 5;
 	get_uint(c, sec, "garp_master_repeat", 1, 100, &in->garp_master_repeat);
 	get_dur(c, sec, "garp_master_refresh", 0, 86400, &in->garp_master_refresh_usec);
+	get_bool(c, sec, "lower_prio_no_advert", &in->lower_prio_no_advert);
+	in->garp_lower_prio_repeat = in->garp_master_repeat;
+	get_uint(c, sec, "garp_lower_prio_repeat", 0, 100, &in->garp_lower_prio_repeat);
 }
 
 void conv_instances(struct cctx *c, cfg_t *root, struct hd_config *cfg)

@@ -115,6 +115,26 @@ void hd_trim_later(struct hd_daemon *d)
 	sd_event_source_unref(s);
 }
 
+static int resume_cb(sd_event_source *s, void *userdata)
+{
+	sd_event_source_set_enabled(userdata, SD_EVENT_ON);
+	return 0;
+}
+
+int hd_yield(struct hd_daemon *d, sd_event_source *src, sd_event_source **resume)
+{
+	int r;
+
+	if (!*resume) {
+		r = sd_event_add_defer(d->event, resume, resume_cb, src);
+		if (r < 0)
+			return r; /* left on: unfair beats deaf */
+		sd_event_source_set_priority(*resume, HD_PRIO_YIELD);
+	}
+	r = sd_event_source_set_enabled(*resume, SD_EVENT_ONESHOT);
+	return r < 0 ? r : sd_event_source_set_enabled(src, SD_EVENT_OFF);
+}
+
 static void status_daemon_json(struct hd_daemon *d, FILE *out)
 {
 	const struct hd_control_stats *cs = hd_control_stats(d);

@@ -18,6 +18,10 @@
 #define HD_PRIO_CONTROL	  0
 #define HD_PRIO_HC	  10
 #define HD_PRIO_RECONCILE 50
+/* Signals (sd-event's default) are at 0 too: equal priorities are served
+ * in the order they became pending, so a source that yields (hd_yield)
+ * comes back after the signals and control requests waiting by then. */
+#define HD_PRIO_YIELD HD_PRIO_CONTROL
 
 struct hd_options {
 	const char *config_path;
@@ -60,7 +64,7 @@ struct hd_daemon {
 	 * the IPVS pass it triggers (writes and re-read included). */
 	uint64_t reload_begin_usec; /* != 0 while the pass after a reload is due */
 	uint64_t reload_parse_usec, reload_modules_usec, reload_swap_usec, reload_to_table_usec;
-	unsigned long forks; /* hd_fork() calls */
+	unsigned long forks;	      /* hd_fork() calls */
 	/* spawn.c: the scripts' user, per configuration */
 	struct hd_spawn_policy spawn;
 	bool stopping;
@@ -111,6 +115,15 @@ pid_t hd_fork(struct hd_daemon *d);
 /* Hand the config parser's freed memory back to the system at idle
  * priority, after this iteration's work (start and reload). */
 void hd_trim_later(struct hd_daemon *d);
+
+/* For a source whose handler stopped at its budget with input left: SRC
+ * goes off and comes back on at HD_PRIO_YIELD, through *RESUME (a one-shot
+ * defer source made on first use, owned by the caller and freed before
+ * SRC). sd-event runs one source per iteration, the highest pending first:
+ * without this a socket that is always readable (a flood) would run every
+ * time and starve everything below it, SIGTERM and the control socket
+ * included. Returns < 0 (SRC left on) if the resume source cannot be had. */
+int hd_yield(struct hd_daemon *d, sd_event_source *src, sd_event_source **resume);
 
 /* Apply global rt_priority and lock_memory (at start and on reload). */
 void hd_apply_scheduling(struct hd_daemon *d);

@@ -107,6 +107,8 @@ struct hd_vrrp_instance_config {
 	uint64_t garp_master_delay_usec;
 	unsigned garp_master_repeat;
 	uint64_t garp_master_refresh_usec; /* 0 = off */
+	bool lower_prio_no_advert;	   /* master: never answer a lower priority */
+	unsigned garp_lower_prio_repeat;   /* GARPs per VIP in that answer */
 	int line;
 };
 

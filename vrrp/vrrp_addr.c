@@ -202,8 +202,12 @@ static void send_na6(struct vrrp_ctx *c, int ifindex, const uint8_t mac[6],
 
 void vrrp_garp_send(struct vrrp_instance *in)
 {
+	vrrp_garp_burst(in, in->cfg->garp_master_repeat ? in->cfg->garp_master_repeat : 1);
+}
+
+void vrrp_garp_burst(struct vrrp_instance *in, unsigned repeat)
+{
 	struct vrrp_ctx *c = in->ctx;
-	unsigned repeat = in->cfg->garp_master_repeat ? in->cfg->garp_master_repeat : 1;
 
 	for (size_t i = 0; i < in->cfg->n_vips; i++) {
 		const struct hd_prefix *v = &in->cfg->vips[i];
@@ -408,15 +412,30 @@ static void resync(struct vrrp_ctx *c)
 	}
 }
 
+/* Datagrams per wakeup. Events come from the kernel, but a remote host
+ * can cause a stream of them (router advertisements add and refresh IPv6
+ * addresses): past the budget the source yields (hd_yield). */
+#define NL_BUDGET 16
+
 static int on_nl_readable(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct vrrp_ctx *c = userdata;
-	int r = nl_recvmsgs_default(c->nl_mon);
+	struct nl_cb *cb = nl_socket_get_cb(c->nl_mon);
+	int i, r = 0;
 
+	for (i = 0; i < NL_BUDGET && cb; i++) {
+		r = nl_recvmsgs_report(c->nl_mon, cb); /* messages handled, 0: none waiting */
+		if (r <= 0)
+			break;
+	}
+	if (cb)
+		nl_cb_put(cb);
 	if (r == -NLE_NOMEM || r == -NLE_MSG_OVERFLOW) {
 		hd_warn("vrrp: netlink events lost: resynchronising");
 		resync(c);
 	}
+	if (i == NL_BUDGET)
+		hd_yield(c->d, s, &c->nl_resume);
 	return 0;
 }
 
@@ -464,6 +483,7 @@ int vrrp_addr_start(struct vrrp_ctx *c)
 
 void vrrp_addr_stop(struct vrrp_ctx *c)
 {
+	c->nl_resume = sd_event_source_disable_unref(c->nl_resume); /* points at nl_src */
 	sd_event_source_disable_unref(c->nl_src);
 	c->nl_src = NULL;
 	if (c->nl_mon)

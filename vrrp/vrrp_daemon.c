@@ -57,8 +57,8 @@ static void run_action(struct vrrp_instance *in, const struct vrrp_action *a, bo
 	case VRRP_ACT_SEND_GARP:
 		if (to_master)
 			vrrp_garp_start(in);
-		else
-			vrrp_garp_send(in);
+		else /* a master answering a lower priority */
+			vrrp_garp_burst(in, in->cfg->garp_lower_prio_repeat);
 		break;
 	case VRRP_ACT_ARM_ADVER_TIMER:
 		vrrp_timer_arm(in, a->at, VRRP_EV_ADVER_TIMER);
@@ -112,6 +112,8 @@ void vrrp_instance_event(struct vrrp_instance *in, const struct vrrp_event *ev0)
 			  in->cfg->name);
 	in->held_logged = ev.held;
 	vrrp_fsm_step(&in->fsm, &ev, vrrp_usec(), &res);
+	if (res.drop)
+		vrrp_drop(in, res.drop, &ev.src);
 	to_master = res.state == VRRP_STATE_MASTER && old != VRRP_STATE_MASTER;
 	for (unsigned i = 0; i < res.n; i++)
 		run_action(in, &res.act[i], to_master);
@@ -196,6 +198,7 @@ static void fsm_configure(struct vrrp_instance *in)
 	in->fsm.preempt = ic->preempt;
 	in->fsm.preempt_delay_usec = ic->preempt_delay_usec;
 	in->fsm.initial_master = ic->initial_state == HD_VRRP_INIT_MASTER;
+	in->fsm.lower_prio_no_advert = ic->lower_prio_no_advert;
 }
 
 static struct vrrp_instance *instance_new(struct vrrp_ctx *c, size_t idx)

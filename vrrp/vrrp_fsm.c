@@ -68,6 +68,7 @@ void vrrp_fsm_init(struct vrrp_fsm *f, uint8_t priority)
 	f->master_known = false;
 	memset(&f->master_addr, 0, sizeof(f->master_addr));
 	f->master_priority = 0;
+	f->answer_at = 0;
 	recompute(f);
 }
 
@@ -179,16 +180,39 @@ static void backup_advert(struct vrrp_fsm *f, const struct vrrp_event *ev, uint6
 	/* else discard: Master_Down_Timer runs out and we take over */
 }
 
-/* 6.4.3, plus: a lower-priority advert means a split brain; answer at once
- * with an advert and GARP so the peer steps down and switches learn us. */
+uint64_t vrrp_answer_window(uint16_t adver_int_cs)
+{
+	uint64_t i = adver_int_cs * USEC_PER_CS;
+
+	return i > VRRP_ANSWER_MIN_USEC ? i : VRRP_ANSWER_MIN_USEC;
+}
+
+/* One answer per window: whoever sends us a stream of lower priorities (a
+ * peer that cannot hear us, a forger) gets one advert per window back, not
+ * one per packet; the rest are discarded as 6.4.3 says, and counted. */
+static bool may_answer(struct vrrp_fsm *f, uint64_t now, struct vrrp_result *r)
+{
+	if (now < f->answer_at) {
+		r->drop = VRRP_DROP_ANSWER_LIMITED;
+		return false;
+	}
+	f->answer_at = now + vrrp_answer_window(f->adver_int_cs);
+	return true;
+}
+
+/* 6.4.3. A lower priority is to be discarded; we answer it (unless
+ * lower_prio_no_advert) with an advert and GARP, as keepalived does by
+ * default: it means a split brain, and the answer makes the other master
+ * step down and the switches learn us again. The answer leaves Adver_Timer
+ * alone: what others send never moves our periodic adverts. */
 static void master_advert(struct vrrp_fsm *f, const struct vrrp_event *ev, uint64_t now,
 			  struct vrrp_result *r)
 {
-	uint64_t next = now + f->adver_int_cs * USEC_PER_CS;
-
 	if (ev->priority == VRRP_PRIO_STOP) {
+		if (!may_answer(f, now, r))
+			return;
 		act(r, VRRP_ACT_SEND_ADVERT, 0);
-		act(r, VRRP_ACT_ARM_ADVER_TIMER, next);
+		act(r, VRRP_ACT_ARM_ADVER_TIMER, now + f->adver_int_cs * USEC_PER_CS);
 		return;
 	}
 	if (ev->priority > f->priority ||
@@ -205,9 +229,17 @@ static void master_advert(struct vrrp_fsm *f, const struct vrrp_event *ev, uint6
 					      : "equal priority, higher address");
 		return;
 	}
+	if (f->lower_prio_no_advert || !may_answer(f, now, r))
+		return;
 	act(r, VRRP_ACT_SEND_ADVERT, 0);
 	act(r, VRRP_ACT_SEND_GARP, 0);
-	act(r, VRRP_ACT_ARM_ADVER_TIMER, next);
+}
+
+enum vrrp_drop vrrp_fsm_screen(const struct vrrp_fsm *f, const struct vrrp_event *ev)
+{
+	if (ev->type == VRRP_EV_ADVERT && f->primary.family && !addr_cmp(&ev->src, &f->primary))
+		return VRRP_DROP_OWN_ADDRESS;
+	return VRRP_DROP_NONE;
 }
 
 bool vrrp_fsm_defers(const struct vrrp_fsm *f)
@@ -303,6 +335,9 @@ void vrrp_fsm_step(struct vrrp_fsm *f, const struct vrrp_event *ev, uint64_t now
 {
 	memset(r, 0, sizeof(*r));
 	r->state = f->state;
+	r->drop = vrrp_fsm_screen(f, ev);
+	if (r->drop)
+		return;
 
 	if (ev->type == VRRP_EV_SHUTDOWN) {
 		if (f->state != VRRP_STATE_INIT)

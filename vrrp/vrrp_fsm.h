@@ -9,6 +9,11 @@
 #include <stdint.h>
 
 #include "hd_config.h"
+#include "vrrp_pkt.h"
+
+/* A master answers a lower-priority (or priority 0) advert at most once per
+ * this long, or per advertisement interval if that is longer. */
+#define VRRP_ANSWER_MIN_USEC 1000000ULL
 
 enum vrrp_state { VRRP_STATE_INIT = 0, VRRP_STATE_BACKUP, VRRP_STATE_MASTER, VRRP_STATE_FAULT };
 
@@ -64,6 +69,7 @@ struct vrrp_action {
 struct vrrp_result {
 	enum vrrp_state state; /* new state (may equal the old one) */
 	const char *reason;    /* why the state changed, NULL if it did not */
+	enum vrrp_drop drop;   /* ADVERT: discarded, to be counted as this */
 	unsigned n;
 	struct vrrp_action act[VRRP_MAX_ACTIONS];
 };
@@ -76,8 +82,9 @@ struct vrrp_fsm {
 	uint16_t adver_int_cs;
 	bool preempt;
 	uint64_t preempt_delay_usec;
-	bool initial_master;	/* `state = master`: take over at startup */
-	struct hd_addr primary; /* our primary address, for the tie break */
+	bool initial_master;	   /* `state = master`: take over at startup */
+	bool lower_prio_no_advert; /* never answer a lower priority (6.4.3 to the letter) */
+	struct hd_addr primary;	   /* our primary address, for the tie break */
 	/* runtime */
 	enum vrrp_state state;
 	uint8_t priority;		/* effective (after trackers) */
@@ -88,6 +95,7 @@ struct vrrp_fsm {
 	bool master_known;
 	struct hd_addr master_addr; /* last master heard (or us) */
 	uint8_t master_priority;
+	uint64_t answer_at; /* no answer to a lower priority before this */
 };
 
 void vrrp_fsm_init(struct vrrp_fsm *f, uint8_t priority);
@@ -101,6 +109,13 @@ void vrrp_fsm_step(struct vrrp_fsm *f, const struct vrrp_event *ev, uint64_t now
 uint64_t vrrp_skew_time(int version, uint8_t priority, uint16_t master_adver_interval_cs);
 uint64_t vrrp_master_down_interval(int version, uint8_t priority,
 				   uint16_t master_adver_interval_cs);
+
+/* An advert the state machine must never see, whatever the state: one
+ * from our own primary address (our advert looped back, or a forgery). */
+enum vrrp_drop vrrp_fsm_screen(const struct vrrp_fsm *f, const struct vrrp_event *ev);
+
+/* How long a master waits between two answers to lower priorities. */
+uint64_t vrrp_answer_window(uint16_t adver_int_cs);
 
 /* In BACKUP and hearing a live master it would not preempt (for sync
  * groups: such a member keeps its group out of master). */

@@ -22,6 +22,7 @@ struct vrrp_sock {
 	int family;
 	int fd;
 	sd_event_source *src;
+	sd_event_source *resume; /* hd_yield(): back on after a flood's batch */
 	struct vrrp_sock *next;
 };
 
@@ -72,8 +73,9 @@ struct vrrp_ctx {
 	struct nl_sock *nl_cmd; /* address add/del */
 	struct nl_sock *nl_mon; /* link/address events */
 	sd_event_source *nl_src;
-	int packet_fd; /* AF_PACKET for gratuitous ARP */
-	int icmp6_fd;  /* unsolicited neighbour advertisements */
+	sd_event_source *nl_resume; /* hd_yield() */
+	int packet_fd;		    /* AF_PACKET for gratuitous ARP */
+	int icmp6_fd;		    /* unsolicited neighbour advertisements */
 	struct vrrp_script_state *scripts;
 	size_t n_scripts;
 	struct vrrp_notify_queue *notify;
@@ -110,7 +112,8 @@ void vrrp_vips_add(struct vrrp_instance *in);
 void vrrp_vips_del(struct vrrp_instance *in);
 void vrrp_vips_remove_stale(struct vrrp_instance *in);
 void vrrp_garp_start(struct vrrp_instance *in); /* immediate burst + delayed one */
-void vrrp_garp_send(struct vrrp_instance *in);
+void vrrp_garp_send(struct vrrp_instance *in);	/* garp_master_repeat per VIP */
+void vrrp_garp_burst(struct vrrp_instance *in, unsigned repeat);
 void vrrp_garp_stop(struct vrrp_instance *in);
 int vrrp_link_query(struct vrrp_instance *in); /* ifindex, MAC, up/down */
 bool vrrp_ifname_up(const char *ifname);

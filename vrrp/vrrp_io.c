@@ -15,7 +15,9 @@
 
 #include "vrrp_int.h"
 
-#define RX_BUDGET 64 /* packets per wakeup, so timers are never starved */
+/* Packets per wakeup; a socket with more waiting yields (hd_yield) so
+ * that signals and the control socket are served during a flood. */
+#define RX_BUDGET 64
 
 #define VRRP_MCAST4 "224.0.0.18"
 #define VRRP_MCAST6 "ff02::12"
@@ -110,7 +112,8 @@ static void handle_advert(struct vrrp_sock *s, const uint8_t *pkt, size_t len,
 {
 	struct vrrp_instance *in = find_vrid(s, vrrp_pkt_peek_vrid(pkt, len));
 	struct vrrp_rx_expect e;
-	struct vrrp_advert a;
+	struct vrrp_advert a = {0};
+	struct vrrp_event ev;
 	enum vrrp_drop r;
 
 	if (!in) {
@@ -133,6 +136,12 @@ static void handle_advert(struct vrrp_sock *s, const uint8_t *pkt, size_t len,
 				    .dst = dst,
 				    .ttl = ttl};
 	r = vrrp_pkt_parse(pkt, len, &e, &a);
+	ev = (struct vrrp_event){.type = VRRP_EV_ADVERT,
+				 .priority = a.priority,
+				 .adver_int_cs = a.adver_int_cs,
+				 .src = *src};
+	if (!r)
+		r = vrrp_fsm_screen(&in->fsm, &ev);
 	if (!r && in->cfg->priority == VRRP_PRIO_OWNER)
 		r = VRRP_DROP_OWNER_CONFLICT; /* RFC 5798 7.1: the owner ignores others */
 	if (!r && (in->fsm.state == VRRP_STATE_INIT || in->fsm.state == VRRP_STATE_FAULT))
@@ -144,10 +153,7 @@ static void handle_advert(struct vrrp_sock *s, const uint8_t *pkt, size_t len,
 	in->adverts_received++;
 	if (a.priority == VRRP_PRIO_STOP)
 		in->prio0_received++;
-	vrrp_instance_event(in, &(struct vrrp_event){.type = VRRP_EV_ADVERT,
-						     .priority = a.priority,
-						     .adver_int_cs = a.adver_int_cs,
-						     .src = *src});
+	vrrp_instance_event(in, &ev);
 }
 
 static void rx_v4(struct vrrp_sock *s, const uint8_t *buf, size_t n)
@@ -197,7 +203,9 @@ static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *user
 	} ctl;
 	struct sockaddr_in6 from;
 
-	for (int i = 0; i < RX_BUDGET; i++) {
+	int i;
+
+	for (i = 0; i < RX_BUDGET; i++) {
 		struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
 		struct msghdr m = {.msg_name = &from,
 				   .msg_namelen = sizeof(from),
@@ -214,6 +222,8 @@ static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *user
 		else
 			rx_v6(s, &m, buf, (size_t)n);
 	}
+	if (i == RX_BUDGET)
+		hd_yield(s->ctx->d, es, &s->resume);
 	return 0;
 }
 
@@ -253,6 +263,7 @@ static void sock_close(struct vrrp_ctx *c, struct vrrp_sock *s)
 			*pp = s->next;
 			break;
 		}
+	sd_event_source_disable_unref(s->resume); /* it points at s->src */
 	sd_event_source_disable_unref(s->src);
 	close(s->fd);
 	free(s);

@@ -23,6 +23,8 @@ const char *const vrrp_drop_names[VRRP_DROP__MAX] = {
     [VRRP_DROP_OWNER_CONFLICT] = "owner_conflict",
     [VRRP_DROP_ZERO_INTERVAL] = "zero_interval",
     [VRRP_DROP_NOT_RUNNING] = "not_running",
+    [VRRP_DROP_OWN_ADDRESS] = "own_address",
+    [VRRP_DROP_ANSWER_LIMITED] = "answer_rate_limited",
 };
 
 const char *vrrp_drop_str(enum vrrp_drop d)

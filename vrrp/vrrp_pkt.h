@@ -42,6 +42,8 @@ enum vrrp_drop {
 	VRRP_DROP_OWNER_CONFLICT, /* we own the address (prio 255) and hear another */
 	VRRP_DROP_ZERO_INTERVAL,  /* advert interval 0 would break timers */
 	VRRP_DROP_NOT_RUNNING,	  /* instance in fault/init: nothing to learn */
+	VRRP_DROP_OWN_ADDRESS,	  /* from our own primary address: looped back or forged */
+	VRRP_DROP_ANSWER_LIMITED, /* master: lower or zero priority, answered too recently */
 	VRRP_DROP__MAX
 };
 

@@ -17,15 +17,18 @@ struct cfg {
 	bool preempt;
 	uint64_t preempt_delay;
 	bool initial_master;
+	bool lower_prio_no_advert;
 };
 
-static const struct cfg C_DEF = {3, 100, 100, true, 0, false};
-static const struct cfg C_NOPRE = {3, 100, 100, false, 0, false};
-static const struct cfg C_OWNER = {3, 255, 100, true, 0, false};
-static const struct cfg C_FAST = {3, 150, 10, true, 0, false};
-static const struct cfg C_V2 = {2, 100, 100, true, 0, false};
-static const struct cfg C_DELAY = {3, 100, 100, true, 5000000, false};
-static const struct cfg C_INITM = {3, 100, 100, true, 0, true};
+static const struct cfg C_DEF = {3, 100, 100, true, 0, false, false};
+static const struct cfg C_NOPRE = {3, 100, 100, false, 0, false, false};
+static const struct cfg C_OWNER = {3, 255, 100, true, 0, false, false};
+static const struct cfg C_FAST = {3, 150, 10, true, 0, false, false};
+static const struct cfg C_SLOW = {3, 100, 300, true, 0, false, false};
+static const struct cfg C_V2 = {2, 100, 100, true, 0, false, false};
+static const struct cfg C_DELAY = {3, 100, 100, true, 5000000, false, false};
+static const struct cfg C_INITM = {3, 100, 100, true, 0, true, false};
+static const struct cfg C_RFC = {3, 100, 100, true, 0, false, true};
 
 static struct hd_addr a4(const char *s)
 {
@@ -38,6 +41,7 @@ static struct hd_addr a4(const char *s)
 /* our primary is 10.0.0.5 */
 #define LOWER_ADDR  "10.0.0.4"
 #define HIGHER_ADDR "10.0.0.6"
+#define OWN_ADDR    "10.0.0.5"
 
 static void setup(struct vrrp_fsm *f, const struct cfg *c, enum vrrp_state st)
 {
@@ -50,6 +54,7 @@ static void setup(struct vrrp_fsm *f, const struct cfg *c, enum vrrp_state st)
 	f->preempt = c->preempt;
 	f->preempt_delay_usec = c->preempt_delay;
 	f->initial_master = c->initial_master;
+	f->lower_prio_no_advert = c->lower_prio_no_advert;
 	f->primary = a4("10.0.0.5");
 	vrrp_fsm_init(f, c->prio);
 	if (st == VRRP_STATE_INIT)
@@ -160,14 +165,23 @@ static const struct row rows[] = {
      LOWER_ADDR, VRRP_STATE_BACKUP, "del_vips,send_advert,arm_master_down@360937,notify"},
     {"master equal prio, higher addr -> backup", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 100,
      100, HIGHER_ADDR, VRRP_STATE_BACKUP, "del_vips,send_advert,arm_master_down@3609375,notify"},
+    /* the answer leaves Adver_Timer alone: others never move our adverts */
     {"master equal prio, lower addr stays", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 100, 100,
-     LOWER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
+     LOWER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp"},
     {"master hears lower: heal split brain", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 50, 100,
-     HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
+     HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp"},
+    {"master lower_prio_no_advert: lower discarded", &C_RFC, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 50,
+     100, HIGHER_ADDR, VRRP_STATE_MASTER, ""},
+    {"master lower_prio_no_advert: priority 0 answered", &C_RFC, VRRP_STATE_MASTER, VRRP_EV_ADVERT,
+     0, 100, HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
+    {"master ignores its own address", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 100, 100,
+     OWN_ADDR, VRRP_STATE_MASTER, ""},
+    {"backup ignores its own address", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 200, 100,
+     OWN_ADDR, VRRP_STATE_BACKUP, ""},
     {"master hears priority 0", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 0, 100, HIGHER_ADDR,
      VRRP_STATE_MASTER, "send_advert,arm_adver_timer@1000000"},
     {"owner stays master on 254", &C_OWNER, VRRP_STATE_MASTER, VRRP_EV_ADVERT, 254, 100,
-     HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp,arm_adver_timer@1000000"},
+     HIGHER_ADDR, VRRP_STATE_MASTER, "send_advert,send_garp"},
     {"master shutdown: priority 0", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_SHUTDOWN, 0, 0, NULL,
      VRRP_STATE_INIT, "stop_timers,send_advert_prio0,del_vips,notify"},
     {"master fault", &C_DEF, VRRP_STATE_MASTER, VRRP_EV_FAULT, 0, 0, NULL, VRRP_STATE_FAULT,
@@ -216,6 +230,132 @@ static void run_rows(void)
 			failures++;
 		}
 	}
+}
+
+/* Streams of adverts at one instance: each step is fed at NOW + at, in
+ * order, to the same state machine; what it does and what it counts. */
+struct astep {
+	uint64_t at;
+	enum vrrp_event_type ev;
+	uint8_t prio;
+	const char *src;
+	const char *acts;
+	enum vrrp_drop drop;
+};
+
+struct acase {
+	const char *name;
+	const struct cfg *cfg;
+	enum vrrp_state from;
+	struct astep steps[6]; /* up to the first with acts == NULL */
+};
+
+#define ADV	     VRRP_EV_ADVERT
+#define LIMITED	     VRRP_DROP_ANSWER_LIMITED
+#define OWN	     VRRP_DROP_OWN_ADDRESS
+#define ANSWER	     "send_advert,send_garp"
+#define ANSWER0	     "send_advert,arm_adver_timer@1000000"
+#define ANSWER0_FAST "send_advert,arm_adver_timer@100000"
+
+static const struct acase acases[] = {
+    {"lower stream: one answer per second (interval 1 s)",
+     &C_DEF,
+     VRRP_STATE_MASTER,
+     {{0, ADV, 50, HIGHER_ADDR, ANSWER, 0},
+      {1, ADV, 50, HIGHER_ADDR, "", LIMITED},
+      {999999, ADV, 50, HIGHER_ADDR, "", LIMITED},
+      {1000000, ADV, 50, HIGHER_ADDR, ANSWER, 0},
+      {1000001, ADV, 99, LOWER_ADDR, "", LIMITED}}},
+    {"interval 0.1 s: still one answer per second",
+     &C_FAST,
+     VRRP_STATE_MASTER,
+     {{0, ADV, 50, HIGHER_ADDR, ANSWER, 0},
+      {100000, ADV, 50, HIGHER_ADDR, "", LIMITED},
+      {999999, ADV, 50, HIGHER_ADDR, "", LIMITED},
+      {1000000, ADV, 50, HIGHER_ADDR, ANSWER, 0}}},
+    {"interval 3 s: one answer per interval",
+     &C_SLOW,
+     VRRP_STATE_MASTER,
+     {{0, ADV, 50, HIGHER_ADDR, ANSWER, 0},
+      {1000000, ADV, 50, HIGHER_ADDR, "", LIMITED},
+      {2999999, ADV, 50, HIGHER_ADDR, "", LIMITED},
+      {3000000, ADV, 50, HIGHER_ADDR, ANSWER, 0}}},
+    {"equal priority, lower address: limited too",
+     &C_DEF,
+     VRRP_STATE_MASTER,
+     {{0, ADV, 100, LOWER_ADDR, ANSWER, 0}, {5, ADV, 100, LOWER_ADDR, "", LIMITED}}},
+    {"priority 0 shares the limit (answered, timer reset, 6.4.3)",
+     &C_FAST,
+     VRRP_STATE_MASTER,
+     {{0, ADV, 0, HIGHER_ADDR, ANSWER0_FAST, 0},
+      {1, ADV, 50, HIGHER_ADDR, "", LIMITED},
+      {2, ADV, 0, HIGHER_ADDR, "", LIMITED},
+      {1000002, ADV, 0, HIGHER_ADDR, ANSWER0_FAST, 0}}},
+    {"the periodic advert goes out whatever was answered",
+     &C_DEF,
+     VRRP_STATE_MASTER,
+     {{0, ADV, 50, HIGHER_ADDR, ANSWER, 0},
+      {1, ADV, 50, HIGHER_ADDR, "", LIMITED},
+      {2, VRRP_EV_ADVER_TIMER, 0, NULL, "send_advert,arm_adver_timer@1000000", 0}}},
+    {"higher priority is never limited",
+     &C_DEF,
+     VRRP_STATE_MASTER,
+     {{0, ADV, 50, HIGHER_ADDR, ANSWER, 0},
+      {1, ADV, 150, LOWER_ADDR, "del_vips,send_advert,arm_master_down@3609375,notify", 0}}},
+    {"lower_prio_no_advert: discarded, not counted",
+     &C_RFC,
+     VRRP_STATE_MASTER,
+     {{0, ADV, 50, HIGHER_ADDR, "", 0},
+      {1, ADV, 50, HIGHER_ADDR, "", 0},
+      {2, ADV, 0, HIGHER_ADDR, ANSWER0, 0},
+      {3, ADV, 0, HIGHER_ADDR, "", LIMITED}}},
+    {"own address: dropped as master, however often",
+     &C_DEF,
+     VRRP_STATE_MASTER,
+     {{0, ADV, 100, OWN_ADDR, "", OWN},
+      {1, ADV, 100, OWN_ADDR, "", OWN},
+      {2, ADV, 50, HIGHER_ADDR, ANSWER, 0}}},
+    {"own address: a backup neither learns nor preempts from it",
+     &C_DEF,
+     VRRP_STATE_BACKUP,
+     {{0, ADV, 200, OWN_ADDR, "", OWN},
+      {1, ADV, 0, OWN_ADDR, "", OWN},
+      {2, ADV, 50, OWN_ADDR, "", OWN}}},
+    {"own address: counted in init and fault too",
+     &C_DEF,
+     VRRP_STATE_FAULT,
+     {{0, ADV, 200, OWN_ADDR, "", OWN}}},
+};
+
+static void run_acases(void)
+{
+	for (size_t i = 0; i < sizeof(acases) / sizeof(acases[0]); i++) {
+		const struct acase *c = &acases[i];
+		struct vrrp_fsm f;
+
+		setup(&f, c->cfg, c->from);
+		for (size_t k = 0; k < 6 && c->steps[k].acts; k++) {
+			const struct astep *st = &c->steps[k];
+			struct vrrp_event ev = {
+			    .type = st->ev, .priority = st->prio, .adver_int_cs = 100};
+			struct vrrp_result r;
+			char got[512];
+
+			if (st->src)
+				ev.src = a4(st->src);
+			vrrp_fsm_step(&f, &ev, NOW + st->at, &r);
+			render(&r, NOW + st->at, got, sizeof(got));
+			if (strcmp(got, st->acts) || r.drop != st->drop) {
+				fprintf(stderr,
+					"FAIL %s, step %zu: got [%s] drop %s want [%s] drop %s\n",
+					c->name, k, got, vrrp_drop_str(r.drop), st->acts,
+					vrrp_drop_str(st->drop));
+				failures++;
+			}
+		}
+	}
+	CHECK(vrrp_answer_window(1) == 1000000 && vrrp_answer_window(100) == 1000000 &&
+	      vrrp_answer_window(101) == 1010000);
 }
 
 static void step(struct vrrp_fsm *f, enum vrrp_event_type t, uint8_t prio, const char *src,
@@ -290,6 +430,7 @@ static void test_sequences(void)
 int main(void)
 {
 	run_rows();
+	run_acases();
 	test_sequences();
 	if (failures)
 		fprintf(stderr, "%d failure(s)\n", failures);
