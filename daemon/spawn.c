@@ -50,11 +50,11 @@ static bool has_prefix(const char *s, const char *p)
 	return !strncmp(s, p, strlen(p));
 }
 
-bool hd_spawn_env_keep(const char *entry)
+bool hd_spawn_env_keep(const char *entry, bool script)
 {
-	static const char *const drop[] = {"NOTIFY_SOCKET=", "WATCHDOG_", "LISTEN_", "LD_"};
+	static const char *const drop[] = {"NOTIFY_SOCKET=", "WATCHDOG_", "LISTEN_"};
 
-	if (!strchr(entry, '='))
+	if (!strchr(entry, '=') || (script && has_prefix(entry, "LD_")))
 		return false;
 	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
 		if (has_prefix(entry, drop[i]))
@@ -99,7 +99,7 @@ void hd_spawn_configure(struct hd_daemon *d, const struct hd_config *cfg)
 }
 
 /* Built before the fork: the child may not allocate. */
-static char **build_env(void)
+static char **build_env(bool script)
 {
 	size_t n = 0, k = 0;
 	bool path = false;
@@ -111,7 +111,7 @@ static char **build_env(void)
 	if (!env)
 		return NULL;
 	for (char **e = environ; e && *e; e++)
-		if (hd_spawn_env_keep(*e)) {
+		if (hd_spawn_env_keep(*e, script)) {
 			path |= has_prefix(*e, "PATH=");
 			env[k++] = *e;
 		}
@@ -202,7 +202,7 @@ fail:
 pid_t hd_spawn(struct hd_daemon *d, const struct hd_spawn *sp, int *errfd)
 {
 	struct hd_spawn_cred cred;
-	char **env = build_env();
+	char **env = build_env(sp->as_script_user);
 	pid_t parent = getpid(), pid;
 	int fds[2], r;
 

@@ -47,8 +47,9 @@ enum hd_spawn_user_why hd_spawn_user_rule(const char *configured, bool found, ui
 
 /* Pure: whether the environment entry "NAME=value" reaches a child. The
  * service manager's protocol (NOTIFY_SOCKET, WATCHDOG_*, LISTEN_*) speaks
- * for the daemon only, and the loader's LD_* are not for scripts. */
-bool hd_spawn_env_keep(const char *entry);
+ * for the daemon only; the loader's LD_* are not for a SCRIPT (the SNMP
+ * subagent, our own program, may need them as the daemon did). */
+bool hd_spawn_env_keep(const char *entry, bool script);
 
 /* Per daemon: the scripts' user as resolved for one configuration. */
 struct hd_spawn_policy {
