@@ -13,8 +13,9 @@
 #     running configuration. Safe scripts (root-owned 0755 under /etc and
 #     /usr/lib, data files given to an interpreter, a root-owned entry of a
 #     sticky directory) are accepted;
-# (3) a symbolic link at the pid file's path is not followed: the daemon
-#     refuses to start and the file it points to is left as it was.
+# (3) a symbolic link at the pid file's path is not followed, and a file
+#     with a second hard link or another owner is not used: the daemon
+#     refuses to start and the file is left as it was.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
 
 v_bridge
@@ -176,4 +177,16 @@ echo "# pid file is a symbolic link: exit $rc: $out"
 check "the daemon refuses a symbolic link as pid file" [ "$rc" = 1 ]
 check "... saying so" grep -qF "pid file $V_DIR/p.pid is a symbolic link" <<<"$out"
 check "... and the file it points to is unchanged" [ "$(cat "$V_DIR/precious")" = precious ]
+pid_refused() { # PIDFILE: the daemon refuses it and leaves it as it was
+	out=$(timeout 5 ip netns exec "$(nsof d1)" "$HD" -n -l -f "$V_DIR/p.conf" -p "$1" \
+		-s "$V_DIR/p.sock" 2>&1); rc=$?
+	echo "# pid file $1: exit $rc: $out"
+	[ "$rc" = 1 ] && grep -qF "pid file $1: not a regular file of uid 0 with one link" <<<"$out" &&
+		[ "$(cat "$1")" = precious ]
+}
+ln "$V_DIR/precious" "$V_DIR/hard.pid"
+check "a second hard link to a file as pid file: refused, file unchanged" \
+	pid_refused "$V_DIR/hard.pid"
+printf 'precious\n' >"$V_DIR/nob.pid"; chown nobody "$V_DIR/nob.pid"
+check "a file of nobody's as pid file: refused, unchanged" pid_refused "$V_DIR/nob.pid"
 v_done
