@@ -16,6 +16,8 @@
 #     at most two receive batches (the socket yields after each, hd_yield),
 #     not after the whole backlog. Counted by what the SIGUSR1 state dump
 #     says was received, so no timing is involved.
+#  D. The same for the rtnetlink monitor: 200 VIP deletions queued while
+#     stopped; the dump must show at most two batches of them handled.
 # All bounds are counts relative to the configured rate; the flood only
 # has to be far above it, which it is by construction.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
@@ -164,6 +166,40 @@ check "backlog: at least 3 batches queued ($total >= $(( RX_BUDGET * 3 )))" [ "$
 check "backlog: the signal came after at most 2 batches ($before <= $(( RX_BUDGET * 2 )))" \
 	[ "$before" -le $(( RX_BUDGET * 2 )) ]
 check "backlog: d1 still master" v_state_is d1 VI_1 MASTER
+
+# ---- D: the same with netlink events -----------------------------------------
+# 200 deletions (and re-adds) of the VIP while d1 is stopped: on resuming,
+# each deletion it reads is a VIP "removed by someone else", put back and
+# counted (vips_restored). The signal must come after at most two batches
+# of the monitor socket (NL_BUDGET 16 datagrams, one event each).
+NL_BUDGET=16
+k0=$(fld d1 vips_restored)
+for i in $(seq 200); do echo "addr del $VIP/24 dev eth0"; echo "addr add $VIP/24 dev eth0"; done \
+	>"$V_DIR/nl.batch"
+kill -STOP "$(v_pid d1)"
+ip -n "$(nsof d1)" -batch "$V_DIR/nl.batch"
+sleep 0.3
+kill -USR1 "$(v_pid d1)"
+kill -CONT "$(v_pid d1)"
+check "netlink backlog: d1 answers again" wait_for 5 eval "[ \"\$(fld d1 vips_restored)\" = $(( ${k0:-0} + 200 )) ]"
+# vips_restored as of the signal: the last state dump's JSON, reassembled
+k_dump=$(python3 - "$V_DIR/d1.log" <<'PY'
+import json, re, sys
+parts = {}
+for line in open(sys.argv[1]):
+    m = re.search(r"state dump (\d+)/(\d+): (.*)$", line)
+    if m:
+        if m.group(1) == "1":
+            parts = {}
+        parts[int(m.group(1))] = m.group(3)
+print(json.loads("".join(parts[k] for k in sorted(parts)))["vrrp"][0]["vips_restored"])
+PY
+)
+before=$(( ${k_dump:-0} - ${k0:-0} ))
+echo "# netlink backlog: 200 deletions queued while stopped; $before read before the signal"
+check "netlink backlog: the signal came after at most 2 batches ($before <= $NL_BUDGET)" \
+	eval "[ -n '$k_dump' ] && [ $before -le $NL_BUDGET ]"
+check "netlink backlog: d1 still master, VIP on" eval "v_state_is d1 VI_1 MASTER && v_has_vip d1 $VIP"
 
 # ---- B: the 10 s flood -------------------------------------------------------
 v_start d2 "$V_DIR/d2.conf"
