@@ -64,7 +64,7 @@ struct hd_daemon {
 	 * the IPVS pass it triggers (writes and re-read included). */
 	uint64_t reload_begin_usec; /* != 0 while the pass after a reload is due */
 	uint64_t reload_parse_usec, reload_modules_usec, reload_swap_usec, reload_to_table_usec;
-	unsigned long forks;	      /* hd_fork() calls */
+	unsigned long forks; /* hd_fork() calls */
 	/* spawn.c: the scripts' user, per configuration */
 	struct hd_spawn_policy spawn;
 	bool stopping;
