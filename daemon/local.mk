@@ -23,3 +23,11 @@ hadirector_snmp_SOURCES = daemon/snmp_agent.c daemon/snmp_agent_mib.c daemon/snm
 hadirector_snmp_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS)
 hadirector_snmp_LDADD = $(SNMP_LIBS)
 EXTRA_DIST += etc/HADIRECTOR-MIB.txt
+# hadirector --from-keepalived: keepalived.conf reader and converter (pure,
+# unit-tested and fuzzed), and the command around them (ka_main.c).
+libhdcore_a_SOURCES += daemon/kaconv/ka_reader.c daemon/kaconv/ka_reader.h \
+	daemon/kaconv/ka_reader_int.h daemon/kaconv/ka_lines.c \
+	daemon/kaconv/ka_convert.c daemon/kaconv/ka_convert.h daemon/kaconv/ka_convert_int.h \
+	daemon/kaconv/ka_rules.c daemon/kaconv/ka_rules_vrrp.c daemon/kaconv/ka_rules_lvs.c \
+	daemon/kaconv/ka_kwlist.c
+hadirector_SOURCES += daemon/kaconv/ka_main.c daemon/kaconv/ka_main.h

@@ -20,6 +20,7 @@
 #include "modules.h"
 #include "snapshot.h"
 #include "ops.h"
+#include "kaconv/ka_main.h"
 
 #define DEFAULT_CONFIG	 SYSCONFDIR "/hadirector.conf"
 #define DEFAULT_PID_FILE "/run/hadirector.pid"
@@ -37,7 +38,9 @@ static void usage(FILE *out)
 		"  -l, --log-console          log to stderr\n"
 		"  -v, --verbose              more log output (repeat for debug)\n"
 		"      --version              print the version and exit\n"
-		"  -h, --help                 this text\n",
+		"  -h, --help                 this text\n"
+		"      --from-keepalived FILE [-o OUT] [--config-id ID]\n"
+		"                             convert a keepalived.conf (with -t: check it)\n",
 		DEFAULT_CONFIG, DEFAULT_PID_FILE, HD_CTL_DEFAULT_SOCKET);
 }
 
@@ -294,6 +297,8 @@ int main(int argc, char **argv)
 	struct hd_diag diag = {0};
 	int r, pidfd;
 
+	if (ka_wanted(argc, argv))
+		return ka_main(argc, argv);
 	r = parse_args(argc, argv, &d.opts);
 	if (r >= 0)
 		return r;

@@ -1,0 +1,469 @@
+/* keepalived.conf -> hadirector.conf: the output being built, the generic
+ * rules every table uses, and the text written at the end (ka_convert.h).
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ka_convert_int.h"
+
+struct osec *osec_new(const char *fmt, ...)
+{
+	struct osec *s = calloc(1, sizeof(*s));
+	va_list ap;
+
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&s->head, fmt, ap) < 0)
+		s->head = NULL;
+	va_end(ap);
+	return s;
+}
+
+void osec_free(struct osec *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->l[i].key);
+		free(s->l[i].val);
+		free(s->l[i].note);
+		osec_free(s->l[i].sub);
+	}
+	free(s->l);
+	free(s->head);
+	free(s);
+}
+
+static struct oline *onew(struct osec *s, const struct ka_node *src)
+{
+	struct oline *l = realloc(s->l, (s->n + 1) * sizeof(*l));
+
+	if (!l)
+		return NULL;
+	s->l = l;
+	l = &s->l[s->n++];
+	memset(l, 0, sizeof(*l));
+	l->src = src;
+	return l;
+}
+
+/* Sets KEY (a second time replaces the value, as keepalived's last one wins). */
+struct oline *oadd(struct osec *s, const struct ka_node *src, const char *key, const char *val)
+{
+	struct oline *l = key ? ofind(s, key) : NULL;
+
+	if (l) {
+		free(l->val);
+		l->val = val ? strdup(val) : NULL;
+		return l;
+	}
+	if (!(l = onew(s, src)))
+		return NULL;
+	l->key = key ? strdup(key) : NULL;
+	l->val = val ? strdup(val) : NULL;
+	return l;
+}
+
+struct oline *oadd_sub(struct osec *s, const struct ka_node *src, struct osec *sub)
+{
+	struct oline *l = sub ? onew(s, src) : NULL;
+
+	if (l)
+		l->sub = sub;
+	else
+		osec_free(sub);
+	return l;
+}
+
+struct oline *ofind(struct osec *s, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->l[i].key && !strcmp(s->l[i].key, key))
+			return &s->l[i];
+	return NULL;
+}
+
+/* FMT NULL: no note. */
+void onote(struct oline *l, const char *fmt, ...)
+{
+	char *t = NULL;
+	va_list ap;
+
+	if (!l || !fmt)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&t, fmt, ap) < 0)
+		t = NULL;
+	va_end(ap);
+	if (!t)
+		return;
+	if (l->note) {
+		char *j = NULL;
+		if (asprintf(&j, "%s; %s", l->note, t) >= 0) {
+			free(l->note);
+			l->note = j;
+		}
+		free(t);
+	} else {
+		l->note = t;
+	}
+}
+
+/* A value as libconfuse reads it back: bare when it is a simple word,
+ * else in double quotes with `\`, `"` and `${` (libconfuse's environment
+ * substitution) escaped. */
+char *quote(const char *s)
+{
+	size_t n = strlen(s), i, o = 0;
+	bool bare = n > 0;
+	char *q;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_./:-[]", s[i]))
+			bare = false;
+	if (bare)
+		return strdup(s);
+	if (!(q = malloc(n * 2 + 3)))
+		return NULL;
+	q[o++] = '"';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\' || s[i] == '"' || (s[i] == '$' && s[i + 1] == '{'))
+			q[o++] = '\\';
+		q[o++] = s[i];
+	}
+	q[o++] = '"';
+	q[o] = '\0';
+	return q;
+}
+
+char *join_args(const struct ka_node *n, size_t from)
+{
+	size_t len = 1;
+	char *s;
+
+	for (size_t i = from; i < n->nargs; i++)
+		len += strlen(n->args[i]) + 1;
+	if (!(s = calloc(1, len)))
+		return NULL;
+	for (size_t i = from; i < n->nargs; i++) {
+		if (i > from)
+			strcat(s, " ");
+		strcat(s, n->args[i]);
+	}
+	return s;
+}
+
+/* A line that is not carried over stays visible as a comment. */
+void left_out(struct osec *s, const struct ka_node *n, const char *why)
+{
+	char *a = join_args(n, 0);
+	struct oline *l = onew(s, n);
+
+	if (l)
+		onote(l, "keepalived: %s%s%s: left out (%s)", n->kw, a && *a ? " " : "", a ? a : "",
+		      why);
+	free(a);
+}
+
+bool need_args(struct cx *c, const struct ka_node *n, size_t min, size_t max)
+{
+	if (n->nargs >= min && n->nargs <= max)
+		return true;
+	if (n->nargs < min)
+		ka_error(c->m, n->file, n->line, "%s: needs a value", n->kw);
+	else
+		ka_error(c->m, n->file, n->line, "%s: unexpected '%s'", n->kw, n->args[max]);
+	return false;
+}
+
+/* keepalived's <BOOL>: no word = true; -1 when it is not one. */
+int kbool(const struct ka_node *n)
+{
+	static const char *const t[] = {"on", "true", "yes"}, *const f[] = {"off", "false", "no"};
+
+	if (n->nargs == 0)
+		return 1;
+	for (int i = 0; i < 3; i++) {
+		if (!strcasecmp(n->args[0], t[i]))
+			return 1;
+		if (!strcasecmp(n->args[0], f[i]))
+			return 0;
+	}
+	return -1;
+}
+
+void r_copy(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	if (!need_args(c, n, 1, 1))
+		return;
+	char *q = quote(n->args[0]);
+	if (q)
+		oadd(s, n, r->hd ? r->hd : n->kw, q);
+	free(q);
+}
+
+void r_lower(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	if (!need_args(c, n, 1, 1))
+		return;
+	char *v = strdup(n->args[0]);
+	for (char *p = v; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (v)
+		oadd(s, n, r->hd ? r->hd : n->kw, v);
+	free(v);
+}
+
+/* A number (integers and keepalived's decimal timers): checked, copied. */
+void r_num(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	char *e;
+
+	if (!need_args(c, n, 1, 1))
+		return;
+	(void)strtod(n->args[0], &e);
+	if (e == n->args[0] || *e || !strchr("0123456789+-.", n->args[0][0])) {
+		ka_error(c->m, n->file, n->line, "%s: '%s' is not a number", n->kw, n->args[0]);
+		return;
+	}
+	oadd(s, n, r->hd ? r->hd : n->kw, n->args[0]);
+}
+
+void r_true(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	(void)c;
+	oadd(s, n, r->hd ? r->hd : n->kw, "true");
+}
+
+void r_bool(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	int b = kbool(n);
+
+	if (b < 0)
+		ka_error(c->m, n->file, n->line, "%s: '%s' is not a boolean", n->kw, n->args[0]);
+	else
+		oadd(s, n, r->hd ? r->hd : n->kw, b ? "true" : "false");
+}
+
+/* A command line: keepalived finds a relative command in PATH, hadirector
+ * wants it absolute. Words after a quoted command are a user and group. */
+char *script_value(struct cx *c, const struct ka_node *n)
+{
+	if (!need_args(c, n, 1, 3))
+		return NULL;
+	if (n->nargs > 1) {
+		ka_error(c->m, n->file, n->line,
+			 "%s: runs as user '%s': hadirector runs every script as global "
+			 "script_user (no per-script user)",
+			 n->kw, n->args[1]);
+		return NULL;
+	}
+	const char *cmd = n->args[0];
+	cmd += strspn(cmd, " \t");
+	size_t w = strcspn(cmd, " \t");
+	char *abs = NULL, *full = NULL;
+	if (cmd[0] != '/' && !isalnum((unsigned char)cmd[0]) && !strchr("_.-", cmd[0])) {
+		ka_error(c->m, n->file, n->line,
+			 "%s: '%s' is shell syntax, not a command (keepalived 2 runs scripts "
+			 "without a shell)",
+			 n->kw, cmd);
+		return NULL;
+	}
+	if (cmd[0] != '/' && c->o->which) {
+		char *word = strndup(cmd, w);
+		abs = word ? c->o->which(c->o->ud, word) : NULL;
+		if (!abs) {
+			ka_error(c->m, n->file, n->line,
+				 "%s: command '%s' is not found in PATH here; hadirector needs an "
+				 "absolute path",
+				 n->kw, word ? word : cmd);
+			free(word);
+			return NULL;
+		}
+		free(word);
+		if (asprintf(&full, "%s%s", abs, cmd + w) < 0)
+			full = NULL;
+		free(abs);
+		cmd = full;
+	}
+	char *q = cmd ? quote(cmd) : NULL;
+	free(full);
+	return q;
+}
+
+void r_script(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	char *q = script_value(c, n);
+
+	if (q)
+		oadd(s, n, r->hd ? r->hd : n->kw, q);
+	free(q);
+}
+
+void r_drop(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	(void)c;
+	left_out(s, n, r->why ? r->why : "no effect");
+}
+
+void r_warn(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	ka_warn(c->m, n->file, n->line, "%s: %s", n->kw, r->why);
+	left_out(s, n, r->why);
+}
+
+void r_refuse(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	(void)s;
+	ka_error(c->m, n->file, n->line, "%s: %s", n->kw, r->why);
+}
+
+void apply_rules(struct cx *c, struct osec *s, const struct ka_node *blk, const struct rule *tab,
+		 const char *where)
+{
+	for (const struct ka_node *n = blk; n; n = n->next) {
+		const struct rule *r = tab;
+		while (r->kw && strcmp(r->kw, n->kw))
+			r++;
+		if (r->kw) {
+			r->fn(c, s, n, r);
+		} else if (ka_keepalived_knows(n->kw)) {
+			ka_error(c->m, n->file, n->line,
+				 "%s: not converted in %s (no hadirector equivalent yet)", n->kw,
+				 where);
+		} else {
+			ka_warn(
+			    c->m, n->file, n->line,
+			    "%s: not a keepalived keyword in %s; keepalived skips it, so does the "
+			    "conversion",
+			    n->kw, where);
+			left_out(s, n, "unknown keyword");
+		}
+	}
+}
+
+/* ---- text -------------------------------------------------------------- */
+
+struct buf {
+	char *s;
+	size_t n, cap;
+	bool oom;
+};
+
+static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *t = NULL;
+	int k;
+
+	va_start(ap, fmt);
+	k = vasprintf(&t, fmt, ap);
+	va_end(ap);
+	if (k < 0) {
+		b->oom = true;
+		return;
+	}
+	if (b->n + (size_t)k + 1 > b->cap) {
+		size_t nc = (b->cap + (size_t)k + 1) * 2;
+		char *ns = realloc(b->s, nc);
+		if (!ns) {
+			b->oom = true;
+			free(t);
+			return;
+		}
+		b->s = ns;
+		b->cap = nc;
+	}
+	memcpy(b->s + b->n, t, (size_t)k + 1);
+	b->n += (size_t)k;
+	free(t);
+}
+
+/* Comment text, one `#` line per line, at indent IND. */
+static void put_comments(struct buf *b, const char *text, int ind)
+{
+	for (const char *p = text; p && *p;) {
+		size_t w = strcspn(p, "\n");
+		if (w)
+			put(b, "%*s# %.*s\n", ind, "", (int)w, p);
+		else
+			put(b, "%*s#\n", ind, "");
+		p += w + (p[w] == '\n');
+	}
+}
+
+static void put_sec(struct buf *b, const struct osec *s, int ind)
+{
+	if (s->src)
+		put_comments(b, s->src->lead, ind);
+	put(b, "%*s%s {", ind, "", s->head);
+	if (s->src && s->src->tail)
+		put(b, "  # %s", s->src->tail);
+	put(b, "\n");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct oline *l = &s->l[i];
+		if (l->sub) {
+			put_sec(b, l->sub, ind + 4);
+			continue;
+		}
+		if (l->src && l->src != s->src)
+			put_comments(b, l->src->lead, ind + 4);
+		if (!l->key) {
+			if (l->note)
+				put_comments(b, l->note, ind + 4);
+			continue;
+		}
+		put(b, "%*s%s = %s", ind + 4, "", l->key, l->val ? l->val : "");
+		if (l->src && l->src != s->src && l->src->tail)
+			put(b, "  # %s", l->src->tail);
+		if (l->note)
+			put(b, "  # %s", l->note);
+		put(b, "\n");
+	}
+	if (s->src)
+		put_comments(b, s->src->end_lead, ind + 4);
+	put(b, "%*s}\n", ind, "");
+}
+
+char *ka_convert(const struct ka_tree *t, const struct ka_conv_opts *o, struct ka_msgs *m)
+{
+	struct cx c = {.o = o, .m = m};
+	struct buf b = {0};
+
+	c.g.alert = c.g.alert_vrrp = c.g.alert_checker = -1;
+	c.top = osec_new("top");
+	if (!c.top)
+		return NULL;
+	for (const struct ka_node *n = t->root.child; n; n = n->next)
+		if (!strcmp(n->kw, "global_defs"))
+			ka_prescan_global(&c, n->child);
+	apply_rules(&c, c.top, t->root.child, ka_top_rules, "the top level");
+	ka_finish(&c, c.top);
+	put(&b, "# hadirector.conf converted from %s by hadirector --from-keepalived", o->source);
+	put(&b, "%s%s%s\n", o->config_id ? " (config-id " : "", o->config_id ? o->config_id : "",
+	    o->config_id ? ")" : "");
+	put(&b, "# Lines starting with \"keepalived:\" were not carried over; see the reason.\n\n");
+	for (size_t i = 0; i < c.top->n; i++) {
+		const struct oline *l = &c.top->l[i];
+		if (l->sub) {
+			put_sec(&b, l->sub, 0);
+			put(&b, "\n");
+		} else {
+			if (l->src)
+				put_comments(&b, l->src->lead, 0);
+			put_comments(&b, l->note, 0);
+		}
+	}
+	put_comments(&b, t->end_comments, 0);
+	osec_free(c.top);
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s ? b.s : strdup("");
+}

@@ -1,0 +1,28 @@
+/* keepalived.conf tree (ka_reader.h) -> hadirector.conf text (pure).
+ *
+ * Every keyword is looked up in a rule table per block (ka_rules*.c): it is
+ * carried over (renamed, its value rewritten), left out with a warning when
+ * keepalived itself ignores it or it has no effect, or refused with an error
+ * saying what hadirector lacks. keepalived's defaults that differ from
+ * hadirector's are written out. Comments go with the lines they stood by;
+ * a line left out stays in the output as a comment saying why.
+ */
+#ifndef KA_CONVERT_H
+#define KA_CONVERT_H
+
+#include "ka_reader.h"
+
+struct ka_conv_opts {
+	const char *source;    /* the keepalived file, for the header */
+	const char *config_id; /* for the header */
+	/* Absolute path of a command keepalived would find in PATH (malloc'ed),
+	 * or NULL; NULL callback = leave relative commands as they are. */
+	char *(*which)(void *ud, const char *cmd);
+	void *ud;
+};
+
+/* The hadirector.conf text (malloc'ed); NULL only when out of memory.
+ * Errors and warnings go to M; with M->errors the text must not be used. */
+char *ka_convert(const struct ka_tree *t, const struct ka_conv_opts *o, struct ka_msgs *m);
+
+#endif

@@ -1,0 +1,94 @@
+/* Inside the converter: the output being built and the rule tables. */
+#ifndef KA_CONVERT_INT_H
+#define KA_CONVERT_INT_H
+
+#include "ka_convert.h"
+
+/* One line of output: `key = val`, or a subsection, or only comments. */
+struct oline {
+	char *key; /* NULL: a subsection (sub) or a comment-only line */
+	char *val;
+	struct osec *sub;
+	const struct ka_node *src; /* its comments */
+	char *note;		   /* the converter's own comment */
+};
+
+struct osec {
+	char *head; /* "vrrp_instance VI_1" */
+	struct oline *l;
+	size_t n;
+	const struct ka_node *src;
+};
+
+/* What a whole file sets for its parts (global_defs, e-mail). */
+struct kglob {
+	int vrrp_version; /* 0 = keepalived's default, 2 */
+	const char *garp_delay, *garp_repeat, *garp_refresh;
+	const struct ka_node *smtp_server;
+	bool have_mail_to;
+	int alert, alert_vrrp, alert_checker; /* -1 unset, 0, 1 */
+	unsigned alerting;		      /* parts that would send mail */
+	const struct ka_node *lvs_sync;	      /* lvs_sync_daemon in global_defs */
+};
+
+struct cx {
+	const struct ka_conv_opts *o;
+	struct ka_msgs *m;
+	struct kglob g;
+	struct osec *top; /* the top-level sections, in order */
+	/* inheritance: checker options set on the virtual or real server */
+	const char *vs_inh[8], *rs_inh[8]; /* struct inh of ka_rules_lvs.c */
+	const struct ka_node *sync_if;	   /* lvs_sync_daemon_interface of an instance */
+	const char *sync_inst;
+	bool email_refused;
+};
+
+struct rule;
+typedef void (*rule_fn)(struct cx *c, struct osec *s, const struct ka_node *n,
+			const struct rule *r);
+
+struct rule {
+	const char *kw;
+	rule_fn fn;
+	const char *hd;	 /* hadirector's name, when it has one */
+	const char *why; /* for warnings and refusals */
+};
+
+/* ka_convert.c: output building and the generic rules */
+struct osec *osec_new(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void osec_free(struct osec *s);
+struct oline *oadd(struct osec *s, const struct ka_node *src, const char *key, const char *val);
+struct oline *oadd_sub(struct osec *s, const struct ka_node *src, struct osec *sub);
+struct oline *ofind(struct osec *s, const char *key);
+void onote(struct oline *l, const char *fmt, ...);
+char *quote(const char *s);
+char *join_args(const struct ka_node *n, size_t from);
+void apply_rules(struct cx *c, struct osec *s, const struct ka_node *blk, const struct rule *tab,
+		 const char *where);
+void left_out(struct osec *s, const struct ka_node *n, const char *why);
+bool need_args(struct cx *c, const struct ka_node *n, size_t min, size_t max);
+int kbool(const struct ka_node *n);
+char *script_value(struct cx *c, const struct ka_node *n);
+
+void r_copy(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_lower(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_num(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_true(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_bool(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_script(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_drop(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_warn(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_refuse(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+
+bool ka_keepalived_knows(const char *kw);
+
+/* ka_rules.c (global, VRRP), ka_rules_lvs.c (virtual servers) */
+extern const struct rule ka_top_rules[];
+extern const struct rule ka_global_rules[];
+void ka_prescan_global(struct cx *c, const struct ka_node *blk);
+void ka_finish(struct cx *c, struct osec *top);
+void ka_instance(struct cx *c, struct osec *s, const struct ka_node *n);
+void ka_mail_part(struct cx *c, const struct ka_node *part, bool checker, bool def_on);
+void r_virtual_server(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+
+#endif

@@ -1,0 +1,395 @@
+/* Conversion rules: the top level, global_defs, vrrp_script,
+ * vrrp_instance, vrrp_sync_group. Semantics and defaults from
+ * keepalived.conf(5); hadirector's from hadirector.conf(5).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ka_convert_int.h"
+
+#define MAIL "e-mail alerts: hadirector cannot send mail yet"
+
+/* ---- global_defs --------------------------------------------------------- */
+
+static int opt_bool(const struct ka_node *n)
+{
+	int b = kbool(n);
+	return b < 0 ? 0 : b;
+}
+
+void ka_prescan_global(struct cx *c, const struct ka_node *n)
+{
+	for (; n; n = n->next) {
+		if (!strcmp(n->kw, "vrrp_version") && n->nargs == 1)
+			c->g.vrrp_version = atoi(n->args[0]);
+		else if (!strcmp(n->kw, "vrrp_garp_master_delay") && n->nargs == 1)
+			c->g.garp_delay = n->args[0];
+		else if (!strcmp(n->kw, "vrrp_garp_master_repeat") && n->nargs == 1)
+			c->g.garp_repeat = n->args[0];
+		else if (!strcmp(n->kw, "vrrp_garp_master_refresh") && n->nargs == 1)
+			c->g.garp_refresh = n->args[0];
+		else if (!strcmp(n->kw, "smtp_server") && n->nargs >= 1)
+			c->g.smtp_server = n;
+		else if (!strcmp(n->kw, "notification_email"))
+			c->g.have_mail_to = n->child != NULL || n->nargs > 0;
+		else if (!strcmp(n->kw, "smtp_alert"))
+			c->g.alert = opt_bool(n);
+		else if (!strcmp(n->kw, "smtp_alert_vrrp"))
+			c->g.alert_vrrp = opt_bool(n);
+		else if (!strcmp(n->kw, "smtp_alert_checker"))
+			c->g.alert_checker = opt_bool(n);
+	}
+}
+
+/* Whether a part (an instance, group, virtual or real server) with its own
+ * smtp_alert OWN (-1 unset) sends mail; DEF_ON: keepalived's default for
+ * that part (real servers: yes). Refuses the file once when it does. */
+static void mail_check(struct cx *c, const struct ka_node *part, int own, bool checker, bool def_on)
+{
+	int g = checker ? c->g.alert_checker : c->g.alert_vrrp;
+	int on = own >= 0 ? own : g >= 0 ? g : c->g.alert >= 0 ? c->g.alert : def_on;
+
+	if (!on || !c->g.smtp_server || !c->g.have_mail_to || c->email_refused)
+		return;
+	c->email_refused = true;
+	ka_error(c->m, c->g.smtp_server->file, c->g.smtp_server->line,
+		 "smtp_server: %s (keepalived mails the notification_email addresses on %s, "
+		 "line %d)",
+		 MAIL, part->kw, part->line);
+}
+
+void ka_mail_part(struct cx *c, const struct ka_node *part, bool checker, bool def_on)
+{
+	int own = -1;
+
+	for (const struct ka_node *n = part->child; n; n = n->next)
+		if (!strcmp(n->kw, "smtp_alert"))
+			own = opt_bool(n);
+	mail_check(c, part, own, checker, def_on);
+}
+
+static void g_script_user(struct cx *c, struct osec *s, const struct ka_node *n,
+			  const struct rule *r)
+{
+	if (!need_args(c, n, 1, 2))
+		return;
+	if (n->nargs == 2)
+		ka_warn(c->m, n->file, n->line,
+			"script_user: group '%s' left out (scripts run with the user's groups)",
+			n->args[1]);
+	r_copy(c, s,
+	       &(struct ka_node){.kw = n->kw,
+				 .args = n->args,
+				 .nargs = 1,
+				 .file = n->file,
+				 .line = n->line,
+				 .lead = n->lead,
+				 .tail = n->tail},
+	       r);
+}
+
+static void g_lvs_sync(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	(void)s;
+	(void)r;
+	if (!need_args(c, n, 2, 20))
+		return;
+	c->g.lvs_sync = n;
+}
+
+static void g_sync_if(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	(void)r;
+	(void)s;
+	if (need_args(c, n, 1, 1))
+		c->sync_if = n; /* global: needs an instance; an instance names itself */
+}
+
+#define NOEFF(k, w)                                                                                \
+	{                                                                                          \
+		k, r_warn, NULL, w                                                                 \
+	}
+#define SILENT(k)                                                                                  \
+	{                                                                                          \
+		k, r_drop, NULL, "no effect in hadirector"                                         \
+	}
+#define NO(k, w)                                                                                   \
+	{                                                                                          \
+		k, r_refuse, NULL, w                                                               \
+	}
+
+const struct rule ka_global_rules[] = {
+    {"router_id", r_copy, NULL, NULL},
+    {"script_user", g_script_user, NULL, NULL},
+    {"enable_script_security", r_drop, NULL, "hadirector always checks who can change a script"},
+    {"notification_email", r_drop, NULL, "see smtp_server"},
+    {"notification_email_from", r_drop, NULL, "see smtp_server"},
+    {"smtp_server", r_drop, NULL, "no mail is sent by this configuration"},
+    {"smtp_connect_timeout", r_drop, NULL, "see smtp_server"},
+    {"smtp_helo_name", r_drop, NULL, "see smtp_server"},
+    {"smtp_alert", r_drop, NULL, "see smtp_server"},
+    {"smtp_alert_vrrp", r_drop, NULL, "see smtp_server"},
+    {"smtp_alert_checker", r_drop, NULL, "see smtp_server"},
+    {"vrrp_version", r_drop, NULL, "written as each instance's version"},
+    {"vrrp_garp_master_delay", r_drop, NULL, "written in each instance"},
+    {"vrrp_garp_master_repeat", r_drop, NULL, "written in each instance"},
+    {"vrrp_garp_master_refresh", r_drop, NULL, "written in each instance"},
+    {"lvs_sync_daemon", g_lvs_sync, NULL, NULL},
+    {"lvs_sync_daemon_interface", g_sync_if, NULL, NULL},
+    NOEFF("vrrp_strict", "hadirector adds no firewall rules dropping traffic to the virtual "
+			 "addresses and does not enforce keepalived's strict checks; the addresses "
+			 "answer as with vrrp_strict off"),
+    NOEFF("vrrp_skip_check_adv_addr", "hadirector does not compare the addresses in adverts"),
+    NOEFF("vrrp_garp_interval", "hadirector sends a burst of gratuitous ARPs without this "
+				"delay between them"),
+    NOEFF("vrrp_gna_interval", "hadirector sends a burst of neighbour adverts without this "
+			       "delay between them"),
+    NOEFF("vrrp_garp_lower_prio_repeat", "not converted; see garp_lower_prio_repeat"),
+    NOEFF("vrrp_garp_lower_prio_delay", "hadirector answers a lower priority at once"),
+    NOEFF("vrrp_garp_master_refresh_repeat", "hadirector repeats the whole burst"),
+    NOEFF("vrrp_priority", "process scheduling priority: see rt_priority"),
+    NOEFF("checker_priority", "process scheduling priority: see rt_priority"),
+    NOEFF("vrrp_no_swap", "see lock_memory"),
+    NOEFF("checker_no_swap", "see lock_memory"),
+    NOEFF("vrrp_check_unicast_src", "hadirector accepts unicast adverts from its peers only"),
+    NOEFF("vrrp_iptables", "hadirector adds no firewall rules"),
+    SILENT("vrrp_mcast_group4"),
+    SILENT("vrrp_mcast_group6"),
+    SILENT("dynamic_interfaces"),
+    SILENT("lvs_flush"),
+    SILENT("lvs_flush_onstop"),
+    SILENT("enable_traps"),
+    SILENT("enable_snmp_vrrp"),
+    SILENT("enable_snmp_checker"),
+    SILENT("enable_snmp_rfc"),
+    SILENT("enable_snmp_keepalived"),
+    SILENT("snmp_socket"),
+    SILENT("max_auto_priority"),
+    SILENT("vrrp_higher_prio_send_advert"),
+    SILENT("checker_log_all_failures"),
+    SILENT("no_email_faults"),
+    SILENT("vrrp_notify_fifo"),
+    SILENT("notify_fifo"),
+    SILENT("script_timeout_default"),
+    NO("lvs_timeouts", "IPVS timeouts: hadirector does not set them"),
+    NO("vrrp_netlink_cmd_rcv_bufs", "netlink buffer sizes are not configurable"),
+    NO("vrrp_rx_bufs_policy", "socket buffer sizes are not configurable"),
+    NO("net_namespace", "network namespaces: hadirector runs where it is started"),
+    NO("default_interface", "default_interface: every hadirector instance names its interface"),
+    {NULL, NULL, NULL, NULL},
+};
+
+static void t_global(struct cx *c, struct osec *top, const struct ka_node *n, const struct rule *r)
+{
+	struct oline *l = ofind(top, "global");
+	struct osec *s = l ? l->sub : NULL;
+
+	(void)r;
+	if (!s) {
+		s = osec_new("global");
+		if (!(l = oadd_sub(top, n, s)))
+			return;
+		l->key = strdup("global");
+		s->src = n;
+	}
+	apply_rules(c, s, n->child, ka_global_rules, "global_defs");
+}
+
+/* ---- vrrp_script --------------------------------------------------------- */
+
+static void s_weight(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	if (n->nargs == 2 && !strcmp(n->args[1], "reverse")) {
+		ka_error(c->m, n->file, n->line,
+			 "weight ... reverse: hadirector has no reversed script weights");
+		return;
+	}
+	r_num(c, s, n, r);
+}
+
+static const struct rule script_rules[] = {
+    {"script", r_script, NULL, NULL},
+    {"interval", r_num, NULL, NULL},
+    {"timeout", r_num, NULL, NULL},
+    {"weight", s_weight, NULL, NULL},
+    {"rise", r_num, NULL, NULL},
+    {"fall", r_num, NULL, NULL},
+    NO("user", "per-script user: hadirector runs every script as global script_user"),
+    NO("init_fail", "init_fail: hadirector has no initially failed scripts"),
+    {NULL, NULL, NULL, NULL},
+};
+
+static struct osec *named_sec(struct cx *c, struct osec *top, const struct ka_node *n,
+			      const char *kind)
+{
+	struct osec *s;
+
+	if (n->nargs != 1) {
+		ka_error(c->m, n->file, n->line, "%s: needs one name", n->kw);
+		return NULL;
+	}
+	if (!(s = osec_new("%s %s", kind, n->args[0])))
+		return NULL;
+	s->src = n;
+	oadd_sub(top, n, s);
+	return s;
+}
+
+static void t_script(struct cx *c, struct osec *top, const struct ka_node *n, const struct rule *r)
+{
+	struct osec *s = named_sec(c, top, n, "vrrp_script");
+
+	(void)r;
+	if (!s)
+		return;
+	apply_rules(c, s, n->child, script_rules, "vrrp_script");
+	if (!ofind(s, "interval"))
+		oadd(s, NULL, "interval", "1");
+	if (!ofind(s, "timeout")) /* keepalived: the interval; hadirector: 5 */
+		onote(oadd(s, NULL, "timeout", ofind(s, "interval")->val),
+		      "keepalived's default: the interval");
+}
+
+/* ---- vrrp_sync_group ----------------------------------------------------- */
+
+static char *block_list(struct cx *c, const struct ka_node *n, bool first_word_only)
+{
+	size_t len = 5;
+	char *s;
+
+	for (const struct ka_node *k = n->child; k; k = k->next)
+		len += strlen(k->kw) + 2;
+	if (!n->block || !(s = malloc(len))) {
+		ka_error(c->m, n->file, n->line, "%s: needs a block { ... }", n->kw);
+		return NULL;
+	}
+	strcpy(s, "{ ");
+	for (const struct ka_node *k = n->child; k; k = k->next) {
+		if (first_word_only && k->nargs)
+			ka_error(c->m, k->file, k->line, "%s: unexpected '%s'", n->kw, k->args[0]);
+		strcat(s, k->kw);
+		strcat(s, k->next ? ", " : "");
+	}
+	strcat(s, " }");
+	return s;
+}
+
+static void g_group(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	char *l = block_list(c, n, true);
+
+	(void)r;
+	if (l)
+		oadd(s, n, "group", l);
+	free(l);
+}
+
+static const struct rule group_rules[] = {
+    {"group", g_group, NULL, NULL},
+    {"notify_master", r_script, NULL, NULL},
+    {"notify_backup", r_script, NULL, NULL},
+    {"notify_fault", r_script, NULL, NULL},
+    {"notify", r_script, NULL, NULL},
+    {"smtp_alert", r_drop, NULL, "see smtp_server"},
+    SILENT("global_tracking"),
+    SILENT("sync_group_tracking_weight"),
+    NO("notify_stop", "sync group notify_stop: hadirector has it per instance only"),
+    NO("track_script", "tracking in a sync group: track in each instance instead"),
+    NO("track_interface", "tracking in a sync group: track in each instance instead"),
+    NO("track_file", "track_file: hadirector has no tracked files"),
+    {NULL, NULL, NULL, NULL},
+};
+
+static void t_group(struct cx *c, struct osec *top, const struct ka_node *n, const struct rule *r)
+{
+	struct osec *s = named_sec(c, top, n, "vrrp_sync_group");
+
+	(void)r;
+	if (!s)
+		return;
+	ka_mail_part(c, n, false, false);
+	apply_rules(c, s, n->child, group_rules, "vrrp_sync_group");
+	if (!ofind(s, "group")) { /* keepalived drops a group without members */
+		ka_warn(c->m, n->file, n->line,
+			"vrrp_sync_group %s: no group { } of members; keepalived ignores it, so "
+			"does the conversion",
+			n->args[0]);
+		struct oline *l = &top->l[top->n - 1];
+		osec_free(l->sub);
+		l->sub = NULL;
+		onote(l, "keepalived: vrrp_sync_group %s: left out (no members)", n->args[0]);
+	}
+}
+
+static void t_instance(struct cx *c, struct osec *top, const struct ka_node *n,
+		       const struct rule *r)
+{
+	struct osec *s = named_sec(c, top, n, "vrrp_instance");
+
+	(void)r;
+	if (!s)
+		return;
+	ka_mail_part(c, n, false, false);
+	ka_instance(c, s, n);
+}
+
+#define FEATURE(k, w)                                                                              \
+	{                                                                                          \
+		k, r_refuse, NULL, w                                                               \
+	}
+
+const struct rule ka_top_rules[] = {
+    {"global_defs", t_global, NULL, NULL},
+    {"vrrp_script", t_script, NULL, NULL},
+    {"vrrp_sync_group", t_group, NULL, NULL},
+    {"vrrp_instance", t_instance, NULL, NULL},
+    {"virtual_server", r_virtual_server, NULL, NULL},
+    FEATURE("virtual_server_group", "hadirector has no virtual_server_group yet"),
+    FEATURE("static_ipaddress", "hadirector has no static addresses (static_ipaddress) yet"),
+    FEATURE("static_routes", "hadirector has no static routes yet"),
+    FEATURE("static_rules", "hadirector has no static rules yet"),
+    FEATURE("linkbeat_interfaces", "hadirector has no linkbeat interfaces"),
+    FEATURE("track_file", "hadirector has no tracked files (track_file)"),
+    FEATURE("vrrp_track_file", "hadirector has no tracked files (vrrp_track_file)"),
+    FEATURE("track_process", "hadirector has no process tracking (track_process)"),
+    FEATURE("vrrp_track_process", "hadirector has no process tracking"),
+    FEATURE("bfd_instance", "hadirector has no BFD"),
+    FEATURE("garp_group", "hadirector has no garp_group"),
+    FEATURE("static_track_group", "hadirector has no static track groups"),
+    FEATURE("net_namespace", "network namespaces: hadirector runs where it is started"),
+    {NULL, NULL, NULL, NULL},
+};
+
+/* The lvs_sync_daemon section, from global_defs (`lvs_sync_daemon IF
+ * INSTANCE [id N] ...`) or the older per-instance interface keyword. */
+void ka_finish(struct cx *c, struct osec *top)
+{
+	const struct ka_node *n = c->g.lvs_sync;
+	struct osec *s;
+
+	if (!n && !(c->sync_if && c->sync_inst)) {
+		if (c->sync_if)
+			ka_error(c->m, c->sync_if->file, c->sync_if->line,
+				 "%s: no vrrp_instance says which director is the sync master",
+				 c->sync_if->kw);
+		return;
+	}
+	if (!(s = osec_new("lvs_sync_daemon")))
+		return;
+	s->src = n ? n : c->sync_if;
+	oadd(s, s->src, "interface", n ? n->args[0] : c->sync_if->args[0]);
+	oadd(s, s->src, "vrrp_instance", n ? n->args[1] : c->sync_inst);
+	for (size_t i = 2; n && i < n->nargs; i++) {
+		if (!strcmp(n->args[i], "id") && i + 1 < n->nargs) {
+			oadd(s, n, "syncid", n->args[++i]);
+		} else {
+			ka_error(c->m, n->file, n->line,
+				 "lvs_sync_daemon: option '%s' is not converted (hadirector has "
+				 "interface, instance and id only)",
+				 n->args[i]);
+			break;
+		}
+	}
+	oadd_sub(top, s->src, s);
+}

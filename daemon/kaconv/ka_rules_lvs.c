@@ -1,0 +1,480 @@
+/* Conversion rules of virtual_server, real_server and the checkers
+ * (keepalived.conf(5), "Virtual server(s)"; hadirector.conf(5),
+ * "virtual_server", "real_server", the check sections).
+ *
+ * keepalived lets the checker options (connect_timeout, retry,
+ * delay_before_retry, warmup, delay_loop, virtualhost) be set on the
+ * virtual or real server for all its checkers; hadirector has them per
+ * check, so they are written into each check. keepalived's defaults that
+ * differ from hadirector's are written out: delay_loop 60, lb_kind NAT,
+ * retry 1, delay_before_retry 3 for HTTP, warmup up to delay_loop,
+ * persistence 360 s when persistence_timeout has no value.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ka_convert_int.h"
+
+enum { I_CT, I_RETRY, I_DBR, I_WARMUP, I_LOOP, I_VHOST, I_N };
+static const char *const inh_kw[I_N] = {"connect_timeout", "retry",	 "delay_before_retry",
+					"warmup",	   "delay_loop", "virtualhost"};
+
+struct inh {
+	const char *v[I_N];
+};
+
+static int inh_index(const char *kw)
+{
+	if (!strcmp(kw, "nb_get_retry") || !strcmp(kw, "nb_sock_retry"))
+		return I_RETRY;
+	for (int i = 0; i < I_N; i++)
+		if (!strcmp(kw, inh_kw[i]))
+			return i;
+	return -1;
+}
+
+static void inh_take(struct inh *h, const struct ka_node *blk)
+{
+	for (const struct ka_node *n = blk; n; n = n->next) {
+		int i = inh_index(n->kw);
+		if (i >= 0 && n->nargs == 1)
+			h->v[i] = n->args[0];
+	}
+}
+
+/* The options of a check of real server RS with inherited values H. */
+struct chk {
+	struct cx *c;
+	struct inh h;
+	const char *type; /* hadirector's section name */
+	struct osec *s;
+};
+
+static void c_inh(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	(void)s;
+	(void)r;
+	need_args(c, n, 1, 1); /* taken by inh_take() */
+}
+
+static void c_url(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r);
+
+#define NOEFF(k, w)                                                                                \
+	{                                                                                          \
+		k, r_warn, NULL, w                                                                 \
+	}
+#define SILENT(k)                                                                                  \
+	{                                                                                          \
+		k, r_drop, NULL, "no effect in hadirector"                                         \
+	}
+#define NO(k, w)                                                                                   \
+	{                                                                                          \
+		k, r_refuse, NULL, w                                                               \
+	}
+#define INH(k)                                                                                     \
+	{                                                                                          \
+		k, c_inh, NULL, NULL                                                               \
+	}
+
+static const struct rule check_rules[] = {
+    INH("connect_timeout"),
+    INH("retry"),
+    INH("nb_get_retry"),
+    INH("nb_sock_retry"),
+    INH("delay_before_retry"),
+    INH("warmup"),
+    INH("delay_loop"),
+    INH("virtualhost"),
+    {"connect_ip", r_copy, NULL, NULL},
+    {"connect_port", r_num, NULL, NULL},
+    {"bindto", r_copy, "bind_ip", NULL},
+    {"url", c_url, NULL, NULL},
+    {"helo_name", r_copy, NULL, NULL},
+    {"type", r_copy, NULL, NULL},
+    {"name", r_copy, NULL, NULL},
+    {"misc_path", r_script, "script", NULL},
+    {"misc_timeout", r_num, "timeout", NULL},
+    {"misc_dynamic", r_true, "dynamic_weight", NULL},
+    {"enable_sni", r_drop, NULL, "the SNI is sent by default (virtualhost)"},
+    {"sni_name", r_copy, "sni", NULL},
+    SILENT("log_all_failures"),
+    SILENT("tls_compliant"),
+    NOEFF("http_protocol", "hadirector always sends HTTP/1.1 with Connection: close"),
+    NOEFF("fast_recovery", "hadirector checks every url of a server at each run"),
+    NO("alpha", "per-check alpha: hadirector has alpha per virtual server"),
+    NO("bind_port", "hadirector checks from any source port"),
+    NO("bind_if", "hadirector has no bind_if for checks"),
+    NO("fwmark", "hadirector does not mark check packets"),
+    NO("user", "per-script user: hadirector runs every script as global script_user"),
+    NO("payload", "udp_check payload in hex: not converted yet"),
+    NO("require_reply", "udp_check require_reply in hex: not converted yet"),
+    NO("host", "SMTP_CHECK host { } sub-blocks: not converted"),
+    {NULL, NULL, NULL, NULL},
+};
+
+/* One `url { path digest status_code virtualhost }`: an http/https check
+ * each (keepalived's server is up while every url passes; so is
+ * hadirector's with several checks). Collected into the check section by
+ * check_emit(). */
+static void c_url(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	struct osec *u = osec_new("url");
+
+	(void)r;
+	if (!u)
+		return;
+	u->src = n;
+	for (const struct ka_node *k = n->child; k; k = k->next) {
+		if (!strcmp(k->kw, "path") || !strcmp(k->kw, "digest") ||
+		    !strcmp(k->kw, "virtualhost")) {
+			r_copy(c, u, k, &(struct rule){k->kw, r_copy, NULL, NULL});
+		} else if (!strcmp(k->kw, "status_code") && k->nargs >= 1) {
+			char *j = join_args(k, 0), *l = NULL;
+			for (char *p = j; p && *p; p++)
+				if (*p == ' ')
+					*p = ',';
+			if (j && asprintf(&l, "{ %s }", j) >= 0)
+				oadd(u, k, "status_code", l);
+			free(j);
+			free(l);
+		} else if (!strcmp(k->kw, "regex") || !strncmp(k->kw, "regex_", 6)) {
+			ka_error(c->m, k->file, k->line, "%s: hadirector has no regex checks",
+				 k->kw);
+		} else {
+			ka_error(c->m, k->file, k->line,
+				 "%s: not a keyword the converter knows in url", k->kw);
+		}
+	}
+	oadd_sub(s, n, u);
+}
+
+static const char *dflt(const struct chk *k, int i)
+{
+	bool http = !strcmp(k->type, "http_check") || !strcmp(k->type, "https_check");
+
+	if (k->h.v[i])
+		return k->h.v[i];
+	switch (i) {
+	case I_RETRY:
+		return !strcmp(k->type, "misc_check")  ? "0"
+		       : !strcmp(k->type, "dns_check") ? "3"
+						       : "1";
+	case I_DBR:
+		return http ? "3" : !strcmp(k->type, "dns_check") ? k->h.v[I_LOOP] : "1";
+	case I_WARMUP:
+		return k->h.v[I_LOOP];
+	default:
+		return NULL;
+	}
+}
+
+/* Writes one check section from the collected one (and its url parts). */
+static void check_emit(struct chk *k, struct osec *rs, const struct ka_node *n, struct osec *u)
+{
+	struct osec *s = osec_new("%s", k->type);
+
+	if (!s)
+		return;
+	s->src = u ? u->src : n;
+	if (u) /* its own copy of the url's values */
+		for (size_t i = 0; i < u->n; i++)
+			oadd(s, u->l[i].src, u->l[i].key, u->l[i].val);
+	for (size_t i = 0; i < k->s->n; i++)
+		if (k->s->l[i].key)
+			oadd(s, k->s->l[i].src, k->s->l[i].key, k->s->l[i].val);
+	bool misc = !strcmp(k->type, "misc_check");
+	if (!misc && k->h.v[I_CT])
+		oadd(s, NULL, "connect_timeout", k->h.v[I_CT]);
+	if (k->h.v[I_LOOP] && strcmp(k->h.v[I_LOOP], k->c->vs_inh[I_LOOP]))
+		oadd(s, NULL, "delay_loop", k->h.v[I_LOOP]);
+	const char *v = dflt(k, I_RETRY);
+	if (strcmp(v, "0"))
+		onote(oadd(s, NULL, "retry", v), k->h.v[I_RETRY] ? NULL : "keepalived's default");
+	v = dflt(k, I_DBR);
+	if (v && strcmp(v, "1"))
+		onote(oadd(s, NULL, "delay_before_retry", v),
+		      k->h.v[I_DBR] ? NULL : "keepalived's default");
+	v = dflt(k, I_WARMUP);
+	if (v && strcmp(v, "0"))
+		onote(oadd(s, NULL, "warmup", v),
+		      k->h.v[I_WARMUP] ? NULL : "keepalived: a random start up to delay_loop");
+	if (misc && !ofind(s, "timeout"))
+		onote(oadd(s, NULL, "timeout", k->h.v[I_LOOP]), "keepalived's default: delay_loop");
+	if (!strcmp(k->type, "https_check"))
+		onote(oadd(s, NULL, "verify", "false"), "keepalived's SSL_GET verifies nothing");
+	if (k->h.v[I_VHOST] && !strcmp(k->type, "http_check") && !ofind(s, "virtualhost")) {
+		char *q = quote(k->h.v[I_VHOST]);
+		oadd(s, NULL, "virtualhost", q);
+		free(q);
+	}
+	oadd_sub(rs, n, s);
+}
+
+static const struct {
+	const char *ka, *hd;
+} check_names[] = {
+    {"TCP_CHECK", "tcp_check"},	  {"HTTP_GET", "http_check"},
+    {"SSL_GET", "https_check"},	  {"MISC_CHECK", "misc_check"},
+    {"SMTP_CHECK", "smtp_check"}, {"DNS_CHECK", "dns_check"},
+    {"UDP_CHECK", "udp_check"},	  {NULL, NULL},
+};
+
+static void r_check(struct cx *c, struct osec *rs, const struct ka_node *n, const struct rule *r)
+{
+	struct chk k = {.c = c, .h = *(const struct inh *)c->rs_inh};
+	size_t i;
+
+	(void)r;
+	for (i = 0; check_names[i].ka && strcmp(check_names[i].ka, n->kw); i++)
+		;
+	k.type = check_names[i].hd;
+	inh_take(&k.h, n->child);
+	if (!(k.s = osec_new("check")))
+		return;
+	apply_rules(c, k.s, n->child, check_rules, n->kw);
+	size_t urls = 0;
+	for (size_t j = 0; j < k.s->n; j++)
+		if (k.s->l[j].sub) {
+			check_emit(&k, rs, n, k.s->l[j].sub);
+			urls++;
+		}
+	if (!urls && (!strcmp(k.type, "http_check") || !strcmp(k.type, "https_check")))
+		ka_error(c->m, n->file, n->line,
+			 "%s: no url { path ... } (keepalived checks nothing)", n->kw);
+	else if (!urls)
+		check_emit(&k, rs, n, NULL);
+	osec_free(k.s);
+}
+
+static void rs_thresh(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	r_num(c, s, n, r);
+}
+
+static void rs_lb_kind(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r);
+
+static const struct rule rs_rules[] = {
+    {"weight", r_num, NULL, NULL},
+    {"inhibit_on_failure", r_bool, NULL, NULL},
+    {"notify_up", r_script, NULL, NULL},
+    {"notify_down", r_script, NULL, NULL},
+    {"uthreshold", rs_thresh, "u_threshold", NULL},
+    {"lthreshold", rs_thresh, "l_threshold", NULL},
+    {"lb_kind", rs_lb_kind, NULL, NULL},
+    {"lvs_method", rs_lb_kind, NULL, NULL},
+    {"smtp_alert", r_drop, NULL, "see smtp_server"},
+    INH("connect_timeout"),
+    INH("retry"),
+    INH("nb_get_retry"),
+    INH("delay_before_retry"),
+    INH("warmup"),
+    INH("delay_loop"),
+    INH("virtualhost"),
+    {"TCP_CHECK", r_check, NULL, NULL},
+    {"HTTP_GET", r_check, NULL, NULL},
+    {"SSL_GET", r_check, NULL, NULL},
+    {"MISC_CHECK", r_check, NULL, NULL},
+    {"SMTP_CHECK", r_check, NULL, NULL},
+    {"DNS_CHECK", r_check, NULL, NULL},
+    {"UDP_CHECK", r_check, NULL, NULL},
+    SILENT("snmp_name"),
+    NO("alpha", "per-real-server alpha: hadirector has alpha per virtual server"),
+    NO("PING_CHECK", "hadirector has no PING_CHECK yet"),
+    NO("ICMP_CHECK", "hadirector has no PING_CHECK yet"),
+    NO("FILE_CHECK", "hadirector has no FILE_CHECK"),
+    NO("BFD_CHECK", "hadirector has no BFD"),
+    {NULL, NULL, NULL, NULL},
+};
+
+/* `NAT|DR|TUN [type ipip|gue port N|gre]`. */
+static void rs_lb_kind(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	(void)r;
+	if (!need_args(c, n, 1, 6))
+		return;
+	const char *k = n->args[0];
+	if (strcasecmp(k, "NAT") && strcasecmp(k, "DR") && strcasecmp(k, "TUN")) {
+		ka_error(c->m, n->file, n->line, "%s: '%s' is not NAT, DR or TUN", n->kw, k);
+		return;
+	}
+	oadd(s, n, "lb_kind", !strcasecmp(k, "NAT") ? "nat" : !strcasecmp(k, "DR") ? "dr" : "tun");
+	for (size_t i = 1; i < n->nargs; i++) {
+		if (!strncmp(s->head, "real_server", 11)) {
+			ka_error(c->m, n->file, n->line,
+				 "%s: a tunnel type per real server is not converted", n->kw);
+			return;
+		}
+		if (!strcmp(n->args[i], "type") && i + 1 < n->nargs) {
+			oadd(s, n, "tun_type", n->args[++i]);
+		} else if (!strcmp(n->args[i], "port") && i + 1 < n->nargs) {
+			oadd(s, n, "tun_port", n->args[++i]);
+		} else {
+			ka_error(c->m, n->file, n->line, "%s: '%s' is not converted", n->kw,
+				 n->args[i]);
+			return;
+		}
+	}
+}
+
+/* `IP PORT` -> IP:PORT, [IP6]:PORT; `IP` alone -> the address. */
+static char *endpoint(struct cx *c, const struct ka_node *n, size_t at)
+{
+	char *e = NULL;
+	const char *ip = n->args[at];
+	bool v6 = strchr(ip, ':') != NULL;
+
+	if (n->nargs < at + 1 || n->nargs > at + 2) {
+		ka_error(c->m, n->file, n->line, "%s: needs an address and a port", n->kw);
+		return NULL;
+	}
+	if (n->nargs == at + 1)
+		return v6 && asprintf(&e, "[%s]", ip) >= 0 ? e : v6 ? NULL : strdup(ip);
+	if (asprintf(&e, v6 ? "[%s]:%s" : "%s:%s", ip, n->args[at + 1]) < 0)
+		return NULL;
+	return e;
+}
+
+static void vs_real(struct cx *c, struct osec *vs, const struct ka_node *n, const struct rule *r)
+{
+	char *ep = n->nargs ? endpoint(c, n, 0) : NULL;
+	struct inh saved = *(struct inh *)c->rs_inh, h = *(struct inh *)c->vs_inh;
+	struct osec *s;
+
+	(void)r;
+	if (!ep || !(s = osec_new("real_server %s", ep))) {
+		if (!n->nargs)
+			ka_error(c->m, n->file, n->line, "real_server: needs an address");
+		free(ep);
+		return;
+	}
+	free(ep);
+	s->src = n;
+	ka_mail_part(c, n, true, true);
+	inh_take(&h, n->child);
+	memcpy(c->rs_inh, &h, sizeof(h));
+	apply_rules(c, s, n->child, rs_rules, "real_server");
+	memcpy(c->rs_inh, &saved, sizeof(saved));
+	oadd_sub(vs, n, s);
+}
+
+static void vs_persist(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	if (n->nargs == 0)
+		onote(oadd(s, n, "persistence_timeout", "360"),
+		      "keepalived: persistence_timeout without a value is 6 minutes");
+	else
+		r_num(c, s, n, r);
+}
+
+static void vs_sorry(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	char *ep = endpoint(c, n, 0);
+
+	(void)r;
+	if (ep)
+		oadd(s, n, "sorry_server", ep);
+	free(ep);
+}
+
+static void vs_flag(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	struct oline *l = ofind(s, "sched_flags");
+	char *v = NULL;
+
+	(void)c;
+	(void)r;
+	if (l && asprintf(&v, "%.*s, %s }", (int)strlen(l->val) - 2, l->val, n->kw) >= 0)
+		oadd(s, n, "sched_flags", v);
+	else if (!l && asprintf(&v, "{ %s }", n->kw) >= 0)
+		oadd(s, n, "sched_flags", v);
+	free(v);
+}
+
+static const struct rule vs_rules[] = {
+    {"delay_loop", r_num, NULL, NULL},
+    {"lb_algo", r_lower, NULL, NULL},
+    {"lvs_sched", r_lower, "lb_algo", NULL},
+    {"lb_kind", rs_lb_kind, NULL, NULL},
+    {"lvs_method", rs_lb_kind, NULL, NULL},
+    {"persistence_timeout", vs_persist, NULL, NULL},
+    {"persistence_granularity", r_copy, NULL, NULL},
+    {"protocol", r_lower, NULL, NULL},
+    {"ip_family", r_lower, "family", NULL},
+    {"quorum", r_num, NULL, NULL},
+    {"hysteresis", r_num, NULL, NULL},
+    {"quorum_up", r_script, NULL, NULL},
+    {"quorum_down", r_script, NULL, NULL},
+    {"alpha", r_bool, NULL, NULL},
+    {"omega", r_bool, NULL, NULL},
+    {"inhibit_on_failure", r_bool, NULL, NULL},
+    {"sorry_server", vs_sorry, NULL, NULL},
+    {"real_server", vs_real, NULL, NULL},
+    {"sh-port", vs_flag, NULL, NULL},
+    {"sh-fallback", vs_flag, NULL, NULL},
+    {"mh-port", vs_flag, NULL, NULL},
+    {"mh-fallback", vs_flag, NULL, NULL},
+    {"smtp_alert", r_drop, NULL, "see smtp_server"},
+    INH("connect_timeout"),
+    INH("retry"),
+    INH("nb_get_retry"),
+    INH("delay_before_retry"),
+    INH("warmup"),
+    {"virtualhost", r_copy, NULL, NULL},
+    SILENT("snmp_name"),
+    NOEFF("nat_mask", "keepalived ignores nat_mask"),
+    NO("ha_suspend", "hadirector has no ha_suspend"),
+    NO("ops", "hadirector has no one-packet scheduling (ops)"),
+    NO("flag-1", "scheduler flag-1: use sh-port/mh-port names"),
+    NO("flag-2", "scheduler flag-2: use sh-fallback/mh-fallback names"),
+    NO("flag-3", "scheduler flag-3: not supported"),
+    NO("persistence_engine", "hadirector has no persistence engines"),
+    NO("sorry_server_inhibit", "hadirector has no sorry_server_inhibit"),
+    NO("sorry_server_lvs_method", "hadirector's sorry server uses the service's method"),
+    NO("retry_bind", "not converted"),
+    {NULL, NULL, NULL, NULL},
+};
+
+void r_virtual_server(struct cx *c, struct osec *top, const struct ka_node *n, const struct rule *r)
+{
+	struct inh h = {0};
+	struct osec *s;
+	char *ep = NULL;
+
+	(void)r;
+	if (n->nargs >= 1 && !strcmp(n->args[0], "group")) {
+		ka_error(c->m, n->file, n->line,
+			 "virtual_server group: hadirector has no virtual_server_group yet");
+		return;
+	}
+	if (n->nargs == 2 && !strcmp(n->args[0], "fwmark")) {
+		if (asprintf(&ep, "fwmark:%s", n->args[1]) < 0)
+			ep = NULL;
+	} else if (n->nargs == 2) {
+		ep = endpoint(c, n, 0);
+	} else {
+		ka_error(c->m, n->file, n->line,
+			 "virtual_server: needs ADDRESS PORT or fwmark N (a service on all "
+			 "ports is not converted)");
+		return;
+	}
+	if (!ep || !(s = osec_new("virtual_server %s", ep))) {
+		free(ep);
+		return;
+	}
+	free(ep);
+	s->src = n;
+	oadd_sub(top, n, s);
+	ka_mail_part(c, n, true, false);
+	inh_take(&h, n->child);
+	if (!h.v[I_LOOP])
+		h.v[I_LOOP] = "60";
+	memcpy(c->vs_inh, &h, sizeof(h));
+	memcpy(c->rs_inh, &h, sizeof(h));
+	apply_rules(c, s, n->child, vs_rules, "virtual_server");
+	if (!ofind(s, "delay_loop"))
+		onote(oadd(s, NULL, "delay_loop", "60"), "keepalived's default");
+	if (!ofind(s, "lb_kind"))
+		onote(oadd(s, NULL, "lb_kind", "nat"), "keepalived's default");
+}
