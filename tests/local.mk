@@ -14,3 +14,4 @@ include $(srcdir)/tests/netns/fault.mk
 include $(srcdir)/tests/vm/fault.mk
 include $(srcdir)/tests/bench/local.mk
 include $(srcdir)/tests/style/local.mk
+include $(srcdir)/tests/keepalived/local.mk

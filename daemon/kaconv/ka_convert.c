@@ -257,8 +257,8 @@ char *script_value(struct cx *c, const struct ka_node *n)
 		return NULL;
 	if (n->nargs > 1) {
 		ka_error(c->m, n->file, n->line,
-			 "%s: runs as user '%s': hadirector runs every script as global "
-			 "script_user (no per-script user)",
+			 "%s: per-script user: hadirector runs every script as global "
+			 "script_user (user '%s')",
 			 n->kw, n->args[1]);
 		return NULL;
 	}
@@ -268,8 +268,8 @@ char *script_value(struct cx *c, const struct ka_node *n)
 	char *abs = NULL, *full = NULL;
 	if (cmd[0] != '/' && !isalnum((unsigned char)cmd[0]) && !strchr("_.-", cmd[0])) {
 		ka_error(c->m, n->file, n->line,
-			 "%s: '%s' is shell syntax, not a command (keepalived 2 runs scripts "
-			 "without a shell)",
+			 "%s: shell syntax, not a command; keepalived 2 runs scripts without a "
+			 "shell ('%s')",
 			 n->kw, cmd);
 		return NULL;
 	}
@@ -278,8 +278,8 @@ char *script_value(struct cx *c, const struct ka_node *n)
 		abs = word ? c->o->which(c->o->ud, word) : NULL;
 		if (!abs) {
 			ka_error(c->m, n->file, n->line,
-				 "%s: command '%s' is not found in PATH here; hadirector needs an "
-				 "absolute path",
+				 "%s: command not found in PATH here; hadirector needs an absolute "
+				 "path ('%s')",
 				 n->kw, word ? word : cmd);
 			free(word);
 			return NULL;
@@ -352,7 +352,34 @@ struct buf {
 	char *s;
 	size_t n, cap;
 	bool oom;
+	int line; /* lines written */
+	struct ka_srcmap *map;
+	const struct ka_node *near; /* source of the lines being written */
 };
+
+/* The next output line came from SRC (or, without one, from what is near). */
+static void mark(struct buf *b, const struct ka_node *src)
+{
+	struct ka_srcmap *m = b->map;
+
+	if (src)
+		b->near = src;
+	if (!m || !b->near)
+		return;
+	if ((size_t)b->line >= m->cap) {
+		size_t nc = (size_t)b->line * 2 + 64;
+		struct ka_srcline *nl = realloc(m->l, nc * sizeof(*nl));
+		if (!nl)
+			return;
+		memset(nl + m->cap, 0, (nc - m->cap) * sizeof(*nl));
+		m->l = nl;
+		m->cap = nc;
+	}
+	m->l[b->line].file = b->near->file;
+	m->l[b->line].line = b->near->line;
+	if ((size_t)b->line + 1 > m->n)
+		m->n = (size_t)b->line + 1;
+}
 
 static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void put(struct buf *b, const char *fmt, ...)
@@ -381,6 +408,8 @@ static void put(struct buf *b, const char *fmt, ...)
 	}
 	memcpy(b->s + b->n, t, (size_t)k + 1);
 	b->n += (size_t)k;
+	for (char *p = t; (p = strchr(p, '\n')); p++)
+		b->line++;
 	free(t);
 }
 
@@ -401,6 +430,7 @@ static void put_sec(struct buf *b, const struct osec *s, int ind)
 {
 	if (s->src)
 		put_comments(b, s->src->lead, ind);
+	mark(b, s->src);
 	put(b, "%*s%s {", ind, "", s->head);
 	if (s->src && s->src->tail)
 		put(b, "  # %s", s->src->tail);
@@ -418,6 +448,7 @@ static void put_sec(struct buf *b, const struct osec *s, int ind)
 				put_comments(b, l->note, ind + 4);
 			continue;
 		}
+		mark(b, l->src ? l->src : s->src);
 		put(b, "%*s%s = %s", ind + 4, "", l->key, l->val ? l->val : "");
 		if (l->src && l->src != s->src && l->src->tail)
 			put(b, "  # %s", l->src->tail);
@@ -427,13 +458,14 @@ static void put_sec(struct buf *b, const struct osec *s, int ind)
 	}
 	if (s->src)
 		put_comments(b, s->src->end_lead, ind + 4);
+	mark(b, s->src);
 	put(b, "%*s}\n", ind, "");
 }
 
 char *ka_convert(const struct ka_tree *t, const struct ka_conv_opts *o, struct ka_msgs *m)
 {
 	struct cx c = {.o = o, .m = m};
-	struct buf b = {0};
+	struct buf b = {.map = o->map};
 
 	c.g.alert = c.g.alert_vrrp = c.g.alert_checker = -1;
 	c.top = osec_new("top");

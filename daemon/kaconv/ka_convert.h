@@ -12,6 +12,17 @@
 
 #include "ka_reader.h"
 
+/* Where each line of the output came from: l[N] for output line N + 1
+ * (file NULL: the converter's own header). */
+struct ka_srcline {
+	const char *file; /* the tree's */
+	int line;
+};
+struct ka_srcmap {
+	struct ka_srcline *l;
+	size_t n, cap;
+};
+
 struct ka_conv_opts {
 	const char *source;    /* the keepalived file, for the header */
 	const char *config_id; /* for the header */
@@ -19,6 +30,7 @@ struct ka_conv_opts {
 	 * or NULL; NULL callback = leave relative commands as they are. */
 	char *(*which)(void *ud, const char *cmd);
 	void *ud;
+	struct ka_srcmap *map; /* filled when not NULL (free map->l) */
 };
 
 /* The hadirector.conf text (malloc'ed); NULL only when out of memory.

@@ -105,7 +105,7 @@ static char *io_which(void *ud, const char *cmd)
 
 /* The daemon's own check on the converted text (a temporary file), its
  * messages naming the converted file. */
-static int validate(const char *file, const char *text)
+static int validate(const char *file, const char *text, const struct ka_srcmap *map)
 {
 	char tmp[] = "/tmp/hadirector-from-keepalived-XXXXXX";
 	struct hd_diag diag = {0};
@@ -125,8 +125,13 @@ static int validate(const char *file, const char *text)
 	unlink(tmp);
 	for (size_t i = 0; i < diag.n; i++) {
 		const char *l = diag.lines[i];
-		if (!strncmp(l, tmp, tl))
-			fprintf(stderr, "%s (converted):%s\n", file, l + tl + (l[tl] == ':'));
+		char *end = NULL;
+		long n = !strncmp(l, tmp, tl) && l[tl] == ':' ? strtol(l + tl + 1, &end, 10) : 0;
+		if (n > 0 && *end == ':' && (size_t)n <= map->n && map->l[n - 1].file)
+			fprintf(stderr, "%s:%d:%s (converted line %ld)\n", map->l[n - 1].file,
+				map->l[n - 1].line, end + 1, n);
+		else if (!strncmp(l, tmp, tl))
+			fprintf(stderr, "%s:%s\n", file, l + tl + 1);
 		else
 			fprintf(stderr, "%s\n", l);
 	}
@@ -161,7 +166,8 @@ static int write_out(const char *out, const char *text)
 static int run(const char *file, const char *out, const char *id, int test)
 {
 	struct ka_read_opts ro = {.config_id = id, .io = {io_load, io_glob, NULL}};
-	struct ka_conv_opts co = {.source = file, .config_id = id, .which = io_which};
+	struct ka_srcmap map = {0};
+	struct ka_conv_opts co = {.source = file, .config_id = id, .which = io_which, .map = &map};
 	struct ka_msgs m = {0};
 	struct ka_tree *t = ka_read(file, &ro, &m);
 	char *text = t ? ka_convert(t, &co, &m) : NULL;
@@ -174,11 +180,12 @@ static int run(const char *file, const char *out, const char *id, int test)
 			fprintf(stderr, "%s: out of memory\n", file);
 		rc = 1;
 	} else if (test) {
-		rc = validate(file, text);
+		rc = validate(file, text, &map);
 	} else {
 		rc = write_out(out, text);
 	}
 	free(text);
+	free(map.l);
 	ka_tree_free(t);
 	ka_msgs_clear(&m);
 	return rc;

@@ -78,15 +78,10 @@ static void g_script_user(struct cx *c, struct osec *s, const struct ka_node *n,
 		ka_warn(c->m, n->file, n->line,
 			"script_user: group '%s' left out (scripts run with the user's groups)",
 			n->args[1]);
-	r_copy(c, s,
-	       &(struct ka_node){.kw = n->kw,
-				 .args = n->args,
-				 .nargs = 1,
-				 .file = n->file,
-				 .line = n->line,
-				 .lead = n->lead,
-				 .tail = n->tail},
-	       r);
+	char *q = quote(n->args[0]);
+	if (q)
+		oadd(s, n, r->hd ? r->hd : n->kw, q);
+	free(q);
 }
 
 static void g_lvs_sync(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)

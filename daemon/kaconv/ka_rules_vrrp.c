@@ -91,11 +91,11 @@ static void i_vips(struct cx *c, struct osec *s, const struct ka_node *n, const 
 				continue;
 			if (!strcmp(o, "scope") && !strcmp(val, "global"))
 				continue;
-			ka_error(c->m, k->file, k->line,
-				 "virtual_ipaddress %s: '%s %s': hadirector has no per-address "
-				 "%s yet (the address goes on the instance's interface, scope "
-				 "global)",
-				 k->kw, o, val, o);
+			ka_error(
+			    c->m, k->file, k->line,
+			    "virtual_ipaddress: per-address %s: hadirector has none yet (%s %s "
+			    "%s; its addresses go on the instance's interface, scope global)",
+			    o, k->kw, o, val);
 		}
 		strcat(v, k->kw);
 		strcat(v, k->next ? ", " : "");
@@ -257,6 +257,11 @@ static void instance_defaults(struct cx *c, struct osec *s, const struct ka_node
 	struct oline *vip = ofind(s, "virtual_ipaddress");
 	bool v6 = vip && vip->val && strchr(vip->val, ':');
 
+	if (!ofind(s, "virtual_ipaddress"))
+		ka_error(c->m, n->file, n->line,
+			 "vrrp_instance: no virtual_ipaddress: hadirector needs at least one "
+			 "address (keepalived runs VRRP without any; %s)",
+			 n->args[0]);
 	if (!ofind(s, "interface"))
 		ka_error(c->m, n->file, n->line,
 			 "vrrp_instance %s: no interface (keepalived would use the default "
