@@ -3,6 +3,9 @@
 usage: hc-stream-srv.py MODE ADDR PORT [CERT KEY]
   http         200 OK, then a body without end (until the close)
   https        the same over TLS (CERT, KEY: PEM files)
+  big          200 OK with a 1 MB body (Content-Length; bytes i % 251), then
+               nothing more, the connection left open until the client closes
+  https-big    the same over TLS (CERT, KEY)
   interim      "100 Continue" interim responses without end
   smtp-endless a multi-line 220 greeting without end ("220-..." lines)
   smtp-long    a legitimate multi-line greeting of about 3 kB in 40 lines,
@@ -17,6 +20,7 @@ import socket, ssl, struct, sys, threading
 
 mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 BLOB = b"x" * (1 << 20)
+BIG = bytes(i % 251 for i in range(1 << 20))
 LINES = b"".join(b"220-%072d\r\n" % i for i in range((1 << 20) // 78))
 LONG = b"".join(b"220-mx.test greeting line %02d %s\r\n" % (i, b"y" * 44) for i in range(39))
 LONG += b"220 mx.test ESMTP ready\r\n"
@@ -41,6 +45,11 @@ def serve(c):
                 c.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
                 while True:
                     c.sendall(BLOB)
+        elif mode in ("big", "https-big"):
+            if request(c):
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(BIG) + BIG)
+                while c.recv(4096):
+                    pass
         elif mode == "interim":
             if request(c):
                 while True:
@@ -91,7 +100,7 @@ ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 ls.bind((addr, port))
 ls.listen(64)
 tls = None
-if mode == "https":
+if mode.startswith("https"):
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(sys.argv[4], sys.argv[5])
 while True:
