@@ -38,14 +38,22 @@ void osec_free(struct osec *s)
 	free(s);
 }
 
-static struct oline *onew(struct osec *s, const struct ka_node *src)
+/* A new line; options go before the first subsection (a virtual server's
+ * own settings above its real servers, whatever the source's order). */
+static struct oline *onew(struct osec *s, const struct ka_node *src, bool option)
 {
 	struct oline *l = realloc(s->l, (s->n + 1) * sizeof(*l));
+	size_t at = s->n;
 
 	if (!l)
 		return NULL;
 	s->l = l;
-	l = &s->l[s->n++];
+	if (option)
+		for (at = 0; at < s->n && !l[at].sub; at++)
+			;
+	memmove(&l[at + 1], &l[at], (s->n - at) * sizeof(*l));
+	s->n++;
+	l = &s->l[at];
 	memset(l, 0, sizeof(*l));
 	l->src = src;
 	return l;
@@ -61,7 +69,7 @@ struct oline *oadd(struct osec *s, const struct ka_node *src, const char *key, c
 		l->val = val ? strdup(val) : NULL;
 		return l;
 	}
-	if (!(l = onew(s, src)))
+	if (!(l = onew(s, src, key != NULL)))
 		return NULL;
 	l->key = key ? strdup(key) : NULL;
 	l->val = val ? strdup(val) : NULL;
@@ -70,7 +78,7 @@ struct oline *oadd(struct osec *s, const struct ka_node *src, const char *key, c
 
 struct oline *oadd_sub(struct osec *s, const struct ka_node *src, struct osec *sub)
 {
-	struct oline *l = sub ? onew(s, src) : NULL;
+	struct oline *l = sub ? onew(s, src, false) : NULL;
 
 	if (l)
 		l->sub = sub;
@@ -161,7 +169,7 @@ char *join_args(const struct ka_node *n, size_t from)
 void left_out(struct osec *s, const struct ka_node *n, const char *why)
 {
 	char *a = join_args(n, 0);
-	struct oline *l = onew(s, n);
+	struct oline *l = onew(s, n, false);
 
 	if (l)
 		onote(l, "keepalived: %s%s%s: left out (%s)", n->kw, a && *a ? " " : "", a ? a : "",

@@ -114,10 +114,11 @@ static const char *predefined(struct rd *r, const char *name, size_t len, char *
 	}
 	if (len == 9 && !memcmp(name, "_INSTANCE", 9))
 		return r->o->config_id ? r->o->config_id : "";
+	/* Escaped: the line is cut at its comments again after substitution. */
 	if (len == 5 && !memcmp(name, "_HASH", 5))
-		return "#";
+		return "\\#";
 	if (len == 5 && !memcmp(name, "_BANG", 5))
-		return "!";
+		return "\\!";
 	return NULL;
 }
 

@@ -353,7 +353,7 @@ struct ka_tree *ka_read(const char *path, const struct ka_read_opts *o, struct k
 		return NULL;
 	r.t->root.block = true;
 	r.level[0].parent = &r.t->root;
-	r.max_produced = MAX_PRODUCED;
+	r.max_produced = o->max_lines ? o->max_lines : MAX_PRODUCED;
 	r.max_expansion = MAX_LINE_EXPANSION;
 	r.max_include = MAX_INCLUDE_DEPTH;
 	e = ka_read_file(&r, path);

@@ -50,6 +50,7 @@ struct ka_io {
 struct ka_read_opts {
 	const char *config_id; /* what `@ID` lines are compared with; NULL = none */
 	struct ka_io io;
+	unsigned long max_lines; /* lines ~SEQ and definitions may produce; 0 = 1000000 */
 };
 
 struct ka_tree {

@@ -277,9 +277,10 @@ static void instance_defaults(struct cx *c, struct osec *s, const struct ka_node
 		      v6 ? "IPv6 needs version 3" : "keepalived's default (vrrp_version)");
 		v = ofind(s, "version");
 	}
-	if (v && !strcmp(v->val, "3") && ofind(s, "authentication")) {
+	if (v && !strcmp(v->val, "3")) {
 		for (size_t i = 0; i < s->n; i++)
 			if (s->l[i].sub && !strcmp(s->l[i].sub->head, "authentication")) {
+				/* keepalived: no authentication in version 3 */
 				ka_warn(
 				    c->m, n->file, n->line,
 				    "authentication: keepalived ignores it with VRRP version 3; "

@@ -30,3 +30,10 @@ check_PROGRAMS += tests/unit/test_script_path
 tests_unit_test_script_path_SOURCES = tests/unit/test_script_path.c
 tests_unit_test_script_path_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_script_path
+# daemon/kaconv: the keepalived.conf reader and the conversion rules.
+check_PROGRAMS += tests/unit/test_ka_reader tests/unit/test_ka_convert
+tests_unit_test_ka_reader_SOURCES = tests/unit/test_ka_reader.c
+tests_unit_test_ka_reader_LDADD = libhdcore.a $(HD_LIBS)
+tests_unit_test_ka_convert_SOURCES = tests/unit/test_ka_convert.c
+tests_unit_test_ka_convert_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_ka_reader tests/unit/test_ka_convert

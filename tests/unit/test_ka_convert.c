@@ -1,0 +1,362 @@
+/* daemon/kaconv/ka_convert.c, ka_rules*.c: one keepalived.conf per rule,
+ * the hadirector.conf lines it must give (or must not), its messages, and
+ * every converted text loaded by the daemon's own hd_config_load(), as
+ * `hadirector -t --from-keepalived` does. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kaconv/ka_convert.h"
+#include "unit.h"
+
+static const char *text;
+
+static int vload(void *ud, const char *path, char **out)
+{
+	(void)ud;
+	(void)path;
+	return (*out = strdup(text)) ? 0 : -ENOMEM;
+}
+
+static int vglob(void *ud, const char *pattern, char ***paths, size_t *n)
+{
+	(void)ud;
+	(void)pattern;
+	*paths = NULL;
+	*n = 0;
+	return 0;
+}
+
+/* keepalived would find these in PATH. */
+static char *which(void *ud, const char *cmd)
+{
+	char *p = NULL;
+
+	(void)ud;
+	if (strcmp(cmd, "true") && strcmp(cmd, "pidof"))
+		return NULL;
+	return asprintf(&p, "/usr/bin/%s", cmd) < 0 ? NULL : p;
+}
+
+#define VRRP(body)                                                                                 \
+	"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"                           \
+	" virtual_ipaddress {\n  10.0.0.1/24\n }\n" body "}\n"
+#define VS(body) "virtual_server 10.0.0.1 80 {\n" body "}\n"
+#define RS(body) VS(" real_server 10.0.1.1 80 {\n" body " }\n")
+#define MAX	 6
+
+static const struct {
+	const char *name, *in;
+	bool refused;
+	const char *want[MAX];	/* lines (or parts) the output must have */
+	const char * not [MAX]; /* ... and must not */
+	const char *msg;	/* a message (error or warning) expected */
+} cases[] = {
+    {"vrrp defaults",
+     VRRP(" state MASTER\n priority 100\n advert_int 1\n"),
+     false,
+     {"vrrp_instance VI_1 {", "    interface = eth0",
+      "    state = backup  # keepalived: state "
+      "MASTER",
+      "    version = 2  # keepalived's default", "virtual_ipaddress = { 10.0.0.1/24 }"},
+     {"preempt"},
+     NULL},
+    {"master at 255", VRRP(" state MASTER\n priority 255\n"), false, {"state = master"}, {0}, NULL},
+    {"nopreempt",
+     VRRP(" state BACKUP\n nopreempt\n preempt_delay 10\n"),
+     false,
+     {"preempt = false", "preempt_delay = 10", "state = backup"},
+     {0},
+     NULL},
+    {"global version and garp",
+     "global_defs {\n vrrp_version 3\n vrrp_garp_master_delay 10\n}\n" VRRP(" advert_int 0.5\n"),
+     false,
+     {"version = 3", "garp_master_delay = 10", "advert_int = 0.5"},
+     {0},
+     NULL},
+    {"ipv6 is version 3",
+     "vrrp_instance V6 {\n interface eth0\n virtual_router_id 5\n"
+     " virtual_ipaddress {\n  2001:db8::1/64\n }\n}\n",
+     false,
+     {"version = 3  # IPv6 needs version 3", "{ 2001:db8::1/64 }"},
+     {0},
+     NULL},
+    {"authentication",
+     VRRP(" authentication {\n  auth_type PASS\n  auth_pass secret123456\n }\n"),
+     false,
+     {"authentication {", "type = pass", "password = secret12"},
+     {0},
+     "warning: auth_pass: longer than 8"},
+    {"authentication AH",
+     VRRP(" authentication {\n  auth_type AH\n  auth_pass x\n }\n"),
+     true,
+     {0},
+     {0},
+     ":7: authentication: auth_type AH"},
+    {"authentication with version 3",
+     VRRP(" version 3\n authentication {\n auth_type PASS\n"
+	  " auth_pass x\n }\n"),
+     false,
+     {"keepalived: authentication: left out"},
+     {"type = pass"},
+     "warning: authentication: keepalived ignores it"},
+    {"unicast",
+     VRRP(" unicast_src_ip 10.0.0.2\n unicast_peer {\n  10.0.0.3\n  10.0.0.4\n }\n"),
+     false,
+     {"unicast_src_ip = 10.0.0.2", "unicast_peer = { 10.0.0.3, 10.0.0.4 }"},
+     {0},
+     NULL},
+    {"tracking",
+     "vrrp_script chk {\n script \"/usr/bin/true\"\n interval 2\n weight -20\n}\n" VRRP(
+	 " track_script {\n  chk\n }\n track_interface {\n  eth0\n  eth1 weight -5\n"
+	 " }\n"),
+     false,
+     {"vrrp_script chk {", "timeout = 2  # keepalived's default: the interval",
+      "track_script = { chk }", "track_interface = { eth0 }", "track_interface_weight eth1 {",
+      "weight = -5"},
+     {0},
+     NULL},
+    {"script weight override",
+     "vrrp_script chk {\n script /usr/bin/true\n}\n" VRRP(" track_script {\n  chk weight 10\n }\n"),
+     false,
+     {"interval = 1", "track_script_weight chk {", "weight = 10"},
+     {0},
+     NULL},
+    {"relative command",
+     "vrrp_script chk {\n script \"pidof haproxy\"\n}\n",
+     false,
+     {"script = \"/usr/bin/pidof haproxy\""},
+     {0},
+     NULL},
+    {"command not found",
+     "vrrp_script chk {\n script \"nosuchcmd x\"\n}\n",
+     true,
+     {0},
+     {0},
+     ":2: script: command not found in PATH"},
+    {"per-script user",
+     VRRP(" notify_master /usr/bin/true nobody\n"),
+     true,
+     {0},
+     {0},
+     ":7: notify_master: per-script user"},
+    {"libconfuse ${} escaped",
+     VRRP(" notify \"/usr/bin/true ${HOME} a\\\\b\"\n"),
+     false,
+     {"notify = \"/usr/bin/true \\${HOME} a\\\\\\\\b\""},
+     {0},
+     NULL},
+    {"vip options",
+     VRRP(" virtual_ipaddress {\n  10.0.0.2 dev eth0 scope global\n"
+	  "  10.0.0.3 label eth0:1\n }\n"),
+     true,
+     {0},
+     {0},
+     ":9: virtual_ipaddress: per-address label"},
+    {"use_vmac", VRRP(" use_vmac\n"), true, {0}, {0}, ":7: use_vmac: hadirector has no use_vmac"},
+    {"unknown keyword",
+     VRRP(" no_such_keyword 1\n"),
+     false,
+     {"# keepalived: no_such_keyword 1: left out (unknown keyword)"},
+     {0},
+     ":7: warning: no_such_keyword: not a keepalived keyword"},
+    {"known, not converted",
+     VRRP(" vrrp_garp_interval 1\n"),
+     true,
+     {0},
+     {0},
+     ":7: vrrp_garp_interval: not converted in vrrp_instance"},
+    {"vrrp_strict",
+     "global_defs {\n vrrp_strict\n}\n" VRRP(""),
+     false,
+     {"# keepalived: vrrp_strict: left out"},
+     {0},
+     ":2: warning: vrrp_strict: hadirector adds"},
+    {"sync group",
+     "vrrp_sync_group G {\n group {\n  VI_1\n }\n notify_master /usr/bin/true\n}\n" VRRP(""),
+     false,
+     {"vrrp_sync_group G {", "group = { VI_1 }", "notify_master = /usr/bin/true"},
+     {0},
+     NULL},
+    {"sync group without members",
+     "vrrp_sync_group G {\n VI_1\n}\n" VRRP(""),
+     false,
+     {"keepalived: vrrp_sync_group G: left out"},
+     {"group ="},
+     ":1: warning: vrrp_sync_group G: no group"},
+    {"comments",
+     "! keepalived file\nglobal_defs {\n router_id lb1 # this one\n}\n# the VRRP\n" VRRP(
+	 " priority 150 ! higher\n"),
+     false,
+     {"# keepalived file\nglobal {", "router_id = lb1  # this one", "# the VRRP\nvrrp_",
+      "priority = 150  # higher"},
+     {0},
+     NULL},
+    {"virtual server defaults",
+     RS("  TCP_CHECK {\n   connect_timeout 3\n  }\n"),
+     false,
+     {"virtual_server 10.0.0.1:80 {", "delay_loop = 60  # keepalived's default",
+      "lb_kind = nat  # keepalived's default", "real_server 10.0.1.1:80 {",
+      "retry = 1  # keepalived's default", "warmup = 60"},
+     {0},
+     NULL},
+    {"aliases",
+     VS(" delay_loop 5\n lvs_sched RR\n lvs_method DR\n persistence_timeout\n"
+	" real_server 10.0.1.1 80 {\n  TCP_CHECK {\n   nb_get_retry 3\n"
+	"   connect_port 8080\n  }\n }\n"),
+     false,
+     {"lb_algo = rr", "lb_kind = dr", "persistence_timeout = 360", "retry = 3",
+      "connect_port = 8080", "warmup = 5"},
+     {"= 60"},
+     NULL},
+    {"http urls",
+     RS("  HTTP_GET {\n   url {\n    path /a\n    status_code 200 301\n   }\n"
+	"   url {\n    path /b\n    digest 9b3a0c85a887a256d6939da88aabd8cd\n   }\n"
+	"  }\n"),
+     false,
+     {"http_check {\n            path = /a\n            status_code = { 200,301 }", "path = /b",
+      "digest = 9b3a0c85a887a256d6939da88aabd8cd",
+      "delay_before_retry = 3  # keepalived's default"},
+     {0},
+     NULL},
+    {"https",
+     RS("  SSL_GET {\n   url {\n    path /\n   }\n  }\n"),
+     false,
+     {"https_check {", "verify = false"},
+     {0},
+     NULL},
+    {"misc check",
+     RS("  MISC_CHECK {\n   misc_path \"/usr/bin/true a\"\n   misc_timeout 4\n"
+	"   misc_dynamic\n  }\n"),
+     false,
+     {"misc_check {", "script = \"/usr/bin/true a\"", "timeout = 4", "dynamic_weight = true"},
+     {"retry"},
+     NULL},
+    {"inherited checker options",
+     VS(" connect_timeout 2\n real_server 10.0.1.1 80 {\n"
+	"  delay_before_retry 4\n  TCP_CHECK {\n  }\n }\n"),
+     false,
+     {"connect_timeout = 2", "delay_before_retry = 4"},
+     {0},
+     NULL},
+    {"fwmark",
+     "virtual_server fwmark 7 {\n lb_kind DR\n real_server 10.0.1.1 {\n }\n}\n",
+     false,
+     {"virtual_server fwmark:7 {", "real_server 10.0.1.1 {"},
+     {0},
+     NULL},
+    {"sorry server and flags",
+     VS(" lb_algo sh\n sh-port\n sh-fallback\n sorry_server 10.0.9.9 80\n"),
+     false,
+     {"sched_flags = { sh-port, sh-fallback }", "sorry_server = 10.0.9.9:80"},
+     {0},
+     NULL},
+    {"e-mail sent",
+     "global_defs {\n notification_email {\n  a@b\n }\n smtp_server 10.0.0.9\n}\n" RS(""),
+     true,
+     {0},
+     {0},
+     ":5: smtp_server: e-mail alerts"},
+    {"e-mail never sent",
+     "global_defs {\n notification_email {\n  a@b\n }\n smtp_server 1.2.3.4\n"
+     "}\n" VRRP(""),
+     false,
+     {"keepalived: smtp_server 1.2.3.4: left out"},
+     {0},
+     NULL},
+    {"virtual_server_group",
+     "virtual_server_group G {\n 10.0.0.1 80\n}\n",
+     true,
+     {0},
+     {0},
+     ":1: virtual_server_group: hadirector has no virtual_server_group"},
+    {"PING_CHECK", RS("  PING_CHECK {\n  }\n"), true, {0}, {0}, ":3: PING_CHECK"},
+    {"lvs_sync_daemon",
+     "global_defs {\n lvs_sync_daemon eth1 VI_1 id 5\n}\n" VRRP(""),
+     false,
+     {"lvs_sync_daemon {", "interface = eth1", "vrrp_instance = VI_1", "syncid = 5"},
+     {0},
+     NULL},
+    {"old lvs_sync_daemon_interface",
+     VRRP(" lvs_sync_daemon_inteface eth1\n"),
+     false,
+     {"lvs_sync_daemon {", "interface = eth1", "vrrp_instance = VI_1"},
+     {0},
+     NULL},
+    {"no interface",
+     "vrrp_instance X {\n virtual_router_id 1\n virtual_ipaddress {\n 1.2.3.4\n"
+     " }\n}\n",
+     true,
+     {0},
+     {0},
+     ":1: vrrp_instance X: no interface"},
+    {"not a number", VRRP(" priority high\n"), true, {0}, {0}, ":7: priority: 'high' is not"},
+};
+
+/* The daemon's own check on the text (script checks included: the
+ * scripts above are /usr/bin/true). */
+static void daemon_loads(const char *name, const char *conf)
+{
+	char tmp[] = "/tmp/test_ka_convert-XXXXXX";
+	int fd = mkstemp(tmp);
+	struct hd_diag d = {0};
+
+	if (fd < 0 || write(fd, conf, strlen(conf)) != (ssize_t)strlen(conf)) {
+		EXPECT(0, "%s: temporary file", name);
+		return;
+	}
+	close(fd);
+	struct hd_config *cfg = hd_config_load(tmp, &d);
+	EXPECT(cfg, "%s: hd_config_load rejects the conversion: %s\n%s", name,
+	       d.n ? d.lines[0] : "", conf);
+	hd_config_free(cfg);
+	hd_diag_clear(&d);
+	unlink(tmp);
+}
+
+static void one(size_t i)
+{
+	struct ka_read_opts ro = {.io = {vload, vglob, NULL}};
+	struct ka_conv_opts co = {.source = "k.conf", .which = which};
+	struct ka_msgs m = {0};
+	struct ka_tree *t;
+	char *out;
+
+	text = cases[i].in;
+	t = ka_read("k.conf", &ro, &m);
+	out = t ? ka_convert(t, &co, &m) : NULL;
+	EXPECT(out, "%s: no output", cases[i].name);
+	if (!out)
+		goto done;
+	EXPECT((m.errors > 0) == cases[i].refused, "%s: %u errors (%s)\n%s", cases[i].name,
+	       m.errors, m.diag.n ? m.diag.lines[0] : "", out);
+	for (int k = 0; k < MAX && cases[i].want[k]; k++)
+		EXPECT(strstr(out, cases[i].want[k]), "%s: no '%s' in\n%s", cases[i].name,
+		       cases[i].want[k], out);
+	for (int k = 0; k < MAX && cases[i].not [k]; k++)
+		EXPECT(!strstr(out, cases[i].not [k]), "%s: '%s' in\n%s", cases[i].name,
+		       cases[i].not [k], out);
+	bool found = !cases[i].msg;
+	for (size_t k = 0; k < m.diag.n; k++) {
+		found |= cases[i].msg && strstr(m.diag.lines[k], cases[i].msg);
+		EXPECT(!strncmp(m.diag.lines[k], "k.conf:", 7), "%s: no FILE:LINE: %s",
+		       cases[i].name, m.diag.lines[k]);
+	}
+	EXPECT(found, "%s: no message '%s' (%s)", cases[i].name, cases[i].msg,
+	       m.diag.n ? m.diag.lines[0] : "none");
+	if (!cases[i].refused)
+		daemon_loads(cases[i].name, out);
+done:
+	free(out);
+	ka_tree_free(t);
+	ka_msgs_clear(&m);
+}
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		one(i);
+	return failures ? 1 : 0;
+}
