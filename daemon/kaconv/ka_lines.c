@@ -15,6 +15,7 @@
 
 #define MAX_LINE_DEPTH 32 /* substitutions producing ~SEQ producing ... */
 #define MAX_REPLACE    10000
+#define MAX_FILES_READ 1000 /* a pattern including itself fans out */
 
 static void process_line(struct rd *r, char *s, bool cont, char *tail, int depth);
 
@@ -275,7 +276,14 @@ static bool include(struct rd *r, const char *s)
 		ka_warn(r->m, r->file, r->line, "include %s: %s (keepalived goes on without it)",
 			pat, e < 0 ? strerror(-e) : "no file matches");
 	for (size_t i = 0; i < n; i++) {
-		if (r->include_depth >= r->max_include) {
+		if (r->t->n_files >= MAX_FILES_READ) {
+			if (!r->too_many_files)
+				ka_error(r->m, r->file, r->line,
+					 "include %s: more than %d files read (includes that "
+					 "include each other?)",
+					 paths[i], MAX_FILES_READ);
+			r->too_many_files = true;
+		} else if (r->include_depth >= r->max_include) {
 			ka_error(r->m, r->file, r->line,
 				 "include %s: nested more than %d deep (a file including itself?)",
 				 paths[i], r->max_include);

@@ -30,6 +30,7 @@ struct rd {
 	size_t n_defs;
 	struct ka_def *ml; /* multi-line definition being read */
 	int include_depth;
+	bool too_many_files;
 	unsigned long produced, max_produced;
 	size_t max_expansion;
 	int max_include;
