@@ -18,7 +18,8 @@
  * run at once, one fork per loop iteration, none while a reload parses in
  * its thread; later requests wait in a queue (bounded: beyond it they are
  * refused as busy), so a client asking in a tight loop cannot fill the
- * process table. */
+ * process table. Requests for the same text that wait at the same time
+ * share one render (each client gets its own descriptor of the file). */
 #include "config.h"
 
 #include <dirent.h>
@@ -48,59 +49,94 @@ static const struct {
     [HD_RENDER_HTTP] = {HD_SNAPSHOT_HTTP_MAX, HD_SNAPSHOT_HTTP_QUEUE},
 };
 
-struct hd_snapshot {
+/* One render: a child once started, and the clients that wait for it. */
+struct render_job {
 	struct hd_snapshots *all;
 	enum hd_render_class cls;
 	hd_render_fn render;
-	const char *prefix; /* written before the text */
-	hd_render_done_fn done;
-	void *ud;
-	int mem_fd;			 /* the reply, once running */
-	sd_event_source *child;		 /* once running */
-	struct hd_snapshot *next, *prev; /* in its class's queue or running list */
+	const char *prefix;	     /* written before the text */
+	int mem_fd;		     /* the reply, once running */
+	sd_event_source *child;	     /* once running */
+	struct hd_snapshot *waiters; /* each gets a copy of mem_fd */
+	unsigned n_waiters;
+	struct render_job *next, *prev; /* in its class's queue or running list */
 };
 
-struct render_list {
-	struct hd_snapshot *head, *tail;
+/* A client waiting for a job (the caller's handle). */
+struct hd_snapshot {
+	struct render_job *job;
+	hd_render_done_fn done;
+	void *ud;
+	struct hd_snapshot *next, *prev; /* in job->waiters */
+};
+
+struct job_list {
+	struct render_job *head, *tail;
 };
 
 struct hd_snapshots {
 	struct hd_daemon *d;
-	struct render_list queue[HD_RENDER_CLASSES], running[HD_RENDER_CLASSES];
+	struct job_list queue[HD_RENDER_CLASSES], running[HD_RENDER_CLASSES];
 	struct hd_render_stats stats[HD_RENDER_CLASSES];
 	sd_event_source *kick; /* the next fork, next iteration */
 };
 
-static void list_add(struct render_list *l, struct hd_snapshot *s)
+static void list_add(struct job_list *l, struct render_job *j)
 {
-	s->next = NULL;
-	s->prev = l->tail;
+	j->next = NULL;
+	j->prev = l->tail;
 	if (l->tail)
-		l->tail->next = s;
+		l->tail->next = j;
 	else
-		l->head = s;
-	l->tail = s;
+		l->head = j;
+	l->tail = j;
 }
 
-static void list_del(struct render_list *l, struct hd_snapshot *s)
+static void list_del(struct job_list *l, struct render_job *j)
 {
-	if (s->prev)
-		s->prev->next = s->next;
+	if (j->prev)
+		j->prev->next = j->next;
 	else
-		l->head = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
+		l->head = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
 	else
-		l->tail = s->prev;
-	s->next = s->prev = NULL;
+		l->tail = j->prev;
+	j->next = j->prev = NULL;
 }
 
-static void snapshot_free(struct hd_snapshot *s)
+static void waiter_del(struct hd_snapshot *w)
 {
-	sd_event_source_unref(s->child);
-	if (s->mem_fd >= 0)
-		close(s->mem_fd);
-	free(s);
+	struct render_job *j = w->job;
+
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		j->waiters = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	j->n_waiters--;
+}
+
+static void job_free(struct render_job *j)
+{
+	sd_event_source_unref(j->child);
+	if (j->mem_fd >= 0)
+		close(j->mem_fd);
+	free(j);
+}
+
+/* Every waiter gets its own descriptor of the reply (FD -1: none), in
+ * turn; a DONE may free its client, never another waiter. */
+static void job_answer(struct render_job *j, bool ok, size_t len)
+{
+	while (j->waiters) {
+		struct hd_snapshot *w = j->waiters;
+		waiter_del(w);
+		int fd = ok ? fcntl(j->mem_fd, F_DUPFD_CLOEXEC, 3) : -1;
+		w->done(w->ud, fd, fd < 0 ? 0 : len);
+		free(w);
+	}
 }
 
 static void kick_later(struct hd_snapshots *all)
@@ -110,28 +146,24 @@ static void kick_later(struct hd_snapshots *all)
 }
 
 /* The child's exit says whether the whole reply is in the file. The
- * source goes with S (unref'd in its own dispatch: sd-event allows it). */
+ * source goes with the job (unref'd in its own dispatch: sd-event allows
+ * it). */
 static int on_child(sd_event_source *src, const siginfo_t *si, void *userdata)
 {
-	struct hd_snapshot *s = userdata;
-	struct hd_snapshots *all = s->all;
-	struct hd_render_stats *st = &all->stats[s->cls];
+	struct render_job *j = userdata;
+	struct hd_snapshots *all = j->all;
+	struct hd_render_stats *st = &all->stats[j->cls];
 	struct stat sb;
-	bool ok = si->si_code == CLD_EXITED && si->si_status == 0 && fstat(s->mem_fd, &sb) == 0;
+	bool ok = si->si_code == CLD_EXITED && si->si_status == 0 && fstat(j->mem_fd, &sb) == 0;
 
-	list_del(&all->running[s->cls], s);
+	list_del(&all->running[j->cls], j);
 	st->running--;
 	if (ok)
 		st->rendered++;
 	else
 		st->failed++;
-	if (s->done) {
-		int fd = ok ? s->mem_fd : -1;
-		if (ok)
-			s->mem_fd = -1; /* the client's now */
-		s->done(s->ud, fd, ok ? (size_t)sb.st_size : 0);
-	}
-	snapshot_free(s);
+	job_answer(j, ok, ok ? (size_t)sb.st_size : 0);
+	job_free(j);
 	kick_later(all);
 	return 0;
 }
@@ -158,14 +190,11 @@ static int child_fds(int fd)
 }
 
 /* In the child: a copy of the daemon that only renders and leaves. */
-static void child_render(struct hd_snapshot *s)
+static void child_render(struct render_job *j)
 {
 	struct sched_param sp = {0};
-	struct hd_daemon *d = s->all->d;
-	hd_render_fn render = s->render;
-	const char *prefix = s->prefix;
 	sigset_t none;
-	int fd = child_fds(s->mem_fd);
+	int fd = child_fds(j->mem_fd);
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL); /* a stop of the service ends it too */
@@ -177,33 +206,32 @@ static void child_render(struct hd_snapshot *s)
 	FILE *out = fdopen(fd, "w");
 	if (!out)
 		_exit(1);
-	fputs(prefix, out);
-	render(d, out);
+	fputs(j->prefix, out);
+	j->render(j->all->d, out);
 	_exit(fflush(out) == 0 && !ferror(out) ? 0 : 1);
 }
 
-/* Fork the child for S. A request we cannot fork for is answered with
- * FD -1 (the client then gets an error). */
-static void spawn(struct hd_snapshot *s)
+/* Fork the child for J. Requests we cannot fork for are answered with
+ * FD -1 (their clients then get an error). */
+static void spawn(struct render_job *j)
 {
-	struct hd_snapshots *all = s->all;
+	struct hd_snapshots *all = j->all;
 
-	s->mem_fd = memfd_create("hadirector-render", MFD_CLOEXEC);
-	pid_t pid = s->mem_fd < 0 ? -1 : hd_fork(all->d);
+	j->mem_fd = memfd_create("hadirector-render", MFD_CLOEXEC);
+	pid_t pid = j->mem_fd < 0 ? -1 : hd_fork(all->d);
 	if (pid == 0)
-		child_render(s);
+		child_render(j);
 	if (pid < 0 ||
-	    sd_event_add_child(all->d->event, &s->child, pid, WEXITED, on_child, s) < 0) {
+	    sd_event_add_child(all->d->event, &j->child, pid, WEXITED, on_child, j) < 0) {
 		hd_warn("status: cannot start a renderer: %s",
 			pid < 0 ? strerror(errno) : "cannot watch it");
-		all->stats[s->cls].failed++;
-		if (s->done)
-			s->done(s->ud, -1, 0);
-		snapshot_free(s);
+		all->stats[j->cls].failed++;
+		job_answer(j, false, 0);
+		job_free(j);
 		return;
 	}
-	list_add(&all->running[s->cls], s);
-	all->stats[s->cls].running++;
+	list_add(&all->running[j->cls], j);
+	all->stats[j->cls].running++;
 }
 
 /* One fork per iteration: each costs the page tables of the whole daemon,
@@ -217,12 +245,12 @@ static void start_queued(struct hd_snapshots *all)
 	if (hd_reload_busy(all->d))
 		return;
 	for (int cls = 0; cls < HD_RENDER_CLASSES; cls++) {
-		struct hd_snapshot *s = all->queue[cls].head;
-		if (!s || all->stats[cls].running >= limits[cls].max)
+		struct render_job *j = all->queue[cls].head;
+		if (!j || all->stats[cls].running >= limits[cls].max)
 			continue;
-		list_del(&all->queue[cls], s);
-		all->stats[cls].queued--;
-		spawn(s);
+		list_del(&all->queue[cls], j);
+		all->stats[cls].queued -= j->n_waiters;
+		spawn(j);
 		kick_later(all); /* perhaps more; the next iteration sees */
 		return;
 	}
@@ -252,6 +280,24 @@ static struct hd_snapshots *snapshots_get(struct hd_daemon *d)
 	return all;
 }
 
+/* A render not started yet serves every request for the same text that
+ * comes meanwhile: the snapshot is still taken after each of them, and a
+ * burst of requests costs one fork and one reply's memory, not one each. */
+static struct render_job *job_for(struct hd_snapshots *all, enum hd_render_class cls,
+				  hd_render_fn render, const char *prefix)
+{
+	for (struct render_job *j = all->queue[cls].head; j; j = j->next)
+		if (j->render == render && j->prefix == prefix)
+			return j;
+	struct render_job *j = malloc(sizeof(*j));
+	if (!j)
+		return NULL;
+	*j = (struct render_job){
+	    .all = all, .cls = cls, .render = render, .prefix = prefix, .mem_fd = -1};
+	list_add(&all->queue[cls], j);
+	return j;
+}
+
 int hd_snapshot_start(struct hd_daemon *d, enum hd_render_class cls, hd_render_fn render,
 		      const char *prefix, hd_render_done_fn done, void *ud,
 		      struct hd_snapshot **handle)
@@ -261,34 +307,38 @@ int hd_snapshot_start(struct hd_daemon *d, enum hd_render_class cls, hd_render_f
 		return -ENOMEM;
 	if (all->stats[cls].queued >= limits[cls].queue)
 		return -EBUSY;
-	struct hd_snapshot *s = malloc(sizeof(*s));
-	if (!s)
+	struct hd_snapshot *w = malloc(sizeof(*w));
+	struct render_job *j = w ? job_for(all, cls, render, prefix) : NULL;
+	if (!j) {
+		free(w);
 		return -ENOMEM;
-	*s = (struct hd_snapshot){.all = all,
-				  .cls = cls,
-				  .render = render,
-				  .prefix = prefix,
-				  .done = done,
-				  .ud = ud,
-				  .mem_fd = -1};
-	list_add(&all->queue[cls], s);
+	}
+	*w = (struct hd_snapshot){.job = j, .done = done, .ud = ud, .next = j->waiters};
+	if (j->waiters)
+		j->waiters->prev = w;
+	j->waiters = w;
+	j->n_waiters++;
 	all->stats[cls].queued++;
 	kick_later(all); /* so DONE never runs before we return */
-	*handle = s;
+	*handle = w;
 	return 0;
 }
 
-void hd_snapshot_cancel(struct hd_snapshot *s)
+/* A running job finishes without waiters: its file is dropped. */
+void hd_snapshot_cancel(struct hd_snapshot *w)
 {
-	struct hd_snapshots *all = s->all;
+	struct render_job *j = w->job;
+	struct hd_snapshots *all = j->all;
 
-	if (s->child) { /* running: it finishes, its file is dropped */
-		s->done = NULL;
+	waiter_del(w);
+	free(w);
+	if (j->child)
 		return;
+	all->stats[j->cls].queued--;
+	if (!j->waiters) {
+		list_del(&all->queue[j->cls], j);
+		job_free(j);
 	}
-	list_del(&all->queue[s->cls], s);
-	all->stats[s->cls].queued--;
-	snapshot_free(s);
 }
 
 struct hd_render_stats *hd_snapshot_stats(struct hd_daemon *d, enum hd_render_class cls)
@@ -308,6 +358,9 @@ void hd_snapshot_metrics(struct hd_daemon *d, FILE *out)
 	     offsetof(struct hd_render_stats, running)},
 	    {"hadirector_renders_queued", "gauge", "Requests waiting for a renderer.",
 	     offsetof(struct hd_render_stats, queued)},
+	    {"hadirector_renders_total", "counter",
+	     "Renders that wrote their reply (one may answer several requests).",
+	     offsetof(struct hd_render_stats, rendered)},
 	    {"hadirector_renders_failed_total", "counter",
 	     "Renders that gave no reply (fork failed, killed, out of memory).",
 	     offsetof(struct hd_render_stats, failed)},
@@ -339,14 +392,13 @@ void hd_snapshot_kick(struct hd_daemon *d)
 		kick_later(d->snapshots);
 }
 
-static void drop_list(struct render_list *l)
+static void drop_list(struct job_list *l)
 {
 	while (l->head) {
-		struct hd_snapshot *s = l->head;
-		list_del(l, s);
-		if (s->done)
-			s->done(s->ud, -1, 0);
-		snapshot_free(s);
+		struct render_job *j = l->head;
+		list_del(l, j);
+		job_answer(j, false, 0);
+		job_free(j);
 	}
 }
 

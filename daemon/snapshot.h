@@ -19,7 +19,7 @@ enum hd_render_class {
 };
 
 #define HD_SNAPSHOT_MAX	       4  /* control renders at once; later requests queue */
-#define HD_SNAPSHOT_QUEUE      64 /* queued control requests; more are refused (-EBUSY) */
+#define HD_SNAPSHOT_QUEUE      64 /* waiting control requests; more are refused (-EBUSY) */
 #define HD_SNAPSHOT_HTTP_MAX   2  /* HTTP renders at once */
 #define HD_SNAPSHOT_HTTP_QUEUE 32 /* the HTTP connection cap: never reached */
 
@@ -30,9 +30,10 @@ typedef void (*hd_render_done_fn)(void *ud, int fd, size_t len);
 
 struct hd_snapshot;
 
-/* Queue a render; DONE is called from the loop later (never before this
- * returns), unless hd_snapshot_cancel() comes first. *HANDLE is valid
- * until DONE runs. Returns -EBUSY when the class's queue is full. */
+/* Queue a render (or join one of the same RENDER and PREFIX not started
+ * yet); DONE is called from the loop later (never before this returns),
+ * unless hd_snapshot_cancel() comes first. *HANDLE is valid until DONE
+ * runs. Returns -EBUSY when the class's queue is full. */
 int hd_snapshot_start(struct hd_daemon *d, enum hd_render_class cls, hd_render_fn render,
 		      const char *prefix, hd_render_done_fn done, void *ud,
 		      struct hd_snapshot **handle);
