@@ -88,6 +88,7 @@ extern const struct rule ka_global_rules[];
 void ka_prescan_global(struct cx *c, const struct ka_node *blk);
 void ka_finish(struct cx *c, struct osec *top);
 void ka_instance(struct cx *c, struct osec *s, const struct ka_node *n);
+void ka_preempt_rules(struct cx *c, struct osec *s, const struct ka_node *n);
 void ka_mail_part(struct cx *c, const struct ka_node *part, bool checker, bool def_on);
 void r_virtual_server(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 

@@ -392,6 +392,14 @@ static void vs_flag(struct cx *c, struct osec *s, const struct ka_node *n, const
 	free(v);
 }
 
+static void vs_omega(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	ka_warn(c->m, n->file, n->line,
+		"omega: hadirector accepts it but runs no quorum_down or notify_down when it "
+		"stops");
+	r_bool(c, s, n, r);
+}
+
 static const struct rule vs_rules[] = {
     {"delay_loop", r_num, NULL, NULL},
     {"lb_algo", r_lower, NULL, NULL},
@@ -407,7 +415,7 @@ static const struct rule vs_rules[] = {
     {"quorum_up", r_script, NULL, NULL},
     {"quorum_down", r_script, NULL, NULL},
     {"alpha", r_bool, NULL, NULL},
-    {"omega", r_bool, NULL, NULL},
+    {"omega", vs_omega, NULL, NULL},
     {"inhibit_on_failure", r_bool, NULL, NULL},
     {"sorry_server", vs_sorry, NULL, NULL},
     {"real_server", vs_real, NULL, NULL},

@@ -249,6 +249,40 @@ static const struct rule instance_rules[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+/* What keepalived clears, with a config error, and runs without: nopreempt
+ * at priority 255 or with state MASTER, preempt_delay with state MASTER or
+ * nopreempt. Done the same here, with a warning. */
+static void drop_opt(struct cx *c, struct osec *s, const struct ka_node *n, const char *key,
+		     const char *why)
+{
+	struct oline *l = ofind(s, key);
+
+	if (!l)
+		return;
+	ka_warn(c->m, l->src ? l->src->file : n->file, l->src ? l->src->line : n->line,
+		"%s: keepalived clears it %s; so does the conversion", l->src ? l->src->kw : key,
+		why);
+	free(l->key);
+	free(l->val);
+	l->key = l->val = NULL;
+	onote(l, "keepalived: %s: left out (%s)", l->src ? l->src->kw : key, why);
+}
+
+void ka_preempt_rules(struct cx *c, struct osec *s, const struct ka_node *n)
+{
+	struct oline *st = ofind(s, "state"), *p = ofind(s, "priority");
+	bool master = st && !strcmp(st->val, "master");
+
+	if (p && !strcmp(p->val, "255"))
+		drop_opt(c, s, n, "preempt", "at priority 255");
+	else if (master)
+		drop_opt(c, s, n, "preempt", "with state MASTER");
+	if (master)
+		drop_opt(c, s, n, "preempt_delay", "with state MASTER");
+	else if (ofind(s, "preempt"))
+		drop_opt(c, s, n, "preempt_delay", "with nopreempt");
+}
+
 /* The defaults keepalived applies that hadirector does not share: version
  * 2 (IPv6: 3), its state rules, global garp settings. */
 static void instance_defaults(struct cx *c, struct osec *s, const struct ka_node *n)
@@ -291,6 +325,7 @@ static void instance_defaults(struct cx *c, struct osec *s, const struct ka_node
 						"has none)");
 			}
 	}
+	ka_preempt_rules(c, s, n);
 	/* keepalived's MASTER waits like a backup unless it owns the address.
 	 * (Lines are looked up again: adding one moves them.) */
 	st = ofind(s, "state");
