@@ -37,3 +37,9 @@ tests_unit_test_ka_reader_LDADD = libhdcore.a $(HD_LIBS)
 tests_unit_test_ka_convert_SOURCES = tests/unit/test_ka_convert.c
 tests_unit_test_ka_convert_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_ka_reader tests/unit/test_ka_convert
+# The libconfuse behaviour daemon/config.c's workarounds rely on, asserted
+# on the installed library (an upgrade that changes one fails here by name).
+check_PROGRAMS += tests/unit/test_confuse_contract
+tests_unit_test_confuse_contract_SOURCES = tests/unit/test_confuse_contract.c
+tests_unit_test_confuse_contract_LDADD = $(CONFUSE_LIBS)
+TESTS += tests/unit/test_confuse_contract
