@@ -13,8 +13,7 @@
 
 #include "ka_reader_int.h"
 
-#define MAX_LINE_DEPTH 32 /* substitutions producing ~SEQ producing ... */
-#define MAX_REPLACE    10000
+#define MAX_LINE_DEPTH 32   /* substitutions producing ~SEQ producing ... */
 #define MAX_FILES_READ 1000 /* a pattern including itself fans out */
 
 static void process_line(struct rd *r, char *s, bool cont, char *tail, int depth);
@@ -123,20 +122,33 @@ static const char *predefined(struct rd *r, const char *name, size_t len, char *
 	return NULL;
 }
 
-/* Replaces [*AT, *AT + LEN) of *S by V; false when out of memory. */
-static bool splice(char **s, size_t at, size_t len, const char *v)
-{
-	size_t a = strlen(*s), b = strlen(v);
-	char *n = malloc(a - len + b + 1);
+struct sbuf {
+	char *s;
+	size_t n, cap;
+	bool bad; /* too long, too deep, or out of memory */
+};
 
-	if (!n)
-		return false;
-	memcpy(n, *s, at);
-	memcpy(n + at, v, b);
-	memcpy(n + at + b, *s + at + len, a - at - len + 1);
-	free(*s);
-	*s = n;
-	return true;
+static void sput(struct sbuf *b, const char *p, size_t n, size_t max)
+{
+	if (b->bad)
+		return;
+	if (b->n + n > max) {
+		b->bad = true;
+		return;
+	}
+	if (b->n + n + 1 > b->cap) {
+		size_t nc = (b->n + n + 1) * 2;
+		char *ns = realloc(b->s, nc);
+		if (!ns) {
+			b->bad = true;
+			return;
+		}
+		b->s = ns;
+		b->cap = nc;
+	}
+	memcpy(b->s + b->n, p, n);
+	b->n += n;
+	b->s[b->n] = '\0';
 }
 
 /* One `$NAME` or `${NAME}` at OUT[POS]: its value, and how long it is. */
@@ -166,35 +178,55 @@ static const char *lookup(struct rd *r, const char *p, size_t *len, char *buf, s
 	return predefined(r, name, n, buf, sz);
 }
 
-/* Substitutes every known parameter in *S, again in what a value brought
- * in, as keepalived does. Returns whether anything changed. */
-static bool substitute(struct rd *r, char **s)
+/* Appends IN to OUT with every known parameter replaced by its value,
+ * itself expanded the same way (keepalived substitutes again in what a
+ * value brought in), in one pass: linear in what it writes. Returns
+ * whether anything was replaced. */
+static bool expand(struct rd *r, const char *in, struct sbuf *out, int depth)
 {
 	bool changed = false;
-	size_t pos = 0;
-	unsigned count = 0;
 	char buf[4096];
 
-	for (char *p; (p = strchr(*s + pos, '$'));) {
-		size_t len = 0, at = (size_t)(p - *s);
+	for (const char *p; !out->bad && (p = strchr(in, '$'));) {
+		size_t len = 0;
 		const char *v = lookup(r, p, &len, buf, sizeof(buf));
-		if (!v) {
-			pos = at + 1;
+		sput(out, in, (size_t)(p - in) + !v, r->max_expansion);
+		in = p + (v ? len : 1);
+		if (!v)
 			continue;
-		}
-		if (++count > MAX_REPLACE || strlen(*s) + strlen(v) > r->max_expansion) {
-			ka_error(r->m, r->file, r->line,
-				 "parameter substitution does not end (a definition that uses "
-				 "itself?)");
-			(*s)[at] = '\0';
-			return true;
-		}
-		if (!splice(s, at, len, v))
-			return changed;
 		changed = true;
-		pos = at; /* the value may hold parameters itself */
+		if (depth >= MAX_LINE_DEPTH)
+			out->bad = true;
+		else
+			expand(r, v, out, depth + 1);
 	}
+	sput(out, in, strlen(in), r->max_expansion);
 	return changed;
+}
+
+/* Substitutes every known parameter in *S. Returns whether anything
+ * changed. */
+static bool substitute(struct rd *r, char **s)
+{
+	struct sbuf out = {0};
+	bool changed = expand(r, *s, &out, 0);
+
+	if (out.bad) {
+		ka_error(r->m, r->file, r->line,
+			 "parameter substitution does not end (a definition that uses itself?) or "
+			 "grows past %zu bytes",
+			 r->max_expansion);
+		free(out.s);
+		(*s)[0] = '\0';
+		return true;
+	}
+	if (!changed) {
+		free(out.s);
+		return false;
+	}
+	free(*s);
+	*s = out.s ? out.s : strdup("");
+	return true;
 }
 
 /* `~SEQ(VAR, [START,] [STEP,] END) rest` and `~SEQx(...)`: REST once per

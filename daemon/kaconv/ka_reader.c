@@ -15,10 +15,11 @@
 #include "ka_reader.h"
 #include "ka_reader_int.h"
 
-#define MAX_DEPTH	   64	   /* nested blocks */
-#define MAX_INCLUDE_DEPTH  16	   /* include chains (a file including itself) */
-#define MAX_LINE_EXPANSION 65536   /* bytes a line may grow to by substitution */
-#define MAX_PRODUCED	   1000000 /* lines produced by ~SEQ and definitions */
+#define MAX_DEPTH	   64	       /* nested blocks */
+#define MAX_INCLUDE_DEPTH  16	       /* include chains (a file including itself) */
+#define MAX_LINE_EXPANSION 65536       /* bytes a line may grow to by substitution */
+#define MAX_PRODUCED	   1000000     /* lines produced by ~SEQ and definitions */
+#define MAX_BYTES	   (64u << 20) /* all lines: what substitution can blow up to */
 
 static void add_msg(struct ka_msgs *m, const char *file, int line, const char *pre, const char *fmt,
 		    va_list ap)
@@ -260,6 +261,17 @@ static const char *next_brace(const char *s)
 void ka_emit_line(struct rd *r, const char *s, char *tail)
 {
 	r->line_node = NULL;
+	r->bytes += strlen(s);
+	if (r->bytes > r->max_bytes) {
+		if (r->bytes - strlen(s) <= r->max_bytes)
+			ka_error(
+			    r->m, r->file, r->line,
+			    "the lines read and produced exceed %zu bytes (definitions or ~SEQ "
+			    "blowing up?)",
+			    r->max_bytes);
+		free(tail);
+		return;
+	}
 	while (*s) {
 		s += strspn(s, " \t");
 		if (!*s)
@@ -354,6 +366,7 @@ struct ka_tree *ka_read(const char *path, const struct ka_read_opts *o, struct k
 	r.t->root.block = true;
 	r.level[0].parent = &r.t->root;
 	r.max_produced = o->max_lines ? o->max_lines : MAX_PRODUCED;
+	r.max_bytes = o->max_bytes ? o->max_bytes : MAX_BYTES;
 	r.max_expansion = MAX_LINE_EXPANSION;
 	r.max_include = MAX_INCLUDE_DEPTH;
 	e = ka_read_file(&r, path);

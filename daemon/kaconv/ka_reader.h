@@ -51,6 +51,7 @@ struct ka_read_opts {
 	const char *config_id; /* what `@ID` lines are compared with; NULL = none */
 	struct ka_io io;
 	unsigned long max_lines; /* lines ~SEQ and definitions may produce; 0 = 1000000 */
+	size_t max_bytes;	 /* text of all lines together; 0 = 64 MB */
 };
 
 struct ka_tree {

@@ -32,6 +32,7 @@ struct rd {
 	int include_depth;
 	bool too_many_files;
 	unsigned long produced, max_produced;
+	size_t bytes, max_bytes; /* of the lines given to the tree */
 	size_t max_expansion;
 	int max_include;
 };

@@ -257,6 +257,21 @@ static void test_blowup(void)
 	       "lines: %u errors", m.errors);
 	ka_tree_free(t);
 	ka_msgs_clear(&m);
+
+	/* 64 kB lines, 1000 times: the byte bound, not the line bound. */
+	const struct vfile big[] = {
+	    {"/b.conf", "$A=xxxxxxxxxxxxxxxx\n$B=${A}${A}${A}${A}${A}${A}${A}${A}\n"
+			"$C=${B}${B}${B}${B}${B}${B}${B}${B}\n$D=${C}${C}${C}${C}${C}${C}${C}${C}\n"
+			"$E=${D}${D}${D}${D}\n~SEQ(I, 1, 1000) a $E\n"},
+	    {0}};
+	o.max_bytes = 8 << 20;
+	files = big;
+	memset(&m, 0, sizeof(m));
+	t = ka_read("/b.conf", &o, &m);
+	EXPECT(t && m.errors == 1 && has_msg(&m, "/b.conf:6: the lines read and produced exceed"),
+	       "bytes: %u errors (%s)", m.errors, m.diag.n ? m.diag.lines[0] : "");
+	ka_tree_free(t);
+	ka_msgs_clear(&m);
 }
 
 int main(void)
