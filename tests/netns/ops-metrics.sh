@@ -147,15 +147,16 @@ tr2=$(metric "$T_DIR/b2.txt" 'hadirector_vrrp_transitions_total{instance="VI_1"}
 check "the peer saw no transition meanwhile" test -n "$tr1" -a "$tr1" = "$tr2"
 
 # The flood of complete requests: 70 connections that send a whole GET and
-# then neither read nor close, and one that reads its reply 100 bytes at a
-# time (a 10 kB reply takes it 20 s). Each connection counts against the
+# then neither read nor close, and one that reads its reply 20 bytes every
+# 0.2 s (the 12 kB reply would take it 2 minutes). Each connection counts against the
 # 32-connection cap until the daemon closes it (more are closed at once and
 # counted), at the latest 10 s after accept; a renderer lives as long as
-# the rendering, not as long as a client; the control socket has renderers
-# of its own, so root's status is answered throughout.
+# the rendering (5 s is hundreds of renders of this config at nice 19), not
+# as long as a client; the control socket has renderers of its own, so
+# root's status is answered throughout.
 fds() { ls "/proc/$PID_a/fd" | wc -l; }
 renderers() { ps --ppid "$PID_a" -o pid= | wc -l; }
-old_renderers() { ps --ppid "$PID_a" -o etimes= | awk '$1 >= 3' | wc -l; }
+old_renderers() { ps --ppid "$PID_a" -o etimes= | awk '$1 >= 5' | wc -l; }
 series() { ctl a metrics > "$T_DIR/m.txt" && metric "$T_DIR/m.txt" "$1"; }
 fd0=$(fds)
 ip netns exec "$A" python3 - > "$T_DIR/flood.out" 2>&1 <<'PY' &
@@ -172,11 +173,13 @@ for i in range(70):
     s.sendall(req)
     socks.append(s)
 print("held", len(socks) + 1, flush=True)
+# Slowly past the daemon's 10 s, then at full speed: what was queued for
+# it before the end comes first, then how the connection ended.
 t0, got, end = time.time(), 0, "open"
-slow.settimeout(1)
-while time.time() - t0 < 30:
+slow.settimeout(2)
+while end == "open" and time.time() - t0 < 40:
     try:
-        b = slow.recv(100)
+        b = slow.recv(20 if time.time() - t0 < 12 else 65536)
     except socket.timeout:
         continue
     except OSError:
@@ -184,9 +187,9 @@ while time.time() - t0 < 30:
         break
     if not b:
         end = "eof"
-        break
     got += len(b)
-    time.sleep(0.2)
+    if time.time() - t0 < 12:
+        time.sleep(0.2)
 print("slow", got, end, int(time.time() - t0), flush=True)
 closed = 0
 for s in socks:
@@ -217,7 +220,7 @@ for i in $(seq 16); do
 done
 check "status answered every time during the flood ($busy failed)" test "$busy" -eq 0
 check "each within 1 s ($slow_status slower)" test "$slow_status" -eq 0
-check "no renderer lived 3 s or more (saw $piled)" test "$piled" -eq 0
+check "no renderer lived 5 s or more (saw $piled)" test "$piled" -eq 0
 check "at most 6 renderers at once (saw $most)" test "$most" -le 6
 check "the 39 connections over the cap were refused and counted" \
 	awk -v v="$(series 'hadirector_clients_refused_total{class="http"}')" 'BEGIN { exit !(v >= 39) }'
