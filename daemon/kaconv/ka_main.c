@@ -175,6 +175,8 @@ static int run(const char *file, const char *out, const char *id, int test)
 
 	for (size_t i = 0; i < m.diag.n; i++)
 		fprintf(stderr, "%s\n", m.diag.lines[i]);
+	if (m.dropped)
+		fprintf(stderr, "%s: %u more messages not shown\n", file, m.dropped);
 	if (!t || !text || m.errors) {
 		if (t && !text)
 			fprintf(stderr, "%s: out of memory\n", file);

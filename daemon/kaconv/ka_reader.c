@@ -26,6 +26,12 @@ static void add_msg(struct ka_msgs *m, const char *file, int line, const char *p
 {
 	char *msg = NULL;
 
+	/* All of them, up to a number a person reads (the list grows by
+	 * copying): the rest are only counted. */
+	if (m->diag.n >= KA_MAX_MSGS) {
+		m->dropped++;
+		return;
+	}
 	if (vasprintf(&msg, fmt, ap) < 0)
 		return;
 	hd_diag_add(&m->diag, file, line, "%s%s", pre, msg);
@@ -55,7 +61,7 @@ void ka_error(struct ka_msgs *m, const char *file, int line, const char *fmt, ..
 void ka_msgs_clear(struct ka_msgs *m)
 {
 	hd_diag_clear(&m->diag);
-	m->errors = m->warnings = 0;
+	m->errors = m->warnings = m->dropped = 0;
 }
 
 /* ---- comments ---------------------------------------------------------- */
@@ -144,14 +150,16 @@ static void open_block(struct rd *r)
 {
 	struct ka_node *nd = r->level[r->depth].last;
 
+	if (r->depth + 1 >= MAX_DEPTH || r->dead_depth) {
+		if (!r->dead_depth)
+			ka_error(r->m, r->file, r->line, "blocks nested more than %d deep",
+				 MAX_DEPTH);
+		r->dead_depth++;
+		return;
+	}
 	if (!nd || nd->block) {
 		ka_error(r->m, r->file, r->line, "'{' without a keyword before it");
 		nd = NULL;
-	}
-	if (r->depth + 1 >= MAX_DEPTH) {
-		ka_error(r->m, r->file, r->line, "blocks nested more than %d deep", MAX_DEPTH);
-		r->dead_depth++;
-		return;
 	}
 	if (!nd) {
 		/* Keep the braces balanced: an anonymous block that is dropped. */

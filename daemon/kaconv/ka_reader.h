@@ -33,9 +33,12 @@ struct ka_node {
 };
 
 /* Warnings and errors, each "FILE:LINE: ..." (warnings say "warning: "). */
+#define KA_MAX_MSGS 1000
+
 struct ka_msgs {
-	struct hd_diag diag;
+	struct hd_diag diag; /* the first KA_MAX_MSGS */
 	unsigned errors, warnings;
+	unsigned dropped; /* beyond those: counted, not kept */
 };
 
 struct ka_io {

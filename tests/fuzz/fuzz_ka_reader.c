@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = sep ? sep + 4 : NULL;
 	}
 	struct ka_read_opts ro = {
-	    .config_id = "a", .io = {vload, vglob, &v}, .max_lines = 20000, .max_bytes = 1 << 20};
+	    .config_id = "a", .io = {vload, vglob, &v}, .max_lines = 2000, .max_bytes = 256 << 10};
 	struct ka_srcmap map = {0};
 	struct ka_conv_opts co = {.source = "/k/0.conf", .config_id = "a", .map = &map};
 	struct ka_msgs m = {0};
