@@ -4,7 +4,9 @@
  * the line it was written on. Conversion and range checks happen after the
  * parse (config_vrrp.c, config_lvs.c), so each message carries its own line
  * and one bad value does not hide the next: libconfuse itself stops at its
- * first error and keeps no line numbers for options.
+ * first error and keeps no line numbers for options. What libconfuse lacks
+ * for that is worked around in config_confuse.c, each piece tested against
+ * the library (tests/unit/test_confuse_contract.c).
  */
 #include "config.h"
 
@@ -19,35 +21,20 @@
 
 #include "config_int.h"
 
-static int raw_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
-{
-	size_t n = strlen(value);
-	struct cval *v = malloc(sizeof(*v) + n + 1);
-
-	if (!v)
-		return -1;
-	v->line = cfg->line;
-	/* def.number is unused for PTR options: it counts the values parsed so
-	 * far, to catch a second `x = ...` that libconfuse would silently let
-	 * win (for a list, a reset shows as its first value arriving again). */
-	if (opt->flags & CFGF_LIST)
-		v->dup = opt->def.number > 0 && opt->nvalues == 1;
-	else
-		v->dup = opt->def.number > 0;
-	opt->def.number++;
-	memcpy(v->s, value, n + 1);
-	*(void **)result = v;
-	return 0;
-}
-
 #define O(n) CFG_PTR_CB(n, NULL, CFGF_NONE, raw_cb, free)
 #define L(n) CFG_PTR_LIST_CB(n, NULL, CFGF_NONE, raw_cb, free)
-/* Hidden option with a default: libconfuse parses defaults when it creates
- * a section, while the section's line is still that of its opening brace;
- * this is how sections get their line. */
-#define LINE CFG_PTR_CB("__line", "0", CFGF_NONE, raw_cb, free)
-/* All sections are MULTI (so every instance gets its own defaults parse);
- * the ones meant to appear once are checked in check_raw(). */
+/* A section's line. Why: libconfuse keeps none (cfg_t.line is where the
+ * parse of the section ended). Relies on (test_confuse_contract:
+ * test_section_line): libconfuse parses a MULTI section's option defaults
+ * through their parse callback when it creates the section at its opening
+ * brace, with cfg the new section at that brace's line; raw_cb() records
+ * it. Written in the file, __line is a second value (count_value()) and
+ * check_raw() calls it an unknown option, as libconfuse would. */
+#define LINE CFG_PTR_CB(LINE_OPT, "0", CFGF_NONE, raw_cb, free)
+/* All sections are MULTI: libconfuse creates a non-MULTI one (and parses
+ * its defaults) at cfg_init(), at line 0. The ones meant to appear once
+ * are checked in check_raw(). CFGF_NO_TITLE_DUPES makes a repeated title
+ * an error; without it the second section silently replaces the first. */
 #define SEC(n, o)  CFG_SEC(n, o, CFGF_MULTI)
 #define TSEC(n, o) CFG_SEC(n, o, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES)
 
@@ -194,94 +181,6 @@ void cerr(struct cctx *c, int line, const char *fmt, ...)
 	c->errors++;
 }
 
-/* libconfuse's error callback has no user pointer; this is set only for
- * the duration of one cfg_parse_fp() call on this thread. */
-static _Thread_local struct cctx *parse_ctx;
-
-static void confuse_err(cfg_t *cfg, const char *fmt, va_list ap)
-{
-	char msg[512];
-	int line = cfg ? cfg->line : 0;
-
-	if (!parse_ctx)
-		return;
-	if (strcmp(fmt, "no such option '%s'") == 0) {
-		const char *name = va_arg(ap, const char *);
-		const char *sec = cfg && cfg->name && strcmp(cfg->name, "root") ? cfg->name : NULL;
-		if (sec)
-			cerr(parse_ctx, line, "unknown option '%s' in %s", name, sec);
-		else
-			cerr(parse_ctx, line, "unknown option '%s'", name);
-		return;
-	}
-	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
-		cerr(parse_ctx, line, "'%s' is defined twice", va_arg(ap, const char *));
-		return;
-	}
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	cerr(parse_ctx, line, "%s", msg);
-}
-
-/* libconfuse 3.3 miscounts lines after `#` and `//` comments and rejects
- * comments inside lists, so comments are blanked here (newlines kept) and
- * its lexer never sees one. It also takes end of file as the end of any
- * open section, so braces are counted here too (quoted text aside).
- * Returns the line of the problem and sets *why, or 0 when all is well. */
-static int prescan(char *s, const char **why)
-{
-	int line = 1, start = 0, depth = 0, outer = 0;
-	char quote = 0;
-
-	for (; *s; s++) {
-		if (*s == '\n')
-			line++;
-		if (quote) {
-			if (*s == '\\' && s[1] && s[1] != '\n')
-				s++;
-			else if (*s == quote)
-				quote = 0;
-		} else if (*s == '"' || *s == '\'') {
-			quote = *s;
-			start = line;
-		} else if (*s == '{') {
-			if (depth++ == 0)
-				outer = line;
-		} else if (*s == '}') {
-			depth -= depth > 0; /* a stray one is libconfuse's to report */
-		} else if (*s == '#' || (s[0] == '/' && s[1] == '/')) {
-			while (s[1] && s[1] != '\n')
-				*s++ = ' ';
-			*s = ' ';
-		} else if (s[0] == '/' && s[1] == '*') {
-			start = line;
-			*s++ = ' ';
-			*s = ' ';
-			while (s[1] && !(s[1] == '*' && s[2] == '/')) {
-				s++;
-				if (*s == '\n')
-					line++;
-				else
-					*s = ' ';
-			}
-			if (!s[1]) {
-				*why = "unterminated /* comment";
-				return start;
-			}
-			s[1] = s[2] = ' ';
-			s += 2;
-		}
-	}
-	if (quote) {
-		*why = "unterminated quoted string";
-		return start;
-	}
-	if (depth) {
-		*why = "'{' is never closed (missing '}')";
-		return outer;
-	}
-	return 0;
-}
-
 static char *read_file(struct cctx *c, const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "re"); /* O_CLOEXEC: a child started meanwhile must not get it */
@@ -322,62 +221,6 @@ static char *read_file(struct cctx *c, const char *path, size_t *len)
 	return buf;
 }
 
-/* Options set twice, user-written `__line`, and single sections given
- * more than once: things libconfuse accepts without a word. */
-static void check_raw(struct cctx *c, cfg_t *sec)
-{
-	static const char *const singles[] = {"global", "lvs_sync_daemon", "authentication", NULL};
-
-	for (cfg_opt_t *o = sec->opts; o && o->name; o++) {
-		if (o->type == CFGT_SEC) {
-			for (unsigned i = 0; i < cfg_opt_size(o); i++)
-				check_raw(c, cfg_opt_getnsec(o, i));
-			if (cfg_opt_size(o) > 1 && enum_index(o->name, singles) >= 0)
-				cerr(c, sec_line(cfg_opt_getnsec(o, 1)),
-				     "section '%s' given more than once", o->name);
-			continue;
-		}
-		for (unsigned i = 0; i < cfg_opt_size(o); i++) {
-			const struct cval *v = cfg_opt_getnptr(o, i);
-			if (!v || !v->dup)
-				continue;
-			if (strcmp(o->name, "__line") == 0)
-				cerr(c, v->line, "unknown option '__line'");
-			else
-				cerr(c, v->line, "'%s' is set more than once", o->name);
-		}
-	}
-}
-
-static bool parse_into(struct cctx *c, cfg_t *root, char *buf, size_t len)
-{
-	const char *why = NULL;
-	int bad = prescan(buf, &why), rc;
-	FILE *fp;
-
-	if (bad) {
-		cerr(c, bad, "%s", why);
-		return false;
-	}
-	if (len == 0)
-		return true; /* fmemopen() may refuse an empty buffer */
-	fp = fmemopen(buf, len, "r");
-	if (!fp) {
-		cerr(c, 0, "fmemopen: %s", strerror(errno));
-		return false;
-	}
-	free(root->filename);
-	root->filename = strdup(c->file);
-	cfg_set_error_function(root, confuse_err);
-	parse_ctx = c;
-	rc = cfg_parse_fp(root, fp);
-	parse_ctx = NULL;
-	fclose(fp);
-	if (rc != CFG_SUCCESS && c->errors == 0)
-		cerr(c, 0, "parse error");
-	return rc == CFG_SUCCESS;
-}
-
 /* libconfuse copies a section's whole option table, nested section tables
  * included, for every instance it parses: each real_server used to carry
  * the tables of all seven checkers (~110 option descriptors, names
@@ -385,8 +228,7 @@ static bool parse_into(struct cctx *c, cfg_t *root, char *buf, size_t len)
  * occur in the text can never be set, so it is left out of the tables this
  * parse uses (all but the hidden __line, which has a default): same
  * language, same results and messages, since the converter reads an absent
- * option and a left-out one alike (cget: NULL, libconfuse's complaint about
- * the name is not reported after the parse). At 10,000 real servers leaving
+ * option and a left-out one alike (find_opt(): NULL). At 10,000 real servers leaving
  * out sections made the parse 2.5x faster with 4x less peak memory; leaving
  * out options too, each http-checked real_server holds ~6 descriptors
  * instead of ~25. */
@@ -426,7 +268,7 @@ static cfg_opt_t *used_opts(struct opt_pool *p, cfg_opt_t *src, const char *buf,
 	p->n += k + 1;
 	k = 0;
 	for (cfg_opt_t *o = src; o->name; o++)
-		if (strcmp(o->name, "__line") == 0 || in_text(p, o->name, buf, len))
+		if (strcmp(o->name, LINE_OPT) == 0 || in_text(p, o->name, buf, len))
 			p->v[at + k++] = *o;
 	memset(&p->v[at + k], 0, sizeof(p->v[0])); /* CFG_END() */
 	for (size_t i = at; i < at + k; i++)
@@ -449,8 +291,11 @@ struct hd_config *hd_config_load(const char *path, struct hd_diag *diag)
 	pool = malloc(sizeof(*pool)); /* outlives root: freed below, after cfg_free */
 	if (pool)
 		pool->n = pool->n_seen = 0;
+	confuse_begin(&c);
 	root = cfg_init(used_opts(pool, root_opts, buf, len), CFGF_NONE);
-	if (root && parse_into(&c, root, buf, len)) {
+	bool parsed = root && confuse_parse(&c, root, buf, len);
+	confuse_end();
+	if (parsed) {
 		cfg = calloc(1, sizeof(*cfg));
 		if (cfg && (cfg->path = strdup(path))) {
 			check_raw(&c, root);
@@ -469,7 +314,7 @@ struct hd_config *hd_config_load(const char *path, struct hd_diag *diag)
 		cerr(&c, 0, "out of memory");
 	}
 	if (root)
-		cfg_free(root);
+		confuse_free(root);
 	free(pool);
 	free(buf);
 	if (c.errors) {
@@ -480,22 +325,6 @@ struct hd_config *hd_config_load(const char *path, struct hd_diag *diag)
 }
 
 /* ---- raw value getters ---- */
-
-int sec_line(cfg_t *sec)
-{
-	const struct cval *v = cfg_getptr(sec, "__line");
-	return v ? v->line : 0;
-}
-
-unsigned cnum(cfg_t *sec, const char *name)
-{
-	return cfg_size(sec, name);
-}
-
-const struct cval *cget(cfg_t *sec, const char *name, unsigned idx)
-{
-	return idx < cfg_size(sec, name) ? cfg_getnptr(sec, name, idx) : NULL;
-}
 
 int enum_index(const char *s, const char *const *names)
 {

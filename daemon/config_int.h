@@ -31,11 +31,33 @@ struct cctx {
 
 void cerr(struct cctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* libconfuse and its workarounds (config_confuse.c). */
+/* The hidden option that gives every section its line (sec_line()). */
+#define LINE_OPT "__line"
+/* Parse callback of every leaf option: a struct cval with text and line. */
+int raw_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
+/* libconfuse use is one at a time per process: cfg_init() and
+ * confuse_parse() between confuse_begin() and confuse_end(), whose C gets
+ * the parse's errors; the root freed with confuse_free(). */
+void confuse_begin(struct cctx *c);
+void confuse_end(void);
+/* Parse BUF (LEN bytes, NUL-terminated, changed in place) into ROOT:
+ * false after reporting the error through C. */
+bool confuse_parse(struct cctx *c, cfg_t *root, char *buf, size_t len);
+void confuse_free(cfg_t *root);
+/* What libconfuse accepts without a word: options set twice, a written
+ * __line, single sections given more than once. */
+void check_raw(struct cctx *c, cfg_t *sec);
+
 /* The line of a section's opening brace. */
 int sec_line(cfg_t *sec);
 /* Raw value IDX of option NAME, NULL when absent. */
 const struct cval *cget(cfg_t *sec, const char *name, unsigned idx);
+/* Number of values (or sections) NAME has in SEC, 0 when absent. */
 unsigned cnum(cfg_t *sec, const char *name);
+/* Subsection IDX named NAME, NULL when absent. Use these three, not
+ * libconfuse's cfg_size()/cfg_getn*(): see find_opt() in config.c. */
+cfg_t *csec(cfg_t *sec, const char *name, unsigned idx);
 
 /* Getters: leave *out alone and return false when the option is absent;
  * record an error and return false when it is invalid. */

@@ -192,15 +192,15 @@ static void conv_rs_checks(struct cctx *c, cfg_t *sec, const struct hd_config *c
 	unsigned total = 0;
 
 	for (int t = 0; check_sections[t]; t++)
-		total += cfg_size(sec, check_sections[t]);
+		total += cnum(sec, check_sections[t]);
 	rs->checks = calloc(total ? total : 1, sizeof(*rs->checks));
 	if (!rs->checks)
 		return;
 	for (int t = 0; check_sections[t]; t++) {
-		for (unsigned i = 0; i < cfg_size(sec, check_sections[t]); i++) {
+		for (unsigned i = 0; i < cnum(sec, check_sections[t]); i++) {
 			struct hd_check_config *k = &rs->checks[rs->n_checks++];
 			k->type = (enum hd_check_type)t;
-			conv_check(c, cfg_getnsec(sec, check_sections[t], i), cfg, vs, rs, k);
+			conv_check(c, csec(sec, check_sections[t], i), cfg, vs, rs, k);
 		}
 	}
 }
@@ -396,7 +396,7 @@ static void conv_vs_options(struct cctx *c, cfg_t *sec, struct hd_virtual_server
 static void conv_vs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 		    struct hd_virtual_server_config *vs)
 {
-	unsigned n = cfg_size(sec, "real_server");
+	unsigned n = cnum(sec, "real_server");
 	int title_proto;
 
 	vs->line = sec_line(sec);
@@ -417,13 +417,13 @@ static void conv_vs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 	for (unsigned i = 0; i < n; i++) {
 		struct hd_real_server_config *rs = &vs->real_servers[vs->n_real_servers];
 
-		conv_rs(c, cfg_getnsec(sec, "real_server", i), cfg, vs, rs);
+		conv_rs(c, csec(sec, "real_server", i), cfg, vs, rs);
 		for (size_t j = 0; j < vs->n_real_servers; j++)
 			if (rs->ep.addr.family &&
 			    hd_addr_cmp(&vs->real_servers[j].ep.addr, &rs->ep.addr) == 0 &&
 			    vs->real_servers[j].ep.port == rs->ep.port)
 				cerr(c, rs->line, "real_server %s: already defined on line %d",
-				     cfg_title(cfg_getnsec(sec, "real_server", i)),
+				     cfg_title(csec(sec, "real_server", i)),
 				     vs->real_servers[j].line);
 		vs->n_real_servers++;
 	}
@@ -431,12 +431,12 @@ static void conv_vs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 
 void conv_virtual_servers(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 {
-	unsigned n = cfg_size(root, "virtual_server");
+	unsigned n = cnum(root, "virtual_server");
 
 	cfg->virtual_servers = calloc(n ? n : 1, sizeof(*cfg->virtual_servers));
 	if (!cfg->virtual_servers)
 		return;
 	for (unsigned i = 0; i < n; i++)
-		conv_vs(c, cfg_getnsec(root, "virtual_server", i), cfg,
+		conv_vs(c, csec(root, "virtual_server", i), cfg,
 			&cfg->virtual_servers[cfg->n_virtual_servers++]);
 }

@@ -13,7 +13,7 @@
 void conv_global(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 {
 	struct hd_global_config *g = &cfg->global;
-	cfg_t *sec = cfg_size(root, "global") ? cfg_getnsec(root, "global", 0) : NULL;
+	cfg_t *sec = csec(root, "global", 0);
 
 	g->script_timeout_usec = DEFAULT_SCRIPT_TIMEOUT_USEC;
 	g->set_sysctls = true;
@@ -40,13 +40,13 @@ void conv_global(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 
 void conv_scripts(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 {
-	unsigned n = cfg_size(root, "vrrp_script");
+	unsigned n = cnum(root, "vrrp_script");
 
 	cfg->scripts = calloc(n ? n : 1, sizeof(*cfg->scripts));
 	if (!cfg->scripts)
 		return;
 	for (unsigned i = 0; i < n; i++) {
-		cfg_t *sec = cfg_getnsec(root, "vrrp_script", i);
+		cfg_t *sec = csec(root, "vrrp_script", i);
 		struct hd_vrrp_script_config *s = &cfg->scripts[cfg->n_scripts++];
 
 		s->line = sec_line(sec);
@@ -177,7 +177,7 @@ static void conv_unicast(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_con
 static void conv_auth(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
 {
 	static const char *const types[] = {"none", "pass", NULL};
-	cfg_t *a = cfg_size(sec, "authentication") ? cfg_getnsec(sec, "authentication", 0) : NULL;
+	cfg_t *a = csec(sec, "authentication", 0);
 	const struct cval *pw;
 	int t = 0;
 
@@ -207,14 +207,14 @@ static void conv_auth(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config
  * Naming one interface in both is an error. */
 static void conv_track_ifs(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
 {
-	unsigned nl = cnum(sec, "track_interface"), nw = cfg_size(sec, "track_interface_weight");
+	unsigned nl = cnum(sec, "track_interface"), nw = cnum(sec, "track_interface_weight");
 
 	in->track_ifs = calloc(nl + nw + 1, sizeof(*in->track_ifs));
 	if (!in->track_ifs)
 		return;
 	for (unsigned i = 0; i < nl + nw; i++) {
 		const struct cval *v = i < nl ? cget(sec, "track_interface", i) : NULL;
-		cfg_t *w = i >= nl ? cfg_getnsec(sec, "track_interface_weight", i - nl) : NULL;
+		cfg_t *w = i >= nl ? csec(sec, "track_interface_weight", i - nl) : NULL;
 		const char *name = v ? v->s : cfg_title(w);
 		int line = v ? v->line : sec_line(w);
 		struct hd_track_if *t = &in->track_ifs[in->n_track_ifs];
@@ -238,14 +238,14 @@ static void conv_track_ifs(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_c
 static void conv_track_scripts(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 			       struct hd_vrrp_instance_config *in)
 {
-	unsigned nl = cnum(sec, "track_script"), nw = cfg_size(sec, "track_script_weight");
+	unsigned nl = cnum(sec, "track_script"), nw = cnum(sec, "track_script_weight");
 
 	in->track_scripts = calloc(nl + nw + 1, sizeof(*in->track_scripts));
 	if (!in->track_scripts)
 		return;
 	for (unsigned i = 0; i < nl + nw; i++) {
 		const struct cval *v = i < nl ? cget(sec, "track_script", i) : NULL;
-		cfg_t *w = i >= nl ? cfg_getnsec(sec, "track_script_weight", i - nl) : NULL;
+		cfg_t *w = i >= nl ? csec(sec, "track_script_weight", i - nl) : NULL;
 		const char *name = v ? v->s : cfg_title(w);
 		int line = v ? v->line : sec_line(w);
 		ssize_t idx = find_script(cfg, name);
@@ -317,25 +317,25 @@ static void conv_instance(struct cctx *c, cfg_t *sec, const struct hd_config *cf
 
 void conv_instances(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 {
-	unsigned n = cfg_size(root, "vrrp_instance");
+	unsigned n = cnum(root, "vrrp_instance");
 
 	cfg->instances = calloc(n ? n : 1, sizeof(*cfg->instances));
 	if (!cfg->instances)
 		return;
 	for (unsigned i = 0; i < n; i++)
-		conv_instance(c, cfg_getnsec(root, "vrrp_instance", i), cfg,
+		conv_instance(c, csec(root, "vrrp_instance", i), cfg,
 			      &cfg->instances[cfg->n_instances++]);
 }
 
 void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 {
-	unsigned n = cfg_size(root, "vrrp_sync_group");
+	unsigned n = cnum(root, "vrrp_sync_group");
 
 	cfg->sync_groups = calloc(n ? n : 1, sizeof(*cfg->sync_groups));
 	if (!cfg->sync_groups)
 		return;
 	for (unsigned i = 0; i < n; i++) {
-		cfg_t *sec = cfg_getnsec(root, "vrrp_sync_group", i);
+		cfg_t *sec = csec(root, "vrrp_sync_group", i);
 		struct hd_sync_group_config *g = &cfg->sync_groups[cfg->n_sync_groups++];
 		unsigned m = cnum(sec, "group");
 
@@ -372,8 +372,7 @@ void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 {
 	struct hd_lvs_sync_config *l = &cfg->lvs_sync;
-	cfg_t *sec =
-	    cfg_size(root, "lvs_sync_daemon") ? cfg_getnsec(root, "lvs_sync_daemon", 0) : NULL;
+	cfg_t *sec = csec(root, "lvs_sync_daemon", 0);
 	const struct cval *v;
 	unsigned id = 0;
 

@@ -1,4 +1,4 @@
-libhdcore_a_SOURCES += daemon/hd_config.h daemon/config.c daemon/config_int.h daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/addr.c daemon/log.c daemon/log.h daemon/json.c daemon/json.h daemon/ctl_proto.c daemon/ctl_proto.h daemon/metrics.c daemon/metrics.h
+libhdcore_a_SOURCES += daemon/hd_config.h daemon/config.c daemon/config_confuse.c daemon/config_int.h daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/addr.c daemon/log.c daemon/log.h daemon/json.c daemon/json.h daemon/ctl_proto.c daemon/ctl_proto.h daemon/metrics.c daemon/metrics.h
 # the /metrics HTTP request (pure; fuzzed by tests/fuzz/fuzz_metrics_req.c)
 libhdcore_a_SOURCES += daemon/metrics_req.c daemon/metrics_req.h
 # which files a script command line runs, and who may change them (pure)
