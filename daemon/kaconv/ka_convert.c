@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ka_convert_int.h"
+#include "script_path.h"
 
 struct osec *osec_new(const char *fmt, ...)
 {
@@ -257,6 +258,45 @@ void r_bool(struct cx *c, struct osec *s, const struct ka_node *n, const struct 
 		oadd(s, n, r->hd ? r->hd : n->kw, b ? "true" : "false");
 }
 
+/* script_path.h's rules on the command line alone: a path that is a word
+ * of the command is taken as a safe executable file, any other (the
+ * directories on the way) as a safe directory; whether they are, on the
+ * machine that runs hadirector, is what -t checks. */
+static int fake_lstat(void *ud, const char *path, struct sp_inode *st)
+{
+	const char *cmd = ud;
+	size_t n = strlen(path);
+	bool word = false;
+
+	for (const char *p = cmd; !word && (p = strstr(p, path)); p++)
+		word = (p == cmd || strchr(" \t'\"", p[-1])) && strchr(" \t'\"", p[n]);
+	st->mode = word ? 0100755 : 040755;
+	st->uid = 0;
+	return 0;
+}
+
+static int fake_readlink(void *ud, const char *path, char *buf, size_t size)
+{
+	(void)ud;
+	(void)path;
+	(void)buf;
+	(void)size;
+	return -22; /* -EINVAL: not a link */
+}
+
+static bool command_ok(const char *cmd, char *msg, size_t len)
+{
+	static const unsigned root = 0;
+	const struct sp_fs fs = {.lstat = fake_lstat,
+				 .readlink = fake_readlink,
+				 .ud = (void *)cmd,
+				 .trusted = &root,
+				 .n_trusted = 1,
+				 .trusted_desc = "root"};
+
+	return sp_check_command(&fs, cmd, msg, len) == 0;
+}
+
 /* A command line: keepalived finds a relative command in PATH, hadirector
  * wants it absolute. Words after a quoted command are a user and group. */
 char *script_value(struct cx *c, const struct ka_node *n)
@@ -297,6 +337,15 @@ char *script_value(struct cx *c, const struct ka_node *n)
 			full = NULL;
 		free(abs);
 		cmd = full;
+	}
+	char msg[256];
+	if (cmd && !command_ok(cmd, msg, sizeof(msg))) {
+		ka_error(c->m, n->file, n->line,
+			 "%s: not one simple command as hadirector runs scripts (%s); keepalived "
+			 "passes such characters to the program as words",
+			 n->kw, msg);
+		free(full);
+		return NULL;
 	}
 	char *q = cmd ? quote(cmd) : NULL;
 	free(full);
@@ -352,6 +401,14 @@ void apply_rules(struct cx *c, struct osec *s, const struct ka_node *blk, const 
 			left_out(s, n, "unknown keyword");
 		}
 	}
+}
+
+bool ka_defined(const struct cx *c, const char *kind, const char *name)
+{
+	for (const struct ka_node *n = c->source; n; n = n->next)
+		if (!strcmp(n->kw, kind) && n->nargs >= 1 && !strcmp(n->args[0], name))
+			return true;
+	return false;
 }
 
 /* ---- text -------------------------------------------------------------- */
@@ -476,6 +533,7 @@ char *ka_convert(const struct ka_tree *t, const struct ka_conv_opts *o, struct k
 	struct buf b = {.map = o->map};
 
 	c.g.alert = c.g.alert_vrrp = c.g.alert_checker = -1;
+	c.source = t->root.child;
 	c.top = osec_new("top");
 	if (!c.top)
 		return NULL;

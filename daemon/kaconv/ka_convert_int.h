@@ -35,7 +35,8 @@ struct cx {
 	const struct ka_conv_opts *o;
 	struct ka_msgs *m;
 	struct kglob g;
-	struct osec *top; /* the top-level sections, in order */
+	struct osec *top;	      /* the top-level sections, in order */
+	const struct ka_node *source; /* the top-level keepalived lines */
 	/* inheritance: checker options set on the virtual or real server */
 	const char *vs_inh[8], *rs_inh[8]; /* struct inh of ka_rules_lvs.c */
 	const struct ka_node *sync_if;	   /* lvs_sync_daemon_interface of an instance */
@@ -81,6 +82,8 @@ void r_warn(struct cx *, struct osec *, const struct ka_node *, const struct rul
 void r_refuse(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 
 bool ka_keepalived_knows(const char *kw);
+/* Whether the file has a top-level KIND NAME (a vrrp_script, vrrp_instance). */
+bool ka_defined(const struct cx *c, const char *kind, const char *name);
 
 /* ka_rules.c (global, VRRP), ka_rules_lvs.c (virtual servers) */
 extern const struct rule ka_top_rules[];

@@ -260,13 +260,26 @@ static char *block_list(struct cx *c, const struct ka_node *n, bool first_word_o
 		return NULL;
 	}
 	strcpy(s, "{ ");
+	bool any = false;
 	for (const struct ka_node *k = n->child; k; k = k->next) {
 		if (first_word_only && k->nargs)
 			ka_error(c->m, k->file, k->line, "%s: unexpected '%s'", n->kw, k->args[0]);
+		if (!ka_defined(c, "vrrp_instance", k->kw)) {
+			ka_warn(c->m, k->file, k->line,
+				"group %s: no vrrp_instance %s; keepalived leaves it out of the "
+				"group, so does the conversion",
+				k->kw, k->kw);
+			continue;
+		}
+		strcat(s, any ? ", " : "");
 		strcat(s, k->kw);
-		strcat(s, k->next ? ", " : "");
+		any = true;
 	}
 	strcat(s, " }");
+	if (!any) {
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 

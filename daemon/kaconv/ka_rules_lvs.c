@@ -322,13 +322,13 @@ static void rs_lb_kind(struct cx *c, struct osec *s, const struct ka_node *n, co
 static char *endpoint(struct cx *c, const struct ka_node *n, size_t at)
 {
 	char *e = NULL;
-	const char *ip = n->args[at];
-	bool v6 = strchr(ip, ':') != NULL;
 
 	if (n->nargs < at + 1 || n->nargs > at + 2) {
 		ka_error(c->m, n->file, n->line, "%s: needs an address and a port", n->kw);
 		return NULL;
 	}
+	const char *ip = n->args[at];
+	bool v6 = strchr(ip, ':') != NULL;
 	if (n->nargs == at + 1)
 		return v6 && asprintf(&e, "[%s]", ip) >= 0 ? e : v6 ? NULL : strdup(ip);
 	if (asprintf(&e, v6 ? "[%s]:%s" : "%s:%s", ip, n->args[at + 1]) < 0)

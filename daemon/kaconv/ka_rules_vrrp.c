@@ -120,7 +120,8 @@ static void i_track(struct cx *c, struct osec *s, const struct ka_node *n, const
 	}
 	strcpy(v, "");
 	for (const struct ka_node *k = n->child; k; k = k->next) {
-		if (k->nargs == 2 && !strcmp(k->args[0], "weight")) {
+		if (k->nargs == 2 && !strcmp(k->args[0], "weight") &&
+		    (strcmp(n->kw, "track_script") || ka_defined(c, "vrrp_script", k->kw))) {
 			struct osec *w = osec_new("%s_weight %s", n->kw, k->kw);
 			if (w) {
 				w->src = k;
@@ -132,6 +133,14 @@ static void i_track(struct cx *c, struct osec *s, const struct ka_node *n, const
 		if (k->nargs) {
 			ka_error(c->m, k->file, k->line, "%s %s: '%s' is not converted", n->kw,
 				 k->kw, k->args[0]);
+			continue;
+		}
+		if (!strcmp(n->kw, "track_script") && !ka_defined(c, "vrrp_script", k->kw)) {
+			ka_warn(
+			    c->m, k->file, k->line,
+			    "track_script %s: no vrrp_script %s; keepalived ignores it, so does "
+			    "the conversion",
+			    k->kw, k->kw);
 			continue;
 		}
 		strcat(v, *v ? ", " : "");
