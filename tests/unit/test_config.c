@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <linux/ip_vs.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -644,6 +645,38 @@ static void test_parallel_loads(void)
 	free(big_text);
 }
 
+/* A caller running in a locale with libconfuse's catalogue (C.UTF-8 and
+ * LANGUAGE=de here) still gets the manual's words for the two messages
+ * confuse_err() rewords: libconfuse passes their translation then. */
+static void test_translated_messages(void)
+{
+	char *p = write_tmp("tr.conf",
+			    "vrrp_instance VI_1 {\n bogus = 1\n}\n"
+			    "vrrp_instance VI_1 {\n}\n",
+			    0644);
+	char *q = write_tmp("tr2.conf", "vrrp_script a { }\n\nvrrp_script a { }\n", 0644);
+	struct hd_diag d = {0}, e = {0};
+
+	setenv("LANGUAGE", "de", 1);
+	if (setlocale(LC_ALL, "C.UTF-8")) {
+		hd_config_free(hd_config_load(p, &d));
+		hd_config_free(hd_config_load(q, &e));
+		setlocale(LC_ALL, "C");
+		EXPECT(d.n == 1 &&
+			   strstr(d.lines[0], "tr.conf:2: unknown option 'bogus' in vrrp_instance"),
+		       "translated locale: %s", d.n ? d.lines[0] : "(nothing)");
+		EXPECT(e.n == 1 && strstr(e.lines[0], "tr2.conf:3: 'a' is defined twice"),
+		       "translated locale: %s", e.n ? e.lines[0] : "(nothing)");
+	}
+	unsetenv("LANGUAGE");
+	hd_diag_clear(&d);
+	hd_diag_clear(&e);
+	unlink(p);
+	unlink(q);
+	free(p);
+	free(q);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -660,6 +693,7 @@ int main(void)
 	test_scripts();
 	test_quiet_lookups();
 	test_parallel_loads();
+	test_translated_messages();
 	char *many;
 	if (asprintf(&many, "%s/many.conf", tmpdir) >= 0) {
 		unlink(many);

@@ -2,11 +2,13 @@
  * installed library directly (no daemon code here). Each check names the
  * workaround in config.c that depends on it: a libconfuse upgrade that
  * changes one fails here with that name, not as a subtle misparse in the
- * config tests. Written against libconfuse 3.3 (Debian 12). */
+ * config tests. The workarounds are in daemon/config_confuse.c. Written
+ * against libconfuse 3.3 (Debian 12). */
 #include "config.h"
 
 #include <confuse.h>
 #include <libintl.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +299,35 @@ static void test_messages(void)
 	EXPECT(dgettext("confuse", "no such option '%s'") != NULL, "dgettext");
 }
 
+/* In a locale with libconfuse's catalogue the format is its translation,
+ * the one dgettext("confuse", msgid) gives: confuse_msg_is() matches that
+ * too. C.UTF-8 with LANGUAGE=de selects the German catalogue (Debian's
+ * libconfuse-common); skipped where it is not installed. */
+static void test_messages_translated(void)
+{
+	const char *msgid = "no such option '%s'", *tr;
+	int rc;
+
+	setenv("LANGUAGE", "de", 1);
+	if (!setlocale(LC_ALL, "C.UTF-8")) {
+		printf("test_confuse_contract: no C.UTF-8 locale, translation not checked\n");
+		unsetenv("LANGUAGE");
+		return;
+	}
+	tr = dgettext("confuse", msgid);
+	if (strcmp(tr, msgid) == 0) {
+		printf("test_confuse_contract: no German catalogue, translation not checked\n");
+	} else {
+		cfg_t *cfg = parse("multi {\n bogus = 1\n}\n", &rc);
+		EXPECT(rc != CFG_SUCCESS && strcmp(seen.err_fmt, tr) == 0,
+		       "translated unknown-option message: got '%s', want '%s' (confuse_msg_is())",
+		       seen.err_fmt, tr);
+		cfg_free(cfg);
+	}
+	setlocale(LC_ALL, "C");
+	unsetenv("LANGUAGE");
+}
+
 /* ---- ${VAR} expansion (documented in hadirector.conf(5)) ---- */
 
 static void test_env(void)
@@ -327,6 +358,7 @@ int main(void)
 	test_section_line();
 	test_dup_counter();
 	test_messages();
+	test_messages_translated();
 	test_env();
 	return failures ? 1 : 0;
 }
