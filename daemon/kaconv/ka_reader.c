@@ -124,11 +124,62 @@ bool ka_decomment(char *s, char **comment, bool *unterminated)
 
 /* ---- tree building ------------------------------------------------------ */
 
+/* Keywords keepalived reads a block after. Without a '{' keepalived says
+ * "Missing '{'" and takes the following lines, up to a '}', as the block
+ * all the same; so does the reader (want_block). */
+static bool block_keyword(const char *kw)
+{
+	static const char *const k[] = {"global_defs",
+					"vrrp_script",
+					"vrrp_instance",
+					"vrrp_sync_group",
+					"virtual_server",
+					"virtual_server_group",
+					"real_server",
+					"TCP_CHECK",
+					"HTTP_GET",
+					"SSL_GET",
+					"MISC_CHECK",
+					"SMTP_CHECK",
+					"DNS_CHECK",
+					"UDP_CHECK",
+					"PING_CHECK",
+					"url",
+					"authentication",
+					"virtual_ipaddress",
+					"unicast_peer",
+					"track_script",
+					"track_interface",
+					"notification_email",
+					"group",
+					"static_ipaddress",
+					"static_routes",
+					"virtual_routes",
+					"virtual_rules",
+					"static_rules",
+					NULL};
+
+	for (int i = 0; k[i]; i++)
+		if (!strcmp(kw, k[i]))
+			return true;
+	return false;
+}
+
+static void open_block(struct rd *r);
+
 static struct ka_node *node_new(struct rd *r, char **words, size_t n)
 {
-	struct ka_node *nd = calloc(1, sizeof(*nd));
+	struct ka_node *nd;
 
-	if (!nd)
+	if (r->want_block) {
+		ka_warn(r->m, r->file, r->line,
+			"'{' missing after %s (line %d); keepalived takes the lines up to the next "
+			"'}' as its block, so does the conversion",
+			r->want_block->kw, r->want_block->line);
+		r->want_block = NULL;
+		open_block(r);
+	}
+	if (!(nd = calloc(1, sizeof(*nd))))
 		return NULL;
 	nd->kw = words[0];
 	nd->args = words + 1;
@@ -143,6 +194,8 @@ static struct ka_node *node_new(struct rd *r, char **words, size_t n)
 		r->level[r->depth].parent->child = nd;
 	r->level[r->depth].last = nd;
 	r->line_node = nd;
+	if (block_keyword(nd->kw))
+		r->want_block = nd; /* cleared by the '{' that normally follows */
 	return nd;
 }
 
@@ -150,6 +203,7 @@ static void open_block(struct rd *r)
 {
 	struct ka_node *nd = r->level[r->depth].last;
 
+	r->want_block = NULL;
 	if (r->depth + 1 >= MAX_DEPTH || r->dead_depth) {
 		if (!r->dead_depth)
 			ka_error(r->m, r->file, r->line, "blocks nested more than %d deep",
@@ -184,6 +238,7 @@ static void open_block(struct rd *r)
 
 static void close_block(struct rd *r)
 {
+	r->want_block = NULL;
 	if (r->dead_depth) {
 		r->dead_depth--;
 		return;

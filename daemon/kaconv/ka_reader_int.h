@@ -23,9 +23,10 @@ struct rd {
 		const char *file; /* where its '{' was */
 		int line;
 	} level[64];
-	struct ka_node *line_node; /* the last keyword line of this line */
-	struct ka_node *orphans;   /* blocks without a keyword, dropped */
-	char *pending;		   /* comments waiting for the next keyword line */
+	struct ka_node *line_node;  /* the last keyword line of this line */
+	struct ka_node *want_block; /* a block keyword whose '{' has not come yet */
+	struct ka_node *orphans;    /* blocks without a keyword, dropped */
+	char *pending;		    /* comments waiting for the next keyword line */
 	struct ka_def *defs;
 	size_t n_defs;
 	struct ka_def *ml; /* multi-line definition being read */
