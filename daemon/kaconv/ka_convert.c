@@ -303,6 +303,16 @@ char *script_value(struct cx *c, const struct ka_node *n)
 {
 	if (!need_args(c, n, 1, 3))
 		return NULL;
+	/* A script's own user is the one every script runs as: the global
+	 * script_user, or root when there is none (hadirector's default is
+	 * the daemon's user, root). */
+	const char *all = c->g.script_user ? c->g.script_user : "root";
+	if (n->nargs == 2 && !strcmp(n->args[1], all))
+		return script_value(c, &(struct ka_node){.kw = n->kw,
+							 .args = n->args,
+							 .nargs = 1,
+							 .file = n->file,
+							 .line = n->line});
 	if (n->nargs > 1) {
 		ka_error(c->m, n->file, n->line,
 			 "%s: per-script user: hadirector runs every script as global "

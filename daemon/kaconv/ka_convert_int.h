@@ -29,6 +29,7 @@ struct kglob {
 	int alert, alert_vrrp, alert_checker; /* -1 unset, 0, 1 */
 	unsigned alerting;		      /* parts that would send mail */
 	const struct ka_node *lvs_sync;	      /* lvs_sync_daemon in global_defs */
+	const char *script_user;	      /* global_defs script_user, or NULL */
 };
 
 struct cx {

@@ -29,6 +29,8 @@ void ka_prescan_global(struct cx *c, const struct ka_node *n)
 			c->g.garp_repeat = n->args[0];
 		else if (!strcmp(n->kw, "vrrp_garp_master_refresh") && n->nargs == 1)
 			c->g.garp_refresh = n->args[0];
+		else if (!strcmp(n->kw, "script_user") && n->nargs >= 1)
+			c->g.script_user = n->args[0];
 		else if (!strcmp(n->kw, "smtp_server") && n->nargs >= 1)
 			c->g.smtp_server = n;
 		else if (!strcmp(n->kw, "notification_email"))
