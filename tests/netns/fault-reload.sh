@@ -38,12 +38,9 @@ v_start d1 "$V_DIR/d1.conf"
 check "d1 master" wait_for 4 v_state_is d1 VI_1 MASTER
 check "d2 backup" wait_for 4 v_state_is d2 VI_1 BACKUP
 sleep 0.5
-rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$(v_pid d1)/status"; }
+rss() { hd_rss_kb "$(v_pid d1)"; }
 reloads() { grep -c "reload complete" "$V_DIR/d1.log"; }
-storm() { # N: N SIGHUPs, one every 100 ms
-	local i
-	for i in $(seq "$1"); do kill -HUP "$(v_pid d1)"; sleep 0.1; done
-}
+storm() { hd_hup_storm "$(v_pid d1)" "$1"; } # N: N SIGHUPs, one every 100 ms
 
 storm 20
 wait_for 3 eval "[ \$(reloads) -ge 15 ]"
@@ -58,41 +55,19 @@ for d in d1 d2; do
 	(cd "$V_DIR" && exec ip netns exec "$(nsof $d)" python3 -m http.server 8080 >/dev/null 2>&1) &
 	disown $!
 done
-cat >"$V_DIR/client.py" <<'PY'
-import signal, sys, time, urllib.request
-stop = False
-def on_int(*_):
-    global stop
-    stop = True
-signal.signal(signal.SIGINT, on_int)
-sent = ok = 0
-while not stop:
-    t = time.monotonic()
-    sent += 1
-    try:
-        urllib.request.urlopen("http://%s:8080/" % sys.argv[1], timeout=1).read()
-        ok += 1
-    except Exception:
-        pass
-    time.sleep(max(0, 0.05 - (time.monotonic() - t)))
-print(ok, sent)
-PY
 wait_for 5 ip netns exec "$(nsof cl)" python3 -c "import urllib.request; urllib.request.urlopen('http://$VIP:8080/', timeout=1)"
-ip netns exec "$(nsof cl)" python3 "$V_DIR/client.py" $VIP >"$V_DIR/ping.txt" 2>&1 &
-pg=$!
+hd_http_client "$(nsof cl)" "http://$VIP:8080/" 1 "$V_DIR/ping.txt"
+pg=$HD_CLIENT
 sleep 0.3
-t0=$(now_ms)
-storm 50
-rss1=$(rss)
-storm 50
-t1=$(now_ms)
+hd_storm_100 "$(v_pid d1)"
+rss1=$HD_RSS1
 sleep 0.5
 rss2=$(rss)
 kill -INT "$pg"; wait "$pg" 2>/dev/null
 check "ip monitor recorded to the end" v_monitor_end d2 "$V_DIR/mon.txt"
 n=$(( $(reloads) - n0 ))
 read -r rx tx <"$V_DIR/ping.txt"
-echo "# 100 SIGHUPs in $((t1 - t0)) ms: $n reloads completed; client HTTP requests to the VIP: $rx/$tx answered"
+echo "# 100 SIGHUPs in $HD_STORM_MS ms: $n reloads completed; client HTTP requests to the VIP: $rx/$tx answered"
 echo "# VmRSS (kB): after 20 warm-up reloads $rss0, after 50 more $rss1, after 100 more $rss2"
 check "reloads: >= 95 of 100 completed (signals 100 ms apart may coalesce under load: $n)" [ "$n" -ge 95 ]
 check "reloads: no failure" absent 'reload failed' "$V_DIR/d1.log"
@@ -105,15 +80,7 @@ check "traffic: >= 150 requests ($tx)" [ "${tx:-0}" -ge 150 ]
 check "traffic: the client's requests to the VIP were answered (>= 95%: $rx/$tx)" \
 	[ $((rx * 100)) -ge $((tx * 95)) ]
 check "track_script verdict kept (priority 160)" [ "$(v_field d1 VI_1 priority)" = 160 ]
-# AddressSanitizer keeps freed memory in quarantine (RSS grows by design):
-# in a sanitizer build its leak checker judges leaks, not RSS.
-if ldd "$HD" 2>/dev/null | grep -q 'libasan'; then
-	echo "# sanitizer build: RSS not judged (ASan quarantine)"
-else
-	check "RSS: no more than 512 kB growth over 100 reloads ($((rss2 - rss0)) kB)" [ $((rss2 - rss0)) -le 512 ]
-	check "RSS: no steady growth (both halves > 64 kB: $((rss1 - rss0)), $((rss2 - rss1)))" \
-		eval "[ $((rss1 - rss0)) -le 64 ] || [ $((rss2 - rss1)) -le 64 ]"
-fi
+hd_check_rss "100 reloads" "$rss0" "$rss1" "$rss2"
 check "end: one master, VIP on d1 only" \
 	eval "v_state_is d1 VI_1 MASTER && v_state_is d2 VI_1 BACKUP && v_has_vip d1 $VIP && v_no_vip d2 $VIP"
 v_done

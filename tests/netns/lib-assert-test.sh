@@ -32,6 +32,10 @@ want 1 "absent_json: a whole reply with the pattern fails" absent_json up "$d/st
 want 1 "same_num: two empty values (nothing read) fail" same_num "" ""
 want 0 "same_num: equal numbers pass" same_num 12 12
 want 1 "same_num: different numbers fail" same_num 12 13
+want 1 "gone: no process number (nothing read) fails" gone ""
+want 1 "gone: a process that runs fails" gone $$
+sleep 0 & z=$!; wait "$z"
+want 0 "gone: a process that ended passes" gone "$z"
 [ "$fails" -eq 0 ] && { echo "all checks passed"; exit 0; }
 echo "$fails checks failed"
 exit 1

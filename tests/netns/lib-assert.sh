@@ -45,3 +45,7 @@ is_num() {
 }
 # same_num A B: A and B are numbers and equal
 same_num() { is_num "$1" "$2" && [ "$1" -eq "$2" ]; }
+
+# gone PID: PID is a process number and that process is no more ("! kill -0
+# $pid" is also true when pid is empty: kill's usage error)
+gone() { is_num "$1" && ! kill -0 "$1" 2>/dev/null; }

@@ -10,7 +10,7 @@ hc_start() {
 	HDPID=$!
 	T_PIDS+=($HDPID)
 }
-status() { "$HDCTL" -s "$SOCK" status --json > "$T_DIR/st.json" 2>/dev/null; }
+status() { hd_status "$SOCK" >"$T_DIR/st.json" 2>/dev/null; }
 rs() {
 	jq -r --arg vs "$1" --arg rs "$2" \
 		".healthcheck[] | select(.vs == \$vs) | .real_servers[] | select(.rs == \$rs) | .$3" \
@@ -18,6 +18,5 @@ rs() {
 }
 is() { status && [ "$(rs "$1" "$2" "$3")" = "$4" ]; }
 at_least() { status && [ "$(rs "$1" "$2" "$3")" -ge "$4" ]; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # When the daemon changed a real server's verdict (its wall-clock last_change), in ms.
 change_ms() { awk -v t="$(rs "$1" "$2" last_change)" 'BEGIN { printf "%.0f", t * 1000 }'; }

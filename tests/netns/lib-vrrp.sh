@@ -3,23 +3,17 @@
 # veth pairs; all traffic stays inside them. Everything is removed on exit.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
-. "$(dirname "${BASH_SOURCE[0]}")/lib-assert.sh"
 : "${top_builddir:?run through make check}"
 : "${top_srcdir:?run through make check}"
-HD="$top_builddir/hadirector"
-HDCTL="$top_builddir/hadirectorctl"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh" # ok, fail, check, wait_for, absent...
+WAIT_POLL=0.02 # wait_for polls every 20 ms here
 V_PREFIX="hdv-$$"
 V_DIR=$(mktemp -d /tmp/hdv.XXXXXX)
 V_NS=()
-V_FAILS=0
+declare -n V_FAILS=FAILS # the name the tests read
 
 v_cleanup() {
-	local n
-	for n in "${V_NS[@]}"; do
-		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	done
-	sleep 0.1
-	for n in "${V_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
+	hd_ns_del "${V_NS[@]}"
 	if [ "$V_FAILS" -ne 0 ] || [ -n "${V_KEEP:-}" ]; then
 		for f in "$V_DIR"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 40 "$f"; }; done
 	fi
@@ -28,35 +22,13 @@ v_cleanup() {
 trap v_cleanup EXIT
 trap 'exit 1' INT TERM
 
-ok() { echo "ok - $*"; }
-fail() { echo "FAIL - $*"; V_FAILS=$((V_FAILS + 1)); }
-check() { # DESCRIPTION COMMAND...
-	local d="$1"; shift
-	if "$@"; then ok "$d"; else fail "$d"; fi
-}
-v_done() {
-	if [ "$V_FAILS" -eq 0 ]; then echo "all checks passed"; exit 0; fi
-	echo "$V_FAILS checks failed"; exit 1
-}
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
-# wait_for TIMEOUT_SEC COMMAND...: poll every 20 ms
-wait_for() {
-	local end=$(( $(date +%s%N) + ${1%.*} * 1000000000 )); shift
-	while [ "$(date +%s%N)" -lt "$end" ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.02
-	done
-	return 1
-}
+v_done() { hd_done; }
 
 # v_ns NAME: namespace $V_PREFIX-NAME, lo up, no IPv6 DAD (addresses usable at once)
 v_ns() {
 	local n="$V_PREFIX-$1"
-	ip netns del "$n" 2>/dev/null # a dead test's whose PID was ours: stale
-	ip netns add "$n" || exit 99
+	hd_ns_add "$n"
 	V_NS+=("$n")
-	ip -n "$n" link set lo up
 	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 }
 
@@ -72,13 +44,9 @@ v_bridge() {
 v_host() {
 	local name="$1" ns="$V_PREFIX-$1" peer="hv$$${#V_NS[@]}"
 	v_ns "$name"
-	ip link add "$peer" type veth peer name eth0 netns "$ns" || exit 99
-	ip link set "$peer" netns "$V_BR"
-	ip -n "$V_BR" link set "$peer" master br0 up
+	hd_veth "$ns" eth0 "$2" "$peer" "$V_BR" br0
 	eval "V_PORT_$name=$peer"
-	ip -n "$ns" addr add "$2" dev eth0
 	[ -n "${3:-}" ] && ip -n "$ns" addr add "$3" dev eth0
-	ip -n "$ns" link set eth0 up
 }
 nsof() { echo "$V_PREFIX-$1"; }
 
@@ -146,7 +114,7 @@ v_monitor_mark() { # NAME FILE LABEL
 }
 
 # v_status NAME: status JSON of the daemon in NAME
-v_status() { "$HDCTL" -s "$V_DIR/$1.sock" status --json; }
+v_status() { hd_status "$V_DIR/$1.sock"; }
 
 # v_field NAME INSTANCE KEY[.SUBKEY]: one value of an instance's status
 v_field() {
@@ -162,6 +130,12 @@ for i in json.load(sys.stdin)["vrrp"]:
 ' "$2" "$3"
 }
 v_state_is() { [ "$(v_field "$1" "$2" state 2>/dev/null)" = "$3" ]; }
+# v_state_not NAME INSTANCE STATE: the state was read and is another one
+# ("! v_state_is" is also true when there is no status to read)
+v_state_not() {
+	local s
+	s=$(v_field "$1" "$2" state 2>/dev/null) && [ -n "$s" ] && [ "$s" != "$3" ]
+}
 
 # v_time_until_vip NAME ADDR TIMEOUT_MS: poll ~2 ms; prints ms since V_T0, 1 on timeout
 v_time_until_vip() {
@@ -214,12 +188,8 @@ v_link() {
 		ip -n "$V_BR" link add "$brdev" type bridge mcast_snooping 0
 		ip -n "$V_BR" link set "$brdev" up
 	fi
-	ip link add "$peer" type veth peer name "$ifn" netns "$ns" || exit 99
-	ip link set "$peer" netns "$V_BR"
-	ip -n "$V_BR" link set "$peer" master "$brdev" up
+	hd_veth "$ns" "$ifn" "$4" "$peer" "$V_BR" "$brdev"
 	eval "V_PORT_${name}_$ifn=$peer"
-	ip -n "$ns" addr add "$4" dev "$ifn"
-	ip -n "$ns" link set "$ifn" up
 }
 
 # v_notify_script FILE OUT: a notify script appending "USER ARGS..." (or

@@ -2,36 +2,28 @@
 # namespaces with a unique prefix and removes them on exit.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
-. "$(dirname "${BASH_SOURCE[0]}")/lib-assert.sh"
 : "${top_builddir:?run through make check}"
 : "${top_srcdir:?run through make check}"
-HD="$top_builddir/hadirector"
-HDCTL="$top_builddir/hadirectorctl"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh" # ok, fail, check, wait_for, absent...
 T_PREFIX="hd$$"
 T_DIR=$(mktemp -d /tmp/hdtest.XXXXXX)
 T_NS=()
 T_PIDS=()
-T_FAILS=0
+declare -n T_FAILS=FAILS # the name the tests read
 
 # Namespaces are found by their prefix: t_ns runs in $(...), so what it
 # adds to T_NS never reaches this shell (they were all left behind).
 t_cleanup() {
-	local n
-	for p in "${T_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-	for n in $(ip netns list | awk -v p="$T_PREFIX-" 'index($1, p) == 1 { print $1 }'); do
-		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$n" 2>/dev/null
-	done
+	hd_kill_pids "${T_PIDS[@]}"
+	# shellcheck disable=SC2046
+	hd_ns_del $(ip netns list | awk -v p="$T_PREFIX-" 'index($1, p) == 1 { print $1 }')
 	rm -rf "$T_DIR"
 }
 trap t_cleanup EXIT
 
 t_ns() { # NAME: create namespace $T_PREFIX-NAME with lo up
 	local n="$T_PREFIX-$1"
-	# One of that name is a dead test's whose PID was ours: stale.
-	ip netns del "$n" 2>/dev/null
-	ip netns add "$n" || exit 99
-	ip -n "$n" link set lo up
+	hd_ns_add "$n"
 	T_NS+=("$n")
 	echo "$n"
 }
@@ -43,27 +35,7 @@ t_bridge() {
 	ip -n "$T_BR" link set br0 up
 }
 t_link() {
-	local ns="$1" ifname="$2" addr="$3" peer="v${#T_NS[@]}x$RANDOM"
-	ip link add "$peer" type veth peer name "$ifname" netns "$ns" || exit 99
-	ip link set "$peer" netns "$T_BR"
-	ip -n "$T_BR" link set "$peer" master br0 up
-	ip -n "$ns" addr add "$addr" dev "$ifname"
-	ip -n "$ns" link set "$ifname" up
-}
-
-ok() { echo "ok - $*"; }
-fail() { echo "FAIL - $*"; T_FAILS=$((T_FAILS + 1)); }
-check() { # DESCRIPTION COMMAND...
-	local d="$1"; shift
-	if "$@"; then ok "$d"; else fail "$d"; fi
-}
-wait_for() { # TIMEOUT_SEC COMMAND...: poll every 50 ms
-	local end=$(( $(date +%s%N) + $1 * 1000000000 )); shift
-	while [ "$(date +%s%N)" -lt "$end" ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	return 1
+	hd_veth "$1" "$2" "$3" "v${#T_NS[@]}x$RANDOM" "$T_BR" br0
 }
 # t_certs DIR: a CA (ca.pem) and a certificate for rs1.example signed by it
 # (srv.pem, srv.key), plus an unrelated self-signed one (other.pem,
@@ -82,7 +54,4 @@ t_certs() {
 	} ) >/dev/null 2>&1
 }
 
-t_done() {
-	if [ "$T_FAILS" -eq 0 ]; then echo "all checks passed"; exit 0; fi
-	echo "$T_FAILS checks failed"; exit 1
-}
+t_done() { hd_done; }

@@ -1,3 +1,5 @@
 TESTS += tests/netns/daemon-basic.sh tests/netns/lib-assert-test.sh
 EXTRA_DIST += tests/netns/lib.sh tests/netns/lock.sh tests/netns/daemon-basic.sh tests/netns/lib-assert.sh \
 	tests/netns/lib-assert-test.sh tests/netns/ctl-probe.py
+# the helpers tests/netns/lib.sh, lib-vrrp.sh and tests/vm/lib.sh share
+EXTRA_DIST += tests/lib/common.sh tests/lib/http-client.py tests/lib/hup-storm.py

@@ -10,26 +10,25 @@
 #   wait_for SECONDS CMD...   poll CMD every 50 ms until it succeeds or time runs out
 #   vm_done                   exit 0 when every check passed, 1 otherwise
 #   absent [OPT...] PAT FILE...  FILE exists, is not empty, and no line matches PAT (and
-#                             absent_json, is_num, same_num: tests/netns/lib-assert.sh)
+#                             absent_json, is_num, same_num, gone: tests/netns/lib-assert.sh)
+# The shared ones (check, assert, wait_for, now_ms, the assertions) are tests/lib/common.sh's,
+# found through the host's tree that the VM mounts at the same path.
 # Variables: HD, HDCTL (the built binaries), VM_DIR (a scratch dir, removed on exit),
 # top_srcdir/top_builddir (from make check; default: this source tree).
 set -u
 [ "${HD_VM:-0}" = 1 ] || { echo "lib.sh: not inside the VM (run me through tests/vm/run)" >&2; exit 99; }
 VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$VM_LIB_DIR/../netns/lib-assert.sh" # absent, absent_json, is_num, same_num
 : "${top_srcdir:=$(cd "$VM_LIB_DIR/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
-HD="$top_builddir/hadirector"
-HDCTL="$top_builddir/hadirectorctl"
+. "$VM_LIB_DIR/../lib/common.sh"
 VM_DIR=$(mktemp -d /tmp/hdvm.XXXXXX)
 VM_NS=()
 VM_PIDS=()
-VM_FAILS=0
+declare -n VM_FAILS=FAILS # the name the scenarios read
 
 vm_cleanup() {
-	local p n
-	for p in "${VM_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-	for n in "${VM_NS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null; ip netns del "$n" 2>/dev/null; done
+	hd_kill_pids "${VM_PIDS[@]}"
+	hd_ns_del "${VM_NS[@]}"
 	rm -rf "$VM_DIR"
 }
 trap vm_cleanup EXIT
@@ -50,8 +49,7 @@ vm_load_ipvs() {
 
 vm_ns() {
 	local n="vm-$1"
-	ip netns add "$n" || exit 99
-	ip -n "$n" link set lo up
+	hd_ns_add "$n"
 	VM_NS+=("$n")
 	echo "$n"
 }
@@ -63,37 +61,8 @@ vm_bridge() {
 }
 
 vm_link() { # NS IFNAME ADDR/LEN
-	local ns="$1" ifname="$2" addr="$3" peer="v${#VM_NS[@]}x$RANDOM"
 	vm_bridge
-	ip link add "$peer" type veth peer name "$ifname" netns "$ns" || exit 99
-	ip link set "$peer" master br0 up
-	ip -n "$ns" addr add "$addr" dev "$ifname"
-	ip -n "$ns" link set "$ifname" up
+	hd_veth "$1" "$2" "$3" "v${#VM_NS[@]}x$RANDOM" "" br0
 }
 
-ok() { echo "ok - $*"; }
-fail() { echo "FAIL - $*"; VM_FAILS=$((VM_FAILS + 1)); }
-check() { # DESCRIPTION COMMAND...
-	local d="$1"
-	shift
-	if "$@"; then ok "$d"; else fail "$d"; fi
-}
-assert() { # DESCRIPTION COMMAND...
-	local d="$1"
-	shift
-	if "$@"; then ok "$d"; else fail "$d"; echo "stopping at the first failed assertion"; exit 1; fi
-}
-wait_for() { # TIMEOUT_SEC COMMAND...: poll every 50 ms
-	local end=$(($(date +%s%N) + $1 * 1000000000))
-	shift
-	while [ "$(date +%s%N)" -lt "$end" ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	return 1
-}
-vm_done() {
-	if [ "$VM_FAILS" -eq 0 ]; then echo "all checks passed"; exit 0; fi
-	echo "$VM_FAILS checks failed"
-	exit 1
-}
+vm_done() { hd_done; }

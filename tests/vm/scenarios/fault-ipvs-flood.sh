@@ -86,7 +86,6 @@ while not os.path.exists(stop):
         time.sleep(0.01)
 print(sent, refused)
 PY
-ms() { echo $(($(date +%s%N) / 1000000)); }
 flood() { # MODE PORTS...: start it, wait for its burst
 	local mode=$1
 	shift
@@ -103,15 +102,15 @@ flood() { # MODE PORTS...: start it, wait for its burst
 # when it needs the kernel: it gives the request up after 64, reopens
 # the socket on another port and the write lands on the retry.
 check "(1) the flood is running (200 queued)" flood trickle $ports0
-t0=$(ms)
+t0=$(now_ms)
 check "(1) drain accepted during the flood" ctl drain $VIP:80 192.168.168.11:80
 check "(1) the drain reaches the kernel during the flood" wait_for 15 eval '[ "$(weight 192.168.168.11)" = 0 ]'
-echo "# weight 0 in the kernel $(($(ms) - t0)) ms after the drain"
+echo "# weight 0 in the kernel $(($(now_ms) - t0)) ms after the drain"
 slow=0
 for _ in 1 2 3 4 5; do # the loop is free: the control socket answers at once
-	a=$(ms)
+	a=$(now_ms)
 	timeout 2 "$HDCTL" -s "$VM_DIR/hd.sock" ping >/dev/null 2>&1 || slow=$((slow + 1))
-	[ $(($(ms) - a)) -lt 1000 ] || slow=$((slow + 1))
+	[ $(($(now_ms) - a)) -lt 1000 ] || slow=$((slow + 1))
 	sleep 0.2
 done
 check "(1) the control socket answers within 1 s during the flood ($slow slow or failed of 5)" [ "$slow" = 0 ]

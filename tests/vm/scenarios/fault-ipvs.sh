@@ -84,7 +84,6 @@ table_ok() { # NAME: its kernel table equals the desired one
 end_state() { # exactly one master (lb1), VIP on lb1 only, both tables as desired
 	is lb1 MASTER && is lb2 BACKUP && vip_on lb1 && vip_off lb2 && table_ok lb1 && table_ok lb2
 }
-ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 assert "lb1 starts" start lb1
 assert "lb2 starts" start lb2
@@ -95,14 +94,14 @@ check "the client reaches the VIP" wait_for 10 ip netns exec "$CL" curl -s --max
 
 # (1) flushed by hand
 for lb in lb1 lb2; do
-	t0=$(ms)
+	t0=$(now_ms)
 	w0=$(st $lb | jq .ipvs.netlink_writes)
 	# The daemon's slow timer may restore the table before we could look at
 	# it empty, so the proof of the flush is the writes it took to undo it.
 	check "$lb: ipvsadm -C succeeds" ip netns exec "vm-$lb" ipvsadm -C
 	check "$lb: table restored after the flush" wait_for 20 table_ok $lb
 	check "$lb: the daemon wrote the table back" test "$(st $lb | jq .ipvs.netlink_writes)" -gt "$w0"
-	echo "# $lb: restored $(( $(ms) - t0 )) ms after ipvsadm -C (slow timer: 5 s)"
+	echo "# $lb: restored $(( $(now_ms) - t0 )) ms after ipvsadm -C (slow timer: 5 s)"
 done
 ip netns exec "$LB1" ipvsadm -d -t $VIP:80 -r 192.168.168.20:80
 check "lb1: a destination deleted by hand is restored" wait_for 20 table_ok lb1
@@ -134,68 +133,33 @@ check "(2) end: one master, tables as desired" end_state
 [ "$VM_FAILS" -eq 0 ] || { echo "# lb1 log during the clock steps:"; tail -n +$((l0 + 1)) "$VM_DIR/lb1.log" | head -n 30; }
 
 # (3) SIGHUP storm with traffic
-rss() { awk '/^VmRSS:/ { print $2 }' "/proc/${HDPID[lb1]}/status"; }
+rss() { hd_rss_kb "${HDPID[lb1]}"; }
 # one process each (starting programs is slow in an emulated VM): SIGHUPs
 # every 100 ms; a client fetching from the VIP every 50 ms until SIGINT
-cat >"$VM_DIR/hup.py" <<'PY'
-import os, signal, sys, time
-for _ in range(int(sys.argv[2])):
-    os.kill(int(sys.argv[1]), signal.SIGHUP)
-    time.sleep(0.1)
-PY
-cat >"$VM_DIR/client.py" <<'PY'
-import signal, sys, time, urllib.request
-stop = False
-def on_int(*_):
-    global stop
-    stop = True
-signal.signal(signal.SIGINT, on_int)
-sent = ok = 0
-while not stop:
-    t = time.monotonic()
-    sent += 1
-    try:
-        urllib.request.urlopen("http://%s/" % sys.argv[1], timeout=2).read()
-        ok += 1
-    except Exception:
-        pass
-    time.sleep(max(0, 0.05 - (time.monotonic() - t)))
-print(ok, sent)
-PY
-storm() { python3 "$VM_DIR/hup.py" "${HDPID[lb1]}" "$1"; }
+storm() { hd_hup_storm "${HDPID[lb1]}" "$1"; }
 storm 20
 sleep 1
 rss0=$(rss); n0=$(jnum lb1 reloads_ok); w0=$(jnum lb1 netlink_writes)
 tr1=$(jnum lb1 transitions); tr2=$(jnum lb2 transitions)
-ip netns exec "$CL" python3 "$VM_DIR/client.py" $VIP >"$VM_DIR/traffic" 2>&1 &
-tp=$!
+hd_http_client "$CL" "http://$VIP/" 2 "$VM_DIR/traffic"
+tp=$HD_CLIENT
 sleep 2
-t0=$(ms)
-storm 50
-rss1=$(rss)
-storm 50
-t1=$(ms)
+hd_storm_100 "${HDPID[lb1]}"
+rss1=$HD_RSS1
 sleep 1
 kill -INT "$tp"; wait "$tp"
 sleep 1
 rss2=$(rss)
 read -r ok n <"$VM_DIR/traffic"
 n_rel=$(( $(jnum lb1 reloads_ok) - n0 ))
-echo "# 100 SIGHUPs in $((t1 - t0)) ms: $n_rel reloads; client $ok/$n requests answered; VmRSS $rss0 -> $rss1 -> $rss2 kB"
+echo "# 100 SIGHUPs in $HD_STORM_MS ms: $n_rel reloads; client $ok/$n requests answered; VmRSS $rss0 -> $rss1 -> $rss2 kB"
 check "storm: >= 95 reloads done ($n_rel)" [ "$n_rel" -ge 95 ]
 check "storm: no failed reload" [ "$(jnum lb1 reloads_failed)" = 0 ]
 check "storm: no transition on either director" \
 	eval "same_num \"\$(jnum lb1 transitions)\" '$tr1' && same_num \"\$(jnum lb2 transitions)\" '$tr2'"
 check "storm: no IPVS write (unchanged config: zero churn)" same_num "$(jnum lb1 netlink_writes)" "$w0"
 check "storm: client served (>= 95% of >= 50 requests: $ok/$n)" eval "[ ${n:-0} -ge 50 ] && [ $((${ok:-0} * 100)) -ge $((${n:-0} * 95)) ]"
-# AddressSanitizer keeps freed memory in quarantine (RSS grows by design)
-if ldd "$HD" 2>/dev/null | grep -q 'libasan'; then
-	echo "# sanitizer build: RSS not judged (ASan quarantine)"
-else
-	check "storm: RSS growth <= 512 kB ($((rss2 - rss0)))" [ $((rss2 - rss0)) -le 512 ]
-	check "storm: no steady RSS growth ($((rss1 - rss0)), $((rss2 - rss1)) kB)" \
-		eval "[ $((rss1 - rss0)) -le 64 ] || [ $((rss2 - rss1)) -le 64 ]"
-fi
+hd_check_rss storm "$rss0" "$rss1" "$rss2"
 check "(3) end: one master, tables as desired" end_state
 
 # (4) SIGKILL + restart of the master, 3 times

@@ -51,7 +51,6 @@ hasnt() { ! has "$1"; }
 both() { has 192.168.168.10 && has 192.168.168.20; }
 none_live() { hasnt 192.168.168.10 && hasnt 192.168.168.20; }
 back() { hasnt 192.168.168.30 && both; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # When the daemon changed the verdict (its wall-clock last_change), in ms.
 change_ms() {
 	"$HDCTL" -s "$SOCK" status --json | jq -r --arg rs "$1:80" \
