@@ -200,8 +200,9 @@ static void check_emit(struct chk *k, struct osec *rs, const struct ka_node *n, 
 	if (v && strcmp(v, "0"))
 		onote(oadd(s, NULL, "warmup", v),
 		      k->h.v[I_WARMUP] ? NULL : "keepalived: a random start up to delay_loop");
-	if (misc && !ofind(s, "timeout"))
-		onote(oadd(s, NULL, "timeout", k->h.v[I_LOOP]), "keepalived's default: delay_loop");
+	if (misc && !ofind(s, "timeout")) /* keepalived: the virtual server's delay_loop */
+		onote(oadd(s, NULL, "timeout", k->c->vs_inh[I_LOOP]),
+		      "keepalived's default: the virtual server's delay_loop");
 	if (!strcmp(k->type, "https_check"))
 		onote(oadd(s, NULL, "verify", "false"), "keepalived's SSL_GET verifies nothing");
 	if (k->h.v[I_VHOST] && !strcmp(k->type, "http_check") && !ofind(s, "virtualhost")) {

@@ -264,6 +264,13 @@ static const struct {
      {"misc_check {", "script = \"/usr/bin/true a\"", "timeout = 4", "dynamic_weight = true"},
      {"retry"},
      NULL},
+    {"misc timeout default",
+     VS(" delay_loop 7\n real_server 10.0.1.1 80 {\n  MISC_CHECK {\n"
+	"   misc_path /usr/bin/true\n   delay_loop 3\n  }\n }\n"),
+     false,
+     {"delay_loop = 3", "timeout = 7  # keepalived's default: the virtual server's"},
+     {0},
+     NULL},
     {"inherited checker options",
      VS(" connect_timeout 2\n real_server 10.0.1.1 80 {\n"
 	"  delay_before_retry 4\n  TCP_CHECK {\n  }\n }\n"),
