@@ -413,6 +413,18 @@ void apply_rules(struct cx *c, struct osec *s, const struct ka_node *blk, const 
 	}
 }
 
+const char *ka_ifname(const struct cx *c, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < c->o->n_rename_if; i++) {
+		const char *r = c->o->rename_if[i];
+		if (!strncmp(r, name, n) && r[n] == '=')
+			return r + n + 1;
+	}
+	return name;
+}
+
 bool ka_defined(const struct cx *c, const char *kind, const char *name)
 {
 	for (const struct ka_node *n = c->source; n; n = n->next)

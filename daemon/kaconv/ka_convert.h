@@ -31,6 +31,9 @@ struct ka_conv_opts {
 	char *(*which)(void *ud, const char *cmd);
 	void *ud;
 	struct ka_srcmap *map; /* filled when not NULL (free map->l) */
+	/* Interfaces renamed on the way ("OLD=NEW"), e.g. to a test lab's. */
+	const char *const *rename_if;
+	size_t n_rename_if;
 };
 
 /* The hadirector.conf text (malloc'ed); NULL only when out of memory.

@@ -85,6 +85,8 @@ void r_refuse(struct cx *, struct osec *, const struct ka_node *, const struct r
 bool ka_keepalived_knows(const char *kw);
 /* Whether the file has a top-level KIND NAME (a vrrp_script, vrrp_instance). */
 bool ka_defined(const struct cx *c, const char *kind, const char *name);
+/* NAME, or what --rename-interface makes of it. */
+const char *ka_ifname(const struct cx *c, const char *name);
 
 /* ka_rules.c (global, VRRP), ka_rules_lvs.c (virtual servers) */
 extern const struct rule ka_top_rules[];

@@ -163,11 +163,17 @@ static int write_out(const char *out, const char *text)
 	return 0;
 }
 
-static int run(const char *file, const char *out, const char *id, int test)
+static int run(const char *file, const char *out, const char *id, int test, const char *const *ren,
+	       size_t n_ren)
 {
 	struct ka_read_opts ro = {.config_id = id, .io = {io_load, io_glob, NULL}};
 	struct ka_srcmap map = {0};
-	struct ka_conv_opts co = {.source = file, .config_id = id, .which = io_which, .map = &map};
+	struct ka_conv_opts co = {.source = file,
+				  .config_id = id,
+				  .which = io_which,
+				  .map = &map,
+				  .rename_if = ren,
+				  .n_rename_if = n_ren};
 	struct ka_msgs m = {0};
 	struct ka_tree *t = ka_read(file, &ro, &m);
 	char *text = t ? ka_convert(t, &co, &m) : NULL;
@@ -200,9 +206,11 @@ int ka_main(int argc, char **argv)
 	    {"config-id", required_argument, NULL, 'i'},
 	    {"output", required_argument, NULL, 'o'},
 	    {"test-config", no_argument, NULL, 't'},
+	    {"rename-interface", required_argument, NULL, 'R'},
 	    {0},
 	};
-	const char *file = NULL, *out = NULL, *id = NULL;
+	const char *file = NULL, *out = NULL, *id = NULL, *ren[32];
+	size_t n_ren = 0;
 	int c, test = 0;
 	struct utsname u;
 	char host[sizeof(u.nodename)];
@@ -217,6 +225,8 @@ int ka_main(int argc, char **argv)
 			out = optarg;
 		else if (c == 't')
 			test = 1;
+		else if (c == 'R' && strchr(optarg, '=') && n_ren < 32)
+			ren[n_ren++] = optarg;
 		else
 			goto usage;
 	}
@@ -226,9 +236,9 @@ int ka_main(int argc, char **argv)
 		snprintf(host, sizeof(host), "%.*s", (int)strcspn(u.nodename, "."), u.nodename);
 		id = host;
 	}
-	return run(file, out, id, test);
+	return run(file, out, id, test, ren, n_ren);
 usage:
-	fprintf(stderr,
-		"Usage: hadirector [-t] --from-keepalived FILE [-o OUT] [--config-id ID]\n");
+	fprintf(stderr, "Usage: hadirector [-t] --from-keepalived FILE [-o OUT] [--config-id ID]\n"
+			"                  [--rename-interface OLD=NEW]...\n");
 	return 2;
 }

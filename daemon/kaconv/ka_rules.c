@@ -388,7 +388,7 @@ void ka_finish(struct cx *c, struct osec *top)
 	if (!(s = osec_new("lvs_sync_daemon")))
 		return;
 	s->src = n ? n : c->sync_if;
-	oadd(s, s->src, "interface", n ? n->args[0] : c->sync_if->args[0]);
+	oadd(s, s->src, "interface", ka_ifname(c, n ? n->args[0] : c->sync_if->args[0]));
 	oadd(s, s->src, "vrrp_instance", n ? n->args[1] : c->sync_inst);
 	for (size_t i = 2; n && i < n->nargs; i++) {
 		if (!strcmp(n->args[i], "id") && i + 1 < n->nargs) {

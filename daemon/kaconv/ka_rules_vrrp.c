@@ -21,6 +21,17 @@ static void i_state(struct cx *c, struct osec *s, const struct ka_node *n, const
 	oadd(s, n, "state", strcasecmp(n->args[0], "MASTER") ? "backup" : "master");
 }
 
+static void i_iface(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	(void)r;
+	if (!need_args(c, n, 1, 1))
+		return;
+	char *q = quote(ka_ifname(c, n->args[0]));
+	if (q)
+		oadd(s, n, "interface", q);
+	free(q);
+}
+
 static void i_nopreempt(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
 	(void)c;
@@ -87,7 +98,7 @@ static void i_vips(struct cx *c, struct osec *s, const struct ka_node *n, const 
 	for (const struct ka_node *k = n->child; k; k = k->next) {
 		for (size_t i = 0; i < k->nargs; i += 2) {
 			const char *o = k->args[i], *val = i + 1 < k->nargs ? k->args[i + 1] : "";
-			if (!strcmp(o, "dev") && ifl && !strcmp(val, ifl->val))
+			if (!strcmp(o, "dev") && ifl && !strcmp(ka_ifname(c, val), ifl->val))
 				continue;
 			if (!strcmp(o, "scope") && !strcmp(val, "global"))
 				continue;
@@ -113,7 +124,7 @@ static void i_track(struct cx *c, struct osec *s, const struct ka_node *n, const
 	char *v;
 
 	for (const struct ka_node *k = n->child; k; k = k->next)
-		len += strlen(k->kw) + 2;
+		len += strlen(k->kw) + strlen(ka_ifname(c, k->kw)) + 2;
 	if (!n->block || !(v = malloc(len))) {
 		ka_error(c->m, n->file, n->line, "%s: needs a block { ... }", n->kw);
 		return;
@@ -122,7 +133,9 @@ static void i_track(struct cx *c, struct osec *s, const struct ka_node *n, const
 	for (const struct ka_node *k = n->child; k; k = k->next) {
 		if (k->nargs == 2 && !strcmp(k->args[0], "weight") &&
 		    (strcmp(n->kw, "track_script") || ka_defined(c, "vrrp_script", k->kw))) {
-			struct osec *w = osec_new("%s_weight %s", n->kw, k->kw);
+			const char *name =
+			    strcmp(n->kw, "track_interface") ? k->kw : ka_ifname(c, k->kw);
+			struct osec *w = osec_new("%s_weight %s", n->kw, name);
 			if (w) {
 				w->src = k;
 				oadd(w, k, "weight", k->args[1]);
@@ -144,7 +157,7 @@ static void i_track(struct cx *c, struct osec *s, const struct ka_node *n, const
 			continue;
 		}
 		strcat(v, *v ? ", " : "");
-		strcat(v, k->kw);
+		strcat(v, strcmp(n->kw, "track_interface") ? k->kw : ka_ifname(c, k->kw));
 	}
 	if (*v) {
 		char *l = NULL;
@@ -205,7 +218,7 @@ static void i_sync_if(struct cx *c, struct osec *s, const struct ka_node *n, con
 
 static const struct rule instance_rules[] = {
     {"state", i_state, NULL, NULL},
-    {"interface", r_copy, NULL, NULL},
+    {"interface", i_iface, NULL, NULL},
     {"virtual_router_id", r_num, NULL, NULL},
     {"priority", r_num, NULL, NULL},
     {"advert_int", r_num, NULL, NULL},

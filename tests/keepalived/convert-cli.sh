@@ -59,6 +59,17 @@ check "comments carried" grep -q '^# main file$' out.conf
 "$bin" --from-keepalived ../ka/keepalived.conf --config-id lb1 -o "$tmp/hd.conf" 2>err
 check "-o writes OUT" grep -q '^    priority = 150$' "$tmp/hd.conf"
 
+# --rename-interface: the lab's names wherever an interface is named.
+printf 'global_defs {\n lvs_sync_daemon eth1 VI_1\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 5\n track_interface {\n  eth1 weight -10\n  eth2\n }\n virtual_ipaddress {\n  10.0.0.1 dev eth0\n }\n}\n' >"$tmp/ren.conf"
+"$bin" --from-keepalived "$tmp/ren.conf" --rename-interface eth0=lab0 \
+	--rename-interface eth1=lab1 >ren.out 2>err
+check "rename: exit 0" [ $? -eq 0 ]
+check "rename: instance interface" grep -q '^    interface = lab0$' ren.out
+check "rename: tracked with a weight" grep -q '^    track_interface_weight lab1 {$' ren.out
+check "rename: others kept" grep -q '^    track_interface = { eth2 }$' ren.out
+check "rename: sync daemon" grep -q '^    interface = lab1$' ren.out
+check "rename: dev of the instance's interface accepted" [ ! -s err ]
+
 # -t: the notify script is missing; the message names the keepalived line.
 "$bin" -t --from-keepalived ../ka/keepalived.conf --config-id lb1 >out 2>err
 check "-t fails on a missing script" [ $? -eq 1 ]
