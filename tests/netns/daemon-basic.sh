@@ -99,7 +99,7 @@ check "background daemon answers" wait_for 5 ctl bg ping
 BG=$(cat "$T_DIR/bg.pid" 2>/dev/null); T_PIDS+=("${BG:-0}")
 check "background daemon pid is alive" kill -0 "${BG:-0}"
 kill -TERM "${BG:-0}" 2>/dev/null
-check "background daemon stops on SIGTERM" wait_for 5 sh -c "! kill -0 ${BG:-0}"
+check "background daemon stops on SIGTERM" wait_for 5 gone "${BG:-0}"
 
 # rt_priority: SCHED_RR while configured, back to normal when a reload drops it.
 printf 'global {\n    router_id = lb-b\n    rt_priority = 10\n}\n' > "$T_DIR/b.conf"

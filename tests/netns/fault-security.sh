@@ -33,15 +33,17 @@ r0=$(rejected)
 out=$(as_nobody "$HDCTL" -s "$SOCK" ping 2>&1); rc=$?
 echo "# nobody, socket 0600: exit $rc: $out"
 check "nobody cannot use the 0600 socket" [ "$rc" != 0 ]
-check "the refusal is the file mode (no connection reached the daemon)" [ "$(rejected)" = "$r0" ]
+check "the refusal is the file mode (no connection reached the daemon)" same_num "$(rejected)" "$r0"
 chmod 666 "$SOCK"
 out=$(as_nobody "$HDCTL" -s "$SOCK" status 2>&1); rc=$?
 echo "# nobody, socket loosened to 0666: exit $rc: $out"
 check "nobody is rejected by SO_PEERCRED even with the socket 0666" [ "$rc" != 0 ]
-check "nobody got no status" eval '! grep -q VI_1 <<<"$out"'
+printf '%s\n' "$out" >"$V_DIR/nobody-status.out"
+# the refusal's message is there to look at (an empty reply proves nothing)
+check "nobody got no status" absent VI_1 "$V_DIR/nobody-status.out"
 check "rejected_peers went up by 1 ($r0 -> $(rejected))" [ "$(rejected)" = $((r0 + 1)) ]
 out=$(as_nobody "$HDCTL" -s "$SOCK" reload 2>&1)
-check "nobody cannot reload either" eval "! grep -q 'reload complete' '$V_DIR/d1.log'"
+check "nobody cannot reload either" absent 'reload complete' "$V_DIR/d1.log"
 check "rejected_peers counts each attempt" [ "$(rejected)" = $((r0 + 2)) ]
 check "root is still served" eval "\"\$HDCTL\" -s \"\$SOCK\" ping | grep -q pong"
 
@@ -162,7 +164,7 @@ check "refused at reload: notify_master = /usr/bin/env X" refused_reload "$line"
 check "after the refused reloads the daemon runs on, master" v_state_is d1 VI_1 MASTER
 # each refused file had vrrp_script s: had one been applied, s would run
 check "... on its first configuration: no refused script ever ran" \
-	eval "! grep -q 'vrrp_script s:' '$V_DIR/d1.log'"
+	absent 'vrrp_script s:' "$V_DIR/d1.log"
 n=$(grep -c "reload complete" "$V_DIR/d1.log")
 conf_with "$B/good.sh"; cp "$T" "$V_DIR/d1.conf"; kill -HUP "$(v_pid d1)"
 check "a reload with a safe script is applied" \

@@ -98,17 +98,17 @@ check "the flood went through" wait_for 20 test -e "$T_DIR/flooded"
 f1=$(date +%s)
 check "the oversized frame is logged" \
 	wait_for 10 grep -q "announced a frame of 4294967295 bytes" "$T_DIR/a.log"
-check "the subagent that sent it is gone" wait_for 5 eval "! kill -0 $AGENT1 2>/dev/null"
+check "the subagent that sent it is gone" wait_for 5 gone "$AGENT1"
 check "it could not stream the 256 MB after the header" test ! -e "$T_DIR/streamed"
 hwm1=$(hwm)
 echo "# daemon peak RSS: $hwm0 kB before the flood, $hwm1 kB after"
-check "peak RSS grew by less than 64 MB" [ $((hwm1 - hwm0)) -lt 65536 ]
+check "peak RSS grew by less than 64 MB" eval 'is_num "$hwm0" "$hwm1" && [ $((hwm1 - hwm0)) -lt 65536 ]'
 lines=$(grep -c "flood line" "$T_DIR/a.log")
 most=$(( 20 * ((f1 - f0) / 10 + 2) )) # 20 per 10 s window the flood touched
 echo "# flood lines logged: $lines (at most $most in $((f1 - f0)) s)"
 check "at most 20 per 10 s of the flood's log lines were logged" [ "$lines" -le "$most" ]
 check "some were (the log path works)" [ "$lines" -ge 1 ]
-check "a line end in the text forged no line" eval "! grep -q '^\[forged\]' '$T_DIR/a.log'"
+check "a line end in the text forged no line" absent '^\[forged\]' "$T_DIR/a.log"
 check "the line end shows as ?" grep -q "flood line?\[forged\] by the subagent" "$T_DIR/a.log"
 check "another subagent is started" wait_for 10 test -s "$T_DIR/agent.2"
 AGENT2=$(cat "$T_DIR/agent.2" 2>/dev/null)

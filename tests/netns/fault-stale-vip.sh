@@ -19,7 +19,7 @@ one_holder() { # NAME: NAME holds the VIP and the other does not
 	[ "$1" = d2 ] && other=d1
 	v_has_vip "$1" $VIP && v_no_vip "$other" $VIP
 }
-killed() { wait_for 3 eval "! kill -0 $1 2>/dev/null"; rm -f "$V_DIR/$2.sock"; }
+killed() { wait_for 3 gone "$1"; rm -f "$V_DIR/$2.sock"; }
 
 v_start d1 "$V_DIR/d1.conf"
 v_start d2 "$V_DIR/d2.conf"

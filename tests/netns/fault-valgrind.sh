@@ -73,7 +73,7 @@ check "d2 back: d1 steps down to backup" wait_for 20 v_state_is d1 VI_1 BACKUP
 check "d2 back: one VIP holder (d2)" wait_for 10 eval "v_has_vip d2 $VIP && v_no_vip d1 $VIP"
 
 kill -TERM "$D1PID"
-wait_for 60 eval "! kill -0 $D1PID 2>/dev/null"
+wait_for 60 gone "$D1PID"
 wait "$D1PID"
 rc=$?
 check "d1 exited with status 0 (42 = valgrind found errors; got $rc)" [ "$rc" = 0 ]

@@ -33,13 +33,13 @@ ka_kill() {
 	for p in "$(cat "$V_DIR/ka.vpid" 2>/dev/null)" "$(v_pid ka)"; do
 		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
 	done
-	wait_for 2 eval "! kill -0 $(v_pid ka) 2>/dev/null"
+	wait_for 2 gone "$(v_pid ka)"
 	ip -n "$(nsof ka)" addr del $VIP/64 dev eth0 2>/dev/null
 	rm -f "$V_DIR"/ka.*pid
 }
 hd_kill() {
 	kill -9 "$(v_pid hd)"
-	wait_for 2 eval "! kill -0 $(v_pid hd) 2>/dev/null"
+	wait_for 2 gone "$(v_pid hd)"
 	ip -n "$(nsof hd)" addr del $VIP/64 dev eth0 2>/dev/null
 	rm -f "$V_DIR/hd.sock"
 }

@@ -70,7 +70,7 @@ check "notify timestamps are increasing" \
 # (2) a notify_master that never ends
 kill -TERM "$(v_pid d1)"
 check "d2 master while d1 is away" wait_for 3 v_state_is d2 VI_1 MASTER
-wait_for 3 eval "! kill -0 $(v_pid d1) 2>/dev/null"
+wait_for 3 gone "$(v_pid d1)"
 sed -i "s|notify_master = \"$V_DIR/nm.sh\"|notify_master = \"$V_DIR/hang.sh\"|" "$V_DIR/d1.conf"
 : >"$OUT"
 rm -f "$V_DIR/d1.sock"
@@ -96,7 +96,7 @@ check "hanging notify_master: the VIP stayed on d1" eval "v_has_vip d1 $VIP && v
 
 # (3) a track_script that hangs: killed at its timeout, counts as failure
 kill -TERM "$(v_pid d1)"
-wait_for 3 eval "! kill -0 $(v_pid d1) 2>/dev/null"
+wait_for 3 gone "$(v_pid d1)"
 rm -f "$V_DIR/d1.sock"
 v_conf "$V_DIR/d1.conf" d1 150 "track_script = { hang }"
 sed -i "1a vrrp_script hang { script = \"$V_DIR/hang.sh\"  interval = 0.5  timeout = 1  fall = 1  rise = 1  weight = -60 }" "$V_DIR/d1.conf"

@@ -21,7 +21,7 @@ v_start d1 "$V_DIR/d1-nopre.conf"
 sleep 1.5
 check "nopreempt: d1 (150) stays backup" v_state_is d1 VI_1 BACKUP
 check "nopreempt: d2 keeps the VIP" eval "v_has_vip d2 $VIP && v_no_vip d1 $VIP"
-kill -TERM "$(v_pid d1)"; wait_for 2 eval "! kill -0 $(v_pid d1)"
+kill -TERM "$(v_pid d1)"; wait_for 2 gone "$(v_pid d1)"
 
 # preempt = true: takes over after Master_Down_Interval
 v_start d1 "$V_DIR/d1-pre.conf"
@@ -30,7 +30,7 @@ check "preempt: d2 hands over the VIP" wait_for 2 eval "v_has_vip d1 $VIP && v_n
 check "preempt: d2 is backup" v_state_is d2 VI_1 BACKUP
 kill -TERM "$(v_pid d1)"
 check "d2 master again after d1 stops" wait_for 2 v_state_is d2 VI_1 MASTER
-wait_for 2 eval "! kill -0 $(v_pid d1)"
+wait_for 2 gone "$(v_pid d1)"
 
 # preempt_delay = 1.5: tolerated for 1.5 s, then take over
 v_start d1 "$V_DIR/d1-delay.conf"
