@@ -10,6 +10,7 @@
 #   hd_ns_add NS              namespace NS (a stale one of that name removed), lo up
 #   hd_ns_del NS...           kill everything in each namespace, then delete it
 #   hd_kill_pids PID...       SIGKILL each (quietly: some are long gone)
+#   hd_bridge NS DEV [OPT...]  a bridge in namespace NS ("" for the caller's), up
 #   hd_veth NS IFNAME ADDR/LEN PEER BRNS BRDEV
 #                             a veth from NS to bridge BRDEV in namespace BRNS
 #                             ("" for the caller's), both ends up
@@ -69,6 +70,14 @@ hd_kill_pids() {
 	for p in "$@"; do kill -9 "$p" 2>/dev/null; done
 }
 
+# hd_bridge NS DEV [OPTION...]: bridge DEV in namespace NS ("" for the
+# caller's), up
+hd_bridge() {
+	local ns=$1 dev=$2
+	shift 2
+	ip ${ns:+-n "$ns"} link add "$dev" type bridge "$@" || exit 99
+	ip ${ns:+-n "$ns"} link set "$dev" up
+}
 hd_veth() { # NS IFNAME ADDR/LEN PEER BRNS BRDEV
 	local ns="$1" ifname="$2" addr="$3" peer="$4" brns="$5" brdev="$6"
 	ip link add "$peer" type veth peer name "$ifname" netns "$ns" || exit 99

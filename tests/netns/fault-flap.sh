@@ -9,19 +9,7 @@
 VIP=192.168.168.100
 FLAPS=${HD_FAULT_FLAPS:-100}
 PARTS=${HD_FAULT_PARTITIONS:-20}
-v_bridge
-v_host d1 192.168.168.50/24
-v_host d2 192.168.168.51/24
-v_conf "$V_DIR/d1.conf" d1 150
-v_conf "$V_DIR/d2.conf" d2 100
-v_start d2 "$V_DIR/d2.conf"
-v_start d1 "$V_DIR/d1.conf"
-check "d1 master" wait_for 4 v_state_is d1 VI_1 MASTER
-check "d2 backup" wait_for 4 v_state_is d2 VI_1 BACKUP
-st() { "$HDCTL" -s "$V_DIR/$1.sock" status --json 2>/dev/null | grep -q "\"state\":\"$2\""; }
-one_master() { # d1 master and sole VIP holder, d2 backup without it
-	st d1 MASTER && st d2 BACKUP && v_has_vip d1 $VIP && v_no_vip d2 $VIP
-}
+v_pair d2
 D1=$(nsof d1)
 
 # (1) link flaps: down 20 ms, up 50 ms
@@ -38,7 +26,7 @@ faults=$(( $(grep -c -- '-> FAULT (interface down)' "$V_DIR/d1.log") - f0 ))
 echo "# d1 went to FAULT $faults times"
 check "flaps: the daemon saw them (>= $((FLAPS / 2)) faults, saw $faults)" [ "$faults" -ge $((FLAPS / 2)) ]
 check "flaps: d1 still running" kill -0 "$(v_pid d1)"
-check "flaps: back to one master (d1), VIP on d1 only" wait_for 5 one_master
+check "flaps: back to one master (d1), VIP on d1 only" wait_for 5 v_one_master $VIP
 check "flaps: no address errors" absent 'adding .*: \|removing .*: ' "$V_DIR/d1.log"
 check "flaps: d1 sends adverts again" eval "a=\$(v_field d2 VI_1 adverts_received); sleep 0.3; [ \$(v_field d2 VI_1 adverts_received) -gt \$a ]"
 
@@ -47,12 +35,12 @@ isolate() { for p in "$V_PORT_d1" "$V_PORT_d2"; do ip -n "$V_BR" link set dev "$
 split=0 healed=0
 for i in $(seq "$PARTS"); do
 	isolate on
-	wait_for 4 eval "st d2 MASTER && v_has_vip d2 $VIP && st d1 MASTER" && split=$((split + 1))
+	wait_for 4 eval "v_is d2 MASTER && v_has_vip d2 $VIP && v_is d1 MASTER" && split=$((split + 1))
 	isolate off
-	if wait_for 4 one_master; then healed=$((healed + 1)); else echo "# partition $i: not healed"; fi
+	if wait_for 4 v_one_master $VIP; then healed=$((healed + 1)); else echo "# partition $i: not healed"; fi
 done
 check "partitions: split brain each time ($split/$PARTS)" [ "$split" = "$PARTS" ]
 check "partitions: healed to one master each time ($healed/$PARTS)" [ "$healed" = "$PARTS" ]
 sleep 0.5
-check "end: exactly one master, VIP on exactly one director" one_master
+check "end: exactly one master, VIP on exactly one director" v_one_master $VIP
 v_done

@@ -8,35 +8,24 @@
 
 VIP=192.168.168.100
 ROUNDS=${HD_FAULT_ROUNDS:-50}
-v_bridge
-v_host d1 192.168.168.50/24
-v_host d2 192.168.168.51/24
-v_conf "$V_DIR/d1.conf" d1 150
-v_conf "$V_DIR/d2.conf" d2 100
-v_start d2 "$V_DIR/d2.conf"
-v_start d1 "$V_DIR/d1.conf"
-check "d1 master" wait_for 4 v_state_is d1 VI_1 MASTER
-check "d2 backup" wait_for 4 v_state_is d2 VI_1 BACKUP
+v_pair d2
 tr0=$(v_field d2 VI_1 transitions)
-st() { # NAME STATE: the (only) instance is in STATE; cheaper than v_state_is in a loop
-	"$HDCTL" -s "$V_DIR/$1.sock" status --json 2>/dev/null | grep -q "\"state\":\"$2\""
-}
 
 bad=0 max_take=0 max_back=0 t_start=$(now_ms)
 for r in $(seq "$ROUNDS"); do
 	pid=$(v_pid d1)
 	t_kill=$(v_clock_ms)
 	kill -9 "$pid"
-	if ! wait_for 5 st d2 MASTER; then
+	if ! wait_for 5 v_is d2 MASTER; then
 		echo "# round $r: d2 did not take over"; bad=$((bad + 1))
 	fi
 	take=$(( $(v_log_ms d2 'BACKUP -> MASTER') - t_kill ))
 	[ "$take" -gt "$max_take" ] && max_take=$take
-	wait_for 3 eval "! kill -0 $pid 2>/dev/null"
+	wait_for 3 gone "$pid"
 	rm -f "$V_DIR/d1.sock"
 	t_start1=$(v_clock_ms)
 	v_start d1 "$V_DIR/d1.conf" || { bad=$((bad + 1)); continue; }
-	if ! wait_for 5 eval "st d1 MASTER && st d2 BACKUP"; then
+	if ! wait_for 5 eval "v_is d1 MASTER && v_is d2 BACKUP"; then
 		echo "# round $r: d1 did not preempt back"; bad=$((bad + 1))
 	fi
 	back=$(( $(v_log_ms d2 'MASTER -> BACKUP') - t_start1 ))

@@ -19,7 +19,6 @@ one_holder() { # NAME: NAME holds the VIP and the other does not
 	[ "$1" = d2 ] && other=d1
 	v_has_vip "$1" $VIP && v_no_vip "$other" $VIP
 }
-killed() { wait_for 3 gone "$1"; rm -f "$V_DIR/$2.sock"; }
 
 v_start d1 "$V_DIR/d1.conf"
 v_start d2 "$V_DIR/d2.conf"
@@ -27,7 +26,7 @@ check "d1 master" wait_for 4 v_state_is d1 VI_1 MASTER
 check "d2 backup" wait_for 4 v_state_is d2 VI_1 BACKUP
 
 # (a) kill -9 the master: its VIP stays; restart it as a backup
-kill -9 "$(v_pid d1)"; killed "$(v_pid d1)" d1
+v_stop d1 9 3
 check "d2 takes over" wait_for 4 v_state_is d2 VI_1 MASTER
 check "SIGKILL left the VIP on d1 (the fault is real)" v_has_vip d1 $VIP
 v_start d1 "$V_DIR/d1-low.conf"
@@ -40,8 +39,8 @@ check "d1 stayed backup (one transition: INIT -> BACKUP)" [ "$(v_field d1 VI_1 t
 
 # (b) kill -9 d2 (master, VIP left), restart d1 at 150 and d2 at 100:
 # d1 becomes master and adopts its address, d2 drops its stale copy
-kill -9 "$(v_pid d1)"; killed "$(v_pid d1)" d1
-kill -9 "$(v_pid d2)"; killed "$(v_pid d2)" d2
+v_stop d1 9 3
+v_stop d2 9 3
 ip -n "$(nsof d1)" addr replace $VIP/24 dev eth0 # as if d1 had been master when killed
 check "both have a stale VIP now" eval "v_has_vip d1 $VIP && v_has_vip d2 $VIP"
 v_start d1 "$V_DIR/d1.conf"

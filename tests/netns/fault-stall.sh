@@ -10,17 +10,8 @@
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
 
 VIP=192.168.168.100
-v_bridge
-v_host d1 192.168.168.50/24
-v_host d2 192.168.168.51/24
-v_conf "$V_DIR/d1.conf" d1 150
-v_conf "$V_DIR/d2.conf" d2 100
-v_start d1 "$V_DIR/d1.conf"
-v_start d2 "$V_DIR/d2.conf"
-check "d1 master" wait_for 4 v_state_is d1 VI_1 MASTER
-check "d2 backup" wait_for 4 v_state_is d2 VI_1 BACKUP
+v_pair
 sleep 0.5
-one_master() { v_state_is d1 VI_1 MASTER && v_state_is d2 VI_1 BACKUP && v_has_vip d1 $VIP && v_no_vip d2 $VIP; }
 
 # (1) the backup stalls
 tr2=$(v_field d2 VI_1 transitions)
@@ -36,7 +27,7 @@ n=$(( $(v_field d2 VI_1 transitions) - tr2 ))
 echo "# backup stalled 10 x 1 s: $n transitions"
 check "stalled backup: no transition ($n)" [ "$n" = 0 ]
 check "stalled backup: the VIP never appeared on it" absent "$VIP/" "$V_DIR/mon.txt"
-check "stalled backup: one master" one_master
+check "stalled backup: one master" v_one_master $VIP
 
 # (2) the master stalls
 tr1=$(v_field d1 VI_1 transitions)
@@ -45,8 +36,8 @@ for i in $(seq 5); do
 	kill -STOP "$(v_pid d1)"
 	wait_for 3 v_state_is d2 VI_1 MASTER && ok=$((ok + 1))
 	kill -CONT "$(v_pid d1)"
-	wait_for 4 one_master || echo "# master stall $i: not settled"
+	wait_for 4 v_one_master $VIP || echo "# master stall $i: not settled"
 done
 check "stalled master: the backup took over each time ($ok/5)" [ "$ok" = 5 ]
-check "stalled master: settled on one master (d1, VIP on d1 only)" wait_for 4 one_master
+check "stalled master: settled on one master (d1, VIP on d1 only)" wait_for 4 v_one_master $VIP
 v_done

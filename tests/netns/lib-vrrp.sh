@@ -36,8 +36,7 @@ v_ns() {
 v_bridge() {
 	v_ns br
 	V_BR="$V_PREFIX-br"
-	ip -n "$V_BR" link add br0 type bridge mcast_snooping 0
-	ip -n "$V_BR" link set br0 up
+	hd_bridge "$V_BR" br0 mcast_snooping 0
 }
 
 # v_host NAME ADDR/LEN [ADDR6/LEN]: a namespace with eth0 on the bridge
@@ -61,6 +60,15 @@ v_start() {
 	wait_for "${V_START_WAIT:-5}" test -S "$V_DIR/$name.sock" || { fail "$name did not start"; return 1; }
 }
 v_pid() { eval "echo \$V_PID_$1"; }
+# v_stop NAME [SIGNAL [TIMEOUT_SEC]]: signal the daemon in NAME (TERM), wait
+# until it is gone (5 s), and remove its socket (v_start waits for a new one)
+v_stop() {
+	local p
+	p=$(v_pid "$1")
+	kill -"${2:-TERM}" "$p" 2>/dev/null
+	wait_for "${3:-5}" gone "$p"
+	rm -f "$V_DIR/$1.sock"
+}
 
 # v_keepalived NAME CONF: a real keepalived as peer (pid in V_PID_NAME)
 v_keepalived() {
@@ -82,6 +90,28 @@ v_no_vip() {
 	a=$(ip -n "$(nsof "$1")" -o addr show 2>/dev/null) && [ -n "$a" ] || return 1
 	! grep -q "inet6\? $2/" <<<"$a"
 }
+
+# v_pair [d2]: the two directors most tests start from: d1 (192.168.168.50,
+# priority 150) and d2 (.51, 100) on the bridge with v_conf's one instance,
+# both started (d1 first; d2 first when asked) and checked: d1 master, d2
+# backup. v_is NAME STATE: the (only) instance is in STATE (cheaper than
+# v_state_is in a loop); v_one_master VIP: d1 master and sole holder of
+# VIP, d2 backup without it.
+v_pair() {
+	local first=d1 second=d2
+	[ "${1:-d1}" = d2 ] && { first=d2; second=d1; }
+	v_bridge
+	v_host d1 192.168.168.50/24
+	v_host d2 192.168.168.51/24
+	v_conf "$V_DIR/d1.conf" d1 150
+	v_conf "$V_DIR/d2.conf" d2 100
+	v_start "$first" "$V_DIR/$first.conf"
+	v_start "$second" "$V_DIR/$second.conf"
+	check "d1 master" wait_for 4 v_state_is d1 VI_1 MASTER
+	check "d2 backup" wait_for 4 v_state_is d2 VI_1 BACKUP
+}
+v_is() { v_status "$1" 2>/dev/null | grep -q "\"state\":\"$2\""; }
+v_one_master() { v_is d1 MASTER && v_is d2 BACKUP && v_has_vip d1 "$1" && v_no_vip d2 "$1"; }
 
 # v_monitor NAME FILE: "ip monitor address" of namespace NAME into FILE, in
 # the background (pid in V_MON), known to be recording: a marker address
@@ -146,6 +176,14 @@ v_time_until_vip() {
 	echo "timeout"; return 1
 }
 
+# v_advert_window FILE T0 T1: of the adverts whose capture times (seconds,
+# the first field of each line) FILE holds, those in [T0, T1]: prints
+# "COUNT LONGEST_PAUSE_MS NOMINAL", NOMINAL the window over a 100 ms advert_int
+v_advert_window() {
+	awk -v a="$2" -v b="$3" '$1 >= a && $1 <= b { if (n && $1 - p > g) g = $1 - p; p = $1; n++ }
+		END { printf "%d %.0f %d\n", n, g * 1000, (b - a) / 0.1 }' "$1"
+}
+
 # v_conf FILE NAME PRIO [extra instance lines...]: a one-instance config
 v_conf() {
 	local file="$1" name="$2" prio="$3"; shift 3
@@ -184,10 +222,7 @@ v_link() {
 	local name="$1" ifn="$2" brdev="$3" ns="$V_PREFIX-$1" peer
 	V_NLINK=$((V_NLINK + 1))
 	peer="hv$$l$V_NLINK"
-	if ! ip -n "$V_BR" link show "$brdev" >/dev/null 2>&1; then
-		ip -n "$V_BR" link add "$brdev" type bridge mcast_snooping 0
-		ip -n "$V_BR" link set "$brdev" up
-	fi
+	ip -n "$V_BR" link show "$brdev" >/dev/null 2>&1 || hd_bridge "$V_BR" "$brdev" mcast_snooping 0
 	hd_veth "$ns" "$ifn" "$4" "$peer" "$V_BR" "$brdev"
 	eval "V_PORT_${name}_$ifn=$peer"
 }

@@ -31,8 +31,7 @@ t_ns() { # NAME: create namespace $T_PREFIX-NAME with lo up
 # t_bridge: a bridge namespace; t_link NS IFNAME ADDR/LEN: veth from NS to it.
 t_bridge() {
 	T_BR=$(t_ns br)
-	ip -n "$T_BR" link add br0 type bridge
-	ip -n "$T_BR" link set br0 up
+	hd_bridge "$T_BR" br0
 }
 t_link() {
 	hd_veth "$1" "$2" "$3" "v${#T_NS[@]}x$RANDOM" "$T_BR" br0

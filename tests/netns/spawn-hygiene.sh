@@ -46,13 +46,6 @@ hd_start() {
 	disown $! 2>/dev/null
 	wait_for 5 test -S "$V_DIR/$name.sock" || { fail "$name did not start"; return 1; }
 }
-hd_stop() {
-	local p
-	p=$(v_pid "$1")
-	kill -TERM "$p" 2>/dev/null
-	wait_for 5 gone "$p"
-	rm -f "$V_DIR/$1.sock"
-}
 
 cat >"$V_DIR/d1.conf" <<CONF
 global { router_id = d1  snmp = true  snmp_socket = $V_DIR/agentx.sock }
@@ -104,7 +97,7 @@ else
 	check "snmp subagent: no supplementary group" \
 		eval "grep -qE '^Groups:[[:space:]]*$' /proc/$agent/status"
 fi
-hd_stop d1
+v_stop d1
 
 # (2) a reload replacing a vrrp_script that is running: no zombie
 # zombies: how many of the daemon's children are zombies; prints nothing
@@ -138,7 +131,7 @@ echo "# after $N reloads replacing a running vrrp_script: $z zombie children"
 check "reloads replacing a running vrrp_script leave no zombie ($z)" same_num "$z" 0
 sleepers() { ip netns pids "$(nsof d1)" | xargs -r ps -o args= -p 2>/dev/null | grep -c '^sleep 1000'; }
 check "the current vrrp_script runs, and only it ($(sleepers))" [ "$(sleepers)" -eq 1 ]
-hd_stop d1
+v_stop d1
 
 # (3) flapping with the notify script held: the queue keeps the latest
 cat >"$V_DIR/slow.sh" <<SCRIPT
@@ -169,7 +162,7 @@ check "flapping: there was flapping ($tr transitions)" [ "$tr" -ge 24 ]
 check "flapping: at most 3 notifications ran ($ran)" [ "$ran" -le 3 ]
 check "flapping: the last one tells the final state" [ "$(tail -n 1 "$OUT/slow.txt")" = MASTER ]
 check "flapping: what was dropped is logged" grep -q "superseded by a later state" "$V_DIR/d1.log"
-hd_stop d1
+v_stop d1
 
 # (4) a real server flapping while its notify_up/down script is held
 touch "$V_DIR/gate" "$V_DIR/rs-up"
@@ -216,5 +209,5 @@ check "real server flapping: at most 2 notify scripts ran ($ran)" [ "$ran" -le 2
 check "real server flapping: the last one tells the final state" [ "$(tail -n 1 "$OUT/rs.txt")" = up ]
 check "real server flapping: what was dropped is logged" \
 	grep -q "notify for real server 192.168.168.60:80 of 192.168.168.200:80: .* (superseded" "$V_DIR/d1.log"
-hd_stop d1
+v_stop d1
 v_done

@@ -113,10 +113,7 @@ check "d1 is still master" v_state_is d1 VI_1 MASTER
 check "d2 is still backup" v_state_is d2 VI_1 BACKUP
 
 # adverts on the wire inside [t0, t1]: count and the longest pause
-read -r nadv maxgap < <(awk -v a="$t0" -v b="$t1" '$1 >= a && $1 <= b {
-	if (n && $1 - p > g) g = $1 - p; p = $1; n++ } END { printf "%d %.0f\n", n, g * 1000 }' \
-	"$V_DIR/adverts.txt")
-want=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) / 0.1 }')
+read -r nadv maxgap want < <(v_advert_window "$V_DIR/adverts.txt" "$t0" "$t1")
 echo "# $nadv adverts from d1 in the window (nominal $want), longest pause $maxgap ms;" \
 	"d2 received $((rx1 - rx0))"
 check "d1 advertised every advert_int: $nadv of $want" [ "$nadv" -ge $((want * 95 / 100)) ]

@@ -43,10 +43,8 @@ ka_kill() { # SIGKILL keepalived's parent and its VRRP child
 	rm -f "$V_DIR"/ka.*pid
 }
 hd_kill() {
-	kill -9 "$(v_pid hd)"
-	wait_for 2 gone "$(v_pid hd)"
+	v_stop hd 9 2
 	ip -n "$(nsof hd)" addr del $VIP/24 dev eth0 2>/dev/null
-	rm -f "$V_DIR/hd.sock"
 }
 
 run() { # VERSION ADVERT_INT

@@ -95,9 +95,7 @@ check "hanging notify_master: d2 never took over" \
 check "hanging notify_master: the VIP stayed on d1" eval "v_has_vip d1 $VIP && v_no_vip d2 $VIP"
 
 # (3) a track_script that hangs: killed at its timeout, counts as failure
-kill -TERM "$(v_pid d1)"
-wait_for 3 gone "$(v_pid d1)"
-rm -f "$V_DIR/d1.sock"
+v_stop d1 TERM 3
 v_conf "$V_DIR/d1.conf" d1 150 "track_script = { hang }"
 sed -i "1a vrrp_script hang { script = \"$V_DIR/hang.sh\"  interval = 0.5  timeout = 1  fall = 1  rise = 1  weight = -60 }" "$V_DIR/d1.conf"
 v_start d1 "$V_DIR/d1.conf"

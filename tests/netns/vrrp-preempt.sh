@@ -21,7 +21,7 @@ v_start d1 "$V_DIR/d1-nopre.conf"
 sleep 1.5
 check "nopreempt: d1 (150) stays backup" v_state_is d1 VI_1 BACKUP
 check "nopreempt: d2 keeps the VIP" eval "v_has_vip d2 $VIP && v_no_vip d1 $VIP"
-kill -TERM "$(v_pid d1)"; wait_for 2 gone "$(v_pid d1)"
+v_stop d1 TERM 2
 
 # preempt = true: takes over after Master_Down_Interval
 v_start d1 "$V_DIR/d1-pre.conf"

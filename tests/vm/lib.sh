@@ -56,8 +56,7 @@ vm_ns() {
 
 vm_bridge() {
 	ip link show br0 >/dev/null 2>&1 && return 0
-	ip link add br0 type bridge || exit 99
-	ip link set br0 up
+	hd_bridge "" br0
 }
 
 vm_link() { # NS IFNAME ADDR/LEN
