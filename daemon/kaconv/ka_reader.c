@@ -178,6 +178,8 @@ static struct ka_node *node_new(struct rd *r, char **words, size_t n)
 			r->want_block->kw, r->want_block->line);
 		r->want_block = NULL;
 		open_block(r);
+		if (r->dead_depth)
+			return NULL; /* that block was too deep: dropped */
 	}
 	if (!(nd = calloc(1, sizeof(*nd))))
 		return NULL;
@@ -353,12 +355,10 @@ void ka_emit_line(struct rd *r, const char *s, char *tail)
 		if (n < 0)
 			ka_error(r->m, r->file, r->line, "unmatched quote in '%.*s'", (int)(e - s),
 				 s);
-		else if (n > 0 && r->dead_depth == 0 && !node_new(r, w, (size_t)n))
-			ka_free_words(w, (size_t)n);
-		else if (n > 0 && r->dead_depth)
-			ka_free_words(w, (size_t)n);
 		else if (n == 0)
 			free(w);
+		else if (r->dead_depth || !node_new(r, w, (size_t)n))
+			ka_free_words(w, (size_t)n); /* not taken by a node */
 		s = e;
 	}
 	if (tail) {

@@ -280,8 +280,29 @@ static void test_blowup(void)
 	ka_msgs_clear(&m);
 }
 
+/* A block keyword without '{' at the depth limit: its implied block is
+ * dropped, and the words of the line that implied it with it (the fuzzer
+ * found them freed and then freed again with the tree). */
+static void test_missing_brace_too_deep(void)
+{
+	static char text[1024];
+	struct ka_msgs m;
+
+	text[0] = '\0';
+	for (int i = 0; i < 63; i++)
+		strcat(text, "a {\n");
+	strcat(text, "url\nx 1\ny 2\n");
+	const struct vfile fs[] = {{"/d.conf", text}, {0}};
+	struct ka_tree *t = rd(fs, NULL, &m);
+	EXPECT(t && has_msg(&m, "/d.conf:65: blocks nested more than 64 deep"), "deep: %s",
+	       m.diag.n ? m.diag.lines[0] : "");
+	ka_tree_free(t);
+	ka_msgs_clear(&m);
+}
+
 int main(void)
 {
+	test_missing_brace_too_deep();
 	test_cases();
 	test_comments();
 	test_include();
