@@ -163,12 +163,7 @@ void hd_status_json(struct hd_daemon *d, FILE *out)
 {
 	fputs("{\"daemon\":", out);
 	status_daemon_json(d, out);
-	fputs(",\"vrrp\":", out);
-	vrrp_status_json(d, out);
-	fputs(",\"ipvs\":", out);
-	ipvs_status_json(d, out);
-	fputs(",\"healthcheck\":", out);
-	hc_status_json(d, out);
+	hd_modules_status_json(d, out);
 	fputs("}\n", out);
 }
 
@@ -180,13 +175,13 @@ void hd_status_text(struct hd_daemon *d, FILE *out)
 		d->last_reload_failed ? " (last reload FAILED, running the previous config)" : "");
 	fprintf(out, "vrrp instances: %zu, virtual servers: %zu\n", d->config->n_instances,
 		d->config->n_virtual_servers);
-	fputs("vrrp: ", out);
-	vrrp_status_json(d, out);
-	fputs("\nipvs: ", out);
-	ipvs_status_json(d, out);
-	fputs("\nhealthcheck: ", out);
-	hc_status_json(d, out);
-	fputc('\n', out);
+	for (size_t i = hd_n_modules; i-- > 0;) { /* outside in (modules.c) */
+		if (!hd_modules[i].status_json)
+			continue;
+		fprintf(out, "%s: ", hd_modules[i].name);
+		hd_modules[i].status_json(d, out);
+		fputc('\n', out);
+	}
 }
 
 void hd_dump_state(struct hd_daemon *d)
@@ -203,9 +198,7 @@ void hd_dump_state(struct hd_daemon *d)
 	size_t parts = (len + 799) / 800;
 	for (size_t i = 0; i < parts; i++)
 		hd_notice("state dump %zu/%zu: %.800s", i + 1, parts, buf + i * 800);
-	vrrp_dump(d);
-	ipvs_dump(d);
-	hc_dump(d);
+	hd_modules_dump(d);
 	free(buf);
 }
 

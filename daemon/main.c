@@ -16,6 +16,7 @@
 #include "control.h"
 #include "ctl_proto.h"
 #include "daemon.h"
+#include "fault.h"
 #include "log.h"
 #include "modules.h"
 #include "snapshot.h"
@@ -121,10 +122,8 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 		d->stopping = true;
 		sd_notify(false, "STOPPING=1\nSTATUS=stopping");
 		/* Masters give up first (priority 0) so a backup starts
-		 * taking over while we clean up the rest. */
-		vrrp_shutdown(d);
-		hc_shutdown(d);
-		ipvs_shutdown(d);
+		 * taking over while we clean up the rest (modules.c). */
+		hd_modules_shutdown(d);
 		sd_event_exit(d->event, 0);
 	}
 	return 0;
@@ -261,11 +260,13 @@ static int run(struct hd_daemon *d)
 	hd_apply_scheduling(d);
 	if (hd_control_start(d) < 0)
 		return 1;
-	if (hc_init(d) < 0 || ipvs_init(d) < 0 || vrrp_init(d) < 0) {
+	hd_fault_arm("start"); /* test builds: fault.h */
+	r = hd_modules_init(d);
+	hd_fault_disarm();
+	if (r < 0) {
 		hd_err("startup failed");
 		return 1;
 	}
-	hd_ops_start(d);
 	hd_mark_dirty(d);
 	hd_trim_later(d);
 	hd_notice("hadirector %s started: %zu VRRP instances, %zu virtual servers", PACKAGE_VERSION,
@@ -281,10 +282,7 @@ static void cleanup(struct hd_daemon *d)
 	hd_reload_free(d);
 	hd_snapshot_free_all(d);
 	hd_control_stop(d);
-	hd_ops_free(d);
-	vrrp_free(d);
-	hc_free(d);
-	ipvs_free(d);
+	hd_modules_free(d);
 	sd_event_source_disable_unref(d->reconcile_src);
 	sd_event_unref(d->event);
 	hd_config_free(d->config);

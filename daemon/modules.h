@@ -1,28 +1,76 @@
-/* The hooks the daemon core calls on each module. Every module keeps its
- * runtime state in its own context hanging off struct hd_daemon. */
+/* The modules and the one table through which the daemon core drives them
+ * (modules.c). Every module keeps its runtime state in its own context
+ * hanging off struct hd_daemon.
+ *
+ * Reload is two-phase, as FRR's northbound prepare/abort/apply:
+ * - prepare: allocate and compute everything the new configuration needs
+ *   (new objects, new arrays, what carries over from the running state);
+ *   no side effect on the running state, no I/O, no log; may fail.
+ * - commit: put the prepared state in force (swap pointers, move the state
+ *   of kept objects, stop removed ones, start new ones); cannot fail as a
+ *   reload. I/O it starts (sockets, netlink writes, timers) fails the way
+ *   it does at any other time: logged, faulted or retried, never undone.
+ * - abort: free a prepared state that will not be committed.
+ * hd_modules_reload() prepares every module; if one fails, it aborts the
+ * ones prepared and nothing changed (the running configuration stays in
+ * force, all modules). Only when all are prepared does it commit them all,
+ * before d->config is swapped to NEWCFG (commit may still read the old
+ * configuration: it is freed after). */
 #ifndef HD_MODULES_H
 #define HD_MODULES_H
 
 #include <stdio.h>
 
 #include "daemon.h"
+#include "ops.h" /* metrics HTTP and SNMP: the last in the table */
 
-/* init: build the module's runtime state from d->config and start it.
- * reload: NEWCFG is validated; adopt it keeping the runtime state of
- *   unchanged objects (called before d->config is swapped to NEWCFG).
- * shutdown: clean stop (VRRP: master sends priority 0, removes its VIPs).
- * free: release everything, no I/O.
- * status_json: write one JSON value (the module's part of status).
- * dump: full state to the log (SIGUSR1). */
+struct hd_module {
+	const char *name; /* its key in status output */
+	/* Build the runtime state from d->config and start it. On failure the
+	 * state may be partly built: free() must release it. */
+	int (*init)(struct hd_daemon *d);
+	int (*prepare)(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
+	void (*commit)(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
+	void (*abort)(struct hd_daemon *d, void *prep);
+	/* Clean stop (VRRP: a master sends priority 0, removes its VIPs). */
+	void (*shutdown)(struct hd_daemon *d);
+	/* Release everything, no I/O. */
+	void (*free)(struct hd_daemon *d);
+	/* The module's view: one JSON value (its part of status), NULL = none.
+	 * (Until each module publishes one read-only view: issue 19.) */
+	void (*status_json)(struct hd_daemon *d, FILE *out);
+	void (*dump)(struct hd_daemon *d); /* full state to the log (SIGUSR1) */
+};
+
+/* In start order; see modules.c for the order and why. */
+extern const struct hd_module hd_modules[];
+extern const size_t hd_n_modules;
+
+/* Init every module in table order; stops at the first failure (the
+ * caller then frees them all). */
+int hd_modules_init(struct hd_daemon *d);
+/* Prepare all, then commit all (or abort all: nothing changed, < 0). */
+int hd_modules_reload(struct hd_daemon *d, const struct hd_config *newcfg);
+/* Shutdown and free: in reverse table order. */
+void hd_modules_shutdown(struct hd_daemon *d);
+void hd_modules_free(struct hd_daemon *d);
+/* ",\"NAME\":VALUE" per module with a view, outside in (reverse order). */
+void hd_modules_status_json(struct hd_daemon *d, FILE *out);
+void hd_modules_dump(struct hd_daemon *d);
+
 int vrrp_init(struct hd_daemon *d);
-int vrrp_reload(struct hd_daemon *d, const struct hd_config *newcfg);
+int vrrp_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
+void vrrp_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
+void vrrp_abort(struct hd_daemon *d, void *prep);
 void vrrp_shutdown(struct hd_daemon *d);
 void vrrp_free(struct hd_daemon *d);
 void vrrp_status_json(struct hd_daemon *d, FILE *out);
 void vrrp_dump(struct hd_daemon *d);
 
 int ipvs_init(struct hd_daemon *d);
-int ipvs_reload(struct hd_daemon *d, const struct hd_config *newcfg);
+int ipvs_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
+void ipvs_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
+void ipvs_abort(struct hd_daemon *d, void *prep);
 void ipvs_shutdown(struct hd_daemon *d);
 void ipvs_free(struct hd_daemon *d);
 void ipvs_status_json(struct hd_daemon *d, FILE *out);
@@ -31,7 +79,9 @@ void ipvs_dump(struct hd_daemon *d);
 void ipvs_reconcile(struct hd_daemon *d);
 
 int hc_init(struct hd_daemon *d);
-int hc_reload(struct hd_daemon *d, const struct hd_config *newcfg);
+int hc_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
+void hc_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
+void hc_abort(struct hd_daemon *d, void *prep);
 void hc_shutdown(struct hd_daemon *d);
 void hc_free(struct hd_daemon *d);
 void hc_status_json(struct hd_daemon *d, FILE *out);

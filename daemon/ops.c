@@ -39,12 +39,18 @@ static bool same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-/* Start, stop or restart the listener and the subagent to match the
- * current configuration; unchanged ones are left alone. */
-static void apply(struct hd_daemon *d)
+/* Whether the subagent must (re)start for G. */
+static bool snmp_starts(const struct hd_ops *o, const struct hd_global_config *g)
+{
+	return g->snmp && (!o->snmp_on || !same_str(g->snmp_socket, o->snmp_socket));
+}
+
+/* Start, stop or restart the listener and the subagent to match G;
+ * unchanged ones are left alone. SOCKET: g->snmp_socket's copy when the
+ * subagent (re)starts (taken), else NULL. */
+static void apply(struct hd_daemon *d, const struct hd_global_config *g, char *socket)
 {
 	struct hd_ops *o = d->ops;
-	const struct hd_global_config *g = &d->config->global;
 	struct hd_endpoint want = {0};
 
 	if (g->metrics_enabled)
@@ -64,7 +70,7 @@ static void apply(struct hd_daemon *d)
 		o->snmp_on = false;
 	}
 	if (g->snmp && !o->snmp_on) {
-		o->snmp_socket = g->snmp_socket ? strdup(g->snmp_socket) : NULL;
+		o->snmp_socket = socket;
 		o->snmp = hd_snmp_start(d, g->snmp_socket);
 		o->snmp_on = true; /* a failed start is not retried on every reload */
 	}
@@ -74,6 +80,7 @@ static void apply(struct hd_daemon *d)
 int hd_ops_start(struct hd_daemon *d)
 {
 	struct hd_ops *o = calloc(1, sizeof(*o));
+	void *prep;
 
 	if (!o)
 		return -ENOMEM;
@@ -83,14 +90,42 @@ int hd_ops_start(struct hd_daemon *d)
 		return -ENOMEM;
 	}
 	sd_event_source_set_priority(o->post, HD_PRIO_RECONCILE + 1);
-	apply(d);
+	if (hd_ops_prepare(d, d->config, &prep) < 0)
+		return -ENOMEM;
+	hd_ops_commit(d, d->config, prep);
+	/* At start, what the configuration asks for must run, as the control
+	 * socket must: a daemon that cannot serve it exits (logged, exit 1)
+	 * rather than run on silently without it. On reload a failed start is
+	 * logged and the rest of the reload stands. */
+	const struct hd_global_config *g = &d->config->global;
+	if ((g->metrics_enabled && g->metrics_listen.addr.family && !o->http) ||
+	    (g->snmp && !o->snmp))
+		return -EIO;
 	return 0;
 }
 
-void hd_ops_reload(struct hd_daemon *d)
+/* The one allocation a reload of these settings needs: the copy of the
+ * SNMP socket path a (re)started subagent keeps. The listener and the
+ * subagent themselves start at commit: a start that fails there is logged
+ * and not retried, as at startup. */
+int hd_ops_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
 {
-	if (d->ops)
-		apply(d);
+	const struct hd_global_config *g = &newcfg->global;
+
+	*prep = NULL;
+	if (snmp_starts(d->ops, g) && g->snmp_socket && !(*prep = strdup(g->snmp_socket)))
+		return -ENOMEM;
+	return 0;
+}
+
+void hd_ops_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep)
+{
+	apply(d, &newcfg->global, prep);
+}
+
+void hd_ops_abort(struct hd_daemon *d, void *prep)
+{
+	free(prep);
 }
 
 void hd_ops_free(struct hd_daemon *d)

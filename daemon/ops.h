@@ -10,8 +10,12 @@
 
 #include "daemon.h"
 
-int hd_ops_start(struct hd_daemon *d);	 /* after the modules' init */
-void hd_ops_reload(struct hd_daemon *d); /* after d->config was replaced */
+/* Last in the module table (modules.h): started after the modules, and
+ * reloaded in two phases like them. */
+int hd_ops_start(struct hd_daemon *d);
+int hd_ops_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
+void hd_ops_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
+void hd_ops_abort(struct hd_daemon *d, void *prep);
 void hd_ops_free(struct hd_daemon *d);
 
 #endif

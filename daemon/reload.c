@@ -29,7 +29,6 @@
 #include "daemon.h"
 #include "log.h"
 #include "modules.h"
-#include "ops.h"
 #include "snapshot.h"
 
 struct reload_waiter {
@@ -84,12 +83,24 @@ static void reload_failed(struct hd_daemon *d, const struct hd_diag *diag)
 		   diag->n);
 }
 
-/* Put NEWCFG in force: each module moves the runtime state of unchanged
- * objects over and re-points at NEWCFG before the old one is freed. */
-static void reload_apply(struct hd_daemon *d, struct hd_config *newcfg, uint64_t t0, uint64_t t1)
+/* Put NEWCFG in force: every module prepares it, then all commit (they
+ * move the runtime state of unchanged objects over and re-point at NEWCFG)
+ * before the old one is freed. When a module cannot prepare (out of
+ * memory), nothing changed: NEWCFG is dropped and the running
+ * configuration stays in force, every module of it (modules.h). */
+static int reload_apply(struct hd_daemon *d, struct hd_config *newcfg, uint64_t t0, uint64_t t1)
 {
-	if (vrrp_reload(d, newcfg) < 0 || hc_reload(d, newcfg) < 0 || ipvs_reload(d, newcfg) < 0)
-		hd_err("reload: a module reported an error applying the new configuration");
+	int r = hd_modules_reload(d, newcfg);
+
+	if (r < 0) {
+		hd_config_free(newcfg);
+		d->reloads_failed++;
+		d->last_reload_failed = true;
+		hd_err("reload failed: keeping the running configuration");
+		sd_notify(false, "READY=1\nSTATUS=reload failed (out of memory), running the "
+				 "previous configuration");
+		return r;
+	}
 	uint64_t t2 = hd_now_usec();
 	hd_config_free(d->config);
 	d->config = newcfg;
@@ -103,11 +114,11 @@ static void reload_apply(struct hd_daemon *d, struct hd_config *newcfg, uint64_t
 	d->reloads_ok++;
 	hd_apply_scheduling(d);
 	d->last_reload_failed = false;
-	hd_ops_reload(d);
 	hd_mark_dirty(d);
 	hd_notice("reload complete: parse %llu ms (off the event loop), apply %llu ms",
 		  (unsigned long long)(t1 - t0) / 1000, (unsigned long long)(t3 - t1) / 1000);
 	sd_notify(false, "READY=1\nSTATUS=running");
+	return 0;
 }
 
 static void *parse_thread(void *arg)
@@ -182,9 +193,9 @@ static void finish(struct hd_reloader *r)
 	int rc = newcfg ? 0 : -EINVAL;
 
 	r->newcfg = NULL;
-	if (newcfg)
-		reload_apply(d, newcfg, r->t0, r->t1);
-	else
+	if (newcfg && (rc = reload_apply(d, newcfg, r->t0, r->t1)) < 0)
+		hd_diag_add(&r->diag, d->opts.config_path, 0, "cannot apply it: %s", strerror(-rc));
+	else if (!newcfg)
 		reload_failed(d, &r->diag);
 	struct waiters w = r->cur;
 	r->cur = (struct waiters){0};

@@ -16,6 +16,15 @@
 #define HC_DEFAULT_DELAY_LOOP	   (60ULL * 1000000)
 #define HC_DEFAULT_CONNECT_TIMEOUT (5ULL * 1000000)
 
+/* What a probe takes from the configuration (probe_params). */
+struct hc_pparams {
+	const struct hd_check_config *k;
+	const char *host;
+	struct hd_endpoint target;
+	uint64_t timeout_usec;
+	struct hc_policy pol;
+};
+
 static void key_addr(FILE *f, const char *tag, bool has, const struct hd_addr *a)
 {
 	char buf[INET6_ADDRSTRLEN];
@@ -31,7 +40,7 @@ static void key_str(FILE *f, const char *tag, const char *s)
 /* Everything that makes two checks the same probe, in canonical text. */
 static char *probe_key(const struct hd_virtual_server_config *vs,
 		       const struct hd_real_server_config *rs, const struct hd_check_config *k,
-		       const struct hc_probe *p)
+		       const struct hc_pparams *p)
 {
 	char *buf = NULL, ep[80];
 	size_t len = 0;
@@ -75,8 +84,8 @@ static char *probe_key(const struct hd_virtual_server_config *vs,
 	return buf;
 }
 
-/* Fill the parts of P that follow from the configuration. */
-static void probe_params(struct hc_probe *p, const struct hd_config *cfg,
+/* The parts of a probe that follow from the configuration. */
+static void probe_params(struct hc_pparams *p, const struct hd_config *cfg,
 			 const struct hd_virtual_server_config *vs,
 			 const struct hd_real_server_config *rs, const struct hd_check_config *k)
 {
@@ -102,6 +111,15 @@ static void probe_params(struct hc_probe *p, const struct hd_config *cfg,
 				    .alpha = vs->alpha,
 				    .delay_loop_usec = dl,
 				    .delay_before_retry_usec = k->delay_before_retry_usec};
+}
+
+static void probe_set_params(struct hc_probe *p, const struct hc_pparams *pp)
+{
+	p->k = pp->k;
+	p->host = pp->host;
+	p->target = pp->target;
+	p->timeout_usec = pp->timeout_usec;
+	p->pol = pp->pol;
 }
 
 static void probe_free(struct hc_probe *p)
@@ -180,56 +198,83 @@ static const struct hc_rs *old_rs_find(const struct hc_vs *ov, const struct hd_e
 	return NULL;
 }
 
+/* A probe the new configuration keeps: its new parameters (pointers into
+ * the new configuration), set at commit. */
+struct hc_kept {
+	struct hc_probe *p;
+	struct hc_pparams params;
+};
+
+/* A build, prepared: everything for CFG, nothing of the running state
+ * changed. Kept probes are shared with the running state (read only until
+ * commit); fresh ones are new and not armed. */
+struct hc_prep {
+	const struct hd_config *cfg;
+	struct hc_probe **probes;
+	size_t n_probes;
+	struct hc_vs *vs;
+	size_t n_vs;
+	struct hc_probe **fresh; /* created by this build, to schedule */
+	size_t n_fresh;
+	struct hc_kept *kept;
+	size_t n_kept;
+	uint64_t verdict_changes; /* counted by the build, added at commit */
+};
+
 struct build {
 	struct hc_ctx *c;
-	const struct hd_config *cfg;
+	struct hc_prep *p;
 	struct key_index now, old;
-	struct hc_probe **fresh; /* probes created by this build, to schedule */
-	size_t n_fresh;
 };
+
+static struct hc_probe *probe_new(struct build *b, const struct hc_pparams *pp, char *key,
+				  const struct hc_rs *old)
+{
+	struct hc_probe *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	probe_set_params(p, pp);
+	p->key = key;
+	p->ctx = b->c;
+	hc_tq_node_init(&p->tn);
+	hc_checker_init(&p->st, &p->pol, hd_now_usec());
+	/* A real server that was down stays down until a check says
+	 * otherwise, even when its checks changed. */
+	if (old && !old->up)
+		p->st.up = false;
+	b->p->fresh[b->p->n_fresh++] = p;
+	return p;
+}
 
 static struct hc_probe *probe_get(struct build *b, const struct hd_virtual_server_config *vs,
 				  const struct hd_real_server_config *rs,
 				  const struct hd_check_config *k, const struct hc_rs *old)
 {
-	struct hc_probe tmp = {0}, *p, **slot;
+	struct hc_pparams pp;
+	struct hc_probe *p, **slot;
+	char *key;
 
-	probe_params(&tmp, b->cfg, vs, rs, k);
-	tmp.key = probe_key(vs, rs, k, &tmp);
-	if (!tmp.key)
+	probe_params(&pp, b->p->cfg, vs, rs, k);
+	key = probe_key(vs, rs, k, &pp);
+	if (!key)
 		return NULL;
-	slot = index_find(&b->now, tmp.key);
+	slot = index_find(&b->now, key);
 	if (*slot) { /* shared with another virtual server */
-		free(tmp.key);
-		(*slot)->users++;
+		free(key);
 		return *slot;
 	}
-	struct hc_probe **os = b->old.slot ? index_find(&b->old, tmp.key) : NULL;
+	struct hc_probe **os = b->old.slot ? index_find(&b->old, key) : NULL;
 	if (os && *os) { /* unchanged across the reload: keep state and timer */
 		p = *os;
-		free(p->key);
-		p->key = tmp.key;
-		probe_params(p, b->cfg, vs, rs, k);
-		p->keep = true;
-	} else {
-		p = calloc(1, sizeof(*p));
-		if (!p) {
-			free(tmp.key);
-			return NULL;
-		}
-		*p = tmp;
-		p->ctx = b->c;
-		hc_tq_node_init(&p->tn);
-		hc_checker_init(&p->st, &p->pol, hd_now_usec());
-		/* A real server that was down stays down until a check says
-		 * otherwise, even when its checks changed. */
-		if (old && !old->up)
-			p->st.up = false;
-		b->fresh[b->n_fresh++] = p;
+		free(key); /* the same text as p->key */
+		b->p->kept[b->p->n_kept++] = (struct hc_kept){p, pp};
+	} else if (!(p = probe_new(b, &pp, key, old))) {
+		free(key);
+		return NULL;
 	}
-	p->users++;
 	*slot = p;
-	b->c->probes[b->c->n_probes++] = p;
+	b->p->probes[b->p->n_probes++] = p;
 	return p;
 }
 
@@ -275,7 +320,7 @@ static size_t count_checks(const struct hd_config *cfg)
 
 static void free_vs(struct hc_vs *vs, size_t n)
 {
-	for (size_t v = 0; v < n; v++) {
+	for (size_t v = 0; vs && v < n; v++) {
 		for (size_t r = 0; r < vs[v].n_rs; r++)
 			free(vs[v].rs[r].probes);
 		free(vs[v].rs);
@@ -285,17 +330,17 @@ static void free_vs(struct hc_vs *vs, size_t n)
 
 static int build_all(struct build *b, const struct hc_vs *ovs, size_t n_ovs)
 {
-	struct hc_ctx *c = b->c;
-	const struct hd_config *cfg = b->cfg;
+	struct hc_prep *p = b->p;
+	const struct hd_config *cfg = p->cfg;
 
-	c->vs = calloc(cfg->n_virtual_servers + 1, sizeof(*c->vs));
-	if (!c->vs)
+	p->vs = calloc(cfg->n_virtual_servers + 1, sizeof(*p->vs));
+	if (!p->vs)
 		return -ENOMEM;
-	c->n_vs = cfg->n_virtual_servers;
+	p->n_vs = cfg->n_virtual_servers;
 	for (size_t v = 0; v < cfg->n_virtual_servers; v++) {
 		const struct hd_virtual_server_config *vsc = &cfg->virtual_servers[v];
 		const struct hc_vs *ov = old_vs_find(ovs, n_ovs, vsc);
-		struct hc_vs *nv = &c->vs[v];
+		struct hc_vs *nv = &p->vs[v];
 		uint64_t sum = 0;
 
 		nv->rs = calloc(vsc->n_real_servers + 1, sizeof(*nv->rs));
@@ -313,55 +358,110 @@ static int build_all(struct build *b, const struct hc_vs *ovs, size_t n_ovs)
 	return 0;
 }
 
-/* (Re)build C from CFG, keeping probes whose key is unchanged. */
-static int hc_build(struct hc_ctx *c, const struct hd_config *cfg)
+void hc_abort(struct hd_daemon *d, void *prep)
 {
-	struct hc_probe **old_probes = c->probes;
-	size_t n_old = c->n_probes, n = count_checks(cfg);
-	struct hc_vs *ovs = c->vs;
-	size_t n_ovs = c->n_vs;
-	struct build b = {.c = c, .cfg = cfg};
+	struct hc_prep *p = prep;
+
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_fresh; i++)
+		probe_free(p->fresh[i]); /* never armed */
+	free_vs(p->vs, p->n_vs);
+	free(p->probes);
+	free(p->fresh);
+	free(p->kept);
+	free(p);
+}
+
+/* Build the probes and real servers of NEWCFG, keeping probes whose key
+ * is unchanged (init: from nothing). */
+int hc_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
+{
+	struct hc_ctx *c = d->hc;
+	size_t n = count_checks(newcfg);
+	struct hc_prep *p = calloc(1, sizeof(*p));
+	struct build b = {.c = c, .p = p};
+	uint64_t vc = c->verdict_changes;
 	int r = -ENOMEM;
 
-	c->probes = calloc(n + 1, sizeof(*c->probes));
-	b.fresh = calloc(n + 1, sizeof(*b.fresh));
-	c->n_probes = 0;
-	c->vs = NULL;
-	c->n_vs = 0;
-	if (!c->probes || !b.fresh || index_init(&b.now, n) < 0 || index_init(&b.old, n_old) < 0)
+	if (!p)
+		return -ENOMEM;
+	p->cfg = newcfg;
+	if (!(p->probes = calloc(n + 1, sizeof(*p->probes))) ||
+	    !(p->fresh = calloc(n + 1, sizeof(*p->fresh))) ||
+	    !(p->kept = calloc(n + 1, sizeof(*p->kept))) || index_init(&b.now, n) < 0 ||
+	    index_init(&b.old, c->n_probes) < 0)
 		goto out;
-	for (size_t i = 0; i < n_old; i++) {
-		old_probes[i]->keep = false;
-		old_probes[i]->users = 0;
-		*index_find(&b.old, old_probes[i]->key) = old_probes[i];
-	}
-	c->cfg = cfg;
-	r = build_all(&b, ovs, n_ovs);
-	if (r < 0)
-		goto out;
-	for (size_t i = 0; i < b.n_fresh; i++) {
-		struct hc_probe *p = b.fresh[i];
-		uint64_t off = hc_first_delay(i, b.n_fresh, p->pol.delay_loop_usec,
-					      p->k->warmup_usec, rand_r(&c->rng));
-		if (hc_sched_arm(p, off) < 0)
-			hd_err("health check %s: cannot arm its timer", p->key);
-	}
+	for (size_t i = 0; i < c->n_probes; i++)
+		*index_find(&b.old, c->probes[i]->key) = c->probes[i];
+	r = build_all(&b, c->vs, c->n_vs);
+	if (r >= 0)
+		r = hc_sched_reserve(c, p->n_fresh);
 out:
-	for (size_t i = 0; i < n_old; i++)
-		if (!old_probes[i]->keep)
-			probe_free(old_probes[i]);
-	free(old_probes);
-	free_vs(ovs, n_ovs);
-	free(b.fresh);
+	/* hc_rs_update() counts the verdicts the build set: they count when
+	 * the build is put in force, not before. */
+	p->verdict_changes = c->verdict_changes - vc;
+	c->verdict_changes = vc;
 	free(b.now.slot);
 	free(b.old.slot);
-	return r;
+	if (r < 0) {
+		hc_abort(d, p);
+		return r;
+	}
+	*prep = p;
+	return 0;
+}
+
+static void count_users(struct hc_prep *p)
+{
+	for (size_t i = 0; i < p->n_probes; i++) {
+		p->probes[i]->keep = true;
+		p->probes[i]->users = 0;
+	}
+	for (size_t v = 0; v < p->n_vs; v++)
+		for (size_t r = 0; r < p->vs[v].n_rs; r++)
+			for (size_t k = 0; k < p->vs[v].rs[r].n_probes; k++)
+				p->vs[v].rs[r].probes[k]->users++;
+}
+
+void hc_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep)
+{
+	struct hc_ctx *c = d->hc;
+	struct hc_prep *p = prep;
+
+	hd_spawn_configure(d, newcfg); /* the scripts' user (daemon/spawn.h) */
+	for (size_t i = 0; i < c->n_probes; i++)
+		c->probes[i]->keep = false;
+	for (size_t i = 0; i < p->n_kept; i++)
+		probe_set_params(p->kept[i].p, &p->kept[i].params);
+	count_users(p);
+	for (size_t i = 0; i < c->n_probes; i++)
+		if (!c->probes[i]->keep)
+			probe_free(c->probes[i]);
+	free(c->probes);
+	free_vs(c->vs, c->n_vs);
+	c->probes = p->probes, c->n_probes = p->n_probes;
+	c->vs = p->vs, c->n_vs = p->n_vs;
+	c->cfg = newcfg;
+	c->verdict_changes += p->verdict_changes;
+	for (size_t i = 0; i < p->n_fresh; i++) {
+		struct hc_probe *q = p->fresh[i];
+		uint64_t off = hc_first_delay(i, p->n_fresh, q->pol.delay_loop_usec,
+					      q->k->warmup_usec, rand_r(&c->rng));
+		if (hc_sched_arm(q, off) < 0)
+			hd_err("health check %s: cannot arm its timer", q->key);
+	}
+	free(p->fresh);
+	free(p->kept);
+	free(p);
+	hd_info("health checks: %zu probes for %zu virtual servers", c->n_probes, c->n_vs);
 }
 
 int hc_init(struct hd_daemon *d)
 {
 	struct hc_ctx *c = calloc(1, sizeof(*c));
 	sigset_t chld;
+	void *prep;
 	int r;
 
 	if (!c)
@@ -373,35 +473,16 @@ int hc_init(struct hd_daemon *d)
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, NULL);
-	hd_spawn_configure(d, d->config); /* the scripts' user (daemon/spawn.h) */
 	c->mux_fd = -1;
 	r = hc_mux_open(c);
 	if (r >= 0)
 		r = hc_http_setup(c);
 	if (r >= 0)
-		r = hc_build(c, d->config);
-	if (r < 0) {
-		hd_err("health checks: cannot start: %s", strerror(-r));
-		return r;
-	}
-	hd_info("health checks: %zu probes for %zu virtual servers", c->n_probes, c->n_vs);
-	return 0;
-}
-
-int hc_reload(struct hd_daemon *d, const struct hd_config *newcfg)
-{
-	struct hc_ctx *c = d->hc;
-	int r;
-
-	if (!c)
-		return 0;
-	hd_spawn_configure(d, newcfg);
-	r = hc_build(c, newcfg);
+		r = hc_prepare(d, d->config, &prep);
 	if (r < 0)
-		hd_err("health checks: reload failed: %s", strerror(-r));
-	else
-		hd_info("health checks: %zu probes after reload", c->n_probes);
-	return r;
+		return r;
+	hc_commit(d, d->config, prep);
+	return 0;
 }
 
 void hc_shutdown(struct hd_daemon *d)

@@ -156,6 +156,10 @@ void hc_child_release(struct hc_child *ch);
 
 int hc_sched_arm(struct hc_probe *p, uint64_t delay_usec);
 /* Take P off the schedule (freed or stopping). */
+/* Room on the schedule for N more probes, and its timer: the arming of
+ * that many cannot fail (a reload's prepare calls it; what it reserves is
+ * capacity, not a change). */
+int hc_sched_reserve(struct hc_ctx *c, size_t n);
 void hc_sched_drop(struct hc_probe *p);
 /* Stop the schedule's timer (shutdown) and free it (hc_free). */
 void hc_sched_stop(struct hc_ctx *c);

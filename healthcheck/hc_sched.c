@@ -176,6 +176,19 @@ static int tq_rearm(struct hc_ctx *c)
 	return r;
 }
 
+int hc_sched_reserve(struct hc_ctx *c, size_t n)
+{
+	int r = hc_tq_reserve(&c->tq, c->tq.n + n);
+
+	if (r < 0 || c->tq_timer)
+		return r;
+	r = sd_event_add_time(c->d->event, &c->tq_timer, CLOCK_MONOTONIC, 0, 1, tq_timer_cb, c);
+	if (r < 0)
+		return r;
+	sd_event_source_set_enabled(c->tq_timer, SD_EVENT_OFF); /* tq_rearm() turns it on */
+	return sd_event_source_set_priority(c->tq_timer, HD_PRIO_HC);
+}
+
 /* Put P on the schedule at WHEN and point the timer at the first entry. */
 static int sched_arm_at(struct hc_probe *p, uint64_t when)
 {

@@ -44,6 +44,22 @@ static void sift_down(struct hc_tq *q, size_t i)
 	put(q, i, s);
 }
 
+int hc_tq_reserve(struct hc_tq *q, size_t n)
+{
+	size_t cap = q->cap ? q->cap : 64;
+
+	while (cap < n)
+		cap *= 2;
+	if (cap == q->cap)
+		return 0;
+	struct hc_tq_slot *v = realloc(q->v, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	q->v = v;
+	q->cap = cap;
+	return 0;
+}
+
 int hc_tq_set(struct hc_tq *q, struct hc_tq_node *n, uint64_t when)
 {
 	uint64_t old = n->when;

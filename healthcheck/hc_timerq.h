@@ -37,6 +37,8 @@ static inline void hc_tq_node_init(struct hc_tq_node *n)
 	n->idx = HC_TQ_NONE;
 }
 
+/* Room for N nodes: hc_tq_set() of up to N queued ones cannot fail. */
+int hc_tq_reserve(struct hc_tq *q, size_t n);
 /* Queue N at WHEN, or move it there if queued. -ENOMEM (N unchanged). */
 int hc_tq_set(struct hc_tq *q, struct hc_tq_node *n, uint64_t when);
 /* Take N out (no-op when not queued). */

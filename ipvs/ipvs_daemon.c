@@ -496,13 +496,15 @@ void ipvs_reconcile(struct hd_daemon *d)
 	arm_timer(c, now);
 }
 
-static int quorum_alloc(struct ipvs_ctx *c, const struct hd_config *cfg)
+/* The quorum state for CFG: unchanged virtual servers carry their
+ * hysteresis state over. Pure but for the allocation. */
+static struct ipvs_quorum_state *quorum_prepare(const struct ipvs_ctx *c,
+						const struct hd_config *cfg)
 {
 	size_t n = cfg->n_virtual_servers;
 	struct ipvs_quorum_state *q = calloc(n ? n : 1, sizeof(*q));
 	if (!q)
-		return -ENOMEM;
-	/* Carry the hysteresis state of unchanged virtual servers over. */
+		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct ipvs_svc_key k;
 		ipvs_model_vs_key(&cfg->virtual_servers[i], &k);
@@ -510,9 +512,7 @@ static int quorum_alloc(struct ipvs_ctx *c, const struct hd_config *cfg)
 		q[i].lost = s && s->quorum_lost;
 		q[i].known = s != NULL;
 	}
-	free(c->quorum);
-	c->quorum = q;
-	return 0;
+	return q;
 }
 
 static void sync_config(struct ipvs_ctx *c, const struct hd_config *cfg)
@@ -532,7 +532,7 @@ int ipvs_init(struct hd_daemon *d)
 	c->d = d;
 	ipvs_table_init(&c->desired);
 	ipvs_table_init(&c->observed);
-	if (quorum_alloc(c, d->config) < 0) {
+	if (!(c->quorum = quorum_prepare(c, d->config))) {
 		free(c);
 		return -ENOMEM;
 	}
@@ -551,18 +551,32 @@ int ipvs_init(struct hd_daemon *d)
 	return 0;
 }
 
-int ipvs_reload(struct hd_daemon *d, const struct hd_config *newcfg)
+int ipvs_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
+{
+	struct ipvs_quorum_state *q = quorum_prepare(d->ipvs, newcfg);
+
+	if (!q)
+		return -ENOMEM;
+	*prep = q;
+	return 0;
+}
+
+void ipvs_abort(struct hd_daemon *d, void *prep)
+{
+	free(prep);
+}
+
+/* Services of the old config stay owned (they are in c->owned), so those
+ * that left the config get deleted by the next pass. */
+void ipvs_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep)
 {
 	struct ipvs_ctx *c = d->ipvs;
-	if (!c)
-		return 0;
-	/* Services of the old config stay owned (they are in c->owned), so
-	 * those that left the config get deleted by the next pass. */
-	int r = quorum_alloc(c, newcfg);
+
+	free(c->quorum);
+	c->quorum = prep;
 	sync_config(c, newcfg);
 	check_sysctls(c, newcfg);
 	hd_mark_dirty(d);
-	return r;
 }
 
 void ipvs_shutdown(struct hd_daemon *d)

@@ -243,6 +243,15 @@ static int on_garp_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+int vrrp_garp_timer_new(struct vrrp_instance *in)
+{
+	if (sd_event_add_time(in->ctx->d->event, &in->garp, CLOCK_MONOTONIC, 0, 1000, on_garp_timer,
+			      in) < 0)
+		return -ENOMEM;
+	sd_event_source_set_enabled(in->garp, SD_EVENT_OFF);
+	return sd_event_source_set_priority(in->garp, HD_PRIO_VRRP);
+}
+
 /* On becoming master: a burst now, another after garp_master_delay (the
  * switch may not have been listening yet), then every refresh interval. */
 void vrrp_garp_start(struct vrrp_instance *in)

@@ -201,40 +201,6 @@ static void fsm_configure(struct vrrp_instance *in)
 	in->fsm.lower_prio_no_advert = ic->lower_prio_no_advert;
 }
 
-static struct vrrp_instance *instance_new(struct vrrp_ctx *c, size_t idx)
-{
-	struct vrrp_instance *in = calloc(1, sizeof(*in));
-
-	if (!in)
-		return NULL;
-	in->ctx = c;
-	in->cfg = &c->cfg->instances[idx];
-	in->group = sync_group_of(c->cfg, idx);
-	fsm_configure(in);
-	vrrp_fsm_init(&in->fsm, in->cfg->priority);
-	return in;
-}
-
-/* Bring an instance up: find its link, socket and address, then start
- * (or go straight to fault when something it needs is missing). */
-static void instance_start(struct vrrp_ctx *c, struct vrrp_instance *in)
-{
-	vrrp_link_query(in);
-	if (in->ifindex) {
-		vrrp_resolve_src(in);
-		if (vrrp_io_attach(c, in) < 0)
-			in->faults |= VRRP_FAULT_IFACE;
-	}
-	in->fsm.primary = in->src_addr;
-	in->fsm.priority = (uint8_t)vrrp_effective_priority(in);
-	if (in->faults || vrrp_track_faults(in))
-		vrrp_instance_simple_event(in, VRRP_EV_FAULT, "not ready at startup");
-	else
-		vrrp_instance_simple_event(in, VRRP_EV_STARTUP, NULL);
-	if (in->fsm.state != VRRP_STATE_MASTER)
-		vrrp_vips_remove_stale(in);
-}
-
 static void instance_free(struct vrrp_ctx *c, struct vrrp_instance *in)
 {
 	vrrp_timer_stop(in);
@@ -245,6 +211,49 @@ static void instance_free(struct vrrp_ctx *c, struct vrrp_instance *in)
 	sd_event_source_disable_unref(in->garp);
 	vrrp_io_detach(c, in);
 	free(in);
+}
+
+static struct vrrp_instance *instance_new(struct vrrp_ctx *c, const struct hd_config *cfg,
+					  size_t idx)
+{
+	struct vrrp_instance *in = calloc(1, sizeof(*in));
+
+	if (!in)
+		return NULL;
+	in->ctx = c;
+	in->cfg = &cfg->instances[idx];
+	in->group = sync_group_of(cfg, idx);
+	fsm_configure(in);
+	vrrp_fsm_init(&in->fsm, in->cfg->priority);
+	if (vrrp_timers_new(in) < 0) {
+		instance_free(c, in);
+		return NULL;
+	}
+	return in;
+}
+
+/* Bring an instance up: find its link, socket and address, then start
+ * (or go straight to fault when something it needs is missing). Returns
+ * -ENOMEM when that was the reason for a fault (fatal at startup). */
+static int instance_start(struct vrrp_ctx *c, struct vrrp_instance *in)
+{
+	int r = 0;
+
+	vrrp_link_query(in);
+	if (in->ifindex) {
+		vrrp_resolve_src(in);
+		if ((r = vrrp_io_attach(c, in)) < 0)
+			in->faults |= VRRP_FAULT_IFACE;
+	}
+	in->fsm.primary = in->src_addr;
+	in->fsm.priority = (uint8_t)vrrp_effective_priority(in);
+	if (in->faults || vrrp_track_faults(in))
+		vrrp_instance_simple_event(in, VRRP_EV_FAULT, "not ready at startup");
+	else
+		vrrp_instance_simple_event(in, VRRP_EV_STARTUP, NULL);
+	if (in->fsm.state != VRRP_STATE_MASTER)
+		vrrp_vips_remove_stale(in);
+	return r == -ENOMEM ? r : 0;
 }
 
 int vrrp_init(struct hd_daemon *d)
@@ -263,15 +272,20 @@ int vrrp_init(struct hd_daemon *d)
 	if (!c->inst)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->cfg->n_instances; i++) {
-		c->inst[i] = instance_new(c, i);
+		c->inst[i] = instance_new(c, c->cfg, i);
 		if (!c->inst[i])
 			return -ENOMEM;
 		c->n_inst++;
 	}
-	if (vrrp_groups_reload(c, c->cfg) < 0 || vrrp_addr_start(c) < 0 || vrrp_track_start(c) < 0)
-		return -1;
+	enum vrrp_state *groups = vrrp_groups_prepare(c, c->cfg);
+	if (!groups)
+		return -ENOMEM;
+	vrrp_groups_commit(c, groups, c->cfg->n_sync_groups);
+	if (vrrp_addr_start(c) < 0 || vrrp_track_start(c) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < c->n_inst; i++)
-		instance_start(c, c->inst[i]);
+		if (instance_start(c, c->inst[i]) < 0)
+			return -ENOMEM;
 	return 0;
 }
 
@@ -297,19 +311,6 @@ static bool same_vips(const struct hd_vrrp_instance_config *a,
 	return true;
 }
 
-static struct vrrp_instance *take_old(struct vrrp_ctx *c, const struct hd_vrrp_instance_config *nc)
-{
-	for (size_t i = 0; i < c->n_inst; i++) {
-		struct vrrp_instance *in = c->inst[i];
-
-		if (in && same_identity(in->cfg, nc)) {
-			c->inst[i] = NULL;
-			return in;
-		}
-	}
-	return NULL;
-}
-
 /* A kept instance adopts its new configuration; nothing here touches its
  * state, timers or socket. Returns true when its VIPs must be re-added. */
 static bool adopt(struct vrrp_instance *in, const struct hd_config *newcfg, size_t idx)
@@ -324,31 +325,96 @@ static bool adopt(struct vrrp_instance *in, const struct hd_config *newcfg, size
 	return vips_changed && in->fsm.state == VRRP_STATE_MASTER;
 }
 
-/* Reload: unchanged instances keep state, timers, socket and counters and
- * send nothing extra; a changed priority goes through the state machine
- * (advertised at once by a master, preemption as configured); new instances
- * start like at startup (backup); removed ones stop as on SIGTERM (priority
- * 0 if master). */
-int vrrp_reload(struct hd_daemon *d, const struct hd_config *newcfg)
+/* Reload, prepared: the instances of NEWCFG, new ones allocated (not
+ * started), kept ones found by identity (moved over at commit). */
+struct vrrp_prep {
+	size_t n;
+	struct vrrp_instance **ni; /* new ones; NULL where an old one continues */
+	size_t *from;		   /* per new instance: index + 1 of the old one, 0: new */
+	bool *readd;		   /* commit scratch: VIPs to re-add */
+	enum vrrp_state *groups;
+	struct vrrp_track_prep *track;
+};
+
+void vrrp_abort(struct hd_daemon *d, void *prep)
+{
+	struct vrrp_prep *p = prep;
+
+	if (!p)
+		return;
+	for (size_t i = 0; p->ni && i < p->n; i++)
+		if (p->ni[i]) /* instance_new() alone: nothing started */
+			instance_free(d->vrrp, p->ni[i]);
+	free(p->ni);
+	free(p->from);
+	free(p->readd);
+	free(p->groups);
+	vrrp_track_abort(p->track);
+	free(p);
+}
+
+static void match_old(const struct vrrp_ctx *c, const struct hd_config *newcfg, struct vrrp_prep *p,
+		      bool *taken)
+{
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < c->n_inst; k++) {
+			if (taken[k] || !c->inst[k] ||
+			    !same_identity(c->inst[k]->cfg, &newcfg->instances[i]))
+				continue;
+			taken[k] = true;
+			p->from[i] = k + 1;
+			break;
+		}
+}
+
+int vrrp_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
 {
 	struct vrrp_ctx *c = d->vrrp;
-	size_t n = newcfg->n_instances, n_old;
-	struct vrrp_instance **ni = calloc(n ? n : 1, sizeof(*ni)), **old;
-	bool *fresh = calloc(n ? n : 1, sizeof(*fresh)), *readd = calloc(n ? n : 1, sizeof(*readd));
+	size_t n = newcfg->n_instances;
+	struct vrrp_prep *p = calloc(1, sizeof(*p));
+	bool *taken = c ? calloc(c->n_inst + 1, sizeof(*taken)) : NULL;
 
-	if (!c || !ni || !fresh || !readd) {
-		free(ni), free(fresh), free(readd);
-		return -ENOMEM;
-	}
+	if (!p || !taken || !(p->ni = calloc(n + 1, sizeof(*p->ni))) ||
+	    !(p->from = calloc(n + 1, sizeof(*p->from))) ||
+	    !(p->readd = calloc(n + 1, sizeof(*p->readd))))
+		goto fail;
+	p->n = n;
+	match_old(c, newcfg, p, taken);
+	for (size_t i = 0; i < n; i++)
+		if (!p->from[i] && !(p->ni[i] = instance_new(c, newcfg, i)))
+			goto fail;
+	if (!(p->groups = vrrp_groups_prepare(c, newcfg)) ||
+	    vrrp_track_prepare(c, newcfg, &p->track) < 0)
+		goto fail;
+	free(taken);
+	*prep = p;
+	return 0;
+fail:
+	free(taken);
+	vrrp_abort(d, p);
+	return -ENOMEM;
+}
+
+/* Unchanged instances keep state, timers, socket and counters and send
+ * nothing extra; a changed priority goes through the state machine
+ * (advertised at once by a master, preemption as configured); new
+ * instances start like at startup (backup); removed ones stop as on
+ * SIGTERM (priority 0 if master). */
+void vrrp_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep)
+{
+	struct vrrp_ctx *c = d->vrrp;
+	struct vrrp_prep *p = prep;
+	struct vrrp_instance **old = c->inst, **ni = p->ni;
+	size_t n = p->n, n_old = c->n_inst;
+
 	for (size_t i = 0; i < n; i++) {
-		ni[i] = take_old(c, &newcfg->instances[i]);
-		if (ni[i])
-			readd[i] = adopt(ni[i], newcfg, i);
-		else
-			fresh[i] = true;
+		if (!p->from[i])
+			continue;
+		ni[i] = old[p->from[i] - 1];
+		old[p->from[i] - 1] = NULL;
+		p->readd[i] = adopt(ni[i], newcfg, i);
 	}
-	vrrp_groups_reload(c, newcfg); /* reads the old group names: before the swap */
-	old = c->inst, n_old = c->n_inst;
+	vrrp_groups_commit(c, p->groups, newcfg->n_sync_groups);
 	c->inst = ni;
 	c->n_inst = n;
 	c->cfg = newcfg;
@@ -363,27 +429,21 @@ int vrrp_reload(struct hd_daemon *d, const struct hd_config *newcfg)
 		instance_free(c, old[i]);
 	}
 	free(old);
-	for (size_t i = 0; i < n; i++)
-		if (fresh[i] && !(c->inst[i] = instance_new(c, i)))
-			fresh[i] = false;
-	vrrp_track_reload(c);
+	vrrp_track_commit(c, p->track);
 	for (size_t i = 0; i < n; i++) {
-		if (!c->inst[i])
-			continue;
-		if (fresh[i]) {
+		if (!p->from[i]) {
 			instance_start(c, c->inst[i]);
 			continue;
 		}
-		if (readd[i]) {
+		if (p->readd[i]) {
 			vrrp_vips_add(c->inst[i]);
 			vrrp_garp_send(c->inst[i]);
 		}
 		vrrp_instance_reevaluate(c->inst[i], "reload");
 	}
 	vrrp_groups_settle(c);
-	free(fresh), free(readd);
+	free(p->from), free(p->readd), free(p);
 	hd_notice("vrrp: reloaded, %zu instances", c->n_inst);
-	return 0;
 }
 
 void vrrp_shutdown(struct hd_daemon *d)

@@ -125,23 +125,30 @@ bool vrrp_sync_group_holds(struct vrrp_ctx *c, struct vrrp_instance *in)
 
 /* Group states carry over a reload by name; new groups start from their
  * members' states without running scripts. */
-int vrrp_groups_reload(struct vrrp_ctx *c, const struct hd_config *newcfg)
+/* The sync group states for NEWCFG: a group keeps its state across a
+ * reload when its name stays (reads the old group names: call it before
+ * c->cfg changes). Pure but for the allocation. */
+enum vrrp_state *vrrp_groups_prepare(const struct vrrp_ctx *c, const struct hd_config *newcfg)
 {
 	size_t n = newcfg->n_sync_groups;
 	enum vrrp_state *st = calloc(n ? n : 1, sizeof(*st));
 
 	if (!st)
-		return -1;
+		return NULL;
 	for (size_t g = 0; g < n; g++) {
 		st[g] = VRRP_STATE_INIT;
 		for (size_t o = 0; c->group_state && o < c->n_groups; o++)
 			if (!strcmp(c->cfg->sync_groups[o].name, newcfg->sync_groups[g].name))
 				st[g] = c->group_state[o];
 	}
+	return st;
+}
+
+void vrrp_groups_commit(struct vrrp_ctx *c, enum vrrp_state *st, size_t n)
+{
 	free(c->group_state);
 	c->group_state = st;
 	c->n_groups = n;
-	return 0;
 }
 
 /* After a reload: a new group (or one whose members changed) takes the

@@ -95,10 +95,11 @@ void vrrp_instance_reevaluate(struct vrrp_instance *in, const char *why);
 void vrrp_drop(struct vrrp_instance *in, enum vrrp_drop r, const struct hd_addr *src);
 
 /* vrrp_io.c */
-int vrrp_io_attach(struct vrrp_ctx *c, struct vrrp_instance *in);
+int vrrp_io_attach(struct vrrp_ctx *c, struct vrrp_instance *in); /* -ENOMEM, -errno */
 void vrrp_io_detach(struct vrrp_ctx *c, struct vrrp_instance *in);
 void vrrp_io_free(struct vrrp_ctx *c);
 int vrrp_send_advert(struct vrrp_instance *in, uint8_t priority);
+int vrrp_timers_new(struct vrrp_instance *in); /* timer, preempt, garp: made off */
 void vrrp_timer_arm(struct vrrp_instance *in, uint64_t at, enum vrrp_event_type what);
 void vrrp_timer_stop(struct vrrp_instance *in);
 void vrrp_preempt_arm(struct vrrp_instance *in, uint64_t at);
@@ -115,13 +116,21 @@ void vrrp_garp_start(struct vrrp_instance *in); /* immediate burst + delayed one
 void vrrp_garp_send(struct vrrp_instance *in);	/* garp_master_repeat per VIP */
 void vrrp_garp_burst(struct vrrp_instance *in, unsigned repeat);
 void vrrp_garp_stop(struct vrrp_instance *in);
+int vrrp_garp_timer_new(struct vrrp_instance *in);
 int vrrp_link_query(struct vrrp_instance *in); /* ifindex, MAC, up/down */
 bool vrrp_ifname_up(const char *ifname);
 
 /* vrrp_track.c */
 int vrrp_track_start(struct vrrp_ctx *c);
 void vrrp_track_stop(struct vrrp_ctx *c);
-int vrrp_track_reload(struct vrrp_ctx *c); /* c->cfg is the new config */
+/* Reload in two phases (daemon/modules.h): prepare allocates the new
+ * scripts' state and their first timers; commit moves the state of
+ * unchanged scripts over and stops the others (c->cfg is the new config). */
+struct vrrp_track_prep;
+int vrrp_track_prepare(struct vrrp_ctx *c, const struct hd_config *newcfg,
+		       struct vrrp_track_prep **out);
+void vrrp_track_commit(struct vrrp_ctx *c, struct vrrp_track_prep *p);
+void vrrp_track_abort(struct vrrp_track_prep *p);
 int vrrp_track_priority_delta(const struct vrrp_instance *in);
 unsigned vrrp_track_faults(const struct vrrp_instance *in);
 void vrrp_track_link_changed(struct vrrp_ctx *c);
@@ -133,7 +142,8 @@ void vrrp_notify_enqueue(struct vrrp_ctx *c, const char *script, const char *con
 void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed, enum vrrp_state old);
 /* A sync group member defers to a live master: IN must stay backup. */
 bool vrrp_sync_group_holds(struct vrrp_ctx *c, struct vrrp_instance *in);
-int vrrp_groups_reload(struct vrrp_ctx *c, const struct hd_config *newcfg);
+enum vrrp_state *vrrp_groups_prepare(const struct vrrp_ctx *c, const struct hd_config *newcfg);
+void vrrp_groups_commit(struct vrrp_ctx *c, enum vrrp_state *st, size_t n); /* takes ST */
 void vrrp_groups_settle(struct vrrp_ctx *c);
 void vrrp_groups_free(struct vrrp_ctx *c);
 const char *vrrp_group_state_str(const struct vrrp_instance *in); /* NULL: no group */

@@ -227,7 +227,9 @@ static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *user
 	return 0;
 }
 
-static struct vrrp_sock *sock_get(struct vrrp_ctx *c, int ifindex, int family, const char *ifname)
+/* NULL with *ERR: -ENOMEM, or the socket's error (logged). */
+static struct vrrp_sock *sock_get(struct vrrp_ctx *c, int ifindex, int family, const char *ifname,
+				  int *err)
 {
 	struct vrrp_sock *s;
 	int fd;
@@ -237,11 +239,13 @@ static struct vrrp_sock *sock_get(struct vrrp_ctx *c, int ifindex, int family, c
 			return s;
 	fd = family == AF_INET6 ? open_v6(ifindex, ifname) : open_v4(ifindex, ifname);
 	if (fd < 0) {
+		*err = -errno;
 		hd_err("vrrp: socket on %s: %s", ifname, strerror(errno));
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s || sd_event_add_io(c->d->event, &s->src, fd, EPOLLIN, on_readable, s) < 0) {
+		*err = -ENOMEM;
 		free(s);
 		close(fd);
 		return NULL;
@@ -273,8 +277,10 @@ int vrrp_io_attach(struct vrrp_ctx *c, struct vrrp_instance *in)
 {
 	if (in->sock)
 		return 0;
-	in->sock = sock_get(c, in->ifindex, in->cfg->family, in->cfg->interface);
-	return in->sock ? 0 : -1;
+	int err = 0;
+
+	in->sock = sock_get(c, in->ifindex, in->cfg->family, in->cfg->interface, &err);
+	return in->sock ? 0 : err;
 }
 
 void vrrp_io_detach(struct vrrp_ctx *c, struct vrrp_instance *in)
@@ -413,6 +419,22 @@ static void arm(struct vrrp_instance *in, sd_event_source **src, uint64_t at,
 	}
 	sd_event_source_set_time(*src, at);
 	sd_event_source_set_enabled(*src, SD_EVENT_ONESHOT);
+}
+
+/* A new instance gets its timers at once, off: arming one later cannot
+ * fail (an instance without its Master_Down_Timer would never take over). */
+int vrrp_timers_new(struct vrrp_instance *in)
+{
+	sd_event *e = in->ctx->d->event;
+
+	if (sd_event_add_time(e, &in->timer, CLOCK_MONOTONIC, 0, 1, on_timer, in) < 0 ||
+	    sd_event_add_time(e, &in->preempt, CLOCK_MONOTONIC, 0, 1, on_preempt, in) < 0)
+		return -ENOMEM;
+	sd_event_source_set_enabled(in->timer, SD_EVENT_OFF);
+	sd_event_source_set_enabled(in->preempt, SD_EVENT_OFF);
+	sd_event_source_set_priority(in->timer, HD_PRIO_VRRP);
+	sd_event_source_set_priority(in->preempt, HD_PRIO_VRRP);
+	return vrrp_garp_timer_new(in);
 }
 
 void vrrp_timer_arm(struct vrrp_instance *in, uint64_t at, enum vrrp_event_type what)

@@ -346,10 +346,10 @@ int vrrp_track_start(struct vrrp_ctx *c)
 	hd_spawn_configure(c->d, c->cfg);
 	if (!c->notify && !(c->notify = calloc(1, sizeof(*c->notify))))
 		return -1;
+	c->scripts = calloc(c->cfg->n_scripts + 1, sizeof(*c->scripts));
+	if (!c->scripts)
+		return -ENOMEM;
 	c->n_scripts = c->cfg->n_scripts;
-	c->scripts = c->n_scripts ? calloc(c->n_scripts, sizeof(*c->scripts)) : NULL;
-	if (c->n_scripts && !c->scripts)
-		return -1;
 	for (size_t i = 0; i < c->n_scripts; i++) {
 		struct vrrp_script_state *st = &c->scripts[i];
 
@@ -385,46 +385,101 @@ static void script_stop(struct vrrp_script_state *st)
 
 /* Reload: an unchanged vrrp_script keeps its verdict, its schedule and a
  * run in progress (so a reload never changes a priority by itself); new or
- * changed ones start unknown and run at once. Call with c->cfg = NEWCFG. */
-int vrrp_track_reload(struct vrrp_ctx *c)
+ * changed ones start unknown and run at once. */
+struct vrrp_track_prep {
+	struct vrrp_script_state *ns;
+	size_t n;
+	size_t *from; /* per new script: index + 1 of the old one it continues, 0: new */
+};
+
+void vrrp_track_abort(struct vrrp_track_prep *p)
 {
-	struct vrrp_script_state *old = c->scripts, *ns;
-	size_t n_old = c->n_scripts, n = c->cfg->n_scripts;
+	if (!p)
+		return;
+	for (size_t i = 0; p->ns && i < p->n; i++)
+		sd_event_source_disable_unref(p->ns[i].next); /* never dispatched */
+	free(p->ns);
+	free(p->from);
+	free(p);
+}
 
-	hd_spawn_configure(c->d, c->cfg);
-	ns = calloc(n ? n : 1, sizeof(*ns));
-	if (!ns)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct vrrp_script_state *st = &ns[i];
-
-		st->c = c;
-		st->cfg = &c->cfg->scripts[i];
-		st->state = SCRIPT_UNKNOWN;
-		for (size_t k = 0; k < n_old; k++) {
-			struct vrrp_script_state *o = &old[k];
-
-			if (!o->cfg || !same_script(o->cfg, st->cfg))
+/* Which old script each new one continues: each old one at most once. */
+static void match_old(const struct vrrp_ctx *c, struct vrrp_track_prep *p, bool *taken)
+{
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < c->n_scripts; k++) {
+			if (taken[k] || !c->scripts[k].cfg ||
+			    !same_script(c->scripts[k].cfg, p->ns[i].cfg))
 				continue;
-			st->state = o->state, st->ok_run = o->ok_run, st->fail_run = o->fail_run;
-			st->next = o->next, st->run = o->run;
-			sd_event_source_set_userdata(st->next, st);
-			if (st->run)
-				hd_child_set_userdata(st->run, st);
-			*o = (struct vrrp_script_state){0};
+			taken[k] = true;
+			p->from[i] = k + 1;
 			break;
 		}
-		if (!st->next && (sd_event_add_time(c->d->event, &st->next, CLOCK_MONOTONIC, 0,
-						    1000, script_run, st) < 0 ||
-				  sd_event_source_set_priority(st->next, HD_PRIO_HC) < 0))
-			hd_err("vrrp_script %s: cannot schedule", st->cfg->name);
+}
+
+int vrrp_track_prepare(struct vrrp_ctx *c, const struct hd_config *newcfg,
+		       struct vrrp_track_prep **out)
+{
+	struct vrrp_track_prep *p = calloc(1, sizeof(*p));
+	size_t n = newcfg->n_scripts;
+	bool *taken = calloc(c->n_scripts + 1, sizeof(*taken));
+
+	if (!p || !taken || !(p->ns = calloc(n + 1, sizeof(*p->ns))) ||
+	    !(p->from = calloc(n + 1, sizeof(*p->from)))) {
+		free(taken);
+		vrrp_track_abort(p);
+		return -ENOMEM;
 	}
-	for (size_t k = 0; k < n_old; k++)
+	p->n = n;
+	for (size_t i = 0; i < n; i++) {
+		p->ns[i].c = c;
+		p->ns[i].cfg = &newcfg->scripts[i];
+		p->ns[i].state = SCRIPT_UNKNOWN;
+	}
+	match_old(c, p, taken);
+	free(taken);
+	for (size_t i = 0; i < n; i++) {
+		struct vrrp_script_state *st = &p->ns[i];
+
+		if (p->from[i])
+			continue;
+		/* first run now: its result counts at once (no rise/fall wait) */
+		if (sd_event_add_time(c->d->event, &st->next, CLOCK_MONOTONIC, 0, 1000, script_run,
+				      st) < 0) {
+			vrrp_track_abort(p);
+			return -ENOMEM;
+		}
+		sd_event_source_set_priority(st->next, HD_PRIO_HC);
+	}
+	*out = p;
+	return 0;
+}
+
+void vrrp_track_commit(struct vrrp_ctx *c, struct vrrp_track_prep *p)
+{
+	struct vrrp_script_state *old = c->scripts;
+
+	hd_spawn_configure(c->d, c->cfg);
+	for (size_t i = 0; i < p->n; i++) {
+		struct vrrp_script_state *st = &p->ns[i], *o;
+
+		if (!p->from[i])
+			continue;
+		o = &old[p->from[i] - 1];
+		st->state = o->state, st->ok_run = o->ok_run, st->fail_run = o->fail_run;
+		st->next = o->next, st->run = o->run;
+		sd_event_source_set_userdata(st->next, st);
+		if (st->run)
+			hd_child_set_userdata(st->run, st);
+		*o = (struct vrrp_script_state){0};
+	}
+	for (size_t k = 0; k < c->n_scripts; k++)
 		script_stop(&old[k]);
 	free(old);
-	c->scripts = ns;
-	c->n_scripts = n;
-	return 0;
+	c->scripts = p->ns;
+	c->n_scripts = p->n;
+	free(p->from);
+	free(p);
 }
 
 void vrrp_track_stop(struct vrrp_ctx *c)

@@ -1,0 +1,111 @@
+/* The module table and the loops over it (modules.h).
+ *
+ * The order, and why:
+ * 1. healthcheck: the verdicts exist before anything reads them (IPVS
+ *    builds its table from them; quorum state comes from them).
+ * 2. ipvs: its table is in place (and its sync daemon role known) before
+ *    VRRP may take a VIP: a new master sends traffic to a table that is
+ *    already there, and a VRRP transition at init can set the sync role.
+ * 3. vrrp: last of the protocol modules, for the reason above.
+ * 4. ops (metrics HTTP, SNMP): reads every module's state; started when
+ *    all are there, so a scrape or an AgentX get never meets a missing one.
+ * Reload prepares and commits in the same order (VRRP's commit may run
+ * transitions that tell IPVS the sync role: IPVS is committed by then).
+ * Shutdown and free run in reverse: VRRP first, so a master gives up
+ * (priority 0) and the backup starts taking over while the rest stops;
+ * ops before the modules it reads. Status lists the modules in reverse
+ * too, outside in: the VRRP role, the IPVS table behind the VIP, then the
+ * checks behind that. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "fault.h"
+#include "log.h"
+#include "modules.h"
+#include "ops.h"
+
+const struct hd_module hd_modules[] = {
+    {"healthcheck", hc_init, hc_prepare, hc_commit, hc_abort, hc_shutdown, hc_free, hc_status_json,
+     hc_dump},
+    {"ipvs", ipvs_init, ipvs_prepare, ipvs_commit, ipvs_abort, ipvs_shutdown, ipvs_free,
+     ipvs_status_json, ipvs_dump},
+    {"vrrp", vrrp_init, vrrp_prepare, vrrp_commit, vrrp_abort, vrrp_shutdown, vrrp_free,
+     vrrp_status_json, vrrp_dump},
+    {"ops", hd_ops_start, hd_ops_prepare, hd_ops_commit, hd_ops_abort, NULL, hd_ops_free, NULL,
+     NULL},
+};
+const size_t hd_n_modules = sizeof(hd_modules) / sizeof(hd_modules[0]);
+
+#define N_MODULES (sizeof(hd_modules) / sizeof(hd_modules[0]))
+
+int hd_modules_init(struct hd_daemon *d)
+{
+	for (size_t i = 0; i < N_MODULES; i++) {
+		int r = hd_modules[i].init(d);
+		if (r < 0) {
+			hd_err("%s: cannot start: %s", hd_modules[i].name,
+			       strerror(r == -1 ? ENOMEM : -r));
+			return r;
+		}
+	}
+	return 0;
+}
+
+int hd_modules_reload(struct hd_daemon *d, const struct hd_config *newcfg)
+{
+	void *prep[N_MODULES] = {0};
+	size_t i;
+	int r = 0;
+
+	/* Allocation failures are injected here in test builds (fault.h):
+	 * everything a prepare does must be undone by its abort. */
+	hd_fault_arm("reload");
+	for (i = 0; i < N_MODULES; i++) {
+		r = hd_modules[i].prepare(d, newcfg, &prep[i]);
+		if (r < 0)
+			break;
+	}
+	hd_fault_disarm();
+	if (r < 0) {
+		hd_err("reload: %s: cannot prepare the new configuration: %s", hd_modules[i].name,
+		       strerror(-r));
+		while (i-- > 0)
+			hd_modules[i].abort(d, prep[i]);
+		return r;
+	}
+	for (i = 0; i < N_MODULES; i++)
+		hd_modules[i].commit(d, newcfg, prep[i]);
+	return 0;
+}
+
+void hd_modules_shutdown(struct hd_daemon *d)
+{
+	for (size_t i = N_MODULES; i-- > 0;)
+		if (hd_modules[i].shutdown)
+			hd_modules[i].shutdown(d);
+}
+
+void hd_modules_free(struct hd_daemon *d)
+{
+	for (size_t i = N_MODULES; i-- > 0;)
+		hd_modules[i].free(d);
+}
+
+void hd_modules_status_json(struct hd_daemon *d, FILE *out)
+{
+	for (size_t i = N_MODULES; i-- > 0;) {
+		if (!hd_modules[i].status_json)
+			continue;
+		fprintf(out, ",\"%s\":", hd_modules[i].name);
+		hd_modules[i].status_json(d, out);
+	}
+}
+
+void hd_modules_dump(struct hd_daemon *d)
+{
+	for (size_t i = N_MODULES; i-- > 0;)
+		if (hd_modules[i].dump)
+			hd_modules[i].dump(d);
+}
