@@ -19,9 +19,10 @@
 
 struct nl_sock;
 
-/* Global, not per thread: the start window holds the first parse, which
- * runs on a thread of its own (waited for). A reload window holds no
- * parse: the parse thread was joined before the apply. */
+/* Globals (the project has none elsewhere): test-only, and as process-wide
+ * as the allocator they wrap. No other thread runs during a window: the
+ * start window begins after the first parse, and a reload's parse thread
+ * is joined before the apply. */
 static const char *window;
 static unsigned long count, fail_at;
 static bool armed, seen;

@@ -1,14 +1,19 @@
 /* Allocation-failure injection, for tests only (tests/netns/fault-alloc.sh).
  *
- * Compiled in only with -DHD_FAULT_INJECT (configure CPPFLAGS=...), which
- * also links hadirector with -Wl,--wrap for the allocator and for the
+ * Compiled in only with -DHD_FAULT_INJECT (configure CPPFLAGS=...); the
+ * daemon must also be linked with HD_FAULT_LDFLAGS='$(HD_FAULT_WRAP)'
+ * (make check-alloc-faults does it): -Wl,--wrap for the allocator and the
  * allocating library calls a prepare or an init makes (daemon/local.mk).
+ * Linked without, arming says "injection off" and nothing fails.
  * Then, while a window is armed, every such call counts, and the N-th
  * fails (returns NULL or -ENOMEM) once, N read from the file named by
  * $HD_FAULT_FILE at the start of the window ("reload" or "start": the
  * file says "WINDOW N"). The daemon logs "fault: WINDOW: allocation N
- * failed" when it does, and "fault: WINDOW: K allocations" at the end of a
- * window where none failed, so a test knows when to stop counting up.
+ * failed" when it does (with a backtrace if $HD_FAULT_BACKTRACE is set),
+ * and "fault: WINDOW: K allocations, none failed" at the end of a window
+ * where none failed, so a test knows when to stop counting up. Windows:
+ * "start" = the modules' init (modules.c; not the first parse, not the
+ * control socket), "reload" = every module's prepare.
  *
  * Why --wrap and not an LD_PRELOAD malloc: it works under AddressSanitizer
  * (the wrapper calls ASan's allocator), so the same test proves no leak and
