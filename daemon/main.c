@@ -258,10 +258,10 @@ static int run(struct hd_daemon *d)
 	d->start_usec = hd_now_usec();
 	d->pid = (int)getpid();
 	hd_apply_scheduling(d);
-	if (hd_control_start(d) < 0)
-		return 1;
 	hd_fault_arm("start"); /* test builds: fault.h */
-	r = hd_modules_init(d);
+	r = hd_control_start(d);
+	if (r >= 0)
+		r = hd_modules_init(d);
 	hd_fault_disarm();
 	if (r < 0) {
 		hd_err("startup failed");

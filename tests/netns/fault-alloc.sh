@@ -201,7 +201,8 @@ while :; do
 		>>"$T_DIR/st.log" 2>&1 &
 	PID=$!
 	T_PIDS+=($PID)
-	wait_for 10 sh -c "test -S '$T_DIR/st.sock' || ! kill -0 $PID"
+	# started (its log says so), or gone
+	wait_for 10 sh -c "grep -q 'hadirector .* started:' '$T_DIR/st.log' || ! kill -0 $PID"
 	if ! grep -q "fault: start: allocation $n failed" "$T_DIR/st.log"; then
 		kill -TERM "$PID"
 		wait "$PID"
