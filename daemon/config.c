@@ -100,6 +100,8 @@ static cfg_opt_t vs_opts[] = {
 
 static cfg_opt_t auth_opts[] = {LINE, O("type"), O("password"), CFG_END()};
 static cfg_opt_t weight_opts[] = {LINE, O("weight"), CFG_END()};
+static cfg_opt_t vaddr_opts[] = {LINE,	   O("dev"),	  O("label"), O("scope"),
+				 O("brd"), O("excluded"), CFG_END()};
 
 static cfg_opt_t instance_opts[] = {
     LINE,
@@ -115,6 +117,8 @@ static cfg_opt_t instance_opts[] = {
     L("unicast_peer"),
     SEC("authentication", auth_opts),
     L("virtual_ipaddress"),
+    L("virtual_ipaddress_excluded"),
+    TSEC("virtual_address", vaddr_opts),
     L("track_interface"),
     TSEC("track_interface_weight", weight_opts),
     L("track_script"),
@@ -617,6 +621,7 @@ void hd_config_free(struct hd_config *cfg)
 		struct hd_vrrp_instance_config *in = &cfg->instances[i];
 		free(in->unicast_peers);
 		free(in->vips);
+		free(in->excl_vips);
 		free(in->track_ifs);
 		free(in->track_scripts);
 		free(in->notify_master);

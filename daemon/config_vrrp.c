@@ -2,6 +2,8 @@
  * lvs_sync_daemon sections into struct hd_config. */
 #include "config.h"
 
+#include <ctype.h>
+#include <linux/rtnetlink.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,35 +114,122 @@ static void conv_advert(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_conf
 	}
 }
 
+static bool valid_label_chars(const char *s)
+{
+	for (; *s; s++)
+		if (!isgraph((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* Append the address TEXT (from LINE) to the VIPs or, EXCLUDED, to the
+ * excluded ones. Only the advertised VIPs set and share the instance's
+ * family: an excluded address may be of either (keepalived's use of them). */
+static struct hd_prefix *add_vip(struct cctx *c, struct hd_vrrp_instance_config *in, int line,
+				 const char *what, const char *text, bool excluded)
+{
+	struct hd_prefix p = {0};
+
+	if (hd_prefix_parse(text, &p) < 0 || p.prefixlen == 0) {
+		cerr(c, line, "%s: '%s' is not ADDR or ADDR/LEN", what, text);
+		return NULL;
+	}
+	if (!excluded && !in->family) {
+		in->family = p.addr.family;
+	} else if (!excluded && p.addr.family != in->family) {
+		cerr(c, line, "%s: %s mixes IPv4 and IPv6 in one instance", what, text);
+		return NULL;
+	}
+	for (size_t j = 0; j < in->n_vips + in->n_excl_vips; j++) {
+		const struct hd_prefix *o =
+		    j < in->n_vips ? &in->vips[j] : &in->excl_vips[j - in->n_vips];
+		if (hd_addr_cmp(&o->addr, &p.addr) == 0)
+			cerr(c, line, "%s: %s is listed twice", what, text);
+	}
+	if (excluded) {
+		in->excl_vips[in->n_excl_vips] = p;
+		return &in->excl_vips[in->n_excl_vips++];
+	}
+	in->vips[in->n_vips] = p;
+	return &in->vips[in->n_vips++];
+}
+
+/* The kernel keeps an IPv4 label in IFNAMSIZ bytes and wants it to begin
+ * with the name of the interface that holds the address ("eth1:web"). */
+static void conv_label(struct cctx *c, cfg_t *a, const char *ifname, struct hd_prefix *v)
+{
+	const struct cval *l = cget(a, "label", 0);
+	size_t n;
+
+	if (!l)
+		return;
+	n = strlen(ifname);
+	if (v->addr.family != AF_INET)
+		cerr(c, l->line, "label: only IPv4 addresses have labels");
+	else if (!l->s[0] || strlen(l->s) >= IFNAMSIZ_LIMIT)
+		cerr(c, l->line, "label: '%s' must be 1..%d bytes", l->s, IFNAMSIZ_LIMIT - 1);
+	else if (strncmp(l->s, ifname, n) != 0)
+		cerr(c, l->line, "label: '%s' must begin with the interface name %s", l->s, ifname);
+	else if (strchr(l->s, '/') || !valid_label_chars(l->s))
+		cerr(c, l->line, "label: '%s' has a blank, a '/' or a control character", l->s);
+	else
+		snprintf(v->label, sizeof(v->label), "%s", l->s);
+}
+
+/* `virtual_address ADDR[/LEN] { dev label scope brd excluded }`: one
+ * address with the options keepalived writes after it on its line. */
+static void conv_vaddr(struct cctx *c, cfg_t *a, struct hd_vrrp_instance_config *in)
+{
+	static const char *const scopes[] = {"global", "site", "link", "host", "nowhere", NULL};
+	static const uint8_t scope_val[] = {RT_SCOPE_UNIVERSE, RT_SCOPE_SITE, RT_SCOPE_LINK,
+					    RT_SCOPE_HOST, RT_SCOPE_NOWHERE};
+	const struct cval *b = cget(a, "brd", 0);
+	struct hd_prefix *v;
+	bool excluded = false;
+	int sc = 0;
+
+	get_bool(c, a, "excluded", &excluded);
+	v = add_vip(c, in, sec_line(a), "virtual_address", cfg_title(a), excluded);
+	if (!v)
+		return;
+	get_ifname(c, a, "dev", v->dev);
+	conv_label(c, a, v->dev[0] ? v->dev : in->interface, v);
+	if (get_enum(c, a, "scope", scopes, &sc) && v->addr.family != AF_INET)
+		cerr(c, cget(a, "scope", 0)->line,
+		     "scope: IPv4 only (the kernel sets an IPv6 address's scope from the address)");
+	v->scope = scope_val[sc];
+	if (b && get_addr(c, a, "brd", &v->brd)) {
+		if (v->addr.family != AF_INET || v->brd.family != AF_INET)
+			cerr(c, b->line, "brd: a broadcast address is IPv4 only (%s)", b->s);
+		else
+			v->has_brd = true;
+	}
+}
+
 static void conv_vips(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
 {
-	unsigned n = cnum(sec, "virtual_ipaddress");
+	unsigned n = cnum(sec, "virtual_ipaddress"), na = cnum(sec, "virtual_address");
+	unsigned ne = cnum(sec, "virtual_ipaddress_excluded");
 
-	in->vips = calloc(n ? n : 1, sizeof(*in->vips));
-	if (!in->vips)
+	in->vips = calloc(n + na + 1, sizeof(*in->vips));
+	in->excl_vips = calloc(ne + na + 1, sizeof(*in->excl_vips));
+	if (!in->vips || !in->excl_vips)
 		return;
-	if (n == 0)
-		cerr(c, in->line, "vrrp_instance %s: 'virtual_ipaddress' is required", in->name);
 	for (unsigned i = 0; i < n; i++) {
 		const struct cval *v = cget(sec, "virtual_ipaddress", i);
-		struct hd_prefix p;
-
-		if (hd_prefix_parse(v->s, &p) < 0 || p.prefixlen == 0) {
-			cerr(c, v->line, "virtual_ipaddress: '%s' is not ADDR or ADDR/LEN", v->s);
-			continue;
-		}
-		if (!in->family) {
-			in->family = p.addr.family;
-		} else if (p.addr.family != in->family) {
-			cerr(c, v->line,
-			     "virtual_ipaddress: %s mixes IPv4 and IPv6 in one instance", v->s);
-			continue;
-		}
-		for (size_t j = 0; j < in->n_vips; j++)
-			if (hd_addr_cmp(&in->vips[j].addr, &p.addr) == 0)
-				cerr(c, v->line, "virtual_ipaddress: %s is listed twice", v->s);
-		in->vips[in->n_vips++] = p;
+		add_vip(c, in, v->line, "virtual_ipaddress", v->s, false);
 	}
+	for (unsigned i = 0; i < na; i++)
+		conv_vaddr(c, csec(sec, "virtual_address", i), in);
+	for (unsigned i = 0; i < ne; i++) {
+		const struct cval *v = cget(sec, "virtual_ipaddress_excluded", i);
+		add_vip(c, in, v->line, "virtual_ipaddress_excluded", v->s, true);
+	}
+	if (in->n_vips == 0)
+		cerr(c, in->line,
+		     "vrrp_instance %s: 'virtual_ipaddress' is required (or a virtual_address "
+		     "that is not excluded)",
+		     in->name);
 }
 
 static void conv_unicast(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)

@@ -27,6 +27,11 @@ struct hd_prefix {
 	struct hd_addr addr;
 	uint8_t prefixlen;
 	char dev[HD_NAME_MAX]; /* "" = the instance's interface */
+	/* per-address options of a VRRP virtual address (virtual_address) */
+	char label[HD_NAME_MAX]; /* IPv4 only, "" = none */
+	uint8_t scope;		 /* RT_SCOPE_*: 0 = global */
+	bool has_brd;
+	struct hd_addr brd; /* IPv4 broadcast */
 };
 
 struct hd_endpoint {
@@ -99,6 +104,9 @@ struct hd_vrrp_instance_config {
 	char auth_pass[9]; /* 8 octets max on the wire, NUL */
 	struct hd_prefix *vips;
 	size_t n_vips;
+	/* added and removed with the VIPs, never in an advertisement; either family */
+	struct hd_prefix *excl_vips;
+	size_t n_excl_vips;
 	struct hd_track_if *track_ifs;
 	size_t n_track_ifs;
 	struct hd_track_script *track_scripts;

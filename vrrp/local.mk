@@ -1,7 +1,7 @@
 # vrrp module: pure code (codec, state machine) in libhdcore.a for the unit
 # tests; I/O (sockets, netlink, timers, scripts) only in the daemon.
 libhdcore_a_SOURCES += vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h \
-	vrrp/vrrp_sync.c vrrp/vrrp_sync.h
+	vrrp/vrrp_sync.c vrrp/vrrp_sync.h vrrp/vrrp_vip.c vrrp/vrrp_vip.h
 hadirector_SOURCES += vrrp/vrrp_daemon.c vrrp/vrrp_int.h vrrp/vrrp_io.c vrrp/vrrp_addr.c \
 	vrrp/vrrp_track.c vrrp/vrrp_group.c
 
@@ -13,4 +13,8 @@ tests_unit_test_vrrp_fsm_LDADD = libhdcore.a $(HD_LIBS)
 tests_unit_test_vrrp_sync_SOURCES = tests/unit/test_vrrp_sync.c
 tests_unit_test_vrrp_sync_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_vrrp_pkt tests/unit/test_vrrp_fsm tests/unit/test_vrrp_sync
+check_PROGRAMS += tests/unit/test_vrrp_vip
+tests_unit_test_vrrp_vip_SOURCES = tests/unit/test_vrrp_vip.c
+tests_unit_test_vrrp_vip_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_vrrp_vip
 hadirector_SOURCES += vrrp/vrrp_metrics.c

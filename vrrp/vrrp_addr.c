@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "vrrp_int.h"
+#include "vrrp_vip.h"
 
 /* ---- interface facts (ioctl: cheap, no cache to keep in sync) ---- */
 
@@ -77,7 +78,41 @@ static int vip_ifindex(const struct vrrp_instance *in, const struct hd_prefix *v
 	return v->dev[0] ? (int)if_nametoindex(v->dev) : in->ifindex;
 }
 
-static struct rtnl_addr *vip_obj(const struct vrrp_instance *in, const struct hd_prefix *v)
+/* The advertised VIPs, then the excluded ones: the kernel gets both with
+ * the master state; only the first n_vips go in an advertisement. */
+static size_t vip_count(const struct vrrp_instance *in)
+{
+	return in->cfg->n_vips + in->cfg->n_excl_vips;
+}
+
+static const struct hd_prefix *vip_at(const struct vrrp_instance *in, size_t i)
+{
+	return i < in->cfg->n_vips ? &in->cfg->vips[i] : &in->cfg->excl_vips[i - in->cfg->n_vips];
+}
+
+/* label, scope and broadcast go with an add only: a delete that named a
+ * label would miss a copy someone re-added with another one. */
+static int vip_set_attrs(struct rtnl_addr *a, const struct hd_prefix *v)
+{
+	struct nl_addr *brd;
+
+	if (v->label[0] && rtnl_addr_set_label(a, v->label) < 0)
+		return -1;
+	if (v->addr.family != AF_INET)
+		return 0;
+	rtnl_addr_set_scope(a, v->scope);
+	if (!v->has_brd)
+		return 0;
+	brd = nl_addr_build(AF_INET, &v->brd.u.v4, 4);
+	if (!brd)
+		return -1;
+	rtnl_addr_set_broadcast(a, brd);
+	nl_addr_put(brd);
+	return 0;
+}
+
+static struct rtnl_addr *vip_obj(const struct vrrp_instance *in, const struct hd_prefix *v,
+				 bool add)
 {
 	struct rtnl_addr *a = rtnl_addr_alloc();
 	struct nl_addr *local;
@@ -97,12 +132,16 @@ static struct rtnl_addr *vip_obj(const struct vrrp_instance *in, const struct hd
 	if (v->addr.family == AF_INET6)
 		rtnl_addr_set_flags(a, IFA_F_NODAD); /* usable at once, no 1 s DAD wait */
 	nl_addr_put(local);
+	if (add && vip_set_attrs(a, v) < 0) {
+		rtnl_addr_put(a);
+		return NULL;
+	}
 	return a;
 }
 
 static int vip_change(struct vrrp_instance *in, const struct hd_prefix *v, bool add)
 {
-	struct rtnl_addr *a = vip_obj(in, v);
+	struct rtnl_addr *a = vip_obj(in, v, add);
 	char buf[INET6_ADDRSTRLEN];
 	int r;
 
@@ -119,15 +158,15 @@ static int vip_change(struct vrrp_instance *in, const struct hd_prefix *v, bool 
 void vrrp_vips_add(struct vrrp_instance *in)
 {
 	in->vips_on = true;
-	for (size_t i = 0; i < in->cfg->n_vips; i++)
-		vip_change(in, &in->cfg->vips[i], true);
+	for (size_t i = 0; i < vip_count(in); i++)
+		vip_change(in, vip_at(in, i), true);
 }
 
 void vrrp_vips_del(struct vrrp_instance *in)
 {
 	in->vips_on = false;
-	for (size_t i = 0; i < in->cfg->n_vips; i++)
-		vip_change(in, &in->cfg->vips[i], false);
+	for (size_t i = 0; i < vip_count(in); i++)
+		vip_change(in, vip_at(in, i), false);
 }
 
 /* A daemon killed with SIGKILL leaves its VIPs on the interface; an
@@ -138,8 +177,8 @@ void vrrp_vips_remove_stale(struct vrrp_instance *in)
 	char buf[INET6_ADDRSTRLEN];
 
 	in->vips_on = false;
-	for (size_t i = 0; i < in->cfg->n_vips; i++) {
-		const struct hd_prefix *v = &in->cfg->vips[i];
+	for (size_t i = 0; i < vip_count(in); i++) {
+		const struct hd_prefix *v = vip_at(in, i);
 
 		if (vip_ifindex(in, v) && vip_change(in, v, false) == 0)
 			hd_warn("%s: removed stale virtual address %s/%u (not master at startup)",
@@ -209,8 +248,8 @@ void vrrp_garp_burst(struct vrrp_instance *in, unsigned repeat)
 {
 	struct vrrp_ctx *c = in->ctx;
 
-	for (size_t i = 0; i < in->cfg->n_vips; i++) {
-		const struct hd_prefix *v = &in->cfg->vips[i];
+	for (size_t i = 0; i < vip_count(in); i++) {
+		const struct hd_prefix *v = vip_at(in, i);
 		int ifindex = vip_ifindex(in, v);
 		uint8_t mac[6];
 
@@ -315,6 +354,26 @@ static void link_event(struct vrrp_ctx *c, struct rtnl_link *l, int msgtype)
 	vrrp_track_link_changed(c);
 }
 
+/* A kernel address A that is our VIP V on its interface but with other
+ * attributes (someone re-added it by hand, with another label, scope,
+ * broadcast or prefix length): deleted, so that the caller adds ours. */
+static bool vip_other_copy(struct vrrp_instance *in, const struct hd_prefix *v, struct rtnl_addr *a)
+{
+	struct nl_addr *brd = rtnl_addr_get_broadcast(a);
+	struct vrrp_vip_seen k = {.prefixlen = (uint8_t)rtnl_addr_get_prefixlen(a),
+				  .label = rtnl_addr_get_label(a),
+				  .scope = (uint8_t)rtnl_addr_get_scope(a)};
+
+	if (brd && nl_addr_get_family(brd) == AF_INET && nl_addr_get_len(brd) == 4) {
+		k.has_brd = true;
+		k.brd.family = AF_INET;
+		memcpy(&k.brd.u.v4, nl_addr_get_binary_addr(brd), 4);
+	}
+	if (!vrrp_vip_diff(v, v->dev[0] ? v->dev : in->cfg->interface, &k))
+		return false;
+	return rtnl_addr_delete(in->ctx->nl_cmd, a, 0) == 0;
+}
+
 static void addr_event(struct vrrp_ctx *c, struct rtnl_addr *a, int msgtype)
 {
 	struct nl_addr *local = rtnl_addr_get_local(a);
@@ -338,17 +397,23 @@ static void addr_event(struct vrrp_ctx *c, struct rtnl_addr *a, int msgtype)
 			if (before != in->faults)
 				vrrp_instance_reevaluate(in, "source address changed");
 		}
-		if (msgtype != RTM_DELADDR || !in->vips_on || in->fsm.state != VRRP_STATE_MASTER)
+		if (!in->vips_on || in->fsm.state != VRRP_STATE_MASTER)
 			continue;
-		for (size_t k = 0; k < in->cfg->n_vips; k++) {
-			const struct hd_prefix *v = &in->cfg->vips[k];
+		for (size_t k = 0; k < vip_count(in); k++) {
+			const struct hd_prefix *v = vip_at(in, k);
 
 			if (hd_addr_cmp(&v->addr, &addr) || vip_ifindex(in, v) != ifindex)
 				continue;
-			hd_warn("%s: virtual address %s removed by someone else: putting it back",
-				in->cfg->name, hd_addr_str(&addr, buf, sizeof(buf)));
+			if (msgtype == RTM_NEWADDR && !vip_other_copy(in, v, a))
+				continue;
+			/* put back: a failed add is an EEXIST (our own copy, re-added by
+			 * the replacement below before its delete event came) */
+			if (vip_change(in, v, true) != 0)
+				continue;
+			hd_warn("%s: virtual address %s %s by someone else: put back",
+				in->cfg->name, hd_addr_str(&addr, buf, sizeof(buf)),
+				msgtype == RTM_NEWADDR ? "changed" : "removed");
 			in->vips_restored++;
-			vip_change(in, v, true);
 			vrrp_garp_send(in);
 		}
 	}
@@ -382,8 +447,8 @@ static void resync_vips(struct vrrp_instance *in)
 	bool any = false;
 
 	in->vips_on = true;
-	for (size_t i = 0; i < in->cfg->n_vips; i++) {
-		const struct hd_prefix *v = &in->cfg->vips[i];
+	for (size_t i = 0; i < vip_count(in); i++) {
+		const struct hd_prefix *v = vip_at(in, i);
 
 		if (vip_change(in, v, true) != 0)
 			continue;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <linux/rtnetlink.h>
 #include <dirent.h>
 #include <linux/ip_vs.h>
 #include <locale.h>
@@ -677,6 +678,26 @@ static void test_translated_messages(void)
 	free(q);
 }
 
+/* virtual_address options and excluded addresses land in the structure. */
+static void test_vaddr(void)
+{
+	struct hd_config *c = load_rel("tests/config/good/vaddr.conf");
+
+	if (!c)
+		return;
+	const struct hd_vrrp_instance_config *in = &c->instances[0];
+	CHECK(in->family == AF_INET && in->n_vips == 4 && in->n_excl_vips == 3);
+	CHECK(!in->vips[0].dev[0] && !in->vips[0].label[0] && in->vips[0].scope == 0);
+	CHECK(strcmp(in->vips[1].dev, "eth1") == 0 && strcmp(in->vips[1].label, "eth1:web") == 0);
+	CHECK(in->vips[1].has_brd && in->vips[1].brd.u.v4.s_addr == htonl(0x0a0101ff));
+	CHECK(in->vips[2].scope == RT_SCOPE_HOST && !in->vips[2].has_brd);
+	CHECK(in->vips[3].scope == RT_SCOPE_LINK && strcmp(in->vips[3].label, "eth0:ll") == 0);
+	CHECK(in->excl_vips[0].addr.family == AF_INET6 &&
+	      strcmp(in->excl_vips[0].dev, "eth1") == 0);
+	CHECK(in->excl_vips[1].prefixlen == 24 && in->excl_vips[2].prefixlen == 128);
+	hd_config_free(c);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -687,6 +708,7 @@ int main(void)
 	test_example();
 	test_full();
 	test_ipv6_fwmark();
+	test_vaddr();
 	test_good_dir();
 	test_bad_dir();
 	test_collects_all();
