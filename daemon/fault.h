@@ -12,8 +12,8 @@
  * failed" when it does (with a backtrace if $HD_FAULT_BACKTRACE is set),
  * and "fault: WINDOW: K allocations, none failed" at the end of a window
  * where none failed, so a test knows when to stop counting up. Windows:
- * "start" = the modules' init (modules.c; not the first parse, not the
- * control socket), "reload" = every module's prepare.
+ * "start" = the control socket and the modules' init (not the first
+ * parse), "reload" = every module's prepare (modules.c).
  *
  * Why --wrap and not an LD_PRELOAD malloc: it works under AddressSanitizer
  * (the wrapper calls ASan's allocator), so the same test proves no leak and
