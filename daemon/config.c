@@ -63,6 +63,7 @@ static cfg_opt_t rs_opts[] = {
     O("inhibit_on_failure"),
     O("notify_up"),
     O("notify_down"),
+    O("smtp_alert"),
     SEC("tcp_check", tcp_opts),
     SEC("http_check", http_opts),
     SEC("https_check", https_opts),
@@ -94,6 +95,7 @@ static cfg_opt_t vs_opts[] = {
     O("virtualhost"),
     O("quorum_up"),
     O("quorum_down"),
+    O("smtp_alert"),
     TSEC("real_server", rs_opts),
     CFG_END(),
 };
@@ -133,6 +135,7 @@ static cfg_opt_t instance_opts[] = {
     O("garp_master_refresh"),
     O("lower_prio_no_advert"),
     O("garp_lower_prio_repeat"),
+    O("smtp_alert"),
     CFG_END(),
 };
 
@@ -140,8 +143,8 @@ static cfg_opt_t script_opts[] = {LINE,	     O("script"), O("interval"), O("time
 				  O("rise"), O("fall"),	  O("weight"),	 CFG_END()};
 
 static cfg_opt_t group_opts[] = {
-    LINE,	 L("group"), O("notify_master"), O("notify_backup"), O("notify_fault"),
-    O("notify"), CFG_END()};
+    LINE,	 L("group"),	  O("notify_master"), O("notify_backup"), O("notify_fault"),
+    O("notify"), O("smtp_alert"), CFG_END()};
 
 static cfg_opt_t global_opts[] = {
     LINE,
@@ -163,6 +166,19 @@ static cfg_opt_t global_opts[] = {
 static cfg_opt_t lvs_sync_opts[] = {LINE, O("interface"), O("vrrp_instance"), O("syncid"),
 				    CFG_END()};
 
+/* e-mail alerts (config_alert.c) */
+static cfg_opt_t alert_opts[] = {LINE,
+				 L("to"),
+				 O("from"),
+				 O("smtp_server"),
+				 O("smtp_port"),
+				 O("helo_name"),
+				 O("connect_timeout"),
+				 O("smtp_alert"),
+				 O("smtp_alert_vrrp"),
+				 O("smtp_alert_checker"),
+				 CFG_END()};
+
 static cfg_opt_t root_opts[] = {
     SEC("global", global_opts),
     TSEC("vrrp_script", script_opts),
@@ -170,6 +186,7 @@ static cfg_opt_t root_opts[] = {
     TSEC("vrrp_sync_group", group_opts),
     TSEC("virtual_server", vs_opts),
     SEC("lvs_sync_daemon", lvs_sync_opts),
+    SEC("alert_email", alert_opts), /* e-mail alerts, config_alert.c */
     CFG_END(),
 };
 
@@ -309,6 +326,7 @@ struct hd_config *hd_config_load(const char *path, struct hd_diag *diag)
 			conv_sync_groups(&c, root, cfg);
 			conv_lvs_sync(&c, root, cfg);
 			conv_virtual_servers(&c, root, cfg);
+			conv_alert(&c, root, cfg);
 			validate_config(&c, cfg);
 			c.errors += (unsigned)hd_config_check_scripts(cfg, diag);
 		} else {
@@ -643,5 +661,6 @@ void hd_config_free(struct hd_config *cfg)
 	for (size_t i = 0; i < cfg->n_virtual_servers; i++)
 		free_vs(&cfg->virtual_servers[i]);
 	free(cfg->virtual_servers);
+	free_alert(&cfg->alert);
 	free(cfg);
 }

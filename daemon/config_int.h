@@ -89,6 +89,9 @@ void conv_instances(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void conv_virtual_servers(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+/* alert_email and every smtp_alert (config_alert.c). */
+void conv_alert(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+void free_alert(struct hd_alert_config *a);
 
 /* Cross-object checks on the converted config (config_validate.c). */
 void validate_config(struct cctx *c, const struct hd_config *cfg);

@@ -40,6 +40,7 @@ struct hc_ctx;
 struct hd_ops;
 struct hd_reloader;
 struct hd_snapshots;
+struct hd_alert;
 
 struct hd_daemon {
 	sd_event *event;
@@ -53,6 +54,7 @@ struct hd_daemon {
 	struct hd_ops *ops;		/* metrics HTTP, SNMP, latency histograms (ops.h) */
 	struct hd_reloader *reloader;	/* reload.c: the parse thread, once a reload ran */
 	struct hd_snapshots *snapshots; /* snapshot.c: status renders in children */
+	struct hd_alert *alert;		/* alert.c: e-mail alerts */
 	int pid;			/* ours (a status rendered in a child says this one) */
 	sd_event_source *reconcile_src; /* one deferred pass per iteration */
 	uint64_t start_usec;		/* CLOCK_MONOTONIC */

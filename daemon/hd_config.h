@@ -62,6 +62,24 @@ struct hd_global_config {
 	int line;		      /* of the global section, 0 if absent */
 };
 
+/* E-mail alerts (alert_email section; daemon/alert.c). */
+#define HD_ALERT_MAX_TO 16
+struct hd_alert_config {
+	bool enabled; /* the section is there */
+	char *to[HD_ALERT_MAX_TO];
+	size_t n_to;
+	char *from;
+	struct hd_endpoint server; /* smtp_server, smtp_port (default 25) */
+	char *helo_name;	   /* NULL = router_id, else the host name */
+	uint64_t timeout_usec;	   /* one message's whole session */
+	bool vrrp, checker;	   /* smtp_alert_vrrp, smtp_alert_checker defaults */
+	int line;
+};
+
+/* A per-object smtp_alert: unset follows the enclosing object, then the
+ * alert_email section's default. */
+enum hd_smtp_alert { HD_SMTP_ALERT_INHERIT = 0, HD_SMTP_ALERT_ON, HD_SMTP_ALERT_OFF };
+
 struct hd_vrrp_script_config {
 	char name[HD_NAME_MAX];
 	char *script;
@@ -117,6 +135,7 @@ struct hd_vrrp_instance_config {
 	uint64_t garp_master_refresh_usec; /* 0 = off */
 	bool lower_prio_no_advert;	   /* master: never answer a lower priority */
 	unsigned garp_lower_prio_repeat;   /* GARPs per VIP in that answer */
+	enum hd_smtp_alert smtp_alert;
 	int line;
 };
 
@@ -125,6 +144,7 @@ struct hd_sync_group_config {
 	size_t *members; /* indexes into hd_config.instances */
 	size_t n_members;
 	char *notify_master, *notify_backup, *notify_fault, *notify;
+	enum hd_smtp_alert smtp_alert;
 	int line;
 };
 
@@ -195,6 +215,7 @@ struct hd_real_server_config {
 	char *notify_up, *notify_down;
 	struct hd_check_config *checks;
 	size_t n_checks;
+	enum hd_smtp_alert smtp_alert;
 	int line;
 };
 
@@ -222,6 +243,7 @@ struct hd_virtual_server_config {
 	char *quorum_up, *quorum_down;
 	struct hd_real_server_config *real_servers;
 	size_t n_real_servers;
+	enum hd_smtp_alert smtp_alert;
 	int line;
 };
 
@@ -245,6 +267,7 @@ struct hd_config {
 	struct hd_virtual_server_config *virtual_servers;
 	size_t n_virtual_servers;
 	struct hd_lvs_sync_config lvs_sync;
+	struct hd_alert_config alert;
 };
 
 /* Parse and validate PATH. Returns NULL and fills DIAG (one

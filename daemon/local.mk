@@ -43,7 +43,8 @@ libhdcore_a_SOURCES += daemon/kaconv/ka_reader.c daemon/kaconv/ka_reader.h \
 	daemon/kaconv/ka_kwlist.c
 hadirector_SOURCES += daemon/kaconv/ka_main.c daemon/kaconv/ka_main.h
 # e-mail alerts: the SMTP client (pure, tests/unit/test_alert_smtp.c)
-libhdcore_a_SOURCES += daemon/alert_smtp.c daemon/alert_smtp.h
+libhdcore_a_SOURCES += daemon/alert_smtp.c daemon/alert_smtp.h daemon/config_alert.c
+hadirector_SOURCES += daemon/alert.c daemon/alert.h
 check_PROGRAMS += tests/unit/test_alert_smtp
 tests_unit_test_alert_smtp_SOURCES = tests/unit/test_alert_smtp.c
 tests_unit_test_alert_smtp_LDADD = libhdcore.a $(HD_LIBS)

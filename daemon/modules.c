@@ -21,12 +21,16 @@
 #include <errno.h>
 #include <string.h>
 
+#include "alert.h"
 #include "fault.h"
 #include "log.h"
 #include "modules.h"
 #include "ops.h"
 
 const struct hd_module hd_modules[] = {
+    /* first: the others' transitions, at init too, may queue a mail */
+    {"alert", hd_alert_init, hd_alert_prepare, hd_alert_commit, hd_alert_abort, NULL, hd_alert_free,
+     hd_alert_status_json, NULL},
     {"healthcheck", hc_init, hc_prepare, hc_commit, hc_abort, hc_shutdown, hc_free, hc_status_json,
      hc_dump},
     {"ipvs", ipvs_init, ipvs_prepare, ipvs_commit, ipvs_abort, ipvs_shutdown, ipvs_free,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "hc_int.h"
 #include "log.h"
 
@@ -414,6 +415,9 @@ bool hc_rs_update(struct hc_ctx *c, struct hc_rs *rs, bool quiet)
 			hd_endpoint_str(&rs->rsc->ep, ep, sizeof(ep));
 			snprintf(subject, sizeof(subject), "real server %s of %s", ep, vs);
 			run_notify(c, subject, ev.up ? rs->rsc->notify_up : rs->rsc->notify_down);
+			char why[96];
+			hc_outcome_text(rs->reason.outcome, rs->reason.detail, why, sizeof(why));
+			hd_alert_real_server(c->d, rs->vsc, rs->rsc, vs, ev.up, why);
 		}
 	}
 	return true;

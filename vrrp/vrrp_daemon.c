@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alert.h"
 #include "ipvs/ipvs.h"
 #include "json.h"
 #include "modules.h"
@@ -36,6 +37,7 @@ static void log_transition(struct vrrp_instance *in, enum vrrp_state old, const 
 	snprintf(f_prio, sizeof(f_prio), "PRIORITY=%u", in->fsm.priority);
 	hd_log_fields(LOG_NOTICE, fields, "%s: %s -> %s (%s)", in->cfg->name, vrrp_state_str(old),
 		      new_s, reason);
+	hd_alert_vrrp(in->ctx->d, in->cfg, vrrp_state_str(old), new_s, reason);
 }
 
 static void run_action(struct vrrp_instance *in, const struct vrrp_action *a, bool to_master)

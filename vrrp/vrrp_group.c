@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "vrrp_int.h"
 #include "vrrp_sync.h"
 
@@ -67,6 +68,8 @@ static void group_settle(struct vrrp_ctx *c, int g)
 	c->group_state[g] = now;
 	hd_notice("vrrp_sync_group %s: %s -> %s", c->cfg->sync_groups[g].name, vrrp_state_str(prev),
 		  vrrp_state_str(now));
+	hd_alert_sync_group(c->d, &c->cfg->sync_groups[g], vrrp_state_str(prev),
+			    vrrp_state_str(now));
 	group_notify(c, g, now);
 }
 

@@ -55,7 +55,7 @@ target() {
 	echo "$name"
 }
 
-CONFIG_SRCS="daemon/config.c daemon/config_confuse.c daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/script_path.c daemon/addr.c"
+CONFIG_SRCS="daemon/config.c daemon/config_confuse.c daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/script_path.c daemon/addr.c daemon/config_alert.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
 # getpwnam() is replaced by a fixed table in the target (see fuzz_config.c).
 target fuzz_config "$CONFIG_SRCS" libconfuse "-Wl,--wrap=getpwnam"
 # Its dictionary: every option and section name of the schema, plus the

@@ -1,0 +1,33 @@
+/* E-mail alerts (keepalived's smtp_alert): VRRP transitions and real
+ * server verdicts, queued and sent one at a time by the SMTP client in
+ * alert_smtp.c from the event loop, never blocking it. The queue holds
+ * ALERT_QUEUE_MAX messages; when it is full the oldest is dropped
+ * (counted, logged). A message that fails is not retried (counted). */
+#ifndef HD_ALERT_H
+#define HD_ALERT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "daemon.h"
+
+#define ALERT_QUEUE_MAX 64
+
+/* The module (modules.h table). */
+int hd_alert_init(struct hd_daemon *d);
+int hd_alert_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
+void hd_alert_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
+void hd_alert_abort(struct hd_daemon *d, void *prep);
+void hd_alert_free(struct hd_daemon *d);
+void hd_alert_status_json(struct hd_daemon *d, FILE *out);
+
+/* Hooks: each decides from the configuration whether a mail is due. */
+void hd_alert_vrrp(struct hd_daemon *d, const struct hd_vrrp_instance_config *in,
+		   const char *old_state, const char *new_state, const char *why);
+void hd_alert_sync_group(struct hd_daemon *d, const struct hd_sync_group_config *g,
+			 const char *old_state, const char *new_state);
+void hd_alert_real_server(struct hd_daemon *d, const struct hd_virtual_server_config *vs,
+			  const struct hd_real_server_config *rs, const char *vs_name, bool up,
+			  const char *why);
+
+#endif
