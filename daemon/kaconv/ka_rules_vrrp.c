@@ -1,11 +1,13 @@
 /* Conversion rules of a vrrp_instance (keepalived.conf(5), "VRRP
  * instance(s)"; hadirector.conf(5), "vrrp_instance").
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "hd_config.h"
 #include "ka_convert_int.h"
 
 static void i_state(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
@@ -80,10 +82,104 @@ static void i_auth(struct cx *c, struct osec *s, const struct ka_node *n, const 
 	oadd_sub(s, n, a);
 }
 
-/* virtual_ipaddress lines: `ADDR[/LEN] [dev IF] [brd B] [scope S] [label L]`. */
+/* The options keepalived writes after one address, as hadirector's
+ * virtual_address options; NULL where unset or the default. */
+struct vopts {
+	const char *dev, *label, *scope, *brd;
+	char brdbuf[INET_ADDRSTRLEN], labelbuf[64];
+};
+
+/* `brd +` / `brd -`: iproute2's host bits all ones / all zeros. */
+static const char *brd_of(const char *addr, const char *how, char *buf)
+{
+	struct hd_prefix p;
+	uint32_t mask;
+
+	if (hd_prefix_parse(addr, &p) < 0 || p.addr.family != AF_INET)
+		return NULL;
+	mask = p.prefixlen ? htonl(0xffffffffu << (32 - p.prefixlen)) : 0;
+	p.addr.u.v4.s_addr = *how == '+' ? p.addr.u.v4.s_addr | ~mask : p.addr.u.v4.s_addr & mask;
+	return inet_ntop(AF_INET, &p.addr.u.v4, buf, INET_ADDRSTRLEN);
+}
+
+/* A label names the interface it begins with, renamed as the interface is. */
+static bool vip_label(struct cx *c, const struct ka_node *k, const char *dev, const char *label,
+		      struct vopts *o)
+{
+	size_t n = strlen(dev);
+
+	if (strncmp(label, dev, n) != 0) {
+		ka_error(c->m, k->file, k->line,
+			 "virtual_ipaddress: label %s does not begin with the interface name %s "
+			 "(the kernel's rule for IPv4 labels)",
+			 label, dev);
+		return false;
+	}
+	snprintf(o->labelbuf, sizeof(o->labelbuf), "%s%s", ka_ifname(c, dev), label + n);
+	o->label = o->labelbuf;
+	return true;
+}
+
+/* Parse one address line's options into O: false after an error. */
+static bool vip_opts(struct cx *c, const struct ka_node *k, const char *ifname, struct vopts *o)
+{
+	bool v4 = !strchr(k->kw, ':');
+	const char *label = NULL;
+
+	memset(o, 0, sizeof(*o));
+	for (size_t i = 0; i < k->nargs; i += 2) {
+		const char *opt = k->args[i], *val = i + 1 < k->nargs ? k->args[i + 1] : NULL;
+		if (!val) {
+			ka_error(c->m, k->file, k->line, "virtual_ipaddress: %s %s: no value",
+				 k->kw, opt);
+			return false;
+		}
+		if (!strcmp(opt, "dev")) {
+			o->dev = val;
+		} else if (!strcmp(opt, "label")) {
+			label = val;
+		} else if (!strcmp(opt, "scope")) {
+			o->scope = val;
+		} else if (!strcmp(opt, "brd") || !strcmp(opt, "broadcast")) {
+			o->brd = val;
+		} else {
+			ka_error(
+			    c->m, k->file, k->line,
+			    "virtual_ipaddress: per-address %s: hadirector has none (%s %s %s)",
+			    opt, k->kw, opt, val);
+			return false;
+		}
+	}
+	if (!v4 && (label || o->scope || o->brd)) {
+		ka_warn(c->m, k->file, k->line,
+			"virtual_ipaddress: %s: label, scope and brd have no effect on an IPv6 "
+			"address; left out",
+			k->kw);
+		label = o->scope = o->brd = NULL;
+	}
+	if (o->scope && !strcmp(o->scope, "global"))
+		o->scope = NULL;
+	if (o->brd && (!strcmp(o->brd, "+") || !strcmp(o->brd, "-")) &&
+	    !(o->brd = brd_of(k->kw, o->brd, o->brdbuf))) {
+		ka_error(c->m, k->file, k->line, "virtual_ipaddress: %s: brd needs ADDR/LEN",
+			 k->kw);
+		return false;
+	}
+	if (label && !vip_label(c, k, o->dev ? o->dev : ifname, label, o))
+		return false;
+	if (o->dev && !strcmp(ka_ifname(c, o->dev), ifname))
+		o->dev = NULL;
+	return true;
+}
+
+/* virtual_ipaddress and virtual_ipaddress_excluded lines: `ADDR[/LEN]
+ * [dev IF] [brd B] [scope S] [label L]`. Plain addresses stay in the list;
+ * one with options becomes a virtual_address section. */
 static void i_vips(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
 	struct oline *ifl = ofind(s, "interface");
+	const char *ifname = ifl ? ifl->val : "";
+	bool excl = !strcmp(n->kw, "virtual_ipaddress_excluded");
 	size_t len = 5;
 	char *v;
 
@@ -94,26 +190,59 @@ static void i_vips(struct cx *c, struct osec *s, const struct ka_node *n, const 
 		ka_error(c->m, n->file, n->line, "%s: needs a block { ... }", n->kw);
 		return;
 	}
-	strcpy(v, "{ ");
+	*v = 0;
 	for (const struct ka_node *k = n->child; k; k = k->next) {
-		for (size_t i = 0; i < k->nargs; i += 2) {
-			const char *o = k->args[i], *val = i + 1 < k->nargs ? k->args[i + 1] : "";
-			if (!strcmp(o, "dev") && ifl && !strcmp(ka_ifname(c, val), ifl->val))
-				continue;
-			if (!strcmp(o, "scope") && !strcmp(val, "global"))
-				continue;
-			ka_error(
-			    c->m, k->file, k->line,
-			    "virtual_ipaddress: per-address %s: hadirector has none yet (%s %s "
-			    "%s; its addresses go on the instance's interface, scope global)",
-			    o, k->kw, o, val);
+		struct vopts o;
+		struct osec *a;
+
+		if (!vip_opts(c, k, ifname, &o))
+			continue;
+		if (!o.dev && !o.label && !o.scope && !o.brd) {
+			strcat(v, *v ? ", " : "");
+			strcat(v, k->kw);
+			continue;
 		}
-		strcat(v, k->kw);
-		strcat(v, k->next ? ", " : "");
+		if (!(a = osec_new("virtual_address %s", k->kw)))
+			continue;
+		a->src = k;
+		if (o.dev)
+			oadd(a, k, "dev", ka_ifname(c, o.dev));
+		if (o.label)
+			oadd(a, k, "label", o.label);
+		if (o.scope)
+			oadd(a, k, "scope", o.scope);
+		if (o.brd)
+			oadd(a, k, "brd", o.brd);
+		if (excl)
+			oadd(a, k, "excluded", "yes");
+		oadd_sub(s, k, a);
 	}
-	strcat(v, " }");
-	oadd(s, n, "virtual_ipaddress", v);
+	if (*v) {
+		char *l = NULL;
+		if (asprintf(&l, "{ %s }", v) >= 0)
+			oadd(s, n, n->kw, l);
+		free(l);
+	}
 	free(v);
+}
+
+/* Whether S has an advertised address (a virtual_ipaddress list or a
+ * virtual_address section that is not excluded), and whether it is IPv6. */
+static bool has_vip(const struct osec *s, bool *v6)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct oline *l = &s->l[i];
+		if (l->key && !strcmp(l->key, "virtual_ipaddress")) {
+			*v6 = l->val && strchr(l->val, ':');
+			return true;
+		}
+		if (l->sub && !strncmp(l->sub->head, "virtual_address ", 16) &&
+		    !ofind(l->sub, "excluded")) {
+			*v6 = strchr(l->sub->head, ':') != NULL;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* track_interface / track_script lines: `NAME [weight N]`: a list, and a
@@ -231,6 +360,7 @@ static const struct rule instance_rules[] = {
     {"unicast_peer", i_peers, NULL, NULL},
     {"authentication", i_auth, NULL, NULL},
     {"virtual_ipaddress", i_vips, NULL, NULL},
+    {"virtual_ipaddress_excluded", i_vips, NULL, NULL},
     {"track_interface", i_track, "track_interface", NULL},
     {"track_script", i_track, "track_script", NULL},
     {"notify_master", r_script, NULL, NULL},
@@ -259,7 +389,6 @@ static const struct rule instance_rules[] = {
     NO("dont_track_primary", "hadirector always tracks the instance's own interface"),
     NO("use_vmac", "hadirector has no use_vmac (a macvlan with the VRRP MAC) yet"),
     NO("vmac_xmit_base", "hadirector has no use_vmac yet"),
-    NO("virtual_ipaddress_excluded", "hadirector has no virtual_ipaddress_excluded yet"),
     NO("virtual_routes", "hadirector has no virtual_routes yet"),
     NO("virtual_rules", "hadirector has no virtual_rules yet"),
     NO("track_file", "hadirector has no tracked files (track_file)"),
@@ -310,10 +439,9 @@ void ka_preempt_rules(struct cx *c, struct osec *s, const struct ka_node *n)
 static void instance_defaults(struct cx *c, struct osec *s, const struct ka_node *n)
 {
 	struct oline *v = ofind(s, "version"), *st, *p;
-	struct oline *vip = ofind(s, "virtual_ipaddress");
-	bool v6 = vip && vip->val && strchr(vip->val, ':');
+	bool v6 = false;
 
-	if (!ofind(s, "virtual_ipaddress"))
+	if (!has_vip(s, &v6))
 		ka_error(c->m, n->file, n->line,
 			 "vrrp_instance: no virtual_ipaddress: hadirector needs at least one "
 			 "address (keepalived runs VRRP without any; %s)",
