@@ -7,15 +7,16 @@ hadirector_SOURCES += daemon/main.c daemon/core.c daemon/daemon.h daemon/control
 hadirector_SOURCES += daemon/reload.c daemon/snapshot.c daemon/snapshot.h
 # the module table (modules.h), and allocation-failure injection for tests
 # (fault.h, tests/netns/fault-alloc.sh): a build configured with
-# CPPFLAGS=-DHD_FAULT_INJECT and made with HD_FAULT_LDFLAGS='$(HD_FAULT_WRAP)'
-# (in make's command line or environment) links the daemon with these
-# wrappers; other builds, as is.
+# --enable-fault-injection links the daemon with these wrappers; other
+# builds, as is.
 hadirector_SOURCES += daemon/modules.c daemon/fault.c daemon/fault.h
 HD_FAULT_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup \
 	-Wl,--wrap=open_memstream,--wrap=asprintf,--wrap=vasprintf,--wrap=nl_socket_alloc \
 	-Wl,--wrap=sd_event_add_time,--wrap=sd_event_add_io,--wrap=sd_event_add_defer \
 	-Wl,--wrap=sd_event_add_post
-hadirector_LDFLAGS = $(HD_FAULT_LDFLAGS)
+if FAULT_INJECT
+hadirector_LDFLAGS = $(HD_FAULT_WRAP)
+endif
 # every child process: one spawn routine (spawn.h)
 hadirector_SOURCES += daemon/spawn.c daemon/spawn.h
 hadirectorctl_SOURCES += daemon/hadirectorctl.c

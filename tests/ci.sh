@@ -172,7 +172,8 @@ run_suite() {
 # suite; the sanitizer suite repeats them only briefly.
 HD_FUZZ_SECONDS=${HD_FUZZ_SECONDS:-60} run_suite "plain build" "${HD_CI_BUILDDIR:-$src/build-ci}"
 
-# The suite once more with AddressSanitizer + UndefinedBehaviorSanitizer.
+# The suite once more with AddressSanitizer + UndefinedBehaviorSanitizer,
+# built with allocation-failure injection (which adds tests/netns/fault-alloc.sh).
 # Reports go to files (daemons run in the background with their stderr
 # elsewhere); every report is one more failure. The VM tests take part:
 # tests/vm/run moves log_path into the VM's result share and copies the
@@ -188,7 +189,7 @@ if [ "${HD_CI_ASAN:-1}" = 1 ]; then
 	export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
 	san_flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 	HD_FUZZ_SECONDS=5 HD_CI_TESTS_FILTER='^tests/(lab/|vm/test-systemd-)' run_suite "asan+ubsan build" "${HD_CI_ASAN_BUILDDIR:-$src/build-asan}" \
-		CFLAGS="$san_flags" LDFLAGS="-fsanitize=address,undefined"
+		CFLAGS="$san_flags" LDFLAGS="-fsanitize=address,undefined" --enable-fault-injection
 	unset ASAN_OPTIONS UBSAN_OPTIONS
 	reports=$(find "$san_dir" -type f | wc -l)
 	if [ "$reports" -gt 0 ]; then
