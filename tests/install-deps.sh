@@ -7,7 +7,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
 libsystemd-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libconfuse-dev libssl-dev
 iproute2 ipvsadm keepalived qemu-system-x86 busybox-static kmod cpio python3 tcpdump procps psmisc
 jq curl openssl systemd man-db clang clang-format libclang-rt-14-dev valgrind
-libsnmp-dev snmpd snmp snmptrapd
+libsnmp-dev snmpd snmp snmptrapd exim4-daemon-light
 ${HD_EXTRA_PKGS:-}"
 
 missing=""

@@ -7,3 +7,7 @@ EXTRA_DIST += tests/netns/lib-hc.sh tests/netns/hc-checks.sh tests/netns/hc-srv.
 # Needs IPVS: boots the VM (tests/vm/run).
 TESTS += tests/vm/hc-ipvs.sh
 EXTRA_DIST += tests/vm/hc-ipvs.sh tests/vm/scenarios/hc-ipvs.sh
+# E-mail alerts against a real MTA (exim) in a namespace: VRRP and real
+# server mails, silent and absent SMTP servers, the queue's bound.
+TESTS += tests/netns/alert-smtp.sh
+EXTRA_DIST += tests/netns/alert-smtp.sh
