@@ -41,12 +41,13 @@ static int reference(const char *b, size_t len, size_t *used)
 		for (; i < len; i++) {
 			if (i >= HC_SMTP_MAX_REPLY)
 				return HC_SMTP_TOO_LONG;
+			/* the cap counts the line end too (hc_smtp_reply.h) */
+			if (i - ls + 1 > HC_SMTP_MAX_LINE)
+				return HC_SMTP_TOO_LONG;
 			if (b[i] == '\n')
 				break;
 			if (i - ls < 3 && !digit(b[i]))
 				return HC_SMTP_BAD;
-			if (i - ls + 1 > HC_SMTP_MAX_LINE)
-				return HC_SMTP_TOO_LONG;
 		}
 		if (i == len)
 			return 0;
