@@ -271,7 +271,7 @@ runc() { # SOCKET: start a daemon in C, umask 000
 }
 for what in file link dir; do
 	runc "$S/$what"
-	check "a $what at the socket path: the daemon refuses to start" wait_for 5 sh -c "! kill -0 $PID_c"
+	check "a $what at the socket path: the daemon refuses to start" wait_for 5 gone "$PID_c"
 	kill "$PID_c" 2>/dev/null
 done
 check "it says why" test "$(grep -c 'exists and is not a socket' "$T_DIR/c.log")" -eq 3
@@ -285,9 +285,9 @@ check "mode 0600 under umask 000" test "$(stat -c '%a %F' "$S/stale")" = "600 so
 kill -TERM "$PID_c"
 check "the daemon removes its socket when it stops" wait_for 5 test ! -e "$S/stale"
 
-wait_for 5 sh -c "! kill -0 $PID_a"
+wait_for 5 gone "$PID_a"
 kill -TERM "$PID_b"
-wait_for 5 sh -c "! kill -0 $PID_b"
+wait_for 5 gone "$PID_b"
 check "no sanitizer report from the daemons (sanitizer builds)" \
 	absent -E 'runtime error|ERROR: (Address|Leak)Sanitizer' "$T_DIR/a.log" "$T_DIR/b.log" "$T_DIR/c.log"
 [ "$T_FAILS" -ne 0 ] && tail -n 20 "$T_DIR/a.log" "$T_DIR/b.log" "$T_DIR/c.log"
