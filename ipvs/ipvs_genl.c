@@ -93,8 +93,8 @@ static const struct attr_rule stats64_rules[IPVS_STATS_ATTR_MAX + 1] = {
 };
 
 /* The attributes in LEN bytes at P into TB[0..MAX] (the last of a type
- * wins, unknown types are skipped, as nla_parse does); -1 when one breaks
- * its rule. A stream that ends in a partial attribute ends there. */
+ * wins, unknown types are skipped, as nla_parse does); -EBADMSG when one
+ * breaks its rule. A stream that ends in a partial attribute ends there. */
 static int attrs_parse(const void *p, int len, const struct nlattr **tb, int max,
 		       const struct attr_rule *rules)
 {
@@ -108,7 +108,7 @@ static int attrs_parse(const void *p, int len, const struct nlattr **tb, int max
 			const char *data = (const char *)a + NLA_HDRLEN;
 			if (plen < r->min || (r->max && plen > r->max) ||
 			    (r->str && data[plen - 1] != '\0'))
-				return -1;
+				return -EBADMSG;
 			tb[type] = a;
 		}
 		len -= NLA_ALIGN(a->nla_len);
@@ -365,7 +365,7 @@ static int get_addr(const struct nlattr *a, uint16_t af, union ipvs_addr *out)
 	memset(out, 0, sizeof(*out));
 	int need = af == AF_INET6 ? 16 : 4;
 	if (!a || a->nla_len - NLA_HDRLEN < need)
-		return -1;
+		return -EBADMSG;
 	memcpy(out->b, attr_data(a), (size_t)need);
 	return 0;
 }
@@ -382,18 +382,18 @@ static int parse_service(const struct nlattr *nest, struct ipvs_service *s)
 	const struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
 	memset(s, 0, sizeof(*s));
 	if (nest_parse(nest, tb, IPVS_SVC_ATTR_MAX, svc_rules) || !tb[IPVS_SVC_ATTR_AF])
-		return -1;
+		return -EBADMSG;
 	s->key.af = get_u16(tb[IPVS_SVC_ATTR_AF]);
 	if (s->key.af != AF_INET && s->key.af != AF_INET6)
-		return -1;
+		return -EBADMSG;
 	if (tb[IPVS_SVC_ATTR_FWMARK]) {
 		s->key.fwmark = get_u32(tb[IPVS_SVC_ATTR_FWMARK]);
 		if (!s->key.fwmark)
-			return -1;
+			return -EBADMSG;
 	} else {
 		if (!tb[IPVS_SVC_ATTR_PROTOCOL] || !tb[IPVS_SVC_ATTR_PORT] ||
 		    get_addr(tb[IPVS_SVC_ATTR_ADDR], s->key.af, &s->key.addr))
-			return -1;
+			return -EBADMSG;
 		s->key.protocol = get_u16(tb[IPVS_SVC_ATTR_PROTOCOL]);
 		s->key.port = ntohs(get_u16(tb[IPVS_SVC_ATTR_PORT]));
 	}
@@ -420,11 +420,11 @@ static int parse_dest(const struct nlattr *nest, uint16_t svc_af, struct ipvs_de
 	const struct nlattr *tb[IPVS_DEST_ATTR_MAX + 1];
 	memset(d, 0, sizeof(*d));
 	if (nest_parse(nest, tb, IPVS_DEST_ATTR_MAX, dest_rules) || !tb[IPVS_DEST_ATTR_PORT])
-		return -1;
+		return -EBADMSG;
 	d->af = tb[IPVS_DEST_ATTR_ADDR_FAMILY] ? get_u16(tb[IPVS_DEST_ATTR_ADDR_FAMILY]) : svc_af;
 	if ((d->af != AF_INET && d->af != AF_INET6) ||
 	    get_addr(tb[IPVS_DEST_ATTR_ADDR], d->af, &d->addr))
-		return -1;
+		return -EBADMSG;
 	d->port = ntohs(get_u16(tb[IPVS_DEST_ATTR_PORT]));
 #define U32(attr) (tb[attr] ? get_u32(tb[attr]) : 0)
 	d->fwd = U32(IPVS_DEST_ATTR_FWD_METHOD) & IP_VS_CONN_F_FWD_MASK;
@@ -463,7 +463,7 @@ static int top_attr(const struct nlmsghdr *nlh, int which, const struct nlattr *
 	    attrs_parse((const char *)nlh + hdr, (int)nlh->nlmsg_len - hdr, tb, IPVS_CMD_ATTR_MAX,
 			cmd_rules) ||
 	    !tb[which])
-		return -1;
+		return -EBADMSG;
 	*out = tb[which];
 	return 0;
 }
@@ -471,13 +471,15 @@ static int top_attr(const struct nlmsghdr *nlh, int which, const struct nlattr *
 int ipvs_nl_parse_service_reply(const struct nlmsghdr *nlh, struct ipvs_service *out)
 {
 	const struct nlattr *a;
-	return top_attr(nlh, IPVS_CMD_ATTR_SERVICE, &a) || parse_service(a, out) ? -1 : 0;
+	int r = top_attr(nlh, IPVS_CMD_ATTR_SERVICE, &a);
+	return r ? r : parse_service(a, out);
 }
 
 int ipvs_nl_parse_dest_reply(const struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs_dest *out)
 {
 	const struct nlattr *a;
-	return top_attr(nlh, IPVS_CMD_ATTR_DEST, &a) || parse_dest(a, svc_af, out) ? -1 : 0;
+	int r = top_attr(nlh, IPVS_CMD_ATTR_DEST, &a);
+	return r ? r : parse_dest(a, svc_af, out);
 }
 
 static void on_service(const struct nlmsghdr *nlh, void *arg)
@@ -506,13 +508,13 @@ static int put_svc_key(struct nl_msg *msg, const struct ipvs_svc_key *k, struct 
 {
 	*nest = nla_nest_start(msg, IPVS_CMD_ATTR_SERVICE);
 	if (!*nest || nla_put_u16(msg, IPVS_SVC_ATTR_AF, k->af))
-		return -1;
-	if (k->fwmark)
-		return nla_put_u32(msg, IPVS_SVC_ATTR_FWMARK, k->fwmark);
+		return -EMSGSIZE;
+	if (k->fwmark) /* nla_put_* return -NLE_*, not errno: translate */
+		return nla_put_u32(msg, IPVS_SVC_ATTR_FWMARK, k->fwmark) ? -EMSGSIZE : 0;
 	if (nla_put_u16(msg, IPVS_SVC_ATTR_PROTOCOL, k->protocol) ||
 	    nla_put(msg, IPVS_SVC_ATTR_ADDR, sizeof(k->addr.b), k->addr.b) ||
 	    nla_put_u16(msg, IPVS_SVC_ATTR_PORT, htons(k->port)))
-		return -1;
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -520,7 +522,7 @@ static int put_service(struct nl_msg *msg, const struct ipvs_service *s, bool fu
 {
 	struct nlattr *nest;
 	if (put_svc_key(msg, &s->key, &nest))
-		return -1;
+		return -EMSGSIZE;
 	if (full) {
 		struct ip_vs_flags f = {.flags = s->flags, .mask = ~0u};
 		uint32_t nm = s->netmask;
@@ -530,7 +532,7 @@ static int put_service(struct nl_msg *msg, const struct ipvs_service *s, bool fu
 		    nla_put(msg, IPVS_SVC_ATTR_FLAGS, sizeof(f), &f) ||
 		    nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, s->timeout) ||
 		    nla_put_u32(msg, IPVS_SVC_ATTR_NETMASK, nm))
-			return -1;
+			return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
 	return 0;
@@ -542,18 +544,18 @@ static int put_dest(struct nl_msg *msg, const struct ipvs_dest *d, bool full)
 	if (!nest || nla_put(msg, IPVS_DEST_ATTR_ADDR, sizeof(d->addr.b), d->addr.b) ||
 	    nla_put_u16(msg, IPVS_DEST_ATTR_PORT, htons(d->port)) ||
 	    nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, d->af))
-		return -1;
+		return -EMSGSIZE;
 	if (full) {
 		if (nla_put_u32(msg, IPVS_DEST_ATTR_FWD_METHOD, d->fwd) ||
 		    nla_put_u32(msg, IPVS_DEST_ATTR_WEIGHT, (uint32_t)d->weight) ||
 		    nla_put_u32(msg, IPVS_DEST_ATTR_U_THRESH, d->u_threshold) ||
 		    nla_put_u32(msg, IPVS_DEST_ATTR_L_THRESH, d->l_threshold))
-			return -1;
+			return -EMSGSIZE;
 		if (d->fwd == IP_VS_CONN_F_TUNNEL &&
 		    (nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, d->tun_type) ||
 		     nla_put_u16(msg, IPVS_DEST_ATTR_TUN_PORT, htons(d->tun_port)) ||
 		     nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, d->tun_flags)))
-			return -1;
+			return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
 	return 0;

@@ -33,7 +33,7 @@ int ipvs_nl_sync_daemon(struct ipvs_nl *nl, int start, int state, const char *if
 			uint8_t syncid);
 
 /* Parse one kernel reply carrying a service / a destination (what a dump
- * delivers per message). Return 0, or -1 for anything malformed. Exposed
+ * delivers per message). Return 0, or -EBADMSG for anything malformed. Exposed
  * for the unit tests that feed them hostile input. */
 struct nlmsghdr;
 int ipvs_nl_parse_service_reply(const struct nlmsghdr *nlh, struct ipvs_service *out);

@@ -3,6 +3,7 @@
  * and never read out of bounds (run under ASan in development; here a
  * deterministic random sweep of attribute streams). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,8 +107,8 @@ static void test_services(void)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		m = service_msg(bad[i].b, bad[i].v6, bad[i].fwmark);
-		EXPECT(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == -1, "breakage %d rejected",
-		       (int)bad[i].b);
+		EXPECT(ipvs_nl_parse_service_reply(nlmsg_hdr(m), &s) == -EBADMSG,
+		       "breakage %d rejected", (int)bad[i].b);
 		nlmsg_free(m);
 	}
 	/* Bad stats only lose the counters. */
@@ -157,17 +158,18 @@ static void test_dests(void)
 	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == 0, "family from service");
 	nlmsg_free(m);
 	m = dest_msg(0, true, 4);
-	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET6, &d) == -1, "v6 with 4-byte addr");
+	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET6, &d) == -EBADMSG,
+	       "v6 with 4-byte addr");
 	nlmsg_free(m);
 	m = dest_msg(7, true, 16);
-	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -1, "bad family");
+	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -EBADMSG, "bad family");
 	nlmsg_free(m);
 	m = dest_msg(AF_INET, false, 16);
-	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -1, "no port");
+	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -EBADMSG, "no port");
 	nlmsg_free(m);
 	/* A service reply is not a dest reply and the other way round. */
 	m = service_msg(OK, false, false);
-	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -1, "wrong kind");
+	EXPECT(ipvs_nl_parse_dest_reply(nlmsg_hdr(m), AF_INET, &d) == -EBADMSG, "wrong kind");
 	nlmsg_free(m);
 }
 
@@ -206,7 +208,7 @@ static void test_random(void)
 		struct ipvs_dest d;
 		int r1 = ipvs_nl_parse_service_reply((struct nlmsghdr *)buf, &s);
 		int r2 = ipvs_nl_parse_dest_reply((struct nlmsghdr *)buf, AF_INET6, &d);
-		EXPECT((r1 == 0 || r1 == -1) && (r2 == 0 || r2 == -1), "iter %d", iter);
+		EXPECT((r1 == 0 || r1 == -EBADMSG) && (r2 == 0 || r2 == -EBADMSG), "iter %d", iter);
 		accepted += !r1 + !r2;
 		if (!r1)
 			hash = fnv(hash, &s.key, sizeof(s.key)),
