@@ -155,11 +155,21 @@ static int vip_change(struct vrrp_instance *in, const struct hd_prefix *v, bool 
 	return r;
 }
 
+/* Taking the master role: an address already there (left by a daemon
+ * killed with SIGKILL, or added by hand) may carry another label, scope or
+ * broadcast, which an add cannot change and no event will show: it is
+ * replaced by ours. */
 void vrrp_vips_add(struct vrrp_instance *in)
 {
 	in->vips_on = true;
-	for (size_t i = 0; i < vip_count(in); i++)
-		vip_change(in, vip_at(in, i), true);
+	for (size_t i = 0; i < vip_count(in); i++) {
+		const struct hd_prefix *v = vip_at(in, i);
+
+		if (vip_change(in, v, true) != -NLE_EXIST)
+			continue;
+		vip_change(in, v, false);
+		vip_change(in, v, true);
+	}
 }
 
 void vrrp_vips_del(struct vrrp_instance *in)

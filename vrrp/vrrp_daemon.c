@@ -12,6 +12,7 @@
 #include "json.h"
 #include "modules.h"
 #include "vrrp_int.h"
+#include "vrrp_vip.h"
 
 #define DROP_LOG_INTERVAL (10 * 1000000ULL)
 #define DROP_LOG_BURST	  5
@@ -300,24 +301,11 @@ static bool same_identity(const struct hd_vrrp_instance_config *a,
 	       a->n_unicast_peers == b->n_unicast_peers && a->has_unicast_src == b->has_unicast_src;
 }
 
-static bool same_vips(const struct hd_vrrp_instance_config *a,
-		      const struct hd_vrrp_instance_config *b)
-{
-	if (a->n_vips != b->n_vips)
-		return false;
-	for (size_t i = 0; i < a->n_vips; i++)
-		if (hd_addr_cmp(&a->vips[i].addr, &b->vips[i].addr) ||
-		    a->vips[i].prefixlen != b->vips[i].prefixlen ||
-		    strcmp(a->vips[i].dev, b->vips[i].dev))
-			return false;
-	return true;
-}
-
 /* A kept instance adopts its new configuration; nothing here touches its
  * state, timers or socket. Returns true when its VIPs must be re-added. */
 static bool adopt(struct vrrp_instance *in, const struct hd_config *newcfg, size_t idx)
 {
-	bool vips_changed = !same_vips(in->cfg, &newcfg->instances[idx]);
+	bool vips_changed = !vrrp_vips_same(in->cfg, &newcfg->instances[idx]);
 
 	if (vips_changed && in->vips_on)
 		vrrp_vips_del(in); /* old list, old config */

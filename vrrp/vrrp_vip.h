@@ -33,4 +33,11 @@ enum {
 unsigned vrrp_vip_diff(const struct hd_prefix *v, const char *ifname,
 		       const struct vrrp_vip_seen *k);
 
+/* Whether A and B give the kernel the same addresses: both lists (the
+ * advertised VIPs and the excluded ones), in order, each with its
+ * interface, prefix length, label, scope and broadcast. A reload that
+ * changes any of it re-adds the addresses of a master. */
+bool vrrp_vips_same(const struct hd_vrrp_instance_config *a,
+		    const struct hd_vrrp_instance_config *b);
+
 #endif

@@ -6,7 +6,8 @@
 # only the advertised VIPs; a failover moves them all; a VIP deleted by hand
 # is put back with its attributes, one re-added by hand with another label is
 # replaced. Then a real keepalived (Debian's) with the same addresses as the
-# peer, each way: neither finds an address-list mismatch.
+# peer, each way: neither finds an address-list mismatch. Last, a reload
+# that changes only a label and the excluded list takes effect on a master.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
 
 VIP=192.168.168.100
@@ -102,19 +103,19 @@ check "no advert lists an excluded address" absent -E "192\.168\.169\.200|10\.9\
 check "d2 dropped none of d1's adverts" \
 	[ "$(v_status d2 | python3 -c 'import json,sys; print(sum(json.load(sys.stdin)["vrrp"][0]["drops"].values()))')" = 0 ]
 
-# (2) a VIP deleted by hand on eth1 is put back with its attributes; one
-# re-added by hand with another label is replaced by ours
+# (2) a VIP deleted by hand on eth1 is put back with its attributes; a
+# copy added by hand with another prefix length and label is removed
 ip -n "$(nsof d1)" addr del 10.9.0.100/24 dev eth1
 check "deleted 10.9.0.100 is put back as configured" wait_for 4 addrs_ok d1
-ip -n "$(nsof d1)" -batch - <<'EOF'
-addr del 10.9.0.101/32 dev eth1
-addr add 10.9.0.101/32 dev eth1 label eth1:bad scope global
-EOF
-check "10.9.0.101 re-added with label eth1:bad: ours again" wait_for 4 addrs_ok d1
-check "label of 10.9.0.101 is eth1:lnk" [ "$(label_of d1 10.9.0.101)" = eth1:lnk ]
-check "restores counted" [ "$(v_field d1 VI_1 vips_restored)" -ge 2 ]
+check "restore counted" [ "$(v_field d1 VI_1 vips_restored)" -ge 1 ]
+ip -n "$(nsof d1)" addr add 10.9.0.101/24 dev eth1 label eth1:bad
+check "a /24 copy of 10.9.0.101 labelled eth1:bad is removed" \
+	wait_for 4 eval '! ip -n "$(nsof d1)" -o addr show dev eth1 | grep -q "10.9.0.101/24"'
+check "10.9.0.101/32 still as configured" addrs_ok d1
 
-# (3) failover moves them all, with their attributes
+# (3) failover moves them all, with their attributes; d2 had a copy of
+# 10.9.0.101 added by hand with another label and scope: it takes ours
+ip -n "$(nsof d2)" addr add 10.9.0.101/32 dev eth1 label eth1:bad scope global
 v_stop d1
 check "d1 stopped: d2 master" wait_for 4 v_state_is d2 VI_1 MASTER
 check "d2 holds every VIP as configured" wait_for 4 addrs_ok d2
@@ -185,4 +186,16 @@ check "no drops of keepalived's adverts (same address list)" \
 check "hadirector holds none of the addresses" none_of d1
 ka_stop
 check "keepalived stopped: hadirector takes the addresses as configured" wait_for 4 addrs_ok d1
+
+# (5) a reload that changes only a label and the excluded list: the master
+# re-adds its addresses as the new file says
+sed -i -e 's/label = eth1:web/label = eth1:new/' -e 's|10.9.0.201/24 {|10.9.0.202/24 {|' "$V_DIR/d1.conf"
+n=$(grep -c "reload complete" "$V_DIR/d1.log")
+kill -HUP "$(v_pid d1)"
+check "reloaded" wait_for 3 eval "[ \$(grep -c 'reload complete' '$V_DIR/d1.log') -gt $n ]"
+check "still master" v_state_is d1 VI_1 MASTER
+check "reload: 10.9.0.100 has the new label" wait_for 2 eval '[ "$(label_of d1 10.9.0.100)" = eth1:new ]'
+check "reload: the new excluded 10.9.0.202 is on eth1" [ "$(label_of d1 10.9.0.202)" = eth1:ex ]
+check "reload: the excluded 10.9.0.201 no longer in the file is gone" \
+	eval '[ -n "$(label_of d1 10.9.0.100)" ] && [ -z "$(label_of d1 10.9.0.201)" ]'
 v_done

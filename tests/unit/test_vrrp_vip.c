@@ -48,8 +48,49 @@ static const struct row rows[] = {
      VRRP_VIP_DIFF_PREFIX},
 };
 
+/* vrrp_vips_same(): any attribute of either list counts. */
+static void test_same(void)
+{
+	struct hd_prefix va[2] = {0}, vb[2] = {0}, ea[1] = {0}, eb[1] = {0};
+	struct hd_vrrp_instance_config a = {
+	    .vips = va, .n_vips = 2, .excl_vips = ea, .n_excl_vips = 1};
+	struct hd_vrrp_instance_config b = {
+	    .vips = vb, .n_vips = 2, .excl_vips = eb, .n_excl_vips = 1};
+
+	CHECK(hd_prefix_parse("10.0.0.1/24", &va[0]) == 0 &&
+	      hd_prefix_parse("10.0.0.2", &va[1]) == 0);
+	CHECK(hd_prefix_parse("2001:db8::1", &ea[0]) == 0);
+	snprintf(va[1].dev, sizeof(va[1].dev), "eth1");
+	snprintf(va[1].label, sizeof(va[1].label), "eth1:x");
+	va[1].has_brd = true;
+	CHECK(hd_addr_parse("10.0.0.255", &va[1].brd) == 0);
+	memcpy(vb, va, sizeof(va));
+	memcpy(eb, ea, sizeof(ea));
+	CHECK(vrrp_vips_same(&a, &b));
+	vb[1].label[5] = 'y';
+	EXPECT(!vrrp_vips_same(&a, &b), "label");
+	memcpy(vb, va, sizeof(va));
+	vb[1].scope = RT_SCOPE_LINK;
+	EXPECT(!vrrp_vips_same(&a, &b), "scope");
+	memcpy(vb, va, sizeof(va));
+	vb[1].brd.u.v4.s_addr ^= htonl(1);
+	EXPECT(!vrrp_vips_same(&a, &b), "broadcast");
+	memcpy(vb, va, sizeof(va));
+	vb[1].dev[0] = 0;
+	EXPECT(!vrrp_vips_same(&a, &b), "dev");
+	memcpy(vb, va, sizeof(va));
+	CHECK(hd_prefix_parse("2001:db8::2", &eb[0]) == 0);
+	EXPECT(!vrrp_vips_same(&a, &b), "excluded address");
+	memcpy(eb, ea, sizeof(ea));
+	b.n_excl_vips = 0;
+	EXPECT(!vrrp_vips_same(&a, &b), "excluded count");
+	b.n_excl_vips = 1;
+	CHECK(vrrp_vips_same(&a, &b));
+}
+
 int main(void)
 {
+	test_same();
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
 		struct hd_prefix v = {0};
