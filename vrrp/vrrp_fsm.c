@@ -1,5 +1,6 @@
 /* RFC 5798 section 6 state machine (pure). Section numbers in comments
  * refer to RFC 5798 unless noted. */
+#include <assert.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -74,6 +75,10 @@ void vrrp_fsm_init(struct vrrp_fsm *f, uint8_t priority)
 
 static void act(struct vrrp_result *r, enum vrrp_action_type t, uint64_t at)
 {
+	/* A dropped action would lose a notify or leave a timer unarmed without
+	 * a trace: a path longer than VRRP_MAX_ACTIONS is a bug, and
+	 * tests/unit/test_vrrp_fsm.c walks every path to keep it so. */
+	assert(r->n < VRRP_MAX_ACTIONS);
 	if (r->n < VRRP_MAX_ACTIONS)
 		r->act[r->n++] = (struct vrrp_action){.type = t, .at = at};
 }

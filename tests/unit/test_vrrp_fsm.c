@@ -427,11 +427,94 @@ static void test_sequences(void)
 	CHECK(!strcmp(vrrp_state_str(VRRP_STATE_FAULT), "FAULT"));
 }
 
+/* Every event a step can see, with the parameters that choose a branch:
+ * advert priorities around ours (and 0, and the owner's 255) from a lower,
+ * a higher and our own address; new priorities; timers held or not. */
+struct any_ev {
+	enum vrrp_event_type t;
+	uint8_t prio;
+	const char *src;
+	bool held;
+};
+
+static size_t all_events(struct any_ev *out, size_t max)
+{
+	static const uint8_t prios[] = {0, 1, 50, 99, 100, 101, 149, 150, 151, 254, 255};
+	static const char *const srcs[] = {LOWER_ADDR, HIGHER_ADDR, OWN_ADDR};
+	size_t n = 0;
+
+	for (int t = 0; t < VRRP_EV__MAX; t++) {
+		for (size_t p = 0; p < sizeof(prios); p++) {
+			for (size_t s = 0; s < 3; s++) {
+				bool timer =
+				    t == VRRP_EV_MASTER_DOWN_TIMER || t == VRRP_EV_PREEMPT_TIMER;
+				for (int held = 0; held <= timer && n < max; held++)
+					out[n++] = (struct any_ev){t, prios[p], srcs[s], held};
+				if (t != VRRP_EV_ADVERT)
+					break; /* the source only matters to adverts */
+			}
+			if (t != VRRP_EV_ADVERT && t != VRRP_EV_PRIORITY)
+				break;
+		}
+	}
+	return n;
+}
+
+static unsigned walk_max;
+
+/* Every sequence of DEPTH events from F, each step checked for its length. */
+static void walk(const struct vrrp_fsm *f, const struct any_ev *evs, size_t n_ev, int depth,
+		 uint64_t now)
+{
+	for (size_t i = 0; i < n_ev; i++) {
+		struct vrrp_fsm g = *f;
+		struct vrrp_result r;
+		struct vrrp_event ev = {.type = evs[i].t,
+					.priority = evs[i].prio,
+					.adver_int_cs = 100,
+					.src = a4(evs[i].src),
+					.held = evs[i].held};
+
+		vrrp_fsm_step(&g, &ev, now, &r);
+		if (r.n > walk_max)
+			walk_max = r.n;
+		if (depth > 1)
+			walk(&g, evs, n_ev, depth - 1, now + 3000000);
+	}
+}
+
+/* act() asserts that no path overflows VRRP_MAX_ACTIONS (an action past it
+ * used to vanish silently): walk every 3-event sequence from every state
+ * under every configuration, so a path that outgrows it aborts here. */
+static void test_action_bound(void)
+{
+	static const struct cfg *const cfgs[] = {&C_DEF, &C_NOPRE, &C_OWNER, &C_FAST, &C_SLOW,
+						 &C_V2,	 &C_DELAY, &C_INITM, &C_RFC};
+	struct any_ev evs[256];
+	size_t n_ev = all_events(evs, sizeof(evs) / sizeof(evs[0]));
+
+	for (size_t c = 0; c < sizeof(cfgs) / sizeof(cfgs[0]); c++) {
+		for (int st = VRRP_STATE_INIT; st <= VRRP_STATE_FAULT; st++) {
+			struct vrrp_fsm f;
+
+			if (st == VRRP_STATE_BACKUP &&
+			    (cfgs[c]->prio == 255 || cfgs[c]->initial_master))
+				continue; /* these start as master: the walks reach backup */
+			setup(&f, cfgs[c], (enum vrrp_state)st);
+			walk(&f, evs, n_ev, 3, NOW);
+		}
+	}
+	printf("# %zu events, longest step %u actions (bound %d)\n", n_ev, walk_max,
+	       VRRP_MAX_ACTIONS);
+	CHECK(n_ev > 50 && walk_max > 0 && walk_max <= VRRP_MAX_ACTIONS);
+}
+
 int main(void)
 {
 	run_rows();
 	run_acases();
 	test_sequences();
+	test_action_bound();
 	if (failures)
 		fprintf(stderr, "%d failure(s)\n", failures);
 	return failures ? 1 : 0;
