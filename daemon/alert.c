@@ -150,7 +150,15 @@ static void fill_mail(struct hd_alert *a, const struct hd_config *cfg)
 	time_t t = time(NULL);
 	struct tm tm;
 
-	snprintf(s->from, sizeof(s->from), "%s", ac->from);
+	if (ac->from) {
+		snprintf(s->from, sizeof(s->from), "%s", ac->from);
+	} else { /* hadirector@ and the host's name (keepalived: keepalived@) */
+		char host[200];
+		if (gethostname(host, sizeof(host) - 1) < 0 || !host[0])
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		snprintf(s->from, sizeof(s->from), "hadirector@%s", host);
+	}
 	for (size_t i = 0; i < ac->n_to; i++) {
 		snprintf(s->to[i], sizeof(s->to[i]), "%s", ac->to[i]);
 		s->mail.to[i] = s->to[i];

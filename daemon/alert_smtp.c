@@ -33,7 +33,8 @@ bool alert_smtp_addr_ok(const char *s)
 	size_t n = strlen(s);
 	const char *at = strchr(s, '@');
 
-	if (n == 0 || n > 254 || !at || at == s || at[1] == '\0' || strchr(at + 1, '@'))
+	/* no '@': a local user, the relay adds its domain (keepalived's samples) */
+	if (n == 0 || n > 254 || (at && (at == s || at[1] == '\0' || strchr(at + 1, '@'))))
 		return false;
 	for (; *s; s++)
 		if ((unsigned char)*s <= 0x20 || *s == 0x7f || strchr("<>\"", *s))

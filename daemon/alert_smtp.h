@@ -75,8 +75,9 @@ const char *alert_smtp_state_str(enum alert_smtp_state st);
  * blank: a value that goes into one header or command line. */
 void alert_smtp_clean(char *dst, size_t size, const char *src);
 /* Is S usable as an address in MAIL FROM/RCPT TO: 1..254 printable
- * characters, no blank, '<', '>', '"' or control character, one '@'
- * not at either end. (The config refuses anything else.) */
+ * characters, no blank, '<', '>', '"' or control character, at most one
+ * '@', not at either end (none: a local user name, as keepalived's
+ * samples write). The config refuses anything else. */
 bool alert_smtp_addr_ok(const char *s);
 
 #endif

@@ -22,7 +22,8 @@ static void get_addr_opt(struct cctx *c, const struct cval *v, const char *name,
 	if (!alert_smtp_addr_ok(v->s)) {
 		char shown[300]; /* a CR or LF in the value must not start a line of its own */
 		alert_smtp_clean(shown, sizeof(shown), v->s);
-		cerr(c, v->line, "%s: '%s' is not an e-mail address (user@domain, no blanks or <>)",
+		cerr(c, v->line,
+		     "%s: '%s' is not an e-mail address (user@domain or user, no blanks or <>)",
 		     name, shown);
 		return;
 	}
@@ -56,8 +57,6 @@ static void conv_section(struct cctx *c, cfg_t *sec, struct hd_alert_config *a)
 	}
 	if ((v = cget(sec, "from", 0)))
 		get_addr_opt(c, v, "from", &a->from);
-	else
-		cerr(c, a->line, "alert_email: 'from' is required");
 	if (!get_addr(c, sec, "smtp_server", &a->server.addr) && !cget(sec, "smtp_server", 0))
 		cerr(c, a->line, "alert_email: 'smtp_server' is required");
 	get_long(c, sec, "smtp_port", 1, 65535, &port);

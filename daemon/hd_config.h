@@ -68,7 +68,7 @@ struct hd_alert_config {
 	bool enabled; /* the section is there */
 	char *to[HD_ALERT_MAX_TO];
 	size_t n_to;
-	char *from;
+	char *from;		   /* NULL = hadirector@ and the host's name */
 	struct hd_endpoint server; /* smtp_server, smtp_port (default 25) */
 	char *helo_name;	   /* NULL = router_id, else the host name */
 	uint64_t timeout_usec;	   /* one message's whole session */

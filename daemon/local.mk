@@ -41,6 +41,7 @@ libhdcore_a_SOURCES += daemon/kaconv/ka_reader.c daemon/kaconv/ka_reader.h \
 	daemon/kaconv/ka_reader_int.h daemon/kaconv/ka_lines.c \
 	daemon/kaconv/ka_convert.c daemon/kaconv/ka_convert.h daemon/kaconv/ka_convert_int.h \
 	daemon/kaconv/ka_rules.c daemon/kaconv/ka_rules_vrrp.c daemon/kaconv/ka_rules_lvs.c \
+	daemon/kaconv/ka_rules_mail.c \
 	daemon/kaconv/ka_kwlist.c
 hadirector_SOURCES += daemon/kaconv/ka_main.c daemon/kaconv/ka_main.h
 # e-mail alerts: the SMTP client (pure, tests/unit/test_alert_smtp.c)

@@ -27,9 +27,11 @@ struct kglob {
 	const struct ka_node *smtp_server;
 	bool have_mail_to;
 	int alert, alert_vrrp, alert_checker; /* -1 unset, 0, 1 */
-	unsigned alerting;		      /* parts that would send mail */
-	const struct ka_node *lvs_sync;	      /* lvs_sync_daemon in global_defs */
-	const char *script_user;	      /* global_defs script_user, or NULL */
+	unsigned alerting;		      /* parts that send mail */
+	const struct ka_node *mail_to, *mail_from, *mail_helo, *mail_timeout;
+	bool mail_done;			/* alert_email written */
+	const struct ka_node *lvs_sync; /* lvs_sync_daemon in global_defs */
+	const char *script_user;	/* global_defs script_user, or NULL */
 };
 
 struct cx {
@@ -95,7 +97,17 @@ void ka_prescan_global(struct cx *c, const struct ka_node *blk);
 void ka_finish(struct cx *c, struct osec *top);
 void ka_instance(struct cx *c, struct osec *s, const struct ka_node *n);
 void ka_preempt_rules(struct cx *c, struct osec *s, const struct ka_node *n);
-void ka_mail_part(struct cx *c, const struct ka_node *part, bool checker, bool def_on);
+/* ka_rules_mail.c: e-mail alerts */
+void ka_prescan_mail(struct cx *c, const struct ka_node *n);
+/* PART (written as S) sends mail: `smtp_alert = true` in S. CHECKER: a
+ * virtual or real server; DEF_ON: keepalived's default for the part. */
+void ka_mail_part(struct cx *c, struct osec *s, const struct ka_node *part, bool checker,
+		  bool def_on);
+void ka_mail_section(struct cx *c, struct osec *top, const struct ka_node *where);
+void r_smtp_alert(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+/* global_defs' mail keywords: written in alert_email, or left out when
+ * keepalived would send nothing */
+void r_mail_global(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 void r_virtual_server(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 
 #endif

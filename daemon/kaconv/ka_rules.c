@@ -8,8 +8,6 @@
 
 #include "ka_convert_int.h"
 
-#define MAIL "e-mail alerts: hadirector cannot send mail yet"
-
 /* ---- global_defs --------------------------------------------------------- */
 
 static int opt_bool(const struct ka_node *n)
@@ -41,34 +39,8 @@ void ka_prescan_global(struct cx *c, const struct ka_node *n)
 			c->g.alert_vrrp = opt_bool(n);
 		else if (!strcmp(n->kw, "smtp_alert_checker"))
 			c->g.alert_checker = opt_bool(n);
+		ka_prescan_mail(c, n);
 	}
-}
-
-/* Whether a part (an instance, group, virtual or real server) with its own
- * smtp_alert OWN (-1 unset) sends mail; DEF_ON: keepalived's default for
- * that part (real servers: yes). Refuses the file once when it does. */
-static void mail_check(struct cx *c, const struct ka_node *part, int own, bool checker, bool def_on)
-{
-	int g = checker ? c->g.alert_checker : c->g.alert_vrrp;
-	int on = own >= 0 ? own : g >= 0 ? g : c->g.alert >= 0 ? c->g.alert : def_on;
-
-	if (!on || !c->g.smtp_server || !c->g.have_mail_to || c->email_refused)
-		return;
-	c->email_refused = true;
-	ka_error(c->m, c->g.smtp_server->file, c->g.smtp_server->line,
-		 "smtp_server: %s (keepalived mails the notification_email addresses on %s, "
-		 "line %d)",
-		 MAIL, part->kw, part->line);
-}
-
-void ka_mail_part(struct cx *c, const struct ka_node *part, bool checker, bool def_on)
-{
-	int own = -1;
-
-	for (const struct ka_node *n = part->child; n; n = n->next)
-		if (!strcmp(n->kw, "smtp_alert"))
-			own = opt_bool(n);
-	mail_check(c, part, own, checker, def_on);
 }
 
 static void g_script_user(struct cx *c, struct osec *s, const struct ka_node *n,
@@ -120,14 +92,14 @@ const struct rule ka_global_rules[] = {
     {"router_id", r_copy, NULL, NULL},
     {"script_user", g_script_user, NULL, NULL},
     {"enable_script_security", r_drop, NULL, "hadirector always checks who can change a script"},
-    {"notification_email", r_drop, NULL, "see smtp_server"},
-    {"notification_email_from", r_drop, NULL, "see smtp_server"},
-    {"smtp_server", r_drop, NULL, "no mail is sent by this configuration"},
-    {"smtp_connect_timeout", r_drop, NULL, "see smtp_server"},
-    {"smtp_helo_name", r_drop, NULL, "see smtp_server"},
-    {"smtp_alert", r_drop, NULL, "see smtp_server"},
-    {"smtp_alert_vrrp", r_drop, NULL, "see smtp_server"},
-    {"smtp_alert_checker", r_drop, NULL, "see smtp_server"},
+    {"notification_email", r_mail_global, NULL, NULL},
+    {"notification_email_from", r_mail_global, NULL, NULL},
+    {"smtp_server", r_mail_global, NULL, NULL},
+    {"smtp_connect_timeout", r_mail_global, NULL, NULL},
+    {"smtp_helo_name", r_mail_global, NULL, NULL},
+    {"smtp_alert", r_mail_global, NULL, NULL},
+    {"smtp_alert_vrrp", r_mail_global, NULL, NULL},
+    {"smtp_alert_checker", r_mail_global, NULL, NULL},
     {"vrrp_version", r_drop, NULL, "written as each instance's version"},
     {"vrrp_garp_master_delay", r_drop, NULL, "written in each instance"},
     {"vrrp_garp_master_repeat", r_drop, NULL, "written in each instance"},
@@ -191,6 +163,7 @@ static void t_global(struct cx *c, struct osec *top, const struct ka_node *n, co
 		s->src = n;
 	}
 	apply_rules(c, s, n->child, ka_global_rules, "global_defs");
+	ka_mail_section(c, top, n);
 }
 
 /* ---- vrrp_script --------------------------------------------------------- */
@@ -301,7 +274,7 @@ static const struct rule group_rules[] = {
     {"notify_backup", r_script, NULL, NULL},
     {"notify_fault", r_script, NULL, NULL},
     {"notify", r_script, NULL, NULL},
-    {"smtp_alert", r_drop, NULL, "see smtp_server"},
+    {"smtp_alert", r_smtp_alert, NULL, NULL},
     SILENT("global_tracking"),
     SILENT("sync_group_tracking_weight"),
     NO("notify_stop", "sync group notify_stop: hadirector has it per instance only"),
@@ -318,7 +291,7 @@ static void t_group(struct cx *c, struct osec *top, const struct ka_node *n, con
 	(void)r;
 	if (!s)
 		return;
-	ka_mail_part(c, n, false, false);
+	ka_mail_part(c, s, n, false, false);
 	apply_rules(c, s, n->child, group_rules, "vrrp_sync_group");
 	if (!ofind(s, "group")) { /* keepalived drops a group without members */
 		ka_warn(c->m, n->file, n->line,
@@ -340,7 +313,7 @@ static void t_instance(struct cx *c, struct osec *top, const struct ka_node *n,
 	(void)r;
 	if (!s)
 		return;
-	ka_mail_part(c, n, false, false);
+	ka_mail_part(c, s, n, false, false);
 	ka_instance(c, s, n);
 }
 

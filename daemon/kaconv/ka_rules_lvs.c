@@ -265,7 +265,7 @@ static const struct rule rs_rules[] = {
     {"lthreshold", rs_thresh, "l_threshold", NULL},
     {"lb_kind", rs_lb_kind, NULL, NULL},
     {"lvs_method", rs_lb_kind, NULL, NULL},
-    {"smtp_alert", r_drop, NULL, "see smtp_server"},
+    {"smtp_alert", r_smtp_alert, NULL, NULL},
     INH("connect_timeout"),
     INH("retry"),
     INH("nb_get_retry"),
@@ -352,7 +352,7 @@ static void vs_real(struct cx *c, struct osec *vs, const struct ka_node *n, cons
 	}
 	free(ep);
 	s->src = n;
-	ka_mail_part(c, n, true, true);
+	ka_mail_part(c, s, n, true, true);
 	inh_take(&h, n->child);
 	memcpy(c->rs_inh, &h, sizeof(h));
 	apply_rules(c, s, n->child, rs_rules, "real_server");
@@ -424,7 +424,7 @@ static const struct rule vs_rules[] = {
     {"sh-fallback", vs_flag, NULL, NULL},
     {"mh-port", vs_flag, NULL, NULL},
     {"mh-fallback", vs_flag, NULL, NULL},
-    {"smtp_alert", r_drop, NULL, "see smtp_server"},
+    {"smtp_alert", r_smtp_alert, NULL, NULL},
     INH("connect_timeout"),
     INH("retry"),
     INH("nb_get_retry"),
@@ -475,7 +475,7 @@ void r_virtual_server(struct cx *c, struct osec *top, const struct ka_node *n, c
 	free(ep);
 	s->src = n;
 	oadd_sub(top, n, s);
-	ka_mail_part(c, n, true, false);
+	ka_mail_part(c, s, n, true, false);
 	inh_take(&h, n->child);
 	if (!h.v[I_LOOP])
 		h.v[I_LOOP] = "60";

@@ -172,6 +172,22 @@ static bool vip_opts(struct cx *c, const struct ka_node *k, const char *ifname, 
 	return true;
 }
 
+/* An address written twice in one list (keepalived's sample does, the
+ * second time with a label): what keepalived makes of it is not known
+ * here, and hadirector refuses a repeated address: refused. */
+static bool vip_repeated(struct cx *c, const struct ka_node *list, const struct ka_node *k)
+{
+	for (const struct ka_node *p = list->child; p && p != k; p = p->next) {
+		if (strcmp(p->kw, k->kw))
+			continue;
+		ka_error(c->m, k->file, k->line,
+			 "%s: %s is listed twice (first at line %d): not converted", list->kw,
+			 k->kw, p->line);
+		return true;
+	}
+	return false;
+}
+
 /* virtual_ipaddress and virtual_ipaddress_excluded lines: `ADDR[/LEN]
  * [dev IF] [brd B] [scope S] [label L]`. Plain addresses stay in the list;
  * one with options becomes a virtual_address section. */
@@ -195,7 +211,7 @@ static void i_vips(struct cx *c, struct osec *s, const struct ka_node *n, const 
 		struct vopts o;
 		struct osec *a;
 
-		if (!vip_opts(c, k, ifname, &o))
+		if (!vip_opts(c, k, ifname, &o) || vip_repeated(c, n, k))
 			continue;
 		if (!o.dev && !o.label && !o.scope && !o.brd) {
 			strcat(v, *v ? ", " : "");
@@ -375,7 +391,7 @@ static const struct rule instance_rules[] = {
     {"lower_prio_no_advert", r_bool, NULL, NULL},
     {"lvs_sync_daemon_interface", i_sync_if, NULL, NULL},
     {"lvs_sync_daemon_inteface", i_sync_if, NULL, NULL},
-    {"smtp_alert", r_drop, NULL, "see smtp_server"},
+    {"smtp_alert", r_smtp_alert, NULL, NULL},
     SILENT("debug"),
     SILENT("native_ipv6"),
     SILENT("accept"),

@@ -271,6 +271,8 @@ static void test_injection(void)
 	CHECK(!alert_smtp_addr_ok("a@"));
 	CHECK(!alert_smtp_addr_ok("a@b@c"));
 	CHECK(!alert_smtp_addr_ok(""));
+	CHECK(alert_smtp_addr_ok("acassen")); /* a local user */
+	CHECK(!alert_smtp_addr_ok("ac\tassen"));
 }
 
 /* A body too long for the buffer fails the session, never overflows. */
