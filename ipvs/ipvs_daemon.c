@@ -28,6 +28,7 @@
 #include "ipvs.h"
 #include "ipvs_genl.h"
 #include "ipvs_json.h"
+#include "ipvs_retry.h"
 #include "ipvs_sysctl.h"
 #include "ipvs_types.h"
 #include "ipvs_view.h"
@@ -36,20 +37,6 @@
 #include "modules.h"
 
 #define IPVS_SLOW_PERIOD_USEC (5 * 1000000ULL)
-#define IPVS_RETRY_MIN_USEC   1000000ULL
-#define IPVS_RETRY_MAX_USEC   (60 * 1000000ULL)
-
-/* A failed write waiting for its retry (one per entry). */
-struct ipvs_retry {
-	struct ipvs_svc_key svc;
-	bool has_dest;
-	struct ipvs_dest dest; /* key fields */
-	enum ipvs_op_kind kind;
-	int err;
-	unsigned failures;
-	uint64_t next_usec, backoff_usec;
-	bool seen;
-};
 
 struct ipvs_ctx {
 	struct hd_daemon *d;
@@ -60,8 +47,7 @@ struct ipvs_ctx {
 	bool observed_valid, full_dump_due;
 	struct ipvs_keyset owned;
 	struct ipvs_quorum_state *quorum;
-	struct ipvs_retry *retries;
-	size_t n_retries, cap_retries;
+	struct ipvs_retries retries;
 	uint64_t writes_base;	    /* writes of closed sockets */
 	uint64_t parse_errors_base; /* replies they skipped */
 	uint64_t reconciles, dumps, errors, last_dump_usec;
@@ -156,63 +142,6 @@ static int quorum_cb(void *ud, size_t vs)
 	return hc_vs_quorum_lost(d, vs) ? 1 : 0;
 }
 
-/* ---- retries with backoff ---- */
-
-static struct ipvs_retry *retry_find(struct ipvs_ctx *c, const struct ipvs_op *op)
-{
-	for (size_t i = 0; i < c->n_retries; i++) {
-		struct ipvs_retry *rt = &c->retries[i];
-		if (!ipvs_svc_key_cmp(&rt->svc, &op->svc->key) && rt->has_dest == !!op->dest &&
-		    (!op->dest || !ipvs_dest_key_cmp(&rt->dest, op->dest)))
-			return rt;
-	}
-	return NULL;
-}
-
-static void retry_drop(struct ipvs_ctx *c, struct ipvs_retry *rt)
-{
-	if (rt)
-		*rt = c->retries[--c->n_retries];
-}
-
-static void retry_note(struct ipvs_ctx *c, struct ipvs_retry *rt, const struct ipvs_op *op, int err,
-		       uint64_t now)
-{
-	if (!rt) {
-		if (c->n_retries == c->cap_retries) {
-			size_t cap = c->cap_retries ? c->cap_retries * 2 : 8;
-			struct ipvs_retry *v = realloc(c->retries, cap * sizeof(*v));
-			if (!v)
-				return; /* retried on the slow timer instead */
-			c->retries = v;
-			c->cap_retries = cap;
-		}
-		rt = &c->retries[c->n_retries++];
-		memset(rt, 0, sizeof(*rt));
-		rt->svc = op->svc->key;
-		rt->has_dest = op->dest != NULL;
-		if (op->dest)
-			rt->dest = *op->dest;
-	}
-	rt->kind = op->kind;
-	rt->err = err;
-	rt->failures++;
-	rt->backoff_usec = rt->backoff_usec ? rt->backoff_usec * 2 : IPVS_RETRY_MIN_USEC;
-	if (rt->backoff_usec > IPVS_RETRY_MAX_USEC)
-		rt->backoff_usec = IPVS_RETRY_MAX_USEC;
-	rt->next_usec = now + rt->backoff_usec;
-	rt->seen = true;
-}
-
-static void retries_prune(struct ipvs_ctx *c)
-{
-	for (size_t i = 0; i < c->n_retries;)
-		if (!c->retries[i].seen)
-			c->retries[i] = c->retries[--c->n_retries];
-		else
-			i++;
-}
-
 /* ---- the pass ---- */
 
 static const char *op_str(const struct ipvs_op *op, char *buf, size_t len)
@@ -222,15 +151,6 @@ static const char *op_str(const struct ipvs_op *op, char *buf, size_t len)
 		 ipvs_svc_key_str(&op->svc->key, k, sizeof(k)), op->dest ? " -> " : "",
 		 op->dest ? ipvs_dest_str(op->dest, dst, sizeof(dst)) : "");
 	return buf;
-}
-
-static bool benign(const struct ipvs_op *op, int r)
-{
-	if (op->kind == IPVS_OP_DEL_SVC || op->kind == IPVS_OP_DEL_DEST)
-		return r == -ENOENT || r == -ESRCH; /* already gone */
-	if (op->kind == IPVS_OP_ADD_SVC || op->kind == IPVS_OP_ADD_DEST)
-		return r == -EEXIST; /* raced; the re-read sees it */
-	return false;
 }
 
 static void log_failure(struct ipvs_ctx *c, const struct ipvs_op *op, int r,
@@ -256,23 +176,19 @@ static void log_failure(struct ipvs_ctx *c, const struct ipvs_op *op, int r,
 static bool apply_one(struct ipvs_ctx *c, const struct ipvs_op *op, uint64_t now)
 {
 	char what[200];
-	struct ipvs_retry *rt = retry_find(c, op);
-	if (rt) {
-		rt->seen = true;
-		if (now < rt->next_usec)
-			return false;
-	}
+	struct ipvs_retry *rt = ipvs_retries_find(&c->retries, op);
+	if (!ipvs_retry_due(rt, now))
+		return false;
 	int r = ipvs_nl_apply(c->nl, op);
-	if (r == 0 || benign(op, r)) {
+	if (r == 0 || ipvs_op_benign(op->kind, r)) {
 		if (hd_log_level() >= LOG_DEBUG)
 			hd_debug("ipvs: %s", op_str(op, what, sizeof(what)));
-		retry_drop(c, rt);
+		ipvs_retries_drop(&c->retries, rt);
 		if (op->kind == IPVS_OP_DEL_SVC)
 			ipvs_keyset_del(&c->owned, &op->svc->key);
 		return true;
 	}
-	retry_note(c, rt, op, r, now);
-	log_failure(c, op, r, retry_find(c, op));
+	log_failure(c, op, r, ipvs_retries_note(&c->retries, rt, op, r, now));
 	return false;
 }
 
@@ -289,8 +205,7 @@ static void apply_diff(struct ipvs_ctx *c, uint64_t now)
 		ipvs_ops_free(&ops);
 		return;
 	}
-	for (size_t i = 0; i < c->n_retries; i++)
-		c->retries[i].seen = false;
+	ipvs_retries_begin_pass(&c->retries);
 	for (size_t i = 0; i < ops.n; i++) {
 		const struct ipvs_op *op = &ops.v[i];
 		if (op->dest && op->svc == blocked)
@@ -304,7 +219,7 @@ static void apply_diff(struct ipvs_ctx *c, uint64_t now)
 		else if (op->kind == IPVS_OP_ADD_SVC)
 			blocked = op->svc;
 	}
-	retries_prune(c);
+	ipvs_retries_prune(&c->retries);
 	c->pending_ops = ops.n - done;
 	if (ops.n)
 		hd_info("ipvs: %zu change(s) applied, %zu pending", done, ops.n - done);
@@ -433,10 +348,7 @@ void ipvs_sync_daemon_set_role(struct hd_daemon *d, int is_master)
 
 static void arm_timer(struct ipvs_ctx *c, uint64_t now)
 {
-	uint64_t next = now + IPVS_SLOW_PERIOD_USEC;
-	for (size_t i = 0; i < c->n_retries; i++)
-		if (c->retries[i].next_usec < next)
-			next = c->retries[i].next_usec;
+	uint64_t next = ipvs_retries_next(&c->retries, now + IPVS_SLOW_PERIOD_USEC);
 	if (!c->timer)
 		return;
 	sd_event_source_set_time(c->timer, next);
@@ -615,7 +527,7 @@ void ipvs_free(struct hd_daemon *d)
 	ipvs_table_free(&c->observed);
 	ipvs_keyset_free(&c->owned);
 	free(c->quorum);
-	free(c->retries);
+	ipvs_retries_free(&c->retries);
 	free(c);
 	d->ipvs = NULL;
 }
@@ -625,8 +537,8 @@ void ipvs_free(struct hd_daemon *d)
 static void retries_json(FILE *out, const struct ipvs_ctx *c, uint64_t now)
 {
 	fputc('[', out);
-	for (size_t i = 0; i < c->n_retries; i++) {
-		const struct ipvs_retry *rt = &c->retries[i];
+	for (size_t i = 0; i < c->retries.n; i++) {
+		const struct ipvs_retry *rt = &c->retries.v[i];
 		char k[96], dst[64];
 		fputs(i ? ",{\"op\":" : "{\"op\":", out);
 		hd_json_str(out, ipvs_op_kind_str(rt->kind));

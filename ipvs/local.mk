@@ -2,7 +2,7 @@
 # the module glue into the daemon.
 libhdcore_a_SOURCES += ipvs/ipvs_types.h ipvs/ipvs_model.c ipvs/ipvs_diff.c \
 	ipvs/ipvs_json.c ipvs/ipvs_json.h ipvs/ipvs_genl.c ipvs/ipvs_genl.h \
-	ipvs/ipvs_reply.c ipvs/ipvs_reply.h
+	ipvs/ipvs_reply.c ipvs/ipvs_reply.h ipvs/ipvs_retry.c ipvs/ipvs_retry.h
 hadirector_SOURCES += ipvs/ipvs.h ipvs/ipvs_daemon.c ipvs/ipvs_sysctl.c ipvs/ipvs_sysctl.h
 
 check_PROGRAMS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model \
@@ -17,5 +17,9 @@ tests_unit_test_ipvs_genl_parse_SOURCES = tests/unit/test_ipvs_genl_parse.c
 tests_unit_test_ipvs_genl_parse_LDADD = libhdcore.a $(HD_LIBS)
 tests_unit_test_ipvs_reply_SOURCES = tests/unit/test_ipvs_reply.c
 tests_unit_test_ipvs_reply_LDADD = libhdcore.a $(HD_LIBS)
+check_PROGRAMS += tests/unit/test_ipvs_retry
+TESTS += tests/unit/test_ipvs_retry
+tests_unit_test_ipvs_retry_SOURCES = tests/unit/test_ipvs_retry.c
+tests_unit_test_ipvs_retry_LDADD = libhdcore.a $(HD_LIBS)
 hadirector_SOURCES += ipvs/ipvs_metrics.c ipvs/ipvs_view.h
 EXTRA_DIST += ipvs/README.md
