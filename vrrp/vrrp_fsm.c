@@ -247,6 +247,20 @@ enum vrrp_drop vrrp_fsm_screen(const struct vrrp_fsm *f, const struct vrrp_event
 	return VRRP_DROP_NONE;
 }
 
+enum vrrp_drop vrrp_fsm_admit(const struct vrrp_fsm *f, const struct vrrp_event *ev,
+			      uint8_t cfg_priority)
+{
+	enum vrrp_drop r = vrrp_fsm_screen(f, ev);
+
+	if (r || ev->type != VRRP_EV_ADVERT)
+		return r;
+	if (cfg_priority == VRRP_PRIO_OWNER)
+		return VRRP_DROP_OWNER_CONFLICT;
+	if (f->state == VRRP_STATE_INIT || f->state == VRRP_STATE_FAULT)
+		return VRRP_DROP_NOT_RUNNING;
+	return VRRP_DROP_NONE;
+}
+
 bool vrrp_fsm_defers(const struct vrrp_fsm *f)
 {
 	if (f->state != VRRP_STATE_BACKUP || !f->master_known || !f->master_priority)

@@ -114,6 +114,14 @@ uint64_t vrrp_master_down_interval(int version, uint8_t priority,
  * from our own primary address (our advert looped back, or a forgery). */
 enum vrrp_drop vrrp_fsm_screen(const struct vrrp_fsm *f, const struct vrrp_event *ev);
 
+/* The receive rules for an advert that passed the packet checks, in
+ * order: not from our own address (vrrp_fsm_screen), not while we own the
+ * addresses (CFG_PRIORITY 255, RFC 5798 7.1: the owner ignores others),
+ * not in INIT or FAULT (nothing to learn). VRRP_DROP_NONE: feed it to
+ * vrrp_fsm_step. Events other than adverts always pass. */
+enum vrrp_drop vrrp_fsm_admit(const struct vrrp_fsm *f, const struct vrrp_event *ev,
+			      uint8_t cfg_priority);
+
 /* How long a master waits between two answers to lower priorities. */
 uint64_t vrrp_answer_window(uint16_t adver_int_cs);
 

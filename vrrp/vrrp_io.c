@@ -141,11 +141,7 @@ static void handle_advert(struct vrrp_sock *s, const uint8_t *pkt, size_t len,
 				 .adver_int_cs = a.adver_int_cs,
 				 .src = *src};
 	if (!r)
-		r = vrrp_fsm_screen(&in->fsm, &ev);
-	if (!r && in->cfg->priority == VRRP_PRIO_OWNER)
-		r = VRRP_DROP_OWNER_CONFLICT; /* RFC 5798 7.1: the owner ignores others */
-	if (!r && (in->fsm.state == VRRP_STATE_INIT || in->fsm.state == VRRP_STATE_FAULT))
-		r = VRRP_DROP_NOT_RUNNING;
+		r = vrrp_fsm_admit(&in->fsm, &ev, in->cfg->priority);
 	if (r) {
 		vrrp_drop(in, r, src);
 		return;

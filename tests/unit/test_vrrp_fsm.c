@@ -509,8 +509,52 @@ static void test_action_bound(void)
 	CHECK(n_ev > 50 && walk_max > 0 && walk_max <= VRRP_MAX_ACTIONS);
 }
 
+/* The receive rules of handle_advert (vrrp_io.c) before the state machine:
+ * (configured priority, state, source) -> drop reason, own address first. */
+static void test_admit(void)
+{
+	static const struct {
+		uint8_t cfg_prio;
+		enum vrrp_state st;
+		const char *src;
+		enum vrrp_drop want;
+	} adm[] = {
+	    {100, VRRP_STATE_BACKUP, HIGHER_ADDR, VRRP_DROP_NONE},
+	    {100, VRRP_STATE_MASTER, LOWER_ADDR, VRRP_DROP_NONE},
+	    {100, VRRP_STATE_INIT, HIGHER_ADDR, VRRP_DROP_NOT_RUNNING},
+	    {100, VRRP_STATE_FAULT, HIGHER_ADDR, VRRP_DROP_NOT_RUNNING},
+	    {255, VRRP_STATE_MASTER, HIGHER_ADDR, VRRP_DROP_OWNER_CONFLICT},
+	    {255, VRRP_STATE_BACKUP, LOWER_ADDR, VRRP_DROP_OWNER_CONFLICT},
+	    /* the owner rule before the running one: counted as what it is */
+	    {255, VRRP_STATE_FAULT, HIGHER_ADDR, VRRP_DROP_OWNER_CONFLICT},
+	    {255, VRRP_STATE_INIT, LOWER_ADDR, VRRP_DROP_OWNER_CONFLICT},
+	    /* our own address before anything else */
+	    {100, VRRP_STATE_MASTER, OWN_ADDR, VRRP_DROP_OWN_ADDRESS},
+	    {100, VRRP_STATE_FAULT, OWN_ADDR, VRRP_DROP_OWN_ADDRESS},
+	    {255, VRRP_STATE_MASTER, OWN_ADDR, VRRP_DROP_OWN_ADDRESS},
+	};
+	for (size_t i = 0; i < sizeof(adm) / sizeof(adm[0]); i++) {
+		struct vrrp_fsm f;
+		struct vrrp_event ev = {.type = VRRP_EV_ADVERT,
+					.priority = 100,
+					.adver_int_cs = 100,
+					.src = a4(adm[i].src)};
+
+		memset(&f, 0, sizeof(f));
+		f.primary = a4(OWN_ADDR);
+		f.state = adm[i].st;
+		enum vrrp_drop got = vrrp_fsm_admit(&f, &ev, adm[i].cfg_prio);
+		EXPECT(got == adm[i].want, "row %zu: %s, want %s", i, vrrp_drop_str(got),
+		       vrrp_drop_str(adm[i].want));
+		/* other events are not adverts: never dropped here */
+		ev.type = VRRP_EV_FAULT;
+		EXPECT(vrrp_fsm_admit(&f, &ev, adm[i].cfg_prio) == VRRP_DROP_NONE, "row %zu", i);
+	}
+}
+
 int main(void)
 {
+	test_admit();
 	run_rows();
 	run_acases();
 	test_sequences();
