@@ -17,6 +17,7 @@
 
 #include "alert_smtp.h"
 #include "log.h"
+#include "metrics.h"
 
 #define ALERT_READ_MAX 4096
 
@@ -391,6 +392,26 @@ void hd_alert_free(struct hd_daemon *d)
 		close(a->s.fd);
 	free(a);
 	d->alert = NULL;
+}
+
+void hd_alert_metrics(struct hd_daemon *d, FILE *out)
+{
+	const struct hd_alert *a = d->alert;
+	static const char *const res[] = {"sent", "failed", "dropped"};
+
+	hd_metric_family(
+	    out, "hadirector_alert_mails_total", "counter",
+	    "E-mail alerts by result: sent, failed (not retried), dropped (queue full).");
+	for (int i = 0; a && i < 3; i++)
+		hd_metric_sample(out, "hadirector_alert_mails_total",
+				 (const char *[]){"result", res[i], NULL},
+				 (double)(i == 0   ? a->sent
+					  : i == 1 ? a->failed
+						   : a->dropped));
+	hd_metric_family(out, "hadirector_alert_mails_queued", "gauge",
+			 "E-mail alerts waiting to be sent (at most 64).");
+	if (a)
+		hd_metric_sample(out, "hadirector_alert_mails_queued", NULL, (double)a->len);
 }
 
 void hd_alert_status_json(struct hd_daemon *d, FILE *out)

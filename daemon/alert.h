@@ -20,6 +20,8 @@ void hd_alert_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *
 void hd_alert_abort(struct hd_daemon *d, void *prep);
 void hd_alert_free(struct hd_daemon *d);
 void hd_alert_status_json(struct hd_daemon *d, FILE *out);
+/* Prometheus: hadirector_alert_mails_total{result}, _queued (core.c). */
+void hd_alert_metrics(struct hd_daemon *d, FILE *out);
 
 /* Hooks: each decides from the configuration whether a mail is due. */
 void hd_alert_vrrp(struct hd_daemon *d, const struct hd_vrrp_instance_config *in,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "alert.h"
 #include "control.h"
 #include "daemon.h"
 #include "json.h"
@@ -230,4 +231,5 @@ void hd_metrics(struct hd_daemon *d, FILE *out)
 	vrrp_metrics(d, out);
 	hc_metrics(d, out);
 	ipvs_metrics(d, out);
+	hd_alert_metrics(d, out);
 }

@@ -131,6 +131,7 @@ check "its To is both recipients" grep -qE '^[0-9]+T To: ops@example.org, oncall
 check "its envelope has both recipients" eval "grep -qx 'ops@example.org' '$f' && grep -qx 'oncall@example.net' '$f'"
 check "its envelope sender is the configured one" grep -qx '<hadirector-d2@example.org>' "$f"
 check "d2 counts its mails as sent" wait_for 5 eval "[ \"\$(alert_field d2 sent)\" -ge 2 ]"
+check "metrics: the sent mails" eval "'$HDCTL' -s '$V_DIR/d2.sock' metrics | grep -qE '^hadirector_alert_mails_total\\{result=\"sent\"\\} [1-9]'"
 
 # (2) the real server goes down
 kill "$RS_PID"
@@ -192,6 +193,7 @@ check "storm: the queue within its bound (64)" [ "$q" -le 64 ]
 check "storm: the oldest dropped and counted" [ "$dr" -ge 1 ]
 check "storm: every mail queued, sending, dropped, failed or sent (one per transition)" \
 	[ $((q + sending + dr + fl + se)) -ge "$tr" ]
+check "storm: metrics count the drops and the queue" eval "'$HDCTL' -s '$V_DIR/d2.sock' metrics >'$V_DIR/m.txt' && grep -qE '^hadirector_alert_mails_total\\{result=\"dropped\"\\} [1-9]' '$V_DIR/m.txt' && grep -qE '^hadirector_alert_mails_queued [0-9]' '$V_DIR/m.txt'"
 check "storm: the drops logged" grep -q "alert mail queue full (64): dropped the oldest" "$V_DIR/d2.log"
 check "storm: d2 back to BACKUP" wait_for 4 v_state_is d2 VI_1 BACKUP
 rx0=$(v_field d2 VI_1 adverts_received)
