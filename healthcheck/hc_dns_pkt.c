@@ -4,6 +4,7 @@
 
 #include "hc_dns_pkt.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
@@ -37,30 +38,31 @@ static uint16_t get16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* Presentation NAME -> wire labels in OUT; returns the length or -1. */
+/* Presentation NAME -> wire labels in OUT; returns the length, -EINVAL
+ * for a name DNS cannot carry, -ENOSPC when CAP is too small. */
 static int encode_name(const char *name, uint8_t *out, size_t cap)
 {
 	size_t o = 0, nlen = strlen(name);
 
 	if (strchr(name, '\\'))
-		return -1;
+		return -EINVAL;
 	if (nlen && name[nlen - 1] == '.')
 		nlen--; /* "." and "a.b." are absolute: same as without it */
 	for (size_t i = 0; i < nlen;) {
 		size_t l = 0;
 		while (i + l < nlen && name[i + l] != '.')
 			l++;
-		if (l == 0 || l > 63)
-			return -1;
-		if (o + 1 + l + 1 > cap || o + 1 + l + 1 > DNS_NAME_MAX)
-			return -1;
+		if (l == 0 || l > 63 || o + 1 + l + 1 > DNS_NAME_MAX)
+			return -EINVAL;
+		if (o + 1 + l + 1 > cap)
+			return -ENOSPC;
 		out[o++] = (uint8_t)l;
 		memcpy(out + o, name + i, l);
 		o += l;
 		i += l + 1;
 	}
 	if (o + 1 > cap)
-		return -1;
+		return -ENOSPC;
 	out[o++] = 0;
 	return (int)o;
 }
@@ -69,15 +71,17 @@ int hc_dns_build_query(uint8_t *buf, size_t len, uint16_t id, const char *name, 
 {
 	int n;
 
-	if (!name || len < DNS_HDR + 1 + 4)
-		return -1;
+	if (!name)
+		return -EINVAL;
+	if (len < DNS_HDR + 1 + 4)
+		return -ENOSPC;
 	memset(buf, 0, DNS_HDR);
 	put16(buf, id);
 	buf[2] = 0x01; /* RD */
 	put16(buf + 4, 1);
 	n = encode_name(name, buf + DNS_HDR, len - DNS_HDR - 4);
 	if (n < 0)
-		return -1;
+		return n;
 	put16(buf + DNS_HDR + n, qtype);
 	put16(buf + DNS_HDR + n + 2, DNS_CLASS_IN);
 	return DNS_HDR + n + 4;
@@ -93,24 +97,24 @@ static int read_name(const uint8_t *pkt, size_t len, size_t *off, uint8_t *out)
 
 	for (;;) {
 		if (p >= len)
-			return -1;
+			return -EBADMSG;
 		uint8_t l = pkt[p];
 		if ((l & 0xc0) == 0xc0) {
 			if (p + 1 >= len)
-				return -1;
+				return -EBADMSG;
 			size_t to = (size_t)(l & 0x3f) << 8 | pkt[p + 1];
 			if (!jumped)
 				end = p + 2;
 			if (to >= p)
-				return -1; /* forward or self: a loop is possible */
+				return -EBADMSG; /* forward or self: a loop is possible */
 			jumped = true;
 			p = to;
 			continue;
 		}
 		if (l & 0xc0)
-			return -1; /* extended label types */
+			return -EBADMSG; /* extended label types */
 		if (p + 1 + l > len || o + 1 + l > DNS_NAME_MAX)
-			return -1;
+			return -EBADMSG;
 		out[o++] = l;
 		for (size_t i = 0; i < l; i++) {
 			uint8_t ch = pkt[p + 1 + i];
@@ -131,7 +135,7 @@ static int query_question(const uint8_t *q, size_t qlen, uint8_t *name, uint16_t
 	int n;
 
 	if (qlen < DNS_HDR || (n = read_name(q, qlen, &off, name)) < 0 || off + 4 > qlen)
-		return -1;
+		return -EBADMSG;
 	*qtype = get16(q + off);
 	return n;
 }
@@ -145,11 +149,11 @@ static int count_answers(const uint8_t *pkt, size_t len, size_t off, unsigned an
 	*hits = 0;
 	for (unsigned i = 0; i < ancount; i++) {
 		if (read_name(pkt, len, &off, name) < 0 || off + 10 > len)
-			return -1;
+			return -EBADMSG;
 		uint16_t type = get16(pkt + off), rdlen = get16(pkt + off + 8);
 		off += 10;
 		if (off + rdlen > len)
-			return -1;
+			return -EBADMSG;
 		if (type == qtype || type == DNS_TYPE_CNAME)
 			(*hits)++;
 		off += rdlen;

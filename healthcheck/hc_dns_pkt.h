@@ -35,9 +35,10 @@
 uint16_t hc_dns_type(const char *name);
 
 /* Write a query (RD set) for NAME ("." or "example.com", a trailing dot
- * allowed) of type QTYPE with ID into BUF. Returns its length, or -1 when
- * the name is not a valid presentation name (empty label, label > 63,
- * name > 255) or LEN is too short. Backslash escapes are not supported. */
+ * allowed) of type QTYPE with ID into BUF. Returns its length, -EINVAL
+ * when the name is not a valid presentation name (empty label, label > 63,
+ * name > 255), -ENOSPC when LEN is too short. Backslash escapes are not
+ * supported. */
 int hc_dns_build_query(uint8_t *buf, size_t len, uint16_t id, const char *name, uint16_t qtype);
 
 #define HC_DNS_IGNORE HC_O__MAX /* not a reply to our query */

@@ -1,5 +1,6 @@
 /* Table-driven tests of the pure DNS query/reply code of dns_check
  * (healthcheck/hc_dns_pkt.c), hostile replies included. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,27 +35,29 @@ static void test_build(void)
 	EXPECT(n == sizeof(golden) && !memcmp(b, golden, sizeof(golden)), "trailing dot");
 	n = hc_dns_build_query(b, sizeof(b), 0xabcd, ".", 6);
 	EXPECT(n == sizeof(root) && !memcmp(b, root, sizeof(root)), "root SOA");
-	EXPECT(hc_dns_build_query(b, sizeof(b), 1, "a..b", 1) < 0, "empty label");
-	EXPECT(hc_dns_build_query(b, sizeof(b), 1, ".a", 1) < 0, "leading dot");
-	EXPECT(hc_dns_build_query(b, sizeof(b), 1, "a\\.b", 1) < 0, "escapes refused");
-	EXPECT(hc_dns_build_query(b, sizeof(b), 1, NULL, 1) < 0, "NULL");
+	EXPECT(hc_dns_build_query(b, sizeof(b), 1, "a..b", 1) == -EINVAL, "empty label");
+	EXPECT(hc_dns_build_query(b, sizeof(b), 1, ".a", 1) == -EINVAL, "leading dot");
+	EXPECT(hc_dns_build_query(b, sizeof(b), 1, "a\\.b", 1) == -EINVAL, "escapes refused");
+	EXPECT(hc_dns_build_query(b, sizeof(b), 1, NULL, 1) == -EINVAL, "NULL");
 	memset(name, 'x', 63);
 	name[63] = 0;
 	EXPECT(hc_dns_build_query(b, sizeof(b), 1, name, 1) == 12 + 65 + 4, "63-byte label");
 	name[63] = 'x', name[64] = 0;
-	EXPECT(hc_dns_build_query(b, sizeof(b), 1, name, 1) < 0, "64-byte label");
+	EXPECT(hc_dns_build_query(b, sizeof(b), 1, name, 1) == -EINVAL, "64-byte label");
 	/* 4 x (63 + 1) = 256 > 255 wire bytes with the root label. */
 	for (int i = 0; i < 4; i++) {
 		memset(name + i * 64, 'y', 63);
 		name[i * 64 + 63] = '.';
 	}
 	name[4 * 64 - 1] = 0;
-	EXPECT(hc_dns_build_query(b, sizeof(b), 1, name, 1) < 0, "name too long");
+	EXPECT(hc_dns_build_query(b, sizeof(b), 1, name, 1) == -EINVAL, "name too long");
 	name[3 * 64 + 62] = 0; /* 3 x 64 + 62 + 1 + 1 = 256: still too long */
-	EXPECT(hc_dns_build_query(b, sizeof(b), 1, name, 1) < 0, "name of 256");
+	EXPECT(hc_dns_build_query(b, sizeof(b), 1, name, 1) == -EINVAL, "name of 256");
 	name[3 * 64 + 61] = 0; /* 255: the maximum */
 	EXPECT(hc_dns_build_query(b, sizeof(b), 1, name, 1) == 12 + 255 + 4, "name of 255");
-	EXPECT(hc_dns_build_query(b, 20, 1, "example.com", 1) < 0, "short buffer");
+	EXPECT(hc_dns_build_query(b, 20, 1, "example.com", 1) == -ENOSPC, "short buffer");
+	EXPECT(hc_dns_build_query(b, 12 + 13 + 3, 1, "example.com", 1) == -ENOSPC,
+	       "room for the name but not its type and class");
 }
 
 /* A reply to QUERY: header flags, then ANSWERS (raw bytes of records). */
