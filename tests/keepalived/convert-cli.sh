@@ -84,7 +84,7 @@ vrrp_instance VI_2 {
     virtual_router_id 52
     use_vmac
     virtual_ipaddress {
-        192.0.2.11 label eth0:1
+        192.0.2.11 preferred_lft 0
     }
 }
 virtual_server_group G {
@@ -95,7 +95,7 @@ echo keep >"$tmp/old.conf"
 check "refused: exit 1" [ $? -eq 1 ]
 check "refused: OUT untouched" grep -qx keep "$tmp/old.conf"
 check "refused: use_vmac at its line" grep -q '^\.\./ka/bad\.conf:4: use_vmac: ' err
-check "refused: label at its line" grep -q '^\.\./ka/bad\.conf:6: virtual_ipaddress: per-address label' err
+check "refused: preferred_lft at its line" grep -q '^\.\./ka/bad\.conf:6: virtual_ipaddress: per-address preferred_lft' err
 check "refused: group at its line" grep -q '^\.\./ka/bad\.conf:9: virtual_server_group: ' err
 check "refused: no stray file" [ ! -e "$tmp/old.conf.tmp" ]
 
