@@ -84,6 +84,21 @@ void r_drop(struct cx *, struct osec *, const struct ka_node *, const struct rul
 void r_warn(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 void r_refuse(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 
+/* Rule table rows for the three common fates of a keyword: carried over
+ * with a warning (no effect here), dropped silently, refused. */
+#define NOEFF(k, w)                                                                                \
+	{                                                                                          \
+		k, r_warn, NULL, w                                                                 \
+	}
+#define SILENT(k)                                                                                  \
+	{                                                                                          \
+		k, r_drop, NULL, "no effect in hadirector"                                         \
+	}
+#define NO(k, w)                                                                                   \
+	{                                                                                          \
+		k, r_refuse, NULL, w                                                               \
+	}
+
 bool ka_keepalived_knows(const char *kw);
 /* Whether the file has a top-level KIND NAME (a vrrp_script, vrrp_instance). */
 bool ka_defined(const struct cx *c, const char *kind, const char *name);

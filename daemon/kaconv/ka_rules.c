@@ -75,19 +75,6 @@ static void g_sync_if(struct cx *c, struct osec *s, const struct ka_node *n, con
 		c->sync_if = n; /* global: needs an instance; an instance names itself */
 }
 
-#define NOEFF(k, w)                                                                                \
-	{                                                                                          \
-		k, r_warn, NULL, w                                                                 \
-	}
-#define SILENT(k)                                                                                  \
-	{                                                                                          \
-		k, r_drop, NULL, "no effect in hadirector"                                         \
-	}
-#define NO(k, w)                                                                                   \
-	{                                                                                          \
-		k, r_refuse, NULL, w                                                               \
-	}
-
 const struct rule ka_global_rules[] = {
     {"router_id", r_copy, NULL, NULL},
     {"script_user", g_script_user, NULL, NULL},

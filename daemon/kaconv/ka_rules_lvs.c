@@ -61,18 +61,6 @@ static void c_inh(struct cx *c, struct osec *s, const struct ka_node *n, const s
 
 static void c_url(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r);
 
-#define NOEFF(k, w)                                                                                \
-	{                                                                                          \
-		k, r_warn, NULL, w                                                                 \
-	}
-#define SILENT(k)                                                                                  \
-	{                                                                                          \
-		k, r_drop, NULL, "no effect in hadirector"                                         \
-	}
-#define NO(k, w)                                                                                   \
-	{                                                                                          \
-		k, r_refuse, NULL, w                                                               \
-	}
 #define INH(k)                                                                                     \
 	{                                                                                          \
 		k, c_inh, NULL, NULL                                                               \

@@ -348,19 +348,6 @@ static void i_sync_if(struct cx *c, struct osec *s, const struct ka_node *n, con
 	c->sync_inst = s->head + strlen("vrrp_instance ");
 }
 
-#define NOEFF(k, w)                                                                                \
-	{                                                                                          \
-		k, r_warn, NULL, w                                                                 \
-	}
-#define SILENT(k)                                                                                  \
-	{                                                                                          \
-		k, r_drop, NULL, "no effect in hadirector"                                         \
-	}
-#define NO(k, w)                                                                                   \
-	{                                                                                          \
-		k, r_refuse, NULL, w                                                               \
-	}
-
 static const struct rule instance_rules[] = {
     {"state", i_state, NULL, NULL},
     {"interface", i_iface, NULL, NULL},
