@@ -136,6 +136,17 @@ rs_host nginx1
 rs_host nginx2
 web_start nginx1
 web_start nginx2
+# Setup, not a verdict: the directors start with every real server up and
+# their first checks must find them listening. Python's start in a busy TCG
+# VM took seconds once (CI of 2026-12-06): the :8080 servers were down at
+# the first tcp_check, out of the table when the client connected.
+listening() { # NAME PORT
+	ip netns exec "vm-$1" ss -Htln "sport = :$2" | grep -q .
+}
+for n in nginx1 nginx2; do
+	assert "$n listens on :80 and :8080" wait_for 30 sh -c \
+		"$(declare -f listening); listening $n 80 && listening $n 8080"
+done
 
 # ---- the directors: one config file each
 conf() { # ROUTER_ID PRIORITY
