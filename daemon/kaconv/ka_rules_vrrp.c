@@ -188,6 +188,23 @@ static bool vip_repeated(struct cx *c, const struct ka_node *list, const struct 
 	return false;
 }
 
+/* A buffer for "{ " + a block's child keywords joined by ", " + " }", or
+ * NULL (with the error) when N has no block or memory ran out. */
+static char *block_list_buf(struct cx *c, const struct ka_node *n)
+{
+	size_t len = 5;
+	char *v;
+
+	for (const struct ka_node *k = n->child; k; k = k->next)
+		len += strlen(k->kw) + 2;
+	if (!n->block || !(v = malloc(len))) {
+		ka_error(c->m, n->file, n->line, "%s: needs a block { ... }", n->kw);
+		return NULL;
+	}
+	*v = 0;
+	return v;
+}
+
 /* virtual_ipaddress and virtual_ipaddress_excluded lines: `ADDR[/LEN]
  * [dev IF] [brd B] [scope S] [label L]`. Plain addresses stay in the list;
  * one with options becomes a virtual_address section. */
@@ -196,17 +213,11 @@ static void i_vips(struct cx *c, struct osec *s, const struct ka_node *n, const 
 	struct oline *ifl = ofind(s, "interface");
 	const char *ifname = ifl ? ifl->val : "";
 	bool excl = !strcmp(n->kw, "virtual_ipaddress_excluded");
-	size_t len = 5;
-	char *v;
+	char *v = block_list_buf(c, n);
 
 	(void)r;
-	for (const struct ka_node *k = n->child; k; k = k->next)
-		len += strlen(k->kw) + 2;
-	if (!n->block || !(v = malloc(len))) {
-		ka_error(c->m, n->file, n->line, "%s: needs a block { ... }", n->kw);
+	if (!v)
 		return;
-	}
-	*v = 0;
 	for (const struct ka_node *k = n->child; k; k = k->next) {
 		struct vopts o;
 		struct osec *a;
@@ -315,16 +326,11 @@ static void i_track(struct cx *c, struct osec *s, const struct ka_node *n, const
 
 static void i_peers(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
-	size_t len = 5;
-	char *v;
+	char *v = block_list_buf(c, n);
 
 	(void)r;
-	for (const struct ka_node *k = n->child; k; k = k->next)
-		len += strlen(k->kw) + 2;
-	if (!n->block || !(v = malloc(len))) {
-		ka_error(c->m, n->file, n->line, "%s: needs a block { ... }", n->kw);
+	if (!v)
 		return;
-	}
 	strcpy(v, "{ ");
 	for (const struct ka_node *k = n->child; k; k = k->next) {
 		if (k->nargs)
