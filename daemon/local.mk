@@ -1,15 +1,10 @@
-libhdcore_a_SOURCES += daemon/hd_config.h daemon/config.c daemon/config_confuse.c daemon/config_int.h daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/addr.c daemon/log.c daemon/log.h daemon/json.c daemon/json.h daemon/ctl_proto.c daemon/ctl_proto.h daemon/metrics.c daemon/metrics.h
+libhdcore_a_SOURCES += daemon/config.c daemon/config_confuse.c daemon/config_int.h daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/ctl_proto.c daemon/ctl_proto.h daemon/metrics.c daemon/metrics.h
 # the /metrics HTTP request (pure; fuzzed by tests/fuzz/fuzz_metrics_req.c)
 libhdcore_a_SOURCES += daemon/metrics_req.c daemon/metrics_req.h
-# which files a script command line runs, and who may change them (pure)
-libhdcore_a_SOURCES += daemon/script_path.c daemon/script_path.h
 hadirector_SOURCES += daemon/main.c daemon/core.c daemon/daemon.h daemon/control.c daemon/control.h daemon/modules.h
 hadirector_SOURCES += daemon/reload.c daemon/snapshot.c daemon/snapshot.h
-# the module table (modules.h), and allocation-failure injection for tests
-# (fault.h, tests/netns/fault-alloc.sh): a build configured with
-# --enable-fault-injection links the daemon with these wrappers; other
-# builds, as is.
-hadirector_SOURCES += daemon/modules.c daemon/fault.c daemon/fault.h
+# the module table (modules.h); allocation-failure injection: base/local.mk
+hadirector_SOURCES += daemon/modules.c
 HD_FAULT_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup \
 	-Wl,--wrap=open_memstream,--wrap=asprintf,--wrap=vasprintf,--wrap=nl_socket_alloc \
 	-Wl,--wrap=sd_event_add_time,--wrap=sd_event_add_io,--wrap=sd_event_add_defer \
@@ -17,8 +12,6 @@ HD_FAULT_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--w
 if FAULT_INJECT
 hadirector_LDFLAGS = $(HD_FAULT_WRAP)
 endif
-# every child process: one spawn routine (spawn.h)
-hadirector_SOURCES += daemon/spawn.c daemon/spawn.h
 hadirectorctl_SOURCES += daemon/hadirectorctl.c
 # operations: per-module metrics, the Prometheus HTTP listener, SNMP (ops.h)
 hadirector_SOURCES += daemon/metrics_modules.h daemon/ops.c daemon/ops.h \

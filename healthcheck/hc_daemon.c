@@ -429,7 +429,7 @@ void hc_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep)
 	struct hc_ctx *c = d->hc;
 	struct hc_prep *p = prep;
 
-	hd_spawn_configure(d, newcfg); /* the scripts' user (daemon/spawn.h) */
+	hd_spawn_configure(d, newcfg); /* the scripts' user (daemon/base/spawn.h) */
 	for (size_t i = 0; i < c->n_probes; i++)
 		c->probes[i]->keep = false;
 	for (size_t i = 0; i < p->n_kept; i++)

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon/hd_config.h"
+#include "hd_config.h"
 
 #define HC_HTTP_MAX_HEAD       16384
 #define HC_HTTP_MAX_CHUNK_LINE 1024

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon/hd_config.h"
+#include "hd_config.h"
 #include "hc_http_parse.h"
 #include "hc_policy.h"
 

@@ -1,4 +1,4 @@
-/* misc_check and notify scripts: hd_child_run (daemon/spawn.h) starts
+/* misc_check and notify scripts: hd_child_run (daemon/base/spawn.h) starts
  * them as script_user in a process group of their own, reaps them through
  * the loop and kills the group at the timeout. Nothing here waits. */
 #include "config.h"

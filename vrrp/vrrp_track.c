@@ -1,5 +1,5 @@
 /* Trackers (track_interface, track_script) and notify scripts.
- * Scripts run through hd_child_run (daemon/spawn.h: script_user, a clean
+ * Scripts run through hd_child_run (daemon/base/spawn.h: script_user, a clean
  * child, reaped always, killed at the timeout): nothing here ever blocks
  * the loop. */
 #include "config.h"

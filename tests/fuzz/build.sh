@@ -29,7 +29,7 @@ SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 # build enforces -Werror, and a warning only clang gives in some module's
 # file must not make the fuzz smoke test fail.
 CFLAGS="-std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter $SAN ${FUZZ_CFLAGS:-}"
-CPPFLAGS="-D_GNU_SOURCE -I$out -I$src -I$src/daemon -DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\""
+CPPFLAGS="-D_GNU_SOURCE -I$out -I$src -I$src/daemon/base -I$src/daemon -DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\""
 
 # target NAME "SOURCES" "PKG-CONFIG MODULES" "EXTRA FLAGS"
 # A source that is not there (moved, renamed) fails the build loudly: a
@@ -55,7 +55,7 @@ target() {
 	echo "$name"
 }
 
-CONFIG_SRCS="daemon/config.c daemon/config_confuse.c daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/script_path.c daemon/addr.c daemon/config_alert.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
+CONFIG_SRCS="daemon/config.c daemon/config_confuse.c daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/base/script_path.c daemon/base/addr.c daemon/config_alert.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
 # getpwnam() is replaced by a fixed table in the target (see fuzz_config.c).
 target fuzz_config "$CONFIG_SRCS" libconfuse "-Wl,--wrap=getpwnam"
 # Its dictionary: every option and section name of the schema, plus the
@@ -71,15 +71,15 @@ target fuzz_config "$CONFIG_SRCS" libconfuse "-Wl,--wrap=getpwnam"
 target fuzz_ctl "daemon/ctl_proto.c" "" ""
 target fuzz_metrics_req "daemon/metrics_req.c" "" ""
 
-target fuzz_vrrp_pkt "vrrp/vrrp_pkt.c daemon/addr.c" "" "-I$src/vrrp"
-target fuzz_http_resp "healthcheck/hc_http_resp.c healthcheck/hc_http_parse.c daemon/addr.c" "libcrypto" "-I$src/healthcheck"
+target fuzz_vrrp_pkt "vrrp/vrrp_pkt.c daemon/base/addr.c" "" "-I$src/vrrp"
+target fuzz_http_resp "healthcheck/hc_http_resp.c healthcheck/hc_http_parse.c daemon/base/addr.c" "libcrypto" "-I$src/healthcheck"
 target fuzz_dns_pkt "healthcheck/hc_dns_pkt.c" "" "-I$src/healthcheck"
 target fuzz_smtp_reply "healthcheck/hc_smtp_reply.c" "" "-I$src/healthcheck"
 target fuzz_snmp_wire "daemon/snmp_wire.c daemon/snmp_tables.c" "" ""
 # keepalived.conf reader and converter (hadirector --from-keepalived).
-KA_SRCS="daemon/kaconv/ka_reader.c daemon/kaconv/ka_lines.c daemon/kaconv/ka_convert.c daemon/kaconv/ka_rules.c daemon/kaconv/ka_rules_vrrp.c daemon/kaconv/ka_rules_lvs.c daemon/kaconv/ka_rules_mail.c daemon/kaconv/ka_kwlist.c daemon/script_path.c daemon/addr.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
+KA_SRCS="daemon/kaconv/ka_reader.c daemon/kaconv/ka_lines.c daemon/kaconv/ka_convert.c daemon/kaconv/ka_rules.c daemon/kaconv/ka_rules_vrrp.c daemon/kaconv/ka_rules_lvs.c daemon/kaconv/ka_rules_mail.c daemon/kaconv/ka_kwlist.c daemon/base/script_path.c daemon/base/addr.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
 target fuzz_ka_reader "$KA_SRCS" "" "-I$src/daemon/kaconv"
-target fuzz_ipvs_genl "ipvs/ipvs_genl.c ipvs/ipvs_reply.c ipvs/ipvs_model.c ipvs/ipvs_diff.c daemon/addr.c" "libnl-genl-3.0" "-I$src/ipvs"
+target fuzz_ipvs_genl "ipvs/ipvs_genl.c ipvs/ipvs_reply.c ipvs/ipvs_model.c ipvs/ipvs_diff.c daemon/base/addr.c" "libnl-genl-3.0" "-I$src/ipvs"
 
 # Every target file here has a line above, is shipped (EXTRA_DIST) and has
 # seeds: a file nobody builds or runs would look fuzzed and not be.

@@ -12,7 +12,7 @@
  *    (files, systemd, LDAP...). build.sh links this target with
  *    -Wl,--wrap=getpwnam, so config_validate.c calls __wrap_getpwnam()
  *    below: "root" and "nobody" exist, nothing else does.
- *  - The script checks (daemon/script_path.c) lstat() each directory and
+ *  - The script checks (daemon/base/script_path.c) lstat() each directory and
  *    link on the way to a program and read the first 255 bytes of it (for
  *    a #! line): a few system calls, no exec; left real so that path is
  *    fuzzed too.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Fault: an allocation fails, for every N, in a reload and at start-up
 # (issue 19), as SQLite proves its out-of-memory paths. Needs a daemon built
-# with allocation-failure injection (daemon/fault.h): configure
+# with allocation-failure injection (daemon/base/fault.h): configure
 # --enable-fault-injection (only such a build lists this test; run anywhere
 # else it fails: a skip would prove nothing).
 # Reload: the daemon runs a realistic file A (VRRP with scripts and a sync

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Every child the daemon starts goes through one spawn routine
-# (daemon/spawn.c). The daemon is started the way a service manager would,
+# (daemon/base/spawn.c). The daemon is started the way a service manager would,
 # and then some: stdin and descriptor 7 on files, NOTIFY_SOCKET, WATCHDOG_* and
 # LISTEN_* in its environment, supplementary groups 4 and 24.
 # (1) a vrrp notify script, a vrrp_script, a misc_check and a real server's

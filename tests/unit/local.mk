@@ -19,13 +19,13 @@ tests_unit_test_epoll_close_SOURCES = tests/unit/test_epoll_close.c
 TESTS += tests/unit/test_epoll_close
 TESTS += tests/unit/test_forks.sh
 EXTRA_DIST += tests/unit/test_forks.sh
-# daemon/spawn.c: the scripts' user rule, the environment filter, and real
+# daemon/base/spawn.c: the scripts' user rule, the environment filter, and real
 # children started with leaked descriptors, groups and variables around.
 check_PROGRAMS += tests/unit/test_spawn
-tests_unit_test_spawn_SOURCES = tests/unit/test_spawn.c daemon/spawn.c
+tests_unit_test_spawn_SOURCES = tests/unit/test_spawn.c daemon/base/spawn.c
 tests_unit_test_spawn_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_spawn
-# daemon/script_path.c: the script safety rules on a table of fake inodes.
+# daemon/base/script_path.c: the script safety rules on a table of fake inodes.
 check_PROGRAMS += tests/unit/test_script_path
 tests_unit_test_script_path_SOURCES = tests/unit/test_script_path.c
 tests_unit_test_script_path_LDADD = libhdcore.a $(HD_LIBS)

@@ -6,16 +6,16 @@
 # forks to detach before the loop exists, and is allowed to.
 : "${top_srcdir:?}"
 cd "$top_srcdir" || exit 99
-bad=$(grep -n -E '(^|[^_a-z])(v?fork|clone|posix_spawnp?)[[:space:]]*\(' daemon/*.c vrrp/*.c healthcheck/*.c ipvs/*.c |
+bad=$(grep -n -E '(^|[^_a-z])(v?fork|clone|posix_spawnp?)[[:space:]]*\(' daemon/*.c daemon/base/*.c vrrp/*.c healthcheck/*.c ipvs/*.c |
 	grep -v -E '^daemon/(core|main)\.c:' | grep -v -E ':[[:space:]]*(/?\*|//)')
 if [ -n "$bad" ]; then
 	echo "FAIL - fork outside hd_fork():"
 	echo "$bad"
 	exit 1
 fi
-n=$(grep -c 'hd_fork(' daemon/*.c vrrp/*.c healthcheck/*.c | awk -F: '{ s += $2 } END { print s }')
-# core.c's definition, daemon/spawn.c (every script and the SNMP subagent),
+n=$(grep -c 'hd_fork(' daemon/*.c daemon/base/*.c vrrp/*.c healthcheck/*.c | awk -F: '{ s += $2 } END { print s }')
+# core.c's definition, daemon/base/spawn.c (every script and the SNMP subagent),
 # snapshot.c (status renders)
 [ "$n" -ge 3 ] || { echo "FAIL - only $n hd_fork uses: were fork sites removed or renamed?"; exit 1; }
-grep -q 'hd_fork(' daemon/spawn.c || { echo "FAIL - daemon/spawn.c does not fork through hd_fork"; exit 1; }
+grep -q 'hd_fork(' daemon/base/spawn.c || { echo "FAIL - daemon/base/spawn.c does not fork through hd_fork"; exit 1; }
 echo "ok - every fork goes through hd_fork ($n uses)"

@@ -1,4 +1,4 @@
-/* Table-driven tests of the script safety rules (daemon/script_path.c) on
+/* Table-driven tests of the script safety rules (daemon/base/script_path.c) on
  * a fake file system: each inode is a row (path, type and mode, owner,
  * link target or the start of a regular file).
  * tests/netns/fault-security.sh checks the same rules on the real file
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "daemon/script_path.h"
+#include "script_path.h"
 #include "unit.h"
 
 #define D(m) (S_IFDIR | (m))

@@ -1,4 +1,4 @@
-/* daemon/spawn.c: the scripts' user rule and the environment filter
+/* daemon/base/spawn.c: the scripts' user rule and the environment filter
  * (tables), then real children: started with a descriptor, supplementary
  * groups and the service manager's variables in the parent, they must see
  * none of them; an exec failure comes back as its errno; an abandoned

@@ -1,0 +1,14 @@
+# The base: the small shared things every layer uses and that use no module
+# (tests/style/layering.sh checks it). Modules and daemon/ include them by
+# name ("log.h"): -I$(top_srcdir)/daemon/base in Makefile.am.
+# the validated configuration model the modules consume (parsed by daemon/config*.c)
+libhdcore_a_SOURCES += daemon/base/hd_config.h daemon/base/addr.c
+libhdcore_a_SOURCES += daemon/base/log.c daemon/base/log.h daemon/base/json.c daemon/base/json.h
+# which files a script command line runs, and who may change them (pure)
+libhdcore_a_SOURCES += daemon/base/script_path.c daemon/base/script_path.h
+# every child process: one spawn routine (spawn.h)
+hadirector_SOURCES += daemon/base/spawn.c daemon/base/spawn.h
+# allocation-failure injection for tests (fault.h, tests/netns/fault-alloc.sh):
+# a build configured with --enable-fault-injection links the daemon with
+# the wrappers of HD_FAULT_WRAP (daemon/local.mk); other builds, as is.
+hadirector_SOURCES += daemon/base/fault.c daemon/base/fault.h
