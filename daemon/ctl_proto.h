@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define HD_CTL_DEFAULT_SOCKET "/run/hadirector.sock"
+#define HD_CTL_DEFAULT_SOCKET RUNSTATEDIR "/hadirector.sock" /* configure: /run */
 #define HD_CTL_MAX_REQUEST    4096
 #define HD_CTL_MAX_ARGS	      8
 

@@ -24,7 +24,7 @@
 #include "kaconv/ka_main.h"
 
 #define DEFAULT_CONFIG	 SYSCONFDIR "/hadirector.conf"
-#define DEFAULT_PID_FILE "/run/hadirector.pid"
+#define DEFAULT_PID_FILE RUNSTATEDIR "/hadirector.pid"
 
 static void usage(FILE *out)
 {
@@ -291,7 +291,8 @@ static void cleanup(struct hd_daemon *d)
 
 int main(int argc, char **argv)
 {
-	struct hd_daemon d = {0};
+	/* the pass hd_mark_dirty() asks for: IPVS follows the verdicts */
+	struct hd_daemon d = {.reconcile = ipvs_reconcile};
 	struct hd_diag diag = {0};
 	int r, pidfd;
 

@@ -1,10 +1,30 @@
-sysconf_DATA = etc/hadirector.conf
 systemdsystemunit_DATA = etc/hadirector.service
+# The SNMP MIB where net-snmp's tools look (Debian: /usr/share/snmp/mibs).
+mibdir = $(datadir)/snmp/mibs
+mib_DATA = etc/HADIRECTOR-MIB.txt
 EXTRA_DIST += etc/hadirector.conf etc/hadirector.service.in
 CLEANFILES += etc/hadirector.service
 
 etc/hadirector.service: etc/hadirector.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc && sed -e 's|@sbindir[@]|$(sbindir)|g' \
-		-e 's|@sysconfdir[@]|$(sysconfdir)|g' $(srcdir)/etc/hadirector.service.in > $@
+		-e 's|@sysconfdir[@]|$(sysconfdir)|g' -e 's|@runstatedir[@]|$(runstatedir)|g' \
+		$(srcdir)/etc/hadirector.service.in > $@
+
+# The sample configuration, without overwriting an edited one: with no
+# --prefix sysconfdir is /etc, where `make install` on a running director
+# must not replace its file. Uninstall removes it only while unchanged.
+install-data-local:
+	$(MKDIR_P) '$(DESTDIR)$(sysconfdir)'
+	@if test -f '$(DESTDIR)$(sysconfdir)/hadirector.conf'; then \
+		echo "keeping $(DESTDIR)$(sysconfdir)/hadirector.conf"; \
+	else \
+		echo " $(INSTALL_DATA) etc/hadirector.conf '$(DESTDIR)$(sysconfdir)'"; \
+		$(INSTALL_DATA) $(srcdir)/etc/hadirector.conf '$(DESTDIR)$(sysconfdir)/hadirector.conf'; \
+	fi
+uninstall-local:
+	@if cmp -s $(srcdir)/etc/hadirector.conf '$(DESTDIR)$(sysconfdir)/hadirector.conf'; then \
+		echo " rm -f '$(DESTDIR)$(sysconfdir)/hadirector.conf'"; \
+		rm -f '$(DESTDIR)$(sysconfdir)/hadirector.conf'; \
+	fi
 
 dist_man_MANS += man/hadirector.8 man/hadirectorctl.8

@@ -39,7 +39,7 @@ exit 0
 SH
 printf '#!/bin/sh\nexit 1\n' >$S/check-fail.sh
 chmod 755 $S/*.sh
-cat >/usr/local/etc/hadirector.conf <<CONF
+cat >/etc/hadirector.conf <<CONF
 global {
     router_id = vm-hard
     script_user = nobody
@@ -63,7 +63,7 @@ virtual_server 192.168.168.100:80 {
     real_server 192.168.168.20:80 { misc_check { script = "$S/check-fail.sh" } }
 }
 CONF
-check "the config test accepts the scenario" /usr/local/sbin/hadirector -t -f /usr/local/etc/hadirector.conf
+check "the config test accepts the scenario" /usr/local/sbin/hadirector -t -f /etc/hadirector.conf
 # No daemon-reload: the unit has never been loaded, systemctl start loads it
 # with its drop-ins (and a reload over 9p once soft-locked the emulated VM).
 
@@ -88,7 +88,7 @@ check "no_new_privs set" grep -qx $'NoNewPrivs:\t1' /proc/$PID/status
 check "seccomp filter active" grep -qx $'Seccomp:\t2' /proc/$PID/status
 check "the daemon sees a private /tmp" sh -c "touch /tmp/hd-host-marker; ! nsenter -t $PID -m test -e /tmp/hd-host-marker"
 check "the file system is read-only for it but /run" \
-	sh -c "nsenter -t $PID -m sh -c '! touch /usr/local/etc/x 2>/dev/null && touch /run/hd-test/rw && rm /run/hd-test/rw'"
+	sh -c "nsenter -t $PID -m sh -c '! touch /etc/x 2>/dev/null && touch /run/hd-test/rw && rm /run/hd-test/rw'"
 
 systemd-analyze security hadirector.service >"$VM_DIR/security.txt" 2>&1
 score=$(sed -n 's/.*Overall exposure level for hadirector.service: \([0-9.]*\).*/\1/p' "$VM_DIR/security.txt")

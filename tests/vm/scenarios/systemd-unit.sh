@@ -7,8 +7,8 @@
 assert "systemd is PID 1" test "$(cat /proc/1/comm)" = systemd
 assert "make install succeeds" make -s -C "$top_builddir" install >"$VM_DIR/install.log" 2>&1
 check "the unit is installed" test -f /lib/systemd/system/hadirector.service
-check "the unit runs the installed binary" grep -q '^ExecStart=/usr/local/sbin/hadirector -n -f /usr/local/etc/hadirector.conf' /lib/systemd/system/hadirector.service
-check "the example config is installed" test -f /usr/local/etc/hadirector.conf
+check "the unit runs the installed binary" grep -q '^ExecStart=/usr/local/sbin/hadirector -n -f /etc/hadirector.conf' /lib/systemd/system/hadirector.service
+check "the example config is installed" test -f /etc/hadirector.conf
 check "systemd-analyze verify accepts the installed unit" \
 	sh -c "systemd-analyze verify /lib/systemd/system/hadirector.service >'$VM_DIR/verify.log' 2>&1"
 cat "$VM_DIR/verify.log"
@@ -20,7 +20,7 @@ vm_load_ipvs rr >/dev/null
 hd_vm_modprobe dummy >/dev/null 2>&1 || modprobe dummy
 ip link add eth0 type dummy && ip link set eth0 up && ip addr add 192.168.168.50/24 dev eth0
 ip route add 192.168.168.0/24 dev eth0 2>/dev/null
-cat >/usr/local/etc/hadirector.conf <<CONF
+cat >/etc/hadirector.conf <<CONF
 global {
     router_id = vm-lb1
 }
@@ -56,7 +56,7 @@ check "no watchdog restart happened" test "$(systemctl show -p NRestarts --value
 check "the journal has the start line" sh -c "journalctl -u hadirector -o cat | grep -q 'hadirector .* started'"
 check "journal fields carry the instance state change" sh -c "journalctl -u hadirector -o verbose | grep -q 'NEW_STATE=MASTER\|NEW_STATE=master'"
 
-sed -i 's/router_id = vm-lb1/router_id = vm-lb1b/' /usr/local/etc/hadirector.conf
+sed -i 's/router_id = vm-lb1/router_id = vm-lb1b/' /etc/hadirector.conf
 check "systemctl reload succeeds" systemctl reload hadirector
 check "the reload is applied" wait_for 5 sh -c "'$HDCTL' status --json | grep -q '\"router_id\":\"vm-lb1b\"'"
 check "the master kept the VIP across the reload" sh -c "ip -4 addr show dev eth0 | grep -q 192.168.168.100/24"
