@@ -25,6 +25,7 @@ struct kglob {
 	int vrrp_version; /* 0 = keepalived's default, 2 */
 	const char *garp_delay, *garp_repeat, *garp_refresh;
 	const struct ka_node *smtp_server;
+	char smtp_resolved[64]; /* smtp_server's host name resolved, or "" */
 	bool have_mail_to;
 	int alert, alert_vrrp, alert_checker; /* -1 unset, 0, 1 */
 	unsigned alerting;		      /* parts that send mail */

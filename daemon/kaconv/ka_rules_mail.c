@@ -6,16 +6,49 @@
  * same (a real server follows its virtual server), so the converter
  * resolves keepalived's and writes `smtp_alert = true` in every part that
  * mails, and nothing in the others (hadirector's defaults: off). */
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "../alert_smtp.h"
 #include "ka_convert_int.h"
 
+/* keepalived resolves an smtp_server host name once, when it reads the
+ * file, and mails nowhere when that fails ("Invalid smtp server"). The
+ * converter does the same now: the address it resolves to is written (with
+ * a note), and a name that does not resolve is left out, as keepalived
+ * would run without mail. */
+static bool smtp_name(struct cx *c, const struct ka_node *n)
+{
+	struct addrinfo hint = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	struct hd_addr a;
+
+	c->g.smtp_resolved[0] = 0;
+	if (hd_addr_parse(n->args[0], &a) == 0)
+		return true;
+	if (getaddrinfo(n->args[0], NULL, &hint, &res) == 0 && res &&
+	    getnameinfo(res->ai_addr, res->ai_addrlen, c->g.smtp_resolved,
+			sizeof(c->g.smtp_resolved), NULL, 0, NI_NUMERICHOST) == 0) {
+		freeaddrinfo(res);
+		return true;
+	}
+	if (res)
+		freeaddrinfo(res);
+	c->g.smtp_resolved[0] = 0;
+	ka_warn(c->m, n->file, n->line,
+		"smtp_server: '%s' does not resolve here; keepalived resolves it once at start "
+		"and sends no mail when that fails: left out (write the server's address)",
+		n->args[0]);
+	return false;
+}
+
 void ka_prescan_mail(struct cx *c, const struct ka_node *n)
 {
-	if (!strcmp(n->kw, "notification_email"))
+	if (!strcmp(n->kw, "smtp_server") && n->nargs >= 1 && n->nargs <= 2 && !smtp_name(c, n))
+		c->g.smtp_server = NULL;
+	else if (!strcmp(n->kw, "notification_email"))
 		c->g.mail_to = n;
 	else if (!strcmp(n->kw, "notification_email_from"))
 		c->g.mail_from = n;
@@ -138,14 +171,16 @@ static void mail_server(struct cx *c, struct osec *s, const struct ka_node *n)
 
 	if (!need_args(c, n, 1, 2))
 		return;
-	if (hd_addr_parse(n->args[0], &a) < 0) {
-		ka_error(c->m, n->file, n->line,
-			 "smtp_server: '%s' is not an IP address (hadirector does not resolve "
-			 "names: write the server's address)",
+	if (c->g.smtp_resolved[0]) {
+		onote(oadd(s, n, "smtp_server", c->g.smtp_resolved),
+		      "keepalived resolves '%s' at start; resolved when converted", n->args[0]);
+	} else if (hd_addr_parse(n->args[0], &a) < 0) {
+		ka_error(c->m, n->file, n->line, "smtp_server: '%s' is not an IP address",
 			 n->args[0]);
 		return;
+	} else {
+		oadd(s, n, "smtp_server", n->args[0]);
 	}
-	oadd(s, n, "smtp_server", n->args[0]);
 	if (n->nargs == 2) {
 		char *end;
 		long p = strtol(n->args[1], &end, 10);

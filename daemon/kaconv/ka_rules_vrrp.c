@@ -172,17 +172,29 @@ static bool vip_opts(struct cx *c, const struct ka_node *k, const char *ifname, 
 	return true;
 }
 
+/* The address of a virtual_ipaddress line, without its /LEN. */
+static size_t vip_addr_len(const char *kw)
+{
+	const char *sl = strchr(kw, '/');
+	return sl ? (size_t)(sl - kw) : strlen(kw);
+}
+
 /* An address written twice in one list (keepalived's sample does, the
- * second time with a label): what keepalived makes of it is not known
- * here, and hadirector refuses a repeated address: refused. */
+ * second time with a label): keepalived compares the addresses, not their
+ * prefix or options, reports "VIP duplicates a VIP" and ignores the later
+ * one (vrrp_data.c, vip_is_duplicate). So does the converter, with a
+ * warning. */
 static bool vip_repeated(struct cx *c, const struct ka_node *list, const struct ka_node *k)
 {
+	size_t len = vip_addr_len(k->kw);
+
 	for (const struct ka_node *p = list->child; p && p != k; p = p->next) {
-		if (strcmp(p->kw, k->kw))
+		if (vip_addr_len(p->kw) != len || strncmp(p->kw, k->kw, len))
 			continue;
-		ka_error(c->m, k->file, k->line,
-			 "%s: %s is listed twice (first at line %d): not converted", list->kw,
-			 k->kw, p->line);
+		ka_warn(c->m, k->file, k->line,
+			"%s: %.*s is listed twice (first at line %d): keepalived ignores the "
+			"later one, so does the converter",
+			list->kw, (int)len, k->kw, p->line);
 		return true;
 	}
 	return false;
@@ -203,6 +215,31 @@ static char *block_list_buf(struct cx *c, const struct ka_node *n)
 	}
 	*v = 0;
 	return v;
+}
+
+/* keepalived takes 1..255 and, for anything else (a word, 0, 300,
+ * "100,comment"), reports "Priority not valid" and runs with its default
+ * 100: so does the converter, with a warning. */
+static void i_priority(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	char *e;
+	long v;
+
+	(void)r;
+	if (!need_args(c, n, 1, 1))
+		return;
+	v = strtol(n->args[0], &e, 10);
+	if (e != n->args[0] && !*e && n->args[0][0] != '-' && n->args[0][0] != '+' && v >= 1 &&
+	    v <= 255) {
+		oadd(s, n, "priority", n->args[0]);
+		return;
+	}
+	ka_warn(c->m, n->file, n->line,
+		"priority: '%s' is not 1..255: keepalived runs with its default 100, so does "
+		"the converter",
+		n->args[0]);
+	onote(oadd(s, n, "priority", "100"), "keepalived's default: '%s' is not 1..255",
+	      n->args[0]);
 }
 
 /* virtual_ipaddress and virtual_ipaddress_excluded lines: `ADDR[/LEN]
@@ -358,7 +395,7 @@ static const struct rule instance_rules[] = {
     {"state", i_state, NULL, NULL},
     {"interface", i_iface, NULL, NULL},
     {"virtual_router_id", r_num, NULL, NULL},
-    {"priority", r_num, NULL, NULL},
+    {"priority", i_priority, NULL, NULL},
     {"advert_int", r_num, NULL, NULL},
     {"version", r_num, NULL, NULL},
     {"nopreempt", i_nopreempt, NULL, NULL},
