@@ -105,6 +105,15 @@ static cfg_opt_t weight_opts[] = {LINE, O("weight"), CFG_END()};
 static cfg_opt_t vaddr_opts[] = {LINE,	   O("dev"),	  O("label"), O("scope"),
 				 O("brd"), O("excluded"), CFG_END()};
 
+/* routes, rules and static addresses (config_route.c) */
+static cfg_opt_t route_opts[] = {LINE,	    O("to"),	 L("via"),   O("dev"),
+				 O("src"),  O("metric"), O("table"), O("scope"),
+				 O("type"), O("onlink"), CFG_END()};
+static cfg_opt_t rule_opts[] = {LINE,	    O("family"), O("from"),	O("to"),
+				O("table"), O("type"),	 O("priority"), O("fwmark"),
+				O("iif"),   O("oif"),	 CFG_END()};
+static cfg_opt_t saddr_opts[] = {LINE, O("dev"), O("label"), O("scope"), O("brd"), CFG_END()};
+
 static cfg_opt_t instance_opts[] = {
     LINE,
     O("interface"),
@@ -121,6 +130,8 @@ static cfg_opt_t instance_opts[] = {
     L("virtual_ipaddress"),
     L("virtual_ipaddress_excluded"),
     TSEC("virtual_address", vaddr_opts),
+    SEC("virtual_route", route_opts),
+    SEC("virtual_rule", rule_opts),
     L("track_interface"),
     TSEC("track_interface_weight", weight_opts),
     L("track_script"),
@@ -187,6 +198,9 @@ static cfg_opt_t root_opts[] = {
     TSEC("virtual_server", vs_opts),
     SEC("lvs_sync_daemon", lvs_sync_opts),
     SEC("alert_email", alert_opts), /* e-mail alerts, config_alert.c */
+    TSEC("static_address", saddr_opts),
+    SEC("static_route", route_opts),
+    SEC("static_rule", rule_opts),
     CFG_END(),
 };
 
@@ -327,6 +341,7 @@ struct hd_config *hd_config_load(const char *path, struct hd_diag *diag)
 			conv_lvs_sync(&c, root, cfg);
 			conv_virtual_servers(&c, root, cfg);
 			conv_alert(&c, root, cfg);
+			conv_static(&c, root, cfg);
 			validate_config(&c, cfg);
 			c.errors += (unsigned)hd_config_check_scripts(cfg, diag);
 		} else {
@@ -640,6 +655,8 @@ void hd_config_free(struct hd_config *cfg)
 		free(in->unicast_peers);
 		free(in->vips);
 		free(in->excl_vips);
+		free(in->routes);
+		free(in->rules);
 		free(in->track_ifs);
 		free(in->track_scripts);
 		free(in->notify_master);
@@ -662,5 +679,8 @@ void hd_config_free(struct hd_config *cfg)
 		free_vs(&cfg->virtual_servers[i]);
 	free(cfg->virtual_servers);
 	free_alert(&cfg->alert);
+	free(cfg->static_addrs);
+	free(cfg->static_routes);
+	free(cfg->static_rules);
 	free(cfg);
 }

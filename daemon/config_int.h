@@ -93,6 +93,15 @@ void conv_virtual_servers(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void conv_alert(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void free_alert(struct hd_alert_config *a);
 
+/* static_address, static_route, static_rule at the top level and an
+ * instance's virtual_route and virtual_rule sections (config_route.c). */
+void conv_static(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+void conv_inst_routes(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in);
+/* scope names (global site link host nowhere) -> RT_SCOPE_*; -1 unknown */
+int scope_parse(const char *s);
+/* An address's `label` option: IPv4, begins with IFNAME (config_vrrp.c). */
+void conv_label(struct cctx *c, cfg_t *a, const char *ifname, struct hd_prefix *v);
+
 /* Cross-object checks on the converted config (config_validate.c). */
 void validate_config(struct cctx *c, const struct hd_config *cfg);
 

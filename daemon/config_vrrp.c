@@ -156,7 +156,7 @@ static struct hd_prefix *add_vip(struct cctx *c, struct hd_vrrp_instance_config 
 
 /* The kernel keeps an IPv4 label in IFNAMSIZ bytes and wants it to begin
  * with the name of the interface that holds the address ("eth1:web"). */
-static void conv_label(struct cctx *c, cfg_t *a, const char *ifname, struct hd_prefix *v)
+void conv_label(struct cctx *c, cfg_t *a, const char *ifname, struct hd_prefix *v)
 {
 	const struct cval *l = cget(a, "label", 0);
 	size_t n;
@@ -386,6 +386,7 @@ static void conv_instance(struct cctx *c, cfg_t *sec, const struct hd_config *cf
 	if (in->version == 2 && in->family == AF_INET6)
 		cerr(c, in->line, "vrrp_instance %s: IPv6 needs VRRP version 3", in->name);
 	conv_unicast(c, sec, in);
+	conv_inst_routes(c, sec, in);
 	conv_auth(c, sec, in);
 	conv_track_ifs(c, sec, in);
 	conv_track_scripts(c, sec, cfg, in);

@@ -44,3 +44,5 @@ check_PROGRAMS += tests/unit/test_alert_smtp
 tests_unit_test_alert_smtp_SOURCES = tests/unit/test_alert_smtp.c
 tests_unit_test_alert_smtp_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_alert_smtp
+# routes, rules and static addresses (static_*, virtual_route, virtual_rule)
+libhdcore_a_SOURCES += daemon/config_route.c

@@ -18,3 +18,10 @@ tests_unit_test_vrrp_vip_SOURCES = tests/unit/test_vrrp_vip.c
 tests_unit_test_vrrp_vip_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_vrrp_vip
 hadirector_SOURCES += vrrp/vrrp_metrics.c
+# routes, rules, static addresses: the decision (pure) and the kernel writes
+libhdcore_a_SOURCES += vrrp/vrrp_route.c vrrp/vrrp_route.h
+hadirector_SOURCES += vrrp/vrrp_route_nl.c
+check_PROGRAMS += tests/unit/test_vrrp_route
+tests_unit_test_vrrp_route_SOURCES = tests/unit/test_vrrp_route.c
+tests_unit_test_vrrp_route_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_vrrp_route

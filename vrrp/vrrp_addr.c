@@ -362,6 +362,7 @@ static void link_event(struct vrrp_ctx *c, struct rtnl_link *l, int msgtype)
 			vrrp_instance_reevaluate(in, up ? "interface up" : "interface down");
 	}
 	vrrp_track_link_changed(c);
+	vrrp_routes_retry(c); /* a route's dev may have come */
 }
 
 /* A kernel address A that is our VIP V on its interface but with other

@@ -122,6 +122,8 @@ void vrrp_instance_event(struct vrrp_instance *in, const struct vrrp_event *ev0)
 		run_action(in, &res.act[i], to_master);
 	if (res.state == old)
 		return;
+	if (old == VRRP_STATE_MASTER || res.state == VRRP_STATE_MASTER)
+		vrrp_routes_sync(in->ctx); /* virtual_route/virtual_rule follow the VIPs */
 	in->transitions++;
 	in->last_transition_usec = vrrp_usec();
 	in->last_reason = res.reason;
@@ -269,8 +271,13 @@ int vrrp_init(struct hd_daemon *d)
 	c->cfg = d->config;
 	c->packet_fd = c->icmp6_fd = -1;
 	d->vrrp = c;
-	if (!c->cfg->n_instances)
+	if (!c->cfg->n_instances) {
+		/* static_address, static_route, static_rule need no instance */
+		if (vrrp_routes_start(c) < 0)
+			return -ENOMEM;
+		vrrp_routes_sync(c);
 		return 0;
+	}
 	c->inst = calloc(c->cfg->n_instances, sizeof(*c->inst));
 	if (!c->inst)
 		return -ENOMEM;
@@ -286,9 +293,12 @@ int vrrp_init(struct hd_daemon *d)
 	vrrp_groups_commit(c, groups, c->cfg->n_sync_groups);
 	if (vrrp_addr_start(c) < 0 || vrrp_track_start(c) < 0)
 		return -ENOMEM;
+	if (vrrp_routes_start(c) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < c->n_inst; i++)
 		if (instance_start(c, c->inst[i]) < 0)
 			return -ENOMEM;
+	vrrp_routes_sync(c); /* static ones; the masters' were added as they became master */
 	return 0;
 }
 
@@ -432,6 +442,7 @@ void vrrp_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep
 		vrrp_instance_reevaluate(c->inst[i], "reload");
 	}
 	vrrp_groups_settle(c);
+	vrrp_routes_sync(c); /* only what the reload changed is added or removed */
 	free(p->from), free(p->readd), free(p);
 	hd_notice("vrrp: reloaded, %zu instances", c->n_inst);
 }
@@ -449,6 +460,7 @@ void vrrp_shutdown(struct hd_daemon *d)
 	for (size_t i = 0; i < c->n_inst; i++)
 		if (c->inst[i])
 			vrrp_instance_simple_event(c->inst[i], VRRP_EV_SHUTDOWN, NULL);
+	vrrp_routes_stop(c); /* the static ones (the virtual ones left with MASTER) */
 	c->stopping = true;
 }
 
@@ -472,6 +484,7 @@ void vrrp_free(struct hd_daemon *d)
 	free(c->inst);
 	vrrp_groups_free(c);
 	vrrp_io_free(c);
+	vrrp_routes_free(c);
 	vrrp_addr_stop(c);
 	free(c);
 	d->vrrp = NULL;

@@ -82,6 +82,8 @@ struct vrrp_ctx {
 	enum vrrp_state *group_state; /* per sync group, for its notify scripts */
 	size_t n_groups;
 	bool syncing; /* applying a sync group decision: followers do not propagate */
+	/* routes, rules, static addresses (vrrp_route_nl.c) */
+	struct vrrp_rt_state *rt;
 	bool stopping;
 };
 
@@ -137,6 +139,17 @@ void vrrp_track_link_changed(struct vrrp_ctx *c);
 void vrrp_notify(struct vrrp_instance *in, enum vrrp_state old, enum vrrp_state new_state);
 /* Queue SCRIPT (run by /bin/sh -c as script_user) with ARGS as "$@". */
 void vrrp_notify_enqueue(struct vrrp_ctx *c, const char *script, const char *const args[]);
+
+/* vrrp_route_nl.c: static_* and the masters' virtual_route/virtual_rule.
+ * start removes what an earlier run left (before the instances start);
+ * sync reconciles the kernel with c->cfg and the instances' states (on
+ * every change into or out of MASTER, after a reload); retry does so when
+ * something wanted could not be added (link events); stop removes all. */
+int vrrp_routes_start(struct vrrp_ctx *c);
+void vrrp_routes_sync(struct vrrp_ctx *c);
+void vrrp_routes_retry(struct vrrp_ctx *c);
+void vrrp_routes_stop(struct vrrp_ctx *c);
+void vrrp_routes_free(struct vrrp_ctx *c);
 
 /* vrrp_group.c: sync groups (decisions in vrrp_sync.c) */
 void vrrp_sync_group_update(struct vrrp_ctx *c, struct vrrp_instance *changed, enum vrrp_state old);

@@ -39,6 +39,43 @@ struct hd_endpoint {
 	uint16_t port; /* host order */
 };
 
+/* A route hadirector installs (static_route, virtual_route): marked with
+ * protocol HD_RTPROT in the kernel, so that only its own are ever removed. */
+#define HD_RTPROT	 173
+#define HD_ROUTE_MAX_VIA 8
+struct hd_route {
+	int family;
+	struct hd_addr dst;
+	uint8_t dst_len;
+	uint8_t type;  /* RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW */
+	uint8_t scope; /* RT_SCOPE_* (IPv4; the kernel sets IPv6's) */
+	bool onlink;
+	struct hd_addr via[HD_ROUTE_MAX_VIA]; /* more than one: a multipath route */
+	size_t n_via;
+	char dev[HD_NAME_MAX]; /* "" = none */
+	bool has_src;
+	struct hd_addr src; /* preferred source */
+	uint32_t metric;
+	uint32_t table;
+	int line;
+};
+
+/* A policy routing rule (static_rule, virtual_rule), marked as routes are. */
+struct hd_rule {
+	int family;
+	bool has_from, has_to;
+	struct hd_addr from, to;
+	uint8_t from_len, to_len;
+	uint8_t action; /* FR_ACT_TO_TBL, FR_ACT_BLACKHOLE, FR_ACT_UNREACHABLE, FR_ACT_PROHIBIT */
+	uint32_t table; /* FR_ACT_TO_TBL */
+	bool has_priority;
+	uint32_t priority; /* unset: the kernel picks one */
+	bool has_fwmark;
+	uint32_t fwmark, fwmask;
+	char iif[HD_NAME_MAX], oif[HD_NAME_MAX]; /* "" = any */
+	int line;
+};
+
 /* Growing list of "FILE:LINE: message" lines. */
 struct hd_diag {
 	char **lines;
@@ -125,6 +162,11 @@ struct hd_vrrp_instance_config {
 	/* added and removed with the VIPs, never in an advertisement; either family */
 	struct hd_prefix *excl_vips;
 	size_t n_excl_vips;
+	/* installed while master, removed otherwise (vrrp_route.c) */
+	struct hd_route *routes;
+	size_t n_routes;
+	struct hd_rule *rules;
+	size_t n_rules;
 	struct hd_track_if *track_ifs;
 	size_t n_track_ifs;
 	struct hd_track_script *track_scripts;
@@ -268,6 +310,13 @@ struct hd_config {
 	size_t n_virtual_servers;
 	struct hd_lvs_sync_config lvs_sync;
 	struct hd_alert_config alert;
+	/* installed at start whatever the VRRP states, removed at stop */
+	struct hd_prefix *static_addrs;
+	size_t n_static_addrs;
+	struct hd_route *static_routes;
+	size_t n_static_routes;
+	struct hd_rule *static_rules;
+	size_t n_static_rules;
 };
 
 /* Parse and validate PATH. Returns NULL and fills DIAG (one

@@ -12,3 +12,6 @@ TESTS += $(VRRP_NETNS_TESTS)
 TESTS += tests/netns/spawn-hygiene.sh
 EXTRA_DIST += tests/netns/spawn-hygiene.sh
 EXTRA_DIST += tests/netns/lib-vrrp.sh $(VRRP_NETNS_TESTS)
+# routes, rules, static addresses on the kernel (vrrp/vrrp_route*.c)
+TESTS += tests/netns/vrrp-routes.sh
+EXTRA_DIST += tests/netns/vrrp-routes.sh
