@@ -49,7 +49,7 @@
 #include "snmp.h"
 #include "snmp_int.h"
 
-#define SNMP_N_TABLES	  7
+#define SNMP_N_TABLES	  9
 #define SNMP_TRAPS_MAX	  256
 #define SNMP_RESPAWN_USEC 5000000 /* after the subagent died on its own */
 #define SNMP_EXIT_WAIT_MS 1500	  /* at exit, for the child's AgentX close */

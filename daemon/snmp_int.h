@@ -31,9 +31,10 @@
 
 #include "daemon.h"
 
-/* Longest OID a cell has: vrrpv3StatisticsEntry (11) + column + 3 index
- * sub-identifiers is 15. Sub-identifiers are 32-bit in SNMP. */
-#define SNMP_OID_MAX 16
+/* Longest OID a cell has: vrrpv3AssociatedIpAddrEntry (11) + column + 3
+ * index sub-identifiers + an IPv6 InetAddress (its length and 16 bytes) is
+ * 32. Sub-identifiers are 32-bit in SNMP. */
+#define SNMP_OID_MAX 32
 
 /* One variable: a table cell or a notification's varbind. */
 struct snmp_cell {
@@ -110,7 +111,7 @@ void snmp_send_snap(const uint32_t *trap, size_t trap_len, const struct snmp_sna
  * frames below are native structs): bump it with any change to them. */
 #define SNMP_AGENT_FD	  3
 #define SNMP_AGENT_PROG	  "hadirector-snmp"
-#define SNMP_WIRE_VERSION 2
+#define SNMP_WIRE_VERSION 3
 
 /* snmp_wire.c: frames between the daemon and the subagent on a stream
  * socket: a header, then LEN bytes. Same host, same build: native byte
@@ -224,10 +225,34 @@ const struct snmp_seen *snmp_seen_find(const struct snmp_seen_set *s, const void
  * taken over, also on failure). */
 void snmp_notify(struct hd_snmp *s, const oid *trap, size_t trap_len, struct snmp_snap *vars);
 
-/* snmp_vrrp.c: VRRP-MIB and VRRPv3-MIB tables (operations, statistics).
- * Fill OUT[0..4). */
+/* snmp_vrrp.c, pure: VRRP-MIB and VRRPv3-MIB tables (operations,
+ * associated addresses, statistics) rendered from the VRRP module's view
+ * (vrrp/vrrp_view.h); tests/unit/test_views.c renders them. */
+struct vrrp_inst_view;
+enum snmp_vrrp_table {
+	SNMP_VRRP_OPER2,
+	SNMP_VRRP_OPER3,
+	SNMP_VRRP_ASSOC2,
+	SNMP_VRRP_ASSOC3,
+	SNMP_VRRP_STATS2,
+	SNMP_VRRP_STATS3,
+	SNMP_VRRP__N
+};
+/* T's name and entry OID (OUT->fn NULL). */
+void snmp_vrrp_table(enum snmp_vrrp_table t, struct snmp_table *out);
+/* T's cells for the instances V[0..N) (the statistics read F->vrrp_seen
+ * when set); START_USEC: the process start, the TimeStamps' epoch. */
+void snmp_vrrp_rows(enum snmp_vrrp_table t, const struct vrrp_inst_view *v, size_t n,
+		    uint64_t start_usec, struct snmp_out *f);
+/* V's new-master notification: its varbinds into VARS, its OID. */
+void snmp_vrrp_new_master(const struct vrrp_inst_view *v, struct snmp_snap *vars, const oid **trap,
+			  size_t *trap_len);
+/* What S remembers of V's protocol errors (QUIET: no new reason). */
+void snmp_vrrp_proto_errors(const struct vrrp_inst_view *v, struct snmp_seen *s, bool quiet);
+/* snmp_vrrp_live.c (event loop): the tables with their callbacks, OUT[0..
+ * SNMP_VRRP__N); the new-master notifications (vrrpTrapNewMaster /
+ * vrrpv3NewMaster). */
 size_t snmp_vrrp_tables(struct snmp_table *out);
-/* New-master notifications (vrrpTrapNewMaster / vrrpv3NewMaster). */
 void snmp_vrrp_watch(struct hd_snmp *s, struct hd_daemon *d, struct snmp_seen_set *seen);
 
 /* snmp_hd.c: HADIRECTOR-MIB tables. Fill OUT[0..3). */

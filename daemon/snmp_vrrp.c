@@ -1,16 +1,19 @@
-/* VRRP-MIB (RFC 2787, mib-2 68) vrrpOperTable and vrrpRouterStatsTable for
- * version 2 instances and VRRPv3-MIB (RFC 6527, mib-2 207)
- * vrrpv3OperationsTable and vrrpv3StatisticsTable for version 3 ones,
- * read-only, plus their new-master notifications. Facts of the MIBs (OIDs,
- * columns, enumerations) are written down here by hand. The statistics
- * come from the instance's own counters; what it does not count (times it
- * became master, the last protocol error) the notification watcher counts
- * from its observations, since it (re)took its snapshot at start or the
- * last reload: that moment is the rows' discontinuity time. */
+/* VRRP-MIB (RFC 2787, mib-2 68) vrrpOperTable, vrrpAssoIpAddrTable and
+ * vrrpRouterStatsTable for version 2 instances and VRRPv3-MIB (RFC 6527,
+ * mib-2 207) vrrpv3OperationsTable, vrrpv3AssociatedIpAddrTable and
+ * vrrpv3StatisticsTable for version 3 ones, read-only, rendered from the
+ * VRRP module's view (vrrp/vrrp_view.h), pure: the tables' callbacks and
+ * the new-master notifications are in snmp_vrrp_live.c. Facts of the MIBs
+ * (OIDs, columns, enumerations) are written down here by hand, the
+ * statistics columns with the counters that fill them (VRRP_VIEW_COUNTERS).
+ * What the instance does not count (times it became master, the last
+ * protocol error) the notification watcher counts from its observations,
+ * since it (re)took its snapshot at start or the last reload: that moment
+ * is the rows' discontinuity time. */
 #include <string.h>
 
 #include "snmp_int.h"
-#include "vrrp/vrrp_int.h"
+#include "vrrp/vrrp_view.h"
 
 /* vrrpOperEntry = vrrpMIB(68).vrrpOperations(1).vrrpOperTable(3).1,
  * INDEX { ifIndex, vrrpOperVrId } */
@@ -48,40 +51,23 @@ enum {
 	V3_UPTIME,
 	V3_ROWSTATUS
 };
+/* vrrpAssoIpAddrEntry = vrrpOperations(68.1).vrrpAssoIpAddrTable(4).1, INDEX
+ * { ifIndex, vrrpOperVrId, vrrpAssoIpAddr }: the address (IpAddress, four
+ * sub-identifiers) is not-accessible, the row status its one column. */
+static const oid v2_assoc_entry[] = {1, 3, 6, 1, 2, 1, 68, 1, 4, 1};
+/* vrrpv3AssociatedIpAddrEntry = vrrpv3Operations(207.1.1).vrrpv3AssociatedIpAddrTable(2).1,
+ * INDEX { ifIndex, vrrpv3OperationsVrId, vrrpv3OperationsInetAddrType,
+ * vrrpv3AssociatedIpAddrAddress }: the address (InetAddress, not IMPLIED:
+ * its length, then its bytes) likewise. */
+static const oid v3_assoc_entry[] = {1, 3, 6, 1, 2, 1, 207, 1, 1, 2, 1};
+#define ASSOC_ROWSTATUS 2
 /* vrrpRouterStatsEntry = vrrpMIB(68).vrrpStatistics(2).vrrpRouterStatsTable(4).1,
- * AUGMENTS vrrpOperEntry; all Counter32 */
+ * AUGMENTS vrrpOperEntry; all Counter32. Columns: VRRP_MIB2_* (vrrp_view.h). */
 static const oid v2_stats_entry[] = {1, 3, 6, 1, 2, 1, 68, 2, 4, 1};
-enum {
-	V2S_BECOME_MASTER = 1,
-	V2S_ADV_RCVD,
-	V2S_ADV_INT_ERR,
-	V2S_AUTH_FAIL,
-	V2S_TTL_ERR,
-	V2S_PRIO0_RCVD,
-	V2S_PRIO0_SENT,
-	V2S_BAD_TYPE,
-	V2S_ADDR_LIST_ERR,
-	V2S_BAD_AUTH_TYPE,
-	V2S_AUTH_MISMATCH,
-	V2S_LEN_ERR
-};
 /* vrrpv3StatisticsEntry = vrrpv3Objects(207.1).vrrpv3Statistics(2)
- * .vrrpv3StatisticsTable(5).1, AUGMENTS vrrpv3OperationsEntry */
-enum {
-	V3S_MASTERS = 1, /* Counter32 */
-	V3S_NEW_MASTER_REASON,
-	V3S_ADV_RCVD, /* Counter64 from here to V3S_LEN_ERR */
-	V3S_ADV_INT_ERR,
-	V3S_TTL_ERR,
-	V3S_PROTO_ERR_REASON,
-	V3S_PRIO0_RCVD,
-	V3S_PRIO0_SENT,
-	V3S_BAD_TYPE,
-	V3S_ADDR_LIST_ERR,
-	V3S_LEN_ERR,
-	V3S_DISCONTINUITY, /* TimeStamp */
-	V3S_REFRESH	   /* Unsigned32, milliseconds */
-};
+ * .vrrpv3StatisticsTable(5).1, AUGMENTS vrrpv3OperationsEntry. Columns:
+ * VRRP_MIB3_*. */
+static const oid v3_stats_entry[] = {1, 3, 6, 1, 2, 1, 207, 1, 2, 5, 1};
 /* vrrpv3StatisticsProtoErrReason: noError(0), then the drop reasons that
  * map to ipTtlError(1), versionError(2), checksumError(3), vrIdError(4). */
 static const int proto_errs[4] = {VRRP_DROP_BAD_TTL, VRRP_DROP_BAD_VERSION, VRRP_DROP_BAD_CHECKSUM,
@@ -89,9 +75,8 @@ static const int proto_errs[4] = {VRRP_DROP_BAD_TTL, VRRP_DROP_BAD_VERSION, VRRP
 /* vrrpTrapNewMaster = vrrpNotifications(68.0).1 { vrrpOperMasterIpAddr } */
 static const oid v2_new_master[] = {1, 3, 6, 1, 2, 1, 68, 0, 1};
 /* vrrpv3NewMaster = vrrpv3Notifications(207.0).1 { vrrpv3OperationsMasterIpAddr,
- * vrrpv3StatisticsNewMasterReason (vrrpv3StatisticsEntry 207.1.2.5.1 col 2) } */
+ * vrrpv3StatisticsNewMasterReason (vrrpv3StatisticsEntry column 2) } */
 static const oid v3_new_master[] = {1, 3, 6, 1, 2, 1, 207, 0, 1};
-static const oid v3_stats_entry[] = {1, 3, 6, 1, 2, 1, 207, 1, 2, 5, 1};
 
 #define MIB_TRUE  1 /* TruthValue */
 #define MIB_FALSE 2
@@ -114,89 +99,118 @@ static size_t addr_bytes(const struct hd_addr *a, u_char *buf)
 
 /* The master's address: ours while master, the last one heard otherwise,
  * 0.0.0.0 / :: when none is known. */
-static size_t master_addr(const struct vrrp_instance *in, u_char *buf)
+static size_t master_addr(const struct vrrp_inst_view *v, u_char *buf)
 {
-	struct hd_addr a = {.family = in->cfg->family};
+	struct hd_addr a = {.family = v->family};
 
-	if (in->fsm.state == VRRP_STATE_MASTER)
-		a = in->src_addr;
-	else if (in->fsm.master_known)
-		a = in->fsm.master_addr;
+	if (v->state == VRRP_STATE_MASTER)
+		a = v->source;
+	else if (v->master_known)
+		a = v->master;
 	if (!a.family)
-		a.family = in->cfg->family;
+		a.family = v->family;
 	return addr_bytes(&a, buf);
 }
 
-static void vmac(const struct vrrp_instance *in, u_char *mac)
+static void vmac(const struct vrrp_inst_view *v, u_char *mac)
 {
 	static const u_char base[] = {0x00, 0x00, 0x5e, 0x00, 0x01};
 
 	memcpy(mac, base, 5);
-	if (in->cfg->family == AF_INET6)
+	if (v->family == AF_INET6)
 		mac[4] = 0x02;
-	mac[5] = in->cfg->vrid;
+	mac[5] = (u_char)v->vrid;
 }
 
-static long uptime_ticks(const struct vrrp_instance *in)
+/* TimeStamp: sysUpTime at T; our process start (START) stands in for the
+ * agent's epoch. */
+static long ticks_since(uint64_t t, uint64_t start)
 {
-	/* TimeStamp: sysUpTime when the instance last left initialize; our
-	 * process start stands in for the agent's epoch. */
-	uint64_t t = in->last_transition_usec, start = in->ctx->d->start_usec;
-
 	return t > start ? (long)((t - start) / 10000) : 0;
 }
 
-static void v2_row(const struct vrrp_instance *in, struct snmp_out *f)
+static long addr_type(const struct vrrp_inst_view *v)
 {
-	const oid idx[] = {(oid)in->ifindex, in->cfg->vrid};
+	return v->family == AF_INET6 ? 2 : 1; /* InetAddressType ipv6(2), ipv4(1) */
+}
+
+static void v2_row(const struct vrrp_inst_view *v, uint64_t start, struct snmp_out *f)
+{
+	const oid idx[] = {(oid)v->ifindex, v->vrid};
 	u_char mac[6], a[16];
 	size_t n = 2;
 
-	vmac(in, mac);
+	vmac(v, mac);
 	snmp_cell_str(f, V2_VMAC, idx, n, ASN_OCTET_STR, mac, 6);
-	snmp_cell_int(f, V2_STATE, idx, n, ASN_INTEGER, mib_state(in->fsm.state));
+	snmp_cell_int(f, V2_STATE, idx, n, ASN_INTEGER, mib_state(v->state));
 	snmp_cell_int(f, V2_ADMIN, idx, n, ASN_INTEGER, 1); /* up */
-	snmp_cell_int(f, V2_PRIO, idx, n, ASN_INTEGER, in->fsm.priority);
-	snmp_cell_int(f, V2_ADDRCOUNT, idx, n, ASN_INTEGER, (long)in->cfg->n_vips);
-	snmp_cell_str(f, V2_MASTER, idx, n, ASN_IPADDRESS, a, master_addr(in, a));
-	snmp_cell_str(f, V2_PRIMARY, idx, n, ASN_IPADDRESS, a, addr_bytes(&in->src_addr, a));
+	snmp_cell_int(f, V2_PRIO, idx, n, ASN_INTEGER, v->priority);
+	snmp_cell_int(f, V2_ADDRCOUNT, idx, n, ASN_INTEGER, (long)v->n_vips);
+	snmp_cell_str(f, V2_MASTER, idx, n, ASN_IPADDRESS, a, master_addr(v, a));
+	snmp_cell_str(f, V2_PRIMARY, idx, n, ASN_IPADDRESS, a, addr_bytes(&v->source, a));
 	/* noAuthentication(1), simpleTextPassword(2); the key reads empty */
-	snmp_cell_int(f, V2_AUTHTYPE, idx, n, ASN_INTEGER,
-		      in->cfg->auth_type == HD_VRRP_AUTH_NONE ? 1 : 2);
+	snmp_cell_int(f, V2_AUTHTYPE, idx, n, ASN_INTEGER, v->auth ? 2 : 1);
 	snmp_cell_str(f, V2_AUTHKEY, idx, n, ASN_OCTET_STR, "", 0);
-	snmp_cell_int(f, V2_ADVINT, idx, n, ASN_INTEGER, in->cfg->advert_int_cs / 100);
-	snmp_cell_int(f, V2_PREEMPT, idx, n, ASN_INTEGER, in->cfg->preempt ? MIB_TRUE : MIB_FALSE);
-	snmp_cell_int(f, V2_UPTIME, idx, n, ASN_TIMETICKS, uptime_ticks(in));
+	snmp_cell_int(f, V2_ADVINT, idx, n, ASN_INTEGER, v->advert_int_cs / 100);
+	snmp_cell_int(f, V2_PREEMPT, idx, n, ASN_INTEGER, v->preempt ? MIB_TRUE : MIB_FALSE);
+	snmp_cell_int(f, V2_UPTIME, idx, n, ASN_TIMETICKS,
+		      ticks_since(v->last_transition_usec, start));
 	snmp_cell_int(f, V2_PROTO, idx, n, ASN_INTEGER, 1);	/* ip */
 	snmp_cell_int(f, V2_ROWSTATUS, idx, n, ASN_INTEGER, 1); /* active */
 }
 
-static void v3_row(const struct vrrp_instance *in, struct snmp_out *f)
+static void v3_row(const struct vrrp_inst_view *v, uint64_t start, struct snmp_out *f)
 {
-	const oid idx[] = {(oid)in->ifindex, in->cfg->vrid, in->cfg->family == AF_INET6 ? 2 : 1};
+	const oid idx[] = {(oid)v->ifindex, v->vrid, addr_type(v)};
 	u_char mac[6], a[16];
 	size_t n = 3;
 
-	vmac(in, mac);
-	snmp_cell_str(f, V3_MASTER, idx, n, ASN_OCTET_STR, a, master_addr(in, a));
+	vmac(v, mac);
+	snmp_cell_str(f, V3_MASTER, idx, n, ASN_OCTET_STR, a, master_addr(v, a));
 	snmp_cell_str(f, V3_PRIMARY, idx, n, ASN_OCTET_STR, a,
-		      in->src_addr.family ? addr_bytes(&in->src_addr, a) : 0);
+		      v->source.family ? addr_bytes(&v->source, a) : 0);
 	snmp_cell_str(f, V3_VMAC, idx, n, ASN_OCTET_STR, mac, 6);
-	snmp_cell_int(f, V3_STATUS, idx, n, ASN_INTEGER, mib_state(in->fsm.state));
-	snmp_cell_int(f, V3_PRIO, idx, n, ASN_UNSIGNED, in->fsm.priority);
-	snmp_cell_int(f, V3_ADDRCOUNT, idx, n, ASN_INTEGER, (long)in->cfg->n_vips);
-	snmp_cell_int(f, V3_ADVINT, idx, n, ASN_INTEGER, in->cfg->advert_int_cs);
-	snmp_cell_int(f, V3_PREEMPT, idx, n, ASN_INTEGER, in->cfg->preempt ? MIB_TRUE : MIB_FALSE);
+	snmp_cell_int(f, V3_STATUS, idx, n, ASN_INTEGER, mib_state(v->state));
+	snmp_cell_int(f, V3_PRIO, idx, n, ASN_UNSIGNED, v->priority);
+	snmp_cell_int(f, V3_ADDRCOUNT, idx, n, ASN_INTEGER, (long)v->n_vips);
+	snmp_cell_int(f, V3_ADVINT, idx, n, ASN_INTEGER, v->advert_int_cs);
+	snmp_cell_int(f, V3_PREEMPT, idx, n, ASN_INTEGER, v->preempt ? MIB_TRUE : MIB_FALSE);
 	snmp_cell_int(f, V3_ACCEPT, idx, n, ASN_INTEGER, MIB_FALSE);
-	snmp_cell_int(f, V3_UPTIME, idx, n, ASN_TIMETICKS, uptime_ticks(in));
+	snmp_cell_int(f, V3_UPTIME, idx, n, ASN_TIMETICKS,
+		      ticks_since(v->last_transition_usec, start));
 	snmp_cell_int(f, V3_ROWSTATUS, idx, n, ASN_INTEGER, 1);
+}
+
+/* One row per virtual address of the instance's family: the index ends
+ * with the address, as IpAddress (v2) or as length-prefixed InetAddress
+ * (v3); its one accessible column reads active(1). */
+static void assoc_rows(const struct vrrp_inst_view *v, struct snmp_out *f)
+{
+	bool v3 = v->version == 3;
+	oid idx[4 + 16] = {(oid)v->ifindex, v->vrid};
+
+	for (size_t k = 0; k < v->n_vips; k++) {
+		u_char a[16];
+		size_t n = 2, len;
+
+		if (v->vips[k].addr.family != v->family)
+			continue;
+		len = addr_bytes(&v->vips[k].addr, a);
+		if (v3) {
+			idx[n++] = addr_type(v);
+			idx[n++] = len;
+		}
+		for (size_t b = 0; b < len; b++)
+			idx[n++] = a[b];
+		snmp_cell_int(f, ASSOC_ROWSTATUS, idx, n, ASN_INTEGER, 1);
+	}
 }
 
 /* vrrpv3StatisticsNewMasterReason: priority(1), preempted(2),
  * masterNoResponse(3). */
-static long new_master_reason(const struct vrrp_instance *in)
+static long new_master_reason(const struct vrrp_inst_view *v)
 {
-	const char *r = in->last_reason ? in->last_reason : "";
+	const char *r = v->last_reason ? v->last_reason : "";
 
 	if (strstr(r, "preempt"))
 		return 2;
@@ -210,195 +224,123 @@ static long counter32(uint64_t v)
 	return (long)(v & 0xffffffffu); /* Counter32 wraps */
 }
 
-static uint64_t addr_list_errors(const struct vrrp_instance *in)
-{
-	return in->drops[VRRP_DROP_ADDR_LIST_MISMATCH] + in->drops[VRRP_DROP_ADDR_COUNT_MISMATCH];
-}
-
-static void v2_stats_row(const struct vrrp_instance *in, const struct snmp_seen *seen,
+static void v2_stats_row(const struct vrrp_inst_view *v, const struct snmp_seen *seen,
 			 struct snmp_out *f)
 {
-	const oid idx[] = {(oid)in->ifindex, in->cfg->vrid};
-	const struct {
-		oid col;
-		uint64_t v;
-	} c[] = {
-	    {V2S_BECOME_MASTER, seen ? seen->masters : 0},
-	    {V2S_ADV_RCVD, in->adverts_received},
-	    {V2S_ADV_INT_ERR, in->drops[VRRP_DROP_ADVER_INT_MISMATCH]},
-	    {V2S_AUTH_FAIL, in->drops[VRRP_DROP_AUTH_FAILURE]},
-	    {V2S_TTL_ERR, in->drops[VRRP_DROP_BAD_TTL]},
-	    {V2S_PRIO0_RCVD, in->prio0_received},
-	    {V2S_PRIO0_SENT, in->prio0_sent},
-	    {V2S_BAD_TYPE, in->drops[VRRP_DROP_BAD_TYPE]},
-	    {V2S_ADDR_LIST_ERR, addr_list_errors(in)},
-	    {V2S_BAD_AUTH_TYPE, 0}, /* an unknown type is a mismatch here */
-	    {V2S_AUTH_MISMATCH, in->drops[VRRP_DROP_AUTH_TYPE_MISMATCH]},
-	    {V2S_LEN_ERR, in->drops[VRRP_DROP_TOO_SHORT]},
-	};
-	struct snmp_out o = *f;
+	const oid idx[] = {(oid)v->ifindex, v->vrid};
+	uint64_t c2[VRRP_MIB2__N], c3[VRRP_MIB3__N];
 
-	o.entry = v2_stats_entry, o.entry_len = OID_LENGTH(v2_stats_entry);
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		snmp_cell_int(&o, c[i].col, idx, 2, ASN_COUNTER, counter32(c[i].v));
+	vrrp_view_mib_counters(v, c2, c3);
+	c2[VRRP_MIB2_BECOME_MASTER] = seen ? seen->masters : 0;
+	/* VRRP_MIB2_BAD_AUTH_TYPE stays 0: an unknown type is a mismatch here */
+	for (oid col = 1; col < VRRP_MIB2__N; col++)
+		snmp_cell_int(f, col, idx, 2, ASN_COUNTER, counter32(c2[col]));
 }
 
-static void v3_stats_row(const struct vrrp_instance *in, const struct snmp_seen *seen,
-			 struct snmp_out *f)
+static void v3_stats_row(const struct vrrp_inst_view *v, const struct snmp_seen *seen,
+			 uint64_t start, struct snmp_out *f)
 {
-	const oid idx[] = {(oid)in->ifindex, in->cfg->vrid, in->cfg->family == AF_INET6 ? 2 : 1};
-	const struct {
-		oid col;
-		uint64_t v;
-	} c[] = {
-	    {V3S_ADV_RCVD, in->adverts_received},
-	    {V3S_ADV_INT_ERR, in->drops[VRRP_DROP_ADVER_INT_MISMATCH]},
-	    {V3S_TTL_ERR, in->drops[VRRP_DROP_BAD_TTL]},
-	    {V3S_PRIO0_RCVD, in->prio0_received},
-	    {V3S_PRIO0_SENT, in->prio0_sent},
-	    {V3S_BAD_TYPE, in->drops[VRRP_DROP_BAD_TYPE]},
-	    {V3S_ADDR_LIST_ERR, addr_list_errors(in)},
-	    {V3S_LEN_ERR, in->drops[VRRP_DROP_TOO_SHORT]},
-	};
-	uint64_t since = f->vrrp_seen->since_usec, start = in->ctx->d->start_usec;
-	struct snmp_out o = *f;
+	const oid idx[] = {(oid)v->ifindex, v->vrid, addr_type(v)};
+	uint64_t c2[VRRP_MIB2__N], c3[VRRP_MIB3__N];
+	uint64_t since = f->vrrp_seen ? f->vrrp_seen->since_usec : 0;
 
-	o.entry = v3_stats_entry, o.entry_len = OID_LENGTH(v3_stats_entry);
-	snmp_cell_int(&o, V3S_MASTERS, idx, 3, ASN_COUNTER, counter32(seen ? seen->masters : 0));
-	snmp_cell_int(&o, V3S_NEW_MASTER_REASON, idx, 3, ASN_INTEGER,
-		      in->fsm.state == VRRP_STATE_MASTER ? new_master_reason(in) : 0);
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		snmp_cell_c64(&o, c[i].col, idx, 3, c[i].v);
-	snmp_cell_int(&o, V3S_PROTO_ERR_REASON, idx, 3, ASN_INTEGER, seen ? seen->proto_err : 0);
-	snmp_cell_int(&o, V3S_DISCONTINUITY, idx, 3, ASN_TIMETICKS,
-		      since > start ? (long)((since - start) / 10000) : 0);
-	snmp_cell_int(&o, V3S_REFRESH, idx, 3, ASN_UNSIGNED, SNMP_REFRESH_MS);
+	vrrp_view_mib_counters(v, c2, c3);
+	for (oid col = VRRP_MIB3_ADV_RCVD; col <= VRRP_MIB3_LEN_ERR; col++)
+		if (col != VRRP_MIB3_PROTO_ERR_REASON)
+			snmp_cell_c64(f, col, idx, 3, c3[col]);
+	snmp_cell_int(f, VRRP_MIB3_MASTERS, idx, 3, ASN_COUNTER,
+		      counter32(seen ? seen->masters : 0));
+	snmp_cell_int(f, VRRP_MIB3_NEW_MASTER_REASON, idx, 3, ASN_INTEGER,
+		      v->state == VRRP_STATE_MASTER ? new_master_reason(v) : 0);
+	snmp_cell_int(f, VRRP_MIB3_PROTO_ERR_REASON, idx, 3, ASN_INTEGER,
+		      seen ? seen->proto_err : 0);
+	snmp_cell_int(f, VRRP_MIB3_DISCONTINUITY, idx, 3, ASN_TIMETICKS, ticks_since(since, start));
+	snmp_cell_int(f, VRRP_MIB3_REFRESH, idx, 3, ASN_UNSIGNED, SNMP_REFRESH_MS);
 }
 
-static void rows(struct hd_daemon *d, struct snmp_out *f, int version, bool stats)
+static const struct {
+	const char *name;
+	const oid *entry;
+	size_t len;
+	int version;
+} tables[SNMP_VRRP__N] = {
+    [SNMP_VRRP_OPER2] = {"vrrpOperTable", v2_entry, OID_LENGTH(v2_entry), 2},
+    [SNMP_VRRP_OPER3] = {"vrrpv3OperationsTable", v3_entry, OID_LENGTH(v3_entry), 3},
+    [SNMP_VRRP_ASSOC2] = {"vrrpAssoIpAddrTable", v2_assoc_entry, OID_LENGTH(v2_assoc_entry), 2},
+    [SNMP_VRRP_ASSOC3] = {"vrrpv3AssociatedIpAddrTable", v3_assoc_entry, OID_LENGTH(v3_assoc_entry),
+			  3},
+    [SNMP_VRRP_STATS2] = {"vrrpRouterStatsTable", v2_stats_entry, OID_LENGTH(v2_stats_entry), 2},
+    [SNMP_VRRP_STATS3] = {"vrrpv3StatisticsTable", v3_stats_entry, OID_LENGTH(v3_stats_entry), 3},
+};
+
+void snmp_vrrp_table(enum snmp_vrrp_table t, struct snmp_table *out)
 {
-	const struct vrrp_ctx *c = d->vrrp;
+	*out = (struct snmp_table){tables[t].name, tables[t].entry, tables[t].len, NULL, NULL};
+}
 
-	for (size_t i = 0; c && i < c->n_inst; i++) {
-		const struct vrrp_instance *in = c->inst[i];
-		const struct snmp_seen *seen;
+void snmp_vrrp_rows(enum snmp_vrrp_table t, const struct vrrp_inst_view *v, size_t n,
+		    uint64_t start_usec, struct snmp_out *f)
+{
+	struct snmp_out o = *f;
 
-		if (!in || in->ifindex <= 0 || in->cfg->version != version)
+	o.entry = tables[t].entry, o.entry_len = tables[t].len;
+	for (size_t i = 0; i < n; i++) {
+		const struct snmp_seen *seen =
+		    f->vrrp_seen ? snmp_seen_find(f->vrrp_seen, v[i].key) : NULL;
+
+		if (v[i].ifindex <= 0 || v[i].version != tables[t].version)
 			continue; /* no ifIndex, no row */
-		seen = stats ? snmp_seen_find(f->vrrp_seen, in) : NULL;
-		if (version == 2 && stats)
-			v2_stats_row(in, seen, f);
-		else if (version == 2)
-			v2_row(in, f);
-		else if (stats)
-			v3_stats_row(in, seen, f);
-		else
-			v3_row(in, f);
+		switch (t) {
+		case SNMP_VRRP_OPER2:
+			v2_row(&v[i], start_usec, &o);
+			break;
+		case SNMP_VRRP_OPER3:
+			v3_row(&v[i], start_usec, &o);
+			break;
+		case SNMP_VRRP_ASSOC2:
+		case SNMP_VRRP_ASSOC3:
+			assoc_rows(&v[i], &o);
+			break;
+		case SNMP_VRRP_STATS2:
+			v2_stats_row(&v[i], seen, &o);
+			break;
+		case SNMP_VRRP_STATS3:
+		case SNMP_VRRP__N:
+			v3_stats_row(&v[i], seen, start_usec, &o);
+			break;
+		}
 	}
 }
 
-static void v2_table(struct hd_daemon *d, struct snmp_out *f)
+void snmp_vrrp_new_master(const struct vrrp_inst_view *v, struct snmp_snap *vars, const oid **trap,
+			  size_t *trap_len)
 {
-	rows(d, f, 2, false);
-}
-
-static void v3_table(struct hd_daemon *d, struct snmp_out *f)
-{
-	rows(d, f, 3, false);
-}
-
-static void v2_stats_table(struct hd_daemon *d, struct snmp_out *f)
-{
-	rows(d, f, 2, true);
-}
-
-static void v3_stats_table(struct hd_daemon *d, struct snmp_out *f)
-{
-	rows(d, f, 3, true);
-}
-
-size_t snmp_vrrp_tables(struct snmp_table *out)
-{
-	out[0] =
-	    (struct snmp_table){"vrrpOperTable", v2_entry, OID_LENGTH(v2_entry), v2_table, NULL};
-	out[1] = (struct snmp_table){"vrrpv3OperationsTable", v3_entry, OID_LENGTH(v3_entry),
-				     v3_table, NULL};
-	out[2] = (struct snmp_table){"vrrpRouterStatsTable", v2_stats_entry,
-				     OID_LENGTH(v2_stats_entry), v2_stats_table, NULL};
-	out[3] = (struct snmp_table){"vrrpv3StatisticsTable", v3_stats_entry,
-				     OID_LENGTH(v3_stats_entry), v3_stats_table, NULL};
-	return 4;
-}
-
-static void new_master(struct hd_snmp *snmp, const struct vrrp_instance *in)
-{
-	struct snmp_snap vars = {0};
-	oid o[SNMP_OID_MAX];
+	const oid idx[] = {(oid)v->ifindex, v->vrid, addr_type(v)};
+	struct snmp_out f = {vars, v2_entry, OID_LENGTH(v2_entry), NULL};
 	u_char a[16];
-	size_t alen = master_addr(in, a), n;
+	size_t alen = master_addr(v, a);
 
-	if (in->ifindex <= 0)
-		return;
-	if (in->cfg->version == 2) {
-		n = OID_LENGTH(v2_entry);
-		memcpy(o, v2_entry, sizeof(v2_entry));
-		o[n] = V2_MASTER, o[n + 1] = (oid)in->ifindex, o[n + 2] = in->cfg->vrid;
-		snmp_snap_add_str(&vars, o, n + 3, ASN_IPADDRESS, a, alen);
-		snmp_notify(snmp, v2_new_master, OID_LENGTH(v2_new_master), &vars);
+	if (v->version == 2) {
+		snmp_cell_str(&f, V2_MASTER, idx, 2, ASN_IPADDRESS, a, alen);
+		*trap = v2_new_master, *trap_len = OID_LENGTH(v2_new_master);
 		return;
 	}
-	const oid tail[] = {(oid)in->ifindex, in->cfg->vrid, in->cfg->family == AF_INET6 ? 2 : 1};
-
-	n = OID_LENGTH(v3_entry);
-	memcpy(o, v3_entry, sizeof(v3_entry));
-	o[n] = V3_MASTER;
-	memcpy(o + n + 1, tail, sizeof(tail));
-	snmp_snap_add_str(&vars, o, n + 4, ASN_OCTET_STR, a, alen);
-	memcpy(o, v3_stats_entry, sizeof(v3_stats_entry));
-	o[n] = 2;
-	memcpy(o + n + 1, tail, sizeof(tail));
-	snmp_snap_add_int(&vars, o, n + 4, ASN_INTEGER, new_master_reason(in));
-	snmp_notify(snmp, v3_new_master, OID_LENGTH(v3_new_master), &vars);
+	f.entry = v3_entry, f.entry_len = OID_LENGTH(v3_entry);
+	snmp_cell_str(&f, V3_MASTER, idx, 3, ASN_OCTET_STR, a, alen);
+	f.entry = v3_stats_entry, f.entry_len = OID_LENGTH(v3_stats_entry);
+	snmp_cell_int(&f, VRRP_MIB3_NEW_MASTER_REASON, idx, 3, ASN_INTEGER, new_master_reason(v));
+	*trap = v3_new_master, *trap_len = OID_LENGTH(v3_new_master);
 }
 
 /* The protocol error counters that moved since the last look give the
  * reason of the last error (one of them when several moved at once). */
-static void proto_errors(const struct vrrp_instance *in, struct snmp_seen *s, bool quiet)
+void snmp_vrrp_proto_errors(const struct vrrp_inst_view *v, struct snmp_seen *s, bool quiet)
 {
 	for (size_t k = 0; k < 4; k++) {
-		uint64_t v = in->drops[proto_errs[k]];
+		uint64_t c = v->drops[proto_errs[k]];
 
-		if (!quiet && v != s->errs[k])
+		if (!quiet && c != s->errs[k])
 			s->proto_err = (int)k + 1;
-		s->errs[k] = v;
-	}
-}
-
-void snmp_vrrp_watch(struct hd_snmp *snmp, struct hd_daemon *d, struct snmp_seen_set *seen)
-{
-	const struct vrrp_ctx *c = d->vrrp;
-	bool quiet = seen->cfg != d->config; /* start or reload: just look */
-
-	if (quiet) {
-		snmp_seen_free(seen);
-		seen->cfg = d->config;
-		seen->since_usec = hd_now_usec();
-	}
-	seen->hint = 0;
-	for (size_t i = 0; c && i < c->n_inst; i++) {
-		const struct vrrp_instance *in = c->inst[i];
-		bool is_new;
-		struct snmp_seen *s = in ? snmp_seen_get(seen, in, &is_new) : NULL;
-
-		if (!s)
-			continue;
-		if (!quiet && in->fsm.state == VRRP_STATE_MASTER &&
-		    (is_new || s->state != VRRP_STATE_MASTER || s->stamp != in->transitions)) {
-			s->masters++;
-			new_master(snmp, in);
-		}
-		proto_errors(in, s, quiet || is_new);
-		s->state = in->fsm.state;
-		s->stamp = in->transitions;
+		s->errs[k] = c;
 	}
 }

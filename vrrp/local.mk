@@ -17,7 +17,10 @@ check_PROGRAMS += tests/unit/test_vrrp_vip
 tests_unit_test_vrrp_vip_SOURCES = tests/unit/test_vrrp_vip.c
 tests_unit_test_vrrp_vip_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_vrrp_vip
-hadirector_SOURCES += vrrp/vrrp_metrics.c
+# its read-only view (vrrp_view.h): filled by the module, rendered (pure) for
+# status, dump, metrics and SNMP
+hadirector_SOURCES += vrrp/vrrp_metrics.c vrrp/vrrp_view.c vrrp/vrrp_view.h
+libhdcore_a_SOURCES += vrrp/vrrp_view_render.c
 # routes, rules, static addresses: the decision (pure) and the kernel writes
 libhdcore_a_SOURCES += vrrp/vrrp_route.c vrrp/vrrp_route.h
 hadirector_SOURCES += vrrp/vrrp_route_nl.c

@@ -9,7 +9,6 @@
 
 #include "alert.h"
 #include "ipvs/ipvs.h"
-#include "json.h"
 #include "modules.h"
 #include "vrrp_int.h"
 #include "vrrp_vip.h"
@@ -488,86 +487,4 @@ void vrrp_free(struct hd_daemon *d)
 	vrrp_addr_stop(c);
 	free(c);
 	d->vrrp = NULL;
-}
-
-static void instance_json(const struct vrrp_instance *in, FILE *out)
-{
-	char buf[INET6_ADDRSTRLEN];
-	const struct vrrp_fsm *f = &in->fsm;
-
-	fputs("{\"name\":", out);
-	hd_json_str(out, in->cfg->name);
-	fputs(",\"state\":", out);
-	hd_json_str(out, vrrp_state_str(f->state));
-	fprintf(out, ",\"priority\":%u,\"base_priority\":%u,\"vrid\":%u,\"version\":%d,",
-		f->priority, in->cfg->priority, in->cfg->vrid, in->cfg->version);
-	fputs("\"interface\":", out);
-	hd_json_str(out, in->cfg->interface);
-	fputs(",\"master\":", out);
-	hd_json_str(out, f->master_known ? hd_addr_str(&f->master_addr, buf, sizeof(buf)) : NULL);
-	fputs(",\"source\":", out);
-	hd_json_str(out, in->src_addr.family ? hd_addr_str(&in->src_addr, buf, sizeof(buf)) : NULL);
-	fprintf(out,
-		",\"master_adver_interval_cs\":%u,\"master_down_interval_usec\":%llu,"
-		"\"faults\":%u,\"vips_installed\":%s,\"transitions\":%llu,\"adverts_sent\":%llu,"
-		"\"adverts_received\":%llu,\"prio0_sent\":%llu,\"prio0_received\":%llu,"
-		"\"send_errors\":%llu,\"vips_restored\":%llu,\"last_reason\":",
-		f->master_adver_interval, (unsigned long long)f->master_down_interval, in->faults,
-		in->vips_on ? "true" : "false", (unsigned long long)in->transitions,
-		(unsigned long long)in->adverts_sent, (unsigned long long)in->adverts_received,
-		(unsigned long long)in->prio0_sent, (unsigned long long)in->prio0_received,
-		(unsigned long long)in->send_errors, (unsigned long long)in->vips_restored);
-	hd_json_str(out, in->last_reason);
-	fputs(",\"sync_group\":", out);
-	hd_json_str(out, in->group >= 0 ? in->ctx->cfg->sync_groups[in->group].name : NULL);
-	fputs(",\"sync_group_state\":", out);
-	hd_json_str(out, vrrp_group_state_str(in));
-	fputs(",\"drops\":{", out);
-	for (int r = 1; r < VRRP_DROP__MAX; r++)
-		fprintf(out, "%s\"%s\":%llu", r > 1 ? "," : "", vrrp_drop_names[r],
-			(unsigned long long)in->drops[r]);
-	fputs("}}", out);
-}
-
-void vrrp_status_json(struct hd_daemon *d, FILE *out)
-{
-	struct vrrp_ctx *c = d->vrrp;
-
-	bool first = true;
-
-	fputc('[', out);
-	for (size_t i = 0; c && i < c->n_inst; i++) {
-		if (!c->inst[i])
-			continue;
-		if (!first)
-			fputc(',', out);
-		first = false;
-		instance_json(c->inst[i], out);
-	}
-	fputc(']', out);
-}
-
-void vrrp_dump(struct hd_daemon *d)
-{
-	struct vrrp_ctx *c = d->vrrp;
-	char buf[INET6_ADDRSTRLEN];
-
-	for (size_t i = 0; c && i < c->n_inst; i++) {
-		const struct vrrp_instance *in = c->inst[i];
-
-		if (!in)
-			continue;
-		hd_notice("vrrp %s: state %s prio %u/%u vrid %u if %s(%d) src %s faults 0x%x "
-			  "transitions %llu sent %llu received %llu",
-			  in->cfg->name, vrrp_state_str(in->fsm.state), in->fsm.priority,
-			  in->cfg->priority, in->cfg->vrid, in->cfg->interface, in->ifindex,
-			  in->src_addr.family ? hd_addr_str(&in->src_addr, buf, sizeof(buf)) : "-",
-			  in->faults, (unsigned long long)in->transitions,
-			  (unsigned long long)in->adverts_sent,
-			  (unsigned long long)in->adverts_received);
-		for (int r = 1; r < VRRP_DROP__MAX; r++)
-			if (in->drops[r])
-				hd_notice("vrrp %s: dropped %s: %llu", in->cfg->name,
-					  vrrp_drop_names[r], (unsigned long long)in->drops[r]);
-	}
 }

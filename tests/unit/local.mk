@@ -13,6 +13,12 @@ tests_unit_test_snmp_wire_SOURCES = tests/unit/test_snmp_wire.c daemon/snmp_wire
 tests_unit_test_snmp_wire_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS)
 tests_unit_test_snmp_wire_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_snmp_wire
+# Every field of the modules' views reaches status, metrics and SNMP (issue 19).
+check_PROGRAMS += tests/unit/test_views
+tests_unit_test_views_SOURCES = tests/unit/test_views.c daemon/snmp_vrrp.c daemon/snmp_tables.c
+tests_unit_test_views_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS)
+tests_unit_test_views_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_views
 # The kernel's epoll/close/fork behaviour healthcheck/hc_tcp.c relies on.
 check_PROGRAMS += tests/unit/test_epoll_close
 tests_unit_test_epoll_close_SOURCES = tests/unit/test_epoll_close.c

@@ -1,0 +1,282 @@
+/* Every field of a module's view reaches every output (issue 19): a view
+ * filled with a distinct value per counter and per drop reason is rendered
+ * as status JSON, dump/status text, Prometheus metrics and SNMP cells, and
+ * each value is looked for where it belongs. A renderer that forgets a
+ * field, or a MIB column no counter feeds, fails here. Pure: no daemon. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snmp_int.h"
+#include "unit.h"
+#include "vrrp/vrrp_view.h"
+
+#define N_COUNTERS				 (sizeof(counter_json) / sizeof(counter_json[0]))
+#define CJSON(f, metric, help, json, mib2, mib3) json,
+static const char *const counter_json[] = {VRRP_VIEW_COUNTERS(CJSON)};
+#undef CJSON
+#define CMETRIC(f, metric, help, json, mib2, mib3) metric,
+static const char *const counter_metric[] = {VRRP_VIEW_COUNTERS(CMETRIC)};
+#undef CMETRIC
+#define CMIB(f, metric, help, json, mib2, mib3) {mib2, mib3},
+static const struct vrrp_view_mib counter_mib[] = {VRRP_VIEW_COUNTERS(CMIB)};
+#undef CMIB
+
+/* Counter K of V, in VRRP_VIEW_COUNTERS order. */
+static uint64_t *counter(struct vrrp_inst_view *v, size_t k)
+{
+	size_t i = 0;
+#define CPTR(f, metric, help, json, mib2, mib3)                                                    \
+	if (i++ == k)                                                                              \
+		return &v->f;
+	VRRP_VIEW_COUNTERS(CPTR)
+#undef CPTR
+	return NULL;
+}
+
+static const struct hd_prefix vips4[] = {
+    {.addr = {.family = AF_INET, .u.v4.s_addr = 0x640a0a0a}, .prefixlen = 24}, /* 10.10.10.100 */
+    {.addr = {.family = AF_INET, .u.v4.s_addr = 0x650a0a0a}, .prefixlen = 24}, /* 10.10.10.101 */
+};
+static struct hd_prefix vips6[1];
+
+/* Distinct values: counter K is 1000 + 17 K, drop R is 50000 + 1009 R. */
+static void fill(struct vrrp_inst_view *v, const char *name, int version, int family)
+{
+	*v = (struct vrrp_inst_view){
+	    .key = v,
+	    .name = name,
+	    .interface = "eth9",
+	    .ifindex = 7,
+	    .vrid = version == 3 ? 42 : 43,
+	    .version = version,
+	    .family = family,
+	    .state = VRRP_STATE_BACKUP,
+	    .priority = 77,
+	    .base_priority = 88,
+	    .source = {.family = AF_INET, .u.v4.s_addr = 0x010a0a0a},
+	    .advert_int_cs = 100,
+	    .vips = family == AF_INET ? vips4 : vips6,
+	    .n_vips = family == AF_INET ? 2 : 1,
+	};
+	for (size_t k = 0; k < N_COUNTERS; k++)
+		*counter(v, k) = 1000 + 17 * k;
+	for (int r = 1; r < VRRP_DROP__MAX; r++)
+		v->drops[r] = 50000 + 1009 * (uint64_t)r;
+}
+
+static char *render(void (*fn)(FILE *, const struct vrrp_inst_view *, size_t),
+		    const struct vrrp_inst_view *v, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fn(f, v, n);
+	fclose(f);
+	return buf;
+}
+
+static void text_one(FILE *out, const struct vrrp_inst_view *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		vrrp_view_text(out, &v[i]);
+}
+
+static void has(const char *hay, const char *what, const char *where)
+{
+	EXPECT(strstr(hay, what) != NULL, "%s lacks %s", where, what);
+}
+
+static void test_vrrp_text_outputs(void)
+{
+	struct vrrp_inst_view v;
+	char *json, *metrics, *text, want[256];
+
+	fill(&v, "VI_T", 3, AF_INET);
+	json = render(vrrp_view_json, &v, 1);
+	metrics = render(vrrp_view_metrics, &v, 1);
+	text = render(text_one, &v, 1);
+	for (size_t k = 0; k < N_COUNTERS; k++) {
+		unsigned long long c = *counter(&v, k);
+
+		snprintf(want, sizeof(want), "\"%s\":%llu,", counter_json[k], c);
+		has(json, want, "status JSON");
+		snprintf(want, sizeof(want), "%s{instance=\"VI_T\"} %llu\n", counter_metric[k], c);
+		has(metrics, want, "metrics");
+		snprintf(want, sizeof(want), "# TYPE %s counter\n", counter_metric[k]);
+		has(metrics, want, "metrics");
+		snprintf(want, sizeof(want), " %s=%llu", counter_json[k], c);
+		has(text, want, "dump text");
+	}
+	for (int r = 1; r < VRRP_DROP__MAX; r++) {
+		unsigned long long c = v.drops[r];
+
+		snprintf(want, sizeof(want), "\"%s\":%llu", vrrp_drop_names[r], c);
+		has(json, want, "status JSON");
+		snprintf(want, sizeof(want),
+			 "hadirector_vrrp_drops_total{instance=\"VI_T\",reason=\"%s\"} %llu\n",
+			 vrrp_drop_names[r], c);
+		has(metrics, want, "metrics");
+		snprintf(want, sizeof(want), "vrrp VI_T: dropped %s: %llu\n", vrrp_drop_names[r],
+			 c);
+		has(text, want, "dump text");
+	}
+	/* the gauges and the facts, and the addresses the instance carries */
+	has(json, "\"priority\":77,\"base_priority\":88,\"vrid\":42,\"version\":3", "status JSON");
+	has(json, "\"vips\":[\"10.10.10.100/24\",\"10.10.10.101/24\"]", "status JSON");
+	has(metrics, "hadirector_vrrp_priority{instance=\"VI_T\"} 77\n", "metrics");
+	has(metrics, "hadirector_vrrp_base_priority{instance=\"VI_T\"} 88\n", "metrics");
+	has(metrics, "hadirector_vrrp_state{instance=\"VI_T\",state=\"backup\"} 1\n", "metrics");
+	has(text, "vrrp VI_T: state BACKUP prio 77/88 vrid 42 if eth9(7) src 10.10.10.1", "text");
+	free(json);
+	free(metrics);
+	free(text);
+}
+
+static const struct snmp_cell *cell(const struct snmp_snap *s, const oid *name, size_t len)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->cells[i].name_len == len) {
+			size_t k = 0;
+
+			while (k < len && s->cells[i].name[k] == name[k])
+				k++;
+			if (k == len)
+				return &s->cells[i];
+		}
+	return NULL;
+}
+
+/* The cell ENTRY.COL.IDX of S. */
+static const struct snmp_cell *cell_at(const struct snmp_snap *s, const struct snmp_table *t,
+				       oid col, const oid *idx, size_t n)
+{
+	oid name[SNMP_OID_MAX];
+
+	memcpy(name, t->entry, t->entry_len * sizeof(oid));
+	name[t->entry_len] = col;
+	memcpy(name + t->entry_len + 1, idx, n * sizeof(oid));
+	return cell(s, name, t->entry_len + 1 + n);
+}
+
+static void snap_of(enum snmp_vrrp_table t, const struct vrrp_inst_view *v, size_t n,
+		    struct snmp_snap *s, struct snmp_table *tab)
+{
+	struct snmp_out f = {s, NULL, 0, NULL};
+
+	*s = (struct snmp_snap){0};
+	snmp_vrrp_table(t, tab);
+	snmp_vrrp_rows(t, v, n, 0, &f);
+}
+
+/* Expected MIB column values, from the counter table and the drops'. */
+static void expect_cols(const struct vrrp_inst_view *v, uint64_t *e2, uint64_t *e3)
+{
+	struct vrrp_inst_view w = *v;
+
+	memset(e2, 0, VRRP_MIB2__N * sizeof(*e2));
+	memset(e3, 0, VRRP_MIB3__N * sizeof(*e3));
+	for (size_t k = 0; k < N_COUNTERS; k++) {
+		if (counter_mib[k].mib2)
+			e2[counter_mib[k].mib2] += *counter(&w, k);
+		if (counter_mib[k].mib3)
+			e3[counter_mib[k].mib3] += *counter(&w, k);
+	}
+	for (int r = 1; r < VRRP_DROP__MAX; r++) {
+		if (vrrp_drop_mib[r].mib2)
+			e2[vrrp_drop_mib[r].mib2] += v->drops[r];
+		if (vrrp_drop_mib[r].mib3)
+			e3[vrrp_drop_mib[r].mib3] += v->drops[r];
+	}
+}
+
+static void test_vrrp_snmp_stats(void)
+{
+	struct vrrp_inst_view v[2];
+	uint64_t e2[VRRP_MIB2__N], e3[VRRP_MIB3__N], x2[VRRP_MIB2__N], x3[VRRP_MIB3__N];
+	struct snmp_snap s;
+	struct snmp_table t;
+	const oid i2[] = {7, 43}, i3[] = {7, 42, 1};
+
+	fill(&v[0], "VI_3", 3, AF_INET);
+	fill(&v[1], "VI_2", 2, AF_INET);
+	expect_cols(&v[1], e2, x3);
+	snap_of(SNMP_VRRP_STATS2, v, 2, &s, &t);
+	for (oid col = 2; col < VRRP_MIB2__N; col++) { /* 1: counted by the watcher */
+		const struct snmp_cell *c = cell_at(&s, &t, col, i2, 2);
+
+		EXPECT(c && c->type == ASN_COUNTER && (uint64_t)c->v.l == (e2[col] & 0xffffffffu),
+		       "vrrpRouterStatsEntry.%u: %ld, want %llu", (unsigned)col, c ? c->v.l : -1L,
+		       (unsigned long long)e2[col]);
+	}
+	EXPECT(s.n == VRRP_MIB2__N - 1, "%zu cells: the v3 instance has no v2 row", s.n);
+	snmp_snap_free(&s);
+	expect_cols(&v[0], x2, e3);
+	snap_of(SNMP_VRRP_STATS3, v, 2, &s, &t);
+	for (oid col = VRRP_MIB3_ADV_RCVD; col <= VRRP_MIB3_LEN_ERR; col++) {
+		const struct snmp_cell *c = cell_at(&s, &t, col, i3, 3);
+
+		if (col == VRRP_MIB3_PROTO_ERR_REASON)
+			continue;
+		EXPECT(c && c->type == ASN_COUNTER64 && c->v.u64 == e3[col],
+		       "vrrpv3StatisticsEntry.%u: %llu, want %llu", (unsigned)col,
+		       c ? (unsigned long long)c->v.u64 : 0ULL, (unsigned long long)e3[col]);
+	}
+	snmp_snap_free(&s);
+	/* Every error column of the MIBs is fed by a counter or a drop reason
+	 * (BECOME_MASTER and MASTERS are the watcher's, BAD_AUTH_TYPE is never
+	 * seen here: an unknown type is a mismatch). */
+	for (oid col = 2; col < VRRP_MIB2__N; col++)
+		EXPECT(e2[col] || col == VRRP_MIB2_BAD_AUTH_TYPE, "VRRP-MIB column %u unfed",
+		       (unsigned)col);
+	for (oid col = VRRP_MIB3_ADV_RCVD; col <= VRRP_MIB3_LEN_ERR; col++)
+		EXPECT(e3[col] || col == VRRP_MIB3_PROTO_ERR_REASON, "VRRPv3-MIB column %u unfed",
+		       (unsigned)col);
+}
+
+static void test_vrrp_snmp_assoc(void)
+{
+	struct vrrp_inst_view v[3];
+	struct snmp_snap s;
+	struct snmp_table t;
+	const oid a2[] = {7, 43, 10, 10, 10, 100}, b2[] = {7, 43, 10, 10, 10, 101};
+	const oid a3[] = {7, 42, 1, 4, 10, 10, 10, 100};
+	oid a6[4 + 16] = {7, 44, 2, 16, 0x20, 0x01, 0x0d, 0xb8};
+	const struct snmp_cell *c;
+
+	inet_pton(AF_INET6, "2001:db8::64", &vips6[0].addr.u.v6);
+	vips6[0].addr.family = AF_INET6;
+	a6[19] = 0x64;
+	fill(&v[0], "VI_3", 3, AF_INET);
+	fill(&v[1], "VI_2", 2, AF_INET);
+	fill(&v[2], "VI_6", 3, AF_INET6);
+	v[2].vrid = 44;
+	snap_of(SNMP_VRRP_ASSOC2, v, 3, &s, &t);
+	CHECK(!strcmp(t.name, "vrrpAssoIpAddrTable") && t.entry_len == 10 && t.entry[7] == 1 &&
+	      t.entry[8] == 4);
+	c = cell_at(&s, &t, 2, a2, 6);
+	CHECK(c && c->type == ASN_INTEGER && c->v.l == 1);
+	c = cell_at(&s, &t, 2, b2, 6);
+	CHECK(c && c->type == ASN_INTEGER && c->v.l == 1);
+	EXPECT(s.n == 2, "%zu rows: the v2 instance's two addresses", s.n);
+	snmp_snap_free(&s);
+	snap_of(SNMP_VRRP_ASSOC3, v, 3, &s, &t);
+	CHECK(!strcmp(t.name, "vrrpv3AssociatedIpAddrTable") && t.entry_len == 11 &&
+	      t.entry[9] == 2);
+	c = cell_at(&s, &t, 2, a3, 8);
+	CHECK(c && c->type == ASN_INTEGER && c->v.l == 1);
+	c = cell_at(&s, &t, 2, a6, 20);
+	CHECK(c && c->type == ASN_INTEGER && c->v.l == 1);
+	EXPECT(s.n == 3, "%zu rows: two IPv4 and one IPv6 address of the v3 instances", s.n);
+	CHECK(!s.oom);
+	snmp_snap_free(&s);
+}
+
+int main(void)
+{
+	test_vrrp_text_outputs();
+	test_vrrp_snmp_stats();
+	test_vrrp_snmp_assoc();
+	return failures ? 1 : 0;
+}
