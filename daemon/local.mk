@@ -46,3 +46,4 @@ tests_unit_test_alert_smtp_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_alert_smtp
 # routes, rules and static addresses (static_*, virtual_route, virtual_rule)
 libhdcore_a_SOURCES += daemon/config_route.c
+hadirector_SOURCES += daemon/ready.c daemon/ready.h

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "metrics_http.h"
 #include "metrics_req.h"
+#include "ready.h"
 #include "snapshot.h"
 
 static const char ok_head[] = "HTTP/1.1 200 OK\r\n"
@@ -88,17 +89,41 @@ static void start_draining(struct http_client *c)
 	sd_event_source_set_enabled(c->io, SD_EVENT_ON);
 }
 
-/* A short answer fits the socket buffer of a fresh connection: one send. */
-static void answer(struct http_client *c, const char *status, const char *extra, const char *body)
+/* A short answer fits the socket buffer of a fresh connection: one send.
+ * HEAD: the same head, no body. */
+static void answer_head(struct http_client *c, const char *status, const char *extra,
+			const char *body, bool head)
 {
-	char buf[512];
+	char buf[768];
 	int n = snprintf(buf, sizeof(buf),
 			 "HTTP/1.1 %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
-			 "%sConnection: close\r\n\r\n%s",
-			 status, strlen(body), extra, body);
+			 "%sCache-Control: no-store\r\nConnection: close\r\n\r\n%s",
+			 status, strlen(body), extra, head ? "" : body);
+	if (n >= (int)sizeof(buf))
+		n = (int)sizeof(buf) - 1;
 	if (send(c->fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		hd_debug("metrics http: %s", strerror(errno));
 	start_draining(c);
+}
+
+static void answer(struct http_client *c, const char *status, const char *extra, const char *body)
+{
+	answer_head(c, status, extra, body, false);
+}
+
+/* /readyz: 200 "ready", or 503 and what is still waiting (ready.h). Read
+ * on the loop, no render: a probe costs a walk of the instances and
+ * checks. */
+static void answer_ready(struct http_client *c, bool head)
+{
+	char why[320], body[340];
+
+	if (hd_ready(c->h->d, why, sizeof(why))) {
+		answer_head(c, "200 OK", "", "ready\n", head);
+		return;
+	}
+	snprintf(body, sizeof(body), "not ready: %s\n", why);
+	answer_head(c, "503 Service Unavailable", "", body, head);
 }
 
 /* As much of the reply as the socket takes now; the rest on EPOLLOUT. */
@@ -170,10 +195,20 @@ static void handle(struct http_client *c, enum hd_metrics_req req)
 		answer(c, "405 Method Not Allowed", "Allow: GET, HEAD\r\n", "GET only\n");
 		break;
 	case HD_MREQ_NOT_FOUND:
-		answer(c, "404 Not Found", "", "try /metrics\n");
+		answer(c, "404 Not Found", "", "try /metrics, /livez or /readyz\n");
 		break;
 	case HD_MREQ_TOO_LARGE:
 		answer(c, "431 Request Header Fields Too Large", "", "request too large\n");
+		break;
+	case HD_MREQ_LIVEZ: /* answered by the loop: that it answers is the news */
+	case HD_MREQ_LIVEZ_HEAD:
+		answer_head(c, "200 OK", "", "live\n", req == HD_MREQ_LIVEZ_HEAD);
+		break;
+	case HD_MREQ_READYZ:
+	case HD_MREQ_READYZ_HEAD:
+		answer_ready(c, req == HD_MREQ_READYZ_HEAD);
+		break;
+	case HD_MREQ__MAX:
 		break;
 	}
 }
@@ -302,7 +337,7 @@ struct hd_metrics_http *hd_metrics_http_start(struct hd_daemon *d, const struct 
 		return NULL;
 	}
 	sd_event_source_set_priority(h->src, HD_PRIO_CONTROL);
-	hd_notice("metrics: serving http://%s/metrics", where);
+	hd_notice("metrics: serving http://%s/metrics (and /livez, /readyz)", where);
 	return h;
 }
 

@@ -1,4 +1,5 @@
-/* GET /metrics over HTTP for Prometheus (global { metrics_listen = ... }).
+/* GET /metrics over HTTP for Prometheus (global { metrics_listen = ... }),
+ * and GET /livez and /readyz for probes (ready.h, answered on the loop).
  * The need is one request line per connection and a close-delimited
  * answer, so it is served here on the loop's own sockets (a library for
  * it cost the daemon 2.3 MB of RSS in TLS libraries it never used): every

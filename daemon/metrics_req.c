@@ -29,9 +29,14 @@ static enum hd_metrics_req request_line(const char *buf, size_t len)
 	if (!head && !word_is(buf, mlen, "GET"))
 		return HD_MREQ_METHOD;
 	const char *q = memchr(target, '?', tlen); /* a query string is ignored */
-	if (!word_is(target, q ? (size_t)(q - target) : tlen, "/metrics"))
-		return HD_MREQ_NOT_FOUND;
-	return head ? HD_MREQ_HEAD : HD_MREQ_GET;
+	size_t plen = q ? (size_t)(q - target) : tlen;
+	if (word_is(target, plen, "/metrics"))
+		return head ? HD_MREQ_HEAD : HD_MREQ_GET;
+	if (word_is(target, plen, "/livez"))
+		return head ? HD_MREQ_LIVEZ_HEAD : HD_MREQ_LIVEZ;
+	if (word_is(target, plen, "/readyz"))
+		return head ? HD_MREQ_READYZ_HEAD : HD_MREQ_READYZ;
+	return HD_MREQ_NOT_FOUND;
 }
 
 enum hd_metrics_req hd_metrics_req_parse(const char *buf, size_t len)

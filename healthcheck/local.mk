@@ -33,3 +33,4 @@ check_PROGRAMS += tests/unit/test_hc_timerq
 tests_unit_test_hc_timerq_SOURCES = tests/unit/test_hc_timerq.c
 tests_unit_test_hc_timerq_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_timerq
+hadirector_SOURCES += healthcheck/hc_ready.c

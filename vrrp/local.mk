@@ -28,3 +28,4 @@ check_PROGRAMS += tests/unit/test_vrrp_route
 tests_unit_test_vrrp_route_SOURCES = tests/unit/test_vrrp_route.c
 tests_unit_test_vrrp_route_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_vrrp_route
+hadirector_SOURCES += vrrp/vrrp_ready.c

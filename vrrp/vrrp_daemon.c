@@ -116,6 +116,11 @@ void vrrp_instance_event(struct vrrp_instance *in, const struct vrrp_event *ev0)
 	vrrp_fsm_step(&in->fsm, &ev, vrrp_usec(), &res);
 	if (res.drop)
 		vrrp_drop(in, res.drop, &ev.src);
+	if (res.state == VRRP_STATE_INIT || res.state == VRRP_STATE_FAULT)
+		in->decided = false; /* decides again once restarted */
+	else if (res.state == VRRP_STATE_MASTER || ev.type == VRRP_EV_MASTER_DOWN_TIMER ||
+		 (ev.type == VRRP_EV_ADVERT && in->fsm.master_known && in->fsm.master_priority))
+		in->decided = true;
 	to_master = res.state == VRRP_STATE_MASTER && old != VRRP_STATE_MASTER;
 	for (unsigned i = 0; i < res.n; i++)
 		run_action(in, &res.act[i], to_master);

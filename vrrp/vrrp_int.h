@@ -58,6 +58,9 @@ struct vrrp_instance {
 	struct hd_ratelimit drop_rl;
 	uint64_t last_transition_usec;
 	bool held_logged; /* "held by the sync group" logged for this wait */
+	/* First decision since (re)start made: master, or backup that heard a
+	 * master or reached master down (readiness, daemon/ready.h) */
+	bool decided;
 	const char *last_reason;
 };
 

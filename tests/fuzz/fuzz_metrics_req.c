@@ -34,7 +34,7 @@ static enum hd_metrics_req feed(const char *buf, size_t size, unsigned step)
 			n = HD_METRICS_REQ_MAX - len;
 		len += n;
 		r = hd_metrics_req_parse(buf, len);
-		if ((unsigned)r > HD_MREQ_TOO_LARGE)
+		if ((unsigned)r >= HD_MREQ__MAX)
 			abort();
 		if (r == HD_MREQ_MORE && (has_end(buf, len) || len >= HD_METRICS_REQ_MAX))
 			abort();

@@ -4,3 +4,6 @@ TESTS += tests/netns/ops-metrics.sh tests/netns/ops-snmp.sh
 EXTRA_DIST += tests/netns/ops-metrics.sh tests/netns/ops-promcheck.py tests/netns/ops-snmp.sh \
 	tests/netns/ops-mibs/SNMPv2-SMI.txt tests/netns/ops-mibs/SNMPv2-TC.txt \
 	tests/netns/ops-mibs/SNMPv2-CONF.txt
+# GET /livez and /readyz (daemon/ready.h)
+TESTS += tests/netns/ops-probes.sh
+EXTRA_DIST += tests/netns/ops-probes.sh
