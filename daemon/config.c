@@ -53,6 +53,7 @@ static cfg_opt_t misc_opts[] = {CHECK_TIMING, O("script"), O("timeout"), O("dyna
 static cfg_opt_t smtp_opts[] = {CHECK_TIMING, CHECK_NET, O("helo_name"), CFG_END()};
 static cfg_opt_t dns_opts[] = {CHECK_TIMING, CHECK_NET, O("type"), O("name"), CFG_END()};
 static cfg_opt_t udp_opts[] = {CHECK_TIMING, CHECK_NET, O("payload"), O("expect"), CFG_END()};
+static cfg_opt_t ping_opts[] = {CHECK_TIMING, O("connect_ip"), O("connect_timeout"), CFG_END()};
 
 static cfg_opt_t rs_opts[] = {
     LINE,
@@ -71,6 +72,7 @@ static cfg_opt_t rs_opts[] = {
     SEC("smtp_check", smtp_opts),
     SEC("dns_check", dns_opts),
     SEC("udp_check", udp_opts),
+    SEC("ping_check", ping_opts),
     CFG_END(),
 };
 
@@ -96,6 +98,7 @@ static cfg_opt_t vs_opts[] = {
     O("quorum_up"),
     O("quorum_down"),
     O("smtp_alert"),
+    L("members"),
     TSEC("real_server", rs_opts),
     CFG_END(),
 };
@@ -634,6 +637,8 @@ static void free_vs(struct hd_virtual_server_config *vs)
 		free(rs->notify_down);
 	}
 	free(vs->real_servers);
+	free(vs->group);
+	free(vs->members);
 	free(vs->virtualhost);
 	free(vs->quorum_up);
 	free(vs->quorum_down);

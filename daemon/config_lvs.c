@@ -18,7 +18,7 @@ static const char *const schedulers[] = {"rr",	"wrr", "lc", "wlc", "lblc", "lblc
 /* Order matches enum hd_check_type. */
 static const char *const check_sections[] = {"tcp_check",  "http_check", "https_check",
 					     "misc_check", "smtp_check", "dns_check",
-					     "udp_check",  NULL};
+					     "udp_check",  "ping_check", NULL};
 
 static void conv_status(struct cctx *c, cfg_t *sec, struct hd_check_config *k)
 {
@@ -116,14 +116,16 @@ static void conv_check_common(struct cctx *c, cfg_t *sec, const struct hd_real_s
 	if (k->type == HD_CHECK_MISC)
 		return;
 	k->has_connect_ip = get_addr(c, sec, "connect_ip", &k->connect_ip);
+	k->connect_timeout_usec = 5000000;
+	get_dur(c, sec, "connect_timeout", 0.001, 3600, &k->connect_timeout_usec);
+	if (k->type == HD_CHECK_PING) /* no port, no bind: an echo to the address */
+		return;
 	if (get_uint(c, sec, "connect_port", 1, 65535, &port))
 		k->connect_port = (uint16_t)port;
 	k->has_bind_ip = get_addr(c, sec, "bind_ip", &k->bind_ip);
 	fam = k->has_connect_ip ? k->connect_ip.family : rs->ep.addr.family;
 	if (k->has_bind_ip && k->bind_ip.family != fam)
 		cerr(c, bind->line, "bind_ip: %s is not of the address family checked", bind->s);
-	k->connect_timeout_usec = 5000000;
-	get_dur(c, sec, "connect_timeout", 0.001, 3600, &k->connect_timeout_usec);
 }
 
 static void conv_check(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
@@ -163,6 +165,7 @@ static void conv_check(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 		get_str(c, sec, "expect", &k->udp_expect);
 		break;
 	case HD_CHECK_TCP:
+	case HD_CHECK_PING:
 		break;
 	}
 }
@@ -230,7 +233,7 @@ static void conv_rs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 		     "real_server %s: address family differs from the virtual "
 		     "server's (only lb_kind tun can mix them)",
 		     cfg_title(sec));
-	if (!vs->is_fwmark && kind != HD_LB_NAT && rs->ep.port != vs->ep.port)
+	if (!vs->is_fwmark && !vs->group && kind != HD_LB_NAT && rs->ep.port != vs->ep.port)
 		cerr(c, rs->line, "real_server %s: lb_kind %s cannot change the port (%u)",
 		     cfg_title(sec), kinds[kind], vs->ep.port);
 	get_uint(c, sec, "u_threshold", 0, 65535, &rs->u_threshold);
@@ -256,6 +259,12 @@ static int parse_vs_title(const char *s, struct hd_virtual_server_config *vs)
 	int proto = -1;
 	long mark;
 
+	if (strncmp(s, "group:", 6) == 0) {
+		if (!s[6] || strlen(s + 6) >= HD_NAME_MAX || strpbrk(s + 6, " \t:/[]"))
+			return -2;
+		vs->group = strdup(s + 6);
+		return -1;
+	}
 	if (strncmp(s, "fwmark:", 7) == 0) {
 		char *end;
 		if (!isdigit((unsigned char)s[7]))
@@ -364,7 +373,9 @@ static void conv_vs_options(struct cctx *c, cfg_t *sec, struct hd_virtual_server
 			     protos[title_proto]);
 		vs->protocol = (enum hd_proto)i;
 	}
-	if ((v = cget(sec, "family", 0)) && !vs->is_fwmark)
+	if (vs->group) /* conv_members() took it */
+		;
+	else if ((v = cget(sec, "family", 0)) && !vs->is_fwmark)
 		cerr(c, v->line, "family: only for fwmark services (the address says it)");
 	else if (get_enum(c, sec, "family", families, &i))
 		vs->family = i ? AF_INET6 : AF_INET;
@@ -393,6 +404,159 @@ static void conv_vs_options(struct cctx *c, cfg_t *sec, struct hd_virtual_server
 	get_str(c, sec, "quorum_down", &vs->quorum_down);
 }
 
+/* One member: "ADDR:PORT", "[V6]:PORT", a range "A.B.C.D-E:PORT" or
+ * "[V6-X]:PORT" (the last byte, or IPv6's last 16-bit group in hex, from
+ * its value up to E/X, keepalived's `A.B.C.D-E PORT`), or "fwmark:N".
+ * Appends to VS->members; returns -1 with the message on error. */
+static int add_member(struct cctx *c, const struct cval *v, struct hd_virtual_server_config *vs)
+{
+	char buf[128], *dash, *end;
+	const char *port;
+	struct hd_vs_member m = {0};
+	unsigned long last = 0, first = 0, n = 1;
+
+	if (!strncmp(v->s, "fwmark:", 7)) {
+		unsigned long mark = strtoul(v->s + 7, &end, 10);
+		if (!isdigit((unsigned char)v->s[7]) || *end || mark < 1 || mark > 0xffffffffUL)
+			goto bad;
+		m.is_fwmark = true;
+		m.fwmark = (uint32_t)mark;
+	} else {
+		bool v6 = v->s[0] == '[';
+		const char *close = v6 ? strchr(v->s, ']') : strrchr(v->s, ':');
+		if (!close || (v6 && close[1] != ':') || strlen(v->s) >= sizeof(buf))
+			goto bad;
+		port = v6 ? close + 2 : close + 1;
+		snprintf(buf, sizeof(buf), "%.*s", (int)(close - v->s) - v6, v->s + v6);
+		if ((dash = strchr(buf, '-'))) {
+			*dash = 0;
+			last = strtoul(dash + 1, &end, v6 ? 16 : 10);
+			if (!isxdigit((unsigned char)dash[1]) || *end ||
+			    last > (v6 ? 0xffffUL : 255))
+				goto bad;
+		}
+		unsigned long p = strtoul(port, &end, 10);
+		if (hd_addr_parse(buf, &m.ep.addr) < 0 || (m.ep.addr.family == AF_INET6) != v6 ||
+		    !isdigit((unsigned char)*port) || *end || p < 1 || p > 65535)
+			goto bad;
+		m.ep.port = (uint16_t)p;
+		first =
+		    v6 ? (unsigned long)m.ep.addr.u.v6.s6_addr[14] << 8 | m.ep.addr.u.v6.s6_addr[15]
+		       : ntohl(m.ep.addr.u.v4.s_addr) & 0xff;
+		if (dash && last < first)
+			goto bad;
+		n = dash ? last - first + 1 : 1;
+	}
+	if (vs->n_members + n > HD_VS_MAX_MEMBERS) {
+		cerr(c, v->line, "members: more than %d services in group %s", HD_VS_MAX_MEMBERS,
+		     vs->group);
+		return -1;
+	}
+	for (unsigned long i = 0; i < n; i++, first++) {
+		if (m.ep.addr.family == AF_INET6) {
+			m.ep.addr.u.v6.s6_addr[14] = (uint8_t)(first >> 8);
+			m.ep.addr.u.v6.s6_addr[15] = (uint8_t)first;
+		} else if (m.ep.addr.family == AF_INET) {
+			m.ep.addr.u.v4.s_addr =
+			    htonl((ntohl(m.ep.addr.u.v4.s_addr) & ~0xffu) | (uint32_t)first);
+		}
+		vs->members[vs->n_members++] = m;
+	}
+	return 0;
+bad:
+	cerr(c, v->line,
+	     "members: '%s' is not ADDR:PORT, [V6ADDR]:PORT, A.B.C.D-E:PORT, [V6ADDR-X]:PORT or "
+	     "fwmark:N",
+	     v->s);
+	return -1;
+}
+
+static bool member_same(const struct hd_vs_member *a, const struct hd_vs_member *b)
+{
+	if (a->is_fwmark || b->is_fwmark)
+		return a->is_fwmark && b->is_fwmark && a->fwmark == b->fwmark;
+	return a->ep.port == b->ep.port && !hd_addr_cmp(&a->ep.addr, &b->ep.addr);
+}
+
+/* A group's members: each its own IPVS service with the group's real
+ * servers. One address family (fwmark members take it; `family` when all
+ * are fwmarks). The first member is the group's identity (vs->ep, fwmark). */
+static int conv_members(struct cctx *c, cfg_t *sec, struct hd_virtual_server_config *vs)
+{
+	static const char *const families[] = {"inet", "inet6", NULL};
+	unsigned n = cnum(sec, "members");
+	int fam = 0, i;
+
+	if (!n) {
+		cerr(c, vs->line, "virtual_server group:%s: 'members' is required", vs->group);
+		return -1;
+	}
+	if (!(vs->members = calloc(HD_VS_MAX_MEMBERS, sizeof(*vs->members))))
+		return -1;
+	for (unsigned k = 0; k < n; k++) {
+		const struct cval *v = cget(sec, "members", k);
+		size_t from = vs->n_members;
+		if (add_member(c, v, vs) < 0)
+			return -1;
+		for (size_t j = from; j < vs->n_members; j++) {
+			const struct hd_vs_member *m = &vs->members[j];
+			if (!m->is_fwmark && fam && m->ep.addr.family != fam) {
+				cerr(c, v->line,
+				     "members: '%s' is not of the group's address family", v->s);
+				return -1;
+			}
+			if (!m->is_fwmark)
+				fam = m->ep.addr.family;
+			for (size_t o = 0; o < j; o++)
+				if (member_same(&vs->members[o], m)) {
+					cerr(c, v->line,
+					     "members: '%s' repeats a service of the group", v->s);
+					return -1;
+				}
+		}
+	}
+	if (get_enum(c, sec, "family", families, &i)) {
+		if (fam && fam != (i ? AF_INET6 : AF_INET))
+			cerr(c, cget(sec, "family", 0)->line,
+			     "family: contradicts the members' addresses");
+		fam = i ? AF_INET6 : AF_INET;
+	}
+	vs->family = fam ? fam : AF_INET;
+	vs->is_fwmark = vs->members[0].is_fwmark;
+	vs->fwmark = vs->members[0].fwmark;
+	vs->ep = vs->members[0].ep;
+	return 0;
+}
+
+/* A group member that is also another service, or another group's member:
+ * IPVS has one service per address, port and protocol (or fwmark). */
+static void check_member_dupes(struct cctx *c, const struct hd_config *cfg)
+{
+	for (size_t g = 0; g < cfg->n_virtual_servers; g++) {
+		const struct hd_virtual_server_config *a = &cfg->virtual_servers[g];
+		for (size_t i = 0; a->group && i < a->n_members; i++) {
+			for (size_t o = 0; o < cfg->n_virtual_servers; o++) {
+				const struct hd_virtual_server_config *b = &cfg->virtual_servers[o];
+				struct hd_vs_member single = {b->is_fwmark, b->fwmark, b->ep};
+				size_t nb = b->group ? b->n_members : 1;
+				if (o == g || b->family != a->family)
+					continue;
+				for (size_t j = 0; j < nb; j++)
+					if ((a->members[i].is_fwmark ||
+					     b->protocol == a->protocol) &&
+					    member_same(&a->members[i],
+							b->group ? &b->members[j] : &single)) {
+						cerr(c, a->line,
+						     "virtual_server group:%s: a member is also a "
+						     "service of the virtual_server on line %d",
+						     a->group, b->line);
+						return;
+					}
+			}
+		}
+	}
+}
+
 static void conv_vs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 		    struct hd_virtual_server_config *vs)
 {
@@ -404,10 +568,15 @@ static void conv_vs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 	if (title_proto == -2) {
 		cerr(c, vs->line,
 		     "virtual_server: '%s' is not ADDR:PORT, [V6ADDR]:PORT "
-		     "(optionally /tcp, /udp, /sctp) or fwmark:N",
+		     "(optionally /tcp, /udp, /sctp), fwmark:N or group:NAME",
 		     cfg_title(sec));
 		return;
 	}
+	if (vs->group && conv_members(c, sec, vs) < 0)
+		return;
+	if (!vs->group && cnum(sec, "members"))
+		cerr(c, cget(sec, "members", 0)->line,
+		     "members: only in a virtual_server group:NAME");
 	if (title_proto >= 0)
 		vs->protocol = (enum hd_proto)title_proto;
 	conv_vs_options(c, sec, vs, title_proto);
@@ -439,4 +608,5 @@ void conv_virtual_servers(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 	for (unsigned i = 0; i < n; i++)
 		conv_vs(c, csec(root, "virtual_server", i), cfg,
 			&cfg->virtual_servers[cfg->n_virtual_servers++]);
+	check_member_dupes(c, cfg);
 }

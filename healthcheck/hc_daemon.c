@@ -96,7 +96,9 @@ static void probe_params(struct hc_pparams *p, const struct hd_config *cfg,
 	p->k = k;
 	p->host = k->virtualhost ? k->virtualhost : vs->virtualhost;
 	p->target.addr = k->has_connect_ip ? k->connect_ip : rs->ep.addr;
-	p->target.port = k->connect_port ? k->connect_port : rs->ep.port;
+	p->target.port = k->type == HD_CHECK_PING ? 0 /* one echo per address */
+			 : k->connect_port	  ? k->connect_port
+						  : rs->ep.port;
 	if (k->type == HD_CHECK_MISC)
 		p->timeout_usec = k->timeout_usec ? k->timeout_usec
 				  : cfg->global.script_timeout_usec
@@ -169,6 +171,8 @@ static int index_init(struct key_index *ix, size_t n)
 static bool vs_same(const struct hd_virtual_server_config *a,
 		    const struct hd_virtual_server_config *b)
 {
+	if (a->group || b->group) /* a group is its name; its members may change */
+		return a->group && b->group && !strcmp(a->group, b->group);
 	if (a->is_fwmark || b->is_fwmark)
 		return a->is_fwmark == b->is_fwmark && a->fwmark == b->fwmark &&
 		       a->family == b->family;

@@ -105,7 +105,7 @@ struct hc_ops {
 	bool start_takes_io;
 };
 extern const struct hc_ops hc_tcp_ops, hc_http_ops, hc_script_ops, hc_udp_ops, hc_smtp_ops,
-    hc_dns_ops;
+    hc_dns_ops, hc_ping_ops;
 /* https_check's TLS contexts (hc_tls.c). */
 int hc_http_setup(struct hc_ctx *c);
 void hc_http_teardown(struct hc_ctx *c);

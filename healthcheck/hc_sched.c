@@ -32,6 +32,8 @@ static const struct hc_ops *probe_ops(const struct hc_probe *p)
 		return &hc_smtp_ops;
 	case HD_CHECK_DNS:
 		return &hc_dns_ops;
+	case HD_CHECK_PING:
+		return &hc_ping_ops;
 	default:
 		return NULL;
 	}
@@ -226,6 +228,10 @@ void hc_vs_name(const struct hd_virtual_server_config *v, char *buf, size_t len)
 {
 	char ep[80];
 
+	if (v->group) {
+		snprintf(buf, len, "group:%s", v->group);
+		return;
+	}
 	if (v->is_fwmark) {
 		snprintf(buf, len, "fwmark:%u", v->fwmark);
 		return;

@@ -33,4 +33,12 @@ check_PROGRAMS += tests/unit/test_hc_timerq
 tests_unit_test_hc_timerq_SOURCES = tests/unit/test_hc_timerq.c
 tests_unit_test_hc_timerq_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_timerq
+
+# ping_check: the probe, and its packets (pure) with their unit test
+libhdcore_a_SOURCES += healthcheck/hc_ping_pkt.c healthcheck/hc_ping_pkt.h
+hadirector_SOURCES += healthcheck/hc_ping.c
+check_PROGRAMS += tests/unit/test_hc_ping_pkt
+tests_unit_test_hc_ping_pkt_SOURCES = tests/unit/test_hc_ping_pkt.c
+tests_unit_test_hc_ping_pkt_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_hc_ping_pkt
 hadirector_SOURCES += healthcheck/hc_ready.c

@@ -429,12 +429,60 @@ struct build_in {
 	void *ud;
 };
 
+/* A group member as the virtual server it stands for: its address, port
+ * or fwmark, the group's everything else. */
+static void member_vs(const struct hd_virtual_server_config *g, const struct hd_vs_member *m,
+		      struct hd_virtual_server_config *out)
+{
+	*out = *g;
+	out->is_fwmark = m->is_fwmark;
+	out->fwmark = m->fwmark;
+	out->ep = m->ep;
+}
+
+/* The members after the first of a group: a copy of S (the first, built
+ * below) each, with its own key. Real servers that do not change the port
+ * (dr, tun) are written with the member's port, as ipvsadm shows them. */
+static int build_members(const struct hd_virtual_server_config *vs, size_t first,
+			 struct ipvs_table *out)
+{
+	struct ipvs_service *s0 = &out->svcs[first];
+	for (size_t i = 0; !vs->members[0].is_fwmark && i < s0->n_dests; i++)
+		if (s0->dests[i].fwd != IP_VS_CONN_F_MASQ)
+			s0->dests[i].port = vs->members[0].ep.port;
+	s0->dests_sorted = false;
+	for (size_t m = 1; m < vs->n_members; m++) {
+		struct hd_virtual_server_config mv;
+		struct ipvs_service tmpl = out->svcs[first];
+		member_vs(vs, &vs->members[m], &mv);
+		ipvs_model_vs_key(&mv, &tmpl.key);
+		tmpl.dests = NULL;
+		tmpl.n_dests = tmpl.cap_dests = 0;
+		struct ipvs_service *s = ipvs_table_add(out, &tmpl);
+		if (!s)
+			return -ENOMEM;
+		const struct ipvs_service *f = &out->svcs[first]; /* add may move it */
+		if (f->n_dests && !(s->dests = malloc(f->n_dests * sizeof(*s->dests))))
+			return -ENOMEM;
+		s->cap_dests = f->n_dests;
+		for (size_t i = 0; i < f->n_dests; i++) {
+			struct ipvs_dest d = f->dests[i];
+			if (d.fwd != IP_VS_CONN_F_MASQ && !mv.is_fwmark)
+				d.port = mv.ep.port;
+			s->dests[s->n_dests++] = d;
+		}
+		s->dests_sorted = false;
+	}
+	return 0;
+}
+
 static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, const struct build_in *in,
 		    struct ipvs_quorum_state *q, struct ipvs_table *out)
 {
 	struct ipvs_service tmpl;
 	service_from_vs(vs, &tmpl);
 	tmpl.vs_index = vi;
+	size_t first = out->n;
 	struct ipvs_service *s = ipvs_table_add(out, &tmpl);
 	if (!s)
 		return -ENOMEM;
@@ -478,7 +526,7 @@ static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, const 
 		if (!ipvs_service_add_dest(s, &d))
 			return -ENOMEM;
 	}
-	return 0;
+	return vs->group ? build_members(vs, first, out) : 0;
 }
 
 int ipvs_model_build(const struct hd_config *cfg, ipvs_verdict_fn verdict, ipvs_quorum_fn quorum_fn,

@@ -21,5 +21,10 @@ check_PROGRAMS += tests/unit/test_ipvs_retry
 TESTS += tests/unit/test_ipvs_retry
 tests_unit_test_ipvs_retry_SOURCES = tests/unit/test_ipvs_retry.c
 tests_unit_test_ipvs_retry_LDADD = libhdcore.a $(HD_LIBS)
+# virtual_server group:NAME from the config file to the desired table
+check_PROGRAMS += tests/unit/test_ipvs_group
+TESTS += tests/unit/test_ipvs_group
+tests_unit_test_ipvs_group_SOURCES = tests/unit/test_ipvs_group.c
+tests_unit_test_ipvs_group_LDADD = libhdcore.a $(HD_LIBS)
 hadirector_SOURCES += ipvs/ipvs_metrics.c ipvs/ipvs_view.h
 EXTRA_DIST += ipvs/README.md

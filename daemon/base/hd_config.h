@@ -202,6 +202,7 @@ enum hd_check_type {
 	HD_CHECK_SMTP,
 	HD_CHECK_DNS,
 	HD_CHECK_UDP,
+	HD_CHECK_PING,
 };
 
 struct hd_status_range {
@@ -261,7 +262,22 @@ struct hd_real_server_config {
 	int line;
 };
 
+/* One service of a virtual server group (`virtual_server group:NAME` with
+ * members = { ... }): its own address and port, or fwmark, sharing the
+ * group's real servers, checks and options. */
+#define HD_VS_MAX_MEMBERS 1024
+struct hd_vs_member {
+	bool is_fwmark;
+	uint32_t fwmark;
+	struct hd_endpoint ep;
+};
+
 struct hd_virtual_server_config {
+	/* a group: its name, and every member (the first one is also in
+	 * is_fwmark/fwmark/ep below, the group's identity); NULL/0 otherwise */
+	char *group;
+	struct hd_vs_member *members;
+	size_t n_members;
 	bool is_fwmark;
 	uint32_t fwmark;
 	int family; /* for fwmark: AF_INET unless `family = inet6` */

@@ -4,6 +4,9 @@ TESTS += tests/netns/hc-checks.sh tests/netns/hc-smtp-dns.sh tests/netns/hc-valg
 EXTRA_DIST += tests/netns/lib-hc.sh tests/netns/hc-checks.sh tests/netns/hc-srv.py tests/netns/hc-smtp-dns.sh tests/netns/hc-proto-srv.py \
 	tests/netns/hc-valgrind.sh tests/netns/hc-packets.sh tests/netns/hc-reuse.sh tests/netns/hc-ka-srv.py \
 	tests/netns/hc-stream.sh tests/netns/hc-stream-srv.py
+# ping_check, IPv4 and IPv6, raw and datagram ICMP sockets, forged replies.
+TESTS += tests/netns/hc-ping.sh
+EXTRA_DIST += tests/netns/hc-ping.sh tests/netns/hc-ping-srv.py
 # Needs IPVS: boots the VM (tests/vm/run).
 TESTS += tests/vm/hc-ipvs.sh
 EXTRA_DIST += tests/vm/hc-ipvs.sh tests/vm/scenarios/hc-ipvs.sh
