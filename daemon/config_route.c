@@ -279,6 +279,21 @@ static void conv_saddr(struct cctx *c, cfg_t *a, struct hd_config *cfg)
 			cerr(c, line, "brd: a broadcast address is IPv4 only");
 		v->has_brd = true;
 	}
+	for (size_t i = 0; i < cfg->n_instances; i++) {
+		const struct hd_vrrp_instance_config *in = &cfg->instances[i];
+		for (size_t k = 0; k < in->n_vips + in->n_excl_vips; k++)
+			if (!hd_addr_cmp(k < in->n_vips ? &in->vips[k].addr
+							: &in->excl_vips[k - in->n_vips].addr,
+					 &v->addr))
+				cerr(
+				    c, line,
+				    "static_address %s: also a virtual address of vrrp_instance %s "
+				    "(a backup would remove it)",
+				    cfg_title(a), in->name);
+	}
+	for (size_t k = 0; k < cfg->n_static_addrs; k++)
+		if (!hd_addr_cmp(&cfg->static_addrs[k].addr, &v->addr))
+			cerr(c, line, "static_address %s: listed twice", cfg_title(a));
 	cfg->n_static_addrs++;
 }
 

@@ -47,3 +47,5 @@ TESTS += tests/unit/test_alert_smtp
 # routes, rules and static addresses (static_*, virtual_route, virtual_rule)
 libhdcore_a_SOURCES += daemon/config_route.c
 hadirector_SOURCES += daemon/ready.c daemon/ready.h
+# keepalived's routes, rules and static addresses (--from-keepalived)
+libhdcore_a_SOURCES += daemon/kaconv/ka_rules_route.c

@@ -46,6 +46,7 @@ struct cx {
 	const struct ka_node *sync_if;	   /* lvs_sync_daemon_interface of an instance */
 	const char *sync_inst;
 	bool email_refused;
+	unsigned rule_prio[2]; /* keepalived's next automatic rule preference, IPv4, IPv6 */
 };
 
 struct rule;
@@ -125,5 +126,11 @@ void r_smtp_alert(struct cx *, struct osec *, const struct ka_node *, const stru
  * keepalived would send nothing */
 void r_mail_global(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 void r_virtual_server(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+/* ka_rules_route.c: routes, rules, static addresses */
+void r_virtual_routes(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_static_routes(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_virtual_rules(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_static_rules(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_static_ipaddress(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 
 #endif
