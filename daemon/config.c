@@ -150,11 +150,23 @@ static cfg_opt_t instance_opts[] = {
     O("lower_prio_no_advert"),
     O("garp_lower_prio_repeat"),
     O("smtp_alert"),
+    O("use_vmac"),
+    O("vmac_name"),
+    O("vmac_xmit_base"),
+    O("dont_track_primary"),
+    L("track_process"),
+    TSEC("track_process_weight", weight_opts),
     CFG_END(),
 };
 
 static cfg_opt_t script_opts[] = {LINE,	     O("script"), O("interval"), O("timeout"),
 				  O("rise"), O("fall"),	  O("weight"),	 CFG_END()};
+
+/* vrrp_track_process (config_vrrp_proc.c) */
+static cfg_opt_t process_opts[] = {LINE,	       O("process"),	    O("quorum"),
+				   O("quorum_max"),    O("weight"),	    O("delay"),
+				   O("fork_delay"),    O("terminate_delay"), O("interval"),
+				   CFG_END()};
 
 static cfg_opt_t group_opts[] = {
     LINE,	 L("group"),	  O("notify_master"), O("notify_backup"), O("notify_fault"),
@@ -196,6 +208,7 @@ static cfg_opt_t alert_opts[] = {LINE,
 static cfg_opt_t root_opts[] = {
     SEC("global", global_opts),
     TSEC("vrrp_script", script_opts),
+    TSEC("vrrp_track_process", process_opts),
     TSEC("vrrp_instance", instance_opts),
     TSEC("vrrp_sync_group", group_opts),
     TSEC("virtual_server", vs_opts),
@@ -339,6 +352,7 @@ struct hd_config *hd_config_load(const char *path, struct hd_diag *diag)
 			check_raw(&c, root);
 			conv_global(&c, root, cfg);
 			conv_scripts(&c, root, cfg);
+			conv_processes(&c, root, cfg);
 			conv_instances(&c, root, cfg);
 			conv_sync_groups(&c, root, cfg);
 			conv_lvs_sync(&c, root, cfg);
@@ -655,6 +669,9 @@ void hd_config_free(struct hd_config *cfg)
 	for (size_t i = 0; i < cfg->n_scripts; i++)
 		free(cfg->scripts[i].script);
 	free(cfg->scripts);
+	for (size_t i = 0; i < cfg->n_processes; i++)
+		free(cfg->processes[i].process);
+	free(cfg->processes);
 	for (size_t i = 0; i < cfg->n_instances; i++) {
 		struct hd_vrrp_instance_config *in = &cfg->instances[i];
 		free(in->unicast_peers);
@@ -664,6 +681,7 @@ void hd_config_free(struct hd_config *cfg)
 		free(in->rules);
 		free(in->track_ifs);
 		free(in->track_scripts);
+		free(in->track_procs);
 		free(in->notify_master);
 		free(in->notify_backup);
 		free(in->notify_fault);

@@ -86,6 +86,11 @@ bool valid_ifname(const char *s);
 void conv_global(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void conv_scripts(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void conv_instances(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+/* vrrp_track_process sections; an instance's use_vmac, dont_track_primary
+ * and track_process (config_vrrp_proc.c) */
+void conv_processes(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+void conv_instance_ext(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
+		       struct hd_vrrp_instance_config *in);
 void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void conv_virtual_servers(struct cctx *c, cfg_t *root, struct hd_config *cfg);

@@ -390,6 +390,7 @@ static void conv_instance(struct cctx *c, cfg_t *sec, const struct hd_config *cf
 	conv_auth(c, sec, in);
 	conv_track_ifs(c, sec, in);
 	conv_track_scripts(c, sec, cfg, in);
+	conv_instance_ext(c, sec, cfg, in);
 	get_str(c, sec, "notify_master", &in->notify_master);
 	get_str(c, sec, "notify_backup", &in->notify_backup);
 	get_str(c, sec, "notify_fault", &in->notify_fault);

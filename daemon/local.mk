@@ -1,4 +1,4 @@
-libhdcore_a_SOURCES += daemon/config.c daemon/config_confuse.c daemon/config_int.h daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/ctl_proto.c daemon/ctl_proto.h daemon/metrics.c daemon/metrics.h
+libhdcore_a_SOURCES += daemon/config.c daemon/config_confuse.c daemon/config_int.h daemon/config_vrrp.c daemon/config_vrrp_proc.c daemon/config_lvs.c daemon/config_validate.c daemon/ctl_proto.c daemon/ctl_proto.h daemon/metrics.c daemon/metrics.h
 # the /metrics HTTP request (pure; fuzzed by tests/fuzz/fuzz_metrics_req.c)
 libhdcore_a_SOURCES += daemon/metrics_req.c daemon/metrics_req.h
 hadirector_SOURCES += daemon/main.c daemon/core.c daemon/daemon.h daemon/control.c daemon/control.h daemon/modules.h
@@ -34,7 +34,7 @@ libhdcore_a_SOURCES += daemon/kaconv/ka_reader.c daemon/kaconv/ka_reader.h \
 	daemon/kaconv/ka_reader_int.h daemon/kaconv/ka_lines.c \
 	daemon/kaconv/ka_convert.c daemon/kaconv/ka_convert.h daemon/kaconv/ka_convert_int.h \
 	daemon/kaconv/ka_rules.c daemon/kaconv/ka_rules_vrrp.c daemon/kaconv/ka_rules_lvs.c \
-	daemon/kaconv/ka_rules_mail.c \
+	daemon/kaconv/ka_rules_mail.c daemon/kaconv/ka_rules_proc.c \
 	daemon/kaconv/ka_kwlist.c
 hadirector_SOURCES += daemon/kaconv/ka_main.c daemon/kaconv/ka_main.h
 # e-mail alerts: the SMTP client (pure, tests/unit/test_alert_smtp.c)

@@ -1,9 +1,12 @@
 # vrrp module: pure code (codec, state machine) in libhdcore.a for the unit
 # tests; I/O (sockets, netlink, timers, scripts) only in the daemon.
 libhdcore_a_SOURCES += vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h \
-	vrrp/vrrp_sync.c vrrp/vrrp_sync.h vrrp/vrrp_vip.c vrrp/vrrp_vip.h
+	vrrp/vrrp_sync.c vrrp/vrrp_sync.h vrrp/vrrp_vip.c vrrp/vrrp_vip.h \
+	vrrp/vrrp_proc.c vrrp/vrrp_proc.h
 hadirector_SOURCES += vrrp/vrrp_daemon.c vrrp/vrrp_int.h vrrp/vrrp_io.c vrrp/vrrp_addr.c \
 	vrrp/vrrp_track.c vrrp/vrrp_group.c
+# use_vmac and vrrp_track_process (decisions in vrrp_proc.c)
+hadirector_SOURCES += vrrp/vrrp_vmac.c vrrp/vrrp_procmon.c
 
 check_PROGRAMS += tests/unit/test_vrrp_pkt tests/unit/test_vrrp_fsm tests/unit/test_vrrp_sync
 tests_unit_test_vrrp_pkt_SOURCES = tests/unit/test_vrrp_pkt.c
@@ -29,3 +32,7 @@ tests_unit_test_vrrp_route_SOURCES = tests/unit/test_vrrp_route.c
 tests_unit_test_vrrp_route_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_vrrp_route
 hadirector_SOURCES += vrrp/vrrp_ready.c
+check_PROGRAMS += tests/unit/test_vrrp_proc
+tests_unit_test_vrrp_proc_SOURCES = tests/unit/test_vrrp_proc.c
+tests_unit_test_vrrp_proc_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_vrrp_proc

@@ -59,10 +59,12 @@ static int if_mac(const char *name, uint8_t mac[6])
 	return 0;
 }
 
+/* dont_track_primary: the interface down is no fault (it missing is). */
 int vrrp_link_query(struct vrrp_instance *in)
 {
 	in->ifindex = (int)if_nametoindex(in->cfg->interface);
-	if (!in->ifindex || !vrrp_ifname_up(in->cfg->interface)) {
+	if (!in->ifindex ||
+	    (!in->cfg->dont_track_primary && !vrrp_ifname_up(in->cfg->interface))) {
 		in->faults |= VRRP_FAULT_IFACE;
 		return -1;
 	}
@@ -75,7 +77,7 @@ int vrrp_link_query(struct vrrp_instance *in)
 
 static int vip_ifindex(const struct vrrp_instance *in, const struct hd_prefix *v)
 {
-	return v->dev[0] ? (int)if_nametoindex(v->dev) : in->ifindex;
+	return v->dev[0] ? (int)if_nametoindex(v->dev) : vrrp_vip_ifindex_of(in);
 }
 
 /* The advertised VIPs, then the excluded ones: the kernel gets both with
@@ -265,7 +267,7 @@ void vrrp_garp_burst(struct vrrp_instance *in, unsigned repeat)
 
 		if (!ifindex)
 			continue;
-		memcpy(mac, in->mac, 6);
+		memcpy(mac, in->cfg->use_vmac ? in->vmac_mac : in->mac, 6);
 		if (v->dev[0])
 			if_mac(v->dev, mac);
 		for (unsigned k = 0; k < repeat; k++) {
@@ -335,14 +337,19 @@ static void link_event(struct vrrp_ctx *c, struct rtnl_link *l, int msgtype)
 	const char *name = rtnl_link_get_name(l);
 	int ifindex = rtnl_link_get_ifindex(l);
 	unsigned flags = rtnl_link_get_flags(l);
-	bool up = msgtype != RTM_DELLINK && (flags & IFF_UP) && (flags & IFF_RUNNING);
+	bool running = (flags & IFF_UP) && (flags & IFF_RUNNING);
 
+	if (name)
+		vrrp_vmac_link_event(c, name, ifindex, msgtype == RTM_DELLINK);
 	for (size_t i = 0; i < c->n_inst; i++) {
 		struct vrrp_instance *in = c->inst[i];
 		unsigned before;
+		bool up;
 
 		if (!in || !name || strcmp(in->cfg->interface, name))
 			continue;
+		/* dont_track_primary: only a deleted interface faults */
+		up = msgtype != RTM_DELLINK && (running || in->cfg->dont_track_primary);
 		before = in->faults;
 		if (msgtype == RTM_DELLINK || in->ifindex != ifindex) {
 			/* gone, or back with a new index: the old socket is useless */
@@ -352,6 +359,7 @@ static void link_event(struct vrrp_ctx *c, struct rtnl_link *l, int msgtype)
 		if (up) {
 			in->faults &= ~VRRP_FAULT_IFACE;
 			if_mac(name, in->mac);
+			vrrp_vmac_up(in);
 			vrrp_resolve_src(in);
 			if (vrrp_io_attach(c, in) < 0)
 				in->faults |= VRRP_FAULT_IFACE;
@@ -380,7 +388,7 @@ static bool vip_other_copy(struct vrrp_instance *in, const struct hd_prefix *v, 
 		k.brd.family = AF_INET;
 		memcpy(&k.brd.u.v4, nl_addr_get_binary_addr(brd), 4);
 	}
-	if (!vrrp_vip_diff(v, v->dev[0] ? v->dev : in->cfg->interface, &k))
+	if (!vrrp_vip_diff(v, v->dev[0] ? v->dev : vrrp_vip_ifname_of(in), &k))
 		return false;
 	return rtnl_addr_delete(in->ctx->nl_cmd, a, 0) == 0;
 }
@@ -487,6 +495,7 @@ static void resync(struct vrrp_ctx *c)
 			vrrp_io_detach(c, in);
 		if (up) {
 			if_mac(in->cfg->interface, in->mac);
+			vrrp_vmac_up(in);
 			if (vrrp_io_attach(c, in) < 0)
 				in->faults |= VRRP_FAULT_IFACE;
 		}

@@ -162,7 +162,8 @@ void vrrp_instance_reevaluate(struct vrrp_instance *in, const char *why)
 
 	if (in->ctx->stopping)
 		return;
-	faults = (in->faults & (VRRP_FAULT_IFACE | VRRP_FAULT_NOADDR | VRRP_FAULT_GROUP)) |
+	faults = (in->faults &
+		  (VRRP_FAULT_IFACE | VRRP_FAULT_NOADDR | VRRP_FAULT_GROUP | VRRP_FAULT_VMAC)) |
 		 vrrp_track_faults(in);
 	prio = vrrp_effective_priority(in);
 	if (prio != in->fsm.priority) {
@@ -219,6 +220,7 @@ static void instance_free(struct vrrp_ctx *c, struct vrrp_instance *in)
 	sd_event_source_disable_unref(in->preempt);
 	sd_event_source_disable_unref(in->garp);
 	vrrp_io_detach(c, in);
+	vrrp_vmac_down(in);
 	free(in);
 }
 
@@ -230,6 +232,7 @@ static struct vrrp_instance *instance_new(struct vrrp_ctx *c, const struct hd_co
 	if (!in)
 		return NULL;
 	in->ctx = c;
+	in->base_arp_ignore = -1;
 	in->cfg = &cfg->instances[idx];
 	in->group = sync_group_of(cfg, idx);
 	fsm_configure(in);
@@ -250,6 +253,7 @@ static int instance_start(struct vrrp_ctx *c, struct vrrp_instance *in)
 
 	vrrp_link_query(in);
 	if (in->ifindex) {
+		vrrp_vmac_up(in);
 		vrrp_resolve_src(in);
 		if ((r = vrrp_io_attach(c, in)) < 0)
 			in->faults |= VRRP_FAULT_IFACE;
@@ -295,7 +299,7 @@ int vrrp_init(struct hd_daemon *d)
 	if (!groups)
 		return -ENOMEM;
 	vrrp_groups_commit(c, groups, c->cfg->n_sync_groups);
-	if (vrrp_addr_start(c) < 0 || vrrp_track_start(c) < 0)
+	if (vrrp_addr_start(c) < 0 || vrrp_track_start(c) < 0 || vrrp_procmon_start(c) < 0)
 		return -ENOMEM;
 	if (vrrp_routes_start(c) < 0)
 		return -ENOMEM;
@@ -312,7 +316,9 @@ static bool same_identity(const struct hd_vrrp_instance_config *a,
 {
 	return !strcmp(a->name, b->name) && !strcmp(a->interface, b->interface) &&
 	       a->vrid == b->vrid && a->family == b->family && a->version == b->version &&
-	       a->n_unicast_peers == b->n_unicast_peers && a->has_unicast_src == b->has_unicast_src;
+	       a->n_unicast_peers == b->n_unicast_peers && a->has_unicast_src == b->has_unicast_src &&
+	       a->use_vmac == b->use_vmac && !strcmp(a->vmac_name, b->vmac_name) &&
+	       a->vmac_xmit_base == b->vmac_xmit_base;
 }
 
 /* A kept instance adopts its new configuration; nothing here touches its
@@ -338,6 +344,7 @@ struct vrrp_prep {
 	bool *readd;		   /* commit scratch: VIPs to re-add */
 	enum vrrp_state *groups;
 	struct vrrp_track_prep *track;
+	struct vrrp_procmon_prep *procs;
 };
 
 void vrrp_abort(struct hd_daemon *d, void *prep)
@@ -354,6 +361,7 @@ void vrrp_abort(struct hd_daemon *d, void *prep)
 	free(p->readd);
 	free(p->groups);
 	vrrp_track_abort(p->track);
+	vrrp_procmon_abort(p->procs);
 	free(p);
 }
 
@@ -388,7 +396,8 @@ int vrrp_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **pre
 		if (!p->from[i] && !(p->ni[i] = instance_new(c, newcfg, i)))
 			goto fail;
 	if (!(p->groups = vrrp_groups_prepare(c, newcfg)) ||
-	    vrrp_track_prepare(c, newcfg, &p->track) < 0)
+	    vrrp_track_prepare(c, newcfg, &p->track) < 0 ||
+	    vrrp_procmon_prepare(c, newcfg, &p->procs) < 0)
 		goto fail;
 	free(taken);
 	*prep = p;
@@ -434,6 +443,7 @@ void vrrp_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep
 	}
 	free(old);
 	vrrp_track_commit(c, p->track);
+	vrrp_procmon_commit(c, p->procs);
 	for (size_t i = 0; i < n; i++) {
 		if (!p->from[i]) {
 			instance_start(c, c->inst[i]);
@@ -476,6 +486,7 @@ void vrrp_free(struct hd_daemon *d)
 		return;
 	c->stopping = true;
 	vrrp_track_stop(c);
+	vrrp_procmon_stop(c);
 	for (size_t i = 0; i < c->n_inst; i++) {
 		if (!c->inst[i])
 			continue;

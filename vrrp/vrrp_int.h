@@ -33,6 +33,8 @@ enum {
 	VRRP_FAULT_SCRIPT = 1u << 2,   /* a weight-0 track_script failing */
 	VRRP_FAULT_GROUP = 1u << 3,    /* another sync group member in fault */
 	VRRP_FAULT_NOADDR = 1u << 4,   /* no usable source address */
+	VRRP_FAULT_PROCESS = 1u << 5,  /* a weight-0 track_process down */
+	VRRP_FAULT_VMAC = 1u << 6,     /* use_vmac: the macvlan cannot be made */
 };
 
 struct vrrp_instance {
@@ -62,6 +64,10 @@ struct vrrp_instance {
 	 * master or reached master down (readiness, daemon/ready.h) */
 	bool decided;
 	const char *last_reason;
+	/* use_vmac (vrrp_vmac.c) */
+	int vmac_ifindex; /* 0 = none (yet) */
+	uint8_t vmac_mac[6];
+	int base_arp_ignore; /* the base's value before ours, -1 = not changed */
 };
 
 struct vrrp_script_state; /* vrrp_track.c */
@@ -84,6 +90,7 @@ struct vrrp_ctx {
 	struct vrrp_notify_queue *notify;
 	enum vrrp_state *group_state; /* per sync group, for its notify scripts */
 	size_t n_groups;
+	struct vrrp_procmon *procmon; /* vrrp_track_process (vrrp_procmon.c) */
 	bool syncing; /* applying a sync group decision: followers do not propagate */
 	/* routes, rules, static addresses (vrrp_route_nl.c) */
 	struct vrrp_rt_state *rt;
@@ -165,5 +172,37 @@ void vrrp_groups_free(struct vrrp_ctx *c);
 const char *vrrp_group_state_str(const struct vrrp_instance *in); /* NULL: no group */
 
 uint64_t vrrp_usec(void);
+
+/* vrrp_vmac.c: use_vmac. The VIPs live on the vmac, adverts go out on it
+ * unless vmac_xmit_base; the base interface stays the one whose link state
+ * faults the instance and whose address is the advert's source. */
+int vrrp_vmac_up(struct vrrp_instance *in); /* make or adopt it; 0 or -errno */
+void vrrp_vmac_down(struct vrrp_instance *in);
+/* A link event for NAME: true when it was an instance's vmac (handled). */
+bool vrrp_vmac_link_event(struct vrrp_ctx *c, const char *name, int ifindex, bool gone);
+static inline int vrrp_vip_ifindex_of(const struct vrrp_instance *in)
+{
+	return in->cfg->use_vmac ? in->vmac_ifindex : in->ifindex;
+}
+static inline const char *vrrp_vip_ifname_of(const struct vrrp_instance *in)
+{
+	return in->cfg->use_vmac ? in->cfg->vmac_name : in->cfg->interface;
+}
+static inline bool vrrp_tx_on_vmac(const struct vrrp_instance *in)
+{
+	return in->cfg->use_vmac && !in->cfg->vmac_xmit_base;
+}
+
+/* vrrp_procmon.c: vrrp_track_process */
+struct vrrp_procmon;
+struct vrrp_procmon_prep;
+int vrrp_procmon_start(struct vrrp_ctx *c); /* first scan at once; -ENOMEM */
+void vrrp_procmon_stop(struct vrrp_ctx *c);
+int vrrp_procmon_prepare(struct vrrp_ctx *c, const struct hd_config *newcfg,
+			 struct vrrp_procmon_prep **out);
+void vrrp_procmon_commit(struct vrrp_ctx *c, struct vrrp_procmon_prep *p);
+void vrrp_procmon_abort(struct vrrp_procmon_prep *p);
+int vrrp_procmon_delta(const struct vrrp_instance *in);
+unsigned vrrp_procmon_faults(const struct vrrp_instance *in);
 
 #endif

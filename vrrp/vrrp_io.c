@@ -275,7 +275,15 @@ int vrrp_io_attach(struct vrrp_ctx *c, struct vrrp_instance *in)
 		return 0;
 	int err = 0;
 
-	in->sock = sock_get(c, in->ifindex, in->cfg->family, in->cfg->interface, &err);
+	/* use_vmac: adverts come and go on the vmac, their Ethernet source
+	 * the virtual MAC (vrrp_vmac.c), unless vmac_xmit_base */
+	if (vrrp_tx_on_vmac(in)) {
+		if (!in->vmac_ifindex)
+			return -ENODEV;
+		in->sock = sock_get(c, in->vmac_ifindex, in->cfg->family, in->cfg->vmac_name, &err);
+	} else {
+		in->sock = sock_get(c, in->ifindex, in->cfg->family, in->cfg->interface, &err);
+	}
 	return in->sock ? 0 : err;
 }
 
@@ -329,7 +337,7 @@ static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t 
 	cm = (struct cmsghdr *)ctl.b;
 	if (dst->family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		struct in_pktinfo pi = {.ipi_ifindex = in->ifindex,
+		struct in_pktinfo pi = {.ipi_ifindex = in->sock->ifindex,
 					.ipi_spec_dst = in->src_addr.u.v4};
 
 		sin->sin_family = AF_INET;
@@ -343,11 +351,11 @@ static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t 
 	} else {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 		struct in6_pktinfo pi = {.ipi6_addr = in->src_addr.u.v6,
-					 .ipi6_ifindex = (unsigned)in->ifindex};
+					 .ipi6_ifindex = (unsigned)in->sock->ifindex};
 
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_addr = dst->u.v6;
-		sin6->sin6_scope_id = (uint32_t)in->ifindex;
+		sin6->sin6_scope_id = (uint32_t)in->sock->ifindex;
 		m.msg_namelen = sizeof(*sin6);
 		cm->cmsg_level = IPPROTO_IPV6;
 		cm->cmsg_type = IPV6_PKTINFO;

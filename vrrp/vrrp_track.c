@@ -152,7 +152,7 @@ int vrrp_track_priority_delta(const struct vrrp_instance *in)
 		if ((t->weight > 0 && st == SCRIPT_OK) || (t->weight < 0 && st == SCRIPT_FAILED))
 			delta += t->weight;
 	}
-	return delta;
+	return delta + vrrp_procmon_delta(in);
 }
 
 unsigned vrrp_track_faults(const struct vrrp_instance *in)
@@ -169,7 +169,7 @@ unsigned vrrp_track_faults(const struct vrrp_instance *in)
 		    in->ctx->scripts[t->script].state == SCRIPT_FAILED)
 			f |= VRRP_FAULT_SCRIPT;
 	}
-	return f;
+	return f | vrrp_procmon_faults(in);
 }
 
 void vrrp_track_link_changed(struct vrrp_ctx *c)

@@ -137,6 +137,24 @@ struct hd_track_script {
 	int weight;    /* copied from the script unless overridden */
 };
 
+/* vrrp_track_process: how many processes named PROCESS run (vrrp_proc.h). */
+struct hd_vrrp_process_config {
+	char name[HD_NAME_MAX];
+	char *process;		/* a comm (<= 15 bytes), a longer name or a path */
+	unsigned quorum;	/* up while quorum <= running <= quorum_max */
+	unsigned quorum_max;	/* 0 = no upper bound */
+	uint64_t fork_delay_usec;      /* in range this long before up */
+	uint64_t terminate_delay_usec; /* out of range this long before down */
+	uint64_t interval_usec;	       /* /proc scan period */
+	int weight;		       /* as a vrrp_script's */
+	int line;
+};
+
+struct hd_track_process {
+	size_t process; /* index into hd_config.processes */
+	int weight;
+};
+
 enum hd_vrrp_initial { HD_VRRP_INIT_BACKUP = 0, HD_VRRP_INIT_MASTER };
 enum hd_vrrp_auth { HD_VRRP_AUTH_NONE = 0, HD_VRRP_AUTH_PASS };
 
@@ -178,6 +196,13 @@ struct hd_vrrp_instance_config {
 	bool lower_prio_no_advert;	   /* master: never answer a lower priority */
 	unsigned garp_lower_prio_repeat;   /* GARPs per VIP in that answer */
 	enum hd_smtp_alert smtp_alert;
+	/* use_vmac: VIPs and adverts on a macvlan with the VRRP MAC */
+	bool use_vmac;
+	char vmac_name[HD_NAME_MAX]; /* "" = vrrp.VRID (vrrp6.VRID for IPv6) */
+	bool vmac_xmit_base;	     /* adverts on the base interface instead */
+	bool dont_track_primary;     /* own interface down is no fault */
+	struct hd_track_process *track_procs;
+	size_t n_track_procs;
 	int line;
 };
 
@@ -318,6 +343,8 @@ struct hd_config {
 	struct hd_global_config global;
 	struct hd_vrrp_script_config *scripts;
 	size_t n_scripts;
+	struct hd_vrrp_process_config *processes; /* vrrp_track_process */
+	size_t n_processes;
 	struct hd_vrrp_instance_config *instances;
 	size_t n_instances;
 	struct hd_sync_group_config *sync_groups;

@@ -126,6 +126,9 @@ void r_smtp_alert(struct cx *, struct osec *, const struct ka_node *, const stru
  * keepalived would send nothing */
 void r_mail_global(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 void r_virtual_server(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+/* ka_rules_proc.c: vrrp_track_process sections, an instance's use_vmac */
+void r_track_process_sec(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+void r_use_vmac(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 /* ka_rules_route.c: routes, rules, static addresses */
 void r_virtual_routes(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 void r_static_routes(struct cx *, struct osec *, const struct ka_node *, const struct rule *);

@@ -201,6 +201,11 @@ static void t_script(struct cx *c, struct osec *top, const struct ka_node *n, co
 	if (!s)
 		return;
 	apply_rules(c, s, n->child, script_rules, "vrrp_script");
+	bool has_script = false;
+	for (const struct ka_node *k = n->child; k; k = k->next)
+		has_script |= !strcmp(k->kw, "script");
+	if (!has_script) /* keepalived drops it, with an error */
+		ka_error(c->m, n->file, n->line, "vrrp_script %s: no script", n->args[0]);
 	if (!ofind(s, "interval"))
 		oadd(s, NULL, "interval", "1");
 	if (!ofind(s, "timeout")) /* keepalived: the interval; hadirector: 5 */
@@ -323,7 +328,7 @@ const struct rule ka_top_rules[] = {
     FEATURE("track_file", "hadirector has no tracked files (track_file)"),
     FEATURE("vrrp_track_file", "hadirector has no tracked files (vrrp_track_file)"),
     FEATURE("track_process", "hadirector has no process tracking (track_process)"),
-    FEATURE("vrrp_track_process", "hadirector has no process tracking"),
+    {"vrrp_track_process", r_track_process_sec, NULL, NULL},
     FEATURE("bfd_instance", "hadirector has no BFD"),
     FEATURE("garp_group", "hadirector has no garp_group"),
     FEATURE("static_track_group", "hadirector has no static track groups"),

@@ -258,7 +258,14 @@ static void i_vips(struct cx *c, struct osec *s, const struct ka_node *n, const 
 	for (const struct ka_node *k = n->child; k; k = k->next) {
 		struct vopts o;
 		struct osec *a;
+		struct hd_prefix p;
 
+		/* a template's placeholder: keepalived skips it with an error */
+		if (hd_prefix_parse(k->kw, &p) < 0) {
+			ka_error(c->m, k->file, k->line, "%s: '%s' is not an IP address", n->kw,
+				 k->kw);
+			continue;
+		}
 		if (!vip_opts(c, k, ifname, &o) || vip_repeated(c, n, k))
 			continue;
 		if (!o.dev && !o.label && !o.scope && !o.brd) {
@@ -432,13 +439,13 @@ static const struct rule instance_rules[] = {
     NOEFF("garp_master_refresh_repeat", "hadirector repeats the whole burst"),
     NOEFF("notify_master_rx_lower_pri", "hadirector runs no script when a lower priority is "
 					"heard"),
-    NO("dont_track_primary", "hadirector always tracks the instance's own interface"),
-    NO("use_vmac", "hadirector has no use_vmac (a macvlan with the VRRP MAC) yet"),
-    NO("vmac_xmit_base", "hadirector has no use_vmac yet"),
+    {"dont_track_primary", r_true, NULL, NULL},
+    {"use_vmac", r_use_vmac, NULL, NULL},
+    {"vmac_xmit_base", r_true, NULL, NULL},
+    {"track_process", i_track, "track_process", NULL},
     {"virtual_routes", r_virtual_routes, NULL, NULL},
     {"virtual_rules", r_virtual_rules, NULL, NULL},
     NO("track_file", "hadirector has no tracked files (track_file)"),
-    NO("track_process", "hadirector has no process tracking (track_process)"),
     NO("track_bfd", "hadirector has no BFD"),
     NO("notify_deleted", "hadirector has no notify_deleted"),
     NO("unicast_ttl", "hadirector sends adverts with TTL 255 (RFC 5798)"),

@@ -82,7 +82,7 @@ cat >"$tmp/ka/bad.conf" <<'K'
 vrrp_instance VI_2 {
     interface eth0
     virtual_router_id 52
-    use_vmac
+    unicast_ttl 10
     virtual_ipaddress {
         192.0.2.11 preferred_lft 0
     }
@@ -94,7 +94,7 @@ echo keep >"$tmp/old.conf"
 "$bin" --from-keepalived ../ka/bad.conf -o "$tmp/old.conf" 2>err
 check "refused: exit 1" [ $? -eq 1 ]
 check "refused: OUT untouched" grep -qx keep "$tmp/old.conf"
-check "refused: use_vmac at its line" grep -q '^\.\./ka/bad\.conf:4: use_vmac: ' err
+check "refused: unicast_ttl at its line" grep -q '^\.\./ka/bad\.conf:4: unicast_ttl: ' err
 check "refused: preferred_lft at its line" grep -q '^\.\./ka/bad\.conf:6: virtual_ipaddress: per-address preferred_lft' err
 check "refused: group at its line" grep -q '^\.\./ka/bad\.conf:9: virtual_server_group: ' err
 check "refused: no stray file" [ ! -e "$tmp/old.conf.tmp" ]
