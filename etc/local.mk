@@ -2,6 +2,12 @@ systemdsystemunit_DATA = etc/hadirector.service
 # The SNMP MIB where net-snmp's tools look (Debian: /usr/share/snmp/mibs).
 mibdir = $(datadir)/snmp/mibs
 mib_DATA = etc/HADIRECTOR-MIB.txt
+# Prometheus alerting rules (with their promtool test cases) and a Grafana
+# dashboard, for the metrics of metrics_listen (tests/netns/ops-alerts.sh).
+promrulesdir = $(datadir)/hadirector/prometheus
+dist_promrules_DATA = etc/prometheus/hadirector.rules.yml etc/prometheus/hadirector.rules.test.yml
+grafanadir = $(datadir)/hadirector/grafana
+dist_grafana_DATA = etc/grafana/hadirector.json
 EXTRA_DIST += etc/hadirector.conf etc/hadirector.service.in
 CLEANFILES += etc/hadirector.service
 

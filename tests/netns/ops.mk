@@ -7,3 +7,6 @@ EXTRA_DIST += tests/netns/ops-metrics.sh tests/netns/ops-promcheck.py tests/netn
 # GET /livez and /readyz (daemon/ready.h)
 TESTS += tests/netns/ops-probes.sh
 EXTRA_DIST += tests/netns/ops-probes.sh
+# the Prometheus rules and Grafana dashboard of etc/ (promtool, a live scrape)
+TESTS += tests/netns/ops-alerts.sh
+EXTRA_DIST += tests/netns/ops-alerts.sh tests/netns/ops-alerts-names.py
