@@ -36,6 +36,7 @@ libhdcore_a_SOURCES += daemon/kaconv/ka_reader.c daemon/kaconv/ka_reader.h \
 	daemon/kaconv/ka_rules.c daemon/kaconv/ka_rules_vrrp.c daemon/kaconv/ka_rules_lvs.c \
 	daemon/kaconv/ka_rules_mail.c daemon/kaconv/ka_rules_proc.c \
 	daemon/kaconv/ka_kwlist.c
+libhdcore_a_SOURCES += daemon/kaconv/ka_rules_group.c
 hadirector_SOURCES += daemon/kaconv/ka_main.c daemon/kaconv/ka_main.h
 # e-mail alerts: the SMTP client (pure, tests/unit/test_alert_smtp.c)
 libhdcore_a_SOURCES += daemon/alert_smtp.c daemon/alert_smtp.h daemon/config_alert.c

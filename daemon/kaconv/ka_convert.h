@@ -34,6 +34,10 @@ struct ka_conv_opts {
 	/* Interfaces renamed on the way ("OLD=NEW"), e.g. to a test lab's. */
 	const char *const *rename_if;
 	size_t n_rename_if;
+	/* A host name's address as text into OUT (LEN bytes), as keepalived
+	 * resolves smtp_server when it starts; < 0 when it does not resolve.
+	 * NULL: nothing resolves (tests, the fuzz target). */
+	int (*resolve)(void *ud, const char *name, char *out, size_t len);
 };
 
 /* The hadirector.conf text (malloc'ed); NULL only when out of memory.

@@ -126,6 +126,13 @@ void r_smtp_alert(struct cx *, struct osec *, const struct ka_node *, const stru
  * keepalived would send nothing */
 void r_mail_global(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 void r_virtual_server(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+/* ka_rules_group.c: virtual_server_group. The members list "{ ... }" of
+ * group NAME for virtual server VS (malloc'ed; NULL with the errors), and
+ * its title "group:NAME" ("group:NAME-N" for the Nth using the group). */
+char *ka_vsg_members(struct cx *c, const struct ka_node *vs, const char *name);
+void ka_vsg_title(const struct cx *c, const struct ka_node *vs, const char *name, char *out,
+		  size_t len);
+void r_vsg(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 /* ka_rules_proc.c: vrrp_track_process sections, an instance's use_vmac */
 void r_track_process_sec(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 void r_use_vmac(struct cx *, struct osec *, const struct ka_node *, const struct rule *);

@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <glob.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -81,6 +83,21 @@ static int io_glob(void *ud, const char *pattern, char ***paths, size_t *n)
 	}
 	globfree(&g);
 	return *paths ? 0 : -ENOMEM;
+}
+
+/* keepalived resolves smtp_server's host name once, when it starts. */
+static int io_resolve(void *ud, const char *name, char *out, size_t len)
+{
+	struct addrinfo hint = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	int r;
+
+	(void)ud;
+	if (getaddrinfo(name, NULL, &hint, &res) != 0 || !res)
+		return -ENOENT;
+	r = getnameinfo(res->ai_addr, res->ai_addrlen, out, (socklen_t)len, NULL, 0,
+			NI_NUMERICHOST);
+	freeaddrinfo(res);
+	return r ? -ENOENT : 0;
 }
 
 /* keepalived runs a relative command through PATH. */
@@ -171,6 +188,7 @@ static int run(const char *file, const char *out, const char *id, int test, cons
 	struct ka_conv_opts co = {.source = file,
 				  .config_id = id,
 				  .which = io_which,
+				  .resolve = io_resolve,
 				  .map = &map,
 				  .rename_if = ren,
 				  .n_rename_if = n_ren};

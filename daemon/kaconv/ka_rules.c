@@ -320,7 +320,7 @@ const struct rule ka_top_rules[] = {
     {"vrrp_sync_group", t_group, NULL, NULL},
     {"vrrp_instance", t_instance, NULL, NULL},
     {"virtual_server", r_virtual_server, NULL, NULL},
-    FEATURE("virtual_server_group", "hadirector has no virtual_server_group yet"),
+    {"virtual_server_group", r_vsg, NULL, NULL},
     {"static_ipaddress", r_static_ipaddress, NULL, NULL},
     {"static_routes", r_static_routes, NULL, NULL},
     {"static_rules", r_static_rules, NULL, NULL},

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hd_config.h"
 #include "ka_convert_int.h"
 
 enum { I_CT, I_RETRY, I_DBR, I_WARMUP, I_LOOP, I_VHOST, I_N };
@@ -207,7 +208,8 @@ static const struct {
     {"TCP_CHECK", "tcp_check"},	  {"HTTP_GET", "http_check"},
     {"SSL_GET", "https_check"},	  {"MISC_CHECK", "misc_check"},
     {"SMTP_CHECK", "smtp_check"}, {"DNS_CHECK", "dns_check"},
-    {"UDP_CHECK", "udp_check"},	  {NULL, NULL},
+    {"UDP_CHECK", "udp_check"},	  {"PING_CHECK", "ping_check"},
+    {"ICMP_CHECK", "ping_check"}, {NULL, NULL},
 };
 
 static void r_check(struct cx *c, struct osec *rs, const struct ka_node *n, const struct rule *r)
@@ -270,8 +272,8 @@ static const struct rule rs_rules[] = {
     {"UDP_CHECK", r_check, NULL, NULL},
     SILENT("snmp_name"),
     NO("alpha", "per-real-server alpha: hadirector has alpha per virtual server"),
-    NO("PING_CHECK", "hadirector has no PING_CHECK yet"),
-    NO("ICMP_CHECK", "hadirector has no PING_CHECK yet"),
+    {"PING_CHECK", r_check, NULL, NULL},
+    {"ICMP_CHECK", r_check, NULL, NULL},
     NO("FILE_CHECK", "hadirector has no FILE_CHECK"),
     NO("BFD_CHECK", "hadirector has no BFD"),
     {NULL, NULL, NULL, NULL},
@@ -439,13 +441,15 @@ void r_virtual_server(struct cx *c, struct osec *top, const struct ka_node *n, c
 	struct osec *s;
 	char *ep = NULL;
 
+	char *members = NULL;
 	(void)r;
-	if (n->nargs >= 1 && !strcmp(n->args[0], "group")) {
-		ka_error(c->m, n->file, n->line,
-			 "virtual_server group: hadirector has no virtual_server_group yet");
-		return;
-	}
-	if (n->nargs == 2 && !strcmp(n->args[0], "fwmark")) {
+	if (n->nargs == 2 && !strcmp(n->args[0], "group")) {
+		char t[HD_NAME_MAX + 16];
+		if (!(members = ka_vsg_members(c, n, n->args[1])))
+			return;
+		ka_vsg_title(c, n, n->args[1], t, sizeof(t));
+		ep = strdup(t);
+	} else if (n->nargs == 2 && !strcmp(n->args[0], "fwmark")) {
 		if (asprintf(&ep, "fwmark:%s", n->args[1]) < 0)
 			ep = NULL;
 	} else if (n->nargs == 2) {
@@ -458,11 +462,16 @@ void r_virtual_server(struct cx *c, struct osec *top, const struct ka_node *n, c
 	}
 	if (!ep || !(s = osec_new("virtual_server %s", ep))) {
 		free(ep);
+		free(members);
 		return;
 	}
 	free(ep);
 	s->src = n;
 	oadd_sub(top, n, s);
+	if (members)
+		onote(oadd(s, n, "members", members), "keepalived's virtual_server_group %s",
+		      n->args[1]);
+	free(members);
 	ka_mail_part(c, s, n, true, false);
 	inh_take(&h, n->child);
 	if (!h.v[I_LOOP])

@@ -6,11 +6,9 @@
  * same (a real server follows its virtual server), so the converter
  * resolves keepalived's and writes `smtp_alert = true` in every part that
  * mails, and nothing in the others (hadirector's defaults: off). */
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "../alert_smtp.h"
 #include "ka_convert_int.h"
@@ -22,20 +20,16 @@
  * would run without mail. */
 static bool smtp_name(struct cx *c, const struct ka_node *n)
 {
-	struct addrinfo hint = {.ai_socktype = SOCK_STREAM}, *res = NULL;
 	struct hd_addr a;
 
 	c->g.smtp_resolved[0] = 0;
 	if (hd_addr_parse(n->args[0], &a) == 0)
 		return true;
-	if (getaddrinfo(n->args[0], NULL, &hint, &res) == 0 && res &&
-	    getnameinfo(res->ai_addr, res->ai_addrlen, c->g.smtp_resolved,
-			sizeof(c->g.smtp_resolved), NULL, 0, NI_NUMERICHOST) == 0) {
-		freeaddrinfo(res);
+	if (c->o->resolve &&
+	    c->o->resolve(c->o->ud, n->args[0], c->g.smtp_resolved, sizeof(c->g.smtp_resolved)) >=
+		0 &&
+	    hd_addr_parse(c->g.smtp_resolved, &a) == 0)
 		return true;
-	}
-	if (res)
-		freeaddrinfo(res);
 	c->g.smtp_resolved[0] = 0;
 	ka_warn(c->m, n->file, n->line,
 		"smtp_server: '%s' does not resolve here; keepalived resolves it once at start "

@@ -87,7 +87,7 @@ vrrp_instance VI_2 {
         192.0.2.11 preferred_lft 0
     }
 }
-virtual_server_group G {
+virtual_server group G {
 }
 K
 echo keep >"$tmp/old.conf"
@@ -96,7 +96,8 @@ check "refused: exit 1" [ $? -eq 1 ]
 check "refused: OUT untouched" grep -qx keep "$tmp/old.conf"
 check "refused: unicast_ttl at its line" grep -q '^\.\./ka/bad\.conf:4: unicast_ttl: ' err
 check "refused: preferred_lft at its line" grep -q '^\.\./ka/bad\.conf:6: virtual_ipaddress: per-address preferred_lft' err
-check "refused: group at its line" grep -q '^\.\./ka/bad\.conf:9: virtual_server_group: ' err
+check "refused: a group no virtual_server_group defines, at its line" \
+	grep -q '^\.\./ka/bad\.conf:9: virtual_server group G: no virtual_server_group G' err
 check "refused: no stray file" [ ! -e "$tmp/old.conf.tmp" ]
 
 "$bin" --from-keepalived "$tmp/none.conf" 2>err

@@ -40,6 +40,17 @@ static char *which(void *ud, const char *cmd)
 	return asprintf(&p, "/usr/bin/%s", cmd) < 0 ? NULL : p;
 }
 
+/* A resolver that knows one name: the conversion must not depend on the
+ * machine's DNS. */
+static int resolve(void *ud, const char *name, char *out, size_t len)
+{
+	(void)ud;
+	if (strcmp(name, "mail.example.test"))
+		return -1;
+	snprintf(out, len, "192.0.2.25");
+	return 0;
+}
+
 #define VRRP(body)                                                                                 \
 	"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"                           \
 	" virtual_ipaddress {\n  10.0.0.1/24\n }\n" body "}\n"
@@ -380,9 +391,11 @@ static const struct {
      ":5: warning: smtp_server: 'mail.invalid' does not resolve here; keepalived resolves it "
      "once at start and sends no mail when that fails"},
     {"e-mail: a server name, resolved as keepalived does at start",
-     "global_defs {\n notification_email {\n  a@b\n }\n smtp_server localhost 2525\n}\n" RS(""),
+     "global_defs {\n notification_email {\n  a@b\n }\n"
+     " smtp_server mail.example.test 2525\n}\n" RS(""),
      false,
-     {"smtp_server = ", "  # keepalived resolves 'localhost' at start; resolved when converted",
+     {"smtp_server = 192.0.2.25  # keepalived resolves 'mail.example.test' at start; resolved when "
+      "converted",
       "smtp_port = 2525", "smtp_alert = true"},
      {0},
      NULL},
@@ -421,13 +434,12 @@ static const struct {
      {"keepalived: smtp_server 1.2.3.4: left out (keepalived mails only with both"},
      {"alert_email", "smtp_alert ="},
      NULL},
-    {"virtual_server_group",
-     "virtual_server_group G {\n 10.0.0.1 80\n}\n",
-     true,
+    {"PING_CHECK",
+     RS("  PING_CHECK {\n  }\n"),
+     false,
+     {"ping_check {\n            retry = 1"},
      {0},
-     {0},
-     ":1: virtual_server_group: hadirector has no virtual_server_group"},
-    {"PING_CHECK", RS("  PING_CHECK {\n  }\n"), true, {0}, {0}, ":3: PING_CHECK"},
+     NULL},
     {"lvs_sync_daemon",
      "global_defs {\n lvs_sync_daemon eth1 VI_1 id 5\n}\n" VRRP(""),
      false,
@@ -478,8 +490,51 @@ static const struct {
      {"priority = 100  # keepalived's default: '100,comment' is not 1..255"},
      {0},
      ":7: warning: priority: '100,comment' is not 1..255: keepalived runs with its default 100"},
-    {"priority 0: keepalived's default 100", VRRP(" priority 0\n"), false, {"priority = 100"},
-     {0}, ":7: warning: priority: '0' is not 1..255"},
+    {"priority 0: keepalived's default 100",
+     VRRP(" priority 0\n"),
+     false,
+     {"priority = 100"},
+     {0},
+     ":7: warning: priority: '0' is not 1..255"},
+    {"virtual_server_group: members of virtual_server group:NAME, twice used",
+     "virtual_server_group G {\n 10.0.0.1 80\n 10.0.0.3-10 80\n}\n"
+     "virtual_server group G {\n real_server 10.0.1.1 80 {\n  PING_CHECK {\n"
+     "   connect_timeout 2\n  }\n }\n}\n"
+     "virtual_server group G {\n protocol UDP\n real_server 10.0.1.1 80 {\n }\n}\n",
+     false,
+     {"# keepalived: virtual_server_group G: left out (written as the members of its "
+      "virtual_server group)",
+      "virtual_server group:G {\n    members = { 10.0.0.1:80, 10.0.0.3-10:80 }  # keepalived's "
+      "virtual_server_group G",
+      "virtual_server group:G-2 {", "ping_check {\n            connect_timeout = 2"},
+     {"virtual_server_group G {"},
+     NULL},
+    {"virtual_server_group nobody uses: keepalived runs nothing for it",
+     "virtual_server_group G {\n 10.0.0.1 80\n}\n" VRRP(""),
+     false,
+     {"# keepalived: virtual_server_group G: left out (no virtual_server uses it)"},
+     {"members"},
+     ":1: warning: virtual_server_group G: no virtual_server uses it"},
+    {"virtual_server group of no virtual_server_group",
+     "virtual_server group G {\n real_server 10.0.1.1 80 {\n }\n}\n",
+     true,
+     {0},
+     {0},
+     ":1: virtual_server group G: no virtual_server_group G"},
+    {"virtual_server_group entries hadirector cannot take",
+     "virtual_server_group G {\n 10.0.0.0/29 80\n 10.0.0.9\n fwmark 3 inet6\n}\n"
+     "virtual_server group G {\n real_server 10.0.1.1 80 {\n }\n}\n",
+     true,
+     {0},
+     {0},
+     ":2: 10.0.0.0/29: not ADDRESS or ADDRESS-LAST (a netmask range is not converted)"},
+    {"virtual_server_group of both families: IPv6 in brackets, refused",
+     "virtual_server_group G {\n 10.0.0.1 80\n ae00::2-9 80\n}\n"
+     "virtual_server group G {\n real_server 10.0.1.1 80 {\n }\n}\n",
+     true,
+     {0},
+     {0},
+     ":3: ae00::2-9: IPv4 and IPv6 in one group (hadirector's group has one family)"},
     {"virtual_routes: each line a virtual_route",
      VRRP(" virtual_routes {\n  src 10.0.0.1 10.9.0.0/24 via 10.0.0.254 dev eth1 metric 5\n"
 	  "  10.8.0.0/24 via 10.0.0.253 or 10.0.0.254 table 100\n  blackhole 10.7.0.0/24\n"
@@ -555,7 +610,7 @@ static void daemon_loads(const char *name, const char *conf)
 static void one(size_t i)
 {
 	struct ka_read_opts ro = {.io = {vload, vglob, NULL}};
-	struct ka_conv_opts co = {.source = "k.conf", .which = which};
+	struct ka_conv_opts co = {.source = "k.conf", .which = which, .resolve = resolve};
 	struct ka_msgs m = {0};
 	struct ka_tree *t;
 	char *out;
