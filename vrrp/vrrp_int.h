@@ -178,6 +178,8 @@ uint64_t vrrp_usec(void);
  * faults the instance and whose address is the advert's source. */
 int vrrp_vmac_up(struct vrrp_instance *in); /* make or adopt it; 0 or -errno */
 void vrrp_vmac_down(struct vrrp_instance *in);
+/* IPv6 adverts from the vmac: the source link-local on it too */
+void vrrp_vmac_src6(struct vrrp_instance *in);
 /* A link event for NAME: true when it was an instance's vmac (handled). */
 bool vrrp_vmac_link_event(struct vrrp_ctx *c, const char *name, int ifindex, bool gone);
 static inline int vrrp_vip_ifindex_of(const struct vrrp_instance *in)

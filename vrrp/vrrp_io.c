@@ -509,5 +509,6 @@ int vrrp_resolve_src(struct vrrp_instance *in)
 	else
 		in->faults |= VRRP_FAULT_NOADDR;
 	in->fsm.primary = in->src_addr;
+	vrrp_vmac_src6(in);
 	return in->src_addr.family ? 0 : -1;
 }

@@ -24,7 +24,9 @@
  * accept_local is not needed: no packet we accept on the vmac has one of
  * our addresses as its source (multicast loop is off).
  * IPv6: the vmac makes no link-local address of its own (addr_gen_mode
- * none: both routers would derive the same one from the shared MAC).
+ * none: both routers would derive the same one from the shared MAC); it
+ * gets the base's, the adverts' source, which the kernel wants on the
+ * interface a link-local source is sent from (vrrp_vmac_src6()).
  */
 #include "config.h"
 
@@ -32,6 +34,7 @@
 #include <fcntl.h>
 #include <linux/if_link.h>
 #include <net/if.h>
+#include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/inet6.h>
 #include <netlink/route/link/macvlan.h>
@@ -193,8 +196,35 @@ int vrrp_vmac_up(struct vrrp_instance *in)
 		return -ENODEV;
 	memcpy(in->vmac_mac, mac, 6);
 	set_sysctls(in);
+	vrrp_vmac_src6(in);
 	in->faults &= ~VRRP_FAULT_VMAC;
 	return 0;
+}
+
+void vrrp_vmac_src6(struct vrrp_instance *in)
+{
+	struct rtnl_addr *a;
+	struct nl_addr *local;
+	int r;
+
+	if (!vrrp_tx_on_vmac(in) || !in->vmac_ifindex || in->src_addr.family != AF_INET6)
+		return;
+	a = rtnl_addr_alloc();
+	local = nl_addr_build(AF_INET6, &in->src_addr.u.v6, 16);
+	if (a && local) {
+		nl_addr_set_prefixlen(local, 64);
+		rtnl_addr_set_ifindex(a, in->vmac_ifindex);
+		rtnl_addr_set_family(a, AF_INET6);
+		rtnl_addr_set_local(a, local);
+		rtnl_addr_set_prefixlen(a, 64);
+		rtnl_addr_set_flags(a, IFA_F_NODAD); /* the base has it: no duplicate to find */
+		r = rtnl_addr_add(in->ctx->nl_cmd, a, 0);
+		if (r < 0 && r != -NLE_EXIST)
+			hd_warn("%s: use_vmac: the source address on %s: %s", in->cfg->name,
+				in->cfg->vmac_name, nl_geterror(r));
+	}
+	nl_addr_put(local);
+	rtnl_addr_put(a);
 }
 
 /* Another instance still using a vmac on BASE, other than IN. */

@@ -9,6 +9,10 @@
 # default.rp_filter = 1 (as distributions set it): the vmac gets 0, else
 # the backup would never hear the master through it. Last, vmac_xmit_base:
 # the adverts leave from eth0 with eth0's MAC, the VIP stays on the vmac.
+# Then IPv6: vrrp6.51 with 00:00:5e:00:02:33 and no link-local of its own
+# but the base's (the adverts' source, which the kernel wants on the
+# interface they leave from), adverts from the VRRP MAC, the client's
+# neighbour entry for the VIP that MAC.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
 
 VIP=192.168.168.100
@@ -125,4 +129,31 @@ n=$(grep -c . "$V_DIR/adv3")
 check "vmac_xmit_base: adverts ($n) from eth0's MAC $d2mac" eval "[ $n -ge 3 ] && ! grep -v \"^[^ ]* $d2mac >\" \"$V_DIR/adv3\" | grep -q ."
 v_stop d2
 check "vmac_xmit_base: stop removed vrrp.51" no_vmac d2
+
+# IPv6
+VMAC6=00:00:5e:00:02:33
+VIP6=2001:db8::100
+ip -n "$(nsof cl)" addr add 2001:db8::60/64 dev eth0
+V_VIP=$VIP6/64 v_conf "$V_DIR/d1v6.conf" d1 150 "use_vmac = true"
+V_VIP=$VIP6/64 v_conf "$V_DIR/d2v6.conf" d2 100 "use_vmac = true"
+v_start d1 "$V_DIR/d1v6.conf"
+v_start d2 "$V_DIR/d2v6.conf"
+check "IPv6: d1 master" wait_for 4 v_state_is d1 VI_1 MASTER
+check "IPv6: d2 backup (hears d1)" wait_for 4 v_state_is d2 VI_1 BACKUP
+check "IPv6: no send errors on d1" [ "$(v_field d1 VI_1 send_errors)" = 0 ]
+check "IPv6: vrrp6.51 has $VMAC6" [ "$(mac_of d1 vrrp6.51)" = $VMAC6 ]
+src=$(v_field d1 VI_1 source)
+check "IPv6: vrrp6.51 holds the VIP and d1's link-local $src, no other" eval \
+	"[ \"\$(ip -n $(nsof d1) -6 -o addr show dev vrrp6.51 | awk '{ print \$4 }' | sort | tr '\n' ' ')\" = \"$VIP6/64 $src/64 \" ]"
+capture cl "$V_DIR/adv6" "ip6 proto 112"
+sleep 0.5
+capture_end
+n=$(grep -c . "$V_DIR/adv6")
+check "IPv6: adverts ($n) from $VMAC6" eval "[ $n -ge 3 ] && ! grep -v \"^[^ ]* $VMAC6 >\" \"$V_DIR/adv6\" | grep -q ."
+check "IPv6: the client reaches the VIP" reach $VIP6
+check "IPv6: the client's neighbour entry is $VMAC6" \
+	eval "ip -n $(nsof cl) -6 neigh show $VIP6 | grep -q 'lladdr $VMAC6'"
+v_stop d1
+v_stop d2
+check "IPv6: stop removed vrrp6.51" eval "! ip -n $(nsof d1) link show vrrp6.51 2>/dev/null"
 v_done
