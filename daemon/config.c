@@ -163,10 +163,9 @@ static cfg_opt_t script_opts[] = {LINE,	     O("script"), O("interval"), O("time
 				  O("rise"), O("fall"),	  O("weight"),	 CFG_END()};
 
 /* vrrp_track_process (config_vrrp_proc.c) */
-static cfg_opt_t process_opts[] = {LINE,	       O("process"),	    O("quorum"),
-				   O("quorum_max"),    O("weight"),	    O("delay"),
-				   O("fork_delay"),    O("terminate_delay"), O("interval"),
-				   CFG_END()};
+static cfg_opt_t process_opts[] = {
+    LINE,	O("process"),	 O("quorum"),	       O("quorum_max"), O("weight"),
+    O("delay"), O("fork_delay"), O("terminate_delay"), O("interval"),	CFG_END()};
 
 static cfg_opt_t group_opts[] = {
     LINE,	 L("group"),	  O("notify_master"), O("notify_backup"), O("notify_fault"),

@@ -33,8 +33,7 @@ static void conv_process(struct cctx *c, cfg_t *sec, struct hd_vrrp_process_conf
 	if (!v)
 		cerr(c, p->line, "vrrp_track_process %s: 'process' is required", p->name);
 	else if (!valid_process(v->s))
-		cerr(c, v->line, "process: '%s' must be one program name or path, no blanks",
-		     v->s);
+		cerr(c, v->line, "process: '%s' must be one program name or path, no blanks", v->s);
 	else
 		get_str(c, sec, "process", &p->process);
 	p->quorum = 1;
@@ -145,7 +144,8 @@ void conv_instance_ext(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 	conv_vmac(c, sec, in);
 	for (const struct hd_vrrp_instance_config *o = cfg->instances; in->use_vmac && o < in; o++)
 		if (o->use_vmac && !strcmp(o->vmac_name, in->vmac_name))
-			cerr(c, in->line, "vrrp_instance %s: vmac_name %s is also vrrp_instance %s's",
-			     in->name, in->vmac_name, o->name);
+			cerr(c, in->line,
+			     "vrrp_instance %s: vmac_name %s is also vrrp_instance %s's", in->name,
+			     in->vmac_name, o->name);
 	conv_track_procs(c, sec, cfg, in);
 }

@@ -63,8 +63,7 @@ static int if_mac(const char *name, uint8_t mac[6])
 int vrrp_link_query(struct vrrp_instance *in)
 {
 	in->ifindex = (int)if_nametoindex(in->cfg->interface);
-	if (!in->ifindex ||
-	    (!in->cfg->dont_track_primary && !vrrp_ifname_up(in->cfg->interface))) {
+	if (!in->ifindex || (!in->cfg->dont_track_primary && !vrrp_ifname_up(in->cfg->interface))) {
 		in->faults |= VRRP_FAULT_IFACE;
 		return -1;
 	}

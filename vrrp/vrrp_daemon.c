@@ -316,9 +316,9 @@ static bool same_identity(const struct hd_vrrp_instance_config *a,
 {
 	return !strcmp(a->name, b->name) && !strcmp(a->interface, b->interface) &&
 	       a->vrid == b->vrid && a->family == b->family && a->version == b->version &&
-	       a->n_unicast_peers == b->n_unicast_peers && a->has_unicast_src == b->has_unicast_src &&
-	       a->use_vmac == b->use_vmac && !strcmp(a->vmac_name, b->vmac_name) &&
-	       a->vmac_xmit_base == b->vmac_xmit_base;
+	       a->n_unicast_peers == b->n_unicast_peers &&
+	       a->has_unicast_src == b->has_unicast_src && a->use_vmac == b->use_vmac &&
+	       !strcmp(a->vmac_name, b->vmac_name) && a->vmac_xmit_base == b->vmac_xmit_base;
 }
 
 /* A kept instance adopts its new configuration; nothing here touches its

@@ -6,8 +6,7 @@
 
 #include "vrrp_proc.h"
 
-int vrrp_proc_parse_stat(const char *buf, size_t len, char comm[VRRP_PROC_COMM_MAX],
-			 char *state)
+int vrrp_proc_parse_stat(const char *buf, size_t len, char comm[VRRP_PROC_COMM_MAX], char *state)
 {
 	const char *open = memchr(buf, '(', len), *close = NULL;
 	size_t n;

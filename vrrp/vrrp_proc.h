@@ -22,8 +22,7 @@
 
 /* From the text of /proc/PID/stat: the comm between the first '(' and the
  * last ')' and the state letter after it. -EINVAL if it is not that. */
-int vrrp_proc_parse_stat(const char *buf, size_t len, char comm[VRRP_PROC_COMM_MAX],
-			 char *state);
+int vrrp_proc_parse_stat(const char *buf, size_t len, char comm[VRRP_PROC_COMM_MAX], char *state);
 
 /* Does a process with COMM and ARGV0 (the first word of its cmdline, ""
  * for a kernel thread or when unreadable) count as NAME? A NAME with a '/'
@@ -38,8 +37,8 @@ enum vrrp_proc_state { VRRP_PROC_UNKNOWN = -1, VRRP_PROC_DOWN = 0, VRRP_PROC_UP 
 
 struct vrrp_proc_verdict {
 	enum vrrp_proc_state state;
-	unsigned count;	 /* processes seen at the last scan */
-	uint64_t due;	 /* 0, or when a pending change takes effect */
+	unsigned count; /* processes seen at the last scan */
+	uint64_t due;	/* 0, or when a pending change takes effect */
 };
 
 /* One scan's COUNT at NOW: updates V. The first scan decides at once (as a

@@ -254,7 +254,8 @@ int vrrp_procmon_delta(const struct vrrp_instance *in)
 		const struct hd_track_process *t = &in->cfg->track_procs[i];
 		enum vrrp_proc_state st = verdict(in, t->process);
 
-		if ((t->weight > 0 && st == VRRP_PROC_UP) || (t->weight < 0 && st == VRRP_PROC_DOWN))
+		if ((t->weight > 0 && st == VRRP_PROC_UP) ||
+		    (t->weight < 0 && st == VRRP_PROC_DOWN))
 			delta += t->weight;
 	}
 	return delta;

@@ -179,7 +179,8 @@ int vrrp_vmac_up(struct vrrp_instance *in)
 			       in->cfg->name, name, in->cfg->interface, in->cfg->name);
 			return -EEXIST;
 		}
-		hd_notice("%s: use_vmac: adopting %s (left by an earlier run)", in->cfg->name, name);
+		hd_notice("%s: use_vmac: adopting %s (left by an earlier run)", in->cfg->name,
+			  name);
 		struct rtnl_link *u = rtnl_link_alloc();
 		if (u) {
 			rtnl_link_set_flags(u, IFF_UP);

@@ -140,9 +140,9 @@ struct hd_track_script {
 /* vrrp_track_process: how many processes named PROCESS run (vrrp_proc.h). */
 struct hd_vrrp_process_config {
 	char name[HD_NAME_MAX];
-	char *process;		/* a comm (<= 15 bytes), a longer name or a path */
-	unsigned quorum;	/* up while quorum <= running <= quorum_max */
-	unsigned quorum_max;	/* 0 = no upper bound */
+	char *process;		       /* a comm (<= 15 bytes), a longer name or a path */
+	unsigned quorum;	       /* up while quorum <= running <= quorum_max */
+	unsigned quorum_max;	       /* 0 = no upper bound */
 	uint64_t fork_delay_usec;      /* in range this long before up */
 	uint64_t terminate_delay_usec; /* out of range this long before down */
 	uint64_t interval_usec;	       /* /proc scan period */
