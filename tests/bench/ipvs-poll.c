@@ -116,14 +116,28 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "e:pw:k:i:t:")) != -1) {
 		switch (opt) {
-		case 'e': expect = optarg; break;
-		case 'p': print = 1; break;
-		case 'w': want = optarg; break;
-		case 'k': pid = strtol(optarg, NULL, 10); break;
-		case 'i': interval_ms = strtol(optarg, NULL, 10); break;
-		case 't': timeout_s = strtol(optarg, NULL, 10); break;
+		case 'e':
+			expect = optarg;
+			break;
+		case 'p':
+			print = 1;
+			break;
+		case 'w':
+			want = optarg;
+			break;
+		case 'k':
+			pid = strtol(optarg, NULL, 10);
+			break;
+		case 'i':
+			interval_ms = strtol(optarg, NULL, 10);
+			break;
+		case 't':
+			timeout_s = strtol(optarg, NULL, 10);
+			break;
 		default:
-			fprintf(stderr, "usage: ipvs-poll -e FILE | -p | -w HASH [-k PID] [-i MS] [-t SEC]\n");
+			fprintf(
+			    stderr,
+			    "usage: ipvs-poll -e FILE | -p | -w HASH [-k PID] [-i MS] [-t SEC]\n");
 			return 2;
 		}
 	}

@@ -33,20 +33,27 @@
 #             missed (sum over gaps of round(gap / advert_int) - 1), and
 #             adverts from the backup (a takeover); the same for the quiet
 #             window as a control (TCG's own jitter)
-#   writes    (hadirector) IPVS netlink writes the reload made
+#   writes    (hadirector) IPVS writes the reload made: the sum of the
+#             "ipvs: N change(s) applied" lines it logged (-v) after the
+#             SIGHUP (status and metrics render the whole table: 26 and
+#             83 MB at this size, too slow to ask for under emulation)
 #
-# usage: tests/bench/reload-scale.sh [-v NVS] [-n NRS] [-d DELAY] [-o DIR]
+# usage: tests/bench/reload-scale.sh [-v NVS] [-n NRS] [-d DELAY] [-o DIR] [-K] [-X PATH]
 #   as root from a build directory (make tests/bench/ipvs-poll first, or
-#   `make bench-reload-scale`). -o DIR keeps configs, logs and pcaps.
+#   `make bench-reload-scale`). -o DIR keeps configs, logs and pcaps; -K
+#   leaves keepalived out (its two reloads take ~5 minutes of the run);
+#   -X PATH adds another hadirector binary, "hd2" (an A/B in one VM run).
 set -u
-NVS=2277 NRS=37205 DL=600 KEEP=""
-while getopts v:n:d:o: o; do
+NVS=2277 NRS=37205 DL=600 KEEP="" NOKA=0 EXTRA=""
+while getopts v:n:d:o:KX: o; do
 	case $o in
 	v) NVS=$OPTARG ;;
 	n) NRS=$OPTARG ;;
 	d) DL=$OPTARG ;;
 	o) KEEP=$OPTARG ;;
-	*) echo "usage: $0 [-v NVS] [-n NRS] [-d DELAY_LOOP] [-o DIR]" >&2; exit 2 ;;
+	K) NOKA=1 ;;
+	X) EXTRA=$(readlink -f "$OPTARG") ;;
+	*) echo "usage: $0 [-v NVS] [-n NRS] [-d DELAY_LOOP] [-o DIR] [-K] [-X PATH]" >&2; exit 2 ;;
 	esac
 done
 
@@ -61,8 +68,10 @@ if [ "${HD_VM:-0}" != 1 ]; then
 	"$top_srcdir/tests/vm/setup" >&2 || exit 2
 	export HD_VM_MEM=${HD_VM_MEM:-2048} HD_VM_TIMEOUT=${HD_VM_TIMEOUT:-1500}
 	[ -n "$KEEP" ] && { mkdir -p "$KEEP"; KEEP=$(readlink -f "$KEEP"); export HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $KEEP"; }
+	[ -n "$EXTRA" ] && export HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $(dirname "$EXTRA")"
 	export HD_VM_ENV="${HD_VM_ENV:-} HD"
-	exec "$top_srcdir/tests/vm/run" "$here/reload-scale.sh" -v "$NVS" -n "$NRS" -d "$DL" ${KEEP:+-o "$KEEP"}
+	exec "$top_srcdir/tests/vm/run" "$here/reload-scale.sh" -v "$NVS" -n "$NRS" -d "$DL" ${KEEP:+-o "$KEEP"} \
+		$([ "$NOKA" = 1 ] && echo -K) ${EXTRA:+-X "$EXTRA"}
 fi
 
 # ---- inside the VM ----
@@ -136,7 +145,11 @@ memsum() { # FIELD PIDS...
 	echo $s
 }
 now_ns() { date +%s%N; }
-hd_writes() { "$HDCTL" -s "$B/hd.sock" metrics 2>/dev/null | awk '$1 == "hadirector_ipvs_netlink_writes_total" { print $2 }'; }
+hd_logged() { wc -l <"$B/$CUR.log"; }
+hd_writes_since() { # LINE: the changes applied, logged after line LINE
+	tail -n +"$(($1 + 1))" "$B/$CUR.log" | awk '/ipvs: [0-9]+ change\(s\) applied/ {
+		for (i = 1; i < NF; i++) if ($i == "ipvs:") n += $(i + 1) } END { print n + 0 }'
+}
 
 # adverts T0_NS T1_NS: the master's adverts seen in peer between T0 and T1:
 # "count max_gap_ms late missed backup_adverts"
@@ -158,28 +171,29 @@ reload() {
 	local name=$1 v=$2 pid=$3 c0 c1 w0 w1 r0 r1 out t0 t1 ms polls end
 	shift 3
 	cp "$B/$CUR_CONF_PREFIX-$v.conf" "$B/cur.conf"
-	r0=$(memsum VmRSS "$@"); w0=$([ "$CUR" = hd ] && hd_writes)
+	r0=$(memsum VmRSS "$@"); w0=$([ "$CUR" != ka ] && hd_logged)
 	c0=$(ticks "$@")
 	out=$(ip netns exec lb "$POLL" -w "${H[$v]}" -k "$pid" -i 50 -t 600)
 	read -r t0 t1 ms polls <<<"$out"
 	sleep 3
 	c1=$(ticks "$@") end=$(now_ns)
-	r1=$(memsum VmRSS "$@"); w1=$([ "$CUR" = hd ] && hd_writes)
+	r1=$(memsum VmRSS "$@"); w1=$([ "$CUR" != ka ] && hd_writes_since "$w0")
 	local busy=$(((c1 - c0) * 1000 / HZ)) idle adv
 	idle=$(awk -v r="$IDLE_RATE" -v t="$t0" -v e="$end" 'BEGIN { printf "%d", r * (e - t) / 1e9 }')
 	sleep 1.5 # tcpdump's buffer
 	adv=$(adverts $((t0 - 500000000)) $((t1 + 1000000000)))
 	log "$name reload $v: table after $ms ms ($polls polls), cpu $busy ms (idle share $idle)," \
-		"rss $r0 -> $r1 kB, adverts: $adv, writes ${w0:--} -> ${w1:--}"
+		"rss $r0 -> $r1 kB, adverts: $adv, writes ${w1:--}"
 	# name reload to_table_ms cpu_ms rss_before rss_after adverts max_gap late missed backup writes
-	echo "$name $v $ms $((busy - idle)) $r0 $r1 $adv $([ -n "$w1" ] && echo $((w1 - w0)) || echo -)"
+	echo "$name $v $ms $((busy - idle)) $r0 $r1 $adv ${w1:--}"
 }
 
-run() { # ka | hd
-	local name comm pid t0 out st peerpid pids
-	CUR=$1 CUR_CONF_PREFIX=$1
+run() { # ka | hd | hd2
+	local name comm pid t0 out st peerpid pids bin=$HD
+	CUR=$1 CUR_CONF_PREFIX=${1%2}
+	[ "$1" = hd2 ] && bin=$EXTRA
 	ip netns exec lb ipvsadm -C
-	cp "$B/$1-0.conf" "$B/cur.conf"
+	cp "$B/$CUR_CONF_PREFIX-0.conf" "$B/cur.conf"
 	ip netns exec peer tcpdump -i vr0 -n -U -w "$B/$1.pcap" 'ip proto 112' 2>/dev/null &
 	local tcpd=$!
 	if [ "$1" = ka ]; then
@@ -192,12 +206,12 @@ run() { # ka | hd
 			>"$B/ka.log" 2>&1 &
 		pid=$!
 	else
-		name=hadirector comm=hadirector
-		ip netns exec peer "$HD" -n -l -f "$B/hd-peer.conf" -p "$B/hp.pid" -s "$B/hp.sock" \
-			>"$B/hd-peer.log" 2>&1 &
+		name=$([ "$1" = hd ] && echo hadirector || echo "$1") comm=$(basename "$bin" | cut -c1-15)
+		ip netns exec peer "$bin" -n -l -f "$B/hd-peer.conf" -p "$B/hp.pid" -s "$B/hp.sock" \
+			>"$B/$1-peer.log" 2>&1 &
 		peerpid=$!
 		t0=$(now_ns)
-		ip netns exec lb "$HD" -n -l -f "$B/cur.conf" -p "$B/hd.pid" -s "$B/hd.sock" >"$B/hd.log" 2>&1 &
+		ip netns exec lb "$bin" -n -l -v -f "$B/cur.conf" -p "$B/hd.pid" -s "$B/hd.sock" >"$B/$1.log" 2>&1 &
 		pid=$!
 	fi
 	out=$(ip netns exec lb "$POLL" -w "${H[0]}" -i 200 -t 900) || log "$name: table never matched: $out"
@@ -228,8 +242,9 @@ run() { # ka | hd
 }
 
 RES=()
-run ka
+[ "$NOKA" = 1 ] || run ka
 run hd
+[ -z "$EXTRA" ] || { log "hd2 = $EXTRA"; run hd2; }
 echo
 echo "raw: daemon reload to_table_ms cpu_ms rss_before_kB rss_after_kB adverts max_gap_ms late missed backup_adverts writes"
 echo "     (reload q: the quiet window; start: to_table_ms from exec, cpu_ms column = peak RSS kB)"
@@ -237,14 +252,16 @@ printf '%s\n' "${RES[@]}"
 echo
 printf '%s\n' "${RES[@]}" | awk -v nvs="$NVS" -v nrs="$NRS" '
 	{ for (i = 3; i <= NF; i++) v[$1, $2, i] = $i }
+	$1 == "hd2" { x = 1 }
 	function row(label, r, i,   a, b) {
 		a = v["hadirector", r, i]; b = v["keepalived", r, i]
-		printf "| %-46s | %10s | %10s | %6s |\n", label, a, b,
-			(b + 0 > 0 && a ~ /^[0-9.]+$/ ? sprintf("%.2f", a / b) : "-")
+		printf "| %-46s | %10s |%s %10s | %6s |\n", label, a, x ? sprintf(" %10s |", v["hd2", r, i]) : "",
+			b, (b + 0 > 0 && a ~ /^[0-9.]+$/ ? sprintf("%.2f", a / b) : "-")
 	}
 	END {
 		printf "%d virtual servers, %d real servers, tcp checks\n\n", nvs, nrs
-		print "| metric | hadirector | keepalived | ratio |\n|---|---|---|---|"
+		printf "| metric | hadirector |%s keepalived | hadirector / keepalived |\n|---|---|%s---|---|\n",
+			x ? " hd2 |" : "", x ? "---|" : ""
 		row("start: exec to table (ms)", "start", 3)
 		row("peak RSS, VmHWM (kB)", "start", 5)
 		for (r = 1; r <= 2; r++) {
