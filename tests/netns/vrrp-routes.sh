@@ -20,10 +20,11 @@ v_link d1 eth1 br1 10.9.0.1/24
 v_link d2 eth1 br1 10.9.0.2/24
 for h in d1 d2; do
 	ip -n "$(nsof $h)" addr add 2001:db8:9::${h#d}/64 dev eth1 nodad
-	# not ours: a route, a rule, and a route in a slot the file wants
+	# not ours: a route, a rule, and the very route the file wants (all
+	# but its protocol): the daemon must neither take it over nor remove it
 	ip -n "$(nsof $h)" route add 10.30.0.0/24 via 10.9.0.254
 	ip -n "$(nsof $h)" rule add from 10.31.0.0/24 table 100 pref 3000
-	ip -n "$(nsof $h)" route add 10.24.0.0/24 via 10.9.0.254
+	ip -n "$(nsof $h)" route add 10.24.0.0/24 via 10.9.0.253
 done
 
 hd_conf() { # FILE NAME PRIO
@@ -98,7 +99,7 @@ foreign() {
 	local ns
 	ns=$(nsof "$1")
 	ip -n "$ns" route show 10.30.0.0/24 | grep -q 'via 10.9.0.254 dev eth1' &&
-		ip -n "$ns" route show 10.24.0.0/24 | grep -qx '10.24.0.0/24 via 10.9.0.254 dev eth1 *' &&
+		ip -n "$ns" route show 10.24.0.0/24 | grep -qx '10.24.0.0/24 via 10.9.0.253 dev eth1 *' &&
 		ip -n "$ns" rule show | grep -q '^3000:	from 10.31.0.0/24 lookup 100'
 }
 
