@@ -38,22 +38,23 @@
 #             SIGHUP (status and metrics render the whole table: 26 and
 #             83 MB at this size, too slow to ask for under emulation)
 #
-# usage: tests/bench/reload-scale.sh [-v NVS] [-n NRS] [-d DELAY] [-o DIR] [-K] [-X PATH]
+# usage: tests/bench/reload-scale.sh [-v NVS] [-n NRS] [-d DELAY] [-L] [-K] [-X PATH]
 #   as root from a build directory (make tests/bench/ipvs-poll first, or
-#   `make bench-reload-scale`). -o DIR keeps configs, logs and pcaps; -K
+#   `make bench-reload-scale`). -L: the daemons' log lines about
+#   reloads, states and errors on stderr (the VM's files do not outlive it); -K
 #   leaves keepalived out (its two reloads take ~5 minutes of the run);
 #   -X PATH adds another hadirector binary, "hd2" (an A/B in one VM run).
 set -u
 NVS=2277 NRS=37205 DL=600 KEEP="" NOKA=0 EXTRA=""
-while getopts v:n:d:o:KX: o; do
+while getopts v:n:d:LKX: o; do
 	case $o in
 	v) NVS=$OPTARG ;;
 	n) NRS=$OPTARG ;;
 	d) DL=$OPTARG ;;
-	o) KEEP=$OPTARG ;;
+	L) KEEP=1 ;;
 	K) NOKA=1 ;;
 	X) EXTRA=$(readlink -f "$OPTARG") ;;
-	*) echo "usage: $0 [-v NVS] [-n NRS] [-d DELAY_LOOP] [-o DIR] [-K] [-X PATH]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-v NVS] [-n NRS] [-d DELAY_LOOP] [-L] [-K] [-X PATH]" >&2; exit 2 ;;
 	esac
 done
 
@@ -67,10 +68,9 @@ if [ "${HD_VM:-0}" != 1 ]; then
 	export top_srcdir top_builddir
 	"$top_srcdir/tests/vm/setup" >&2 || exit 2
 	export HD_VM_MEM=${HD_VM_MEM:-2048} HD_VM_TIMEOUT=${HD_VM_TIMEOUT:-1500}
-	[ -n "$KEEP" ] && { mkdir -p "$KEEP"; KEEP=$(readlink -f "$KEEP"); export HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $KEEP"; }
 	[ -n "$EXTRA" ] && export HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $(dirname "$EXTRA")"
 	export HD_VM_ENV="${HD_VM_ENV:-} HD"
-	exec "$top_srcdir/tests/vm/run" "$here/reload-scale.sh" -v "$NVS" -n "$NRS" -d "$DL" ${KEEP:+-o "$KEEP"} \
+	exec "$top_srcdir/tests/vm/run" "$here/reload-scale.sh" -v "$NVS" -n "$NRS" -d "$DL" ${KEEP:+-L} \
 		$([ "$NOKA" = 1 ] && echo -K) ${EXTRA:+-X "$EXTRA"}
 fi
 
@@ -89,7 +89,12 @@ cleanup() {
 	for n in "${NS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null; done
 	sleep 0.2
 	for n in "${NS[@]}"; do ip netns del "$n" 2>/dev/null; done
-	[ -n "$KEEP" ] && cp -r "$B"/. "$KEEP"/
+	if [ -n "$KEEP" ]; then
+		for n in "$B"/*.log; do
+			echo "# ---- $(basename "$n") ----"
+			grep -a -i -E 'reload|load|MASTER|BACKUP|error|fail|warn|change\(s\)' "$n" | tail -n 60
+		done >&2
+	fi
 	rm -rf "$B"
 }
 trap cleanup EXIT
