@@ -20,7 +20,8 @@ hadirector_CFLAGS = $(AM_CFLAGS)
 # SNMP: the daemon fills the tables and starts hadirector-snmp (snmp.c);
 # only that program links net-snmp. The daemon uses its headers alone.
 hadirector_SOURCES += daemon/snmp.c daemon/snmp.h daemon/snmp_int.h daemon/snmp_tables.c \
-	daemon/snmp_vrrp.c daemon/snmp_vrrp_live.c daemon/snmp_hd.c daemon/snmp_wire.c
+	daemon/snmp_vrrp.c daemon/snmp_vrrp_live.c daemon/snmp_hd.c daemon/snmp_hd_live.c \
+	daemon/snmp_wire.c
 hadirector_CFLAGS += $(SNMP_CFLAGS) -DHD_LIBEXECDIR=\"$(libexecdir)\"
 libexec_PROGRAMS = hadirector-snmp
 hadirector_snmp_SOURCES = daemon/snmp_agent.c daemon/snmp_agent_mib.c daemon/snmp_wire.c \

@@ -255,9 +255,22 @@ void snmp_vrrp_proto_errors(const struct vrrp_inst_view *v, struct snmp_seen *s,
 size_t snmp_vrrp_tables(struct snmp_table *out);
 void snmp_vrrp_watch(struct hd_snmp *s, struct hd_daemon *d, struct snmp_seen_set *seen);
 
-/* snmp_hd.c: HADIRECTOR-MIB tables. Fill OUT[0..3). */
+/* snmp_hd.c, pure: HADIRECTOR-MIB tables rendered from the health
+ * checker's view (healthcheck/hc_view.h) and the observed IPVS table
+ * (NULL: no counters); tests/unit/test_views.c renders them. */
+struct hc_view;
+struct ipvs_table;
+enum snmp_hd_table { SNMP_HD_VS, SNMP_HD_RS, SNMP_HD_CK, SNMP_HD__N };
+void snmp_hd_table(enum snmp_hd_table t, struct snmp_table *out); /* OUT->fn NULL */
+void snmp_hd_rows(enum snmp_hd_table t, const struct hc_view *v, const struct ipvs_table *observed,
+		  struct snmp_out *f);
+/* hdRealServerStateChange of real server RI of virtual server VI: its
+ * varbinds into VARS, its OID. */
+void snmp_hd_rs_change(const struct hc_view *v, size_t vi, size_t ri, struct snmp_snap *vars,
+		       const oid **trap, size_t *trap_len);
+/* snmp_hd_live.c (event loop): the tables with their callbacks, OUT[0..
+ * SNMP_HD__N); hdRealServerStateChange notifications. */
 size_t snmp_hd_tables(struct snmp_table *out);
-/* hdRealServerStateChange notifications. */
 void snmp_hd_watch(struct hd_snmp *s, struct hd_daemon *d, struct snmp_seen_set *seen);
 
 #endif

@@ -26,7 +26,11 @@ tests_unit_test_hc_dns_pkt_LDADD = libhdcore.a $(HD_LIBS)
 tests_unit_test_hc_smtp_reply_SOURCES = tests/unit/test_hc_smtp_reply.c
 tests_unit_test_hc_smtp_reply_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_dns_pkt tests/unit/test_hc_smtp_reply
-hadirector_SOURCES += healthcheck/hc_metrics.c healthcheck/hc_metrics.h
+# its read-only view (hc_view.h): filled by the module, rendered (pure) for
+# status, metrics and SNMP
+hadirector_SOURCES += healthcheck/hc_metrics.c healthcheck/hc_metrics.h healthcheck/hc_view.c \
+	healthcheck/hc_view.h
+libhdcore_a_SOURCES += healthcheck/hc_view_render.c
 
 libhdcore_a_SOURCES += healthcheck/hc_timerq.c healthcheck/hc_timerq.h
 check_PROGRAMS += tests/unit/test_hc_timerq

@@ -44,7 +44,7 @@ ip netns exec "$R" python3 -m http.server -b 10.81.0.11 8080 > /dev/null 2>&1 &
 RS_PID=$!
 T_PIDS+=($RS_PID)
 
-conf() { # NAME PRIO GLOBAL-LINES
+conf() { # NAME PRIO GLOBAL-LINES [MORE-SECTIONS]
 	cat <<CONF
 global {
     router_id = $1
@@ -56,7 +56,7 @@ vrrp_instance VI_3 {
     priority = $2
     advert_int = 0.1
     version = 3
-    virtual_ipaddress = { 10.81.0.100/24 }
+    virtual_ipaddress = { 10.81.0.100/24, 10.81.0.102/24 }
 }
 vrrp_instance VI_2 {
     interface = eth0
@@ -72,11 +72,22 @@ virtual_server 10.81.0.100:80 {
     real_server 10.81.0.11:8080 { tcp_check { connect_timeout = 0.5 } }
     real_server 10.81.0.11:8081 { tcp_check { connect_timeout = 0.5 } }
 }
+${4:-}
 CONF
 }
+# a alone runs an IPv6 instance: master at once, its address the longest
+# index of vrrpv3AssociatedIpAddrTable (16 bytes).
+VI_6='vrrp_instance VI_6 {
+    interface = eth0
+    virtual_router_id = 64
+    priority = 100
+    advert_int = 0.1
+    version = 3
+    virtual_ipaddress = { 2001:db8:81::100/64 }
+}'
 conf lb-a 100 "snmp = true
     snmp_socket = $T_DIR/agentx.sock
-    rt_priority = 5" > "$T_DIR/a.conf"
+    rt_priority = 5" "$VI_6" > "$T_DIR/a.conf"
 conf lb-b 150 "" > "$T_DIR/b.conf"
 
 cat > "$T_DIR/snmpd.conf" <<CONF
@@ -143,6 +154,27 @@ walk $V2 > "$T_DIR/v2.txt"
 check "vrrpOperState backup(2) for VI_2" grep -qx "$V2.3.$IFX.63 = INTEGER: 2" "$T_DIR/v2.txt"
 check "vrrpOperMasterIpAddr 10.81.0.2" wait_for 3 sh -c "ip netns exec '$A' snmpget -v2c -c public -Oqv 127.0.0.1:1161 $V2.7.$IFX.63 | grep -qx 10.81.0.2"
 check "vrrpOperAdvertisementInterval 1 s" grep -qx "$V2.11.$IFX.63 = INTEGER: 1" "$T_DIR/v2.txt"
+
+# The addresses each instance carries (issue 22): snmptable reads
+# vrrpv3AssociatedIpAddrTable (VRRPv3-MIB: VI_3's two, VI_6's IPv6 one,
+# indexed ifIndex.vrid.addrtype.address) and vrrpAssoIpAddrTable (VRRP-MIB:
+# the v2 instance's), each row active(1). The MIBs come with keepalived;
+# IF-MIB and INET-ADDRESS-MIB from the stand-ins when the system has none.
+# -Ob: the index in numbers (an InetAddress is its length, then its bytes).
+stable() { # MODULE TABLE
+	ip netns exec "$A" snmptable -v2c -c public -M "+$STUBS" -m "$1" -Ob -Ci -Cf , -t 1 -r 1 \
+		127.0.0.1:1161 "$1::$2" 2>&1
+}
+stable VRRPV3-MIB vrrpv3AssociatedIpAddrTable > "$T_DIR/assoc3.txt"
+cat "$T_DIR/assoc3.txt"
+check "vrrpv3AssociatedIpAddrTable: VI_3's 10.81.0.100" grep -qx "$IFX\.62\.1\.4\.10\.81\.0\.100,active" "$T_DIR/assoc3.txt"
+check "vrrpv3AssociatedIpAddrTable: VI_3's 10.81.0.102" grep -qx "$IFX\.62\.1\.4\.10\.81\.0\.102,active" "$T_DIR/assoc3.txt"
+check "vrrpv3AssociatedIpAddrTable: VI_6's 2001:db8:81::100" grep -qx "$IFX\.64\.2\.16\.32\.1\.13\.184\.0\.129\(\.0\)\{8\}\.1\.0,active" "$T_DIR/assoc3.txt"
+check "vrrpv3AssociatedIpAddrTable: those three rows" test "$(grep -c ',active$' "$T_DIR/assoc3.txt")" -eq 3
+stable VRRP-MIB vrrpAssoIpAddrTable > "$T_DIR/assoc2.txt"
+cat "$T_DIR/assoc2.txt"
+check "vrrpAssoIpAddrTable: VI_2's 10.81.0.101" grep -qx "$IFX\.63\.10\.81\.0\.101,active" "$T_DIR/assoc2.txt"
+check "vrrpAssoIpAddrTable: that one row" test "$(grep -c ',active$' "$T_DIR/assoc2.txt")" -eq 1
 
 walk $HDM > "$T_DIR/hd.txt"
 check "hdVsName" grep -qx "$HDM.1.1.2.1 = STRING: \"10.81.0.100:80\"" "$T_DIR/hd.txt"
@@ -222,7 +254,7 @@ check "hdRealServerStateChange (up) after the reattach" wait_for 3 grep -q "9487
 start "$B" b
 st_a() { ctl a status --json | python3 -c 'import json,sys; print(" ".join(i["name"]+"="+i["state"] for i in json.load(sys.stdin)["vrrp"]))'; }
 check "b master again" wait_for 5 sh -c "'$HDCTL' -s '$T_DIR/b.sock' status --json | grep -q '\"state\":\"MASTER\"'"
-a_backup() { [ "$(st_a)" = "VI_3=BACKUP VI_2=BACKUP" ]; }
+a_backup() { [ "$(st_a)" = "VI_3=BACKUP VI_2=BACKUP VI_6=MASTER" ]; }
 check "a backup for both instances" wait_for 5 a_backup
 sleep 1
 masters_before=$(grep -c "BACKUP -> MASTER" "$T_DIR/a.log")

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healthcheck/hc_view.h"
 #include "snmp_int.h"
 #include "unit.h"
 #include "vrrp/vrrp_view.h"
@@ -273,10 +274,154 @@ static void test_vrrp_snmp_assoc(void)
 	snmp_snap_free(&s);
 }
 
+/* ---- health checker ---- */
+
+#define HCK(f, metric, help, json, mib) {#f, metric, json, mib},
+static const struct {
+	const char *field, *metric, *json;
+	oid mib;
+} ck_fields[] = {HC_VIEW_CHECK_COUNTERS(HCK)}, rs_fields[] = {HC_VIEW_RS_COUNTERS(HCK)};
+#undef HCK
+#define N_CK (sizeof(ck_fields) / sizeof(ck_fields[0]))
+#define N_RS (sizeof(rs_fields) / sizeof(rs_fields[0]))
+
+static uint64_t *ck_counter(struct hc_check_view *c, size_t k)
+{
+	size_t i = 0;
+#define CPTR(f, metric, help, json, mib)                                                           \
+	if (i++ == k)                                                                              \
+		return &c->f;
+	HC_VIEW_CHECK_COUNTERS(CPTR)
+#undef CPTR
+	return NULL;
+}
+
+static uint64_t *rs_counter(struct hc_rs_view *r, size_t k)
+{
+	size_t i = 0;
+#define CPTR(f, metric, help, json, mib)                                                           \
+	if (i++ == k)                                                                              \
+		return &r->f;
+	HC_VIEW_RS_COUNTERS(CPTR)
+#undef CPTR
+	return NULL;
+}
+
+/* One virtual server, one real server, two checkers: checker C's counter
+ * K is 3000 + 100 C + 7 K, the real server's K is 9000 + 11 K. */
+static void hc_fill(struct hc_view *v, struct hc_vs_view *vs, struct hc_rs_view *rs,
+		    struct hc_check_view *ck)
+{
+	memset(vs, 0, sizeof(*vs));
+	strcpy(vs->name, "10.9.0.1:80");
+	vs->n_rs = 1;
+	vs->rs = rs;
+	*rs = (struct hc_rs_view){
+	    .ep = {.addr = {.family = AF_INET, .u.v4.s_addr = 0x0b00090a}, .port = 8080},
+	    .up = true,
+	    .weight = 5,
+	    .configured_weight = 6,
+	    .operator_weight = -1,
+	    .checks = ck,
+	    .n_checks = 2,
+	};
+	for (size_t k = 0; k < N_RS; k++)
+		*rs_counter(rs, k) = 9000 + 11 * k;
+	for (size_t c = 0; c < 2; c++) {
+		ck[c] = (struct hc_check_view){.type = c ? "http" : "tcp", .target = rs->ep};
+		for (size_t k = 0; k < N_CK; k++)
+			*ck_counter(&ck[c], k) = 3000 + 100 * c + 7 * k;
+	}
+	*v = (struct hc_view){.vs = vs, .n_vs = 1};
+}
+
+static char *hc_render(void (*fn)(FILE *, const struct hc_view *), const struct hc_view *v)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fn(f, v);
+	fclose(f);
+	return buf;
+}
+
+static void test_hc_outputs(void)
+{
+	struct hc_view v;
+	struct hc_vs_view vs;
+	struct hc_rs_view rs;
+	struct hc_check_view ck[2];
+	char *json, *metrics, want[256];
+	struct snmp_snap s = {0};
+	struct snmp_out f = {&s, NULL, 0, NULL};
+	struct snmp_table t;
+	const struct snmp_cell *c;
+
+	hc_fill(&v, &vs, &rs, ck);
+	json = hc_render(hc_view_json, &v);
+	metrics = hc_render(hc_view_metrics, &v);
+	for (size_t k = 0; k < N_RS; k++) {
+		unsigned long long x = *rs_counter(&rs, k);
+
+		snprintf(want, sizeof(want), "\"%s\":%llu,", rs_fields[k].json, x);
+		has(json, want, "status JSON");
+		snprintf(want, sizeof(want), "%s{vs=\"10.9.0.1:80\",rs=\"10.9.0.11:8080\"} %llu\n",
+			 rs_fields[k].metric, x);
+		has(metrics, want, "metrics");
+	}
+	for (size_t n = 0; n < 2; n++)
+		for (size_t k = 0; k < N_CK; k++) {
+			unsigned long long x = *ck_counter(&ck[n], k);
+
+			snprintf(want, sizeof(want), "\"%s\":%llu,", ck_fields[k].json, x);
+			has(json, want, "status JSON");
+			snprintf(want, sizeof(want),
+				 "%s{vs=\"10.9.0.1:80\",rs=\"10.9.0.11:8080\",checker=\"%zu\","
+				 "type=\"%s\"} %llu\n",
+				 ck_fields[k].metric, n, ck[n].type, x);
+			has(metrics, want, "metrics");
+		}
+	has(json, "\"rs\":\"10.9.0.11:8080\",\"state\":\"up\",\"weight\":5,\"configured_weight\":6",
+	    "status JSON");
+	has(metrics, "hadirector_real_server_weight{vs=\"10.9.0.1:80\",rs=\"10.9.0.11:8080\"} 5\n",
+	    "metrics");
+	free(json);
+	free(metrics);
+	/* SNMP: every counter with a MIB column is its cell */
+	snmp_hd_table(SNMP_HD_RS, &t);
+	snmp_hd_rows(SNMP_HD_RS, &v, NULL, &f);
+	for (size_t k = 0; k < N_RS; k++) {
+		const oid idx[] = {1, 1};
+
+		if (!rs_fields[k].mib)
+			continue;
+		c = cell_at(&s, &t, rs_fields[k].mib, idx, 2);
+		EXPECT(c && c->type == ASN_COUNTER64 && c->v.u64 == *rs_counter(&rs, k),
+		       "hdRealServerEntry.%u (%s)", (unsigned)rs_fields[k].mib, rs_fields[k].field);
+	}
+	snmp_snap_free(&s);
+	snmp_hd_table(SNMP_HD_CK, &t);
+	snmp_hd_rows(SNMP_HD_CK, &v, NULL, &f);
+	for (size_t n = 0; n < 2; n++)
+		for (size_t k = 0; k < N_CK; k++) {
+			const oid idx[] = {1, 1, n + 1};
+
+			if (!ck_fields[k].mib)
+				continue;
+			c = cell_at(&s, &t, ck_fields[k].mib, idx, 3);
+			EXPECT(c && c->type == ASN_COUNTER64 && c->v.u64 == *ck_counter(&ck[n], k),
+			       "hdCheckerEntry.%u.1.1.%zu (%s)", (unsigned)ck_fields[k].mib, n + 1,
+			       ck_fields[k].field);
+		}
+	snmp_snap_free(&s);
+}
+
 int main(void)
 {
 	test_vrrp_text_outputs();
 	test_vrrp_snmp_stats();
 	test_vrrp_snmp_assoc();
+	test_hc_outputs();
 	return failures ? 1 : 0;
 }

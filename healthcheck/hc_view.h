@@ -1,0 +1,103 @@
+/* A read-only view of the health checker: per virtual server, real server
+ * and checker, filled by the module (hc_view.c) in one allocation, from
+ * which every output is rendered: status JSON (and so status text and the
+ * SIGUSR1 dump), Prometheus metrics (hc_view_render.c) and SNMP
+ * (daemon/snmp_hd.c). Nothing outside healthcheck/ reads hc_int.h.
+ *
+ * The counters are defined once, in HC_VIEW_CHECK_COUNTERS (a checker's)
+ * and HC_VIEW_RS_COUNTERS (a real server's, summed over its checkers): a
+ * line added there is a field of the view, a JSON key, a metric family
+ * and, when it names a HADIRECTOR-MIB column, an SNMP cell
+ * (tests/unit/test_views.c checks that every field reaches them). */
+#ifndef HC_VIEW_H
+#define HC_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "daemon.h"
+#include "hc_metrics.h"
+#include "hc_policy.h"
+
+/* Columns of HADIRECTOR-MIB's hdRealServerEntry and hdCheckerEntry
+ * (etc/HADIRECTOR-MIB.txt) that counters fill. */
+enum { HC_MIB_RS_RUNS = 8, HC_MIB_RS_FAILED = 9 };
+enum { HC_MIB_CK_RUNS = 6, HC_MIB_CK_FAILURES = 7 };
+
+/* X(field, metric, help, JSON key, hdCheckerEntry column or 0) */
+#define HC_VIEW_CHECK_COUNTERS(X)                                                                  \
+	X(runs, "hadirector_checks_total", "Checks run.", "runs", HC_MIB_CK_RUNS)                  \
+	X(failures, "hadirector_checks_failed_total", "Checks that failed.", "failures",           \
+	  HC_MIB_CK_FAILURES)                                                                      \
+	X(retries, "hadirector_check_retries_total",                                               \
+	  "Failed checks tried again before they counted against the verdict.", "retries", 0)      \
+	X(connections, "hadirector_check_connections_total",                                       \
+	  "Connections made (http and https reuse one for several checks).", "connections", 0)
+/* X(field, metric, help, JSON key, hdRealServerEntry column or 0) */
+#define HC_VIEW_RS_COUNTERS(X)                                                                     \
+	X(checks_run, "hadirector_real_server_checks_total", "Checks run, all its checkers.",      \
+	  "checks_run", HC_MIB_RS_RUNS)                                                            \
+	X(checks_failed, "hadirector_real_server_checks_failed_total",                             \
+	  "Checks that failed, all its checkers.", "checks_failed", HC_MIB_RS_FAILED)
+
+#define HC_VIEW_FIELD(f, metric, help, json, mib) uint64_t f;
+
+struct hc_check_view {
+	const char *type; /* tcp, http, ... */
+	struct hd_endpoint target;
+	bool up, running;
+	struct hc_result last;
+	unsigned ok_run, fail_run, retry_it, rise, fall, retry, shared_by;
+	int dyn_weight; /* -1: none */
+	uint64_t delay_loop_usec, last_duration_usec, last_change_usec;
+	struct hc_lat_hist lat;
+	HC_VIEW_CHECK_COUNTERS(HC_VIEW_FIELD)
+};
+
+struct hc_rs_view {
+	const void *key; /* the real server's identity while it runs (SNMP watcher) */
+	struct hd_endpoint ep;
+	bool up, drained;
+	unsigned weight, configured_weight;
+	int operator_weight;	 /* -1: none */
+	struct hc_result why;	 /* what keeps it in its state now */
+	struct hc_result reason; /* what made it change last */
+	uint64_t last_change_usec;
+	HC_VIEW_RS_COUNTERS(HC_VIEW_FIELD)
+	struct hc_check_view *checks;
+	size_t n_checks;
+};
+
+struct hc_vs_view {
+	const struct hd_virtual_server_config *cfg; /* its configuration; NULL in tests */
+	char name[128];				    /* "10.0.0.1:80", "udp/...", "fwmark:5" */
+	enum hd_proto protocol;
+	bool is_fwmark;
+	uint32_t fwmark;
+	unsigned quorum, hysteresis, real_servers_up;
+	bool quorum_lost;
+	struct hc_rs_view *rs;
+	size_t n_rs;
+};
+#undef HC_VIEW_FIELD
+
+struct hc_view {
+	uint64_t verdict_changes; /* real servers that went up or down, ever */
+	double wall_offset;	  /* seconds: a monotonic time + this = wall clock */
+	struct hc_vs_view *vs;
+	size_t n_vs;
+};
+
+/* hc_view.c (the module): the whole view in one allocation (free() it);
+ * NULL when out of memory. With no module running, an empty view. */
+struct hc_view *hc_view_new(struct hd_daemon *d);
+/* The verdict change counter alone (a watcher's cheap test). */
+uint64_t hc_view_verdict_changes(struct hd_daemon *d);
+
+/* hc_view_render.c, pure. */
+void hc_view_json(FILE *out, const struct hc_view *v);	  /* a JSON array */
+void hc_view_metrics(FILE *out, const struct hc_view *v); /* Prometheus families */
+
+#endif
