@@ -291,8 +291,7 @@ static void cleanup(struct hd_daemon *d)
 
 int main(int argc, char **argv)
 {
-	/* the pass hd_mark_dirty() asks for: IPVS follows the verdicts */
-	struct hd_daemon d = {.reconcile = ipvs_reconcile};
+	struct hd_daemon d = {0};
 	struct hd_diag diag = {0};
 	int r, pidfd;
 

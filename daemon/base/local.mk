@@ -4,6 +4,8 @@
 # the validated configuration model the modules consume (parsed by daemon/config*.c)
 libhdcore_a_SOURCES += daemon/base/hd_config.h daemon/base/addr.c
 libhdcore_a_SOURCES += daemon/base/log.c daemon/base/log.h daemon/base/json.c daemon/base/json.h
+# Prometheus text exposition helpers (each module writes its own families)
+libhdcore_a_SOURCES += daemon/base/metrics.c daemon/base/metrics.h
 # which files a script command line runs, and who may change them (pure)
 libhdcore_a_SOURCES += daemon/base/script_path.c daemon/base/script_path.h
 # every child process: one spawn routine (spawn.h)
