@@ -369,7 +369,9 @@ static void link_event(struct vrrp_ctx *c, struct rtnl_link *l, int msgtype)
 			vrrp_instance_reevaluate(in, up ? "interface up" : "interface down");
 	}
 	vrrp_track_link_changed(c);
-	vrrp_routes_retry(c); /* a route's dev may have come */
+	/* a route's dev came, or came back without the routes the kernel dropped */
+	if (running && msgtype != RTM_DELLINK)
+		vrrp_routes_retry(c);
 }
 
 /* A kernel address A that is our VIP V on its interface but with other

@@ -28,6 +28,12 @@
 #define SOL_NETLINK 270
 #endif
 
+/* A reconcile's three writes: remove, add, and check that one installed
+ * earlier is still there (added again: EEXIST says it is; the kernel
+ * drops IPv4 routes of an interface that goes down without a word, and
+ * someone may delete one by hand). */
+enum op { OP_DEL, OP_ADD, OP_CHECK };
+
 struct vrrp_rt_state {
 	struct hd_route *routes; /* installed, copied: a reload frees the config */
 	size_t n_routes;
@@ -124,10 +130,12 @@ fail:
 }
 
 /* 0, or a negative libnl / errno code. A delete of a route that is gone
- * (the kernel drops a route with an address it used) counts as done. */
-static int route_change(struct vrrp_ctx *c, const struct hd_route *r, bool add)
+ * (the kernel drops a route with an address it used) counts as done; a
+ * check finding the route there or putting it back is 0. */
+static int route_change(struct vrrp_ctx *c, const struct hd_route *r, enum op op)
 {
 	struct rtnl_route *rt = NULL;
+	bool add = op != OP_DEL;
 	char buf[128];
 	int e = route_obj(r, &rt);
 
@@ -137,6 +145,12 @@ static int route_change(struct vrrp_ctx *c, const struct hd_route *r, bool add)
 	rtnl_route_put(rt);
 	if (!add && e == -NLE_OBJ_NOTFOUND)
 		e = 0;
+	if (op == OP_CHECK && e == -NLE_EXIST)
+		return 0;
+	if (op == OP_CHECK && e == 0) {
+		hd_warn("vrrp: route %s was gone: put back", route_str(r, buf, sizeof(buf)));
+		return 0;
+	}
 out:
 	if (e == -ENODEV)
 		hd_warn("vrrp: route %s: no interface %s (yet)", route_str(r, buf, sizeof(buf)),
@@ -200,10 +214,17 @@ static int rule_obj(const struct hd_rule *r, struct rtnl_rule **out)
 	return 0;
 }
 
-static int rule_change(struct vrrp_ctx *c, const struct hd_rule *r, bool add)
+static int rule_change(struct vrrp_ctx *c, const struct hd_rule *r, enum op op)
 {
 	struct rtnl_rule *ru = NULL;
-	int e = rule_obj(r, &ru);
+	bool add = op != OP_DEL;
+	int e;
+
+	/* The kernel keeps rules when interfaces go; one without a priority
+	 * cannot be checked by adding it (the kernel would number a copy). */
+	if (op == OP_CHECK && !r->has_priority)
+		return 0;
+	e = rule_obj(r, &ru);
 
 	if (e == 0) {
 		e = add ? rtnl_rule_add(c->nl_cmd, ru, NLM_F_EXCL)
@@ -212,7 +233,11 @@ static int rule_change(struct vrrp_ctx *c, const struct hd_rule *r, bool add)
 	}
 	if (!add && e == -NLE_OBJ_NOTFOUND)
 		e = 0;
-	if (e < 0)
+	if (op == OP_CHECK && e == -NLE_EXIST)
+		return 0;
+	if (op == OP_CHECK && e == 0)
+		hd_warn("vrrp: rule of line %d was gone: put back", r->line);
+	else if (e < 0)
 		hd_err("vrrp: %s the rule of line %d: %s", add ? "adding" : "removing", r->line,
 		       e == -ENOMEM ? "out of memory" : nl_geterror(e));
 	else
@@ -222,8 +247,9 @@ static int rule_change(struct vrrp_ctx *c, const struct hd_rule *r, bool add)
 
 /* ---- static addresses ---- */
 
-static int saddr_change(struct vrrp_ctx *c, const struct hd_prefix *v, bool add)
+static int saddr_change(struct vrrp_ctx *c, const struct hd_prefix *v, enum op op)
 {
+	bool add = op != OP_DEL;
 	int ifindex = (int)if_nametoindex(v->dev), e = -ENOMEM;
 	struct rtnl_addr *a;
 	struct nl_addr *l, *b = NULL;
@@ -248,6 +274,9 @@ static int saddr_change(struct vrrp_ctx *c, const struct hd_prefix *v, bool add)
 	if (v->addr.family == AF_INET6)
 		rtnl_addr_set_flags(a, IFA_F_NODAD);
 	e = add ? rtnl_addr_add(c->nl_cmd, a, 0) : rtnl_addr_delete(c->nl_cmd, a, 0);
+	if (op == OP_CHECK && e == 0)
+		hd_warn("vrrp: static address %s/%u was gone: put back",
+			hd_addr_str(&v->addr, buf, sizeof(buf)), v->prefixlen);
 	if (add && e == -NLE_EXIST)
 		e = 0; /* left by a daemon killed before it could remove it: ours */
 	if (!add && (e == -NLE_NOADDR || e == -NLE_OBJ_NOTFOUND))
@@ -267,22 +296,22 @@ out:
 struct kind {
 	size_t size;
 	bool (*eq)(const void *, const void *);
-	int (*change)(struct vrrp_ctx *c, const void *e, bool add);
+	int (*change)(struct vrrp_ctx *c, const void *e, enum op op);
 };
 
-static int route_change_v(struct vrrp_ctx *c, const void *e, bool add)
+static int route_change_v(struct vrrp_ctx *c, const void *e, enum op op)
 {
-	return route_change(c, e, add);
+	return route_change(c, e, op);
 }
 
-static int rule_change_v(struct vrrp_ctx *c, const void *e, bool add)
+static int rule_change_v(struct vrrp_ctx *c, const void *e, enum op op)
 {
-	return rule_change(c, e, add);
+	return rule_change(c, e, op);
 }
 
-static int saddr_change_v(struct vrrp_ctx *c, const void *e, bool add)
+static int saddr_change_v(struct vrrp_ctx *c, const void *e, enum op op)
 {
-	return saddr_change(c, e, add);
+	return saddr_change(c, e, op);
 }
 
 static const struct kind k_route = {sizeof(struct hd_route), vrrp_route_eq_v, route_change_v};
@@ -291,9 +320,10 @@ static const struct kind k_addr = {sizeof(struct hd_prefix), vrrp_saddr_eq_v, sa
 
 /* HAVE (*NH copies of K->size bytes) becomes what is installed once WANT
  * is: removals first (a changed route goes before its replacement is
- * added), then additions. One that fails to go stays listed (removed at
- * the next reconcile); one that fails to come sets *PENDING. -ENOMEM
- * changes nothing. */
+ * added), then a check of those that stay, then additions. One that fails
+ * to go stays listed (removed at the next reconcile); one that is gone and
+ * cannot come back, or fails to come, sets *PENDING. -ENOMEM changes
+ * nothing. */
 static int reconcile(struct vrrp_ctx *c, const struct kind *k, void **have, size_t *nh,
 		     const void *const *want, size_t nw, bool *pending)
 {
@@ -309,12 +339,20 @@ static int reconcile(struct vrrp_ctx *c, const struct kind *k, void **have, size
 		hp[i] = (const char *)*have + i * k->size;
 	vrrp_plan(want, nw, hp, *nh, k->eq, keep, add);
 	for (size_t i = 0; i < *nh; i++)
-		if (keep[i] || k->change(c, hp[i], false) < 0)
+		if (!keep[i] && k->change(c, hp[i], OP_DEL) < 0)
 			memcpy(out + n++ * k->size, hp[i], k->size);
+	for (size_t i = 0; i < *nh; i++) {
+		if (!keep[i])
+			continue;
+		if (k->change(c, hp[i], OP_CHECK) == 0)
+			memcpy(out + n++ * k->size, hp[i], k->size);
+		else
+			*pending = true;
+	}
 	for (size_t i = 0; i < nw; i++) {
 		if (!add[i])
 			continue;
-		e = k->change(c, want[i], true);
+		e = k->change(c, want[i], OP_ADD);
 		if (e == 0)
 			memcpy(out + n++ * k->size, want[i], k->size);
 		else if (e != -NLE_EXIST)
@@ -387,7 +425,9 @@ void vrrp_routes_sync(struct vrrp_ctx *c)
 
 void vrrp_routes_retry(struct vrrp_ctx *c)
 {
-	if (c->rt && c->rt->pending && !c->stopping)
+	struct vrrp_rt_state *s = c->rt;
+
+	if (s && !c->stopping && (s->pending || s->n_routes || s->n_rules || s->n_addrs))
 		vrrp_routes_sync(c);
 }
 

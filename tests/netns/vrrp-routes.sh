@@ -6,7 +6,9 @@
 # the backup none; both hold the static ones. A failover moves the virtual
 # ones and leaves the static ones; a reload that adds one route and removes
 # another writes exactly those two (ip monitor sees no other route or rule
-# change: no flap); routes and rules the daemon did not add, one of them in
+# change: no flap); routes the kernel drops when an interface goes down
+# are put back when it comes up, one deleted by hand at the next reload;
+# routes and rules the daemon did not add, one of them in
 # a slot a configured route wants, are never touched, also not at stop;
 # after SIGKILL the next start removes the leftovers; a stop removes the
 # static ones and the backup-side fault removes the virtual ones.
@@ -95,11 +97,14 @@ no_virtual() {
 	! grep -Eq '10\.2[0-4]\.0\.0|2001:db8:2[01]|^200[0-2]:' <<<"$o"
 }
 # foreign NAME: the routes and rule the daemon did not add are as they were
+# (and the one in a wanted slot, unless FOREIGN_SLOT_NAME=no)
 foreign() {
-	local ns
+	local ns slot
 	ns=$(nsof "$1")
+	slot=$(eval "echo \${FOREIGN_SLOT_$1:-yes}")
 	ip -n "$ns" route show 10.30.0.0/24 | grep -q 'via 10.9.0.254 dev eth1' &&
-		ip -n "$ns" route show 10.24.0.0/24 | grep -qx '10.24.0.0/24 via 10.9.0.253 dev eth1 *' &&
+		{ [ "$slot" = no ] ||
+			ip -n "$ns" route show 10.24.0.0/24 | grep -qx '10.24.0.0/24 via 10.9.0.253 dev eth1 *'; } &&
 		ip -n "$ns" rule show | grep -q '^3000:	from 10.31.0.0/24 lookup 100'
 }
 
@@ -151,6 +156,35 @@ check "reload: the monitor saw the addition" grep -q '^10.25.0.0/24' "$V_DIR/mon
 check "reload: the monitor saw the removal" grep -q '^Deleted unreachable 10.23.0.0/24' "$V_DIR/mon.txt"
 check "reload: no other route or rule changed (2 lines)" [ "$(grep -cv '^$' "$V_DIR/mon.txt")" = 2 ]
 check "still master" v_state_is d2 VI_1 MASTER
+
+# (3b) the master's eth1 goes down and up: the kernel drops the routes
+# through it without a word; the daemon puts them back when it comes up.
+# A static route deleted by hand comes back at the next reconcile (a reload).
+ip netns exec "$ns2" sysctl -qw net.ipv6.conf.eth1.keep_addr_on_down=1
+ip -n "$ns2" link set eth1 down
+check "eth1 down: the kernel dropped 10.20.0.0/24" \
+	wait_for 2 eval '! ip -n "$ns2" route show 10.20.0.0/24 | grep -q .'
+ip -n "$ns2" link set eth1 up
+check "eth1 up: the virtual routes and rules are back" wait_for 4 eval 'o=$(ours d2) &&
+	grep -qF "10.20.0.0/24 via 10.9.0.254 dev eth1" <<<"$o" &&
+	grep -qF "10.21.0.0/24 dev eth1 scope link src $VIP" <<<"$o" &&
+	grep -qF "10.25.0.0/24 via 10.9.0.254 dev eth1 metric 7" <<<"$o" &&
+	grep -qF "2001:db8:20::/48 via 2001:db8:9::254 dev eth1 metric 1024" <<<"$o" &&
+	grep -qF "2000:	from 10.20.0.0/24 lookup 100 proto 173" <<<"$o" &&
+	ip -n "$ns2" route show table 100 10.22.0.0/24 | grep -q "nexthop via 10.9.0.253"'
+# the kernel dropped the foreign routes through eth1 too, and the slot
+# 10.24.0.0/24 is free now: the daemon takes it; the others set up again
+check "eth1 up: the freed slot 10.24.0.0/24 is taken" \
+	wait_for 2 eval 'ours d2 | grep -q "^10.24.0.0/24 via 10.9.0.253"'
+ip -n "$ns2" route add 10.30.0.0/24 via 10.9.0.254
+FOREIGN_SLOT_d2=no
+check "eth1 up: the static ones are back" wait_for 4 has_static d2
+check "eth1 up: said so" grep -q 'route 10.20.0.0/24 table 254 metric 0 was gone: put back' "$V_DIR/d2.log"
+ip -n "$ns2" route del 10.50.0.0/24
+n=$(grep -c "reload complete" "$V_DIR/d2.log")
+kill -HUP "$(v_pid d2)"
+check "reloaded" wait_for 3 eval "[ \$(grep -c 'reload complete' '$V_DIR/d2.log') -gt $n ]"
+check "a static route deleted by hand is back after a reload" wait_for 2 has_static d2
 
 # (4) a fault on the master (its interface down) removes its virtual ones
 ip -n "$ns2" link set eth0 down
