@@ -176,13 +176,7 @@ void hd_status_text(struct hd_daemon *d, FILE *out)
 		d->last_reload_failed ? " (last reload FAILED, running the previous config)" : "");
 	fprintf(out, "vrrp instances: %zu, virtual servers: %zu\n", d->config->n_instances,
 		d->config->n_virtual_servers);
-	for (size_t i = hd_n_modules; i-- > 0;) { /* outside in (modules.c) */
-		if (!hd_modules[i].status_json)
-			continue;
-		fprintf(out, "%s: ", hd_modules[i].name);
-		hd_modules[i].status_json(d, out);
-		fputc('\n', out);
-	}
+	hd_modules_status_text(d, out);
 }
 
 void hd_dump_state(struct hd_daemon *d)
@@ -228,8 +222,5 @@ void hd_metrics(struct hd_daemon *d, FILE *out)
 			 "Control socket requests answered with an error.");
 	hd_metric_sample(out, "hadirector_control_errors_total", NULL, (double)cs->errors);
 	hd_snapshot_metrics(d, out); /* renderers and their clients, by class */
-	vrrp_metrics(d, out);
-	hc_metrics(d, out);
-	ipvs_metrics(d, out);
-	hd_alert_metrics(d, out);
+	hd_modules_metrics(d, out); /* each module's, from its view */
 }

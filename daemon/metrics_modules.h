@@ -1,6 +1,7 @@
-/* Each module's part of the Prometheus exposition (hd_metrics in core.c
- * calls them in this order). Families are written even when empty so a
- * scraper always sees HELP and TYPE. */
+/* Each module's part of the Prometheus exposition, rendered from its view:
+ * hd_metrics (core.c) reaches them through the module table (modules.c,
+ * struct hd_module_view), outside in. Families are written even when
+ * empty so a scraper always sees HELP and TYPE. */
 #ifndef HD_METRICS_MODULES_H
 #define HD_METRICS_MODULES_H
 

@@ -24,21 +24,28 @@
 #include "alert.h"
 #include "fault.h"
 #include "log.h"
+#include "metrics_modules.h"
 #include "modules.h"
 #include "ops.h"
+#include "vrrp/vrrp_view.h" /* vrrp_status_text */
+
+static const struct hd_module_view alert_view = {hd_alert_status_json, NULL, NULL,
+						 hd_alert_metrics};
+static const struct hd_module_view hc_view = {hc_status_json, NULL, hc_dump, hc_metrics};
+static const struct hd_module_view ipvs_view = {ipvs_status_json, NULL, ipvs_dump, ipvs_metrics};
+static const struct hd_module_view vrrp_view = {vrrp_status_json, vrrp_status_text, vrrp_dump,
+						vrrp_metrics};
 
 const struct hd_module hd_modules[] = {
     /* first: the others' transitions, at init too, may queue a mail */
     {"alert", hd_alert_init, hd_alert_prepare, hd_alert_commit, hd_alert_abort, NULL, hd_alert_free,
-     hd_alert_status_json, NULL},
-    {"healthcheck", hc_init, hc_prepare, hc_commit, hc_abort, hc_shutdown, hc_free, hc_status_json,
-     hc_dump},
+     &alert_view},
+    {"healthcheck", hc_init, hc_prepare, hc_commit, hc_abort, hc_shutdown, hc_free, &hc_view},
     {"ipvs", ipvs_init, ipvs_prepare, ipvs_commit, ipvs_abort, ipvs_shutdown, ipvs_free,
-     ipvs_status_json, ipvs_dump},
+     &ipvs_view},
     {"vrrp", vrrp_init, vrrp_prepare, vrrp_commit, vrrp_abort, vrrp_shutdown, vrrp_free,
-     vrrp_status_json, vrrp_dump},
-    {"ops", hd_ops_start, hd_ops_prepare, hd_ops_commit, hd_ops_abort, NULL, hd_ops_free, NULL,
-     NULL},
+     &vrrp_view},
+    {"ops", hd_ops_start, hd_ops_prepare, hd_ops_commit, hd_ops_abort, NULL, hd_ops_free, NULL},
 };
 const size_t hd_n_modules = sizeof(hd_modules) / sizeof(hd_modules[0]);
 
@@ -100,16 +107,40 @@ void hd_modules_free(struct hd_daemon *d)
 void hd_modules_status_json(struct hd_daemon *d, FILE *out)
 {
 	for (size_t i = N_MODULES; i-- > 0;) {
-		if (!hd_modules[i].status_json)
+		const struct hd_module_view *v = hd_modules[i].view;
+
+		if (!v || !v->json)
 			continue;
 		fprintf(out, ",\"%s\":", hd_modules[i].name);
-		hd_modules[i].status_json(d, out);
+		v->json(d, out);
+	}
+}
+
+void hd_modules_status_text(struct hd_daemon *d, FILE *out)
+{
+	for (size_t i = N_MODULES; i-- > 0;) {
+		const struct hd_module_view *v = hd_modules[i].view;
+
+		if (v && v->text) {
+			v->text(d, out);
+		} else if (v && v->json) {
+			fprintf(out, "%s: ", hd_modules[i].name);
+			v->json(d, out);
+			fputc('\n', out);
+		}
 	}
 }
 
 void hd_modules_dump(struct hd_daemon *d)
 {
 	for (size_t i = N_MODULES; i-- > 0;)
-		if (hd_modules[i].dump)
-			hd_modules[i].dump(d);
+		if (hd_modules[i].view && hd_modules[i].view->dump)
+			hd_modules[i].view->dump(d);
+}
+
+void hd_modules_metrics(struct hd_daemon *d, FILE *out)
+{
+	for (size_t i = N_MODULES; i-- > 0;)
+		if (hd_modules[i].view && hd_modules[i].view->metrics)
+			hd_modules[i].view->metrics(d, out);
 }

@@ -24,6 +24,17 @@
 #include "daemon.h"
 #include "ops.h" /* metrics HTTP and SNMP: the last in the table */
 
+/* A module's outputs, every one rendered from the read-only view it
+ * publishes (vrrp/vrrp_view.h, healthcheck/hc_view.h, ipvs/ipvs_view.h):
+ * status, the SIGUSR1 dump and the metrics reach a module only through
+ * this table. A NULL member: the module has no such output. */
+struct hd_module_view {
+	void (*json)(struct hd_daemon *d, FILE *out);	 /* one JSON value: its part of status */
+	void (*text)(struct hd_daemon *d, FILE *out);	 /* status text lines; NULL: the JSON */
+	void (*dump)(struct hd_daemon *d);		 /* full state to the log (SIGUSR1) */
+	void (*metrics)(struct hd_daemon *d, FILE *out); /* its Prometheus families */
+};
+
 struct hd_module {
 	const char *name; /* its key in status output */
 	/* Build the runtime state from d->config and start it. On failure the
@@ -36,10 +47,8 @@ struct hd_module {
 	void (*shutdown)(struct hd_daemon *d);
 	/* Release everything, no I/O. */
 	void (*free)(struct hd_daemon *d);
-	/* The module's view: one JSON value (its part of status), NULL = none.
-	 * (Until each module publishes one read-only view: issue 19.) */
-	void (*status_json)(struct hd_daemon *d, FILE *out);
-	void (*dump)(struct hd_daemon *d); /* full state to the log (SIGUSR1) */
+	/* Its outputs, each rendered from its read-only view; NULL = none. */
+	const struct hd_module_view *view;
 };
 
 /* In start order; see modules.c for the order and why. */
@@ -57,6 +66,10 @@ void hd_modules_free(struct hd_daemon *d);
 /* ",\"NAME\":VALUE" per module with a view, outside in (reverse order). */
 void hd_modules_status_json(struct hd_daemon *d, FILE *out);
 void hd_modules_dump(struct hd_daemon *d);
+/* "NAME: TEXT" per module with a view, outside in (status text). */
+void hd_modules_status_text(struct hd_daemon *d, FILE *out);
+/* Every module's metric families, outside in. */
+void hd_modules_metrics(struct hd_daemon *d, FILE *out);
 
 int vrrp_init(struct hd_daemon *d);
 int vrrp_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
