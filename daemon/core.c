@@ -222,5 +222,5 @@ void hd_metrics(struct hd_daemon *d, FILE *out)
 			 "Control socket requests answered with an error.");
 	hd_metric_sample(out, "hadirector_control_errors_total", NULL, (double)cs->errors);
 	hd_snapshot_metrics(d, out); /* renderers and their clients, by class */
-	hd_modules_metrics(d, out); /* each module's, from its view */
+	hd_modules_metrics(d, out);  /* each module's, from its view */
 }
