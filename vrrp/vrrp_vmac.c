@@ -152,20 +152,58 @@ static int vmac_create(struct vrrp_instance *in, const uint8_t mac[6])
 	return r;
 }
 
+/* Ours was deleted (by someone, or with its base): its socket and its
+ * addresses went with it; they come back once it is made again. */
+static bool vmac_lost(struct vrrp_instance *in)
+{
+	if (!in->vmac_ifindex)
+		return false;
+	hd_warn("%s: use_vmac: %s was deleted: making it again", in->cfg->name, in->cfg->vmac_name);
+	if (vrrp_tx_on_vmac(in))
+		vrrp_io_detach(in->ctx, in);
+	in->vmac_ifindex = 0;
+	return true;
+}
+
+static void vmac_restore(struct vrrp_instance *in)
+{
+	if (vrrp_tx_on_vmac(in) && vrrp_io_attach(in->ctx, in) < 0)
+		in->faults |= VRRP_FAULT_VMAC;
+	if (in->vips_on) {
+		vrrp_vips_add(in);
+		vrrp_garp_send(in);
+	}
+}
+
+static int vmac_make(struct vrrp_instance *in);
+
 /* Make the vmac, or adopt one a killed daemon left (a macvlan on the same
- * base with the same MAC); any other interface of that name is refused. */
+ * base with the same MAC); any other interface of that name is refused.
+ * Whoever notices first that it vanished (its DELLINK, or an event of the
+ * base) makes it again. */
 int vrrp_vmac_up(struct vrrp_instance *in)
+{
+	bool lost;
+	int r;
+
+	if (!in->cfg->use_vmac)
+		return 0;
+	if (in->vmac_ifindex && (int)if_nametoindex(in->cfg->vmac_name) == in->vmac_ifindex)
+		return 0;
+	lost = vmac_lost(in);
+	r = vmac_make(in);
+	if (r == 0 && lost)
+		vmac_restore(in);
+	return r;
+}
+
+static int vmac_make(struct vrrp_instance *in)
 {
 	const char *name = in->cfg->vmac_name;
 	struct rtnl_link *old = NULL;
 	uint8_t mac[6];
 	int r;
 
-	if (!in->cfg->use_vmac)
-		return 0;
-	if (in->vmac_ifindex && (int)if_nametoindex(name) == in->vmac_ifindex)
-		return 0;
-	in->vmac_ifindex = 0;
 	in->faults |= VRRP_FAULT_VMAC;
 	if (!in->ifindex)
 		return -ENODEV;
@@ -277,17 +315,8 @@ bool vrrp_vmac_link_event(struct vrrp_ctx *c, const char *name, int ifindex, boo
 			continue;
 		hit = true;
 		if (!gone || ifindex != in->vmac_ifindex || c->stopping)
-			continue;
-		hd_warn("%s: use_vmac: %s was deleted: making it again", in->cfg->name, name);
-		if (vrrp_tx_on_vmac(in))
-			vrrp_io_detach(c, in);
-		in->vmac_ifindex = 0;
-		if (vrrp_vmac_up(in) == 0 && vrrp_tx_on_vmac(in) && vrrp_io_attach(c, in) < 0)
-			in->faults |= VRRP_FAULT_VMAC;
-		if (in->vips_on && in->vmac_ifindex) { /* its addresses went with it */
-			vrrp_vips_add(in);
-			vrrp_garp_send(in);
-		}
+			continue; /* not ours, or already made again */
+		vrrp_vmac_up(in);
 		vrrp_instance_reevaluate(in, "vmac deleted");
 	}
 	return hit;

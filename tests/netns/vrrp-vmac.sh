@@ -3,7 +3,8 @@
 # with the VRRP MAC 00:00:5e:00:01:33 (VRID 51); the master holds the VIP
 # on it; its adverts carry that MAC as Ethernet source; a client's ARP for
 # the VIP is answered with it alone (never eth0's MAC), and its ARP for a
-# director's own address never with it; a failover moves the VIP and the
+# director's own address never with it; a deleted vmac is made again with
+# the VIP on it; a failover moves the VIP and the
 # client reaches it without a new ARP; a stop removes the vmac and puts the
 # base's arp_ignore back. The directors' namespaces have
 # default.rp_filter = 1 (as distributions set it): the vmac gets 0, else
@@ -96,6 +97,13 @@ check "the client reaches the VIP" reach $VIP
 macs=$(arp_check 192.168.168.50)
 d1mac=$(mac_of d1 eth0)
 check "ARP for d1's own address answered with eth0's MAC only (got: ${macs//$'\n'/ })" [ "$macs" = "$d1mac" ]
+
+# someone deletes the master's vmac: made again, the VIP back on it
+ip -n "$(nsof d1)" link del vrrp.51
+check "deleted vrrp.51 made again on d1" wait_for 3 vmac_ok d1
+check "the VIP is back on it" wait_for 3 vip_on_vmac d1
+check "d1 still master" v_state_is d1 VI_1 MASTER
+check "d1 still answers on the VIP" reach $VIP
 
 # failover: the VIP (and the MAC) move; the client's ARP entry stays right
 ip -n "$(nsof cl)" neigh replace $VIP lladdr $VMAC dev eth0 nud permanent
