@@ -291,8 +291,8 @@ static const char *rid(const struct hd_daemon *d)
 	return d->config->global.router_id[0] ? d->config->global.router_id : "hadirector";
 }
 
-void hd_alert_vrrp(struct hd_daemon *d, const struct hd_vrrp_instance_config *in,
-		   const char *old_state, const char *new_state, const char *why)
+static void alert_vrrp(struct hd_daemon *d, const struct hd_vrrp_instance_config *in,
+		       const char *old_state, const char *new_state, const char *why)
 {
 	char subj[256], body[512];
 
@@ -306,8 +306,8 @@ void hd_alert_vrrp(struct hd_daemon *d, const struct hd_vrrp_instance_config *in
 	enqueue(d, subj, body);
 }
 
-void hd_alert_sync_group(struct hd_daemon *d, const struct hd_sync_group_config *g,
-			 const char *old_state, const char *new_state)
+static void alert_sync_group(struct hd_daemon *d, const struct hd_sync_group_config *g,
+			     const char *old_state, const char *new_state)
 {
 	char subj[256], body[512];
 
@@ -321,9 +321,9 @@ void hd_alert_sync_group(struct hd_daemon *d, const struct hd_sync_group_config 
 	enqueue(d, subj, body);
 }
 
-void hd_alert_real_server(struct hd_daemon *d, const struct hd_virtual_server_config *vs,
-			  const struct hd_real_server_config *rs, const char *vs_name, bool up,
-			  const char *why)
+static void alert_real_server(struct hd_daemon *d, const struct hd_virtual_server_config *vs,
+			      const struct hd_real_server_config *rs, const char *vs_name, bool up,
+			      const char *why)
 {
 	char subj[256], body[512], ep[80];
 
@@ -338,6 +338,12 @@ void hd_alert_real_server(struct hd_daemon *d, const struct hd_virtual_server_co
 	enqueue(d, subj, body);
 }
 
+static const struct hd_alert_hooks mail_hooks = {
+    .vrrp = alert_vrrp,
+    .sync_group = alert_sync_group,
+    .real_server = alert_real_server,
+};
+
 int hd_alert_init(struct hd_daemon *d)
 {
 	struct hd_alert *a = calloc(1, sizeof(*a));
@@ -348,6 +354,7 @@ int hd_alert_init(struct hd_daemon *d)
 	a->d = d;
 	a->s.fd = -1;
 	d->alert = a;
+	d->alert_hooks = &mail_hooks;
 	r = sd_event_add_defer(d->event, &a->kick, on_kick, a);
 	if (r < 0)
 		return r;
@@ -392,6 +399,7 @@ void hd_alert_free(struct hd_daemon *d)
 		close(a->s.fd);
 	free(a);
 	d->alert = NULL;
+	d->alert_hooks = NULL;
 }
 
 void hd_alert_metrics(struct hd_daemon *d, FILE *out)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "alert_hook.h"
 #include "daemon.h"
 
 #define ALERT_QUEUE_MAX 64
@@ -23,13 +24,7 @@ void hd_alert_status_json(struct hd_daemon *d, FILE *out);
 /* Prometheus: hadirector_alert_mails_total{result}, _queued (core.c). */
 void hd_alert_metrics(struct hd_daemon *d, FILE *out);
 
-/* Hooks: each decides from the configuration whether a mail is due. */
-void hd_alert_vrrp(struct hd_daemon *d, const struct hd_vrrp_instance_config *in,
-		   const char *old_state, const char *new_state, const char *why);
-void hd_alert_sync_group(struct hd_daemon *d, const struct hd_sync_group_config *g,
-			 const char *old_state, const char *new_state);
-void hd_alert_real_server(struct hd_daemon *d, const struct hd_virtual_server_config *vs,
-			  const struct hd_real_server_config *rs, const char *vs_name, bool up,
-			  const char *why);
+/* The hooks the modules call (d->alert_hooks, set by hd_alert_init):
+ * base/alert_hook.h. */
 
 #endif

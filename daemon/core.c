@@ -1,4 +1,5 @@
-/* Daemon core: the reconcile pass, reload, status and state dumps. */
+/* Daemon core: scheduling, status and state dumps (the loop helpers are in
+ * base/loop.c). */
 #include <errno.h>
 #include <malloc.h>
 #include <sched.h>
@@ -20,26 +21,6 @@
 #include "modules.h"
 #include "ops.h"
 #include "snapshot.h"
-
-uint64_t hd_now_usec(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
-}
-
-pid_t hd_fork(struct hd_daemon *d)
-{
-	d->forks++;
-	return fork();
-}
-
-uint64_t hd_loop_now_usec(struct hd_daemon *d)
-{
-	uint64_t t;
-
-	return sd_event_now(d->event, CLOCK_MONOTONIC, &t) < 0 ? hd_now_usec() : t;
-}
 
 /* rt_priority / lock_memory: a busy machine must not delay an advert by more
  * than the few ms VRRP at advert_int 0.01 leaves. SCHED_RESET_ON_FORK keeps
@@ -68,28 +49,6 @@ void hd_apply_scheduling(struct hd_daemon *d)
 	}
 }
 
-static int reconcile_cb(sd_event_source *s, void *userdata)
-{
-	struct hd_daemon *d = userdata;
-
-	sd_event_source_set_enabled(s, SD_EVENT_OFF);
-	if (!d->stopping)
-		ipvs_reconcile(d);
-	return 0;
-}
-
-void hd_mark_dirty(struct hd_daemon *d)
-{
-	if (!d->reconcile_src) {
-		if (sd_event_add_defer(d->event, &d->reconcile_src, reconcile_cb, d) < 0) {
-			hd_err("cannot schedule a reconcile pass");
-			return;
-		}
-		sd_event_source_set_priority(d->reconcile_src, HD_PRIO_RECONCILE);
-	}
-	sd_event_source_set_enabled(d->reconcile_src, SD_EVENT_ONESHOT);
-}
-
 /* Parsing leaves many small freed blocks (libconfuse builds every option of
  * every section): give them back, 35 -> 15 MB RSS at 1000 real servers. It
  * costs 8-9 ms at 1000 x 10 entries (native), so it runs at idle priority,
@@ -114,26 +73,6 @@ void hd_trim_later(struct hd_daemon *d)
 	/* Owned by the loop: freed with it if the daemon stops first. */
 	sd_event_source_set_floating(s, true);
 	sd_event_source_unref(s);
-}
-
-static int resume_cb(sd_event_source *s, void *userdata)
-{
-	sd_event_source_set_enabled(userdata, SD_EVENT_ON);
-	return 0;
-}
-
-int hd_yield(struct hd_daemon *d, sd_event_source *src, sd_event_source **resume)
-{
-	int r;
-
-	if (!*resume) {
-		r = sd_event_add_defer(d->event, resume, resume_cb, src);
-		if (r < 0)
-			return r; /* left on: unfair beats deaf */
-		sd_event_source_set_priority(*resume, HD_PRIO_YIELD);
-	}
-	r = sd_event_source_set_enabled(*resume, SD_EVENT_ONESHOT);
-	return r < 0 ? r : sd_event_source_set_enabled(src, SD_EVENT_OFF);
 }
 
 static void status_daemon_json(struct hd_daemon *d, FILE *out)

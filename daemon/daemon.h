@@ -1,85 +1,12 @@
-/* The daemon context: the one object every event source gets as userdata.
- * No other global state exists (the log target in log.c aside). */
+/* What daemon/ itself offers on the context (base/hd_context.h): reload,
+ * status and dumps, scheduling. Modules do not include it. */
 #ifndef HD_DAEMON_H
 #define HD_DAEMON_H
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <systemd/sd-event.h>
 
-#include "hd_config.h"
-#include "spawn.h"
-
-/* sd-event priorities: lower runs first. VRRP beats everything so a
- * health-check burst never delays an advert or a takeover. */
-#define HD_PRIO_VRRP	  (-100)
-#define HD_PRIO_NETLINK	  (-50)
-#define HD_PRIO_CONTROL	  0
-#define HD_PRIO_HC	  10
-#define HD_PRIO_RECONCILE 50
-/* Signals (sd-event's default) are at 0 too. A source that yields
- * (hd_yield) comes back through a one-shot source just below them: it runs
- * only once no signal or control request is pending (sd-event orders equal
- * priorities made pending in the same iteration arbitrarily: at equal
- * priority the resume ran before a waiting SIGUSR1 and the netlink monitor
- * drained 200 events first, tests/netns/vrrp-flood.sh D). */
-#define HD_PRIO_YIELD (HD_PRIO_CONTROL + 1)
-
-struct hd_options {
-	const char *config_path;
-	const char *pid_file;
-	const char *control_socket;
-	bool no_daemon;
-	bool test_config;
-	bool log_console;
-	int verbose;
-};
-
-struct hd_control;
-struct vrrp_ctx;
-struct ipvs_ctx;
-struct hc_ctx;
-struct hd_ops;
-struct hd_reloader;
-struct hd_snapshots;
-struct hd_alert;
-
-struct hd_daemon {
-	sd_event *event;
-	struct hd_options opts;
-	struct hd_config *config; /* current desired configuration */
-	char *control_path;	  /* resolved: -s, then config, then default (owned) */
-	struct hd_control *control;
-	struct vrrp_ctx *vrrp; /* NULL until the VRRP module starts */
-	struct ipvs_ctx *ipvs;
-	struct hc_ctx *hc;
-	struct hd_ops *ops;		/* metrics HTTP, SNMP, latency histograms (ops.h) */
-	struct hd_reloader *reloader;	/* reload.c: the parse thread, once a reload ran */
-	struct hd_snapshots *snapshots; /* snapshot.c: status renders in children */
-	struct hd_alert *alert;		/* alert.c: e-mail alerts */
-	int pid;			/* ours (a status rendered in a child says this one) */
-	sd_event_source *reconcile_src; /* one deferred pass per iteration */
-	uint64_t start_usec;		/* CLOCK_MONOTONIC */
-	unsigned reloads_ok, reloads_failed;
-	bool last_reload_failed;
-	/* Timings of the last successful reload, usec (status "last_reload_usec"):
-	 * parse = hd_config_load, modules = vrrp/hc/ipvs reload hooks, swap =
-	 * freeing the old config; to_table = start of hd_reload to the end of
-	 * the IPVS pass it triggers (writes and re-read included). */
-	uint64_t reload_begin_usec; /* != 0 while the pass after a reload is due */
-	uint64_t reload_parse_usec, reload_modules_usec, reload_swap_usec, reload_to_table_usec;
-	unsigned long forks; /* hd_fork() calls */
-	/* spawn.c: the scripts' user, per configuration */
-	struct hd_spawn_policy spawn;
-	bool stopping;
-	bool memory_locked;
-	bool rt_active; /* rt_priority applied by us */
-};
-
-/* Ask for one reconcile pass at the end of this loop iteration; calling it
- * many times in one iteration still gives one pass. */
-void hd_mark_dirty(struct hd_daemon *d);
+#include "hd_context.h"
 
 /* Reload the configuration from opts.config_path (reload.c). The file is
  * parsed and validated off the loop; then, on the loop, it is applied, or
@@ -106,29 +33,9 @@ void hd_metrics(struct hd_daemon *d, FILE *out);
 /* SIGUSR1: full state to the log. */
 void hd_dump_state(struct hd_daemon *d);
 
-uint64_t hd_now_usec(void); /* CLOCK_MONOTONIC */
-/* CLOCK_MONOTONIC as of this loop iteration's wakeup (sd_event_now): no
- * clock read. For when an event was seen, never for a deadline from now:
- * it is older by whatever ran since the wakeup. */
-uint64_t hd_loop_now_usec(struct hd_daemon *d);
-/* fork(), counted. Every child of the daemon is forked through here: a
- * child holds a copy of each of our descriptors until it execs or exits,
- * and code that relies on close() dropping the last reference (the health
- * checker's epoll set, hc_tcp.c) must know when one may exist. */
-pid_t hd_fork(struct hd_daemon *d);
-
 /* Hand the config parser's freed memory back to the system at idle
  * priority, after this iteration's work (start and reload). */
 void hd_trim_later(struct hd_daemon *d);
-
-/* For a source whose handler stopped at its budget with input left: SRC
- * goes off and comes back on at HD_PRIO_YIELD, through *RESUME (a one-shot
- * defer source made on first use, owned by the caller and freed before
- * SRC). sd-event runs one source per iteration, the highest pending first:
- * without this a socket that is always readable (a flood) would run every
- * time and starve everything below it, SIGTERM and the control socket
- * included. Returns < 0 (SRC left on) if the resume source cannot be had. */
-int hd_yield(struct hd_daemon *d, sd_event_source *src, sd_event_source **resume);
 
 /* Apply global rt_priority and lock_memory (at start and on reload). */
 void hd_apply_scheduling(struct hd_daemon *d);

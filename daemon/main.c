@@ -291,7 +291,8 @@ static void cleanup(struct hd_daemon *d)
 
 int main(int argc, char **argv)
 {
-	struct hd_daemon d = {0};
+	/* the pass hd_mark_dirty() asks for: IPVS follows the verdicts */
+	struct hd_daemon d = {.reconcile = ipvs_reconcile};
 	struct hd_diag diag = {0};
 	int r, pidfd;
 

@@ -22,7 +22,10 @@
 #include <stdio.h>
 
 #include "daemon.h"
+#include "healthcheck/hc.h" /* each module's hooks: in its public header */
+#include "ipvs/ipvs.h"
 #include "ops.h" /* metrics HTTP and SNMP: the last in the table */
+#include "vrrp/vrrp.h"
 
 /* A module's outputs, every one rendered from the read-only view it
  * publishes (vrrp/vrrp_view.h, healthcheck/hc_view.h, ipvs/ipvs_view.h):
@@ -70,34 +73,5 @@ void hd_modules_dump(struct hd_daemon *d);
 void hd_modules_status_text(struct hd_daemon *d, FILE *out);
 /* Every module's metric families, outside in. */
 void hd_modules_metrics(struct hd_daemon *d, FILE *out);
-
-int vrrp_init(struct hd_daemon *d);
-int vrrp_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
-void vrrp_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
-void vrrp_abort(struct hd_daemon *d, void *prep);
-void vrrp_shutdown(struct hd_daemon *d);
-void vrrp_free(struct hd_daemon *d);
-void vrrp_status_json(struct hd_daemon *d, FILE *out);
-void vrrp_dump(struct hd_daemon *d);
-
-int ipvs_init(struct hd_daemon *d);
-int ipvs_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
-void ipvs_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
-void ipvs_abort(struct hd_daemon *d, void *prep);
-void ipvs_shutdown(struct hd_daemon *d);
-void ipvs_free(struct hd_daemon *d);
-void ipvs_status_json(struct hd_daemon *d, FILE *out);
-void ipvs_dump(struct hd_daemon *d);
-/* Called from the daemon's one reconcile pass per loop iteration. */
-void ipvs_reconcile(struct hd_daemon *d);
-
-int hc_init(struct hd_daemon *d);
-int hc_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
-void hc_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
-void hc_abort(struct hd_daemon *d, void *prep);
-void hc_shutdown(struct hd_daemon *d);
-void hc_free(struct hd_daemon *d);
-void hc_status_json(struct hd_daemon *d, FILE *out);
-void hc_dump(struct hd_daemon *d);
 
 #endif

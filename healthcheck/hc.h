@@ -1,11 +1,24 @@
-/* What the health-check module tells the rest of the daemon. */
+/* What the health-check module tells the rest of the daemon, and its hooks
+ * for the table in daemon/modules.c (daemon/modules.h says what each
+ * does). */
 #ifndef HC_H
 #define HC_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
-#include "daemon.h"
+#include "hd_context.h"
+
+int hc_init(struct hd_daemon *d);
+int hc_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
+void hc_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
+void hc_abort(struct hd_daemon *d, void *prep);
+void hc_shutdown(struct hd_daemon *d);
+void hc_free(struct hd_daemon *d);
+void hc_status_json(struct hd_daemon *d, FILE *out);
+void hc_dump(struct hd_daemon *d);
+void hc_metrics(struct hd_daemon *d, FILE *out); /* hc_metrics.c */
 
 /* The verdict on one real server of the current configuration, as the IPVS
  * model consumes it. A real server without checkers is up with its

@@ -11,7 +11,6 @@
 
 #include "hc_int.h"
 #include "log.h"
-#include "modules.h"
 
 #define HC_DEFAULT_DELAY_LOOP	   (60ULL * 1000000)
 #define HC_DEFAULT_CONNECT_TIMEOUT (5ULL * 1000000)

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
-#include "daemon.h"
+#include "hd_context.h"
 #include "hc.h"
 #include "hc_metrics.h"
 #include "hc_policy.h"

@@ -4,8 +4,8 @@
 
 #include <stdlib.h>
 
+#include "hc.h"
 #include "hc_view.h"
-#include "metrics_modules.h"
 
 void hc_metrics(struct hd_daemon *d, FILE *out)
 {

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon.h"
+#include "hd_context.h"
 
 #define HC_LAT_BUCKETS 12
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
+#include "alert_hook.h"
 #include "hc_int.h"
 #include "log.h"
 

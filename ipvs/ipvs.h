@@ -1,9 +1,24 @@
-/* What the IPVS module offers the rest of the daemon (beyond the hooks in
- * daemon/modules.h). */
+/* What the IPVS module offers the rest of the daemon: its hooks for the
+ * table in daemon/modules.c (daemon/modules.h says what each does), its
+ * part of the Prometheus exposition, and what VRRP tells it. */
 #ifndef IPVS_H
 #define IPVS_H
 
-#include "daemon.h"
+#include <stdio.h>
+
+#include "hd_context.h"
+
+int ipvs_init(struct hd_daemon *d);
+int ipvs_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
+void ipvs_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
+void ipvs_abort(struct hd_daemon *d, void *prep);
+void ipvs_shutdown(struct hd_daemon *d);
+void ipvs_free(struct hd_daemon *d);
+void ipvs_status_json(struct hd_daemon *d, FILE *out);
+void ipvs_dump(struct hd_daemon *d);
+/* Called from the daemon's one reconcile pass per loop iteration. */
+void ipvs_reconcile(struct hd_daemon *d);
+void ipvs_metrics(struct hd_daemon *d, FILE *out); /* ipvs_metrics.c */
 
 /* The VRRP instance named by lvs_sync_daemon changed role: run the IPVS
  * connection sync daemon as master (IS_MASTER) or backup. Cheap: the

@@ -34,7 +34,6 @@
 #include "ipvs_view.h"
 #include "json.h"
 #include "log.h"
-#include "modules.h"
 
 #define IPVS_SLOW_PERIOD_USEC (5 * 1000000ULL)
 

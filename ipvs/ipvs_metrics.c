@@ -6,9 +6,9 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 
+#include "ipvs.h"
 #include "ipvs_view.h"
 #include "metrics.h"
-#include "metrics_modules.h"
 
 /* Same spelling as the health checker's labels: "10.0.0.1:80" (TCP),
  * "udp/10.0.0.1:53", "fwmark:5". */

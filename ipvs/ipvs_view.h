@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon.h"
+#include "hd_context.h"
 #include "ipvs_types.h"
 
 struct ipvs_view {

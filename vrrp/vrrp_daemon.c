@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "alert.h"
+#include "alert_hook.h"
 #include "ipvs/ipvs.h"
-#include "modules.h"
+#include "vrrp.h"
 #include "vrrp_int.h"
 #include "vrrp_vip.h"
 

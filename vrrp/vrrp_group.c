@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
+#include "alert_hook.h"
 #include "vrrp_int.h"
 #include "vrrp_sync.h"
 

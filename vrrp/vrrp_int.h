@@ -8,7 +8,7 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
-#include "daemon.h"
+#include "hd_context.h"
 #include "log.h"
 #include "vrrp_fsm.h"
 #include "vrrp_pkt.h"

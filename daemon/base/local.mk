@@ -10,6 +10,9 @@ libhdcore_a_SOURCES += daemon/base/metrics.c daemon/base/metrics.h
 libhdcore_a_SOURCES += daemon/base/script_path.c daemon/base/script_path.h
 # every child process: one spawn routine (spawn.h)
 hadirector_SOURCES += daemon/base/spawn.c daemon/base/spawn.h
+# the daemon context the modules get, and its event-loop helpers; e-mail
+# alerts reach daemon/alert.c through hooks in the context
+hadirector_SOURCES += daemon/base/hd_context.h daemon/base/loop.c daemon/base/alert_hook.h
 # allocation-failure injection for tests (fault.h, tests/netns/fault-alloc.sh):
 # a build configured with --enable-fault-injection links the daemon with
 # the wrappers of HD_FAULT_WRAP (daemon/local.mk); other builds, as is.

@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "daemon.h"
+#include "hd_context.h"
 #include "log.h"
 #include "spawn.h"
 
