@@ -2,10 +2,12 @@
  * rules every table uses, and the text written at the end (ka_convert.h).
  */
 #include <ctype.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ka_convert_int.h"
 #include "script_path.h"
@@ -297,9 +299,74 @@ static bool command_ok(const char *cmd, char *msg, size_t len)
 	return sp_check_command(&fs, cmd, msg, len) == 0;
 }
 
+/* keepalived 2 execs a script whose program is an executable file with
+ * its words as arguments (notify.c, SC_EXECABLE): a `>` or `;` there is
+ * an argument, not shell syntax. hadirector's command line is the shell's,
+ * so such words are single-quoted to stay words. NULL when a word cannot
+ * be (it has a quote or backslash: keepalived's own quoting rules). */
+static char *quote_words(const char *cmd)
+{
+	size_t len = strlen(cmd);
+	char *out = malloc(len * 3 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (*cmd) {
+		size_t sp = strspn(cmd, " \t"), w;
+		memcpy(o, cmd, sp);
+		o += sp;
+		cmd += sp;
+		w = strcspn(cmd, " \t");
+		bool special = false;
+		for (size_t i = 0; i < w; i++) {
+			if (strchr("'\"\\", cmd[i])) {
+				free(out);
+				return NULL;
+			}
+			special |= strchr(";&|<>()`$*?[]{}~#!", cmd[i]) != NULL;
+		}
+		if (special)
+			*o++ = '\'';
+		memcpy(o, cmd, w);
+		o += w;
+		if (special)
+			*o++ = '\'';
+		cmd += w;
+	}
+	*o = 0;
+	return out;
+}
+
+/* A script with its own user: keepalived runs it as that user, or ignores
+ * it when the user does not exist (notify.c, notify_script_init: "Invalid
+ * user/group ... ignoring"). hadirector runs every script as script_user:
+ * the first is refused, the second left out with a warning (IGNORED). */
+static bool script_user_ok(struct cx *c, const struct ka_node *n, bool *ignored)
+{
+	if (getpwnam(n->args[1])) {
+		ka_error(c->m, n->file, n->line,
+			 "%s: per-script user: hadirector runs every script as global "
+			 "script_user (user '%s')",
+			 n->kw, n->args[1]);
+		return false;
+	}
+	ka_warn(c->m, n->file, n->line,
+		"%s: no user '%s' here: keepalived ignores the script (\"Invalid user/group\"); "
+		"left out",
+		n->kw, n->args[1]);
+	*ignored = true;
+	return false;
+}
+
 /* A command line: keepalived finds a relative command in PATH, hadirector
  * wants it absolute. Words after a quoted command are a user and group. */
 char *script_value(struct cx *c, const struct ka_node *n)
+{
+	bool ignored = false;
+	return script_value_ign(c, n, &ignored);
+}
+
+char *script_value_ign(struct cx *c, const struct ka_node *n, bool *ignored)
 {
 	if (!need_args(c, n, 1, 3))
 		return NULL;
@@ -313,21 +380,24 @@ char *script_value(struct cx *c, const struct ka_node *n)
 							 .nargs = 1,
 							 .file = n->file,
 							 .line = n->line});
-	if (n->nargs > 1) {
-		ka_error(c->m, n->file, n->line,
-			 "%s: per-script user: hadirector runs every script as global "
-			 "script_user (user '%s')",
-			 n->kw, n->args[1]);
+	if (n->nargs > 1 && !script_user_ok(c, n, ignored))
 		return NULL;
-	}
 	const char *cmd = n->args[0];
 	cmd += strspn(cmd, " \t");
 	size_t w = strcspn(cmd, " \t");
 	char *abs = NULL, *full = NULL;
+	if (cmd[0] == '<') { /* notify.c: "</FILE" is run by system(), the shell */
+		ka_error(c->m, n->file, n->line,
+			 "%s: keepalived runs '%s' through /bin/sh as a test that the file opens "
+			 "(with bash as sh, /dev/tcp/HOST/PORT connects); hadirector runs no "
+			 "redirection: put it in a script file",
+			 n->kw, cmd);
+		return NULL;
+	}
 	if (cmd[0] != '/' && !isalnum((unsigned char)cmd[0]) && !strchr("_.-", cmd[0])) {
 		ka_error(c->m, n->file, n->line,
-			 "%s: shell syntax, not a command; keepalived 2 runs scripts without a "
-			 "shell ('%s')",
+			 "%s: shell syntax, not a command: keepalived runs it through /bin/sh "
+			 "('%s'); hadirector runs no shell syntax: put it in a script file",
 			 n->kw, cmd);
 		return NULL;
 	}
@@ -348,7 +418,23 @@ char *script_value(struct cx *c, const struct ka_node *n)
 		free(abs);
 		cmd = full;
 	}
-	char msg[256];
+	char msg[256], m2[256];
+	if (cmd && !command_ok(cmd, msg, sizeof(msg)) && cmd[0] == '/') {
+		char *prog = strndup(cmd, strcspn(cmd, " \t"));
+		char *qw = prog && access(prog, X_OK) == 0 ? quote_words(cmd) : NULL;
+		if (qw && command_ok(qw, m2, sizeof(m2))) {
+			ka_warn(c->m, n->file, n->line,
+				"%s: keepalived execs %s with the other words as its arguments, "
+				"shell characters included (no redirection or second command "
+				"happens): they are quoted to stay words",
+				n->kw, prog);
+			free(full);
+			cmd = full = qw;
+			qw = NULL;
+		}
+		free(qw);
+		free(prog);
+	}
 	if (cmd && !command_ok(cmd, msg, sizeof(msg))) {
 		ka_error(c->m, n->file, n->line,
 			 "%s: not one simple command as hadirector runs scripts (%s); keepalived "
@@ -364,10 +450,13 @@ char *script_value(struct cx *c, const struct ka_node *n)
 
 void r_script(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
-	char *q = script_value(c, n);
+	bool ignored = false;
+	char *q = script_value_ign(c, n, &ignored);
 
 	if (q)
 		oadd(s, n, r->hd ? r->hd : n->kw, q);
+	else if (ignored)
+		left_out(s, n, "keepalived ignores it here");
 	free(q);
 }
 
@@ -429,6 +518,16 @@ bool ka_defined(const struct cx *c, const char *kind, const char *name)
 {
 	for (const struct ka_node *n = c->source; n; n = n->next)
 		if (!strcmp(n->kw, kind) && n->nargs >= 1 && !strcmp(n->args[0], name))
+			return strcmp(kind, "vrrp_script") || ka_has_script(n);
+	return false;
+}
+
+/* keepalived removes a vrrp_script without a script ("No script set for
+ * vrrp_script ... removing"), and instances tracking it ignore it. */
+bool ka_has_script(const struct ka_node *n)
+{
+	for (const struct ka_node *k = n->child; k; k = k->next)
+		if (!strcmp(k->kw, "script"))
 			return true;
 	return false;
 }

@@ -75,6 +75,9 @@ void left_out(struct osec *s, const struct ka_node *n, const char *why);
 bool need_args(struct cx *c, const struct ka_node *n, size_t min, size_t max);
 int kbool(const struct ka_node *n);
 char *script_value(struct cx *c, const struct ka_node *n);
+/* The same; *IGNORED when keepalived would ignore the script (a warning,
+ * no error, nothing to write). */
+char *script_value_ign(struct cx *c, const struct ka_node *n, bool *ignored);
 
 void r_copy(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 void r_lower(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
@@ -104,6 +107,8 @@ void r_refuse(struct cx *, struct osec *, const struct ka_node *, const struct r
 bool ka_keepalived_knows(const char *kw);
 /* Whether the file has a top-level KIND NAME (a vrrp_script, vrrp_instance). */
 bool ka_defined(const struct cx *c, const char *kind, const char *name);
+/* Whether vrrp_script N has a script (keepalived removes one without). */
+bool ka_has_script(const struct ka_node *n);
 /* NAME, or what --rename-interface makes of it. */
 const char *ka_ifname(const struct cx *c, const char *name);
 

@@ -195,17 +195,20 @@ static struct osec *named_sec(struct cx *c, struct osec *top, const struct ka_no
 
 static void t_script(struct cx *c, struct osec *top, const struct ka_node *n, const struct rule *r)
 {
-	struct osec *s = named_sec(c, top, n, "vrrp_script");
+	struct osec *s;
 
 	(void)r;
-	if (!s)
+	if (n->nargs >= 1 && !ka_has_script(n)) { /* keepalived removes it, with an error */
+		ka_warn(c->m, n->file, n->line,
+			"vrrp_script %s: no script: keepalived removes it (and ignores it where it "
+			"is tracked): left out",
+			n->args[0]);
+		left_out(top, n, "no script");
+		return;
+	}
+	if (!(s = named_sec(c, top, n, "vrrp_script")))
 		return;
 	apply_rules(c, s, n->child, script_rules, "vrrp_script");
-	bool has_script = false;
-	for (const struct ka_node *k = n->child; k; k = k->next)
-		has_script |= !strcmp(k->kw, "script");
-	if (!has_script) /* keepalived drops it, with an error */
-		ka_error(c->m, n->file, n->line, "vrrp_script %s: no script", n->args[0]);
 	if (!ofind(s, "interval"))
 		oadd(s, NULL, "interval", "1");
 	if (!ofind(s, "timeout")) /* keepalived: the interval; hadirector: 5 */

@@ -61,6 +61,7 @@ static void c_inh(struct cx *c, struct osec *s, const struct ka_node *n, const s
 }
 
 static void c_url(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r);
+static void c_host(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r);
 
 #define INH(k)                                                                                     \
 	{                                                                                          \
@@ -99,7 +100,7 @@ static const struct rule check_rules[] = {
     NO("user", "per-script user: hadirector runs every script as global script_user"),
     NO("payload", "udp_check payload in hex: not converted yet"),
     NO("require_reply", "udp_check require_reply in hex: not converted yet"),
-    NO("host", "SMTP_CHECK host { } sub-blocks: not converted"),
+    {"host", c_host, NULL, NULL},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -139,6 +140,33 @@ static void c_url(struct cx *c, struct osec *s, const struct ka_node *n, const s
 	oadd_sub(s, n, u);
 }
 
+/* SMTP_CHECK's (deprecated) `host { connect_ip connect_port bindto }`:
+ * keepalived makes each its own SMTP checker with the SMTP_CHECK's other
+ * options (check_smtp.c, smtp_check_end_handler); the real server is up
+ * while all pass, as with several smtp_checks here. Collected like a url,
+ * written by r_check(). */
+static void c_host(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
+{
+	static const struct rule host_rules[] = {
+	    {"connect_ip", r_copy, NULL, NULL},
+	    {"connect_port", r_num, NULL, NULL},
+	    {"bindto", r_copy, "bind_ip", NULL},
+	    NO("bind_port", "hadirector checks from any source port"),
+	    NO("bind_if", "hadirector has no bind_if for checks"),
+	    NO("fwmark", "hadirector does not mark check packets"),
+	    NO("connect_timeout", "a timeout per host: not converted"),
+	    {NULL, NULL, NULL, NULL},
+	};
+	struct osec *h = osec_new("host");
+
+	(void)r;
+	if (!h)
+		return;
+	h->src = n;
+	apply_rules(c, h, n->child, host_rules, "host");
+	oadd_sub(s, n, h);
+}
+
 static const char *dflt(const struct chk *k, int i)
 {
 	bool http = !strcmp(k->type, "http_check") || !strcmp(k->type, "https_check");
@@ -170,8 +198,8 @@ static void check_emit(struct chk *k, struct osec *rs, const struct ka_node *n, 
 	if (u) /* its own copy of the url's values */
 		for (size_t i = 0; i < u->n; i++)
 			oadd(s, u->l[i].src, u->l[i].key, u->l[i].val);
-	for (size_t i = 0; i < k->s->n; i++)
-		if (k->s->l[i].key)
+	for (size_t i = 0; i < k->s->n; i++) /* what the url or host sets wins */
+		if (k->s->l[i].key && !(u && ofind(u, k->s->l[i].key)))
 			oadd(s, k->s->l[i].src, k->s->l[i].key, k->s->l[i].val);
 	bool misc = !strcmp(k->type, "misc_check");
 	if (!misc && k->h.v[I_CT])
@@ -225,16 +253,22 @@ static void r_check(struct cx *c, struct osec *rs, const struct ka_node *n, cons
 	if (!(k.s = osec_new("check")))
 		return;
 	apply_rules(c, k.s, n->child, check_rules, n->kw);
-	size_t urls = 0;
+	size_t urls = 0, hosts = 0;
 	for (size_t j = 0; j < k.s->n; j++)
 		if (k.s->l[j].sub) {
 			check_emit(&k, rs, n, k.s->l[j].sub);
-			urls++;
+			*(strcmp(k.s->l[j].sub->head, "host") ? &urls : &hosts) += 1;
 		}
+	/* keepalived checks the real server itself besides its hosts only when
+	 * the SMTP_CHECK sets a connection option of its own */
+	bool own = false;
+	for (const struct ka_node *o = n->child; o; o = o->next)
+		own |= !strcmp(o->kw, "connect_ip") || !strcmp(o->kw, "connect_port") ||
+		       !strcmp(o->kw, "bindto") || !strcmp(o->kw, "connect_timeout");
 	if (!urls && (!strcmp(k.type, "http_check") || !strcmp(k.type, "https_check")))
 		ka_error(c->m, n->file, n->line,
 			 "%s: no url { path ... } (keepalived checks nothing)", n->kw);
-	else if (!urls)
+	else if (!urls && (!hosts || own))
 		check_emit(&k, rs, n, NULL);
 	osec_free(k.s);
 }

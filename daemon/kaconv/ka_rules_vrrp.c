@@ -260,10 +260,13 @@ static void i_vips(struct cx *c, struct osec *s, const struct ka_node *n, const 
 		struct osec *a;
 		struct hd_prefix p;
 
-		/* a template's placeholder: keepalived skips it with an error */
+		/* a template's placeholder: keepalived skips it ("VRRP parsed
+		 * invalid IP ... skipping IP") and runs: so does the converter */
 		if (hd_prefix_parse(k->kw, &p) < 0) {
-			ka_error(c->m, k->file, k->line, "%s: '%s' is not an IP address", n->kw,
-				 k->kw);
+			ka_warn(c->m, k->file, k->line,
+				"%s: '%s' is not an IP address: keepalived skips it, so does the "
+				"converter",
+				n->kw, k->kw);
 			continue;
 		}
 		if (!vip_opts(c, k, ifname, &o) || vip_repeated(c, n, k))
@@ -436,6 +439,7 @@ static const struct rule instance_rules[] = {
     NOEFF("no_accept", "hadirector's virtual addresses always accept traffic"),
     NOEFF("skip_check_adv_addr", "hadirector does not compare the addresses in adverts"),
     NOEFF("strict_mode", "see vrrp_strict"),
+    SILENT("no_virtual_ipaddress"),
     NOEFF("garp_master_refresh_repeat", "hadirector repeats the whole burst"),
     NOEFF("notify_master_rx_lower_pri", "hadirector runs no script when a lower priority is "
 					"heard"),
@@ -487,6 +491,35 @@ void ka_preempt_rules(struct cx *c, struct osec *s, const struct ka_node *n)
 		drop_opt(c, s, n, "preempt_delay", "with nopreempt");
 }
 
+/* An instance without addresses (vrrp.c, vrrp_complete_instance): keepalived
+ * runs it in VRRP version 2 with a warning ("at least one is sensible"),
+ * and refuses it in version 3 or strict mode unless no_virtual_ipaddress
+ * says so. hadirector runs it in either version (adverts with no address;
+ * the notify scripts do the rest, e.g. moving a cloud address). */
+static void no_vip(struct cx *c, const struct ka_node *n, bool v3)
+{
+	bool allowed = false, strict = false;
+
+	for (const struct ka_node *k = n->child; k; k = k->next) {
+		allowed |= !strcmp(k->kw, "no_virtual_ipaddress");
+		strict |= !strcmp(k->kw, "strict_mode") && kbool(k) != 0;
+	}
+	for (const struct ka_node *g = c->source; g; g = g->next)
+		for (const struct ka_node *k = !strcmp(g->kw, "global_defs") ? g->child : NULL; k;
+		     k = k->next)
+			strict |= !strcmp(k->kw, "vrrp_strict");
+	if (!allowed && (v3 || strict))
+		ka_error(c->m, n->file, n->line,
+			 "vrrp_instance %s: no virtual_ipaddress: keepalived refuses that in "
+			 "VRRP version 3 or strict mode (\"at least one is required\")",
+			 n->args[0]);
+	else if (!allowed)
+		ka_warn(c->m, n->file, n->line,
+			"vrrp_instance %s: no virtual_ipaddress: keepalived runs VRRP without "
+			"addresses (\"at least one is sensible\"), so does hadirector",
+			n->args[0]);
+}
+
 /* The defaults keepalived applies that hadirector does not share: version
  * 2 (IPv6: 3), its state rules, global garp settings. */
 static void instance_defaults(struct cx *c, struct osec *s, const struct ka_node *n)
@@ -494,11 +527,7 @@ static void instance_defaults(struct cx *c, struct osec *s, const struct ka_node
 	struct oline *v = ofind(s, "version"), *st, *p;
 	bool v6 = false;
 
-	if (!has_vip(s, &v6))
-		ka_error(c->m, n->file, n->line,
-			 "vrrp_instance: no virtual_ipaddress: hadirector needs at least one "
-			 "address (keepalived runs VRRP without any; %s)",
-			 n->args[0]);
+	bool novip = !has_vip(s, &v6);
 	if (!ofind(s, "interface"))
 		ka_error(c->m, n->file, n->line,
 			 "vrrp_instance %s: no interface (keepalived would use the default "
@@ -514,6 +543,8 @@ static void instance_defaults(struct cx *c, struct osec *s, const struct ka_node
 		      v6 ? "IPv6 needs version 3" : "keepalived's default (vrrp_version)");
 		v = ofind(s, "version");
 	}
+	if (novip)
+		no_vip(c, n, v && !strcmp(v->val, "3"));
 	if (v && !strcmp(v->val, "3")) {
 		for (size_t i = 0; i < s->n; i++)
 			if (s->l[i].sub && !strcmp(s->l[i].sub->head, "authentication")) {
