@@ -225,11 +225,20 @@ static void conv_vips(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config
 		const struct cval *v = cget(sec, "virtual_ipaddress_excluded", i);
 		add_vip(c, in, v->line, "virtual_ipaddress_excluded", v->s, true);
 	}
-	if (in->n_vips == 0)
-		cerr(c, in->line,
-		     "vrrp_instance %s: 'virtual_ipaddress' is required (or a virtual_address "
-		     "that is not excluded)",
-		     in->name);
+	/* none is allowed: keepalived runs VRRP without addresses (adverts
+	 * with none, the notify scripts doing the rest, e.g. moving a cloud
+	 * address); the family is then the unicast addresses' (conv_family) */
+}
+
+/* An instance without virtual addresses takes its family from
+ * unicast_src_ip or its first unicast_peer; IPv4 without either. */
+static void conv_family(struct hd_vrrp_instance_config *in)
+{
+	if (in->family)
+		return;
+	in->family = in->has_unicast_src   ? in->unicast_src.family
+		     : in->n_unicast_peers ? in->unicast_peers[0].family
+					   : AF_INET;
 }
 
 static void conv_unicast(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
@@ -383,9 +392,10 @@ static void conv_instance(struct cctx *c, cfg_t *sec, const struct hd_config *cf
 	get_bool(c, sec, "preempt", &in->preempt);
 	get_dur(c, sec, "preempt_delay", 0, 3600, &in->preempt_delay_usec);
 	conv_vips(c, sec, in);
+	conv_unicast(c, sec, in);
+	conv_family(in);
 	if (in->version == 2 && in->family == AF_INET6)
 		cerr(c, in->line, "vrrp_instance %s: IPv6 needs VRRP version 3", in->name);
-	conv_unicast(c, sec, in);
 	conv_inst_routes(c, sec, in);
 	conv_auth(c, sec, in);
 	conv_track_ifs(c, sec, in);
