@@ -76,7 +76,7 @@ static void test_nat_group(void)
 	CHECK(ipvs_model_build(cfg, verdict, NULL, NULL, NULL, &t) == 0);
 	CHECK(t.n == 6); /* five members and the plain one */
 	for (int i = 1; i <= 3; i++) {
-		char a[16];
+		char a[32];
 		snprintf(a, sizeof(a), "10.0.0.%d", i);
 		const struct ipvs_service *s = find4(&t, a, 80);
 		EXPECT(s && s->n_dests == 1 && has_dest(s, "192.168.1.10", 80) &&
