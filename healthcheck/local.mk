@@ -46,3 +46,9 @@ tests_unit_test_hc_ping_pkt_SOURCES = tests/unit/test_hc_ping_pkt.c
 tests_unit_test_hc_ping_pkt_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_ping_pkt
 hadirector_SOURCES += healthcheck/hc_ready.c
+# reload: which probes and real-server states carry over (pure, tested by a table)
+libhdcore_a_SOURCES += healthcheck/hc_match.c healthcheck/hc_match.h
+check_PROGRAMS += tests/unit/test_hc_match
+tests_unit_test_hc_match_SOURCES = tests/unit/test_hc_match.c
+tests_unit_test_hc_match_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_hc_match

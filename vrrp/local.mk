@@ -36,3 +36,10 @@ check_PROGRAMS += tests/unit/test_vrrp_proc
 tests_unit_test_vrrp_proc_SOURCES = tests/unit/test_vrrp_proc.c
 tests_unit_test_vrrp_proc_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_vrrp_proc
+# reload: which instance continues which, and what a kept one does with its
+# addresses (pure, tested by a table)
+libhdcore_a_SOURCES += vrrp/vrrp_reload_match.c vrrp/vrrp_reload_match.h
+check_PROGRAMS += tests/unit/test_vrrp_reload
+tests_unit_test_vrrp_reload_SOURCES = tests/unit/test_vrrp_reload.c
+tests_unit_test_vrrp_reload_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_vrrp_reload

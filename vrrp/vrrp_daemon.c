@@ -11,6 +11,7 @@
 #include "ipvs/ipvs.h"
 #include "vrrp.h"
 #include "vrrp_int.h"
+#include "vrrp_reload_match.h"
 #include "vrrp_vip.h"
 
 #define DROP_LOG_INTERVAL (10 * 1000000ULL)
@@ -310,29 +311,19 @@ int vrrp_init(struct hd_daemon *d)
 	return 0;
 }
 
-/* Same VRRP identity: the runtime state (role, counters) carries over. */
-static bool same_identity(const struct hd_vrrp_instance_config *a,
-			  const struct hd_vrrp_instance_config *b)
-{
-	return !strcmp(a->name, b->name) && !strcmp(a->interface, b->interface) &&
-	       a->vrid == b->vrid && a->family == b->family && a->version == b->version &&
-	       a->n_unicast_peers == b->n_unicast_peers &&
-	       a->has_unicast_src == b->has_unicast_src && a->use_vmac == b->use_vmac &&
-	       !strcmp(a->vmac_name, b->vmac_name) && a->vmac_xmit_base == b->vmac_xmit_base;
-}
-
 /* A kept instance adopts its new configuration; nothing here touches its
  * state, timers or socket. Returns true when its VIPs must be re-added. */
 static bool adopt(struct vrrp_instance *in, const struct hd_config *newcfg, size_t idx)
 {
-	bool vips_changed = !vrrp_vips_same(in->cfg, &newcfg->instances[idx]);
+	struct vrrp_adopt a = vrrp_reload_adopt(in->cfg, &newcfg->instances[idx], in->vips_on,
+						in->fsm.state == VRRP_STATE_MASTER);
 
-	if (vips_changed && in->vips_on)
+	if (a.del_vips)
 		vrrp_vips_del(in); /* old list, old config */
 	in->cfg = &newcfg->instances[idx];
 	in->group = sync_group_of(newcfg, idx);
 	fsm_configure(in);
-	return vips_changed && in->fsm.state == VRRP_STATE_MASTER;
+	return a.readd;
 }
 
 /* Reload, prepared: the instances of NEWCFG, new ones allocated (not
@@ -365,18 +356,13 @@ void vrrp_abort(struct hd_daemon *d, void *prep)
 	free(p);
 }
 
+/* Which running instance each new one continues (vrrp_reload_match.h). */
 static void match_old(const struct vrrp_ctx *c, const struct hd_config *newcfg, struct vrrp_prep *p,
-		      bool *taken)
+		      const struct hd_vrrp_instance_config **olds)
 {
-	for (size_t i = 0; i < p->n; i++)
-		for (size_t k = 0; k < c->n_inst; k++) {
-			if (taken[k] || !c->inst[k] ||
-			    !same_identity(c->inst[k]->cfg, &newcfg->instances[i]))
-				continue;
-			taken[k] = true;
-			p->from[i] = k + 1;
-			break;
-		}
+	for (size_t k = 0; k < c->n_inst; k++)
+		olds[k] = c->inst[k] ? c->inst[k]->cfg : NULL;
+	vrrp_reload_match(olds, c->n_inst, newcfg->instances, p->n, p->from);
 }
 
 int vrrp_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
@@ -384,14 +370,15 @@ int vrrp_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **pre
 	struct vrrp_ctx *c = d->vrrp;
 	size_t n = newcfg->n_instances;
 	struct vrrp_prep *p = calloc(1, sizeof(*p));
-	bool *taken = c ? calloc(c->n_inst + 1, sizeof(*taken)) : NULL;
+	const struct hd_vrrp_instance_config **olds =
+	    c ? calloc(c->n_inst + 1, sizeof(*olds)) : NULL;
 
-	if (!p || !taken || !(p->ni = calloc(n + 1, sizeof(*p->ni))) ||
+	if (!p || !olds || !(p->ni = calloc(n + 1, sizeof(*p->ni))) ||
 	    !(p->from = calloc(n + 1, sizeof(*p->from))) ||
 	    !(p->readd = calloc(n + 1, sizeof(*p->readd))))
 		goto fail;
 	p->n = n;
-	match_old(c, newcfg, p, taken);
+	match_old(c, newcfg, p, olds);
 	for (size_t i = 0; i < n; i++)
 		if (!p->from[i] && !(p->ni[i] = instance_new(c, newcfg, i)))
 			goto fail;
@@ -399,11 +386,11 @@ int vrrp_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **pre
 	    vrrp_track_prepare(c, newcfg, &p->track) < 0 ||
 	    vrrp_procmon_prepare(c, newcfg, &p->procs) < 0)
 		goto fail;
-	free(taken);
+	free(olds);
 	*prep = p;
 	return 0;
 fail:
-	free(taken);
+	free(olds);
 	vrrp_abort(d, p);
 	return -ENOMEM;
 }
