@@ -3,23 +3,14 @@
 # veth pairs; all traffic stays inside them. Everything is removed on exit.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
-: "${top_builddir:?run through make check}"
-: "${top_srcdir:?run through make check}"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh" # ok, fail, check, wait_for, absent...
 WAIT_POLL=0.02 # wait_for polls every 20 ms here
-V_PREFIX="hdv-$$"
-V_DIR=$(mktemp -d /tmp/hdv.XXXXXX)
-V_NS=()
-declare -n V_FAILS=FAILS # the name the tests read
-
-v_cleanup() {
-	hd_ns_del "${V_NS[@]}"
-	if [ "$V_FAILS" -ne 0 ] || [ -n "${V_KEEP:-}" ]; then
-		for f in "$V_DIR"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 40 "$f"; }; done
-	fi
-	rm -rf "$V_DIR"
-}
-trap v_cleanup EXIT
+hd_scratch "hdv-$$" hdv # V_DIR, V_NS: cleaned up at exit
+HD_SHOW_LOGS=${V_KEEP:+always} # the daemons' logs: when a check failed, or always
+HD_SHOW_LOGS=${HD_SHOW_LOGS:-fail}
+# the names the tests read
+declare -n V_PREFIX=HD_PREFIX V_DIR=HD_DIR V_NS=HD_NS V_FAILS=FAILS
+v_cleanup() { hd_cleanup; }
 trap 'exit 1' INT TERM
 
 v_done() { hd_done; }
@@ -27,8 +18,7 @@ v_done() { hd_done; }
 # v_ns NAME: namespace $V_PREFIX-NAME, lo up, no IPv6 DAD (addresses usable at once)
 v_ns() {
 	local n="$V_PREFIX-$1"
-	hd_ns_add "$n"
-	V_NS+=("$n")
+	hd_ns "$1" >/dev/null
 	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 }
 

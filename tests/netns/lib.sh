@@ -2,40 +2,20 @@
 # namespaces with a unique prefix and removes them on exit.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
-: "${top_builddir:?run through make check}"
-: "${top_srcdir:?run through make check}"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh" # ok, fail, check, wait_for, absent...
-T_PREFIX="hd$$"
-T_DIR=$(mktemp -d /tmp/hdtest.XXXXXX)
-T_NS=()
-T_PIDS=()
-declare -n T_FAILS=FAILS # the name the tests read
+hd_scratch "hd$$" hdtest # T_DIR, T_NS, T_PIDS: cleaned up at exit
+# the names the tests read
+declare -n T_PREFIX=HD_PREFIX T_DIR=HD_DIR T_NS=HD_NS T_PIDS=HD_PIDS T_FAILS=FAILS
 
-# Namespaces are found by their prefix: t_ns runs in $(...), so what it
-# adds to T_NS never reaches this shell (they were all left behind).
-t_cleanup() {
-	hd_kill_pids "${T_PIDS[@]}"
-	# shellcheck disable=SC2046
-	hd_ns_del $(ip netns list | awk -v p="$T_PREFIX-" 'index($1, p) == 1 { print $1 }')
-	rm -rf "$T_DIR"
-}
-trap t_cleanup EXIT
-
-t_ns() { # NAME: create namespace $T_PREFIX-NAME with lo up
-	local n="$T_PREFIX-$1"
-	hd_ns_add "$n"
-	T_NS+=("$n")
-	echo "$n"
-}
+t_ns() { hd_ns "$1"; } # NAME: namespace $T_PREFIX-NAME with lo up
 
 # t_bridge: a bridge namespace; t_link NS IFNAME ADDR/LEN: veth from NS to it.
 t_bridge() {
 	T_BR=$(t_ns br)
+	HD_BRNS=$T_BR
 	hd_bridge "$T_BR" br0
 }
-t_link() {
-	hd_veth "$1" "$2" "$3" "v${#T_NS[@]}x$RANDOM" "$T_BR" br0
-}
+t_link() { hd_link "$@"; }
 # t_certs DIR: a CA (ca.pem) and a certificate for rs1.example signed by it
 # (srv.pem, srv.key), plus an unrelated self-signed one (other.pem,
 # other.key), for https checks with and without a matching CA.

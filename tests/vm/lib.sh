@@ -21,17 +21,10 @@ VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_srcdir:=$(cd "$VM_LIB_DIR/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$VM_LIB_DIR/../lib/common.sh"
-VM_DIR=$(mktemp -d /tmp/hdvm.XXXXXX)
-VM_NS=()
-VM_PIDS=()
-declare -n VM_FAILS=FAILS # the name the scenarios read
-
-vm_cleanup() {
-	hd_kill_pids "${VM_PIDS[@]}"
-	hd_ns_del "${VM_NS[@]}"
-	rm -rf "$VM_DIR"
-}
-trap vm_cleanup EXIT
+hd_scratch vm hdvm # VM_DIR, VM_NS, VM_PIDS: cleaned up at exit (every vm-* namespace)
+# the names the scenarios read
+declare -n VM_DIR=HD_DIR VM_NS=HD_NS VM_PIDS=HD_PIDS VM_FAILS=FAILS
+vm_cleanup() { hd_cleanup; }
 
 vm_load_ipvs() {
 	local s d mods="ip_vs" scheds="$*"
@@ -47,12 +40,7 @@ vm_load_ipvs() {
 	hd_vm_modprobe $mods
 }
 
-vm_ns() {
-	local n="vm-$1"
-	hd_ns_add "$n"
-	VM_NS+=("$n")
-	echo "$n"
-}
+vm_ns() { hd_ns "$1"; }
 
 vm_bridge() {
 	ip link show br0 >/dev/null 2>&1 && return 0
@@ -61,7 +49,7 @@ vm_bridge() {
 
 vm_link() { # NS IFNAME ADDR/LEN
 	vm_bridge
-	hd_veth "$1" "$2" "$3" "v${#VM_NS[@]}x$RANDOM" "" br0
+	hd_link "$@"
 }
 
 vm_done() { hd_done; }
