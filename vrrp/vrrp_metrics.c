@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "metrics_modules.h"
-#include "modules.h"
+#include "vrrp.h"
 #include "vrrp_view.h"
 
 void vrrp_metrics(struct hd_daemon *d, FILE *out)

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "daemon.h"
+#include "hd_context.h"
 #include "vrrp_fsm.h"
 #include "vrrp_pkt.h"
 
