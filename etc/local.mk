@@ -1,4 +1,7 @@
 systemdsystemunit_DATA = etc/hadirector.service
+# distcheck installs under a prefix as a user would without root: the unit
+# goes there too, not to the system's unit directory pkg-config names.
+AM_DISTCHECK_CONFIGURE_FLAGS = --with-systemdsystemunitdir='$${libdir}/systemd/system'
 # The SNMP MIB where net-snmp's tools look (Debian: /usr/share/snmp/mibs).
 mibdir = $(datadir)/snmp/mibs
 mib_DATA = etc/HADIRECTOR-MIB.txt
