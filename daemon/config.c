@@ -54,6 +54,8 @@ static cfg_opt_t smtp_opts[] = {CHECK_TIMING, CHECK_NET, O("helo_name"), CFG_END
 static cfg_opt_t dns_opts[] = {CHECK_TIMING, CHECK_NET, O("type"), O("name"), CFG_END()};
 static cfg_opt_t udp_opts[] = {CHECK_TIMING, CHECK_NET, O("payload"), O("expect"), CFG_END()};
 static cfg_opt_t ping_opts[] = {CHECK_TIMING, O("connect_ip"), O("connect_timeout"), CFG_END()};
+static cfg_opt_t agent_opts[] = {CHECK_TIMING, CHECK_NET, O("min_weight"), O("max_weight"),
+				 CFG_END()};
 
 static cfg_opt_t rs_opts[] = {
     LINE,
@@ -73,6 +75,7 @@ static cfg_opt_t rs_opts[] = {
     SEC("dns_check", dns_opts),
     SEC("udp_check", udp_opts),
     SEC("ping_check", ping_opts),
+    SEC("agent_check", agent_opts),
     CFG_END(),
 };
 
@@ -98,6 +101,10 @@ static cfg_opt_t vs_opts[] = {
     O("quorum_up"),
     O("quorum_down"),
     O("smtp_alert"),
+    O("slow_start"),
+    O("slow_start_steps"),
+    O("max_ejection"),
+    O("max_ejection_timeout"),
     L("members"),
     TSEC("real_server", rs_opts),
     CFG_END(),

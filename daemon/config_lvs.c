@@ -16,9 +16,9 @@ static const char *const schedulers[] = {"rr",	"wrr", "lc", "wlc", "lblc", "lblc
 					 "sed", "nq",  "mh", "fo",  "ovf",  "twos",  NULL};
 
 /* Order matches enum hd_check_type. */
-static const char *const check_sections[] = {"tcp_check",  "http_check", "https_check",
-					     "misc_check", "smtp_check", "dns_check",
-					     "udp_check",  "ping_check", NULL};
+static const char *const check_sections[] = {
+    "tcp_check", "http_check", "https_check", "misc_check",  "smtp_check",
+    "dns_check", "udp_check",  "ping_check",  "agent_check", NULL};
 
 static void conv_status(struct cctx *c, cfg_t *sec, struct hd_check_config *k)
 {
@@ -163,6 +163,16 @@ static void conv_check(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 	case HD_CHECK_UDP:
 		get_str(c, sec, "payload", &k->udp_payload);
 		get_str(c, sec, "expect", &k->udp_expect);
+		break;
+	case HD_CHECK_AGENT:
+		if (!k->connect_port)
+			cerr(c, k->line, "agent_check: 'connect_port' is required");
+		k->agent_max_pct = 100;
+		get_uint(c, sec, "min_weight", 0, 1000, &k->agent_min_pct);
+		get_uint(c, sec, "max_weight", 0, 1000, &k->agent_max_pct);
+		if (k->agent_min_pct > k->agent_max_pct)
+			cerr(c, k->line, "agent_check: min_weight %u is above max_weight %u",
+			     k->agent_min_pct, k->agent_max_pct);
 		break;
 	case HD_CHECK_TCP:
 	case HD_CHECK_PING:
@@ -402,6 +412,13 @@ static void conv_vs_options(struct cctx *c, cfg_t *sec, struct hd_virtual_server
 	get_str(c, sec, "virtualhost", &vs->virtualhost);
 	get_str(c, sec, "quorum_up", &vs->quorum_up);
 	get_str(c, sec, "quorum_down", &vs->quorum_down);
+	get_dur(c, sec, "slow_start", 0, 86400, &vs->slow_start_usec);
+	vs->slow_start_steps = 10;
+	get_uint(c, sec, "slow_start_steps", 1, 100, &vs->slow_start_steps);
+	vs->max_ejection_pct = 100;
+	get_uint(c, sec, "max_ejection", 0, 100, &vs->max_ejection_pct);
+	vs->max_ejection_timeout_usec = 600000000;
+	get_dur(c, sec, "max_ejection_timeout", 0, 86400, &vs->max_ejection_timeout_usec);
 }
 
 /* One member: "ADDR:PORT", "[V6]:PORT", a range "A.B.C.D-E:PORT" or

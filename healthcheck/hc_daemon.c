@@ -176,8 +176,10 @@ static int build_rs(struct build *b, const struct hd_virtual_server_config *vsc,
 	rs->up = old ? old->up : true;
 	rs->weight = old ? old->weight : rsc->weight;
 	rs->last_change_usec = old ? old->last_change_usec : hd_now_usec();
-	if (old)
+	if (old) {
 		rs->reason = old->reason;
+		rs->sh = old->sh; /* slow start and guard hold go on */
+	}
 	rs->probes = calloc(rsc->n_checks + 1, sizeof(*rs->probes));
 	if (!rs->probes)
 		return -ENOMEM;
@@ -237,6 +239,8 @@ static int build_all(struct build *b, const struct hc_vs *ovs, size_t n_ovs)
 				return -ENOMEM;
 			sum += nv->rs[r].up ? nv->rs[r].weight : 0;
 		}
+		if (ov)
+			nv->guard = ov->guard;
 		nv->quorum_lost =
 		    hc_quorum_lost(ov && ov->quorum_lost, !ov, sum, vsc->quorum, vsc->hysteresis);
 	}

@@ -224,7 +224,7 @@ static void io_failed(struct hc_probe *p, int err)
  * what is still coming: reading out more of it is what the cap is for). */
 static void too_large(struct hc_probe *p, struct hc_http *h)
 {
-	struct hc_result r = {HC_O_REPLY_TOO_LARGE, 0, -1};
+	struct hc_result r = {.outcome = HC_O_REPLY_TOO_LARGE, .detail = 0, .dyn_weight = -1};
 
 	snprintf(h->why, sizeof(h->why), "answer not ended after %u bytes", HTTP_REPLY_MAX);
 	say_why(p, h, &r);
@@ -686,7 +686,7 @@ static void http_retry(struct hc_probe *p)
 	http_close(p);
 	int r = http_connect(p);
 	if (r < 0) {
-		struct hc_result res = {HC_O_INTERNAL, -r, -1};
+		struct hc_result res = {.outcome = HC_O_INTERNAL, .detail = -r, .dyn_weight = -1};
 		hc_probe_done(p, &res);
 	}
 }

@@ -14,6 +14,7 @@
 #include "hc.h"
 #include "hc_metrics.h"
 #include "hc_policy.h"
+#include "hc_shape.h"
 #include "hc_timerq.h"
 
 struct hc_ctx;
@@ -54,12 +55,25 @@ struct hc_rs {
 	int override; /* operator weight, -1 = none */
 	uint64_t last_change_usec;
 	struct hc_result reason; /* result that caused the last change */
+	/* What the checks say before slow start and the fail-open guard
+	 * (hc_shape.h) shape it into UP and WEIGHT above; carried over reloads
+	 * with the rest. */
+	struct hc_shape_rs {
+		bool init;	       /* shaped once: the first is no change */
+		struct hc_eject_rs ej; /* ej.check_up: the checks' verdict */
+		unsigned target;       /* the weight before slow start */
+		bool agent_drained;    /* an agent said drain */
+		uint64_t ramp_start;   /* 0: not ramping */
+		uint64_t ramp_next;    /* the ramp's next level, 0: none */
+		uint64_t ramp_writes;  /* weights the ramps set, ever */
+	} sh;
 };
 
 struct hc_vs {
 	struct hc_rs *rs;
 	size_t n_rs;
 	bool quorum_lost;
+	struct hc_eject_vs guard; /* fail-open guard (max_ejection) */
 };
 
 /* A child process (misc_check, notify script). */
@@ -88,6 +102,8 @@ struct hc_ctx {
 	 * superseded before they ran */
 	struct hc_notify *notify;
 	unsigned long notify_dropped;
+	/* slow start levels and fail-open guard bounds due (hc_shape_io.c) */
+	sd_event_source *shape_timer;
 };
 
 /* What the scheduler calls per check type. start() begins one probe and
@@ -105,7 +121,7 @@ struct hc_ops {
 	bool start_takes_io;
 };
 extern const struct hc_ops hc_tcp_ops, hc_http_ops, hc_script_ops, hc_udp_ops, hc_smtp_ops,
-    hc_dns_ops, hc_ping_ops;
+    hc_dns_ops, hc_ping_ops, hc_agent_ops;
 /* https_check's TLS contexts (hc_tls.c). */
 int hc_http_setup(struct hc_ctx *c);
 void hc_http_teardown(struct hc_ctx *c);
@@ -171,5 +187,18 @@ const struct hc_result *hc_rs_reason(const struct hc_rs *rs);
 /* "10.0.0.1:80" (TCP), "udp/10.0.0.1:53", "fwmark:5". */
 void hc_vs_name(const struct hd_virtual_server_config *v, char *buf, size_t len);
 void hc_status_write(struct hc_ctx *c, FILE *out);
+
+/* Slow start and the fail-open guard (hc_shape_io.c): after RS's checks'
+ * verdict or weight (EV) changed, its shaped UP and WEIGHT; after any of
+ * VS's, its guard. Both return true when IPVS must hear of it; each
+ * points the shape timer at its next ramp level or guard bound. */
+bool hc_shape_rs(struct hc_ctx *c, struct hc_rs *rs, const struct hc_rs_eval *ev, uint64_t now);
+bool hc_shape_vs(struct hc_ctx *c, struct hc_vs *v, uint64_t now);
+void hc_shape_arm_at(struct hc_ctx *c, uint64_t when);
+/* After RS's UP changed from OLD: count, log, notify, alert (hc_sched.c);
+ * a virtual server's quorum after its real servers changed. */
+void hc_rs_changed(struct hc_ctx *c, struct hc_rs *rs, bool old, bool quiet);
+void hc_vs_quorum_check(struct hc_ctx *c, struct hc_vs *v);
+void hc_shape_free(struct hc_ctx *c);
 
 #endif

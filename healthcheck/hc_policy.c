@@ -34,6 +34,9 @@ static const struct {
     [HC_O_UDP_UNREACHABLE] = {"udp_unreachable", "udp port unreachable"},
     [HC_O_INTERNAL] = {"internal_error", "internal error"},
     [HC_O_REPLY_TOO_LARGE] = {"reply_too_large", "reply too large"},
+    [HC_O_AGENT_DOWN] = {"agent_down", "agent says down"},
+    [HC_O_AGENT_MAINT] = {"agent_maint", "agent says maint"},
+    [HC_O_AGENT_GARBAGE] = {"agent_garbage", "agent line ignored (%d)"},
 };
 
 const char *hc_outcome_name(enum hc_outcome o)
@@ -73,6 +76,22 @@ bool hc_checker_feed(struct hc_checker *c, const struct hc_policy *p, const stru
 	unsigned rise = p->rise ? p->rise : 1, fall = p->fall ? p->fall : 1;
 	bool first = !c->started, was = c->up;
 
+	if (r->agent.state != HC_AGENT_STATE_NONE)
+		c->agent.state = r->agent.state;
+	if (r->agent.wkind != HC_AGENT_W_NONE) {
+		c->agent.wkind = r->agent.wkind;
+		c->agent.weight = r->agent.weight;
+	}
+	if (r->outcome == HC_O_AGENT_GARBAGE)
+		c->agent_garbage++;
+	else if (r->agent.state != HC_AGENT_STATE_NONE || r->agent.wkind != HC_AGENT_W_NONE)
+		c->agent_lines++;
+	if (r->neutral) {
+		c->last = *r;
+		c->runs++;
+		c->failures += !hc_outcome_ok(r->outcome);
+		return false;
+	}
 	c->started = true;
 	c->last = *r;
 	c->runs++;
@@ -126,23 +145,40 @@ uint64_t hc_checker_next_at(const struct hc_checker *c, const struct hc_policy *
 	return due + ((end - due) / delay + 1) * delay;
 }
 
-void hc_rs_evaluate(const struct hc_checker *const *checkers, size_t n, unsigned cfg_weight,
-		    bool drained, int override, struct hc_rs_eval *out)
+void hc_rs_evaluate(const struct hc_checker *const *checkers, const struct hc_agent_bounds *bounds,
+		    size_t n, unsigned cfg_weight, bool drained, int override,
+		    struct hc_rs_eval *out)
 {
 	int dyn = -1;
+	long agent = -1;
 
 	out->up = true;
+	out->agent_drained = false;
 	for (size_t i = 0; i < n; i++) {
-		if (!checkers[i]->up)
+		const struct hc_checker *c = checkers[i];
+		if (!c->up)
 			out->up = false;
-		if (checkers[i]->dyn_weight >= 0 && (dyn < 0 || checkers[i]->dyn_weight < dyn))
-			dyn = checkers[i]->dyn_weight;
+		if (c->dyn_weight >= 0 && (dyn < 0 || c->dyn_weight < dyn))
+			dyn = c->dyn_weight;
+		if (c->agent.state == HC_AGENT_STATE_DRAIN)
+			out->agent_drained = true;
+		if (c->agent.wkind != HC_AGENT_W_NONE) {
+			unsigned w = hc_agent_weight(cfg_weight, c->agent.wkind, c->agent.weight,
+						     bounds ? bounds[i].min_pct : 0,
+						     bounds ? bounds[i].max_pct : 100);
+			if (agent < 0 || w < agent)
+				agent = w;
+		}
 	}
 	out->drained = drained;
 	if (drained)
 		out->weight = 0;
 	else if (override >= 0)
 		out->weight = (unsigned) override;
+	else if (out->agent_drained)
+		out->weight = 0;
+	else if (agent >= 0)
+		out->weight = (unsigned)agent;
 	else if (dyn >= 0)
 		out->weight = (unsigned)dyn;
 	else

@@ -45,6 +45,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hc_agent_line.h"
+
 enum hc_outcome {
 	HC_O_NONE = 0, /* no result yet */
 	HC_O_OK,
@@ -69,6 +71,9 @@ enum hc_outcome {
 	HC_O_UDP_UNREACHABLE, /* ICMP port unreachable */
 	HC_O_INTERNAL,	      /* the probe could not start; detail: errno */
 	HC_O_REPLY_TOO_LARGE, /* the answer passed the check's cap (never ending) */
+	HC_O_AGENT_DOWN,      /* agent_check: the agent said down, fail or stopped */
+	HC_O_AGENT_MAINT,     /* agent_check: the agent said maint */
+	HC_O_AGENT_GARBAGE,   /* agent_check: a line ignored; detail: enum hc_agent_parse */
 	HC_O__MAX
 };
 
@@ -76,6 +81,12 @@ struct hc_result {
 	enum hc_outcome outcome;
 	int detail;
 	int dyn_weight; /* misc_check dynamic weight, -1 = none */
+	/* agent_check: NEUTRAL results are counted but leave rise/fall and the
+	 * verdict as they are (a weight-only line, garbage, an agent that does
+	 * not answer: the other checks test the service, not the agent);
+	 * AGENT is what a line said (all NONE otherwise) */
+	bool neutral;
+	struct hc_agent_reply agent;
 };
 
 /* Stable machine name ("connect_refused") and human text with the detail
@@ -101,8 +112,10 @@ struct hc_checker {
 	unsigned ok_run, fail_run; /* consecutive successful / failed runs */
 	unsigned retry_it;	   /* failed attempts in the current run */
 	struct hc_result last;
-	int dyn_weight;			  /* last dynamic weight reported, -1 = none */
-	uint64_t runs, failures, retries; /* attempts */
+	int dyn_weight;			     /* last dynamic weight reported, -1 = none */
+	struct hc_agent_reply agent;	     /* agent_check: the last state and weight said */
+	uint64_t agent_lines, agent_garbage; /* agent_check: lines taken, lines ignored */
+	uint64_t runs, failures, retries;    /* attempts */
 	uint64_t last_change_usec;
 };
 
@@ -120,12 +133,22 @@ struct hc_rs_eval {
 	bool up;
 	unsigned weight;
 	bool drained;
+	bool agent_drained; /* an agent said drain: weight 0 */
 };
 
-/* CHECKERS may be empty (no checks: up with its weight). OVERRIDE < 0 =
- * no operator weight. */
-void hc_rs_evaluate(const struct hc_checker *const *checkers, size_t n, unsigned cfg_weight,
-		    bool drained, int override, struct hc_rs_eval *out);
+/* How far an agent_check may move the weight, percent of the configured. */
+struct hc_agent_bounds {
+	unsigned min_pct, max_pct;
+};
+
+/* CHECKERS may be empty (no checks: up with its weight). BOUNDS: each
+ * checker's (NULL: 0..100 %). OVERRIDE < 0 = no operator weight.
+ * Weight precedence: operator drain > operator weight > agent drain >
+ * agent weight (the lowest of its agents, each within its bounds) >
+ * misc_check dynamic weight > configured weight. */
+void hc_rs_evaluate(const struct hc_checker *const *checkers, const struct hc_agent_bounds *bounds,
+		    size_t n, unsigned cfg_weight, bool drained, int override,
+		    struct hc_rs_eval *out);
 
 /* Returns whether quorum is lost after seeing SUM. FIRST: no previous
  * state (startup): lost exactly when sum == 0 or sum < quorum. */

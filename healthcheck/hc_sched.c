@@ -34,6 +34,8 @@ static const struct hc_ops *probe_ops(const struct hc_probe *p)
 		return &hc_dns_ops;
 	case HD_CHECK_PING:
 		return &hc_ping_ops;
+	case HD_CHECK_AGENT:
+		return &hc_agent_ops;
 	default:
 		return NULL;
 	}
@@ -106,7 +108,7 @@ static void probe_fire(struct hc_probe *p, uint64_t now, uint64_t due)
 	p->due_usec = due;
 	r = o ? o->start(p) : -EOPNOTSUPP;
 	if (r < 0) {
-		struct hc_result res = {HC_O_INTERNAL, -r, -1};
+		struct hc_result res = {.outcome = HC_O_INTERNAL, .detail = -r, .dyn_weight = -1};
 		hd_warn("health check %s: cannot start: %s", p->key, strerror(-r));
 		hc_probe_done(p, &res);
 	} else if (p->running && o->timeout &&
@@ -220,6 +222,7 @@ static void notify_free(struct hc_ctx *c);
 void hc_sched_free(struct hc_ctx *c)
 {
 	c->tq_timer = sd_event_source_disable_unref(c->tq_timer);
+	hc_shape_free(c);
 	hc_tq_free(&c->tq);
 	notify_free(c);
 }
@@ -342,7 +345,7 @@ static void notify_free(struct hc_ctx *c)
  * checker's outcome, else the first checker's. */
 const struct hc_result *hc_rs_reason(const struct hc_rs *rs)
 {
-	static const struct hc_result none = {HC_O_NONE, 0, -1};
+	static const struct hc_result none = {.outcome = HC_O_NONE, .dyn_weight = -1};
 
 	for (size_t i = 0; i < rs->n_probes; i++)
 		if (!rs->probes[i]->st.up)
@@ -371,7 +374,7 @@ static void log_change(const struct hc_rs *rs, bool old, const struct hc_result 
 		      old ? "up" : "down", rs->up ? "up" : "down", reason);
 }
 
-static void vs_quorum_update(struct hc_ctx *c, struct hc_vs *v)
+void hc_vs_quorum_check(struct hc_ctx *c, struct hc_vs *v)
 {
 	const struct hd_virtual_server_config *vsc = v->n_rs ? v->rs[0].vsc : NULL;
 	uint64_t sum = 0;
@@ -395,37 +398,45 @@ static void vs_quorum_update(struct hc_ctx *c, struct hc_vs *v)
 	run_notify(c, subject, lost ? vsc->quorum_down : vsc->quorum_up);
 }
 
-/* Re-evaluate one real server; returns true when IPVS must hear of it. */
+void hc_rs_changed(struct hc_ctx *c, struct hc_rs *rs, bool old, bool quiet)
+{
+	char vs[128], ep[80], subject[224], why[96];
+
+	c->verdict_changes++;
+	rs->last_change_usec = hd_now_usec();
+	rs->reason = *hc_rs_reason(rs);
+	if (quiet)
+		return;
+	log_change(rs, old, &rs->reason);
+	hc_vs_name(rs->vsc, vs, sizeof(vs));
+	hd_endpoint_str(&rs->rsc->ep, ep, sizeof(ep));
+	snprintf(subject, sizeof(subject), "real server %s of %s", ep, vs);
+	run_notify(c, subject, rs->up ? rs->rsc->notify_up : rs->rsc->notify_down);
+	hc_outcome_text(rs->reason.outcome, rs->reason.detail, why, sizeof(why));
+	hd_alert_real_server(c->d, rs->vsc, rs->rsc, vs, rs->up, why);
+}
+
+/* Re-evaluate one real server, then shape it (slow start, the fail-open
+ * guard's hold); returns true when IPVS must hear of it. */
 bool hc_rs_update(struct hc_ctx *c, struct hc_rs *rs, bool quiet)
 {
-	const struct hc_checker *ck[rs->n_probes ? rs->n_probes : 1];
+	size_t n = rs->n_probes ? rs->n_probes : 1;
+	const struct hc_checker *ck[n];
+	struct hc_agent_bounds b[n];
 	struct hc_rs_eval ev;
 	bool old = rs->up;
 
-	for (size_t i = 0; i < rs->n_probes; i++)
+	/* rs->probes[i] is the check rs->rsc->checks[i] */
+	for (size_t i = 0; i < rs->n_probes; i++) {
 		ck[i] = &rs->probes[i]->st;
-	hc_rs_evaluate(ck, rs->n_probes, rs->rsc->weight, rs->drained, rs->override, &ev);
-	if (ev.up == rs->up && ev.weight == rs->weight)
-		return false;
-	rs->up = ev.up;
-	rs->weight = ev.weight;
-	if (old != ev.up) {
-		c->verdict_changes++;
-		rs->last_change_usec = hd_now_usec();
-		rs->reason = *hc_rs_reason(rs);
-		if (!quiet) {
-			log_change(rs, old, &rs->reason);
-			char vs[128], ep[80], subject[224];
-
-			hc_vs_name(rs->vsc, vs, sizeof(vs));
-			hd_endpoint_str(&rs->rsc->ep, ep, sizeof(ep));
-			snprintf(subject, sizeof(subject), "real server %s of %s", ep, vs);
-			run_notify(c, subject, ev.up ? rs->rsc->notify_up : rs->rsc->notify_down);
-			char why[96];
-			hc_outcome_text(rs->reason.outcome, rs->reason.detail, why, sizeof(why));
-			hd_alert_real_server(c->d, rs->vsc, rs->rsc, vs, ev.up, why);
-		}
+		b[i] = (struct hc_agent_bounds){rs->rsc->checks[i].agent_min_pct,
+						rs->rsc->checks[i].agent_max_pct};
 	}
+	hc_rs_evaluate(ck, b, rs->n_probes, rs->rsc->weight, rs->drained, rs->override, &ev);
+	if (!hc_shape_rs(c, rs, &ev, hd_now_usec()))
+		return false;
+	if (old != rs->up)
+		hc_rs_changed(c, rs, old, quiet);
 	return true;
 }
 
@@ -438,6 +449,7 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 	struct hc_ctx *c = p->ctx;
 	uint64_t now = c->tq_busy ? c->tq_now : hd_loop_now_usec(c->d);
 	int old_dyn = p->st.dyn_weight;
+	struct hc_agent_reply old_agent = p->st.agent;
 	bool dirty = false;
 
 	if (now < p->started_usec)
@@ -446,7 +458,8 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 	p->last_duration_usec = now - p->started_usec;
 	hc_lat_add(&p->lat, p->last_duration_usec);
 	bool changed = hc_checker_feed(&p->st, &p->pol, r, now);
-	if (changed || p->st.dyn_weight != old_dyn) {
+	if (changed || p->st.dyn_weight != old_dyn ||
+	    memcmp(&old_agent, &p->st.agent, sizeof(old_agent))) {
 		/* Rare (a state change): a scan of all real servers is fine. */
 		for (size_t v = 0; v < c->n_vs; v++) {
 			bool vs_dirty = false;
@@ -456,8 +469,10 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 					if (rs->probes[k] == p && hc_rs_update(c, rs, false))
 						vs_dirty = true;
 			}
-			if (vs_dirty)
-				vs_quorum_update(c, &c->vs[v]);
+			if (vs_dirty) {
+				hc_shape_vs(c, &c->vs[v], now);
+				hc_vs_quorum_check(c, &c->vs[v]);
+			}
 			dirty |= vs_dirty;
 		}
 	}

@@ -70,17 +70,22 @@ static void child_done(void *ud, const struct hd_child_result *r)
 
 	switch (r->end) {
 	case HD_CHILD_EXEC_FAILED:
-		res = (struct hc_result){HC_O_SCRIPT_EXEC_FAILED, r->value, -1};
+		res = (struct hc_result){
+		    .outcome = HC_O_SCRIPT_EXEC_FAILED, .detail = r->value, .dyn_weight = -1};
 		break;
 	case HD_CHILD_TIMEOUT:
-		res = (struct hc_result){HC_O_SCRIPT_TIMEOUT, 0, -1};
+		res = (struct hc_result){
+		    .outcome = HC_O_SCRIPT_TIMEOUT, .detail = 0, .dyn_weight = -1};
 		break;
 	case HD_CHILD_SIGNAL:
-		res = (struct hc_result){HC_O_SCRIPT_SIGNAL, r->value, -1};
+		res = (struct hc_result){
+		    .outcome = HC_O_SCRIPT_SIGNAL, .detail = r->value, .dyn_weight = -1};
 		break;
 	default:
 		/* The dynamic-weight mapping is the caller's (it knows the check). */
-		res = (struct hc_result){r->value ? HC_O_SCRIPT_EXIT : HC_O_OK, r->value, -1};
+		res = (struct hc_result){.outcome = r->value ? HC_O_SCRIPT_EXIT : HC_O_OK,
+					 .detail = r->value,
+					 .dyn_weight = -1};
 		break;
 	}
 	free(h);

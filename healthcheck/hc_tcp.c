@@ -121,7 +121,7 @@ void hc_sock_free(struct hc_probe *p)
 
 void hc_sock_finish(struct hc_probe *p, enum hc_outcome o, int detail)
 {
-	struct hc_result r = {o, detail, -1};
+	struct hc_result r = {.outcome = o, .detail = detail, .dyn_weight = -1};
 
 	hc_sock_free(p);
 	hc_probe_done(p, &r);

@@ -30,6 +30,7 @@ static void check_fill(struct hc_check_view *k, const struct hc_probe *p)
 	    .retry = p->pol.retry,
 	    .shared_by = p->users,
 	    .dyn_weight = p->st.dyn_weight,
+	    .agent = p->st.agent,
 	    .delay_loop_usec = p->pol.delay_loop_usec,
 	    .last_duration_usec = p->last_duration_usec,
 	    .last_change_usec = p->st.last_change_usec,
@@ -38,6 +39,8 @@ static void check_fill(struct hc_check_view *k, const struct hc_probe *p)
 	    .failures = p->st.failures,
 	    .retries = p->st.retries,
 	    .connections = p->connections,
+	    .agent_lines = p->st.agent_lines,
+	    .agent_garbage = p->st.agent_garbage,
 	};
 }
 
@@ -48,6 +51,12 @@ static void rs_fill(struct hc_rs_view *r, const struct hc_rs *rs, struct hc_chec
 	    .ep = rs->rsc->ep,
 	    .up = rs->up,
 	    .drained = rs->drained,
+	    .check_up = rs->sh.ej.check_up,
+	    .held = rs->sh.ej.held,
+	    .agent_drained = rs->sh.agent_drained,
+	    .ramping = rs->sh.ramp_start != 0,
+	    .target_weight = rs->sh.target,
+	    .slow_start_writes = rs->sh.ramp_writes,
 	    .weight = rs->weight,
 	    .configured_weight = rs->rsc->weight,
 	    .operator_weight = rs->override,
@@ -75,9 +84,15 @@ static void vs_fill(struct hc_vs_view *v, const struct hd_virtual_server_config 
 	v->quorum = vsc->quorum;
 	v->hysteresis = vsc->hysteresis;
 	v->quorum_lost = vs->quorum_lost;
+	v->max_ejection = vsc->max_ejection_pct;
+	v->guard_engaged = vs->guard.engaged;
+	v->guard_engagements = vs->guard.engagements;
+	v->guard_expiries = vs->guard.expiries;
 	v->n_rs = vs->n_rs;
-	for (size_t r = 0; r < vs->n_rs; r++)
+	for (size_t r = 0; r < vs->n_rs; r++) {
 		v->real_servers_up += vs->rs[r].up;
+		v->real_servers_held += vs->rs[r].sh.ej.held;
+	}
 }
 
 /* Monotonic timestamps are shown as wall-clock seconds since the epoch. */

@@ -34,13 +34,20 @@ enum { HC_MIB_CK_RUNS = 6, HC_MIB_CK_FAILURES = 7 };
 	X(retries, "hadirector_check_retries_total",                                               \
 	  "Failed checks tried again before they counted against the verdict.", "retries", 0)      \
 	X(connections, "hadirector_check_connections_total",                                       \
-	  "Connections made (http and https reuse one for several checks).", "connections", 0)
+	  "Connections made (http and https reuse one for several checks).", "connections", 0)     \
+	X(agent_lines, "hadirector_check_agent_lines_total",                                       \
+	  "agent_check: lines the agent sent that were applied.", "agent_lines", 0)                \
+	X(agent_garbage, "hadirector_check_agent_garbage_total",                                   \
+	  "agent_check: lines the agent sent that were ignored as garbage.", "agent_garbage", 0)
 /* X(field, metric, help, JSON key, hdRealServerEntry column or 0) */
 #define HC_VIEW_RS_COUNTERS(X)                                                                     \
 	X(checks_run, "hadirector_real_server_checks_total", "Checks run, all its checkers.",      \
 	  "checks_run", HC_MIB_RS_RUNS)                                                            \
 	X(checks_failed, "hadirector_real_server_checks_failed_total",                             \
-	  "Checks that failed, all its checkers.", "checks_failed", HC_MIB_RS_FAILED)
+	  "Checks that failed, all its checkers.", "checks_failed", HC_MIB_RS_FAILED)              \
+	X(slow_start_writes, "hadirector_real_server_slow_start_weights_total",                    \
+	  "Weights slow start gave the real server (IPVS writes of its ramps).",                   \
+	  "slow_start_writes", 0)
 
 #define HC_VIEW_FIELD(f, metric, help, json, mib) uint64_t f;
 
@@ -50,7 +57,8 @@ struct hc_check_view {
 	bool up, running;
 	struct hc_result last;
 	unsigned ok_run, fail_run, retry_it, rise, fall, retry, shared_by;
-	int dyn_weight; /* -1: none */
+	int dyn_weight;		     /* -1: none */
+	struct hc_agent_reply agent; /* agent_check: the last state and weight said */
 	uint64_t delay_loop_usec, last_duration_usec, last_change_usec;
 	struct hc_lat_hist lat;
 	HC_VIEW_CHECK_COUNTERS(HC_VIEW_FIELD)
@@ -60,7 +68,11 @@ struct hc_rs_view {
 	const void *key; /* the real server's identity while it runs (SNMP watcher) */
 	struct hd_endpoint ep;
 	bool up, drained;
-	unsigned weight, configured_weight;
+	bool check_up;	    /* what the checks say (up differs: held by the guard) */
+	bool held;	    /* failing, kept in service by the fail-open guard */
+	bool agent_drained; /* an agent_check said drain */
+	bool ramping;	    /* slow start: weight is on its way to target_weight */
+	unsigned weight, configured_weight, target_weight;
 	int operator_weight;	 /* -1: none */
 	struct hc_result why;	 /* what keeps it in its state now */
 	struct hc_result reason; /* what made it change last */
@@ -78,6 +90,10 @@ struct hc_vs_view {
 	uint32_t fwmark;
 	unsigned quorum, hysteresis, real_servers_up;
 	bool quorum_lost;
+	unsigned max_ejection;	    /* percent, 100: no fail-open guard */
+	bool guard_engaged;	    /* holding failing real servers in service */
+	unsigned real_servers_held; /* how many */
+	uint64_t guard_engagements, guard_expiries;
 	struct hc_rs_view *rs;
 	size_t n_rs;
 };

@@ -57,11 +57,21 @@ static void check_json(FILE *out, const struct hc_view *v, const struct hc_check
 	fprintf(out,
 		",\"ok_run\":%u,\"fail_run\":%u,\"retry_it\":%u,\"rise\":%u,\"fall\":%u,"
 		"\"retry\":%u,\"delay_loop_sec\":%.3f,\"last_duration_ms\":%.3f,\"running\":%s,"
-		"\"shared_by\":%u,\"dynamic_weight\":%d,\"last_change\":%.3f}",
+		"\"shared_by\":%u,\"dynamic_weight\":%d,\"last_change\":%.3f",
 		k->ok_run, k->fail_run, k->retry_it, k->rise, k->fall, k->retry,
 		(double)k->delay_loop_usec / 1e6, (double)k->last_duration_usec / 1e3,
 		k->running ? "true" : "false", k->shared_by, k->dyn_weight,
 		wall(v, k->last_change_usec));
+	if (!strcmp(k->type, "agent")) {
+		fprintf(out, ",\"agent_state\":\"%s\",\"agent_weight\":",
+			hc_agent_state_name(k->agent.state));
+		if (k->agent.wkind == HC_AGENT_W_NONE)
+			fputs("null", out);
+		else
+			fprintf(out, "\"%u%s\"", k->agent.weight,
+				k->agent.wkind == HC_AGENT_W_PCT ? "%" : "");
+	}
+	fputc('}', out);
 }
 
 static void rs_json(FILE *out, const struct hc_view *v, const struct hc_rs_view *r)
@@ -73,6 +83,12 @@ static void rs_json(FILE *out, const struct hc_view *v, const struct hc_rs_view 
 	fprintf(out, ",\"state\":\"%s\",\"weight\":%u,\"configured_weight\":%u,\"drained\":%s,",
 		r->up ? "up" : "down", r->weight, r->configured_weight,
 		r->drained ? "true" : "false");
+	fprintf(out,
+		"\"check_state\":\"%s\",\"held\":%s,\"agent_drained\":%s,\"slow_start\":%s,"
+		"\"target_weight\":%u,",
+		r->check_up ? "up" : "down", r->held ? "true" : "false",
+		r->agent_drained ? "true" : "false", r->ramping ? "true" : "false",
+		r->target_weight);
 	if (r->operator_weight >= 0)
 		fprintf(out, "\"operator_weight\":%d,", r->operator_weight);
 	outcome_json(out, &r->why);
@@ -104,9 +120,14 @@ void hc_view_json(FILE *out, const struct hc_view *v)
 		hd_json_str(out, hd_proto_str(vs->protocol));
 		fprintf(out,
 			",\"real_servers_up\":%u,\"quorum\":%u,\"hysteresis\":%u,"
-			"\"quorum_lost\":%s,\"real_servers\":[",
+			"\"quorum_lost\":%s,\"max_ejection\":%u,\"guard_engaged\":%s,"
+			"\"real_servers_held\":%u,\"guard_engagements\":%llu,"
+			"\"guard_expiries\":%llu,\"real_servers\":[",
 			vs->real_servers_up, vs->quorum, vs->hysteresis,
-			vs->quorum_lost ? "true" : "false");
+			vs->quorum_lost ? "true" : "false", vs->max_ejection,
+			vs->guard_engaged ? "true" : "false", vs->real_servers_held,
+			(unsigned long long)vs->guard_engagements,
+			(unsigned long long)vs->guard_expiries);
 		for (size_t r = 0; r < vs->n_rs; r++) {
 			if (r)
 				fputc(',', out);
@@ -183,6 +204,14 @@ static double rs_drained(const struct hc_rs_view *r, const struct hc_check_view 
 {
 	return r->drained;
 }
+static double rs_held(const struct hc_rs_view *r, const struct hc_check_view *k)
+{
+	return r->held;
+}
+static double rs_ramping(const struct hc_rs_view *r, const struct hc_check_view *k)
+{
+	return r->ramping;
+}
 static double ck_up(const struct hc_rs_view *r, const struct hc_check_view *k)
 {
 	return k->up;
@@ -212,6 +241,10 @@ static const struct {
      rs_weight, false},
     {"hadirector_real_server_drained", "gauge", "1 when drained by the operator.", rs_drained,
      false},
+    {"hadirector_real_server_held", "gauge",
+     "1 while its checks fail and the fail-open guard keeps it in service.", rs_held, false},
+    {"hadirector_real_server_slow_start", "gauge", "1 while slow start ramps its weight.",
+     rs_ramping, false},
 #define RS_FAM(f, metric, help, json, mib) {metric, "counter", help, rs_##f, false},
     HC_VIEW_RS_COUNTERS(RS_FAM)
 #undef RS_FAM
@@ -256,6 +289,18 @@ void hc_view_metrics(FILE *out, const struct hc_view *v)
 	for (size_t i = 0; i < n_vs; i++)
 		hd_metric_sample(out, "hadirector_virtual_server_quorum_lost",
 				 (const char *[]){"vs", v->vs[i].name, NULL}, v->vs[i].quorum_lost);
+	hd_metric_family(out, "hadirector_virtual_server_guard_engaged", "gauge",
+			 "1 while the fail-open guard (max_ejection) holds failing real servers.");
+	for (size_t i = 0; i < n_vs; i++)
+		hd_metric_sample(out, "hadirector_virtual_server_guard_engaged",
+				 (const char *[]){"vs", v->vs[i].name, NULL},
+				 v->vs[i].guard_engaged);
+	hd_metric_family(out, "hadirector_virtual_server_guard_engagements_total", "counter",
+			 "Times the fail-open guard engaged.");
+	for (size_t i = 0; i < n_vs; i++)
+		hd_metric_sample(out, "hadirector_virtual_server_guard_engagements_total",
+				 (const char *[]){"vs", v->vs[i].name, NULL},
+				 (double)v->vs[i].guard_engagements);
 	for (size_t m = 0; m < sizeof(fam) / sizeof(fam[0]); m++) {
 		hd_metric_family(out, fam[m].name, fam[m].type, fam[m].help);
 		for (size_t i = 0; i < n_vs; i++)

@@ -52,3 +52,14 @@ check_PROGRAMS += tests/unit/test_hc_match
 tests_unit_test_hc_match_SOURCES = tests/unit/test_hc_match.c
 tests_unit_test_hc_match_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_match
+# agent_check (hc_agent.c) and its reply line (pure); slow start and the
+# fail-open guard: the rules (hc_shape.c, pure) and their timer (hc_shape_io.c)
+libhdcore_a_SOURCES += healthcheck/hc_agent_line.c healthcheck/hc_agent_line.h \
+	healthcheck/hc_shape.c healthcheck/hc_shape.h
+hadirector_SOURCES += healthcheck/hc_agent.c healthcheck/hc_shape_io.c
+check_PROGRAMS += tests/unit/test_hc_agent_line tests/unit/test_hc_shape
+tests_unit_test_hc_agent_line_SOURCES = tests/unit/test_hc_agent_line.c
+tests_unit_test_hc_agent_line_LDADD = libhdcore.a $(HD_LIBS)
+tests_unit_test_hc_shape_SOURCES = tests/unit/test_hc_shape.c
+tests_unit_test_hc_shape_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_hc_agent_line tests/unit/test_hc_shape

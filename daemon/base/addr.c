@@ -171,7 +171,7 @@ const char *hd_check_type_str(enum hd_check_type t)
 	static const char *const names[] = {
 	    [HD_CHECK_TCP] = "tcp",   [HD_CHECK_HTTP] = "http", [HD_CHECK_HTTPS] = "https",
 	    [HD_CHECK_MISC] = "misc", [HD_CHECK_SMTP] = "smtp", [HD_CHECK_DNS] = "dns",
-	    [HD_CHECK_UDP] = "udp",   [HD_CHECK_PING] = "ping",
+	    [HD_CHECK_UDP] = "udp",   [HD_CHECK_PING] = "ping", [HD_CHECK_AGENT] = "agent",
 	};
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }

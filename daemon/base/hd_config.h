@@ -228,6 +228,7 @@ enum hd_check_type {
 	HD_CHECK_DNS,
 	HD_CHECK_UDP,
 	HD_CHECK_PING,
+	HD_CHECK_AGENT, /* agent_check: the weight and state the real server reports */
 };
 
 struct hd_status_range {
@@ -270,6 +271,8 @@ struct hd_check_config {
 	/* udp */
 	char *udp_payload;
 	char *udp_expect;
+	/* agent: how far the agent may move the weight, percent of the configured */
+	unsigned agent_min_pct, agent_max_pct;
 	int line;
 };
 
@@ -324,6 +327,10 @@ struct hd_virtual_server_config {
 	struct hd_endpoint sorry_server;
 	char *virtualhost;
 	char *quorum_up, *quorum_down;
+	uint64_t slow_start_usec; /* ramp of a returning real server, 0 = off */
+	unsigned slow_start_steps;
+	unsigned max_ejection_pct;	    /* fail-open guard, 100 = off */
+	uint64_t max_ejection_timeout_usec; /* its bound, 0 = none */
 	struct hd_real_server_config *real_servers;
 	size_t n_real_servers;
 	enum hd_smtp_alert smtp_alert;

@@ -14,3 +14,6 @@ EXTRA_DIST += tests/vm/hc-ipvs.sh tests/vm/scenarios/hc-ipvs.sh
 # server mails, silent and absent SMTP servers, the queue's bound.
 TESTS += tests/netns/alert-smtp.sh
 EXTRA_DIST += tests/netns/alert-smtp.sh
+# agent_check against a real agent and a hostile one (hc-agent-srv.py).
+TESTS += tests/netns/hc-agent.sh
+EXTRA_DIST += tests/netns/hc-agent.sh tests/netns/hc-agent-srv.py

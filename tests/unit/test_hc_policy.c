@@ -40,8 +40,9 @@ static void test_sequences(void)
 		hc_checker_init(&c, &p, 0);
 		EXPECT((c.up ? 'U' : 'D') == s[0], "%s: initial", seq_cases[i].name);
 		for (size_t k = 0; r[k]; k++) {
-			struct hc_result res = {r[k] == 'o' ? HC_O_OK : HC_O_CONNECT_REFUSED, 0,
-						-1};
+			struct hc_result res = {.outcome =
+						    r[k] == 'o' ? HC_O_OK : HC_O_CONNECT_REFUSED,
+						.dyn_weight = -1};
 			bool was = c.up;
 			bool changed = hc_checker_feed(&c, &p, &res, 10 + k);
 			EXPECT((c.up ? 'U' : 'D') == s[k + 1], "%s: after result %zu",
@@ -100,7 +101,8 @@ static void test_retry_delay(void)
 {
 	struct hc_policy p = {
 	    .rise = 1, .fall = 3, .delay_loop_usec = 5000, .delay_before_retry_usec = 700};
-	struct hc_result f = {HC_O_TIMEOUT, 0, -1}, o = {HC_O_OK, 0, -1};
+	struct hc_result f = {.outcome = HC_O_TIMEOUT, .dyn_weight = -1},
+			 o = {.outcome = HC_O_OK, .dyn_weight = -1};
 	struct hc_checker c;
 
 	hc_checker_init(&c, &p, 0);
@@ -153,8 +155,9 @@ static void test_retry(void)
 		hc_checker_init(&c, &p, 0);
 		EXPECT((c.up ? 'U' : 'D') == s[0], "%s: initial", retry_cases[i].name);
 		for (size_t k = 0; r[k]; k++) {
-			struct hc_result res = {r[k] == 'o' ? HC_O_OK : HC_O_CONNECT_REFUSED, 0,
-						-1};
+			struct hc_result res = {.outcome =
+						    r[k] == 'o' ? HC_O_OK : HC_O_CONNECT_REFUSED,
+						.dyn_weight = -1};
 			bool was = c.up;
 			uint64_t before = c.retries;
 			bool changed = hc_checker_feed(&c, &p, &res, 10 + k);
@@ -232,12 +235,12 @@ static void test_rs_verdict(void)
 		b.up = t[i].b_up;
 		a.dyn_weight = t[i].a_dyn;
 		b.dyn_weight = t[i].b_dyn;
-		hc_rs_evaluate(both, 2, 10, t[i].drained, t[i].override, &v);
+		hc_rs_evaluate(both, NULL, 2, 10, t[i].drained, t[i].override, &v);
 		EXPECT(v.up == t[i].up && v.weight == t[i].weight && v.drained == t[i].drained,
 		       "rs case %zu: up %d weight %u", i, v.up, v.weight);
 	}
 	struct hc_rs_eval v;
-	hc_rs_evaluate(NULL, 0, 3, false, -1, &v);
+	hc_rs_evaluate(NULL, NULL, 0, 3, false, -1, &v);
 	EXPECT(v.up && v.weight == 3, "no checkers: up with configured weight");
 }
 
@@ -268,7 +271,8 @@ static void test_next_at(void)
 {
 	struct hc_policy p = {.delay_loop_usec = 1000, .fall = 2, .delay_before_retry_usec = 300};
 	struct hc_checker c;
-	struct hc_result ok = {HC_O_OK, 0, -1}, bad = {HC_O_CONNECT_REFUSED, 0, -1};
+	struct hc_result ok = {.outcome = HC_O_OK, .dyn_weight = -1},
+			 bad = {.outcome = HC_O_CONNECT_REFUSED, .dyn_weight = -1};
 	static const struct {
 		uint64_t due, end, next;
 		const char *why;
