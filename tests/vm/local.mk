@@ -5,3 +5,12 @@ EXTRA_DIST += tests/vm/test-boot-ipvs.sh tests/vm/run tests/vm/setup tests/vm/gu
 	tests/vm/scenarios/boot-ipvs.sh tests/vm/README.md
 TESTS += tests/vm/test-systemd-unit.sh
 EXTRA_DIST += tests/vm/test-systemd-unit.sh tests/vm/scenarios/systemd-unit.sh tests/vm/guest-init-systemd
+# Issue 20: keepalived and hadirector's conversion of the same file behave
+# the same (tests/keepalived/equiv/ci.list in make check; the 25 files of
+# full.list, a VM boot per 6 files, with `make check-ka-equiv`).
+TESTS += tests/vm/ka-equiv.sh
+EXTRA_DIST += tests/vm/ka-equiv.sh tests/vm/scenarios/ka-equiv.sh tests/keepalived/equiv
+check-ka-equiv: hadirector
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' KA_EQUIV_SET=full \
+		$(SHELL) $(srcdir)/tests/vm/ka-equiv.sh
+.PHONY: check-ka-equiv
