@@ -4,7 +4,9 @@
  * IPVS sends no change notifications: build the desired table (config +
  * health verdicts), compare it with the observed table, write only the
  * difference, re-read what was written. The observed table is a cache:
- * the slow timer (and any error) forces a full dump; passes in between
+ * the slow timer refreshes it with a full dump made in a thread
+ * (ipvs_bgdump.c: tens of thousands of entries would hold the loop, and
+ * VRRP, for a long time), any error with one on the loop; passes in between
  * (reload, verdict change) diff against the cache and re-read only the
  * services they touched, so an unchanged reload costs no netlink message
  * at all and one changed weight costs one write and one small read.
@@ -26,6 +28,7 @@
 
 #include "healthcheck/hc.h"
 #include "ipvs.h"
+#include "ipvs_bgdump.h"
 #include "ipvs_genl.h"
 #include "ipvs_json.h"
 #include "ipvs_retry.h"
@@ -44,6 +47,13 @@ struct ipvs_ctx {
 	sd_event_source *timer;
 	struct ipvs_table desired, observed;
 	bool observed_valid, full_dump_due;
+	bool timer_due; /* the slow timer fired: the sync daemon check */
+	/* the slow timer's re-read, in a thread (ipvs_bgdump.c): services
+	 * written while it runs, and the count of loop-side full dumps (one
+	 * meanwhile makes its result the older one) */
+	struct ipvs_bgdump *bg;
+	struct ipvs_keyset bg_touched;
+	uint64_t sync_dumps, bg_start_dumps;
 	struct ipvs_keyset owned;
 	struct ipvs_quorum_state *quorum;
 	struct ipvs_retries retries;
@@ -211,8 +221,11 @@ static void apply_diff(struct ipvs_ctx *c, uint64_t now)
 			continue; /* its service could not be added */
 		uint64_t before = ipvs_nl_writes(c->nl);
 		bool ok = apply_one(c, op, now);
-		if (ipvs_nl_writes(c->nl) != before)
+		if (ipvs_nl_writes(c->nl) != before) {
 			ipvs_keyset_add(&touched, &op->svc->key);
+			if (c->bg) /* the dump under way may predate this write */
+				ipvs_keyset_add(&c->bg_touched, &op->svc->key);
+		}
 		if (ok)
 			done++;
 		else if (op->kind == IPVS_OP_ADD_SVC)
@@ -273,6 +286,7 @@ static int refresh_observed(struct ipvs_ctx *c, uint64_t now)
 	ipvs_table_move(&c->observed, &t);
 	c->observed_valid = true;
 	c->full_dump_due = false;
+	c->sync_dumps++;
 	c->dumps++;
 	c->last_dump_usec = now;
 	owned_prune(c);
@@ -354,12 +368,74 @@ static void arm_timer(struct ipvs_ctx *c, uint64_t now)
 	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
 }
 
+static int table_push_copy(struct ipvs_table *t, const struct ipvs_service *s)
+{
+	struct ipvs_service *n = ipvs_table_add(t, s);
+	for (size_t i = 0; n && i < s->n_dests; i++)
+		if (!ipvs_service_add_dest(n, &s->dests[i]))
+			return -ENOMEM;
+	return n ? 0 : -ENOMEM;
+}
+
+/* The re-read's result, on the loop. Services written since it began
+ * keep the loop's copy (re-read after each write); the rest is the
+ * kernel's as the thread saw it. The next pass diffs against it. */
+static void on_bg_dump(void *arg, int r, struct ipvs_table *t)
+{
+	struct ipvs_ctx *c = arg;
+	struct ipvs_table keep;
+
+	c->bg = NULL;
+	ipvs_table_init(&keep);
+	if (r < 0 || !c->observed_valid || c->sync_dumps != c->bg_start_dumps) {
+		if (r < 0) /* the loop's own dump reports and handles it */
+			c->full_dump_due = true;
+		goto out;
+	}
+	ipvs_table_sort(t);
+	for (size_t i = 0; i < c->observed.n && r == 0; i++) {
+		const struct ipvs_service *s = &c->observed.svcs[i];
+		if (ipvs_keyset_has(&c->bg_touched, &s->key))
+			r = table_push_copy(&keep, s);
+	}
+	ipvs_table_sort(&keep);
+	if (r < 0 || ipvs_table_patch(t, &c->bg_touched, &keep) < 0) {
+		c->full_dump_due = true; /* no memory: the loop's dump then */
+		goto out;
+	}
+	ipvs_table_move(&c->observed, t);
+	c->dumps++;
+	owned_prune(c);
+out:
+	ipvs_table_free(&keep);
+	ipvs_table_free(t);
+	ipvs_keyset_free(&c->bg_touched);
+	hd_mark_dirty(c->d);
+}
+
+static void bg_dump_start(struct ipvs_ctx *c, uint64_t now)
+{
+	c->last_dump_usec = now;
+	if (!c->observed_valid || !c->nl) { /* no cache to refresh: the pass dumps */
+		c->full_dump_due = true;
+		return;
+	}
+	c->bg_start_dumps = c->sync_dumps;
+	if (ipvs_bgdump_start(c->d->event, HD_PRIO_RECONCILE, on_bg_dump, c, &c->bg) < 0) {
+		c->bg = NULL;
+		c->full_dump_due = true;
+	}
+}
+
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct ipvs_ctx *c = userdata;
 	/* Retries come early; the full re-read only once per period. */
-	if (usec >= c->last_dump_usec + IPVS_SLOW_PERIOD_USEC - IPVS_SLOW_PERIOD_USEC / 10)
-		c->full_dump_due = true;
+	if (usec >= c->last_dump_usec + IPVS_SLOW_PERIOD_USEC - IPVS_SLOW_PERIOD_USEC / 10) {
+		c->timer_due = true;
+		if (!c->bg)
+			bg_dump_start(c, usec);
+	}
 	hd_mark_dirty(c->d);
 	arm_timer(c, usec); /* in case no pass runs (stopping) */
 	return 0;
@@ -377,7 +453,8 @@ void ipvs_reconcile(struct hd_daemon *d)
 	if (!c)
 		return;
 	uint64_t now = hd_now_usec();
-	bool timer_pass = c->full_dump_due;
+	bool timer_pass = c->timer_due;
+	c->timer_due = false;
 	c->reconciles++;
 	if (ipvs_model_build(d->config, verdict_cb, quorum_cb, d, c->quorum, &want) < 0) {
 		set_error(c, "desired table", -ENOMEM);
@@ -520,6 +597,8 @@ void ipvs_free(struct hd_daemon *d)
 	struct ipvs_ctx *c = d->ipvs;
 	if (!c)
 		return;
+	ipvs_bgdump_cancel(c->bg);
+	ipvs_keyset_free(&c->bg_touched);
 	sd_event_source_disable_unref(c->timer);
 	ipvs_nl_close(c->nl);
 	ipvs_table_free(&c->desired);

@@ -3,7 +3,8 @@
 libhdcore_a_SOURCES += ipvs/ipvs_types.h ipvs/ipvs_model.c ipvs/ipvs_diff.c \
 	ipvs/ipvs_json.c ipvs/ipvs_json.h ipvs/ipvs_genl.c ipvs/ipvs_genl.h \
 	ipvs/ipvs_reply.c ipvs/ipvs_reply.h ipvs/ipvs_retry.c ipvs/ipvs_retry.h
-hadirector_SOURCES += ipvs/ipvs.h ipvs/ipvs_daemon.c ipvs/ipvs_sysctl.c ipvs/ipvs_sysctl.h
+hadirector_SOURCES += ipvs/ipvs.h ipvs/ipvs_daemon.c ipvs/ipvs_sysctl.c ipvs/ipvs_sysctl.h \
+	ipvs/ipvs_bgdump.c ipvs/ipvs_bgdump.h
 
 check_PROGRAMS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model \
 	tests/unit/test_ipvs_genl_parse tests/unit/test_ipvs_reply
