@@ -55,7 +55,7 @@ target() {
 	echo "$name"
 }
 
-CONFIG_SRCS="daemon/config.c daemon/config_confuse.c daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/base/script_path.c daemon/base/addr.c daemon/config_alert.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
+CONFIG_SRCS="daemon/config.c daemon/config_confuse.c daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/config_route.c daemon/config_vrrp_proc.c daemon/base/script_path.c daemon/base/addr.c daemon/config_alert.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
 # getpwnam() is replaced by a fixed table in the target (see fuzz_config.c).
 target fuzz_config "$CONFIG_SRCS" libconfuse "-Wl,--wrap=getpwnam"
 # Its dictionary: every option and section name of the schema, plus the
@@ -77,7 +77,7 @@ target fuzz_dns_pkt "healthcheck/hc_dns_pkt.c" "" "-I$src/healthcheck"
 target fuzz_smtp_reply "healthcheck/hc_smtp_reply.c" "" "-I$src/healthcheck"
 target fuzz_snmp_wire "daemon/snmp_wire.c daemon/snmp_tables.c" "" ""
 # keepalived.conf reader and converter (hadirector --from-keepalived).
-KA_SRCS="daemon/kaconv/ka_reader.c daemon/kaconv/ka_lines.c daemon/kaconv/ka_convert.c daemon/kaconv/ka_rules.c daemon/kaconv/ka_rules_vrrp.c daemon/kaconv/ka_rules_lvs.c daemon/kaconv/ka_rules_group.c daemon/kaconv/ka_rules_mail.c daemon/kaconv/ka_kwlist.c daemon/base/script_path.c daemon/base/addr.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
+KA_SRCS="daemon/kaconv/ka_reader.c daemon/kaconv/ka_lines.c daemon/kaconv/ka_convert.c daemon/kaconv/ka_rules.c daemon/kaconv/ka_rules_vrrp.c daemon/kaconv/ka_rules_lvs.c daemon/kaconv/ka_rules_group.c daemon/kaconv/ka_rules_mail.c daemon/kaconv/ka_rules_proc.c daemon/kaconv/ka_rules_route.c daemon/kaconv/ka_kwlist.c daemon/base/script_path.c daemon/base/addr.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
 target fuzz_ka_reader "$KA_SRCS" "" "-I$src/daemon/kaconv"
 target fuzz_ipvs_genl "ipvs/ipvs_genl.c ipvs/ipvs_reply.c ipvs/ipvs_model.c ipvs/ipvs_diff.c daemon/base/addr.c" "libnl-genl-3.0" "-I$src/ipvs"
 
