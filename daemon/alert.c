@@ -1,4 +1,6 @@
-/* E-mail alerts: the queue and the sd-event driver of the SMTP client
+/* The alert hooks (base/alert_hook.h) feed the monitor's events
+ * (events.h) for every transition, and e-mail where configured.
+ * E-mail alerts: the queue and the sd-event driver of the SMTP client
  * (alert.h). One session at a time: a non-blocking connect, at most
  * ALERT_READ_MAX bytes read per wakeup, one timer for the whole session
  * (alert_email's connect_timeout, keepalived's smtp_connect_timeout), so
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "alert_smtp.h"
+#include "events.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -296,6 +299,7 @@ static void alert_vrrp(struct hd_daemon *d, const struct hd_vrrp_instance_config
 {
 	char subj[256], body[512];
 
+	hd_events_vrrp(d, in->name, old_state, new_state, why);
 	if (!d->config || !d->config->alert.enabled ||
 	    !wanted(in->smtp_alert, HD_SMTP_ALERT_INHERIT, d->config->alert.vrrp))
 		return;
@@ -311,6 +315,7 @@ static void alert_sync_group(struct hd_daemon *d, const struct hd_sync_group_con
 {
 	char subj[256], body[512];
 
+	hd_events_sync_group(d, g->name, old_state, new_state);
 	if (!d->config || !d->config->alert.enabled ||
 	    !wanted(g->smtp_alert, HD_SMTP_ALERT_INHERIT, d->config->alert.vrrp))
 		return;
@@ -327,10 +332,11 @@ static void alert_real_server(struct hd_daemon *d, const struct hd_virtual_serve
 {
 	char subj[256], body[512], ep[80];
 
+	hd_endpoint_str(&rs->ep, ep, sizeof(ep));
+	hd_events_real_server(d, vs_name, ep, up, why);
 	if (!d->config || !d->config->alert.enabled ||
 	    !wanted(rs->smtp_alert, vs->smtp_alert, d->config->alert.checker))
 		return;
-	hd_endpoint_str(&rs->ep, ep, sizeof(ep));
 	snprintf(subj, sizeof(subj), "[%s] real server %s of %s: %s", rid(d), ep, vs_name,
 		 up ? "UP" : "DOWN");
 	snprintf(body, sizeof(body), "real server %s of virtual server %s is %s: %s\n", ep, vs_name,

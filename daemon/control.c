@@ -1,7 +1,8 @@
 /* The control socket: a Unix stream socket, one request line per
  * connection, answered with "OK"/"ERROR text" and a body. Everything is
  * non-blocking; a client that is slow or sends garbage costs one small
- * buffer until its timeout and never stalls the loop. */
+ * buffer until its timeout and never stalls the loop. "monitor" hands the
+ * connection over to the event bus (events.h), which keeps it open. */
 #include "control.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "events.h"
 #include "healthcheck/hc.h"
 #include "log.h"
 #include "modules.h"
@@ -43,6 +45,7 @@ struct ctl_client {
 	int body_fd;		    /* its reply, sent after OUT (sendfile) */
 	off_t body_off;
 	size_t body_len;
+	struct ucred peer;   /* who asked: runtime changes' events say so */
 	bool draining;	     /* reply sent; discard input until EOF, so no RST */
 	bool reload_pending; /* "reload" asked; the reply waits for its result */
 };
@@ -75,14 +78,18 @@ static const char *weight_error(int r)
 
 /* drain / undrain / weight: runtime changes held by the health checker
  * (they survive reloads) and applied by the next reconcile pass. */
-static void ctl_runtime_weight(struct hd_daemon *d, const struct hd_ctl_request *req, FILE *out,
-			       bool *ok)
+static void ctl_runtime_weight(struct hd_daemon *d, const struct hd_ctl_request *req,
+			       const struct ucred *peer, FILE *out, bool *ok)
 {
+	const char *action = req->cmd == HD_CTL_DRAIN	  ? "drain"
+			     : req->cmd == HD_CTL_UNDRAIN ? "undrain"
+							  : "weight";
+	long w = -1;
 	int r;
 
 	if (req->cmd == HD_CTL_WEIGHT) {
 		char *end;
-		long w = strtol(req->argv[2], &end, 10);
+		w = strtol(req->argv[2], &end, 10);
 		if (*end || end == req->argv[2] || w < 0 || w > 65535)
 			r = -ERANGE;
 		else
@@ -90,6 +97,8 @@ static void ctl_runtime_weight(struct hd_daemon *d, const struct hd_ctl_request 
 	} else {
 		r = hc_set_drain(d, req->argv[0], req->argv[1], req->cmd == HD_CTL_DRAIN);
 	}
+	hd_events_runtime(d, action, req->argv[0], req->argv[1], r == -ERANGE ? -1 : w, peer->uid,
+			  peer->pid, r < 0 ? weight_error(r) : NULL);
 	if (r < 0) {
 		*ok = false;
 		fprintf(out, "%s\n", weight_error(r));
@@ -103,7 +112,8 @@ static void ctl_runtime_weight(struct hd_daemon *d, const struct hd_ctl_request 
 		req->argv[0], req->argv[1]);
 }
 
-static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, FILE *out, bool *ok)
+static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req,
+			const struct ucred *peer, FILE *out, bool *ok)
 {
 	switch (req->cmd) {
 	case HD_CTL_PING:
@@ -117,11 +127,13 @@ static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req, F
 	case HD_CTL_STATUS:
 	case HD_CTL_STATUS_JSON:
 	case HD_CTL_METRICS:
+	case HD_CTL_MONITOR:
+	case HD_CTL_MONITOR_JSON:
 		break;
 	case HD_CTL_DRAIN:
 	case HD_CTL_UNDRAIN:
 	case HD_CTL_WEIGHT:
-		ctl_runtime_weight(d, req, out, ok);
+		ctl_runtime_weight(d, req, peer, out, ok);
 		break;
 	}
 }
@@ -245,7 +257,26 @@ static hd_render_fn render_fn(enum hd_ctl_cmd cmd)
 	}
 }
 
-static void client_answer(struct ctl_client *c)
+/* The connection becomes the event bus's (events.h): this client is
+ * freed first, so its descriptor is in no epoll set when the bus adds it. */
+static void client_monitor(struct ctl_client *c, bool json)
+{
+	struct hd_daemon *d = c->ctl->d;
+	int fd = c->fd;
+
+	c->fd = -1;
+	client_free(c);
+	int r = hd_events_subscribe(d, fd, json);
+	if (r < 0) {
+		const char *msg =
+		    r == -EBUSY ? "ERROR too many monitor clients\n" : "ERROR cannot subscribe\n";
+		send(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(fd);
+	}
+}
+
+/* Returns false when C is gone (a monitor: the bus has its socket). */
+static bool client_answer(struct ctl_client *c)
 {
 	struct hd_ctl_request req;
 	const char *err = hd_ctl_parse(c->in, c->in_len, &req);
@@ -254,23 +285,28 @@ static void client_answer(struct ctl_client *c)
 	bool ok = true;
 
 	c->ctl->stats.requests++;
+	if (!err && (req.cmd == HD_CTL_MONITOR || req.cmd == HD_CTL_MONITOR_JSON)) {
+		client_monitor(c, req.cmd == HD_CTL_MONITOR_JSON);
+		return false;
+	}
 	if (!err && req.cmd == HD_CTL_RELOAD) {
 		client_reload(c);
-		return;
+		return true;
 	}
 	if (!err && render_fn(req.cmd)) {
 		client_render(c, render_fn(req.cmd));
-		return;
+		return true;
 	}
 	FILE *mem = open_memstream(&body, &body_len);
 	if (!mem)
 		err = "out of memory";
 	else if (!err)
-		ctl_execute(c->ctl->d, &req, mem, &ok);
+		ctl_execute(c->ctl->d, &req, &c->peer, mem, &ok);
 	if (mem)
 		fclose(mem);
 	client_reply(c, err, ok, body);
 	free(body);
+	return true;
 }
 
 static int client_write(struct ctl_client *c)
@@ -334,7 +370,8 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	char *nl = memchr(c->in, '\n', c->in_len);
 	if (nl)
 		c->in_len = (size_t)(nl - c->in) + 1;
-	client_answer(c);
+	if (!client_answer(c))
+		return 0;
 	if (!c->out && !c->reload_pending && !c->render)
 		client_free(c); /* answered */
 	return 0;
@@ -353,14 +390,13 @@ static int client_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static bool peer_allowed(int fd)
+static bool peer_allowed(int fd, struct ucred *cred)
 {
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
+	socklen_t len = sizeof(*cred);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &len) < 0)
 		return false;
-	return cred.uid == 0 || cred.uid == geteuid();
+	return cred->uid == 0 || cred->uid == geteuid();
 }
 
 static int control_accept(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -368,9 +404,11 @@ static int control_accept(sd_event_source *s, int fd, uint32_t revents, void *us
 	struct hd_control *ctl = userdata;
 	int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
+	struct ucred peer;
+
 	if (cfd < 0)
 		return 0;
-	if (!peer_allowed(cfd)) {
+	if (!peer_allowed(cfd, &peer)) {
 		ctl->stats.rejected_peers++;
 		close(cfd);
 		return 0;
@@ -382,6 +420,7 @@ static int control_accept(sd_event_source *s, int fd, uint32_t revents, void *us
 	}
 	c->ctl = ctl;
 	c->fd = cfd;
+	c->peer = peer;
 	c->body_fd = -1;
 	if (sd_event_add_io(ctl->d->event, &c->io, cfd, EPOLLIN, client_io, c) < 0 ||
 	    sd_event_add_time_relative(ctl->d->event, &c->timer, CLOCK_MONOTONIC,

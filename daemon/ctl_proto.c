@@ -8,11 +8,17 @@ static const struct {
 	enum hd_ctl_cmd cmd;
 	size_t nargs;
 } hd_ctl_cmds[] = {
-    {"status", NULL, HD_CTL_STATUS, 0},	  {"status", "--json", HD_CTL_STATUS_JSON, 0},
-    {"reload", NULL, HD_CTL_RELOAD, 0},	  {"dump", NULL, HD_CTL_DUMP, 0},
-    {"ping", NULL, HD_CTL_PING, 0},	  {"drain", NULL, HD_CTL_DRAIN, 2},
-    {"undrain", NULL, HD_CTL_UNDRAIN, 2}, {"weight", NULL, HD_CTL_WEIGHT, 3},
+    {"status", NULL, HD_CTL_STATUS, 0},
+    {"status", "--json", HD_CTL_STATUS_JSON, 0},
+    {"reload", NULL, HD_CTL_RELOAD, 0},
+    {"dump", NULL, HD_CTL_DUMP, 0},
+    {"ping", NULL, HD_CTL_PING, 0},
+    {"drain", NULL, HD_CTL_DRAIN, 2},
+    {"undrain", NULL, HD_CTL_UNDRAIN, 2},
+    {"weight", NULL, HD_CTL_WEIGHT, 3},
     {"metrics", NULL, HD_CTL_METRICS, 0},
+    {"monitor", NULL, HD_CTL_MONITOR, 0},
+    {"monitor", "--json", HD_CTL_MONITOR_JSON, 0}, /* the connection stays open */
 };
 
 /* Split on blanks into WORDS; only printable ASCII is accepted so nothing

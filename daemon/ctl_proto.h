@@ -19,6 +19,8 @@ enum hd_ctl_cmd {
 	HD_CTL_UNDRAIN, /* VS RS */
 	HD_CTL_WEIGHT,	/* VS RS N */
 	HD_CTL_METRICS,
+	HD_CTL_MONITOR,	     /* the connection stays open: one line per event */
+	HD_CTL_MONITOR_JSON, /* the same as JSON lines */
 };
 
 struct hd_ctl_request {

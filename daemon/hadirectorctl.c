@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,8 @@ static void usage(FILE *out)
 	      "  drain VS RS            set a real server's weight to 0\n"
 	      "  undrain VS RS          give it back its weight\n"
 	      "  weight VS RS N         set a real server's weight at runtime\n"
-	      "  metrics                Prometheus text exposition\n\n"
+	      "  metrics                Prometheus text exposition\n"
+	      "  monitor [--json]       print events as they happen, one line each\n\n"
 	      "  -s, --control-socket PATH   (default " HD_CTL_DEFAULT_SOCKET ")\n",
 	      out);
 }
@@ -107,6 +109,63 @@ static int read_reply(int fd, int timeout_ms)
 	return ok ? 0 : 1;
 }
 
+/* write(2) all of it; stdout is a pipe to a pager or a file as often as
+ * a terminal, and each line is wanted as soon as it comes. */
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* monitor: the first line is the answer ("OK" or "ERROR why"), then events
+ * until the daemon closes (it stopped, or dropped us: a client that does
+ * not keep up is dropped, never waited for) or we are interrupted. */
+static int monitor(int fd)
+{
+	char buf[8192];
+	size_t len = 0;
+	bool answered = false;
+
+	for (;;) {
+		ssize_t r = read(fd, buf + len, sizeof(buf) - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		if (!answered) {
+			buf[len] = '\0';
+			char *nl = strchr(buf, '\n');
+			if (!nl && len < sizeof(buf) - 1)
+				continue;
+			if (strncmp(buf, "OK\n", 3) != 0) {
+				if (nl)
+					*nl = '\0';
+				fprintf(stderr, "hadirectorctl: %s\n",
+					strncmp(buf, "ERROR ", 6) ? buf : buf + 6);
+				return 1;
+			}
+			answered = true;
+			len -= 3;
+			memmove(buf, buf + 3, len);
+		}
+		if (write_all(STDOUT_FILENO, buf, len) < 0)
+			return 1;
+		len = 0;
+	}
+	fprintf(stderr, "hadirectorctl: %s\n",
+		answered ? "the daemon closed the event stream" : "no answer from the daemon");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -172,6 +231,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "hadirectorctl: write: %s\n", strerror(errno));
 		close(fd);
 		return 1;
+	}
+	if (parsed.cmd == HD_CTL_MONITOR || parsed.cmd == HD_CTL_MONITOR_JSON) {
+		/* Our side stays open: closing it is how we leave. */
+		int r = monitor(fd);
+		close(fd);
+		return r;
 	}
 	shutdown(fd, SHUT_WR);
 	int r = read_reply(fd, parsed.cmd == HD_CTL_RELOAD ? RELOAD_TIMEOUT_MS : REPLY_TIMEOUT_MS);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "events.h"
 #include "fault.h"
 #include "log.h"
 #include "metrics_modules.h"
@@ -29,6 +30,8 @@
 #include "ops.h"
 #include "vrrp/vrrp_view.h" /* vrrp_status_text */
 
+static const struct hd_module_view events_view = {hd_events_status_json, NULL, NULL,
+						  hd_events_metrics};
 static const struct hd_module_view alert_view = {hd_alert_status_json, NULL, NULL,
 						 hd_alert_metrics};
 static const struct hd_module_view hc_view = {hc_status_json, NULL, hc_dump, hc_metrics};
@@ -37,6 +40,9 @@ static const struct hd_module_view vrrp_view = {vrrp_status_json, vrrp_status_te
 						vrrp_metrics};
 
 const struct hd_module hd_modules[] = {
+    /* first: every other module's events, at init too, are numbered */
+    {"events", hd_events_init, hd_events_prepare, hd_events_commit, hd_events_abort, NULL,
+     hd_events_free, &events_view},
     /* first: the others' transitions, at init too, may queue a mail */
     {"alert", hd_alert_init, hd_alert_prepare, hd_alert_commit, hd_alert_abort, NULL, hd_alert_free,
      &alert_view},

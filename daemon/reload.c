@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "events.h"
 #include "log.h"
 #include "modules.h"
 #include "snapshot.h"
@@ -197,6 +198,7 @@ static void finish(struct hd_reloader *r)
 		hd_diag_add(&r->diag, d->opts.config_path, 0, "cannot apply it: %s", strerror(-rc));
 	else if (!newcfg)
 		reload_failed(d, &r->diag);
+	hd_events_reload(d, rc, &r->diag);
 	struct waiters w = r->cur;
 	r->cur = (struct waiters){0};
 	for (size_t i = 0; i < w.n; i++)

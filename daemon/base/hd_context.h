@@ -48,6 +48,7 @@ struct hd_reloader;
 struct hd_snapshots;
 struct hd_alert;
 struct hd_alert_hooks;
+struct hd_events;
 
 struct hd_daemon {
 	sd_event *event;
@@ -62,6 +63,7 @@ struct hd_daemon {
 	struct hd_reloader *reloader;	/* reload.c: the parse thread, once a reload ran */
 	struct hd_snapshots *snapshots; /* snapshot.c: status renders in children */
 	struct hd_alert *alert;		/* alert.c: e-mail alerts */
+	struct hd_events *events;	/* events.c: hadirectorctl monitor's bus */
 	/* What the modules call on a transition (alert_hook.h); set by alert.c */
 	const struct hd_alert_hooks *alert_hooks;
 	/* The pass hd_mark_dirty() asks for (daemon/ wires ipvs_reconcile) */
