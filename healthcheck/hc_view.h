@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "daemon.h"
+#include "hd_context.h"
 #include "hc_metrics.h"
 #include "hc_policy.h"
 
