@@ -5,7 +5,7 @@
 # both daemons in one qemu VM run (tests/vm/run: keepalived needs kernel
 # IPVS), one after the other, on the same namespaces.
 #
-# Setup: namespace "lb" runs the daemon under test: NVS virtual servers (wrr,
+# Setup: namespace "lbN" (a fresh one per contender) runs the daemon under test: NVS virtual servers (wrr,
 # DR) with NRS real servers between them, one tcp_check/TCP_CHECK each
 # (delay_loop D, default 600 s, first check at a random time in the first
 # delay_loop: keepalived's warmup default, hadirector `warmup = D`), and one
@@ -19,7 +19,7 @@
 # window, reload A (the last 10 virtual servers removed, 10 new ones added,
 # 100 weights changed: 538 table lines differ), reload B (one weight).
 # Measured for each reload:
-#   to table  SIGHUP to the kernel's table (/proc/net/ip_vs, read every 50 ms
+#   to table  SIGHUP to the kernel's table (/proc/net/ip_vs, read every 100 ms
 #             by tests/bench/ipvs-poll, which also sends the SIGHUP) equal to
 #             the expected one
 #   cpu       utime + stime of all the daemon's processes in lb, from the
@@ -103,21 +103,31 @@ log() { echo "# $(date +%T.%N | cut -c1-12) $*" >&2; }
 HZ=$(getconf CLK_TCK)
 
 hd_vm_modprobe crc32c_generic ip_vs ip_vs_wrr || { echo "cannot load ip_vs"; exit 1; }
-ns lb; ns rs; ns peer
-ip link add eth0 netns lb type veth peer name eth0 netns rs
-ip -n lb addr add 172.31.0.1/24 dev eth0; ip -n lb link set eth0 up
-ip -n rs addr add 172.31.0.2/24 dev eth0; ip -n rs link set eth0 up
-ip -n lb route add 10.0.0.0/16 via 172.31.0.2
+ns rs; ns peer
 ip -n rs route add local 10.0.0.0/16 dev lo
-ip link add vr0 netns lb type veth peer name vr0 netns peer
-ip -n lb addr add 192.168.50.1/24 dev vr0; ip -n lb link set vr0 up
-ip -n peer addr add 192.168.50.2/24 dev vr0; ip -n peer link set vr0 up
+# A fresh "lb" namespace per contender: IPVS keeps a removed destination in
+# its namespace's trash for minutes and searches that list on every add, so
+# the second daemon to load 37,205 destinations into a reused namespace
+# paid 36 s for the first one's (6.7 s in a fresh one).
+LBN=0
+new_lb() {
+	LBN=$((LBN + 1)) LB=lb$LBN
+	ns $LB
+	ip link add eth0 netns $LB type veth peer name eth$LBN netns rs
+	ip -n $LB addr add 172.31.$LBN.1/24 dev eth0; ip -n $LB link set eth0 up
+	ip -n rs addr add 172.31.$LBN.2/24 dev eth$LBN; ip -n rs link set eth$LBN up
+	ip -n $LB route add 10.0.0.0/16 via 172.31.$LBN.2
+	ip link add vr0 netns $LB type veth peer name vr$LBN netns peer
+	ip -n $LB addr add 192.168.50.1/24 dev vr0; ip -n $LB link set vr0 up
+	ip -n peer link set vr$LBN up
+	ip -n peer addr flush dev vr$((LBN - 1)) 2>/dev/null
+	ip -n peer addr add 192.168.50.2/24 dev vr$LBN
+}
 
 for v in 0 1 2; do
 	awk -f "$GEN" -v nvs="$NVS" -v nrs="$NRS" -v delay="$DL" -v adv="$ADV" -v variant=$v -v out="$B"
 	read -r H[$v] S[$v] D[$v] <<<"$("$POLL" -e "$B/exp-$v.txt")"
 done
-awk -f "$GEN" -v variant=peer -v prio=100 -v adv="$ADV" -v out="$B"
 log "NVS=$NVS NRS=$NRS delay_loop=$DL kernel=$(uname -r) cpus=$(nproc);" \
 	"tables: ${S[0]}/${D[0]}, ${S[1]}/${D[1]}, ${S[2]}/${D[2]} services/dests"
 
@@ -178,7 +188,7 @@ reload() {
 	cp "$B/$CUR_CONF_PREFIX-$v.conf" "$B/cur.conf"
 	r0=$(memsum VmRSS "$@"); w0=$([ "$CUR" != ka ] && hd_logged)
 	c0=$(ticks "$@")
-	out=$(ip netns exec lb "$POLL" -w "${H[$v]}" -k "$pid" -i 50 -t 600)
+	out=$(ip netns exec $LB "$POLL" -w "${H[$v]}" -k "$pid" -i 100 -t 600)
 	read -r t0 t1 ms polls <<<"$out"
 	sleep 3
 	c1=$(ticks "$@") end=$(now_ns)
@@ -197,9 +207,10 @@ run() { # ka | hd | hd2
 	local name comm pid t0 out st peerpid pids bin=$HD
 	CUR=$1 CUR_CONF_PREFIX=${1%2}
 	[ "$1" = hd2 ] && bin=$EXTRA
-	ip netns exec lb ipvsadm -C
+	new_lb
+	awk -f "$GEN" -v variant=peer -v prio=100 -v adv="$ADV" -v vif=vr$LBN -v out="$B"
 	cp "$B/$CUR_CONF_PREFIX-0.conf" "$B/cur.conf"
-	ip netns exec peer tcpdump -i vr0 -n -U -w "$B/$1.pcap" 'ip proto 112' 2>/dev/null &
+	ip netns exec peer tcpdump -i vr$LBN -n -U -w "$B/$1.pcap" 'ip proto 112' 2>/dev/null &
 	local tcpd=$!
 	if [ "$1" = ka ]; then
 		name=keepalived comm=keepalived
@@ -207,7 +218,7 @@ run() { # ka | hd | hd2
 			>"$B/ka-peer.log" 2>&1 &
 		peerpid=$!
 		t0=$(now_ns)
-		ip netns exec lb keepalived -n -f "$B/cur.conf" -p "$B/ka.pid" -r "$B/kar.pid" -c "$B/kac.pid" \
+		ip netns exec $LB keepalived -n -f "$B/cur.conf" -p "$B/ka.pid" -r "$B/kar.pid" -c "$B/kac.pid" \
 			>"$B/ka.log" 2>&1 &
 		pid=$!
 	else
@@ -216,15 +227,15 @@ run() { # ka | hd | hd2
 			>"$B/$1-peer.log" 2>&1 &
 		peerpid=$!
 		t0=$(now_ns)
-		ip netns exec lb "$bin" -n -l -v -f "$B/cur.conf" -p "$B/hd.pid" -s "$B/hd.sock" >"$B/$1.log" 2>&1 &
+		ip netns exec $LB "$bin" -n -l -v -f "$B/cur.conf" -p "$B/hd.pid" -s "$B/hd.sock" >"$B/$1.log" 2>&1 &
 		pid=$!
 	fi
-	out=$(ip netns exec lb "$POLL" -w "${H[0]}" -i 200 -t 900) || log "$name: table never matched: $out"
+	out=$(ip netns exec $LB "$POLL" -w "${H[0]}" -i 200 -t 900) || log "$name: table never matched: $out"
 	st=$(awk -v a="$t0" -v b="$(echo "$out" | cut -d' ' -f2)" 'BEGIN { printf "%d", (b - a) / 1e6 }')
-	pids=$(pids_of lb "$comm" | tr "\n" " ")
+	pids=$(pids_of $LB "$comm" | tr "\n" " ")
 	log "$name: table after $st ms (pids $pids), hwm $(memsum VmHWM $pids) kB"
 	sleep 5
-	if ! ip -n lb addr show vr0 | grep -q 192.168.50.100; then log "$name: not master"; fi
+	if ! ip -n $LB addr show vr0 | grep -q 192.168.50.100; then log "$name: not master"; fi
 	local q0 q1 c0 c1
 	q0=$(now_ns) c0=$(ticks $pids)
 	sleep 5
@@ -241,7 +252,7 @@ run() { # ka | hd | hd2
 	log "$name: accepted checks so far $(cat "$B/count")"
 	kill -TERM "$pid" "$peerpid"
 	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	ip netns pids lb | xargs -r kill -9 2>/dev/null
+	ip netns pids $LB | xargs -r kill -9 2>/dev/null
 	ip netns pids peer | xargs -r kill -9 2>/dev/null
 	wait "$pid" "$peerpid" "$tcpd" 2>/dev/null
 }
