@@ -11,3 +11,6 @@ EXTRA_DIST += tests/netns/ops-probes.sh
 # the Prometheus rules and Grafana dashboard of etc/ (promtool, a live scrape)
 TESTS += tests/netns/ops-alerts.sh
 EXTRA_DIST += tests/netns/ops-alerts.sh tests/netns/ops-alerts-names.py
+# hadirectorctl monitor: 10 subscribers, one stopped, in a failover storm
+TESTS += tests/netns/ops-monitor.sh
+EXTRA_DIST += tests/netns/ops-monitor.sh
