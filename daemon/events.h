@@ -17,7 +17,9 @@
 #include "daemon.h"
 #include "events_fmt.h"
 
-#define HD_EVENTS_RING		  (32 * 1024)
+#ifndef HD_EVENTS_RING /* -D: a build that shows what an unbounded one does */
+#define HD_EVENTS_RING (32 * 1024)
+#endif
 #define HD_EVENTS_SNDBUF	  (16 * 1024) /* the socket's own buffer, on top */
 #define HD_EVENTS_MAX_SUBSCRIBERS 32
 
