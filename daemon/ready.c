@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "healthcheck/hc.h"
 #include "ready.h"
+#include "vrrp/vrrp.h"
 
 bool hd_ready(struct hd_daemon *d, char *why, size_t len)
 {

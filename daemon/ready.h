@@ -26,12 +26,8 @@
 #include "daemon.h"
 
 /* True when ready; otherwise WHY (LEN bytes, NUL-terminated) says what
- * is still waiting, one line, at most one item per module. */
+ * is still waiting, one line, at most one item per module (the modules'
+ * parts: vrrp_ready() in vrrp/vrrp.h, hc_ready() in healthcheck/hc.h). */
 bool hd_ready(struct hd_daemon *d, char *why, size_t len);
-
-/* The modules' parts (vrrp/vrrp_ready.c, healthcheck/hc_ready.c): true,
- * or false with WHY set. */
-bool vrrp_ready(struct hd_daemon *d, char *why, size_t len);
-bool hc_ready(struct hd_daemon *d, char *why, size_t len);
 
 #endif

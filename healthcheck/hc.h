@@ -48,4 +48,8 @@ int hc_set_weight(struct hd_daemon *d, const char *vs, const char *rs, int weigh
  * quorum_up/quorum_down scripts run on its edges. */
 bool hc_vs_quorum_lost(struct hd_daemon *d, size_t vs);
 
+/* Readiness (GET /readyz, daemon/ready.h): true once every check has a
+ * first result, or false with WHY (LEN bytes) naming one that has not. */
+bool hc_ready(struct hd_daemon *d, char *why, size_t len); /* hc_ready.c */
+
 #endif

@@ -1,10 +1,11 @@
-/* The health-check part of readiness (daemon/ready.h). */
+/* The health-check part of readiness (GET /readyz; daemon/ready.h says
+ * what it means). */
 #include "config.h"
 
 #include <stdio.h>
 
+#include "hc.h"
 #include "hc_int.h"
-#include "ready.h"
 
 bool hc_ready(struct hd_daemon *d, char *why, size_t len)
 {

@@ -19,5 +19,8 @@ void vrrp_status_json(struct hd_daemon *d, FILE *out);
 void vrrp_dump(struct hd_daemon *d);
 
 void vrrp_metrics(struct hd_daemon *d, FILE *out); /* vrrp_metrics.c */
+/* Readiness (GET /readyz, daemon/ready.h says what it means): true, or
+ * false with WHY (LEN bytes) naming the first instance not settled. */
+bool vrrp_ready(struct hd_daemon *d, char *why, size_t len); /* vrrp_ready.c */
 
 #endif

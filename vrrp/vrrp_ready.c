@@ -1,9 +1,10 @@
-/* The VRRP part of readiness (daemon/ready.h). */
+/* The VRRP part of readiness (GET /readyz; daemon/ready.h says what it
+ * means). */
 #include "config.h"
 
 #include <stdio.h>
 
-#include "ready.h"
+#include "vrrp.h"
 #include "vrrp_int.h"
 
 bool vrrp_ready(struct hd_daemon *d, char *why, size_t len)

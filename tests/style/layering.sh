@@ -21,10 +21,6 @@ PUBLIC="$PUBLIC ipvs/ipvs.h ipvs/ipvs_view.h"
 # Exceptions, one "FILE HEADER" per line, each with its reason. Keep it
 # short: an entry is a layering bug someone is about to fix.
 ALLOW=$(sed 's/[[:space:]]*#.*//; /^$/d' <<'EOF'
-# readiness (/readyz, in progress): vrrp_ready() and hc_ready() are to be
-# declared in vrrp/vrrp.h and healthcheck/hc.h, not in daemon/ready.h
-vrrp/vrrp_ready.c daemon/ready.h
-healthcheck/hc_ready.c daemon/ready.h
 EOF
 )
 
