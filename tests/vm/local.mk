@@ -7,7 +7,7 @@ TESTS += tests/vm/test-systemd-unit.sh
 EXTRA_DIST += tests/vm/test-systemd-unit.sh tests/vm/scenarios/systemd-unit.sh tests/vm/guest-init-systemd
 # Issue 20: keepalived and hadirector's conversion of the same file behave
 # the same (tests/keepalived/equiv/ci.list in make check; the 25 files of
-# full.list, a VM boot per 6 files, with `make check-ka-equiv`).
+# full.list, a VM boot per 7 files, with `make check-ka-equiv`).
 TESTS += tests/vm/ka-equiv.sh
 EXTRA_DIST += tests/vm/ka-equiv.sh tests/vm/scenarios/ka-equiv.sh tests/keepalived/equiv
 check-ka-equiv: hadirector
