@@ -43,3 +43,5 @@ check_PROGRAMS += tests/unit/test_vrrp_reload
 tests_unit_test_vrrp_reload_SOURCES = tests/unit/test_vrrp_reload.c
 tests_unit_test_vrrp_reload_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_vrrp_reload
+# the module's public header (in the tarball: daemon/modules.h includes it)
+hadirector_SOURCES += vrrp/vrrp.h
