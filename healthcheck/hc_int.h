@@ -60,6 +60,8 @@ struct hc_rs {
 	 * with the rest. */
 	struct hc_shape_rs {
 		bool init;	       /* shaped once: the first is no change */
+		bool guarded;	       /* its virtual server's guard is engaged */
+		bool pending, was_up;  /* being re-evaluated (hc_sched.c vs_update) */
 		struct hc_eject_rs ej; /* ej.check_up: the checks' verdict */
 		unsigned target;       /* the weight before slow start */
 		bool agent_drained;    /* an agent said drain */

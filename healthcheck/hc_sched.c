@@ -418,13 +418,12 @@ void hc_rs_changed(struct hc_ctx *c, struct hc_rs *rs, bool old, bool quiet)
 
 /* Re-evaluate one real server, then shape it (slow start, the fail-open
  * guard's hold); returns true when IPVS must hear of it. */
-bool hc_rs_update(struct hc_ctx *c, struct hc_rs *rs, bool quiet)
+static bool rs_reshape(struct hc_ctx *c, struct hc_rs *rs)
 {
 	size_t n = rs->n_probes ? rs->n_probes : 1;
 	const struct hc_checker *ck[n];
 	struct hc_agent_bounds b[n];
 	struct hc_rs_eval ev;
-	bool old = rs->up;
 
 	/* rs->probes[i] is the check rs->rsc->checks[i] */
 	for (size_t i = 0; i < rs->n_probes; i++) {
@@ -433,11 +432,49 @@ bool hc_rs_update(struct hc_ctx *c, struct hc_rs *rs, bool quiet)
 						rs->rsc->checks[i].agent_max_pct};
 	}
 	hc_rs_evaluate(ck, b, rs->n_probes, rs->rsc->weight, rs->drained, rs->override, &ev);
-	if (!hc_shape_rs(c, rs, &ev, hd_now_usec()))
+	return hc_shape_rs(c, rs, &ev, hd_now_usec());
+}
+
+bool hc_rs_update(struct hc_ctx *c, struct hc_rs *rs, bool quiet)
+{
+	bool old = rs->up;
+
+	if (!rs_reshape(c, rs))
 		return false;
 	if (old != rs->up)
 		hc_rs_changed(c, rs, old, quiet);
 	return true;
+}
+
+/* The real servers of V that P checks, after P's result: re-evaluated,
+ * then the guard; a verdict is told (log, notify, alert) only once the
+ * guard had its say, so a failure it holds never shows as down and up. */
+static bool vs_update(struct hc_ctx *c, struct hc_vs *v, const struct hc_probe *p, uint64_t now)
+{
+	bool dirty = false;
+
+	for (size_t i = 0; i < v->n_rs; i++) {
+		struct hc_rs *rs = &v->rs[i];
+		for (size_t k = 0; k < rs->n_probes; k++) {
+			if (rs->probes[k] != p)
+				continue;
+			rs->sh.pending = true;
+			rs->sh.was_up = rs->up;
+			dirty |= rs_reshape(c, rs);
+			break;
+		}
+	}
+	if (dirty)
+		hc_shape_vs(c, v, now);
+	for (size_t i = 0; i < v->n_rs; i++) {
+		struct hc_rs *rs = &v->rs[i];
+		if (rs->sh.pending && rs->sh.was_up != rs->up)
+			hc_rs_changed(c, rs, rs->sh.was_up, false);
+		rs->sh.pending = false;
+	}
+	if (dirty)
+		hc_vs_quorum_check(c, v);
+	return dirty;
 }
 
 /* The end of a check is seen at the loop's wakeup (its edge), so the
@@ -461,20 +498,8 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 	if (changed || p->st.dyn_weight != old_dyn ||
 	    memcmp(&old_agent, &p->st.agent, sizeof(old_agent))) {
 		/* Rare (a state change): a scan of all real servers is fine. */
-		for (size_t v = 0; v < c->n_vs; v++) {
-			bool vs_dirty = false;
-			for (size_t i = 0; i < c->vs[v].n_rs; i++) {
-				struct hc_rs *rs = &c->vs[v].rs[i];
-				for (size_t k = 0; k < rs->n_probes; k++)
-					if (rs->probes[k] == p && hc_rs_update(c, rs, false))
-						vs_dirty = true;
-			}
-			if (vs_dirty) {
-				hc_shape_vs(c, &c->vs[v], now);
-				hc_vs_quorum_check(c, &c->vs[v]);
-			}
-			dirty |= vs_dirty;
-		}
+		for (size_t v = 0; v < c->n_vs; v++)
+			dirty |= vs_update(c, &c->vs[v], p, now);
 	}
 	if (dirty)
 		hd_mark_dirty(c->d);

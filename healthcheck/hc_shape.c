@@ -22,7 +22,8 @@ unsigned hc_ramp_weight(unsigned target, uint64_t start, uint64_t now, uint64_t 
 
 static bool in_round(const struct hc_eject_rs *r, uint64_t window, uint64_t now)
 {
-	return !r->check_up && r->down_at && now - r->down_at <= window;
+	/* DOWN_AT may be a little after NOW: callers read clocks apart */
+	return !r->check_up && r->down_at && r->down_at + window >= now;
 }
 
 enum hc_eject_event hc_eject_update(struct hc_eject_vs *g, struct hc_eject_rs *const *rs, size_t n,
@@ -39,7 +40,7 @@ enum hc_eject_event hc_eject_update(struct hc_eject_vs *g, struct hc_eject_rs *c
 		g->engaged = false;
 		return HC_EJECT_NONE;
 	}
-	if (g->engaged && bound && now - g->since >= bound) {
+	if (g->engaged && bound && now >= g->since + bound) {
 		for (size_t i = 0; i < n; i++) {
 			if (rs[i]->held)
 				rs[i]->down_at = 0; /* applied: out of the round */

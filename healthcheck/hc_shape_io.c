@@ -17,7 +17,7 @@ bool hc_shape_rs(struct hc_ctx *c, struct hc_rs *rs, const struct hc_rs_eval *ev
 	/* At startup nothing ramps (every server starts together); a server
 	 * a reload adds does. */
 	bool serving = sh->init ? rs->up && rs->weight > 0 : !c->cfg;
-	bool up;
+	bool up, verdict = false;
 	unsigned w;
 
 	if (!sh->init) { /* not a failure in a round: it never served */
@@ -26,8 +26,10 @@ bool hc_shape_rs(struct hc_ctx *c, struct hc_rs *rs, const struct hc_rs_eval *ev
 	} else if (ev->up != sh->ej.check_up) {
 		sh->ej.check_up = ev->up;
 		sh->ej.down_at = ev->up ? 0 : now;
-		if (ev->up)
-			sh->ej.held = false;
+		/* failing while its guard is engaged: held at once (what
+		 * hc_eject_update decides next), no flap out and back */
+		sh->ej.held = !ev->up && sh->guarded;
+		verdict = true; /* the guard looks again (hc_shape_vs) */
 	}
 	sh->target = ev->weight;
 	sh->agent_drained = ev->agent_drained;
@@ -46,7 +48,7 @@ bool hc_shape_rs(struct hc_ctx *c, struct hc_rs *rs, const struct hc_rs_eval *ev
 			sh->ramp_writes++;
 	}
 	if (up == rs->up && w == rs->weight)
-		return false;
+		return verdict;
 	rs->up = up;
 	rs->weight = w;
 	if (sh->ramp_next)
@@ -115,11 +117,13 @@ bool hc_shape_vs(struct hc_ctx *c, struct hc_vs *v, uint64_t now)
 		bool up = rs->sh.ej.check_up || rs->sh.ej.held, old = rs->up;
 
 		held += rs->sh.ej.held;
+		rs->sh.guarded = v->guard.engaged;
 		if (up == rs->up)
 			continue;
 		rs->up = up;
 		rs->weight = rs->sh.target; /* held: its weight before it failed */
-		hc_rs_changed(c, rs, old, false);
+		if (!rs->sh.pending)	    /* else its caller tells it */
+			hc_rs_changed(c, rs, old, false);
 		changed = true;
 	}
 	if (e != HC_EJECT_NONE)

@@ -17,3 +17,6 @@ EXTRA_DIST += tests/netns/alert-smtp.sh
 # agent_check against a real agent and a hostile one (hc-agent-srv.py).
 TESTS += tests/netns/hc-agent.sh
 EXTRA_DIST += tests/netns/hc-agent.sh tests/netns/hc-agent-srv.py
+# The fail-open guard (max_ejection): the director's check path cut.
+TESTS += tests/netns/hc-guard.sh
+EXTRA_DIST += tests/netns/hc-guard.sh

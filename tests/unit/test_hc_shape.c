@@ -147,6 +147,13 @@ static void test_guard(void)
 	CHECK(UPD(&f, 6000) == HC_EJECT_EXPIRED && in_service(&f) == 0 && f.g.expiries == 1);
 	CHECK(UPD(&f, 6001) == HC_EJECT_NONE && in_service(&f) == 0);
 
+	/* a failure stamped a little after the clock the guard is given
+	 * (clocks read apart) is in the round */
+	fleet_init(&f);
+	fail(&f, 0, 2010), fail(&f, 1, 2020), fail(&f, 2, 2030);
+	CHECK(UPD(&f, 2000) == HC_EJECT_ENGAGED && in_service(&f) == N);
+	CHECK(UPD(&f, 2001) == HC_EJECT_NONE && f.g.engaged);
+
 	/* off at 100 % */
 	fleet_init(&f);
 	for (int i = 0; i < N; i++)
