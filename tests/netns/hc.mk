@@ -20,3 +20,6 @@ EXTRA_DIST += tests/netns/hc-agent.sh tests/netns/hc-agent-srv.py
 # The fail-open guard (max_ejection): the director's check path cut.
 TESTS += tests/netns/hc-guard.sh
 EXTRA_DIST += tests/netns/hc-guard.sh
+# slow start's ramp as status shows it (weights over time, ramps counted).
+TESTS += tests/netns/hc-slow-start.sh
+EXTRA_DIST += tests/netns/hc-slow-start.sh
