@@ -23,3 +23,7 @@ EXTRA_DIST += tests/netns/hc-guard.sh
 # slow start's ramp as status shows it (weights over time, ramps counted).
 TESTS += tests/netns/hc-slow-start.sh
 EXTRA_DIST += tests/netns/hc-slow-start.sh
+# slow start's ramp (weights in ipvsadm over time, writes counted) and an
+# agent_check weight in the kernel: boots the VM. Not in TESTS until it has
+# run once (written while the VM lock was taken): tests/vm/hc-slow-start.sh.
+EXTRA_DIST += tests/vm/hc-slow-start.sh tests/vm/scenarios/hc-slow-start.sh
