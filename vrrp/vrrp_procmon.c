@@ -24,6 +24,7 @@ struct vrrp_procmon {
 struct vrrp_procmon_prep {
 	struct vrrp_proc_verdict *v;
 	size_t n;
+	struct vrrp_procmon *fresh; /* when the daemon started without one */
 };
 
 /* Read up to LEN-1 bytes of PATH (relative to DIRFD), NUL-terminated. */
@@ -103,12 +104,13 @@ static void procmon_run(struct vrrp_procmon *m, bool tell)
 {
 	const struct hd_config *cfg = m->c->cfg;
 	uint64_t now = vrrp_usec(), iv = shortest_interval(cfg), next;
-	unsigned *counts = calloc(cfg->n_processes + 1, sizeof(*counts));
+	unsigned *counts;
 
 	if (!iv) { /* nothing to track */
 		sd_event_source_set_enabled(m->timer, SD_EVENT_OFF);
 		return;
 	}
+	counts = calloc(cfg->n_processes + 1, sizeof(*counts));
 	if (counts)
 		scan(cfg, "/proc", counts);
 	else /* no verdict changes on a failed allocation: the next scan decides */
@@ -153,20 +155,31 @@ static struct vrrp_proc_verdict *verdicts_new(size_t n)
 	return v;
 }
 
-int vrrp_procmon_start(struct vrrp_ctx *c)
+/* A monitor with its timer, not yet attached to C (no side effect). */
+static struct vrrp_procmon *procmon_new(struct vrrp_ctx *c, size_t n)
 {
 	struct vrrp_procmon *m = calloc(1, sizeof(*m));
 
-	if (!m || !(m->v = verdicts_new(c->cfg->n_processes)) ||
+	if (!m || !(m->v = verdicts_new(n)) ||
 	    sd_event_add_time(c->d->event, &m->timer, CLOCK_MONOTONIC, 0, 1000, on_timer, m) < 0) {
 		if (m)
 			free(m->v);
 		free(m);
-		return -ENOMEM;
+		return NULL;
 	}
+	sd_event_source_set_enabled(m->timer, SD_EVENT_OFF);
 	sd_event_source_set_priority(m->timer, HD_PRIO_HC);
 	m->c = c;
-	m->n = c->cfg->n_processes;
+	m->n = n;
+	return m;
+}
+
+int vrrp_procmon_start(struct vrrp_ctx *c)
+{
+	struct vrrp_procmon *m = procmon_new(c, c->cfg->n_processes);
+
+	if (!m)
+		return -ENOMEM;
 	c->procmon = m;
 	/* before the instances start: one tracking a process that is not
 	 * running starts in fault, never as master first */
@@ -204,6 +217,12 @@ int vrrp_procmon_prepare(struct vrrp_ctx *c, const struct hd_config *newcfg,
 		return -ENOMEM;
 	}
 	p->n = newcfg->n_processes;
+	/* a daemon started with no VRRP instance has no monitor: a reload
+	 * that adds instances gets one here, where failing is allowed */
+	if (!c->procmon && !(p->fresh = procmon_new(c, 0))) {
+		vrrp_procmon_abort(p);
+		return -ENOMEM;
+	}
 	/* an unchanged one keeps its verdict (a reload alone changes no
 	 * priority); a pending delay starts again */
 	for (size_t i = 0; c->procmon && i < p->n; i++)
@@ -221,6 +240,11 @@ void vrrp_procmon_abort(struct vrrp_procmon_prep *p)
 {
 	if (!p)
 		return;
+	if (p->fresh) {
+		sd_event_source_disable_unref(p->fresh->timer);
+		free(p->fresh->v);
+		free(p->fresh);
+	}
 	free(p->v);
 	free(p);
 }
@@ -229,8 +253,9 @@ void vrrp_procmon_abort(struct vrrp_procmon_prep *p)
  * before vrrp_commit() re-evaluates the instances. */
 void vrrp_procmon_commit(struct vrrp_ctx *c, struct vrrp_procmon_prep *p)
 {
-	struct vrrp_procmon *m = c->procmon;
+	struct vrrp_procmon *m = c->procmon ? c->procmon : p->fresh;
 
+	c->procmon = m;
 	free(m->v);
 	m->v = p->v;
 	m->n = p->n;
