@@ -90,13 +90,13 @@ static int sum_proc(struct sum *out)
 		if (line[0] == ' ') {
 			if (sscanf(line, " -> %63s %63s %63s", a, b, c) != 3 || !*svc)
 				continue;
-			char l[256];
+			char l[sizeof(svc) + 3 * 64 + 4];
 			snprintf(l, sizeof(l), "%s %s %s %s", svc, a, b, c);
 			out->hash += line_hash(l);
 			out->dests++;
 		} else if (sscanf(line, "%63s %63s %63s", a, b, c) == 3 &&
 			   (!strcmp(a, "TCP") || !strcmp(a, "UDP") || !strcmp(a, "SCTP"))) {
-			char l[256];
+			char l[sizeof(svc) + 64 + 2];
 			snprintf(svc, sizeof(svc), "%s %s", a, b);
 			snprintf(l, sizeof(l), "%s %s", svc, c);
 			out->hash += line_hash(l);
