@@ -140,7 +140,7 @@ static void say_why(struct hc_probe *p, const struct hc_http *h, const struct hc
 static void http_finish(struct hc_probe *p, bool digest_ok)
 {
 	struct hc_http *h = p->io;
-	struct hc_result r;
+	struct hc_result r = {.dyn_weight = -1};
 
 	if (h->reused && !h->hp.total && !h->end.timed_out) {
 		http_retry(p);

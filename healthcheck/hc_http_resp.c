@@ -65,9 +65,9 @@ void hc_digest_free(struct hc_digest *dg)
 void hc_http_judge(const struct hc_http_end *e, const struct hd_check_config *k, bool digest_ok,
 		   struct hc_result *out)
 {
-	out->outcome = HC_O_OK;
-	out->detail = 0;
-	out->dyn_weight = -1;
+	/* the whole result: fields added later (agent, neutral) are read by
+	 * hc_checker_feed and must not be left to the caller's stack */
+	*out = (struct hc_result){.outcome = HC_O_OK, .dyn_weight = -1};
 	if (!e->connected && e->conn_errno) {
 		int err = e->conn_errno;
 		out->outcome = err == ECONNREFUSED ? HC_O_CONNECT_REFUSED
