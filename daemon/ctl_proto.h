@@ -19,8 +19,9 @@ enum hd_ctl_cmd {
 	HD_CTL_UNDRAIN, /* VS RS */
 	HD_CTL_WEIGHT,	/* VS RS N */
 	HD_CTL_METRICS,
-	HD_CTL_MONITOR,	     /* the connection stays open: one line per event */
-	HD_CTL_MONITOR_JSON, /* the same as JSON lines */
+	HD_CTL_MONITOR,			       /* the connection stays open: one line per event */
+	HD_CTL_MONITOR_JSON,		       /* the same as JSON lines */
+	HD_CTL_CMD_LAST = HD_CTL_MONITOR_JSON, /* the bound the fuzz target checks */
 };
 
 struct hd_ctl_request {

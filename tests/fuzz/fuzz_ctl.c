@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		/* Accepted: known command, sane argument count, every argument
 		 * a NUL-terminated printable word. */
-		if ((unsigned)req.cmd > HD_CTL_METRICS || req.argc > HD_CTL_MAX_ARGS)
+		if ((unsigned)req.cmd > HD_CTL_CMD_LAST || req.argc > HD_CTL_MAX_ARGS)
 			abort();
 		for (size_t i = 0; i < req.argc; i++) {
 			size_t n = strnlen(req.argv[i], sizeof(req.argv[i]));
