@@ -231,9 +231,13 @@ static void test_full_checks(const struct hd_real_server_config *rs)
 {
 	const struct hd_check_config *k = rs->checks;
 
-	CHECK(rs->n_checks == 8);
-	if (rs->n_checks != 8)
+	CHECK(rs->n_checks == 9);
+	if (rs->n_checks != 9)
 		return;
+	/* checks are listed by type, the agent_check last */
+	CHECK(k[8].type == HD_CHECK_AGENT && k[8].connect_port == 9999);
+	CHECK(k[8].connect_timeout_usec == 1000000);
+	CHECK(k[8].agent_min_pct == 10 && k[8].agent_max_pct == 200);
 	CHECK(k[0].type == HD_CHECK_TCP && k[0].connect_timeout_usec == 500000);
 	CHECK(k[0].connect_port == 8081 && k[0].has_bind_ip && !k[0].has_connect_ip);
 	CHECK(k[0].delay_loop_usec == 2500000); /* the virtual server's */
