@@ -109,7 +109,8 @@ VOLATILE = {"uptime_sec", "pid", "reloads_ok", "reloads_failed", "last_reload", 
     "dumps", "errors", "errors_not_logged", "parse_errors", "last_pass_usec",
     "last_write_pass", "last_pass_build_usec", "netlink_writes", "checks_run",
     "checks_failed", "runs", "failures", "retries", "ok_run", "fail_run", "retry_it",
-    "last_duration_ms", "running", "last_change", "connections", "latency", "verdict_changes"}
+    "last_duration_ms", "running", "last_change", "connections", "latency", "verdict_changes",
+    "seq"}
 def strip(v):
     if isinstance(v, dict):
         return {k: strip(x) for k, x in v.items() if k not in VOLATILE}
@@ -211,6 +212,18 @@ while :; do
 		break
 	fi
 	tried=$((tried + 1))
+	# The best-effort allocations of the start: listing a killed run's
+	# routes and rules to remove them, and the routes' first reconcile
+	# (the next one repeats it). Their failure is logged, the daemon runs on.
+	if grep -A1 "fault: start: allocation $n failed" "$T_DIR/st.log" |
+		grep -qE "leftovers stay|routes and rules not reconciled"; then
+		kill -TERM "$PID"
+		wait "$PID"
+		rc=$?
+		check "allocation $n (best effort, routes) failed: logged, ran on, exit $rc" [ "$rc" -eq 0 ]
+		n=$((n + STRIDE))
+		continue
+	fi
 	if ! wait_for 10 sh -c "! kill -0 $PID"; then
 		fail "allocation $n of the start failed, the daemon runs on"
 		grep -A2 "fault: start" "$T_DIR/st.log"
