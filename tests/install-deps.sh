@@ -8,7 +8,7 @@ libsystemd-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libconfuse-dev lib
 iproute2 ipvsadm keepalived qemu-system-x86 busybox-static kmod cpio python3 tcpdump procps psmisc
 jq curl openssl systemd man-db clang clang-format libclang-rt-14-dev valgrind
 libsnmp-dev snmpd snmp snmptrapd exim4-daemon-light
-prometheus python3-yaml debhelper lintian
+prometheus python3-yaml debhelper lintian frr nginx apache2
 ${HD_EXTRA_PKGS:-}"
 
 missing=""
