@@ -120,8 +120,11 @@ static bool vip_label(struct cx *c, const struct ka_node *k, const char *dev, co
 	return true;
 }
 
-/* Parse one address line's options into O: false after an error. */
-static bool vip_opts(struct cx *c, const struct ka_node *k, const char *ifname, struct vopts *o)
+/* Parse one address line's options into O: false after an error. IFNAME:
+ * the instance's interface as written out (renamed), IFSRC: as the source
+ * names it (what a label begins with). */
+static bool vip_opts(struct cx *c, const struct ka_node *k, const char *ifname, const char *ifsrc,
+		     struct vopts *o)
 {
 	bool v4 = !strchr(k->kw, ':');
 	const char *label = NULL;
@@ -165,7 +168,7 @@ static bool vip_opts(struct cx *c, const struct ka_node *k, const char *ifname, 
 			 k->kw);
 		return false;
 	}
-	if (label && !vip_label(c, k, o->dev ? o->dev : ifname, label, o))
+	if (label && !vip_label(c, k, o->dev ? o->dev : ifsrc, label, o))
 		return false;
 	if (o->dev && !strcmp(ka_ifname(c, o->dev), ifname))
 		o->dev = NULL;
@@ -249,6 +252,10 @@ static void i_vips(struct cx *c, struct osec *s, const struct ka_node *n, const 
 {
 	struct oline *ifl = ofind(s, "interface");
 	const char *ifname = ifl ? ifl->val : "";
+	/* the label's interface is the source's name, before --rename-interface */
+	const char *ifsrc = ifl && ifl->src && !strcmp(ifl->src->kw, "interface") && ifl->src->nargs
+				? ifl->src->args[0]
+				: ifname;
 	bool excl = !strcmp(n->kw, "virtual_ipaddress_excluded");
 	char *v = block_list_buf(c, n);
 
@@ -269,7 +276,7 @@ static void i_vips(struct cx *c, struct osec *s, const struct ka_node *n, const 
 				n->kw, k->kw);
 			continue;
 		}
-		if (!vip_opts(c, k, ifname, &o) || vip_repeated(c, n, k))
+		if (!vip_opts(c, k, ifname, ifsrc, &o) || vip_repeated(c, n, k))
 			continue;
 		if (!o.dev && !o.label && !o.scope && !o.brd) {
 			strcat(v, *v ? ", " : "");

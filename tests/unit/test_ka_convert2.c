@@ -1,0 +1,144 @@
+/* daemon/kaconv: conversion rules found by the keepalived equivalence test
+ * over the whole corpus, and the rules added after it (test_ka_convert.c
+ * holds the first set). Each case: a keepalived.conf, the options given to
+ * the converter (--rename-interface), the hadirector.conf lines it must
+ * give (or must not), a message expected; every accepted conversion is
+ * loaded by the daemon's own hd_config_load(). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kaconv/ka_convert.h"
+#include "unit.h"
+
+static const char *text;
+
+static int vload(void *ud, const char *path, char **out)
+{
+	(void)ud;
+	(void)path;
+	return (*out = strdup(text)) ? 0 : -ENOMEM;
+}
+
+static int vglob(void *ud, const char *pattern, char ***paths, size_t *n)
+{
+	(void)ud;
+	(void)pattern;
+	*paths = NULL;
+	*n = 0;
+	return 0;
+}
+
+#define VRRP(body)                                                                                 \
+	"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"                           \
+	" virtual_ipaddress {\n  10.0.0.1/24\n }\n" body "}\n"
+#define MAX 6
+
+static const char *const lab[] = {"eth0=lan0", "eth1=lan1"};
+
+static const struct {
+	const char *name, *in;
+	bool rename; /* --rename-interface eth0=lan0 eth1=lan1 */
+	bool refused;
+	const char *want[MAX];	/* lines (or parts) the output must have */
+	const char * not [MAX]; /* ... and must not */
+	const char *msg;	/* a message (error or warning) expected */
+} cases[] = {
+    /* keepalived's sample vrrp.conf in the lab: the label names the source's
+     * interface, which the renamed interface line no longer shows */
+    {"label of the renamed interface",
+     VRRP(" virtual_ipaddress {\n  10.0.0.2\n  10.0.0.3 label eth0:1\n }\n"),
+     true,
+     false,
+     {"interface = lan0", "virtual_address 10.0.0.3 {", "label = lan0:1"},
+     {"eth0"},
+     NULL},
+    {"label of a renamed dev",
+     VRRP(" virtual_ipaddress {\n  10.0.0.3 dev eth1 label eth1:x\n }\n"),
+     true,
+     false,
+     {"dev = lan1", "label = lan1:x"},
+     {"eth1"},
+     NULL},
+    {"label of another interface, renamed",
+     VRRP(" virtual_ipaddress {\n  10.0.0.3 label eth1:1\n }\n"),
+     true,
+     true,
+     {0},
+     {0},
+     ":8: virtual_ipaddress: label eth1:1 does not begin with the interface name eth0"},
+    {"label without renaming",
+     VRRP(" virtual_ipaddress {\n  10.0.0.3 label eth0:1\n }\n"),
+     false,
+     false,
+     {"interface = eth0", "label = eth0:1"},
+     {"lan0"},
+     NULL},
+};
+
+static void daemon_loads(const char *name, const char *conf)
+{
+	char tmp[] = "/tmp/test_ka_convert2-XXXXXX";
+	int fd = mkstemp(tmp);
+	struct hd_diag d = {0};
+
+	if (fd < 0 || write(fd, conf, strlen(conf)) != (ssize_t)strlen(conf)) {
+		EXPECT(0, "%s: temporary file", name);
+		return;
+	}
+	close(fd);
+	struct hd_config *cfg = hd_config_load(tmp, &d);
+	EXPECT(cfg, "%s: hd_config_load rejects the conversion: %s\n%s", name,
+	       d.n ? d.lines[0] : "", conf);
+	hd_config_free(cfg);
+	hd_diag_clear(&d);
+	unlink(tmp);
+}
+
+static void one(size_t i)
+{
+	struct ka_read_opts ro = {.io = {vload, vglob, NULL}};
+	struct ka_conv_opts co = {.source = "k.conf"};
+	struct ka_msgs m = {0};
+	struct ka_tree *t;
+	char *out;
+
+	if (cases[i].rename) {
+		co.rename_if = lab;
+		co.n_rename_if = sizeof(lab) / sizeof(lab[0]);
+	}
+	text = cases[i].in;
+	t = ka_read("k.conf", &ro, &m);
+	out = t ? ka_convert(t, &co, &m) : NULL;
+	EXPECT(out, "%s: no output", cases[i].name);
+	if (!out)
+		goto done;
+	EXPECT((m.errors > 0) == cases[i].refused, "%s: %u errors (%s)\n%s", cases[i].name,
+	       m.errors, m.diag.n ? m.diag.lines[0] : "", out);
+	for (int k = 0; k < MAX && cases[i].want[k]; k++)
+		EXPECT(strstr(out, cases[i].want[k]), "%s: no '%s' in\n%s", cases[i].name,
+		       cases[i].want[k], out);
+	for (int k = 0; k < MAX && cases[i].not [k]; k++)
+		EXPECT(!strstr(out, cases[i].not [k]), "%s: '%s' in\n%s", cases[i].name,
+		       cases[i].not [k], out);
+	bool found = !cases[i].msg;
+	for (size_t k = 0; k < m.diag.n; k++)
+		found |= cases[i].msg && strstr(m.diag.lines[k], cases[i].msg);
+	EXPECT(found, "%s: no message '%s' (%s)", cases[i].name, cases[i].msg,
+	       m.diag.n ? m.diag.lines[0] : "none");
+	if (!cases[i].refused)
+		daemon_loads(cases[i].name, out);
+done:
+	free(out);
+	ka_tree_free(t);
+	ka_msgs_clear(&m);
+}
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		one(i);
+	return failures ? 1 : 0;
+}
