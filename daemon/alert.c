@@ -344,10 +344,16 @@ static void alert_real_server(struct hd_daemon *d, const struct hd_virtual_serve
 	enqueue(d, subj, body);
 }
 
+static void alert_ipvs(struct hd_daemon *d, const char *op, const char *target, int weight, int err)
+{
+	hd_events_ipvs(d, op, target, weight, err);
+}
+
 static const struct hd_alert_hooks mail_hooks = {
     .vrrp = alert_vrrp,
     .sync_group = alert_sync_group,
     .real_server = alert_real_server,
+    .ipvs = alert_ipvs,
 };
 
 int hd_alert_init(struct hd_daemon *d)

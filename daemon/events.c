@@ -210,6 +210,20 @@ void hd_events_runtime(struct hd_daemon *d, const char *action, const char *vs, 
 	hd_events_publish(d, &ev);
 }
 
+void hd_events_ipvs(struct hd_daemon *d, const char *op, const char *target, int weight, int err)
+{
+	struct hd_event ev = {.kind = "ipvs"};
+
+	hd_event_str(&ev, "op", op);
+	hd_event_str(&ev, "target", target);
+	if (weight >= 0)
+		hd_event_num(&ev, "weight", weight);
+	hd_event_str(&ev, "result", err ? "failed" : "ok");
+	if (err)
+		hd_event_str(&ev, "error", strerror(-err));
+	hd_events_publish(d, &ev);
+}
+
 int hd_events_subscribe(struct hd_daemon *d, int fd, bool json)
 {
 	struct hd_events *bus = d->events;

@@ -52,6 +52,10 @@ void hd_events_reload(struct hd_daemon *d, int rc, const struct hd_diag *diag);
 void hd_events_runtime(struct hd_daemon *d, const char *action, const char *vs, const char *rs,
 		       long weight, unsigned uid, int pid, const char *err);
 
+/* An IPVS write (ipvs/ipvs_daemon.c through the alert hooks): ERR 0 done,
+ * < 0 refused by the kernel (retried later: each attempt is an event). */
+void hd_events_ipvs(struct hd_daemon *d, const char *op, const char *target, int weight, int err);
+
 /* FD (a control connection that asked "monitor [--json]") becomes a
  * subscriber, which is sent "OK\n" and then one line per event. Returns 0
  * (FD is the bus's now) or < 0 (-EBUSY: at the limit; FD is the caller's). */

@@ -4,6 +4,7 @@
 #ifndef IPVS_H
 #define IPVS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "hd_context.h"
@@ -25,5 +26,13 @@ void ipvs_metrics(struct hd_daemon *d, FILE *out); /* ipvs_metrics.c */
  * netlink writes happen in the next reconcile pass of this iteration.
  * A no-op when lvs_sync_daemon is not configured. */
 void ipvs_sync_daemon_set_role(struct hd_daemon *d, int is_master);
+
+/* The kernel's connection counters (ipvsadm's ActiveConn, InActConn) of
+ * real server RS in the services configured virtual server VS (an index
+ * into d->config) maps to, summed over a group's members, read now (one
+ * netlink request, not the cached table). Returns how many destinations
+ * matched (0: RS is not in the kernel's table), or < 0 (-ENODEV: no IPVS). */
+int ipvs_rs_connections(struct hd_daemon *d, size_t vs, const struct hd_endpoint *rs,
+			uint64_t *active, uint64_t *inactive);
 
 #endif

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert_hook.h"
 #include "healthcheck/hc.h"
 #include "ipvs.h"
 #include "ipvs_bgdump.h"
@@ -118,6 +119,8 @@ static int ensure_open(struct ipvs_ctx *c)
 		if (!c->unavailable_logged)
 			hd_warn("ipvs: kernel IPVS not available (%s); retrying every %llu s",
 				strerror(-r), IPVS_SLOW_PERIOD_USEC / 1000000ULL);
+		if (!c->unavailable_logged)
+			hd_alert_ipvs(c->d, "open", "IPVS netlink family", -1, r);
 		c->unavailable_logged = true;
 		set_error(c, "IPVS netlink family", r);
 		return r;
@@ -181,6 +184,16 @@ static void log_failure(struct ipvs_ctx *c, const struct ipvs_op *op, int r,
 		       rt ? (unsigned long long)(rt->backoff_usec / 1000000ULL) : 5ULL);
 }
 
+/* Every write and every refusal is an event (`hadirectorctl monitor`). */
+static void publish(struct ipvs_ctx *c, const struct ipvs_op *op, int r)
+{
+	char target[180], k[96], dst[64];
+	snprintf(target, sizeof(target), "%s%s%s", ipvs_svc_key_str(&op->svc->key, k, sizeof(k)),
+		 op->dest ? " -> " : "", op->dest ? ipvs_dest_str(op->dest, dst, sizeof(dst)) : "");
+	hd_alert_ipvs(c->d, ipvs_op_kind_str(op->kind), target,
+		      op->dest && op->kind != IPVS_OP_DEL_DEST ? op->dest->weight : -1, r);
+}
+
 /* Apply one op; returns true when the kernel now has it. */
 static bool apply_one(struct ipvs_ctx *c, const struct ipvs_op *op, uint64_t now)
 {
@@ -189,6 +202,7 @@ static bool apply_one(struct ipvs_ctx *c, const struct ipvs_op *op, uint64_t now
 	if (!ipvs_retry_due(rt, now))
 		return false;
 	int r = ipvs_nl_apply(c->nl, op);
+	publish(c, op, r == 0 || ipvs_op_benign(op->kind, r) ? 0 : r);
 	if (r == 0 || ipvs_op_benign(op->kind, r)) {
 		if (hd_log_level() >= LOG_DEBUG)
 			hd_debug("ipvs: %s", op_str(op, what, sizeof(what)));
@@ -717,6 +731,48 @@ void ipvs_dump(struct hd_daemon *d)
 				  ipvs_fwd_str(s->dests[j].fwd), s->dests[j].weight,
 				  s->dests[j].activeconns, s->dests[j].inactconns);
 	}
+}
+
+/* One netlink request for the services VS maps to (a group: each member),
+ * not the cache: a drain's wait polls it (daemon/ops_wait.c). */
+int ipvs_rs_connections(struct hd_daemon *d, size_t vs, const struct hd_endpoint *rs,
+			uint64_t *active, uint64_t *inactive)
+{
+	struct ipvs_ctx *c = d->ipvs;
+	struct ipvs_keyset keys = {0};
+	struct ipvs_table fresh;
+	union ipvs_addr a = {0};
+	int found = 0, r = 0;
+
+	*active = *inactive = 0;
+	if (!c || !c->nl)
+		return -ENODEV;
+	if (rs->addr.family == AF_INET6)
+		a.v6 = rs->addr.u.v6;
+	else
+		a.v4 = rs->addr.u.v4;
+	for (size_t i = 0; i < c->desired.n && r == 0; i++)
+		if (c->desired.svcs[i].vs_index == vs)
+			r = ipvs_keyset_add(&keys, &c->desired.svcs[i].key);
+	ipvs_table_init(&fresh);
+	if (r == 0 && keys.n)
+		r = ipvs_nl_dump_keys(c->nl, &keys, &fresh);
+	ipvs_keyset_free(&keys);
+	if (r < 0) {
+		ipvs_table_free(&fresh);
+		return r;
+	}
+	for (size_t i = 0; i < fresh.n; i++)
+		for (size_t j = 0; j < fresh.svcs[i].n_dests; j++) {
+			const struct ipvs_dest *x = &fresh.svcs[i].dests[j];
+			if (x->port != rs->port || memcmp(&x->addr, &a, sizeof(a)))
+				continue;
+			*active += x->activeconns;
+			*inactive += x->inactconns;
+			found++;
+		}
+	ipvs_table_free(&fresh);
+	return found;
 }
 
 /* Read-only view for metrics and SNMP (ipvs_view.h). */

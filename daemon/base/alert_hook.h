@@ -18,6 +18,10 @@ struct hd_alert_hooks {
 	void (*real_server)(struct hd_daemon *d, const struct hd_virtual_server_config *vs,
 			    const struct hd_real_server_config *rs, const char *vs_name, bool up,
 			    const char *why);
+	/* An IPVS write the kernel took (ERR 0) or refused (ERR < 0): OP is
+	 * its kind ("add-dest", "open"), TARGET the service and destination, WEIGHT
+	 * the destination's (-1: a service op). Not mail: the event stream. */
+	void (*ipvs)(struct hd_daemon *d, const char *op, const char *target, int weight, int err);
 };
 
 static inline void hd_alert_vrrp(struct hd_daemon *d, const struct hd_vrrp_instance_config *in,
@@ -41,6 +45,13 @@ static inline void hd_alert_real_server(struct hd_daemon *d,
 {
 	if (d->alert_hooks)
 		d->alert_hooks->real_server(d, vs, rs, vs_name, up, why);
+}
+
+static inline void hd_alert_ipvs(struct hd_daemon *d, const char *op, const char *target,
+				 int weight, int err)
+{
+	if (d->alert_hooks && d->alert_hooks->ipvs)
+		d->alert_hooks->ipvs(d, op, target, weight, err);
 }
 
 #endif
