@@ -61,6 +61,7 @@ static cfg_opt_t rs_opts[] = {
     LINE,
     O("weight"),
     O("lb_kind"),
+    O("check_forwarding_path"),
     O("u_threshold"),
     O("l_threshold"),
     O("inhibit_on_failure"),
@@ -105,6 +106,8 @@ static cfg_opt_t vs_opts[] = {
     O("slow_start_steps"),
     O("max_ejection"),
     O("max_ejection_timeout"),
+    O("check_forwarding_path"),
+    O("mode"), /* vrrp | announce (config_announce.c) */
     L("members"),
     TSEC("real_server", rs_opts),
     CFG_END(),
@@ -211,6 +214,9 @@ static cfg_opt_t alert_opts[] = {LINE,
 				 O("smtp_alert_checker"),
 				 CFG_END()};
 
+/* announce mode, ECMP over FRR (config_announce.c) */
+static cfg_opt_t announce_opts[] = {LINE, O("table"), O("device"), L("interface"), CFG_END()};
+
 static cfg_opt_t root_opts[] = {
     SEC("global", global_opts),
     TSEC("vrrp_script", script_opts),
@@ -220,6 +226,7 @@ static cfg_opt_t root_opts[] = {
     TSEC("virtual_server", vs_opts),
     SEC("lvs_sync_daemon", lvs_sync_opts),
     SEC("alert_email", alert_opts), /* e-mail alerts, config_alert.c */
+    SEC("announce", announce_opts),
     TSEC("static_address", saddr_opts),
     SEC("static_route", route_opts),
     SEC("static_rule", rule_opts),
@@ -364,6 +371,7 @@ struct hd_config *hd_config_load(const char *path, struct hd_diag *diag)
 			conv_lvs_sync(&c, root, cfg);
 			conv_virtual_servers(&c, root, cfg);
 			conv_alert(&c, root, cfg);
+			conv_announce(&c, root, cfg);
 			conv_static(&c, root, cfg);
 			validate_config(&c, cfg);
 			c.errors += (unsigned)hd_config_check_scripts(cfg, diag);
@@ -669,6 +677,7 @@ void hd_config_free(struct hd_config *cfg)
 	if (!cfg)
 		return;
 	free(cfg->path);
+	hd_diag_clear(&cfg->warnings);
 	free(cfg->global.control_socket);
 	free(cfg->global.pid_file);
 	free(cfg->global.snmp_socket);

@@ -107,6 +107,10 @@ int scope_parse(const char *s);
 /* An address's `label` option: IPv4, begins with IFNAME (config_vrrp.c). */
 void conv_label(struct cctx *c, cfg_t *a, const char *ifname, struct hd_prefix *v);
 
+/* The announce section and every virtual server's mode
+ * (config_announce.c); after conv_virtual_servers. */
+void conv_announce(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+
 /* Cross-object checks on the converted config (config_validate.c). */
 void validate_config(struct cctx *c, const struct hd_config *cfg);
 

@@ -46,6 +46,8 @@ check_PROGRAMS += tests/unit/test_alert_smtp
 tests_unit_test_alert_smtp_SOURCES = tests/unit/test_alert_smtp.c
 tests_unit_test_alert_smtp_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_alert_smtp
+# announce mode: the announce section, virtual_server mode (issue 23)
+libhdcore_a_SOURCES += daemon/config_announce.c
 # routes, rules and static addresses (static_*, virtual_route, virtual_rule)
 libhdcore_a_SOURCES += daemon/config_route.c
 # readiness for GET /readyz (ready.h)
@@ -55,6 +57,8 @@ libhdcore_a_SOURCES += daemon/kaconv/ka_rules_route.c
 # hadirectorctl monitor: the event bus, and its lines (pure: test_events_fmt)
 libhdcore_a_SOURCES += daemon/events_fmt.c daemon/events_fmt.h
 hadirector_SOURCES += daemon/events.c daemon/events.h
+# live changes (drain, weight, maint) kept as overrides, listed in status
+hadirector_SOURCES += daemon/overrides.c daemon/overrides.h
 check_PROGRAMS += tests/unit/test_events_fmt
 tests_unit_test_events_fmt_SOURCES = tests/unit/test_events_fmt.c
 tests_unit_test_events_fmt_LDADD = libhdcore.a $(HD_LIBS)

@@ -230,6 +230,8 @@ static int test_config(const char *path)
 	hd_diag_clear(&diag);
 	if (!cfg)
 		return 1;
+	for (size_t i = 0; i < cfg->warnings.n; i++) /* valid, but costly */
+		fprintf(stderr, "%s\n", cfg->warnings.lines[i]);
 	hd_config_free(cfg);
 	return 0;
 }

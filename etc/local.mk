@@ -12,6 +12,8 @@ dist_promrules_DATA = etc/prometheus/hadirector.rules.yml etc/prometheus/hadirec
 grafanadir = $(datadir)/hadirector/grafana
 dist_grafana_DATA = etc/grafana/hadirector.json
 EXTRA_DIST += etc/hadirector.conf etc/hadirector.service.in
+# announce mode (ECMP over FRR, docs/ecmp.md): checked by tests/config/run-good.sh
+EXTRA_DIST += etc/hadirector-ecmp.conf
 CLEANFILES += etc/hadirector.service
 
 etc/hadirector.service: etc/hadirector.service.in Makefile

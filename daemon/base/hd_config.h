@@ -281,6 +281,7 @@ struct hd_real_server_config {
 	unsigned weight;
 	bool has_lb_kind;
 	enum hd_lb_kind lb_kind; /* overrides the virtual server's */
+	bool check_fwd_path;	 /* check_forwarding_path (healthcheck/hc_fwd_pkt.h) */
 	unsigned u_threshold, l_threshold;
 	bool inhibit_on_failure;
 	char *notify_up, *notify_down;
@@ -299,6 +300,11 @@ struct hd_vs_member {
 	uint32_t fwmark;
 	struct hd_endpoint ep;
 };
+
+/* How a virtual server's address reaches clients: VRRP (one active
+ * director holds it) or announce (ECMP: every healthy director has a route
+ * to it in announce.table, which FRR redistributes over BGP). */
+enum hd_vs_mode { HD_VS_MODE_VRRP = 0, HD_VS_MODE_ANNOUNCE };
 
 struct hd_virtual_server_config {
 	/* a group: its name, and every member (the first one is also in
@@ -329,12 +335,27 @@ struct hd_virtual_server_config {
 	char *quorum_up, *quorum_down;
 	uint64_t slow_start_usec; /* ramp of a returning real server, 0 = off */
 	unsigned slow_start_steps;
+	bool check_fwd_path;		    /* check_forwarding_path: the real servers' default */
 	unsigned max_ejection_pct;	    /* fail-open guard, 100 = off */
 	uint64_t max_ejection_timeout_usec; /* its bound, 0 = none */
 	struct hd_real_server_config *real_servers;
 	size_t n_real_servers;
 	enum hd_smtp_alert smtp_alert;
+	enum hd_vs_mode mode; /* `mode = vrrp | announce` */
+	int mode_line;	      /* 0: not written */
 	int line;
+};
+
+/* The announce section (announce/): how announce-mode addresses reach
+ * FRR. Defaults apply when only `mode = announce` is written. */
+#define HD_ANNOUNCE_MAX_IF 8
+struct hd_announce_config {
+	bool used;	      /* some virtual server has mode = announce */
+	uint32_t table;	      /* kernel routing table of the routes (FRR: ip import-table) */
+	char device[16];      /* the TUN device the routes go through (IFNAMSIZ) */
+	char interfaces[HD_ANNOUNCE_MAX_IF][16]; /* must be up to announce */
+	size_t n_interfaces;
+	int line; /* of the section, 0 if absent */
 };
 
 struct hd_lvs_sync_config {
@@ -360,6 +381,10 @@ struct hd_config {
 	size_t n_virtual_servers;
 	struct hd_lvs_sync_config lvs_sync;
 	struct hd_alert_config alert;
+	struct hd_announce_config announce;
+	/* "FILE:LINE: warning: ..." lines: valid but costly choices (printed
+	 * by -t, logged at start and reload) */
+	struct hd_diag warnings;
 	/* installed at start whatever the VRRP states, removed at stop */
 	struct hd_prefix *static_addrs;
 	size_t n_static_addrs;

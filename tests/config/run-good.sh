@@ -7,7 +7,8 @@ bin="$top_builddir/hadirector"
 [ -x "$bin" ] || { echo "run-good: $bin not built"; exit 1; }
 
 fail=0 n=0
-for f in "$top_srcdir"/etc/hadirector.conf "$top_srcdir"/tests/config/good/*.conf; do
+for f in "$top_srcdir"/etc/hadirector.conf "$top_srcdir"/etc/hadirector-ecmp.conf \
+	"$top_srcdir"/tests/config/good/*.conf; do
 	n=$((n + 1))
 	out=$("$bin" -t -f "$f" 2>&1)
 	rc=$?

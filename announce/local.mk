@@ -1,0 +1,8 @@
+# announce module (ECMP over FRR, issue 23): the decision is pure
+# (announce_policy.c, tests/unit/test_announce_policy.c) and in libhdcore.a,
+# as the config parser uses its scheduler check.
+libhdcore_a_SOURCES += announce/announce_policy.c announce/announce_policy.h
+check_PROGRAMS += tests/unit/test_announce_policy
+tests_unit_test_announce_policy_SOURCES = tests/unit/test_announce_policy.c
+tests_unit_test_announce_policy_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_announce_policy
