@@ -183,10 +183,12 @@ static size_t vip_addr_len(const char *kw)
 }
 
 /* An address written twice in one list (keepalived's sample does, the
- * second time with a label): keepalived compares the addresses, not their
- * prefix or options, reports "VIP duplicates a VIP" and ignores the later
- * one (vrrp_data.c, vip_is_duplicate). So does the converter, with a
- * warning. */
+ * second time with a label): newer keepalived ignores the later one
+ * ("VIP duplicates a VIP"); Debian's 2.2.7 sets the address once (the
+ * kernel has it already) but lists it twice in its adverts, as the
+ * equivalence test saw. The converter writes it once and says how the
+ * adverts differ: a hadirector peer drops adverts whose address count is
+ * not its own, so a mixed pair needs the repeat removed. */
 static bool vip_repeated(struct cx *c, const struct ka_node *list, const struct ka_node *k)
 {
 	size_t len = vip_addr_len(k->kw);
@@ -195,8 +197,10 @@ static bool vip_repeated(struct cx *c, const struct ka_node *list, const struct 
 		if (vip_addr_len(p->kw) != len || strncmp(p->kw, k->kw, len))
 			continue;
 		ka_warn(c->m, k->file, k->line,
-			"%s: %.*s is listed twice (first at line %d): keepalived ignores the "
-			"later one, so does the converter",
+			"%s: %.*s is listed twice (first at line %d): written once; keepalived "
+			"2.2.7 sets it once too but lists it twice in its adverts, which a "
+			"hadirector peer drops (address count): remove the repeat from "
+			"keepalived.conf while both run in one pair",
 			list->kw, (int)len, k->kw, p->line);
 		return true;
 	}

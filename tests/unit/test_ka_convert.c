@@ -469,14 +469,14 @@ static const struct {
      {"alert_email {"},
      {"smtp_alert", "left out"},
      NULL},
-    {"a repeated virtual address: keepalived ignores the later one (by address)",
+    {"a repeated virtual address: written once (keepalived 2.2.7 repeats it in adverts)",
      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
      " virtual_ipaddress {\n  10.0.0.1/24\n  10.0.0.1/32 label eth0:1\n  10.0.0.2\n }\n}\n",
      false,
      {"virtual_ipaddress = { 10.0.0.1/24, 10.0.0.2 }"},
      {"eth0:1"},
-     ":6: warning: virtual_ipaddress: 10.0.0.1 is listed twice (first at line 5): keepalived "
-     "ignores the later one"},
+     ":6: warning: virtual_ipaddress: 10.0.0.1 is listed twice (first at line 5): written once; "
+     "keepalived 2.2.7 sets it once too but lists it twice in its adverts"},
     {"e-mail never sent: no recipient",
      "global_defs {\n smtp_server 1.2.3.4\n smtp_alert\n}\n" VRRP(""),
      false,

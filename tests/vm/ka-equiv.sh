@@ -2,19 +2,43 @@
 # VM test (issue 20): Debian's keepalived runs keepalived.conf files of the
 # corpus, hadirector their conversion, one after the other on the same lab;
 # every behaviour difference the converter did not announce fails
-# (tests/vm/scenarios/ka-equiv.sh says what is compared). The files are
-# tests/keepalived/equiv/ci.list (KA_EQUIV_SET=ci, the default) or
-# full.list (KA_EQUIV_SET=full, `make check-ka-equiv`), 7 to a VM boot so
-# each stays within its time limit.
+# (tests/vm/scenarios/ka-equiv.sh says what is compared). The files:
+#   KA_EQUIV_SET=ci (the default)  tests/keepalived/equiv/ci.list, 7 to a boot
+#   KA_EQUIV_SET=full              full.list (`make check-ka-equiv`), 7 to a boot
+#   KA_EQUIV_SET=all               every corpus file keepalived runs (exit 0, 5
+#                                  or 6 in corpus/KEEPALIVED): 3 files at once
+#                                  in the VM, 12 to a boot (`make check-ka-equiv-all`);
+#                                  KA_EQUIV_PART=N runs boot N alone
+#                                  (`make check-ka-equiv-all-N`), each < 10 min.
 : "${top_srcdir:?run through make check}"
 : "${top_builddir:?run through make check}"
 "$top_srcdir/tests/vm/setup" || exit 99
-list=$top_srcdir/tests/keepalived/equiv/${KA_EQUIV_SET:-ci}.list
-mapfile -t files < <(grep -v -e '^#' -e '^$' "$list")
+set=${KA_EQUIV_SET:-ci}
+if [ "$set" = all ]; then
+	list=$top_srcdir/tests/keepalived/corpus/KEEPALIVED
+	mapfile -t files < <(awk '!/^#/ && ($2 == 0 || $2 == 5 || $2 == 6) { print $1 }' "$list")
+	per=${KA_EQUIV_PER_BOOT:-12}
+	export KA_EQUIV_JOBS=${KA_EQUIV_JOBS:-3}
+	export HD_VM_ENV="${HD_VM_ENV:-} KA_EQUIV_JOBS"
+	timeout=${HD_VM_TIMEOUT:-600}
+else
+	list=$top_srcdir/tests/keepalived/equiv/$set.list
+	mapfile -t files < <(grep -v -e '^#' -e '^$' "$list")
+	per=${KA_EQUIV_PER_BOOT:-7}
+	timeout=${HD_VM_TIMEOUT:-700}
+fi
 [ "${#files[@]}" -gt 0 ] || { echo "ka-equiv: no files in $list"; exit 99; }
+nparts=$(((${#files[@]} + per - 1) / per))
+part=${KA_EQUIV_PART:-}
+if [ -n "$part" ] && { [ "$part" -lt 1 ] || [ "$part" -gt "$nparts" ]; }; then
+	echo "ka-equiv: KA_EQUIV_PART=$part: the $set set has parts 1..$nparts"
+	exit 99
+fi
 rc=0
-for ((i = 0; i < ${#files[@]}; i += 7)); do
-	HD_VM_TIMEOUT=${HD_VM_TIMEOUT:-700} "$top_srcdir/tests/vm/run" \
-		"$top_srcdir/tests/vm/scenarios/ka-equiv.sh" "${files[@]:i:7}" || rc=1
+for ((k = 1; k <= nparts; k++)); do
+	[ -n "$part" ] && [ "$k" != "$part" ] && continue
+	echo "# ka-equiv: $set set, part $k of $nparts: ${files[*]:(k - 1) * per:per}"
+	HD_VM_TIMEOUT=$timeout "$top_srcdir/tests/vm/run" \
+		"$top_srcdir/tests/vm/scenarios/ka-equiv.sh" "${files[@]:(k - 1) * per:per}" || rc=1
 done
 exit $rc

@@ -14,3 +14,21 @@ check-ka-equiv: hadirector
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' KA_EQUIV_SET=full \
 		$(SHELL) $(srcdir)/tests/vm/ka-equiv.sh
 .PHONY: check-ka-equiv
+# Every corpus file keepalived runs (corpus/KEEPALIVED), VRRP-only ones
+# included: five VM boots of 12 files, 3 at once, each < 10 min; -N: boot N.
+KA_EQUIV_ALL = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	KA_EQUIV_SET=all $(SHELL) $(srcdir)/tests/vm/ka-equiv.sh
+check-ka-equiv-all: hadirector
+	$(KA_EQUIV_ALL)
+check-ka-equiv-all-1: hadirector
+	KA_EQUIV_PART=1 $(KA_EQUIV_ALL)
+check-ka-equiv-all-2: hadirector
+	KA_EQUIV_PART=2 $(KA_EQUIV_ALL)
+check-ka-equiv-all-3: hadirector
+	KA_EQUIV_PART=3 $(KA_EQUIV_ALL)
+check-ka-equiv-all-4: hadirector
+	KA_EQUIV_PART=4 $(KA_EQUIV_ALL)
+check-ka-equiv-all-5: hadirector
+	KA_EQUIV_PART=5 $(KA_EQUIV_ALL)
+.PHONY: check-ka-equiv-all check-ka-equiv-all-1 check-ka-equiv-all-2 check-ka-equiv-all-3 \
+	check-ka-equiv-all-4 check-ka-equiv-all-5

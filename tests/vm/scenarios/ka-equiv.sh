@@ -32,7 +32,9 @@ EQ=$top_srcdir/tests/keepalived/equiv
 CORPUS=$top_srcdir/tests/keepalived/corpus
 KA=$(command -v keepalived) || { echo "FAIL - keepalived is not installed"; exit 1; }
 assert "ip_vs loads" vm_load_ipvs
-NSS=(eq-w eq-d1 eq-d2)
+W=${KA_EQUIV_WORKER:-} # a worker of a parallel run (see the end): its own namespaces
+NW=eq$W-w ND=eq$W-d
+NSS=("$NW" "${ND}1" "${ND}2")
 VM_NS+=("${NSS[@]}")
 NFILES=0 NDIFF=0 NEXPECT=0
 
@@ -52,31 +54,31 @@ topo() {
 	local n=$1 i=0 k ent lan addr a
 	teardown
 	for k in w $(seq 1 "$n"); do
-		[ "$k" = w ] && ns=eq-w || ns=eq-d$k
+		[ "$k" = w ] && ns="$NW" || ns=$ND$k
 		ip netns add "$ns"
 		ip -n "$ns" link set lo up
 	done
-	ip netns exec eq-w sysctl -qw net.ipv4.ip_forward=1
-	for a in $WORLD; do ip -n eq-w addr add "$a/32" dev lo; done
+	ip netns exec "$NW" sysctl -qw net.ipv4.ip_forward=1
+	for a in $WORLD; do ip -n "$NW" addr add "$a/32" dev lo; done
 	for ent in $LANS; do
 		IFS=: read -r lan _ a1 a2 <<<"$ent"
-		ip -n eq-w link add "b$i" type bridge
-		ip -n eq-w link set "b$i" up
-		ip -n eq-w addr add "10.255.$i.254/24" dev "b$i"
-		[ "$n" = 1 ] && [ "$a2" != "10.255.$i.2" ] && ip -n eq-w addr add "$a2/32" dev "b$i"
+		ip -n "$NW" link add "b$i" type bridge
+		ip -n "$NW" link set "b$i" up
+		ip -n "$NW" addr add "10.255.$i.254/24" dev "b$i"
+		[ "$n" = 1 ] && [ "$a2" != "10.255.$i.2" ] && ip -n "$NW" addr add "$a2/32" dev "b$i"
 		for k in $(seq 1 "$n"); do
 			[ "$k" = 1 ] && addr=$a1 || addr=$a2
-			ip link add "eqv$k-$i" type veth peer name "d$k-$i"
-			ip link set "d$k-$i" netns eq-w
-			ip link set "eqv$k-$i" netns "eq-d$k"
-			ip -n "eq-d$k" link set "eqv$k-$i" name "$lan"
-			ip -n eq-w link set "d$k-$i" master "b$i" up
-			ip -n "eq-d$k" addr add "$addr/24" dev "$lan"
-			ip -n "eq-d$k" link set "$lan" up
-			ip -n eq-w route replace "$addr/32" dev "b$i"
+			ip link add "eq${W}v$k-$i" type veth peer name "eq${W}p$k-$i"
+			ip link set "eq${W}p$k-$i" netns "$NW"
+			ip link set "eq${W}v$k-$i" netns "$ND$k"
+			ip -n "$ND$k" link set "eq${W}v$k-$i" name "$lan"
+			ip -n "$NW" link set "eq${W}p$k-$i" master "b$i" up
+			ip -n "$ND$k" addr add "$addr/24" dev "$lan"
+			ip -n "$ND$k" link set "$lan" up
+			ip -n "$NW" route replace "$addr/32" dev "b$i"
 			if [ $i = 0 ]; then
-				for a in $WORLD; do ip -n "eq-d$k" route replace "$a/32" dev "$lan"; done
-				for a in $BIND; do ip -n "eq-d$k" addr add "$a/32" dev "$lan"; done
+				for a in $WORLD; do ip -n "$ND$k" route replace "$a/32" dev "$lan"; done
+				for a in $BIND; do ip -n "$ND$k" addr add "$a/32" dev "$lan"; done
 			fi
 		done
 		i=$((i + 1))
@@ -87,10 +89,10 @@ topo() {
 start() { # WHO K FILE (logs: $R/WHO.$MODE.dK.log)
 	local out=$R/$1.$MODE.d$2
 	if [ "$1" = ka ]; then
-		ip netns exec "eq-d$2" "$KA" -n -l -D -G -i main -f "$3" -p "$out.pid" \
+		ip netns exec "$ND$2" "$KA" -n -l -D -G -i main -f "$3" -p "$out.pid" \
 			-r "$out.vrrp.pid" -c "$out.chk.pid" -b "$out.bfd.pid" >"$out.log" 2>&1 &
 	else
-		ip netns exec "eq-d$2" "$HD" -n -l -f "$3" -p "$out.pid" -s "$out.sock" \
+		ip netns exec "$ND$2" "$HD" -n -l -f "$3" -p "$out.pid" -s "$out.sock" \
 			>"$out.log" 2>&1 &
 	fi
 	DPID=$!
@@ -112,7 +114,7 @@ ipvs() { # NS
 	ip netns exec "$1" ipvsadm -Sn | sort
 	ip netns exec "$1" ipvsadm -Ln --daemon
 }
-snap() { ipvs eq-d1; addrs eq-d1; }
+snap() { ipvs "${ND}1"; addrs "${ND}1"; }
 # The checks settle: at least SETTLE seconds, then nothing changes for 2 s.
 settle() {
 	local t=0 last="" cur same=0
@@ -139,30 +141,30 @@ single() { # WHO CONF: one director, servers alive then dead
 	mkdir -p "$o"
 	topo 1
 	CAPS=()
-	for ent in $LANS; do capture eq-d1 "${ent%%:*}" "$o/${ent%%:*}.pcap"; done
+	for ent in $LANS; do capture "${ND}1" "${ent%%:*}" "$o/${ent%%:*}.pcap"; done
 	rm -f "$P/dead" "$P/scripts.log"
 	if [ -n "$LISTEN" ]; then
 		# shellcheck disable=SC2086
-		ip netns exec eq-w python3 "$EQ/equiv.py" listen $LISTEN >"$o/listen.log" 2>&1 &
+		ip netns exec "$NW" python3 "$EQ/equiv.py" listen $LISTEN >"$o/listen.log" 2>&1 &
 		LPID=$!
 		wait_for 5 grep -q listening "$o/listen.log"
 	fi
 	start "$who" 1 "$2"
 	settle
 	echo "# $who: alive settled $(date +%T)"
-	ipvs eq-d1 >"$o/ipvs.alive"
-	addrs eq-d1 >"$o/addr.alive"
+	ipvs "${ND}1" >"$o/ipvs.alive"
+	addrs "${ND}1" >"$o/addr.alive"
 	if [ "$HAS_VS$HAS_CHECKS" != 00 ]; then
 		[ -n "$LISTEN" ] && kill -9 "$LPID"
 		touch "$P/dead"
 		settle
-		ipvs eq-d1 >"$o/ipvs.dead"
-		addrs eq-d1 >"$o/addr.dead"
+		ipvs "${ND}1" >"$o/ipvs.dead"
+		addrs "${ND}1" >"$o/addr.dead"
 	fi
 	echo "# $who: dead settled $(date +%T)"
 	stop "$DPID"
 	echo "# $who: stopped $(date +%T)"
-	{ ipvs eq-d1; addrs eq-d1; } >"$o/stopped"
+	{ ipvs "${ND}1"; addrs "${ND}1"; } >"$o/stopped"
 	sleep 0.5 # the last adverts reach the capture file
 	for p in "${CAPS[@]}"; do kill "$p"; done
 	wait "${CAPS[@]}" 2>/dev/null
@@ -183,20 +185,20 @@ pair() { # WHO CONF1 CONF2: the master of a pair is killed
 	MODE=pair
 	topo 2
 	CAPS=()
-	for ent in $LANS; do capture eq-w "b$i" "$o/pair.b$i.pcap"; i=$((i + 1)); done
+	for ent in $LANS; do capture "$NW" "b$i" "$o/pair.b$i.pcap"; i=$((i + 1)); done
 	rm -f "$P/dead"
 	start "$who" 1 "$2"; d1=$DPID
 	sleep "$PAIRWAIT"
 	start "$who" 2 "$3"; d2=$DPID
 	sleep "$PAIRWAIT"
 	{
-		echo "before d1:"; addrs eq-d1
-		echo "before d2:"; addrs eq-d2
+		echo "before d1:"; addrs "${ND}1"
+		echo "before d2:"; addrs "${ND}2"
 	} >"$o/pair"
-	for p in $(ip netns pids eq-d1); do kill -9 "$p"; done
+	for p in $(ip netns pids "${ND}1"); do kill -9 "$p"; done
 	wait "$d1" 2>/dev/null
 	sleep "$PAIRWAIT"
-	{ echo "after d2:"; addrs eq-d2; } >>"$o/pair"
+	{ echo "after d2:"; addrs "${ND}2"; } >>"$o/pair"
 	stop "$d2"
 	sleep 0.5
 	for p in "${CAPS[@]}"; do kill "$p"; done
@@ -217,6 +219,28 @@ differences() {
 		diff "$R/ka/$obs" "$R/hd/$obs" | grep '^[<>]' | sed "s/^/$obs: /"
 	done
 }
+
+# KA_EQUIV_JOBS=J (the whole corpus, `make check-ka-equiv-all`): J workers
+# at once, each this script on every J-th file in its own namespaces (eqJ-*).
+# Nothing compared depends on timing (states once settled, the first and
+# last adverts' contents), and both daemons of a file run in one worker, one
+# after the other, as in a sequential run.
+if [ -z "$W" ] && [ "${KA_EQUIV_JOBS:-1}" -gt 1 ] && [ $# -gt 1 ]; then
+	files=("$@") wpids=()
+	for ((j = 1; j <= KA_EQUIV_JOBS; j++)); do
+		mine=()
+		for ((i = j - 1; i < ${#files[@]}; i += KA_EQUIV_JOBS)); do mine+=("${files[i]}"); done
+		[ ${#mine[@]} -gt 0 ] || continue
+		KA_EQUIV_WORKER=$j bash "$0" "${mine[@]}" >"$VM_DIR/worker$j.out" 2>&1 &
+		wpids+=("$j:$!")
+	done
+	for w in "${wpids[@]}"; do
+		wait "${w#*:}" || FAILS=$((FAILS + 1))
+		echo "# worker ${w%%:*}:"
+		cat "$VM_DIR/worker${w%%:*}.out"
+	done
+	vm_done
+fi
 
 for f in "$@"; do
 	NFILES=$((NFILES + 1))
