@@ -20,9 +20,15 @@
 #include "healthcheck/hc.h"
 #include "log.h"
 #include "modules.h"
+#include "overrides.h"
+#include "reload_plan.h"
 #include "snapshot.h"
 
 #define CLIENT_TIMEOUT_USEC (5 * 1000000ULL)
+/* drain --wait: the kernel's counters are read this often (one netlink
+ * request each), at most this many waits at once */
+#define WAIT_POLL_USEC (200 * 1000ULL)
+#define WAIT_MAX       64
 
 struct hd_control {
 	struct hd_daemon *d;
@@ -31,6 +37,7 @@ struct hd_control {
 	struct hd_control_stats stats;
 	dev_t dev; /* the socket file we made: the only one we unlink at stop */
 	ino_t ino;
+	unsigned waiting; /* drain --wait clients */
 };
 
 struct ctl_client {
@@ -48,6 +55,12 @@ struct ctl_client {
 	struct ucred peer;   /* who asked: runtime changes' events say so */
 	bool draining;	     /* reply sent; discard input until EOF, so no RST */
 	bool reload_pending; /* "reload" asked; the reply waits for its result */
+	/* drain --wait: the poll timer (NULL: not waiting), its names, the
+	 * drain's own reply (the first lines of the final one) */
+	sd_event_source *wait;
+	char wait_vs[128], wait_rs[128];
+	char *wait_body;
+	uint64_t wait_start, wait_deadline;
 };
 
 static void client_free(struct ctl_client *c)
@@ -56,60 +69,17 @@ static void client_free(struct ctl_client *c)
 		hd_snapshot_cancel(c->render);
 	if (c->body_fd >= 0)
 		close(c->body_fd);
+	if (c->wait) {
+		sd_event_source_disable_unref(c->wait);
+		c->ctl->waiting--;
+	}
+	free(c->wait_body);
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timer);
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->out);
 	free(c);
-}
-
-static const char *weight_error(int r)
-{
-	switch (r) {
-	case -ENOENT:
-		return "no such virtual server or real server";
-	case -ERANGE:
-		return "weight out of range 0..65535";
-	default:
-		return "invalid virtual server or real server";
-	}
-}
-
-/* drain / undrain / weight: runtime changes held by the health checker
- * (they survive reloads) and applied by the next reconcile pass. */
-static void ctl_runtime_weight(struct hd_daemon *d, const struct hd_ctl_request *req,
-			       const struct ucred *peer, FILE *out, bool *ok)
-{
-	const char *action = req->cmd == HD_CTL_DRAIN	  ? "drain"
-			     : req->cmd == HD_CTL_UNDRAIN ? "undrain"
-							  : "weight";
-	long w = -1;
-	int r;
-
-	if (req->cmd == HD_CTL_WEIGHT) {
-		char *end;
-		w = strtol(req->argv[2], &end, 10);
-		if (*end || end == req->argv[2] || w < 0 || w > 65535)
-			r = -ERANGE;
-		else
-			r = hc_set_weight(d, req->argv[0], req->argv[1], (int)w);
-	} else {
-		r = hc_set_drain(d, req->argv[0], req->argv[1], req->cmd == HD_CTL_DRAIN);
-	}
-	hd_events_runtime(d, action, req->argv[0], req->argv[1], r == -ERANGE ? -1 : w, peer->uid,
-			  peer->pid, r < 0 ? weight_error(r) : NULL);
-	if (r < 0) {
-		*ok = false;
-		fprintf(out, "%s\n", weight_error(r));
-		return;
-	}
-	hd_mark_dirty(d);
-	fprintf(out, "%s %s %s\n",
-		req->cmd == HD_CTL_DRAIN     ? "drained"
-		: req->cmd == HD_CTL_UNDRAIN ? "undrained"
-					     : "weight set",
-		req->argv[0], req->argv[1]);
 }
 
 static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req,
@@ -124,6 +94,7 @@ static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req,
 		fputs("state dumped to the log\n", out);
 		break;
 	case HD_CTL_RELOAD: /* client_answer() handles these before */
+	case HD_CTL_RELOAD_PLAN:
 	case HD_CTL_STATUS:
 	case HD_CTL_STATUS_JSON:
 	case HD_CTL_METRICS:
@@ -131,9 +102,14 @@ static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req,
 	case HD_CTL_MONITOR_JSON:
 		break;
 	case HD_CTL_DRAIN:
+	case HD_CTL_DRAIN_WAIT: /* the drain; the wait is client_drain_wait()'s */
 	case HD_CTL_UNDRAIN:
 	case HD_CTL_WEIGHT:
-		ctl_runtime_weight(d, req, peer, out, ok);
+	case HD_CTL_MAINT:
+	case HD_CTL_UNMAINT:
+	case HD_CTL_MAINT_ALL:
+	case HD_CTL_UNMAINT_ALL: /* live changes: overrides.h */
+		*ok = hd_override_request(d, req, peer, out) == 0;
 		break;
 	}
 }
@@ -146,7 +122,7 @@ static void client_reply(struct ctl_client *c, const char *err, bool ok, const c
 		return;
 	if (err) {
 		c->ctl->stats.errors++;
-		fprintf(reply, "ERROR %s\n", err);
+		fprintf(reply, "ERROR %s\n%s", err, body ? body : "");
 	} else if (!ok) {
 		c->ctl->stats.errors++;
 		fprintf(reply, "ERROR\n%s", body ? body : "");
@@ -202,6 +178,39 @@ static void client_reload(struct ctl_client *c)
 	if (hd_reload_request(c->ctl->d, reload_done, c) < 0 && c->reload_pending) {
 		c->reload_pending = false;
 		client_reply(c, "reload could not be started", false, NULL);
+		client_resume(c);
+	}
+}
+
+static void plan_done(void *ud, bool ok, const char *body)
+{
+	struct ctl_client *c = ud;
+
+	c->reload_pending = false;
+	client_reply(c, NULL, ok, body);
+	client_resume(c);
+}
+
+/* reload --plan (reload_plan.h): parsed off the loop as a reload is; the
+ * client waits for the plan. */
+static void client_plan(struct ctl_client *c, const struct hd_ctl_request *req)
+{
+	const char *path, *err = hd_plan_args(req->argv, req->argc, &(bool){0}, &path);
+	bool json = false;
+	int r;
+
+	if (err) {
+		client_reply(c, err, false, NULL);
+		return;
+	}
+	hd_plan_args(req->argv, req->argc, &json, &path);
+	c->reload_pending = true;
+	client_wait(c);
+	r = hd_reload_plan_request(c->ctl->d, path, json, plan_done, c);
+	if (r < 0 && c->reload_pending) {
+		c->reload_pending = false;
+		client_reply(c, r == -EBUSY ? "busy: a plan is being made" : "plan could not be started",
+			     false, NULL);
 		client_resume(c);
 	}
 }
@@ -275,6 +284,73 @@ static void client_monitor(struct ctl_client *c, bool json)
 	}
 }
 
+/* drain --wait: one poll of the kernel's counters; the answer once they
+ * say 0 active, the wait cannot go on, or its time is up. */
+static int wait_poll(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct ctl_client *c = userdata;
+	uint64_t active = 0;
+	char msg[400], *body = NULL;
+	size_t len = 0;
+	int r =
+	    hd_override_drain_poll(c->ctl->d, c->wait_vs, c->wait_rs, &active, msg, sizeof(msg));
+
+	if (r == 0 && usec < c->wait_deadline) {
+		uint64_t next = usec + WAIT_POLL_USEC;
+		sd_event_source_set_time(s, next < c->wait_deadline ? next : c->wait_deadline);
+		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+		return 0;
+	}
+	double secs = (double)(usec - c->wait_start) / 1e6;
+	FILE *mem = open_memstream(&body, &len);
+	if (mem) {
+		fputs(c->wait_body ? c->wait_body : "", mem);
+		if (r == 0)
+			fprintf(mem,
+				"%s %s: %llu active connection(s) left after %.1f s; it stays "
+				"drained\n",
+				c->wait_vs, c->wait_rs, (unsigned long long)active, secs);
+		else
+			fprintf(mem, "%s (after %.1f s)\n", msg, secs);
+		fclose(mem);
+	}
+	sd_event_source_disable_unref(c->wait);
+	c->wait = NULL;
+	c->ctl->waiting--;
+	client_reply(c, r == 0 ? "timeout" : NULL, r > 0, body);
+	free(body);
+	client_resume(c);
+	return 0;
+}
+
+/* After the drain (BODY its reply): poll until done, answer then. Only a
+ * hang-up is watched meanwhile (the client closed: the wait ends). */
+static void client_drain_wait(struct ctl_client *c, const struct hd_ctl_request *req,
+			      const char *body)
+{
+	uint64_t now = hd_now_usec();
+
+	if (c->ctl->waiting >= WAIT_MAX) {
+		client_reply(c, "too many drains waiting (the drain itself is done)", false, body);
+		return;
+	}
+	snprintf(c->wait_vs, sizeof(c->wait_vs), "%s", req->argv[0]);
+	snprintf(c->wait_rs, sizeof(c->wait_rs), "%s", req->argv[1]);
+	c->wait_body = body ? strdup(body) : NULL;
+	c->wait_start = now;
+	c->wait_deadline = now + (uint64_t)strtoul(req->argv[2], NULL, 10) * 1000000ULL;
+	if (sd_event_add_time(c->ctl->d->event, &c->wait, CLOCK_MONOTONIC, now, 0, wait_poll, c) <
+	    0) {
+		c->wait = NULL;
+		client_reply(c, "cannot wait (the drain itself is done)", false, body);
+		return;
+	}
+	c->ctl->waiting++;
+	sd_event_source_set_priority(c->wait, HD_PRIO_CONTROL);
+	sd_event_source_set_enabled(c->timer, SD_EVENT_OFF);
+	sd_event_source_set_io_events(c->io, 0);
+}
+
 /* Returns false when C is gone (a monitor: the bus has its socket). */
 static bool client_answer(struct ctl_client *c)
 {
@@ -293,6 +369,10 @@ static bool client_answer(struct ctl_client *c)
 		client_reload(c);
 		return true;
 	}
+	if (!err && req.cmd == HD_CTL_RELOAD_PLAN) {
+		client_plan(c, &req);
+		return true;
+	}
 	if (!err && render_fn(req.cmd)) {
 		client_render(c, render_fn(req.cmd));
 		return true;
@@ -304,7 +384,10 @@ static bool client_answer(struct ctl_client *c)
 		ctl_execute(c->ctl->d, &req, &c->peer, mem, &ok);
 	if (mem)
 		fclose(mem);
-	client_reply(c, err, ok, body);
+	if (!err && ok && req.cmd == HD_CTL_DRAIN_WAIT)
+		client_drain_wait(c, &req, body);
+	else
+		client_reply(c, err, ok, body);
 	free(body);
 	return true;
 }
@@ -350,6 +433,11 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 {
 	struct ctl_client *c = userdata;
 
+	if (c->wait) { /* only a hang-up is watched */
+		if (revents & (EPOLLHUP | EPOLLERR))
+			client_free(c);
+		return 0;
+	}
 	if (c->draining)
 		return client_drain(c);
 	if (c->out || c->body_fd >= 0)
@@ -372,7 +460,7 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		c->in_len = (size_t)(nl - c->in) + 1;
 	if (!client_answer(c))
 		return 0;
-	if (!c->out && !c->reload_pending && !c->render)
+	if (!c->out && !c->reload_pending && !c->render && !c->wait)
 		client_free(c); /* answered */
 	return 0;
 }

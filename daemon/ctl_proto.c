@@ -1,5 +1,7 @@
 #include "ctl_proto.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -19,7 +21,36 @@ static const struct {
     {"metrics", NULL, HD_CTL_METRICS, 0},
     {"monitor", NULL, HD_CTL_MONITOR, 0},
     {"monitor", "--json", HD_CTL_MONITOR_JSON, 0}, /* the connection stays open */
+    {"maint", NULL, HD_CTL_MAINT, 1},
+    {"maint", "--all", HD_CTL_MAINT_ALL, 0},
+    {"unmaint", NULL, HD_CTL_UNMAINT, 1},
+    {"unmaint", "--all", HD_CTL_UNMAINT_ALL, 0},
 };
+
+/* "drain VS RS --wait [SECONDS]": the option comes after the arguments.
+ * Returns NULL (REQ filled: argv[2] the timeout, whole seconds), an error,
+ * or "" when WORDS are not this form. */
+static const char *parse_drain_wait(char words[][128], size_t n, struct hd_ctl_request *req)
+{
+	long t = HD_CTL_WAIT_DEFAULT;
+
+	if (n < 4 || strcmp(words[0], "drain") != 0 || strcmp(words[3], "--wait") != 0)
+		return "";
+	if (n > 5)
+		return "wrong number of arguments";
+	if (n == 5) {
+		char *end;
+		t = strtol(words[4], &end, 10);
+		if (end == words[4] || *end || words[4][0] == '-' || t < 1 || t > HD_CTL_WAIT_MAX)
+			return "--wait: the timeout is whole seconds, 1..86400";
+	}
+	req->cmd = HD_CTL_DRAIN_WAIT;
+	req->argc = 3;
+	memcpy(req->argv[0], words[1], strlen(words[1]) + 1);
+	memcpy(req->argv[1], words[2], strlen(words[2]) + 1);
+	snprintf(req->argv[2], sizeof(req->argv[2]), "%ld", t);
+	return NULL;
+}
 
 /* Split on blanks into WORDS; only printable ASCII is accepted so nothing
  * odd ever reaches a log line or a lookup. */
@@ -70,6 +101,9 @@ const char *hd_ctl_parse(const char *buf, size_t len, struct hd_ctl_request *req
 		return err;
 	if (n == 0)
 		return "empty request";
+	err = parse_drain_wait(words, n, req);
+	if (!err || *err)
+		return err;
 	for (size_t c = 0; c < sizeof(hd_ctl_cmds) / sizeof(hd_ctl_cmds[0]); c++) {
 		size_t skip = hd_ctl_cmds[c].opt ? 2 : 1;
 		if (strcmp(words[0], hd_ctl_cmds[c].name) != 0)

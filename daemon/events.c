@@ -199,7 +199,8 @@ void hd_events_runtime(struct hd_daemon *d, const char *action, const char *vs, 
 
 	hd_event_str(&ev, "action", action);
 	hd_event_str(&ev, "virtual_server", vs);
-	hd_event_str(&ev, "real_server", rs);
+	if (rs)
+		hd_event_str(&ev, "real_server", rs);
 	if (weight >= 0)
 		hd_event_num(&ev, "weight", weight);
 	hd_event_num(&ev, "uid", uid);

@@ -25,11 +25,18 @@ static void usage(FILE *out)
 	      "Commands:\n"
 	      "  status [--json]        instances, virtual servers, counters\n"
 	      "  reload                 reload the configuration (non-zero exit if invalid)\n"
+	      "  reload --plan [--json] [--file PATH]\n"
+	      "                         what a reload (to PATH) would do, without doing it\n"
 	      "  dump                   write the full state to the daemon's log\n"
 	      "  ping                   check that the daemon answers\n"
-	      "  drain VS RS            set a real server's weight to 0\n"
+	      "  drain VS RS [--wait [SECONDS]]\n"
+	      "                         set a real server's weight to 0; with --wait, return\n"
+	      "                         when its active connections reach 0 (exit 0) or after\n"
+	      "                         SECONDS (default 300; exit 3, it stays drained)\n"
 	      "  undrain VS RS          give it back its weight\n"
-	      "  weight VS RS N         set a real server's weight at runtime\n"
+	      "  weight VS RS N|reset   set a real server's weight at runtime (reset: the file's)\n"
+	      "  maint VS|--all         drain every real server of VS (or of every VS)\n"
+	      "  unmaint VS|--all       end that maintenance\n"
 	      "  metrics                Prometheus text exposition\n"
 	      "  monitor [--json]       print events as they happen, one line each\n\n"
 	      "  -s, --control-socket PATH   (default " HD_CTL_DEFAULT_SOCKET ")\n",
@@ -96,6 +103,8 @@ static int read_reply(int fd, int timeout_ms)
 	char *nl = strchr(buf, '\n');
 	char *body = nl ? nl + 1 : buf + len;
 	int ok = strncmp(buf, "OK", 2) == 0 && (buf[2] == '\n' || buf[2] == '\0');
+	/* drain --wait's time ran out: its own status (the drain stands) */
+	int timeout = !strncmp(buf, "ERROR timeout", 13) && (buf[13] == '\n' || !buf[13]);
 	if (!ok) {
 		if (nl)
 			*nl = '\0';
@@ -106,7 +115,7 @@ static int read_reply(int fd, int timeout_ms)
 		fputs(body, stdout);
 	}
 	free(buf);
-	return ok ? 0 : 1;
+	return ok ? 0 : timeout ? 3 : 1;
 }
 
 /* write(2) all of it; stdout is a pipe to a pager or a file as often as
@@ -239,7 +248,10 @@ int main(int argc, char **argv)
 		return r;
 	}
 	shutdown(fd, SHUT_WR);
-	int r = read_reply(fd, parsed.cmd == HD_CTL_RELOAD ? RELOAD_TIMEOUT_MS : REPLY_TIMEOUT_MS);
+	int ms = (parsed.cmd == HD_CTL_RELOAD || parsed.cmd == HD_CTL_RELOAD_PLAN) ? RELOAD_TIMEOUT_MS : REPLY_TIMEOUT_MS;
+	if (parsed.cmd == HD_CTL_DRAIN_WAIT) /* its seconds, plus a reply's time */
+		ms = atoi(parsed.argv[2]) * 1000 + REPLY_TIMEOUT_MS;
+	int r = read_reply(fd, ms);
 	close(fd);
 	return r;
 }

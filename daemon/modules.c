@@ -28,12 +28,15 @@
 #include "metrics_modules.h"
 #include "modules.h"
 #include "ops.h"
+#include "overrides.h"
 #include "vrrp/vrrp_view.h" /* vrrp_status_text */
 
 static const struct hd_module_view events_view = {hd_events_status_json, NULL, NULL,
 						  hd_events_metrics};
 static const struct hd_module_view alert_view = {hd_alert_status_json, NULL, NULL,
 						 hd_alert_metrics};
+static const struct hd_module_view overrides_view = {hd_overrides_status_json,
+						     hd_overrides_status_text, NULL, NULL};
 static const struct hd_module_view hc_view = {hc_status_json, NULL, hc_dump, hc_metrics};
 static const struct hd_module_view ipvs_view = {ipvs_status_json, NULL, ipvs_dump, ipvs_metrics};
 static const struct hd_module_view vrrp_view = {vrrp_status_json, vrrp_status_text, vrrp_dump,
@@ -47,6 +50,9 @@ const struct hd_module hd_modules[] = {
     {"alert", hd_alert_init, hd_alert_prepare, hd_alert_commit, hd_alert_abort, NULL, hd_alert_free,
      &alert_view},
     {"healthcheck", hc_init, hc_prepare, hc_commit, hc_abort, hc_shutdown, hc_free, &hc_view},
+    /* after healthcheck: re-applies the operator's changes its commit kept */
+    {"overrides", hd_overrides_init, hd_overrides_prepare, hd_overrides_commit, hd_overrides_abort,
+     NULL, hd_overrides_free, &overrides_view},
     {"ipvs", ipvs_init, ipvs_prepare, ipvs_commit, ipvs_abort, ipvs_shutdown, ipvs_free,
      &ipvs_view},
     {"vrrp", vrrp_init, vrrp_prepare, vrrp_commit, vrrp_abort, vrrp_shutdown, vrrp_free,
@@ -95,6 +101,35 @@ int hd_modules_reload(struct hd_daemon *d, const struct hd_config *newcfg)
 	for (i = 0; i < N_MODULES; i++)
 		hd_modules[i].commit(d, newcfg, prep[i]);
 	return 0;
+}
+
+/* A reload stopped before its commit (reload_plan.h): every module
+ * prepares, FN reads the prepared states (PREP[i] is hd_modules[i]'s),
+ * every module aborts. Nothing of the running state changes. */
+int hd_modules_plan(struct hd_daemon *d, const struct hd_config *newcfg, hd_modules_plan_fn fn,
+		    void *ud)
+{
+	void *prep[N_MODULES] = {0};
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < N_MODULES && r == 0; i++)
+		if ((r = hd_modules[i].prepare(d, newcfg, &prep[i])) < 0)
+			break;
+	if (r == 0)
+		r = fn(d, newcfg, prep, ud);
+	while (i-- > 0)
+		hd_modules[i].abort(d, prep[i]);
+	return r;
+}
+
+size_t hd_module_index(const char *name)
+{
+	size_t i = 0;
+
+	while (i < N_MODULES - 1 && strcmp(hd_modules[i].name, name))
+		i++;
+	return i;
 }
 
 void hd_modules_shutdown(struct hd_daemon *d)

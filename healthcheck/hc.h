@@ -43,6 +43,12 @@ void hc_rs_verdict(struct hd_daemon *d, size_t vs, size_t rs, struct hc_rs_verdi
 int hc_set_drain(struct hd_daemon *d, const char *vs, const char *rs, bool drain);
 int hc_set_weight(struct hd_daemon *d, const char *vs, const char *rs, int weight);
 
+/* The same by index (VS, RS as in hc_rs_verdict), with no lookup and no
+ * log line, for daemon/overrides.c, which owns the operator's changes
+ * and logs them: DRAINED and WEIGHT (< 0: none) are the whole operator
+ * state of that server. A no-op when nothing changes. */
+void hc_set_rs_operator(struct hd_daemon *d, size_t vs, size_t rs, bool drained, int weight);
+
 /* Quorum state as the health checker sees it (weights of live servers vs
  * quorum/hysteresis, see healthcheck/hc_policy.h); informational, the
  * quorum_up/quorum_down scripts run on its edges. */

@@ -3,6 +3,8 @@ libhdcore_a_SOURCES += healthcheck/hc_policy.c healthcheck/hc_policy.h
 hadirector_SOURCES += healthcheck/hc_daemon.c healthcheck/hc.h healthcheck/hc_int.h \
 	healthcheck/hc_sched.c healthcheck/hc_status.c healthcheck/hc_tcp.c healthcheck/hc_http.c healthcheck/hc_tls.c \
 	healthcheck/hc_script.c healthcheck/hc_udp.c healthcheck/hc_smtp.c healthcheck/hc_dns.c
+# the operator's drain and weight by index (daemon/overrides.c)
+hadirector_SOURCES += healthcheck/hc_operator.c
 
 check_PROGRAMS += tests/unit/test_hc_policy
 tests_unit_test_hc_policy_SOURCES = tests/unit/test_hc_policy.c

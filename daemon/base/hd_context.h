@@ -64,6 +64,7 @@ struct hd_daemon {
 	struct hd_snapshots *snapshots; /* snapshot.c: status renders in children */
 	struct hd_alert *alert;		/* alert.c: e-mail alerts */
 	struct hd_events *events;	/* events.c: hadirectorctl monitor's bus */
+	struct hd_overrides *overrides; /* overrides.c: the operator's live changes */
 	/* What the modules call on a transition (alert_hook.h); set by alert.c */
 	const struct hd_alert_hooks *alert_hooks;
 	/* The pass hd_mark_dirty() asks for (daemon/ wires ipvs_reconcile) */
