@@ -25,8 +25,6 @@ static void usage(FILE *out)
 	      "Commands:\n"
 	      "  status [--json]        instances, virtual servers, counters\n"
 	      "  reload                 reload the configuration (non-zero exit if invalid)\n"
-	      "  reload --plan [--json] [--file PATH]\n"
-	      "                         what a reload (to PATH) would do, without doing it\n"
 	      "  dump                   write the full state to the daemon's log\n"
 	      "  ping                   check that the daemon answers\n"
 	      "  drain VS RS [--wait [SECONDS]]\n"
@@ -248,7 +246,7 @@ int main(int argc, char **argv)
 		return r;
 	}
 	shutdown(fd, SHUT_WR);
-	int ms = (parsed.cmd == HD_CTL_RELOAD || parsed.cmd == HD_CTL_RELOAD_PLAN) ? RELOAD_TIMEOUT_MS : REPLY_TIMEOUT_MS;
+	int ms = parsed.cmd == HD_CTL_RELOAD ? RELOAD_TIMEOUT_MS : REPLY_TIMEOUT_MS;
 	if (parsed.cmd == HD_CTL_DRAIN_WAIT) /* its seconds, plus a reply's time */
 		ms = atoi(parsed.argv[2]) * 1000 + REPLY_TIMEOUT_MS;
 	int r = read_reply(fd, ms);
