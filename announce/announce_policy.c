@@ -25,7 +25,7 @@ enum announce_reason announce_decide(const struct announce_inputs *in)
 const char *announce_reason_str(enum announce_reason r)
 {
 	static const char *const names[] = {"announced", "stopping",	   "no device", "drained",
-					    "link down", "checks pending", "no quorum"};
+					    "link down", "checks pending", "no quorum", "removed"};
 
 	return (unsigned)r <= ANNOUNCE_REASON_LAST ? names[r] : "?";
 }

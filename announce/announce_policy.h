@@ -32,7 +32,8 @@ enum announce_reason {
 	ANNOUNCE_LINK_DOWN,
 	ANNOUNCE_CHECKS_PENDING,
 	ANNOUNCE_NO_QUORUM,
-	ANNOUNCE_REASON_LAST = ANNOUNCE_NO_QUORUM,
+	ANNOUNCE_REMOVED, /* not decided: a reload took the VIP out */
+	ANNOUNCE_REASON_LAST = ANNOUNCE_REMOVED,
 };
 
 struct announce_inputs {
@@ -46,7 +47,7 @@ struct announce_inputs {
 
 enum announce_reason announce_decide(const struct announce_inputs *in);
 /* "announced", "stopping", "no device", "drained", "link down",
- * "checks pending", "no quorum" */
+ * "checks pending", "no quorum", "removed" */
 const char *announce_reason_str(enum announce_reason r);
 
 /* Whether virtual server VS serves address A (its own, or a group

@@ -6,3 +6,7 @@ check_PROGRAMS += tests/unit/test_announce_policy
 tests_unit_test_announce_policy_SOURCES = tests/unit/test_announce_policy.c
 tests_unit_test_announce_policy_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_announce_policy
+# the module: TUN device, routes, link monitor (libnl-route), its view
+hadirector_SOURCES += announce/announce.h announce/announce_int.h announce/announce_daemon.c \
+	announce/announce_nl.c announce/announce_view.h announce/announce_view.c
+libhdcore_a_SOURCES += announce/announce_view_render.c

@@ -349,11 +349,23 @@ static void alert_ipvs(struct hd_daemon *d, const char *op, const char *target, 
 	hd_events_ipvs(d, op, target, weight, err);
 }
 
+/* announce mode: to the event stream (hadirectorctl monitor) */
+static void alert_announce(struct hd_daemon *d, const char *vip, bool announced, const char *reason)
+{
+	struct hd_event ev = {.kind = "announce"};
+
+	hd_event_str(&ev, "vip", vip);
+	hd_event_str(&ev, "state", announced ? "announced" : "withdrawn");
+	hd_event_str(&ev, "reason", reason);
+	hd_events_publish(d, &ev);
+}
+
 static const struct hd_alert_hooks mail_hooks = {
     .vrrp = alert_vrrp,
     .sync_group = alert_sync_group,
     .real_server = alert_real_server,
     .ipvs = alert_ipvs,
+    .announce = alert_announce,
 };
 
 int hd_alert_init(struct hd_daemon *d)

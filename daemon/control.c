@@ -109,6 +109,18 @@ static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req,
 	case HD_CTL_UNMAINT_ALL: /* live changes: overrides.h */
 		*ok = hd_override_request(d, req, peer, out) == 0;
 		break;
+	case HD_CTL_DRAIN_DIRECTOR: /* announce mode (announce/announce.h) */
+	case HD_CTL_UNDRAIN_DIRECTOR: {
+		bool drain = req->cmd == HD_CTL_DRAIN_DIRECTOR;
+		int r = announce_set_drained(d, drain);
+		const char *err = r < 0 ? "no virtual server is in announce mode" : NULL;
+
+		hd_events_runtime(d, drain ? "drain-director" : "undrain-director", "-", "-", -1,
+				  peer->uid, peer->pid, err);
+		*ok = r == 0;
+		fprintf(out, "%s\n", err ? err : drain ? "director drained" : "director undrained");
+		break;
+	}
 	}
 }
 

@@ -25,6 +25,8 @@ static const struct {
     {"maint", "--all", HD_CTL_MAINT_ALL, 0},
     {"unmaint", NULL, HD_CTL_UNMAINT, 1},
     {"unmaint", "--all", HD_CTL_UNMAINT_ALL, 0},
+    {"drain-director", NULL, HD_CTL_DRAIN_DIRECTOR, 0},
+    {"undrain-director", NULL, HD_CTL_UNDRAIN_DIRECTOR, 0},
 };
 
 /* "drain VS RS --wait [SECONDS]": the option comes after the arguments.

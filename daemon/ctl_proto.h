@@ -21,14 +21,16 @@ enum hd_ctl_cmd {
 	HD_CTL_UNDRAIN, /* VS RS */
 	HD_CTL_WEIGHT,	/* VS RS N */
 	HD_CTL_METRICS,
-	HD_CTL_MONITOR,			      /* the connection stays open: one line per event */
-	HD_CTL_MONITOR_JSON,		      /* the same as JSON lines */
-	HD_CTL_DRAIN_WAIT,		      /* VS RS --wait [SECONDS]: argv[2] the timeout */
-	HD_CTL_MAINT,			      /* VS */
-	HD_CTL_UNMAINT,			      /* VS */
-	HD_CTL_MAINT_ALL,		      /* maint --all */
-	HD_CTL_UNMAINT_ALL,		      /* unmaint --all */
-	HD_CTL_CMD_LAST = HD_CTL_UNMAINT_ALL, /* the bound the fuzz target checks */
+	HD_CTL_MONITOR,	       /* the connection stays open: one line per event */
+	HD_CTL_MONITOR_JSON,   /* the same as JSON lines */
+	HD_CTL_DRAIN_WAIT,     /* VS RS --wait [SECONDS]: argv[2] the timeout */
+	HD_CTL_MAINT,	       /* VS */
+	HD_CTL_UNMAINT,	       /* VS */
+	HD_CTL_MAINT_ALL,      /* maint --all */
+	HD_CTL_UNMAINT_ALL,    /* unmaint --all */
+	HD_CTL_DRAIN_DIRECTOR, /* announce mode: withdraw every VIP */
+	HD_CTL_UNDRAIN_DIRECTOR,
+	HD_CTL_CMD_LAST = HD_CTL_UNDRAIN_DIRECTOR, /* the bound the fuzz target checks */
 };
 
 struct hd_ctl_request {

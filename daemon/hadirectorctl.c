@@ -35,6 +35,8 @@ static void usage(FILE *out)
 	      "  weight VS RS N|reset   set a real server's weight at runtime (reset: the file's)\n"
 	      "  maint VS|--all         drain every real server of VS (or of every VS)\n"
 	      "  unmaint VS|--all       end that maintenance\n"
+	      "  drain-director         announce mode: withdraw every VIP (IPVS runs on)\n"
+	      "  undrain-director       announce them again\n"
 	      "  metrics                Prometheus text exposition\n"
 	      "  monitor [--json]       print events as they happen, one line each\n\n"
 	      "  -s, --control-socket PATH   (default " HD_CTL_DEFAULT_SOCKET ")\n",

@@ -291,10 +291,18 @@ static void cleanup(struct hd_daemon *d)
 	free(d->control_path);
 }
 
+/* The pass hd_mark_dirty() asks for: IPVS follows the verdicts, then the
+ * announcements (a route draws flows only to a table in place). */
+static void reconcile(struct hd_daemon *d)
+{
+	ipvs_reconcile(d);
+	announce_reconcile(d);
+}
+
 int main(int argc, char **argv)
 {
 	/* the pass hd_mark_dirty() asks for: IPVS follows the verdicts */
-	struct hd_daemon d = {.reconcile = ipvs_reconcile};
+	struct hd_daemon d = {.reconcile = reconcile};
 	struct hd_diag diag = {0};
 	int r, pidfd;
 

@@ -39,6 +39,8 @@ static const struct hd_module_view overrides_view = {hd_overrides_status_json,
 						     hd_overrides_status_text, NULL, NULL};
 static const struct hd_module_view hc_view = {hc_status_json, NULL, hc_dump, hc_metrics};
 static const struct hd_module_view ipvs_view = {ipvs_status_json, NULL, ipvs_dump, ipvs_metrics};
+static const struct hd_module_view announce_view = {announce_status_json, NULL, announce_dump,
+						    announce_metrics};
 static const struct hd_module_view vrrp_view = {vrrp_status_json, vrrp_status_text, vrrp_dump,
 						vrrp_metrics};
 
@@ -57,6 +59,11 @@ const struct hd_module hd_modules[] = {
      &ipvs_view},
     {"vrrp", vrrp_init, vrrp_prepare, vrrp_commit, vrrp_abort, vrrp_shutdown, vrrp_free,
      &vrrp_view},
+    /* after vrrp: the IPVS table is in place before a route draws flows
+     * to it; shut down first of all, so the router moves new flows away
+     * while IPVS still serves those under way */
+    {"announce", announce_init, announce_prepare, announce_commit, announce_abort,
+     announce_shutdown, announce_free, &announce_view},
     {"ops", hd_ops_start, hd_ops_prepare, hd_ops_commit, hd_ops_abort, NULL, hd_ops_free, NULL},
 };
 const size_t hd_n_modules = sizeof(hd_modules) / sizeof(hd_modules[0]);

@@ -21,6 +21,7 @@
 
 #include <stdio.h>
 
+#include "announce/announce.h"
 #include "daemon.h"
 #include "healthcheck/hc.h" /* each module's hooks: in its public header */
 #include "ipvs/ipvs.h"

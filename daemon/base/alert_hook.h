@@ -22,6 +22,9 @@ struct hd_alert_hooks {
 	 * its kind ("add-dest", "open"), TARGET the service and destination, WEIGHT
 	 * the destination's (-1: a service op). Not mail: the event stream. */
 	void (*ipvs)(struct hd_daemon *d, const char *op, const char *target, int weight, int err);
+	/* Announce mode: VIP announced or withdrawn, and why (announce/).
+	 * Not mail: the event stream. */
+	void (*announce)(struct hd_daemon *d, const char *vip, bool announced, const char *reason);
 };
 
 static inline void hd_alert_vrrp(struct hd_daemon *d, const struct hd_vrrp_instance_config *in,
@@ -52,6 +55,13 @@ static inline void hd_alert_ipvs(struct hd_daemon *d, const char *op, const char
 {
 	if (d->alert_hooks && d->alert_hooks->ipvs)
 		d->alert_hooks->ipvs(d, op, target, weight, err);
+}
+
+static inline void hd_alert_announce(struct hd_daemon *d, const char *vip, bool announced,
+				     const char *reason)
+{
+	if (d->alert_hooks && d->alert_hooks->announce)
+		d->alert_hooks->announce(d, vip, announced, reason);
 }
 
 #endif

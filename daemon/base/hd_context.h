@@ -43,6 +43,7 @@ struct hd_control;
 struct vrrp_ctx;
 struct ipvs_ctx;
 struct hc_ctx;
+struct announce_ctx;
 struct hd_ops;
 struct hd_reloader;
 struct hd_snapshots;
@@ -59,6 +60,7 @@ struct hd_daemon {
 	struct vrrp_ctx *vrrp; /* NULL until the VRRP module starts */
 	struct ipvs_ctx *ipvs;
 	struct hc_ctx *hc;
+	struct announce_ctx *announce; /* announce mode (ECMP), announce/ */
 	struct hd_ops *ops;		/* metrics HTTP, SNMP, latency histograms (ops.h) */
 	struct hd_reloader *reloader;	/* reload.c: the parse thread, once a reload ran */
 	struct hd_snapshots *snapshots; /* snapshot.c: status renders in children */

@@ -16,7 +16,7 @@
 cd "${SRCDIR:-${top_srcdir:?run through make check}}" || exit 99
 
 PUBLIC="vrrp/vrrp.h vrrp/vrrp_view.h healthcheck/hc.h healthcheck/hc_view.h"
-PUBLIC="$PUBLIC ipvs/ipvs.h ipvs/ipvs_view.h"
+PUBLIC="$PUBLIC ipvs/ipvs.h ipvs/ipvs_view.h announce/announce.h announce/announce_view.h"
 
 # Exceptions, one "FILE HEADER" per line, each with its reason. Keep it
 # short: an entry is a layering bug someone is about to fix.
@@ -46,7 +46,7 @@ layer() {
 	case $1 in
 	daemon/base/*) echo base ;;
 	daemon/*) echo top ;;
-	vrrp/* | healthcheck/* | ipvs/*) echo "${1%%/*}" ;;
+	vrrp/* | healthcheck/* | ipvs/* | announce/*) echo "${1%%/*}" ;;
 	*) echo other ;;
 	esac
 }
@@ -60,7 +60,7 @@ allowed() {
 	printf '%s\n' "$ALLOW" | grep -qxF "$1 $2"
 }
 
-files=$(find daemon vrrp healthcheck ipvs -name '*.[ch]' | sort)
+files=$(find daemon vrrp healthcheck ipvs announce -name '*.[ch]' | sort)
 [ -n "$files" ] || { echo "no sources found"; exit 99; }
 n=0
 for f in $files; do

@@ -43,6 +43,7 @@ static void test_decide(void)
 	}
 	CHECK(!strcmp(announce_reason_str(ANNOUNCE_OK), "announced"));
 	CHECK(!strcmp(announce_reason_str(ANNOUNCE_NO_QUORUM), "no quorum"));
+	CHECK(!strcmp(announce_reason_str(ANNOUNCE_REMOVED), "removed"));
 	CHECK(!strcmp(announce_reason_str((enum announce_reason)99), "?"));
 }
 
