@@ -10,3 +10,8 @@ TESTS += tests/unit/test_announce_policy
 hadirector_SOURCES += announce/announce.h announce/announce_int.h announce/announce_daemon.c \
 	announce/announce_nl.c announce/announce_view.h announce/announce_view.c
 libhdcore_a_SOURCES += announce/announce_view_render.c
+# set_sysctls in announce mode: sloppy_tcp, sloppy_sctp (ipvs/ipvs_sysctl.c)
+check_PROGRAMS += tests/unit/test_announce_sysctl
+tests_unit_test_announce_sysctl_SOURCES = tests/unit/test_announce_sysctl.c ipvs/ipvs_sysctl.c
+tests_unit_test_announce_sysctl_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_announce_sysctl

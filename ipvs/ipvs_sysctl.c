@@ -87,6 +87,18 @@ static void check_redirects(struct ipvs_sysctl_report *r, const char *root, bool
 	closedir(dir);
 }
 
+/* ECMP: the router may move a flow to another director mid-connection
+ * (one leaves or joins); that director never saw its SYN and, without
+ * sloppy_tcp, drops it. With a consistent scheduler (mh) it schedules the
+ * flow to the same real server and the connection lives on. */
+static bool announce_mode(const struct hd_config *cfg)
+{
+	for (size_t i = 0; cfg && i < cfg->n_virtual_servers; i++)
+		if (cfg->virtual_servers[i].mode == HD_VS_MODE_ANNOUNCE)
+			return true;
+	return false;
+}
+
 void ipvs_sysctl_check(const struct hd_config *cfg, const char *root, bool fix,
 		       struct ipvs_sysctl_report *r)
 {
@@ -120,6 +132,12 @@ void ipvs_sysctl_check(const struct hd_config *cfg, const char *root, bool fix,
 			  "connections of a removed real server are rescheduled, not dropped");
 		check_one(r, root, "net/ipv4/vs/expire_quiescent_template", 1, fix,
 			  "persistent clients leave a weight-0 real server");
+	}
+	if (announce_mode(cfg)) {
+		check_one(r, root, "net/ipv4/vs/sloppy_tcp", 1, fix,
+			  "announce: a director that did not see the SYN takes the flow over");
+		check_one(r, root, "net/ipv4/vs/sloppy_sctp", 1, fix,
+			  "announce: a director that did not see the INIT takes the flow over");
 	}
 	for (unsigned i = 0; i < r->n_lines; i++)
 		hd_warn("ipvs: sysctl %s%s", r->lines[i],
