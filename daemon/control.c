@@ -21,6 +21,7 @@
 #include "log.h"
 #include "modules.h"
 #include "overrides.h"
+#include "reload_plan.h"
 #include "snapshot.h"
 
 #define CLIENT_TIMEOUT_USEC (5 * 1000000ULL)
@@ -93,6 +94,7 @@ static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req,
 		fputs("state dumped to the log\n", out);
 		break;
 	case HD_CTL_RELOAD: /* client_answer() handles these before */
+	case HD_CTL_RELOAD_PLAN:
 	case HD_CTL_STATUS:
 	case HD_CTL_STATUS_JSON:
 	case HD_CTL_METRICS:
@@ -188,6 +190,40 @@ static void client_reload(struct ctl_client *c)
 	if (hd_reload_request(c->ctl->d, reload_done, c) < 0 && c->reload_pending) {
 		c->reload_pending = false;
 		client_reply(c, "reload could not be started", false, NULL);
+		client_resume(c);
+	}
+}
+
+static void plan_done(void *ud, bool ok, const char *body)
+{
+	struct ctl_client *c = ud;
+
+	c->reload_pending = false;
+	client_reply(c, NULL, ok, body);
+	client_resume(c);
+}
+
+/* reload --plan (reload_plan.h): parsed off the loop as a reload is; the
+ * client waits for the plan. */
+static void client_plan(struct ctl_client *c, const struct hd_ctl_request *req)
+{
+	const char *path;
+	bool json;
+	const char *err = hd_plan_args(req->argv, req->argc, &json, &path);
+	int r;
+
+	if (err) {
+		client_reply(c, err, false, NULL);
+		return;
+	}
+	c->reload_pending = true;
+	client_wait(c);
+	r = hd_reload_plan_request(c->ctl->d, path, json, plan_done, c);
+	if (r < 0 && c->reload_pending) {
+		c->reload_pending = false;
+		client_reply(
+		    c, r == -EBUSY ? "busy: a plan is being made" : "plan could not be started",
+		    false, NULL);
 		client_resume(c);
 	}
 }
@@ -344,6 +380,10 @@ static bool client_answer(struct ctl_client *c)
 	}
 	if (!err && req.cmd == HD_CTL_RELOAD) {
 		client_reload(c);
+		return true;
+	}
+	if (!err && req.cmd == HD_CTL_RELOAD_PLAN) {
+		client_plan(c, &req);
 		return true;
 	}
 	if (!err && render_fn(req.cmd)) {

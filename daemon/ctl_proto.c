@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 static const struct {
@@ -84,6 +85,30 @@ static const char *split_words(const char *buf, size_t len, char words[][128], s
 	return NULL;
 }
 
+/* "reload --plan" then "--json" and "--file PATH" (absolute), in any
+ * order: NULL (REQ filled), an error, or "" when WORDS are not this form. */
+static const char *parse_reload_plan(char words[][128], size_t n, struct hd_ctl_request *req)
+{
+	bool json = false, file = false;
+
+	if (n < 2 || strcmp(words[0], "reload") != 0 || strcmp(words[1], "--plan") != 0)
+		return "";
+	for (size_t i = 2; i < n; i++) {
+		if (!strcmp(words[i], "--json") && !json)
+			json = true;
+		else if (!strcmp(words[i], "--file") && !file && i + 1 < n &&
+			 words[i + 1][0] == '/')
+			file = true, i++;
+		else
+			return "reload --plan takes --json and --file ABSOLUTE-PATH";
+	}
+	req->cmd = HD_CTL_RELOAD_PLAN;
+	req->argc = n - 2;
+	for (size_t a = 0; a < req->argc; a++)
+		memcpy(req->argv[a], words[a + 2], strlen(words[a + 2]) + 1);
+	return NULL;
+}
+
 const char *hd_ctl_parse(const char *buf, size_t len, struct hd_ctl_request *req)
 {
 	char words[HD_CTL_MAX_ARGS + 2][128];
@@ -100,6 +125,9 @@ const char *hd_ctl_parse(const char *buf, size_t len, struct hd_ctl_request *req
 		return "request contains a NUL byte";
 	err = split_words(buf, len, words, &n);
 	if (err)
+		return err;
+	err = parse_reload_plan(words, n, req);
+	if (!err || *err)
 		return err;
 	if (n == 0)
 		return "empty request";

@@ -15,6 +15,7 @@ enum hd_ctl_cmd {
 	HD_CTL_STATUS,
 	HD_CTL_STATUS_JSON,
 	HD_CTL_RELOAD,
+	HD_CTL_RELOAD_PLAN, /* reload --plan [--json] [--file PATH]: argv, the words after --plan */
 	HD_CTL_DUMP,
 	HD_CTL_PING,
 	HD_CTL_DRAIN,	/* VS RS */

@@ -25,6 +25,8 @@ static void usage(FILE *out)
 	      "Commands:\n"
 	      "  status [--json]        instances, virtual servers, counters\n"
 	      "  reload                 reload the configuration (non-zero exit if invalid)\n"
+	      "  reload --plan [--json] [--file PATH]\n"
+	      "                         what a reload (to PATH) would do, without doing it\n"
 	      "  dump                   write the full state to the daemon's log\n"
 	      "  ping                   check that the daemon answers\n"
 	      "  drain VS RS [--wait [SECONDS]]\n"
@@ -249,6 +251,8 @@ int main(int argc, char **argv)
 	}
 	shutdown(fd, SHUT_WR);
 	int ms = parsed.cmd == HD_CTL_RELOAD ? RELOAD_TIMEOUT_MS : REPLY_TIMEOUT_MS;
+	if (parsed.cmd == HD_CTL_RELOAD_PLAN) /* it waits for a parse too */
+		ms = RELOAD_TIMEOUT_MS;
 	if (parsed.cmd == HD_CTL_DRAIN_WAIT) /* its seconds, plus a reply's time */
 		ms = atoi(parsed.argv[2]) * 1000 + REPLY_TIMEOUT_MS;
 	int r = read_reply(fd, ms);

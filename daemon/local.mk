@@ -63,3 +63,8 @@ check_PROGRAMS += tests/unit/test_events_fmt
 tests_unit_test_events_fmt_SOURCES = tests/unit/test_events_fmt.c
 tests_unit_test_events_fmt_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_events_fmt
+# reload --plan: the decisions and renderings (pure: test_reload_plan), the
+# daemon's side (parse thread, prepare/abort) and hadirector -t --plan
+libhdcore_a_SOURCES += daemon/reload_plan_diff.c daemon/reload_plan_diff.h \
+	daemon/reload_plan_ipvs.c daemon/reload_plan_render.c daemon/reload_plan.h
+hadirector_SOURCES += daemon/reload_plan.c daemon/reload_plan_client.c

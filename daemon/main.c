@@ -21,6 +21,7 @@
 #include "modules.h"
 #include "snapshot.h"
 #include "ops.h"
+#include "reload_plan.h"
 #include "kaconv/ka_main.h"
 
 #define DEFAULT_CONFIG	 SYSCONFDIR "/hadirector.conf"
@@ -34,6 +35,8 @@ static void usage(FILE *out)
 		"  -f, --config FILE          configuration file (default %s)\n"
 		"  -n, --no-daemon            stay in the foreground\n"
 		"  -t, --test-config          validate the configuration and exit\n"
+		"      --plan [--json]        with -t: what reloading the running daemon\n"
+		"                             with it would do (reload_plan), nothing done\n"
 		"  -p, --pid-file FILE        pid file (default %s)\n"
 		"  -s, --control-socket PATH  control socket (default %s)\n"
 		"  -l, --log-console          log to stderr\n"
@@ -52,6 +55,8 @@ static int parse_args(int argc, char **argv, struct hd_options *o)
 	    {"config", required_argument, NULL, 'f'},
 	    {"no-daemon", no_argument, NULL, 'n'},
 	    {"test-config", no_argument, NULL, 't'},
+	    {"plan", no_argument, NULL, 1001},
+	    {"json", no_argument, NULL, 1002},
 	    {"pid-file", required_argument, NULL, 'p'},
 	    {"control-socket", required_argument, NULL, 's'},
 	    {"log-console", no_argument, NULL, 'l'},
@@ -73,6 +78,12 @@ static int parse_args(int argc, char **argv, struct hd_options *o)
 			break;
 		case 't':
 			o->test_config = true;
+			break;
+		case 1001:
+			o->plan = true;
+			break;
+		case 1002:
+			o->plan_json = true;
 			break;
 		case 'p':
 			o->pid_file = optarg;
@@ -99,6 +110,10 @@ static int parse_args(int argc, char **argv, struct hd_options *o)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "hadirector: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if ((o->plan || o->plan_json) && (!o->test_config || !o->plan)) {
+		fprintf(stderr, "hadirector: --plan goes with -t, --json with --plan\n");
 		return 2;
 	}
 	return -1;
@@ -220,8 +235,9 @@ static int setup_loop(struct hd_daemon *d)
 	return sd_event_set_watchdog(d->event, true);
 }
 
-static int test_config(const char *path)
+static int test_config(const struct hd_options *o)
 {
+	const char *path = o->config_path;
 	struct hd_diag diag = {0};
 	struct hd_config *cfg = hd_config_load(path, &diag);
 
@@ -232,8 +248,15 @@ static int test_config(const char *path)
 		return 1;
 	for (size_t i = 0; i < cfg->warnings.n; i++) /* valid, but costly */
 		fprintf(stderr, "%s\n", cfg->warnings.lines[i]);
+	/* --plan: the running daemon's socket is -s, else the one this file
+	 * names, else the default */
+	char *sock = strdup(o->control_socket		 ? o->control_socket
+			    : cfg->global.control_socket ? cfg->global.control_socket
+							 : HD_CTL_DEFAULT_SOCKET);
 	hd_config_free(cfg);
-	return 0;
+	int r = !o->plan ? 0 : sock ? hd_plan_client(sock, path, o->plan_json) : 1;
+	free(sock);
+	return r;
 }
 
 static void pick_log_target(const struct hd_options *o)
@@ -282,6 +305,7 @@ static int run(struct hd_daemon *d)
 static void cleanup(struct hd_daemon *d)
 {
 	hd_reload_free(d);
+	hd_reload_plan_free(d);
 	hd_snapshot_free_all(d);
 	hd_control_stop(d);
 	hd_modules_free(d);
@@ -312,7 +336,7 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (d.opts.test_config)
-		return test_config(d.opts.config_path);
+		return test_config(&d.opts);
 	if (!d.opts.no_daemon && !getenv("NOTIFY_SOCKET") && daemonize() < 0) {
 		perror("hadirector: daemonize");
 		return 1;

@@ -110,6 +110,35 @@ int hd_modules_reload(struct hd_daemon *d, const struct hd_config *newcfg)
 	return 0;
 }
 
+/* A reload stopped before its commit (reload_plan.h): every module
+ * prepares, FN reads the prepared states (PREP[i] is hd_modules[i]'s),
+ * every module aborts. Nothing of the running state changes. */
+int hd_modules_plan(struct hd_daemon *d, const struct hd_config *newcfg, hd_modules_plan_fn fn,
+		    void *ud)
+{
+	void *prep[N_MODULES] = {0};
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < N_MODULES && r == 0; i++)
+		if ((r = hd_modules[i].prepare(d, newcfg, &prep[i])) < 0)
+			break;
+	if (r == 0)
+		r = fn(d, newcfg, prep, ud);
+	while (i-- > 0)
+		hd_modules[i].abort(d, prep[i]);
+	return r;
+}
+
+size_t hd_module_index(const char *name)
+{
+	size_t i = 0;
+
+	while (i < N_MODULES - 1 && strcmp(hd_modules[i].name, name))
+		i++;
+	return i;
+}
+
 void hd_modules_shutdown(struct hd_daemon *d)
 {
 	for (size_t i = N_MODULES; i-- > 0;)

@@ -64,6 +64,15 @@ extern const size_t hd_n_modules;
 int hd_modules_init(struct hd_daemon *d);
 /* Prepare all, then commit all (or abort all: nothing changed, < 0). */
 int hd_modules_reload(struct hd_daemon *d, const struct hd_config *newcfg);
+/* Prepare all, call FN with the prepared states (PREP indexed as
+ * hd_modules), abort all: a reload plan (reload_plan.h). < 0: a prepare
+ * failed (nothing was called) or FN's failure. */
+typedef int (*hd_modules_plan_fn)(struct hd_daemon *d, const struct hd_config *newcfg, void **prep,
+				  void *ud);
+int hd_modules_plan(struct hd_daemon *d, const struct hd_config *newcfg, hd_modules_plan_fn fn,
+		    void *ud);
+/* The index of the module NAME in hd_modules (it must be there). */
+size_t hd_module_index(const char *name);
 /* Shutdown and free: in reverse table order. */
 void hd_modules_shutdown(struct hd_daemon *d);
 void hd_modules_free(struct hd_daemon *d);

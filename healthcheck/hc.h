@@ -49,6 +49,13 @@ int hc_set_weight(struct hd_daemon *d, const char *vs, const char *rs, int weigh
  * state of that server. A no-op when nothing changes. */
 void hc_set_rs_operator(struct hd_daemon *d, size_t vs, size_t rs, bool drained, int weight);
 
+/* The same of a prepared reload (PREP from hc_prepare, before its commit
+ * or abort): what hc_rs_verdict and hc_vs_quorum_lost will say once it is
+ * committed, VS and RS indexing the new configuration. For reload plans
+ * (daemon/reload_plan.c): the IPVS writes the reload would make. */
+void hc_prep_verdict(const void *prep, size_t vs, size_t rs, struct hc_rs_verdict *out);
+bool hc_prep_quorum_lost(const void *prep, size_t vs);
+
 /* Quorum state as the health checker sees it (weights of live servers vs
  * quorum/hysteresis, see healthcheck/hc_policy.h); informational, the
  * quorum_up/quorum_down scripts run on its edges. */

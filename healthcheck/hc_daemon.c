@@ -427,6 +427,20 @@ bool hc_vs_quorum_lost(struct hd_daemon *d, size_t vs)
 	return d->hc && vs < d->hc->n_vs && d->hc->vs[vs].quorum_lost;
 }
 
+void hc_prep_verdict(const void *prep, size_t vs, size_t rs, struct hc_rs_verdict *out)
+{
+	const struct hc_prep *p = prep;
+	const struct hc_rs *r = vs < p->n_vs && rs < p->vs[vs].n_rs ? &p->vs[vs].rs[rs] : NULL;
+
+	*out = (struct hc_rs_verdict){r && r->up, r ? r->weight : 0, r && r->drained};
+}
+
+bool hc_prep_quorum_lost(const void *prep, size_t vs)
+{
+	const struct hc_prep *p = prep;
+	return vs < p->n_vs && p->vs[vs].quorum_lost;
+}
+
 /* VS: a name as hc_vs_name() prints it, or "tcp/IP:PORT". */
 static bool vs_matches(const struct hd_virtual_server_config *v, const char *want)
 {

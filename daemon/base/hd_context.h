@@ -35,6 +35,7 @@ struct hd_options {
 	const char *control_socket;
 	bool no_daemon;
 	bool test_config;
+	bool plan, plan_json; /* -t --plan [--json]: ask the running daemon */
 	bool log_console;
 	int verbose;
 };
@@ -46,6 +47,7 @@ struct hc_ctx;
 struct announce_ctx;
 struct hd_ops;
 struct hd_reloader;
+struct hd_planner;
 struct hd_snapshots;
 struct hd_alert;
 struct hd_alert_hooks;
@@ -63,6 +65,7 @@ struct hd_daemon {
 	struct announce_ctx *announce; /* announce mode (ECMP), announce/ */
 	struct hd_ops *ops;		/* metrics HTTP, SNMP, latency histograms (ops.h) */
 	struct hd_reloader *reloader;	/* reload.c: the parse thread, once a reload ran */
+	struct hd_planner *planner;	/* reload_plan.c: reload --plan, once one ran */
 	struct hd_snapshots *snapshots; /* snapshot.c: status renders in children */
 	struct hd_alert *alert;		/* alert.c: e-mail alerts */
 	struct hd_events *events;	/* events.c: hadirectorctl monitor's bus */

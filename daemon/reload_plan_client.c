@@ -1,0 +1,122 @@
+/* hadirector -t --plan -f PATH (reload_plan.h): the running daemon makes
+ * the plan, through its control socket, as `hadirectorctl reload --plan
+ * --file PATH` asks it: it holds the running state the plan is made
+ * against. The path goes as an absolute one (the daemon's working
+ * directory is not ours) and as one word of the control protocol. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl_proto.h"
+#include "reload_plan.h"
+
+/* A plan waits for a parse, as a reload does (hadirectorctl's bound). */
+#define PLAN_TIMEOUT_MS 300000
+
+static int plan_connect(const char *socket_path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(socket_path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "hadirector: control socket path too long\n");
+		return -1;
+	}
+	strcpy(sa.sun_path, socket_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "hadirector: --plan: cannot reach the running daemon at %s: %s\n",
+			socket_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int plan_read(int fd)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	for (;;) {
+		if (poll(&p, 1, PLAN_TIMEOUT_MS) <= 0)
+			break;
+		if (len + 4096 > cap) {
+			char *nb = realloc(buf, cap = cap ? 2 * cap : 8192);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		ssize_t r = read(fd, buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	if (!buf || !len) {
+		fprintf(stderr, "hadirector: --plan: no reply from the daemon\n");
+		free(buf);
+		return 1;
+	}
+	buf[len] = '\0';
+	char *nl = strchr(buf, '\n');
+	bool ok = !strncmp(buf, "OK\n", 3);
+	if (ok) {
+		fputs(buf + 3, stdout);
+	} else {
+		if (nl)
+			*nl = '\0';
+		fprintf(stderr, "hadirector: --plan: %s\n",
+			strncmp(buf, "ERROR ", 6) ? buf : buf + 6);
+		if (nl)
+			fputs(nl + 1, stderr);
+	}
+	free(buf);
+	return ok ? 0 : 1;
+}
+
+int hd_plan_client(const char *socket_path, const char *path, bool json)
+{
+	char abs[PATH_MAX], req[HD_CTL_MAX_REQUEST];
+
+	if (!realpath(path, abs)) {
+		fprintf(stderr, "hadirector: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	int n =
+	    snprintf(req, sizeof(req), "reload --plan%s --file %s\n", json ? " --json" : "", abs);
+	struct hd_ctl_request parsed;
+	const char *err = n > 0 && (size_t)n < sizeof(req) ? hd_ctl_parse(req, (size_t)n, &parsed)
+							   : "request too long";
+	if (err) { /* blanks or more than 127 bytes: not one word of the protocol */
+		fprintf(stderr, "hadirector: --plan: %s: %s\n", abs, err);
+		return 1;
+	}
+	int fd = plan_connect(socket_path);
+	if (fd < 0)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	if (write(fd, req, (size_t)n) != n) {
+		fprintf(stderr,
+			"hadirector: --plan: the daemon closed the connection (only root and "
+			"the daemon's own user may use it)\n");
+		close(fd);
+		return 1;
+	}
+	shutdown(fd, SHUT_WR);
+	int r = plan_read(fd);
+	close(fd);
+	return r;
+}
