@@ -274,7 +274,7 @@ static void conv_unicast(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_con
 
 static void conv_auth(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config *in)
 {
-	static const char *const types[] = {"none", "pass", NULL};
+	static const char *const types[] = {"none", "pass", "ah", NULL};
 	cfg_t *a = csec(sec, "authentication", 0);
 	const struct cval *pw;
 	int t = 0;
@@ -286,14 +286,16 @@ static void conv_auth(struct cctx *c, cfg_t *sec, struct hd_vrrp_instance_config
 		     "authentication: VRRP version 3 has none (RFC 5798); "
 		     "use version = 2 or remove it");
 	get_enum(c, a, "type", types, &t);
-	in->auth_type = t == 1 ? HD_VRRP_AUTH_PASS : HD_VRRP_AUTH_NONE;
+	in->auth_type = t == 2 ? HD_VRRP_AUTH_AH : t == 1 ? HD_VRRP_AUTH_PASS : HD_VRRP_AUTH_NONE;
+	/* ah: RFC 2338's IP Authentication Header keyed with the password, as
+	 * keepalived sends it (vrrp/vrrp_ah.h); version 2, so IPv4 only */
 	pw = cget(a, "password", 0);
-	if (in->auth_type == HD_VRRP_AUTH_PASS && !pw)
-		cerr(c, sec_line(a), "authentication: type pass needs a password");
+	if (in->auth_type != HD_VRRP_AUTH_NONE && !pw)
+		cerr(c, sec_line(a), "authentication: type %s needs a password", types[t]);
 	if (!pw)
 		return;
-	if (in->auth_type != HD_VRRP_AUTH_PASS)
-		cerr(c, pw->line, "authentication: password needs type = pass");
+	if (in->auth_type == HD_VRRP_AUTH_NONE)
+		cerr(c, pw->line, "authentication: password needs type = pass or ah");
 	else if (!pw->s[0] || strlen(pw->s) > 8)
 		cerr(c, pw->line, "authentication: password must be 1..8 characters");
 	else

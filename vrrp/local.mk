@@ -3,6 +3,12 @@
 libhdcore_a_SOURCES += vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h \
 	vrrp/vrrp_sync.c vrrp/vrrp_sync.h vrrp/vrrp_vip.c vrrp/vrrp_vip.h \
 	vrrp/vrrp_proc.c vrrp/vrrp_proc.h
+# auth type ah: VRRPv2 in an IP Authentication Header, as keepalived sends it
+libhdcore_a_SOURCES += vrrp/vrrp_ah.c vrrp/vrrp_ah.h
+check_PROGRAMS += tests/unit/test_vrrp_ah
+tests_unit_test_vrrp_ah_SOURCES = tests/unit/test_vrrp_ah.c
+tests_unit_test_vrrp_ah_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_vrrp_ah
 hadirector_SOURCES += vrrp/vrrp_daemon.c vrrp/vrrp_int.h vrrp/vrrp_io.c vrrp/vrrp_addr.c \
 	vrrp/vrrp_track.c vrrp/vrrp_group.c
 # use_vmac and vrrp_track_process (decisions in vrrp_proc.c)

@@ -20,6 +20,7 @@ struct vrrp_sock {
 	struct vrrp_ctx *ctx;
 	int ifindex;
 	int family;
+	bool ah; /* IP protocol 51, IP_HDRINCL: adverts of auth type ah (vrrp_ah.h) */
 	int fd;
 	sd_event_source *src;
 	sd_event_source *resume; /* hd_yield(): back on after a flood's batch */
@@ -68,6 +69,10 @@ struct vrrp_instance {
 	int vmac_ifindex; /* 0 = none (yet) */
 	uint8_t vmac_mac[6];
 	int base_arp_ignore; /* the base's value before ours, -1 = not changed */
+	/* auth type ah (vrrp_ah.h): the sequence number (highest seen or sent),
+	 * the one of the advert being sent, the IP identification last used */
+	uint32_t ah_seq, ah_seq_tx;
+	uint16_t ah_ip_id;
 };
 
 struct vrrp_script_state; /* vrrp_track.c */

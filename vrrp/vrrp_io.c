@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "vrrp_ah.h"
 #include "vrrp_int.h"
 
 /* Packets per wakeup; a socket with more waiting yields (hd_yield) so
@@ -42,6 +43,27 @@ static int open_v4(int ifindex, const char *ifname)
 	    sockopt_int(fd, IPPROTO_IP, IP_TTL, VRRP_TTL) < 0 ||
 	    sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0 ||
 	    sockopt_int(fd, IPPROTO_IP, IP_TOS, 0xc0) < 0) { /* DSCP CS6, network control */
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Adverts of auth type ah: IP protocol 51, the IP header ours (the ICV
+ * covers it, vrrp_ah.h), so IP_HDRINCL; TOS and TTL are in that header. */
+static int open_ah(int ifindex, const char *ifname)
+{
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_AH_PROTO);
+	struct ip_mreqn mr = {.imr_ifindex = ifindex};
+
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET, VRRP_MCAST4, &mr.imr_multiaddr);
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0 ||
+	    sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0 ||
+	    sockopt_int(fd, IPPROTO_IP, IP_HDRINCL, 1) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -170,6 +192,42 @@ static void rx_v4(struct vrrp_sock *s, const uint8_t *buf, size_t n)
 	handle_advert(s, pl, plen, &from, dst, ttl);
 }
 
+/* Auth type ah: the ICV, SPI and sequence number are checked with the
+ * instance's password before anything else is believed (vrrp_ah.h). */
+static void rx_ah(struct vrrp_sock *s, const uint8_t *buf, size_t n)
+{
+	struct vrrp_ah_rx rx;
+	struct vrrp_instance *in;
+	struct hd_addr from = {.family = AF_INET};
+	enum vrrp_drop r = vrrp_ah_strip(buf, n, &rx);
+
+	if (n >= 16)
+		memcpy(&from.u.v4, buf + 12, 4);
+	if (r) {
+		/* AH of other protocols on the link is none of ours */
+		if (r != VRRP_DROP_BAD_IP_HEADER)
+			sock_drop(s, r, n >= 16 ? &from : NULL);
+		return;
+	}
+	in = find_vrid(s, vrrp_pkt_peek_vrid(rx.vrrp, rx.vrrp_len));
+	if (!in) {
+		sock_drop(s, rx.vrrp_len < 2 ? VRRP_DROP_TOO_SHORT : VRRP_DROP_VRID_MISMATCH,
+			  &from);
+		return;
+	}
+	if (in->cfg->n_unicast_peers && !is_peer(in, &from)) {
+		vrrp_drop(in, VRRP_DROP_BAD_SOURCE, &from);
+		return;
+	}
+	r = vrrp_ah_verify(buf, n, &rx, in->cfg->auth_pass, in->cfg->n_unicast_peers > 0,
+			   &in->ah_seq);
+	if (r) {
+		vrrp_drop(in, r, &from);
+		return;
+	}
+	handle_advert(s, rx.vrrp, rx.vrrp_len, &from, rx.dst, rx.ttl);
+}
+
 static void rx_v6(struct vrrp_sock *s, struct msghdr *m, const uint8_t *buf, size_t n)
 {
 	const struct sockaddr_in6 *sin6 = m->msg_name;
@@ -213,7 +271,9 @@ static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *user
 
 		if (n < 0)
 			break; /* EAGAIN, or an error the next wakeup will show again */
-		if (s->family == AF_INET)
+		if (s->ah)
+			rx_ah(s, buf, (size_t)n);
+		else if (s->family == AF_INET)
 			rx_v4(s, buf, (size_t)n);
 		else
 			rx_v6(s, &m, buf, (size_t)n);
@@ -224,16 +284,18 @@ static int on_readable(sd_event_source *es, int fd, uint32_t revents, void *user
 }
 
 /* NULL with *ERR: -ENOMEM, or the socket's error (logged). */
-static struct vrrp_sock *sock_get(struct vrrp_ctx *c, int ifindex, int family, const char *ifname,
-				  int *err)
+static struct vrrp_sock *sock_get(struct vrrp_ctx *c, int ifindex, int family, bool ah,
+				  const char *ifname, int *err)
 {
 	struct vrrp_sock *s;
 	int fd;
 
 	for (s = c->socks; s; s = s->next)
-		if (s->ifindex == ifindex && s->family == family)
+		if (s->ifindex == ifindex && s->family == family && s->ah == ah)
 			return s;
-	fd = family == AF_INET6 ? open_v6(ifindex, ifname) : open_v4(ifindex, ifname);
+	fd = ah			  ? open_ah(ifindex, ifname)
+	     : family == AF_INET6 ? open_v6(ifindex, ifname)
+				  : open_v4(ifindex, ifname);
 	if (fd < 0) {
 		*err = -errno;
 		hd_err("vrrp: socket on %s: %s", ifname, strerror(errno));
@@ -250,6 +312,7 @@ static struct vrrp_sock *sock_get(struct vrrp_ctx *c, int ifindex, int family, c
 	s->ctx = c;
 	s->ifindex = ifindex;
 	s->family = family;
+	s->ah = ah;
 	s->fd = fd;
 	s->next = c->socks;
 	c->socks = s;
@@ -274,15 +337,17 @@ int vrrp_io_attach(struct vrrp_ctx *c, struct vrrp_instance *in)
 	if (in->sock)
 		return 0;
 	int err = 0;
+	bool ah = in->cfg->auth_type == HD_VRRP_AUTH_AH;
 
 	/* use_vmac: adverts come and go on the vmac, their Ethernet source
 	 * the virtual MAC (vrrp_vmac.c), unless vmac_xmit_base */
 	if (vrrp_tx_on_vmac(in)) {
 		if (!in->vmac_ifindex)
 			return -ENODEV;
-		in->sock = sock_get(c, in->vmac_ifindex, in->cfg->family, in->cfg->vmac_name, &err);
+		in->sock =
+		    sock_get(c, in->vmac_ifindex, in->cfg->family, ah, in->cfg->vmac_name, &err);
 	} else {
-		in->sock = sock_get(c, in->ifindex, in->cfg->family, in->cfg->interface, &err);
+		in->sock = sock_get(c, in->ifindex, in->cfg->family, ah, in->cfg->interface, &err);
 	}
 	return in->sock ? 0 : err;
 }
@@ -304,6 +369,41 @@ void vrrp_io_free(struct vrrp_ctx *c)
 {
 	while (c->socks)
 		sock_close(c, c->socks);
+}
+
+/* The IP identification of the next packet: never 0, or the kernel puts
+ * its own after the ICV was computed. */
+static uint16_t next_ip_id(struct vrrp_instance *in)
+{
+	if (!++in->ah_ip_id)
+		in->ah_ip_id = 1;
+	return in->ah_ip_id;
+}
+
+/* The advert PKT (LEN octets) inside an IPv4 packet with the IP
+ * Authentication Header, sent with our own IP header (vrrp_ah.h). */
+static int send_ah(struct vrrp_instance *in, const struct hd_addr *dst, const uint8_t *pkt,
+		   size_t len)
+{
+	uint16_t id = next_ip_id(in);
+	uint8_t out[VRRP_AH_PKT_MAX];
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr = dst->u.v4};
+	struct vrrp_ah_tx tx = {.src = (const uint8_t *)&in->src_addr.u.v4,
+				.dst = (const uint8_t *)&dst->u.v4,
+				.ip_id = id,
+				.seq = in->ah_seq_tx,
+				.ttl = VRRP_TTL,
+				.unicast = in->cfg->n_unicast_peers > 0,
+				.key = in->cfg->auth_pass,
+				.vrrp = pkt,
+				.vrrp_len = len};
+	ssize_t n = vrrp_ah_build(&tx, out, sizeof(out));
+
+	if (n < 0)
+		return -1;
+	return sendto(in->sock->fd, out, (size_t)n, 0, (struct sockaddr *)&sin, sizeof(sin)) == n
+		   ? 0
+		   : -1;
 }
 
 static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t priority)
@@ -332,6 +432,8 @@ static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t 
 
 	if (len < 0)
 		return -1;
+	if (in->sock->ah)
+		return send_ah(in, dst, pkt, (size_t)len);
 	iov.iov_len = (size_t)len;
 	memset(&ctl, 0, sizeof(ctl));
 	cm = (struct cmsghdr *)ctl.b;
@@ -375,6 +477,9 @@ int vrrp_send_advert(struct vrrp_instance *in, uint8_t priority)
 		in->send_errors++;
 		return -1;
 	}
+	/* ah: one sequence number per advert, to every peer alike */
+	if (in->sock->ah)
+		in->ah_seq_tx = vrrp_ah_seq_next(&in->ah_seq);
 	if (in->cfg->n_unicast_peers) {
 		for (size_t i = 0; i < in->cfg->n_unicast_peers; i++)
 			r |= send_to(in, &in->cfg->unicast_peers[i], priority);

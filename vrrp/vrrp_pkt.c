@@ -95,6 +95,15 @@ static size_t count_family(const struct hd_prefix *vips, size_t n, int family)
 	return c;
 }
 
+/* The v2 header's auth type; with AH (vrrp_ah.c) its 8 octets stay zero
+ * and the IP Authentication Header around the packet authenticates it. */
+static uint8_t v2_auth_type(enum hd_vrrp_auth t)
+{
+	return t == HD_VRRP_AUTH_PASS ? VRRP_V2_AUTH_PASS
+	       : t == HD_VRRP_AUTH_AH ? VRRP_V2_AUTH_AH
+				      : VRRP_V2_AUTH_NONE;
+}
+
 static void put_auth(uint8_t *p, enum hd_vrrp_auth type, const char *pass)
 {
 	memset(p, 0, VRRP_AUTH_LEN);
@@ -128,7 +137,7 @@ ssize_t vrrp_pkt_build(const struct vrrp_tx *tx, uint8_t *buf, size_t cap)
 	} else {
 		unsigned secs = (tx->adver_int_cs + 50) / 100;
 
-		buf[4] = tx->auth_type == HD_VRRP_AUTH_PASS ? VRRP_V2_AUTH_PASS : VRRP_V2_AUTH_NONE;
+		buf[4] = v2_auth_type(tx->auth_type);
 		buf[5] = (uint8_t)(secs < 1 ? 1 : secs > 255 ? 255 : secs);
 	}
 	buf[6] = buf[7] = 0;
@@ -191,7 +200,7 @@ static enum vrrp_drop check_v2_auth(const uint8_t *auth, const struct vrrp_adver
 				    const struct vrrp_rx_expect *e)
 {
 	uint8_t want[VRRP_AUTH_LEN];
-	uint8_t type = e->auth_type == HD_VRRP_AUTH_PASS ? VRRP_V2_AUTH_PASS : VRRP_V2_AUTH_NONE;
+	uint8_t type = v2_auth_type(e->auth_type);
 
 	if (a->auth_type != type)
 		return VRRP_DROP_AUTH_TYPE_MISMATCH;

@@ -19,6 +19,7 @@
 #define VRRP_PRIO_OWNER	  255
 #define VRRP_V2_AUTH_NONE 0
 #define VRRP_V2_AUTH_PASS 1
+#define VRRP_V2_AUTH_AH	  2 /* RFC 2338: IP Authentication Header (vrrp_ah.h) */
 /* Largest advert: v3, IPv6, 255 addresses. */
 #define VRRP_PKT_MAX (VRRP_HDR_LEN + 255 * 16 + VRRP_AUTH_LEN)
 

@@ -156,7 +156,7 @@ struct hd_track_process {
 };
 
 enum hd_vrrp_initial { HD_VRRP_INIT_BACKUP = 0, HD_VRRP_INIT_MASTER };
-enum hd_vrrp_auth { HD_VRRP_AUTH_NONE = 0, HD_VRRP_AUTH_PASS };
+enum hd_vrrp_auth { HD_VRRP_AUTH_NONE = 0, HD_VRRP_AUTH_PASS, HD_VRRP_AUTH_AH };
 
 struct hd_vrrp_instance_config {
 	char name[HD_NAME_MAX];

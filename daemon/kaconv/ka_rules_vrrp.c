@@ -60,13 +60,10 @@ static void i_auth(struct cx *c, struct osec *s, const struct ka_node *n, const 
 			ka_error(c->m, k->file, k->line, "%s: not converted in authentication",
 				 k->kw);
 	}
-	if (type && !strcasecmp(type, "AH")) {
-		ka_error(c->m, n->file, n->line,
-			 "authentication: auth_type AH: hadirector has no IPsec AH");
-		osec_free(a);
-		return;
-	}
-	oadd(a, n, "type", pass ? "pass" : "none");
+	/* AH: VRRPv2 in an IP Authentication Header, HMAC-MD5-96 keyed with the
+	 * password, sent and checked as keepalived does (vrrp/vrrp_ah.h); as
+	 * with PASS, keepalived authenticates nothing without auth_pass */
+	oadd(a, n, "type", !pass ? "none" : type && !strcasecmp(type, "AH") ? "ah" : "pass");
 	if (pass) {
 		char p[9], *q;
 		snprintf(p, sizeof(p), "%s", pass);

@@ -76,6 +76,21 @@ static const struct {
      {"interface = eth0", "label = eth0:1"},
      {"lan0"},
      NULL},
+    /* auth_type AH: the IP Authentication Header, as keepalived sends it */
+    {"AH, a password of more than 8",
+     VRRP(" authentication {\n  auth_type ah\n  auth_pass 123456789\n }\n"),
+     false,
+     false,
+     {"    type = ah", "    password = 12345678"},
+     {"type = pass", "123456789"},
+     ":7: warning: auth_pass: longer than 8 characters"},
+    {"AH without auth_pass: keepalived authenticates nothing",
+     VRRP(" authentication {\n  auth_type AH\n }\n"),
+     false,
+     false,
+     {"    type = none"},
+     {"type = ah"},
+     NULL},
 };
 
 static void daemon_loads(const char *name, const char *conf)
