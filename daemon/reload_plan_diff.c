@@ -418,11 +418,9 @@ static int restarted(const struct hd_config *oldc, const struct hd_config *newc,
 	const struct hd_real_server_config *rs = &vs->real_servers[c->rs];
 	const struct hd_real_server_config *o = old_rs(oldc, vs, rs);
 
-	if (!o)
-		return 0; /* a new real server: started */
+	if (!o || c->check >= o->n_checks)
+		return 0; /* a new real server, or a check more: started */
 	c->kind = HD_PLAN_CHANGED;
-	if (c->check >= o->n_checks)
-		return 0; /* a check more: restarted with no old one to compare */
 	const struct hd_virtual_server_config *ovs = NULL;
 	for (size_t v = 0; !ovs && v < oldc->n_virtual_servers; v++)
 		if (hc_vs_same(&oldc->virtual_servers[v], vs))

@@ -58,8 +58,10 @@ static void svc_fields(struct out *po, const struct ipvs_service *w, const struc
 	else if (strcmp(w->sched, h->sched))
 		put(&o, "scheduler=%s->%s", h->sched, w->sched);
 	FIELD_U("flags", "0x%x", w, h, flags);
-	FIELD_U("persistence_timeout", "%u", w, h, timeout);
-	FIELD_U("persistence_granularity", "%u", w, h, netmask);
+	if (w->flags & IP_VS_SVC_F_PERSISTENT) { /* else the kernel ignores them */
+		FIELD_U("persistence_timeout", "%u", w, h, timeout);
+		FIELD_U("persistence_granularity", "%u", w, h, netmask);
+	}
 	*po = o;
 }
 

@@ -54,3 +54,8 @@ check_PROGRAMS += tests/unit/test_confuse_contract
 tests_unit_test_confuse_contract_SOURCES = tests/unit/test_confuse_contract.c
 tests_unit_test_confuse_contract_LDADD = $(CONFUSE_LIBS)
 TESTS += tests/unit/test_confuse_contract
+# reload --plan's decisions and renderings (daemon/reload_plan_diff.h)
+check_PROGRAMS += tests/unit/test_reload_plan
+tests_unit_test_reload_plan_SOURCES = tests/unit/test_reload_plan.c
+tests_unit_test_reload_plan_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_reload_plan
