@@ -11,6 +11,7 @@
 
 #include "hc_int.h"
 #include "hc_match.h"
+#include "hc_match_index.h"
 #include "log.h"
 
 static void probe_set_params(struct hc_probe *p, const struct hc_pparams *pp)
@@ -18,6 +19,7 @@ static void probe_set_params(struct hc_probe *p, const struct hc_pparams *pp)
 	p->k = pp->k;
 	p->host = pp->host;
 	p->target = pp->target;
+	p->rs_ep = pp->rs_ep;
 	p->timeout_usec = pp->timeout_usec;
 	p->pol = pp->pol;
 }
@@ -33,54 +35,49 @@ static void probe_free(struct hc_probe *p)
 	free(p);
 }
 
-/* Open addressing over probe keys: lookups stay O(1) at thousands of
- * probes. */
-struct key_index {
-	struct hc_probe **slot;
-	size_t cap;
+/* A running probe's identity, for hc_probe_same(): its parameters point
+ * into the configuration it was built from (the running one, alive until
+ * the commit). */
+static void probe_ident(const struct hc_probe *p, struct hc_pparams *pp)
+{
+	*pp = (struct hc_pparams){.k = p->k,
+				  .host = p->host,
+				  .target = p->target,
+				  .rs_ep = p->rs_ep,
+				  .timeout_usec = p->timeout_usec,
+				  .pol = p->pol};
+}
+
+static bool probe_is(const void *entry, const void *key)
+{
+	struct hc_pparams pp;
+
+	probe_ident(entry, &pp);
+	return hc_probe_same(&pp, key);
+}
+
+static bool vs_is(const void *entry, const void *key)
+{
+	return hc_vs_same(((const struct hc_vs *)entry)->rs[0].vsc, key);
+}
+
+/* A real server of an old virtual server: both must match. */
+struct rs_key {
+	const struct hc_vs *ov;
+	const struct hd_endpoint *ep;
 };
 
-static uint64_t key_hash(const char *s)
+static bool rs_is(const void *entry, const void *key)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	const struct hc_rs *r = entry;
+	const struct rs_key *k = key;
+
+	return r >= k->ov->rs && r < k->ov->rs + k->ov->n_rs && hc_ep_same(&r->rsc->ep, k->ep);
 }
 
-static struct hc_probe **index_find(struct key_index *ix, const char *key)
+static uint64_t rs_hash(const struct hc_vs *ov, const struct hd_endpoint *ep)
 {
-	size_t i = key_hash(key) & (ix->cap - 1);
-
-	while (ix->slot[i] && strcmp(ix->slot[i]->key, key))
-		i = (i + 1) & (ix->cap - 1);
-	return &ix->slot[i];
-}
-
-static int index_init(struct key_index *ix, size_t n)
-{
-	ix->cap = 16;
-	while (ix->cap < 2 * n + 1)
-		ix->cap <<= 1;
-	ix->slot = calloc(ix->cap, sizeof(*ix->slot));
-	return ix->slot ? 0 : -ENOMEM;
-}
-
-static const struct hc_vs *old_vs_find(const struct hc_vs *old, size_t n,
-				       const struct hd_virtual_server_config *vsc)
-{
-	for (size_t i = 0; i < n; i++)
-		if (old[i].n_rs && hc_vs_same(old[i].rs[0].vsc, vsc))
-			return &old[i];
-	return NULL;
-}
-
-static const struct hc_rs *old_rs_find(const struct hc_vs *ov, const struct hd_endpoint *ep)
-{
-	for (size_t i = 0; ov && i < ov->n_rs; i++)
-		if (hc_ep_same(&ov->rs[i].rsc->ep, ep))
-			return &ov->rs[i];
-	return NULL;
+	return hc_ep_hash(ep) ^ ((uint64_t)(uintptr_t)ov * 0x9e3779b97f4a7c15ULL);
 }
 
 /* A probe the new configuration keeps: its new parameters (pointers into
@@ -106,21 +103,38 @@ struct hc_prep {
 	uint64_t verdict_changes; /* counted by the build, added at commit */
 };
 
+/* The indexes of a build: the probes it made so far (shared by key), the
+ * running probes, virtual servers and real servers (state carried over);
+ * all lookups O(1), so the build is linear in the configuration. */
 struct build {
 	struct hc_ctx *c;
 	struct hc_prep *p;
-	struct key_index now, old;
+	struct hc_ix now, old, old_vs, old_rs;
 };
 
-static struct hc_probe *probe_new(struct build *b, const struct hc_pparams *pp, char *key,
+/* The probe's name in log lines (its identity is hc_probe_same()'s). */
+static char *probe_name(const struct hc_pparams *pp)
+{
+	char ep[80], buf[128];
+
+	snprintf(buf, sizeof(buf), "%s %s", hd_check_type_str(pp->k->type),
+		 hd_endpoint_str(&pp->target, ep, sizeof(ep)));
+	return strdup(buf);
+}
+
+static struct hc_probe *probe_new(struct build *b, const struct hc_pparams *pp, uint64_t hash,
 				  const struct hc_rs *old)
 {
 	struct hc_probe *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
+	if (!(p->key = probe_name(pp))) {
+		free(p);
+		return NULL;
+	}
 	probe_set_params(p, pp);
-	p->key = key;
+	p->ident_hash = hash;
 	p->ctx = b->c;
 	hc_tq_node_init(&p->tn);
 	hc_checker_init(&p->st, &p->pol, hd_now_usec());
@@ -137,28 +151,18 @@ static struct hc_probe *probe_get(struct build *b, const struct hd_virtual_serve
 				  const struct hd_check_config *k, const struct hc_rs *old)
 {
 	struct hc_pparams pp;
-	struct hc_probe *p, **slot;
-	char *key;
+	struct hc_probe *p;
 
 	hc_probe_params(&pp, b->p->cfg, vs, rs, k);
-	key = hc_probe_key(vs, rs, k, &pp);
-	if (!key)
-		return NULL;
-	slot = index_find(&b->now, key);
-	if (*slot) { /* shared with another virtual server */
-		free(key);
-		return *slot;
-	}
-	struct hc_probe **os = b->old.slot ? index_find(&b->old, key) : NULL;
-	if (os && *os) { /* unchanged across the reload: keep state and timer */
-		p = *os;
-		free(key); /* the same text as p->key */
+	uint64_t h = hc_probe_hash(&pp);
+	if ((p = hc_ix_get(&b->now, h, probe_is, &pp))) /* shared with another virtual server */
+		return p;
+	if ((p = hc_ix_get(&b->old, h, probe_is, &pp))) { /* unchanged: keep state and timer */
 		b->p->kept[b->p->n_kept++] = (struct hc_kept){p, pp};
-	} else if (!(p = probe_new(b, &pp, key, old))) {
-		free(key);
+	} else if (!(p = probe_new(b, &pp, h, old))) {
 		return NULL;
 	}
-	*slot = p;
+	hc_ix_add(&b->now, h, probe_is, &pp, p);
 	b->p->probes[b->p->n_probes++] = p;
 	return p;
 }
@@ -167,7 +171,9 @@ static int build_rs(struct build *b, const struct hd_virtual_server_config *vsc,
 		    const struct hc_vs *ov, struct hc_rs *rs)
 {
 	const struct hd_real_server_config *rsc = &vsc->real_servers[r];
-	const struct hc_rs *old = old_rs_find(ov, &rsc->ep);
+	const struct rs_key rk = {ov, &rsc->ep};
+	const struct hc_rs *old =
+	    ov ? hc_ix_get(&b->old_rs, rs_hash(ov, &rsc->ep), rs_is, &rk) : NULL;
 
 	rs->vsc = vsc;
 	rs->rsc = rsc;
@@ -215,7 +221,7 @@ static void free_vs(struct hc_vs *vs, size_t n)
 	free(vs);
 }
 
-static int build_all(struct build *b, const struct hc_vs *ovs, size_t n_ovs)
+static int build_all(struct build *b)
 {
 	struct hc_prep *p = b->p;
 	const struct hd_config *cfg = p->cfg;
@@ -226,7 +232,7 @@ static int build_all(struct build *b, const struct hc_vs *ovs, size_t n_ovs)
 	p->n_vs = cfg->n_virtual_servers;
 	for (size_t v = 0; v < cfg->n_virtual_servers; v++) {
 		const struct hd_virtual_server_config *vsc = &cfg->virtual_servers[v];
-		const struct hc_vs *ov = old_vs_find(ovs, n_ovs, vsc);
+		const struct hc_vs *ov = hc_ix_get(&b->old_vs, hc_vs_hash(vsc), vs_is, vsc);
 		struct hc_vs *nv = &p->vs[v];
 		uint64_t sum = 0;
 
@@ -243,6 +249,35 @@ static int build_all(struct build *b, const struct hc_vs *ovs, size_t n_ovs)
 			nv->guard = ov->guard;
 		nv->quorum_lost =
 		    hc_quorum_lost(ov && ov->quorum_lost, !ov, sum, vsc->quorum, vsc->hysteresis);
+	}
+	return 0;
+}
+
+/* The running probes, virtual and real servers, by identity. */
+static int index_old(struct build *b)
+{
+	const struct hc_ctx *c = b->c;
+	size_t n_rs = 0;
+	struct hc_pparams pp;
+
+	for (size_t v = 0; v < c->n_vs; v++)
+		n_rs += c->vs[v].n_rs;
+	if (hc_ix_init(&b->old, c->n_probes) < 0 || hc_ix_init(&b->old_vs, c->n_vs) < 0 ||
+	    hc_ix_init(&b->old_rs, n_rs) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n_probes; i++) {
+		probe_ident(c->probes[i], &pp);
+		hc_ix_add(&b->old, c->probes[i]->ident_hash, probe_is, &pp, c->probes[i]);
+	}
+	for (size_t v = 0; v < c->n_vs; v++) {
+		struct hc_vs *ov = &c->vs[v];
+		if (!ov->n_rs) /* known by its real servers' configuration only */
+			continue;
+		hc_ix_add(&b->old_vs, hc_vs_hash(ov->rs[0].vsc), vs_is, ov->rs[0].vsc, ov);
+		for (size_t r = 0; r < ov->n_rs; r++) {
+			struct rs_key k = {ov, &ov->rs[r].rsc->ep};
+			hc_ix_add(&b->old_rs, rs_hash(ov, k.ep), rs_is, &k, &ov->rs[r]);
+		}
 	}
 	return 0;
 }
@@ -278,21 +313,25 @@ int hc_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
 	p->cfg = newcfg;
 	if (!(p->probes = calloc(n + 1, sizeof(*p->probes))) ||
 	    !(p->fresh = calloc(n + 1, sizeof(*p->fresh))) ||
-	    !(p->kept = calloc(n + 1, sizeof(*p->kept))) || index_init(&b.now, n) < 0 ||
-	    index_init(&b.old, c->n_probes) < 0)
+	    !(p->kept = calloc(n + 1, sizeof(*p->kept))) || index_old(&b) < 0 ||
+	    hc_ix_init(&b.now, n) < 0)
 		goto out;
-	for (size_t i = 0; i < c->n_probes; i++)
-		*index_find(&b.old, c->probes[i]->key) = c->probes[i];
-	r = build_all(&b, c->vs, c->n_vs);
+	r = build_all(&b);
 	if (r >= 0)
 		r = hc_sched_reserve(c, p->n_fresh);
+	/* The matching's work, linear in the configuration (a test reads it). */
+	hd_debug("health checks: matched %zu probes (%zu kept) in %llu index steps", p->n_probes,
+		 p->n_kept,
+		 (unsigned long long)(b.now.steps + b.old.steps + b.old_vs.steps + b.old_rs.steps));
 out:
 	/* hc_rs_update() counts the verdicts the build set: they count when
 	 * the build is put in force, not before. */
 	p->verdict_changes = c->verdict_changes - vc;
 	c->verdict_changes = vc;
-	free(b.now.slot);
-	free(b.old.slot);
+	hc_ix_free(&b.now);
+	hc_ix_free(&b.old);
+	hc_ix_free(&b.old_vs);
+	hc_ix_free(&b.old_rs);
 	if (r < 0) {
 		hc_abort(d, p);
 		return r;

@@ -24,10 +24,12 @@ struct hc_tls;
  * real server) whose check has the same key. */
 struct hc_probe {
 	struct hc_ctx *ctx;
-	char *key;			 /* canonical text of everything that defines the check */
+	char *key;			 /* its name in log lines: type and target */
 	const struct hd_check_config *k; /* of the current configuration */
 	const char *host;		 /* virtualhost: the check's or the VS's */
 	struct hd_endpoint target;	 /* effective connect address and port */
+	struct hd_endpoint rs_ep;	 /* with the above, its identity (hc_probe_same) */
+	uint64_t ident_hash;		 /* hc_probe_hash() of it */
 	uint64_t timeout_usec;		 /* effective connect (tcp/http) or run (misc) timeout */
 	struct hc_policy pol;
 	struct hc_checker st;

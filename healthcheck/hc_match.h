@@ -27,6 +27,7 @@ struct hc_pparams {
 	const struct hd_check_config *k;
 	const char *host;
 	struct hd_endpoint target;
+	struct hd_endpoint rs_ep; /* the real server's: part of a misc check's identity */
 	uint64_t timeout_usec;
 	struct hc_policy pol;
 };
@@ -41,8 +42,17 @@ void hc_probe_params(struct hc_pparams *p, const struct hd_config *cfg,
 char *hc_probe_key(const struct hd_virtual_server_config *vs,
 		   const struct hd_real_server_config *rs, const struct hd_check_config *k,
 		   const struct hc_pparams *p);
+/* The same identity as hc_probe_key's text, in binary: a reload matches
+ * tens of thousands of probes, and formatting each key (a stream, a dozen
+ * fprintf) was most of the time the event loop spent applying it. Equal
+ * keys <=> hc_probe_same(); hc_probe_same() => equal hashes. */
+uint64_t hc_probe_hash(const struct hc_pparams *p);
+bool hc_probe_same(const struct hc_pparams *a, const struct hc_pparams *b);
 /* The same virtual server, for the real servers' state. */
 bool hc_vs_same(const struct hd_virtual_server_config *a, const struct hd_virtual_server_config *b);
 bool hc_ep_same(const struct hd_endpoint *a, const struct hd_endpoint *b);
+/* Hashes agreeing with hc_vs_same() and hc_ep_same(). */
+uint64_t hc_vs_hash(const struct hd_virtual_server_config *v);
+uint64_t hc_ep_hash(const struct hd_endpoint *e);
 
 #endif

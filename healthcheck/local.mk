@@ -50,6 +50,7 @@ TESTS += tests/unit/test_hc_ping_pkt
 hadirector_SOURCES += healthcheck/hc_ready.c
 # reload: which probes and real-server states carry over (pure, tested by a table)
 libhdcore_a_SOURCES += healthcheck/hc_match.c healthcheck/hc_match.h
+libhdcore_a_SOURCES += healthcheck/hc_match_index.c healthcheck/hc_match_index.h
 check_PROGRAMS += tests/unit/test_hc_match
 tests_unit_test_hc_match_SOURCES = tests/unit/test_hc_match.c
 tests_unit_test_hc_match_LDADD = libhdcore.a $(HD_LIBS)

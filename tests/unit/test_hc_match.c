@@ -288,6 +288,19 @@ static void test_keys(void)
 			       keys[i].kept ? "should keep the probe" : "should make a new one", ka,
 			       kb);
 		free(ka), free(kb);
+		/* The reload's binary identity says the same, both ways, and
+		 * the same probe hashes the same. */
+		struct hc_pparams pa, pb;
+		hc_probe_params(&pa, &a.cfg, &a.vs, &a.rs, &a.k);
+		hc_probe_params(&pb, &b.cfg, &b.vs, &b.rs, &b.k);
+		EXPECT(hc_probe_same(&pa, &pb) == keys[i].kept, "%s: hc_probe_same %s",
+		       keys[i].what,
+		       keys[i].kept ? "false, should be true" : "true, should be false");
+		EXPECT(hc_probe_same(&pb, &pa) == keys[i].kept, "%s: hc_probe_same (reversed)",
+		       keys[i].what);
+		if (keys[i].kept)
+			EXPECT(hc_probe_hash(&pa) == hc_probe_hash(&pb),
+			       "%s: same probe, other hash", keys[i].what);
 	}
 }
 
@@ -341,6 +354,9 @@ static void test_vs(void)
 		a.protocol = vss[i].pra, b.protocol = vss[i].prb;
 		EXPECT(hc_vs_same(&a, &b) == vss[i].same, "%s", vss[i].what);
 		EXPECT(hc_vs_same(&b, &a) == vss[i].same, "%s (reversed)", vss[i].what);
+		if (vss[i].same)
+			EXPECT(hc_vs_hash(&a) == hc_vs_hash(&b), "%s: same, other hash",
+			       vss[i].what);
 	}
 	struct hd_endpoint e1 = {v4("10.0.1.1"), 80}, e2 = {v4("10.0.1.1"), 8080},
 			   e3 = {v4("10.0.1.2"), 80};
