@@ -607,7 +607,7 @@ static const struct {
      true,
      {0},
      {0},
-     ":2: 10.0.0.0/29: not ADDRESS or ADDRESS-LAST (a netmask range is not converted)"},
+     ":3: 10.0.0.9: a group entry without a port is not converted"},
     {"virtual_server_group of both families: IPv6 in brackets, refused",
      "virtual_server_group G {\n 10.0.0.1 80\n ae00::2-9 80\n}\n"
      "virtual_server group G {\n real_server 10.0.1.1 80 {\n }\n}\n",

@@ -34,6 +34,9 @@ static int vglob(void *ud, const char *pattern, char ***paths, size_t *n)
 #define VRRP(body)                                                                                 \
 	"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"                           \
 	" virtual_ipaddress {\n  10.0.0.1/24\n }\n" body "}\n"
+#define VSG(entries)                                                                               \
+	"virtual_server_group G {\n " entries "}\n"                                                \
+	"virtual_server group G {\n real_server 10.9.1.1 80 {\n }\n}\n"
 #define MAX 6
 
 static const char *const lab[] = {"eth0=lan0", "eth1=lan1"};
@@ -91,6 +94,72 @@ static const struct {
      {"    type = none"},
      {"type = ah"},
      NULL},
+    /* virtual_server_group netmasks and whole-address ranges, read as
+     * keepalived 2.2.7's alloc_vsg_entry reads them */
+    {"group netmask: the network's every address, network and broadcast too",
+     VSG("10.0.0.0/29 80\n 10.0.0.16/32 80\n"),
+     false,
+     false,
+     {"members = { 10.0.0.0-7:80, 10.0.0.16:80 }"},
+     {"/29"},
+     NULL},
+    {"group netmask over several last octets",
+     VSG("10.1.0.0/23 443\n"),
+     false,
+     false,
+     {"members = { 10.1.0.0-255:443, 10.1.1.0-255:443 }"},
+     {0},
+     NULL},
+    {"group range of whole addresses across an octet",
+     VSG("10.0.0.250-10.0.1.2 80\n"),
+     false,
+     false,
+     {"members = { 10.0.0.250-255:80, 10.0.1.0-2:80 }"},
+     {0},
+     NULL},
+    {"group IPv6 netmask in the last group",
+     "virtual_server_group G {\n 2001:db8::100/120 80\n}\n"
+     "virtual_server group G {\n real_server 2001:db8:1::1 80 {\n }\n}\n",
+     false,
+     false,
+     {"members = { [2001:db8::100-1ff]:80 }"},
+     {0},
+     NULL},
+    {"group netmask with host bits: keepalived skips the entry",
+     VSG("10.0.0.1/29 80\n 10.0.0.9 80\n"),
+     false,
+     false,
+     {"members = { 10.0.0.9:80 }"},
+     {"10.0.0.1"},
+     ":2: warning: 10.0.0.1/29: host bits set"},
+    {"group range ending before it starts: keepalived skips the entry",
+     VSG("10.0.0.9-10.0.0.2 80\n 10.0.0.9 80\n"),
+     false,
+     false,
+     {"members = { 10.0.0.9:80 }"},
+     {0},
+     ":2: warning: 10.0.0.9-10.0.0.2: the range ends before it starts"},
+    {"group netmask larger than hadirector's 1024 services",
+     VSG("10.0.0.0/21 80\n"),
+     false,
+     true,
+     {0},
+     {0},
+     ":2: 10.0.0.0/21: 2048 addresses, more than hadirector's 1024 services"},
+    {"group IPv6 netmask beyond the last group",
+     VSG("2001:db8::/64 80\n"),
+     false,
+     true,
+     {0},
+     {0},
+     ":2: 2001:db8::/64: more addresses than hadirector's 1024 services"},
+    {"group whose every entry keepalived skips",
+     VSG("10.0.0.1/29 80\n"),
+     false,
+     true,
+     {0},
+     {0},
+     ":1: virtual_server_group G: no entry left"},
 };
 
 static void daemon_loads(const char *name, const char *conf)
