@@ -32,3 +32,11 @@ check-ka-equiv-all-5: hadirector
 	KA_EQUIV_PART=5 $(KA_EQUIV_ALL)
 .PHONY: check-ka-equiv-all check-ka-equiv-all-1 check-ka-equiv-all-2 check-ka-equiv-all-3 \
 	check-ka-equiv-all-4 check-ka-equiv-all-5
+# Issue 23: the ECMP lab (an FRR router, 3+1 directors with FRR and hadirector in announce mode,
+# IPVS DR with mh, 1000 long-lived connections), one VM boot of about 7 minutes:
+# `make check-ecmp` (ECMP_* settings pass through, see tests/vm/scenarios/ecmp.sh).
+EXTRA_DIST += tests/vm/ecmp.sh tests/vm/scenarios/ecmp.sh tests/lab/ecmp.py tests/lab/ecmp-frr.sh
+check-ecmp: hadirector hadirectorctl
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		$(SHELL) $(srcdir)/tests/vm/ecmp.sh
+.PHONY: check-ecmp
