@@ -246,6 +246,11 @@ static void conv_rs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 	if (!vs->is_fwmark && !vs->group && kind != HD_LB_NAT && rs->ep.port != vs->ep.port)
 		cerr(c, rs->line, "real_server %s: lb_kind %s cannot change the port (%u)",
 		     cfg_title(sec), kinds[kind], vs->ep.port);
+	rs->check_fwd_path = vs->check_fwd_path;
+	if (get_bool(c, sec, "check_forwarding_path", &rs->check_fwd_path) && rs->check_fwd_path &&
+	    kind != HD_LB_NAT && (vs->is_fwmark || vs->family != AF_INET))
+		cerr(c, cget(sec, "check_forwarding_path", 0)->line,
+		     "check_forwarding_path: needs an IPv4 virtual address (not fwmark, not IPv6)");
 	get_uint(c, sec, "u_threshold", 0, 65535, &rs->u_threshold);
 	get_uint(c, sec, "l_threshold", 0, 65535, &rs->l_threshold);
 	ut = cget(sec, "l_threshold", 0);
@@ -419,6 +424,10 @@ static void conv_vs_options(struct cctx *c, cfg_t *sec, struct hd_virtual_server
 	get_uint(c, sec, "max_ejection", 0, 100, &vs->max_ejection_pct);
 	vs->max_ejection_timeout_usec = 600000000;
 	get_dur(c, sec, "max_ejection_timeout", 0, 86400, &vs->max_ejection_timeout_usec);
+	if (get_bool(c, sec, "check_forwarding_path", &vs->check_fwd_path) && vs->check_fwd_path &&
+	    vs->lb_kind != HD_LB_NAT && (vs->is_fwmark || vs->family != AF_INET))
+		cerr(c, cget(sec, "check_forwarding_path", 0)->line,
+		     "check_forwarding_path: needs an IPv4 virtual address (not fwmark, not IPv6)");
 }
 
 /* One member: "ADDR:PORT", "[V6]:PORT", a range "A.B.C.D-E:PORT" or

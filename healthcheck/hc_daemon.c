@@ -30,6 +30,7 @@ static void probe_free(struct hc_probe *p)
 		return;
 	hc_probe_cancel(p);
 	hc_sched_drop(p);
+	hc_fwd_free(p);
 	free(p->req);
 	free(p->key);
 	free(p);
@@ -46,6 +47,7 @@ static void probe_ident(const struct hc_probe *p, struct hc_pparams *pp)
 				  .rs_ep = p->rs_ep,
 				  .timeout_usec = p->timeout_usec,
 				  .pol = p->pol};
+	pp->has_fwd = hc_fwd_get(p, &pp->fwd);
 }
 
 static bool probe_is(const void *entry, const void *key)
@@ -161,6 +163,8 @@ static struct hc_probe *probe_get(struct build *b, const struct hd_virtual_serve
 		b->p->kept[b->p->n_kept++] = (struct hc_kept){p, pp};
 	} else if (!(p = probe_new(b, &pp, h, old))) {
 		return NULL;
+	} else if (pp.has_fwd && hc_fwd_new(p, &pp.fwd) < 0) {
+		return NULL; /* P is among the fresh: the abort frees it */
 	}
 	hc_ix_add(&b->now, h, probe_is, &pp, p);
 	b->p->probes[b->p->n_probes++] = p;

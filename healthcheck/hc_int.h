@@ -42,6 +42,7 @@ struct hc_probe {
 	char *req;		/* http: the request, built once (hc_http.c) */
 	size_t n_req;
 	uint64_t connections; /* http: connections made (fewer than runs with reuse) */
+	struct hc_fwd *fwd;   /* check_forwarding_path: its probe (hc_fwd.c), or NULL */
 	unsigned users;	      /* real servers using it */
 	bool keep;	      /* reload bookkeeping */
 };
@@ -163,6 +164,30 @@ void hc_sock_finish(struct hc_probe *p, enum hc_outcome o, int detail);
 void hc_probe_cancel(struct hc_probe *p);
 
 void hc_probe_done(struct hc_probe *p, const struct hc_result *r);
+
+/* check_forwarding_path (hc_fwd.c): a probe of the forwarding path that
+ * runs beside each check of P and whose verdict joins the check's.
+ * hc_fwd_new: P's, for PARAMS (-ENOMEM). hc_fwd_start: before the check
+ * starts. hc_fwd_merge: the check's result R; NULL while the path's probe
+ * still runs (it then calls hc_probe_done() again when it ends), else the
+ * combined result in BUF. hc_fwd_deadline: at P's deadline, ends a path
+ * probe still running; true when that ended the check. hc_fwd_cancel: no
+ * result. hc_fwd_free: at the probe's end. */
+struct hc_fwd_params;
+int hc_fwd_new(struct hc_probe *p, const struct hc_fwd_params *params);
+void hc_fwd_start(struct hc_probe *p);
+const struct hc_result *hc_fwd_merge(struct hc_probe *p, const struct hc_result *r,
+				     struct hc_result *buf);
+bool hc_fwd_deadline(struct hc_probe *p);
+void hc_fwd_cancel(struct hc_probe *p);
+void hc_fwd_free(struct hc_probe *p);
+/* Its counters for the view (zero without one). */
+struct hc_fwd_counts {
+	uint64_t probes, vip_not_accepted, arp_answered, stray;
+};
+void hc_fwd_counts(const struct hc_probe *p, struct hc_fwd_counts *out);
+/* Its target (its identity for a reload), false when P has none. */
+bool hc_fwd_get(const struct hc_probe *p, struct hc_fwd_params *out);
 
 /* Run CMD (split on blanks, or through /bin/sh when it needs a shell) as
  * script_user in its own process group; SIGKILL to the group after

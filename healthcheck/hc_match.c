@@ -62,6 +62,9 @@ char *hc_probe_key(const struct hd_virtual_server_config *vs,
 	key_str(f, "dt", k->dns_type);
 	key_str(f, "up", k->udp_payload);
 	key_str(f, "ue", k->udp_expect);
+	if (p->has_fwd) /* the path's probe: per virtual and real server */
+		fprintf(f, "|fwd=%d:%d:%u:%u:%u", (int)p->fwd.kind, p->fwd.tcp, p->fwd.vip,
+			p->fwd.rs, p->fwd.port);
 	fclose(f);
 	return buf;
 }
@@ -77,6 +80,8 @@ void hc_probe_params(struct hc_pparams *p, const struct hd_config *cfg,
 	p->k = k;
 	p->host = k->virtualhost ? k->virtualhost : vs->virtualhost;
 	p->rs_ep = rs->ep;
+	p->fwd = (struct hc_fwd_params){0};
+	p->has_fwd = hc_fwd_params(vs, rs, &p->fwd);
 	p->target.addr = k->has_connect_ip ? k->connect_ip : rs->ep.addr;
 	p->target.port = k->type == HD_CHECK_PING ? 0 /* one echo per address */
 			 : k->connect_port	  ? k->connect_port
@@ -165,6 +170,8 @@ bool hc_probe_same(const struct hc_pparams *a, const struct hc_pparams *b)
 	if (x->type == HD_CHECK_MISC &&
 	    (!hc_ep_same(&a->rs_ep, &b->rs_ep) || x->dynamic_weight != y->dynamic_weight ||
 	     !str_same(x->script, y->script)))
+		return false;
+	if (a->has_fwd != b->has_fwd || (a->has_fwd && !hc_fwd_params_same(&a->fwd, &b->fwd)))
 		return false;
 	return str_same(x->helo_name, y->helo_name) && str_same(x->dns_name, y->dns_name) &&
 	       str_same(x->dns_type, y->dns_type) && str_same(x->udp_payload, y->udp_payload) &&

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hc_fwd_pkt.h"
 #include "hc_policy.h"
 #include "hd_config.h"
 
@@ -30,6 +31,8 @@ struct hc_pparams {
 	struct hd_endpoint rs_ep; /* the real server's: part of a misc check's identity */
 	uint64_t timeout_usec;
 	struct hc_policy pol;
+	bool has_fwd; /* check_forwarding_path: its probe's target (hc_fwd_pkt.h) */
+	struct hc_fwd_params fwd;
 };
 
 /* The parts of a probe that follow from the configuration: CFG's

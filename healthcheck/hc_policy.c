@@ -37,6 +37,8 @@ static const struct {
     [HC_O_AGENT_DOWN] = {"agent_down", "agent says down"},
     [HC_O_AGENT_MAINT] = {"agent_maint", "agent says maint"},
     [HC_O_AGENT_GARBAGE] = {"agent_garbage", "agent line ignored (%d)"},
+    [HC_O_VIP_NOT_ACCEPTED] = {"vip_not_accepted", "VIP not accepted through the forwarding path"},
+    [HC_O_VIP_ARP_ANSWERED] = {"vip_arp_answered", "real server answers ARP for the VIP"},
 };
 
 const char *hc_outcome_name(enum hc_outcome o)

@@ -47,6 +47,7 @@ void hc_probe_cancel(struct hc_probe *p)
 
 	if (p->io && o)
 		o->cancel(p);
+	hc_fwd_cancel(p);
 	p->running = false;
 }
 
@@ -94,6 +95,8 @@ static void probe_fire(struct hc_probe *p, uint64_t now, uint64_t due)
 	const struct hc_ops *o = probe_ops(p);
 	int r;
 
+	if (p->running && p->fwd && hc_fwd_deadline(p))
+		return; /* the check had ended, the path's probe had not */
 	if (p->running && p->io) {
 		if (o && o->timeout)
 			o->timeout(p);
@@ -106,6 +109,7 @@ static void probe_fire(struct hc_probe *p, uint64_t now, uint64_t due)
 	p->running = true;
 	p->started_usec = now;
 	p->due_usec = due;
+	hc_fwd_start(p); /* first: the check may end as it starts */
 	r = o ? o->start(p) : -EOPNOTSUPP;
 	if (r < 0) {
 		struct hc_result res = {.outcome = HC_O_INTERNAL, .detail = -r, .dyn_weight = -1};
@@ -488,7 +492,12 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 	int old_dyn = p->st.dyn_weight;
 	struct hc_agent_reply old_agent = p->st.agent;
 	bool dirty = false;
+	struct hc_result fr;
 
+	/* check_forwarding_path: its verdict joins the check's; while it
+	 * runs, it calls again when it ends */
+	if (p->fwd && !(r = hc_fwd_merge(p, r, &fr)))
+		return;
 	if (now < p->started_usec)
 		now = p->started_usec;
 	p->running = false;

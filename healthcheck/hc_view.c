@@ -16,6 +16,9 @@ uint64_t hc_view_verdict_changes(struct hd_daemon *d)
 
 static void check_fill(struct hc_check_view *k, const struct hc_probe *p)
 {
+	struct hc_fwd_counts fw;
+
+	hc_fwd_counts(p, &fw);
 	*k = (struct hc_check_view){
 	    .type = hd_check_type_str(p->k->type),
 	    .target = p->target,
@@ -41,6 +44,10 @@ static void check_fill(struct hc_check_view *k, const struct hc_probe *p)
 	    .connections = p->connections,
 	    .agent_lines = p->st.agent_lines,
 	    .agent_garbage = p->st.agent_garbage,
+	    .fwd_probes = fw.probes,
+	    .fwd_vip_not_accepted = fw.vip_not_accepted,
+	    .fwd_arp_answered = fw.arp_answered,
+	    .fwd_stray = fw.stray,
 	};
 }
 

@@ -76,6 +76,7 @@ target fuzz_http_resp "healthcheck/hc_http_resp.c healthcheck/hc_http_parse.c da
 target fuzz_dns_pkt "healthcheck/hc_dns_pkt.c" "" "-I$src/healthcheck"
 target fuzz_smtp_reply "healthcheck/hc_smtp_reply.c" "" "-I$src/healthcheck"
 target fuzz_agent_line "healthcheck/hc_agent_line.c" "" "-I$src/healthcheck"
+target fuzz_fwd_reply "healthcheck/hc_fwd_pkt.c" "" "-I$src/healthcheck"
 target fuzz_snmp_wire "daemon/snmp_wire.c daemon/snmp_tables.c" "" ""
 # keepalived.conf reader and converter (hadirector --from-keepalived).
 KA_SRCS="daemon/kaconv/ka_reader.c daemon/kaconv/ka_lines.c daemon/kaconv/ka_convert.c daemon/kaconv/ka_rules.c daemon/kaconv/ka_rules_vrrp.c daemon/kaconv/ka_rules_lvs.c daemon/kaconv/ka_rules_group.c daemon/kaconv/ka_rules_mail.c daemon/kaconv/ka_rules_proc.c daemon/kaconv/ka_rules_route.c daemon/kaconv/ka_kwlist.c daemon/base/script_path.c daemon/base/addr.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"

@@ -9,4 +9,4 @@ EXTRA_DIST += tests/fuzz/README.md tests/fuzz/build.sh tests/fuzz/run.sh \
 	tests/fuzz/fuzz_metrics_req.c \
 	tests/fuzz/fuzz_vrrp_pkt.c tests/fuzz/fuzz_http_resp.c tests/fuzz/fuzz_ipvs_genl.c \
 	tests/fuzz/fuzz_dns_pkt.c tests/fuzz/fuzz_smtp_reply.c tests/fuzz/fuzz_snmp_wire.c \
-	tests/fuzz/fuzz_ka_reader.c tests/fuzz/fuzz_agent_line.c
+	tests/fuzz/fuzz_ka_reader.c tests/fuzz/fuzz_agent_line.c tests/fuzz/fuzz_fwd_reply.c
