@@ -94,7 +94,7 @@ check "text: no IPVS in this kernel, said so" grep -q "^ipvs: kernel IPVS not av
 # (2) JSON, through hadirectorctl and hadirector -t --plan
 J="$V_DIR/plan.json"
 check "reload --plan --json answers" eval "'$HDCTL' -s '$S1' reload --plan --json --file '$V_DIR/B.conf' >'$J'"
-jqc() { jq -e "$1" "$J" >/dev/null; }
+jqc() { [ "$(jq "$1" "$J")" = true ]; } # jq -e says yes to an empty file
 check "json: VI_1 changed priority 150 -> 90, transition, peer sees 90" jqc \
 	'.vrrp.instances[] | select(.name == "VI_1") | .action == "changed" and .fields == ["priority"] and .priority.old == 150 and .priority.new == 90 and .transition and .peer_sees and .priority_seen == 90 and .role == "master"'
 check "json: VI_2 added" jqc '.vrrp.instances[] | select(.name == "VI_2") | .action == "added" and .transition'
@@ -105,7 +105,7 @@ check "json: ipvs unavailable, no writes" jqc '.ipvs.available == false and .ipv
 J2="$V_DIR/plan-t.json"
 check "hadirector -t --plan --json -f B answers" eval \
 	"'$HD' -t --plan --json -f '$V_DIR/B.conf' -s '$S1' >'$J2'"
-check "hadirector -t --plan: the same plan" cmp -s "$J" "$J2"
+check "hadirector -t --plan: the same plan" eval "[ -s '$J' ] && cmp -s '$J' '$J2'"
 check "--plan without -t is refused" eval "! '$HD' --plan -f '$V_DIR/B.conf' -s '$S1' 2>/dev/null"
 check "a relative --file is refused" eval "! '$HDCTL' -s '$S1' reload --plan --file B.conf 2>/dev/null"
 
