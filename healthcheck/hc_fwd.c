@@ -223,7 +223,7 @@ static int send_probe(struct hc_fwd *f, bool rst)
 		struct sockaddr_in sa = {.sin_family = AF_INET,
 					 .sin_addr.s_addr = htonl(f->prm.rs)};
 		return sendto(f->tun_fd, b, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno
-											     : 0;
+											    : 0;
 	}
 	return send_ll(f, ETH_P_IP, f->id.rs_mac, b, len);
 }
@@ -239,8 +239,10 @@ static int send_arp(struct hc_fwd *f, uint32_t tip, const uint8_t *dst)
 static void fwd_finish(struct hc_probe *p)
 {
 	struct hc_fwd *f = p->fwd;
-	char ep[80];
+	struct in_addr rs = {htonl(f->prm.rs)};
+	char a[INET_ADDRSTRLEN];
 
+	inet_ntop(AF_INET, &rs, a, sizeof(a));
 	run_close(f);
 	f->done = true;
 	if (!f->found.err && !(f->found.resolved && f->found.accepted))
@@ -248,11 +250,15 @@ static void fwd_finish(struct hc_probe *p)
 	else if (!f->found.err && f->found.arp_answered)
 		f->n.arp_answered++;
 	f->n.stray += f->stray;
+	if (f->found.err)
+		hd_warn("forwarding path to %s:%u: cannot probe: %s", a, f->prm.port,
+			strerror(-f->found.err));
 	if (f->stray || f->foreign)
 		hd_log(f->stray ? LOG_WARNING : LOG_DEBUG,
-		       "forwarding path to %s: dropped %lu packets from the VIP not for this "
-		       "probe, %lu with its port or ident but not its sequence (forged or garbage)",
-		       hd_endpoint_str(&p->target, ep, sizeof(ep)), f->foreign + f->stray, f->stray);
+		       "forwarding path to %s:%u: dropped %lu packets from the VIP not for this "
+		       "probe, %lu of them with its port or ident but not its sequence, or "
+		       "malformed (forged or garbage)",
+		       a, f->prm.port, f->foreign + f->stray, f->stray);
 	if (f->found.err || !f->found.accepted)
 		f->have_path = false; /* look the path up again next time */
 	if (f->have_check) {

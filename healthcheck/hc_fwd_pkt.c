@@ -68,7 +68,7 @@ static uint16_t csum(const uint8_t *b, size_t len, uint32_t sum)
 
 size_t hc_fwd_build_arp(uint8_t *buf, const struct hc_fwd_id *id, uint32_t tip)
 {
-	put16(buf, 1);	    /* Ethernet */
+	put16(buf, 1);		/* Ethernet */
 	put16(buf + 2, 0x0800); /* IPv4 */
 	buf[4] = 6;
 	buf[5] = 4;
@@ -174,7 +174,7 @@ enum hc_fwd_reply hc_fwd_parse(const uint8_t *b, size_t len, uint16_t ethertype,
 	    (get16(b + 6) & 0x3fff) /* a fragment */)
 		return HC_FWD_R_STRAY;
 	if (b[9] != (id->p.tcp ? 6 : 1))
-		return HC_FWD_R_STRAY;
+		return HC_FWD_R_NONE; /* another probe's kind */
 	return id->p.tcp ? parse_tcp(b + hl, tot - hl, id) : parse_icmp(b + hl, tot - hl, id);
 }
 
@@ -185,13 +185,13 @@ void hc_fwd_combine(const struct hc_result *check, const struct hc_fwd_found *f,
 	if (!hc_outcome_ok(check->outcome) && !check->neutral)
 		return;
 	if (f->err) {
-		*out = (struct hc_result){.outcome = HC_O_INTERNAL, .detail = -f->err,
-					  .dyn_weight = -1};
+		*out = (struct hc_result){
+		    .outcome = HC_O_INTERNAL, .detail = -f->err, .dyn_weight = -1};
 	} else if (!f->resolved || !f->accepted) {
-		*out = (struct hc_result){.outcome = HC_O_VIP_NOT_ACCEPTED,
-					  .detail = f->resolved ? HC_FWD_D_NO_ANSWER
-								: HC_FWD_D_NO_MAC,
-					  .dyn_weight = -1};
+		*out =
+		    (struct hc_result){.outcome = HC_O_VIP_NOT_ACCEPTED,
+				       .detail = f->resolved ? HC_FWD_D_NO_ANSWER : HC_FWD_D_NO_MAC,
+				       .dyn_weight = -1};
 	} else if (f->arp_answered) {
 		*out = (struct hc_result){.outcome = HC_O_VIP_ARP_ANSWERED, .dyn_weight = -1};
 	}

@@ -42,17 +42,17 @@ bool hc_fwd_params_same(const struct hc_fwd_params *a, const struct hc_fwd_param
  * All numbers host order. */
 struct hc_fwd_id {
 	struct hc_fwd_params p;
-	uint32_t dir;	      /* the director's address the replies come to */
-	uint8_t dir_mac[6];   /* DR: our interface's */
-	uint8_t rs_mac[6];    /* DR: learnt from the real server's ARP reply */
+	uint32_t dir;	    /* the director's address the replies come to */
+	uint8_t dir_mac[6]; /* DR: our interface's */
+	uint8_t rs_mac[6];  /* DR: learnt from the real server's ARP reply */
 	bool has_rs_mac;
-	uint16_t sport;	      /* TCP source port */
-	uint32_t seq;	      /* TCP: the SYN's; ICMP: ident << 16 | sequence */
-	uint8_t token[8];     /* ICMP: the payload the reply must echo */
+	uint16_t sport;	  /* TCP source port */
+	uint32_t seq;	  /* TCP: the SYN's; ICMP: ident << 16 | sequence */
+	uint8_t token[8]; /* ICMP: the payload the reply must echo */
 };
 
-#define HC_FWD_ARP_LEN	28
-#define HC_FWD_PKT_MAX	64
+#define HC_FWD_ARP_LEN 28
+#define HC_FWD_PKT_MAX 64
 
 /* An ARP request (payload of an ETH_P_ARP frame) from ID's director
  * address and MAC for TIP. */
@@ -70,7 +70,8 @@ enum hc_fwd_reply {
 	HC_FWD_R_ARP_RS,   /* the real server's MAC (into MAC) */
 	HC_FWD_R_ARP_VIP,  /* the real server answered ARP for the VIP */
 	HC_FWD_R_STRAY,	   /* from the VIP to this probe's port or ident but not
-			    * its sequence or token, or malformed: dropped, counted */
+			    * its sequence or token, or a malformed IPv4 packet from
+			    * the VIP: dropped, counted */
 	HC_FWD_R__MAX
 };
 
@@ -82,10 +83,10 @@ enum hc_fwd_reply hc_fwd_parse(const uint8_t *buf, size_t len, uint16_t ethertyp
 
 /* What one probe run found. */
 struct hc_fwd_found {
-	int err;	     /* could not run: -errno */
-	bool resolved;	     /* DR: the real server's MAC was learnt (TUN: true) */
-	bool accepted;	     /* the VIP answered through the path */
-	bool arp_answered;   /* DR: the real server answered ARP for the VIP */
+	int err;	   /* could not run: -errno */
+	bool resolved;	   /* DR: the real server's MAC was learnt (TUN: true) */
+	bool accepted;	   /* the VIP answered through the path */
+	bool arp_answered; /* DR: the real server answered ARP for the VIP */
 };
 
 /* The detail of HC_O_VIP_NOT_ACCEPTED. */

@@ -38,16 +38,16 @@ enum { HC_MIB_CK_RUNS = 6, HC_MIB_CK_FAILURES = 7 };
 	X(agent_lines, "hadirector_check_agent_lines_total",                                       \
 	  "agent_check: lines the agent sent that were applied.", "agent_lines", 0)                \
 	X(agent_garbage, "hadirector_check_agent_garbage_total",                                   \
-	  "agent_check: lines the agent sent that were ignored as garbage.", "agent_garbage", 0)  \
-	X(fwd_probes, "hadirector_check_forwarding_path_probes_total",                            \
-	  "check_forwarding_path: probes sent through the DR or TUN path.", "fwd_probes", 0)      \
-	X(fwd_vip_not_accepted, "hadirector_check_forwarding_path_vip_not_accepted_total",        \
-	  "check_forwarding_path: probes the VIP did not answer through the path.",               \
+	  "agent_check: lines the agent sent that were ignored as garbage.", "agent_garbage", 0)   \
+	X(fwd_probes, "hadirector_check_forwarding_path_probes_total",                             \
+	  "check_forwarding_path: probes sent through the DR or TUN path.", "fwd_probes", 0)       \
+	X(fwd_vip_not_accepted, "hadirector_check_forwarding_path_vip_not_accepted_total",         \
+	  "check_forwarding_path: probes the VIP did not answer through the path.",                \
 	  "fwd_vip_not_accepted", 0)                                                               \
-	X(fwd_arp_answered, "hadirector_check_forwarding_path_arp_answered_total",                \
-	  "check_forwarding_path: probes where the real server answered ARP for the VIP.",        \
+	X(fwd_arp_answered, "hadirector_check_forwarding_path_arp_answered_total",                 \
+	  "check_forwarding_path: probes where the real server answered ARP for the VIP.",         \
 	  "fwd_arp_answered", 0)                                                                   \
-	X(fwd_stray, "hadirector_check_forwarding_path_stray_total",                              \
+	X(fwd_stray, "hadirector_check_forwarding_path_stray_total",                               \
 	  "check_forwarding_path: packets from the VIP with a probe's port but not its sequence.", \
 	  "fwd_stray", 0)
 /* X(field, metric, help, JSON key, hdRealServerEntry column or 0) */

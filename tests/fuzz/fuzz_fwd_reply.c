@@ -82,8 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (r == HC_FWD_R_SYNACK || r == HC_FWD_R_RST || r == HC_FWD_R_ECHO) {
 		size_t hl = (size_t)(pkt[0] & 15) * 4, tot = (size_t)(pkt[2] << 8 | pkt[3]);
-		if (et != 0x0800 || n < 20 || g32(pkt + 12) != id.p.vip || g32(pkt + 16) != id.dir ||
-		    tot > n || hl < 20)
+		if (et != 0x0800 || n < 20 || g32(pkt + 12) != id.p.vip ||
+		    g32(pkt + 16) != id.dir || tot > n || hl < 20)
 			abort();
 		if (id.p.tcp && (r == HC_FWD_R_ECHO || g32(pkt + hl + 8) != id.seq + 1))
 			abort();
@@ -93,12 +93,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (cut == HC_FWD_R_SYNACK || cut == HC_FWD_R_RST || cut == HC_FWD_R_ECHO)
 			abort();
 	}
-	if (r == HC_FWD_R_ARP_RS &&
-	    (et != 0x0806 || id.has_rs_mac || n < 28 || memcmp(mac, pkt + 8, 6) ||
-	     g32(pkt + 24) != id.dir))
+	if (r == HC_FWD_R_ARP_RS && (et != 0x0806 || id.has_rs_mac || n < 28 ||
+				     memcmp(mac, pkt + 8, 6) || g32(pkt + 24) != id.dir))
 		abort();
-	if (r == HC_FWD_R_ARP_VIP &&
-	    (et != 0x0806 || !id.has_rs_mac || memcmp(pkt + 8, rmac, 6) || g32(pkt + 14) != id.p.vip))
+	if (r == HC_FWD_R_ARP_VIP && (et != 0x0806 || !id.has_rs_mac || memcmp(pkt + 8, rmac, 6) ||
+				      g32(pkt + 14) != id.p.vip))
 		abort();
 	/* the real server's own answer to the probe is always recognised
 	 * (unless the VIP is the director's address: then it is a loop) */

@@ -28,12 +28,13 @@ static const uint8_t dmac[6] = {2, 0, 0, 0, 0, 1}, rmac[6] = {2, 0, 0, 0, 0, 2},
 
 static struct hc_fwd_id mkid(bool tcp)
 {
-	struct hc_fwd_id id = {.p = {.kind = HD_LB_DR, .tcp = tcp, .vip = VIP, .rs = RS, .port = 80},
-			       .dir = DIR,
-			       .has_rs_mac = true,
-			       .sport = 40000,
-			       .seq = 0x11223344,
-			       .token = {9, 8, 7, 6, 5, 4, 3, 2}};
+	struct hc_fwd_id id = {
+	    .p = {.kind = HD_LB_DR, .tcp = tcp, .vip = VIP, .rs = RS, .port = 80},
+	    .dir = DIR,
+	    .has_rs_mac = true,
+	    .sport = 40000,
+	    .seq = 0x11223344,
+	    .token = {9, 8, 7, 6, 5, 4, 3, 2}};
 	memcpy(id.dir_mac, dmac, 6);
 	memcpy(id.rs_mac, rmac, 6);
 	return id;
@@ -154,7 +155,7 @@ static void test_parse(void)
 	    {"from elsewhere", true, 0x12, 0, 15, HC_FWD_R_NONE},
 	    {"to elsewhere", true, 0x12, 0, 19, HC_FWD_R_NONE},
 	    {"bad ip checksum", true, 0x12, 0, 10, HC_FWD_R_STRAY},
-	    {"udp from the VIP", true, 0x12, 0, 9, HC_FWD_R_STRAY},
+	    {"udp from the VIP: not this probe's", true, 0x12, 0, 9, HC_FWD_R_NONE},
 	    {"cut short", true, 0x12, 0, -2, HC_FWD_R_STRAY},
 	    {"a fragment", true, 0x12, 0, -3, HC_FWD_R_STRAY},
 	    {"ipv6 version", true, 0x12, 0, 0, HC_FWD_R_NONE},
@@ -172,8 +173,12 @@ static void test_parse(void)
 		size_t n = reply(b, &id, c->flags, id.seq + 1 + (uint32_t)c->ack_delta);
 		if (c->mangle >= 0)
 			b[c->mangle] ^= c->mangle == 0 ? 0x20 : 1;
-		if (c->mangle == 9)
+		if (c->mangle == 9) { /* another protocol, its checksum right */
 			b[9] = 17;
+			b[10] = b[11] = 0;
+			unsigned s = ~sum16(b, 20, 0) & 0xffff;
+			b[10] = (uint8_t)(s >> 8), b[11] = (uint8_t)s;
+		}
 		if (c->mangle == -2)
 			n = 30;
 		if (c->mangle == -3)
