@@ -105,14 +105,86 @@ struct hc_prep {
 	uint64_t verdict_changes; /* counted by the build, added at commit */
 };
 
-/* The indexes of a build: the probes it made so far (shared by key), the
- * running probes, virtual servers and real servers (state carried over);
- * all lookups O(1), so the build is linear in the configuration. */
+/* A build matches each new virtual server, real server and check with the
+ * running one in the same place first (a reload mostly keeps the file's
+ * order: no hashing, memory read in order), then through hash indexes of
+ * the running ones, made the first time a lookup needs them. Either way
+ * each lookup is O(1), so the build is linear in the configuration.
+ * FRESH indexes the probes this build made (checks with one identity share
+ * one); GEN marks the running probes it kept already. */
 struct build {
 	struct hc_ctx *c;
 	struct hc_prep *p;
-	struct hc_ix now, old, old_vs, old_rs;
+	size_t n_checks;
+	uint64_t gen;
+	struct hc_ix fresh, old, old_vs, old_rs;
 };
+
+/* The running probes, virtual servers and real servers by identity: each
+ * index made at its first lookup. */
+static int old_probe_find(struct build *b, uint64_t h, const struct hc_pparams *pp,
+			  struct hc_probe **out)
+{
+	const struct hc_ctx *c = b->c;
+	struct hc_pparams q;
+
+	*out = NULL;
+	if (!c->n_probes)
+		return 0;
+	if (!b->old.cap) {
+		if (hc_ix_init(&b->old, c->n_probes) < 0)
+			return -ENOMEM;
+		for (size_t i = 0; i < c->n_probes; i++) {
+			probe_ident(c->probes[i], &q);
+			hc_ix_add(&b->old, c->probes[i]->ident_hash, probe_is, &q, c->probes[i]);
+		}
+	}
+	*out = hc_ix_get(&b->old, h, probe_is, pp);
+	return 0;
+}
+
+static int old_vs_find(struct build *b, const struct hd_virtual_server_config *vsc,
+		       const struct hc_vs **out)
+{
+	const struct hc_ctx *c = b->c;
+
+	*out = NULL;
+	if (!c->n_vs)
+		return 0;
+	if (!b->old_vs.cap) {
+		if (hc_ix_init(&b->old_vs, c->n_vs) < 0)
+			return -ENOMEM;
+		for (size_t v = 0; v < c->n_vs; v++) /* known by its real servers' only */
+			if (c->vs[v].n_rs)
+				hc_ix_add(&b->old_vs, hc_vs_hash(c->vs[v].rs[0].vsc), vs_is,
+					  c->vs[v].rs[0].vsc, &c->vs[v]);
+	}
+	*out = hc_ix_get(&b->old_vs, hc_vs_hash(vsc), vs_is, vsc);
+	return 0;
+}
+
+static int old_rs_find(struct build *b, const struct hc_vs *ov, const struct hd_endpoint *ep,
+		       const struct hc_rs **out)
+{
+	const struct hc_ctx *c = b->c;
+	const struct rs_key rk = {ov, ep};
+
+	if (!b->old_rs.cap) {
+		size_t n = 0;
+		for (size_t v = 0; v < c->n_vs; v++)
+			n += c->vs[v].n_rs;
+		if (hc_ix_init(&b->old_rs, n) < 0)
+			return -ENOMEM;
+		for (size_t v = 0; v < c->n_vs; v++)
+			for (size_t r = 0; r < c->vs[v].n_rs; r++) {
+				const struct hc_vs *x = &c->vs[v];
+				struct rs_key k = {x, &x->rs[r].rsc->ep};
+				hc_ix_add(&b->old_rs, rs_hash(x, k.ep), rs_is, &k, &x->rs[r]);
+			}
+	}
+	*out = hc_ix_get(&b->old_rs, rs_hash(ov, ep), rs_is, &rk);
+	return 0;
+}
 
 /* The probe's name in log lines (its identity is hc_probe_same()'s). */
 static char *probe_name(const struct hc_pparams *pp)
@@ -157,16 +229,31 @@ static struct hc_probe *probe_get(struct build *b, const struct hd_virtual_serve
 
 	hc_probe_params(&pp, b->p->cfg, vs, rs, k);
 	uint64_t h = hc_probe_hash(&pp);
-	if ((p = hc_ix_get(&b->now, h, probe_is, &pp))) /* shared with another virtual server */
+	size_t i = (size_t)(k - rs->checks);
+	p = old && i < old->n_probes ? old->probes[i] : NULL; /* the same place */
+	if (p && (p->ident_hash != h || !probe_is(p, &pp)))
+		p = NULL;
+	if (!p && old_probe_find(b, h, &pp, &p) < 0)
+		return NULL;
+	if (p) { /* unchanged: keep state and timer (once, shared) */
+		if (p->build_gen != b->gen) {
+			p->build_gen = b->gen;
+			b->p->kept[b->p->n_kept++] = (struct hc_kept){p, pp};
+			b->p->probes[b->p->n_probes++] = p;
+		}
 		return p;
-	if ((p = hc_ix_get(&b->old, h, probe_is, &pp))) { /* unchanged: keep state and timer */
-		b->p->kept[b->p->n_kept++] = (struct hc_kept){p, pp};
-	} else if (!(p = probe_new(b, &pp, h, old))) {
+	}
+	if (!b->fresh.cap && hc_ix_init(&b->fresh, b->n_checks) < 0)
+		return NULL;
+	if ((p = hc_ix_get(&b->fresh, h, probe_is, &pp))) /* shared with another virtual server */
+		return p;
+	if (!(p = probe_new(b, &pp, h, old))) {
 		return NULL;
 	} else if (pp.has_fwd && hc_fwd_new(p, &pp.fwd) < 0) {
 		return NULL; /* P is among the fresh: the abort frees it */
 	}
-	hc_ix_add(&b->now, h, probe_is, &pp, p);
+	p->build_gen = b->gen;
+	hc_ix_add(&b->fresh, h, probe_is, &pp, p);
 	b->p->probes[b->p->n_probes++] = p;
 	return p;
 }
@@ -175,9 +262,12 @@ static int build_rs(struct build *b, const struct hd_virtual_server_config *vsc,
 		    const struct hc_vs *ov, struct hc_rs *rs)
 {
 	const struct hd_real_server_config *rsc = &vsc->real_servers[r];
-	const struct rs_key rk = {ov, &rsc->ep};
-	const struct hc_rs *old =
-	    ov ? hc_ix_get(&b->old_rs, rs_hash(ov, &rsc->ep), rs_is, &rk) : NULL;
+	const struct hc_rs *old = NULL;
+
+	if (ov && r < ov->n_rs && hc_ep_same(&ov->rs[r].rsc->ep, &rsc->ep))
+		old = &ov->rs[r]; /* the same place */
+	else if (ov && old_rs_find(b, ov, &rsc->ep, &old) < 0)
+		return -ENOMEM;
 
 	rs->vsc = vsc;
 	rs->rsc = rsc;
@@ -236,9 +326,14 @@ static int build_all(struct build *b)
 	p->n_vs = cfg->n_virtual_servers;
 	for (size_t v = 0; v < cfg->n_virtual_servers; v++) {
 		const struct hd_virtual_server_config *vsc = &cfg->virtual_servers[v];
-		const struct hc_vs *ov = hc_ix_get(&b->old_vs, hc_vs_hash(vsc), vs_is, vsc);
+		const struct hc_vs *ov = NULL;
 		struct hc_vs *nv = &p->vs[v];
 		uint64_t sum = 0;
+
+		if (v < b->c->n_vs && b->c->vs[v].n_rs && hc_vs_same(b->c->vs[v].rs[0].vsc, vsc))
+			ov = &b->c->vs[v]; /* the same place */
+		else if (old_vs_find(b, vsc, &ov) < 0)
+			return -ENOMEM;
 
 		nv->rs = calloc(vsc->n_real_servers + 1, sizeof(*nv->rs));
 		if (!nv->rs)
@@ -253,35 +348,6 @@ static int build_all(struct build *b)
 			nv->guard = ov->guard;
 		nv->quorum_lost =
 		    hc_quorum_lost(ov && ov->quorum_lost, !ov, sum, vsc->quorum, vsc->hysteresis);
-	}
-	return 0;
-}
-
-/* The running probes, virtual and real servers, by identity. */
-static int index_old(struct build *b)
-{
-	const struct hc_ctx *c = b->c;
-	size_t n_rs = 0;
-	struct hc_pparams pp;
-
-	for (size_t v = 0; v < c->n_vs; v++)
-		n_rs += c->vs[v].n_rs;
-	if (hc_ix_init(&b->old, c->n_probes) < 0 || hc_ix_init(&b->old_vs, c->n_vs) < 0 ||
-	    hc_ix_init(&b->old_rs, n_rs) < 0)
-		return -ENOMEM;
-	for (size_t i = 0; i < c->n_probes; i++) {
-		probe_ident(c->probes[i], &pp);
-		hc_ix_add(&b->old, c->probes[i]->ident_hash, probe_is, &pp, c->probes[i]);
-	}
-	for (size_t v = 0; v < c->n_vs; v++) {
-		struct hc_vs *ov = &c->vs[v];
-		if (!ov->n_rs) /* known by its real servers' configuration only */
-			continue;
-		hc_ix_add(&b->old_vs, hc_vs_hash(ov->rs[0].vsc), vs_is, ov->rs[0].vsc, ov);
-		for (size_t r = 0; r < ov->n_rs; r++) {
-			struct rs_key k = {ov, &ov->rs[r].rsc->ep};
-			hc_ix_add(&b->old_rs, rs_hash(ov, k.ep), rs_is, &k, &ov->rs[r]);
-		}
 	}
 	return 0;
 }
@@ -308,7 +374,7 @@ int hc_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
 	struct hc_ctx *c = d->hc;
 	size_t n = count_checks(newcfg);
 	struct hc_prep *p = calloc(1, sizeof(*p));
-	struct build b = {.c = c, .p = p};
+	struct build b = {.c = c, .p = p, .n_checks = n, .gen = ++c->builds};
 	uint64_t vc = c->verdict_changes;
 	int r = -ENOMEM;
 
@@ -317,22 +383,21 @@ int hc_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
 	p->cfg = newcfg;
 	if (!(p->probes = calloc(n + 1, sizeof(*p->probes))) ||
 	    !(p->fresh = calloc(n + 1, sizeof(*p->fresh))) ||
-	    !(p->kept = calloc(n + 1, sizeof(*p->kept))) || index_old(&b) < 0 ||
-	    hc_ix_init(&b.now, n) < 0)
+	    !(p->kept = calloc(n + 1, sizeof(*p->kept))))
 		goto out;
 	r = build_all(&b);
 	if (r >= 0)
 		r = hc_sched_reserve(c, p->n_fresh);
 	/* The matching's work, linear in the configuration (a test reads it). */
-	hd_debug("health checks: matched %zu probes (%zu kept) in %llu index steps", p->n_probes,
-		 p->n_kept,
-		 (unsigned long long)(b.now.steps + b.old.steps + b.old_vs.steps + b.old_rs.steps));
+	uint64_t steps = b.fresh.steps + b.old.steps + b.old_vs.steps + b.old_rs.steps;
+	hd_info("health checks: matched %zu probes (%zu kept) in %llu index steps", p->n_probes,
+		p->n_kept, (unsigned long long)steps);
 out:
 	/* hc_rs_update() counts the verdicts the build set: they count when
 	 * the build is put in force, not before. */
 	p->verdict_changes = c->verdict_changes - vc;
 	c->verdict_changes = vc;
-	hc_ix_free(&b.now);
+	hc_ix_free(&b.fresh);
 	hc_ix_free(&b.old);
 	hc_ix_free(&b.old_vs);
 	hc_ix_free(&b.old_rs);

@@ -30,6 +30,7 @@ struct hc_probe {
 	struct hd_endpoint target;	 /* effective connect address and port */
 	struct hd_endpoint rs_ep;	 /* with the above, its identity (hc_probe_same) */
 	uint64_t ident_hash;		 /* hc_probe_hash() of it */
+	uint64_t build_gen;		 /* the last reload build that kept it (hc_daemon.c) */
 	uint64_t timeout_usec;		 /* effective connect (tcp/http) or run (misc) timeout */
 	struct hc_policy pol;
 	struct hc_checker st;
@@ -94,6 +95,7 @@ struct hc_ctx {
 	size_t n_probes;
 	struct hc_tls *tls;	  /* https_check's TLS contexts (hc_http.c) */
 	uint64_t verdict_changes; /* real servers that went up or down, ever */
+	uint64_t builds;	  /* reload builds prepared, ever: their marks on probes */
 	int mux_fd;		  /* epoll set of the check sockets (hc_tcp.c) */
 	sd_event_source *mux_src;
 	/* Every probe's next start or deadline, and the one sd-event timer
