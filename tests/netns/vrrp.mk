@@ -7,7 +7,7 @@ VRRP_NETNS_TESTS = tests/netns/vrrp-failover.sh tests/netns/vrrp-preempt.sh \
 	tests/netns/vrrp-three.sh tests/netns/vrrp-keepalived6.sh tests/netns/vrrp-reload-big.sh \
 	tests/netns/vrrp-hc-scale.sh tests/netns/vrrp-flood.sh tests/netns/vrrp-addr-opts.sh \
 	tests/netns/vrrp-vmac.sh tests/netns/vrrp-dont-track.sh tests/netns/vrrp-track-process.sh \
-	tests/netns/vrrp-novip.sh tests/netns/vrrp-keepalived-ah.sh
+	tests/netns/vrrp-novip.sh tests/netns/vrrp-keepalived-ah.sh tests/netns/vrrp-reload-apply.sh
 TESTS += $(VRRP_NETNS_TESTS)
 # every child through daemon/base/spawn.c: descriptors, environment, groups,
 # stdin; no zombie across reloads; the notify queue's bound
