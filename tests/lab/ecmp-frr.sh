@@ -5,15 +5,20 @@
 #   frr_router_conf NAME ROUTER_ID ASN PEER_ASN PEER...   a router that takes the VIP from every
 #                       PEER over eBGP, keeps up to 8 equal paths (ECMP) and watches each
 #                       session with BFD (profile "fast": ECMP_BFD_MS x ECMP_BFD_MULT)
-#   frr_director_conf NAME ROUTER_ID ASN ROUTER ROUTER_ASN TABLE PREFIX
-#                       a director that announces whatever host route inside PREFIX appears in
-#                       kernel table TABLE (zebra `ip import-table`, bgpd `redistribute table`)
+#   frr_director_conf NAME ROUTER_ID ASN ROUTER ROUTER_ASN PREFIX
+#                       a director that announces each address inside PREFIX (a /32) while one
+#                       of its interfaces has it (bgpd `redistribute connected` through a
+#                       prefix list: the director's own LAN is not announced)
 #   frr_start NAME NS   zebra, then bfdd and bgpd, in namespace NS (as user frr)
 #   frr_stop NAME       SIGTERM to the instance's daemons, and wait for them
-# The VIP is switched on a director by adding or deleting `VIP/32 dev lo table TABLE`: the route
-# hadirector's announce mode installs (the lab's stand-in does it with ip(8)). The VIP must not be
-# an address on an interface there (zebra's connected /32 would win over the imported route and
-# withdraw it): the director makes it local with `ip route add local VIP/32 dev lo table local`.
+# The VIP is switched on a director by adding or deleting it as an address: hadirector's announce
+# mode puts it on the TUN device it holds open (the device, and the address with it, die with the
+# process; zebra sees the address go). Why not a route in a table zebra imports (`ip import-table`,
+# `redistribute table`): the kernel flushes a dead device's IPv4 routes without telling anyone
+# (no RTM_DELROUTE) and zebra 8.4 keeps announcing them ("directly connected, unknown"); an
+# address's removal is told (RTM_DELADDR). The VIP stays local while withdrawn (packets of flows
+# still on their way are served) with `ip route add local VIP/32 dev lo table local`, a route, not
+# an address on lo (which `redistribute connected` would announce whatever hadirector says).
 : "${ECMP_BFD_MS:=100}" "${ECMP_BFD_MULT:=3}"
 FRR_BIN=/usr/lib/frr
 FRR_RUN=/run/frr
@@ -65,15 +70,14 @@ frr_router_conf() { # NAME ROUTER_ID ASN PEER_ASN PEER...
 	chmod 644 "$d"/*.conf
 }
 
-frr_director_conf() { # NAME ROUTER_ID ASN ROUTER ROUTER_ASN TABLE PREFIX
-	local n=$1 id=$2 asn=$3 rt=$4 rasn=$5 table=$6 prefix=$7 d
+frr_director_conf() { # NAME ROUTER_ID ASN ROUTER ROUTER_ASN PREFIX
+	local n=$1 id=$2 asn=$3 rt=$4 rasn=$5 prefix=$6 d
 	frr_common "$n" || return 1
 	d=$(frr_dir "$n")
-	echo "ip import-table $table" >>"$d/zebra.conf"
 	cat >"$d/bgpd.conf" <<EOF
 hostname $n
 log file $d/bgpd.log
-ip prefix-list VIP seq 5 permit $prefix le 32
+ip prefix-list VIP seq 5 permit $prefix ge 32
 route-map VIP permit 10
  match ip address prefix-list VIP
 exit
@@ -85,7 +89,7 @@ router bgp $asn
  neighbor $rt timers connect 1
  neighbor $rt advertisement-interval 0
  address-family ipv4 unicast
-  redistribute table $table route-map VIP
+  redistribute connected route-map VIP
  exit-address-family
 exit
 EOF

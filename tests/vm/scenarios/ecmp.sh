@@ -7,7 +7,7 @@
 #   LAN 10.0.0.0/24 (one bridge): directors d1..d4 .11-.14 (FRR AS 65001 + hadirector, IPVS DR,
 #     lb_algo mh with mh-port, sloppy_tcp), real servers rs1..rs4 .21-.24 (VIP on lo, a line
 #     server from tests/lab/ecmp.py), probe .5 (reaches the VIP through one chosen director)
-#   VIP 10.100.0.1:80, announced by a director while `VIP/32 dev lo table 100` exists there
+#   VIP 10.100.0.1:80, announced by a director while an interface there has it as an address
 #
 # The client holds ECMP_CONNS long-lived connections (a line a second each, the answer must name
 # the same real server) and opens ECMP_RATE new ones a second. Phases (the issue's list): steady
@@ -20,14 +20,13 @@
 #
 # Env: ECMP_CONNS (default 1000), ECMP_RATE (new connections a second, default 10), ECMP_BFD_MS
 # (BFD interval, default 100; x ECMP_BFD_MULT 3), ECMP_SCHED (mh; wlc shows the asserts fail),
-# ECMP_SLOPPY (1; 0 shows them fail), ECMP_ANNOUNCE (standin: the scenario adds and deletes the
-# table-100 route itself; daemon: hadirector's announce mode does), ECMP_PHASES (which phases, in
+# ECMP_SLOPPY (1; 0 shows them fail), ECMP_ANNOUNCE (below), ECMP_PHASES (which phases, in
 # order; default all), ECMP_CONTRAST (1: the contrast figures at the end), ECMP_WATCHDOG (the
 # watchdog's seconds, as systemd's WatchdogSec=; default 2).
-# ECMP_ANNOUNCE: daemon (default: hadirector's announce mode puts the route through its TUN
-# device and takes it away), standin (the scenario does it with ip(8) when the daemon would:
-# the lab without the feature's code), static (the route is put there once and never taken away,
-# as with a static FRR `network`: the daemon never withdraws; the withdrawal checks fail).
+# ECMP_ANNOUNCE: daemon (default: hadirector's announce mode puts the VIP on its TUN device and
+# takes it away), standin (the scenario does it with ip(8) on a device of its own when the daemon
+# would: the lab without the feature's code), static (the address is put there once and never
+# taken away, as with a static FRR `network`: nothing withdraws; the withdrawal checks fail).
 . "$(dirname "$0")/../lib.sh"
 LAB=$top_srcdir/tests/lab
 . "$LAB/ecmp-frr.sh"
@@ -41,7 +40,6 @@ WATCHDOG=${ECMP_WATCHDOG:-2}
 PHASES=${ECMP_PHASES:-kill link leave join sigstop rsdies drain stop}
 CONTRAST=${ECMP_CONTRAST:-1}
 VIP=10.100.0.1
-TABLE=100
 D=$VM_DIR
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); } # no fork: exact under load
 say() { echo "ecmp $(date +%T.%N | cut -c1-12): $*"; }
@@ -79,6 +77,9 @@ for h in $LAN; do
 			echo "route add default via 10.0.0.1"
 			# the VIP is local (IPVS takes it at LOCAL_IN) without being an address zebra sees
 			echo "route add local $VIP/32 dev lo table local"
+			# the stand-in's device: a veth pair (a module-free device that is up)
+			[ "$ANNOUNCE" = daemon ] || printf '%s\n' "link add standin type veth peer name standin-p" \
+				"link set standin-p up" "link set standin up"
 			;;
 		rs*)
 			echo "route add default via 10.0.0.1"
@@ -117,7 +118,6 @@ global {
 EOF
 	[ "$ANNOUNCE" = daemon ] && cat <<EOF
 announce {
-    table = $TABLE
     interface = eth0
 }
 EOF
@@ -152,17 +152,17 @@ table_of() { ip netns exec "vm-$1" ipvsadm -Ln | grep -c -- '-> 10.0.0.2'; }
 table_ready() { # DIRECTOR WANT: its table lists WANT real servers
 	wait_for 30 sh -c "[ \$(ip netns exec vm-$1 ipvsadm -Ln | grep -c -- '-> 10.0.0.2') = $2 ]"
 }
-# the stand-in's route, and the static one's (put there once)
-announce() { [ "$ANNOUNCE" = daemon ] || ip -n "vm-$1" route replace "$VIP/32" dev lo table $TABLE; }
+# the stand-in's address, and the static one's (put there once)
+announce() { [ "$ANNOUNCE" = daemon ] || ip -n "vm-$1" addr replace "$VIP/32" dev standin; }
 withdraw() {
 	[ "$ANNOUNCE" = standin ] || return 0
-	ip -n "vm-$1" route del "$VIP/32" dev lo table $TABLE 2>/dev/null
+	ip -n "vm-$1" addr del "$VIP/32" dev standin 2>/dev/null
 	return 0
 }
-dir_up() { # DIRECTOR WANT: FRR, hadirector, and (stand-in) the route once its table is whole
+dir_up() { # DIRECTOR WANT: FRR, hadirector, and (stand-in) the address once its table is whole
 	local d=$1
 	[ -d "$(frr_dir "vm-$d")" ] || frr_director_conf "vm-$d" "$(gw "$d")" 65001 10.0.0.1 65000 \
-		$TABLE "$VIP/32" || return 1
+		"$VIP/32" || return 1
 	frr_start "vm-$d" "vm-$d" 2>>"$D/$d-frr.log" || return 1
 	hd_start "$d"
 	table_ready "$d" "$2" || return 1
@@ -273,7 +273,7 @@ hd_back() { # DIRECTOR WANT: hadirector started again, announcing once its table
 	return 0
 }
 sa=""
-[ "$ANNOUNCE" = standin ] && sa="stand-in: the scenario withdraws the route as the signal is sent"
+[ "$ANNOUNCE" = standin ] && sa="stand-in: the scenario takes the address away as the signal is sent"
 
 # ---- 1. steady state: every director and every real server carries a share
 PH=steady
