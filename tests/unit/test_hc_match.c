@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "healthcheck/hc_match.h"
+#include "healthcheck/hc_match_index.h"
 #include "unit.h"
 
 static struct hd_addr v4(const char *s)
@@ -365,10 +366,60 @@ static void test_vs(void)
 	EXPECT(!hc_ep_same(&e1, &e3), "real server, other address");
 }
 
+/* The reload's index (hc_match_index.h): every entry found under its key,
+ * the first one kept for a key, keys sharing a hash told apart by SAME, a
+ * missing key not found, and the work linear: the steps per lookup stay
+ * bounded however many entries (a scan would make them grow with N). */
+static bool int_same(const void *e, const void *key)
+{
+	return *(const int *)e == *(const int *)key;
+}
+
+static void test_index(void)
+{
+	enum { N = 20000 };
+	static int v[N], dup[N];
+	struct hc_ix ix = {0};
+	size_t found = 0, first = 0;
+
+	CHECK(hc_ix_init(&ix, N) == 0);
+	for (int i = 0; i < N; i++) {
+		v[i] = dup[i] = i;
+		/* every 1000th shares one hash: SAME must tell them apart */
+		uint64_t h = i % 1000 ? (uint64_t)i * 0x9e3779b97f4a7c15ULL : 42;
+		CHECK(hc_ix_add(&ix, h, int_same, &v[i], &v[i]) == &v[i]);
+	}
+	ix.steps = 0;
+	for (int i = 0; i < N; i++) {
+		uint64_t h = i % 1000 ? (uint64_t)i * 0x9e3779b97f4a7c15ULL : 42;
+		found += hc_ix_get(&ix, h, int_same, &i) == &v[i];
+		first += hc_ix_add(&ix, h, int_same, &dup[i], &dup[i]) == &v[i];
+	}
+	EXPECT(found == N, "%zu of %d entries found", found, N);
+	EXPECT(first == N, "%zu of %d keys kept their first entry", first, N);
+	int missing = N + 1;
+	CHECK(!hc_ix_get(&ix, 7, int_same, &missing));
+	uint64_t spread = ix.steps; /* the shared hash's chain is long: */
+	ix.steps = 0;
+	for (int i = 1; i < N; i++)
+		if (i % 1000) {
+			uint64_t h = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+			hc_ix_get(&ix, h, int_same, &i);
+		}
+	EXPECT(ix.steps <= 2 * (N - N / 1000), "%llu steps for %d lookups of distinct hashes",
+	       (unsigned long long)ix.steps, N - N / 1000);
+	EXPECT(spread > ix.steps, "the keys sharing one hash cost more (%llu)",
+	       (unsigned long long)spread);
+	hc_ix_free(&ix);
+	struct hc_ix empty = {0};
+	CHECK(!hc_ix_get(&empty, 1, int_same, &missing)); /* never made: nothing in it */
+}
+
 int main(void)
 {
 	test_keys();
 	test_vs();
+	test_index();
 	printf("%s\n", failures ? "FAIL" : "ok - test_hc_match");
 	return failures != 0;
 }
