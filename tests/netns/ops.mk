@@ -14,3 +14,6 @@ EXTRA_DIST += tests/netns/ops-alerts.sh tests/netns/ops-alerts-names.py
 # hadirectorctl monitor: 10 subscribers, one stopped, in a failover storm
 TESTS += tests/netns/ops-monitor.sh
 EXTRA_DIST += tests/netns/ops-monitor.sh
+# live changes as overrides: drain, weight, maint, reloads, errors (issue 22)
+TESTS += tests/netns/ops-override.sh
+EXTRA_DIST += tests/netns/ops-override.sh
