@@ -6,7 +6,7 @@
 #   KA_EQUIV_SET=ci (the default)  tests/keepalived/equiv/ci.list, 7 to a boot
 #   KA_EQUIV_SET=full              full.list (`make check-ka-equiv`), 7 to a boot
 #   KA_EQUIV_SET=all               every corpus file keepalived runs (exit 0, 5
-#                                  or 6 in corpus/KEEPALIVED): 3 files at once
+#                                  or 6 in corpus/KEEPALIVED): 4 files at once
 #                                  in the VM, 12 to a boot (`make check-ka-equiv-all`);
 #                                  KA_EQUIV_PART=N runs boot N alone
 #                                  (`make check-ka-equiv-all-N`), each < 10 min.
@@ -18,7 +18,7 @@ if [ "$set" = all ]; then
 	list=$top_srcdir/tests/keepalived/corpus/KEEPALIVED
 	mapfile -t files < <(awk '!/^#/ && ($2 == 0 || $2 == 5 || $2 == 6) { print $1 }' "$list")
 	per=${KA_EQUIV_PER_BOOT:-12}
-	export KA_EQUIV_JOBS=${KA_EQUIV_JOBS:-3}
+	export KA_EQUIV_JOBS=${KA_EQUIV_JOBS:-4}
 	export HD_VM_ENV="${HD_VM_ENV:-} KA_EQUIV_JOBS"
 	timeout=${HD_VM_TIMEOUT:-600}
 else

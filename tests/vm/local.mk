@@ -15,7 +15,7 @@ check-ka-equiv: hadirector
 		$(SHELL) $(srcdir)/tests/vm/ka-equiv.sh
 .PHONY: check-ka-equiv
 # Every corpus file keepalived runs (corpus/KEEPALIVED), VRRP-only ones
-# included: five VM boots of 12 files, 3 at once, each < 10 min; -N: boot N.
+# included: five VM boots of 12 files, 4 at once, each < 10 min; -N: boot N.
 KA_EQUIV_ALL = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	KA_EQUIV_SET=all $(SHELL) $(srcdir)/tests/vm/ka-equiv.sh
 check-ka-equiv-all: hadirector
@@ -40,3 +40,10 @@ check-ecmp: hadirector hadirectorctl
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		$(SHELL) $(srcdir)/tests/vm/ecmp.sh
 .PHONY: check-ecmp
+# check_forwarding_path (issue 21): DR and TUN real servers checked through the
+# forwarding path, each broken setup with its own reason (tests/vm/README.md).
+EXTRA_DIST += tests/vm/hc-fwd.sh tests/vm/scenarios/hc-fwd.sh
+check-vm-fwd: hadirector
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		$(SHELL) $(srcdir)/tests/vm/hc-fwd.sh
+.PHONY: check-vm-fwd

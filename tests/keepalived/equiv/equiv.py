@@ -33,8 +33,10 @@ SCRIPT_KW = {"script", "notify", "notify_master", "notify_backup", "notify_fault
 # the file sets them; unset ones are set to the cap below).
 # Retries are capped at 1 as well: what is compared is the state once the
 # checks settled, which does not depend on their number.
+# advert_int too (the same in both files, so the interval on the wire still
+# compares): a file's 12 s adverts would make its pair phase take minutes.
 CAPS = {"delay_loop": 2, "delay_before_retry": 1, "connect_timeout": 2, "warmup": 1,
-        "interval": 1, "retry": 1, "nb_get_retry": 1, "nb_sock_retry": 1}
+        "interval": 1, "retry": 1, "nb_get_retry": 1, "nb_sock_retry": 1, "advert_int": 3}
 IPV4 = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 
 
@@ -132,7 +134,7 @@ def analyse(text):
                 elif w in ("script", "misc_path") and a:
                     p.checks += 1
                 elif w == "advert_int" and a:
-                    p.advert = max(p.advert, float(a[0]))
+                    p.advert = max(p.advert, min(float(a[0]), CAPS["advert_int"]))
                 if "dev" in t[:-1] and block in ("virtual_ipaddress", "virtual_ipaddress_excluded"):
                     p.iface(t[t.index("dev") + 1])
             i += 1
@@ -306,10 +308,17 @@ def decode(pkt):
         return None
     et = struct.unpack("!H", pkt[12:14])[0]
     p = pkt[14:]
-    if et == 0x0800 and len(p) >= 20 and p[9] == 112:
+    ah = ""
+    if et == 0x0800 and len(p) >= 20 and p[9] in (112, 51):
         hl = (p[0] & 15) * 4
         src, dst, ttl = socket.inet_ntoa(p[12:16]), socket.inet_ntoa(p[16:20]), p[8]
         v, fam, alen = p[hl:], socket.AF_INET, 4
+        if p[9] == 51:  # auth_type AH: the IP Authentication Header first
+            if len(v) < 24 or v[0] != 112:
+                return None
+            spi, seq = struct.unpack("!II", v[4:12])
+            ah = " ah spi %s seq %d" % (socket.inet_ntoa(v[4:8]), seq)
+            v = v[24:]
     elif et == 0x86DD and len(p) >= 40 and p[6] == 112:
         src = socket.inet_ntop(socket.AF_INET6, p[8:24])
         dst = socket.inet_ntop(socket.AF_INET6, p[24:40])
@@ -330,7 +339,7 @@ def decode(pkt):
     if auth is not None:
         data = v[8 + cnt * alen:8 + cnt * alen + 8] if auth else b""
         s += " auth %d %s" % (auth, data.rstrip(b"\0").decode("latin-1"))
-    return s
+    return s + ah
 
 
 def serve_tcp(sock):

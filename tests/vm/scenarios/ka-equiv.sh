@@ -129,7 +129,7 @@ settle() {
 }
 
 capture() { # NS IFACE FILE: tcpdump of VRRP into FILE, returns once it listens
-	ip netns exec "$1" tcpdump -i "$2" --immediate-mode -U -n -s 256 -w "$3" 'ip proto 112 or ip6 proto 112' \
+	ip netns exec "$1" tcpdump -i "$2" --immediate-mode -U -n -s 256 -w "$3" 'ip proto 112 or ip proto 51 or ip6 proto 112' \
 		2>"$3.err" &
 	CAPS+=($!)
 	wait_for 5 grep -q listening "$3.err"
