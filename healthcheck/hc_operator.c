@@ -16,5 +16,8 @@ void hc_set_rs_operator(struct hd_daemon *d, size_t vs, size_t rs, bool drained,
 	x->drained = drained;
 	x->override = weight;
 	hc_rs_update(c, x, true); /* quiet: overrides.c logs the request once */
+	/* A VS whose servers are all drained has lost its quorum: its sorry
+	 * server takes over, its quorum_down script runs, as for failures. */
+	hc_vs_quorum_check(c, &c->vs[vs]);
 	hd_mark_dirty(d);
 }

@@ -519,10 +519,19 @@ static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, const 
 			q->lost = imposed;
 	}
 	if (s->quorum_lost && vs->has_sorry_server) {
+		/* Those at weight 0 (drained, in maintenance, inhibited) stay
+		 * beside the sorry server: their established connections
+		 * finish (a removed destination's are expired by the kernel
+		 * with expire_nodest_conn) while new clients get the sorry
+		 * server. The rest leave, as keepalived does. */
 		struct ipvs_dest d;
 		dest_from_ep(vs, &vs->sorry_server, vs->lb_kind, &d);
 		d.weight = 1;
-		s->n_dests = 0;
+		size_t kept = 0;
+		for (size_t i = 0; i < s->n_dests; i++)
+			if (s->dests[i].weight == 0 && ipvs_dest_key_cmp(&s->dests[i], &d))
+				s->dests[kept++] = s->dests[i];
+		s->n_dests = kept;
 		if (!ipvs_service_add_dest(s, &d))
 			return -ENOMEM;
 	}

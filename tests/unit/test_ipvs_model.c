@@ -204,6 +204,38 @@ static void test_quorum_imposed(void)
 	ipvs_table_free(&t);
 }
 
+/* A virtual server in maintenance (every real server drained: up at
+ * weight 0) loses its quorum; the sorry server takes new clients while
+ * the drained ones stay at weight 0 so their connections finish; one at
+ * weight > 0 (quorum lost below `quorum`) leaves as before. */
+static void test_quorum_drained(void)
+{
+	setup();
+	vs[0].has_sorry_server = true;
+	vs[0].sorry_server = ep("192.168.168.200", 8080);
+	struct verdicts vd = {.down_mask = 6, .weight0 = 0}; /* rs 0 drained, 1 and 2 down */
+	struct ipvs_table t;
+	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
+	ipvs_table_sort(&t);
+	const struct ipvs_service *s = &t.svcs[0];
+	bool has_drained = false, has_sorry = false;
+	for (size_t i = 0; i < s->n_dests; i++) {
+		has_drained |= s->dests[i].port == rs[0].ep.port && s->dests[i].weight == 0 &&
+			       s->dests[i].addr.v4.s_addr == rs[0].ep.addr.u.v4.s_addr;
+		has_sorry |= s->dests[i].port == 8080 && s->dests[i].weight == 1;
+	}
+	EXPECT(s->quorum_lost && s->n_dests == 2 && has_drained && has_sorry,
+	       "drained: kept at 0 beside the sorry server (n=%zu)", s->n_dests);
+	ipvs_table_free(&t);
+	/* quorum 10: rs 0 live at 5 is below it and leaves for the sorry server */
+	vs[0].quorum = 10;
+	vd.weight0 = 5;
+	ipvs_model_build(&cfg, verdict, NULL, &vd, NULL, &t);
+	EXPECT(t.svcs[0].quorum_lost && t.svcs[0].n_dests == 1 && t.svcs[0].dests[0].port == 8080,
+	       "live below quorum: sorry server only (n=%zu)", t.svcs[0].n_dests);
+	ipvs_table_free(&t);
+}
+
 static void test_empty(void)
 {
 	struct ipvs_table t;
@@ -217,6 +249,7 @@ int main(void)
 	test_verdicts();
 	test_quorum();
 	test_quorum_imposed();
+	test_quorum_drained();
 	test_empty();
 	if (failures)
 		fprintf(stderr, "%d failure(s)\n", failures);
