@@ -13,15 +13,15 @@ int announce_init(struct hd_daemon *d);
 int announce_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
 void announce_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
 void announce_abort(struct hd_daemon *d, void *prep);
-/* Withdraws every VIP (deletes the routes) and removes the device. */
+/* Withdraws every VIP (deletes the addresses) and removes the device. */
 void announce_shutdown(struct hd_daemon *d);
 void announce_free(struct hd_daemon *d);
 void announce_status_json(struct hd_daemon *d, FILE *out);
 void announce_metrics(struct hd_daemon *d, FILE *out);
 void announce_dump(struct hd_daemon *d);
 
-/* Decide again for every VIP and write the routes that changed; part of
- * the reconcile pass (after IPVS: the table is in place before a route
+/* Decide again for every VIP and write the addresses that changed; part
+ * of the reconcile pass (after IPVS: the table is in place before an address
  * draws traffic to it). Cheap when nothing changed. */
 void announce_reconcile(struct hd_daemon *d);
 

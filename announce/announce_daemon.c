@@ -1,8 +1,8 @@
 /* The announce module (announce.h): gathers the policy's inputs, decides
- * per VIP (announce_policy.c) and keeps the routes in the announce table
+ * per VIP (announce_policy.c) and keeps the VIP addresses on its TUN device
  * as decided. It runs from the reconcile pass (health verdicts, reloads,
  * drain-director), from link events, and from a 1 s timer that also puts
- * back a route or a device someone removed by hand. */
+ * back an address or a device someone removed by hand. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include "healthcheck/hc.h"
 #include "log.h"
 
-#define RECHECK_USEC 1000000 /* routes and device put back, writes retried */
+#define RECHECK_USEC 1000000 /* addresses and device put back, writes retried */
 #define MON_BUDGET   32	     /* link event datagrams per wakeup */
 
 struct announce_prep {
@@ -62,13 +62,12 @@ static void apply(struct announce_ctx *c, struct announce_vip *v, enum announce_
 	v->reason = why;
 	if (want == v->installed)
 		return;
-	r = announce_route(c, &v->addr, want);
+	r = announce_addr(c, &v->addr, want);
 	if (r < 0) {
 		v->write_errors++;
-		c->route_errors++;
-		hd_warn("announce: %s: cannot %s the route in table %u: %s",
-			vip_str(v, a, sizeof(a)), want ? "add" : "delete", c->cfg.table,
-			strerror(-r));
+		c->write_errors++;
+		hd_warn("announce: %s: cannot %s it on %s: %s", vip_str(v, a, sizeof(a)),
+			want ? "add" : "delete", c->cfg.device, strerror(-r));
 		return;
 	}
 	v->installed = want;
@@ -112,7 +111,7 @@ static void evaluate(struct announce_ctx *c)
 		apply(c, v, announce_decide(&in));
 	}
 	free(lost);
-	/* the device went away under us (ip link del): its routes with it;
+	/* the device went away under us (ip link del): its addresses with it;
 	 * a new one is made at the next pass */
 	if (!in.device_up && c->tun_fd >= 0 && !in.stopping) {
 		hd_warn("announce: device %s is gone or down: making it again", c->cfg.device);
@@ -122,7 +121,7 @@ static void evaluate(struct announce_ctx *c)
 	}
 }
 
-/* Put back what someone removed: a route we hold installed is added
+/* Put back what someone removed: an address we hold installed is added
  * again (EEXIST when it is there). */
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
@@ -131,7 +130,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	(void)usec;
 	evaluate(c);
 	for (size_t i = 0; i < c->n_vips; i++)
-		if (c->vips[i].installed && announce_route(c, &c->vips[i].addr, true) < 0)
+		if (c->vips[i].installed && announce_addr(c, &c->vips[i].addr, true) < 0)
 			c->vips[i].installed = false; /* retried at the next pass */
 	sd_event_source_set_time_relative(s, RECHECK_USEC);
 	return 0;
@@ -208,8 +207,7 @@ int announce_init(struct hd_daemon *d)
 		       strerror(-r));
 		return r;
 	}
-	hd_notice("announce: %zu VIPs, routes in table %u through %s", c->n_vips, c->cfg.table,
-		  c->cfg.device);
+	hd_notice("announce: %zu VIPs, on device %s while announced", c->n_vips, c->cfg.device);
 	hd_mark_dirty(d);
 	return 0;
 }
@@ -253,11 +251,10 @@ void announce_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *
 {
 	struct announce_ctx *c = d->announce;
 	struct announce_prep *p = prep;
-	bool moved = strcmp(c->cfg.device, newcfg->announce.device) != 0 ||
-		     c->cfg.table != newcfg->announce.table;
+	bool moved = strcmp(c->cfg.device, newcfg->announce.device) != 0;
 
 	/* withdraw what goes: VIPs no longer announced, or all of them when
-	 * the table or the device changes (announced again below) */
+	 * the device changes (announced again below) */
 	for (size_t i = 0; i < c->n_vips; i++)
 		if (c->vips[i].installed &&
 		    (moved || !find_vip(p->vips, p->n_vips, &c->vips[i].addr)))

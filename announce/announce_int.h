@@ -12,11 +12,11 @@
 
 struct announce_vip {
 	struct hd_addr addr;
-	bool installed;		     /* our route is in the table (as far as we know) */
+	bool installed;		     /* on our device (as far as we know) */
 	enum announce_reason reason; /* of the last decision */
 	uint64_t transitions;	     /* announced <-> withdrawn */
 	uint64_t since_usec;	     /* CLOCK_MONOTONIC of the last transition */
-	uint64_t write_errors;	     /* route writes the kernel refused */
+	uint64_t write_errors;	     /* address writes the kernel refused */
 };
 
 struct announce_ctx {
@@ -24,17 +24,17 @@ struct announce_ctx {
 	struct hd_announce_config cfg; /* a copy: the config is freed by a reload */
 	struct announce_vip *vips;
 	size_t n_vips;
-	int tun_fd; /* -1: no device; closing it removes the device and its routes */
+	int tun_fd; /* -1: no device; closing it removes the device and its addresses */
 	int ifindex;
-	struct nl_sock *nl;  /* route writes */
+	struct nl_sock *nl;  /* address writes */
 	struct nl_sock *mon; /* link events */
 	sd_event_source *mon_src, *timer;
 	bool drained, checks_settled, links_up, stopping;
-	uint64_t transitions, route_errors, device_creations;
+	uint64_t transitions, write_errors, device_creations;
 	char down_link[16]; /* the first announce.interface found down */
 };
 
-/* announce_nl.c: the TUN device, the routes, the link monitor. */
+/* announce_nl.c: the TUN device, the VIP addresses, the link monitor. */
 /* Create (or attach to and make non-persistent) cfg.device, up; sets
  * tun_fd and ifindex. */
 int announce_dev_open(struct announce_ctx *c);
@@ -43,9 +43,9 @@ void announce_dev_close(struct announce_ctx *c);
 bool announce_dev_ok(struct announce_ctx *c);
 /* Every cfg.interfaces up (IFF_UP and IFF_RUNNING); names the first down. */
 bool announce_links_up(struct announce_ctx *c);
-/* Add (ADD) or delete the route to VIP through our device, in cfg.table:
+/* Add (ADD) or delete VIP as an address (/32, /128) of our device:
  * 0 when the kernel has (has not) it afterwards, < 0 otherwise. */
-int announce_route(struct announce_ctx *c, const struct hd_addr *vip, bool add);
+int announce_addr(struct announce_ctx *c, const struct hd_addr *vip, bool add);
 int announce_nl_open(struct announce_ctx *c);
 void announce_nl_close(struct announce_ctx *c);
 

@@ -1,22 +1,30 @@
 /* The kernel side of announce mode: a TUN device whose life is the
- * daemon's, the VIP routes through it (libnl-route), and the links it
- * watches.
+ * daemon's, the VIP addresses on it (libnl-route), and the links it
+ * watches. FRR announces a VIP while it is a connected /32 (/128) of the
+ * device (`redistribute connected` filtered by a prefix list).
  *
  * Why a TUN device: a non-persistent TUN device exists only while a file
  * descriptor holds it. The daemon holds the only one (O_CLOEXEC: scripts
  * and helpers it starts do not inherit it), so when the process dies for
  * any reason (crash, SIGKILL, the systemd watchdog's kill of a hung
- * daemon) the kernel closes it, unregisters the device and flushes every
- * route through it; zebra sees the routes go and bgpd withdraws the VIP.
+ * daemon) the kernel closes it, unregisters the device and deletes its
+ * addresses, telling zebra (RTM_DELADDR, RTM_DELLINK): it drops the
+ * connected routes and bgpd withdraws the VIP.
+ * Why addresses, not routes in a table FRR imports (`ip import-table`):
+ * the kernel flushes the IPv4 routes of a deleted device without a word
+ * (no RTM_DELROUTE), and zebra (FRR 8.4) keeps the imported route, then
+ * "directly connected, unknown", announced for ever
+ * (tests/netns/announce-frr.sh saw it).
  * No cleanup code has to run for the withdrawal (docs/ecmp.md). */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <netlink/route/route.h>
+#include <netlink/route/addr.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -124,55 +132,48 @@ bool announce_links_up(struct announce_ctx *c)
 	return true;
 }
 
-static struct rtnl_route *mk_route(struct announce_ctx *c, const struct hd_addr *vip)
+static struct rtnl_addr *mk_addr(struct announce_ctx *c, const struct hd_addr *vip)
 {
 	bool v6 = vip->family == AF_INET6;
-	struct rtnl_route *rt = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *dst = nl_addr_build(vip->family, &vip->u, v6 ? 16 : 4);
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local = nl_addr_build(vip->family, &vip->u, v6 ? 16 : 4);
 
-	if (!rt || !nh || !dst) {
-		rtnl_route_put(rt);
-		rtnl_route_nh_free(nh);
-		nl_addr_put(dst);
+	if (!a || !local) {
+		rtnl_addr_put(a);
+		nl_addr_put(local);
 		return NULL;
 	}
-	nl_addr_set_prefixlen(dst, v6 ? 128 : 32);
-	rtnl_route_set_family(rt, (uint8_t)vip->family);
-	rtnl_route_set_dst(rt, dst);
-	nl_addr_put(dst);
-	rtnl_route_set_table(rt, c->cfg.table);
-	/* ours alone: a delete never matches a route someone else put there */
-	rtnl_route_set_protocol(rt, HD_RTPROT);
-	rtnl_route_set_type(rt, RTN_UNICAST);
-	if (!v6)
-		rtnl_route_set_scope(rt, RT_SCOPE_LINK);
-	rtnl_route_nh_set_ifindex(nh, c->ifindex);
-	rtnl_route_add_nexthop(rt, nh);
-	return rt;
+	nl_addr_set_prefixlen(local, v6 ? 128 : 32);
+	rtnl_addr_set_ifindex(a, c->ifindex);
+	rtnl_addr_set_family(a, vip->family);
+	rtnl_addr_set_local(a, local);
+	nl_addr_put(local);
+	if (v6) /* usable at once: no duplicate address detection on a TUN */
+		rtnl_addr_set_flags(a, IFA_F_NODAD);
+	return a;
 }
 
-int announce_route(struct announce_ctx *c, const struct hd_addr *vip, bool add)
+int announce_addr(struct announce_ctx *c, const struct hd_addr *vip, bool add)
 {
-	struct rtnl_route *rt;
+	struct rtnl_addr *a;
 	int r;
 
 	if (!c->nl || (add && c->tun_fd < 0))
 		return -ENODEV;
 	if (!add && c->tun_fd < 0)
-		return 0; /* no device: no route through it */
-	if (!(rt = mk_route(c, vip)))
+		return 0; /* no device: no address on it */
+	if (!(a = mk_addr(c, vip)))
 		return -ENOMEM;
 	if (add) {
-		r = rtnl_route_add(c->nl, rt, NLM_F_CREATE | NLM_F_EXCL);
+		r = rtnl_addr_add(c->nl, a, NLM_F_CREATE | NLM_F_EXCL);
 		if (r == -NLE_EXIST)
 			r = 0;
 	} else {
-		r = rtnl_route_delete(c->nl, rt, 0);
-		if (r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV)
+		r = rtnl_addr_delete(c->nl, a, 0);
+		if (r == -NLE_NOADDR || r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV)
 			r = 0;
 	}
-	rtnl_route_put(rt);
+	rtnl_addr_put(a);
 	return r < 0 ? -EIO : 0;
 }
 

@@ -22,7 +22,6 @@ struct announce_view *announce_view_new(struct hd_daemon *d)
 	if (!c)
 		return v;
 	v->enabled = n > 0;
-	v->table = c->cfg.table;
 	snprintf(v->device, sizeof(v->device), "%s", c->cfg.device);
 	v->ifindex = c->ifindex;
 	v->device_up = c->tun_fd >= 0;
@@ -31,7 +30,7 @@ struct announce_view *announce_view_new(struct hd_daemon *d)
 	v->checks_settled = c->checks_settled;
 	snprintf(v->down_link, sizeof(v->down_link), "%s", c->down_link);
 	v->transitions = c->transitions;
-	v->route_errors = c->route_errors;
+	v->write_errors = c->write_errors;
 	v->device_creations = c->device_creations;
 	v->n_vips = n;
 	for (size_t i = 0; i < n; i++) {

@@ -21,12 +21,11 @@ struct announce_vip_view {
 
 struct announce_view {
 	bool enabled; /* some virtual server in announce mode */
-	uint32_t table;
 	char device[16];
 	int ifindex;
 	bool device_up, drained, links_up, checks_settled;
 	char down_link[16]; /* the first interface found down, "" */
-	uint64_t transitions, route_errors, device_creations;
+	uint64_t transitions, write_errors, device_creations;
 	struct announce_vip_view *vips;
 	size_t n_vips;
 };

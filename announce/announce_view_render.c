@@ -13,7 +13,7 @@ void announce_view_json(FILE *out, const struct announce_view *v)
 		fputc('}', out);
 		return;
 	}
-	fprintf(out, ",\"table\":%u,\"device\":", v->table);
+	fputs(",\"device\":", out);
 	hd_json_str(out, v->device);
 	fprintf(out,
 		",\"ifindex\":%d,\"device_up\":%s,\"drained\":%s,\"links_up\":%s,"
@@ -22,8 +22,8 @@ void announce_view_json(FILE *out, const struct announce_view *v)
 		v->links_up ? "true" : "false", v->checks_settled ? "true" : "false");
 	hd_json_str(out, v->down_link[0] ? v->down_link : NULL);
 	fprintf(out,
-		",\"transitions\":%llu,\"route_errors\":%llu,\"device_creations\":%llu,\"vips\":[",
-		(unsigned long long)v->transitions, (unsigned long long)v->route_errors,
+		",\"transitions\":%llu,\"write_errors\":%llu,\"device_creations\":%llu,\"vips\":[",
+		(unsigned long long)v->transitions, (unsigned long long)v->write_errors,
 		(unsigned long long)v->device_creations);
 	for (size_t i = 0; i < v->n_vips; i++) {
 		const struct announce_vip_view *a = &v->vips[i];
@@ -49,12 +49,13 @@ void announce_view_metrics(FILE *out, const struct announce_view *v)
 	hd_metric_family(out, "hadirector_announce_device_up", "gauge",
 			 "1 while the TUN device the VIP routes go through is up.");
 	hd_metric_sample(out, "hadirector_announce_device_up", NULL, v->device_up);
-	hd_metric_family(out, "hadirector_announce_route_errors_total", "counter",
-			 "VIP route writes the kernel refused.");
-	hd_metric_sample(out, "hadirector_announce_route_errors_total", NULL,
-			 (double)v->route_errors);
-	hd_metric_family(out, "hadirector_announce_vip_announced", "gauge",
-			 "1 while the VIP's route is in the announce table (FRR announces it).");
+	hd_metric_family(out, "hadirector_announce_write_errors_total", "counter",
+			 "VIP address writes the kernel refused.");
+	hd_metric_sample(out, "hadirector_announce_write_errors_total", NULL,
+			 (double)v->write_errors);
+	hd_metric_family(
+	    out, "hadirector_announce_vip_announced", "gauge",
+	    "1 while the VIP is an address of the announce device (FRR announces it).");
 	for (size_t i = 0; i < v->n_vips; i++)
 		hd_metric_sample(out, "hadirector_announce_vip_announced",
 				 (const char *[]){"vip", v->vips[i].vip, NULL},

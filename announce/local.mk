@@ -15,3 +15,7 @@ check_PROGRAMS += tests/unit/test_announce_sysctl
 tests_unit_test_announce_sysctl_SOURCES = tests/unit/test_announce_sysctl.c ipvs/ipvs_sysctl.c
 tests_unit_test_announce_sysctl_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_announce_sysctl
+# against a real FRR (router and director namespaces): announced, withdrawn
+# on quorum loss, drain-director, link down, stop, SIGKILL, hang + watchdog
+TESTS += tests/netns/announce-frr.sh
+EXTRA_DIST += tests/netns/announce-frr.sh tests/netns/announce-wd.py

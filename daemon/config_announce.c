@@ -1,7 +1,7 @@
 /* Announce mode (ECMP, announce/): the announce section and every virtual
  * server's `mode = vrrp | announce` (hd_config.h). The section is optional:
- * `mode = announce` alone takes its defaults (table 100, device
- * hdannounce), which the FRR side must match (docs/ecmp.md).
+ * `mode = announce` alone takes its default (device hdannounce; the FRR
+ * side is in docs/ecmp.md).
  * A scheduler that is not consistent is valid but costly in this mode: a
  * warning (cfg->warnings), not an error. */
 #include "config.h"
@@ -12,7 +12,6 @@
 #include "announce/announce_policy.h"
 #include "config_int.h"
 
-#define DEFAULT_TABLE  100
 #define DEFAULT_DEVICE "hdannounce"
 
 static void warn(struct cctx *c, struct hd_config *cfg, int line, const char *msg)
@@ -23,14 +22,8 @@ static void warn(struct cctx *c, struct hd_config *cfg, int line, const char *ms
 static void conv_section(struct cctx *c, cfg_t *sec, struct hd_announce_config *a)
 {
 	unsigned n = cnum(sec, "interface");
-	long table = DEFAULT_TABLE;
 
 	a->line = sec_line(sec);
-	/* 253..255 are the kernel's default, main and local tables; 0 is none */
-	if (get_long(c, sec, "table", 1, 0xffffffffL, &table) && table >= 253 && table <= 255)
-		cerr(c, cget(sec, "table", 0)->line,
-		     "table: %ld is one of the kernel's own (default, main, local)", table);
-	a->table = (uint32_t)table;
 	get_ifname(c, sec, "device", a->device);
 	if (n > HD_ANNOUNCE_MAX_IF) {
 		cerr(c, cget(sec, "interface", HD_ANNOUNCE_MAX_IF)->line,
@@ -77,7 +70,6 @@ void conv_announce(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 	unsigned nsec = cnum(root, "announce"), nvs = cnum(root, "virtual_server");
 	struct hd_announce_config *a = &cfg->announce;
 
-	a->table = DEFAULT_TABLE;
 	snprintf(a->device, sizeof(a->device), "%s", DEFAULT_DEVICE);
 	if (nsec > 1)
 		cerr(c, sec_line(csec(root, "announce", 1)),

@@ -347,12 +347,13 @@ struct hd_virtual_server_config {
 };
 
 /* The announce section (announce/): how announce-mode addresses reach
- * FRR. Defaults apply when only `mode = announce` is written. */
+ * FRR: as addresses of a TUN device the daemon holds, which FRR
+ * redistributes as connected routes. Defaults apply when only
+ * `mode = announce` is written. */
 #define HD_ANNOUNCE_MAX_IF 8
 struct hd_announce_config {
-	bool used;	      /* some virtual server has mode = announce */
-	uint32_t table;	      /* kernel routing table of the routes (FRR: ip import-table) */
-	char device[16];      /* the TUN device the routes go through (IFNAMSIZ) */
+	bool used;				 /* some virtual server has mode = announce */
+	char device[16];			 /* the TUN device the VIPs are put on (IFNAMSIZ) */
 	char interfaces[HD_ANNOUNCE_MAX_IF][16]; /* must be up to announce */
 	size_t n_interfaces;
 	int line; /* of the section, 0 if absent */
