@@ -18,7 +18,7 @@ command -v /usr/lib/frr/zebra >/dev/null && command -v vtysh >/dev/null || {
 }
 [ -c /dev/net/tun ] || { echo "/dev/net/tun is needed"; exit 1; }
 
-VIP=192.0.2.10
+VIP=192.0.2.10 VIP2=192.0.2.11
 DIR=$(t_ns dir)
 RTR=$(t_ns rtr)
 SOCK=$T_DIR/hd.sock
@@ -46,6 +46,7 @@ ip -n "$DIR" link set rs1 up
 # the VIP is local for IPVS, as a route (an address would give zebra a
 # connected /32 that wins over the imported one: docs/ecmp.md)
 ip -n "$DIR" route add local $VIP/32 dev lo table local
+ip -n "$DIR" route add local $VIP2/32 dev lo table local
 
 frr_conf() { # NAME ROLE
 	local d=$T_DIR/frr-$2
@@ -53,7 +54,7 @@ frr_conf() { # NAME ROLE
 	if [ "$2" = dir ]; then
 		printf 'hostname dir\n' >"$d/zebra.conf"
 		cat >"$d/bgpd.conf" <<-EOF
-			ip prefix-list VIPS seq 5 permit $VIP/32
+			ip prefix-list VIPS seq 5 permit 192.0.2.0/24 ge 32
 			route-map VIPS permit 10
 			 match ip address prefix-list VIPS
 			router bgp 65001
@@ -103,33 +104,42 @@ s.bind(("10.99.1.1", 80)); s.listen(64)
 while True:
     c, _ = s.accept(); c.close()' >/dev/null 2>&1 &
 	SRV=$!
+	disown "$SRV" # no "Killed" line from bash when it is
 	T_PIDS+=("$SRV")
 }
 srv_start
 
-cat >"$T_DIR/hd.conf" <<EOF
-global {
-    control_socket = "$SOCK"
-    pid_file = "$T_DIR/hd.pid"
+write_conf() { # VIP...
+	local v
+	cat >"$T_DIR/hd.conf" <<-EOF
+		global {
+		    control_socket = "$SOCK"
+		    pid_file = "$T_DIR/hd.pid"
+		}
+		announce {
+		    interface = rs0
+		}
+	EOF
+	for v in "$@"; do
+		cat >>"$T_DIR/hd.conf" <<-EOF
+			virtual_server $v:80 {
+			    mode = announce
+			    lb_algo = mh
+			    lb_kind = dr
+			    delay_loop = 0.2
+			    real_server 10.99.1.1:80 {
+			        weight = 1
+			        tcp_check {
+			            connect_timeout = 0.5
+			            rise = 1
+			            fall = 1
+			        }
+			    }
+			}
+		EOF
+	done
 }
-announce {
-    interface = rs0
-}
-virtual_server $VIP:80 {
-    mode = announce
-    lb_algo = mh
-    lb_kind = dr
-    delay_loop = 0.2
-    real_server 10.99.1.1:80 {
-        weight = 1
-        tcp_check {
-            connect_timeout = 0.5
-            rise = 1
-            fall = 1
-        }
-    }
-}
-EOF
+write_conf $VIP
 "$HD" -t -f "$T_DIR/hd.conf" || exit 99
 
 # hadirector under the watchdog; DPID is the daemon's own pid
@@ -142,7 +152,7 @@ hd_start() {
 	DPID=$(cat "$T_DIR/hd.pid")
 	T_PIDS+=("$DPID")
 }
-on_router() { ip -n "$RTR" route show $VIP/32 proto bgp | grep -q .; }
+on_router() { ip -n "$RTR" route show "${1:-$VIP}/32" proto bgp | grep -q .; }
 off_router() { ! on_router; }
 reason() { hd_status "$SOCK" | python3 -c 'import json,sys; print(json.load(sys.stdin)["announce"]["vips"][0]["reason"])'; }
 reason_is() { [ "$(reason)" = "$1" ]; }
@@ -185,6 +195,20 @@ check "link down: withdrawn on the router" wait_for 10 off_router
 check "reason: link down" reason_is "link down"
 ip -n "$DIR" link set rs1 up
 check "link up: announced again" wait_for 20 on_router
+
+# reload: a second VIP joins, then the first leaves
+write_conf $VIP $VIP2
+check "reload with a second VIP answers" "$HDCTL" -s "$SOCK" reload
+check "reload: the second VIP is announced" wait_for 20 on_router $VIP2
+check "reload: the first one stays" on_router
+write_conf $VIP2
+check "reload without the first VIP answers" "$HDCTL" -s "$SOCK" reload
+check "reload: the VIP that left is withdrawn" wait_for 10 off_router
+check "reload: the other stays announced" on_router $VIP2
+write_conf $VIP
+"$HDCTL" -s "$SOCK" reload >/dev/null
+check "reload back: announced again" wait_for 20 on_router
+check "reload back: the second withdrawn" wait_for 10 sh -c "! ip -n $RTR route show $VIP2/32 proto bgp | grep -q ."
 
 # clean stop
 t0=$(now_ms)
