@@ -35,8 +35,8 @@ static const struct hd_module_view events_view = {hd_events_status_json, NULL, N
 						  hd_events_metrics};
 static const struct hd_module_view alert_view = {hd_alert_status_json, NULL, NULL,
 						 hd_alert_metrics};
-static const struct hd_module_view overrides_view = {hd_overrides_status_json,
-						     hd_overrides_status_text, NULL, NULL};
+static const struct hd_module_view overrides_view = {
+    hd_overrides_status_json, hd_overrides_status_text, NULL, hd_overrides_metrics};
 static const struct hd_module_view hc_view = {hc_status_json, NULL, hc_dump, hc_metrics};
 static const struct hd_module_view ipvs_view = {ipvs_status_json, NULL, ipvs_dump, ipvs_metrics};
 static const struct hd_module_view announce_view = {announce_status_json, NULL, announce_dump,

@@ -13,6 +13,7 @@
 #include "ipvs/ipvs.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
 
 /* Requests are one line: errors are in the file's form with this name. */
 #define REQ_FILE "control:1"
@@ -482,4 +483,28 @@ void hd_overrides_status_text(struct hd_daemon *d, FILE *out)
 		fprintf(out, "  by uid %u (pid %d) since %s\n", x->uid, x->pid,
 			utc(x->realtime_usec, when, sizeof(when)));
 	}
+}
+
+/* hadirector_overrides{kind,scope} (a gauge: what is in force now, for an
+ * alert on a drain forgotten for days) and the reloads' drops. */
+void hd_overrides_metrics(struct hd_daemon *d, FILE *out)
+{
+	static const char *const scopes[] = {"real_server", "real_server", "virtual_server",
+					     "director"};
+	const struct hd_overrides *o = d->overrides;
+	unsigned n[4] = {0};
+
+	for (size_t i = 0; o && i < o->n; i++)
+		n[o->v[i].kind]++;
+	hd_metric_family(out, "hadirector_overrides", "gauge",
+			 "Live changes in force (drain, weight, maint), by kind and scope.");
+	for (int k = 0; k < 4; k++)
+		hd_metric_sample(out, "hadirector_overrides",
+				 (const char *[]){"kind", kind_names[k], "scope", scopes[k], NULL},
+				 (double)n[k]);
+	hd_metric_family(
+	    out, "hadirector_overrides_dropped_by_reload_total", "counter",
+	    "Live changes a reload dropped: the file changed or removed their server.");
+	hd_metric_sample(out, "hadirector_overrides_dropped_by_reload_total", NULL,
+			 o ? (double)o->dropped_by_reload : 0);
 }

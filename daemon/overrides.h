@@ -39,6 +39,7 @@ void hd_overrides_abort(struct hd_daemon *d, void *prep);
 void hd_overrides_free(struct hd_daemon *d);
 void hd_overrides_status_json(struct hd_daemon *d, FILE *out);
 void hd_overrides_status_text(struct hd_daemon *d, FILE *out);
+void hd_overrides_metrics(struct hd_daemon *d, FILE *out);
 
 /* drain, undrain, weight, maint, unmaint (and drain --wait's drain) from
  * PEER. Validated as the file is, with errors in its form ("control:1:

@@ -116,6 +116,13 @@ check "the log says R1's drain went with it" grep -q \
 	"override dropped: drain $VS1 $R1 (uid 0, .*): the real server is no longer in the file" "$T_DIR/hd.log"
 check "dropped_by_reload counts 2" [ "$(ctl status --json | jq .overrides.dropped_by_reload)" = 2 ]
 check "overrides: VS2's maintenance only" [ "$(ovr .scope)" = '["virtual_server"]' ]
+ctl metrics >"$T_DIR/m.txt"
+check "metrics: the maintenance in force" \
+	grep -qx 'hadirector_overrides{kind="maint",scope="virtual_server"} 1' "$T_DIR/m.txt"
+check "metrics: no drain in force any more" \
+	grep -qx 'hadirector_overrides{kind="drain",scope="real_server"} 0' "$T_DIR/m.txt"
+check "metrics: 2 dropped by reloads" \
+	grep -qx 'hadirector_overrides_dropped_by_reload_total 2' "$T_DIR/m.txt"
 W2=60 conf >"$T_DIR/hd.conf"
 check "reload with R1 back" q reload
 check "R1 comes back undrained (its drain was dropped)" is $VS1 $R1 drained false
