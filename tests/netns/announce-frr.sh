@@ -182,12 +182,22 @@ check "reason: no quorum" reason_is "no quorum"
 srv_start
 check "quorum back: announced again" wait_for 20 on_router
 
-# drain-director / undrain-director
+# drain-director / undrain-director, seen by a monitor too
+"$HDCTL" -s "$SOCK" monitor >"$T_DIR/monitor.log" 2>&1 &
+MON=$!
+T_PIDS+=("$MON")
+disown "$MON"
+wait_for 5 grep -q OK "$T_DIR/monitor.log"
 check "drain-director answers" "$HDCTL" -s "$SOCK" drain-director
 check "drained: withdrawn on the router" wait_for 10 off_router
 check "reason: drained" reason_is drained
 check "undrain-director answers" "$HDCTL" -s "$SOCK" undrain-director
 check "undrained: announced again" wait_for 20 on_router
+check "monitor: the drain, withdrawn with its reason, announced again" sh -c "
+	grep -q 'runtime.*action=drain-director' '$T_DIR/monitor.log' &&
+	grep -q 'announce vip=$VIP state=withdrawn reason=drained' '$T_DIR/monitor.log' &&
+	grep -q 'announce vip=$VIP state=announced reason=announced' '$T_DIR/monitor.log'"
+kill "$MON" 2>/dev/null
 
 # the watched link loses its carrier
 ip -n "$DIR" link set rs1 down
