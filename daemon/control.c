@@ -37,7 +37,6 @@ struct hd_control {
 	struct hd_control_stats stats;
 	dev_t dev; /* the socket file we made: the only one we unlink at stop */
 	ino_t ino;
-	unsigned waiting; /* drain --wait clients */
 };
 
 struct ctl_client {
@@ -71,7 +70,7 @@ static void client_free(struct ctl_client *c)
 		close(c->body_fd);
 	if (c->wait) {
 		sd_event_source_disable_unref(c->wait);
-		c->ctl->waiting--;
+		c->ctl->stats.drain_waits--;
 	}
 	free(c->wait_body);
 	sd_event_source_disable_unref(c->io);
@@ -329,7 +328,7 @@ static int wait_poll(sd_event_source *s, uint64_t usec, void *userdata)
 	}
 	sd_event_source_disable_unref(c->wait);
 	c->wait = NULL;
-	c->ctl->waiting--;
+	c->ctl->stats.drain_waits--;
 	client_reply(c, r == 0 ? "timeout" : NULL, r > 0, body);
 	free(body);
 	client_resume(c);
@@ -343,7 +342,7 @@ static void client_drain_wait(struct ctl_client *c, const struct hd_ctl_request 
 {
 	uint64_t now = hd_now_usec();
 
-	if (c->ctl->waiting >= WAIT_MAX) {
+	if (c->ctl->stats.drain_waits >= WAIT_MAX) {
 		client_reply(c, "too many drains waiting (the drain itself is done)", false, body);
 		return;
 	}
@@ -358,7 +357,7 @@ static void client_drain_wait(struct ctl_client *c, const struct hd_ctl_request 
 		client_reply(c, "cannot wait (the drain itself is done)", false, body);
 		return;
 	}
-	c->ctl->waiting++;
+	c->ctl->stats.drain_waits++;
 	sd_event_source_set_priority(c->wait, HD_PRIO_CONTROL);
 	sd_event_source_set_enabled(c->timer, SD_EVENT_OFF);
 	sd_event_source_set_io_events(c->io, 0);

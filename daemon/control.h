@@ -12,7 +12,8 @@ void hd_control_stop(struct hd_daemon *d);
 /* Counters for status. */
 struct hd_control_stats {
 	unsigned long requests, errors, rejected_peers, timeouts;
-	unsigned long busy; /* status/metrics refused: HD_SNAPSHOT_QUEUE already waiting */
+	unsigned long busy;	   /* status/metrics refused: HD_SNAPSHOT_QUEUE already waiting */
+	unsigned long drain_waits; /* drain --wait clients waiting now */
 };
 const struct hd_control_stats *hd_control_stats(struct hd_daemon *d);
 

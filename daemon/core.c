@@ -90,13 +90,13 @@ static void status_daemon_json(struct hd_daemon *d, FILE *out)
 		"\"last_reload\":\"%s\",\"reload_in_progress\":%s,\"last_reload_usec\":{\"parse\":%"
 		"llu,\"modules\":%llu,"
 		"\"swap\":%llu,\"to_table\":%llu},\"control\":{\"requests\":%lu,\"errors\":%lu,"
-		"\"rejected_peers\":%lu,\"timeouts\":%lu,\"busy\":%lu}}",
+		"\"rejected_peers\":%lu,\"timeouts\":%lu,\"busy\":%lu,\"drain_waits\":%lu}}",
 		(double)(hd_now_usec() - d->start_usec) / 1e6, d->reloads_ok, d->reloads_failed,
 		d->last_reload_failed ? "failed" : "ok", hd_reload_busy(d) ? "true" : "false",
 		(unsigned long long)d->reload_parse_usec,
 		(unsigned long long)d->reload_modules_usec, (unsigned long long)d->reload_swap_usec,
 		(unsigned long long)d->reload_to_table_usec, cs->requests, cs->errors,
-		cs->rejected_peers, cs->timeouts, cs->busy);
+		cs->rejected_peers, cs->timeouts, cs->busy, cs->drain_waits);
 }
 
 void hd_status_json(struct hd_daemon *d, FILE *out)
