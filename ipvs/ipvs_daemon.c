@@ -40,6 +40,10 @@
 #include "log.h"
 
 #define IPVS_SLOW_PERIOD_USEC (5 * 1000000ULL)
+/* Writes told one by one to `hadirectorctl monitor` per pass; the rest in
+ * one summary: a reload touching thousands of destinations must not
+ * overflow every subscriber's 32 KiB buffer (they would all be dropped). */
+#define IPVS_EVENTS_PER_PASS 64
 
 struct ipvs_ctx {
 	struct hd_daemon *d;
@@ -66,6 +70,7 @@ struct ipvs_ctx {
 	uint64_t last_pass_build_usec; /* of which: desired table build + owned keys */
 	uint64_t last_write_pass_usec, last_write_pass_writes; /* last pass that wrote */
 	char last_error[256];
+	unsigned pass_events, pass_unlisted, pass_unlisted_failed; /* this pass's */
 	struct hd_ratelimit log_rl; /* kernel errors: many entries may fail at once */
 	struct ipvs_sysctl_report sysctl;
 	/* connection sync daemon: states are IP_VS_STATE_*, 0 = none */
@@ -188,6 +193,12 @@ static void log_failure(struct ipvs_ctx *c, const struct ipvs_op *op, int r,
 static void publish(struct ipvs_ctx *c, const struct ipvs_op *op, int r)
 {
 	char target[180], k[96], dst[64];
+	if (c->pass_events >= IPVS_EVENTS_PER_PASS) {
+		c->pass_unlisted++;
+		c->pass_unlisted_failed += r != 0;
+		return;
+	}
+	c->pass_events++;
 	snprintf(target, sizeof(target), "%s%s%s", ipvs_svc_key_str(&op->svc->key, k, sizeof(k)),
 		 op->dest ? " -> " : "", op->dest ? ipvs_dest_str(op->dest, dst, sizeof(dst)) : "");
 	hd_alert_ipvs(c->d, ipvs_op_kind_str(op->kind), target,
@@ -246,6 +257,13 @@ static void apply_diff(struct ipvs_ctx *c, uint64_t now)
 			blocked = op->svc;
 	}
 	ipvs_retries_prune(&c->retries);
+	if (c->pass_unlisted) {
+		char more[96];
+		snprintf(more, sizeof(more), "%u more writes in this pass (%u refused)",
+			 c->pass_unlisted, c->pass_unlisted_failed);
+		hd_alert_ipvs(c->d, "more", more, -1, 0);
+	}
+	c->pass_events = c->pass_unlisted = c->pass_unlisted_failed = 0;
 	c->pending_ops = ops.n - done;
 	if (ops.n)
 		hd_info("ipvs: %zu change(s) applied, %zu pending", done, ops.n - done);

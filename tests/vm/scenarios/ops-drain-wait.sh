@@ -11,7 +11,8 @@
 # hangs up ends its wait. maint VS brings the sorry server in beside the
 # drained servers (their connections go on); unmaint takes it out. The
 # event stream shows the IPVS writes (the drain's edit-dest to weight 0)
-# and one the kernel refuses (a scheduler it cannot load), with its error.
+# and one the kernel refuses (a scheduler it cannot load), with its error;
+# a reload of 601 writes is 64 events and a summary, and drops no one.
 . "$(dirname "$0")/../lib.sh"
 
 assert "ip_vs and rr load" vm_load_ipvs rr
@@ -143,6 +144,21 @@ check "R1 still drained (its own drain)" [ "$(col 192.168.168.10 4)" = 0 ]
 # scheduler whose module is not loaded, with module autoloading off in
 # this VM (the config accepts the name; the kernel answers ENOENT).
 ev() { jq -s -e "map(select($1)) | length > 0" "$VM_DIR/mon.out" >/dev/null; }
+# A reload that makes 601 writes (a service, 600 destinations): 64 are told
+# one by one, the rest in one summary event; the subscriber is not dropped
+# (601 events would be ~80 KiB at once, beyond its 32 KiB buffer).
+big() {
+	conf rr
+	echo "virtual_server 192.168.168.101:80 { lb_algo = rr  lb_kind = dr"
+	for i in $(seq 600); do echo "    real_server 10.9.$((i / 250)).$((i % 250 + 1)):80 { }"; done
+	echo "}"
+}
+big >"$VM_DIR/hd.conf"
+check "reload with 600 more destinations" ctl reload
+check "they are in the kernel" wait_for 10 eval '[ "$(table | grep -c -- "-> 10\.9\.")" = 600 ]'
+check "one summary event for the writes not told one by one" wait_for 5 ev \
+	'.event == "ipvs" and .op == "more" and .target == "537 more writes in this pass (0 refused)"'
+check "the subscriber was not dropped" [ "$(ctl status --json | jq .events.dropped.slow)" = 0 ]
 echo /bin/false >/proc/sys/kernel/modprobe
 conf sed >"$VM_DIR/hd.conf"
 check "reload to lb_algo sed" ctl reload
