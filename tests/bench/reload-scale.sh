@@ -197,8 +197,11 @@ reload() {
 	idle=$(awk -v r="$IDLE_RATE" -v t="$t0" -v e="$end" 'BEGIN { printf "%d", r * (e - t) / 1e9 }')
 	sleep 1.5 # tcpdump's buffer
 	adv=$(adverts $((t0 - 500000000)) $((t1 + 1000000000)))
+	# hadirector's own account: the parse (its thread) and the apply (the loop)
+	local pa=""
+	[ "$CUR" != ka ] && pa=$(tail -n +"$((w0 + 1))" "$B/$CUR.log" | grep -o "parse [0-9]* ms.*apply [0-9]* ms" | tail -n 1)
 	log "$name reload $v: table after $ms ms ($polls polls), cpu $busy ms (idle share $idle)," \
-		"rss $r0 -> $r1 kB, adverts: $adv, writes ${w1:--}"
+		"rss $r0 -> $r1 kB, adverts: $adv, writes ${w1:--}${pa:+; $pa}"
 	# name reload to_table_ms cpu_ms rss_before rss_after adverts max_gap late missed backup writes
 	echo "$name $v $ms $((busy - idle)) $r0 $r1 $adv ${w1:--}"
 }
