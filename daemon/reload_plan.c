@@ -193,7 +193,11 @@ static void finish(struct hd_planner *pl)
 	if (!pl->newcfg) {
 		body = diag_text(&pl->diag, "plan failed: the file is not valid");
 	} else {
+		uint64_t t0 = hd_now_usec();
 		int r = hd_modules_plan(d, pl->newcfg, describe, &ds);
+		hd_info("reload plan for %s: %s, %llu ms on the event loop (prepare, plan, abort)",
+			pl->path, r < 0 ? strerror(-r) : "made",
+			(unsigned long long)(hd_now_usec() - t0) / 1000);
 		if (r < 0) {
 			hd_diag_add(&pl->diag, pl->path, 0, "cannot make the plan: %s",
 				    strerror(-r));

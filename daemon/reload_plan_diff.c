@@ -325,32 +325,27 @@ int hd_plan_vrrp(const struct hd_config *oldc, const enum hd_plan_role *roles,
 
 /* ---- checks ---- */
 
+/* A check and its probe's identity (hc_probe_same: what hc_probe_key's
+ * text says, without formatting it; the text is made only for the
+ * restarted ones, to tell what changed). */
 struct keyed {
-	char *key;
+	struct hc_pparams pp;
+	uint64_t hash;
 	size_t vs, rs, check;
 	size_t idx; /* in the configuration's order */
 };
 
-static int keyed_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct keyed *)a)->key, ((const struct keyed *)b)->key);
-}
-
 static int keyed_cmp_idx(const void *a, const void *b)
 {
 	const struct keyed *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static void keyed_free(struct keyed *v, size_t n)
-{
-	for (size_t i = 0; v && i < n; i++)
-		free(v[i].key);
-	free(v);
-}
-
-/* Every check of CFG with its probe key, in the configuration's order. */
+/* Every check of CFG with its probe's identity, in the configuration's
+ * order. */
 static int keys_of(const struct hd_config *cfg, struct keyed **out, size_t *n)
 {
 	size_t cap = 0, k = 0;
@@ -365,15 +360,10 @@ static int keys_of(const struct hd_config *cfg, struct keyed **out, size_t *n)
 		const struct hd_virtual_server_config *vs = &cfg->virtual_servers[v];
 		for (size_t r = 0; r < vs->n_real_servers; r++) {
 			const struct hd_real_server_config *rs = &vs->real_servers[r];
-			for (size_t c = 0; c < rs->n_checks; c++) {
-				struct hc_pparams pp;
-				hc_probe_params(&pp, cfg, vs, rs, &rs->checks[c]);
-				a[k] = (struct keyed){hc_probe_key(vs, rs, &rs->checks[c], &pp), v,
-						      r, c, k};
-				if (!a[k++].key) {
-					keyed_free(a, k);
-					return -ENOMEM;
-				}
+			for (size_t c = 0; c < rs->n_checks; c++, k++) {
+				hc_probe_params(&a[k].pp, cfg, vs, rs, &rs->checks[c]);
+				a[k].hash = hc_probe_hash(&a[k].pp);
+				a[k].vs = v, a[k].rs = r, a[k].check = c, a[k].idx = k;
 			}
 		}
 	}
@@ -382,49 +372,148 @@ static int keys_of(const struct hd_config *cfg, struct keyed **out, size_t *n)
 	return 0;
 }
 
-/* The first entry with KEY of SORTED (by key, then index), or NULL. */
-static const struct keyed *find_key(const struct keyed *sorted, size_t n, const char *key)
+/* The first entry of SORTED (by hash, then index) that is the same probe
+ * as K, or NULL. */
+static const struct keyed *find_key(const struct keyed *sorted, size_t n, const struct keyed *k)
 {
-	struct keyed k = {.key = (char *)key};
-	const struct keyed *f = bsearch(&k, sorted, n, sizeof(k), keyed_cmp);
+	size_t lo = 0, hi = n;
 
-	while (f && f > sorted && !strcmp(f[-1].key, key))
-		f--;
-	return f;
-}
-
-/* The real server of OLDC that RS of VS continues (hc_daemon.c's rule),
- * or NULL; with the configurations swapped, the one that continues it. */
-static const struct hd_real_server_config *old_rs(const struct hd_config *oldc,
-						  const struct hd_virtual_server_config *vs,
-						  const struct hd_real_server_config *rs)
-{
-	for (size_t v = 0; v < oldc->n_virtual_servers; v++) {
-		const struct hd_virtual_server_config *ov = &oldc->virtual_servers[v];
-		if (!hc_vs_same(ov, vs))
-			continue;
-		for (size_t r = 0; r < ov->n_real_servers; r++)
-			if (hc_ep_same(&ov->real_servers[r].ep, &rs->ep))
-				return &ov->real_servers[r];
-		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sorted[mid].hash < k->hash)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	for (; lo < n && sorted[lo].hash == k->hash; lo++)
+		if (hc_probe_same(&sorted[lo].pp, &k->pp))
+			return &sorted[lo];
 	return NULL;
 }
 
+/* Where the real servers of FROM continue in TO (hc_daemon.c's rule: the
+ * same virtual server by hc_vs_same, the same address and port), built
+ * once: a plan of tens of thousands of changed checks stays n log n. */
+struct rsref {
+	size_t vs, rs;
+	const struct hd_endpoint *ep;
+};
+
+struct rs_map {
+	const struct hd_config *to;
+	size_t *vs;	  /* FROM's virtual server -> TO's, SIZE_MAX: none */
+	struct rsref *rs; /* TO's real servers, by virtual server and endpoint */
+	size_t n_rs;
+};
+
+static int rsref_cmp(const void *a, const void *b)
+{
+	const struct rsref *x = a, *y = b;
+	int c = x->vs < y->vs ? -1 : x->vs > y->vs;
+
+	if (!c)
+		c = hd_addr_cmp(&x->ep->addr, &y->ep->addr);
+	return c ? c : x->ep->port < y->ep->port ? -1 : x->ep->port > y->ep->port;
+}
+
+struct vsref {
+	uint64_t hash;
+	size_t vs;
+};
+
+static int vsref_cmp(const void *a, const void *b)
+{
+	const struct vsref *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->vs < y->vs ? -1 : x->vs > y->vs;
+}
+
+/* M->vs: each of FROM's virtual servers to the first of TO's that is the
+ * same (hc_vs_same), through TO's sorted by hash. */
+static int vs_map_build(struct rs_map *m, const struct hd_config *from, const struct hd_config *to)
+{
+	size_t nt = to->n_virtual_servers;
+	struct vsref *t = calloc(nt + 1, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t v = 0; v < nt; v++)
+		t[v] = (struct vsref){hc_vs_hash(&to->virtual_servers[v]), v};
+	qsort(t, nt, sizeof(*t), vsref_cmp);
+	for (size_t v = 0; v < from->n_virtual_servers; v++) {
+		const struct hd_virtual_server_config *f = &from->virtual_servers[v];
+		uint64_t h = hc_vs_hash(f);
+		size_t lo = 0, hi = nt;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (t[mid].hash < h)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		m->vs[v] = SIZE_MAX;
+		for (; lo < nt && t[lo].hash == h && m->vs[v] == SIZE_MAX; lo++)
+			if (hc_vs_same(f, &to->virtual_servers[t[lo].vs]))
+				m->vs[v] = t[lo].vs;
+	}
+	free(t);
+	return 0;
+}
+
+static int rs_map_build(struct rs_map *m, const struct hd_config *from, const struct hd_config *to)
+{
+	size_t n = 0;
+
+	*m = (struct rs_map){.to = to};
+	for (size_t v = 0; v < to->n_virtual_servers; v++)
+		n += to->virtual_servers[v].n_real_servers;
+	m->vs = calloc(from->n_virtual_servers + 1, sizeof(*m->vs));
+	m->rs = calloc(n + 1, sizeof(*m->rs));
+	if (!m->vs || !m->rs || vs_map_build(m, from, to) < 0)
+		return -ENOMEM;
+	for (size_t v = 0; v < to->n_virtual_servers; v++)
+		for (size_t r = 0; r < to->virtual_servers[v].n_real_servers; r++)
+			m->rs[m->n_rs++] =
+			    (struct rsref){v, r, &to->virtual_servers[v].real_servers[r].ep};
+	qsort(m->rs, m->n_rs, sizeof(*m->rs), rsref_cmp);
+	return 0;
+}
+
+static void rs_map_free(struct rs_map *m)
+{
+	free(m->vs);
+	free(m->rs);
+}
+
+/* The real server of TO that FROM's real server EP of virtual server V
+ * continues as, or NULL; *TO_VS: its virtual server. */
+static const struct hd_real_server_config *rs_map_find(const struct rs_map *m, size_t v,
+						       const struct hd_endpoint *ep, size_t *to_vs)
+{
+	if (m->vs[v] == SIZE_MAX)
+		return NULL;
+	struct rsref k = {m->vs[v], 0, ep};
+	const struct rsref *f = bsearch(&k, m->rs, m->n_rs, sizeof(k), rsref_cmp);
+	if (!f)
+		return NULL;
+	*to_vs = f->vs;
+	return &m->to->virtual_servers[f->vs].real_servers[f->rs];
+}
+
 static int restarted(const struct hd_config *oldc, const struct hd_config *newc,
-		     struct hd_plan_check *c)
+		     const struct rs_map *n2o, struct hd_plan_check *c)
 {
 	const struct hd_virtual_server_config *vs = &newc->virtual_servers[c->vs];
 	const struct hd_real_server_config *rs = &vs->real_servers[c->rs];
-	const struct hd_real_server_config *o = old_rs(oldc, vs, rs);
+	size_t ov = 0;
+	const struct hd_real_server_config *o = rs_map_find(n2o, c->vs, &rs->ep, &ov);
 
 	if (!o || c->check >= o->n_checks)
 		return 0; /* a new real server, or a check more: started */
 	c->kind = HD_PLAN_CHANGED;
-	const struct hd_virtual_server_config *ovs = NULL;
-	for (size_t v = 0; !ovs && v < oldc->n_virtual_servers; v++)
-		if (hc_vs_same(&oldc->virtual_servers[v], vs))
-			ovs = &oldc->virtual_servers[v];
+	const struct hd_virtual_server_config *ovs = &oldc->virtual_servers[ov];
 	struct hc_pparams op, np;
 	hc_probe_params(&op, oldc, ovs, o, &o->checks[c->check]);
 	hc_probe_params(&np, newc, vs, rs, &rs->checks[c->check]);
@@ -439,55 +528,74 @@ static int restarted(const struct hd_config *oldc, const struct hd_config *newc,
 	return r;
 }
 
-static int checks_walk(const struct hd_config *oldc, const struct hd_config *newc, struct keyed *ok,
-		       size_t nok, struct keyed *nkv, size_t nnk, struct hd_plan_checks *p)
+/* A copy of V sorted for find_key (pp's pointers stay valid: into the
+ * same configuration). */
+static struct keyed *sorted_copy(const struct keyed *v, size_t n)
 {
-	struct keyed *ns = malloc((nnk + 1) * sizeof(*ns)); /* sorted copy, keys shared */
+	struct keyed *s = malloc((n + 1) * sizeof(*s));
 
-	if (!ns)
-		return -ENOMEM;
-	memcpy(ns, nkv, nnk * sizeof(*ns));
-	qsort(ns, nnk, sizeof(*ns), keyed_cmp_idx);
+	if (s) {
+		memcpy(s, v, n * sizeof(*s));
+		qsort(s, n, sizeof(*s), keyed_cmp_idx);
+	}
+	return s;
+}
+
+/* OKV and NKV: the checks of OLDC and NEWC in their order. */
+static int checks_walk(const struct hd_config *oldc, const struct hd_config *newc,
+		       const struct keyed *okv, size_t nok, const struct keyed *nkv, size_t nnk,
+		       struct hd_plan_checks *p)
+{
+	struct keyed *ns = sorted_copy(nkv, nnk), *os = sorted_copy(okv, nok);
+	struct rs_map n2o = {0}, o2n = {0};
+	int r = -ENOMEM;
+
+	if (!ns || !os || rs_map_build(&n2o, newc, oldc) < 0 || rs_map_build(&o2n, oldc, newc) < 0)
+		goto out;
 	for (size_t i = 0; i < nnk; i++) {
 		struct hd_plan_check *c = &p->v[p->n++];
 
 		*c = (struct hd_plan_check){
 		    .kind = HD_PLAN_ADDED, .vs = nkv[i].vs, .rs = nkv[i].rs, .check = nkv[i].check};
 		/* the earliest check of the list with this key owns the probe */
-		c->shared = find_key(ns, nnk, nkv[i].key)->idx != i;
-		if (find_key(ok, nok, nkv[i].key)) {
+		c->shared = find_key(ns, nnk, &nkv[i])->idx != i;
+		if (find_key(os, nok, &nkv[i])) {
 			c->kind = HD_PLAN_KEPT;
 			p->checks_kept++;
 			p->probes_kept += !c->shared;
 			continue;
 		}
-		if (restarted(oldc, newc, c) < 0) {
-			free(ns);
-			return -ENOMEM;
-		}
+		if (restarted(oldc, newc, &n2o, c) < 0)
+			goto out;
 		p->probes_started += !c->shared;
 		if (c->kind == HD_PLAN_CHANGED)
 			p->checks_restarted++;
 		else
 			p->checks_started++;
 	}
-	for (size_t i = 0; i < nok; i++) { /* ok is sorted: equal keys are neighbours */
-		if (find_key(ns, nnk, ok[i].key))
+	for (size_t i = 0; i < nok; i++) {
+		const struct keyed *o = &okv[i];
+		if (find_key(ns, nnk, o))
 			continue;
-		bool dup = i && !strcmp(ok[i - 1].key, ok[i].key);
+		bool dup = find_key(os, nok, o)->idx != i; /* an earlier one has its probe */
 		p->probes_stopped += !dup;
 		/* its real server's check of that place restarts: told there */
-		const struct hd_virtual_server_config *ovs = &oldc->virtual_servers[ok[i].vs];
-		const struct hd_real_server_config *nrs =
-		    old_rs(newc, ovs, &ovs->real_servers[ok[i].rs]);
-		if (nrs && ok[i].check < nrs->n_checks)
+		size_t nv = 0;
+		const struct hd_real_server_config *nrs = rs_map_find(
+		    &o2n, o->vs, &oldc->virtual_servers[o->vs].real_servers[o->rs].ep, &nv);
+		if (nrs && o->check < nrs->n_checks)
 			continue;
-		p->v[p->n++] = (struct hd_plan_check){HD_PLAN_REMOVED, ok[i].vs, ok[i].rs,
-						      ok[i].check,     NULL,	 dup};
+		p->v[p->n++] =
+		    (struct hd_plan_check){HD_PLAN_REMOVED, o->vs, o->rs, o->check, NULL, dup};
 		p->checks_stopped++;
 	}
+	r = 0;
+out:
+	rs_map_free(&n2o);
+	rs_map_free(&o2n);
 	free(ns);
-	return 0;
+	free(os);
+	return r;
 }
 
 int hd_plan_checks(const struct hd_config *oldc, const struct hd_config *newc,
@@ -500,7 +608,6 @@ int hd_plan_checks(const struct hd_config *oldc, const struct hd_config *newc,
 	*out = (struct hd_plan_checks){0};
 	if ((r = keys_of(oldc, &ok, &nok)) < 0 || (r = keys_of(newc, &nk, &nnk)) < 0)
 		goto out;
-	qsort(ok, nok, sizeof(*ok), keyed_cmp_idx);
 	r = -ENOMEM;
 	if (!(out->v = calloc(nok + nnk + 1, sizeof(*out->v))))
 		goto out;
@@ -508,8 +615,8 @@ int hd_plan_checks(const struct hd_config *oldc, const struct hd_config *newc,
 	if (r < 0)
 		hd_plan_checks_free(out);
 out:
-	keyed_free(ok, nok);
-	keyed_free(nk, nnk);
+	free(ok);
+	free(nk);
 	return r;
 }
 
