@@ -117,6 +117,8 @@ struct build {
 	struct hc_prep *p;
 	size_t n_checks;
 	uint64_t gen;
+	uint64_t now; /* one clock read per build: a read per server is a system call
+		       * where the clock has no vDSO (emulated machines) */
 	struct hc_ix fresh, old, old_vs, old_rs;
 };
 
@@ -211,7 +213,7 @@ static struct hc_probe *probe_new(struct build *b, const struct hc_pparams *pp, 
 	p->ident_hash = hash;
 	p->ctx = b->c;
 	hc_tq_node_init(&p->tn);
-	hc_checker_init(&p->st, &p->pol, hd_now_usec());
+	hc_checker_init(&p->st, &p->pol, b->now);
 	/* A real server that was down stays down until a check says
 	 * otherwise, even when its checks changed. */
 	if (old && !old->up)
@@ -275,7 +277,7 @@ static int build_rs(struct build *b, const struct hd_virtual_server_config *vsc,
 	rs->drained = old && old->drained;
 	rs->up = old ? old->up : true;
 	rs->weight = old ? old->weight : rsc->weight;
-	rs->last_change_usec = old ? old->last_change_usec : hd_now_usec();
+	rs->last_change_usec = old ? old->last_change_usec : b->now;
 	if (old) {
 		rs->reason = old->reason;
 		rs->sh = old->sh; /* slow start and guard hold go on */
@@ -374,7 +376,7 @@ int hc_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
 	struct hc_ctx *c = d->hc;
 	size_t n = count_checks(newcfg);
 	struct hc_prep *p = calloc(1, sizeof(*p));
-	struct build b = {.c = c, .p = p, .n_checks = n, .gen = ++c->builds};
+	struct build b = {.c = c, .p = p, .n_checks = n, .gen = ++c->builds, .now = hd_now_usec()};
 	uint64_t vc = c->verdict_changes;
 	int r = -ENOMEM;
 
