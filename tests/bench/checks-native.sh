@@ -11,9 +11,10 @@
 # Run as root from a build directory (or HD=/path/to/hadirector);
 # FLOOR=/path/to/hc-floor measures that program (hc-floor.c) instead.
 set -u
-N=1000 DL=1 WIN=20 TYPE=http STRACE=0 CG=""
-while getopts n:d:w:t:sc: o; do
+N=1000 DL=1 WIN=20 TYPE=http STRACE=0 CG="" SRV=py
+while getopts n:d:w:t:sc:R: o; do
 	case $o in
+	R) SRV=$OPTARG ;;
 	n) N=$OPTARG ;; d) DL=$OPTARG ;; w) WIN=$OPTARG ;; t) TYPE=$OPTARG ;;
 	s) STRACE=1 ;; c) CG=$OPTARG ;;
 	*) exit 2 ;;
@@ -35,8 +36,24 @@ ip -n $LB addr add 10.200.0.1/16 dev eth0; ip -n $LB link set eth0 up; ip -n $RS
 ADDRS=()
 for ((i = 0; i < N; i++)); do ADDRS+=("10.200.$((1 + i / 250)).$((1 + i % 250))"); done
 for a in "${ADDRS[@]}"; do echo "addr add $a/16 dev eth0"; done | ip -n $RS -batch -
-ip netns exec $RS python3 "$(dirname "$0")/hc-bench-srv.py" "$B/count" </dev/null >/dev/null 2>&1 &
-for _ in $(seq 50); do [ -s "$B/count" ] && break; sleep 0.1; done
+if [ "$SRV" = nginx ]; then # -R nginx: one worker, return 200, checks = access log lines
+	mkdir -p "$B/tmp"
+	cat >"$B/nginx.conf" <<NGINX
+worker_processes 1; daemon off; pid $B/nginx.pid; error_log $B/nginx.err;
+events { worker_connections 8192; }
+http { access_log $B/access.log; client_body_temp_path $B/tmp; proxy_temp_path $B/tmp;
+    fastcgi_temp_path $B/tmp; uwsgi_temp_path $B/tmp; scgi_temp_path $B/tmp;
+    server { listen 80 default_server; location / { return 200 "ok\n"; } } }
+NGINX
+	touch "$B/access.log"
+	ip netns exec $RS nginx -c "$B/nginx.conf" -p "$B" -e "$B/nginx.err" </dev/null >/dev/null 2>&1 &
+	sleep 1
+	count() { wc -l <"$B/access.log"; }
+else
+	ip netns exec $RS python3 "$(dirname "$0")/hc-bench-srv.py" "$B/count" </dev/null >/dev/null 2>&1 &
+	for _ in $(seq 50); do [ -s "$B/count" ] && break; sleep 0.1; done
+	count() { cat "$B/count"; }
+fi
 {
 	echo "global { router_id = bench }"
 	echo "virtual_server 10.200.255.1:80 {"
@@ -50,7 +67,7 @@ for _ in $(seq 50); do [ -s "$B/count" ] && break; sleep 0.1; done
 	echo "}"
 } > "$B/hd.conf"
 pre=()
-s0=$(cat "$B/count")
+s0=$(count)
 [ -n "$CG" ] && pre=(valgrind --tool=callgrind --callgrind-out-file="$CG" --collect-atstart=no --toggle-collect=sd_event_run)
 if [ -n "${FLOOR:-}" ]; then # the floor program instead of the daemon (hc-floor.c)
 	ip netns exec $LB "${pre[@]}" "$FLOOR" "$N" "$DL" "$TYPE" >"$B/hd.log" 2>&1 &
@@ -62,13 +79,16 @@ sleep $((DL + 3)); [ -n "$CG" ] && sleep 10
 pid=$(cat "$B/hd.pid")
 ticks() { local f; f=$(sed 's/^.*) //' /proc/$pid/stat); set -- $f; echo $((${12} + ${13})); }
 
-a0=$(cat "$B/count"); c0=$(ticks)
+a0=$(count); c0=$(ticks)
 if [ "$STRACE" = 1 ]; then
 	timeout -s INT "$WIN" strace -c -f -p "$pid" -o "$B/strace" 2>/dev/null
 else
 	sleep "$WIN"
+	# who closed first: a TIME_WAIT socket is left on the side that did
+	echo "TIME_WAIT sockets at the end: director $(ip netns exec $LB ss -Htan state time-wait | wc -l)," \
+		"real server $(ip netns exec $RS ss -Htan state time-wait | wc -l)"
 fi
-a1=$(cat "$B/count"); c1=$(ticks)
+a1=$(count); c1=$(ticks)
 
 checks=$((a1 - a0)); hz=$(getconf CLK_TCK)
 echo "type=$TYPE n=$N delay_loop=$DL window=${WIN}s checks=$checks ($((checks / WIN))/s)" \
@@ -76,9 +96,10 @@ echo "type=$TYPE n=$N delay_loop=$DL window=${WIN}s checks=$checks ($((checks / 
 	"VmHWM=$(awk '/VmHWM/ {print $2}' /proc/$pid/status) kB VmRSS=$(awk '/VmRSS/ {print $2}' /proc/$pid/status) kB Pss=$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup) kB"
 [ "$STRACE" = 1 ] && { echo "syscalls per check:"; awk -v n="$checks" 'NR > 2 && $4 ~ /^[0-9]+$/ { printf "  %-16s %.2f\n", $NF, $4 / n } $NF == "total" { printf "  %-16s %.2f\n", "total", $3 / n }' "$B/strace" | sort -k2 -rn | head -25; }
 kill "$pid" 2>/dev/null; sleep 0.5
+[ "$SRV" = nginx ] && [ -s "$B/nginx.err" ] && { echo "nginx's error log:"; tail -3 "$B/nginx.err"; }
 if [ -n "$CG" ]; then # instructions inside the event loop, per check made since the start
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
 	ir=$(callgrind_annotate "$CG" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
-	s1=$(cat "$B/count")
+	s1=$(count)
 	echo "callgrind: $ir instructions in the event loop / $((s1 - s0)) checks = $((ir / (s1 - s0))) per check"
 fi

@@ -83,9 +83,13 @@
 #   as root from a build directory (or top_builddir=... / HD=...).
 set -u
 N=1000 DL=10 WIN=60 TYPES="tcp http" FLOORS="" MAPS=0 EXTRA="" PROF=0 ROUNDS=1 STRACE=0 ICOUNT=0
-while getopts n:d:w:t:F:MX:Pr:SI o; do
+SRV=py PER_VS=0 USEROPTS=0
+while getopts n:d:w:t:F:MX:Pr:SIR:V:U o; do
 	case $o in
 	n) N=$OPTARG ;;
+	R) SRV=$OPTARG ;;
+	V) PER_VS=$OPTARG ;;
+	U) USEROPTS=1 ;;
 	d) DL=$OPTARG ;;
 	w) WIN=$OPTARG ;;
 	t) TYPES=$OPTARG ;;
@@ -122,7 +126,8 @@ if [ "${HD_VM:-0}" != 1 ]; then
 	done
 	export HD_VM_TMP_PATHS HD_VM_ENV="${HD_VM_ENV:-} HD HD_BENCH_ICOUNT HD_BENCH_SHIFT HD_BENCH_REUSE" HD_BENCH_ICOUNT=$ICOUNT
 	exec "$top_srcdir/tests/vm/run" "$here/checks.sh" -n "$N" -d "$DL" -w "$WIN" -t "$TYPES" -F "$FLOORS" \
-		-X "$x_abs" -r "$ROUNDS" $([ "$MAPS" = 1 ] && echo -M) $([ "$PROF" = 1 ] && echo -P) \
+		-X "$x_abs" -r "$ROUNDS" -R "$SRV" -V "$PER_VS" $([ "$USEROPTS" = 1 ] && echo -U) \
+		$([ "$MAPS" = 1 ] && echo -M) $([ "$PROF" = 1 ] && echo -P) \
 		$([ "$STRACE" = 1 ] && echo -S)
 fi
 
@@ -152,28 +157,126 @@ ns lb; ns rs
 ip link add eth0 netns lb type veth peer name eth0 netns rs
 ip -n lb addr add 10.200.0.1/16 dev eth0; ip -n lb link set eth0 up
 ip -n rs link set eth0 up
-ADDRS=()
-for ((i = 0; i < N; i++)); do ADDRS+=("10.200.$((1 + i / 250)).$((1 + i % 250))"); done
-for a in "${ADDRS[@]}"; do echo "addr add $a/16 dev eth0"; done | ip -n rs -batch -
+SIZES=$N N=0
+for n in $SIZES; do [ "$n" -gt "$N" ] && N=$n; done
+ALL_ADDRS=()
+for ((i = 0; i < N; i++)); do ALL_ADDRS+=("10.200.$((1 + i / 250)).$((1 + i % 250))"); done
+for a in "${ALL_ADDRS[@]}"; do echo "addr add $a/16 dev eth0"; done | ip -n rs -batch -
 ip netns exec lb sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
 
+# The real server (-R): py, the synthetic one (hc-bench-srv.py, counts
+# connections and kept-connection requests); nginx (one worker, `return 200
+# "ok\n"`, access log) or apache (Debian's apache2, event MPM with its
+# compiled-in defaults, a 3-byte static file, access log): checks are then
+# the lines of the access log, i.e. the requests the server answered.
+chmod 755 "$B"
+mkdir -p "$B/www" && echo ok >"$B/www/index.html" && echo ok >"$B/www/health" && chmod -R a+rX "$B/www"
+cat >"$B/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+master_process on;
+pid $B/nginx.pid;
+error_log $B/nginx.err;
+events { worker_connections 8192; }
+http {
+    access_log $B/access.log;
+    client_body_temp_path $B/nginx-tmp;
+    proxy_temp_path $B/nginx-tmp;
+    fastcgi_temp_path $B/nginx-tmp;
+    uwsgi_temp_path $B/nginx-tmp;
+    scgi_temp_path $B/nginx-tmp;
+    server { listen 80 default_server; location / { return 200 "ok\n"; } }
+}
+NGINX
+M=/usr/lib/apache2/modules
+cat >"$B/apache.conf" <<APACHE
+ServerRoot $B
+ServerName bench
+Listen 80
+PidFile $B/apache.pid
+ErrorLog $B/apache.err
+LoadModule mpm_event_module $M/mod_mpm_event.so
+LoadModule authz_core_module $M/mod_authz_core.so
+LoadModule dir_module $M/mod_dir.so
+User nobody
+Group nogroup
+DocumentRoot $B/www
+<Directory $B/www>
+    Require all granted
+</Directory>
+DirectoryIndex index.html
+LogFormat "%h %l %u %t \"%r\" %>s %b" common
+CustomLog $B/access.log common
+APACHE
 SRVPID=""
 start_srv() {
 	rm -f "$B/count"
-	ip netns exec rs "$PY" "$top_srcdir/tests/bench/hc-bench-srv.py" "$B/count" </dev/null >/dev/null 2>"$B/srv.err" &
+	case $SRV in
+	nginx)
+		mkdir -p "$B/nginx-tmp"
+		ip netns exec rs nginx -c "$B/nginx.conf" -p "$B" -e "$B/nginx.err" </dev/null >/dev/null 2>"$B/srv.err" &
+		;;
+	apache)
+		rm -f "$B/apache.pid"
+		ip netns exec rs apache2 -f "$B/apache.conf" -DFOREGROUND </dev/null >/dev/null 2>"$B/srv.err" &
+		;;
+	*)
+		ip netns exec rs "$PY" "$top_srcdir/tests/bench/hc-bench-srv.py" "$B/count" </dev/null >/dev/null 2>"$B/srv.err" &
+		;;
+	esac
 	SRVPID=$!
-	for _ in $(seq 100); do [ -s "$B/count" ] && return 0; sleep 0.1; done
-	echo "server did not start"; cat "$B/srv.err"; exit 1
+	for _ in $(seq 100); do
+		if [ "$SRV" = py ]; then
+			[ -s "$B/count" ] && return 0
+		elif ip netns exec rs ss -Hltn 'sport = :80' | grep -q LISTEN; then
+			touch "$B/access.log"
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "server did not start"; cat "$B/srv.err" "$B"/*.err; exit 1
 }
-accepted() { cat "$B/count"; }
+# every process of the server (nginx's worker, apache's children too), so
+# that connections are refused at once
+kill_srv() { ip netns pids rs | xargs -r kill -9; sleep 0.2; }
+srv_alive() { [ -n "$(ip netns pids rs)" ]; }
+accepted() { if [ "$SRV" = py ]; then cat "$B/count"; else wc -l <"$B/access.log"; fi; }
 
-write_confs() { # TYPE
-	local a
+# What each http check is given: the bench's bare setting (path /, no
+# retry: hadirector fall 1, keepalived retry 0), or with -U what users
+# write (a path, status_code, retry 1 and delay_before_retry 1: on success
+# the same work per check, a failure is tried again once after 1 s).
+hd_http() {
+	if [ "$USEROPTS" = 1 ]; then
+		echo "http_check { path = /health  status_code = { 200 }  connect_timeout = 2  retry = 1  delay_before_retry = 1 }"
+	else
+		echo "http_check { path = /  connect_timeout = 2 }"
+	fi
+}
+ka_http() {
+	if [ "$USEROPTS" = 1 ]; then
+		echo "HTTP_GET { url { path /health status_code 200 } connect_timeout 2 retry 1 delay_before_retry 1 }"
+	else
+		echo "HTTP_GET { url { path / status_code 200 } connect_timeout 2 retry 0 delay_before_retry 1 }"
+	fi
+}
+
+# write_confs TYPE: N real servers, in one virtual server 10.200.255.1:80,
+# or with -V K in virtual servers of K real servers each (10.200.255.1,
+# .2, ...: the issue's 20 x 10)
+write_confs() {
+	local a i=0 per=$PER_VS v=0
+	[ "$per" -gt 0 ] || per=$N
 	{
 		echo "global { router_id = bench }"
-		echo "virtual_server 10.200.255.1:80 {"
-		echo "    delay_loop = $DL  lb_algo = rr  lb_kind = nat"
 		for a in "${ADDRS[@]}"; do
+			if [ $((i % per)) = 0 ]; then
+				[ "$i" -gt 0 ] && echo "}"
+				v=$((v + 1))
+				echo "virtual_server 10.200.255.$v:80 {"
+				echo "    delay_loop = $DL  lb_algo = rr  lb_kind = nat"
+			fi
+			i=$((i + 1))
 			if [ "$1" = none ]; then
 				echo "    real_server $a:80 { }"
 			elif [ "$1" = tcp ]; then
@@ -181,25 +284,31 @@ write_confs() { # TYPE
 			elif [ "$1" = httpr ]; then
 				echo "    real_server $a:80 { http_check { path = /  connect_timeout = 2  reuse_connection = ${HD_BENCH_REUSE:-60} } }"
 			else
-				echo "    real_server $a:80 { http_check { path = /  connect_timeout = 2 } }"
+				echo "    real_server $a:80 { $(hd_http) }"
 			fi
 		done
 		echo "}"
 	} > "$B/hd.conf"
+	i=0 v=0
 	{
 		echo "global_defs { router_id bench }"
-		echo "virtual_server 10.200.255.1 80 {"
-		echo "    delay_loop $DL"
-		echo "    lb_algo rr"
-		echo "    lb_kind NAT"
-		echo "    protocol TCP"
 		for a in "${ADDRS[@]}"; do
+			if [ $((i % per)) = 0 ]; then
+				[ "$i" -gt 0 ] && echo "}"
+				v=$((v + 1))
+				echo "virtual_server 10.200.255.$v 80 {"
+				echo "    delay_loop $DL"
+				echo "    lb_algo rr"
+				echo "    lb_kind NAT"
+				echo "    protocol TCP"
+			fi
+			i=$((i + 1))
 			if [ "$1" = none ]; then
 				echo "    real_server $a 80 { }"
 			elif [ "$1" = tcp ]; then
 				echo "    real_server $a 80 { TCP_CHECK { connect_timeout 2 retry 0 delay_before_retry 1 } }"
 			else
-				echo "    real_server $a 80 { HTTP_GET { url { path / status_code 200 } connect_timeout 2 retry 0 delay_before_retry 1 } }"
+				echo "    real_server $a 80 { $(ka_http) }"
 			fi
 		done
 		echo "}"
@@ -304,7 +413,7 @@ run_floor() {
 	kill -9 "$p"; wait "$p" 2>/dev/null
 	# this runs in a subshell: the next run cannot see a server started
 	# here, so it must find none and start its own
-	kill -9 "$SRVPID"; sleep 0.5
+	kill_srv; sleep 0.3
 	local checks=$((a1 - a0)) cpu_ms=$(((c1 - c0) * 1000 / HZ))
 	awk -v d="$d" -v t="$type" -v n="$checks" -v w="$WIN" -v c="$cpu_ms" -v N="$N" \
 		-v r="$rss" -v ps="$pss" -v h="$hwm" \
@@ -316,7 +425,7 @@ run_floor() {
 run() {
 	local d=$1 type=$2 t0 t1 p pids c0 c1 a0 a1 first="" half="" all="" left comm=$1 bin
 	ip netns exec lb ipvsadm -C
-	kill -0 "$SRVPID" 2>/dev/null || start_srv
+	srv_alive || start_srv
 	write_confs "$type"
 	t0=$(now_ms)
 	bin=$(hd_bin "$d")
@@ -327,7 +436,7 @@ run() {
 	elif [ "${d#floor-}" != "$d" ]; then
 		local fb=${d#floor-} fx=""
 		case $fb in *:*) fx=${fb#*:} fb=${fb%%:*} ;; esac
-		HC_FLOOR_EXTRA=$fx ip netns exec lb "$top_builddir/tests/bench/hc-floor" "$N" "$DL" "$type" "$fb" \
+		HC_FLOOR_EXTRA=$fx HC_FLOOR_PATH=$([ "$USEROPTS" = 1 ] && echo /health || echo /) ip netns exec lb "$top_builddir/tests/bench/hc-floor" "$N" "$DL" "$type" "$fb" \
 			>"$B/$d-$type.log" 2>&1 &
 	else
 		ip netns exec lb keepalived -n -C -f "$B/ka.conf" -p "$B/ka.pid" -c "$B/kac.pid" \
@@ -353,7 +462,7 @@ run() {
 	local in_table=$(dests)
 	[ "$MAPS" = 1 ] && maps $pids
 	log "$d $type: window done, killing the server"
-	kill -9 "$SRVPID"; t1=$(now_ms)
+	kill_srv; t1=$(now_ms)
 	while [ "$type" != none ]; do # nothing is checked: nothing leaves
 		left=$(dests); el=$(($(now_ms) - t1))
 		[ -z "$first" ] && [ "$left" -lt "$N" ] && first=$el
@@ -393,76 +502,95 @@ if [ "$PROF" = 1 ]; then
 fi
 log "N=$N delay_loop=$DL window=${WIN}s types=$TYPES kernel=$(uname -r) cpus=$(nproc)" \
 	"clock=$([ "${HD_BENCH_ICOUNT:-0}" = 1 ] && echo "icount (CPU time = instructions x 2^${HD_BENCH_SHIFT:-3} ns)" || echo "tcg wall clock")"
-start_srv
-RES=()
-for ((round = 1; round <= ROUNDS; round++)); do
-	for type in $TYPES; do
-		for d in keepalived hadirector $EXTRA_NAMES $([ "$type" != none ] && [ "$type" != httpr ] && for b in $FLOORS; do echo "floor-$b"; done); do
-			log "round $round: running $d $type"
-			line=$(run "$d" "$type")
-			log "$line"
-			RES+=("$line")
+# bench_size: every contender at N real servers (the first N addresses)
+bench_size() {
+	srv_alive || start_srv
+	RES=()
+	for ((round = 1; round <= ROUNDS; round++)); do
+		for type in $TYPES; do
+			for d in keepalived hadirector $EXTRA_NAMES $([ "$type" != none ] && [ "$type" != httpr ] && for b in $FLOORS; do echo "floor-$b"; done); do
+				log "round $round: running $d $type"
+				line=$(run "$d" "$type")
+				log "$line"
+				RES+=("$line")
+			done
 		done
 	done
-done
-echo
-echo "raw: daemon type startup_ms checks_per_s cpu_ms cpu_ms_per_1000_checks cpu_ms_per_round rss_kB pss_kB peak_rss_kB in_table detect_first_ms detect_half_ms detect_all_ms"
-printf '%s\n' "${RES[@]}"
-echo
-printf '%s\n' "${RES[@]}" | awk -v N="$N" -v DL="$DL" -v W="$WIN" '
-	{ k = $2; v[$1, k, "rate"] = $4; v[$1, k, "cpu"] = $6; v[$1, k, "round"] = $7;
-	  v[$1, k, "rss"] = $8; v[$1, k, "pss"] = $9; v[$1, k, "hwm"] = $10; v[$1, k, "start"] = $3;
-	  v[$1, k, "first"] = $12; v[$1, k, "half"] = $13; v[$1, k, "all"] = $14; types[k] = 1
-	  if ($1 ~ /^floor-/ || $1 ~ /^hd[0-9]/) floors[$1] = 1 }
-	function row(label, k, f, unit,   a, b) {
-		a = v["hadirector", k, f]; b = v["keepalived", k, f]
-		printf "| %-5s | %-34s | %10s | %10s | %6s |\n", k, label " (" unit ")", a, b,
-			(b + 0 > 0 && a ~ /^[0-9.]+$/ ? sprintf("%.2f", a / b) : "-")
-	}
-	END {
-		printf "N = %d real servers, delay_loop %s s, window %s s\n\n", N, DL, W
-		printf "| check | metric | hadirector | keepalived | ratio |\n|---|---|---|---|---|\n"
-		for (k in types) {
-			row("checks performed", k, "rate", "/s")
-			row("CPU per 1000 checks", k, "cpu", "ms")
-			row("CPU per round of N checks", k, "round", "ms")
-			row("RSS", k, "rss", "kB")
-			row("PSS", k, "pss", "kB")
-			row("peak RSS", k, "hwm", "kB")
-			row("startup to full table", k, "start", "ms")
-			row("detect: first out", k, "first", "ms")
-			row("detect: half out", k, "half", "ms")
-			row("detect: all out", k, "all", "ms")
+	echo
+	echo "raw: daemon type startup_ms checks_per_s cpu_ms cpu_ms_per_1000_checks cpu_ms_per_round rss_kB pss_kB peak_rss_kB in_table detect_first_ms detect_half_ms detect_all_ms"
+	printf '%s\n' "${RES[@]}"
+	echo
+	printf '%s\n' "${RES[@]}" | awk -v N="$N" -v DL="$DL" -v W="$WIN" '
+		{ k = $2; v[$1, k, "rate"] = $4; v[$1, k, "cpu"] = $6; v[$1, k, "round"] = $7;
+		  v[$1, k, "rss"] = $8; v[$1, k, "pss"] = $9; v[$1, k, "hwm"] = $10; v[$1, k, "start"] = $3;
+		  v[$1, k, "first"] = $12; v[$1, k, "half"] = $13; v[$1, k, "all"] = $14; types[k] = 1
+		  if ($1 ~ /^floor-/ || $1 ~ /^hd[0-9]/) floors[$1] = 1 }
+		function row(label, k, f, unit,   a, b) {
+			a = v["hadirector", k, f]; b = v["keepalived", k, f]
+			printf "| %-5s | %-34s | %10s | %10s | %6s |\n", k, label " (" unit ")", a, b,
+				(b + 0 > 0 && a ~ /^[0-9.]+$/ ? sprintf("%.2f", a / b) : "-")
 		}
-		for (f in floors) for (k in types) if (v[f, k, "cpu"] != "") {
-			b = v["keepalived", k, "cpu"]
-			printf "| %-5s | %-34s | %10s | %10s | %6s |\n", k, "CPU per 1000 checks, " f " (ms)",
-				v[f, k, "cpu"], b, (b + 0 > 0 ? sprintf("%.2f", v[f, k, "cpu"] / b) : "-")
-		}
-	}'
-[ "$ROUNDS" -gt 1 ] || exit 0
-echo
-printf '%s\n' "${RES[@]}" | awk '
-	{ d = $1; k = $2; i = ++n[d, k]; cpu[d, k, i] = $6
-	  if (!((d, k) in seen)) { seen[d, k] = 1; order[++nd] = d SUBSEP k } }
-	function median(a, m,   i, j, t) {
-		for (i = 2; i <= m; i++)
-			for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
-	}
-	END {
-		print "CPU per 1000 checks (ms) in each round, and its ratio to keepalived in that round:"
-		print "| check | contender | rounds | median | ratios | median ratio |"
-		print "|---|---|---|---|---|---|"
-		for (o = 1; o <= nd; o++) {
-			split(order[o], dk, SUBSEP); d = dk[1]; k = dk[2]; m = n[d, k]
-			vals = ""; rats = ""; delete a; delete r
-			for (i = 1; i <= m; i++) {
-				a[i] = cpu[d, k, i]; vals = vals (i > 1 ? " " : "") cpu[d, k, i]
-				b = cpu["keepalived", k, i]
-				r[i] = b > 0 ? cpu[d, k, i] / b : 0
-				rats = rats (i > 1 ? " " : "") sprintf("%.2f", r[i])
+		END {
+			printf "N = %d real servers, delay_loop %s s, window %s s\n\n", N, DL, W
+			printf "| check | metric | hadirector | keepalived | ratio |\n|---|---|---|---|---|\n"
+			for (k in types) {
+				row("checks performed", k, "rate", "/s")
+				row("CPU per 1000 checks", k, "cpu", "ms")
+				row("CPU per round of N checks", k, "round", "ms")
+				row("RSS", k, "rss", "kB")
+				row("PSS", k, "pss", "kB")
+				row("peak RSS", k, "hwm", "kB")
+				row("startup to full table", k, "start", "ms")
+				row("detect: first out", k, "first", "ms")
+				row("detect: half out", k, "half", "ms")
+				row("detect: all out", k, "all", "ms")
 			}
-			printf "| %s | %s | %s | %.1f | %s | %.2f |\n", k, d, vals, median(a, m), rats, median(r, m)
+			for (f in floors) for (k in types) if (v[f, k, "cpu"] != "") {
+				b = v["keepalived", k, "cpu"]
+				printf "| %-5s | %-34s | %10s | %10s | %6s |\n", k, "CPU per 1000 checks, " f " (ms)",
+					v[f, k, "cpu"], b, (b + 0 > 0 ? sprintf("%.2f", v[f, k, "cpu"] / b) : "-")
+			}
+			for (f in floors) for (k in types) if (f ~ /^floor-/ && v[f, k, "cpu"] + 0 > 0)
+				printf "| %-5s | %-34s | %10s | %10s | %6.2f |\n", k, "hadirector / " f " (CPU per check)",
+					v["hadirector", k, "cpu"], v[f, k, "cpu"], v["hadirector", k, "cpu"] / v[f, k, "cpu"]
+		}'
+	[ "$ROUNDS" -gt 1 ] || return 0
+	echo
+	printf '%s\n' "${RES[@]}" | awk '
+		{ d = $1; k = $2; i = ++n[d, k]; cpu[d, k, i] = $6
+		  if (!((d, k) in seen)) { seen[d, k] = 1; order[++nd] = d SUBSEP k } }
+		function median(a, m,   i, j, t) {
+			for (i = 2; i <= m; i++)
+				for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+			return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
 		}
-	}'
+		END {
+			print "CPU per 1000 checks (ms) in each round, and its ratio to keepalived in that round:"
+			print "| check | contender | rounds | median | ratios | median ratio |"
+			print "|---|---|---|---|---|---|"
+			for (o = 1; o <= nd; o++) {
+				split(order[o], dk, SUBSEP); d = dk[1]; k = dk[2]; m = n[d, k]
+				vals = ""; rats = ""; delete a; delete r
+				for (i = 1; i <= m; i++) {
+					a[i] = cpu[d, k, i]; vals = vals (i > 1 ? " " : "") cpu[d, k, i]
+					b = cpu["keepalived", k, i]
+					r[i] = b > 0 ? cpu[d, k, i] / b : 0
+					rats = rats (i > 1 ? " " : "") sprintf("%.2f", r[i])
+				}
+				printf "| %s | %s | %s | %.1f | %s | %.2f |\n", k, d, vals, median(a, m), rats, median(r, m)
+			}
+		}'
+}
+log "real server: $SRV$([ "$USEROPTS" = 1 ] && echo ", user options (path /health, status_code 200, retry 1, delay_before_retry 1)")" \
+	"$([ "$PER_VS" -gt 0 ] && echo ", $PER_VS real servers per virtual server")"
+WINS=$WIN
+for N in $SIZES; do
+	# -w "W1 W2 ...": one window per size (CPU time is read in 10 ms ticks:
+	# a small table needs a longer window); the last one for the rest
+	WIN=${WINS%% *}
+	[ "$WINS" != "${WINS#* }" ] && WINS=${WINS#* }
+	ADDRS=("${ALL_ADDRS[@]:0:N}")
+	echo
+	echo "=== $N real servers, real server $SRV ==="
+	bench_size
+done

@@ -9,7 +9,9 @@
  * Real servers 10.200.(1 + i / 250).(1 + i % 250):80, i < N, as checks.sh
  * lays them out; each checked every DELAY_LOOP_S seconds, start times
  * spread evenly over the interval, started in batches every BATCH_MS
- * (default 1: one wakeup per due check). Runs until killed. */
+ * (default 1: one wakeup per due check); HC_FLOOR_PATH: the path asked
+ * for (default /); HC_FLOOR_EXTRA "eof": close after the server's FIN
+ * instead of right after the answer. Runs until killed. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -28,10 +30,11 @@ struct target {
 	char req[96];
 	size_t req_len;
 	int fd;
+	int got; /* eof: the answer was read (1 ok, 2 bad), waiting for the FIN */
 	unsigned ok, failed;
 };
 
-static int x_del, x_clk, x_tid, x_nest;
+static int x_del, x_clk, x_tid, x_nest, x_eof;
 
 static uint64_t now_usec(void)
 {
@@ -48,6 +51,7 @@ static void finish(struct target *t, int ok)
 		epoll_ctl(ep_in, EPOLL_CTL_DEL, t->fd, NULL);
 	close(t->fd); /* also leaves the epoll set */
 	t->fd = -1;
+	t->got = 0;
 	if (ok)
 		t->ok++;
 	else
@@ -59,7 +63,7 @@ static void start(int ep, struct target *t, int http)
 	struct epoll_event ev = {.events = EPOLLOUT | EPOLLET, .data.ptr = t};
 
 	if (t->fd >= 0) /* still in flight from the last round */
-		finish(t, 0);
+		finish(t, t->got == 1);
 	t->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (t->fd < 0)
 		return;
@@ -68,7 +72,7 @@ static void start(int ep, struct target *t, int http)
 		return;
 	}
 	if (http)
-		ev.events |= EPOLLIN;
+		ev.events |= EPOLLIN | (x_eof ? EPOLLRDHUP : 0);
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, t->fd, &ev) < 0)
 		finish(t, 0);
 }
@@ -90,7 +94,18 @@ static void ready(struct target *t, uint32_t events, int http)
 	n = recv(t->fd, buf, sizeof(buf), 0);
 	if (n < 0 && errno == EAGAIN)
 		return;
-	finish(t, n >= 12 && !memcmp(buf, "HTTP/1.", 7) && !memcmp(buf + 9, "200", 3));
+	if (x_eof && t->got) { /* the server's FIN (or more bytes: given up) */
+		finish(t, t->got == 1);
+		return;
+	}
+	int ok = n >= 12 && !memcmp(buf, "HTTP/1.", 7) && !memcmp(buf + 9, "200", 3);
+	/* eof: close after the server's FIN, as a client that waits for it
+	 * does (no TIME_WAIT here); the edge says whether it came already */
+	if (x_eof && n > 0 && !(events & EPOLLRDHUP)) {
+		t->got = ok ? 1 : 2;
+		return;
+	}
+	finish(t, ok);
 }
 
 int main(int argc, char **argv)
@@ -110,10 +125,15 @@ int main(int argc, char **argv)
 	if (!t || ep < 0)
 		return 1;
 	const char *x = getenv("HC_FLOOR_EXTRA");
+	const char *path = getenv("HC_FLOOR_PATH"); /* what checks.sh -U asks for */
+
+	if (!path || !*path || strlen(path) > 40)
+		path = "/";
 	x_del = x && strstr(x, "del");
 	x_clk = x && strstr(x, "clk");
 	x_tid = x && strstr(x, "tid");
 	x_nest = x && strstr(x, "nest");
+	x_eof = x && strstr(x, "eof");
 	ep_in = ep;
 	if (x_nest) {
 		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
@@ -127,8 +147,8 @@ int main(int argc, char **argv)
 		t[i].sa.sin_addr.s_addr =
 		    htonl(0x0ac80000u | (uint32_t)(1 + i / 250) << 8 | (uint32_t)(1 + i % 250));
 		t[i].req_len = (size_t)snprintf(t[i].req, sizeof(t[i].req),
-						"GET / HTTP/1.0\r\nHost: 10.200.%d.%d\r\n\r\n",
-						1 + i / 250, 1 + i % 250);
+						"GET %s HTTP/1.0\r\nHost: 10.200.%d.%d\r\n\r\n",
+						path, 1 + i / 250, 1 + i % 250);
 		t[i].fd = -1;
 	}
 	step = dl / (uint64_t)n;
