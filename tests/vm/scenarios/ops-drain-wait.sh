@@ -132,9 +132,10 @@ ip netns exec "$CL" python3 -c '
 import socket, time
 s = [socket.create_connection(("'$VIP'", 80), timeout=5) for _ in range(2)]
 time.sleep(3)' &
+NEWCL=$!
 check "new clients go to the sorry server" wait_for 3 eval '[ "$(col 192.168.168.30 5)" = 2 ]'
 check "not to R2" [ "$(col 192.168.168.20 5)" = 2 ]
-wait
+wait $NEWCL
 check "unmaint VS" ctl unmaint $VIP:80
 check "the sorry server leaves" wait_for 5 eval '! has 192.168.168.30'
 check "R2 back at weight 1" [ "$(col 192.168.168.20 4)" = 1 ]
