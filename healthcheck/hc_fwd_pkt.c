@@ -163,8 +163,10 @@ static enum hc_fwd_reply parse_icmp(const uint8_t *t, size_t len, const struct h
 enum hc_fwd_reply hc_fwd_parse(const uint8_t *b, size_t len, uint16_t ethertype,
 			       const struct hc_fwd_id *id, uint8_t mac[6])
 {
+	/* ARP only in DR: a TUN probe asks none, and the real server's
+	 * answers to the kernel's own requests are not for it */
 	if (ethertype == 0x0806)
-		return parse_arp(b, len, id, mac);
+		return id->p.kind == HD_LB_DR ? parse_arp(b, len, id, mac) : HC_FWD_R_NONE;
 	if (ethertype != 0x0800 || len < 20 || b[0] >> 4 != 4 || get32(b + 12) != id->p.vip ||
 	    get32(b + 16) != id->dir)
 		return HC_FWD_R_NONE;
