@@ -8,6 +8,9 @@ EXTRA_DIST += tests/vm/ipvs-group.sh tests/vm/scenarios/ipvs-group.sh
 # Reload at scale (issue 19): one weight changed in the big file, one IPVS write.
 TESTS += tests/vm/reload-one-write.sh
 EXTRA_DIST += tests/vm/reload-one-write.sh tests/vm/scenarios/reload-one-write.sh
+# reload --plan: the plan's IPVS writes are the ones the reload then makes (issue 22)
+TESTS += tests/vm/test-reload-plan.sh
+EXTRA_DIST += tests/vm/test-reload-plan.sh tests/vm/scenarios/reload-plan.sh
 # drain --wait against the kernel counters with connections held open, maint with a sorry
 # server, IPVS events (issue 22); outside TESTS until a whole run has passed
 EXTRA_DIST += tests/vm/ops-drain-wait.sh tests/vm/scenarios/ops-drain-wait.sh
