@@ -79,6 +79,25 @@ static void apply(struct announce_ctx *c, struct announce_vip *v, enum announce_
 	hd_alert_announce(c->d, a, want, announce_reason_str(why));
 }
 
+/* Made at start and again whenever it is missing (every pass, and the 1 s
+ * timer): until then every VIP stays withdrawn ("no device"), the rest of
+ * the daemon runs on. A failure is logged when it first happens or changes:
+ * EBUSY is another process holding it (a hung instance, until it is
+ * killed), ENOENT a kernel without /dev/net/tun (module tun). */
+static void open_device(struct announce_ctx *c)
+{
+	int r = announce_dev_open(c);
+
+	if (r == 0) {
+		hd_notice("announce: device %s up (ifindex %d)", c->cfg.device, c->ifindex);
+		c->dev_error = 0;
+	} else if (r != c->dev_error) {
+		hd_err("announce: cannot create the TUN device %s: %s; VIPs withdrawn until it can",
+		       c->cfg.device, strerror(-r));
+		c->dev_error = r;
+	}
+}
+
 static void evaluate(struct announce_ctx *c)
 {
 	struct hd_daemon *d = c->d;
@@ -89,8 +108,8 @@ static void evaluate(struct announce_ctx *c)
 
 	if (!cfg || !c->n_vips)
 		return;
-	if (!c->stopping && !d->stopping && c->tun_fd < 0 && announce_dev_open(c) == 0)
-		hd_notice("announce: device %s up (ifindex %d)", c->cfg.device, c->ifindex);
+	if (!c->stopping && !d->stopping && c->tun_fd < 0)
+		open_device(c);
 	in.stopping = c->stopping || d->stopping;
 	in.device_up = announce_dev_ok(c);
 	in.drained = c->drained;
@@ -202,11 +221,7 @@ int announce_init(struct hd_daemon *d)
 		return 0; /* nothing in announce mode: no device, no sockets */
 	if ((r = start_io(c)) < 0)
 		return r;
-	if ((r = announce_dev_open(c)) < 0) {
-		hd_err("announce: cannot create the TUN device %s: %s", c->cfg.device,
-		       strerror(-r));
-		return r;
-	}
+	open_device(c);
 	hd_notice("announce: %zu VIPs, on device %s while announced", c->n_vips, c->cfg.device);
 	hd_mark_dirty(d);
 	return 0;

@@ -32,6 +32,7 @@ struct announce_ctx {
 	bool drained, checks_settled, links_up, stopping;
 	uint64_t transitions, write_errors, device_creations;
 	char down_link[16]; /* the first announce.interface found down */
+	int dev_error;	    /* the last failure to make the device, 0: none */
 };
 
 /* announce_nl.c: the TUN device, the VIP addresses, the link monitor. */

@@ -241,6 +241,27 @@ check "SIGKILL: withdrawn on the router within 3 s ($ms ms; issue 23's target is
 	below "$ms" 3000
 wait "$WPID" 2>/dev/null
 
+# a second daemon while the first still holds the device: withdrawn ("no
+# device"), it takes over within its 1 s retry once the first is gone
+rm -f "$T_DIR/hd.pid"
+hd_start
+check "restarted: announced again" wait_for 30 on_router
+sed -e "s#$SOCK#$T_DIR/hd2.sock#" -e "s#$T_DIR/hd.pid#$T_DIR/hd2.pid#" "$T_DIR/hd.conf" >"$T_DIR/hd2.conf"
+ip netns exec "$DIR" "$HD" -n -l -f "$T_DIR/hd2.conf" >"$T_DIR/hd2.log" 2>&1 &
+D2=$!
+T_PIDS+=("$D2")
+disown "$D2"
+reason2() { "$HDCTL" -s "$T_DIR/hd2.sock" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["announce"]["vips"][0]["reason"])'; }
+reason2_is() { [ "$(reason2 2>/dev/null)" = "$1" ]; }
+took_over() { ip -n "$DIR" -4 addr show dev hdannounce 2>/dev/null | grep -q "$VIP/32" && on_router; }
+check "a second daemon, the device held by the first: withdrawn (no device)" \
+	wait_for 10 reason2_is "no device"
+kill -KILL "$DPID"
+wait "$WPID" 2>/dev/null
+check "the first SIGKILLed: the second takes the device and announces" wait_for 10 took_over
+kill -TERM "$D2"
+check "the second stopped: withdrawn" wait_for 10 off_router
+
 # a hang: SIGSTOP; the watchdog's SIGABRT stays pending, its SIGKILL ends it
 rm -f "$T_DIR/hd.pid"
 hd_start
