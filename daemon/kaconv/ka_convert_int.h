@@ -109,6 +109,9 @@ bool ka_keepalived_knows(const char *kw);
 bool ka_defined(const struct cx *c, const char *kind, const char *name);
 /* Whether vrrp_script N has a script (keepalived removes one without). */
 bool ka_has_script(const struct ka_node *n);
+/* Whether an instance or sync group tracks vrrp_script NAME, as keepalived
+ * 2.2.7 keeps it (ka_rules_vrrp.c): one nothing tracks does not run. */
+bool ka_script_tracked(const struct cx *c, const char *name);
 /* NAME, or what --rename-interface makes of it. */
 const char *ka_ifname(const struct cx *c, const char *name);
 

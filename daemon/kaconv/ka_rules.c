@@ -206,6 +206,14 @@ static void t_script(struct cx *c, struct osec *top, const struct ka_node *n, co
 		left_out(top, n, "no script");
 		return;
 	}
+	if (n->nargs == 1 && !ka_script_tracked(c, n->args[0])) {
+		/* keepalived: "script ... is not used", and it never runs it */
+		ka_warn(c->m, n->file, n->line,
+			"vrrp_script %s: nothing tracks it: keepalived does not run it: left out",
+			n->args[0]);
+		left_out(top, n, "nothing tracks it");
+		return;
+	}
 	if (!(s = named_sec(c, top, n, "vrrp_script")))
 		return;
 	apply_rules(c, s, n->child, script_rules, "vrrp_script");

@@ -45,7 +45,8 @@ static void i_nopreempt(struct cx *c, struct osec *s, const struct ka_node *n, c
 static void i_auth(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
 	struct osec *a = osec_new("authentication");
-	const char *type = NULL, *pass = NULL;
+	const char *type = NULL, *pass = NULL, *t;
+	char p[9], *q;
 
 	(void)r;
 	if (!a)
@@ -61,21 +62,31 @@ static void i_auth(struct cx *c, struct osec *s, const struct ka_node *n, const 
 				 k->kw);
 	}
 	/* AH: VRRPv2 in an IP Authentication Header, HMAC-MD5-96 keyed with the
-	 * password, sent and checked as keepalived does (vrrp/vrrp_ah.h); as
-	 * with PASS, keepalived authenticates nothing without auth_pass */
-	oadd(a, n, "type", !pass ? "none" : type && !strcasecmp(type, "AH") ? "ah" : "pass");
-	if (pass) {
-		char p[9], *q;
-		snprintf(p, sizeof(p), "%s", pass);
-		if (strlen(pass) > 8)
-			ka_warn(c->m, n->file, n->line,
-				"auth_pass: longer than 8 characters; keepalived sends the first 8 "
-				"('%s'), and so does the conversion",
-				p);
-		q = quote(p);
-		oadd(a, n, "password", q);
-		free(q);
+	 * password, sent and checked as keepalived does (vrrp/vrrp_ah.h).
+	 * keepalived knows "AH" and "PASS" exactly (vrrp_auth_type_handler):
+	 * another word ("pass", "PASS;") is an unknown type, reported, and the
+	 * instance authenticates nothing; so it does without auth_pass. */
+	t = type && !strcmp(type, "AH") ? "ah" : type && !strcmp(type, "PASS") ? "pass" : NULL;
+	if (type && !t)
+		ka_warn(c->m, n->file, n->line,
+			"authentication: auth_type '%s' is not AH or PASS: keepalived reports an "
+			"unknown type and authenticates nothing, so does the conversion",
+			type);
+	if (!t || !pass) {
+		oadd(a, n, "type", "none");
+		oadd_sub(s, n, a);
+		return;
 	}
+	oadd(a, n, "type", t);
+	snprintf(p, sizeof(p), "%s", pass);
+	if (strlen(pass) > 8)
+		ka_warn(c->m, n->file, n->line,
+			"auth_pass: longer than 8 characters; keepalived sends the first 8 "
+			"('%s'), and so does the conversion",
+			p);
+	q = quote(p);
+	oadd(a, n, "password", q);
+	free(q);
 	oadd_sub(s, n, a);
 }
 
@@ -329,6 +340,60 @@ static bool has_vip(const struct osec *s, bool *v6)
 
 /* track_interface / track_script lines: `NAME [weight N]`: a list, and a
  * *_weight section for each one with a weight. */
+/* The weight track_script entry K gives its script: its own `weight N`,
+ * else the vrrp_script's (keepalived's default 0). */
+static long track_weight(const struct cx *c, const struct ka_node *k)
+{
+	if (k->nargs == 2 && !strcmp(k->args[0], "weight"))
+		return strtol(k->args[1], NULL, 10);
+	for (const struct ka_node *n = c->source; n; n = n->next)
+		if (!strcmp(n->kw, "vrrp_script") && n->nargs >= 1 && !strcmp(n->args[0], k->kw))
+			for (const struct ka_node *w = n->child; w; w = w->next)
+				if (!strcmp(w->kw, "weight") && w->nargs >= 1)
+					return strtol(w->args[0], NULL, 10);
+	return 0;
+}
+
+/* Whether instance INST is an address owner (priority 255) outside any
+ * vrrp_sync_group: keepalived 2.2.7 then drops each weighted track_script
+ * ("Cannot have weighted track script ... with priority 255"; the script
+ * runs only when another instance tracks it). In a sync group it clears
+ * the weight instead: not this rule. */
+static bool owner_alone(const struct cx *c, const struct ka_node *inst)
+{
+	bool owner = false;
+
+	for (const struct ka_node *k = inst ? inst->child : NULL; k; k = k->next)
+		if (!strcmp(k->kw, "priority") && k->nargs == 1)
+			owner = !strcmp(k->args[0], "255");
+	if (!owner || !inst->nargs)
+		return false;
+	for (const struct ka_node *g = c->source; g; g = g->next)
+		for (const struct ka_node *b = g->child; b && !strcmp(g->kw, "vrrp_sync_group");
+		     b = b->next)
+			for (const struct ka_node *m = b->child; m && !strcmp(b->kw, "group");
+			     m = m->next)
+				if (!strcmp(m->kw, inst->args[0]))
+					return false;
+	return true;
+}
+
+bool ka_script_tracked(const struct cx *c, const char *name)
+{
+	for (const struct ka_node *i = c->source; i; i = i->next) {
+		bool inst = !strcmp(i->kw, "vrrp_instance");
+		if (!inst && strcmp(i->kw, "vrrp_sync_group"))
+			continue;
+		for (const struct ka_node *b = i->child; b; b = b->next)
+			for (const struct ka_node *k = b->child;
+			     k && !strcmp(b->kw, "track_script"); k = k->next)
+				if (!strcmp(k->kw, name) &&
+				    !(inst && owner_alone(c, i) && track_weight(c, k)))
+					return true;
+	}
+	return false;
+}
+
 static void i_track(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
 	size_t len = 5;
@@ -341,7 +406,15 @@ static void i_track(struct cx *c, struct osec *s, const struct ka_node *n, const
 		return;
 	}
 	strcpy(v, "");
+	bool owner = !strcmp(n->kw, "track_script") && owner_alone(c, s->src);
 	for (const struct ka_node *k = n->child; k; k = k->next) {
+		if (owner && ka_defined(c, "vrrp_script", k->kw) && track_weight(c, k)) {
+			ka_warn(c->m, k->file, k->line,
+				"track_script %s: weighted, at priority 255: keepalived drops it "
+				"(\"Cannot have weighted track script\"), so does the conversion",
+				k->kw);
+			continue;
+		}
 		if (k->nargs == 2 && !strcmp(k->args[0], "weight") &&
 		    (strcmp(n->kw, "track_script") || ka_defined(c, "vrrp_script", k->kw))) {
 			const char *name =

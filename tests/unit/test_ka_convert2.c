@@ -81,12 +81,74 @@ static const struct {
      NULL},
     /* auth_type AH: the IP Authentication Header, as keepalived sends it */
     {"AH, a password of more than 8",
-     VRRP(" authentication {\n  auth_type ah\n  auth_pass 123456789\n }\n"),
+     VRRP(" authentication {\n  auth_type AH\n  auth_pass 123456789\n }\n"),
      false,
      false,
      {"    type = ah", "    password = 12345678"},
      {"type = pass", "123456789"},
      ":7: warning: auth_pass: longer than 8 characters"},
+    /* keepalived compares the type word exactly: TakawatP-k0s-config.conf's
+     * "auth_type PASS;" sent adverts without authentication in the
+     * equivalence test */
+    {"auth_type PASS; (a semicolon): an unknown type, no authentication",
+     VRRP(" authentication {\n  auth_type PASS;\n  auth_pass k8s_ha_pwd;\n }\n"),
+     false,
+     false,
+     {"    type = none"},
+     {"type = pass", "password"},
+     ":7: warning: authentication: auth_type 'PASS;' is not AH or PASS"},
+    {"auth_type pass (lower case): an unknown type to keepalived",
+     VRRP(" authentication {\n  auth_type pass\n  auth_pass x\n }\n"),
+     false,
+     false,
+     {"    type = none"},
+     {"type = pass"},
+     "auth_type 'pass' is not AH or PASS"},
+    {"auth_pass without auth_type: keepalived authenticates nothing",
+     VRRP(" authentication {\n  auth_pass x\n }\n"),
+     false,
+     false,
+     {"    type = none"},
+     {"type = pass"},
+     NULL},
+    /* keepalived 2.2.7 drops a weighted track_script of an address owner
+     * (Sandyzie05-K8sWithHA.conf: its check never ran under keepalived) */
+    {"priority 255: a weighted track_script is dropped",
+     "vrrp_script chk {\n script \"/usr/bin/true\"\n weight -20\n}\n"
+     "vrrp_script zero {\n script \"/usr/bin/true\"\n}\n"
+     "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 255\n"
+     " virtual_ipaddress {\n  10.0.0.1/24\n }\n track_script {\n  chk\n  zero\n }\n}\n",
+     false,
+     false,
+     {"track_script = { zero }", "keepalived: vrrp_script chk: left out"},
+     {"track_script = { chk", "chk, zero", "\nvrrp_script chk {"},
+     ":16: warning: track_script chk: weighted, at priority 255: keepalived drops it"},
+    {"priority 255: an entry's own weight counts too",
+     "vrrp_script zero {\n script \"/usr/bin/true\"\n}\n"
+     "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 255\n"
+     " virtual_ipaddress {\n  10.0.0.1/24\n }\n track_script {\n  zero weight 5\n }\n}\n",
+     false,
+     false,
+     {0},
+     {"track_script_weight zero"},
+     "track_script zero: weighted, at priority 255"},
+    {"a vrrp_script nothing tracks does not run under keepalived",
+     "vrrp_script idle {\n script \"/usr/bin/true\"\n}\n"
+     "vrrp_script used {\n script \"/usr/bin/true\"\n}\n" VRRP(" track_script {\n  used\n }\n"),
+     false,
+     false,
+     {"vrrp_script used {", "keepalived: vrrp_script idle: left out"},
+     {"\nvrrp_script idle {"},
+     ":1: warning: vrrp_script idle: nothing tracks it: keepalived does not run it"},
+    {"priority 254: a weighted track_script stays",
+     "vrrp_script chk {\n script \"/usr/bin/true\"\n weight -20\n}\n"
+     "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 254\n"
+     " virtual_ipaddress {\n  10.0.0.1/24\n }\n track_script {\n  chk\n }\n}\n",
+     false,
+     false,
+     {"track_script = { chk }"},
+     {0},
+     NULL},
     {"AH without auth_pass: keepalived authenticates nothing",
      VRRP(" authentication {\n  auth_type AH\n }\n"),
      false,

@@ -135,7 +135,12 @@ def analyse(text):
                     p.checks += 1
                 elif w == "advert_int" and a:
                     p.advert = max(p.advert, min(float(a[0]), CAPS["advert_int"]))
-                if "dev" in t[:-1] and block in ("virtual_ipaddress", "virtual_ipaddress_excluded"):
+                # an address's or route's `dev X`: keepalived refuses to
+                # start when X is missing (a route's nexthop), so the lab has it
+                if "dev" in t[:-1] and block in ("virtual_ipaddress", "virtual_ipaddress_excluded",
+                                                 "virtual_routes", "static_routes",
+                                                 "static_ipaddress", "virtual_rules",
+                                                 "static_rules"):
                     p.iface(t[t.index("dev") + 1])
             i += 1
         if t and "{" not in t and "}" not in t:
