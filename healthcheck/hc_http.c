@@ -12,7 +12,8 @@
  * response has ended (usually the same read; at most
  * HTTP_READS_PER_WAKEUP reads before going back to the loop, and
  * HTTP_REPLY_MAX bytes in all), close (which also
- * unregisters it; a normal FIN, no SO_LINGER). A general client library
+ * unregisters it; a normal FIN, no SO_LINGER; after the server's own FIN
+ * when it is closing, see await_fin). A general client library
  * costs several times that per check (see tests/bench/README.md).
  *
  * https_check: OpenSSL on the same socket, non-blocking; SSL_connect,
@@ -50,6 +51,9 @@
  * health page with a digest is far smaller; one without end (or endless
  * 1xx interim answers) would be read, and digested, until the timeout. */
 #define HTTP_REPLY_MAX (4u << 20)
+/* One registration for the whole exchange: edge-triggered read and write,
+ * so no step has to change it, and the server's FIN (see await_fin). */
+#define HTTP_EVENTS (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
 
 /* S_DRAIN: the verdict is given, the rest of the response is read and
  * dropped before the close (see http_finish). S_IDLE: between checks, the
@@ -80,6 +84,7 @@ struct hc_http {
 	bool drain;	/* decided before the response's end: read it out first */
 	size_t drained; /* bytes read out in S_DRAIN */
 	bool reused;	/* this check runs on a kept connection */
+	bool peer_fin;	/* an edge said the server has closed its side */
 };
 _Static_assert(offsetof(struct hc_http, step) == offsetof(struct hc_http_idle, step) &&
 		   offsetof(struct hc_http, uses) == offsetof(struct hc_http_idle, uses) &&
@@ -137,6 +142,22 @@ static void say_why(struct hc_probe *p, const struct hc_http *h, const struct hc
 	       hd_endpoint_str(&p->target, ep, sizeof(ep)), p->k->path ? p->k->path : "/", h->why);
 }
 
+/* The server is about to close (we asked it to, or it said so) and has not
+ * yet: wait for its FIN and close after it. The side that closes first
+ * keeps the connection in TIME_WAIT, and sends the exchange's last ACK
+ * from it; a server that logs the request between its answer and its
+ * close (nginx, apache) is often not done when the answer reaches us.
+ * Waiting leaves both to the server and costs us nothing when its FIN
+ * came with the answer (the edge says so); otherwise one wakeup. A server
+ * that never closes is closed by the probe's next start. Plain HTTP only:
+ * a TLS server waits for our close_notify. */
+static bool await_fin(const struct hc_probe *p, const struct hc_http *h)
+{
+	return !h->ssl && h->end.connected && !h->end.timed_out && !h->end.conn_errno &&
+	       h->hp.status && !h->hp.err && !h->hp.eof && !h->hp.excess && !h->peer_fin &&
+	       (p->k->reuse_connection <= 1 || h->hp.conn_close);
+}
+
 static void http_finish(struct hc_probe *p, bool digest_ok)
 {
 	struct hc_http *h = p->io;
@@ -152,7 +173,12 @@ static void http_finish(struct hc_probe *p, bool digest_ok)
 		hc_digest_free(&h->dg); /* the read-out digests nothing */
 		h->step = S_DRAIN;
 	} else if (!http_keep(p, h)) {
-		http_close(p);
+		if (await_fin(p, h)) {
+			hc_digest_free(&h->dg);
+			h->step = S_DRAIN; /* the next edge reads its end */
+		} else {
+			http_close(p);
+		}
 	}
 	hc_probe_done(p, &r);
 }
@@ -268,7 +294,7 @@ static void http_drain(struct hc_probe *p, struct hc_http *h);
  * queued again at once. */
 static void yield(struct hc_probe *p)
 {
-	int r = hc_sock_events(p, EPOLLIN | EPOLLOUT | EPOLLET);
+	int r = hc_sock_events(p, HTTP_EVENTS);
 
 	if (r < 0)
 		io_failed(p, -r);
@@ -489,6 +515,8 @@ static void http_drive(struct hc_probe *p, uint32_t revents)
 			http_idle_event(p);
 		return;
 	}
+	if (revents & (EPOLLRDHUP | EPOLLHUP))
+		h->peer_fin = true;
 	if (h->step == S_DRAIN) {
 		http_drain(p, h);
 		return;
@@ -660,7 +688,7 @@ static int http_connect(struct hc_probe *p)
 	}
 	/* One registration for the whole exchange: edge-triggered read and
 	 * write, so no step ever has to change it. */
-	r = hc_sock_watch(p, EPOLLIN | EPOLLOUT | EPOLLET, http_io_cb);
+	r = hc_sock_watch(p, HTTP_EVENTS, http_io_cb);
 	if (r < 0) {
 		http_free(p);
 		return r;

@@ -3,9 +3,11 @@
 # ends' TCP stacks is CPU on the director (and on the real server), so a
 # check sends no more than it must. With delayed ACKs from the socket's
 # start (hc_socket) the handshake's ACK rides on the request (tcp_check: on
-# the FIN) and the response's on our FIN:
-#   http_check  director sends SYN, request, FIN, last ACK: 4 (6 without)
-#   tcp_check   director sends SYN, FIN, last ACK:          3 (4 without)
+# the FIN) and the response's on our FIN; and an http_check closes after
+# the server's FIN (it asked the server to close), which leaves the last
+# ACK and the TIME_WAIT to the server:
+#   http_check  director sends SYN, request, FIN:  3 (4 closing first, 6 without both)
+#   tcp_check   director sends SYN, FIN, last ACK: 3 (4 without)
 # and the close is a normal one: no RST from the director, also when the
 # server writes the head and the body apart; but a page far larger than a
 # health page is cut off (with a reset) after 64 kB, not downloaded.
@@ -27,8 +29,12 @@ mkdir "$T_DIR/www"; echo hello >"$T_DIR/www/index.html"
 bg ip netns exec "$R1" python3 -m http.server -b 10.89.0.11 -d "$T_DIR/www" 8082
 # A health page of 8 MB: read out only so far (64 kB), then cut off.
 bg ip netns exec "$R1" python3 "$SRV" 10.89.0.11 8083 big 8000000
+# The answer, then the close 20 ms later (nginx and apache log the request
+# in between): the director waits for the server's FIN before its own.
+bg ip netns exec "$R1" python3 "$SRV" 10.89.0.11 8084 late \
+	'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n'
 listening() { ip netns exec "$R1" ss -Hltn "sport = :$1" | grep -q LISTEN; }
-for p in 8080 8081 8082 8083; do wait_for 5 listening $p || { echo "server on $p did not start"; exit 99; }; done
+for p in 8080 8081 8082 8083 8084; do wait_for 5 listening $p || { echo "server on $p did not start"; exit 99; }; done
 
 cat > "$T_DIR/hc.conf" <<CONF
 global { router_id = hc-packets }
@@ -39,6 +45,7 @@ virtual_server 10.89.0.100:80 {
     real_server 10.89.0.11:8081 { tcp_check { } }
     real_server 10.89.0.11:8082 { http_check { path = /index.html } }
     real_server 10.89.0.11:8083 { http_check { path = / } }
+    real_server 10.89.0.11:8084 { http_check { path = / } }
 }
 CONF
 
@@ -52,6 +59,9 @@ ip netns exec "$DIR" "$HD" -n -l -f "$T_DIR/hc.conf" -p "$T_DIR/hd.pid" -s "$SOC
 HDPID=$!; T_PIDS+=($HDPID)
 sleep 3
 "$HDCTL" -s "$SOCK" status --json >"$T_DIR/st.json" 2>/dev/null
+# the side that closed first holds the connection in TIME_WAIT (60 s)
+TW=$(ip netns exec "$DIR" ss -Htan state time-wait 'dport = :8080' | wc -l)
+TW_LATE=$(ip netns exec "$DIR" ss -Htan state time-wait 'dport = :8084' | wc -l)
 # Stop the daemon before the capture so that every connection in it is
 # whole (its last ACK included), then let the last closes finish. A check
 # in flight at the stop is cut off (and may see a reset): connections that
@@ -65,6 +75,7 @@ up() { jq -r --arg rs "$1" '.healthcheck[].real_servers[] | select(.rs == $rs) |
 check "http_check sees its server up" [ "$(up 10.89.0.11:8080)" = up ]
 check "tcp_check sees its server up" [ "$(up 10.89.0.11:8081)" = up ]
 check "http_check of an 8 MB page sees its server up" [ "$(up 10.89.0.11:8083)" = up ]
+check "http_check of a server closing late sees it up" [ "$(up 10.89.0.11:8084)" = up ]
 
 # PORT: "connections packets_sent_by_the_director rsts_sent_by_the_director"
 count() {
@@ -86,7 +97,10 @@ per() { # PORT LIMIT NAME: director packets per connection below LIMIT
 		[ "$x100" -lt $(($2 * 100)) ]
 	check "$3: no RST from the director" [ "$rst" -eq 0 ]
 }
-per 8080 5 "http_check"
+per 8080 4 "http_check"
+check "http_check: no connection in TIME_WAIT on the director ($TW)" [ "$TW" -eq 0 ]
+per 8084 4 "http_check (the server closes 20 ms after its answer)"
+check "http_check (late close): no connection in TIME_WAIT on the director ($TW_LATE)" [ "$TW_LATE" -eq 0 ]
 per 8081 4 "tcp_check"
 per 8082 5 "http_check (head and body in two segments)"
 # The 8 MB page: every check ends with a reset after the read-out's limit

@@ -6,11 +6,13 @@ usage: hc-srv.py ADDR PORT MODE [ARG]
   body BODY     200 with BODY and a content-length
   hang          accept connections and never answer
   raw BYTES     read the request head, send BYTES as they are, close
+  late BYTES    as raw, but close 20 ms after sending (a server that logs the
+                request between its answer and its close, as nginx does)
   stall BYTES   read the request head, send BYTES, keep the connection open
   big N         read the request head, send 200 with an N-byte body, close
 BODY and BYTES take Python escapes (\\r\\n, \\x00).
 """
-import socket, sys, threading, http.server, socketserver
+import socket, sys, threading, time, http.server, socketserver
 
 addr, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 arg = sys.argv[4] if len(sys.argv) > 4 else ""
@@ -23,7 +25,7 @@ if mode == "hang":
     while True:
         c, _ = s.accept(); held.append(c)
 
-if mode in ("raw", "stall", "big"):
+if mode in ("raw", "stall", "big", "late"):
     if mode == "big":
         out = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % int(arg) + b"x" * int(arg)
     else:
@@ -39,7 +41,9 @@ if mode in ("raw", "stall", "big"):
             c.sendall(out)
         except OSError:  # big: the client may stop reading and reset
             pass
-        if mode in ("raw", "big"):
+        if mode == "late":
+            time.sleep(0.02)
+        if mode in ("raw", "big", "late"):
             c.close()
     s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
