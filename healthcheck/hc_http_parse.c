@@ -93,25 +93,36 @@ static bool is_blank(unsigned c)
 	return c == ' ' || c == '\t';
 }
 
-/* Field-value and reason-phrase bytes: no controls but HT (obs-text is
- * allowed, as the grammar does). */
+/* Byte classes, one table load per byte in the runs of a response's head
+ * (its bytes are most of what an http check's own instructions are spent
+ * on; a real server's head is 150-250 bytes). C_TEXT: field-value and
+ * reason-phrase bytes, no controls but HT (obs-text is allowed, as the
+ * grammar does). C_TCHAR: RFC 9110 tchar, ALPHA, DIGIT and
+ * "!#$%&'*+-.^_`|~". */
+enum { C_TEXT = 1, C_TCHAR = 2 };
+#define T_ C_TEXT
+#define TT (C_TEXT | C_TCHAR)
+static const unsigned char byte_class[256] = {
+    [0x09] = T_,	  [0x20] = T_,		[0x21] = TT,	      [0x22] = T_,
+    [0x23] = TT,	  [0x24] = TT,		[0x25] = TT,	      [0x26] = TT,
+    [0x27] = TT,	  [0x28] = T_,		[0x29] = T_,	      [0x2a] = TT,
+    [0x2b] = TT,	  [0x2c] = T_,		[0x2d] = TT,	      [0x2e] = TT,
+    [0x2f] = T_,	  ['0' ... '9'] = TT,	[0x3a ... 0x40] = T_, ['A' ... 'Z'] = TT,
+    [0x5b ... 0x5d] = T_, [0x5e] = TT,		[0x5f] = TT,	      [0x60] = TT,
+    ['a' ... 'z'] = TT,	  [0x7b] = T_,		[0x7c] = TT,	      [0x7d] = T_,
+    [0x7e] = TT,	  [0x80 ... 0xff] = T_,
+};
+#undef T_
+#undef TT
+
 static bool is_text(unsigned c)
 {
-	return (c >= 0x20 && c != 0x7f) || c == '\t';
+	return c < 256 && byte_class[c] & C_TEXT;
 }
-
-/* RFC 9110 tchar: ALPHA, DIGIT and "!#$%&'*+-.^_`|~", as a bit per byte
- * (a header name is tested a byte at a time). */
-static const uint32_t tchar_bits[8] = {
-    0x00000000, /* 0x00-0x1f: controls */
-    0x03ff6cfa, /* 0x20-0x3f: ! # $ % & ' * + - . 0-9 */
-    0xc7fffffe, /* 0x40-0x5f: A-Z ^ _ */
-    0x57ffffff, /* 0x60-0x7f: ` a-z | ~ */
-};
 
 static bool is_tchar(unsigned c)
 {
-	return c < 256 && (tchar_bits[c >> 5] >> (c & 31) & 1);
+	return c < 256 && byte_class[c] & C_TCHAR;
 }
 
 /* The error a bad byte (or a CR without LF) means in state S. */
@@ -534,18 +545,24 @@ static bool status_run(struct hc_http_parser *p, const unsigned char **sp, const
 	return true;
 }
 
-/* A run of a header name's token bytes. */
+/* A run of a header name's token bytes: what name_add does to each, with
+ * the run measured first and only what fits the name buffer copied. */
 static bool name_run(struct hc_http_parser *p, const unsigned char **sp, const unsigned char *end)
 {
 	const unsigned char *s = *sp;
-	size_t room = HC_HTTP_MAX_HEAD - p->head_len, n = 0;
+	size_t room = HC_HTTP_MAX_HEAD - p->head_len, n = 0, len = p->name_len;
 
 	if ((size_t)(end - s) < room)
 		room = (size_t)(end - s);
-	for (; n < room && is_tchar(s[n]); n++)
-		name_add(p, s[n]);
+	while (n < room && byte_class[s[n]] & C_TCHAR)
+		n++;
 	if (!n)
 		return false;
+	for (size_t i = 0; i < n && len < sizeof(p->name); i++, len++)
+		p->name[len] = (char)((unsigned)s[i] - 'A' < 26 ? s[i] | 0x20 : s[i]);
+	/* past the buffer the length only counts as "longer": one past it */
+	len = p->name_len + n;
+	p->name_len = len > sizeof(p->name) ? sizeof(p->name) + 1 : len;
 	p->head_len += (uint32_t)n;
 	*sp = s + n;
 	return true;
@@ -576,7 +593,7 @@ static bool text_run(struct hc_http_parser *p, const unsigned char **sp, const u
 	if ((size_t)(end - s) < room)
 		room = (size_t)(end - s);
 	size_t n = 0;
-	while (n < room && is_text(s[n]))
+	while (n < room && byte_class[s[n]] & C_TEXT)
 		n++;
 	if (!n)
 		return false;
