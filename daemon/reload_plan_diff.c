@@ -115,6 +115,16 @@ static bool other_same(const struct hd_vrrp_instance_config *a,
 	       a->smtp_alert == b->smtp_alert && a->initial_state == b->initial_state;
 }
 
+/* The name of the sync group instance I of C is in, or "". */
+static const char *group_of(const struct hd_config *c, size_t i)
+{
+	for (size_t g = 0; g < c->n_sync_groups; g++)
+		for (size_t m = 0; m < c->sync_groups[g].n_members; m++)
+			if (c->sync_groups[g].members[m] == i)
+				return c->sync_groups[g].name;
+	return "";
+}
+
 unsigned hd_plan_vrrp_fields(const struct hd_config *oldc, const struct hd_vrrp_instance_config *a,
 			     const struct hd_config *newc, const struct hd_vrrp_instance_config *b)
 {
@@ -146,6 +156,9 @@ unsigned hd_plan_vrrp_fields(const struct hd_config *oldc, const struct hd_vrrp_
 		f |= HD_PV_UNICAST;
 	if (!other_same(a, b))
 		f |= HD_PV_OTHER;
+	if (strcmp(group_of(oldc, (size_t)(a - oldc->instances)),
+		   group_of(newc, (size_t)(b - newc->instances))))
+		f |= HD_PV_SYNC_GROUP;
 	if (strcmp(a->interface, b->interface))
 		f |= HD_PV_INTERFACE;
 	if (a->vrid != b->vrid)
@@ -223,6 +236,11 @@ static void judge_changed(struct hd_plan_vrrp *p, const struct hd_vrrp_instance_
 		p->transition = true;
 		p->peer_sees = p->peer_sees || master;
 		why_add(p, "adverts go to other addresses: a peer no longer reached takes over");
+	}
+	if (p->fields & HD_PV_SYNC_GROUP) {
+		p->transition = true;
+		p->peer_sees = p->peer_sees || master;
+		why_add(p, "its sync group changed: the group's members change state together");
 	}
 	if (p->fields & HD_PV_TRACK) {
 		p->transition = true;

@@ -52,6 +52,7 @@ const char *hd_plan_check_kind_str(enum hd_plan_kind k);
 	X(TRACK, "tracking")                                                                       \
 	X(AUTH, "authentication")                                                                  \
 	X(UNICAST, "unicast_addresses")                                                            \
+	X(SYNC_GROUP, "sync_group")                                                                \
 	X(OTHER, "notify_garp_state")                                                              \
 	X(INTERFACE, "interface")                                                                  \
 	X(VRID, "virtual_router_id")                                                               \

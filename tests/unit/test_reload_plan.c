@@ -42,6 +42,7 @@ struct vi1 {
 	int prio, vrid, version;
 	const char *iface, *advert, *vip, *extra;
 	int nopreempt;
+	int group; /* VI_1 and VI_2 in sync group G */
 };
 
 static char *vrrp_conf(const struct vi1 *v)
@@ -62,6 +63,8 @@ static char *vrrp_conf(const struct vi1 *v)
 	fputs("vrrp_instance VI_2 { interface = eth0  virtual_router_id = 52  priority = 100\n"
 	      "  virtual_ipaddress = { 10.0.0.101/24 } }\n",
 	      f);
+	if (v->group)
+		fputs("vrrp_sync_group G { group = { VI_1, VI_2 } }\n", f);
 	fclose(f);
 	return s;
 }
@@ -289,6 +292,36 @@ static const struct vrow vrows[] = {
      false,
      0},
     {"added", {.absent = 1}, {0}, HD_PLAN_ROLE_UNKNOWN, HD_PLAN_ADDED, 0, true, true, false, 0},
+    {"out of its sync group, backup",
+     {.group = 1},
+     {0},
+     HD_PLAN_ROLE_BACKUP,
+     HD_PLAN_CHANGED,
+     HD_PV_SYNC_GROUP,
+     true,
+     false,
+     false,
+     0},
+    {"into a sync group, master",
+     {0},
+     {.group = 1},
+     HD_PLAN_ROLE_MASTER,
+     HD_PLAN_CHANGED,
+     HD_PV_SYNC_GROUP,
+     true,
+     true,
+     false,
+     0},
+    {"the same sync group",
+     {.group = 1},
+     {.group = 1},
+     HD_PLAN_ROLE_MASTER,
+     HD_PLAN_KEPT,
+     0,
+     false,
+     false,
+     false,
+     0},
 };
 
 static void test_vrrp(void)
@@ -328,7 +361,7 @@ static void test_vrrp(void)
 			EXPECT(p->kind == HD_PLAN_KEPT || p->why[0], "%s: no reason given",
 			       w->what);
 		}
-		if (vi2 < n) /* the other instance is left alone */
+		if (vi2 < n && w->a.group == w->b.group) /* the other instance is left alone */
 			EXPECT(v[vi2].kind == HD_PLAN_KEPT && !v[vi2].transition, "%s: VI_2 %s",
 			       w->what, hd_plan_vrrp_kind_str(v[vi2].kind));
 		free(v);
