@@ -293,13 +293,18 @@ static void fwd_accepted(struct hc_probe *p)
 }
 
 /* One packet that passed the filter; false when the run ended. */
-static bool fwd_packet(struct hc_probe *p, const uint8_t *b, size_t n, uint16_t proto)
+static bool fwd_packet(struct hc_probe *p, const uint8_t *b, size_t n, uint16_t proto,
+		       const uint8_t *src_mac)
 {
 	struct hc_fwd *f = p->fwd;
 	uint8_t mac[6];
 	int r = 0;
+	enum hc_fwd_reply k = hc_fwd_parse(b, n, proto, &f->id, mac);
 
-	switch (hc_fwd_parse(b, n, proto, &f->id, mac)) {
+	if ((k == HC_FWD_R_SYNACK || k == HC_FWD_R_RST || k == HC_FWD_R_ECHO) &&
+	    !hc_fwd_from_rs(&f->id, src_mac))
+		k = HC_FWD_R_STRAY; /* passed on by the real server to another host */
+	switch (k) {
 	case HC_FWD_R_ARP_RS:
 		memcpy(f->id.rs_mac, mac, 6);
 		f->id.has_rs_mac = f->found.resolved = true;
@@ -355,7 +360,9 @@ static int fwd_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 			return 0; /* EAGAIN, or an error the deadline settles */
 		if ((size_t)n > sizeof(b))
 			n = sizeof(b); /* truncated: its length field tells */
-		if (!fwd_packet(p, b, (size_t)n, ntohs(ll.sll_protocol)))
+		if (ll.sll_halen != 6)
+			memset(ll.sll_addr, 0, 6);
+		if (!fwd_packet(p, b, (size_t)n, ntohs(ll.sll_protocol), ll.sll_addr))
 			return 0;
 	}
 	return 0;

@@ -180,6 +180,11 @@ enum hc_fwd_reply hc_fwd_parse(const uint8_t *b, size_t len, uint16_t ethertype,
 	return id->p.tcp ? parse_tcp(b + hl, tot - hl, id) : parse_icmp(b + hl, tot - hl, id);
 }
 
+bool hc_fwd_from_rs(const struct hc_fwd_id *id, const uint8_t src_mac[6])
+{
+	return id->p.kind != HD_LB_DR || (id->has_rs_mac && !memcmp(src_mac, id->rs_mac, 6));
+}
+
 void hc_fwd_combine(const struct hc_result *check, const struct hc_fwd_found *f,
 		    struct hc_result *out)
 {

@@ -81,6 +81,14 @@ enum hc_fwd_reply {
 enum hc_fwd_reply hc_fwd_parse(const uint8_t *buf, size_t len, uint16_t ethertype,
 			       const struct hc_fwd_id *id, uint8_t mac[6]);
 
+/* Whether a reply that says the VIP accepted (SYN-ACK, RST, echo) came
+ * from the real server itself: in DR, in a frame from its MAC (SRC_MAC,
+ * the frame's source). A real server without the VIP that forwards
+ * (ip_forward=1) passes the probe on to whoever answers ARP for the VIP
+ * (the director, or another real server with arp_ignore unset), whose
+ * answer must not count for it. TUN: any (replies may come routed). */
+bool hc_fwd_from_rs(const struct hc_fwd_id *id, const uint8_t src_mac[6]);
+
 /* What one probe run found. */
 struct hc_fwd_found {
 	int err;	   /* could not run: -errno */

@@ -7,6 +7,9 @@ EXTRA_DIST += tests/netns/lib-hc.sh tests/netns/hc-checks.sh tests/netns/hc-srv.
 # ping_check, IPv4 and IPv6, raw and datagram ICMP sockets, forged replies.
 TESTS += tests/netns/hc-ping.sh
 EXTRA_DIST += tests/netns/hc-ping.sh tests/netns/hc-ping-srv.py
+# check_forwarding_path, DR, on the host (TUN and the IPVS table: make check-vm-fwd).
+TESTS += tests/netns/hc-fwd.sh
+EXTRA_DIST += tests/netns/hc-fwd.sh tests/netns/hc-fwd-hostile.py
 # Needs IPVS: boots the VM (tests/vm/run).
 TESTS += tests/vm/hc-ipvs.sh
 EXTRA_DIST += tests/vm/hc-ipvs.sh tests/vm/scenarios/hc-ipvs.sh

@@ -232,6 +232,20 @@ static void test_arp(void)
 	CHECK(hc_fwd_parse(b, n, 0x0806, &id, mac) == HC_FWD_R_NONE);
 }
 
+static void test_from_rs(void)
+{
+	struct hc_fwd_id id = mkid(true);
+
+	CHECK(hc_fwd_from_rs(&id, rmac));
+	/* forwarded by a real server without the VIP to another that has it */
+	CHECK(!hc_fwd_from_rs(&id, omac));
+	CHECK(!hc_fwd_from_rs(&id, dmac));
+	id.has_rs_mac = false;
+	CHECK(!hc_fwd_from_rs(&id, rmac));
+	id.p.kind = HD_LB_TUN; /* routed replies: any MAC */
+	CHECK(hc_fwd_from_rs(&id, omac));
+}
+
 struct ccase {
 	enum hc_outcome check;
 	bool neutral;
@@ -281,6 +295,7 @@ int main(void)
 	test_build();
 	test_parse();
 	test_arp();
+	test_from_rs();
 	test_combine();
 	return fails ? 1 : 0;
 }

@@ -1,0 +1,112 @@
+#!/bin/bash
+# check_forwarding_path, DR, on the host (no IPVS needed: the verdicts are
+# the daemon's; tests/vm/hc-fwd.sh adds TUN and the IPVS table). Every real
+# server answers its own check on its own address; the probe through the
+# DR path (a frame to its MAC with the VIP as destination) tells:
+#   r1 VIP on lo, arp_ignore=1, arp_announce=2   -> up
+#   r2 no VIP on lo                              -> vip_not_accepted
+#   r3 VIP on lo, arp_ignore unset               -> vip_arp_answered
+#   r4 no VIP, floods every probe with forged SYN-ACKs and garbage from the
+#      VIP (hc-fwd-hostile.py)                   -> vip_not_accepted, counted
+# and a UDP service (ICMP echo through the path) with misc_check; a NAT one
+# is unaffected. The director holds the VIP (the replies are martians to its
+# IP stack). Then r2 and r3 are fixed and come up. HD_FWD_OFF=1: the same
+# without the option (the test must fail).
+. "$top_srcdir/tests/netns/lib.sh"
+. "$top_srcdir/tests/netns/lib-hc.sh"
+
+VIP=10.94.0.100
+t_bridge
+D=$(t_ns d)
+t_link "$D" eth0 10.94.0.1/24
+ip -n "$D" addr add $VIP/32 dev eth0
+FWD=yes
+[ "${HD_FWD_OFF:-0}" = 1 ] && FWD=no
+bg() { "$@" </dev/null >/dev/null 2>>"$T_DIR/srv.log" & T_PIDS+=($!); }
+for i in 1 2 3 4 5; do
+	R[$i]=$(t_ns r$i)
+	t_link "${R[$i]}" eth0 10.94.0.1$i/24
+	bg ip netns exec "${R[$i]}" python3 -c "
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', 80)); s.listen(64)
+while True: s.accept()[0].close()"
+done
+dr_ok() { # NS
+	ip -n "$1" addr add $VIP/32 dev lo
+	ip netns exec "$1" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+		net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
+}
+dr_ok "${R[1]}"
+ip -n "${R[3]}" addr add $VIP/32 dev lo
+# r2 and r4 forward (as a host inheriting ip_forward=1 does): r2 passes the
+# probe on to whoever answers ARP for the VIP, r3 here, whose answer comes
+# from r3's MAC and must not count for r2
+for i in 2 4; do ip netns exec "${R[$i]}" sysctl -qw net.ipv4.ip_forward=1; done
+bg ip netns exec "${R[4]}" python3 "$top_srcdir/tests/netns/hc-fwd-hostile.py" $VIP
+
+cat >"$T_DIR/hc.conf" <<CONF
+virtual_server $VIP:80 {
+    lb_kind = dr
+    check_forwarding_path = $FWD
+    real_server 10.94.0.11:80 { tcp_check { delay_loop = 0.3  connect_timeout = 0.5 } }
+    real_server 10.94.0.12:80 { tcp_check { delay_loop = 0.3  connect_timeout = 0.5 } }
+    real_server 10.94.0.13:80 { ping_check { delay_loop = 0.3  connect_timeout = 0.5 } }
+    real_server 10.94.0.14:80 { tcp_check { delay_loop = 0.3  connect_timeout = 0.5 } }
+}
+virtual_server $VIP:53/udp {
+    lb_kind = dr
+    check_forwarding_path = $FWD
+    real_server 10.94.0.11:53 { misc_check { delay_loop = 0.3  script = /bin/true  timeout = 0.5 } }
+    real_server 10.94.0.12:53 { misc_check { delay_loop = 0.3  script = /bin/true  timeout = 0.5 } }
+}
+virtual_server 10.94.0.101:80 {
+    lb_kind = nat
+    check_forwarding_path = $FWD
+    real_server 10.94.0.15:80 { tcp_check { delay_loop = 0.3  connect_timeout = 0.5 } }
+}
+CONF
+# the first check must not find a server still starting (its line would say
+# connect refused, not the path's reason)
+listening() { ip netns exec "${R[$1]}" ss -ltn | grep -q ':80 '; }
+for i in 1 2 3 4 5; do check "r$i listens before the daemon starts" wait_for 5 listening $i; done
+hc_start "$D" "$T_DIR/hc.conf"
+check "daemon answers" wait_for 5 "$HDCTL" -s "$SOCK" ping
+st2() { status && echo "$(rs "$1" "$2" state) $(rs "$1" "$2" outcome)"; }
+was() { [ "$(st2 "$1" "$2")" = "$3" ]; }
+V=$VIP:80 U=udp/$VIP:53
+check "r1 (VIP on lo, arp_ignore=1) up" wait_for 5 was $V 10.94.0.11:80 "up ok"
+check "r2 (no VIP on lo) down: vip_not_accepted" wait_for 5 was $V 10.94.0.12:80 "down vip_not_accepted"
+check "r3 (arp_ignore unset, ping_check) down: vip_arp_answered" \
+	wait_for 5 was $V 10.94.0.13:80 "down vip_arp_answered"
+check "r4 (hostile flood) down: vip_not_accepted" wait_for 5 was $V 10.94.0.14:80 "down vip_not_accepted"
+check "UDP service, echo through the path: r1 up" wait_for 5 was $U 10.94.0.11:53 "up ok"
+check "UDP service: r2 down: vip_not_accepted" wait_for 5 was $U 10.94.0.12:53 "down vip_not_accepted"
+check "NAT unaffected" wait_for 5 was 10.94.0.101:80 10.94.0.15:80 "up ok"
+sleep 1 # a few rounds of the flood
+status
+stray=$(jq '[.healthcheck[].real_servers[] | select(.rs == "10.94.0.14:80") | .checkers[].fwd_stray] | add' "$T_DIR/st.json")
+check "the hostile flood is counted as stray ($stray)" test "${stray:-0}" -gt 100
+probes=$(jq '[.healthcheck[].real_servers[] | select(.rs == "10.94.0.11:80") | .checkers[].fwd_probes] | add' "$T_DIR/st.json")
+check "r1's path probed with every check ($probes)" test "${probes:-0}" -ge 3
+"$HDCTL" -s "$SOCK" metrics >"$T_DIR/metrics"
+check "metrics: vip_not_accepted counted" \
+	grep -Eq '^hadirector_check_forwarding_path_vip_not_accepted_total\{.*\} [1-9]' "$T_DIR/metrics"
+check "metrics: ARP answered counted" \
+	grep -Eq '^hadirector_check_forwarding_path_arp_answered_total\{.*\} [1-9]' "$T_DIR/metrics"
+check "log: r2 down with its reason" \
+	grep -q "10.94.0.12:80 .*up -> down (VIP not accepted through the forwarding path)" "$T_DIR/hd.log"
+check "log: r3 down with the ARP reason" \
+	grep -q "10.94.0.13:80 .*up -> down (real server answers ARP for the VIP)" "$T_DIR/hd.log"
+check "log: the forged packets warned about" grep -q "forged or garbage" "$T_DIR/hd.log"
+check "no half-open connection left on r1 (a RST after each SYN-ACK)" \
+	sh -c "! ip netns exec ${R[1]} ss -Htn state syn-recv | grep -q $VIP"
+dr_ok "${R[2]}"
+ip netns exec "${R[3]}" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.eth0.arp_ignore=1
+check "r2 with the VIP on lo: up" wait_for 5 was $V 10.94.0.12:80 "up ok"
+check "r2's UDP service: up" wait_for 5 was $U 10.94.0.12:53 "up ok"
+check "r3 with arp_ignore=1: up" wait_for 5 was $V 10.94.0.13:80 "up ok"
+check "the daemon still answers" "$HDCTL" -s "$SOCK" ping
+check "no sanitizer report or crash" absent -E "AddressSanitizer|runtime error|Segmentation" "$T_DIR/hd.log"
+[ "$FAILS" -eq 0 ] || tail -30 "$T_DIR/hd.log"
+t_done
