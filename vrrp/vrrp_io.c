@@ -577,12 +577,26 @@ static bool is_vip(const struct vrrp_instance *in, const struct hd_addr *a)
 	return false;
 }
 
+/* One of the daemon's own static_address entries: the kernel lists a
+ * link-scoped one first, but keepalived keeps the address the interface
+ * had before it added its own (keepalived's vrrp.static_ipaddress.conf sent
+ * from 10.255.0.1 where hadirector took 192.168.200.16, equivalence test). */
+static bool is_static(const struct vrrp_instance *in, const struct hd_addr *a)
+{
+	for (size_t i = 0; i < in->ctx->cfg->n_static_addrs; i++)
+		if (!hd_addr_cmp(&in->ctx->cfg->static_addrs[i].addr, a))
+			return true;
+	return false;
+}
+
 /* The primary address: unicast_src_ip, else the interface's first address
- * of the family that is not a VIP (IPv6: its link-local, RFC 5798 5.1.2.1). */
+ * of the family that is not a VIP (IPv6: its link-local, RFC 5798 5.1.2.1),
+ * and not a static_address unless the interface has nothing else. */
 int vrrp_resolve_src(struct vrrp_instance *in)
 {
 	struct ifaddrs *ifa, *p;
 	int family = in->cfg->family;
+	struct hd_addr st = {0};
 
 	if (in->cfg->has_unicast_src) {
 		in->src_addr = in->cfg->unicast_src;
@@ -605,10 +619,17 @@ int vrrp_resolve_src(struct vrrp_instance *in)
 			continue;
 		if (is_vip(in, &a))
 			continue;
+		if (is_static(in, &a)) {
+			if (!st.family)
+				st = a;
+			continue;
+		}
 		in->src_addr = a;
 		break;
 	}
 	freeifaddrs(ifa);
+	if (!in->src_addr.family && st.family)
+		in->src_addr = st;
 	if (in->src_addr.family)
 		in->faults &= ~VRRP_FAULT_NOADDR;
 	else
