@@ -583,14 +583,18 @@ bench_size() {
 }
 log "real server: $SRV$([ "$USEROPTS" = 1 ] && echo ", user options (path /health, status_code 200, retry 1, delay_before_retry 1)")" \
 	"$([ "$PER_VS" -gt 0 ] && echo ", $PER_VS real servers per virtual server")"
-WINS=$WIN
+WINS=$WIN DLS=$DL
 for N in $SIZES; do
 	# -w "W1 W2 ...": one window per size (CPU time is read in 10 ms ticks:
 	# a small table needs a longer window); the last one for the rest
 	WIN=${WINS%% *}
 	[ "$WINS" != "${WINS#* }" ] && WINS=${WINS#* }
+	# -d "D1 D2 ...": the same for delay_loop (1,000 checks a second need a
+	# small icount shift; delay_loop 5 keeps one shift for every size)
+	DL=${DLS%% *}
+	[ "$DLS" != "${DLS#* }" ] && DLS=${DLS#* }
 	ADDRS=("${ALL_ADDRS[@]:0:N}")
 	echo
-	echo "=== $N real servers, real server $SRV ==="
+	echo "=== $N real servers, delay_loop $DL, real server $SRV ==="
 	bench_size
 done
