@@ -56,6 +56,7 @@ struct hc_fwd {
 	/* the run in flight */
 	bool running, done, have_check;
 	int fd, tun_fd;
+	uint16_t sport; /* TCP source port and ICMP ident, of the socket's filter */
 	sd_event_source *io, *timer;
 	bool grace;
 	struct hc_fwd_id id;
@@ -165,30 +166,41 @@ static int find_path(struct hc_fwd *f)
 	return r;
 }
 
-/* The replies only: incoming ARP from the real server or the VIP, IPv4
- * from the VIP (the filter sees the packet from its network header). */
-static int attach_filter(int fd, const struct hc_fwd_params *prm)
+/* The replies only: incoming ARP from the real server or the VIP, TCP
+ * or ICMP from the VIP to this probe's port (TCP destination port, ICMP
+ * echo ident, both PORT): the replies to other probes of the same VIP
+ * stay out (the filter sees the packet from its network header). */
+static int attach_filter(int fd, const struct hc_fwd_params *prm, uint16_t port)
 {
 	struct sock_filter code[] = {
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 9, 0),
+	    /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 18, 0),
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PROTOCOL),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 3, 0),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 6),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 12),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, prm->vip, 3, 4),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 14),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 12, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 15),
+	    /* 5 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 12),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, prm->vip, 0, 13),
+	    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 1, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP, 0, 10),
+	    /* 10 */ BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, 2),
+	    BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
+	    BPF_STMT(BPF_JMP | BPF_JA, 1),
+	    BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),
+	    /* 15 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, 3, 4),
+	    /* 16: ARP */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 14),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, prm->rs, 1, 0),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, prm->vip, 0, 1),
-	    BPF_STMT(BPF_RET | BPF_K, 0xffff),
-	    BPF_STMT(BPF_RET | BPF_K, 0),
+	    /* 19 */ BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	    /* 20 */ BPF_STMT(BPF_RET | BPF_K, 0),
 	};
 	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
 
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
 }
 
-static int open_sockets(struct hc_fwd *f)
+static int open_sockets(struct hc_fwd *f, uint16_t port)
 {
 	struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL)};
 	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
@@ -198,7 +210,7 @@ static int open_sockets(struct hc_fwd *f)
 	f->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (f->fd < 0)
 		return -errno;
-	int r = attach_filter(f->fd, &f->prm), rcv = 65536;
+	int r = attach_filter(f->fd, &f->prm, port), rcv = 65536;
 	if (r < 0)
 		return r;
 	if (setsockopt(f->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv)) < 0)
@@ -397,11 +409,17 @@ static int fwd_begin(struct hc_probe *p)
 		return -EIO;
 	f->id = (struct hc_fwd_id){.p = f->prm, .dir = f->dir};
 	memcpy(f->id.dir_mac, f->mac, 6);
-	f->id.sport = (uint16_t)(32768 + ((rnd[0] << 8 | rnd[1]) % 28000));
+	/* the port (and ICMP ident) is the socket's, in its filter; the
+	 * sequence and token are each run's */
+	if (f->fd < 0)
+		f->sport = (uint16_t)(32768 + ((rnd[0] << 8 | rnd[1]) % 28000));
+	f->id.sport = f->sport;
 	memcpy(&f->id.seq, rnd + 2, 4);
+	if (!f->prm.tcp)
+		f->id.seq = (uint32_t)f->sport << 16 | (f->id.seq & 0xffff);
 	memcpy(f->id.token, rnd + 4, 8);
 	if (f->fd < 0) {
-		if ((r = open_sockets(f)) < 0)
+		if ((r = open_sockets(f, f->sport)) < 0)
 			return r;
 		if ((r = sd_event_add_io(ev, &f->io, f->fd, EPOLLIN, fwd_io_cb, p)) < 0 ||
 		    (r = sd_event_source_set_priority(f->io, HD_PRIO_HC)) < 0)
