@@ -22,8 +22,9 @@
                                      WITHDRAW_MS: from FAULT_T to the first route in MONITOR
                                      (`ip -ts -o monitor route` on the router) without GATEWAY
   ecmp.py join MONITOR T GATEWAY     shell assignment JOIN_MS: from T to the first route with it
-  ecmp.py spread SNAP                shell assignments FLOWS_dN, FLOWS_rsN: established flows per
-                                     director and real server in SNAP (see flow_owners)
+  ecmp.py spread SNAP [OUT]          shell assignments FLOWS_dN, FLOWS_rsN: established flows per
+                                     director and real server in SNAP (see flow_owners), only
+                                     the client's open connections when OUT is given
 
 Every timestamp is CLOCK_REALTIME in ms, shared with the shell ($EPOCHREALTIME).
 """
@@ -266,13 +267,16 @@ def stats(out, t0, t1, mon=None, fault_t=None, gw=None):
     a1 = int(stat[-1][2][0]) if stat else 0
     newok = int(stat[-1][2][1]) - int(stat[0][2][1]) if stat else 0
     start = int(fault_t) if fault_t else t0
-    # a slow answer came back at its event's time: the flow waited until then
+    # a slow answer came back at its event's time: the flow waited until then. Under emulation
+    # a loaded VM answers late now and then without any fault: SLOW and SLOW_MAX_MS say how often
+    # and how late, to compare with a phase without a fault
     rec = max([e[0] - start for e in slow] + [0])
+    lat = [int(e[2][3]) for e in slow if e[1] == "slow"]
     by_rs = {}
     for e in broken:
         by_rs[e[2][2]] = by_rs.get(e[2][2], 0) + 1
-    print("ALIVE0=%d ALIVE1=%d BROKEN=%d NEWOK=%d NEWFAIL=%d RECOVER_MS=%d" %
-          (a0, a1, len(broken), newok, len(newfail), rec))
+    print("ALIVE0=%d ALIVE1=%d BROKEN=%d NEWOK=%d NEWFAIL=%d RECOVER_MS=%d SLOW=%d SLOW_MAX_MS=%d" %
+          (a0, a1, len(broken), newok, len(newfail), rec, len(lat), max(lat + [0])))
     print("BROKEN_RS='%s'" % " ".join("%s:%d" % kv for kv in sorted(by_rs.items())))
     print("BROKEN_WHY='%s'" % " ".join(sorted({e[2][3] for e in broken})))
     snap = os.environ.get("SNAP")
@@ -299,10 +303,28 @@ def flow_owners(snap):
     return {k: v[:2] for k, v in best.items()}
 
 
-def spread(snap):
-    """Shell assignments: flows per director and per real server (FLOWS_d1=... FLOWS_rs1=...)."""
+def live_sports(out):
+    """Source ports of the client's long-lived connections open at the end of OUT."""
+    port = {}
+    with open(out) as f:
+        for line in f:
+            w = line.split()
+            if len(w) >= 4 and w[1] == "up":
+                port[w[2]] = w[3]
+            elif len(w) >= 4 and w[1] == "broken":
+                port.pop(w[2], None)
+    return set(port.values())
+
+
+def spread(snap, out=None):
+    """Shell assignments: flows per director and per real server (FLOWS_d1=... FLOWS_rs1=...),
+    only the client's open long-lived connections when OUT (its events) is given: IPVS keeps an
+    entry of a closed or broken connection ESTABLISHED for minutes."""
     dirs, rss = {}, {}
-    for d, rs in flow_owners(snap).values():
+    live = live_sports(out) if out else None
+    for sport, (d, rs) in flow_owners(snap).items():
+        if live is not None and sport not in live:
+            continue
         dirs[d] = dirs.get(d, 0) + 1
         rss[rs] = rss.get(rs, 0) + 1
     for k, v in sorted(dirs.items()):

@@ -236,12 +236,13 @@ settle() { sleep "${1:-4}"; } # every long-lived connection asks at least once a
 # (time from the fault to the router's FIB without it) when given
 result() {
 	local d=$1 max=$2 what=${3:-}
-	ALIVE0=0 ALIVE1=0 BROKEN=0 NEWOK=0 NEWFAIL=0 RECOVER_MS=0 BROKEN_RS="" BROKEN_DIR="" BROKEN_WHY=""
+	ALIVE0=0 ALIVE1=0 BROKEN=0 NEWOK=0 NEWFAIL=0 RECOVER_MS=0 SLOW=0 SLOW_MAX_MS=0
+	BROKEN_RS="" BROKEN_DIR="" BROKEN_WHY=""
 	WITHDRAW_MS=""
 	eval "$(SNAP="$D/snap-$PH" "$PY" "$LAB/ecmp.py" stats "$D/client.log" "$PH_T0" "$(now_ms)" \
 		${d:+$([ "$d" != - ] && echo "$D/mon.log $FAULT_T $(gw "$d")")})"
 	local line="$PH: alive $ALIVE0 -> $ALIVE1, broken $BROKEN${BROKEN_RS:+ (rs $BROKEN_RS; on $BROKEN_DIR; $BROKEN_WHY)}, new ok $NEWOK fail $NEWFAIL"
-	[ "$FAULT_T" != 0 ] && line="$line, flows answer again $RECOVER_MS ms after the fault"
+	[ "$FAULT_T" != 0 ] && line="$line, last answer slower than 300 ms $RECOVER_MS ms after the fault ($SLOW such answers, the slowest $SLOW_MAX_MS ms)"
 	[ -n "$WITHDRAW_MS" ] && line="$line, withdrawn on the router in $WITHDRAW_MS ms${what:+ ($what)}"
 	say "$line"
 	echo "$line" >>"$SUMMARY"
@@ -278,7 +279,7 @@ sa=""
 # ---- 1. steady state: every director and every real server carries a share
 PH=steady
 snapshot "$D/snap-steady"
-eval "$("$PY" "$LAB/ecmp.py" spread "$D/snap-steady")"
+eval "$("$PY" "$LAB/ecmp.py" spread "$D/snap-steady" "$D/client.log")"
 say "steady: flows per director d1 ${FLOWS_d1:-0} d2 ${FLOWS_d2:-0} d3 ${FLOWS_d3:-0}, per real server rs1 ${FLOWS_rs1:-0} rs2 ${FLOWS_rs2:-0} rs3 ${FLOWS_rs3:-0} rs4 ${FLOWS_rs4:-0}"
 for d in d1 d2 d3; do
 	v=FLOWS_$d
@@ -322,7 +323,7 @@ run_phase() {
 		fault hd_signal STOP d2
 		withdrawn d2
 		settle
-		result d2 0 "SIGSTOP: watchdog $WATCHDOG s, then as SIGKILL"
+		result d2 0 "SIGSTOP: watchdog $WATCHDOG s, its SIGABRT pending, SIGKILL 1 s later"
 		check "sigstop: the watchdog killed hadirector" grep -q watchdog-kill "$D/d2-hd.log"
 		phase sigstop-back
 		fault hd_back d2 4
@@ -365,7 +366,7 @@ run_phase() {
 		;;
 	rsdies) # 6. rs4 dies: only its connections break
 		phase rsdies
-		eval "$("$PY" "$LAB/ecmp.py" spread "$D/snap-rsdies")"
+		eval "$("$PY" "$LAB/ecmp.py" spread "$D/snap-rsdies" "$D/client.log")"
 		fault kill -9 "${RSPID[4]}"
 		for d in $(live_dirs); do
 			check "rsdies: $d's checks took rs4 out" table_ready "$d" 3
@@ -408,7 +409,7 @@ contrast() { # NAME DIRECTOR: DIRECTOR withdrawn: how many of the flows it carri
 	local d=$2 v=FLOWS_$2
 	phase "$1"
 	unset "$v"
-	eval "$("$PY" "$LAB/ecmp.py" spread "$D/snap-$1")"
+	eval "$("$PY" "$LAB/ecmp.py" spread "$D/snap-$1" "$D/client.log")"
 	fault drain "$d"
 	withdrawn "$d"
 	settle
