@@ -260,7 +260,7 @@ def stats(out, t0, t1, mon=None, fault_t=None, gw=None):
     stat = [e for e in events(out, t0, t1) if e[1] == "stat"]
     # a replacement that never got an answer was not broken: it failed as a new connection
     broken = [e for e in events(out, t0, t1) if e[1] == "broken" and e[2][2] != "-"]
-    slow = [e for e in events(out, t0, t1) if e[1] in ("slow", "broken")]
+    slow = [e for e in events(out, t0, t1) if e[1] == "slow"] + broken
     newfail = [e for e in events(out, t0, t1) if e[1] == "newfail" or
                (e[1] == "broken" and e[2][2] == "-")]
     a0 = int(stat[0][2][0]) if stat else 0
