@@ -145,10 +145,10 @@ hd_start() { # DIRECTOR
 	VM_PIDS+=("${HDPID[${d#d}]}")
 	# set_sysctls sets sloppy_tcp in announce mode; the contrast and the stand-in set it here
 	wait_for 10 "$HDCTL" -s "$D/$d.sock" ping
-	[ "$SLOPPY" = 1 ] && [ "$ANNOUNCE" = daemon ] ||
+	if [ "$SLOPPY" != 1 ] || [ "$ANNOUNCE" != daemon ]; then
 		ip netns exec "vm-$d" sysctl -qw "net.ipv4.vs.sloppy_tcp=$SLOPPY"
+	fi
 }
-table_of() { ip netns exec "vm-$1" ipvsadm -Ln | grep -c -- '-> 10.0.0.2'; }
 table_ready() { # DIRECTOR WANT: its table lists WANT real servers
 	wait_for 30 sh -c "[ \$(ip netns exec vm-$1 ipvsadm -Ln | grep -c -- '-> 10.0.0.2') = $2 ]"
 }
@@ -186,6 +186,12 @@ assert "FRR starts in the router's namespace" frr_start vm-r vm-r 2>>"$D/r-frr.l
 ready=1
 for d in d1 d2 d3; do dir_up "$d" 4 || ready=0; done
 assert "3 directors: FRR and hadirector up, each table with the 4 real servers" test $ready = 1
+if [ "$ANNOUNCE" = daemon ] && [ "$SLOPPY" = 1 ]; then
+	for d in d1 d2 d3; do
+		check "$d: set_sysctls made net.ipv4.vs.sloppy_tcp 1 (announce mode)" test \
+			"$(ip netns exec "vm-$d" cat /proc/sys/net/ipv4/vs/sloppy_tcp)" = 1
+	done
+fi
 paths() { ip -n vm-r route show "$VIP/32" | grep -c 'nexthop via'; }
 has_path() { ip -n vm-r route show "$VIP/32" | grep -q "via $(gw "$1") "; }
 no_path() { ! has_path "$1"; }
