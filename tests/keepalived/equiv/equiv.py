@@ -279,7 +279,9 @@ def prep(path, outdir):
         f.write("WORLD='%s'\n" % " ".join(sorted(a for a in plan.rs if IPV4.match(a))))
         f.write("BIND='%s'\n" % " ".join(sorted(plan.bind)))
         f.write("LISTEN='%s'\n" % " ".join(listen))
-        f.write("PAIRWAIT=%d\n" % int(3 * plan.advert + 2.99))
+        # the survivor takes over after Master_Down_Interval: 3 adverts and a
+        # skew of up to one more (a 3 s advert_int left 0.4 s to spare)
+        f.write("PAIRWAIT=%d\n" % int(4 * plan.advert + 2.99))
         f.write("SETTLE=%d\nHAS_VS=%d\nHAS_VRRP=%d\nHAS_CHECKS=%d\nPAIR_OK=%d\n" % (
             int(settle + 0.99), plan.vs > 0, plan.vrrp > 0, plan.checks > 0,
             int(plan.pair_ok)))
