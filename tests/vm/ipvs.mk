@@ -12,5 +12,6 @@ EXTRA_DIST += tests/vm/reload-one-write.sh tests/vm/scenarios/reload-one-write.s
 TESTS += tests/vm/test-reload-plan.sh
 EXTRA_DIST += tests/vm/test-reload-plan.sh tests/vm/scenarios/reload-plan.sh
 # drain --wait against the kernel counters with connections held open, maint with a sorry
-# server, IPVS events (issue 22); outside TESTS until a whole run has passed
+# server, IPVS events (issue 22): one VM boot, about 25 s
+TESTS += tests/vm/ops-drain-wait.sh
 EXTRA_DIST += tests/vm/ops-drain-wait.sh tests/vm/scenarios/ops-drain-wait.sh
