@@ -7,6 +7,12 @@
 # reload, stop. Then the process is inspected: exactly the capabilities of
 # the bounding set, no_new_privs, seccomp; and `systemd-analyze security`
 # gives the exposure score recorded in docs/security.md.
+# Announce mode (docs/ecmp.md) under the same unit: its TUN device is made
+# (PrivateDevices=yes hides /dev/net/tun unless the unit adds it) with the
+# VIP, a stop removes it, and a hang (SIGSTOP) is killed by systemd's
+# watchdog so the device is gone within WatchdogSec + TimeoutAbortSec + 2 s
+# (14 s; the old unit, with TimeoutAbortSec defaulting to TimeoutStopSec,
+# needs 17.5 s at least), then Restart= brings it back.
 . "$top_srcdir/tests/vm/lib.sh"
 
 UNIT=/lib/systemd/system/hadirector.service
@@ -22,6 +28,10 @@ check "unit does not set ProtectKernelTunables (set_sysctls)" absent '^ProtectKe
 
 vm_load_ipvs rr >/dev/null # ip_vs itself; wlc is left to the kernel's autoloading
 hd_vm_modprobe dummy >/dev/null 2>&1 || modprobe dummy
+# tun before systemctl start: /dev/net/tun must exist for BindPaths= (a
+# Debian host has it from kmod-static-nodes; the VM's fresh devtmpfs not)
+assert "tun loads (the announce device)" hd_vm_modprobe tun
+assert "/dev/net/tun exists" test -c /dev/net/tun
 ip link add eth0 type dummy && ip link set eth0 up && ip addr add 192.168.168.50/24 dev eth0
 sysctl -qw net.ipv4.conf.all.send_redirects=1
 # scripts: root-owned, 0755, in a root-owned directory; they write where
@@ -62,6 +72,13 @@ virtual_server 192.168.168.100:80 {
     real_server 192.168.168.10:80 { misc_check { script = "$S/check-ok.sh" } }
     real_server 192.168.168.20:80 { misc_check { script = "$S/check-fail.sh" } }
 }
+virtual_server 192.168.168.200:80 {
+    mode = announce
+    lb_algo = mh
+    lb_kind = dr
+    delay_loop = 1
+    real_server 192.168.168.10:80 { misc_check { script = "$S/check-ok.sh" } }
+}
 CONF
 check "the config test accepts the scenario" /usr/local/sbin/hadirector -t -f /etc/hadirector.conf
 # No daemon-reload: the unit has never been loaded, systemctl start loads it
@@ -75,6 +92,9 @@ check "VRRP: the master holds the VIP" wait_for 10 sh -c "ip -4 addr show dev et
 check "IPVS: the service is programmed (wlc autoloaded)" wait_for 10 sh -c "ipvsadm -Ln | grep -q '192.168.168.100:80 wlc'"
 check "misc_check as nobody: passing server in the table" wait_for 10 sh -c "ipvsadm -Ln | grep -q '192.168.168.10:80'"
 check "misc_check: failing server not in the table" sh -c "! ipvsadm -Ln | grep -q '192.168.168.20:80'"
+check "announce: the TUN device hdannounce exists" wait_for 10 ip link show dev hdannounce
+check "announce: the VIP is an address of the device" \
+	wait_for 10 sh -c "ip -4 addr show dev hdannounce | grep -q 'inet 192.168.168.200/32'"
 check "misc_check ran as nobody" wait_for 5 grep -qx nobody /run/hd-test/check-user.txt
 check "notify ran as nobody with its arguments" wait_for 5 grep -q "^nobody INSTANCE VI_1 MASTER 150" /run/hd-test/notify.txt
 check "set_sysctls: send_redirects set to 0 (DR)" test "$(sysctl -n net.ipv4.conf.all.send_redirects)" = 0
@@ -105,5 +125,26 @@ check "no syscall or permission failure in the journal" \
 assert "systemctl stop hadirector" systemctl stop hadirector
 check "the stop removed the VIP" sh -c "! ip -4 addr show dev eth0 | grep -q 192.168.168.100"
 check "the stop removed the IPVS service" sh -c "! ipvsadm -Ln | grep -q 192.168.168.100"
+check "the stop removed the announce device" sh -c "! ip link show dev hdannounce"
+
+# A hang: SIGSTOP, nothing else. Only the service manager can end it.
+assert "systemctl start hadirector (again)" systemctl start hadirector
+check "announce: the VIP is on the device again" \
+	wait_for 20 sh -c "ip -4 addr show dev hdannounce | grep -q 192.168.168.200/32"
+PID=$(systemctl show -p MainPID --value hadirector)
+t0=$(now_ms)
+kill -STOP "$PID"
+WAIT_POLL=0.1 wait_for 40 sh -c "! ip link show dev hdannounce"
+gone_ms=$(($(now_ms) - t0))
+echo "# SIGSTOP -> announce device gone: $gone_ms ms (WatchdogSec=10s, TimeoutAbortSec=2s)"
+check "watchdog: the hung daemon's device is gone within 14 s of SIGSTOP ($gone_ms ms)" test "$gone_ms" -le 14000
+check "watchdog: systemd saw the timeout" sh -c "journalctl -u hadirector -o cat | grep -q 'Watchdog timeout'"
+check "watchdog: the stopped daemon was killed (SIGKILL after the abort timeout)" \
+	sh -c "! kill -0 $PID 2>/dev/null || grep -q '^State:.*Z' /proc/$PID/status"
+check "Restart=on-failure: a new daemon announces again" \
+	wait_for 20 sh -c "ip -4 addr show dev hdannounce | grep -q 192.168.168.200/32"
+check "the new daemon is another process" test "$(systemctl show -p MainPID --value hadirector)" != "$PID"
+assert "systemctl stop hadirector (after the restart)" systemctl stop hadirector
+check "the stop removed the announce device again" sh -c "! ip link show dev hdannounce"
 [ "$VM_FAILS" -eq 0 ] || journalctl -u hadirector -o cat | tail -n 40
 vm_done
