@@ -103,7 +103,13 @@ check "GUARD: not held any more" vsf $GUARD real_servers_held 0
 # Up to half may leave before the round shows more (they come back at the
 # guard's alarm); none after it.
 sed -n '/10.92.0.100:80: [34] of 4 real servers failed/,$p' "$T_DIR/hd.log" >"$T_DIR/after.log"
-check "GUARD: no server left once the guard engaged" absent 'of 10.92.0.100:80: up -> down' "$T_DIR/after.log"
+if grep -q 'of 10.92.0.100:80: up -> down' "$T_DIR/after.log"; then
+	fail "GUARD: no server left once the guard engaged"
+	# seen once in CI on a loaded machine, cause not known yet: keep the evidence
+	grep -e '10.92.0.100:80' -e 'guard' "$T_DIR/hd.log" | sed 's/^/# /'
+else
+	ok "GUARD: no server left once the guard engaged"
+fi
 check "GUARD: at most two left before" test "$(grep -c 'of 10.92.0.100:80: up -> down (connect error' "$T_DIR/hd.log")" -le 2
 check "daemon alive" kill -0 "$HDPID"
 kill -TERM "$HDPID"; wait "$HDPID"
