@@ -15,6 +15,11 @@ void announce_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *
 void announce_abort(struct hd_daemon *d, void *prep);
 /* Withdraws every VIP (deletes the addresses) and removes the device. */
 void announce_shutdown(struct hd_daemon *d);
+/* Stopping: withdraws as announce_shutdown does and returns how long the
+ * other modules should go on (announce stop_delay) so that the flows under
+ * way keep their real servers while the router moves them elsewhere; 0 when
+ * no VIP was announced (nothing to move). */
+uint64_t announce_stop_begin(struct hd_daemon *d);
 void announce_free(struct hd_daemon *d);
 void announce_status_json(struct hd_daemon *d, FILE *out);
 void announce_metrics(struct hd_daemon *d, FILE *out);

@@ -326,6 +326,19 @@ void announce_shutdown(struct hd_daemon *d)
 	announce_dev_close(c);
 }
 
+uint64_t announce_stop_begin(struct hd_daemon *d)
+{
+	struct announce_ctx *c = d->announce;
+	bool any = false;
+
+	if (!c)
+		return 0;
+	for (size_t i = 0; i < c->n_vips; i++)
+		any = any || c->vips[i].installed;
+	announce_shutdown(d);
+	return any ? c->cfg.stop_delay_usec : 0;
+}
+
 void announce_free(struct hd_daemon *d)
 {
 	struct announce_ctx *c = d->announce;

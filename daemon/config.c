@@ -215,7 +215,7 @@ static cfg_opt_t alert_opts[] = {LINE,
 				 CFG_END()};
 
 /* announce mode, ECMP over FRR (config_announce.c) */
-static cfg_opt_t announce_opts[] = {LINE, O("device"), L("interface"), CFG_END()};
+static cfg_opt_t announce_opts[] = {LINE, O("device"), L("interface"), O("stop_delay"), CFG_END()};
 
 static cfg_opt_t root_opts[] = {
     SEC("global", global_opts),

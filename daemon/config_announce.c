@@ -13,6 +13,9 @@
 #include "config_int.h"
 
 #define DEFAULT_DEVICE "hdannounce"
+/* BGP withdrawal reaches the router in 0.1-0.2 s (docs/ecmp.md); the rest is
+ * room for a loaded router and its FIB */
+#define DEFAULT_STOP_DELAY_USEC 2000000
 
 static void warn(struct cctx *c, struct hd_config *cfg, int line, const char *msg)
 {
@@ -25,6 +28,7 @@ static void conv_section(struct cctx *c, cfg_t *sec, struct hd_announce_config *
 
 	a->line = sec_line(sec);
 	get_ifname(c, sec, "device", a->device);
+	get_dur(c, sec, "stop_delay", 0, 60, &a->stop_delay_usec);
 	if (n > HD_ANNOUNCE_MAX_IF) {
 		cerr(c, cget(sec, "interface", HD_ANNOUNCE_MAX_IF)->line,
 		     "interface: at most %d interfaces", HD_ANNOUNCE_MAX_IF);
@@ -71,6 +75,7 @@ void conv_announce(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 	struct hd_announce_config *a = &cfg->announce;
 
 	snprintf(a->device, sizeof(a->device), "%s", DEFAULT_DEVICE);
+	a->stop_delay_usec = DEFAULT_STOP_DELAY_USEC;
 	if (nsec > 1)
 		cerr(c, sec_line(csec(root, "announce", 1)),
 		     "section 'announce' given more than once");

@@ -23,6 +23,7 @@
 #include "ops.h"
 #include "reload_plan.h"
 #include "kaconv/ka_main.h"
+#include "announce/announce.h"
 
 #define DEFAULT_CONFIG	 SYSCONFDIR "/hadirector.conf"
 #define DEFAULT_PID_FILE RUNSTATEDIR "/hadirector.pid"
@@ -119,6 +120,44 @@ static int parse_args(int argc, char **argv, struct hd_options *o)
 	return -1;
 }
 
+static void stop_now(struct hd_daemon *d)
+{
+	d->stop_delayed = false;
+	/* Masters give up first (priority 0) so a backup starts taking over
+	 * while we clean up the rest (modules.c). */
+	hd_modules_shutdown(d);
+	sd_event_exit(d->event, 0);
+}
+
+static int on_stop_delay(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct hd_daemon *d = userdata;
+
+	(void)s, (void)usec;
+	if (d->stop_delayed) /* else a second signal already stopped us */
+		stop_now(d);
+	return 0;
+}
+
+/* Announce mode: the VIPs are withdrawn first; IPVS and the checks go on
+ * for stop_delay so that the router's move of the flows under way to the
+ * other directors (0.1-0.2 s) finds no director without its services
+ * (a flow that still arrives here would get a RST). Returns whether the
+ * stop was delayed. */
+static bool stop_delay(struct hd_daemon *d)
+{
+	uint64_t delay = announce_stop_begin(d);
+
+	if (!delay || sd_event_add_time_relative(d->event, NULL, CLOCK_MONOTONIC, delay, 0,
+						 on_stop_delay, d) < 0)
+		return false;
+	d->stop_delayed = true;
+	hd_notice("announce: withdrawn; IPVS serves the flows under way for %llu ms more "
+		  "(announce stop_delay; a second signal stops at once)",
+		  (unsigned long long)(delay / 1000));
+	return true;
+}
+
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
 	struct hd_daemon *d = userdata;
@@ -131,15 +170,16 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 		hd_dump_state(d);
 		break;
 	default:
-		if (d->stopping)
+		if (d->stopping) {
+			if (d->stop_delayed)
+				stop_now(d);
 			break;
+		}
 		hd_notice("signal %d: stopping", (int)si->ssi_signo);
 		d->stopping = true;
 		sd_notify(false, "STOPPING=1\nSTATUS=stopping");
-		/* Masters give up first (priority 0) so a backup starts
-		 * taking over while we clean up the rest (modules.c). */
-		hd_modules_shutdown(d);
-		sd_event_exit(d->event, 0);
+		if (!stop_delay(d))
+			stop_now(d);
 	}
 	return 0;
 }

@@ -356,6 +356,9 @@ struct hd_announce_config {
 	char device[16];			 /* the TUN device the VIPs are put on (IFNAMSIZ) */
 	char interfaces[HD_ANNOUNCE_MAX_IF][16]; /* must be up to announce */
 	size_t n_interfaces;
+	/* stop: after the withdrawal, IPVS keeps serving this long while the
+	 * router moves the flows under way to the other directors */
+	uint64_t stop_delay_usec;
 	int line; /* of the section, 0 if absent */
 };
 

@@ -89,6 +89,7 @@ struct hd_daemon {
 	/* spawn.c: the scripts' user, per configuration */
 	struct hd_spawn_policy spawn;
 	bool stopping;
+	bool stop_delayed; /* announce stop_delay running: a second signal ends it */
 	bool memory_locked;
 	bool rt_active; /* rt_priority applied by us */
 };

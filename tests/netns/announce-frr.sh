@@ -227,6 +227,13 @@ ms=$(ms_to_off 5000 "$t0")
 echo "# SIGTERM -> withdrawn on the router: $ms ms"
 check "SIGTERM: withdrawn on the router within 5 s ($ms ms)" below "$ms" 5000
 check "SIGTERM: the device is gone" wait_for 5 sh -c "! ip -n $DIR link show hdannounce 2>/dev/null"
+# IPVS and the checks go on for stop_delay (2 s by default) after the
+# withdrawal: the flows the router is still moving keep their real servers
+check "SIGTERM: the stop delay is logged" wait_for 5 \
+	grep -q 'IPVS serves the flows under way for 2000 ms more' "$T_DIR/hd.log"
+wait_for 10 sh -c "! kill -0 $DPID 2>/dev/null"
+ms=$(($(now_ms) - t0))
+check "SIGTERM: the daemon ran on for the stop delay ($ms ms >= 2000)" test "$ms" -ge 2000
 wait "$WPID" 2>/dev/null
 
 # SIGKILL: nothing of ours runs; the kernel removes the device and its address
