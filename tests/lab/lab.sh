@@ -112,7 +112,9 @@ rs_host() { # NAME: its pages and the keep-alive server on :8080
 web_start() { # NAME
 	local n=$1
 	if [ $WEB = nginx ]; then
+		# workers as root: the scratch dir is 0700 (www-data would get 403)
 		cat >"$D/$n/nginx.conf" <<NGX
+user root;
 worker_processes 1;
 pid $D/$n/nginx.pid;
 error_log $D/$n/error.log;
