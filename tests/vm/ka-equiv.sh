@@ -25,7 +25,7 @@ else
 	list=$top_srcdir/tests/keepalived/equiv/$set.list
 	mapfile -t files < <(grep -v -e '^#' -e '^$' "$list")
 	per=${KA_EQUIV_PER_BOOT:-7}
-	timeout=${HD_VM_TIMEOUT:-700}
+	timeout=${HD_VM_TIMEOUT:-1000} # about 9 min on a quiet 2-core machine; timed out at 700 s under load
 fi
 [ "${#files[@]}" -gt 0 ] || { echo "ka-equiv: no files in $list"; exit 99; }
 nparts=$(((${#files[@]} + per - 1) / per))
