@@ -98,6 +98,34 @@ static void open_device(struct announce_ctx *c)
 	}
 }
 
+/* A link down or a quorum loss can have failed checks, or caught real
+ * servers between verdicts: announced again only once the checks have
+ * settled since the cause cleared, else for a moment this director's
+ * Maglev table lacks a real server the others have and the flows the
+ * router moves here change real server. Start-up stays checks_ready's:
+ * only a VIP announced before (a transition) is held. */
+static bool settling(struct announce_ctx *c, struct announce_vip *v,
+		     const struct announce_inputs *in)
+{
+	char why[160];
+
+	if (!in->links_up || !in->quorum) {
+		v->unsettled = v->unsettled || v->transitions > 0;
+		v->settle_since = 0;
+		return v->unsettled;
+	}
+	if (!v->unsettled)
+		return false;
+	/* read after the links and the verdicts: a check that starts later
+	 * started after the cause cleared */
+	if (!v->settle_since)
+		v->settle_since = hd_now_usec();
+	if (!hc_settled_since(c->d, v->settle_since, why, sizeof(why)))
+		return true;
+	v->unsettled = false;
+	return false;
+}
+
 static void evaluate(struct announce_ctx *c)
 {
 	struct hd_daemon *d = c->d;
@@ -127,6 +155,7 @@ static void evaluate(struct announce_ctx *c)
 
 		/* out of memory: no quorum known, withdrawn (fail safe) */
 		in.quorum = lost && announce_vip_quorum(cfg, &v->addr, lost);
+		in.checks_settling = settling(c, v, &in);
 		apply(c, v, announce_decide(&in));
 	}
 	free(lost);

@@ -19,13 +19,16 @@ enum announce_reason announce_decide(const struct announce_inputs *in)
 		return ANNOUNCE_CHECKS_PENDING;
 	if (!in->quorum)
 		return ANNOUNCE_NO_QUORUM;
+	if (in->checks_settling)
+		return ANNOUNCE_CHECKS_SETTLING;
 	return ANNOUNCE_OK;
 }
 
 const char *announce_reason_str(enum announce_reason r)
 {
-	static const char *const names[] = {"announced", "stopping",	   "no device", "drained",
-					    "link down", "checks pending", "no quorum", "removed"};
+	static const char *const names[] = {"announced", "stopping",	    "no device",
+					    "drained",	 "link down",	    "checks pending",
+					    "no quorum", "checks settling", "removed"};
 
 	return (unsigned)r <= ANNOUNCE_REASON_LAST ? names[r] : "?";
 }

@@ -14,7 +14,12 @@
  *   would draw its share of the flows to real servers it never checked);
  * - every announce-mode virtual server on that address has quorum (the
  *   router sends every port of the VIP here: one port without real
- *   servers would black-hole its share of that port's flows).
+ *   servers would black-hole its share of that port's flows);
+ * - after a link down or a quorum loss (causes that can have failed the
+ *   checks), the checks have settled again: every check has completed a
+ *   run started after the cause cleared and no real server is between
+ *   verdicts, so this director's table is the one the others have (a
+ *   flow moved here keeps its real server).
  * The first that fails is the reason shown. */
 #ifndef ANNOUNCE_POLICY_H
 #define ANNOUNCE_POLICY_H
@@ -32,6 +37,7 @@ enum announce_reason {
 	ANNOUNCE_LINK_DOWN,
 	ANNOUNCE_CHECKS_PENDING,
 	ANNOUNCE_NO_QUORUM,
+	ANNOUNCE_CHECKS_SETTLING,
 	ANNOUNCE_REMOVED, /* not decided: a reload took the VIP out */
 	ANNOUNCE_REASON_LAST = ANNOUNCE_REMOVED,
 };
@@ -43,11 +49,13 @@ struct announce_inputs {
 	bool links_up;	   /* every announce.interface is up (none: true) */
 	bool checks_ready; /* every check has had a first result, once */
 	bool quorum;	   /* every announce-mode service on the VIP has quorum */
+	/* after a link down or no quorum: the checks have not settled again */
+	bool checks_settling;
 };
 
 enum announce_reason announce_decide(const struct announce_inputs *in);
 /* "announced", "stopping", "no device", "drained", "link down",
- * "checks pending", "no quorum", "removed" */
+ * "checks pending", "no quorum", "checks settling", "removed" */
 const char *announce_reason_str(enum announce_reason r);
 
 /* Whether virtual server VS serves address A (its own, or a group

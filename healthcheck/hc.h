@@ -64,5 +64,10 @@ bool hc_vs_quorum_lost(struct hd_daemon *d, size_t vs);
 /* Readiness (GET /readyz, daemon/ready.h): true once every check has a
  * first result, or false with WHY (LEN bytes) naming one that has not. */
 bool hc_ready(struct hd_daemon *d, char *why, size_t len); /* hc_ready.c */
+/* Whether the checks have settled since SINCE (CLOCK_MONOTONIC usec): every
+ * check has completed a run that started after it, and none is between
+ * verdicts (passing, rise not reached; failing, fall not reached); WHY
+ * says which is not (hc_ready.c). */
+bool hc_settled_since(struct hd_daemon *d, uint64_t since, char *why, size_t len);
 
 #endif

@@ -37,6 +37,8 @@ struct hc_probe {
 	struct hc_tq_node tn; /* next start or, while running, the deadline (hc_sched.c) */
 	bool running;
 	uint64_t started_usec, last_duration_usec;
+	/* when the last completed run's last attempt started (hc_settled_since) */
+	uint64_t run_started_usec;
 	uint64_t due_usec;	/* when the check in flight (or the last) was due: its phase */
 	struct hc_lat_hist lat; /* every check's duration; kept with the probe over reloads */
 	void *io;		/* type-specific in-flight state */

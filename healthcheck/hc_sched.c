@@ -504,6 +504,10 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 	p->last_duration_usec = now - p->started_usec;
 	hc_lat_add(&p->lat, p->last_duration_usec);
 	bool changed = hc_checker_feed(&p->st, &p->pol, r, now);
+	/* a run is complete unless a retry goes on (a neutral result, an
+	 * agent's weight alone, completes one too) */
+	if (!p->st.retry_it)
+		p->run_started_usec = p->started_usec;
 	if (changed || p->st.dyn_weight != old_dyn ||
 	    memcmp(&old_agent, &p->st.agent, sizeof(old_agent))) {
 		/* Rare (a state change): a scan of all real servers is fine. */

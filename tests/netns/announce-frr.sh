@@ -11,6 +11,10 @@
 # kills the daemon (announce-wd.py does what systemd's WatchdogSec= with
 # TimeoutAbortSec= does: this host's PID 1 is not systemd). The times from
 # fault to withdrawal on the router are printed.
+# After a link down or a quorum loss the VIP comes back only once every
+# real server's verdict is back (a second real server, rise 3, reachable
+# only over the watched link): else for a moment this director's Maglev
+# table would lack a real server the other directors have.
 . "$(dirname "$0")/lib.sh"
 command -v /usr/lib/frr/zebra >/dev/null && command -v vtysh >/dev/null || {
 	echo "FRR (Debian's frr) is needed"
@@ -21,6 +25,7 @@ command -v /usr/lib/frr/zebra >/dev/null && command -v vtysh >/dev/null || {
 VIP=192.0.2.10 VIP2=192.0.2.11
 DIR=$(t_ns dir)
 RTR=$(t_ns rtr)
+SRVNS=$(t_ns srv)
 SOCK=$T_DIR/hd.sock
 WD_SEC=1 ABORT_SEC=1 # the watchdog: WatchdogSec=1s, TimeoutAbortSec=1s
 chmod 755 "$T_DIR"   # FRR runs as user frr and must read its configs
@@ -39,10 +44,11 @@ ip -n "$RTR" addr add 10.99.0.1/30 dev r0
 ip -n "$DIR" addr add 10.99.0.2/30 dev d0
 ip -n "$RTR" link set r0 up
 ip -n "$DIR" link set d0 up
-ip -n "$DIR" link add rs0 type veth peer name rs1 || exit 99
+ip -n "$DIR" link add rs0 type veth peer name rs1 netns "$SRVNS" || exit 99
 ip -n "$DIR" addr add 10.99.1.1/24 dev rs0
 ip -n "$DIR" link set rs0 up
-ip -n "$DIR" link set rs1 up
+ip -n "$SRVNS" addr add 10.99.1.2/24 dev rs1
+ip -n "$SRVNS" link set rs1 up
 # the VIP is local for IPVS, as a route (an address would give zebra a
 # connected /32 that wins over the imported one: docs/ecmp.md)
 ip -n "$DIR" route add local $VIP/32 dev lo table local
@@ -95,7 +101,17 @@ frr_start() { # NS ROLE
 frr_start "$RTR" rtr
 frr_start "$DIR" dir
 
-# a real server on the director's rs0 (checked, never forwarded to: no IPVS here)
+# real servers (checked, never forwarded to: no IPVS here): 10.99.1.1 on
+# the director's rs0 (up while the link is down: a local address), and
+# 10.99.1.2 behind the watched link (its check fails while it is down)
+ip netns exec "$SRVNS" python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.99.1.2", 80)); s.listen(64)
+while True:
+    c, _ = s.accept(); c.close()' >/dev/null 2>&1 &
+T_PIDS+=("$!")
+disown "$!"
 srv_start() {
 	ip netns exec "$DIR" python3 -c '
 import socket, sys
@@ -127,11 +143,20 @@ write_conf() { # VIP...
 			    lb_algo = mh
 			    lb_kind = dr
 			    delay_loop = 0.2
+			    quorum = 2
 			    real_server 10.99.1.1:80 {
-			        weight = 1
+			        weight = 2
 			        tcp_check {
 			            connect_timeout = 0.5
 			            rise = 1
+			            fall = 1
+			        }
+			    }
+			    real_server 10.99.1.2:80 {
+			        weight = 1
+			        tcp_check {
+			            connect_timeout = 0.5
+			            rise = 3
 			            fall = 1
 			        }
 			    }
@@ -199,12 +224,26 @@ check "monitor: the drain, withdrawn with its reason, announced again" sh -c "
 	grep -q 'announce vip=$VIP state=announced reason=announced' '$T_DIR/monitor.log'"
 kill "$MON" 2>/dev/null
 
-# the watched link loses its carrier
-ip -n "$DIR" link set rs1 down
+# the watched link loses its carrier; the real server behind it fails
+RS2="real server 10.99.1.2:80 of $VIP:80"
+ip -n "$SRVNS" link set rs1 down
 check "link down: withdrawn on the router" wait_for 10 off_router
 check "reason: link down" reason_is "link down"
-ip -n "$DIR" link set rs1 up
+check "link down: the real server behind it is down" \
+	wait_for 10 grep -q "$RS2: up -> down" "$T_DIR/hd.log"
+mark=$(wc -l <"$T_DIR/hd.log")
+ip -n "$SRVNS" link set rs1 up
 check "link up: announced again" wait_for 20 on_router
+# line numbers after the link came back: its up verdict (rise 3), then
+# the announcement ("checks settling" held the VIP meanwhile)
+first_line() { tail -n +$((mark + 1)) "$T_DIR/hd.log" | grep -n "$1" | head -1 | cut -d: -f1; }
+check "link up: the real server behind it is up again" \
+	wait_for 10 sh -c "tail -n +$((mark + 1)) '$T_DIR/hd.log' | grep -q '$RS2: down -> up'"
+up_at=$(first_line "$RS2: down -> up")
+ann_at=$(first_line "announce: $VIP announced")
+echo "# after link up: $RS2 up at line +${up_at:-none}, announced at line +${ann_at:-none}"
+check "link up: announced only after every real server's verdict is back" \
+	test -n "$up_at" -a -n "$ann_at" -a "${up_at:-0}" -lt "${ann_at:-0}"
 
 # reload: a second VIP joins, then the first leaves
 write_conf $VIP $VIP2

@@ -9,24 +9,31 @@
 
 static void test_decide(void)
 {
-	/* stopping, device_up, drained, links_up, checks_ready, quorum */
+	/* stopping, device_up, drained, links_up, checks_ready, quorum,
+	 * checks_settling */
 	static const struct {
 		struct announce_inputs in;
 		enum announce_reason want;
 	} t[] = {
-	    {{false, true, false, true, true, true}, ANNOUNCE_OK},
-	    {{true, true, false, true, true, true}, ANNOUNCE_STOPPING},
-	    {{false, false, false, true, true, true}, ANNOUNCE_NO_DEVICE},
-	    {{false, true, true, true, true, true}, ANNOUNCE_DRAINED},
-	    {{false, true, false, false, true, true}, ANNOUNCE_LINK_DOWN},
-	    {{false, true, false, true, false, true}, ANNOUNCE_CHECKS_PENDING},
-	    {{false, true, false, true, true, false}, ANNOUNCE_NO_QUORUM},
+	    {{false, true, false, true, true, true, false}, ANNOUNCE_OK},
+	    {{true, true, false, true, true, true, false}, ANNOUNCE_STOPPING},
+	    {{false, false, false, true, true, true, false}, ANNOUNCE_NO_DEVICE},
+	    {{false, true, true, true, true, true, false}, ANNOUNCE_DRAINED},
+	    {{false, true, false, false, true, true, false}, ANNOUNCE_LINK_DOWN},
+	    {{false, true, false, true, false, true, false}, ANNOUNCE_CHECKS_PENDING},
+	    {{false, true, false, true, true, false, false}, ANNOUNCE_NO_QUORUM},
 	    /* several causes: the most lasting is the one shown */
-	    {{true, false, true, false, false, false}, ANNOUNCE_STOPPING},
-	    {{false, false, true, false, false, false}, ANNOUNCE_NO_DEVICE},
-	    {{false, true, true, false, true, false}, ANNOUNCE_DRAINED},
-	    {{false, true, false, false, true, false}, ANNOUNCE_LINK_DOWN},
-	    {{false, true, false, true, false, false}, ANNOUNCE_CHECKS_PENDING},
+	    {{true, false, true, false, false, false, false}, ANNOUNCE_STOPPING},
+	    {{false, false, true, false, false, false, false}, ANNOUNCE_NO_DEVICE},
+	    {{false, true, true, false, true, false, false}, ANNOUNCE_DRAINED},
+	    {{false, true, false, false, true, false, false}, ANNOUNCE_LINK_DOWN},
+	    {{false, true, false, true, false, false, false}, ANNOUNCE_CHECKS_PENDING},
+	    /* back from a link down or a quorum loss: held until the checks
+	     * have settled again (the other directors' table) */
+	    {{false, true, false, true, true, true, true}, ANNOUNCE_CHECKS_SETTLING},
+	    {{false, true, false, true, true, false, true}, ANNOUNCE_NO_QUORUM},
+	    {{false, true, false, false, true, true, true}, ANNOUNCE_LINK_DOWN},
+	    {{false, true, true, true, true, true, true}, ANNOUNCE_DRAINED},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -34,15 +41,16 @@ static void test_decide(void)
 		EXPECT(r == t[i].want, "row %zu: %s, want %s", i, announce_reason_str(r),
 		       announce_reason_str(t[i].want));
 	}
-	/* every one of the 64 combinations: announced iff all hold */
-	for (unsigned m = 0; m < 64; m++) {
-		struct announce_inputs in = {m & 1, m & 2, m & 4, m & 8, m & 16, m & 32};
+	/* every one of the 128 combinations: announced iff all hold */
+	for (unsigned m = 0; m < 128; m++) {
+		struct announce_inputs in = {m & 1, m & 2, m & 4, m & 8, m & 16, m & 32, m & 64};
 		bool all = !in.stopping && in.device_up && !in.drained && in.links_up &&
-			   in.checks_ready && in.quorum;
+			   in.checks_ready && in.quorum && !in.checks_settling;
 		EXPECT((announce_decide(&in) == ANNOUNCE_OK) == all, "mask %u", m);
 	}
 	CHECK(!strcmp(announce_reason_str(ANNOUNCE_OK), "announced"));
 	CHECK(!strcmp(announce_reason_str(ANNOUNCE_NO_QUORUM), "no quorum"));
+	CHECK(!strcmp(announce_reason_str(ANNOUNCE_CHECKS_SETTLING), "checks settling"));
 	CHECK(!strcmp(announce_reason_str(ANNOUNCE_REMOVED), "removed"));
 	CHECK(!strcmp(announce_reason_str((enum announce_reason)99), "?"));
 }
