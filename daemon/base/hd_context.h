@@ -62,7 +62,7 @@ struct hd_daemon {
 	struct vrrp_ctx *vrrp; /* NULL until the VRRP module starts */
 	struct ipvs_ctx *ipvs;
 	struct hc_ctx *hc;
-	struct announce_ctx *announce; /* announce mode (ECMP), announce/ */
+	struct announce_ctx *announce;	/* announce mode (ECMP), announce/ */
 	struct hd_ops *ops;		/* metrics HTTP, SNMP, latency histograms (ops.h) */
 	struct hd_reloader *reloader;	/* reload.c: the parse thread, once a reload ran */
 	struct hd_planner *planner;	/* reload_plan.c: reload --plan, once one ran */

@@ -4,7 +4,7 @@
 # never a pass) only when clang-format is not installed.
 cd "${top_srcdir:?run through make check}" || exit 99
 command -v clang-format >/dev/null || { echo "clang-format is not installed"; exit 77; }
-files=$(find daemon vrrp ipvs healthcheck tests -name '*.[ch]' | sort)
+files=$(find daemon vrrp ipvs healthcheck announce tests -name '*.[ch]' | sort)
 [ -n "$files" ] || { echo "no C files found"; exit 99; }
 # shellcheck disable=SC2086
 out=$(clang-format --dry-run $files 2>&1 | grep 'warning:')
