@@ -55,7 +55,7 @@ target() {
 	echo "$name"
 }
 
-CONFIG_SRCS="daemon/config.c daemon/config_confuse.c daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/config_route.c daemon/config_vrrp_proc.c daemon/base/script_path.c daemon/base/addr.c daemon/config_alert.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
+CONFIG_SRCS="daemon/config.c daemon/config_announce.c announce/announce_policy.c daemon/config_confuse.c daemon/config_vrrp.c daemon/config_lvs.c daemon/config_validate.c daemon/config_route.c daemon/config_vrrp_proc.c daemon/base/script_path.c daemon/base/addr.c daemon/config_alert.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
 # getpwnam() is replaced by a fixed table in the target (see fuzz_config.c).
 target fuzz_config "$CONFIG_SRCS" libconfuse "-Wl,--wrap=getpwnam"
 # Its dictionary: every option and section name of the schema, plus the
