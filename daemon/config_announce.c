@@ -93,14 +93,6 @@ void conv_announce(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 		vs->mode_line = v->line;
 		if (vs->mode == HD_VS_MODE_ANNOUNCE) {
 			a->used = true;
-			/* Maglev's table depends on the order of the kernel's
-			 * destinations: one deleted at a failure and added back
-			 * later comes back last, and this director's table then
-			 * differs from the others' (flows the router moves here
-			 * change real server). At weight 0 it keeps its place;
-			 * mh gives it no slot. */
-			if (!cget(sec, "inhibit_on_failure", 0))
-				vs->inhibit_on_failure = true;
 			check_vs(c, cfg, vs);
 		}
 	}

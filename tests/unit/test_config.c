@@ -702,23 +702,6 @@ static void test_vaddr(void)
 	hd_config_free(c);
 }
 
-/* announce mode keeps failed real servers at weight 0 unless the file says
- * otherwise (config_announce.c: Maglev's table depends on their order) */
-static void test_announce_inhibit(void)
-{
-	struct hd_config *cfg = load_rel("tests/config/good/announce.conf");
-
-	if (!cfg)
-		return;
-	CHECK(cfg->n_virtual_servers == 4);
-	CHECK(cfg->virtual_servers[0].mode == HD_VS_MODE_ANNOUNCE);
-	CHECK(cfg->virtual_servers[0].inhibit_on_failure);
-	CHECK(cfg->virtual_servers[1].inhibit_on_failure);
-	CHECK(cfg->virtual_servers[3].mode == HD_VS_MODE_VRRP);
-	CHECK(!cfg->virtual_servers[3].inhibit_on_failure);
-	hd_config_free(cfg);
-}
-
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -737,7 +720,6 @@ int main(void)
 	test_quiet_lookups();
 	test_parallel_loads();
 	test_translated_messages();
-	test_announce_inhibit();
 	char *many;
 	if (asprintf(&many, "%s/many.conf", tmpdir) >= 0) {
 		unlink(many);
