@@ -149,8 +149,12 @@ hd_start() { # DIRECTOR
 		ip netns exec "vm-$d" sysctl -qw "net.ipv4.vs.sloppy_tcp=$SLOPPY"
 	fi
 }
-table_ready() { # DIRECTOR WANT: its table lists WANT real servers
-	wait_for 30 sh -c "[ \$(ip netns exec vm-$1 ipvsadm -Ln | grep -c -- '-> 10.0.0.2') = $2 ]"
+# real servers with a weight in DIRECTOR's table (announce mode keeps a
+# failed one at weight 0, in its place for Maglev)
+live_rs() { ip netns exec "vm-$1" ipvsadm -Ln | awk '$1 == "->" && $2 ~ /^10[.]0[.]0[.]2/ && $4 > 0' | wc -l; }
+live_rs_is() { [ "$(live_rs "$1")" = "$2" ]; }
+table_ready() { # DIRECTOR WANT: its table has WANT real servers with a weight
+	wait_for 30 live_rs_is "$1" "$2"
 }
 # the stand-in's address, and the static one's (put there once)
 announce() { [ "$ANNOUNCE" = daemon ] || ip -n "vm-$1" addr replace "$VIP/32" dev standin; }
