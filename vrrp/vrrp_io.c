@@ -28,9 +28,11 @@ static int sockopt_int(int fd, int level, int opt, int v)
 	return setsockopt(fd, level, opt, &v, sizeof(v));
 }
 
-static int open_v4(int ifindex, const char *ifname)
+/* A raw IPv4 socket of PROTO on IFNAME, in the VRRP multicast group, sending
+ * there and not looping its own adverts back: what VRRP and AH adverts share. */
+static int open_mcast4(int ifindex, const char *ifname, int proto)
 {
-	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	struct ip_mreqn mr = {.imr_ifindex = ifindex};
 
 	if (fd < 0)
@@ -39,9 +41,21 @@ static int open_v4(int ifindex, const char *ifname)
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0 ||
-	    sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, VRRP_TTL) < 0 ||
+	    sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int open_v4(int ifindex, const char *ifname)
+{
+	int fd = open_mcast4(ifindex, ifname, VRRP_PROTO);
+
+	if (fd < 0)
+		return -1;
+	if (sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, VRRP_TTL) < 0 ||
 	    sockopt_int(fd, IPPROTO_IP, IP_TTL, VRRP_TTL) < 0 ||
-	    sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0 ||
 	    sockopt_int(fd, IPPROTO_IP, IP_TOS, 0xc0) < 0) { /* DSCP CS6, network control */
 		close(fd);
 		return -1;
@@ -53,17 +67,11 @@ static int open_v4(int ifindex, const char *ifname)
  * covers it, vrrp_ah.h), so IP_HDRINCL; TOS and TTL are in that header. */
 static int open_ah(int ifindex, const char *ifname)
 {
-	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_AH_PROTO);
-	struct ip_mreqn mr = {.imr_ifindex = ifindex};
+	int fd = open_mcast4(ifindex, ifname, VRRP_AH_PROTO);
 
 	if (fd < 0)
 		return -1;
-	inet_pton(AF_INET, VRRP_MCAST4, &mr.imr_multiaddr);
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
-	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 ||
-	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0 ||
-	    sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0 ||
-	    sockopt_int(fd, IPPROTO_IP, IP_HDRINCL, 1) < 0) {
+	if (sockopt_int(fd, IPPROTO_IP, IP_HDRINCL, 1) < 0) {
 		close(fd);
 		return -1;
 	}
