@@ -448,13 +448,31 @@ char *script_value_ign(struct cx *c, const struct ka_node *n, bool *ignored)
 	return q;
 }
 
+/* keepalived keeps the first notify_* (vrrp and checker) and quorum_up/down
+ * script of a section and ignores a later one ("script already specified -
+ * ignoring"); a vrrp_script's `script` is replaced by the last. */
+static bool first_wins(const char *kw)
+{
+	return !strncmp(kw, "notify", 6) || !strncmp(kw, "quorum_", 7);
+}
+
 void r_script(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
+	const char *key = r->hd ? r->hd : n->kw;
 	bool ignored = false;
+
+	if (first_wins(n->kw) && ofind(s, key)) {
+		ka_warn(c->m, n->file, n->line,
+			"%s: given again: keepalived keeps the first one and ignores this "
+			"(\"script already specified\"); so does the conversion",
+			n->kw);
+		left_out(s, n, "keepalived keeps the first one");
+		return;
+	}
 	char *q = script_value_ign(c, n, &ignored);
 
 	if (q)
-		oadd(s, n, r->hd ? r->hd : n->kw, q);
+		oadd(s, n, key, q);
 	else if (ignored)
 		left_out(s, n, "keepalived ignores it here");
 	free(q);

@@ -222,6 +222,44 @@ static const struct {
      {0},
      {0},
      ":1: virtual_server_group G: no entry left"},
+    /* Tgentimc-keepalived_conf.conf gives notify_master three times:
+     * keepalived ran the first ("master") in the equivalence test, the
+     * conversion had kept the last ("fault") */
+    {"notify_master given three times: keepalived keeps the first",
+     VRRP(" notify_master \"/bin/echo master\"\n notify_master \"/bin/echo backup\"\n"
+	  " notify_master \"/bin/echo fault\"\n notify_stop /bin/true\n"
+	  " notify_stop /bin/false\n"),
+     false,
+     false,
+     {"notify_master = \"/bin/echo master\"", "notify_stop = /bin/true"},
+     {"notify_master = \"/bin/echo fault\"", "notify_master = \"/bin/echo backup\"",
+      "= /bin/false"},
+     ":8: warning: notify_master: given again: keepalived keeps the first one"},
+    {"notify_down and quorum_up given twice: keepalived keeps the first",
+     "virtual_server 10.0.0.1 80 {\n quorum_up /bin/true\n quorum_up /bin/false\n"
+     " real_server 10.9.1.1 80 {\n  notify_down /bin/true\n  notify_down /bin/false\n"
+     " }\n}\n",
+     false,
+     false,
+     {"quorum_up = /bin/true", "notify_down = /bin/true"},
+     {"= /bin/false"},
+     ":6: warning: notify_down: given again"},
+    {"a sync group's notify given twice: keepalived keeps the first",
+     VRRP("") "vrrp_sync_group G {\n group {\n  VI_1\n }\n notify /bin/true\n"
+	      " notify /bin/false\n}\n",
+     false,
+     false,
+     {"notify = /bin/true"},
+     {"= /bin/false"},
+     ":13: warning: notify: given again"},
+    {"a vrrp_script's script given twice: keepalived keeps the last",
+     "vrrp_script chk {\n script /bin/false\n script /bin/true\n}\n" VRRP(" track_script {\n"
+									  "  chk\n }\n"),
+     false,
+     false,
+     {"script = /bin/true"},
+     {"= /bin/false"},
+     NULL},
 };
 
 static void daemon_loads(const char *name, const char *conf)
