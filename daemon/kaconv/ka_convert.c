@@ -358,6 +358,72 @@ static bool script_user_ok(struct cx *c, const struct ka_node *n, bool *ignored)
 	return false;
 }
 
+/* The absolute path of program NAME (malloc'ed): PATH's, or DEF. */
+static char *which_or(struct cx *c, const char *name, const char *def)
+{
+	char *p = c->o->which ? c->o->which(c->o->ud, name) : NULL;
+	return p ? p : def ? strdup(def) : NULL;
+}
+
+/* "</FILE": keepalived runs it with system(), /bin/sh -c, as a test that
+ * FILE opens (notify.c: SC_SYSTEM). For /dev/tcp/HOST/PORT bash connects
+ * to HOST:PORT (`nc -z` does the same); other shells, Debian's dash among
+ * them, open that path, which does not exist: the check fails every time,
+ * also under keepalived (its sample vrrp.localcheck.conf says so). What
+ * /bin/sh is, is asked here, where the converted file will run. hadirector
+ * runs no redirection, so the other forms stay refused. */
+static char *redirect_value(struct cx *c, const struct ka_node *n, const char *cmd)
+{
+	const char *path = cmd + 1 + strspn(cmd + 1, " \t");
+	const char *host = path + 9;
+	size_t hl =
+	    strspn(host, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.:_-");
+	const char *port = host + hl + 1;
+	size_t pl =
+	    strspn(port, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+	char sh[64] = "", *prog = NULL, *line = NULL, *q = NULL;
+	bool tcp = !strncmp(path, "/dev/tcp/", 9) && hl && host[hl] == '/' && pl &&
+		   !port[pl + strspn(port + pl, " \t")];
+
+	if (!tcp || !c->o->shell || c->o->shell(c->o->ud, sh, sizeof(sh)) < 0) {
+		ka_error(c->m, n->file, n->line,
+			 "%s: keepalived runs '%s' through /bin/sh as a test that the file opens "
+			 "(with bash as sh, /dev/tcp/HOST/PORT connects); hadirector runs no "
+			 "redirection: put it in a script file",
+			 n->kw, cmd);
+		return NULL;
+	}
+	if (strcmp(sh, "bash")) {
+		prog = which_or(c, "false", "/bin/false");
+		ka_warn(c->m, n->file, n->line,
+			"%s: keepalived runs '%s' with /bin/sh, here %s, which has no /dev/tcp: "
+			"the check fails every time, under keepalived too; converted as %s (to "
+			"test the port, run `nc -z %.*s %.*s`)",
+			n->kw, cmd, sh, prog ? prog : "false", (int)hl, host, (int)pl, port);
+		q = prog ? quote(prog) : NULL;
+		free(prog);
+		return q;
+	}
+	if (!(prog = which_or(c, "nc", NULL))) {
+		ka_error(c->m, n->file, n->line,
+			 "%s: keepalived's /bin/sh, bash, connects to %.*s port %.*s for '%s'; "
+			 "hadirector runs no redirection and nc, which does the same with -z, "
+			 "is not installed here",
+			 n->kw, (int)hl, host, (int)pl, port, cmd);
+		return NULL;
+	}
+	if (asprintf(&line, "%s -z %.*s %.*s", prog, (int)hl, host, (int)pl, port) >= 0) {
+		ka_warn(c->m, n->file, n->line,
+			"%s: keepalived's /bin/sh, bash, connects to %.*s port %.*s for '%s': "
+			"converted as `%s`, which does the same",
+			n->kw, (int)hl, host, (int)pl, port, cmd, line);
+		q = quote(line);
+		free(line);
+	}
+	free(prog);
+	return q;
+}
+
 /* A command line: keepalived finds a relative command in PATH, hadirector
  * wants it absolute. Words after a quoted command are a user and group. */
 char *script_value(struct cx *c, const struct ka_node *n)
@@ -386,14 +452,8 @@ char *script_value_ign(struct cx *c, const struct ka_node *n, bool *ignored)
 	cmd += strspn(cmd, " \t");
 	size_t w = strcspn(cmd, " \t");
 	char *abs = NULL, *full = NULL;
-	if (cmd[0] == '<') { /* notify.c: "</FILE" is run by system(), the shell */
-		ka_error(c->m, n->file, n->line,
-			 "%s: keepalived runs '%s' through /bin/sh as a test that the file opens "
-			 "(with bash as sh, /dev/tcp/HOST/PORT connects); hadirector runs no "
-			 "redirection: put it in a script file",
-			 n->kw, cmd);
-		return NULL;
-	}
+	if (cmd[0] == '<')
+		return redirect_value(c, n, cmd);
 	if (cmd[0] != '/' && !isalnum((unsigned char)cmd[0]) && !strchr("_.-", cmd[0])) {
 		ka_error(c->m, n->file, n->line,
 			 "%s: shell syntax, not a command: keepalived runs it through /bin/sh "
@@ -471,7 +531,9 @@ void r_script(struct cx *c, struct osec *s, const struct ka_node *n, const struc
 	}
 	char *q = script_value_ign(c, n, &ignored);
 
-	if (q)
+	if (q && n->args[0][0] == '<')
+		onote(oadd(s, n, key, q), "keepalived: '%s' through /bin/sh", n->args[0]);
+	else if (q)
 		oadd(s, n, key, q);
 	else if (ignored)
 		left_out(s, n, "keepalived ignores it here");

@@ -38,6 +38,10 @@ struct ka_conv_opts {
 	 * resolves smtp_server when it starts; < 0 when it does not resolve.
 	 * NULL: nothing resolves (tests, the fuzz target). */
 	int (*resolve)(void *ud, const char *name, char *out, size_t len);
+	/* The shell /bin/sh is here, which keepalived's system() runs a
+	 * "</FILE" script with: the name of the file it leads to ("bash",
+	 * "dash") into OUT (LEN bytes); < 0 or a NULL callback: not known. */
+	int (*shell)(void *ud, char *out, size_t len);
 };
 
 /* The hadirector.conf text (malloc'ed); NULL only when out of memory.

@@ -120,6 +120,20 @@ static char *io_which(void *ud, const char *cmd)
 	return NULL;
 }
 
+/* What /bin/sh is: keepalived's system() runs "</FILE" scripts with it. */
+static int io_shell(void *ud, char *out, size_t len)
+{
+	char *real = realpath("/bin/sh", NULL);
+	const char *base = real ? strrchr(real, '/') : NULL;
+	int r = base ? 0 : -ENOENT;
+
+	(void)ud;
+	if (base)
+		snprintf(out, len, "%s", base + 1);
+	free(real);
+	return r;
+}
+
 /* The daemon's own check on the converted text (a temporary file), its
  * messages naming the converted file. */
 static int validate(const char *file, const char *text, const struct ka_srcmap *map)
@@ -189,6 +203,7 @@ static int run(const char *file, const char *out, const char *id, int test, cons
 				  .config_id = id,
 				  .which = io_which,
 				  .resolve = io_resolve,
+				  .shell = io_shell,
 				  .map = &map,
 				  .rename_if = ren,
 				  .n_rename_if = n_ren};

@@ -28,7 +28,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ka-corpus.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
 # The files keepalived runs that must convert, at least (see the header).
-: "${min_runs:=59}"
+: "${min_runs:=60}"
 n=0 conv=0 noscript=0 refused=0 fail=0 runs=0 runs_conv=0
 : >"$tmp/reasons"
 : >"$tmp/refused_runs"

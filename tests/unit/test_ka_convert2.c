@@ -37,6 +37,9 @@ static int vglob(void *ud, const char *pattern, char ***paths, size_t *n)
 #define VSG(entries)                                                                               \
 	"virtual_server_group G {\n " entries "}\n"                                                \
 	"virtual_server group G {\n real_server 10.9.1.1 80 {\n }\n}\n"
+#define TCPCHK(cmd)                                                                                \
+	"vrrp_script chk {\n script \"" cmd                                                        \
+	"\"\n weight -2\n}\n" VRRP(" track_script {\n  chk\n }\n")
 #define MAX 6
 
 static const char *const lab[] = {"eth0=lan0", "eth1=lan1"};
@@ -260,7 +263,101 @@ static const struct {
      {"script = /bin/true"},
      {"= /bin/false"},
      NULL},
+    /* acassen-keepalived-vrrp.localcheck.conf: keepalived runs "</FILE"
+     * with /bin/sh; dash has no /dev/tcp, bash connects */
+    {"</dev/tcp with dash as /bin/sh: fails every time",
+     TCPCHK("</dev/tcp/127.0.0.1/80"),
+     false,
+     false,
+     {"script = /usr/bin/false", "# keepalived: '</dev/tcp/127.0.0.1/80' through /bin/sh"},
+     {"nc -z", "true"},
+     ":2: warning: script: keepalived runs '</dev/tcp/127.0.0.1/80' with /bin/sh, here dash, "
+     "which has no /dev/tcp: the check fails every time"},
+    {"</dev/tcp with bash as /bin/sh: nc -z",
+     TCPCHK("< /dev/tcp/db.example/mysql"),
+     false,
+     false,
+     {"script = \"/bin/true -z db.example mysql\""},
+     {"false"},
+     ":2: warning: script: keepalived's /bin/sh, bash, connects to db.example port mysql"},
+    {"</dev/tcp with bash as /bin/sh, no nc",
+     TCPCHK("</dev/tcp/127.0.0.1/80"),
+     false,
+     true,
+     {0},
+     {0},
+     ":2: script: keepalived's /bin/sh, bash, connects to 127.0.0.1 port 80"},
+    {"</dev/tcp, /bin/sh not known",
+     TCPCHK("</dev/tcp/127.0.0.1/80"),
+     false,
+     true,
+     {0},
+     {0},
+     ":2: script: keepalived runs '</dev/tcp/127.0.0.1/80' through /bin/sh as a test"},
+    {"</dev/tcp followed by more shell",
+     TCPCHK("</dev/tcp/127.0.0.1/80 && /bin/true"),
+     false,
+     true,
+     {0},
+     {0},
+     ":2: script: keepalived runs '</dev/tcp/127.0.0.1/80 && /bin/true' through /bin/sh"},
+    {"</FILE, not /dev/tcp",
+     TCPCHK("</etc/passwd"),
+     false,
+     true,
+     {0},
+     {0},
+     ":2: script: keepalived runs '</etc/passwd' through /bin/sh"},
 };
+
+/* The cases above that say what /bin/sh is, and whether nc is installed. */
+static const struct {
+	const char *name, *sh;
+	bool no_nc;
+} shells[] = {
+    {"</dev/tcp with dash as /bin/sh: fails every time", "dash", false},
+    {"</dev/tcp with bash as /bin/sh: nc -z", "bash", false},
+    {"</dev/tcp with bash as /bin/sh, no nc", "bash", true},
+    {"</dev/tcp, /bin/sh not known", NULL, false},
+    {"</dev/tcp followed by more shell", "dash", false},
+    {"</FILE, not /dev/tcp", "bash", false},
+};
+
+static size_t cur; /* the case being converted */
+
+static const char *shell_of(const char *name, bool *no_nc)
+{
+	for (size_t k = 0; k < sizeof(shells) / sizeof(shells[0]); k++)
+		if (!strcmp(shells[k].name, name)) {
+			*no_nc = shells[k].no_nc;
+			return shells[k].sh;
+		}
+	return NULL;
+}
+
+static int vshell(void *ud, char *out, size_t len)
+{
+	bool no_nc;
+	const char *sh = shell_of(cases[cur].name, &no_nc);
+
+	(void)ud;
+	if (!sh)
+		return -ENOENT;
+	snprintf(out, len, "%s", sh);
+	return 0;
+}
+
+static char *vwhich(void *ud, const char *cmd)
+{
+	char *p = NULL;
+
+	bool no_nc = false;
+
+	(void)ud;
+	if (shell_of(cases[cur].name, &no_nc) && !strcmp(cmd, "nc")) /* an nc the daemon loads */
+		return no_nc ? NULL : strdup("/bin/true");
+	return asprintf(&p, "/usr/bin/%s", cmd) < 0 ? NULL : p;
+}
 
 static void daemon_loads(const char *name, const char *conf)
 {
@@ -284,11 +381,16 @@ static void daemon_loads(const char *name, const char *conf)
 static void one(size_t i)
 {
 	struct ka_read_opts ro = {.io = {vload, vglob, NULL}};
-	struct ka_conv_opts co = {.source = "k.conf"};
+	struct ka_conv_opts co = {.source = "k.conf", .shell = vshell};
 	struct ka_msgs m = {0};
 	struct ka_tree *t;
 	char *out;
 
+	bool no_nc;
+
+	cur = i;
+	if (shell_of(cases[i].name, &no_nc))
+		co.which = vwhich;
 	if (cases[i].rename) {
 		co.rename_if = lab;
 		co.n_rename_if = sizeof(lab) / sizeof(lab[0]);

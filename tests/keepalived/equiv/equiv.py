@@ -181,7 +181,11 @@ def replace_scripts(text, bindir, logfile, flag):
     out = []
     for line in text.split("\n"):
         m = re.match(r'^(\s*)(\S+)(\s+)("?)(\S+)(.*)$', line)
-        if m and m.group(2) in SCRIPT_KW and m.group(5) not in ("{",):
+        # "</FILE" (keepalived: /bin/sh opens FILE) stays: both daemons run
+        # what the file says, keepalived through /bin/sh, hadirector what
+        # the converter made of it
+        if m and m.group(2) in SCRIPT_KW and m.group(5) not in ("{",) and \
+                not m.group(5).startswith("<"):
             prog = m.group(5).rstrip('"')
             line = "%s%s%s%s%s%s" % (m.group(1), m.group(2), m.group(3), m.group(4),
                                      os.path.join(bindir, recorder(prog)),
