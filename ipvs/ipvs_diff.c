@@ -73,10 +73,44 @@ static int dests_pass(const struct ipvs_service *want, const struct ipvs_service
 	return r;
 }
 
+/* A service whose scheduler follows the kernel's list order
+ * (ipvs_order.c): deletes of unwanted destinations, edits of the settled
+ * ones, then the rest added in configuration order, each deleted just
+ * before its add when the kernel has it (so it is out of the table for
+ * one round trip only). A new service comes here with HAVE NULL. */
+static int ordered_dests_ops(const struct ipvs_service *want, const struct ipvs_service *have,
+			     struct ipvs_ops *ops, size_t *steps)
+{
+	struct ipvs_order o;
+	int r = have ? dests_pass(want, have, IPVS_OP_DEL_DEST, ops, steps) : 0;
+	if (r || (r = ipvs_order_plan(want, have, &o, steps)))
+		return r;
+	for (size_t k = 0; !r && k < o.settled; k++)
+		if (!ipvs_dest_attrs_equal(o.v[k].want, o.v[k].have))
+			r = ops_push(ops, IPVS_OP_EDIT_DEST, want, o.v[k].want);
+	for (size_t k = o.settled; !r && k < o.n; k++) {
+		if (o.v[k].have)
+			r = ops_push(ops, IPVS_OP_DEL_DEST, have, o.v[k].have);
+		if (!r)
+			r = ops_push(ops, IPVS_OP_ADD_DEST, want, o.v[k].want);
+	}
+	ipvs_order_free(&o);
+	return r;
+}
+
 static int service_ops(const struct ipvs_service *want, const struct ipvs_service *have,
 		       struct ipvs_ops *ops, size_t *steps)
 {
 	int r;
+	if (ipvs_sched_follows_order(want->sched)) {
+		if (!have)
+			r = ops_push(ops, IPVS_OP_ADD_SVC, want, NULL);
+		else if (!ipvs_service_attrs_equal(want, have))
+			r = ops_push(ops, IPVS_OP_EDIT_SVC, want, NULL);
+		else
+			r = 0;
+		return r ? r : ordered_dests_ops(want, have, ops, steps);
+	}
 	if (!have) {
 		if ((r = ops_push(ops, IPVS_OP_ADD_SVC, want, NULL)))
 			return r;

@@ -496,9 +496,12 @@ static void on_dest(const struct nlmsghdr *nlh, void *arg)
 {
 	struct dump_ctx *c = arg;
 	struct ipvs_dest d;
-	if (ipvs_nl_parse_dest_reply(nlh, c->svc->key.af, &d))
+	if (ipvs_nl_parse_dest_reply(nlh, c->svc->key.af, &d)) {
 		c->nl->parse_errors++;
-	else if (!ipvs_service_add_dest(c->svc, &d))
+		return;
+	}
+	d.pos = (uint32_t)c->svc->n_dests; /* the kernel's list order (ipvs_order.c) */
+	if (!ipvs_service_add_dest(c->svc, &d))
 		c->err = -ENOMEM;
 }
 

@@ -506,6 +506,7 @@ static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, const 
 		d.weight = v.up ? (v.weight >= 0 ? v.weight : (int32_t)rs->weight) : 0;
 		d.u_threshold = rs->u_threshold;
 		d.l_threshold = rs->l_threshold;
+		d.pos = (uint32_t)i; /* the order mh, sh and dh keep (ipvs_order.c) */
 		if (v.up)
 			sum += (uint64_t)(d.weight > 0 ? d.weight : 0);
 		if (!ipvs_service_add_dest(s, &d))
@@ -527,6 +528,7 @@ static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, const 
 		struct ipvs_dest d;
 		dest_from_ep(vs, &vs->sorry_server, vs->lb_kind, &d);
 		d.weight = 1;
+		d.pos = (uint32_t)vs->n_real_servers; /* after the real servers */
 		size_t kept = 0;
 		for (size_t i = 0; i < s->n_dests; i++)
 			if (s->dests[i].weight == 0 && ipvs_dest_key_cmp(&s->dests[i], &d))

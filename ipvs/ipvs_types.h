@@ -58,6 +58,10 @@ struct ipvs_dest {
 	uint8_t tun_type; /* IP_VS_CONN_F_TUNNEL_TYPE_*, only with TUNNEL */
 	uint16_t tun_port;
 	uint16_t tun_flags;
+	/* Place in the list (not a key, not an attribute): desired, the real
+	 * server's index in the configuration; observed, its index in the
+	 * kernel's list (dump order, head first). See ipvs_order.c. */
+	uint32_t pos;
 	/* observed only (a dump fills them; desired tables leave 0) */
 	uint32_t activeconns, inactconns, persistconns;
 	struct ipvs_stats stats;
@@ -197,6 +201,32 @@ int ipvs_diff(const struct ipvs_table *desired, const struct ipvs_table *observe
 	      const struct ipvs_keyset *owned, struct ipvs_ops *ops, size_t *merge_steps);
 void ipvs_ops_free(struct ipvs_ops *ops);
 const char *ipvs_op_kind_str(enum ipvs_op_kind k);
+
+/* ---- destination order (ipvs_order.c) ---- */
+
+/* Whether the scheduler builds its table from the order of the kernel's
+ * destination list (mh, sh, dh). */
+bool ipvs_sched_follows_order(const char *sched);
+
+struct ipvs_order_step {
+	const struct ipvs_dest *want;
+	const struct ipvs_dest *have; /* the same destination in the kernel, or NULL */
+};
+
+/* WANT's destinations in configuration order; the first SETTLED stay as
+ * they are (edits only), each later one is added in this order, deleted
+ * first when the kernel has it. */
+struct ipvs_order {
+	struct ipvs_order_step *v;
+	size_t n, settled;
+};
+
+/* WANT and HAVE sorted by ipvs_table_sort; HAVE NULL for a new service.
+ * STEPS (may be NULL) is increased by the key comparisons made. Returns 0
+ * or -ENOMEM. */
+int ipvs_order_plan(const struct ipvs_service *want, const struct ipvs_service *have,
+		    struct ipvs_order *out, size_t *steps);
+void ipvs_order_free(struct ipvs_order *o);
 
 void ipvs_keyset_free(struct ipvs_keyset *s);
 int ipvs_keyset_add(struct ipvs_keyset *s, const struct ipvs_svc_key *k); /* keeps sorted */

@@ -1,6 +1,6 @@
 # ipvs module: pure code and the netlink codec into libhdcore.a (unit-tested),
 # the module glue into the daemon.
-libhdcore_a_SOURCES += ipvs/ipvs_types.h ipvs/ipvs_model.c ipvs/ipvs_diff.c \
+libhdcore_a_SOURCES += ipvs/ipvs_types.h ipvs/ipvs_model.c ipvs/ipvs_diff.c ipvs/ipvs_order.c \
 	ipvs/ipvs_json.c ipvs/ipvs_json.h ipvs/ipvs_genl.c ipvs/ipvs_genl.h \
 	ipvs/ipvs_reply.c ipvs/ipvs_reply.h ipvs/ipvs_retry.c ipvs/ipvs_retry.h
 hadirector_SOURCES += ipvs/ipvs.h ipvs/ipvs_daemon.c ipvs/ipvs_sysctl.c ipvs/ipvs_sysctl.h \
@@ -22,6 +22,11 @@ check_PROGRAMS += tests/unit/test_ipvs_retry
 TESTS += tests/unit/test_ipvs_retry
 tests_unit_test_ipvs_retry_SOURCES = tests/unit/test_ipvs_retry.c
 tests_unit_test_ipvs_retry_LDADD = libhdcore.a $(HD_LIBS)
+# mh, sh and dh: the kernel's destination order (ipvs_order.c)
+check_PROGRAMS += tests/unit/test_ipvs_order
+TESTS += tests/unit/test_ipvs_order
+tests_unit_test_ipvs_order_SOURCES = tests/unit/test_ipvs_order.c
+tests_unit_test_ipvs_order_LDADD = libhdcore.a $(HD_LIBS)
 # virtual_server group:NAME from the config file to the desired table
 check_PROGRAMS += tests/unit/test_ipvs_group
 TESTS += tests/unit/test_ipvs_group
