@@ -144,7 +144,13 @@ static void c_url(struct cx *c, struct osec *s, const struct ka_node *n, const s
  * keepalived makes each its own SMTP checker with the SMTP_CHECK's other
  * options (check_smtp.c, smtp_check_end_handler); the real server is up
  * while all pass, as with several smtp_checks here. Collected like a url,
- * written by r_check(). */
+ * written by r_check(). Its connection options start empty, not from the
+ * SMTP_CHECK's (smtp_host_handler): without a connect_timeout of its own a
+ * host is checked with a 0 s timeout, which expires before any answer, so
+ * keepalived keeps the real server down (acassen-keepalived-SMTP_CHECK.conf
+ * in the equivalence test). hadirector's shortest timeout is 1 ms and what
+ * that gives depends on the network: the check keeps the SMTP_CHECK's
+ * timeout, as the sample means, with a warning. */
 static void c_host(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
 	static const struct rule host_rules[] = {
@@ -154,7 +160,7 @@ static void c_host(struct cx *c, struct osec *s, const struct ka_node *n, const 
 	    NO("bind_port", "hadirector checks from any source port"),
 	    NO("bind_if", "hadirector has no bind_if for checks"),
 	    NO("fwmark", "hadirector does not mark check packets"),
-	    NO("connect_timeout", "a timeout per host: not converted"),
+	    {"connect_timeout", r_copy, NULL, NULL},
 	    {NULL, NULL, NULL, NULL},
 	};
 	struct osec *h = osec_new("host");
@@ -164,6 +170,13 @@ static void c_host(struct cx *c, struct osec *s, const struct ka_node *n, const 
 		return;
 	h->src = n;
 	apply_rules(c, h, n->child, host_rules, "host");
+	if (!ofind(h, "connect_timeout"))
+		ka_warn(c->m, n->file, n->line,
+			"host: no connect_timeout of its own: keepalived 2.2.7 checks this host "
+			"with a 0 s timeout (it does not take SMTP_CHECK's), so the check fails "
+			"and keepalived keeps the real server down; hadirector has no 0 s "
+			"timeout: this check uses SMTP_CHECK's, and the server can be up here "
+			"(set connect_timeout in the host block for the same behaviour)");
 	oadd_sub(s, n, h);
 }
 
@@ -202,7 +215,7 @@ static void check_emit(struct chk *k, struct osec *rs, const struct ka_node *n, 
 		if (k->s->l[i].key && !(u && ofind(u, k->s->l[i].key)))
 			oadd(s, k->s->l[i].src, k->s->l[i].key, k->s->l[i].val);
 	bool misc = !strcmp(k->type, "misc_check");
-	if (!misc && k->h.v[I_CT])
+	if (!misc && k->h.v[I_CT] && !(u && ofind(u, "connect_timeout")))
 		oadd(s, NULL, "connect_timeout", k->h.v[I_CT]);
 	if (k->h.v[I_LOOP] && strcmp(k->h.v[I_LOOP], k->c->vs_inh[I_LOOP]))
 		oadd(s, NULL, "delay_loop", k->h.v[I_LOOP]);

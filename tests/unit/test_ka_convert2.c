@@ -40,6 +40,9 @@ static int vglob(void *ud, const char *pattern, char ***paths, size_t *n)
 #define TCPCHK(cmd)                                                                                \
 	"vrrp_script chk {\n script \"" cmd                                                        \
 	"\"\n weight -2\n}\n" VRRP(" track_script {\n  chk\n }\n")
+#define SMTP(chk)                                                                                  \
+	"virtual_server 10.0.0.1 25 {\n real_server 10.9.1.1 25 {\n  connect_timeout 7\n"          \
+	"  SMTP_CHECK {\n" chk "  }\n }\n}\n"
 #define MAX 6
 
 static const char *const lab[] = {"eth0=lan0", "eth1=lan1"};
@@ -308,6 +311,24 @@ static const struct {
      {0},
      {0},
      ":2: script: keepalived runs '</etc/passwd' through /bin/sh"},
+    /* acassen-keepalived-SMTP_CHECK.conf: keepalived 2.2.7 checks a host
+     * block without its own connect_timeout with a 0 s timeout (the real
+     * server stayed down under keepalived in the equivalence test) */
+    {"SMTP_CHECK host without connect_timeout: warning, the SMTP_CHECK's",
+     SMTP("  connect_timeout 10\n  host {\n   connect_ip 10.9.1.2\n  }\n"),
+     false,
+     false,
+     {"connect_ip = 10.9.1.2\n            connect_timeout = 10"},
+     {0},
+     ":6: warning: host: no connect_timeout of its own: keepalived 2.2.7 checks this host "
+     "with a 0 s timeout"},
+    {"SMTP_CHECK host with its own connect_timeout",
+     SMTP("  host {\n   connect_ip 10.9.1.2\n   connect_timeout 3\n  }\n"),
+     false,
+     false,
+     {"connect_ip = 10.9.1.2\n            connect_timeout = 3"},
+     {"connect_timeout = 7", "keepalived 2.2.7 checks this host"},
+     NULL},
 };
 
 /* The cases above that say what /bin/sh is, and whether nc is installed. */

@@ -78,7 +78,11 @@ topo() {
 			ip -n "$NW" route replace "$addr/32" dev "b$i"
 			if [ $i = 0 ]; then
 				for a in $WORLD; do ip -n "$ND$k" route replace "$a/32" dev "$lan"; done
-				for a in $BIND; do ip -n "$ND$k" addr add "$a/32" dev "$lan"; done
+				# checks bound to these (bindto) get their answers back
+				for a in $BIND; do
+					ip -n "$ND$k" addr add "$a/32" dev "$lan"
+					[ "$k" = 1 ] && ip -n "$NW" route replace "$a/32" dev "b$i"
+				done
 			fi
 		done
 		i=$((i + 1))
