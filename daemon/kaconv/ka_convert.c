@@ -374,17 +374,21 @@ static char *which_or(struct cx *c, const char *name, const char *def)
  * runs no redirection, so the other forms stay refused. */
 static char *redirect_value(struct cx *c, const struct ka_node *n, const char *cmd)
 {
+	static const char word[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 	const char *path = cmd + 1 + strspn(cmd + 1, " \t");
-	const char *host = path + 9;
-	size_t hl =
-	    strspn(host, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.:_-");
-	const char *port = host + hl + 1;
-	size_t pl =
-	    strspn(port, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+	bool tcp = !strncmp(path, "/dev/tcp/", 9);
+	const char *host = tcp ? path + 9 : "", *port = "";
+	size_t hl = 0, pl = 0;
 	char sh[64] = "", *prog = NULL, *line = NULL, *q = NULL;
-	bool tcp = !strncmp(path, "/dev/tcp/", 9) && hl && host[hl] == '/' && pl &&
-		   !port[pl + strspn(port + pl, " \t")];
 
+	while (host[hl] && (strchr(word, host[hl]) || strchr(".:", host[hl])))
+		hl++;
+	if (hl && host[hl] == '/') {
+		port = host + hl + 1;
+		pl = strspn(port, word);
+	}
+	tcp = pl && !port[pl + strspn(port + pl, " \t")];
 	if (!tcp || !c->o->shell || c->o->shell(c->o->ud, sh, sizeof(sh)) < 0) {
 		ka_error(c->m, n->file, n->line,
 			 "%s: keepalived runs '%s' through /bin/sh as a test that the file opens "
