@@ -5,6 +5,7 @@ libhdcore_a_SOURCES += ipvs/ipvs_types.h ipvs/ipvs_model.c ipvs/ipvs_diff.c ipvs
 	ipvs/ipvs_reply.c ipvs/ipvs_reply.h ipvs/ipvs_retry.c ipvs/ipvs_retry.h
 hadirector_SOURCES += ipvs/ipvs.h ipvs/ipvs_daemon.c ipvs/ipvs_sysctl.c ipvs/ipvs_sysctl.h \
 	ipvs/ipvs_bgdump.c ipvs/ipvs_bgdump.h
+hadirector_SOURCES += ipvs/ipvs_ctx.h ipvs/ipvs_pass.c ipvs/ipvs_status.c
 
 check_PROGRAMS += tests/unit/test_ipvs_diff tests/unit/test_ipvs_model \
 	tests/unit/test_ipvs_genl_parse tests/unit/test_ipvs_reply
