@@ -345,8 +345,8 @@ bool ipvs_pass_step(struct ipvs_ctx *c)
 	if (p->phase == IPVS_PASS_IDLE)
 		over = pass_begin(c, t0);
 	else if (!c->nl)
-		over = true; /* the socket went away: the next pass starts afresh */
-	else		     /* a VRRP role change (sync daemon) does not wait for the writes */
+		over = true;	/* the socket went away: the next pass starts afresh */
+	if (!over && p->slices) /* a VRRP role change need not wait for the writes */
 		ipvs_sync_apply(c, false);
 	if (!over && p->phase == IPVS_PASS_WRITE && write_slice(c, deadline))
 		over = writes_done(c);
