@@ -57,7 +57,8 @@ static cfg_opt_t ping_opts[] = {CHECK_TIMING, O("connect_ip"), O("connect_timeou
 static cfg_opt_t agent_opts[] = {CHECK_TIMING, CHECK_NET, O("min_weight"), O("max_weight"),
 				 CFG_END()};
 
-static cfg_opt_t rs_opts[] = {
+/* also parses a live add (config_rs.c) */
+cfg_opt_t rs_opts[] = {
     LINE,
     O("weight"),
     O("lb_kind"),
@@ -639,7 +640,7 @@ bool get_endpoint(struct cctx *c, cfg_t *sec, const char *name, struct hd_endpoi
 
 /* ---- freeing ---- */
 
-static void free_check(struct hd_check_config *k)
+void free_check(struct hd_check_config *k)
 {
 	free(k->path);
 	free(k->virtualhost);

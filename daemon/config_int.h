@@ -94,6 +94,12 @@ void conv_instance_ext(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void conv_virtual_servers(struct cctx *c, cfg_t *root, struct hd_config *cfg);
+/* One real_server section of VS, and its option table: also a live add's
+ * (config_rs.c), so a request is checked as the file is. */
+void conv_rs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
+	     const struct hd_virtual_server_config *vs, struct hd_real_server_config *rs);
+extern cfg_opt_t rs_opts[];
+void free_check(struct hd_check_config *k);
 /* alert_email and every smtp_alert (config_alert.c). */
 void conv_alert(struct cctx *c, cfg_t *root, struct hd_config *cfg);
 void free_alert(struct hd_alert_config *a);

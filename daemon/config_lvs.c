@@ -218,8 +218,8 @@ static void conv_rs_checks(struct cctx *c, cfg_t *sec, const struct hd_config *c
 	}
 }
 
-static void conv_rs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
-		    const struct hd_virtual_server_config *vs, struct hd_real_server_config *rs)
+void conv_rs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
+	     const struct hd_virtual_server_config *vs, struct hd_real_server_config *rs)
 {
 	const struct cval *ut;
 	int kind;

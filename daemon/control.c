@@ -108,6 +108,8 @@ static void ctl_execute(struct hd_daemon *d, const struct hd_ctl_request *req,
 	case HD_CTL_UNMAINT:
 	case HD_CTL_MAINT_ALL:
 	case HD_CTL_UNMAINT_ALL: /* live changes: overrides.h */
+	case HD_CTL_ADD_RS:
+	case HD_CTL_REMOVE_RS:
 		*ok = hd_override_request(d, req, peer, out) == 0;
 		break;
 	case HD_CTL_DRAIN_DIRECTOR: /* announce mode (announce/announce.h) */

@@ -28,6 +28,7 @@ static const struct {
     {"unmaint", "--all", HD_CTL_UNMAINT_ALL, 0},
     {"drain-director", NULL, HD_CTL_DRAIN_DIRECTOR, 0},
     {"undrain-director", NULL, HD_CTL_UNDRAIN_DIRECTOR, 0},
+    {"remove-rs", NULL, HD_CTL_REMOVE_RS, 2},
 };
 
 /* "drain VS RS --wait [SECONDS]": the option comes after the arguments.
@@ -85,6 +86,42 @@ static const char *split_words(const char *buf, size_t len, char words[][128], s
 	return NULL;
 }
 
+/* "add-rs VS RS [BODY]": BODY, the inside of a real_server block in the
+ * file's syntax, is any number of words: the rest of the line, kept as it
+ * is (printable ASCII and blanks only). NULL (REQ filled), an error, or ""
+ * when BUF is not this form. */
+static const char *parse_add_rs(const char *buf, size_t len, struct hd_ctl_request *req)
+{
+	char words[3][128];
+	size_t i = 0, n;
+	const char *err;
+
+	for (int w = 0; w < 3; w++) { /* the end of the third word */
+		while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+			i++;
+		while (i < len && buf[i] != ' ' && buf[i] != '\t')
+			i++;
+	}
+	err = split_words(buf, i, words, &n);
+	if (err || n == 0 || strcmp(words[0], "add-rs") != 0)
+		return err ? err : "";
+	if (n != 3)
+		return "wrong number of arguments";
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	for (size_t k = i; k < len; k++)
+		if (buf[k] != '\t' &&
+		    ((unsigned char)buf[k] < 0x20 || (unsigned char)buf[k] > 0x7e))
+			return "request contains a control or non-ASCII character";
+	req->cmd = HD_CTL_ADD_RS;
+	req->argc = 2;
+	memcpy(req->argv[0], words[1], strlen(words[1]) + 1);
+	memcpy(req->argv[1], words[2], strlen(words[2]) + 1);
+	memcpy(req->body, buf + i, len - i);
+	req->body[len - i] = '\0';
+	return NULL;
+}
+
 /* "reload --plan" then "--json" and "--file PATH" (absolute), in any
  * order: NULL (REQ filled), an error, or "" when WORDS are not this form. */
 static const char *parse_reload_plan(char words[][128], size_t n, struct hd_ctl_request *req)
@@ -123,6 +160,9 @@ const char *hd_ctl_parse(const char *buf, size_t len, struct hd_ctl_request *req
 		len--;
 	if (memchr(buf, '\0', len))
 		return "request contains a NUL byte";
+	err = parse_add_rs(buf, len, req);
+	if (!err || *err)
+		return err;
 	err = split_words(buf, len, words, &n);
 	if (err)
 		return err;

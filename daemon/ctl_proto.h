@@ -31,13 +31,17 @@ enum hd_ctl_cmd {
 	HD_CTL_UNMAINT_ALL,    /* unmaint --all */
 	HD_CTL_DRAIN_DIRECTOR, /* announce mode: withdraw every VIP */
 	HD_CTL_UNDRAIN_DIRECTOR,
-	HD_CTL_CMD_LAST = HD_CTL_UNDRAIN_DIRECTOR, /* the bound the fuzz target checks */
+	HD_CTL_ADD_RS,			    /* VS RS, body: the real_server block's inside */
+	HD_CTL_REMOVE_RS,		    /* VS RS */
+	HD_CTL_CMD_LAST = HD_CTL_REMOVE_RS, /* the bound the fuzz target checks */
 };
 
 struct hd_ctl_request {
 	enum hd_ctl_cmd cmd;
 	size_t argc;
 	char argv[HD_CTL_MAX_ARGS][128];
+	/* add-rs: the rest of the line after VS RS, blanks kept ("" if none) */
+	char body[HD_CTL_MAX_REQUEST + 1];
 };
 
 /* Parse one request (without or with its trailing newline). Returns NULL

@@ -59,6 +59,9 @@ libhdcore_a_SOURCES += daemon/events_fmt.c daemon/events_fmt.h
 hadirector_SOURCES += daemon/events.c daemon/events.h
 # live changes (drain, weight, maint) kept as overrides, listed in status
 hadirector_SOURCES += daemon/overrides.c daemon/overrides.h
+# add-rs, remove-rs: the live add and remove, and the one-server parse
+hadirector_SOURCES += daemon/overrides_rs.c daemon/overrides_int.h
+libhdcore_a_SOURCES += daemon/config_rs.c daemon/config_rs.h
 check_PROGRAMS += tests/unit/test_events_fmt
 tests_unit_test_events_fmt_SOURCES = tests/unit/test_events_fmt.c
 tests_unit_test_events_fmt_LDADD = libhdcore.a $(HD_LIBS)

@@ -14,9 +14,7 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
-
-/* Requests are one line: errors are in the file's form with this name. */
-#define REQ_FILE "control:1"
+#include "overrides_int.h"
 
 enum ovr_kind { OVR_DRAIN, OVR_WEIGHT, OVR_MAINT_VS, OVR_MAINT_ALL };
 
@@ -37,10 +35,10 @@ struct hd_overrides {
 	struct ovr *v;
 	size_t n, cap;
 	unsigned long made, dropped_by_reload;
+	struct hd_rs_overrides *rsx; /* add-rs, remove-rs (overrides_rs.c) */
 };
 
-/* The name status and the health checker use for a virtual server. */
-static void vs_name(const struct hd_virtual_server_config *v, char *buf, size_t len)
+void ovr_vs_name(const struct hd_virtual_server_config *v, char *buf, size_t len)
 {
 	char ep[80];
 
@@ -55,14 +53,13 @@ static void vs_name(const struct hd_virtual_server_config *v, char *buf, size_t 
 			 hd_endpoint_str(&v->ep, ep, sizeof(ep)));
 }
 
-/* WANT as an operator writes it ("tcp/" optional for TCP): its index. */
-static long find_vs(const struct hd_config *cfg, const char *want)
+long ovr_find_vs(const struct hd_config *cfg, const char *want)
 {
 	char name[140], alt[160];
 
 	for (size_t i = 0; i < cfg->n_virtual_servers; i++) {
 		const struct hd_virtual_server_config *v = &cfg->virtual_servers[i];
-		vs_name(v, name, sizeof(name));
+		ovr_vs_name(v, name, sizeof(name));
 		snprintf(alt, sizeof(alt), "tcp/%s", name);
 		if (!strcmp(want, name) || (!v->group && !v->is_fwmark &&
 					    v->protocol == HD_PROTO_TCP && !strcmp(want, alt)))
@@ -71,7 +68,7 @@ static long find_vs(const struct hd_config *cfg, const char *want)
 	return -1;
 }
 
-static long find_rs(const struct hd_virtual_server_config *v, const struct hd_endpoint *ep)
+long ovr_find_rs(const struct hd_virtual_server_config *v, const struct hd_endpoint *ep)
 {
 	for (size_t i = 0; i < v->n_real_servers; i++)
 		if (v->real_servers[i].ep.port == ep->port &&
@@ -80,14 +77,14 @@ static long find_rs(const struct hd_virtual_server_config *v, const struct hd_en
 	return -1;
 }
 
-static uint64_t realtime_usec(void)
+uint64_t ovr_realtime_usec(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static const char *utc(uint64_t usec, char *buf, size_t len)
+const char *ovr_utc(uint64_t usec, char *buf, size_t len)
 {
 	time_t t = (time_t)(usec / 1000000ULL);
 	struct tm tm;
@@ -132,7 +129,7 @@ static void apply(struct hd_daemon *d, const struct hd_config *cfg, long only)
 		const struct hd_virtual_server_config *v = &cfg->virtual_servers[i];
 		if (only >= 0 && (size_t)only != i)
 			continue;
-		vs_name(v, name, sizeof(name));
+		ovr_vs_name(v, name, sizeof(name));
 		for (size_t j = 0; j < v->n_real_servers; j++) {
 			bool drained;
 			int weight;
@@ -145,26 +142,26 @@ static void apply(struct hd_daemon *d, const struct hd_config *cfg, long only)
 
 /* VS and RS of the request, checked against the running configuration:
  * their canonical names and indexes, or an error in the file's form. */
-static int resolve(struct hd_daemon *d, const char *vs, const char *rs, char *vsn, char *rsn,
-		   long *vi, long *ri, char *err, size_t len)
+int ovr_resolve(struct hd_daemon *d, const char *vs, const char *rs, char *vsn, char *rsn, long *vi,
+		long *ri, char *err, size_t len)
 {
 	const struct hd_config *cfg = d->config;
 	struct hd_endpoint ep;
 
-	*vi = find_vs(cfg, vs);
+	*vi = ovr_find_vs(cfg, vs);
 	if (*vi < 0) {
 		snprintf(err, len, "%s: virtual_server %s: not in the configuration (%s)", REQ_FILE,
 			 vs, cfg->path ? cfg->path : "?");
 		return -ENOENT;
 	}
-	vs_name(&cfg->virtual_servers[*vi], vsn, 140);
+	ovr_vs_name(&cfg->virtual_servers[*vi], vsn, 140);
 	if (!rs)
 		return 0;
 	if (hd_endpoint_parse(rs, &ep) < 0) {
 		snprintf(err, len, "%s: real_server: '%s' is not an address:port", REQ_FILE, rs);
 		return -EINVAL;
 	}
-	*ri = find_rs(&cfg->virtual_servers[*vi], &ep);
+	*ri = ovr_find_rs(&cfg->virtual_servers[*vi], &ep);
 	if (*ri < 0) {
 		snprintf(err, len, "%s: real_server %s: not in virtual_server %s (%s:%d)", REQ_FILE,
 			 rs, vsn, cfg->path ? cfg->path : "?", cfg->virtual_servers[*vi].line);
@@ -250,8 +247,8 @@ static int request(struct hd_daemon *d, const struct hd_ctl_request *req, struct
 	if (req->cmd == HD_CTL_WEIGHT && x->weight < 0)
 		*set = false; /* weight VS RS reset */
 	if (!all) {
-		r = resolve(d, req->argv[0], has_rs ? req->argv[1] : NULL, x->vs, x->rs, &vi, &ri,
-			    err, len);
+		r = ovr_resolve(d, req->argv[0], has_rs ? req->argv[1] : NULL, x->vs, x->rs, &vi,
+				&ri, err, len);
 		if (r < 0)
 			return r;
 	}
@@ -287,9 +284,11 @@ static const char *action_name(enum hd_ctl_cmd cmd)
 int hd_override_request(struct hd_daemon *d, const struct hd_ctl_request *req,
 			const struct ucred *peer, FILE *out)
 {
+	if (req->cmd == HD_CTL_ADD_RS || req->cmd == HD_CTL_REMOVE_RS)
+		return rsx_request(d, d->overrides->rsx, req, peer, out);
 	const char *action = action_name(req->cmd);
 	bool all = req->cmd == HD_CTL_MAINT_ALL || req->cmd == HD_CTL_UNMAINT_ALL;
-	struct ovr x = {.uid = peer->uid, .pid = peer->pid, .realtime_usec = realtime_usec()};
+	struct ovr x = {.uid = peer->uid, .pid = peer->pid, .realtime_usec = ovr_realtime_usec()};
 	char err[400] = "", what[240];
 	bool set;
 	int r = request(d, req, &x, &set, err, sizeof(err));
@@ -332,7 +331,7 @@ int hd_override_drain_poll(struct hd_daemon *d, const char *vs, const char *rs, 
 	long vi, ri;
 	uint64_t inactive;
 	struct hc_rs_verdict v;
-	int r = resolve(d, vs, rs, vsn, rsn, &vi, &ri, msg, len);
+	int r = ovr_resolve(d, vs, rs, vsn, rsn, &vi, &ri, msg, len);
 
 	if (r < 0)
 		return r; /* a reload took it away meanwhile */
@@ -366,7 +365,9 @@ int hd_override_drain_poll(struct hd_daemon *d, const char *vs, const char *rs, 
 int hd_overrides_init(struct hd_daemon *d)
 {
 	d->overrides = calloc(1, sizeof(*d->overrides));
-	return d->overrides ? 0 : -ENOMEM;
+	if (!d->overrides || !(d->overrides->rsx = rsx_new()))
+		return -ENOMEM;
+	return 0;
 }
 
 int hd_overrides_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
@@ -387,12 +388,13 @@ static const char *overruled(const struct hd_config *cfg, const struct ovr *x, c
 
 	if (x->kind == OVR_MAINT_ALL)
 		return NULL;
-	long vi = find_vs(cfg, x->vs);
+	long vi = ovr_find_vs(cfg, x->vs);
 	if (vi < 0)
 		return "the virtual server is no longer in the file";
 	if (x->kind == OVR_MAINT_VS)
 		return NULL;
-	long ri = hd_endpoint_parse(x->rs, &ep) < 0 ? -1 : find_rs(&cfg->virtual_servers[vi], &ep);
+	long ri =
+	    hd_endpoint_parse(x->rs, &ep) < 0 ? -1 : ovr_find_rs(&cfg->virtual_servers[vi], &ep);
 	if (ri < 0)
 		return "the real server is no longer in the file";
 	unsigned w = cfg->virtual_servers[vi].real_servers[ri].weight;
@@ -420,17 +422,24 @@ void hd_overrides_commit(struct hd_daemon *d, const struct hd_config *newcfg, vo
 		}
 		hd_notice("reload: operator override dropped: %s %s%s%s (uid %u, %s): %s",
 			  kind_names[x->kind], x->vs, x->rs[0] ? " " : "", x->rs, x->uid,
-			  utc(x->realtime_usec, when, sizeof(when)), w);
+			  ovr_utc(x->realtime_usec, when, sizeof(when)), w);
 		o->dropped_by_reload++;
 		drop(o, &o->v[i]);
 	}
+	o->dropped_by_reload += rsx_commit(o->rsx, newcfg);
 	apply(d, newcfg, -1);
+}
+
+int hd_overrides_inject(struct hd_daemon *d, struct hd_config *newcfg)
+{
+	return d->overrides ? rsx_inject(d, d->overrides->rsx, newcfg) : 0;
 }
 
 void hd_overrides_free(struct hd_daemon *d)
 {
 	if (!d->overrides)
 		return;
+	rsx_free(d->overrides->rsx);
 	free(d->overrides->v);
 	free(d->overrides);
 	d->overrides = NULL;
@@ -459,8 +468,10 @@ void hd_overrides_status_json(struct hd_daemon *d, FILE *out)
 		if (x->rs[0])
 			fprintf(out, ",\"file_weight\":%u", x->cfg_weight);
 		fprintf(out, ",\"uid\":%u,\"pid\":%d,\"since\":\"%s\"}", x->uid, x->pid,
-			utc(x->realtime_usec, when, sizeof(when)));
+			ovr_utc(x->realtime_usec, when, sizeof(when)));
 	}
+	if (o)
+		rsx_status_json(o->rsx, out, o->n == 0);
 	fputs("]}", out);
 }
 
@@ -469,11 +480,13 @@ void hd_overrides_status_text(struct hd_daemon *d, FILE *out)
 	const struct hd_overrides *o = d->overrides;
 	char when[32];
 
-	if (!o || !o->n) {
+	size_t n_rs = o ? rsx_count(o->rsx, true) + rsx_count(o->rsx, false) : 0;
+
+	if (!o || !(o->n + n_rs)) {
 		fputs("overrides: none\n", out);
 		return;
 	}
-	fprintf(out, "overrides: %zu\n", o->n);
+	fprintf(out, "overrides: %zu\n", o->n + n_rs);
 	for (size_t i = 0; i < o->n; i++) {
 		const struct ovr *x = &o->v[i];
 		fprintf(out, "  %s %s%s%s", kind_names[x->kind],
@@ -481,8 +494,9 @@ void hd_overrides_status_text(struct hd_daemon *d, FILE *out)
 		if (x->kind == OVR_WEIGHT)
 			fprintf(out, " %d", x->weight);
 		fprintf(out, "  by uid %u (pid %d) since %s\n", x->uid, x->pid,
-			utc(x->realtime_usec, when, sizeof(when)));
+			ovr_utc(x->realtime_usec, when, sizeof(when)));
 	}
+	rsx_status_text(o->rsx, out);
 }
 
 /* hadirector_overrides{kind,scope} (a gauge: what is in force now, for an
@@ -496,12 +510,19 @@ void hd_overrides_metrics(struct hd_daemon *d, FILE *out)
 
 	for (size_t i = 0; o && i < o->n; i++)
 		n[o->v[i].kind]++;
-	hd_metric_family(out, "hadirector_overrides", "gauge",
-			 "Live changes in force (drain, weight, maint), by kind and scope.");
+	hd_metric_family(
+	    out, "hadirector_overrides", "gauge",
+	    "Live changes in force (drain, weight, maint, add-rs, remove-rs), by kind and scope.");
 	for (int k = 0; k < 4; k++)
 		hd_metric_sample(out, "hadirector_overrides",
 				 (const char *[]){"kind", kind_names[k], "scope", scopes[k], NULL},
 				 (double)n[k]);
+	hd_metric_sample(out, "hadirector_overrides",
+			 (const char *[]){"kind", "add-rs", "scope", "real_server", NULL},
+			 o ? (double)rsx_count(o->rsx, true) : 0);
+	hd_metric_sample(out, "hadirector_overrides",
+			 (const char *[]){"kind", "remove-rs", "scope", "real_server", NULL},
+			 o ? (double)rsx_count(o->rsx, false) : 0);
 	hd_metric_family(
 	    out, "hadirector_overrides_dropped_by_reload_total", "counter",
 	    "Live changes a reload dropped: the file changed or removed their server.");

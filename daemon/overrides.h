@@ -37,6 +37,12 @@ int hd_overrides_prepare(struct hd_daemon *d, const struct hd_config *newcfg, vo
 void hd_overrides_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
 void hd_overrides_abort(struct hd_daemon *d, void *prep);
 void hd_overrides_free(struct hd_daemon *d);
+/* Before a reload's prepare (reload.c, reload_plan.c): the real servers
+ * added at runtime go into NEWCFG (the file's), the ones removed at
+ * runtime out of it, unless the file overrules them (see add-rs in
+ * hadirectorctl(8)); what it overruled is dropped, and logged, by the
+ * commit (a plan or a failed reload drops nothing). 0, or -ENOMEM. */
+int hd_overrides_inject(struct hd_daemon *d, struct hd_config *newcfg);
 void hd_overrides_status_json(struct hd_daemon *d, FILE *out);
 void hd_overrides_status_text(struct hd_daemon *d, FILE *out);
 void hd_overrides_metrics(struct hd_daemon *d, FILE *out);

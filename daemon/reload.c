@@ -30,6 +30,7 @@
 #include "events.h"
 #include "log.h"
 #include "modules.h"
+#include "overrides.h"
 #include "snapshot.h"
 
 struct reload_waiter {
@@ -126,8 +127,11 @@ static void retire_config(struct hd_daemon *d, struct hd_config *old)
  * configuration stays in force, every module of it (modules.h). */
 static int reload_apply(struct hd_daemon *d, struct hd_config *newcfg, uint64_t t0, uint64_t t1)
 {
-	int r = hd_modules_reload(d, newcfg);
+	/* the real servers added or removed at runtime, as the rules say */
+	int r = hd_overrides_inject(d, newcfg);
 
+	if (r == 0)
+		r = hd_modules_reload(d, newcfg);
 	if (r < 0) {
 		hd_config_free(newcfg);
 		d->reloads_failed++;

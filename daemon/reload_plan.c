@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "modules.h"
+#include "overrides.h"
 #include "reload_plan.h"
 #include "ipvs/ipvs_view.h"
 #include "vrrp/vrrp_view.h"
@@ -194,7 +195,10 @@ static void finish(struct hd_planner *pl)
 		body = diag_text(&pl->diag, "plan failed: the file is not valid");
 	} else {
 		uint64_t t0 = hd_now_usec();
-		int r = hd_modules_plan(d, pl->newcfg, describe, &ds);
+		/* as the reload will: with the live adds and removes (overrides.h) */
+		int r = hd_overrides_inject(d, pl->newcfg);
+		if (r == 0)
+			r = hd_modules_plan(d, pl->newcfg, describe, &ds);
 		hd_info("reload plan for %s: %s, %llu ms on the event loop (prepare, plan, abort)",
 			pl->path, r < 0 ? strerror(-r) : "made",
 			(unsigned long long)(hd_now_usec() - t0) / 1000);

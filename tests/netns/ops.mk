@@ -17,3 +17,6 @@ EXTRA_DIST += tests/netns/ops-monitor.sh
 # live changes as overrides: drain, weight, maint, reloads, errors (issue 22)
 TESTS += tests/netns/ops-override.sh
 EXTRA_DIST += tests/netns/ops-override.sh
+# add-rs, remove-rs: a real server and its check added and removed live
+TESTS += tests/netns/ops-add-rs.sh
+EXTRA_DIST += tests/netns/ops-add-rs.sh

@@ -57,7 +57,42 @@ static const struct ctl_case cases[] = {
     {"status\x01\n", 0, 0, 0, NULL, "control or non-ASCII"},
     {"status \xc3\xa9\n", 0, 0, 0, NULL, "control or non-ASCII"},
     {"a b c d e f g h i j k l\n", 0, 0, 0, NULL, "too many words"},
+    {"add-rs 10.0.0.1:80 10.0.0.5:80\n", 1, HD_CTL_ADD_RS, 2, "10.0.0.1:80", NULL},
+    {"add-rs v r weight = 3 tcp_check { connect_timeout = 2 rise = 2 fall = 1 }\n", 1,
+     HD_CTL_ADD_RS, 2, "v", NULL},
+    {"add-rs v\n", 0, 0, 0, NULL, "wrong number of arguments"},
+    {"add-rs\n", 0, 0, 0, NULL, "wrong number of arguments"},
+    {"add-rs v r weight = \x01\n", 0, 0, 0, NULL, "control or non-ASCII"},
+    {"add-rs v r weight = \xc3\xa9\n", 0, 0, 0, NULL, "control or non-ASCII"},
+    {"remove-rs 10.0.0.1:80 10.0.0.5:80\n", 1, HD_CTL_REMOVE_RS, 2, "10.0.0.1:80", NULL},
+    {"remove-rs v\n", 0, 0, 0, NULL, "wrong number of arguments"},
+    {"remove-rs v r x\n", 0, 0, 0, NULL, "wrong number of arguments"},
 };
+
+/* add-rs: the options are the rest of the line, blanks kept, the line end
+ * not; none gives "". */
+static int check_add_rs_body(void)
+{
+	static const struct {
+		const char *in, *body;
+	} t[] = {
+	    {"add-rs v r  weight = 3\ttcp_check { }\r\n", "weight = 3\ttcp_check { }"},
+	    {"add-rs v r\n", ""},
+	    {"  add-rs\tv   r   \n", ""},
+	};
+	struct hd_ctl_request req;
+	int fails = 0;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *e = hd_ctl_parse(t[i].in, strlen(t[i].in), &req);
+		if (e || strcmp(req.body, t[i].body) || strcmp(req.argv[1], "r")) {
+			fprintf(stderr, "FAIL: add-rs body of '%s': '%s' (%s)\n", t[i].in,
+				e ? "" : req.body, e ? e : "parsed");
+			fails++;
+		}
+	}
+	return fails;
+}
 
 static int check_nul_and_long(void)
 {
@@ -191,6 +226,7 @@ int main(void)
 		}
 	}
 	fails += check_nul_and_long();
+	fails += check_add_rs_body();
 	for (size_t n = 126; n <= 129; n++)
 		fails += check_word(n);
 	fails += check_request_length();
