@@ -4,6 +4,9 @@ TESTS += tests/netns/hc-checks.sh tests/netns/hc-smtp-dns.sh tests/netns/hc-valg
 EXTRA_DIST += tests/netns/lib-hc.sh tests/netns/hc-checks.sh tests/netns/hc-srv.py tests/netns/hc-smtp-dns.sh tests/netns/hc-proto-srv.py \
 	tests/netns/hc-valgrind.sh tests/netns/hc-packets.sh tests/netns/hc-reuse.sh tests/netns/hc-ka-srv.py \
 	tests/netns/hc-stream.sh tests/netns/hc-stream-srv.py
+# Small sizes share wakeups: 20 checks at delay_loop 1 start in bursts, SYNs on the wire (issue 24).
+TESTS += tests/netns/hc-batch.sh
+EXTRA_DIST += tests/netns/hc-batch.sh
 # ping_check, IPv4 and IPv6, raw and datagram ICMP sockets, forged replies.
 TESTS += tests/netns/hc-ping.sh
 EXTRA_DIST += tests/netns/hc-ping.sh tests/netns/hc-ping-srv.py
