@@ -9,6 +9,12 @@
 #                       a director that announces each address inside PREFIX (a /32) while one
 #                       of its interfaces has it (bgpd `redistribute connected` through a
 #                       prefix list: the director's own LAN is not announced)
+#                       The router's logs have ms stamps and say when its BFD sessions go
+#                       down, when bgpd hands a route to zebra and when zebra sends it to
+#                       the kernel (ecmp.py frrlog splits a
+#                       withdrawal's time with them); its zebra runs with `zebra work-queue
+#                       $ECMP_ZEBRA_WQ` (default 0: zebra's 10 ms batching hold was a fifth of
+#                       what a link-down withdrawal took after BFD's detection, host runs)
 #   frr_start NAME NS   zebra, then bfdd and bgpd, in namespace NS (as user frr)
 #   frr_stop NAME       SIGTERM to the instance's daemons, and wait for them
 # The VIP is switched on a director by adding or deleting it as an address: hadirector's announce
@@ -19,7 +25,7 @@
 # address's removal is told (RTM_DELADDR). The VIP stays local while withdrawn (packets of flows
 # still on their way are served) with `ip route add local VIP/32 dev lo table local`, a route, not
 # an address on lo (which `redistribute connected` would announce whatever hadirector says).
-: "${ECMP_BFD_MS:=100}" "${ECMP_BFD_MULT:=3}"
+: "${ECMP_BFD_MS:=100}" "${ECMP_BFD_MULT:=3}" "${ECMP_ZEBRA_WQ:=0}"
 FRR_BIN=/usr/lib/frr
 FRR_RUN=/run/frr
 
@@ -34,6 +40,8 @@ frr_common() { # NAME: the directory, zebra.conf's head and bfdd.conf
 	cat >"$d/bfdd.conf" <<EOF
 hostname $1
 log file $d/bfdd.log
+log timestamp precision 3
+debug bfd peer
 bfd
  profile fast
   detect-multiplier $ECMP_BFD_MULT
@@ -42,7 +50,7 @@ bfd
  exit
 exit
 EOF
-	printf 'hostname %s\nlog file %s/zebra.log\n' "$1" "$d" >"$d/zebra.conf"
+	printf 'hostname %s\nlog file %s/zebra.log\nlog timestamp precision 3\n' "$1" "$d" >"$d/zebra.conf"
 }
 
 frr_router_conf() { # NAME ROUTER_ID ASN PEER_ASN PEER...
@@ -50,9 +58,12 @@ frr_router_conf() { # NAME ROUTER_ID ASN PEER_ASN PEER...
 	shift 4
 	frr_common "$n" || return 1
 	d=$(frr_dir "$n")
+	printf 'debug zebra kernel\nzebra work-queue %s\n' "$ECMP_ZEBRA_WQ" >>"$d/zebra.conf"
 	{
 		echo "hostname $n"
 		echo "log file $d/bgpd.log"
+		echo "log timestamp precision 3"
+		echo "debug bgp zebra"
 		echo "router bgp $asn"
 		echo " bgp router-id $id"
 		echo " no bgp ebgp-requires-policy"

@@ -18,10 +18,18 @@
                                      in PIDFILE; "T watchdog-kill" on stdout when it fired
   ecmp.py stats OUT T0 T1 [MONITOR FAULT_T GATEWAY]
                                      shell assignments for the events between T0 and T1 (ms):
-                                     ALIVE0 ALIVE1 BROKEN NEWOK NEWFAIL RECOVER_MS BROKEN_RS, and
+                                     ALIVE0 ALIVE1 BROKEN NEWOK NEWFAIL RECOVER_MS BROKEN_RS,
+                                     NEWBAD_MS (when the last new connection that failed or
+                                     needed a second SYN began, from FAULT_T or T0), and
                                      WITHDRAW_MS: from FAULT_T to the first route in MONITOR
                                      (`ip -ts -o monitor route` on the router) without GATEWAY
   ecmp.py join MONITOR T GATEWAY     shell assignment JOIN_MS: from T to the first route with it
+  ecmp.py neigh MONITOR T IP MAC    shell assignment TAKEOVER_MS: from T to the router's first
+                                     neighbour entry of IP with MAC (`ip -ts -o monitor neigh`)
+  ecmp.py frrlog DIR T GATEWAY       shell assignments BFD_MS, BGPZ_MS, KERNEL_MS: from T to the
+                                     router's BFD session down with GATEWAY, to bgpd's next
+                                     route sent to zebra, to zebra's netlink send (FRR logs in
+                                     DIR, ms stamps)
   ecmp.py spread SNAP [OUT]          shell assignments FLOWS_dN, FLOWS_rsN: established flows per
                                      director and real server in SNAP (see flow_owners), only
                                      the client's open connections when OUT is given
@@ -38,6 +46,7 @@ import time
 
 TIMEOUT = 10.0  # an answer later than this breaks the connection (TCP retries take ~1-3 s)
 SLOW_MS = 300  # an answer later than this counts as a flow waiting for the network
+NEW_SLOW_MS = 900  # a new connection this slow needed a second SYN (TCP's first RTO is 1 s)
 
 
 def now_ms():
@@ -121,15 +130,17 @@ class Client:
             await asyncio.sleep(1.0)  # then a replacement, so every phase starts with N
 
     async def one_new(self):
-        writer = None
+        writer, t0 = None, now_ms()
         try:
             reader, writer = await asyncio.wait_for(
                 asyncio.open_connection(self.vip, self.port), TIMEOUT)
             await self.ask(reader, writer)
             self.newok += 1
+            if now_ms() - t0 > NEW_SLOW_MS:  # its SYN was lost, and retransmitted
+                self.ev("newslow", int(now_ms() - t0), int(t0))
         except (OSError, asyncio.TimeoutError) as e:
             self.newfail += 1
-            self.ev("newfail", type(e).__name__)
+            self.ev("newfail", type(e).__name__, int(t0))
         finally:
             if writer:
                 writer.close()
@@ -271,12 +282,17 @@ def stats(out, t0, t1, mon=None, fault_t=None, gw=None):
     # a loaded VM answers late now and then without any fault: SLOW and SLOW_MAX_MS say how often
     # and how late, to compare with a phase without a fault
     rec = max([e[0] - start for e in slow] + [0])
+    # new connections that failed or waited (a SYN retransmitted): when the last of them began
+    badnew = [int(e[2][-1]) for e in events(out, t0, t1) if e[1] in ("newfail", "newslow")
+              and len(e[2]) >= 2 and e[2][-1].isdigit()]
+    badnew = [t - start for t in badnew if t >= start - 1000]
     lat = [int(e[2][3]) for e in slow if e[1] == "slow"]
     by_rs = {}
     for e in broken:
         by_rs[e[2][2]] = by_rs.get(e[2][2], 0) + 1
     print("ALIVE0=%d ALIVE1=%d BROKEN=%d NEWOK=%d NEWFAIL=%d RECOVER_MS=%d SLOW=%d SLOW_MAX_MS=%d" %
           (a0, a1, len(broken), newok, len(newfail), rec, len(lat), max(lat + [0])))
+    print("NEWBAD=%d NEWBAD_MS=%d" % (len(badnew), max(badnew + [0])))
     print("BROKEN_RS='%s'" % " ".join("%s:%d" % kv for kv in sorted(by_rs.items())))
     print("BROKEN_WHY='%s'" % " ".join(sorted({e[2][3] for e in broken})))
     snap = os.environ.get("SNAP")
@@ -344,9 +360,59 @@ def join(mon, t, gw):
     print("JOIN_MS=%d" % first_route(mon, int(t), lambda g: gw in g))
 
 
+def neigh(mon, t, ip, mac):
+    """TAKEOVER_MS: from T to the router's first neighbour entry of IP with MAC (a VRRP
+    takeover as the router sees it: the new master's gratuitous ARP), in `ip -ts -o monitor
+    neigh` lines; -1 when none."""
+    t = int(t)
+    with open(mon) as f:
+        for line in f:
+            if not line.startswith("[") or "]" not in line:
+                continue
+            stamp, rest = line[1:].split("]", 1)
+            w = rest.split()
+            if w[:1] != [ip] or "lladdr" not in w or w[w.index("lladdr") + 1] != mac.lower():
+                continue
+            ms = datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%f").timestamp() * 1000
+            if ms >= t:
+                print("TAKEOVER_MS=%d" % (ms - t))
+                return
+    print("TAKEOVER_MS=-1")
+
+
+def frrlog(d, t, gw):
+    """Where a link-down withdrawal's time goes on the router (FRR logs with ms stamps):
+    BFD_MS from T to bfdd's "up -> down" of the session with GW, BGPZ_MS from T to bgpd's
+    first route sent to zebra after that (FRR's queue hold times lie between), KERNEL_MS to
+    zebra's next netlink batch (the route to the kernel); -1 when not found."""
+    t = int(t)
+
+    def stamps(path, words):
+        try:
+            with open(path) as f:
+                for line in f:
+                    if all(x in line for x in words):
+                        try:
+                            yield datetime.datetime.strptime(
+                                line[:23], "%Y/%m/%d %H:%M:%S.%f").timestamp() * 1000
+                        except ValueError:
+                            pass
+        except OSError:
+            return
+
+    bfd = next((ms for ms in stamps(d + "/bfdd.log", ("peer:%s " % gw, "up -> down"))
+                if ms >= t), -1)
+    bgpz = next((ms for ms in stamps(d + "/bgpd.log", ("Tx route",)) if ms >= max(bfd, t)),
+                -1) if bfd >= 0 else -1
+    kern = next((ms for ms in stamps(d + "/zebra.log", ("nl_batch_send",)) if ms >= bgpz),
+                -1) if bgpz >= 0 else -1
+    print("BFD_MS=%d BGPZ_MS=%d KERNEL_MS=%d" % tuple(x - t if x >= 0 else -1
+                                                    for x in (bfd, bgpz, kern)))
+
+
 if __name__ == "__main__":
     cmds = {"server": server, "client": client, "probe": probe, "stats": stats, "join": join,
-            "spread": spread, "watchdog": watchdog}
+            "spread": spread, "watchdog": watchdog, "neigh": neigh, "frrlog": frrlog}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](*sys.argv[2:])

@@ -35,7 +35,8 @@ check-ka-equiv-all-5: hadirector
 # Issue 23: the ECMP lab (an FRR router, 3+1 directors with FRR and hadirector in announce mode,
 # IPVS DR with mh, 1000 long-lived connections), one VM boot of about 7 minutes:
 # `make check-ecmp` (ECMP_* settings pass through, see tests/vm/scenarios/ecmp.sh).
-EXTRA_DIST += tests/vm/ecmp.sh tests/vm/scenarios/ecmp.sh tests/lab/ecmp.py tests/lab/ecmp-frr.sh
+EXTRA_DIST += tests/vm/ecmp.sh tests/vm/scenarios/ecmp.sh tests/lab/ecmp.py tests/lab/ecmp-frr.sh \
+	tests/lab/ecmp-vrrp.sh
 check-ecmp: hadirector hadirectorctl
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		$(SHELL) $(srcdir)/tests/vm/ecmp.sh

@@ -23,6 +23,8 @@
 # ECMP_SLOPPY (1; 0 shows them fail), ECMP_ANNOUNCE (below), ECMP_PHASES (which phases, in
 # order; default all), ECMP_CONTRAST (1: the contrast figures at the end), ECMP_WATCHDOG (the
 # watchdog's seconds, as systemd's WatchdogSec=; default 2).
+# ECMP_VRRP (1: then the VRRP pair's failover under the same load, tests/lab/ecmp-vrrp.sh; 0: not).
+# The last line is a verdict against the issue's targets: "VERDICT: ECMP PASS|FAIL: ..." (./demo.sh ecmp).
 # ECMP_ANNOUNCE: daemon (default: hadirector's announce mode puts the VIP on its TUN device and
 # takes it away), standin (the scenario does it with ip(8) on a device of its own when the daemon
 # would: the lab without the feature's code), static (the address is put there once and never
@@ -30,6 +32,7 @@
 . "$(dirname "$0")/../lib.sh"
 LAB=$top_srcdir/tests/lab
 . "$LAB/ecmp-frr.sh"
+. "$LAB/ecmp-vrrp.sh"
 PY=/usr/bin/python3
 N=${ECMP_CONNS:-1000}
 RATE=${ECMP_RATE:-10}
@@ -39,6 +42,7 @@ ANNOUNCE=${ECMP_ANNOUNCE:-daemon}
 WATCHDOG=${ECMP_WATCHDOG:-2}
 PHASES=${ECMP_PHASES:-kill link leave join sigstop rsdies drain stop}
 CONTRAST=${ECMP_CONTRAST:-1}
+VRRP=${ECMP_VRRP:-1}
 VIP=10.100.0.1
 D=$VM_DIR
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); } # no fork: exact under load
@@ -51,6 +55,7 @@ assert "tun loads (the announce device)" hd_vm_modprobe tun
 
 # ---- the hosts, in few program starts (each costs up to a second under emulation)
 LAN="r:1 d1:11 d2:12 d3:13 d4:14 rs1:21 rs2:22 rs3:23 rs4:24 probe:5"
+[ "$VRRP" = 1 ] && LAN="$LAN v1:15 v2:16" # the VRRP pair (tests/lab/ecmp-vrrp.sh)
 {
 	for h in $LAN client; do echo "netns add vm-${h%%:*}"; done
 	echo "link add br0 type bridge"
@@ -84,7 +89,9 @@ for h in $LAN; do
 		rs*)
 			echo "route add default via 10.0.0.1"
 			echo "addr add $VIP/32 dev lo"
+			echo "addr add $VRRP_VIP/32 dev lo"
 			;;
+		v*) echo "route add default via 10.0.0.1" ;;
 		probe) echo "route add $VIP/32 via 10.0.0.11" ;;
 		esac
 	} | ip -n "vm-$n" -batch - || exit 99
@@ -209,19 +216,23 @@ assert s.recv(10) == b'rs$k\n'"
 done
 
 # ---- the client
-touch "$D/client.log"
-ip netns exec vm-client "$PY" "$LAB/ecmp.py" client $VIP 80 "$N" "$RATE" "$D/client.log" "$D/stop" &
-CLIENT=$!
-VM_PIDS+=($!)
-alive() { awk '$2 == "stat" { a = $3 } END { print a + 0 }' "$D/client.log"; }
-check "the client holds $N connections" wait_for $((30 + N / 20)) sh -c \
-	"[ \$(awk '\$2 == \"stat\" { a = \$3 } END { print a + 0 }' $D/client.log) -ge $N ]"
-say "client: $(alive) connections alive"
+CLIENT_LOG=$D/client.log
+client_start() { # VIP LOG STOPFILE: N long-lived connections and RATE new ones a second
+	touch "$2"
+	ip netns exec vm-client "$PY" "$LAB/ecmp.py" client "$1" 80 "$N" "$RATE" "$2" "$3" &
+	CLIENT=$!
+	VM_PIDS+=($!)
+	check "the client holds $N connections to $1" wait_for $((30 + N / 20)) sh -c \
+		"[ \$(awk '\$2 == \"stat\" { a = \$3 } END { print a + 0 }' $2) -ge $N ]"
+	say "client: $(alive) connections alive"
+}
+alive() { awk '$2 == "stat" { a = $3 } END { print a + 0 }' "$CLIENT_LOG"; }
+client_start $VIP "$CLIENT_LOG" "$D/stop"
 
 # ---- per-phase measurement
 snapshot() { # FILE: "DIRECTOR SPORT REALSERVER EXPIRE_S" per established client flow, all directors
 	local d
-	for d in d1 d2 d3 d4; do
+	for d in ${SNAP_DIRS:-d1 d2 d3 d4}; do
 		ip netns exec "vm-$d" ipvsadm -Lnc 2>/dev/null | awk -v d="$d" '
 			$3 == "ESTABLISHED" && $4 ~ /^10\.0\.1\.2:/ {
 				split($4, s, ":"); split($6, r, ":"); split($2, e, ":")
@@ -241,6 +252,11 @@ fault() { # CMD...: the fault, its time noted just before
 	FAULT_T=$(now_ms)
 	"$@"
 }
+# A link is cut by an ip(8) started beforehand and waiting for commands: starting one takes tens
+# of ms under emulation, which the measured withdrawal would count (it counted them until now)
+coproc IPB { ip -force -batch -; }
+VM_PIDS+=("$IPB_PID")
+ipb() { echo "$*" >&"${IPB[1]}"; } # ARGS: one ip command in the root namespace, no fork
 settle() { sleep "${1:-4}"; } # every long-lived connection asks at least once a second
 # result DIRECTOR|- MAX_BROKEN [WHAT]: the phase's figures; the withdrawal of DIRECTOR
 # (time from the fault to the router's FIB without it) when given
@@ -248,15 +264,30 @@ result() {
 	local d=$1 max=$2 what=${3:-}
 	ALIVE0=0 ALIVE1=0 BROKEN=0 NEWOK=0 NEWFAIL=0 RECOVER_MS=0 SLOW=0 SLOW_MAX_MS=0
 	BROKEN_RS="" BROKEN_DIR="" BROKEN_WHY=""
-	WITHDRAW_MS=""
-	eval "$(SNAP="$D/snap-$PH" "$PY" "$LAB/ecmp.py" stats "$D/client.log" "$PH_T0" "$(now_ms)" \
+	WITHDRAW_MS="" NEWBAD=0 NEWBAD_MS=0
+	eval "$(SNAP="$D/snap-$PH" "$PY" "$LAB/ecmp.py" stats "$CLIENT_LOG" "$PH_T0" "$(now_ms)" \
 		${d:+$([ "$d" != - ] && echo "$D/mon.log $FAULT_T $(gw "$d")")})"
 	local line="$PH: alive $ALIVE0 -> $ALIVE1, broken $BROKEN${BROKEN_RS:+ (rs $BROKEN_RS; on $BROKEN_DIR; $BROKEN_WHY)}, new ok $NEWOK fail $NEWFAIL"
-	[ "$FAULT_T" != 0 ] && line="$line, last answer slower than 300 ms $RECOVER_MS ms after the fault ($SLOW such answers, the slowest $SLOW_MAX_MS ms)"
+	[ "$FAULT_T" != 0 ] && line="$line, $NEWBAD new failed or needed a second SYN (the last begun $NEWBAD_MS ms after the fault), last answer slower than 300 ms $RECOVER_MS ms after the fault ($SLOW such answers, the slowest $SLOW_MAX_MS ms)"
 	[ -n "$WITHDRAW_MS" ] && line="$line, withdrawn on the router in $WITHDRAW_MS ms${what:+ ($what)}"
+	line="$line${RESULT_EXTRA:+, $RESULT_EXTRA}"
+	RESULT_EXTRA=""
 	say "$line"
 	echo "$line" >>"$SUMMARY"
+	# the phase's figures, for the verdict
+	PH_BROKEN[$PH]=$BROKEN
+	PH_WD[$PH]=${WITHDRAW_MS:--}
+	PH_NEWBAD[$PH]=$NEWBAD_MS
+	PH_REC[$PH]=$RECOVER_MS
+	PH_NEWFAIL[$PH]=$NEWFAIL
 	[ "$max" = - ] || check "$PH: at most $max broken connections ($BROKEN)" test "$BROKEN" -le "$max"
+}
+declare -A PH_BROKEN PH_WD PH_NEWBAD PH_REC PH_NEWFAIL PH_SPLIT
+MISSED=()
+target() { # DESCRIPTION COMMAND...: a check against one of the issue's targets, named in the verdict
+	local f=$FAILS
+	check "target: $1" "${@:2}"
+	[ "$FAILS" = "$f" ] || MISSED+=("$1")
 }
 withdrawn() { # DIRECTOR: the router's route lost it (within 10 s)
 	check "$PH: the router withdrew $1" wait_for 10 no_path "$1"
@@ -264,6 +295,7 @@ withdrawn() { # DIRECTOR: the router's route lost it (within 10 s)
 joined() { # DIRECTOR: the router's route has it again (within 30 s); JOIN_MS from FAULT_T
 	check "$PH: the router has $1 in its paths again" wait_for 30 has_path "$1"
 	eval "$("$PY" "$LAB/ecmp.py" join "$D/mon.log" "$FAULT_T" "$(gw "$1")")"
+	PH_TK[$PH]=$JOIN_MS
 	say "$PH: $1 back in the router's paths $JOIN_MS ms after it started"
 	echo "$PH: $1 in the router's paths $JOIN_MS ms after it started" >>"$SUMMARY"
 }
@@ -322,6 +354,10 @@ run_phase() {
 		withdrawn d1
 		settle
 		result d1 0 "${sa:-SIGKILL}"
+		target "SIGKILL withdrawn on the router within 1 s ($WITHDRAW_MS ms)" \
+			test "$WITHDRAW_MS" -ge 0 -a "$WITHDRAW_MS" -le 1000
+		target "SIGKILL: new connections failed no longer than 1 s (the last $NEWBAD_MS ms after)" \
+			test "$NEWBAD_MS" -le 1000
 		phase kill-back
 		fault hd_back d1 4
 		joined d1
@@ -343,12 +379,23 @@ run_phase() {
 		;;
 	link) # 3. d1's link down: BFD on the router; 4. up again
 		phase link
-		fault ip link set p-d1 down
+		fault ipb link set p-d1 down
 		withdrawn d1
 		settle
+		# where the time went, from the router's FRR logs: BFD's detection (300 ms after
+		# the last packet it heard, which came up to an interval before the fault), then
+		# bgpd (its clearing and route-processing queues hold 10 + 50 ms), zebra, the FIB
+		eval "$("$PY" "$LAB/ecmp.py" frrlog "$(frr_dir vm-r)" "$FAULT_T" "$(gw d1)")"
+		RESULT_EXTRA="router: BFD down $BFD_MS ms after the fault, bgpd gave zebra the route at $BGPZ_MS ms, zebra the kernel at $KERNEL_MS ms"
+		PH_SPLIT[link]="BFD $BFD_MS, bgpd $BGPZ_MS, zebra $KERNEL_MS, FIB seen"
 		result d1 0 "BFD ${ECMP_BFD_MS} ms x $ECMP_BFD_MULT"
+		local lim=$((ECMP_BFD_MS * ECMP_BFD_MULT + 50))
+		target "link down withdrawn on the router within BFD's $((ECMP_BFD_MS * ECMP_BFD_MULT)) ms + 50 ms ($WITHDRAW_MS ms)" \
+			test "$WITHDRAW_MS" -ge 0 -a "$WITHDRAW_MS" -le $lim
+		target "link down: new connections failed no longer than $lim ms (the last $NEWBAD_MS ms after)" \
+			test "$NEWBAD_MS" -le $lim
 		phase link-back
-		fault ip link set p-d1 up
+		fault ipb link set p-d1 up
 		joined d1
 		settle
 		result - 0
@@ -383,6 +430,7 @@ run_phase() {
 		done
 		settle
 		result - -
+		BROKEN_RS_rsdies=${BROKEN_RS:-none}
 		check "rsdies: only rs4's connections broke (broken: ${BROKEN_RS:-none})" \
 			test "${BROKEN_RS%%:*}" = rs4 -a "${BROKEN_RS#*:}" -le "${FLOWS_rs4:-0}"
 		;;
@@ -449,16 +497,72 @@ if [ "$CONTRAST" = 1 ]; then
 	fi
 fi
 
-touch "$D/stop"
-wait "$CLIENT"
+# the router's BFD and FIB, before the VRRP part stops the directors
+bfd_down=$(vtysh -N vm-r -c "show bfd peers counters" 2>/dev/null | awk '
+	/peer / { p = $2 } /Session down events/ { printf "    router BFD: %s session down events %s\n", p, $NF }')
+fib_changes=$(grep -c "$VIP" "$D/mon.log")
+if [ "$VRRP" = 1 ]; then
+	vrrp_part
+else
+	touch "$D/stop"
+	wait "$CLIENT"
+fi
 say "---- summary ($N connections, $SCHED, sloppy_tcp $SLOPPY, BFD ${ECMP_BFD_MS} ms x $ECMP_BFD_MULT, announce: $ANNOUNCE)"
 sed 's/^/    /' "$SUMMARY"
-vtysh -N vm-r -c "show bfd peers counters" 2>/dev/null | awk '
-	/peer / { p = $2 } /Session down events/ { printf "    router BFD: %s session down events %s\n", p, $NF }'
-echo "    router FIB changes of the VIP's route: $(grep -c "$VIP" "$D/mon.log")"
+echo "$bfd_down"
+echo "    router FIB changes of the VIP's route: $fib_changes"
+
+# ---- side by side: the same faults on the ECMP directors and on the VRRP pair
+row() { # LABEL PHASE WHAT: a phase's figures, "-" when it did not run
+	local p=$2
+	if [ -z "${PH_BROKEN[$p]:-}" ]; then
+		printf '    %-34s %-6s  (not run)\n' "$1" "$3"
+		return
+	fi
+	local mv=${PH_WD[$p]}
+	[ "$mv" = - ] && mv=${PH_TK[$p]:--}
+	printf '    %-34s %-6s %7s %9s %11s %11s %10s\n' "$1" "$3" "${PH_BROKEN[$p]}" \
+		"${PH_NEWFAIL[$p]}" "${PH_NEWBAD[$p]} ms" "${PH_REC[$p]} ms" "$mv ms"
+}
+if [ "$VRRP" = 1 ]; then
+	echo "    side by side ($N connections, $RATE new/s; ECMP: 3 directors, BFD ${ECMP_BFD_MS} ms x $ECMP_BFD_MULT; VRRP: advert_int $VRRP_ADV s, lvs_sync_daemon)"
+	printf '    %-34s %-6s %7s %9s %11s %11s %10s\n' fault design broken "new fail" "new failing" "slow until" "router"
+	row "SIGKILL of hadirector" kill ECMP
+	row "" vrrp-kill VRRP
+	row "link down" link ECMP
+	row "" vrrp-link VRRP
+	row "back (restart)" kill-back ECMP
+	row "" vrrp-kill-back VRRP
+	row "back (link up)" link-back ECMP
+	row "" vrrp-link-back VRRP
+	echo "    (new failing: when the last new connection that failed or needed a second SYN began; slow until: the last"
+	echo "     answer slower than 300 ms or broken; router: the withdrawal or the director back in its paths, or the"
+	echo "     VRRP takeover: its neighbour entry of the VIP moved to the new master)"
+fi
+
+# ---- the verdict against the issue's targets
+tot=0 ran=""
+for p in kill kill-back link link-back leave back join sigstop sigstop-back drain stop; do
+	[ -n "${PH_BROKEN[$p]:-}" ] || continue
+	tot=$((tot + ${PH_BROKEN[$p]}))
+	ran="$ran${ran:+, }$p"
+done
+v="$N connections: $tot broken in $ran"
+[ -n "${PH_BROKEN[rsdies]:-}" ] && v="$v; rs4 died: ${PH_BROKEN[rsdies]} broken (${BROKEN_RS_rsdies:-none})"
+[ -n "${PH_WD[kill]:-}" ] && v="$v; withdrawn after SIGKILL ${PH_WD[kill]} ms (1 s)"
+[ -n "${PH_WD[link]:-}" ] && v="$v, link down ${PH_WD[link]} ms ($((ECMP_BFD_MS * ECMP_BFD_MULT + 50)) ms; ${PH_SPLIT[link]:-} ${PH_WD[link]})"
+[ -n "${PH_TK[vrrp-kill]:-}" ] && v="$v; VRRP pair: SIGKILL ${PH_BROKEN[vrrp-kill]} broken, ${PH_NEWFAIL[vrrp-kill]} new failed, takeover ${PH_TK[vrrp-kill]} ms; link down ${PH_BROKEN[vrrp-link]:--} broken, ${PH_NEWFAIL[vrrp-link]:--} new failed, takeover ${PH_TK[vrrp-link]:--} ms"
 if [ "$FAILS" -ne 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
 	for f in "$D"/*-hd.log; do echo "--- $f"; tail -n 15 "$f"; done
 	tail -n 20 "$D/mon.log"
 fi
 for d in d1 d2 d3 d4 r; do frr_stop "vm-$d"; done
+echo
+if [ "$FAILS" -eq 0 ]; then
+	echo "VERDICT: ECMP PASS: $v"
+else
+	missed=""
+	[ ${#MISSED[@]} = 0 ] || missed="missed: $(printf '%s; ' "${MISSED[@]}")"
+	echo "VERDICT: ECMP FAIL: ${missed}$FAILS checks failed; $v"
+fi
 vm_done
