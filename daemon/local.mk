@@ -62,6 +62,10 @@ hadirector_SOURCES += daemon/overrides.c daemon/overrides.h
 # add-rs, remove-rs: the live add and remove, and the one-server parse
 hadirector_SOURCES += daemon/overrides_rs.c daemon/overrides_int.h
 libhdcore_a_SOURCES += daemon/config_rs.c daemon/config_rs.h
+check_PROGRAMS += tests/unit/test_config_rs
+tests_unit_test_config_rs_SOURCES = tests/unit/test_config_rs.c
+tests_unit_test_config_rs_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_config_rs
 check_PROGRAMS += tests/unit/test_events_fmt
 tests_unit_test_events_fmt_SOURCES = tests/unit/test_events_fmt.c
 tests_unit_test_events_fmt_LDADD = libhdcore.a $(HD_LIBS)

@@ -9,6 +9,9 @@
  *   maint --all         every virtual server in maintenance; the VIPs and
  *                       VRRP are left alone (moving traffic to the peer is
  *                       another command)
+ *   add-rs VS RS ...    a real server added, with its checks
+ *   remove-rs VS RS     a real server taken out, its checks stopped
+ *                       (both in overrides_rs.c, with their reload rules)
  *
  * This module is the authority; the health checker's per-server drained
  * flag and operator weight (hc_set_drain, hc_set_weight) are what it
