@@ -37,6 +37,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (req.argv[i][j] < 0x21 || req.argv[i][j] > 0x7e)
 					abort();
 		}
+		/* add-rs: its options a NUL-terminated line of printable
+		 * characters and tabs */
+		if (req.cmd == HD_CTL_ADD_RS) {
+			size_t n = strnlen(req.body, sizeof(req.body));
+			if (n == sizeof(req.body))
+				abort();
+			for (size_t j = 0; j < n; j++) {
+				unsigned char c = (unsigned char)req.body[j];
+				if ((c < 0x20 && c != '\t') || c > 0x7e)
+					abort();
+			}
+		}
 	}
 	free(buf);
 	return 0;
