@@ -84,6 +84,16 @@ void confuse_begin(struct cctx *c)
 	parse_ctx = c;
 }
 
+/* confuse_begin() on the event loop (a live add): false, at once, while
+ * another thread parses. */
+bool confuse_try_begin(struct cctx *c)
+{
+	if (pthread_mutex_trylock(&confuse_lock))
+		return false;
+	parse_ctx = c;
+	return true;
+}
+
 void confuse_end(void)
 {
 	parse_ctx = NULL;

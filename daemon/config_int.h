@@ -40,6 +40,7 @@ int raw_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
  * confuse_parse() between confuse_begin() and confuse_end(), whose C gets
  * the parse's errors; the root freed with confuse_free(). */
 void confuse_begin(struct cctx *c);
+bool confuse_try_begin(struct cctx *c);
 void confuse_end(void);
 /* Parse BUF (LEN bytes, NUL-terminated, changed in place) into ROOT:
  * false after reporting the error through C. */

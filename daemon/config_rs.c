@@ -114,7 +114,8 @@ static int check_scripts(const struct hd_config *cfg, const struct hd_virtual_se
 }
 
 int hd_rs_config_parse(const struct hd_config *cfg, size_t vi, const char *title, const char *body,
-		       const char *file, struct hd_diag *diag, struct hd_real_server_config *out)
+		       const char *file, bool nowait, struct hd_diag *diag,
+		       struct hd_real_server_config *out)
 {
 	const struct hd_virtual_server_config *vs = &cfg->virtual_servers[vi];
 	struct cctx c = {.file = file, .diag = diag};
@@ -125,7 +126,15 @@ int hd_rs_config_parse(const struct hd_config *cfg, size_t vi, const char *title
 	memset(out, 0, sizeof(*out));
 	if (len < 0)
 		return -ENOMEM;
-	confuse_begin(&c);
+	if (!nowait) {
+		confuse_begin(&c);
+	} else if (!confuse_try_begin(&c)) {
+		hd_diag_add(
+		    diag, file, 1,
+		    "the parser is busy (a reload or a plan is reading the file): try again");
+		free(buf);
+		return -EBUSY;
+	}
 	root = cfg_init(one_rs_opts, CFGF_NONE);
 	bool parsed = root && confuse_parse(&c, root, buf, (size_t)len);
 	confuse_end();

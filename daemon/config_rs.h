@@ -4,6 +4,7 @@
 #ifndef HD_CONFIG_RS_H
 #define HD_CONFIG_RS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,9 +17,12 @@
  * A BODY without a check gets a copy of the checks of the first real
  * server of VI that has some, aimed at the new server (refused when that
  * check names a connect_ip of its own, or none has a check): an added
- * server is always health-checked. */
+ * server is always health-checked. NOWAIT: -EBUSY at once (DIAG says so)
+ * rather than wait while another thread parses a file (libconfuse is one
+ * parse at a time: a reload's or a plan's could hold the event loop). */
 int hd_rs_config_parse(const struct hd_config *cfg, size_t vi, const char *title, const char *body,
-		       const char *file, struct hd_diag *diag, struct hd_real_server_config *out);
+		       const char *file, bool nowait, struct hd_diag *diag,
+		       struct hd_real_server_config *out);
 void hd_rs_config_free(struct hd_real_server_config *rs);
 /* A digest of everything the file says about RS (address, weight, options,
  * checks): equal digests, same definition. */

@@ -216,11 +216,9 @@ static int do_add(struct hd_daemon *d, struct hd_rs_overrides *o, const struct h
 			 REQ_FILE, x->rs, RSX_MAX);
 		return -ENOSPC;
 	}
-	if (hd_reload_busy(d)) { /* its parse holds the parser: do not wait for it */
-		snprintf(err, len, "%s: a reload is parsing the file: try again", REQ_FILE);
-		return -EBUSY;
-	}
-	r = hd_rs_config_parse(cfg, (size_t)vi, x->rs, req->body, REQ_NAME, &diag, &rs);
+	/* nowait: a reload's or a plan's parse holds the parser; the loop does
+	 * not wait for it */
+	r = hd_rs_config_parse(cfg, (size_t)vi, x->rs, req->body, REQ_NAME, true, &diag, &rs);
 	if (r < 0) {
 		diag_text(&diag, err, len);
 		hd_diag_clear(&diag);
@@ -329,7 +327,7 @@ static int inject_add(struct hd_config *cfg, size_t vi, struct rsx *x)
 	struct hd_virtual_server_config *vs = &cfg->virtual_servers[vi];
 	struct hd_real_server_config rs;
 	struct hd_diag diag = {0};
-	int r = hd_rs_config_parse(cfg, vi, x->rs, x->body, REQ_NAME, &diag, &rs);
+	int r = hd_rs_config_parse(cfg, vi, x->rs, x->body, REQ_NAME, false, &diag, &rs);
 
 	if (r == -ENOMEM) {
 		hd_diag_clear(&diag);

@@ -213,4 +213,11 @@ check "monitor: add-rs by uid 0" [ "$(jqm 'select(.action == "add-rs" and .real_
 check "monitor: remove-rs" [ "$(jqm 'select(.action == "remove-rs" and .real_server == "'$R2'") | .result' | head -1)" = '"ok"' ]
 check "monitor: a refused add with its error" \
 	grep -q '"error":"control:1: unknown option '"'"'connect_timout'"'"' in tcp_check"' "$T_DIR/mon.out"
+
+# -- the daemon stops cleanly; in a sanitizer build, with nothing to report
+# (the shells of the live changes, the lent checks, the dropped overrides)
+kill -TERM "$HDPID"
+wait "$HDPID"
+check "the daemon exits 0 ($?)" [ "$?" = 0 ]
+check "no sanitizer report in its log" sh -c "! grep -E 'Sanitizer|runtime error' '$T_DIR/hd.log'"
 t_done

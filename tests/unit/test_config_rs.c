@@ -5,11 +5,13 @@
  * digest tells a changed definition from the same one. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "config_int.h"
 #include "config_rs.h"
 #include "hd_config.h"
 #include "unit.h"
@@ -91,7 +93,7 @@ static void test_cases(const struct hd_config *cfg)
 		struct hd_diag d = {0};
 		struct hd_real_server_config rs;
 		int r = hd_rs_config_parse(cfg, cases[i].vs, cases[i].title, cases[i].body,
-					   "control", &d, &rs);
+					   "control", false, &d, &rs);
 		if (cases[i].err) {
 			EXPECT(r < 0 && d.n &&
 				   !strncmp(d.lines[0], cases[i].err, strlen(cases[i].err)),
@@ -121,7 +123,8 @@ static void test_lent_copy(const struct hd_config *cfg)
 	struct hd_real_server_config rs;
 	const struct hd_check_config *lender = &cfg->virtual_servers[0].real_servers[1].checks[0];
 
-	CHECK(hd_rs_config_parse(cfg, 0, "10.0.0.13:80", "weight = 4", "control", &d, &rs) == 0);
+	CHECK(hd_rs_config_parse(cfg, 0, "10.0.0.13:80", "weight = 4", "control", false, &d, &rs) ==
+	      0);
 	CHECK(rs.n_checks == 1 && rs.checks[0].path != lender->path);
 	CHECK(rs.checks[0].path && !strcmp(rs.checks[0].path, "/health"));
 	CHECK(rs.checks[0].n_status == lender->n_status && rs.checks[0].status != lender->status);
@@ -136,12 +139,12 @@ static void test_digest(const struct hd_config *cfg)
 	struct hd_diag d = {0};
 	struct hd_real_server_config a, b, c;
 
-	CHECK(hd_rs_config_parse(cfg, 0, "10.0.0.13:80", "weight = 4 tcp_check { }", "control", &d,
-				 &a) == 0);
+	CHECK(hd_rs_config_parse(cfg, 0, "10.0.0.13:80", "weight = 4 tcp_check { }", "control",
+				 false, &d, &a) == 0);
 	CHECK(hd_rs_config_parse(cfg, 0, "10.0.0.13:80", "weight = 4  tcp_check {  }", "control",
-				 &d, &b) == 0);
+				 false, &d, &b) == 0);
 	CHECK(hd_rs_config_parse(cfg, 0, "10.0.0.13:80", "weight = 4 tcp_check { rise = 3 }",
-				 "control", &d, &c) == 0);
+				 "control", false, &d, &c) == 0);
 	CHECK(hd_rs_config_digest(&a) == hd_rs_config_digest(&b));
 	CHECK(hd_rs_config_digest(&a) != hd_rs_config_digest(&c));
 	CHECK(hd_rs_config_digest(&cfg->virtual_servers[0].real_servers[0]) !=
@@ -152,6 +155,26 @@ static void test_digest(const struct hd_config *cfg)
 	hd_diag_clear(&d);
 }
 
+/* While another parse holds the parser, a live add does not wait. */
+static void test_busy(const struct hd_config *cfg)
+{
+	struct hd_diag d = {0}, other = {0};
+	struct cctx c = {.file = "other", .diag = &other};
+	struct hd_real_server_config rs;
+
+	confuse_begin(&c);
+	int r =
+	    hd_rs_config_parse(cfg, 0, "10.0.0.13:80", "tcp_check { }", "control", true, &d, &rs);
+	confuse_end();
+	EXPECT(r == -EBUSY && d.n == 1 && strstr(d.lines[0], "control:1: the parser is busy"),
+	       "r=%d", r);
+	hd_diag_clear(&d);
+	CHECK(hd_rs_config_parse(cfg, 0, "10.0.0.13:80", "tcp_check { }", "control", true, &d,
+				 &rs) == 0);
+	hd_rs_config_free(&rs);
+	hd_diag_clear(&d);
+}
+
 int main(void)
 {
 	struct hd_config *cfg = load();
@@ -159,6 +182,7 @@ int main(void)
 	test_cases(cfg);
 	test_lent_copy(cfg);
 	test_digest(cfg);
+	test_busy(cfg);
 	hd_config_free(cfg);
 	return failures ? 1 : 0;
 }
