@@ -6,6 +6,7 @@
 #define IPVS_CTX_H
 
 #include "hd_context.h"
+#include "ipvs_bgdump.h"
 #include "ipvs_retry.h"
 #include "ipvs_sysctl.h"
 #include "ipvs_types.h"
@@ -58,6 +59,7 @@ struct ipvs_ctx {
 	 * written while it runs, and the count of loop-side full dumps (one
 	 * meanwhile makes its result the older one) */
 	struct ipvs_bgdump *bg;
+	struct ipvs_bgslice bg_slice; /* whose destinations the next re-read reads */
 	struct ipvs_keyset bg_touched;
 	uint64_t sync_dumps, bg_start_dumps;
 	struct ipvs_keyset owned;

@@ -228,7 +228,8 @@ static void bg_dump_start(struct ipvs_ctx *c, uint64_t now)
 		return;
 	}
 	c->bg_start_dumps = c->sync_dumps;
-	if (ipvs_bgdump_start(c->d->event, HD_PRIO_RECONCILE, on_bg_dump, c, &c->bg) < 0) {
+	if (ipvs_bgdump_start_slice(c->d->event, HD_PRIO_RECONCILE, &c->observed, &c->bg_slice,
+				    on_bg_dump, c, &c->bg) < 0) {
 		c->bg = NULL;
 		c->full_dump_due = true;
 	}

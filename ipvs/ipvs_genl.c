@@ -587,6 +587,11 @@ static int dump_dests(struct ipvs_nl *nl, struct ipvs_table *t, size_t i)
 
 int ipvs_nl_dump(struct ipvs_nl *nl, struct ipvs_table *out)
 {
+	return ipvs_nl_dump_sel(nl, out, NULL, NULL);
+}
+
+int ipvs_nl_dump_sel(struct ipvs_nl *nl, struct ipvs_table *out, ipvs_nl_sel_fn sel, void *arg)
+{
 	ipvs_table_init(out);
 	struct nl_msg *msg = new_msg(nl, IPVS_CMD_GET_SERVICE, NLM_F_DUMP);
 	if (!msg)
@@ -596,7 +601,8 @@ int ipvs_nl_dump(struct ipvs_nl *nl, struct ipvs_table *out)
 	if (!r)
 		r = c.err;
 	for (size_t i = 0; !r && i < out->n; i++)
-		r = dump_dests(nl, out, i);
+		if (!sel || sel(&out->svcs[i].key, arg))
+			r = dump_dests(nl, out, i);
 	if (r) {
 		ipvs_table_free(out);
 		return r;

@@ -19,6 +19,10 @@ void ipvs_nl_close(struct ipvs_nl *nl);
  * sorted here). Malformed replies are skipped and counted. Returns 0 or
  * -errno; on error OUT is empty. */
 int ipvs_nl_dump(struct ipvs_nl *nl, struct ipvs_table *out);
+/* The same, but the destinations only of the services SEL(key, ARG)
+ * selects; the others come back with none. */
+typedef bool (*ipvs_nl_sel_fn)(const struct ipvs_svc_key *k, void *arg);
+int ipvs_nl_dump_sel(struct ipvs_nl *nl, struct ipvs_table *out, ipvs_nl_sel_fn sel, void *arg);
 
 /* Dump only the services whose keys are in KEYS (those missing in the
  * kernel are absent from OUT). Same contract as ipvs_nl_dump. */
