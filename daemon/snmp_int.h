@@ -268,8 +268,13 @@ void snmp_hd_rows(enum snmp_hd_table t, const struct hc_view *v, const struct ip
  * varbinds into VARS, its OID. */
 void snmp_hd_rs_change(const struct hc_view *v, size_t vi, size_t ri, struct snmp_snap *vars,
 		       const oid **trap, size_t *trap_len);
+/* The fail-open guard's alarm of virtual server VI (hdGuardEngaged) and
+ * its end (hdGuardRecovered, hdGuardExpired): varbinds into VARS, OID. */
+enum snmp_hd_guard { SNMP_HD_GUARD_ENGAGED, SNMP_HD_GUARD_RECOVERED, SNMP_HD_GUARD_EXPIRED };
+void snmp_hd_guard_change(const struct hc_view *v, size_t vi, enum snmp_hd_guard what,
+			  struct snmp_snap *vars, const oid **trap, size_t *trap_len);
 /* snmp_hd_live.c (event loop): the tables with their callbacks, OUT[0..
- * SNMP_HD__N); hdRealServerStateChange notifications. */
+ * SNMP_HD__N); hdRealServerStateChange and the guard's notifications. */
 size_t snmp_hd_tables(struct snmp_table *out);
 void snmp_hd_watch(struct hd_snmp *s, struct hd_daemon *d, struct snmp_seen_set *seen);
 

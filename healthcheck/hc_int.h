@@ -97,6 +97,7 @@ struct hc_ctx {
 	size_t n_probes;
 	struct hc_tls *tls;	  /* https_check's TLS contexts (hc_http.c) */
 	uint64_t verdict_changes; /* real servers that went up or down, ever */
+	uint64_t guard_changes;	  /* fail-open guards that engaged or released, ever */
 	uint64_t builds;	  /* reload builds prepared, ever: their marks on probes */
 	int mux_fd;		  /* epoll set of the check sockets (hc_tcp.c) */
 	sd_event_source *mux_src;

@@ -126,8 +126,10 @@ bool hc_shape_vs(struct hc_ctx *c, struct hc_vs *v, uint64_t now)
 			hc_rs_changed(c, rs, old, false);
 		changed = true;
 	}
-	if (e != HC_EJECT_NONE)
+	if (e != HC_EJECT_NONE) {
+		c->guard_changes++; /* the SNMP watcher's cue (its alarm trap) */
 		guard_log(v, e, held);
+	}
 	if (hc_eject_next(&v->guard, vsc->max_ejection_timeout_usec))
 		hc_shape_arm_at(c, hc_eject_next(&v->guard, vsc->max_ejection_timeout_usec));
 	return changed;

@@ -14,6 +14,11 @@ uint64_t hc_view_verdict_changes(struct hd_daemon *d)
 	return d->hc ? d->hc->verdict_changes : 0;
 }
 
+uint64_t hc_view_guard_changes(struct hd_daemon *d)
+{
+	return d->hc ? d->hc->guard_changes : 0;
+}
+
 static void check_fill(struct hc_check_view *k, const struct hc_probe *p)
 {
 	struct hc_fwd_counts fw;
@@ -133,6 +138,7 @@ struct hc_view *hc_view_new(struct hd_daemon *d)
 	ck = (struct hc_check_view *)(rs + n_rs);
 	v->n_vs = n_vs;
 	v->verdict_changes = c ? c->verdict_changes : 0;
+	v->guard_changes = c ? c->guard_changes : 0;
 	v->wall_offset = wall_offset();
 	for (size_t i = 0; i < n_vs; i++) {
 		vs_fill(&v->vs[i], &c->cfg->virtual_servers[i], &c->vs[i]);

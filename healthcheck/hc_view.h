@@ -4,11 +4,12 @@
  * SIGUSR1 dump), Prometheus metrics (hc_view_render.c) and SNMP
  * (daemon/snmp_hd.c). Nothing outside healthcheck/ reads hc_int.h.
  *
- * The counters are defined once, in HC_VIEW_CHECK_COUNTERS (a checker's)
- * and HC_VIEW_RS_COUNTERS (a real server's, summed over its checkers): a
- * line added there is a field of the view, a JSON key, a metric family
- * and, when it names a HADIRECTOR-MIB column, an SNMP cell
- * (tests/unit/test_views.c checks that every field reaches them). */
+ * The counters are defined once, in HC_VIEW_CHECK_COUNTERS (a checker's),
+ * HC_VIEW_RS_COUNTERS (a real server's, summed over its checkers) and
+ * HC_VIEW_VS_COUNTERS (a virtual server's): a line added there is a field
+ * of the view, a JSON key, a metric family and a HADIRECTOR-MIB column's
+ * SNMP cell (tests/unit/test_views.c checks that every field reaches them,
+ * tests/unit/test_hd_mib.c that the MIB declares what is served). */
 #ifndef HC_VIEW_H
 #define HC_VIEW_H
 
@@ -21,36 +22,54 @@
 #include "hc_metrics.h"
 #include "hc_policy.h"
 
-/* Columns of HADIRECTOR-MIB's hdRealServerEntry and hdCheckerEntry
- * (etc/HADIRECTOR-MIB.txt) that counters fill. */
-enum { HC_MIB_RS_RUNS = 8, HC_MIB_RS_FAILED = 9 };
-enum { HC_MIB_CK_RUNS = 6, HC_MIB_CK_FAILURES = 7 };
+/* Columns of HADIRECTOR-MIB's hdVirtualServerEntry, hdRealServerEntry
+ * and hdCheckerEntry (etc/HADIRECTOR-MIB.txt) that counters fill: every
+ * counter has one (daemon/snmp_hd.c asserts it at compile time). */
+enum { HC_MIB_VS_GUARD_ENGAGEMENTS = 16, HC_MIB_VS_GUARD_EXPIRIES = 17 };
+enum { HC_MIB_RS_RUNS = 8, HC_MIB_RS_FAILED = 9, HC_MIB_RS_SLOW_START_WEIGHTS = 17 };
+enum {
+	HC_MIB_CK_RUNS = 6,
+	HC_MIB_CK_FAILURES = 7,
+	HC_MIB_CK_RETRIES = 10,
+	HC_MIB_CK_CONNECTIONS,
+	HC_MIB_CK_AGENT_LINES,
+	HC_MIB_CK_AGENT_GARBAGE,
+	HC_MIB_CK_FWD_PROBES,
+	HC_MIB_CK_FWD_VIP_NOT_ACCEPTED,
+	HC_MIB_CK_FWD_ARP_ANSWERED,
+	HC_MIB_CK_FWD_STRAY
+};
 
-/* X(field, metric, help, JSON key, hdCheckerEntry column or 0) */
+/* X(field, metric, help, JSON key, hdCheckerEntry column) */
 #define HC_VIEW_CHECK_COUNTERS(X)                                                                  \
 	X(runs, "hadirector_checks_total", "Checks run.", "runs", HC_MIB_CK_RUNS)                  \
 	X(failures, "hadirector_checks_failed_total", "Checks that failed.", "failures",           \
 	  HC_MIB_CK_FAILURES)                                                                      \
 	X(retries, "hadirector_check_retries_total",                                               \
-	  "Failed checks tried again before they counted against the verdict.", "retries", 0)      \
+	  "Failed checks tried again before they counted against the verdict.", "retries",         \
+	  HC_MIB_CK_RETRIES)                                                                       \
 	X(connections, "hadirector_check_connections_total",                                       \
-	  "Connections made (http and https reuse one for several checks).", "connections", 0)     \
+	  "Connections made (http and https reuse one for several checks).", "connections",        \
+	  HC_MIB_CK_CONNECTIONS)                                                                   \
 	X(agent_lines, "hadirector_check_agent_lines_total",                                       \
-	  "agent_check: lines the agent sent that were applied.", "agent_lines", 0)                \
+	  "agent_check: lines the agent sent that were applied.", "agent_lines",                   \
+	  HC_MIB_CK_AGENT_LINES)                                                                   \
 	X(agent_garbage, "hadirector_check_agent_garbage_total",                                   \
-	  "agent_check: lines the agent sent that were ignored as garbage.", "agent_garbage", 0)   \
+	  "agent_check: lines the agent sent that were ignored as garbage.", "agent_garbage",      \
+	  HC_MIB_CK_AGENT_GARBAGE)                                                                 \
 	X(fwd_probes, "hadirector_check_forwarding_path_probes_total",                             \
-	  "check_forwarding_path: probes sent through the DR or TUN path.", "fwd_probes", 0)       \
+	  "check_forwarding_path: probes sent through the DR or TUN path.", "fwd_probes",          \
+	  HC_MIB_CK_FWD_PROBES)                                                                    \
 	X(fwd_vip_not_accepted, "hadirector_check_forwarding_path_vip_not_accepted_total",         \
 	  "check_forwarding_path: probes the VIP did not answer through the path.",                \
-	  "fwd_vip_not_accepted", 0)                                                               \
+	  "fwd_vip_not_accepted", HC_MIB_CK_FWD_VIP_NOT_ACCEPTED)                                  \
 	X(fwd_arp_answered, "hadirector_check_forwarding_path_arp_answered_total",                 \
 	  "check_forwarding_path: probes where the real server answered ARP for the VIP.",         \
-	  "fwd_arp_answered", 0)                                                                   \
+	  "fwd_arp_answered", HC_MIB_CK_FWD_ARP_ANSWERED)                                          \
 	X(fwd_stray, "hadirector_check_forwarding_path_stray_total",                               \
 	  "check_forwarding_path: packets from the VIP with a probe's port but not its sequence.", \
-	  "fwd_stray", 0)
-/* X(field, metric, help, JSON key, hdRealServerEntry column or 0) */
+	  "fwd_stray", HC_MIB_CK_FWD_STRAY)
+/* X(field, metric, help, JSON key, hdRealServerEntry column) */
 #define HC_VIEW_RS_COUNTERS(X)                                                                     \
 	X(checks_run, "hadirector_real_server_checks_total", "Checks run, all its checkers.",      \
 	  "checks_run", HC_MIB_RS_RUNS)                                                            \
@@ -58,7 +77,15 @@ enum { HC_MIB_CK_RUNS = 6, HC_MIB_CK_FAILURES = 7 };
 	  "Checks that failed, all its checkers.", "checks_failed", HC_MIB_RS_FAILED)              \
 	X(slow_start_writes, "hadirector_real_server_slow_start_weights_total",                    \
 	  "Weights slow start gave the real server (IPVS writes of its ramps).",                   \
-	  "slow_start_writes", 0)
+	  "slow_start_writes", HC_MIB_RS_SLOW_START_WEIGHTS)
+
+/* X(field, metric, help, JSON key, hdVirtualServerEntry column) */
+#define HC_VIEW_VS_COUNTERS(X)                                                                     \
+	X(guard_engagements, "hadirector_virtual_server_guard_engagements_total",                  \
+	  "Times the fail-open guard engaged.", "guard_engagements", HC_MIB_VS_GUARD_ENGAGEMENTS)  \
+	X(guard_expiries, "hadirector_virtual_server_guard_expiries_total",                        \
+	  "Times the fail-open guard released at its bound (max_ejection_timeout).",               \
+	  "guard_expiries", HC_MIB_VS_GUARD_EXPIRIES)
 
 #define HC_VIEW_FIELD(f, metric, help, json, mib) uint64_t f;
 
@@ -104,7 +131,7 @@ struct hc_vs_view {
 	unsigned max_ejection;	    /* percent, 100: no fail-open guard */
 	bool guard_engaged;	    /* holding failing real servers in service */
 	unsigned real_servers_held; /* how many */
-	uint64_t guard_engagements, guard_expiries;
+	HC_VIEW_VS_COUNTERS(HC_VIEW_FIELD)
 	struct hc_rs_view *rs;
 	size_t n_rs;
 };
@@ -112,6 +139,7 @@ struct hc_vs_view {
 
 struct hc_view {
 	uint64_t verdict_changes; /* real servers that went up or down, ever */
+	uint64_t guard_changes;	  /* fail-open guards that engaged or released, ever */
 	double wall_offset;	  /* seconds: a monotonic time + this = wall clock */
 	struct hc_vs_view *vs;
 	size_t n_vs;
@@ -120,8 +148,9 @@ struct hc_view {
 /* hc_view.c (the module): the whole view in one allocation (free() it);
  * NULL when out of memory. With no module running, an empty view. */
 struct hc_view *hc_view_new(struct hd_daemon *d);
-/* The verdict change counter alone (a watcher's cheap test). */
+/* The verdict and guard change counters alone (a watcher's cheap test). */
 uint64_t hc_view_verdict_changes(struct hd_daemon *d);
+uint64_t hc_view_guard_changes(struct hd_daemon *d);
 
 /* hc_view_render.c, pure. */
 void hc_view_json(FILE *out, const struct hc_view *v);	  /* a JSON array */

@@ -1,6 +1,7 @@
 /* The renderings of the health checker's view (hc_view.h), pure: status
- * JSON and Prometheus metrics. Each walks HC_VIEW_CHECK_COUNTERS and
- * HC_VIEW_RS_COUNTERS, so a counter added there reaches both. */
+ * JSON and Prometheus metrics. Each walks HC_VIEW_CHECK_COUNTERS,
+ * HC_VIEW_RS_COUNTERS and HC_VIEW_VS_COUNTERS, so a counter added there
+ * reaches both. */
 #include "config.h"
 
 #include <string.h>
@@ -121,13 +122,15 @@ void hc_view_json(FILE *out, const struct hc_view *v)
 		fprintf(out,
 			",\"real_servers_up\":%u,\"quorum\":%u,\"hysteresis\":%u,"
 			"\"quorum_lost\":%s,\"max_ejection\":%u,\"guard_engaged\":%s,"
-			"\"real_servers_held\":%u,\"guard_engagements\":%llu,"
-			"\"guard_expiries\":%llu,\"real_servers\":[",
+			"\"real_servers_held\":%u,",
 			vs->real_servers_up, vs->quorum, vs->hysteresis,
 			vs->quorum_lost ? "true" : "false", vs->max_ejection,
-			vs->guard_engaged ? "true" : "false", vs->real_servers_held,
-			(unsigned long long)vs->guard_engagements,
-			(unsigned long long)vs->guard_expiries);
+			vs->guard_engaged ? "true" : "false", vs->real_servers_held);
+#define JSON(f, metric, help, json, mib)                                                           \
+	fprintf(out, "\"%s\":%llu,", json, (unsigned long long)vs->f);
+		HC_VIEW_VS_COUNTERS(JSON)
+#undef JSON
+		fputs("\"real_servers\":[", out);
 		for (size_t r = 0; r < vs->n_rs; r++) {
 			if (r)
 				fputc(',', out);
@@ -295,12 +298,13 @@ void hc_view_metrics(FILE *out, const struct hc_view *v)
 		hd_metric_sample(out, "hadirector_virtual_server_guard_engaged",
 				 (const char *[]){"vs", v->vs[i].name, NULL},
 				 v->vs[i].guard_engaged);
-	hd_metric_family(out, "hadirector_virtual_server_guard_engagements_total", "counter",
-			 "Times the fail-open guard engaged.");
-	for (size_t i = 0; i < n_vs; i++)
-		hd_metric_sample(out, "hadirector_virtual_server_guard_engagements_total",
-				 (const char *[]){"vs", v->vs[i].name, NULL},
-				 (double)v->vs[i].guard_engagements);
+#define VS_FAM(f, metric, help, json, mib)                                                         \
+	hd_metric_family(out, metric, "counter", help);                                            \
+	for (size_t i = 0; i < n_vs; i++)                                                          \
+		hd_metric_sample(out, metric, (const char *[]){"vs", v->vs[i].name, NULL},         \
+				 (double)v->vs[i].f);
+	HC_VIEW_VS_COUNTERS(VS_FAM)
+#undef VS_FAM
 	for (size_t m = 0; m < sizeof(fam) / sizeof(fam[0]); m++) {
 		hd_metric_family(out, fam[m].name, fam[m].type, fam[m].help);
 		for (size_t i = 0; i < n_vs; i++)

@@ -184,7 +184,8 @@ check "hdRsState up(1) for the live one" grep -qx "$HDM.2.1.3.1.1 = INTEGER: 1" 
 check "hdRsState down(2) for the dead one" grep -qx "$HDM.2.1.3.1.2 = INTEGER: 2" "$T_DIR/hd.txt"
 check "hdCheckerType tcp" grep -qx "$HDM.3.1.2.1.1.1 = STRING: \"tcp\"" "$T_DIR/hd.txt"
 check "hdCheckerRuns counts" grep -q "^$HDM.3.1.6.1.1.1 = Counter64: [1-9]" "$T_DIR/hd.txt"
-check "walk continues past the tables to the end of the MIB" sh -c "walk() { ip netns exec '$A' snmpgetnext -v2c -c public -On 127.0.0.1:1161 \$1; }; walk $HDM.3.1.8.1.2.1 | grep -vq '^$HDM'"
+# after the last cell of the last column of hdCheckerTable (hdCheckerAgentWeightUnit, 20)
+check "walk continues past the tables to the end of the MIB" sh -c "walk() { ip netns exec '$A' snmpgetnext -v2c -c public -On 127.0.0.1:1161 \$1; }; walk $HDM.3.1.20.1.2.1 | grep -vq '^$HDM'"
 check "a GET of a missing row says noSuchInstance" sh -c "ip netns exec '$A' snmpget -v2c -c public 127.0.0.1:1161 $HDM.2.1.3.9.9 | grep -q 'No Such Instance'"
 
 check "hdRealServerStateChange for the dead server at startup" wait_for 3 grep -q "9487.0.1" "$T_DIR/traps.log"

@@ -20,6 +20,12 @@ tests_unit_test_views_SOURCES = tests/unit/test_views.c daemon/snmp_vrrp.c daemo
 tests_unit_test_views_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS)
 tests_unit_test_views_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_views
+# HADIRECTOR-MIB declares what snmp_hd.c serves, and its enums are the daemon's.
+check_PROGRAMS += tests/unit/test_hd_mib
+tests_unit_test_hd_mib_SOURCES = tests/unit/test_hd_mib.c daemon/snmp_hd.c daemon/snmp_tables.c
+tests_unit_test_hd_mib_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS)
+tests_unit_test_hd_mib_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_hd_mib
 # The kernel's epoll/close/fork behaviour healthcheck/hc_tcp.c relies on.
 check_PROGRAMS += tests/unit/test_epoll_close
 tests_unit_test_epoll_close_SOURCES = tests/unit/test_epoll_close.c

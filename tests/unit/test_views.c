@@ -280,10 +280,12 @@ static void test_vrrp_snmp_assoc(void)
 static const struct {
 	const char *field, *metric, *json;
 	oid mib;
-} ck_fields[] = {HC_VIEW_CHECK_COUNTERS(HCK)}, rs_fields[] = {HC_VIEW_RS_COUNTERS(HCK)};
+} ck_fields[] = {HC_VIEW_CHECK_COUNTERS(HCK)}, rs_fields[] = {HC_VIEW_RS_COUNTERS(HCK)},
+  vs_fields[] = {HC_VIEW_VS_COUNTERS(HCK)};
 #undef HCK
 #define N_CK (sizeof(ck_fields) / sizeof(ck_fields[0]))
 #define N_RS (sizeof(rs_fields) / sizeof(rs_fields[0]))
+#define N_VS (sizeof(vs_fields) / sizeof(vs_fields[0]))
 
 static uint64_t *ck_counter(struct hc_check_view *c, size_t k)
 {
@@ -307,8 +309,25 @@ static uint64_t *rs_counter(struct hc_rs_view *r, size_t k)
 	return NULL;
 }
 
+static uint64_t *vs_counter(struct hc_vs_view *v, size_t k)
+{
+	size_t i = 0;
+#define CPTR(f, metric, help, json, mib)                                                           \
+	if (i++ == k)                                                                              \
+		return &v->f;
+	HC_VIEW_VS_COUNTERS(CPTR)
+#undef CPTR
+	return NULL;
+}
+
 /* One virtual server, one real server, two checkers: checker C's counter
- * K is 3000 + 100 C + 7 K, the real server's K is 9000 + 11 K. */
+ * K is 3000 + 100 C + 7 K, the real server's K is 9000 + 11 K, the
+ * virtual server's 7000 + 13 K. The states of slow start, the agent, the
+ * fail-open guard and the forwarding path are each set apart from their
+ * default: the guard engaged (max_ejection 40), the real server held
+ * (its checks down), drained by its agent and ramping to 8, kept by
+ * vip_not_accepted; checker 1 an agent that said drain 75%, its last
+ * outcome vip_arp_answered. */
 static void hc_fill(struct hc_view *v, struct hc_vs_view *vs, struct hc_rs_view *rs,
 		    struct hc_check_view *ck)
 {
@@ -316,22 +335,35 @@ static void hc_fill(struct hc_view *v, struct hc_vs_view *vs, struct hc_rs_view 
 	strcpy(vs->name, "10.9.0.1:80");
 	vs->n_rs = 1;
 	vs->rs = rs;
+	vs->max_ejection = 40;
+	vs->guard_engaged = true;
+	vs->real_servers_held = 1;
+	for (size_t k = 0; k < N_VS; k++)
+		*vs_counter(vs, k) = 7000 + 13 * k;
 	*rs = (struct hc_rs_view){
 	    .ep = {.addr = {.family = AF_INET, .u.v4.s_addr = 0x0b00090a}, .port = 8080},
 	    .up = true,
+	    .check_up = false,
+	    .held = true,
+	    .agent_drained = true,
+	    .ramping = true,
 	    .weight = 5,
 	    .configured_weight = 6,
+	    .target_weight = 8,
 	    .operator_weight = -1,
+	    .why = {.outcome = HC_O_VIP_NOT_ACCEPTED, .detail = 1},
 	    .checks = ck,
 	    .n_checks = 2,
 	};
 	for (size_t k = 0; k < N_RS; k++)
 		*rs_counter(rs, k) = 9000 + 11 * k;
 	for (size_t c = 0; c < 2; c++) {
-		ck[c] = (struct hc_check_view){.type = c ? "http" : "tcp", .target = rs->ep};
+		ck[c] = (struct hc_check_view){.type = c ? "agent" : "tcp", .target = rs->ep};
 		for (size_t k = 0; k < N_CK; k++)
 			*ck_counter(&ck[c], k) = 3000 + 100 * c + 7 * k;
 	}
+	ck[1].agent = (struct hc_agent_reply){HC_AGENT_STATE_DRAIN, HC_AGENT_W_PCT, 75};
+	ck[1].last.outcome = HC_O_VIP_ARP_ANSWERED;
 	*v = (struct hc_view){.vs = vs, .n_vs = 1};
 }
 
@@ -353,14 +385,19 @@ static void test_hc_outputs(void)
 	struct hc_rs_view rs;
 	struct hc_check_view ck[2];
 	char *json, *metrics, want[256];
-	struct snmp_snap s = {0};
-	struct snmp_out f = {&s, NULL, 0, NULL};
-	struct snmp_table t;
-	const struct snmp_cell *c;
 
 	hc_fill(&v, &vs, &rs, ck);
 	json = hc_render(hc_view_json, &v);
 	metrics = hc_render(hc_view_metrics, &v);
+	for (size_t k = 0; k < N_VS; k++) {
+		unsigned long long x = *vs_counter(&vs, k);
+
+		snprintf(want, sizeof(want), "\"%s\":%llu,", vs_fields[k].json, x);
+		has(json, want, "status JSON");
+		snprintf(want, sizeof(want), "%s{vs=\"10.9.0.1:80\"} %llu\n", vs_fields[k].metric,
+			 x);
+		has(metrics, want, "metrics");
+	}
 	for (size_t k = 0; k < N_RS; k++) {
 		unsigned long long x = *rs_counter(&rs, k);
 
@@ -384,22 +421,95 @@ static void test_hc_outputs(void)
 		}
 	has(json, "\"rs\":\"10.9.0.11:8080\",\"state\":\"up\",\"weight\":5,\"configured_weight\":6",
 	    "status JSON");
+	has(json,
+	    "\"check_state\":\"down\",\"held\":true,\"agent_drained\":true,\"slow_start\":true,"
+	    "\"target_weight\":8,",
+	    "status JSON");
+	has(json, "\"max_ejection\":40,\"guard_engaged\":true,\"real_servers_held\":1,",
+	    "status JSON");
+	has(json, "\"outcome\":\"vip_not_accepted\"", "status JSON");
+	has(json, "\"outcome\":\"vip_arp_answered\"", "status JSON");
+	has(json, "\"agent_state\":\"drain\",\"agent_weight\":\"75%\"", "status JSON");
 	has(metrics, "hadirector_real_server_weight{vs=\"10.9.0.1:80\",rs=\"10.9.0.11:8080\"} 5\n",
 	    "metrics");
+	has(metrics, "hadirector_real_server_held{vs=\"10.9.0.1:80\",rs=\"10.9.0.11:8080\"} 1\n",
+	    "metrics");
+	has(metrics,
+	    "hadirector_real_server_slow_start{vs=\"10.9.0.1:80\",rs=\"10.9.0.11:8080\"} 1\n",
+	    "metrics");
+	has(metrics, "hadirector_virtual_server_guard_engaged{vs=\"10.9.0.1:80\"} 1\n", "metrics");
 	free(json);
 	free(metrics);
-	/* SNMP: every counter with a MIB column is its cell */
+}
+
+/* What a cell must be: column COL (row index as the table has it) of
+ * type TYPE with integer V. */
+struct want_cell {
+	oid col;
+	u_char type;
+	long v;
+};
+
+static void want_cells(const struct snmp_snap *s, const struct snmp_table *t, const oid *idx,
+		       size_t n, const struct want_cell *w, size_t nw)
+{
+	for (size_t i = 0; i < nw; i++) {
+		const struct snmp_cell *c = cell_at(s, t, w[i].col, idx, n);
+
+		EXPECT(c && c->type == w[i].type && c->v.l == w[i].v, "%s.%u: want %ld, is %ld",
+		       t->name, (unsigned)w[i].col, w[i].v, c ? c->v.l : -1L);
+	}
+}
+
+static void test_hc_snmp(void)
+{
+	struct hc_view v;
+	struct hc_vs_view vs;
+	struct hc_rs_view rs;
+	struct hc_check_view ck[2];
+	struct snmp_snap s = {0};
+	struct snmp_out f = {&s, NULL, 0, NULL};
+	struct snmp_table t;
+	const struct snmp_cell *c;
+	const oid *trap;
+	size_t trap_len;
+	/* TruthValue true 1, up 1 down 2, the enums' values + 1 */
+	static const struct want_cell vs_want[] = {
+	    {13, ASN_UNSIGNED, 40}, {14, ASN_INTEGER, 1}, {15, ASN_GAUGE, 1}};
+	static const struct want_cell rs_want[] = {
+	    {3, ASN_INTEGER, 1},  {4, ASN_GAUGE, 5},
+	    {12, ASN_INTEGER, 2}, {13, ASN_INTEGER, 1},
+	    {14, ASN_INTEGER, 1}, {15, ASN_INTEGER, 1},
+	    {16, ASN_GAUGE, 8},	  {18, ASN_INTEGER, HC_O_VIP_NOT_ACCEPTED + 1}};
+	static const struct want_cell ck_want[] = {{9, ASN_INTEGER, HC_O_VIP_ARP_ANSWERED + 1},
+						   {18, ASN_INTEGER, HC_AGENT_STATE_DRAIN + 1},
+						   {19, ASN_GAUGE, 75},
+						   {20, ASN_INTEGER, 2}};
+	static const struct want_cell ck0_want[] = {
+	    {9, ASN_INTEGER, 1}, {18, ASN_INTEGER, 1}, {19, ASN_GAUGE, 0}, {20, ASN_INTEGER, 1}};
+	static const oid vi[] = {1}, ri[] = {1, 1}, k0[] = {1, 1, 1}, k1[] = {1, 1, 2};
+	static const oid engaged[] = {1, 3, 6, 1, 3, 9487, 0, 2};
+
+	hc_fill(&v, &vs, &rs, ck);
+	/* every counter with its MIB column is its cell, and the states */
+	snmp_hd_table(SNMP_HD_VS, &t);
+	snmp_hd_rows(SNMP_HD_VS, &v, NULL, &f);
+	for (size_t k = 0; k < N_VS; k++) {
+		c = cell_at(&s, &t, vs_fields[k].mib, vi, 1);
+		EXPECT(c && c->type == ASN_COUNTER64 && c->v.u64 == *vs_counter(&vs, k),
+		       "hdVirtualServerEntry.%u (%s)", (unsigned)vs_fields[k].mib,
+		       vs_fields[k].field);
+	}
+	want_cells(&s, &t, vi, 1, vs_want, sizeof(vs_want) / sizeof(vs_want[0]));
+	snmp_snap_free(&s);
 	snmp_hd_table(SNMP_HD_RS, &t);
 	snmp_hd_rows(SNMP_HD_RS, &v, NULL, &f);
 	for (size_t k = 0; k < N_RS; k++) {
-		const oid idx[] = {1, 1};
-
-		if (!rs_fields[k].mib)
-			continue;
-		c = cell_at(&s, &t, rs_fields[k].mib, idx, 2);
+		c = cell_at(&s, &t, rs_fields[k].mib, ri, 2);
 		EXPECT(c && c->type == ASN_COUNTER64 && c->v.u64 == *rs_counter(&rs, k),
 		       "hdRealServerEntry.%u (%s)", (unsigned)rs_fields[k].mib, rs_fields[k].field);
 	}
+	want_cells(&s, &t, ri, 2, rs_want, sizeof(rs_want) / sizeof(rs_want[0]));
 	snmp_snap_free(&s);
 	snmp_hd_table(SNMP_HD_CK, &t);
 	snmp_hd_rows(SNMP_HD_CK, &v, NULL, &f);
@@ -407,13 +517,24 @@ static void test_hc_outputs(void)
 		for (size_t k = 0; k < N_CK; k++) {
 			const oid idx[] = {1, 1, n + 1};
 
-			if (!ck_fields[k].mib)
-				continue;
 			c = cell_at(&s, &t, ck_fields[k].mib, idx, 3);
 			EXPECT(c && c->type == ASN_COUNTER64 && c->v.u64 == *ck_counter(&ck[n], k),
 			       "hdCheckerEntry.%u.1.1.%zu (%s)", (unsigned)ck_fields[k].mib, n + 1,
 			       ck_fields[k].field);
 		}
+	want_cells(&s, &t, k0, 3, ck0_want, sizeof(ck0_want) / sizeof(ck0_want[0]));
+	want_cells(&s, &t, k1, 3, ck_want, sizeof(ck_want) / sizeof(ck_want[0]));
+	snmp_snap_free(&s);
+	/* the guard's alarm: hdGuardEngaged with the virtual server's cells */
+	snmp_hd_guard_change(&v, 0, SNMP_HD_GUARD_ENGAGED, &s, &trap, &trap_len);
+	EXPECT(trap_len == 8 && !memcmp(trap, engaged, sizeof(engaged)), "hdGuardEngaged's OID");
+	snmp_hd_table(SNMP_HD_VS, &t);
+	want_cells(&s, &t, vi, 1, vs_want, sizeof(vs_want) / sizeof(vs_want[0]));
+	c = cell_at(&s, &t, 2, vi, 1);
+	EXPECT(c && c->type == ASN_OCTET_STR && c->len == 11 &&
+		   !memcmp(s.bytes + c->v.off, "10.9.0.1:80", 11),
+	       "hdGuardEngaged names the virtual server");
+	EXPECT(s.n == 5, "hdGuardEngaged has %zu varbinds, the MIB says 5", s.n);
 	snmp_snap_free(&s);
 }
 
@@ -423,5 +544,6 @@ int main(void)
 	test_vrrp_snmp_stats();
 	test_vrrp_snmp_assoc();
 	test_hc_outputs();
+	test_hc_snmp();
 	return failures ? 1 : 0;
 }
