@@ -354,28 +354,40 @@ static long track_weight(const struct cx *c, const struct ka_node *k)
 	return 0;
 }
 
-/* Whether instance INST is an address owner (priority 255) outside any
- * vrrp_sync_group: keepalived 2.2.7 then drops each weighted track_script
- * ("Cannot have weighted track script ... with priority 255"; the script
- * runs only when another instance tracks it). In a sync group it clears
- * the weight instead: not this rule. */
-static bool owner_alone(const struct cx *c, const struct ka_node *inst)
+/* What keepalived 2.2.7 does with an instance's weighted tracking
+ * (vrrp.c, vrrp_complete_instance): in a vrrp_sync_group without
+ * sync_group_tracking_weight (or global_tracking) it drops each weighted
+ * track_script and clears a track_interface's weight (a down interface is
+ * then a fault: "ignoring ... due to SYNC group"); otherwise, at priority
+ * 255 (the address owner), it drops both ("Cannot have weighted track
+ * script"). A dropped script runs only when another instance tracks it. */
+enum { TW_KEEP, TW_SYNC, TW_OWNER };
+
+static bool has_kw(const struct ka_node *blk, const char *kw)
+{
+	for (const struct ka_node *n = blk; n; n = n->next)
+		if (!strcmp(n->kw, kw))
+			return true;
+	return false;
+}
+
+static int weight_fate(const struct cx *c, const struct ka_node *inst)
 {
 	bool owner = false;
 
-	for (const struct ka_node *k = inst ? inst->child : NULL; k; k = k->next)
-		if (!strcmp(k->kw, "priority") && k->nargs == 1)
-			owner = !strcmp(k->args[0], "255");
-	if (!owner || !inst->nargs)
-		return false;
+	if (!inst || !inst->nargs)
+		return TW_KEEP;
 	for (const struct ka_node *g = c->source; g; g = g->next)
 		for (const struct ka_node *b = g->child; b && !strcmp(g->kw, "vrrp_sync_group");
 		     b = b->next)
-			for (const struct ka_node *m = b->child; m && !strcmp(b->kw, "group");
-			     m = m->next)
-				if (!strcmp(m->kw, inst->args[0]))
-					return false;
-	return true;
+			if (!strcmp(b->kw, "group") && has_kw(b->child, inst->args[0]) &&
+			    !has_kw(g->child, "sync_group_tracking_weight") &&
+			    !has_kw(g->child, "global_tracking"))
+				return TW_SYNC;
+	for (const struct ka_node *k = inst->child; k; k = k->next)
+		if (!strcmp(k->kw, "priority") && k->nargs == 1)
+			owner = !strcmp(k->args[0], "255");
+	return owner ? TW_OWNER : TW_KEEP;
 }
 
 bool ka_script_tracked(const struct cx *c, const char *name)
@@ -388,10 +400,39 @@ bool ka_script_tracked(const struct cx *c, const char *name)
 			for (const struct ka_node *k = b->child;
 			     k && !strcmp(b->kw, "track_script"); k = k->next)
 				if (!strcmp(k->kw, name) &&
-				    !(inst && owner_alone(c, i) && track_weight(c, k)))
+				    !(inst && weight_fate(c, i) != TW_KEEP && track_weight(c, k)))
 					return true;
 	}
 	return false;
+}
+
+/* A weighted track_script or track_interface entry K of an instance whose
+ * weights keepalived ignores (weight_fate): warns; true when it stays,
+ * unweighted (an interface in a sync group). */
+static bool track_unweighted(struct cx *c, const struct ka_node *k, bool script, int fate)
+{
+	const char *kw = script ? "track_script" : "track_interface";
+
+	if (fate == TW_OWNER)
+		ka_warn(c->m, k->file, k->line,
+			"%s %s: weighted, at priority 255: keepalived drops it (\"%s\"), so does "
+			"the conversion",
+			kw, k->kw,
+			script ? "Cannot have weighted track script"
+			       : "ignoring tracked interface");
+	else if (script)
+		ka_warn(c->m, k->file, k->line,
+			"track_script %s: weighted, in a vrrp_sync_group: keepalived drops it "
+			"(\"ignoring tracked script with weights due to SYNC group\"; "
+			"sync_group_tracking_weight keeps it), so does the conversion",
+			k->kw);
+	else
+		ka_warn(c->m, k->file, k->line,
+			"track_interface %s: weighted, in a vrrp_sync_group: keepalived ignores "
+			"the weight (\"due to SYNC group\"; sync_group_tracking_weight keeps it): "
+			"a down interface is a fault, so in the conversion",
+			k->kw);
+	return fate == TW_SYNC && !script;
 }
 
 static void i_track(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
@@ -406,13 +447,17 @@ static void i_track(struct cx *c, struct osec *s, const struct ka_node *n, const
 		return;
 	}
 	strcpy(v, "");
-	bool owner = !strcmp(n->kw, "track_script") && owner_alone(c, s->src);
+	bool script = !strcmp(n->kw, "track_script");
+	int fate = weight_fate(c, s->src);
 	for (const struct ka_node *k = n->child; k; k = k->next) {
-		if (owner && ka_defined(c, "vrrp_script", k->kw) && track_weight(c, k)) {
-			ka_warn(c->m, k->file, k->line,
-				"track_script %s: weighted, at priority 255: keepalived drops it "
-				"(\"Cannot have weighted track script\"), so does the conversion",
-				k->kw);
+		bool weighted = script ? ka_defined(c, "vrrp_script", k->kw) && track_weight(c, k)
+				       : k->nargs == 2 && !strcmp(k->args[0], "weight") &&
+					     strtol(k->args[1], NULL, 10);
+		if (weighted && fate != TW_KEEP) {
+			if (track_unweighted(c, k, script, fate)) { /* in the list, no weight */
+				strcat(v, *v ? ", " : "");
+				strcat(v, ka_ifname(c, k->kw));
+			}
 			continue;
 		}
 		if (k->nargs == 2 && !strcmp(k->args[0], "weight") &&

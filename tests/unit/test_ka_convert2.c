@@ -43,6 +43,9 @@ static int vglob(void *ud, const char *pattern, char ***paths, size_t *n)
 #define SMTP(chk)                                                                                  \
 	"virtual_server 10.0.0.1 25 {\n real_server 10.9.1.1 25 {\n  connect_timeout 7\n"          \
 	"  SMTP_CHECK {\n" chk "  }\n }\n}\n"
+#define SYNCW(opt)                                                                                 \
+	"vrrp_script chk {\n script \"/bin/true\"\n weight -20\n}\n"                               \
+	"vrrp_sync_group G {\n group {\n  VI_1\n }\n" opt "}\n"
 #define MAX 6
 
 static const char *const lab[] = {"eth0=lan0", "eth1=lan1"};
@@ -329,6 +332,41 @@ static const struct {
      {"connect_ip = 10.9.1.2\n            connect_timeout = 3"},
      {"connect_timeout = 7", "keepalived 2.2.7 checks this host"},
      NULL},
+    /* keepalived 2.2.7 ignores weighted tracking in a sync group (unless
+     * sync_group_tracking_weight) and of an address owner */
+    {"sync group member: weighted script dropped, interface weight cleared",
+     SYNCW("") VRRP(" track_script {\n  chk\n }\n track_interface {\n  eth1 weight 5\n"
+		    "  eth2\n }\n"),
+     false,
+     false,
+     {"track_interface = { eth1, eth2 }"},
+     {"track_script", "_weight", "script = "},
+     ":17: warning: track_script chk: weighted, in a vrrp_sync_group: keepalived drops it"},
+    {"sync group member: the interface's warning",
+     SYNCW("") VRRP(" track_interface {\n  eth1 weight 5\n }\n"),
+     false,
+     false,
+     {"track_interface = { eth1 }"},
+     {"_weight"},
+     ":17: warning: track_interface eth1: weighted, in a vrrp_sync_group: keepalived "
+     "ignores the weight"},
+    {"sync group with sync_group_tracking_weight: weights kept",
+     SYNCW(" sync_group_tracking_weight\n")
+	 VRRP(" track_script {\n  chk\n }\n track_interface {\n  eth1 weight 5\n }\n"),
+     false,
+     false,
+     {"track_script = { chk }", "track_interface_weight eth1 {", "weight = -20"},
+     {0},
+     NULL},
+    {"address owner: a weighted track_interface is dropped",
+     "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 255\n"
+     " virtual_ipaddress {\n  10.0.0.1/24\n }\n track_interface {\n  eth1 weight 5\n"
+     "  eth2\n }\n}\n",
+     false,
+     false,
+     {"track_interface = { eth2 }"},
+     {"eth1"},
+     ":9: warning: track_interface eth1: weighted, at priority 255: keepalived drops it"},
 };
 
 /* The cases above that say what /bin/sh is, and whether nc is installed. */
