@@ -180,6 +180,20 @@ enum hc_fwd_reply hc_fwd_parse(const uint8_t *b, size_t len, uint16_t ethertype,
 	return id->p.tcp ? parse_tcp(b + hl, tot - hl, id) : parse_icmp(b + hl, tot - hl, id);
 }
 
+int hc_fwd_demux(const uint8_t *b, size_t len)
+{
+	if (len < 20 || b[0] >> 4 != 4 || (get16(b + 6) & 0x1fff))
+		return -1;
+	size_t hl = (size_t)(b[0] & 15) * 4;
+	if (hl < 20 || len < hl + 8)
+		return -1;
+	if (b[9] == 6)
+		return get16(b + hl + 2);
+	if (b[9] == 1 && b[hl] == 0 /* echo reply */)
+		return get16(b + hl + 4);
+	return -1;
+}
+
 bool hc_fwd_from_rs(const struct hc_fwd_id *id, const uint8_t src_mac[6])
 {
 	return id->p.kind != HD_LB_DR || (id->has_rs_mac && !memcmp(src_mac, id->rs_mac, 6));

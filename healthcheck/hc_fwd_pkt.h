@@ -81,6 +81,13 @@ enum hc_fwd_reply {
 enum hc_fwd_reply hc_fwd_parse(const uint8_t *buf, size_t len, uint16_t ethertype,
 			       const struct hc_fwd_id *id, uint8_t mac[6]);
 
+/* The probe a received IPv4 packet (BUF, LEN bytes from its network
+ * header) may be for: the TCP destination port or the ICMP echo reply's
+ * ident, which is the probe's SPORT (one shared socket receives the
+ * replies of every probe); -1 when it has neither (a fragment, too short,
+ * another protocol). Any input is safe. */
+int hc_fwd_demux(const uint8_t *buf, size_t len);
+
 /* Whether a reply that says the VIP accepted (SYN-ACK, RST, echo) came
  * from the real server itself: in DR, in a frame from its MAC (SRC_MAC,
  * the frame's source). A real server without the VIP that forwards

@@ -96,6 +96,7 @@ struct hc_ctx {
 	struct hc_probe **probes;
 	size_t n_probes;
 	struct hc_tls *tls;	  /* https_check's TLS contexts (hc_http.c) */
+	struct hc_fwd_sh *fwd_sh; /* check_forwarding_path's sockets (hc_fwd_sock.c), or NULL */
 	uint64_t verdict_changes; /* real servers that went up or down, ever */
 	uint64_t guard_changes;	  /* fail-open guards that engaged or released, ever */
 	uint64_t builds;	  /* reload builds prepared, ever: their marks on probes */

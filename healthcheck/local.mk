@@ -60,10 +60,11 @@ TESTS += tests/unit/test_hc_match
 libhdcore_a_SOURCES += healthcheck/hc_agent_line.c healthcheck/hc_agent_line.h \
 	healthcheck/hc_shape.c healthcheck/hc_shape.h
 hadirector_SOURCES += healthcheck/hc_agent.c healthcheck/hc_shape_io.c
-# check_forwarding_path: the probe (hc_fwd.c), its packets, reply parser and
-# verdict (pure) with their unit test
+# check_forwarding_path: the probe (hc_fwd.c), the sockets every probe shares
+# (hc_fwd_sock.c), its packets, reply parser and verdict (pure) with their
+# unit test
 libhdcore_a_SOURCES += healthcheck/hc_fwd_pkt.c healthcheck/hc_fwd_pkt.h
-hadirector_SOURCES += healthcheck/hc_fwd.c
+hadirector_SOURCES += healthcheck/hc_fwd.c healthcheck/hc_fwd_sock.c healthcheck/hc_fwd_int.h
 check_PROGRAMS += tests/unit/test_hc_fwd_pkt
 tests_unit_test_hc_fwd_pkt_SOURCES = tests/unit/test_hc_fwd_pkt.c
 tests_unit_test_hc_fwd_pkt_LDADD = libhdcore.a $(HD_LIBS)

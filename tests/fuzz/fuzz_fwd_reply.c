@@ -12,7 +12,8 @@
  * ARP answer is for the director, ARP_RS only while the MAC is unknown and
  * it gives the sender's, ARP_VIP only from the known MAC; and the reply a
  * real server would send to the probe built from the same identity is
- * always recognised. */
+ * always recognised; a reply's dispatch (hc_fwd_demux) names the probe
+ * (TCP: its source port, ICMP: the ident). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (!id.p.tcp && (r != HC_FWD_R_ECHO || memcmp(pkt + hl + 8, id.token, 8)))
 			abort();
+		/* the shared socket dispatches it to this probe */
+		if (hc_fwd_demux(pkt, n) != (id.p.tcp ? id.sport : (int)(id.seq >> 16)))
+			abort();
 		enum hc_fwd_reply cut = hc_fwd_parse(pkt, tot - 1, et, &id, mac);
 		if (cut == HC_FWD_R_SYNACK || cut == HC_FWD_R_RST || cut == HC_FWD_R_ECHO)
 			abort();
@@ -104,7 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (id.p.vip != id.dir) {
 		size_t m = mirror(b, &id);
 		r = hc_fwd_parse(b, m, 0x0800, &id, mac);
-		if (r != (id.p.tcp ? HC_FWD_R_SYNACK : HC_FWD_R_ECHO))
+		if (r != (id.p.tcp ? HC_FWD_R_SYNACK : HC_FWD_R_ECHO) ||
+		    hc_fwd_demux(b, m) != (id.p.tcp ? id.sport : (int)(id.seq >> 16)))
 			abort();
 	}
 	return 0;

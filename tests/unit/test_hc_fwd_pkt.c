@@ -289,6 +289,36 @@ static void test_combine(void)
 	CHECK(!strcmp(hc_outcome_name(HC_O_VIP_ARP_ANSWERED), "vip_arp_answered"));
 }
 
+/* The shared socket's dispatch: a reply goes to the probe whose source
+ * port (TCP) or ident (ICMP) it carries; nothing else has one. */
+static void test_demux(void)
+{
+	struct hc_fwd_id t = mkid(true), e = mkid(false);
+	uint8_t b[HC_FWD_PKT_MAX], mac[6];
+	size_t n;
+
+	e.seq = (uint32_t)e.sport << 16 | 7;
+	n = reply(b, &t, 0x12, t.seq + 1);
+	CHECK(hc_fwd_demux(b, n) == t.sport);
+	CHECK(hc_fwd_demux(b, 27) == -1); /* no room for the ports */
+	b[7] = 8;			  /* a fragment (offset 64): no L4 header */
+	CHECK(hc_fwd_demux(b, n) == -1);
+	n = reply(b, &e, 0, 0);
+	CHECK(hc_fwd_demux(b, n) == e.sport);
+	CHECK(hc_fwd_parse(b, n, 0x0800, &e, mac) == HC_FWD_R_ECHO);
+	b[20] = 8; /* an echo request: not a reply */
+	CHECK(hc_fwd_demux(b, n) == -1);
+	b[20] = 0;
+	b[9] = 17; /* UDP */
+	CHECK(hc_fwd_demux(b, n) == -1);
+	b[9] = 1;
+	b[0] = 0x46; /* header longer than the packet leaves */
+	CHECK(hc_fwd_demux(b, 28) == -1);
+	b[0] = 0x65;
+	CHECK(hc_fwd_demux(b, n) == -1);
+	CHECK(hc_fwd_demux(b, 3) == -1);
+}
+
 int main(void)
 {
 	test_params();
@@ -297,5 +327,6 @@ int main(void)
 	test_arp();
 	test_from_rs();
 	test_combine();
+	test_demux();
 	return fails ? 1 : 0;
 }

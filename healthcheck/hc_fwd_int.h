@@ -1,0 +1,96 @@
+/* check_forwarding_path internals: a probe (struct hc_fwd, hc_fwd.c) and
+ * the sockets every probe shares (struct hc_fwd_sh, hc_fwd_sock.c). */
+#ifndef HC_FWD_INT_H
+#define HC_FWD_INT_H
+
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "hc_fwd_pkt.h"
+#include "hc_int.h"
+
+#define FWD_VLEN 16 /* packets per recvmmsg() and sendmmsg() */
+
+/* What every probe shares (see the top). */
+struct hc_fwd_sh {
+	struct hc_ctx *c;
+	int ip_fd, arp_fd, tun_fd;
+	sd_event_source *ip_io, *arp_io;
+	uint16_t base, n_ports, rover;
+	struct hc_fwd **slot; /* by port - base: the probes on that port */
+	struct hc_fwd *all;   /* every probe: ARP replies are dispatched to them */
+	size_t refs;
+	/* random bytes for the runs' sequences and tokens, drawn in bulk */
+	uint8_t rnd[240];
+	size_t rnd_left;
+	/* what one recvmmsg() reads */
+	uint8_t rx[FWD_VLEN][1600];
+	struct sockaddr_ll rx_ll[FWD_VLEN];
+	/* DR: the resets of what one recvmmsg() read, sent by one sendmmsg() */
+	uint8_t tx[FWD_VLEN][HC_FWD_PKT_MAX];
+	struct sockaddr_ll tx_ll[FWD_VLEN];
+	struct mmsghdr tx_m[FWD_VLEN];
+	struct iovec tx_iov[FWD_VLEN];
+	unsigned n_tx;
+};
+
+struct hc_fwd {
+	struct hc_fwd_params prm;
+	struct hc_fwd_counts n;
+	struct hc_probe *p;
+	struct hc_fwd_sh *sh;
+	struct hc_fwd *next, *prev; /* in sh->all */
+	struct hc_fwd *next_port;   /* in its sh->slot */
+	uint16_t sport;		    /* TCP source port and ICMP ident */
+	/* the path: refreshed when a run did not get through */
+	bool have_path, relearn;
+	int ifindex;
+	char ifname[IF_NAMESIZE];
+	uint32_t dir;
+	uint8_t mac[6];
+	/* DR: our own ARP answer for the real server, and when */
+	bool has_learnt;
+	uint8_t learnt[6];
+	uint64_t learnt_usec;
+	/* DR: the MAC the last run's reply came from (used until the next
+	 * question) */
+	bool has_good;
+	uint8_t good[6];
+	/* DR: ARP questions for the VIP sent, when the last one was, whether
+	 * this run sent it, and the count when an answer last came (0: never) */
+	uint64_t arp_asked, arp_seen, arp_asked_usec;
+	bool asked_now;
+	/* the run in flight */
+	bool running, done, have_check;
+	sd_event_source *timer;
+	struct hc_fwd_id id;
+	struct hc_fwd_found found;
+	struct hc_result check; /* the check's result, while the path runs */
+	unsigned long foreign, stray;
+};
+
+/* The shared sockets: C's (made by the first probe, freed with the last;
+ * opened by the first run, TUN's IPIP socket by the first TUN run). */
+int hc_fwd_sh_get(struct hc_ctx *c, struct hc_fwd_sh **out);
+void hc_fwd_sh_put(struct hc_fwd_sh *sh);
+int hc_fwd_sh_open(struct hc_fwd_sh *sh, bool tun);
+/* F's port of the range, while it lives. */
+void hc_fwd_port_take(struct hc_fwd_sh *sh, struct hc_fwd *f);
+void hc_fwd_port_drop(struct hc_fwd_sh *sh, struct hc_fwd *f);
+/* N random bytes (drawn in bulk). */
+int hc_fwd_random(struct hc_fwd_sh *sh, uint8_t *out, size_t n);
+/* DR: the reset of F's SYN-ACK, sent with the others of the same read. */
+void hc_fwd_rst_queue(struct hc_fwd_sh *sh, const struct hc_fwd *f);
+
+/* What the shared sockets read, for F (hc_fwd.c). An IPv4 packet B (N
+ * bytes from its network header, SRC_MAC the frame's source) with F's
+ * port: true when it was F's reply (the run ends) or, with COUNT_STRAY,
+ * counted stray. An ARP reply. */
+bool hc_fwd_on_ip(struct hc_fwd *f, const uint8_t *b, size_t n, const uint8_t *src_mac,
+		  bool count_stray);
+void hc_fwd_on_arp(struct hc_fwd *f, const uint8_t *b, size_t n);
+
+#endif

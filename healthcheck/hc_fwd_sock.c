@@ -1,0 +1,354 @@
+/* check_forwarding_path: the sockets every probe shares (hc_fwd_int.h;
+ * a probe's runs: hc_fwd.c).
+ *
+ * Per-probe sockets cost a classic BPF filter run per probe on every
+ * packet the director received (O(probes) per packet) and an RCU grace
+ * period at each close. So, from the first probe to the last, two
+ * AF_PACKET datagram sockets on every interface: one bound to IPv4 whose
+ * filter passes TCP to, and ICMP echo replies with an ident in, the
+ * probes' port range (beside ip_local_port_range, so the checks' own
+ * connections stay out), one bound to ARP that passes replies only. Bound
+ * to a protocol, not ETH_P_ALL: no copy of what the director sends or
+ * forwards. A packet socket sees the replies, which a director holding
+ * the VIP itself drops as martians (source is a local address) before any
+ * IP socket could. Each probe owns one port of the range (TCP source port
+ * and ICMP ident); replies are dispatched by it (hc_fwd_demux), at most
+ * FWD_BATCH per wakeup and FWD_VLEN per system call, so a flood can
+ * neither pass a check nor starve the loop; ARP replies, rare, go to
+ * every probe. TUN probes also send through one raw IPPROTO_IPIP socket,
+ * which never reads (a drop-all filter). */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "hc_fwd_int.h"
+
+#define FWD_BATCH     256
+#define FWD_MAX_PORTS 8192
+#define FWD_RCVBUF    (4 << 20)
+
+static int ip_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+static int arp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+
+static void sh_close(struct hc_fwd_sh *sh)
+{
+	sh->ip_io = sd_event_source_disable_unref(sh->ip_io);
+	sh->arp_io = sd_event_source_disable_unref(sh->arp_io);
+	if (sh->ip_fd >= 0)
+		close(sh->ip_fd);
+	if (sh->arp_fd >= 0)
+		close(sh->arp_fd);
+	if (sh->tun_fd >= 0)
+		close(sh->tun_fd);
+	sh->ip_fd = sh->arp_fd = sh->tun_fd = -1;
+}
+
+/* The probes' port range: beside the kernel's ephemeral ports, so replies
+ * to the checks' own connections do not pass the filter. Above them if
+ * there are 256 ports (below are the services a director may run), else
+ * below (from 1024), else the top of the port space, shared with the
+ * kernel's (what is not a reply is dropped by the parser, at a cost). */
+static void pick_range(struct hc_fwd_sh *sh)
+{
+	unsigned lo = 32768, hi = 60999, above, below;
+	FILE *fp = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+
+	if (fp) {
+		if (fscanf(fp, "%u %u", &lo, &hi) != 2 || lo > hi || hi > 65535 || lo < 1)
+			lo = 32768, hi = 60999;
+		fclose(fp);
+	}
+	above = 65535 - hi;
+	below = lo > 1024 ? lo - 1024 : 0;
+	if (above >= 256)
+		sh->base = (uint16_t)(hi + 1), sh->n_ports = (uint16_t)above;
+	else if (below >= 256)
+		sh->base = 1024, sh->n_ports = (uint16_t)below;
+	else
+		sh->base = 61000, sh->n_ports = 4535;
+	if (sh->n_ports > FWD_MAX_PORTS)
+		sh->n_ports = FWD_MAX_PORTS;
+}
+
+int hc_fwd_sh_get(struct hc_ctx *c, struct hc_fwd_sh **out)
+{
+	struct hc_fwd_sh *sh = c->fwd_sh;
+
+	if (!sh) {
+		if (!(sh = calloc(1, sizeof(*sh))))
+			return -ENOMEM;
+		sh->c = c;
+		sh->ip_fd = sh->arp_fd = sh->tun_fd = -1;
+		pick_range(sh);
+		if (!(sh->slot = calloc(sh->n_ports, sizeof(*sh->slot)))) {
+			free(sh);
+			return -ENOMEM;
+		}
+		c->fwd_sh = sh;
+	}
+	sh->refs++;
+	*out = sh;
+	return 0;
+}
+
+void hc_fwd_sh_put(struct hc_fwd_sh *sh)
+{
+	if (--sh->refs)
+		return;
+	sh_close(sh);
+	sh->c->fwd_sh = NULL;
+	free(sh->slot);
+	free(sh);
+}
+
+/* F takes a port of its own (shared only when every port has a probe:
+ * replies are then told apart by address and sequence). */
+void hc_fwd_port_take(struct hc_fwd_sh *sh, struct hc_fwd *f)
+{
+	uint16_t i = sh->rover, k;
+
+	for (k = 0; k < sh->n_ports; k++) {
+		i = (uint16_t)((sh->rover + k) % sh->n_ports);
+		if (!sh->slot[i])
+			break;
+	}
+	if (k == sh->n_ports)
+		i = sh->rover % sh->n_ports;
+	sh->rover = (uint16_t)((i + 1) % sh->n_ports);
+	f->sport = (uint16_t)(sh->base + i);
+	f->next_port = sh->slot[i];
+	sh->slot[i] = f;
+}
+
+void hc_fwd_port_drop(struct hc_fwd_sh *sh, struct hc_fwd *f)
+{
+	struct hc_fwd **pp = &sh->slot[f->sport - sh->base];
+
+	while (*pp && *pp != f)
+		pp = &(*pp)->next_port;
+	if (*pp)
+		*pp = f->next_port;
+}
+
+/* The shared IPv4 socket's filter: TCP to a port of the range, ICMP echo
+ * replies with an ident in it; not a fragment (the filter sees the packet
+ * from its network header). */
+static int ip_filter(int fd, const struct hc_fwd_sh *sh)
+{
+	uint32_t lo = sh->base, hi = sh->base + sh->n_ports - 1u;
+	struct sock_filter code[] = {
+	    /* 0 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
+	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 11, 0),
+	    BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+	    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, 2),
+	    /* 5 */ BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
+	    BPF_STMT(BPF_JMP | BPF_JA, 4),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP, 0, 5),
+	    BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0 /* echo reply */, 0, 3),
+	    /* 10 */ BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),
+	    /* 11 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lo, 0, 1),
+	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, hi, 0, 1),
+	    /* 13 */ BPF_STMT(BPF_RET | BPF_K, 0),
+	    /* 14 */ BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	};
+	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
+}
+
+/* The ARP socket's: replies only (requests are broadcast by everyone). */
+static int arp_filter(int fd)
+{
+	struct sock_filter code[] = {
+	    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	    BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
+}
+
+static int open_packet(struct hc_fwd_sh *sh, uint16_t proto)
+{
+	struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(proto)};
+	/* protocol 0: nothing queued before the filter is on */
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rcv = FWD_RCVBUF;
+	int r = fd < 0 ? -errno : proto == ETH_P_IP ? ip_filter(fd, sh) : arp_filter(fd);
+
+	/* room for the replies of many probes ending at once (FORCE: past
+	 * rmem_max with CAP_NET_ADMIN, which the director has) */
+	if (r >= 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv)) < 0)
+		r = -errno;
+	if (r >= 0 && bind(fd, (struct sockaddr *)&ll, sizeof(ll)) < 0)
+		r = -errno;
+	if (r < 0 && fd >= 0)
+		close(fd);
+	return r < 0 ? r : fd;
+}
+
+int hc_fwd_sh_open(struct hc_fwd_sh *sh, bool tun)
+{
+	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog drop = {.len = 1, .filter = &none};
+	sd_event *ev = sh->c->d->event;
+	int r;
+
+	if (sh->ip_fd < 0) {
+		if ((sh->ip_fd = open_packet(sh, ETH_P_IP)) < 0 ||
+		    (sh->arp_fd = open_packet(sh, ETH_P_ARP)) < 0) {
+			r = sh->ip_fd < 0 ? sh->ip_fd : sh->arp_fd;
+			goto fail;
+		}
+		if ((r = sd_event_add_io(ev, &sh->ip_io, sh->ip_fd, EPOLLIN, ip_io_cb, sh)) < 0 ||
+		    (r = sd_event_source_set_priority(sh->ip_io, HD_PRIO_HC)) < 0 ||
+		    (r = sd_event_add_io(ev, &sh->arp_io, sh->arp_fd, EPOLLIN, arp_io_cb, sh)) <
+			0 ||
+		    (r = sd_event_source_set_priority(sh->arp_io, HD_PRIO_HC)) < 0)
+			goto fail;
+	}
+	if (tun && sh->tun_fd < 0) {
+		sh->tun_fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_IPIP);
+		if (sh->tun_fd < 0)
+			return -errno;
+		if (setsockopt(sh->tun_fd, SOL_SOCKET, SO_ATTACH_FILTER, &drop, sizeof(drop)) < 0) {
+			r = -errno;
+			close(sh->tun_fd);
+			sh->tun_fd = -1;
+			return r;
+		}
+	}
+	return 0;
+fail:
+	sh_close(sh);
+	return r;
+}
+
+/* The DR resets queued: sent at once. A reset that cannot be sent leaves
+ * a half-open connection on the real server until it times out; the
+ * path's verdict does not depend on it. */
+static void rst_flush(struct hc_fwd_sh *sh)
+{
+	if (sh->n_tx)
+		(void)sendmmsg(sh->ip_fd, sh->tx_m, sh->n_tx, 0);
+	sh->n_tx = 0;
+}
+
+void hc_fwd_rst_queue(struct hc_fwd_sh *sh, const struct hc_fwd *f)
+{
+	if (sh->n_tx == FWD_VLEN)
+		rst_flush(sh);
+	unsigned i = sh->n_tx++;
+	sh->tx_iov[i] = (struct iovec){sh->tx[i], hc_fwd_build_probe(sh->tx[i], &f->id, true)};
+	sh->tx_ll[i] = (struct sockaddr_ll){.sll_family = AF_PACKET,
+					    .sll_protocol = htons(ETH_P_IP),
+					    .sll_ifindex = f->ifindex,
+					    .sll_halen = 6};
+	memcpy(sh->tx_ll[i].sll_addr, f->id.rs_mac, 6);
+	sh->tx_m[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &sh->tx_ll[i],
+						   .msg_namelen = sizeof(sh->tx_ll[i]),
+						   .msg_iov = &sh->tx_iov[i],
+						   .msg_iovlen = 1}};
+}
+
+/* Random bytes for a run: one getrandom() per 20 runs. */
+int hc_fwd_random(struct hc_fwd_sh *sh, uint8_t *out, size_t n)
+{
+	if (sh->rnd_left < n) {
+		if (getrandom(sh->rnd, sizeof(sh->rnd), 0) != sizeof(sh->rnd))
+			return -EIO;
+		sh->rnd_left = sizeof(sh->rnd);
+	}
+	sh->rnd_left -= n;
+	memcpy(out, sh->rnd + sh->rnd_left, n);
+	memset(sh->rnd + sh->rnd_left, 0, n); /* used once */
+	return 0;
+}
+
+/* One packet of the IPv4 socket, to the probes of its port: a reply of
+ * one of them, else stray for the first that runs; between runs nothing. */
+static void ip_packet(struct hc_fwd_sh *sh, const uint8_t *b, size_t n, const uint8_t *src_mac)
+{
+	int port = hc_fwd_demux(b, n);
+	struct hc_fwd *first, *f;
+	bool mine = false;
+
+	if (port < sh->base || port >= sh->base + sh->n_ports)
+		return;
+	first = sh->slot[port - sh->base];
+	for (f = first; f && !mine; f = f->next_port)
+		mine = f->running && hc_fwd_on_ip(f, b, n, src_mac, false);
+	for (f = first; f && !mine; f = f->next_port)
+		mine = f->running && hc_fwd_on_ip(f, b, n, src_mac, true);
+	if (!mine && first && first->running)
+		first->foreign++;
+}
+
+/* FWD_VLEN packets a system call, FWD_BATCH a wakeup. */
+static int ip_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct hc_fwd_sh *sh = userdata;
+	struct mmsghdr m[FWD_VLEN];
+	struct iovec iov[FWD_VLEN];
+
+	(void)s;
+	(void)revents;
+	for (int got = 0; got < FWD_BATCH;) {
+		for (int i = 0; i < FWD_VLEN; i++) {
+			iov[i] = (struct iovec){sh->rx[i], sizeof(sh->rx[i])};
+			m[i].msg_hdr = (struct msghdr){.msg_name = &sh->rx_ll[i],
+						       .msg_namelen = sizeof(sh->rx_ll[i]),
+						       .msg_iov = &iov[i],
+						       .msg_iovlen = 1};
+		}
+		int k = recvmmsg(fd, m, FWD_VLEN, MSG_DONTWAIT | MSG_TRUNC, NULL);
+		if (k <= 0)
+			break; /* EAGAIN, or an error the deadlines settle */
+		for (int i = 0; i < k; i++) {
+			size_t n = m[i].msg_len;
+			if (n > sizeof(sh->rx[i]))
+				n = sizeof(sh->rx[i]); /* truncated: its length field tells */
+			if (sh->rx_ll[i].sll_halen != 6)
+				memset(sh->rx_ll[i].sll_addr, 0, 6);
+			ip_packet(sh, sh->rx[i], n, sh->rx_ll[i].sll_addr);
+		}
+		rst_flush(sh);
+		if (k < FWD_VLEN)
+			break; /* drained */
+		got += k;
+	}
+	rst_flush(sh);
+	return 0;
+}
+
+static int arp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct hc_fwd_sh *sh = userdata;
+	uint8_t b[64];
+
+	(void)s;
+	(void)revents;
+	for (int i = 0; i < FWD_BATCH; i++) {
+		ssize_t n = recv(fd, b, sizeof(b), 0);
+		if (n < 0)
+			return 0;
+		/* rare (the kernel's own ARP traffic, our questions): a walk */
+		for (struct hc_fwd *f = sh->all, *next; f; f = next) {
+			next = f->next; /* a finish may free nothing, but be safe */
+			hc_fwd_on_arp(f, b, (size_t)n);
+		}
+	}
+	return 0;
+}
