@@ -5,6 +5,10 @@ EXTRA_DIST += tests/netns/ops-metrics.sh tests/netns/ops-promcheck.py tests/netn
 	tests/netns/ops-mibs/SNMPv2-SMI.txt tests/netns/ops-mibs/SNMPv2-TC.txt \
 	tests/netns/ops-mibs/SNMPv2-CONF.txt tests/netns/ops-mibs/IF-MIB.txt \
 	tests/netns/ops-mibs/INET-ADDRESS-MIB.txt
+# SNMP columns and notifications of slow start, agent_check, the fail-open
+# guard and check_forwarding_path (issue 21)
+TESTS += tests/netns/ops-snmp-checks.sh
+EXTRA_DIST += tests/netns/ops-snmp-checks.sh
 # GET /livez and /readyz (daemon/ready.h)
 TESTS += tests/netns/ops-probes.sh
 EXTRA_DIST += tests/netns/ops-probes.sh
