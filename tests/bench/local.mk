@@ -11,7 +11,8 @@ tests_bench_reload_bench_SOURCES = tests/bench/reload-bench.c
 tests_bench_reload_bench_LDADD = libhdcore.a $(HD_LIBS)
 CLEANFILES += tests/bench/reload-bench tests/bench/hc-floor
 EXTRA_DIST += tests/bench/README.md tests/bench/checks.sh tests/bench/checks-native.sh tests/bench/hc-bench-srv.py \
-	tests/bench/failover.sh tests/bench/reload-scale.sh tests/bench/reload-scale-gen.awk
+	tests/bench/failover.sh tests/bench/reload-scale.sh tests/bench/reload-scale-gen.awk \
+	tests/bench/fwd.sh
 bench-reload-scale: hadirector hadirectorctl tests/bench/ipvs-poll
 	$(top_srcdir)/tests/bench/reload-scale.sh $(BENCH_ARGS)
 .PHONY: bench-reload-scale
