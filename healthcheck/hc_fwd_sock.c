@@ -138,38 +138,45 @@ void hc_fwd_port_drop(struct hc_fwd_sh *sh, struct hc_fwd *f)
 		*pp = f->next_port;
 }
 
-/* The shared IPv4 socket's filter: TCP to a port of the range, ICMP echo
- * replies with an ident in it; not a fragment (the filter sees the packet
- * from its network header). */
+/* The shared IPv4 socket's filter: addressed to this host (not what a
+ * promiscuous interface sees for others), TCP to a port of the range, ICMP
+ * echo replies with an ident in it; not a fragment (the filter sees the
+ * packet from its network header). */
 static int ip_filter(int fd, const struct hc_fwd_sh *sh)
 {
 	uint32_t lo = sh->base, hi = sh->base + sh->n_ports - 1u;
 	struct sock_filter code[] = {
-	    /* 0 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_HOST, 0, 13),
+	    /* 2 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
 	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 11, 0),
 	    BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
 	    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, 2),
-	    /* 5 */ BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
+	    /* 7 */ BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
 	    BPF_STMT(BPF_JMP | BPF_JA, 4),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP, 0, 5),
 	    BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0 /* echo reply */, 0, 3),
-	    /* 10 */ BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),
-	    /* 11 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lo, 0, 1),
+	    /* 12 */ BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),
+	    /* 13 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lo, 0, 1),
 	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, hi, 0, 1),
-	    /* 13 */ BPF_STMT(BPF_RET | BPF_K, 0),
-	    /* 14 */ BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	    /* 15 */ BPF_STMT(BPF_RET | BPF_K, 0),
+	    /* 16 */ BPF_STMT(BPF_RET | BPF_K, 0xffff),
 	};
 	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
 
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
 }
 
-/* The ARP socket's: replies only (requests are broadcast by everyone). */
+/* The ARP socket's: replies addressed to this host only (requests and
+ * gratuitous replies are broadcast by everyone, and each reply is offered
+ * to every probe). */
 static int arp_filter(int fd)
 {
 	struct sock_filter code[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_HOST, 0, 3),
 	    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),
 	    BPF_STMT(BPF_RET | BPF_K, 0xffff),
