@@ -518,11 +518,25 @@ static void i_peers(struct cx *c, struct osec *s, const struct ka_node *n, const
 	free(v);
 }
 
+/* keepalived 2.2.7 takes the first sync daemon interface of the file (a
+ * later one: "has already been specified ... - ignoring"). The spelling
+ * lvs_sync_daemon_inteface of its old user guide was never a keyword: it
+ * is skipped as unknown (coregear-linux.conf ran no sync daemon under
+ * keepalived in the equivalence test). */
 static void i_sync_if(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
 	(void)r;
 	if (!need_args(c, n, 1, 1))
 		return;
+	if (c->sync_if || c->g.lvs_sync) {
+		ka_warn(
+		    c->m, n->file, n->line,
+		    "%s: a sync daemon interface is already given: keepalived ignores this one, "
+		    "so does the conversion",
+		    n->kw);
+		left_out(s, n, "keepalived keeps the first one");
+		return;
+	}
 	c->sync_if = n;
 	c->sync_inst = s->head + strlen("vrrp_instance ");
 }
@@ -556,7 +570,6 @@ static const struct rule instance_rules[] = {
     {"garp_lower_prio_repeat", r_num, NULL, NULL},
     {"lower_prio_no_advert", r_bool, NULL, NULL},
     {"lvs_sync_daemon_interface", i_sync_if, NULL, NULL},
-    {"lvs_sync_daemon_inteface", i_sync_if, NULL, NULL},
     {"smtp_alert", r_smtp_alert, NULL, NULL},
     SILENT("debug"),
     SILENT("native_ipv6"),

@@ -497,7 +497,7 @@ static const struct {
      {0},
      NULL},
     {"old lvs_sync_daemon_interface",
-     VRRP(" lvs_sync_daemon_inteface eth1\n"),
+     VRRP(" lvs_sync_daemon_interface eth1\n"),
      false,
      {"lvs_sync_daemon {", "interface = eth1", "vrrp_instance = VI_1"},
      {0},

@@ -367,6 +367,25 @@ static const struct {
      {"track_interface = { eth2 }"},
      {"eth1"},
      ":9: warning: track_interface eth1: weighted, at priority 255: keepalived drops it"},
+    /* coregear-linux.conf: the user guide's misspelling is no keyword to
+     * keepalived, which ran no sync daemon; the first interface wins */
+    {"lvs_sync_daemon_inteface: not a keepalived keyword",
+     VRRP(" lvs_sync_daemon_inteface eth1\n"),
+     false,
+     false,
+     {0},
+     {"lvs_sync_daemon {"},
+     ":7: warning: lvs_sync_daemon_inteface: not a keepalived keyword"},
+    {"lvs_sync_daemon_interface in two instances: the first",
+     VRRP(" lvs_sync_daemon_interface eth1\n") "vrrp_instance VI_2 {\n interface eth0\n "
+					       "virtual_router_id 52\n"
+					       " virtual_ipaddress {\n  10.0.0.2/24\n }\n "
+					       "lvs_sync_daemon_interface eth0\n}\n",
+     false,
+     false,
+     {"lvs_sync_daemon {\n    interface = eth1\n    vrrp_instance = VI_1"},
+     {"interface = eth0\n    vrrp_instance"},
+     ":15: warning: lvs_sync_daemon_interface: a sync daemon interface is already given"},
 };
 
 /* The cases above that say what /bin/sh is, and whether nc is installed. */

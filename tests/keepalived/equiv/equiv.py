@@ -242,6 +242,12 @@ def pair_conf(text, plan, d1, d2):
         text = re.sub(r"(?<![\d.])%s(?![\d.])" % re.escape(b), "@@PEER@@", text)
         text = re.sub(r"(?<![\d.])%s(?![\d.])" % re.escape(a), b, text)
         text = text.replace("@@PEER@@", a)
+    # a source address without peers (mcast_src_ip) is the first
+    # director's: the second one sends from its own, as a real pair does
+    for ifn, src in plan.src.items():
+        if ifn not in plan.peers:
+            text = re.sub(r"(?m)^(\s*(?:mcast|unicast)_src_ip\s+)%s(?![\d.])" % re.escape(src),
+                          r"\g<1>" + d2[ifn], text)
     return text
 
 
