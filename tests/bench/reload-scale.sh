@@ -17,7 +17,9 @@
 #
 # Per daemon: start (time until the table is the expected one), a 5 s quiet
 # window, reload A (the last 10 virtual servers removed, 10 new ones added,
-# 100 weights changed: 538 table lines differ), reload B (one weight).
+# 100 weights changed: 538 table lines differ), reload B (one weight), and with
+# -C reload C (every weight, back to the base set of virtual servers: one IPVS
+# write per real server, the IPVS pass's worst case).
 # Measured for each reload:
 #   to table  SIGHUP to the kernel's table (/proc/net/ip_vs, read every 100 ms
 #             by tests/bench/ipvs-poll, which also sends the SIGHUP) equal to
@@ -38,23 +40,25 @@
 #             SIGHUP (status and metrics render the whole table: 26 and
 #             83 MB at this size, too slow to ask for under emulation)
 #
-# usage: tests/bench/reload-scale.sh [-v NVS] [-n NRS] [-d DELAY] [-L] [-K] [-X PATH]
+# usage: tests/bench/reload-scale.sh [-v NVS] [-n NRS] [-d DELAY] [-L] [-K] [-C] [-X PATH]
 #   as root from a build directory (make tests/bench/ipvs-poll first, or
 #   `make bench-reload-scale`). -L: the daemons' log lines about
 #   reloads, states and errors on stderr (the VM's files do not outlive it); -K
 #   leaves keepalived out (its two reloads take ~5 minutes of the run);
-#   -X PATH adds another hadirector binary, "hd2" (an A/B in one VM run).
+#   -X PATH adds another hadirector binary, "hd2" (an A/B in one VM run);
+#   -C adds reload C.
 set -u
-NVS=2277 NRS=37205 DL=600 KEEP="" NOKA=0 EXTRA=""
-while getopts v:n:d:LKX: o; do
+NVS=2277 NRS=37205 DL=600 KEEP="" NOKA=0 EXTRA="" RC=0
+while getopts v:n:d:LKCX: o; do
 	case $o in
 	v) NVS=$OPTARG ;;
 	n) NRS=$OPTARG ;;
 	d) DL=$OPTARG ;;
 	L) KEEP=1 ;;
 	K) NOKA=1 ;;
+	C) RC=1 ;;
 	X) EXTRA=$(readlink -f "$OPTARG") ;;
-	*) echo "usage: $0 [-v NVS] [-n NRS] [-d DELAY_LOOP] [-L] [-K] [-X PATH]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-v NVS] [-n NRS] [-d DELAY_LOOP] [-L] [-K] [-C] [-X PATH]" >&2; exit 2 ;;
 	esac
 done
 
@@ -71,7 +75,7 @@ if [ "${HD_VM:-0}" != 1 ]; then
 	[ -n "$EXTRA" ] && export HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $(dirname "$EXTRA")"
 	export HD_VM_ENV="${HD_VM_ENV:-} HD"
 	exec "$top_srcdir/tests/vm/run" "$here/reload-scale.sh" -v "$NVS" -n "$NRS" -d "$DL" ${KEEP:+-L} \
-		$([ "$NOKA" = 1 ] && echo -K) ${EXTRA:+-X "$EXTRA"}
+		$([ "$NOKA" = 1 ] && echo -K) $([ "$RC" = 1 ] && echo -C) ${EXTRA:+-X "$EXTRA"}
 fi
 
 # ---- inside the VM ----
@@ -124,7 +128,7 @@ new_lb() {
 	ip -n peer addr add 192.168.50.2/24 dev vr$LBN
 }
 
-for v in 0 1 2; do
+for v in 0 1 2 $([ "$RC" = 1 ] && echo 3); do
 	awk -f "$GEN" -v nvs="$NVS" -v nrs="$NRS" -v delay="$DL" -v adv="$ADV" -v variant=$v -v out="$B"
 	read -r H[$v] S[$v] D[$v] <<<"$("$POLL" -e "$B/exp-$v.txt")"
 done
@@ -200,6 +204,8 @@ reload() {
 	# hadirector's own account: the parse (its thread) and the apply (the loop)
 	local pa=""
 	[ "$CUR" != ka ] && pa=$(tail -n +"$((w0 + 1))" "$B/$CUR.log" | grep -o "parse [0-9]* ms.*apply [0-9]* ms" | tail -n 1)
+	[ "$CUR" != ka ] && pa="$pa$(tail -n +"$((w0 + 1))" "$B/$CUR.log" | grep -o "pass took .*" |
+		sed 's/^/; /' | tr -d '\n')"
 	log "$name reload $v: table after $ms ms ($polls polls), cpu $busy ms (idle share $idle)," \
 		"rss $r0 -> $r1 kB, adverts: $adv, writes ${w1:--}${pa:+; $pa}"
 	# name reload to_table_ms cpu_ms rss_before rss_after adverts max_gap late missed backup writes
@@ -251,6 +257,7 @@ run() { # ka | hd | hd2
 	RES+=("$name q - - - - $qa -")
 	RES+=("$(reload "$name" 1 "$pid" $pids)")
 	RES+=("$(reload "$name" 2 "$pid" $pids)")
+	[ "$RC" = 1 ] && RES+=("$(reload "$name" 3 "$pid" $pids)")
 	RES+=("$name start $st - $(memsum VmHWM $pids) - - - - - - -")
 	log "$name: accepted checks so far $(cat "$B/count")"
 	kill -TERM "$pid" "$peerpid"
@@ -283,8 +290,11 @@ printf '%s\n' "${RES[@]}" | awk -v nvs="$NVS" -v nrs="$NRS" '
 			x ? " hd2 |" : "", x ? "---|" : ""
 		row("start: exec to table (ms)", "start", 3)
 		row("peak RSS, VmHWM (kB)", "start", 5)
-		for (r = 1; r <= 2; r++) {
-			l = r == 1 ? "reload A (+-10 VS, 100 weights)" : "reload B (one weight)"
+		for (r = 1; r <= 3; r++) {
+			if (r == 3 && !(("hadirector", 3, 3) in v))
+				break
+			l = r == 1 ? "reload A (+-10 VS, 100 weights)" : r == 2 ? "reload B (one weight)" : \
+				"reload C (every weight)"
 			row(l ": SIGHUP to table (ms)", r, 3)
 			row(l ": CPU (ms)", r, 4)
 			row(l ": RSS after (kB)", r, 6)
