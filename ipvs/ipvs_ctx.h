@@ -73,8 +73,8 @@ struct ipvs_ctx {
 	uint64_t last_pass_usec;       /* duration of the last pass */
 	uint64_t last_pass_build_usec; /* of which: desired table build + owned keys */
 	uint64_t last_write_pass_usec, last_write_pass_writes; /* last pass that wrote */
-	unsigned last_pass_slices;			       /* iterations it took */
-	uint64_t last_pass_longest_slice_usec;		       /* the longest of them */
+	unsigned last_pass_slices, last_write_pass_slices;     /* iterations they took */
+	uint64_t last_pass_longest_slice_usec, last_write_pass_longest_slice_usec;
 	char last_error[256];
 	unsigned pass_events, pass_unlisted, pass_unlisted_failed; /* this pass's */
 	struct hd_ratelimit log_rl; /* kernel errors: many entries may fail at once */

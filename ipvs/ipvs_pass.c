@@ -309,11 +309,17 @@ static void pass_end(struct ipvs_ctx *c)
 	c->last_pass_build_usec = p->build_usec;
 	c->last_pass_slices = p->slices;
 	c->last_pass_longest_slice_usec = p->longest_slice_usec;
+	if (p->slices > 1)
+		hd_info("ipvs: the pass took %u loop iterations in %llu ms, the longest %llu us",
+			p->slices, (unsigned long long)c->last_pass_usec / 1000,
+			(unsigned long long)p->longest_slice_usec);
 	if (p->reload_begin_usec) /* the pass a reload asked for */
 		d->reload_to_table_usec = end - p->reload_begin_usec;
 	if (ipvs_total_writes(c) != p->w0) {
 		c->last_write_pass_usec = c->last_pass_usec;
 		c->last_write_pass_writes = ipvs_total_writes(c) - p->w0;
+		c->last_write_pass_slices = p->slices;
+		c->last_write_pass_longest_slice_usec = p->longest_slice_usec;
 	}
 	ipvs_pass_drop(c);
 }

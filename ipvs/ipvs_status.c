@@ -92,7 +92,8 @@ void ipvs_status_json(struct hd_daemon *d, FILE *out)
 		"\"errors\":%llu,\"errors_not_logged\":%u,\"parse_errors\":%llu,\"pending_ops\":%"
 		"zu,\"slow_timer_sec\":%llu,"
 		"\"on_stop\":\"%s\",\"last_pass_usec\":%llu,\"last_write_pass\":{\"usec\":%llu,"
-		"\"writes\":%llu},\"last_pass_build_usec\":%llu,\"last_error\":",
+		"\"writes\":%llu,\"slices\":%u,\"longest_slice_usec\":%llu},\"last_pass_build_"
+		"usec\":%llu,\"last_error\":",
 		c->nl ? "true" : "false", (unsigned long long)ipvs_total_writes(c),
 		(unsigned long long)c->reconciles, (unsigned long long)c->dumps,
 		(unsigned long long)c->errors, c->log_rl.suppressed,
@@ -100,7 +101,8 @@ void ipvs_status_json(struct hd_daemon *d, FILE *out)
 		IPVS_SLOW_PERIOD_USEC / 1000000ULL,
 		d->config->global.ipvs_keep_on_stop ? "keep" : "remove",
 		(unsigned long long)c->last_pass_usec, (unsigned long long)c->last_write_pass_usec,
-		(unsigned long long)c->last_write_pass_writes,
+		(unsigned long long)c->last_write_pass_writes, c->last_write_pass_slices,
+		(unsigned long long)c->last_write_pass_longest_slice_usec,
 		(unsigned long long)c->last_pass_build_usec);
 	hd_json_str(out, c->last_error[0] ? c->last_error : NULL);
 	fputs(",\"pass\":", out);
