@@ -11,6 +11,10 @@ EXTRA_DIST += tests/vm/ipvs-group.sh tests/vm/scenarios/ipvs-group.sh
 # Reload at scale (issue 19): one weight changed in the big file, one IPVS write.
 TESTS += tests/vm/reload-one-write.sh
 EXTRA_DIST += tests/vm/reload-one-write.sh tests/vm/scenarios/reload-one-write.sh
+# Reload that rewrites 8,000 destinations beside a VRRP pair at advert_int 0.1: no advert late
+# (the IPVS pass runs in slices), exactly the plan's writes, status consistent mid-pass (issue 19)
+TESTS += tests/vm/reload-adverts.sh
+EXTRA_DIST += tests/vm/reload-adverts.sh tests/vm/scenarios/reload-adverts.sh
 # reload --plan: the plan's IPVS writes are the ones the reload then makes (issue 22)
 TESTS += tests/vm/test-reload-plan.sh
 EXTRA_DIST += tests/vm/test-reload-plan.sh tests/vm/scenarios/reload-plan.sh
@@ -18,3 +22,6 @@ EXTRA_DIST += tests/vm/test-reload-plan.sh tests/vm/scenarios/reload-plan.sh
 # server, IPVS events (issue 22): one VM boot, about 25 s
 TESTS += tests/vm/ops-drain-wait.sh
 EXTRA_DIST += tests/vm/ops-drain-wait.sh tests/vm/scenarios/ops-drain-wait.sh
+# add-rs, remove-rs against the kernel's table: in only once its check says up (issue 22)
+TESTS += tests/vm/ops-add-rs.sh
+EXTRA_DIST += tests/vm/ops-add-rs.sh tests/vm/scenarios/ops-add-rs.sh
