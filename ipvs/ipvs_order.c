@@ -17,8 +17,8 @@
  * write.
  *
  * The order kept: the configuration's, each server added in that order,
- * so the kernel's list (head first, as `ipvsadm -Ln` prints it) is the
- * configuration order reversed. That is what a fresh start builds (and
+ * so the kernel's list (head first, as /proc/net/ip_vs shows it;
+ * ipvsadm -Ln sorts) is the configuration order reversed. That is what a fresh start builds (and
  * keepalived, which adds in configuration order), and a server appended
  * to the configuration is one add.
  *
