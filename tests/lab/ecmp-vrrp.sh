@@ -76,7 +76,7 @@ takeover() { # NEW_MASTER: the router's move to it, from the fault, for the phas
 }
 
 vrrp_part() {
-	local d k
+	local d k v
 	say "== the VRRP pair (v1 150, v2 100, advert_int $VRRP_ADV s, lvs_sync_daemon) under the same load"
 	touch "$D/stop"
 	wait "$CLIENT"
@@ -134,6 +134,9 @@ vrrp_part() {
 
 	touch "$D/stop-vrrp"
 	wait "$CLIENT"
+	for v in v1 v2; do # what each director did: its states, its sync daemon, its table
+		grep -E "VI_1:|sync daemon|real server .* -> " "$D/$v-hd.log" | sed "s/^/    $v /"
+	done
 	kill -TERM "${VPID[v1]}" "${VPID[v2]}" 2>/dev/null
 	wait "${VPID[v1]}" "${VPID[v2]}" 2>/dev/null
 }
