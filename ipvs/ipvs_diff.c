@@ -89,8 +89,8 @@ static int ordered_dests_ops(const struct ipvs_service *want, const struct ipvs_
 		if (!ipvs_dest_attrs_equal(o.v[k].want, o.v[k].have))
 			r = ops_push(ops, IPVS_OP_EDIT_DEST, want, o.v[k].want);
 	for (size_t k = o.settled; !r && k < o.n; k++) {
-		if (o.v[k].have)
-			r = ops_push(ops, IPVS_OP_DEL_DEST, have, o.v[k].have);
+		if (o.v[k].have && !(r = ops_push(ops, IPVS_OP_DEL_DEST, have, o.v[k].have)))
+			ops->v[ops->n - 1].readd = true;
 		if (!r)
 			r = ops_push(ops, IPVS_OP_ADD_DEST, want, o.v[k].want);
 	}

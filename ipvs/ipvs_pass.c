@@ -203,7 +203,9 @@ static bool write_slice(struct ipvs_ctx *c, uint64_t deadline)
 	uint64_t now = hd_now_usec();
 
 	while (p->next < p->ops.n) {
-		if (now >= deadline)
+		/* a destination deleted to be re-added (ipvs_order.c) goes back
+		 * in the same slice: it is out of the table one round trip only */
+		if (now >= deadline && !(p->next && p->ops.v[p->next - 1].readd))
 			return false;
 		const struct ipvs_op *op = &p->ops.v[p->next++];
 		if (op->dest && op->svc == p->blocked)

@@ -177,6 +177,9 @@ struct ipvs_op {
 	enum ipvs_op_kind kind;
 	const struct ipvs_service *svc;
 	const struct ipvs_dest *dest; /* NULL for service ops */
+	/* DEL_DEST that the next op undoes by adding the destination back
+	 * (ipvs_order.c): apply both without a pause between them. */
+	bool readd;
 };
 
 struct ipvs_ops {

@@ -137,6 +137,16 @@ static void diff_service(const char *sched, const char *config, const char *kern
 	EXPECT(ipvs_diff(&want, &have, NULL, ops, NULL) == 0, "diff %s", config);
 	ops_render(ops, got, len);
 	w->n = 0;
+	for (size_t i = 0; i < ops->n; i++) /* a re-add's delete says so, and its add follows */
+		EXPECT(!ops->v[i].readd || (ops->v[i].kind == IPVS_OP_DEL_DEST && i + 1 < ops->n &&
+					    ops->v[i + 1].kind == IPVS_OP_ADD_DEST &&
+					    !ipvs_dest_key_cmp(ops->v[i].dest, ops->v[i + 1].dest)),
+		       "op %zu flagged readd in '%s'", i, got);
+	for (size_t i = 0; i < ops->n; i++) /* every delete of a wanted one is a re-add */
+		if (ops->v[i].kind == IPVS_OP_DEL_DEST && i + 1 < ops->n &&
+		    ops->v[i + 1].kind == IPVS_OP_ADD_DEST &&
+		    !ipvs_dest_key_cmp(ops->v[i].dest, ops->v[i + 1].dest))
+			EXPECT(ops->v[i].readd, "op %zu not flagged readd in '%s'", i, got);
 	for (size_t i = 0; i < ops->n && w->n < 64; i++, w->n++) {
 		w->kind[w->n] = ops->v[i].kind;
 		w->x[w->n] = ops->v[i].dest ? ntohl(ops->v[i].dest->addr.v4.s_addr) & 0xff : 0;
