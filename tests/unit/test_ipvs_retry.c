@@ -70,7 +70,7 @@ static void test_sequence(void)
 	struct ipvs_retries rs = {0};
 	struct ipvs_service s = svc("10.0.0.1", 80);
 	struct ipvs_dest d = dest("10.0.1.1", 80, 1);
-	struct ipvs_op op = {IPVS_OP_ADD_DEST, &s, &d};
+	struct ipvs_op op = {.kind = IPVS_OP_ADD_DEST, .svc = &s, .dest = &d};
 	uint64_t now = 1000 * S;
 
 	CHECK(!ipvs_retries_find(&rs, &op) && ipvs_retry_due(NULL, now));
@@ -112,9 +112,9 @@ static void test_entries_and_passes(void)
 	struct ipvs_service s1 = svc("10.0.0.1", 80), s2 = svc("10.0.0.1", 443);
 	struct ipvs_dest d1 = dest("10.0.1.1", 80, 1), d2 = dest("10.0.1.2", 80, 1);
 	struct ipvs_op ops[] = {
-	    {IPVS_OP_ADD_SVC, &s1, NULL}, {IPVS_OP_ADD_DEST, &s1, &d1},
-	    {IPVS_OP_ADD_DEST, &s1, &d2}, {IPVS_OP_ADD_SVC, &s2, NULL},
-	    {IPVS_OP_DEL_DEST, &s2, &d1},
+	    {IPVS_OP_ADD_SVC, &s1, NULL, false}, {IPVS_OP_ADD_DEST, &s1, &d1, false},
+	    {IPVS_OP_ADD_DEST, &s1, &d2, false}, {IPVS_OP_ADD_SVC, &s2, NULL, false},
+	    {IPVS_OP_DEL_DEST, &s2, &d1, false},
 	};
 	const size_t n = sizeof(ops) / sizeof(ops[0]);
 
@@ -129,7 +129,7 @@ static void test_entries_and_passes(void)
 	struct ipvs_dest many[40];
 	for (int i = 0; i < 40; i++) {
 		many[i] = dest("10.0.2.1", (uint16_t)(1000 + i), 1);
-		struct ipvs_op op = {IPVS_OP_ADD_DEST, &s2, &many[i]};
+		struct ipvs_op op = {.kind = IPVS_OP_ADD_DEST, .svc = &s2, .dest = &many[i]};
 		ipvs_retries_note(&rs, NULL, &op, -EBUSY, 100 * S);
 	}
 	CHECK(rs.n == n + 40 && ipvs_retries_next(&rs, 3600 * S) == 1 * S);
