@@ -201,6 +201,38 @@ int ipvs_bgdump_start_slice(sd_event *e, int64_t priority, const struct ipvs_tab
 	return 0;
 }
 
+/* Dumped destinations are zeroed before they are parsed (padding too),
+ * so with the counters cleared memcmp compares every setting, also those
+ * added later (a difference found where there is none costs one pass). */
+static bool dest_same(const struct ipvs_dest *a, const struct ipvs_dest *b)
+{
+	struct ipvs_dest x = *a, y = *b;
+
+	x.activeconns = x.inactconns = x.persistconns = 0;
+	y.activeconns = y.inactconns = y.persistconns = 0;
+	memset(&x.stats, 0, sizeof(x.stats));
+	memset(&y.stats, 0, sizeof(y.stats));
+	return !memcmp(&x, &y, sizeof(x));
+}
+
+bool ipvs_bgdump_same(const struct ipvs_table *a, const struct ipvs_table *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct ipvs_service *s = &a->svcs[i], *t = &b->svcs[i];
+		if (ipvs_svc_key_cmp(&s->key, &t->key) ||
+		    strncmp(s->sched, t->sched, sizeof(s->sched)) || s->flags != t->flags ||
+		    s->timeout != t->timeout || s->netmask != t->netmask ||
+		    s->n_dests != t->n_dests)
+			return false;
+		for (size_t j = 0; j < s->n_dests; j++)
+			if (!dest_same(&s->dests[j], &t->dests[j]))
+				return false;
+	}
+	return true;
+}
+
 /* Stop or free while a dump may still run: waits for it (one dump) and
  * drops its result; the callback is not called. */
 void ipvs_bgdump_cancel(struct ipvs_bgdump *b)

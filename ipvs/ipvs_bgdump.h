@@ -39,6 +39,10 @@ int ipvs_bgdump_start(sd_event *e, int64_t priority, ipvs_bgdump_fn done, void *
 int ipvs_bgdump_start_slice(sd_event *e, int64_t priority, const struct ipvs_table *cache,
 			    struct ipvs_bgslice *slice, ipvs_bgdump_fn done, void *arg,
 			    struct ipvs_bgdump **out);
+/* True when A and B hold the same services and destinations with the
+ * same settings (counters and stats aside), both sorted: a re-read that
+ * found nothing changed behind the daemon's back needs no pass. */
+bool ipvs_bgdump_same(const struct ipvs_table *a, const struct ipvs_table *b);
 /* Wait for the thread and drop its result without calling DONE. */
 void ipvs_bgdump_cancel(struct ipvs_bgdump *b);
 

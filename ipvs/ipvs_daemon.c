@@ -185,6 +185,7 @@ static void on_bg_dump(void *arg, int r, struct ipvs_table *t)
 {
 	struct ipvs_ctx *c = arg;
 	struct ipvs_table keep;
+	bool unchanged = false;
 
 	c->bg = NULL;
 	ipvs_table_init(&keep);
@@ -210,6 +211,8 @@ static void on_bg_dump(void *arg, int r, struct ipvs_table *t)
 		c->full_dump_due = true; /* no memory: the loop's dump then */
 		goto out;
 	}
+	/* nothing changed behind our back: no pass (what else changes asks) */
+	unchanged = ipvs_bgdump_same(&c->observed, t);
 	ipvs_table_move(&c->observed, t);
 	c->dumps++;
 	ipvs_owned_prune(c);
@@ -217,13 +220,18 @@ out:
 	ipvs_table_free(&keep);
 	ipvs_table_free(t);
 	ipvs_keyset_free(&c->bg_touched);
-	hd_mark_dirty(c->d);
+	if (!unchanged)
+		hd_mark_dirty(c->d);
 }
 
 static void bg_dump_start(struct ipvs_ctx *c, uint64_t now)
 {
 	c->last_dump_usec = now;
-	if (!c->observed_valid || !c->nl) { /* no cache to refresh: the pass dumps */
+	/* No cache to refresh, or one the thread would cost more than: its
+	 * socket, the family lookup and the thread itself outweigh a table
+	 * read in one slice (ipvs_bgdump.h); the pass dumps on the loop. */
+	if (!c->observed_valid || !c->nl ||
+	    ipvs_table_n_dests(&c->observed) + c->observed.n <= IPVS_BG_SLICE_DESTS) {
 		c->full_dump_due = true;
 		return;
 	}
@@ -244,7 +252,12 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 		if (!c->bg && c->pass.phase == IPVS_PASS_IDLE)
 			bg_dump_start(c, usec);
 	}
-	hd_mark_dirty(c->d);
+	/* A pass for a dump on the loop, retries, the sync daemon check; a
+	 * re-read in the thread asks for one when it finds a change. At 1,000
+	 * real servers each pass (build and diff) cost more than the re-read
+	 * (tests/bench/README.md, run 13). */
+	if (!c->bg || c->retries.n || c->sync_want || c->sync_have)
+		hd_mark_dirty(c->d);
 	arm_timer(c, usec); /* in case no pass runs (stopping) */
 	return 0;
 }
