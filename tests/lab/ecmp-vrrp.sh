@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # sets variables the scenario that sources it reads
 # The VRRP pair of the ECMP lab (sourced by tests/vm/scenarios/ecmp.sh; issue 23): today's
 # active/backup pair on the same LAN, in front of the same real servers, under the same client
 # load, so one run prints the failover figures of both designs side by side.

@@ -549,8 +549,10 @@ for p in kill kill-back link link-back leave back join sigstop sigstop-back drai
 done
 v="$N connections: $tot broken in $ran"
 [ -n "${PH_BROKEN[rsdies]:-}" ] && v="$v; rs4 died: ${PH_BROKEN[rsdies]} broken (${BROKEN_RS_rsdies:-none})"
-[ -n "${PH_WD[kill]:-}" ] && v="$v; withdrawn after SIGKILL ${PH_WD[kill]} ms (1 s)"
-[ -n "${PH_WD[link]:-}" ] && v="$v, link down ${PH_WD[link]} ms ($((ECMP_BFD_MS * ECMP_BFD_MULT + 50)) ms; ${PH_SPLIT[link]:-} ${PH_WD[link]})"
+wd=""
+[ -n "${PH_WD[kill]:-}" ] && wd="SIGKILL ${PH_WD[kill]} ms (1 s)"
+[ -n "${PH_WD[link]:-}" ] && wd="$wd${wd:+, }link down ${PH_WD[link]} ms ($((ECMP_BFD_MS * ECMP_BFD_MULT + 50)) ms; ${PH_SPLIT[link]:-} ${PH_WD[link]})"
+[ -n "$wd" ] && v="$v; withdrawn after $wd"
 [ -n "${PH_TK[vrrp-kill]:-}" ] && v="$v; VRRP pair: SIGKILL ${PH_BROKEN[vrrp-kill]} broken, ${PH_NEWFAIL[vrrp-kill]} new failed, takeover ${PH_TK[vrrp-kill]} ms; link down ${PH_BROKEN[vrrp-link]:--} broken, ${PH_NEWFAIL[vrrp-link]:--} new failed, takeover ${PH_TK[vrrp-link]:--} ms"
 if [ "$FAILS" -ne 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
 	for f in "$D"/*-hd.log; do echo "--- $f"; tail -n 15 "$f"; done
