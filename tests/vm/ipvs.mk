@@ -22,3 +22,6 @@ EXTRA_DIST += tests/vm/test-reload-plan.sh tests/vm/scenarios/reload-plan.sh
 # server, IPVS events (issue 22): one VM boot, about 25 s
 TESTS += tests/vm/ops-drain-wait.sh
 EXTRA_DIST += tests/vm/ops-drain-wait.sh tests/vm/scenarios/ops-drain-wait.sh
+# add-rs, remove-rs against the kernel's table: in only once its check says up (issue 22)
+TESTS += tests/vm/ops-add-rs.sh
+EXTRA_DIST += tests/vm/ops-add-rs.sh tests/vm/scenarios/ops-add-rs.sh
