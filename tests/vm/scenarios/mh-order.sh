@@ -134,12 +134,10 @@ stack() { # I: client cI, director lbI, real servers rsI
 }
 
 order() { # I: the kernel's list, head first (/proc/net/ip_vs: ipvsadm -Ln sorts it)
-	local out="" h p
-	while IFS=: read -r h p; do
-		out+="$((16#${h:0:2})).$((16#${h:2:2})).$((16#${h:4:2})).$((16#${h:6:2})):$((16#$p)) "
-	done < <(ip netns exec "vm-lb$1" awk '$1 == "->" && $2 ~ /^[0-9A-F]+:[0-9A-F]+$/ { print $2 }' \
-		/proc/net/ip_vs)
-	echo "${out% }"
+	ip netns exec "vm-lb$1" awk '$1 == "->" && $2 ~ /^[0-9A-F]+:[0-9A-F]+$/ { print $2 }' \
+		/proc/net/ip_vs | while IFS=: read -r h p; do
+		printf '%d.%d.%d.%d:%d\n' "0x${h:0:2}" "0x${h:2:2}" "0x${h:4:2}" "0x${h:6:2}" "0x$p"
+	done | tr '\n' ' ' | sed 's/ $//'
 }
 order_is() { [ "$(order "$1")" = "$2" ]; }
 ndests() { ip netns exec "vm-lb$1" ipvsadm -Ln -t "$VIP:80" | awk '$1 == "->" && $2 ~ /^10\./' | wc -l; }
