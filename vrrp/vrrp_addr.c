@@ -409,8 +409,12 @@ static void addr_event(struct vrrp_ctx *c, struct rtnl_addr *a, int msgtype)
 
 		if (!in)
 			continue;
-		if (in->ifindex == ifindex && !in->cfg->has_unicast_src &&
-		    (msgtype == RTM_NEWADDR || !hd_addr_cmp(&addr, &in->src_addr))) {
+		/* the interface's own source follows its addresses; a configured
+		 * unicast_src_ip only faults or clears when that address comes
+		 * or goes, on any interface */
+		if ((in->ifindex == ifindex && !in->cfg->has_unicast_src &&
+		     (msgtype == RTM_NEWADDR || !hd_addr_cmp(&addr, &in->src_addr))) ||
+		    (in->cfg->has_unicast_src && !hd_addr_cmp(&addr, &in->cfg->unicast_src))) {
 			unsigned before = in->faults;
 
 			vrrp_resolve_src(in);

@@ -597,6 +597,56 @@ static bool is_static(const struct vrrp_instance *in, const struct hd_addr *a)
 	return false;
 }
 
+/* Is A an address of some interface of this host? */
+static bool host_has_addr(const struct hd_addr *a)
+{
+	struct ifaddrs *ifa, *p;
+	bool found = false;
+
+	if (getifaddrs(&ifa) < 0)
+		return true; /* cannot tell: do not fault on it */
+	for (p = ifa; p && !found; p = p->ifa_next) {
+		if (!p->ifa_addr || p->ifa_addr->sa_family != a->family)
+			continue;
+		if (a->family == AF_INET)
+			found = !memcmp(&((struct sockaddr_in *)p->ifa_addr)->sin_addr, &a->u.v4,
+					sizeof(a->u.v4));
+		else
+			found = !memcmp(&((struct sockaddr_in6 *)p->ifa_addr)->sin6_addr, &a->u.v6,
+					sizeof(a->u.v6));
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
+/* unicast_src_ip (keepalived's mcast_src_ip converts to it) must be an
+ * address of this host. Adverts cannot be sent from a foreign one, and adverts
+ * from its real owner would be dropped as our own (own_address): a second
+ * director given the first one's address by a copied file would go master
+ * beside it, unheard. So it is a fault, with a log line, until it appears. */
+static int resolve_configured_src(struct vrrp_instance *in)
+{
+	char buf[INET6_ADDRSTRLEN];
+	bool had = !(in->faults & VRRP_FAULT_NOADDR);
+
+	in->src_addr = in->cfg->unicast_src;
+	in->fsm.primary = in->src_addr;
+	if (host_has_addr(&in->src_addr)) {
+		if (!had)
+			hd_info("%s: unicast_src_ip %s is now an address of this host",
+				in->cfg->name, hd_addr_str(&in->src_addr, buf, sizeof(buf)));
+		in->faults &= ~VRRP_FAULT_NOADDR;
+		return 0;
+	}
+	if (had)
+		hd_err("%s: unicast_src_ip %s is not an address of this host: fault until "
+		       "it is (adverts cannot be sent from it, and its owner's would be "
+		       "taken for our own)",
+		       in->cfg->name, hd_addr_str(&in->src_addr, buf, sizeof(buf)));
+	in->faults |= VRRP_FAULT_NOADDR;
+	return -1;
+}
+
 /* The primary address: unicast_src_ip, else the interface's first address
  * of the family that is not a VIP (IPv6: its link-local, RFC 5798 5.1.2.1),
  * and not a static_address unless the interface has nothing else. */
@@ -606,10 +656,8 @@ int vrrp_resolve_src(struct vrrp_instance *in)
 	int family = in->cfg->family;
 	struct hd_addr st = {0};
 
-	if (in->cfg->has_unicast_src) {
-		in->src_addr = in->cfg->unicast_src;
-		return 0;
-	}
+	if (in->cfg->has_unicast_src)
+		return resolve_configured_src(in);
 	memset(&in->src_addr, 0, sizeof(in->src_addr));
 	if (getifaddrs(&ifa) < 0)
 		return -1;
