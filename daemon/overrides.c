@@ -412,6 +412,7 @@ void hd_overrides_commit(struct hd_daemon *d, const struct hd_config *newcfg, vo
 {
 	struct hd_overrides *o = d->overrides;
 	char why[160], when[32];
+	size_t in_force = o->n;
 
 	for (size_t i = 0; i < o->n;) {
 		const struct ovr *x = &o->v[i];
@@ -427,6 +428,13 @@ void hd_overrides_commit(struct hd_daemon *d, const struct hd_config *newcfg, vo
 		drop(o, &o->v[i]);
 	}
 	o->dropped_by_reload += rsx_commit(o->rsx, newcfg);
+	/* The health checker's operator state always equals what the records
+	 * want, and its build carried it over: with none in force it is clear
+	 * everywhere already. Skipping the walk matters at scale: it formats
+	 * every real server's name (~6 ms natively for 37,205, ~70 ms under
+	 * emulation) while a VRRP master waits on the same loop. */
+	if (!in_force)
+		return;
 	apply(d, newcfg, -1);
 }
 
