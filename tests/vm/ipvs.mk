@@ -25,3 +25,7 @@ EXTRA_DIST += tests/vm/ops-drain-wait.sh tests/vm/scenarios/ops-drain-wait.sh
 # add-rs, remove-rs against the kernel's table: in only once its check says up (issue 22)
 TESTS += tests/vm/ops-add-rs.sh
 EXTRA_DIST += tests/vm/ops-add-rs.sh tests/vm/scenarios/ops-add-rs.sh
+# mh keeps the configuration's destination order through a failure and return: the same
+# kernel list and lookups as a director that never lost the server (issue 23), ~35 s
+TESTS += tests/vm/mh-order.sh
+EXTRA_DIST += tests/vm/mh-order.sh tests/vm/scenarios/mh-order.sh
