@@ -356,6 +356,8 @@ static void link_event(struct vrrp_ctx *c, struct rtnl_link *l, int msgtype)
 			in->ifindex = msgtype == RTM_DELLINK ? 0 : ifindex;
 		}
 		if (up) {
+			if (in->faults & VRRP_FAULT_IFACE)
+				vrrp_preempt_settle(in); /* its checks failed meanwhile */
 			in->faults &= ~VRRP_FAULT_IFACE;
 			if_mac(name, in->mac);
 			vrrp_vmac_up(in);

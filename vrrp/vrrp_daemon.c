@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "alert_hook.h"
+#include "healthcheck/hc.h"
 #include "ipvs/ipvs.h"
 #include "vrrp.h"
 #include "vrrp_int.h"
@@ -97,6 +98,51 @@ static void lvs_sync_follow(const struct vrrp_instance *in)
 		ipvs_sync_daemon_set_role(in->ctx->d, in->fsm.state == VRRP_STATE_MASTER);
 }
 
+/* A master that preempts before its own checks have run again after a
+ * start or a link loss takes the flows with an IPVS table that lacks the
+ * real servers its checks dropped meanwhile: every established connection
+ * through the peer is reset (the ECMP lab's VRRP phase: 1,000 of 1,000 when
+ * the master's link came back). So a backup follows a lower-priority master
+ * until every check has started a run since and none is between verdicts,
+ * for at most PREEMPT_SETTLE_MAX_USEC (a check that never settles must not
+ * keep the preferred director out for ever). A master that is gone is
+ * still taken over at once: only preemption waits. */
+#define PREEMPT_SETTLE_MAX_USEC (60 * 1000000ULL)
+
+static bool preempt_held(struct vrrp_instance *in, const struct vrrp_event *ev)
+{
+	char why[200];
+	uint64_t now;
+
+	if (!in->settle_since || ev->type != VRRP_EV_ADVERT || !in->fsm.preempt ||
+	    ev->priority >= in->fsm.priority || ev->priority == VRRP_PRIO_STOP)
+		return false;
+	now = vrrp_usec();
+	if (hc_settled_since(in->ctx->d, in->settle_since, why, sizeof(why)))
+		hd_info("%s: health checks settled: may preempt the lower-priority master",
+			in->cfg->name);
+	else if (now - in->settle_since > PREEMPT_SETTLE_MAX_USEC)
+		hd_warn("%s: health checks not settled after %llu s (%s): preempting anyway",
+			in->cfg->name, PREEMPT_SETTLE_MAX_USEC / 1000000ULL, why);
+	else {
+		if (!in->settle_logged)
+			hd_notice("%s: following the lower-priority master until the health "
+				  "checks settle: %s",
+				  in->cfg->name, why);
+		in->settle_logged = true;
+		return true;
+	}
+	in->settle_since = 0;
+	return false;
+}
+
+/* Preemption waits for the checks from now on (start, link back). */
+void vrrp_preempt_settle(struct vrrp_instance *in)
+{
+	in->settle_since = vrrp_usec();
+	in->settle_logged = false;
+}
+
 /* The one entry point that changes an instance's state: feeds the state
  * machine, executes its actions in order (address, advert and GARP first),
  * then logs, counts and notifies. */
@@ -114,6 +160,8 @@ void vrrp_instance_event(struct vrrp_instance *in, const struct vrrp_event *ev0)
 		hd_notice("%s: staying backup: a vrrp_sync_group member still hears a master",
 			  in->cfg->name);
 	in->held_logged = ev.held;
+	if (old == VRRP_STATE_BACKUP)
+		in->fsm.preempt_held = preempt_held(in, &ev);
 	vrrp_fsm_step(&in->fsm, &ev, vrrp_usec(), &res);
 	if (res.drop)
 		vrrp_drop(in, res.drop, &ev.src);
@@ -253,6 +301,7 @@ static int instance_start(struct vrrp_ctx *c, struct vrrp_instance *in)
 	int r = 0;
 
 	vrrp_link_query(in);
+	vrrp_preempt_settle(in);
 	if (in->ifindex) {
 		vrrp_vmac_up(in);
 		vrrp_resolve_src(in);

@@ -161,7 +161,7 @@ static void backup_advert(struct vrrp_fsm *f, const struct vrrp_event *ev, uint6
 		f->master_known = false;
 		return;
 	}
-	if (!f->preempt || ev->priority >= f->priority) {
+	if (!f->preempt || f->preempt_held || ev->priority >= f->priority) {
 		learn(f, ev);
 		if (f->preempt_at) {
 			f->preempt_at = 0;

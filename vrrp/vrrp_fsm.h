@@ -96,6 +96,9 @@ struct vrrp_fsm {
 	struct hd_addr master_addr; /* last master heard (or us) */
 	uint8_t master_priority;
 	uint64_t answer_at; /* no answer to a lower priority before this */
+	/* set by the daemon: follow a lower-priority master instead of
+	 * preempting it (the health checks are settling, vrrp_daemon.c) */
+	bool preempt_held;
 };
 
 void vrrp_fsm_init(struct vrrp_fsm *f, uint8_t priority);

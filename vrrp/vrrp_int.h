@@ -61,6 +61,10 @@ struct vrrp_instance {
 	struct hd_ratelimit drop_rl;
 	uint64_t last_transition_usec;
 	bool held_logged; /* "held by the sync group" logged for this wait */
+	/* Preemption waits until the health checks have settled since this
+	 * (start, or the link back): 0 = not waiting (vrrp_daemon.c) */
+	uint64_t settle_since;
+	bool settle_logged;
 	/* First decision since (re)start made: master, or backup that heard a
 	 * master or reached master down (readiness, daemon/ready.h) */
 	bool decided;
@@ -177,6 +181,7 @@ void vrrp_groups_free(struct vrrp_ctx *c);
 const char *vrrp_group_state_str(const struct vrrp_instance *in); /* NULL: no group */
 
 uint64_t vrrp_usec(void);
+void vrrp_preempt_settle(struct vrrp_instance *in);
 
 /* vrrp_vmac.c: use_vmac. The VIPs live on the vmac, adverts go out on it
  * unless vmac_xmit_base; the base interface stays the one whose link state

@@ -2,7 +2,7 @@
 # keepalived peer on a bridge, each test in its own hdv-PID-* namespaces.
 VRRP_NETNS_TESTS = tests/netns/vrrp-failover.sh tests/netns/vrrp-preempt.sh \
 	tests/netns/vrrp-keepalived.sh tests/netns/vrrp-hostile.sh tests/netns/vrrp-ipv6.sh \
-	tests/netns/vrrp-monitor.sh tests/netns/vrrp-unicast.sh tests/netns/vrrp-src-nonlocal.sh \
+	tests/netns/vrrp-monitor.sh tests/netns/vrrp-unicast.sh tests/netns/vrrp-src-nonlocal.sh tests/netns/vrrp-preempt-settle.sh \
 	tests/netns/vrrp-sync.sh tests/netns/vrrp-notify.sh tests/netns/vrrp-reload.sh \
 	tests/netns/vrrp-three.sh tests/netns/vrrp-keepalived6.sh tests/netns/vrrp-reload-big.sh \
 	tests/netns/vrrp-hc-scale.sh tests/netns/vrrp-flood.sh tests/netns/vrrp-addr-opts.sh \

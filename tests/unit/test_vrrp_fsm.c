@@ -18,17 +18,19 @@ struct cfg {
 	uint64_t preempt_delay;
 	bool initial_master;
 	bool lower_prio_no_advert;
+	bool held; /* the daemon holds preemption (checks settling) */
 };
 
-static const struct cfg C_DEF = {3, 100, 100, true, 0, false, false};
-static const struct cfg C_NOPRE = {3, 100, 100, false, 0, false, false};
-static const struct cfg C_OWNER = {3, 255, 100, true, 0, false, false};
-static const struct cfg C_FAST = {3, 150, 10, true, 0, false, false};
-static const struct cfg C_SLOW = {3, 100, 300, true, 0, false, false};
-static const struct cfg C_V2 = {2, 100, 100, true, 0, false, false};
-static const struct cfg C_DELAY = {3, 100, 100, true, 5000000, false, false};
-static const struct cfg C_INITM = {3, 100, 100, true, 0, true, false};
-static const struct cfg C_RFC = {3, 100, 100, true, 0, false, true};
+static const struct cfg C_DEF = {3, 100, 100, true, 0, false, false, false};
+static const struct cfg C_NOPRE = {3, 100, 100, false, 0, false, false, false};
+static const struct cfg C_OWNER = {3, 255, 100, true, 0, false, false, false};
+static const struct cfg C_FAST = {3, 150, 10, true, 0, false, false, false};
+static const struct cfg C_SLOW = {3, 100, 300, true, 0, false, false, false};
+static const struct cfg C_V2 = {2, 100, 100, true, 0, false, false, false};
+static const struct cfg C_DELAY = {3, 100, 100, true, 5000000, false, false, false};
+static const struct cfg C_INITM = {3, 100, 100, true, 0, true, false, false};
+static const struct cfg C_HELD = {3, 100, 100, true, 0, false, false, true};
+static const struct cfg C_RFC = {3, 100, 100, true, 0, false, true, false};
 
 static struct hd_addr a4(const char *s)
 {
@@ -57,6 +59,7 @@ static void setup(struct vrrp_fsm *f, const struct cfg *c, enum vrrp_state st)
 	f->lower_prio_no_advert = c->lower_prio_no_advert;
 	f->primary = a4("10.0.0.5");
 	vrrp_fsm_init(f, c->prio);
+	f->preempt_held = c->held;
 	if (st == VRRP_STATE_INIT)
 		return;
 	vrrp_fsm_step(f, &ev, 0, &r);
@@ -140,6 +143,11 @@ static const struct row rows[] = {
      VRRP_STATE_BACKUP, "arm_master_down@609375"},
     {"backup preempt: lower discarded", &C_DEF, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50, 100,
      HIGHER_ADDR, VRRP_STATE_BACKUP, ""},
+    {"backup preempt held (checks settling): lower followed", &C_HELD, VRRP_STATE_BACKUP,
+     VRRP_EV_ADVERT, 50, 100, HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_master_down@3609375"},
+    {"backup preempt held: a master gone is still taken over", &C_HELD, VRRP_STATE_BACKUP,
+     VRRP_EV_MASTER_DOWN_TIMER, 0, 0, HIGHER_ADDR, VRRP_STATE_MASTER,
+     "add_vips,send_advert,send_garp,arm_adver_timer@1000000,stop_preempt_timer,notify"},
     {"backup nopreempt: lower accepted", &C_NOPRE, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50, 100,
      HIGHER_ADDR, VRRP_STATE_BACKUP, "arm_master_down@3609375"},
     {"backup preempt_delay: lower tolerated", &C_DELAY, VRRP_STATE_BACKUP, VRRP_EV_ADVERT, 50, 100,
