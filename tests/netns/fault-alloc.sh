@@ -110,7 +110,7 @@ VOLATILE = {"uptime_sec", "pid", "reloads_ok", "reloads_failed", "last_reload", 
     "last_write_pass", "last_pass_build_usec", "netlink_writes", "checks_run",
     "checks_failed", "runs", "failures", "retries", "ok_run", "fail_run", "retry_it",
     "last_duration_ms", "running", "last_change", "connections", "latency", "verdict_changes",
-    "seq"}
+    "seq", "slices", "longest_slice_usec"}
 def strip(v):
     if isinstance(v, dict):
         return {k: strip(x) for k, x in v.items() if k not in VOLATILE}
