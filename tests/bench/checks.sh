@@ -137,18 +137,7 @@ HD=${HD:-$top_builddir/hadirector}
 HDCTL=$top_builddir/hadirectorctl
 PY=$(python3 -c 'import sys; print(sys.executable)') # not a pyenv shim: slow under TCG
 B=$(mktemp -d /tmp/hdbench.XXXXXX)
-NS=()
-cleanup() {
-	local n
-	for n in "${NS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null; done
-	sleep 0.2
-	for n in "${NS[@]}"; do ip netns del "$n" 2>/dev/null; done
-	rm -rf "$B"
-}
-trap cleanup EXIT
-ns() { ip netns add "$1" || exit 1; NS+=("$1"); ip -n "$1" link set lo up; }
-log() { echo "# $*" >&2; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+. "$(dirname "$0")/lib.sh"
 
 hd_vm_modprobe crc32c_generic ip_vs ip_vs_rr || { echo "cannot load ip_vs"; exit 1; }
 sysctl -qw net.ipv4.neigh.default.gc_thresh1=4096 net.ipv4.neigh.default.gc_thresh2=8192 \

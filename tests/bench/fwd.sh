@@ -85,18 +85,7 @@ PY=$(python3 -c 'import sys; print(sys.executable)')
 B=$(mktemp -d /tmp/hdfwd.XXXXXX)
 LB=lb RS=rs
 [ "$NATIVE" = 1 ] && LB=hdf-lb-$$ RS=hdf-rs-$$
-NS=()
-cleanup() {
-	local n
-	for n in "${NS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null; done
-	sleep 0.2
-	for n in "${NS[@]}"; do ip netns del "$n" 2>/dev/null; done
-	rm -rf "$B"
-}
-trap cleanup EXIT
-ns() { ip netns add "$1" || exit 1; NS+=("$1"); ip -n "$1" link set lo up; }
-log() { echo "# $*" >&2; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+. "$(dirname "$0")/lib.sh"
 VIP=10.200.255.1
 IPVS=0
 if [ "$NATIVE" = 0 ]; then

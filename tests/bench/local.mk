@@ -12,7 +12,7 @@ tests_bench_reload_bench_LDADD = libhdcore.a $(HD_LIBS)
 CLEANFILES += tests/bench/reload-bench tests/bench/hc-floor
 EXTRA_DIST += tests/bench/README.md tests/bench/checks.sh tests/bench/checks-native.sh tests/bench/hc-bench-srv.py \
 	tests/bench/failover.sh tests/bench/reload-scale.sh tests/bench/reload-scale-gen.awk \
-	tests/bench/fwd.sh
+	tests/bench/fwd.sh tests/bench/lib.sh
 bench-reload-scale: hadirector hadirectorctl tests/bench/ipvs-poll
 	$(top_srcdir)/tests/bench/reload-scale.sh $(BENCH_ARGS)
 .PHONY: bench-reload-scale
