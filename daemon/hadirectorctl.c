@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "ctl_client.h"
 #include "ctl_proto.h"
 
 #define REPLY_TIMEOUT_MS 10000
@@ -48,26 +48,6 @@ static void usage(FILE *out)
 	      "  monitor [--json]       print events as they happen, one line each\n\n"
 	      "  -s, --control-socket PATH   (default " HD_CTL_DEFAULT_SOCKET ")\n",
 	      out);
-}
-
-static int connect_to(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "hadirectorctl: socket path too long\n");
-		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "hadirectorctl: cannot connect to %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /* Reads the reply; prints the body to stdout (to stderr when it is an
@@ -233,9 +213,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	int fd = connect_to(path);
-	if (fd < 0)
+	int fd = hd_ctl_connect(path);
+	if (fd < 0) {
+		fprintf(stderr, "hadirectorctl: cannot connect to %s: %s\n", path, strerror(-fd));
 		return 1;
+	}
 	/* A daemon that rejects us (SO_PEERCRED) closes at once: say so
 	 * instead of dying silently of SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);

@@ -1,4 +1,6 @@
 libhdcore_a_SOURCES += daemon/config.c daemon/config_confuse.c daemon/config_int.h daemon/config_vrrp.c daemon/config_vrrp_proc.c daemon/config_lvs.c daemon/config_validate.c daemon/ctl_proto.c daemon/ctl_proto.h
+# the control socket's client side (hadirectorctl, hadirector -t --plan)
+libhdcore_a_SOURCES += daemon/ctl_client.c daemon/ctl_client.h
 # the /metrics HTTP request (pure; fuzzed by tests/fuzz/fuzz_metrics_req.c)
 libhdcore_a_SOURCES += daemon/metrics_req.c daemon/metrics_req.h
 hadirector_SOURCES += daemon/main.c daemon/core.c daemon/daemon.h daemon/control.c daemon/control.h daemon/modules.h

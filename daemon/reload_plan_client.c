@@ -13,35 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "ctl_client.h"
 #include "ctl_proto.h"
 #include "reload_plan.h"
 
 /* A plan waits for a parse, as a reload does (hadirectorctl's bound). */
 #define PLAN_TIMEOUT_MS 300000
-
-static int plan_connect(const char *socket_path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	if (strlen(socket_path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "hadirector: control socket path too long\n");
-		return -1;
-	}
-	strcpy(sa.sun_path, socket_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "hadirector: --plan: cannot reach the running daemon at %s: %s\n",
-			socket_path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 static int plan_read(int fd)
 {
@@ -104,9 +83,12 @@ int hd_plan_client(const char *socket_path, const char *path, bool json)
 		fprintf(stderr, "hadirector: --plan: %s: %s\n", abs, err);
 		return 1;
 	}
-	int fd = plan_connect(socket_path);
-	if (fd < 0)
+	int fd = hd_ctl_connect(socket_path);
+	if (fd < 0) {
+		fprintf(stderr, "hadirector: --plan: cannot reach the running daemon at %s: %s\n",
+			socket_path, strerror(-fd));
 		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (write(fd, req, (size_t)n) != n) {
 		fprintf(stderr,
