@@ -10,4 +10,12 @@
  * sockaddr_un); says nothing itself, the caller names the failure. */
 int hd_ctl_connect(const char *path);
 
+/* Reads the daemon's reply to one request until it closes (waiting at most
+ * TIMEOUT_MS for each part of it) and prints it: the body to stdout, or the
+ * error line and the body to stderr, each message led by WHO (the program,
+ * e.g. "hadirectorctl"). Returns the exit status: 0 OK, 3 "ERROR timeout"
+ * (drain --wait's time ran out; the drain stands), 1 any other error, no
+ * reply, or the daemon closing without one (a peer it refused). */
+int hd_ctl_reply(int fd, int timeout_ms, const char *who);
+
 #endif

@@ -1,7 +1,6 @@
 /* hadirectorctl: talks to a running hadirector over its control socket. */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,61 +47,6 @@ static void usage(FILE *out)
 	      "  monitor [--json]       print events as they happen, one line each\n\n"
 	      "  -s, --control-socket PATH   (default " HD_CTL_DEFAULT_SOCKET ")\n",
 	      out);
-}
-
-/* Reads the reply; prints the body to stdout (to stderr when it is an
- * error) and returns the exit status. */
-static int read_reply(int fd, int timeout_ms)
-{
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-
-	for (;;) {
-		if (poll(&p, 1, timeout_ms) <= 0) {
-			fprintf(stderr, "hadirectorctl: no reply from the daemon\n");
-			free(buf);
-			return 1;
-		}
-		if (len + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				return 1;
-			}
-			buf = nb;
-		}
-		ssize_t r = read(fd, buf + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	if (!buf || len == 0) {
-		fprintf(stderr, "hadirectorctl: empty reply (only root and the daemon's own "
-				"user may use the control socket)\n");
-		free(buf);
-		return 1;
-	}
-	buf[len] = '\0';
-	char *nl = strchr(buf, '\n');
-	char *body = nl ? nl + 1 : buf + len;
-	int ok = strncmp(buf, "OK", 2) == 0 && (buf[2] == '\n' || buf[2] == '\0');
-	/* drain --wait's time ran out: its own status (the drain stands) */
-	int timeout = !strncmp(buf, "ERROR timeout", 13) && (buf[13] == '\n' || !buf[13]);
-	if (!ok) {
-		if (nl)
-			*nl = '\0';
-		if (strlen(buf) > 6)
-			fprintf(stderr, "hadirectorctl: %s\n", buf + 6);
-		fputs(body, stderr);
-	} else {
-		fputs(body, stdout);
-	}
-	free(buf);
-	return ok ? 0 : timeout ? 3 : 1;
 }
 
 /* write(2) all of it; stdout is a pipe to a pager or a file as often as
@@ -242,7 +186,7 @@ int main(int argc, char **argv)
 		ms = RELOAD_TIMEOUT_MS;
 	if (parsed.cmd == HD_CTL_DRAIN_WAIT) /* its seconds, plus a reply's time */
 		ms = atoi(parsed.argv[2]) * 1000 + REPLY_TIMEOUT_MS;
-	int r = read_reply(fd, ms);
+	int r = hd_ctl_reply(fd, ms, "hadirectorctl");
 	close(fd);
 	return r;
 }

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,50 +20,6 @@
 
 /* A plan waits for a parse, as a reload does (hadirectorctl's bound). */
 #define PLAN_TIMEOUT_MS 300000
-
-static int plan_read(int fd)
-{
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-
-	for (;;) {
-		if (poll(&p, 1, PLAN_TIMEOUT_MS) <= 0)
-			break;
-		if (len + 4096 > cap) {
-			char *nb = realloc(buf, cap = cap ? 2 * cap : 8192);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		ssize_t r = read(fd, buf + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	if (!buf || !len) {
-		fprintf(stderr, "hadirector: --plan: no reply from the daemon\n");
-		free(buf);
-		return 1;
-	}
-	buf[len] = '\0';
-	char *nl = strchr(buf, '\n');
-	bool ok = !strncmp(buf, "OK\n", 3);
-	if (ok) {
-		fputs(buf + 3, stdout);
-	} else {
-		if (nl)
-			*nl = '\0';
-		fprintf(stderr, "hadirector: --plan: %s\n",
-			strncmp(buf, "ERROR ", 6) ? buf : buf + 6);
-		if (nl)
-			fputs(nl + 1, stderr);
-	}
-	free(buf);
-	return ok ? 0 : 1;
-}
 
 int hd_plan_client(const char *socket_path, const char *path, bool json)
 {
@@ -98,7 +53,7 @@ int hd_plan_client(const char *socket_path, const char *path, bool json)
 		return 1;
 	}
 	shutdown(fd, SHUT_WR);
-	int r = plan_read(fd);
+	int r = hd_ctl_reply(fd, PLAN_TIMEOUT_MS, "hadirector: --plan");
 	close(fd);
 	return r;
 }

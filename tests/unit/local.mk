@@ -2,6 +2,11 @@ check_PROGRAMS += tests/unit/test_ctl_proto
 tests_unit_test_ctl_proto_SOURCES = tests/unit/test_ctl_proto.c
 tests_unit_test_ctl_proto_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_ctl_proto
+# the control socket's client side (ctl_client.c), on socketpairs
+check_PROGRAMS += tests/unit/test_ctl_client
+tests_unit_test_ctl_client_SOURCES = tests/unit/test_ctl_client.c
+tests_unit_test_ctl_client_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_ctl_client
 check_PROGRAMS += tests/unit/test_metrics_req
 tests_unit_test_metrics_req_SOURCES = tests/unit/test_metrics_req.c
 tests_unit_test_metrics_req_LDADD = libhdcore.a $(HD_LIBS)
