@@ -475,6 +475,8 @@ int hc_init(struct hd_daemon *d)
 	c->mux_fd = -1;
 	r = hc_mux_open(c);
 	if (r >= 0)
+		r = hc_links_open(c);
+	if (r >= 0)
 		r = hc_http_setup(c);
 	if (r >= 0)
 		r = hc_prepare(d, d->config, &prep);
@@ -505,6 +507,7 @@ void hc_free(struct hd_daemon *d)
 	free(c->probes);
 	hc_sched_free(c);
 	hc_mux_close(c);
+	hc_links_close(c);
 	free_vs(c->vs, c->n_vs);
 	hc_http_teardown(c);
 	free(c);

@@ -115,6 +115,7 @@ struct hc_ctx {
 	unsigned long notify_dropped;
 	/* slow start levels and fail-open guard bounds due (hc_shape_io.c) */
 	sd_event_source *shape_timer;
+	struct hc_links *links; /* the director's links (hc_link.c), or NULL */
 };
 
 /* What the scheduler calls per check type. start() begins one probe and
@@ -170,6 +171,14 @@ void hc_sock_finish(struct hc_probe *p, enum hc_outcome o, int detail);
 void hc_probe_cancel(struct hc_probe *p);
 
 void hc_probe_done(struct hc_probe *p, const struct hc_result *r);
+/* The director's own links (hc_link.c; rules in hc_path.h): watched from
+ * hc_init to hc_free. hc_links_judge: R, or in BUF the held result
+ * (director_link_down) when R failed through a link of ours that was down. */
+int hc_links_open(struct hc_ctx *c);
+void hc_links_close(struct hc_ctx *c);
+const struct hc_result *hc_links_judge(struct hc_probe *p, const struct hc_result *r,
+				       struct hc_result *buf, uint64_t now);
+void hc_links_counts(const struct hc_ctx *c, uint64_t *held, size_t *down);
 
 /* check_forwarding_path (hc_fwd.c): a probe of the forwarding path that
  * runs beside each check of P and whose verdict joins the check's.

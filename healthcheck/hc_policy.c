@@ -39,6 +39,9 @@ static const struct {
     [HC_O_AGENT_GARBAGE] = {"agent_garbage", "agent line ignored (%d)"},
     [HC_O_VIP_NOT_ACCEPTED] = {"vip_not_accepted", "VIP not accepted through the forwarding path"},
     [HC_O_VIP_ARP_ANSWERED] = {"vip_arp_answered", "real server answers ARP for the VIP"},
+    [HC_O_DIRECTOR_LINK_DOWN] = {"director_link_down",
+				 "no answer while the director's link was down (ifindex %d): "
+				 "verdict held"},
 };
 
 const char *hc_outcome_name(enum hc_outcome o)

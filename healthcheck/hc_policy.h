@@ -68,16 +68,18 @@ enum hc_outcome {
 	HC_O_DNS_BAD_REPLY,
 	HC_O_UDP_NO_REPLY,
 	HC_O_UDP_BAD_REPLY,
-	HC_O_UDP_UNREACHABLE,  /* ICMP port unreachable */
-	HC_O_INTERNAL,	       /* the probe could not start; detail: errno */
-	HC_O_REPLY_TOO_LARGE,  /* the answer passed the check's cap (never ending) */
-	HC_O_AGENT_DOWN,       /* agent_check: the agent said down, fail or stopped */
-	HC_O_AGENT_MAINT,      /* agent_check: the agent said maint */
-	HC_O_AGENT_GARBAGE,    /* agent_check: a line ignored; detail: enum hc_agent_parse */
-	HC_O_VIP_NOT_ACCEPTED, /* check_forwarding_path: no answer from the VIP through
-				* the DR or TUN path; detail: HC_FWD_D_* (hc_fwd_pkt.h) */
-	HC_O_VIP_ARP_ANSWERED, /* check_forwarding_path: the real server answers ARP for
-				* the VIP (arp_ignore not set) */
+	HC_O_UDP_UNREACHABLE,	 /* ICMP port unreachable */
+	HC_O_INTERNAL,		 /* the probe could not start; detail: errno */
+	HC_O_REPLY_TOO_LARGE,	 /* the answer passed the check's cap (never ending) */
+	HC_O_AGENT_DOWN,	 /* agent_check: the agent said down, fail or stopped */
+	HC_O_AGENT_MAINT,	 /* agent_check: the agent said maint */
+	HC_O_AGENT_GARBAGE,	 /* agent_check: a line ignored; detail: enum hc_agent_parse */
+	HC_O_VIP_NOT_ACCEPTED,	 /* check_forwarding_path: no answer from the VIP through
+				  * the DR or TUN path; detail: HC_FWD_D_* (hc_fwd_pkt.h) */
+	HC_O_VIP_ARP_ANSWERED,	 /* check_forwarding_path: the real server answers ARP for
+				  * the VIP (arp_ignore not set) */
+	HC_O_DIRECTOR_LINK_DOWN, /* no answer while the director's own link to the target
+				  * was down: held, neutral (hc_path.h); detail: ifindex */
 	HC_O__MAX
 };
 

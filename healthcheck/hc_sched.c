@@ -527,7 +527,7 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 	int old_dyn = p->st.dyn_weight;
 	struct hc_agent_reply old_agent = p->st.agent;
 	bool dirty = false;
-	struct hc_result fr;
+	struct hc_result fr, lr;
 
 	/* check_forwarding_path: its verdict joins the check's; while it
 	 * runs, it calls again when it ends */
@@ -538,10 +538,12 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 	p->running = false;
 	p->last_duration_usec = now - p->started_usec;
 	hc_lat_add(&p->lat, p->last_duration_usec);
+	/* no answer through a link of ours that was down: held (hc_path.h) */
+	r = hc_links_judge(p, r, &lr, now);
 	bool changed = hc_checker_feed(&p->st, &p->pol, r, now);
 	/* a run is complete unless a retry goes on (a neutral result, an
-	 * agent's weight alone, completes one too) */
-	if (!p->st.retry_it)
+	 * agent's weight alone, completes one too; a held one says nothing) */
+	if (!p->st.retry_it && r->outcome != HC_O_DIRECTOR_LINK_DOWN)
 		p->run_started_usec = p->started_usec;
 	if (changed || p->st.dyn_weight != old_dyn ||
 	    memcmp(&old_agent, &p->st.agent, sizeof(old_agent))) {

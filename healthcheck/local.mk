@@ -1,5 +1,13 @@
 # healthcheck module: pure code in libhdcore.a, probes and hooks in the daemon.
 libhdcore_a_SOURCES += healthcheck/hc_policy.c healthcheck/hc_policy.h
+# a failed check through the director's own link that is down (issue 23):
+# the rule (pure) and its unit test; the links watched (hc_link.c)
+libhdcore_a_SOURCES += healthcheck/hc_path.c healthcheck/hc_path.h
+hadirector_SOURCES += healthcheck/hc_link.c
+check_PROGRAMS += tests/unit/test_hc_path
+tests_unit_test_hc_path_SOURCES = tests/unit/test_hc_path.c
+tests_unit_test_hc_path_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_hc_path
 hadirector_SOURCES += healthcheck/hc_daemon.c healthcheck/hc.h healthcheck/hc_int.h \
 	healthcheck/hc_sched.c healthcheck/hc_status.c healthcheck/hc_tcp.c healthcheck/hc_http.c healthcheck/hc_tls.c \
 	healthcheck/hc_script.c healthcheck/hc_udp.c healthcheck/hc_smtp.c healthcheck/hc_dns.c

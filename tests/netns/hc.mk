@@ -23,6 +23,10 @@ EXTRA_DIST += tests/netns/alert-smtp.sh
 # agent_check against a real agent and a hostile one (hc-agent-srv.py).
 TESTS += tests/netns/hc-agent.sh
 EXTRA_DIST += tests/netns/hc-agent.sh tests/netns/hc-agent-srv.py
+# A check that fails through the director's own link that is down: held
+# (director_link_down), not a verdict (issue 23).
+TESTS += tests/netns/hc-link-down.sh
+EXTRA_DIST += tests/netns/hc-link-down.sh
 # The fail-open guard (max_ejection): the director's check path cut.
 TESTS += tests/netns/hc-guard.sh
 EXTRA_DIST += tests/netns/hc-guard.sh

@@ -7,6 +7,9 @@
 # down (its check fails: down), d2 takes over, d1's link comes back: d1
 # follows d2 while its check rises, and preempts only once the server is up
 # again in d1's own view. A master that is gone is still taken over at once.
+# A check that fails through d1's own link while it is down is held
+# (director_link_down, hc-link-down.sh): d1's path to the real server is
+# cut by a prohibit route just before its link goes, and restored with it.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
 
 VIP=192.168.168.100
@@ -40,11 +43,14 @@ check "d1 master" wait_for 8 v_state_is d1 VI_1 MASTER
 check "d2 backup" wait_for 4 v_state_is d2 VI_1 BACKUP
 check "d1 sees the real server up" wait_for 8 eval '[ "$(rs_state d1)" = up ]'
 
-ip -n "$(nsof d1)" link set eth0 down
-check "d2 takes over while d1's link is down" wait_for 4 v_state_is d2 VI_1 MASTER
+rs_path() { ip -n "$(nsof d1)" route "$1" prohibit 192.168.168.10/32; }
+rs_path add
 check "d1's check drops the real server" wait_for 6 eval '[ "$(rs_state d1)" = down ]'
 nd=$(grep -n 'up -> down' "$V_DIR/d1.log" | tail -n 1 | cut -d: -f1)
+ip -n "$(nsof d1)" link set eth0 down
+check "d2 takes over while d1's link is down" wait_for 4 v_state_is d2 VI_1 MASTER
 ip -n "$(nsof d1)" link set eth0 up
+rs_path del
 check "d1 backup again, hearing d2" wait_for 4 eval 'v_state_is d1 VI_1 BACKUP && [ "$(v_field d1 VI_1 master)" = 192.168.168.51 ]'
 check "d1 preempts after its check has risen" wait_for 15 eval \
 	'v_state_is d1 VI_1 MASTER && [ "$(rs_state d1)" = up ]'
@@ -58,10 +64,12 @@ check "d2 back to backup" wait_for 4 v_state_is d2 VI_1 BACKUP
 
 # a master that is gone is taken over at once, settled or not: d1's check
 # is rising again (rise 3) when d2 dies
+rs_path add
+check "d1's check drops the real server again" wait_for 6 eval '[ "$(rs_state d1)" = down ]'
 ip -n "$(nsof d1)" link set eth0 down
 check "d2 takes over again" wait_for 4 v_state_is d2 VI_1 MASTER
-check "d1's check drops the real server again" wait_for 6 eval '[ "$(rs_state d1)" = down ]'
 ip -n "$(nsof d1)" link set eth0 up
+rs_path del
 check "d1 backup again, waiting for its checks" wait_for 4 eval \
 	'[ "$(grep -c "following the lower-priority master" "$V_DIR/d1.log")" -ge 2 ]'
 kill -9 "$(v_pid d2)"

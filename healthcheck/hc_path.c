@@ -1,0 +1,64 @@
+/* PURE: a failed check met the director's own link down (hc_path.h). */
+#include "config.h"
+
+#include "hc_path.h"
+
+bool hc_path_if_set(struct hc_path_if *i, bool running, uint64_t now)
+{
+	if (i->running == running)
+		return false;
+	if (!running) {
+		i->down_at = now ? now : 1; /* 0 means never */
+		i->up_at = 0;
+	} else {
+		i->up_at = now ? now : 1;
+	}
+	i->running = running;
+	return true;
+}
+
+bool hc_path_if_down_in(const struct hc_path_if *i, uint64_t start, uint64_t end, uint64_t grace)
+{
+	uint64_t from = start > grace ? start - grace : 0;
+
+	if (!i->running)
+		return true;
+	return i->down_at && i->down_at <= end && i->up_at >= from;
+}
+
+bool hc_outcome_no_answer(enum hc_outcome o)
+{
+	switch (o) {
+	case HC_O_CONNECT_TIMEOUT:
+	case HC_O_CONNECT_ERROR:
+	case HC_O_TIMEOUT:
+	case HC_O_TLS_FAILED:
+	case HC_O_SCRIPT_EXIT:
+	case HC_O_SCRIPT_SIGNAL:
+	case HC_O_SCRIPT_TIMEOUT:
+	case HC_O_DNS_NO_ANSWER:
+	case HC_O_UDP_NO_REPLY:
+	case HC_O_INTERNAL:
+	case HC_O_VIP_NOT_ACCEPTED:
+		return true;
+	default: /* ok, none, or an answer that came through the path */
+		return false;
+	}
+}
+
+bool hc_path_hold(const struct hc_path_in *in)
+{
+	if (in->r->neutral || !hc_outcome_no_answer(in->r->outcome))
+		return false;
+	if (in->route > 0)
+		return in->egress && hc_path_if_down_in(in->egress, in->start, in->end, in->grace);
+	return in->route < 0 && in->any_down;
+}
+
+void hc_path_held_result(const struct hc_result *r, int route, struct hc_result *out)
+{
+	*out = *r;
+	out->outcome = HC_O_DIRECTOR_LINK_DOWN;
+	out->detail = route > 0 ? route : 0;
+	out->neutral = true;
+}

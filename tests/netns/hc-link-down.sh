@@ -1,0 +1,104 @@
+#!/bin/bash
+# A director whose own link goes down must not judge its real servers dead
+# (issue 23: a VRRP master's checks failed during its link loss, deleted
+# every IPVS destination, the kernel dropped their connection entries, and
+# when it came back and preempted it reset every connection). Two real
+# servers, tcp_check fall 1; the director's link loses its carrier (the far
+# end set down), then is set down by hand: the checks that get no answer
+# are held (outcome director_link_down), both servers stay up (status,
+# no "up -> down" in the log), the log and the metrics say so. A server
+# that really died meanwhile is found when the link is back; a server that
+# dies while every link is up is removed as before.
+. "$top_srcdir/tests/netns/lib.sh"
+. "$top_srcdir/tests/netns/lib-hc.sh"
+
+t_bridge
+D=$(t_ns d)
+PEER=vlk$$
+PEER=${PEER:0:15}
+hd_veth "$D" eth0 10.95.0.1/24 "$PEER" "$T_BR" br0
+bg() { "$@" </dev/null >/dev/null 2>>"$T_DIR/srv.log" & T_PIDS+=($!); LAST=$!; }
+listen() { # N: a TCP listener on R_N's port 80
+	bg ip netns exec "${R[$1]}" python3 -c "
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', 80)); s.listen(64)
+while True: s.accept()[0].close()"
+	L[$1]=$LAST
+}
+for i in 1 2; do
+	R[$i]=$(t_ns r$i)
+	t_link "${R[$i]}" eth0 10.95.0.1$i/24
+	listen $i
+done
+VS=10.95.0.100:80
+cat >"$T_DIR/hc.conf" <<CONF
+virtual_server $VS {
+    lb_kind = dr
+    delay_loop = 0.5
+    real_server 10.95.0.11:80 { tcp_check { connect_timeout = 0.3  fall = 1  rise = 1 } }
+    real_server 10.95.0.12:80 { tcp_check { connect_timeout = 0.3  fall = 1  rise = 1 } }
+}
+CONF
+metric() { "$HDCTL" -s "$SOCK" metrics | awk -v m="$1" '$1 == m { print $2 }'; }
+held_n() { [ "$(metric hadirector_checks_held_link_down_total)" -ge "$1" ]; }
+outcome() { status && [ "$(rs $VS "$1" 'checkers[0].outcome')" = "$2" ]; }
+# "up -> down" lines of RS (default: any) logged since the mark
+mark() { MARK=$(wc -l <"$T_DIR/hd.log"); }
+downs() { tail -n +$((MARK + 1)) "$T_DIR/hd.log" | grep -c "${1:-}.* of $VS: up -> down"; }
+
+hc_start "$D" "$T_DIR/hc.conf"
+check "daemon answers" wait_for 5 "$HDCTL" -s "$SOCK" ping
+for i in 1 2; do check "R$i up" wait_for 5 is $VS 10.95.0.1$i:80 state up; done
+sleep 1
+mark # (a listener slower to start than the daemon's first checks was down once)
+
+# 1. the carrier goes (the far end of the director's link set down)
+ip -n "$T_BR" link set "$PEER" down
+check "the carrier loss is logged" wait_for 3 grep -q 'interface eth0 down' "$T_DIR/hd.log"
+for i in 1 2; do
+	check "R$i: its check says director_link_down" wait_for 5 outcome 10.95.0.1$i:80 director_link_down
+done
+check "metrics: held checks counted" wait_for 3 held_n 4
+check "metrics: one link down" [ "$(metric hadirector_links_down)" = 1 ]
+sleep 2 # four more rounds of fall-1 checks through the dead link
+for i in 1 2; do
+	check "R$i still up after 3 s without carrier" is $VS 10.95.0.1$i:80 state up
+	check "R$i: its checker too" is $VS 10.95.0.1$i:80 'checkers[0].state' up
+done
+check "no real server judged down" [ "$(downs)" = 0 ]
+check "the hold is logged, naming the link" grep -q "no answer while the director's own link is down (eth0)" \
+	"$T_DIR/hd.log"
+# R2 really dies while the director cannot see it
+kill "${L[2]}"
+ip -n "$T_BR" link set "$PEER" up
+check "R1 answers again (ok)" wait_for 5 outcome 10.95.0.11:80 ok
+check "R2's death found once the link is back" wait_for 5 is $VS 10.95.0.12:80 state down
+check "...by its own failure (connect refused)" is $VS 10.95.0.12:80 'checkers[0].outcome' connect_refused
+check "R1 never left" [ "$(downs 10.95.0.11:80)" = 0 ]
+check "the return is logged with the count" grep -q 'interface eth0 up: [0-9]* failed checks were held' \
+	"$T_DIR/hd.log"
+listen 2
+check "R2 back" wait_for 5 is $VS 10.95.0.12:80 state up
+mark
+
+# 2. the director's interface set down by hand (its routes go with it)
+ip -n "$D" link set eth0 down
+for i in 1 2; do
+	check "admin down: R$i held" wait_for 5 outcome 10.95.0.1$i:80 director_link_down
+done
+sleep 1.5
+check "admin down: no real server judged down" [ "$(downs)" = 0 ]
+ip -n "$D" link set eth0 up
+for i in 1 2; do check "admin up: R$i ok" wait_for 5 outcome 10.95.0.1$i:80 ok; done
+check "admin up: no real server judged down" [ "$(downs)" = 0 ]
+
+# 3. every link up: a dead server is removed as before
+sleep 1.5 # past the grace after the link's return
+kill "${L[1]}"
+check "R1 dies with the links up: down" wait_for 5 is $VS 10.95.0.11:80 state down
+check "...connect refused, not held" is $VS 10.95.0.11:80 'checkers[0].outcome' connect_refused
+check "daemon alive" kill -0 "$HDPID"
+kill -TERM "$HDPID"; wait "$HDPID"
+check "SIGTERM: clean exit" test $? -eq 0
+t_done

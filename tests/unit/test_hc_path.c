@@ -1,0 +1,165 @@
+/* Table-driven tests of the rule that holds a failed check whose run met the
+ * director's own link down (healthcheck/hc_path.c, issue 23). */
+#include <errno.h>
+#include <string.h>
+
+#include "healthcheck/hc_path.h"
+#include "unit.h"
+
+#define S 1000000ULL /* one second, in usec */
+
+/* An interface's history, and a run over [start, end]. */
+static const struct {
+	const char *name;
+	bool running;
+	uint64_t down_at, up_at, start, end, grace;
+	bool down_in;
+} hist_cases[] = {
+    {"never down", true, 0, 0, 10 * S, 11 * S, S, false},
+    {"down now", false, 5 * S, 0, 10 * S, 11 * S, S, true},
+    {"down now, run before the cut (still down at its end)", false, 12 * S, 0, 10 * S, 11 * S, S,
+     true},
+    {"went down during the run, back after it", true, 10 * S + 500, 20 * S, 10 * S, 11 * S, 0,
+     true},
+    {"down and back within the run", true, 10 * S + 100, 10 * S + 200, 10 * S, 11 * S, 0, true},
+    {"back before the run, within the grace", true, 5 * S, 9 * S + S / 2, 10 * S, 11 * S, S, true},
+    {"back before the run, beyond the grace", true, 5 * S, 8 * S, 10 * S, 11 * S, S, false},
+    {"back exactly at start - grace", true, 5 * S, 9 * S, 10 * S, 11 * S, S, true},
+    {"went down after the run ended", true, 12 * S, 13 * S, 10 * S, 11 * S, S, false},
+    {"start below the grace (no wrap)", true, 1, 2, 10, 20, S, true},
+};
+
+static void test_history(void)
+{
+	for (size_t i = 0; i < sizeof(hist_cases) / sizeof(hist_cases[0]); i++) {
+		struct hc_path_if f = {.ifindex = 2,
+				       .running = hist_cases[i].running,
+				       .down_at = hist_cases[i].down_at,
+				       .up_at = hist_cases[i].up_at};
+		bool got = hc_path_if_down_in(&f, hist_cases[i].start, hist_cases[i].end,
+					      hist_cases[i].grace);
+		EXPECT(got == hist_cases[i].down_in, "%s: got %d", hist_cases[i].name, got);
+	}
+}
+
+static void test_transitions(void)
+{
+	struct hc_path_if f = {.ifindex = 3, .running = true};
+
+	CHECK(!hc_path_if_set(&f, true, 5)); /* first seen up: no change */
+	CHECK(!f.down_at && !f.up_at);
+	CHECK(hc_path_if_set(&f, false, 10));
+	CHECK(!f.running && f.down_at == 10 && f.up_at == 0);
+	CHECK(!hc_path_if_set(&f, false, 11)); /* still down: its period goes on */
+	CHECK(f.down_at == 10);
+	CHECK(hc_path_if_set(&f, true, 20));
+	CHECK(f.running && f.down_at == 10 && f.up_at == 20);
+	CHECK(hc_path_if_set(&f, false, 30)); /* a new period */
+	CHECK(f.down_at == 30 && f.up_at == 0);
+	/* a clock at 0 (never in practice) still marks a period */
+	struct hc_path_if g = {.ifindex = 4, .running = true};
+	CHECK(hc_path_if_set(&g, false, 0) && g.down_at);
+}
+
+/* A failure, the route the kernel gave, the egress's state and whether
+ * anything was down: held or counted. */
+static const struct {
+	const char *name;
+	enum hc_outcome o;
+	bool neutral;
+	int route;
+	int egress; /* 0: no history known; 1: down in the window; 2: up throughout */
+	bool any_down;
+	bool hold;
+} hold_cases[] = {
+    {"timeout through a link that is down", HC_O_CONNECT_TIMEOUT, false, 2, 1, true, true},
+    {"timeout through a link that is up (another one down)", HC_O_CONNECT_TIMEOUT, false, 2, 2,
+     true, false},
+    {"timeout, egress unknown", HC_O_CONNECT_TIMEOUT, false, 2, 0, true, false},
+    {"timeout, nothing down", HC_O_CONNECT_TIMEOUT, false, 2, 2, false, false},
+    {"connect error, no route, an interface down", HC_O_CONNECT_ERROR, false, -ENETUNREACH, 0, true,
+     true},
+    {"connect error, no route, nothing down", HC_O_CONNECT_ERROR, false, -ENETUNREACH, 0, false,
+     false},
+    {"route not asked (0)", HC_O_CONNECT_ERROR, false, 0, 0, true, false},
+    {"read timeout", HC_O_TIMEOUT, false, 2, 1, true, true},
+    {"tls failed", HC_O_TLS_FAILED, false, 2, 1, true, true},
+    {"udp no reply", HC_O_UDP_NO_REPLY, false, 2, 1, true, true},
+    {"dns no answer", HC_O_DNS_NO_ANSWER, false, 2, 1, true, true},
+    {"script exit", HC_O_SCRIPT_EXIT, false, 2, 1, true, true},
+    {"script timeout", HC_O_SCRIPT_TIMEOUT, false, 2, 1, true, true},
+    {"forwarding path silent", HC_O_VIP_NOT_ACCEPTED, false, 2, 1, true, true},
+    {"internal error", HC_O_INTERNAL, false, 2, 1, true, true},
+    /* an answer came through: the link worked when it came */
+    {"refused", HC_O_CONNECT_REFUSED, false, 2, 1, true, false},
+    {"bad status", HC_O_BAD_STATUS, false, 2, 1, true, false},
+    {"digest mismatch", HC_O_DIGEST_MISMATCH, false, 2, 1, true, false},
+    {"protocol error", HC_O_PROTOCOL_ERROR, false, 2, 1, true, false},
+    {"udp unreachable (ICMP)", HC_O_UDP_UNREACHABLE, false, 2, 1, true, false},
+    {"dns rcode", HC_O_DNS_RCODE, false, 2, 1, true, false},
+    {"smtp bad reply", HC_O_SMTP_BAD_REPLY, false, 2, 1, true, false},
+    {"agent says down", HC_O_AGENT_DOWN, false, 2, 1, true, false},
+    {"arp answered", HC_O_VIP_ARP_ANSWERED, false, 2, 1, true, false},
+    {"script could not start (ours)", HC_O_SCRIPT_EXEC_FAILED, false, 2, 1, true, false},
+    {"ok", HC_O_OK, false, 2, 1, true, false},
+    {"neutral already", HC_O_CONNECT_TIMEOUT, true, 2, 1, true, false},
+    {"held already", HC_O_DIRECTOR_LINK_DOWN, true, 2, 1, true, false},
+};
+
+static void test_hold(void)
+{
+	const struct hc_path_if down = {.ifindex = 2, .running = false, .down_at = 5 * S};
+	const struct hc_path_if up = {.ifindex = 2, .running = true};
+
+	for (size_t i = 0; i < sizeof(hold_cases) / sizeof(hold_cases[0]); i++) {
+		struct hc_result r = {
+		    .outcome = hold_cases[i].o, .dyn_weight = -1, .neutral = hold_cases[i].neutral};
+		struct hc_path_in in = {.r = &r,
+					.route = hold_cases[i].route,
+					.egress = hold_cases[i].egress == 1   ? &down
+						  : hold_cases[i].egress == 2 ? &up
+									      : NULL,
+					.any_down = hold_cases[i].any_down,
+					.start = 10 * S,
+					.end = 11 * S,
+					.grace = S};
+		bool got = hc_path_hold(&in);
+		EXPECT(got == hold_cases[i].hold, "%s: got %d", hold_cases[i].name, got);
+	}
+}
+
+/* The held result feeds as a neutral one: the verdict, rise and fall stay. */
+static void test_held_feeds_neutral(void)
+{
+	struct hc_policy p = {.rise = 2, .fall = 2, .delay_loop_usec = S};
+	struct hc_result fail = {.outcome = HC_O_CONNECT_TIMEOUT, .dyn_weight = -1}, held;
+	struct hc_result ok = {.outcome = HC_O_OK, .dyn_weight = -1};
+	struct hc_checker c;
+	char buf[128];
+
+	hc_checker_init(&c, &p, 0);
+	hc_checker_feed(&c, &p, &ok, 1);
+	hc_checker_feed(&c, &p, &fail, 2); /* one failure of two */
+	hc_path_held_result(&fail, 7, &held);
+	CHECK(held.outcome == HC_O_DIRECTOR_LINK_DOWN && held.neutral && held.detail == 7);
+	for (int i = 0; i < 10; i++)
+		CHECK(!hc_checker_feed(&c, &p, &held, 3 + (uint64_t)i));
+	CHECK(c.up && c.fail_run == 1 && c.runs == 12 && c.failures == 11);
+	CHECK(c.last.outcome == HC_O_DIRECTOR_LINK_DOWN);
+	CHECK(!hc_checker_feed(&c, &p, &ok, 20)); /* back: counts again */
+	CHECK(c.up && c.fail_run == 0);
+	hc_path_held_result(&fail, -ENETUNREACH, &held);
+	CHECK(held.detail == 0);
+	CHECK(!strcmp(hc_outcome_name(HC_O_DIRECTOR_LINK_DOWN), "director_link_down"));
+	hc_outcome_text(HC_O_DIRECTOR_LINK_DOWN, 7, buf, sizeof(buf));
+	EXPECT(strstr(buf, "ifindex 7") && strstr(buf, "held"), "text: %s", buf);
+}
+
+int main(void)
+{
+	test_history();
+	test_transitions();
+	test_hold();
+	test_held_feeds_neutral();
+	return failures ? 1 : 0;
+}
