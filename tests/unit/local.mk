@@ -52,11 +52,13 @@ TESTS += tests/unit/test_script_path
 check_PROGRAMS += tests/unit/test_ka_reader tests/unit/test_ka_convert
 tests_unit_test_ka_reader_SOURCES = tests/unit/test_ka_reader.c
 tests_unit_test_ka_reader_LDADD = libhdcore.a $(HD_LIBS)
-tests_unit_test_ka_convert_SOURCES = tests/unit/test_ka_convert.c
+tests_unit_test_ka_convert_SOURCES = tests/unit/test_ka_convert.c tests/unit/ka_case.c \
+	tests/unit/ka_case.h
 tests_unit_test_ka_convert_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_ka_reader tests/unit/test_ka_convert
 check_PROGRAMS += tests/unit/test_ka_convert2
-tests_unit_test_ka_convert2_SOURCES = tests/unit/test_ka_convert2.c
+tests_unit_test_ka_convert2_SOURCES = tests/unit/test_ka_convert2.c tests/unit/ka_case.c \
+	tests/unit/ka_case.h
 tests_unit_test_ka_convert2_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_ka_convert2
 # The libconfuse behaviour daemon/config.c's workarounds rely on, asserted

@@ -2,32 +2,12 @@
  * the hadirector.conf lines it must give (or must not), its messages, and
  * every converted text loaded by the daemon's own hd_config_load(), as
  * `hadirector -t --from-keepalived` does. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "kaconv/ka_convert.h"
+#include "ka_case.h"
 #include "unit.h"
-
-static const char *text;
-
-static int vload(void *ud, const char *path, char **out)
-{
-	(void)ud;
-	(void)path;
-	return (*out = strdup(text)) ? 0 : -ENOMEM;
-}
-
-static int vglob(void *ud, const char *pattern, char ***paths, size_t *n)
-{
-	(void)ud;
-	(void)pattern;
-	*paths = NULL;
-	*n = 0;
-	return 0;
-}
 
 /* keepalived would find these in PATH. */
 static char *which(void *ud, const char *cmd)
@@ -51,20 +31,10 @@ static int resolve(void *ud, const char *name, char *out, size_t len)
 	return 0;
 }
 
-#define VRRP(body)                                                                                 \
-	"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"                           \
-	" virtual_ipaddress {\n  10.0.0.1/24\n }\n" body "}\n"
 #define VS(body) "virtual_server 10.0.0.1 80 {\n" body "}\n"
 #define RS(body) VS(" real_server 10.0.1.1 80 {\n" body " }\n")
-#define MAX	 6
 
-static const struct {
-	const char *name, *in;
-	bool refused;
-	const char *want[MAX];	/* lines (or parts) the output must have */
-	const char * not [MAX]; /* ... and must not */
-	const char *msg;	/* a message (error or warning) expected */
-} cases[] = {
+static const struct ka_case cases[] = {
     {"vrrp defaults",
      VRRP(" state MASTER\n priority 100\n advert_int 1\n"),
      false,
@@ -667,68 +637,11 @@ static const struct {
      ":2: static_ipaddress 10.9.9.9/32: no dev"},
 };
 
-/* The daemon's own check on the text (script checks included: the
- * scripts above are /usr/bin/true). */
-static void daemon_loads(const char *name, const char *conf)
-{
-	char tmp[] = "/tmp/test_ka_convert-XXXXXX";
-	int fd = mkstemp(tmp);
-	struct hd_diag d = {0};
-
-	if (fd < 0 || write(fd, conf, strlen(conf)) != (ssize_t)strlen(conf)) {
-		EXPECT(0, "%s: temporary file", name);
-		return;
-	}
-	close(fd);
-	struct hd_config *cfg = hd_config_load(tmp, &d);
-	EXPECT(cfg, "%s: hd_config_load rejects the conversion: %s\n%s", name,
-	       d.n ? d.lines[0] : "", conf);
-	hd_config_free(cfg);
-	hd_diag_clear(&d);
-	unlink(tmp);
-}
-
-static void one(size_t i)
-{
-	struct ka_read_opts ro = {.io = {vload, vglob, NULL}};
-	struct ka_conv_opts co = {.source = "k.conf", .which = which, .resolve = resolve};
-	struct ka_msgs m = {0};
-	struct ka_tree *t;
-	char *out;
-
-	text = cases[i].in;
-	t = ka_read("k.conf", &ro, &m);
-	out = t ? ka_convert(t, &co, &m) : NULL;
-	EXPECT(out, "%s: no output", cases[i].name);
-	if (!out)
-		goto done;
-	EXPECT((m.errors > 0) == cases[i].refused, "%s: %u errors (%s)\n%s", cases[i].name,
-	       m.errors, m.diag.n ? m.diag.lines[0] : "", out);
-	for (int k = 0; k < MAX && cases[i].want[k]; k++)
-		EXPECT(strstr(out, cases[i].want[k]), "%s: no '%s' in\n%s", cases[i].name,
-		       cases[i].want[k], out);
-	for (int k = 0; k < MAX && cases[i].not [k]; k++)
-		EXPECT(!strstr(out, cases[i].not [k]), "%s: '%s' in\n%s", cases[i].name,
-		       cases[i].not [k], out);
-	bool found = !cases[i].msg;
-	for (size_t k = 0; k < m.diag.n; k++) {
-		found |= cases[i].msg && strstr(m.diag.lines[k], cases[i].msg);
-		EXPECT(!strncmp(m.diag.lines[k], "k.conf:", 7), "%s: no FILE:LINE: %s",
-		       cases[i].name, m.diag.lines[k]);
-	}
-	EXPECT(found, "%s: no message '%s' (%s)", cases[i].name, cases[i].msg,
-	       m.diag.n ? m.diag.lines[0] : "none");
-	if (!cases[i].refused)
-		daemon_loads(cases[i].name, out);
-done:
-	free(out);
-	ka_tree_free(t);
-	ka_msgs_clear(&m);
-}
-
 int main(void)
 {
+	struct ka_conv_opts co = {.which = which, .resolve = resolve};
+
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		one(i);
+		failures += ka_case_check(&cases[i], &co);
 	return failures ? 1 : 0;
 }

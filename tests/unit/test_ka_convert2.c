@@ -8,32 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "kaconv/ka_convert.h"
+#include "ka_case.h"
 #include "unit.h"
 
-static const char *text;
-
-static int vload(void *ud, const char *path, char **out)
-{
-	(void)ud;
-	(void)path;
-	return (*out = strdup(text)) ? 0 : -ENOMEM;
-}
-
-static int vglob(void *ud, const char *pattern, char ***paths, size_t *n)
-{
-	(void)ud;
-	(void)pattern;
-	*paths = NULL;
-	*n = 0;
-	return 0;
-}
-
-#define VRRP(body)                                                                                 \
-	"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"                           \
-	" virtual_ipaddress {\n  10.0.0.1/24\n }\n" body "}\n"
 #define VSG(entries)                                                                               \
 	"virtual_server_group G {\n " entries "}\n"                                                \
 	"virtual_server group G {\n real_server 10.9.1.1 80 {\n }\n}\n"
@@ -46,30 +24,22 @@ static int vglob(void *ud, const char *pattern, char ***paths, size_t *n)
 #define SYNCW(opt)                                                                                 \
 	"vrrp_script chk {\n script \"/bin/true\"\n weight -20\n}\n"                               \
 	"vrrp_sync_group G {\n group {\n  VI_1\n }\n" opt "}\n"
-#define MAX 6
 
 static const char *const lab[] = {"eth0=lan0", "eth1=lan1"};
 
-static const struct {
-	const char *name, *in;
-	bool rename; /* --rename-interface eth0=lan0 eth1=lan1 */
-	bool refused;
-	const char *want[MAX];	/* lines (or parts) the output must have */
-	const char * not [MAX]; /* ... and must not */
-	const char *msg;	/* a message (error or warning) expected */
-} cases[] = {
+/* Converted with --rename-interface eth0=lan0 eth1=lan1, as the lab's
+ * equivalence runs do. */
+static const struct ka_case renamed[] = {
     /* keepalived's sample vrrp.conf in the lab: the label names the source's
      * interface, which the renamed interface line no longer shows */
     {"label of the renamed interface",
      VRRP(" virtual_ipaddress {\n  10.0.0.2\n  10.0.0.3 label eth0:1\n }\n"),
-     true,
      false,
      {"interface = lan0", "virtual_address 10.0.0.3 {", "label = lan0:1"},
      {"eth0"},
      NULL},
     {"label of a renamed dev",
      VRRP(" virtual_ipaddress {\n  10.0.0.3 dev eth1 label eth1:x\n }\n"),
-     true,
      false,
      {"dev = lan1", "label = lan1:x"},
      {"eth1"},
@@ -77,13 +47,14 @@ static const struct {
     {"label of another interface, renamed",
      VRRP(" virtual_ipaddress {\n  10.0.0.3 label eth1:1\n }\n"),
      true,
-     true,
      {0},
      {0},
      ":8: virtual_ipaddress: label eth1:1 does not begin with the interface name eth0"},
+};
+
+static const struct ka_case cases[] = {
     {"label without renaming",
      VRRP(" virtual_ipaddress {\n  10.0.0.3 label eth0:1\n }\n"),
-     false,
      false,
      {"interface = eth0", "label = eth0:1"},
      {"lan0"},
@@ -91,7 +62,6 @@ static const struct {
     /* auth_type AH: the IP Authentication Header, as keepalived sends it */
     {"AH, a password of more than 8",
      VRRP(" authentication {\n  auth_type AH\n  auth_pass 123456789\n }\n"),
-     false,
      false,
      {"    type = ah", "    password = 12345678"},
      {"type = pass", "123456789"},
@@ -102,20 +72,17 @@ static const struct {
     {"auth_type PASS; (a semicolon): an unknown type, no authentication",
      VRRP(" authentication {\n  auth_type PASS;\n  auth_pass k8s_ha_pwd;\n }\n"),
      false,
-     false,
      {"    type = none"},
      {"type = pass", "password"},
      ":7: warning: authentication: auth_type 'PASS;' is not AH or PASS"},
     {"auth_type pass (lower case): an unknown type to keepalived",
      VRRP(" authentication {\n  auth_type pass\n  auth_pass x\n }\n"),
      false,
-     false,
      {"    type = none"},
      {"type = pass"},
      "auth_type 'pass' is not AH or PASS"},
     {"auth_pass without auth_type: keepalived authenticates nothing",
      VRRP(" authentication {\n  auth_pass x\n }\n"),
-     false,
      false,
      {"    type = none"},
      {"type = pass"},
@@ -128,7 +95,6 @@ static const struct {
      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 255\n"
      " virtual_ipaddress {\n  10.0.0.1/24\n }\n track_script {\n  chk\n  zero\n }\n}\n",
      false,
-     false,
      {"track_script = { zero }", "keepalived: vrrp_script chk: left out"},
      {"track_script = { chk", "chk, zero", "\nvrrp_script chk {"},
      ":16: warning: track_script chk: weighted, at priority 255: keepalived drops it"},
@@ -137,14 +103,12 @@ static const struct {
      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 255\n"
      " virtual_ipaddress {\n  10.0.0.1/24\n }\n track_script {\n  zero weight 5\n }\n}\n",
      false,
-     false,
      {0},
      {"track_script_weight zero"},
      "track_script zero: weighted, at priority 255"},
     {"a vrrp_script nothing tracks does not run under keepalived",
      "vrrp_script idle {\n script \"/usr/bin/true\"\n}\n"
      "vrrp_script used {\n script \"/usr/bin/true\"\n}\n" VRRP(" track_script {\n  used\n }\n"),
-     false,
      false,
      {"vrrp_script used {", "keepalived: vrrp_script idle: left out"},
      {"\nvrrp_script idle {"},
@@ -154,13 +118,11 @@ static const struct {
      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 254\n"
      " virtual_ipaddress {\n  10.0.0.1/24\n }\n track_script {\n  chk\n }\n}\n",
      false,
-     false,
      {"track_script = { chk }"},
      {0},
      NULL},
     {"AH without auth_pass: keepalived authenticates nothing",
      VRRP(" authentication {\n  auth_type AH\n }\n"),
-     false,
      false,
      {"    type = none"},
      {"type = ah"},
@@ -170,20 +132,17 @@ static const struct {
     {"group netmask: the network's every address, network and broadcast too",
      VSG("10.0.0.0/29 80\n 10.0.0.16/32 80\n"),
      false,
-     false,
      {"members = { 10.0.0.0-7:80, 10.0.0.16:80 }"},
      {"/29"},
      NULL},
     {"group netmask over several last octets",
      VSG("10.1.0.0/23 443\n"),
      false,
-     false,
      {"members = { 10.1.0.0-255:443, 10.1.1.0-255:443 }"},
      {0},
      NULL},
     {"group range of whole addresses across an octet",
      VSG("10.0.0.250-10.0.1.2 80\n"),
-     false,
      false,
      {"members = { 10.0.0.250-255:80, 10.0.1.0-2:80 }"},
      {0},
@@ -192,13 +151,11 @@ static const struct {
      "virtual_server_group G {\n 2001:db8::100/120 80\n}\n"
      "virtual_server group G {\n real_server 2001:db8:1::1 80 {\n }\n}\n",
      false,
-     false,
      {"members = { [2001:db8::100-1ff]:80 }"},
      {0},
      NULL},
     {"group netmask with host bits: keepalived skips the entry",
      VSG("10.0.0.1/29 80\n 10.0.0.9 80\n"),
-     false,
      false,
      {"members = { 10.0.0.9:80 }"},
      {"10.0.0.1"},
@@ -206,27 +163,23 @@ static const struct {
     {"group range ending before it starts: keepalived skips the entry",
      VSG("10.0.0.9-10.0.0.2 80\n 10.0.0.9 80\n"),
      false,
-     false,
      {"members = { 10.0.0.9:80 }"},
      {0},
      ":2: warning: 10.0.0.9-10.0.0.2: the range ends before it starts"},
     {"group netmask larger than hadirector's 1024 services",
      VSG("10.0.0.0/21 80\n"),
-     false,
      true,
      {0},
      {0},
      ":2: 10.0.0.0/21: 2048 addresses, more than hadirector's 1024 services"},
     {"group IPv6 netmask beyond the last group",
      VSG("2001:db8::/64 80\n"),
-     false,
      true,
      {0},
      {0},
      ":2: 2001:db8::/64: more addresses than hadirector's 1024 services"},
     {"group whose every entry keepalived skips",
      VSG("10.0.0.1/29 80\n"),
-     false,
      true,
      {0},
      {0},
@@ -239,7 +192,6 @@ static const struct {
 	  " notify_master \"/bin/echo fault\"\n notify_stop /bin/true\n"
 	  " notify_stop /bin/false\n"),
      false,
-     false,
      {"notify_master = \"/bin/echo master\"", "notify_stop = /bin/true"},
      {"notify_master = \"/bin/echo fault\"", "notify_master = \"/bin/echo backup\"",
       "= /bin/false"},
@@ -249,7 +201,6 @@ static const struct {
      " real_server 10.9.1.1 80 {\n  notify_down /bin/true\n  notify_down /bin/false\n"
      " }\n}\n",
      false,
-     false,
      {"quorum_up = /bin/true", "notify_down = /bin/true"},
      {"= /bin/false"},
      ":6: warning: notify_down: given again"},
@@ -257,14 +208,12 @@ static const struct {
      VRRP("") "vrrp_sync_group G {\n group {\n  VI_1\n }\n notify /bin/true\n"
 	      " notify /bin/false\n}\n",
      false,
-     false,
      {"notify = /bin/true"},
      {"= /bin/false"},
      ":13: warning: notify: given again"},
     {"a vrrp_script's script given twice: keepalived keeps the last",
      "vrrp_script chk {\n script /bin/false\n script /bin/true\n}\n" VRRP(" track_script {\n"
 									  "  chk\n }\n"),
-     false,
      false,
      {"script = /bin/true"},
      {"= /bin/false"},
@@ -274,7 +223,6 @@ static const struct {
     {"</dev/tcp with dash as /bin/sh: fails every time",
      TCPCHK("</dev/tcp/127.0.0.1/80"),
      false,
-     false,
      {"script = /usr/bin/false", "# keepalived: '</dev/tcp/127.0.0.1/80' through /bin/sh"},
      {"nc -z", "true"},
      ":2: warning: script: keepalived runs '</dev/tcp/127.0.0.1/80' with /bin/sh, here dash, "
@@ -282,34 +230,29 @@ static const struct {
     {"</dev/tcp with bash as /bin/sh: nc -z",
      TCPCHK("< /dev/tcp/db.example/mysql"),
      false,
-     false,
      {"script = \"/bin/true -z db.example mysql\""},
      {"false"},
      ":2: warning: script: keepalived's /bin/sh, bash, connects to db.example port mysql"},
     {"</dev/tcp with bash as /bin/sh, no nc",
      TCPCHK("</dev/tcp/127.0.0.1/80"),
-     false,
      true,
      {0},
      {0},
      ":2: script: keepalived's /bin/sh, bash, connects to 127.0.0.1 port 80"},
     {"</dev/tcp, /bin/sh not known",
      TCPCHK("</dev/tcp/127.0.0.1/80"),
-     false,
      true,
      {0},
      {0},
      ":2: script: keepalived runs '</dev/tcp/127.0.0.1/80' through /bin/sh as a test"},
     {"</dev/tcp followed by more shell",
      TCPCHK("</dev/tcp/127.0.0.1/80 && /bin/true"),
-     false,
      true,
      {0},
      {0},
      ":2: script: keepalived runs '</dev/tcp/127.0.0.1/80 && /bin/true' through /bin/sh"},
     {"</FILE, not /dev/tcp",
      TCPCHK("</etc/passwd"),
-     false,
      true,
      {0},
      {0},
@@ -320,14 +263,12 @@ static const struct {
     {"SMTP_CHECK host without connect_timeout: warning, the SMTP_CHECK's",
      SMTP("  connect_timeout 10\n  host {\n   connect_ip 10.9.1.2\n  }\n"),
      false,
-     false,
      {"connect_ip = 10.9.1.2\n            connect_timeout = 10"},
      {0},
      ":6: warning: host: no connect_timeout of its own: keepalived 2.2.7 checks this host "
      "with a 0 s timeout"},
     {"SMTP_CHECK host with its own connect_timeout",
      SMTP("  host {\n   connect_ip 10.9.1.2\n   connect_timeout 3\n  }\n"),
-     false,
      false,
      {"connect_ip = 10.9.1.2\n            connect_timeout = 3"},
      {"connect_timeout = 7", "keepalived 2.2.7 checks this host"},
@@ -338,13 +279,11 @@ static const struct {
      SYNCW("") VRRP(" track_script {\n  chk\n }\n track_interface {\n  eth1 weight 5\n"
 		    "  eth2\n }\n"),
      false,
-     false,
      {"track_interface = { eth1, eth2 }"},
      {"track_script", "_weight", "script = "},
      ":17: warning: track_script chk: weighted, in a vrrp_sync_group: keepalived drops it"},
     {"sync group member: the interface's warning",
      SYNCW("") VRRP(" track_interface {\n  eth1 weight 5\n }\n"),
-     false,
      false,
      {"track_interface = { eth1 }"},
      {"_weight"},
@@ -354,7 +293,6 @@ static const struct {
      SYNCW(" sync_group_tracking_weight\n")
 	 VRRP(" track_script {\n  chk\n }\n track_interface {\n  eth1 weight 5\n }\n"),
      false,
-     false,
      {"track_script = { chk }", "track_interface_weight eth1 {", "weight = -20"},
      {0},
      NULL},
@@ -363,7 +301,6 @@ static const struct {
      " virtual_ipaddress {\n  10.0.0.1/24\n }\n track_interface {\n  eth1 weight 5\n"
      "  eth2\n }\n}\n",
      false,
-     false,
      {"track_interface = { eth2 }"},
      {"eth1"},
      ":9: warning: track_interface eth1: weighted, at priority 255: keepalived drops it"},
@@ -371,7 +308,6 @@ static const struct {
      * keepalived, which ran no sync daemon; the first interface wins */
     {"lvs_sync_daemon_inteface: not a keepalived keyword",
      VRRP(" lvs_sync_daemon_inteface eth1\n"),
-     false,
      false,
      {0},
      {"lvs_sync_daemon {"},
@@ -382,14 +318,13 @@ static const struct {
 					       " virtual_ipaddress {\n  10.0.0.2/24\n }\n "
 					       "lvs_sync_daemon_interface eth0\n}\n",
      false,
-     false,
      {"lvs_sync_daemon {\n    interface = eth1\n    vrrp_instance = VI_1"},
      {"interface = eth0\n    vrrp_instance"},
      ":15: warning: lvs_sync_daemon_interface: a sync daemon interface is already given"},
 };
 
 /* The cases above that say what /bin/sh is, and whether nc is installed. */
-static const struct {
+static const struct shell {
 	const char *name, *sh;
 	bool no_nc;
 } shells[] = {
@@ -401,108 +336,47 @@ static const struct {
     {"</FILE, not /dev/tcp", "bash", false},
 };
 
-static size_t cur; /* the case being converted */
-
-static const char *shell_of(const char *name, bool *no_nc)
+/* The case's line of shells[], or NULL. */
+static const struct shell *shell_of(const char *name)
 {
 	for (size_t k = 0; k < sizeof(shells) / sizeof(shells[0]); k++)
-		if (!strcmp(shells[k].name, name)) {
-			*no_nc = shells[k].no_nc;
-			return shells[k].sh;
-		}
+		if (!strcmp(shells[k].name, name))
+			return &shells[k];
 	return NULL;
 }
 
 static int vshell(void *ud, char *out, size_t len)
 {
-	bool no_nc;
-	const char *sh = shell_of(cases[cur].name, &no_nc);
+	const struct shell *sh = ud;
 
-	(void)ud;
-	if (!sh)
+	if (!sh || !sh->sh)
 		return -ENOENT;
-	snprintf(out, len, "%s", sh);
+	snprintf(out, len, "%s", sh->sh);
 	return 0;
 }
 
 static char *vwhich(void *ud, const char *cmd)
 {
+	const struct shell *sh = ud;
 	char *p = NULL;
 
-	bool no_nc = false;
-
-	(void)ud;
-	if (shell_of(cases[cur].name, &no_nc) && !strcmp(cmd, "nc")) /* an nc the daemon loads */
-		return no_nc ? NULL : strdup("/bin/true");
+	if (!strcmp(cmd, "nc")) /* an nc the daemon loads */
+		return sh->no_nc ? NULL : strdup("/bin/true");
 	return asprintf(&p, "/usr/bin/%s", cmd) < 0 ? NULL : p;
-}
-
-static void daemon_loads(const char *name, const char *conf)
-{
-	char tmp[] = "/tmp/test_ka_convert2-XXXXXX";
-	int fd = mkstemp(tmp);
-	struct hd_diag d = {0};
-
-	if (fd < 0 || write(fd, conf, strlen(conf)) != (ssize_t)strlen(conf)) {
-		EXPECT(0, "%s: temporary file", name);
-		return;
-	}
-	close(fd);
-	struct hd_config *cfg = hd_config_load(tmp, &d);
-	EXPECT(cfg, "%s: hd_config_load rejects the conversion: %s\n%s", name,
-	       d.n ? d.lines[0] : "", conf);
-	hd_config_free(cfg);
-	hd_diag_clear(&d);
-	unlink(tmp);
-}
-
-static void one(size_t i)
-{
-	struct ka_read_opts ro = {.io = {vload, vglob, NULL}};
-	struct ka_conv_opts co = {.source = "k.conf", .shell = vshell};
-	struct ka_msgs m = {0};
-	struct ka_tree *t;
-	char *out;
-
-	bool no_nc;
-
-	cur = i;
-	if (shell_of(cases[i].name, &no_nc))
-		co.which = vwhich;
-	if (cases[i].rename) {
-		co.rename_if = lab;
-		co.n_rename_if = sizeof(lab) / sizeof(lab[0]);
-	}
-	text = cases[i].in;
-	t = ka_read("k.conf", &ro, &m);
-	out = t ? ka_convert(t, &co, &m) : NULL;
-	EXPECT(out, "%s: no output", cases[i].name);
-	if (!out)
-		goto done;
-	EXPECT((m.errors > 0) == cases[i].refused, "%s: %u errors (%s)\n%s", cases[i].name,
-	       m.errors, m.diag.n ? m.diag.lines[0] : "", out);
-	for (int k = 0; k < MAX && cases[i].want[k]; k++)
-		EXPECT(strstr(out, cases[i].want[k]), "%s: no '%s' in\n%s", cases[i].name,
-		       cases[i].want[k], out);
-	for (int k = 0; k < MAX && cases[i].not [k]; k++)
-		EXPECT(!strstr(out, cases[i].not [k]), "%s: '%s' in\n%s", cases[i].name,
-		       cases[i].not [k], out);
-	bool found = !cases[i].msg;
-	for (size_t k = 0; k < m.diag.n; k++)
-		found |= cases[i].msg && strstr(m.diag.lines[k], cases[i].msg);
-	EXPECT(found, "%s: no message '%s' (%s)", cases[i].name, cases[i].msg,
-	       m.diag.n ? m.diag.lines[0] : "none");
-	if (!cases[i].refused)
-		daemon_loads(cases[i].name, out);
-done:
-	free(out);
-	ka_tree_free(t);
-	ka_msgs_clear(&m);
 }
 
 int main(void)
 {
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		one(i);
+	struct ka_conv_opts co = {.shell = vshell};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		co.ud = (void *)shell_of(cases[i].name);
+		co.which = co.ud ? vwhich : NULL;
+		failures += ka_case_check(&cases[i], &co);
+	}
+	co = (struct ka_conv_opts){
+	    .shell = vshell, .rename_if = lab, .n_rename_if = sizeof(lab) / sizeof(lab[0])};
+	for (size_t i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
+		failures += ka_case_check(&renamed[i], &co);
 	return failures ? 1 : 0;
 }
