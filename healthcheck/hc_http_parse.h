@@ -64,6 +64,9 @@ struct hc_http_parser {
 	bool conn_close; /* "Connection: close" */
 	bool excess;	 /* bytes were fed past the response's end */
 	bool eof;	 /* hc_http_parser_eof() was called */
+	/* Bytes taken one at a time, not in a run: where the parser's cost per
+	 * byte is highest (a test bounds it for a usual head). */
+	uint32_t byte_steps;
 	/* Private. */
 	hc_http_body_fn body;
 	void *ud;

@@ -106,8 +106,11 @@ struct hc_ctx {
 	 * set to the earliest of them (hc_sched.c). */
 	struct hc_tq tq;
 	sd_event_source *tq_timer;
-	bool tq_busy;	  /* in tq_timer's callback: re-arm once, after it */
-	uint64_t tq_now;  /* its clock read, the time of all it serves */
+	bool tq_busy;	 /* in tq_timer's callback: re-arm once, after it */
+	uint64_t tq_now; /* its clock read, the time of all it serves */
+	/* tq_timer is on, at tq_at: what sd-event was last told (hc_sched.c) */
+	bool tq_on;
+	uint64_t tq_at;
 	unsigned int rng; /* rand_r state: warmup jitter */
 	/* notify scripts running, per subject (hc_sched.c); how many were
 	 * superseded before they ran */

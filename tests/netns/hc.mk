@@ -7,6 +7,9 @@ EXTRA_DIST += tests/netns/lib-hc.sh tests/netns/hc-checks.sh tests/netns/hc-srv.
 # Small sizes share wakeups: 20 checks at delay_loop 1 start in bursts, SYNs on the wire (issue 24).
 TESTS += tests/netns/hc-batch.sh
 EXTRA_DIST += tests/netns/hc-batch.sh
+# An http_check against nginx makes one connection's system calls and no more (issue 24).
+TESTS += tests/netns/hc-syscalls.sh
+EXTRA_DIST += tests/netns/hc-syscalls.sh
 # ping_check, IPv4 and IPv6, raw and datagram ICMP sockets, forged replies.
 TESTS += tests/netns/hc-ping.sh
 EXTRA_DIST += tests/netns/hc-ping.sh tests/netns/hc-ping-srv.py

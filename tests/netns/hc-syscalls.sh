@@ -1,0 +1,92 @@
+#!/bin/bash
+# The system calls of an http_check against nginx are those of one
+# connection (issue 24): socket, connect, one epoll registration, send,
+# recv, close, each once a check; the TCP_QUICKACK setsockopt that saves
+# two packets a check (hc_tcp.c); a second recv where the server's FIN came
+# after its answer (the director waits for it: hc_http.c await_fin); and
+# the loop's wakeups, shared by the checks that start together. Nothing
+# else per check: no getsockopt(SO_ERROR), fcntl, shutdown, EPOLL_CTL_MOD
+# or _DEL, clock read, log write or timer of a check's own. Counted with
+# strace -c -f on the daemon over a window, divided by its connections
+# (each one a request nginx logged): counts, not time, so the machine's speed and strace's
+# own slowness do not enter (a slower daemon only batches more).
+. "$top_srcdir/tests/netns/lib.sh"
+
+N=40
+DIR=$(t_ns dir); RS=$(t_ns rs)
+ip link add eth0 netns "$DIR" type veth peer name eth0 netns "$RS"
+ip -n "$DIR" addr add 10.89.0.1/16 dev eth0
+ip -n "$DIR" link set eth0 up
+ip -n "$RS" link set eth0 up
+for ((i = 1; i <= N; i++)); do echo "addr add 10.89.1.$i/16 dev eth0"; done | ip -n "$RS" -batch -
+
+# nginx as users run it: one worker, a 200 with a small body and its
+# usual headers (Server, Date, Content-Type, Content-Length, Connection)
+mkdir -p "$T_DIR/ngx"
+cat >"$T_DIR/ngx/nginx.conf" <<NGINX
+worker_processes 1; daemon off; pid $T_DIR/ngx/nginx.pid; error_log $T_DIR/ngx/error.log;
+events { worker_connections 1024; }
+http { access_log $T_DIR/ngx/access.log; client_body_temp_path $T_DIR/ngx; proxy_temp_path $T_DIR/ngx;
+    fastcgi_temp_path $T_DIR/ngx; uwsgi_temp_path $T_DIR/ngx; scgi_temp_path $T_DIR/ngx;
+    server { listen 80 default_server; location / { return 200 "ok\n"; } } }
+NGINX
+touch "$T_DIR/ngx/access.log"
+ip netns exec "$RS" nginx -c "$T_DIR/ngx/nginx.conf" -p "$T_DIR/ngx" -e "$T_DIR/ngx/error.log" \
+	</dev/null >/dev/null 2>&1 &
+T_PIDS+=($!)
+listening() { ip netns exec "$RS" ss -Hltn "sport = :80" | grep -q LISTEN; }
+wait_for 5 listening || { echo "nginx did not start"; exit 99; }
+
+{
+	echo "global { router_id = hc-syscalls }"
+	echo "virtual_server 10.89.255.1:80 {"
+	echo "    delay_loop = 0.5"
+	echo "    lb_kind = nat"
+	for ((i = 1; i <= N; i++)); do
+		echo "    real_server 10.89.1.$i:80 { http_check { path = /health  status_code = { 200 }  connect_timeout = 2 } }"
+	done
+	echo "}"
+} >"$T_DIR/hc.conf"
+
+ip netns exec "$DIR" "$HD" -n -l -f "$T_DIR/hc.conf" -p "$T_DIR/hd.pid" -s "$T_DIR/hd.sock" \
+	2>>"$T_DIR/hd.log" &
+T_PIDS+=($!)
+HDPID=$!
+sleep 2 # past the first runs and the start's own calls
+logged() { wc -l <"$T_DIR/ngx/access.log"; }
+a0=$(logged)
+timeout -s INT 8 strace -c -f -p "$HDPID" -o "$T_DIR/strace" 2>/dev/null
+a1=$(logged)
+# calls by name (strace -c: "% time seconds usecs/call calls [errors] syscall")
+calls() { awk -v s="$1" '$NF == s && $4 ~ /^[0-9]+$/ { c = $4 } END { print c + 0 }' "$T_DIR/strace"; }
+# a check is a connection: calls are counted per connect, and the
+# connects against what nginx logged over about the same window
+checks=$(calls connect)
+echo "# $checks connects, nginx logged $((a1 - a0)) requests; strace -c:"
+sed 's/^/#   /' "$T_DIR/strace"
+check "the daemon checked every server (>= $((N * 8)) connections: $checks)" [ "$checks" -ge $((N * 8)) ]
+check "each connection is a request nginx logged (within 10 %)" \
+	[ $((a1 - a0)) -ge $((checks * 9 / 10)) -a $((a1 - a0)) -le $((checks * 11 / 10)) ]
+check "nginx answered 200 to every check" \
+	eval "! awk '\$9 != 200 { bad = 1 } END { exit !bad }' '$T_DIR/ngx/access.log'"
+[ "$checks" -gt 0 ] || checks=1
+per() { awk -v c="$(calls "$1")" -v n="$checks" 'BEGIN { printf "%.2f", c / n }'; }
+between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
+# the window's edges cut a check or two
+for s in socket sendto close epoll_ctl; do
+	v=$(per $s)
+	check "$s: once a check ($v)" between "$v" 0.98 1.02
+done
+v=$(per setsockopt)
+check "setsockopt: at most the one TCP_QUICKACK a check ($v)" between "$v" 0 1.02
+v=$(per recvfrom)
+check "recvfrom: the answer, and the FIN when it came later ($v)" between "$v" 0.98 2.02
+# wakeups: an answer or a FIN wakes the loop (sd-event's epoll_wait and the
+# check sockets' set's: 2 each), the start of a batch of checks once
+# (epoll_wait, the timerfd's read and re-arm); shared, never more than that
+w=$(awk -v n="$checks" '$NF ~ /^(epoll_wait|timerfd_settime|read)$/ && $4 ~ /^[0-9]+$/ { c += $4 } END { printf "%.2f", c / n }' "$T_DIR/strace")
+check "wakeups: at most 4 calls for the answer and FIN, 1.5 for the start ($w)" between "$w" 0 5.5
+o=$(awk -v n="$checks" 'NR > 2 && $4 ~ /^[0-9]+$/ && $NF !~ /^(socket|connect|sendto|close|epoll_ctl|setsockopt|recvfrom|epoll_wait|timerfd_settime|read|total)$/ { c += $4; l = l " " $NF } END { printf "%.2f%s", c / n, l }' "$T_DIR/strace")
+check "no other call per check (getsockopt, fcntl, shutdown, clock, log...: $o)" \
+	between "${o%% *}" 0 0.05
+t_done
