@@ -239,12 +239,27 @@ snapshot() { # FILE: "DIRECTOR SPORT REALSERVER EXPIRE_S" per established client
 				print d, s[2], r[1], e[1] * 60 + e[2] }'
 	done >"$1"
 }
+# rsts: "HOST N" per host of the LAN, the TCP resets its stack has sent (OutRsts): who reset a
+# broken connection, a director's stack (a packet IPVS did not take) or a real server's (a flow
+# sent to a server that does not know it)
+rsts() {
+	local h
+	for h in $LAN; do
+		h=${h%%:*}
+		echo "$h $(ip netns exec "vm-$h" awk '/^Tcp:/ { if (!n++) { for (i = 1; i <= NF; i++)
+			if ($i == "OutRsts") k = i } else print $k }' /proc/net/snmp)"
+	done
+}
+declare -A RST0
 SUMMARY=$D/summary
 PH="" PH_T0=0 FAULT_T=0
 phase() { # NAME: begins a phase (the snapshot says which director carries which flow)
+	local h n
 	PH=$1
 	say "== phase $PH"
 	snapshot "$D/snap-$PH"
+	rsts >"$D/rsts" # (no process substitution: the VM has no /dev/fd)
+	while read -r h n; do RST0[$h]=$n; done <"$D/rsts"
 	PH_T0=$(now_ms)
 	FAULT_T=0
 }
@@ -272,6 +287,12 @@ result() {
 	[ -n "$WITHDRAW_MS" ] && line="$line, withdrawn on the router in $WITHDRAW_MS ms${what:+ ($what)}"
 	line="$line${RESULT_EXTRA:+, $RESULT_EXTRA}"
 	RESULT_EXTRA=""
+	local h n r=""
+	rsts >"$D/rsts"
+	while read -r h n; do
+		[ "$n" -gt "${RST0[$h]:-$n}" ] && r="$r $h $((n - RST0[$h]))"
+	done <"$D/rsts"
+	line="$line, TCP resets sent:${r:- none}"
 	say "$line"
 	echo "$line" >>"$SUMMARY"
 	# the phase's figures, for the verdict
