@@ -287,38 +287,23 @@ static const struct {
 #define N_RS (sizeof(rs_fields) / sizeof(rs_fields[0]))
 #define N_VS (sizeof(vs_fields) / sizeof(vs_fields[0]))
 
-static uint64_t *ck_counter(struct hc_check_view *c, size_t k)
-{
-	size_t i = 0;
-#define CPTR(f, metric, help, json, mib)                                                           \
-	if (i++ == k)                                                                              \
-		return &c->f;
-	HC_VIEW_CHECK_COUNTERS(CPTR)
-#undef CPTR
-	return NULL;
-}
-
-static uint64_t *rs_counter(struct hc_rs_view *r, size_t k)
-{
-	size_t i = 0;
-#define CPTR(f, metric, help, json, mib)                                                           \
-	if (i++ == k)                                                                              \
-		return &r->f;
-	HC_VIEW_RS_COUNTERS(CPTR)
-#undef CPTR
-	return NULL;
-}
-
-static uint64_t *vs_counter(struct hc_vs_view *v, size_t k)
-{
-	size_t i = 0;
+/* ck_counter(view, K), rs_counter, vs_counter: the address of the view's
+ * counter K, in the order of its HC_VIEW_*_COUNTERS list (NULL past the
+ * last), by the field's name: the test does not share the code's offsets. */
 #define CPTR(f, metric, help, json, mib)                                                           \
 	if (i++ == k)                                                                              \
 		return &v->f;
-	HC_VIEW_VS_COUNTERS(CPTR)
+#define COUNTER_AT(name, type, list)                                                               \
+	static uint64_t *name(type *v, size_t k)                                                   \
+	{                                                                                          \
+		size_t i = 0;                                                                      \
+		list(CPTR) return NULL;                                                            \
+	}
+COUNTER_AT(ck_counter, struct hc_check_view, HC_VIEW_CHECK_COUNTERS)
+COUNTER_AT(rs_counter, struct hc_rs_view, HC_VIEW_RS_COUNTERS)
+COUNTER_AT(vs_counter, struct hc_vs_view, HC_VIEW_VS_COUNTERS)
+#undef COUNTER_AT
 #undef CPTR
-	return NULL;
-}
 
 /* One virtual server, one real server, two checkers: checker C's counter
  * K is 3000 + 100 C + 7 K, the real server's K is 9000 + 11 K, the
