@@ -61,6 +61,7 @@ vrrp_vip_off() { ! vrrp_vip_on "$1"; }
 vrrp_mac() { ip -n "vm-$1" -o link show eth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 router_at() { ip -n vm-r neigh show "$VRRP_VIP" | grep -q "lladdr $(vrrp_mac "$1")"; }
 vrrp_tables() { live_rs_is v1 4 && live_rs_is v2 4; }
+conns() { ip netns exec "vm-$1" ipvsadm -Lnc | awk '$3 == "ESTABLISHED"' | wc -l; } # DIRECTOR
 sync_is() { ip netns exec "vm-$1" ipvsadm -L --daemon | grep -q "^$2 sync daemon"; }
 takeover() { # NEW_MASTER: the router's move to it, from the fault, for the phase's line
 	local t
@@ -119,10 +120,20 @@ vrrp_part() {
 	result - -
 
 	phase vrrp-link
+	local ce0 ce1
+	ce0=$(conns v1)
 	fault ipb link set p-v1 down
 	check "vrrp-link: v2 takes the VIP" wait_for 10 vrrp_vip_on v2
 	takeover v2
 	settle
+	# v1's checks got no answer through its dead link: held (director_link_down), not failed,
+	# so its IPVS table and the connection entries the kernel keeps for it stay
+	check "vrrp-link: v1's checks held (director_link_down)" eval \
+		'"$HDCTL" -s "$D/v1.sock" status --json | grep -q "\"outcome\":\"director_link_down\""'
+	check "vrrp-link: v1 still has its 4 real servers in IPVS" live_rs_is v1 4
+	ce1=$(conns v1)
+	say "vrrp-link: v1's established connection entries: $ce0 before the cut, $ce1 after"
+	check "vrrp-link: v1 kept its connection entries ($ce0 -> $ce1)" test "$ce1" -ge $((ce0 * 9 / 10))
 	result - -
 
 	phase vrrp-link-back
