@@ -20,12 +20,7 @@
 #     (hdRsOutcome vipNotAccepted), r7 answers ARP for the VIP
 #     (vipArpAnswered), r8 is set up right (ok); the fwd counters count.
 . "$top_srcdir/tests/netns/lib.sh"
-STUBS="$top_srcdir/tests/netns/ops-mibs"
-for t in snmpd snmptrapd snmptable snmpget; do
-	command -v $t >/dev/null || { echo "FAIL - $t missing (tests/install-deps.sh)"; exit 1; }
-done
-export SNMP_PERSISTENT_DIR="$T_DIR/persist" MIBS=""
-mkdir -p "$SNMP_PERSISTENT_DIR/cert_indexes"
+. "$top_srcdir/tests/netns/lib-snmp.sh" snmptable snmpget # STUBS, snmpd_start...
 
 VIP=10.96.0.100
 t_bridge
@@ -99,18 +94,8 @@ virtual_server $VIP:80 {
 CONF
 } >"$T_DIR/hd.conf"
 
-cat >"$T_DIR/snmpd.conf" <<CONF
-master agentx
-agentXSocket $T_DIR/agentx.sock
-agentXPerms 0600 0700
-agentaddress udp:127.0.0.1:1161
-rocommunity public 127.0.0.1
-trap2sink 127.0.0.1:1162 public
-CONF
-echo "disableAuthorization yes" >"$T_DIR/trapd.conf"
-bg ip netns exec "$D" snmpd -f -Lf "$T_DIR/snmpd.log" -C -c "$T_DIR/snmpd.conf"
-check "snmpd listens" wait_for 5 test -S "$T_DIR/agentx.sock"
-bg ip netns exec "$D" snmptrapd -f -Lf "$T_DIR/traps.log" -On -C -c "$T_DIR/trapd.conf" udp:127.0.0.1:1162
+check "snmpd listens" snmpd_start "$D"
+check "snmptrapd listens" snmptrapd_start "$D"
 listening() { ip netns exec "${R[$1]}" ss -ltn | grep -q ":$2 "; }
 for i in 1 6 7 8; do check "r$i listens" wait_for 5 listening $i 80; done
 for i in 3 4 5; do for p in 81 82; do check "r$i listens on $p" wait_for 5 listening $i $p; done; done

@@ -13,14 +13,7 @@
 # HADIRECTOR-MIB passes snmptranslate. The subagent is its own program
 # (hadirector-snmp): the daemon links no net-snmp library.
 . "$top_srcdir/tests/netns/lib.sh"
-STUBS="$top_srcdir/tests/netns/ops-mibs"
-for t in snmpd snmptrapd snmpwalk snmptranslate; do
-	command -v $t > /dev/null || { echo "FAIL - $t missing (tests/install-deps.sh)"; exit 1; }
-done
-# Before the first net-snmp tool: a fresh machine's tools would otherwise
-# say they created /var/lib/snmp/... on stderr.
-export SNMP_PERSISTENT_DIR="$T_DIR/persist" MIBS=""
-mkdir -p "$SNMP_PERSISTENT_DIR/cert_indexes"
+. "$top_srcdir/tests/netns/lib-snmp.sh" snmpwalk snmptranslate # STUBS, snmpd_start...
 
 check "the daemon links no net-snmp library" sh -c "! ldd '$HD' | grep -q netsnmp"
 check "hadirector-snmp is built beside it and links net-snmp" sh -c "ldd '$top_builddir/hadirector-snmp' | grep -q netsnmp"
@@ -90,25 +83,8 @@ conf lb-a 100 "snmp = true
     rt_priority = 5" "$VI_6" > "$T_DIR/a.conf"
 conf lb-b 150 "" > "$T_DIR/b.conf"
 
-cat > "$T_DIR/snmpd.conf" <<CONF
-master agentx
-agentXSocket $T_DIR/agentx.sock
-agentXPerms 0600 0700
-agentaddress udp:127.0.0.1:1161
-rocommunity public 127.0.0.1
-trap2sink 127.0.0.1:1162 public
-CONF
-echo "disableAuthorization yes" > "$T_DIR/trapd.conf"
-start_snmpd() {
-	ip netns exec "$A" snmpd -f -Lf "$T_DIR/snmpd.log" -C -c "$T_DIR/snmpd.conf" &
-	SNMPD=$!
-	T_PIDS+=($SNMPD)
-	wait_for 5 test -S "$T_DIR/agentx.sock"
-}
-start_snmpd
-ip netns exec "$A" snmptrapd -f -Lf "$T_DIR/traps.log" -On -C -c "$T_DIR/trapd.conf" udp:127.0.0.1:1162 &
-T_PIDS+=($!)
-sleep 0.3
+check "snmpd listens" snmpd_start "$A"
+check "snmptrapd listens" snmptrapd_start "$A"
 
 start() { # NS NAME
 	ip netns exec "$1" "$HD" -n -l -f "$T_DIR/$2.conf" -p "$T_DIR/$2.pid" \
@@ -229,7 +205,7 @@ for i in 1 2 3 4 5; do
 	kill -TERM "$SNMPD"; wait "$SNMPD" 2>/dev/null
 	rm -f "$T_DIR/agentx.sock"
 	ctl a ping > /dev/null || fail "control socket while snmpd is away ($i)"
-	start_snmpd
+	snmpd_start "$A"
 	t0=$(date +%s%N)
 	if wait_for 5 is_master; then
 		ok "restart $i: reattached in $(( ($(date +%s%N) - t0) / 1000000 )) ms"

@@ -2,6 +2,7 @@
 # HTTP, SNMP AgentX subagent with a real snmpd.
 TESTS += tests/netns/ops-metrics.sh tests/netns/ops-snmp.sh
 EXTRA_DIST += tests/netns/ops-metrics.sh tests/netns/ops-promcheck.py tests/netns/ops-snmp.sh \
+	tests/netns/lib-snmp.sh \
 	tests/netns/ops-mibs/SNMPv2-SMI.txt tests/netns/ops-mibs/SNMPv2-TC.txt \
 	tests/netns/ops-mibs/SNMPv2-CONF.txt tests/netns/ops-mibs/IF-MIB.txt \
 	tests/netns/ops-mibs/INET-ADDRESS-MIB.txt
