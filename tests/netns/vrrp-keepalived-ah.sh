@@ -8,49 +8,20 @@
 # numbers must all be dropped (auth_failure) and hadirector must stay master.
 # A hadirector with another password drops every advert of keepalived.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
+. "$top_srcdir/tests/netns/lib-keepalived.sh" # ka_conf, ka_kill, hd_kill, ka_drops
 
-VIP=192.168.168.100
-command -v keepalived >/dev/null || { echo "keepalived not installed"; exit 1; }
+VIP=192.168.168.100 VIP_LEN=24
 command -v tcpdump >/dev/null || { echo "tcpdump not installed"; exit 1; }
 v_bridge
 v_host hd 192.168.168.50/24
 v_host ka 192.168.168.51/24
 v_host evil 192.168.168.66/24
 
-ka_conf() { # FILE PRIO
-	cat >"$1" <<-EOF
-		global_defs {
-		  router_id ka
-		}
-		vrrp_instance VI_1 {
-		  interface eth0
-		  virtual_router_id 51
-		  priority $2
-		  advert_int 1
-		  authentication {
-		    auth_type AH
-		    auth_pass secret1
-		  }
-		  virtual_ipaddress {
-		    $VIP/24
-		  }
-		}
-	EOF
-}
-ka_kill() { # SIGKILL keepalived's parent and its VRRP child
-	local p
-	for p in "$(cat "$V_DIR/ka.vpid" 2>/dev/null)" "$(v_pid ka)"; do
-		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
-	done
-	wait_for 2 gone "$(v_pid ka)"
-	ip -n "$(nsof ka)" addr del $VIP/24 dev eth0 2>/dev/null
-	rm -f "$V_DIR"/ka.*pid
+ka_conf_ah() { # FILE PRIO: keepalived's VI_1 with auth_type AH
+	ka_conf "$1" "$2" 1 "authentication {" "  auth_type AH" "  auth_pass secret1" "}"
 }
 hd_conf() { # FILE PRIO PASSWORD
 	V_VERSION=2 V_ADV=1 v_conf "$1" hd "$2" "authentication { type = ah  password = \"$3\" }"
-}
-drops() { # NAME: the sum of the instance's drop counters
-	v_status "$1" | python3 -c 'import json,sys; print(sum(json.load(sys.stdin)["vrrp"][0]["drops"].values()))'
 }
 
 # keepalived master (150), hadirector backup (100); keepalived's adverts recorded
@@ -59,7 +30,7 @@ ip netns exec "$(nsof evil)" tcpdump -i eth0 -n -U -w "$V_DIR/ka.pcap" 'ip proto
 CAP=$!
 wait_for 5 grep -q listening "$V_DIR/tcpdump.err"
 hd_conf "$V_DIR/hd.conf" 100 secret1
-ka_conf "$V_DIR/ka.conf" 150
+ka_conf_ah "$V_DIR/ka.conf" 150
 v_keepalived ka "$V_DIR/ka.conf"
 check "keepalived master holds the VIP" wait_for 8 v_has_vip ka $VIP
 v_start hd "$V_DIR/hd.conf"
@@ -67,7 +38,7 @@ sleep 4
 check "hadirector is backup behind keepalived" v_state_is hd VI_1 BACKUP
 check "hadirector accepts keepalived's AH adverts" [ "$(v_field hd VI_1 adverts_received)" -ge 3 ]
 check "hadirector learnt keepalived as master" [ "$(v_field hd VI_1 master)" = 192.168.168.51 ]
-check "no drops of keepalived's adverts" [ "$(drops hd)" = 0 ]
+check "no drops of keepalived's adverts" [ "$(ka_drops hd)" = 0 ]
 check "only keepalived holds the VIP" v_no_vip hd $VIP
 kill "$CAP"
 wait "$CAP" 2>/dev/null
@@ -77,7 +48,7 @@ check "hadirector master" wait_for 2 v_state_is hd VI_1 MASTER
 
 # hadirector master (100, its sequence numbers above keepalived's),
 # keepalived back as backup (50)
-ka_conf "$V_DIR/ka.conf" 50
+ka_conf_ah "$V_DIR/ka.conf" 50
 : >"$V_DIR/ka.log"
 v_keepalived ka "$V_DIR/ka.conf"
 sleep 5
@@ -113,8 +84,7 @@ check "hadirector stays master under the replay" v_state_is hd VI_1 MASTER
 check "keepalived still backup under the replay" v_no_vip ka $VIP
 check "hadirector holds the VIP" v_has_vip hd $VIP
 
-v_stop hd 9 2
-ip -n "$(nsof hd)" addr del $VIP/24 dev eth0 2>/dev/null
+hd_kill
 check "keepalived takes over from hadirector" wait_for 6 v_has_vip ka $VIP
 
 # another password: every advert of keepalived dropped, hadirector master too

@@ -3,59 +3,25 @@
 # director, VRRP v3 and v2 (with type pass authentication), both directions:
 # keepalived master / hadirector backup and the reverse, failover each way.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
+. "$top_srcdir/tests/netns/lib-keepalived.sh" # ka_conf, ka_kill, hd_kill, ka_drops
 
-VIP=192.168.168.100
-command -v keepalived >/dev/null || { echo "keepalived not installed"; exit 1; }
+VIP=192.168.168.100 VIP_LEN=24
 v_bridge
 v_host hd 192.168.168.50/24
 v_host ka 192.168.168.51/24
 
-ka_conf() { # FILE VERSION PRIO ADVERT_INT
-	{
-		echo "global_defs {"
-		echo "  router_id ka"
-		echo "}"
-		echo "vrrp_instance VI_1 {"
-		echo "  interface eth0"
-		echo "  version $2"
-		echo "  virtual_router_id 51"
-		echo "  priority $3"
-		echo "  advert_int $4"
-		if [ "$2" = 2 ]; then
-			echo "  authentication {"
-			echo "    auth_type PASS"
-			echo "    auth_pass secret"
-			echo "  }"
-		fi
-		echo "  virtual_ipaddress {"
-		echo "    $VIP/24"
-		echo "  }"
-		echo "}"
-	} >"$1"
-}
-ka_kill() { # SIGKILL keepalived's parent and its VRRP child
-	local p
-	for p in "$(cat "$V_DIR/ka.vpid" 2>/dev/null)" "$(v_pid ka)"; do
-		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
-	done
-	wait_for 2 gone "$(v_pid ka)"
-	ip -n "$(nsof ka)" addr del $VIP/24 dev eth0 2>/dev/null
-	rm -f "$V_DIR"/ka.*pid
-}
-hd_kill() {
-	v_stop hd 9 2
-	ip -n "$(nsof hd)" addr del $VIP/24 dev eth0 2>/dev/null
-}
-
 run() { # VERSION ADVERT_INT
-	local ver=$1 adv=$2 extra=() t mdi_ms
-	[ "$ver" = 2 ] && extra=("authentication { type = pass  password = \"secret\" }")
+	local ver=$1 adv=$2 extra=() ka=("version $1") t mdi_ms
+	if [ "$ver" = 2 ]; then
+		extra=("authentication { type = pass  password = \"secret\" }")
+		ka+=("authentication {" "  auth_type PASS" "  auth_pass secret" "}")
+	fi
 	mdi_ms=$(( 3 * ${adv%.*}000 + 1000 )) # generous: 3 x adv + skew (< adv)
 	[ "$adv" = 0.1 ] && mdi_ms=$((300 + 100))
 
 	# keepalived master (150), hadirector backup (100)
 	V_VERSION=$ver V_ADV=$adv v_conf "$V_DIR/hd.conf" hd 100 "${extra[@]}"
-	ka_conf "$V_DIR/ka.conf" "$ver" 150 "$adv"
+	ka_conf "$V_DIR/ka.conf" 150 "$adv" "${ka[@]}"
 	v_keepalived ka "$V_DIR/ka.conf"
 	check "v$ver: keepalived master holds the VIP" wait_for 8 v_has_vip ka $VIP
 	v_start hd "$V_DIR/hd.conf"
@@ -66,7 +32,7 @@ run() { # VERSION ADVERT_INT
 	check "v$ver: hadirector learnt keepalived as master" \
 		[ "$(v_field hd VI_1 master)" = 192.168.168.51 ]
 	check "v$ver: no drops of keepalived's adverts" \
-		[ "$(v_status hd | python3 -c 'import json,sys; print(sum(json.load(sys.stdin)["vrrp"][0]["drops"].values()))')" = 0 ]
+		[ "$(ka_drops hd)" = 0 ]
 	check "v$ver: only keepalived holds the VIP" v_no_vip hd $VIP
 	V_T0=$(now_ms); t_kill=$(v_clock_ms); ka_kill
 	t=$(v_time_until_vip hd $VIP $((mdi_ms + 2000)))
@@ -79,7 +45,7 @@ run() { # VERSION ADVERT_INT
 
 	# hadirector master (150), keepalived backup (100)
 	V_VERSION=$ver V_ADV=$adv v_conf "$V_DIR/hd.conf" hd 150 "${extra[@]}"
-	ka_conf "$V_DIR/ka.conf" "$ver" 100 "$adv"
+	ka_conf "$V_DIR/ka.conf" 100 "$adv" "${ka[@]}"
 	v_start hd "$V_DIR/hd.conf"
 	check "v$ver: hadirector master holds the VIP" wait_for 8 v_has_vip hd $VIP
 	v_keepalived ka "$V_DIR/ka.conf"

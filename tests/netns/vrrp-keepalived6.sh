@@ -3,49 +3,19 @@
 # link-local sources), both directions: keepalived master / hadirector
 # backup and the reverse, failover each way.
 . "$top_srcdir/tests/netns/lib-vrrp.sh"
+. "$top_srcdir/tests/netns/lib-keepalived.sh" # ka_conf, ka_kill, hd_kill, ka_drops
 
-VIP=2001:db8::100
+VIP=2001:db8::100 VIP_LEN=64
 MDI_MS=361 # 3 x 100 ms + skew of priority 100 (61 ms)
-command -v keepalived >/dev/null || { echo "keepalived not installed"; exit 1; }
 v_bridge
 v_host hd 192.168.168.50/24 2001:db8::50/64
 v_host ka 192.168.168.51/24 2001:db8::51/64
 
-ka_conf() { # FILE PRIO
-	cat >"$1" <<CONF
-global_defs {
-  router_id ka
-}
-vrrp_instance VI_1 {
-  interface eth0
-  version 3
-  virtual_router_id 51
-  priority $2
-  advert_int 0.1
-  virtual_ipaddress {
-    $VIP/64
-  }
-}
-CONF
-}
-ka_kill() {
-	local p
-	for p in "$(cat "$V_DIR/ka.vpid" 2>/dev/null)" "$(v_pid ka)"; do
-		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
-	done
-	wait_for 2 gone "$(v_pid ka)"
-	ip -n "$(nsof ka)" addr del $VIP/64 dev eth0 2>/dev/null
-	rm -f "$V_DIR"/ka.*pid
-}
-hd_kill() {
-	v_stop hd 9 2
-	ip -n "$(nsof hd)" addr del $VIP/64 dev eth0 2>/dev/null
-}
 ka_ll=$(ip -n "$(nsof ka)" -6 addr show dev eth0 scope link | awk '/inet6/ {print $2}' | cut -d/ -f1)
 
 # keepalived master (150), hadirector backup (100)
 V_VIP=$VIP/64 v_conf "$V_DIR/hd.conf" hd 100
-ka_conf "$V_DIR/ka.conf" 150
+ka_conf "$V_DIR/ka.conf" 150 0.1 "version 3"
 v_keepalived ka "$V_DIR/ka.conf"
 check "keepalived master holds the IPv6 VIP" wait_for 8 v_has_vip ka $VIP
 v_start hd "$V_DIR/hd.conf"
@@ -55,7 +25,7 @@ check "hadirector accepts keepalived's IPv6 adverts" [ "$(v_field hd VI_1 advert
 check "hadirector learnt keepalived's link-local address ($ka_ll)" \
 	eval '[ -n "$ka_ll" ] && [ "$(v_field hd VI_1 master)" = "$ka_ll" ]'
 check "no drops of keepalived's adverts" \
-	[ "$(v_status hd | python3 -c 'import json,sys; print(sum(json.load(sys.stdin)["vrrp"][0]["drops"].values()))')" = 0 ]
+	[ "$(ka_drops hd)" = 0 ]
 check "only keepalived holds the VIP" v_no_vip hd $VIP
 t_kill=$(v_clock_ms); ka_kill
 check "keepalived killed: hadirector takes over" wait_for 3 v_has_vip hd $VIP
@@ -66,7 +36,7 @@ hd_kill
 
 # hadirector master (150), keepalived backup (100)
 V_VIP=$VIP/64 v_conf "$V_DIR/hd.conf" hd 150
-ka_conf "$V_DIR/ka.conf" 100
+ka_conf "$V_DIR/ka.conf" 100 0.1 "version 3"
 : >"$V_DIR/ka.log"
 v_start hd "$V_DIR/hd.conf"
 check "hadirector master holds the IPv6 VIP" wait_for 5 v_has_vip hd $VIP

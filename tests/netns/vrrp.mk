@@ -13,7 +13,7 @@ TESTS += $(VRRP_NETNS_TESTS)
 # stdin; no zombie across reloads; the notify queue's bound
 TESTS += tests/netns/spawn-hygiene.sh
 EXTRA_DIST += tests/netns/spawn-hygiene.sh
-EXTRA_DIST += tests/netns/lib-vrrp.sh $(VRRP_NETNS_TESTS)
+EXTRA_DIST += tests/netns/lib-vrrp.sh tests/netns/lib-keepalived.sh $(VRRP_NETNS_TESTS)
 # routes, rules, static addresses on the kernel (vrrp/vrrp_route*.c)
 TESTS += tests/netns/vrrp-routes.sh
 EXTRA_DIST += tests/netns/vrrp-routes.sh
