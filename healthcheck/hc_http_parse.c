@@ -294,10 +294,20 @@ static bool header_end(struct hc_http_parser *p)
 
 /* Whether the N bytes at S are LOWER (as long) but for the case of its
  * letters. The others are tchars: of those, c | 0x20 is a letter only for
- * a letter, and '-' only for '-'. */
+ * a letter, and '-' only for '-'; so eight are compared at once. */
 static bool name_is(const char *s, size_t n, const char *lower)
 {
-	for (size_t i = 0; i < n; i++)
+	const uint64_t low = 0x2020202020202020ULL;
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t a, b;
+		memcpy(&a, s + i, 8);
+		memcpy(&b, lower + i, 8);
+		if ((a | low) != b)
+			return false;
+	}
+	for (; i < n; i++)
 		if (((unsigned char)s[i] | 0x20) != (unsigned char)lower[i])
 			return false;
 	return true;
@@ -598,13 +608,19 @@ static size_t text_len(const unsigned char *s, size_t n)
 	size_t i = 0;
 
 	for (; n - i >= 8; i += 8) {
-		uint64_t x, y;
+		uint64_t x, y, m;
 		memcpy(&x, s + i, 8);
 		y = x ^ 0x7f * ones;
 		/* a byte below 0x20, or one equal to 0x7f (bit tricks: nonzero
-		 * exactly when some byte is) */
-		if (((x - 0x20 * ones) & ~x & highs) | ((y - ones) & ~y & highs))
+		 * exactly when some byte is, and its lowest bit is the first
+		 * such byte's; the bytes before it are text) */
+		m = ((x - 0x20 * ones) & ~x & highs) | ((y - ones) & ~y & highs);
+		if (m) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			i += (size_t)__builtin_ctzll(m) / 8;
+#endif
 			break;
+		}
 	}
 	while (i < n && byte_class[s[i]] & C_TEXT)
 		i++;
@@ -638,7 +654,9 @@ static bool header_line_run(struct hc_http_parser *p, const unsigned char **sp,
 		len = v + 2;
 	else
 		return false;
-	if (p->any_header && !header_end(p)) {
+	/* the previous line's end; one whose value is not looked at has
+	 * nothing to end (name_done sets hdr anew) */
+	if (p->any_header && p->hdr >= H_CL && !header_end(p)) {
 		p->head_len++;
 		*sp = s + 1;
 		return true;

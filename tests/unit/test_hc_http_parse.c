@@ -346,6 +346,16 @@ static void test_head_runs(void)
 			       lines, e ? "LF" : "CRLF", p.byte_steps);
 		}
 	}
+	/* names are matched eight bytes at a time, case folded: a letter's
+	 * case does not matter, a byte that is not a letter does */
+	static const char names[] = "HTTP/1.1 200 OK\r\nCONTENT-LENGTH: 3\r\nContent_Length: x\r\n"
+				    "Content-Lengti: x\r\nconnectioN: close\r\n\r\nok\n";
+	struct hc_http_parser p;
+	hc_http_parser_init(&p, false, NULL, NULL);
+	enum hc_http_progress pr = hc_http_parser_feed(&p, names, sizeof(names) - 1);
+	EXPECT(pr == HC_HTTP_DONE && p.length == 3 && p.conn_close && !p.excess,
+	       "names by case: progress %d err %d length %llu", pr, p.err,
+	       (unsigned long long)p.length);
 }
 
 /* A large chunked body through the parser into the digest: the same MD5
