@@ -9,6 +9,7 @@ tests_unit_test_hc_path_SOURCES = tests/unit/test_hc_path.c
 tests_unit_test_hc_path_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_path
 hadirector_SOURCES += healthcheck/hc_daemon.c healthcheck/hc.h healthcheck/hc_int.h \
+	healthcheck/hc_build.c healthcheck/hc_build.h \
 	healthcheck/hc_sched.c healthcheck/hc_status.c healthcheck/hc_tcp.c healthcheck/hc_http.c healthcheck/hc_tls.c \
 	healthcheck/hc_script.c healthcheck/hc_udp.c healthcheck/hc_smtp.c healthcheck/hc_dns.c
 # the operator's drain and weight by index (daemon/overrides.c)
@@ -20,7 +21,7 @@ tests_unit_test_hc_policy_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_policy
 
 libhdcore_a_SOURCES += healthcheck/hc_http_resp.c healthcheck/hc_http_resp.h \
-	healthcheck/hc_http_parse.c healthcheck/hc_http_parse.h
+	healthcheck/hc_http_parse.c healthcheck/hc_http_parse.h healthcheck/hc_http_req.c
 check_PROGRAMS += tests/unit/test_hc_http_resp tests/unit/test_hc_http_parse
 tests_unit_test_hc_http_resp_SOURCES = tests/unit/test_hc_http_resp.c
 tests_unit_test_hc_http_resp_LDADD = libhdcore.a $(HD_LIBS)
