@@ -178,6 +178,56 @@ static int route_oif(struct hc_links *l, const struct hd_endpoint *t)
 	return -ETIMEDOUT;
 }
 
+/* No route to T (its interface was set down): the interface holding an
+ * address whose prefix contains T (the longest), or 0. One address dump. */
+static int on_link_oif(struct hc_links *l, const struct hd_endpoint *t)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifaddrmsg a;
+	} req = {.h = {.nlmsg_len = sizeof(req),
+		       .nlmsg_type = RTM_GETADDR,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		       .nlmsg_seq = ++l->seq},
+		 .a = {.ifa_family = (unsigned char)t->addr.family}};
+	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct pollfd pfd = {.fd = l->qfd, .events = POLLIN};
+	int best = 0, best_len = -1;
+	ssize_t n;
+
+	if (send(l->qfd, &req, sizeof(req), 0) < 0)
+		return 0;
+	while (poll(&pfd, 1, 100) > 0 && (n = recv(l->qfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != l->seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+				return best;
+			if (h->nlmsg_type != RTM_NEWADDR)
+				continue;
+			const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+			int len = (int)IFA_PAYLOAD(h);
+			struct hd_addr a = {.family = ifa->ifa_family};
+			bool have = false;
+			for (const struct rtattr *x = IFA_RTA(ifa); RTA_OK(x, len);
+			     x = RTA_NEXT(x, len))
+				if ((x->rta_type == IFA_LOCAL ||
+				     (x->rta_type == IFA_ADDRESS && !have)) &&
+				    RTA_PAYLOAD(x) <= sizeof(a.u)) {
+					memcpy(&a.u, RTA_DATA(x), RTA_PAYLOAD(x));
+					have = true;
+				}
+			if (have && ifa->ifa_prefixlen > best_len &&
+			    hc_path_on_link(&a, ifa->ifa_prefixlen, &t->addr)) {
+				best = (int)ifa->ifa_index;
+				best_len = ifa->ifa_prefixlen;
+			}
+		}
+	}
+	return best;
+}
+
 const struct hc_result *hc_links_judge(struct hc_probe *p, const struct hc_result *r,
 				       struct hc_result *buf, uint64_t now)
 {
@@ -185,26 +235,26 @@ const struct hc_result *hc_links_judge(struct hc_probe *p, const struct hc_resul
 	struct hc_path_in in = {
 	    .r = r, .start = p->started_usec, .end = now, .grace = HC_PATH_GRACE_USEC};
 	const struct hc_link_if *e = NULL;
+	int oif;
 
 	if (!l || r->neutral || !hc_outcome_no_answer(r->outcome))
 		return r;
-	in.any_down = l->n_down || (l->last_up && l->last_up + in.grace >= in.start);
-	if (!in.any_down)
-		return r; /* the common case: no question to the kernel */
-	in.route = route_oif(l, &p->target);
-	if (in.route == -ETIMEDOUT)
-		return r;
-	if (in.route > 0 && (e = link_get(l, in.route, false)))
+	if (!l->n_down && !(l->last_up && l->last_up + in.grace >= in.start))
+		return r; /* the common case: every link up, no question to the kernel */
+	oif = route_oif(l, &p->target);
+	if (oif <= 0 && oif != -ETIMEDOUT)
+		oif = on_link_oif(l, &p->target);
+	if (oif > 0 && (e = link_get(l, oif, false)))
 		in.egress = &e->h;
 	if (!hc_path_hold(&in))
 		return r;
-	hc_path_held_result(r, in.route, buf);
+	hc_path_held_result(r, oif, buf);
 	l->held++;
 	if (!l->held_period++)
 		hd_warn("health check %s: no answer while the director's own link is down (%s): "
 			"its verdict is held (director_link_down), as are those of the next "
 			"checks through a link that is down",
-			p->key, e ? e->name : "no route left");
+			p->key, e->name);
 	else
 		hd_debug("health check %s: held (director_link_down)", p->key);
 	return buf;

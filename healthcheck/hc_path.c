@@ -3,6 +3,8 @@
 
 #include "hc_path.h"
 
+#include <sys/socket.h>
+
 bool hc_path_if_set(struct hc_path_if *i, bool running, uint64_t now)
 {
 	if (i->running == running)
@@ -48,17 +50,33 @@ bool hc_outcome_no_answer(enum hc_outcome o)
 
 bool hc_path_hold(const struct hc_path_in *in)
 {
-	if (in->r->neutral || !hc_outcome_no_answer(in->r->outcome))
+	if (in->r->neutral || !hc_outcome_no_answer(in->r->outcome) || !in->egress)
 		return false;
-	if (in->route > 0)
-		return in->egress && hc_path_if_down_in(in->egress, in->start, in->end, in->grace);
-	return in->route < 0 && in->any_down;
+	return hc_path_if_down_in(in->egress, in->start, in->end, in->grace);
 }
 
-void hc_path_held_result(const struct hc_result *r, int route, struct hc_result *out)
+bool hc_path_on_link(const struct hd_addr *net, unsigned plen, const struct hd_addr *a)
+{
+	const uint8_t *x = (const uint8_t *)&net->u, *y = (const uint8_t *)&a->u;
+	unsigned max = a->family == AF_INET6 ? 128 : 32;
+
+	if (net->family != a->family || plen > max)
+		return false;
+	for (unsigned i = 0; i < plen / 8; i++)
+		if (x[i] != y[i])
+			return false;
+	if (plen % 8) {
+		uint8_t m = (uint8_t)(0xff << (8 - plen % 8));
+		if ((x[plen / 8] & m) != (y[plen / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+void hc_path_held_result(const struct hc_result *r, int ifindex, struct hc_result *out)
 {
 	*out = *r;
 	out->outcome = HC_O_DIRECTOR_LINK_DOWN;
-	out->detail = route > 0 ? route : 0;
+	out->detail = ifindex;
 	out->neutral = true;
 }

@@ -16,14 +16,17 @@
  *   reply, TLS failed, a script's failure, internal errors, the forwarding
  *   path not answering) can be held; an answer (refused, a bad status, a
  *   DNS rcode, an agent's "down", ...) came through the path, so it counts;
- * - the egress interface (the kernel's route to the target) is known: held
- *   when that interface was down at some time from the run's start minus
- *   a grace to its end (the grace covers a run started just after the link
- *   came back: neighbours being resolved, addresses in DAD);
- * - no route to the target: held when some interface of the director was
- *   down in that window (an interface set down takes its connected routes
- *   with it). A target that never had a route is failed as before;
- * - nothing was down: counted, as before.
+ * - the egress interface is known: held when that interface was down at
+ *   some time from the run's start minus a grace to its end (the grace
+ *   covers a run started just after the link came back: neighbours being
+ *   resolved, addresses in DAD). The egress is the kernel's route to the
+ *   target (a link without carrier keeps its routes) or, when there is no
+ *   route (an interface set down takes its connected routes along, not its
+ *   IPv4 addresses), the interface holding an address whose prefix
+ *   contains the target (hc_path_on_link);
+ * - no egress known (no route and no such prefix: a target that never had
+ *   a route, or a routed one behind a link set down), or it was up:
+ *   counted, as before.
  * Limit: a path that dies beyond the director's NIC (a switch port further
  * on) is not seen here; the fail-open guard (max_ejection) covers the case
  * where every server fails at once. */
@@ -34,6 +37,7 @@
 #include <stdint.h>
 
 #include "hc_policy.h"
+#include "hd_config.h"
 
 /* One interface's history: its state and its last down period. */
 struct hc_path_if {
@@ -56,17 +60,18 @@ bool hc_outcome_no_answer(enum hc_outcome o);
 
 struct hc_path_in {
 	const struct hc_result *r;	 /* the check's result */
-	int route;			 /* egress ifindex (> 0), or -errno: no route */
-	const struct hc_path_if *egress; /* its history (route > 0), NULL: unknown */
-	bool any_down;			 /* some interface was down in the window */
+	const struct hc_path_if *egress; /* the egress's history, NULL: not known */
 	uint64_t start, end, grace;
 };
+
+/* A's first PLEN bits are NET's (same family): an on-link prefix. */
+bool hc_path_on_link(const struct hd_addr *net, unsigned plen, const struct hd_addr *a);
 
 /* Whether the failed result is held (becomes director_link_down). */
 bool hc_path_hold(const struct hc_path_in *in);
 
 /* The held result: R's run, outcome director_link_down, detail the
- * egress ifindex (0: no route), neutral. */
-void hc_path_held_result(const struct hc_result *r, int route, struct hc_result *out);
+ * egress ifindex, neutral. */
+void hc_path_held_result(const struct hc_result *r, int ifindex, struct hc_result *out);
 
 #endif

@@ -8,7 +8,8 @@
 # are held (outcome director_link_down), both servers stay up (status,
 # no "up -> down" in the log), the log and the metrics say so. A server
 # that really died meanwhile is found when the link is back; a server that
-# dies while every link is up is removed as before.
+# dies while every link is up is removed as before. An interface that is
+# down for good (dx0) holds nothing: R3, which has no route at all, fails.
 . "$top_srcdir/tests/netns/lib.sh"
 . "$top_srcdir/tests/netns/lib-hc.sh"
 
@@ -26,6 +27,7 @@ s.bind(('0.0.0.0', 80)); s.listen(64)
 while True: s.accept()[0].close()"
 	L[$1]=$LAST
 }
+ip -n "$D" link add dx0 type veth peer name dx1 # down throughout
 for i in 1 2; do
 	R[$i]=$(t_ns r$i)
 	t_link "${R[$i]}" eth0 10.95.0.1$i/24
@@ -38,6 +40,7 @@ virtual_server $VS {
     delay_loop = 0.5
     real_server 10.95.0.11:80 { tcp_check { connect_timeout = 0.3  fall = 1  rise = 1 } }
     real_server 10.95.0.12:80 { tcp_check { connect_timeout = 0.3  fall = 1  rise = 1 } }
+    real_server 10.97.0.9:80 { tcp_check { connect_timeout = 0.3  fall = 1  rise = 1 } }
 }
 CONF
 metric() { "$HDCTL" -s "$SOCK" metrics | awk -v m="$1" '$1 == m { print $2 }'; }
@@ -50,6 +53,8 @@ downs() { tail -n +$((MARK + 1)) "$T_DIR/hd.log" | grep -c "${1:-}.* of $VS: up 
 hc_start "$D" "$T_DIR/hc.conf"
 check "daemon answers" wait_for 5 "$HDCTL" -s "$SOCK" ping
 for i in 1 2; do check "R$i up" wait_for 5 is $VS 10.95.0.1$i:80 state up; done
+check "R3 (no route; dx0 down for good) fails: down" wait_for 5 is $VS 10.97.0.9:80 state down
+check "...with its own outcome, not held" is $VS 10.97.0.9:80 'checkers[0].outcome' connect_error
 sleep 1
 mark # (a listener slower to start than the daemon's first checks was down once)
 
@@ -60,7 +65,7 @@ for i in 1 2; do
 	check "R$i: its check says director_link_down" wait_for 5 outcome 10.95.0.1$i:80 director_link_down
 done
 check "metrics: held checks counted" wait_for 3 held_n 4
-check "metrics: one link down" [ "$(metric hadirector_links_down)" = 1 ]
+check "metrics: links down (eth0, dx0, dx1)" [ "$(metric hadirector_links_down)" = 3 ]
 sleep 2 # four more rounds of fall-1 checks through the dead link
 for i in 1 2; do
 	check "R$i still up after 3 s without carrier" is $VS 10.95.0.1$i:80 state up

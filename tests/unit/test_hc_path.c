@@ -1,6 +1,6 @@
 /* Table-driven tests of the rule that holds a failed check whose run met the
  * director's own link down (healthcheck/hc_path.c, issue 23). */
-#include <errno.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "healthcheck/hc_path.h"
@@ -61,49 +61,47 @@ static void test_transitions(void)
 	CHECK(hc_path_if_set(&g, false, 0) && g.down_at);
 }
 
-/* A failure, the route the kernel gave, the egress's state and whether
- * anything was down: held or counted. */
+/* A failure, and its egress interface's history: held or counted. */
 static const struct {
 	const char *name;
 	enum hc_outcome o;
 	bool neutral;
-	int route;
-	int egress; /* 0: no history known; 1: down in the window; 2: up throughout */
-	bool any_down;
+	int egress; /* 0: not known (no route, no on-link prefix); 1: down in the window; 2: up */
 	bool hold;
 } hold_cases[] = {
-    {"timeout through a link that is down", HC_O_CONNECT_TIMEOUT, false, 2, 1, true, true},
-    {"timeout through a link that is up (another one down)", HC_O_CONNECT_TIMEOUT, false, 2, 2,
-     true, false},
-    {"timeout, egress unknown", HC_O_CONNECT_TIMEOUT, false, 2, 0, true, false},
-    {"timeout, nothing down", HC_O_CONNECT_TIMEOUT, false, 2, 2, false, false},
-    {"connect error, no route, an interface down", HC_O_CONNECT_ERROR, false, -ENETUNREACH, 0, true,
-     true},
-    {"connect error, no route, nothing down", HC_O_CONNECT_ERROR, false, -ENETUNREACH, 0, false,
-     false},
-    {"route not asked (0)", HC_O_CONNECT_ERROR, false, 0, 0, true, false},
-    {"read timeout", HC_O_TIMEOUT, false, 2, 1, true, true},
-    {"tls failed", HC_O_TLS_FAILED, false, 2, 1, true, true},
-    {"udp no reply", HC_O_UDP_NO_REPLY, false, 2, 1, true, true},
-    {"dns no answer", HC_O_DNS_NO_ANSWER, false, 2, 1, true, true},
-    {"script exit", HC_O_SCRIPT_EXIT, false, 2, 1, true, true},
-    {"script timeout", HC_O_SCRIPT_TIMEOUT, false, 2, 1, true, true},
-    {"forwarding path silent", HC_O_VIP_NOT_ACCEPTED, false, 2, 1, true, true},
-    {"internal error", HC_O_INTERNAL, false, 2, 1, true, true},
+    {"timeout through a link that is down", HC_O_CONNECT_TIMEOUT, false, 1, true},
+    {"timeout through a link that is up (another one down)", HC_O_CONNECT_TIMEOUT, false, 2, false},
+    {"timeout, egress not known (no route, no prefix)", HC_O_CONNECT_TIMEOUT, false, 0, false},
+    {"connect error through a link set down", HC_O_CONNECT_ERROR, false, 1, true},
+    {"connect error, egress not known", HC_O_CONNECT_ERROR, false, 0, false},
+    {"read timeout", HC_O_TIMEOUT, false, 1, true},
+    {"tls failed", HC_O_TLS_FAILED, false, 1, true},
+    {"udp no reply", HC_O_UDP_NO_REPLY, false, 1, true},
+    {"dns no answer", HC_O_DNS_NO_ANSWER, false, 1, true},
+    {"script exit", HC_O_SCRIPT_EXIT, false, 1, true},
+    {"script killed", HC_O_SCRIPT_SIGNAL, false, 1, true},
+    {"script timeout", HC_O_SCRIPT_TIMEOUT, false, 1, true},
+    {"forwarding path silent", HC_O_VIP_NOT_ACCEPTED, false, 1, true},
+    {"internal error", HC_O_INTERNAL, false, 1, true},
     /* an answer came through: the link worked when it came */
-    {"refused", HC_O_CONNECT_REFUSED, false, 2, 1, true, false},
-    {"bad status", HC_O_BAD_STATUS, false, 2, 1, true, false},
-    {"digest mismatch", HC_O_DIGEST_MISMATCH, false, 2, 1, true, false},
-    {"protocol error", HC_O_PROTOCOL_ERROR, false, 2, 1, true, false},
-    {"udp unreachable (ICMP)", HC_O_UDP_UNREACHABLE, false, 2, 1, true, false},
-    {"dns rcode", HC_O_DNS_RCODE, false, 2, 1, true, false},
-    {"smtp bad reply", HC_O_SMTP_BAD_REPLY, false, 2, 1, true, false},
-    {"agent says down", HC_O_AGENT_DOWN, false, 2, 1, true, false},
-    {"arp answered", HC_O_VIP_ARP_ANSWERED, false, 2, 1, true, false},
-    {"script could not start (ours)", HC_O_SCRIPT_EXEC_FAILED, false, 2, 1, true, false},
-    {"ok", HC_O_OK, false, 2, 1, true, false},
-    {"neutral already", HC_O_CONNECT_TIMEOUT, true, 2, 1, true, false},
-    {"held already", HC_O_DIRECTOR_LINK_DOWN, true, 2, 1, true, false},
+    {"refused", HC_O_CONNECT_REFUSED, false, 1, false},
+    {"bad status", HC_O_BAD_STATUS, false, 1, false},
+    {"digest mismatch", HC_O_DIGEST_MISMATCH, false, 1, false},
+    {"protocol error", HC_O_PROTOCOL_ERROR, false, 1, false},
+    {"reply too large", HC_O_REPLY_TOO_LARGE, false, 1, false},
+    {"udp unreachable (ICMP)", HC_O_UDP_UNREACHABLE, false, 1, false},
+    {"udp bad reply", HC_O_UDP_BAD_REPLY, false, 1, false},
+    {"dns rcode", HC_O_DNS_RCODE, false, 1, false},
+    {"dns bad reply", HC_O_DNS_BAD_REPLY, false, 1, false},
+    {"smtp bad reply", HC_O_SMTP_BAD_REPLY, false, 1, false},
+    {"agent says down", HC_O_AGENT_DOWN, false, 1, false},
+    {"agent says maint", HC_O_AGENT_MAINT, false, 1, false},
+    {"arp answered", HC_O_VIP_ARP_ANSWERED, false, 1, false},
+    {"script could not start (ours)", HC_O_SCRIPT_EXEC_FAILED, false, 1, false},
+    {"ok", HC_O_OK, false, 1, false},
+    {"none", HC_O_NONE, false, 1, false},
+    {"neutral already", HC_O_CONNECT_TIMEOUT, true, 1, false},
+    {"held already", HC_O_DIRECTOR_LINK_DOWN, true, 1, false},
 };
 
 static void test_hold(void)
@@ -115,17 +113,60 @@ static void test_hold(void)
 		struct hc_result r = {
 		    .outcome = hold_cases[i].o, .dyn_weight = -1, .neutral = hold_cases[i].neutral};
 		struct hc_path_in in = {.r = &r,
-					.route = hold_cases[i].route,
 					.egress = hold_cases[i].egress == 1   ? &down
 						  : hold_cases[i].egress == 2 ? &up
 									      : NULL,
-					.any_down = hold_cases[i].any_down,
 					.start = 10 * S,
 					.end = 11 * S,
 					.grace = S};
 		bool got = hc_path_hold(&in);
 		EXPECT(got == hold_cases[i].hold, "%s: got %d", hold_cases[i].name, got);
 	}
+	/* every outcome is classified one way or the other, none crashes */
+	for (int o = 0; o <= HC_O__MAX; o++)
+		(void)hc_outcome_no_answer((enum hc_outcome)o);
+}
+
+static struct hd_addr a4(const char *s)
+{
+	struct hd_addr a = {.family = AF_INET};
+	inet_pton(AF_INET, s, &a.u.v4);
+	return a;
+}
+
+static struct hd_addr a6(const char *s)
+{
+	struct hd_addr a = {.family = AF_INET6};
+	inet_pton(AF_INET6, s, &a.u.v6);
+	return a;
+}
+
+static bool on(const struct hd_addr *net, unsigned plen, struct hd_addr a)
+{
+	return hc_path_on_link(net, plen, &a);
+}
+
+/* An interface's prefix contains the target (the egress when the route
+ * went with the interface). */
+static void test_on_link(void)
+{
+	struct hd_addr n = a4("10.95.0.1"), n6 = a6("2001:db8:1::1");
+
+	CHECK(on(&n, 24, a4("10.95.0.12")));
+	CHECK(!on(&n, 24, a4("10.95.1.12")));
+	CHECK(on(&n, 23, a4("10.95.1.12")));
+	CHECK(!on(&n, 25, a4("10.95.0.200")));
+	CHECK(on(&n, 25, a4("10.95.0.100")));
+	CHECK(on(&n, 0, a4("192.0.2.1")));
+	CHECK(on(&n, 32, a4("10.95.0.1")));
+	CHECK(!on(&n, 32, a4("10.95.0.2")));
+	CHECK(!on(&n, 33, a4("10.95.0.1")));
+	CHECK(!on(&n, 24, a6("2001:db8:1::2")));
+	CHECK(on(&n6, 64, a6("2001:db8:1::2")));
+	CHECK(!on(&n6, 64, a6("2001:db8:2::2")));
+	CHECK(on(&n6, 47, a6("2001:db8:1::2")));
+	CHECK(on(&n6, 128, a6("2001:db8:1::1")));
+	CHECK(!on(&n6, 129, a6("2001:db8:1::1")));
 }
 
 /* The held result feeds as a neutral one: the verdict, rise and fall stay. */
@@ -148,8 +189,6 @@ static void test_held_feeds_neutral(void)
 	CHECK(c.last.outcome == HC_O_DIRECTOR_LINK_DOWN);
 	CHECK(!hc_checker_feed(&c, &p, &ok, 20)); /* back: counts again */
 	CHECK(c.up && c.fail_run == 0);
-	hc_path_held_result(&fail, -ENETUNREACH, &held);
-	CHECK(held.detail == 0);
 	CHECK(!strcmp(hc_outcome_name(HC_O_DIRECTOR_LINK_DOWN), "director_link_down"));
 	hc_outcome_text(HC_O_DIRECTOR_LINK_DOWN, 7, buf, sizeof(buf));
 	EXPECT(strstr(buf, "ifindex 7") && strstr(buf, "held"), "text: %s", buf);
@@ -160,6 +199,7 @@ int main(void)
 	test_history();
 	test_transitions();
 	test_hold();
+	test_on_link();
 	test_held_feeds_neutral();
 	return failures ? 1 : 0;
 }
