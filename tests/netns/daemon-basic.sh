@@ -16,18 +16,11 @@ global {
 CONF
 sed 's/lb-a/lb-b/' "$T_DIR/a.conf" > "$T_DIR/b.conf"
 
-start() { # NS NAME
-	ip netns exec "$1" "$HD" -n -l -v -f "$T_DIR/$2.conf" -p "$T_DIR/$2.pid" \
-		-s "$T_DIR/$2.sock" 2>>"$T_DIR/$2.log" &
-	T_PIDS+=($!)
-	eval "PID_$2=$!"
-}
-ctl() { "$HDCTL" -s "$T_DIR/$1.sock" "${@:2}"; }
 
-start "$A" a
-start "$B" b
-check "daemon a answers on its control socket" wait_for 5 ctl a ping
-check "daemon b answers on its own socket" wait_for 5 ctl b ping
+t_start "$A" a -v
+t_start "$B" b -v
+check "daemon a answers on its control socket" wait_for 5 t_ctl a ping
+check "daemon b answers on its own socket" wait_for 5 t_ctl b ping
 check "status --json names the right daemon" sh -c "'$HDCTL' -s '$T_DIR/b.sock' status --json | grep -q '\"router_id\":\"lb-b\"'"
 check "status --json carries the daemon pid" sh -c "'$HDCTL' -s '$T_DIR/a.sock' status --json | grep -q '\"pid\":$PID_a'"
 check "pid file holds the daemon pid" test "$(cat "$T_DIR/a.pid")" = "$PID_a"
@@ -41,9 +34,9 @@ check "and says why" grep -q "another hadirector is running" "$T_DIR/dup.log"
 check "first daemon still alive" kill -0 "$PID_a"
 
 # Reload through the control socket and SIGHUP.
-check "hadirectorctl reload succeeds on a valid file" ctl a reload
+check "hadirectorctl reload succeeds on a valid file" t_ctl a reload
 printf 'global {\n    router_id = lb-a\n    no_such_option = 1\n}\n' > "$T_DIR/a.conf"
-ctl a reload > "$T_DIR/reload.out" 2>&1
+t_ctl a reload > "$T_DIR/reload.out" 2>&1
 check "hadirectorctl reload exits non-zero on an invalid file" test $? -ne 0
 check "reload error names FILE:LINE" grep -q "a.conf:3:" "$T_DIR/reload.out"
 kill -HUP "$PID_a"
@@ -90,12 +83,12 @@ wait "$PID_a"; rc=$?
 check "SIGTERM stops the daemon with status 0" test "$rc" -eq 0
 check "pid file removed on stop" test ! -e "$T_DIR/a.pid"
 check "control socket removed on stop" test ! -e "$T_DIR/a.sock"
-check "daemon b unaffected" ctl b ping
+check "daemon b unaffected" t_ctl b ping
 
 # Background mode: the launcher returns, the daemon lives on.
 ip netns exec "$A" "$HD" -f "$T_DIR/a.conf" -p "$T_DIR/bg.pid" -s "$T_DIR/bg.sock"
 check "background launch returns 0" test $? -eq 0
-check "background daemon answers" wait_for 5 ctl bg ping
+check "background daemon answers" wait_for 5 t_ctl bg ping
 BG=$(cat "$T_DIR/bg.pid" 2>/dev/null); T_PIDS+=("${BG:-0}")
 check "background daemon pid is alive" kill -0 "${BG:-0}"
 kill -TERM "${BG:-0}" 2>/dev/null

@@ -33,4 +33,15 @@ t_certs() {
 	} ) >/dev/null 2>&1
 }
 
+# t_start NS NAME [OPTION...]: hadirector in NS on $T_DIR/NAME.conf, pid file NAME.pid,
+# control socket NAME.sock, stderr to NAME.log; its pid in PID_NAME (killed at exit).
+# t_ctl NAME ARGS...: hadirectorctl to that daemon.
+t_start() {
+	ip netns exec "$1" "$HD" -n -l "${@:3}" -f "$T_DIR/$2.conf" -p "$T_DIR/$2.pid" \
+		-s "$T_DIR/$2.sock" 2>>"$T_DIR/$2.log" &
+	T_PIDS+=($!)
+	eval "PID_$2=$!"
+}
+t_ctl() { "$HDCTL" -s "$T_DIR/$1.sock" "${@:2}"; }
+
 t_done() { hd_done; }

@@ -43,13 +43,6 @@ CONF
 conf lb-a 150 "metrics_listen = 127.0.0.1:9487" > "$T_DIR/a.conf"
 conf lb-b 100 > "$T_DIR/b.conf"
 
-start() { # NS NAME
-	ip netns exec "$1" "$HD" -n -l -f "$T_DIR/$2.conf" -p "$T_DIR/$2.pid" \
-		-s "$T_DIR/$2.sock" 2>>"$T_DIR/$2.log" &
-	T_PIDS+=($!)
-	eval "PID_$2=$!"
-}
-ctl() { "$HDCTL" -s "$T_DIR/$1.sock" "${@:2}"; }
 scrape() { # NS URL [curl args]: body to stdout
 	ip netns exec "$1" curl -sS --max-time 3 "${@:3}" "$2"
 }
@@ -59,12 +52,12 @@ metric() { # FILE SERIES: the value of one exact series
 has() { metric "$@" > /dev/null; }
 positive() { v=$(metric "$1" "$2") && awk -v v="$v" 'BEGIN { exit !(v > 0) }'; }
 
-start "$A" a
-start "$B" b
+t_start "$A" a
+t_start "$B" b
 check "daemons answer" wait_for 5 sh -c "'$HDCTL' -s '$T_DIR/a.sock' ping && '$HDCTL' -s '$T_DIR/b.sock' ping"
-master_a() { ctl a metrics | grep -qx 'hadirector_vrrp_state{instance="VI_1",state="master"} 1'; }
+master_a() { t_ctl a metrics | grep -qx 'hadirector_vrrp_state{instance="VI_1",state="master"} 1'; }
 check "a becomes master (seen in metrics)" wait_for 5 master_a
-checked() { ctl a metrics | grep -q '^hadirector_checks_failed_total{.*rs="10.79.0.11:8081".*} [1-9]'; }
+checked() { t_ctl a metrics | grep -q '^hadirector_checks_failed_total{.*rs="10.79.0.11:8081".*} [1-9]'; }
 check "the dead real server has failed checks" wait_for 5 checked
 sleep 0.5
 
@@ -75,7 +68,7 @@ check "with the Prometheus content type" grep -qi '^Content-Type: text/plain; ve
 python3 "$PROMCHECK" "$T_DIR/h.txt" > "$T_DIR/h.check"
 check "the HTTP exposition passes the strict format check" test $? -eq 0
 cat "$T_DIR/h.check"
-ctl a metrics > "$T_DIR/c.txt"
+t_ctl a metrics > "$T_DIR/c.txt"
 python3 "$PROMCHECK" "$T_DIR/c.txt"
 check "the hadirectorctl metrics exposition passes too" test $? -eq 0
 check "both carry the same families" diff <(grep '^# TYPE' "$T_DIR/h.txt") <(grep '^# TYPE' "$T_DIR/c.txt")
@@ -98,7 +91,7 @@ check "reconcile errors exported" has "$H" hadirector_ipvs_reconcile_errors_tota
 
 ip netns exec "$B" curl -s --max-time 2 http://127.0.0.1:9487/metrics > /dev/null
 check "no listener where metrics_listen is not set (b)" test $? -ne 0
-ctl b metrics > "$T_DIR/b.txt"
+t_ctl b metrics > "$T_DIR/b.txt"
 check "b is backup in its metrics" test "$(metric "$T_DIR/b.txt" 'hadirector_vrrp_state{instance="VI_1",state="backup"}')" = 1
 check "b counts received adverts" positive "$T_DIR/b.txt" 'hadirector_vrrp_adverts_received_total{instance="VI_1"}'
 
@@ -133,7 +126,7 @@ HOSTILE=$!
 T_PIDS+=($HOSTILE)
 sleep 1
 t0=$(date +%s%N)
-ctl a ping > /dev/null
+t_ctl a ping > /dev/null
 rc=$?
 t1=$(date +%s%N)
 check "ping answers while hostile HTTP clients are connected" test $rc -eq 0
@@ -141,7 +134,7 @@ check "within 500 ms" test $(( (t1 - t0) / 1000000 )) -lt 500
 check "a scrape still works alongside them" sh -c "ip netns exec '$A' curl -sf --max-time 2 http://127.0.0.1:9487/metrics | grep -q '^hadirector_uptime_seconds '"
 wait "$HOSTILE"
 check "the hostile client really held its connections" grep -q "held 4" "$T_DIR/slow.out"
-ctl b metrics > "$T_DIR/b2.txt"
+t_ctl b metrics > "$T_DIR/b2.txt"
 tr1=$(metric "$T_DIR/b.txt" 'hadirector_vrrp_transitions_total{instance="VI_1"}')
 tr2=$(metric "$T_DIR/b2.txt" 'hadirector_vrrp_transitions_total{instance="VI_1"}')
 check "the peer saw no transition meanwhile" test -n "$tr1" -a "$tr1" = "$tr2"
@@ -157,7 +150,7 @@ check "the peer saw no transition meanwhile" test -n "$tr1" -a "$tr1" = "$tr2"
 fds() { ls "/proc/$PID_a/fd" | wc -l; }
 renderers() { ps --ppid "$PID_a" -o pid= | wc -l; }
 old_renderers() { ps --ppid "$PID_a" -o etimes= | awk '$1 >= 5' | wc -l; }
-series() { ctl a metrics > "$T_DIR/m.txt" && metric "$T_DIR/m.txt" "$1"; }
+series() { t_ctl a metrics > "$T_DIR/m.txt" && metric "$T_DIR/m.txt" "$1"; }
 fd0=$(fds)
 ip netns exec "$A" python3 - > "$T_DIR/flood.out" 2>&1 <<'PY' &
 import socket, time
@@ -211,7 +204,7 @@ check "the flood holds its 71 connections" wait_for 10 grep -q "held 71" "$T_DIR
 slow_status=0 busy=0 piled=0 most=0
 for i in $(seq 16); do
 	t0=$(date +%s%N)
-	ctl a status > "$T_DIR/st.txt" 2>&1 || busy=$((busy + 1))
+	t_ctl a status > "$T_DIR/st.txt" 2>&1 || busy=$((busy + 1))
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	[ "$ms" -ge 1000 ] && slow_status=$((slow_status + 1))
 	n=$(renderers); [ "$n" -gt "$most" ] && most=$n
@@ -236,22 +229,22 @@ cat "$T_DIR/flood.out"
 check "no renderer left" wait_for 5 test "$(renderers)" -eq 0
 check "no descriptor leaked ($fd0 before)" wait_for 5 test "$(fds)" -eq "$fd0"
 check "no render running or queued" sh -c "ctl() { '$HDCTL' -s '$T_DIR/a.sock' metrics; }; ctl | grep -qx 'hadirector_renders_running{class=\"http\"} 0' && ctl | grep -qx 'hadirector_renders_queued{class=\"http\"} 0'"
-ctl b metrics > "$T_DIR/b4.txt"
+t_ctl b metrics > "$T_DIR/b4.txt"
 tr4=$(metric "$T_DIR/b4.txt" 'hadirector_vrrp_transitions_total{instance="VI_1"}')
 check "the peer saw no transition during the flood" test -n "$tr1" -a "$tr1" = "$tr4"
 
 # Reload moves the listener.
 conf lb-a 150 "metrics_listen = 127.0.0.1:9488" > "$T_DIR/a.conf"
-check "reload" ctl a reload
+check "reload" t_ctl a reload
 check "new port serves after reload" wait_for 3 sh -c "ip netns exec '$A' curl -sf --max-time 1 http://127.0.0.1:9488/metrics | grep -q '^hadirector_reloads_total{result=\"ok\"} 1'"
 ip netns exec "$A" curl -s --max-time 1 http://127.0.0.1:9487/metrics > /dev/null
 check "old port closed" test $? -ne 0
 
 # Failover shows up in b's metrics.
 kill -TERM "$PID_a"
-master_b() { ctl b metrics | grep -qx 'hadirector_vrrp_state{instance="VI_1",state="master"} 1'; }
+master_b() { t_ctl b metrics | grep -qx 'hadirector_vrrp_state{instance="VI_1",state="master"} 1'; }
 check "b's metrics show master after a stops" wait_for 5 master_b
-ctl b metrics > "$T_DIR/b3.txt"
+t_ctl b metrics > "$T_DIR/b3.txt"
 check "b counted the priority-0 advert" positive "$T_DIR/b3.txt" 'hadirector_vrrp_priority_zero_received_total{instance="VI_1"}'
 # The control socket's path (-s): only a socket left there is replaced;
 # a file, a symlink or a directory is refused and left as it was, and the

@@ -86,20 +86,13 @@ conf lb-b 150 "" > "$T_DIR/b.conf"
 check "snmpd listens" snmpd_start "$A"
 check "snmptrapd listens" snmptrapd_start "$A"
 
-start() { # NS NAME
-	ip netns exec "$1" "$HD" -n -l -f "$T_DIR/$2.conf" -p "$T_DIR/$2.pid" \
-		-s "$T_DIR/$2.sock" 2>>"$T_DIR/$2.log" &
-	T_PIDS+=($!)
-	eval "PID_$2=$!"
-}
-ctl() { "$HDCTL" -s "$T_DIR/$1.sock" "${@:2}"; }
 walk() { ip netns exec "$A" snmpwalk -v2c -c public -On -t 1 -r 1 127.0.0.1:1161 "$@" 2>&1; }
 get() { ip netns exec "$A" snmpget -v2c -c public -On -Oqv -t 1 -r 1 127.0.0.1:1161 "$@" 2>&1; }
 
-start "$B" b
+t_start "$B" b
 check "b is master first" wait_for 5 sh -c "'$HDCTL' -s '$T_DIR/b.sock' status --json | grep -q '\"state\":\"MASTER\"'"
-start "$A" a
-check "a answers" wait_for 5 ctl a ping
+t_start "$A" a
+check "a answers" wait_for 5 t_ctl a ping
 IFX=$(ip netns exec "$A" cat /sys/class/net/eth0/ifindex)
 V3=.1.3.6.1.2.1.207.1.1.1.1
 V2=.1.3.6.1.2.1.68.1.3.1
@@ -204,7 +197,7 @@ is_master() { ip netns exec "$A" snmpget -v2c -c public -Oqv -t 1 -r 0 127.0.0.1
 for i in 1 2 3 4 5; do
 	kill -TERM "$SNMPD"; wait "$SNMPD" 2>/dev/null
 	rm -f "$T_DIR/agentx.sock"
-	ctl a ping > /dev/null || fail "control socket while snmpd is away ($i)"
+	t_ctl a ping > /dev/null || fail "control socket while snmpd is away ($i)"
 	snmpd_start "$A"
 	t0=$(date +%s%N)
 	if wait_for 5 is_master; then
@@ -228,8 +221,8 @@ check "hdRealServerStateChange (up) after the reattach" wait_for 3 grep -q "9487
 # wait for nothing in its own thread; the loop must not notice: every
 # control request answered within 200 ms, a stays backup (VI_3 advertises
 # every 100 ms: a loop stalled ~0.4 s would make a take over).
-start "$B" b
-st_a() { ctl a status --json | python3 -c 'import json,sys; print(" ".join(i["name"]+"="+i["state"] for i in json.load(sys.stdin)["vrrp"]))'; }
+t_start "$B" b
+st_a() { t_ctl a status --json | python3 -c 'import json,sys; print(" ".join(i["name"]+"="+i["state"] for i in json.load(sys.stdin)["vrrp"]))'; }
 check "b master again" wait_for 5 sh -c "'$HDCTL' -s '$T_DIR/b.sock' status --json | grep -q '\"state\":\"MASTER\"'"
 a_backup() { [ "$(st_a)" = "VI_3=BACKUP VI_2=BACKUP VI_6=MASTER" ]; }
 check "a backup for both instances" wait_for 5 a_backup
@@ -247,7 +240,7 @@ end=$(( $(date +%s%N) + 6000000000 ))
 while [ "$(date +%s%N)" -lt "$end" ]; do
 	for req in ping "status --json"; do
 		t0=$(date +%s%N)
-		ctl a $req > "$T_DIR/req.out" 2>&1 || errors=$((errors + 1))
+		t_ctl a $req > "$T_DIR/req.out" 2>&1 || errors=$((errors + 1))
 		ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 		[ "$ms" -gt "$worst" ] && worst=$ms
 		[ "$ms" -ge "$bound" ] && slow=$((slow + 1))
@@ -273,12 +266,12 @@ old_pid=$(snmp_pid)
 grep -v "snmp" "$T_DIR/a.conf" > "$T_DIR/a-nosnmp.conf"
 cp "$T_DIR/a.conf" "$T_DIR/a-snmp.conf"
 cp "$T_DIR/a-nosnmp.conf" "$T_DIR/a.conf"
-ctl a reload > /dev/null
+t_ctl a reload > /dev/null
 check "reload without snmp: the subagent process is gone" wait_for 5 gone "$old_pid"
 check "and reaped (no zombie child)" sh -c "! ps -o stat= --ppid $PID_a | grep -q Z"
 check "its tables are gone from snmpd" wait_for 5 sh -c "ip netns exec '$A' snmpget -v2c -c public 127.0.0.1:1161 $V3.6.$IFX.62.1 | grep -q 'No Such Object'"
 cp "$T_DIR/a-snmp.conf" "$T_DIR/a.conf"
-ctl a reload > /dev/null
+t_ctl a reload > /dev/null
 check "reload with snmp again: a new subagent serves" wait_for 5 sh -c "ip netns exec '$A' snmpget -v2c -c public -Oqv -t 1 -r 0 127.0.0.1:1161 $V3.6.$IFX.62.1 | grep -qx 2"
 check "one subagent process, a new one" test "$(snmp_pid)" != "$old_pid" -a "$(snmp_pid | wc -l)" -eq 1
 
@@ -286,7 +279,7 @@ check "one subagent process, a new one" test "$(snmp_pid)" != "$old_pid" -a "$(s
 kill -KILL "$(snmp_pid)"
 check "a killed subagent is logged" wait_for 3 grep -q "subagent process [0-9]* was killed by signal 9" "$T_DIR/a.log"
 check "a new one serves within 8 s" wait_for 8 sh -c "ip netns exec '$A' snmpget -v2c -c public -Oqv -t 1 -r 0 127.0.0.1:1161 $V3.6.$IFX.62.1 | grep -qx 2"
-check "the daemon did not notice otherwise" ctl a ping
+check "the daemon did not notice otherwise" t_ctl a ping
 
 # Stopping the daemon while snmpd is hung: the subagent gets 1.5 s for
 # its AgentX close, then it is killed.
