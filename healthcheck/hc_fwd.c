@@ -79,6 +79,7 @@ static void run_close(struct hc_fwd *f)
 {
 	f->timer = sd_event_source_disable_unref(f->timer);
 	f->running = false;
+	hc_fwd_tx_drop(f);
 }
 
 void hc_fwd_cancel(struct hc_probe *p)
@@ -96,6 +97,7 @@ void hc_fwd_free(struct hc_probe *p)
 	if (!f)
 		return;
 	hc_fwd_cancel(p);
+	hc_fwd_link_put(f);
 	hc_fwd_port_drop(f->sh, f);
 	if (f->prev)
 		f->prev->next = f->next;
@@ -162,20 +164,8 @@ static int find_path(struct hc_fwd *f)
 	return r;
 }
 
-static int send_ll(struct hc_fwd *f, uint16_t proto, const uint8_t *dst, const uint8_t *b,
-		   size_t len)
-{
-	struct sockaddr_ll ll = {.sll_family = AF_PACKET,
-				 .sll_protocol = htons(proto),
-				 .sll_ifindex = f->ifindex,
-				 .sll_halen = 6};
-	int fd = proto == ETH_P_ARP ? f->sh->arp_fd : f->sh->ip_fd;
-
-	memcpy(ll.sll_addr, dst, 6);
-	return sendto(fd, b, len, 0, (struct sockaddr *)&ll, sizeof(ll)) < 0 ? -errno : 0;
-}
-
-/* The SYN, echo or RST to the VIP the way IPVS forwards. */
+/* The SYN, echo or RST to the VIP the way IPVS forwards (DR: queued,
+ * sent with the other frames of this loop iteration). */
 static int send_probe(struct hc_fwd *f, bool rst)
 {
 	uint8_t b[HC_FWD_PKT_MAX];
@@ -188,7 +178,8 @@ static int send_probe(struct hc_fwd *f, bool rst)
 			   ? -errno
 			   : 0;
 	}
-	return send_ll(f, ETH_P_IP, f->id.rs_mac, b, len);
+	hc_fwd_tx_queue(f, !rst, ETH_P_IP, f->id.rs_mac, b, len);
+	return 0;
 }
 
 static int send_arp(struct hc_fwd *f, uint32_t tip, const uint8_t *dst)
@@ -196,7 +187,8 @@ static int send_arp(struct hc_fwd *f, uint32_t tip, const uint8_t *dst)
 	uint8_t b[HC_FWD_ARP_LEN];
 
 	hc_fwd_build_arp(b, &f->id, tip);
-	return send_ll(f, ETH_P_ARP, dst, b, sizeof(b));
+	hc_fwd_tx_queue(f, true, ETH_P_ARP, dst, b, sizeof(b));
+	return 0;
 }
 
 /* DR, the MAC just looked up or learnt: the question who has the VIP
@@ -232,6 +224,8 @@ static void fwd_finish(struct hc_probe *p)
 
 	if (f->found.err || f->stray || f->foreign)
 		inet_ntop(AF_INET, &rs, a, sizeof(a));
+	if (!f->found.err && !f->found.accepted)
+		f->found.err = f->tx_err; /* no answer: the probe never left */
 	run_close(f);
 	f->done = true;
 	f->found.arp_answered = arp_answered(f);
@@ -284,10 +278,7 @@ bool hc_fwd_on_ip(struct hc_fwd *f, const uint8_t *b, size_t n, const uint8_t *s
 		k = HC_FWD_R_STRAY; /* passed on by the real server to another host */
 	switch (k) {
 	case HC_FWD_R_SYNACK: /* reset: no half-open connection left */
-		if (f->prm.kind == HD_LB_TUN)
-			(void)send_probe(f, true);
-		else
-			hc_fwd_rst_queue(f->sh, f);
+		(void)send_probe(f, true);
 		/* fall through */
 	case HC_FWD_R_RST:
 	case HC_FWD_R_ECHO:
@@ -347,7 +338,7 @@ static bool known_mac(struct hc_fwd *f, uint8_t mac[6])
 	pa->sin_family = AF_INET;
 	pa->sin_addr.s_addr = htonl(f->prm.rs);
 	snprintf(ar.arp_dev, sizeof(ar.arp_dev), "%s", f->ifname);
-	if (ioctl(f->sh->ip_fd, SIOCGARP, &ar) == 0 && (ar.arp_flags & ATF_COM) &&
+	if (ioctl(f->link->ip_fd, SIOCGARP, &ar) == 0 && (ar.arp_flags & ATF_COM) &&
 	    memcmp(ar.arp_ha.sa_data, zero, 6)) {
 		memcpy(mac, ar.arp_ha.sa_data, 6);
 		return true;
@@ -366,9 +357,9 @@ static int fwd_begin(struct hc_probe *p)
 	uint8_t rnd[12];
 	int r;
 
-	if ((r = hc_fwd_sh_open(f->sh, f->prm.kind == HD_LB_TUN)) < 0)
-		return r;
-	if (!f->have_path && (r = find_path(f)) < 0)
+	if (!f->have_path &&
+	    ((r = find_path(f)) < 0 ||
+	     (r = hc_fwd_link_use(f, f->prm.kind == HD_LB_TUN ? 0 : f->ifindex)) < 0))
 		return r;
 	f->have_path = true;
 	if ((r = hc_fwd_random(f->sh, rnd, sizeof(rnd))) < 0)
@@ -410,6 +401,7 @@ void hc_fwd_start(struct hc_probe *p)
 	hc_fwd_cancel(p);
 	f->found = (struct hc_fwd_found){0};
 	f->asked_now = false;
+	f->tx_err = 0;
 	f->foreign = f->stray = 0;
 	f->running = true;
 	f->n.probes++;

@@ -14,11 +14,23 @@
 
 #define FWD_VLEN 16 /* packets per recvmmsg() and sendmmsg() */
 
-/* What every probe shares (see the top). */
+/* The packet sockets of one interface (DR: the probes' frames go out and
+ * their replies come in there) or, IFINDEX 0, of every interface (TUN:
+ * replies come back routed, on any). */
+struct hc_fwd_link {
+	struct hc_fwd_sh *sh;
+	struct hc_fwd_link *next;
+	int ifindex;
+	int ip_fd, arp_fd; /* arp_fd: DR links only */
+	sd_event_source *ip_io, *arp_io;
+	size_t refs; /* probes whose path is here */
+};
+
+/* What every probe shares (see the top of hc_fwd_sock.c). */
 struct hc_fwd_sh {
 	struct hc_ctx *c;
-	int ip_fd, arp_fd, tun_fd;
-	sd_event_source *ip_io, *arp_io;
+	struct hc_fwd_link *links;
+	int tun_fd;
 	uint16_t base, n_ports, rover;
 	struct hc_fwd **slot; /* by port - base: the probes on that port */
 	struct hc_fwd *all;   /* every probe: ARP replies are dispatched to them */
@@ -29,11 +41,13 @@ struct hc_fwd_sh {
 	/* what one recvmmsg() reads */
 	uint8_t rx[FWD_VLEN][1600];
 	struct sockaddr_ll rx_ll[FWD_VLEN];
-	/* DR: the resets of what one recvmmsg() read, sent by one sendmmsg() */
+	/* DR frames (probes, ARP questions, resets) queued in one loop
+	 * iteration, sent by one sendmmsg() before the loop sleeps again */
 	uint8_t tx[FWD_VLEN][HC_FWD_PKT_MAX];
 	struct sockaddr_ll tx_ll[FWD_VLEN];
 	struct mmsghdr tx_m[FWD_VLEN];
 	struct iovec tx_iov[FWD_VLEN];
+	struct hc_fwd *tx_run[FWD_VLEN]; /* the run a probe or question is for */
 	unsigned n_tx;
 };
 
@@ -42,6 +56,7 @@ struct hc_fwd {
 	struct hc_fwd_counts n;
 	struct hc_probe *p;
 	struct hc_fwd_sh *sh;
+	struct hc_fwd_link *link;   /* the sockets of its path's interface, or NULL */
 	struct hc_fwd *next, *prev; /* in sh->all */
 	struct hc_fwd *next_port;   /* in its sh->slot */
 	uint16_t sport;		    /* TCP source port and ICMP ident */
@@ -65,6 +80,7 @@ struct hc_fwd {
 	bool asked_now;
 	/* the run in flight */
 	bool running, done, have_check;
+	int tx_err; /* sending this run's probe or question failed: -errno */
 	sd_event_source *timer;
 	struct hc_fwd_id id;
 	struct hc_fwd_found found;
@@ -72,18 +88,28 @@ struct hc_fwd {
 	unsigned long foreign, stray;
 };
 
-/* The shared sockets: C's (made by the first probe, freed with the last;
- * opened by the first run, TUN's IPIP socket by the first TUN run). */
+/* The shared state: C's (made by the first probe, freed with the last). */
 int hc_fwd_sh_get(struct hc_ctx *c, struct hc_fwd_sh **out);
 void hc_fwd_sh_put(struct hc_fwd_sh *sh);
-int hc_fwd_sh_open(struct hc_fwd_sh *sh, bool tun);
+/* F's sockets for its path (IFINDEX; 0: every interface, for TUN, whose
+ * raw IPIP socket is opened too): F's link is moved there, opened by the
+ * first probe on that interface, closed with the last (hc_fwd_link_put). */
+int hc_fwd_link_use(struct hc_fwd *f, int ifindex);
+void hc_fwd_link_put(struct hc_fwd *f);
 /* F's port of the range, while it lives. */
 void hc_fwd_port_take(struct hc_fwd_sh *sh, struct hc_fwd *f);
 void hc_fwd_port_drop(struct hc_fwd_sh *sh, struct hc_fwd *f);
 /* N random bytes (drawn in bulk). */
 int hc_fwd_random(struct hc_fwd_sh *sh, uint8_t *out, size_t n);
-/* DR: the reset of F's SYN-ACK, sent with the others of the same read. */
-void hc_fwd_rst_queue(struct hc_fwd_sh *sh, const struct hc_fwd *f);
+/* DR: a frame of F (PROTO: ETH_P_IP or ETH_P_ARP; B, LEN bytes from the
+ * network header) to DST on F's interface, queued: sent with the others
+ * of the same loop iteration by one sendmmsg(). RUN: a probe or question
+ * of F's run (an error sending it is F's tx_err; dropped if the run is
+ * cancelled first), else a reset (sent whatever happens to F). */
+void hc_fwd_tx_queue(struct hc_fwd *f, bool run, uint16_t proto, const uint8_t *dst,
+		     const uint8_t *b, size_t len);
+/* F's run is over: what it queued and is not yet sent stays here. */
+void hc_fwd_tx_drop(struct hc_fwd *f);
 
 /* What the shared sockets read, for F (hc_fwd.c). An IPv4 packet B (N
  * bytes from its network header, SRC_MAC the frame's source) with F's

@@ -3,20 +3,29 @@
  *
  * Per-probe sockets cost a classic BPF filter run per probe on every
  * packet the director received (O(probes) per packet) and an RCU grace
- * period at each close. So, from the first probe to the last, two
- * AF_PACKET datagram sockets on every interface: one bound to IPv4 whose
- * filter passes TCP to, and ICMP echo replies with an ident in, the
- * probes' port range (beside ip_local_port_range, so the checks' own
- * connections stay out), one bound to ARP that passes replies only. Bound
- * to a protocol, not ETH_P_ALL: no copy of what the director sends or
- * forwards. A packet socket sees the replies, which a director holding
- * the VIP itself drops as martians (source is a local address) before any
- * IP socket could. Each probe owns one port of the range (TCP source port
- * and ICMP ident); replies are dispatched by it (hc_fwd_demux), at most
- * FWD_BATCH per wakeup and FWD_VLEN per system call, so a flood can
- * neither pass a check nor starve the loop; ARP replies, rare, go to
- * every probe. TUN probes also send through one raw IPPROTO_IPIP socket,
- * which never reads (a drop-all filter). */
+ * period at each close. So the probes of one interface share two AF_PACKET
+ * datagram sockets bound to it (a link): one bound to IPv4 whose filter
+ * passes TCP to, and ICMP echo replies with an ident in, the probes' port
+ * range (beside ip_local_port_range, so the checks' own connections stay
+ * out), one bound to ARP that passes replies only. Bound to the interface
+ * the probes' frames leave by (a DR reply comes from the real server on
+ * that link): a packet socket bound to no interface is offered every IPv4
+ * packet of every interface and network namespace of the host (the kernel
+ * keeps one list for them), all the client traffic of a director; bound
+ * to one, only that interface's. TUN probes, whose replies come back
+ * routed on any interface, share a link on every interface (IPv4 only)
+ * and send through one raw IPPROTO_IPIP socket, which never reads (a
+ * drop-all filter). Bound to a protocol, not ETH_P_ALL: no copy of what
+ * the director sends or forwards. A packet socket sees the replies, which
+ * a director holding the VIP itself drops as martians (source is a local
+ * address) before any IP socket could. Each probe owns one port of the
+ * range (TCP source port and ICMP ident); replies are dispatched by it
+ * (hc_fwd_demux), at most FWD_BATCH per wakeup and FWD_VLEN per system
+ * call, so a flood can neither pass a check nor starve the loop; ARP
+ * replies, rare, go to every probe. The DR frames a loop iteration makes
+ * (the probes of checks due together, their ARP questions, the resets of
+ * the replies read) are sent by one sendmmsg() when the loop next
+ * prepares to wait (a prepare callback), not a sendto() each. */
 #include "config.h"
 
 #include <errno.h>
@@ -37,18 +46,18 @@
 
 static int ip_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata);
 static int arp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+static int tx_prepare_cb(sd_event_source *s, void *userdata);
+static void tx_flush(struct hc_fwd_sh *sh);
 
-static void sh_close(struct hc_fwd_sh *sh)
+static void link_close(struct hc_fwd_link *l)
 {
-	sh->ip_io = sd_event_source_disable_unref(sh->ip_io);
-	sh->arp_io = sd_event_source_disable_unref(sh->arp_io);
-	if (sh->ip_fd >= 0)
-		close(sh->ip_fd);
-	if (sh->arp_fd >= 0)
-		close(sh->arp_fd);
-	if (sh->tun_fd >= 0)
-		close(sh->tun_fd);
-	sh->ip_fd = sh->arp_fd = sh->tun_fd = -1;
+	l->ip_io = sd_event_source_disable_unref(l->ip_io);
+	l->arp_io = sd_event_source_disable_unref(l->arp_io);
+	if (l->ip_fd >= 0)
+		close(l->ip_fd);
+	if (l->arp_fd >= 0)
+		close(l->arp_fd);
+	free(l);
 }
 
 /* The probes' port range: beside the kernel's ephemeral ports, so replies
@@ -86,7 +95,13 @@ int hc_fwd_sh_get(struct hc_ctx *c, struct hc_fwd_sh **out)
 		if (!(sh = calloc(1, sizeof(*sh))))
 			return -ENOMEM;
 		sh->c = c;
-		sh->ip_fd = sh->arp_fd = sh->tun_fd = -1;
+		sh->tun_fd = -1;
+		for (unsigned i = 0; i < FWD_VLEN; i++)
+			sh->tx_m[i] =
+			    (struct mmsghdr){.msg_hdr = {.msg_name = &sh->tx_ll[i],
+							 .msg_namelen = sizeof(sh->tx_ll[i]),
+							 .msg_iov = &sh->tx_iov[i],
+							 .msg_iovlen = 1}};
 		pick_range(sh);
 		if (!(sh->slot = calloc(sh->n_ports, sizeof(*sh->slot)))) {
 			free(sh);
@@ -103,7 +118,8 @@ void hc_fwd_sh_put(struct hc_fwd_sh *sh)
 {
 	if (--sh->refs)
 		return;
-	sh_close(sh);
+	if (sh->tun_fd >= 0)
+		close(sh->tun_fd);
 	sh->c->fwd_sh = NULL;
 	free(sh->slot);
 	free(sh);
@@ -187,9 +203,10 @@ static int arp_filter(int fd)
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
 }
 
-static int open_packet(struct hc_fwd_sh *sh, uint16_t proto)
+static int open_packet(struct hc_fwd_sh *sh, uint16_t proto, int ifindex)
 {
-	struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(proto)};
+	struct sockaddr_ll ll = {
+	    .sll_family = AF_PACKET, .sll_protocol = htons(proto), .sll_ifindex = ifindex};
 	/* protocol 0: nothing queued before the filter is on */
 	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rcv = FWD_RCVBUF;
 	int r = fd < 0 ? -errno : proto == ETH_P_IP ? ip_filter(fd, sh) : arp_filter(fd);
@@ -206,68 +223,158 @@ static int open_packet(struct hc_fwd_sh *sh, uint16_t proto)
 	return r < 0 ? r : fd;
 }
 
-int hc_fwd_sh_open(struct hc_fwd_sh *sh, bool tun)
+static int tun_open(struct hc_fwd_sh *sh)
 {
 	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
 	struct sock_fprog drop = {.len = 1, .filter = &none};
-	sd_event *ev = sh->c->d->event;
-	int r;
+	int fd, r;
 
-	if (sh->ip_fd < 0) {
-		if ((sh->ip_fd = open_packet(sh, ETH_P_IP)) < 0 ||
-		    (sh->arp_fd = open_packet(sh, ETH_P_ARP)) < 0) {
-			r = sh->ip_fd < 0 ? sh->ip_fd : sh->arp_fd;
-			goto fail;
-		}
-		if ((r = sd_event_add_io(ev, &sh->ip_io, sh->ip_fd, EPOLLIN, ip_io_cb, sh)) < 0 ||
-		    (r = sd_event_source_set_priority(sh->ip_io, HD_PRIO_HC)) < 0 ||
-		    (r = sd_event_add_io(ev, &sh->arp_io, sh->arp_fd, EPOLLIN, arp_io_cb, sh)) <
-			0 ||
-		    (r = sd_event_source_set_priority(sh->arp_io, HD_PRIO_HC)) < 0)
-			goto fail;
+	if (sh->tun_fd >= 0)
+		return 0;
+	if ((fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_IPIP)) < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &drop, sizeof(drop)) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
 	}
-	if (tun && sh->tun_fd < 0) {
-		sh->tun_fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_IPIP);
-		if (sh->tun_fd < 0)
-			return -errno;
-		if (setsockopt(sh->tun_fd, SOL_SOCKET, SO_ATTACH_FILTER, &drop, sizeof(drop)) < 0) {
-			r = -errno;
-			close(sh->tun_fd);
-			sh->tun_fd = -1;
-			return r;
-		}
-	}
+	sh->tun_fd = fd;
 	return 0;
-fail:
-	sh_close(sh);
-	return r;
 }
 
-/* The DR resets queued: sent at once. A reset that cannot be sent leaves
- * a half-open connection on the real server until it times out; the
- * path's verdict does not depend on it. */
-static void rst_flush(struct hc_fwd_sh *sh)
+static int add_io(struct hc_fwd_link *l, sd_event_source **s, int fd, sd_event_io_handler_t cb)
 {
-	if (sh->n_tx)
-		(void)sendmmsg(sh->ip_fd, sh->tx_m, sh->n_tx, 0);
+	sd_event *ev = l->sh->c->d->event;
+	int r = sd_event_add_io(ev, s, fd, EPOLLIN, cb, l);
+
+	return r < 0 ? r : sd_event_source_set_priority(*s, HD_PRIO_HC);
+}
+
+/* The link of IFINDEX, opened (DR: IPv4 and ARP; every interface: IPv4). */
+static int link_open(struct hc_fwd_sh *sh, int ifindex, struct hc_fwd_link **out)
+{
+	struct hc_fwd_link *l = calloc(1, sizeof(*l));
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	*l = (struct hc_fwd_link){.sh = sh, .ifindex = ifindex, .ip_fd = -1, .arp_fd = -1};
+	if ((r = l->ip_fd = open_packet(sh, ETH_P_IP, ifindex)) < 0 ||
+	    (ifindex && (r = l->arp_fd = open_packet(sh, ETH_P_ARP, ifindex)) < 0) ||
+	    (r = add_io(l, &l->ip_io, l->ip_fd, ip_io_cb)) < 0 ||
+	    (r = sd_event_source_set_prepare(l->ip_io, tx_prepare_cb)) < 0 ||
+	    (ifindex && (r = add_io(l, &l->arp_io, l->arp_fd, arp_io_cb)) < 0)) {
+		link_close(l);
+		return r;
+	}
+	l->next = sh->links;
+	sh->links = l;
+	*out = l;
+	return 0;
+}
+
+int hc_fwd_link_use(struct hc_fwd *f, int ifindex)
+{
+	struct hc_fwd_sh *sh = f->sh;
+	struct hc_fwd_link *l;
+	int r;
+
+	if (!ifindex && (r = tun_open(sh)) < 0)
+		return r;
+	if (f->link && f->link->ifindex == ifindex)
+		return 0;
+	for (l = sh->links; l && l->ifindex != ifindex; l = l->next)
+		;
+	if (!l && (r = link_open(sh, ifindex, &l)) < 0)
+		return r;
+	l->refs++;
+	hc_fwd_link_put(f);
+	f->link = l;
+	return 0;
+}
+
+void hc_fwd_link_put(struct hc_fwd *f)
+{
+	struct hc_fwd_link *l = f->link, **pp;
+
+	f->link = NULL;
+	if (!l || --l->refs)
+		return;
+	tx_flush(l->sh); /* what is queued may leave by this link's socket */
+	for (pp = &l->sh->links; *pp != l; pp = &(*pp)->next)
+		;
+	*pp = l->next;
+	link_close(l);
+}
+
+/* The DR frames queued: sent at once, by any of our packet sockets (each
+ * frame's address names its interface). A frame the kernel refuses is
+ * skipped: a probe's or question's error is its run's (reported at its
+ * end, which its deadline brings); a reset that cannot be sent leaves a
+ * half-open connection on the real server until it times out. */
+static void tx_flush(struct hc_fwd_sh *sh)
+{
+	unsigned sent = 0;
+
+	while (sent < sh->n_tx && sh->links) {
+		int k = sendmmsg(sh->links->ip_fd, sh->tx_m + sent, sh->n_tx - sent, 0);
+		if (k > 0) {
+			sent += (unsigned)k;
+			continue;
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (sh->tx_run[sent] && !sh->tx_run[sent]->tx_err)
+			sh->tx_run[sent]->tx_err = k < 0 ? -errno : -EIO;
+		sent++;
+	}
 	sh->n_tx = 0;
 }
 
-void hc_fwd_rst_queue(struct hc_fwd_sh *sh, const struct hc_fwd *f)
+static int tx_prepare_cb(sd_event_source *s, void *userdata)
 {
+	struct hc_fwd_link *l = userdata;
+
+	(void)s;
+	tx_flush(l->sh);
+	return 0;
+}
+
+void hc_fwd_tx_queue(struct hc_fwd *f, bool run, uint16_t proto, const uint8_t *dst,
+		     const uint8_t *b, size_t len)
+{
+	struct hc_fwd_sh *sh = f->sh;
+
 	if (sh->n_tx == FWD_VLEN)
-		rst_flush(sh);
+		tx_flush(sh);
 	unsigned i = sh->n_tx++;
-	sh->tx_iov[i] = (struct iovec){sh->tx[i], hc_fwd_build_probe(sh->tx[i], &f->id, true)};
+	memcpy(sh->tx[i], b, len);
+	sh->tx_run[i] = run ? f : NULL;
+	sh->tx_iov[i] = (struct iovec){sh->tx[i], len};
 	sh->tx_ll[i] = (struct sockaddr_ll){.sll_family = AF_PACKET,
-					    .sll_protocol = htons(ETH_P_IP),
+					    .sll_protocol = htons(proto),
 					    .sll_ifindex = f->ifindex,
 					    .sll_halen = 6};
-	memcpy(sh->tx_ll[i].sll_addr, f->id.rs_mac, 6);
-	sh->tx_m[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &sh->tx_ll[i],
-						   .msg_namelen = sizeof(sh->tx_ll[i]),
-						   .msg_iov = &sh->tx_iov[i],
-						   .msg_iovlen = 1}};
+	memcpy(sh->tx_ll[i].sll_addr, dst, 6);
+}
+
+void hc_fwd_tx_drop(struct hc_fwd *f)
+{
+	struct hc_fwd_sh *sh = f->sh;
+	unsigned i, k = 0;
+
+	for (i = 0; i < sh->n_tx; i++) {
+		if (sh->tx_run[i] == f)
+			continue;
+		if (k != i) {
+			memcpy(sh->tx[k], sh->tx[i], sh->tx_iov[i].iov_len);
+			sh->tx_iov[k] = (struct iovec){sh->tx[k], sh->tx_iov[i].iov_len};
+			sh->tx_ll[k] = sh->tx_ll[i];
+			sh->tx_run[k] = sh->tx_run[i];
+		}
+		k++;
+	}
+	sh->n_tx = k;
 }
 
 /* Random bytes for a run: one getrandom() per 20 runs. */
@@ -306,7 +413,8 @@ static void ip_packet(struct hc_fwd_sh *sh, const uint8_t *b, size_t n, const ui
 /* FWD_VLEN packets a system call, FWD_BATCH a wakeup. */
 static int ip_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
-	struct hc_fwd_sh *sh = userdata;
+	struct hc_fwd_link *l = userdata;
+	struct hc_fwd_sh *sh = l->sh;
 	struct mmsghdr m[FWD_VLEN];
 	struct iovec iov[FWD_VLEN];
 
@@ -331,18 +439,17 @@ static int ip_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata
 				memset(sh->rx_ll[i].sll_addr, 0, 6);
 			ip_packet(sh, sh->rx[i], n, sh->rx_ll[i].sll_addr);
 		}
-		rst_flush(sh);
 		if (k < FWD_VLEN)
 			break; /* drained */
 		got += k;
 	}
-	rst_flush(sh);
-	return 0;
+	return 0; /* the resets queued leave before the loop waits again */
 }
 
 static int arp_io_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
-	struct hc_fwd_sh *sh = userdata;
+	struct hc_fwd_link *l = userdata;
+	struct hc_fwd_sh *sh = l->sh;
 	uint8_t b[64];
 
 	(void)s;

@@ -97,6 +97,60 @@ check "r1's path probed with every check ($probes)" test "${probes:-0}" -ge 3
 # questions. Both counted, not timed.
 pk=$(ip netns exec "$D" awk 'NR > 1' /proc/net/packet | wc -l)
 check "two packet sockets for six DR probes ($pk)" test "$pk" -eq 2
+# ... bound to the probes' interface: a packet socket bound to none is
+# offered every IPv4 packet of every interface (on a director, all the
+# client traffic). Here x floods D's other interface with segments from the
+# VIP to the probes' port range (forged replies with the wrong sequence):
+# the sockets must not see them (r2's probe, which waits for its deadline
+# each run, would count them stray).
+ifi=$(ip -n "$D" -o link show eth0 | cut -d: -f1)
+bound=$(ip netns exec "$D" awk -v i="$ifi" 'NR > 1 && $5 == i' /proc/net/packet | wc -l)
+check "both bound to eth0 (ifindex $ifi): $bound of $pk" test "$bound" -eq "$pk"
+X=$(t_ns x)
+ip link add eth1 netns "$D" type veth peer name eth1 netns "$X"
+ip -n "$D" addr add 10.95.0.1/24 dev eth1
+ip -n "$X" addr add 10.95.0.2/24 dev eth1
+ip -n "$D" link set eth1 up
+ip -n "$X" link set eth1 up
+ip -n "$X" route add 10.94.0.0/24 via 10.95.0.1
+base=$(($(ip netns exec "$D" awk '{ print $2 }' /proc/sys/net/ipv4/ip_local_port_range) + 1))
+bg ip netns exec "$X" timeout 4 python3 -c "
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+vip, d = socket.inet_aton('$VIP'), socket.inet_aton('10.94.0.1')
+def csum(b):
+    t = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while t >> 16: t = (t & 0xffff) + (t >> 16)
+    return ~t & 0xffff
+while True:
+    for port in range($base, $base + 32):
+        tcp = struct.pack('!HHIIBBHHH', 80, port, 1, 12345, 0x50, 0x12, 1024, 0, 0)
+        h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 40, 0, 0, 64, 6, 0, vip, d)
+        s.sendto(h[:10] + struct.pack('!H', csum(h)) + h[12:] + tcp, ('10.94.0.1', 0))
+"
+rx() { ip -n "$D" -j -s link show eth1 | jq '.[0].stats64.rx.packets'; }
+flooding() { [ "$(rx)" -gt 1000 ]; }
+check "x floods eth1" wait_for 3 flooding
+status
+s0=$(rs $V 10.94.0.12:80 'checkers[].fwd_stray') n0=$(rx)
+sleep 1.5
+status
+s1=$(rs $V 10.94.0.12:80 'checkers[].fwd_stray') n1=$(rx)
+# (r2 counts a few of its own each run: its probe, passed on to r3, is
+# answered from r3's MAC)
+check "a flood on another interface ($((n1 - n0)) packets) is not looked at (r2's stray: $s0 -> $s1)" \
+	test $((s1 - s0)) -lt 50 -a $((n1 - n0)) -gt 1000
+# The frames one loop iteration makes (the probes of the checks due
+# together, a run's ARP question and its probe, the resets of the replies
+# read) leave by one sendmmsg(), not a sendto() each: r1's question who has
+# the VIP (every 3 s) and its probe, r2's and r4's (each run: they fail, so
+# their MAC is asked for by broadcast and the answer brings both) share one.
+ip netns exec "$D" timeout -s INT 2 strace -f -qq -e trace=sendto,sendmmsg -p "$HDPID" \
+	-o "$T_DIR/strace" 2>/dev/null
+tx1=$(grep -c 'sendto(.*AF_PACKET' "$T_DIR/strace")
+both=$(grep 'sendmmsg(.*ETH_P_ARP' "$T_DIR/strace" | grep -c 'sendmmsg(.*ETH_P_IP')
+check "no frame sent alone by sendto() ($tx1)" test "$tx1" -eq 0
+check "a question and its probe in one sendmmsg() ($both times in 2 s)" test "$both" -ge 2
 p0=$(jq '[.healthcheck[].real_servers[] | select(.rs == "10.94.0.11:80") | .checkers[].fwd_probes] | add' "$T_DIR/st.json")
 arps=$(ip netns exec "${R[1]}" timeout 4 python3 -c "
 import socket
