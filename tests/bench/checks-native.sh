@@ -7,6 +7,7 @@
 # and VmHWM; with -s also `strace -c -f` over the window, with -c a
 # callgrind profile (instructions per check; slow: use a small -n).
 #   usage: tests/bench/checks-native.sh [-n 1000] [-d 1] [-w 20] [-t http|httpr|tcp] [-s] [-c OUT]
+#          [-R nginx] (nginx, one worker, as the real server instead of python's)
 # (httpr: http_check with reuse_connection = $HD_BENCH_REUSE, default 60)
 # Run as root from a build directory (or HD=/path/to/hadirector);
 # FLOOR=/path/to/hc-floor measures that program (hc-floor.c) instead.
