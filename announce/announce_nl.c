@@ -153,6 +153,24 @@ static struct rtnl_addr *mk_addr(struct announce_ctx *c, const struct hd_addr *v
 	return a;
 }
 
+/* A host may turn IPv6 off for new devices (net.ipv6.conf.default.
+ * disable_ipv6 = 1, on again for its uplinks): our device is new, and the
+ * kernel refuses its /128. Turned on for our device alone, and only when an
+ * add failed (a reload can bring the first IPv6 VIP). 1: it was off. */
+static int ipv6_on(const char *dev)
+{
+	char path[96], v = '0';
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
+	if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+		return -errno; /* ENOENT: a kernel without IPv6 */
+	if (read(fd, &v, 1) == 1 && v != '0')
+		r = pwrite(fd, "0\n", 2, 0) == 2 ? 1 : -errno;
+	close(fd);
+	return r;
+}
+
 int announce_addr(struct announce_ctx *c, const struct hd_addr *vip, bool add)
 {
 	struct rtnl_addr *a;
@@ -166,6 +184,12 @@ int announce_addr(struct announce_ctx *c, const struct hd_addr *vip, bool add)
 		return -ENOMEM;
 	if (add) {
 		r = rtnl_addr_add(c->nl, a, NLM_F_CREATE | NLM_F_EXCL);
+		if (r < 0 && r != -NLE_EXIST && vip->family == AF_INET6 &&
+		    ipv6_on(c->cfg.device) == 1) {
+			hd_notice("announce: IPv6 was off on %s (disable_ipv6): turned on",
+				  c->cfg.device);
+			r = rtnl_addr_add(c->nl, a, NLM_F_CREATE | NLM_F_EXCL);
+		}
 		if (r == -NLE_EXIST)
 			r = 0;
 	} else {

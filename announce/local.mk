@@ -18,4 +18,7 @@ TESTS += tests/unit/test_announce_sysctl
 # against a real FRR (router and director namespaces): announced, withdrawn
 # on quorum loss, drain-director, link down, stop, SIGKILL, hang + watchdog
 TESTS += tests/netns/announce-frr.sh
-EXTRA_DIST += tests/netns/announce-frr.sh tests/netns/announce-wd.py
+EXTRA_DIST += tests/netns/announce-frr.sh tests/netns/announce-wd.py tests/netns/announce-lib.sh
+# an IPv6 VIP (and an IPv4 one) from two directors, ECMP on an FRR router
+TESTS += tests/netns/announce-frr6.sh
+EXTRA_DIST += tests/netns/announce-frr6.sh

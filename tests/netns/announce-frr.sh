@@ -16,11 +16,8 @@
 # only over the watched link): else for a moment this director's Maglev
 # table would lack a real server the other directors have.
 . "$(dirname "$0")/lib.sh"
-command -v /usr/lib/frr/zebra >/dev/null && command -v vtysh >/dev/null || {
-	echo "FRR (Debian's frr) is needed"
-	exit 1
-}
-[ -c /dev/net/tun ] || { echo "/dev/net/tun is needed"; exit 1; }
+. "$(dirname "$0")/announce-lib.sh" # FRR and watchdog helpers, shared with announce-frr6.sh
+an_need_frr
 
 VIP=192.0.2.10 VIP2=192.0.2.11
 DIR=$(t_ns dir)
@@ -28,15 +25,6 @@ RTR=$(t_ns rtr)
 SRVNS=$(t_ns srv)
 SOCK=$T_DIR/hd.sock
 WD_SEC=1 ABORT_SEC=1 # the watchdog: WatchdogSec=1s, TimeoutAbortSec=1s
-chmod 755 "$T_DIR"   # FRR runs as user frr and must read its configs
-
-FRR_NAMES="$DIR $RTR"
-cleanup_frr() {
-	local n
-	hd_cleanup
-	for n in $FRR_NAMES; do rm -rf "/run/frr/$n"; done
-}
-trap cleanup_frr EXIT
 
 # director <-> router, and the director's real-server side (rs0, watched)
 ip link add r0 netns "$RTR" type veth peer name d0 netns "$DIR" || exit 99
@@ -55,8 +43,8 @@ ip -n "$DIR" route add local $VIP/32 dev lo table local
 ip -n "$DIR" route add local $VIP2/32 dev lo table local
 
 frr_conf() { # NAME ROLE
-	local d=$T_DIR/frr-$2
-	mkdir -p "$d"
+	local d
+	d=$(an_frr_dir "$2")
 	if [ "$2" = dir ]; then
 		printf 'hostname dir\n' >"$d/zebra.conf"
 		cat >"$d/bgpd.conf" <<-EOF
@@ -84,19 +72,10 @@ frr_conf() { # NAME ROLE
 			 neighbor 10.99.0.2 advertisement-interval 0
 		EOF
 	fi
-	chmod 755 "$d"
-	chmod 644 "$d"/*.conf
-	echo "$d"
 }
 frr_start() { # NS ROLE
-	local d
-	d=$(frr_conf "$1" "$2")
-	install -d -o frr -g frr /run/frr "/run/frr/$1"
-	ip netns exec "$1" /usr/lib/frr/zebra -N "$1" -d -P 0 -f "$d/zebra.conf" \
-		>"$T_DIR/zebra-$2.log" 2>&1 || exit 99
-	wait_for 10 test -S "/run/frr/$1/zserv.api" || { echo "zebra ($2) did not start"; exit 99; }
-	ip netns exec "$1" /usr/lib/frr/bgpd -N "$1" -d -P 0 -f "$d/bgpd.conf" \
-		>"$T_DIR/bgpd-$2.log" 2>&1 || exit 99
+	frr_conf "$1" "$2"
+	an_frr_start "$1" "$2"
 }
 frr_start "$RTR" rtr
 frr_start "$DIR" dir
@@ -168,29 +147,14 @@ write_conf $VIP
 "$HD" -t -f "$T_DIR/hd.conf" || exit 99
 
 # hadirector under the watchdog; DPID is the daemon's own pid
-hd_start() {
-	ip netns exec "$DIR" python3 "$top_srcdir/tests/netns/announce-wd.py" "$T_DIR/notify.sock" \
-		$WD_SEC $ABORT_SEC -- "$HD" -l -f "$T_DIR/hd.conf" >>"$T_DIR/wd.log" 2>>"$T_DIR/hd.log" &
-	WPID=$!
-	T_PIDS+=("$WPID")
-	wait_for 10 test -s "$T_DIR/hd.pid"
-	DPID=$(cat "$T_DIR/hd.pid")
-	T_PIDS+=("$DPID")
-}
+hd_start() { an_hd_start "$DIR" hd; }
 on_router() { ip -n "$RTR" route show "${1:-$VIP}/32" proto bgp | grep -q .; }
 off_router() { ! on_router; }
 reason() { hd_status "$SOCK" | python3 -c 'import json,sys; print(json.load(sys.stdin)["announce"]["vips"][0]["reason"])'; }
 reason_is() { [ "$(reason)" = "$1" ]; }
 # ms until the router has lost the VIP (polled every ~10 ms), or "timeout"
-ms_to_off() { # LIMIT_MS START_MS
-	local end=$(($2 + $1))
-	while on_router; do
-		[ "$(now_ms)" -gt "$end" ] && { echo timeout; return; }
-		sleep 0.01
-	done
-	echo $(($(now_ms) - $2))
-}
-below() { [ "$1" != timeout ] && [ "$1" -le "$2" ]; }
+ms_to_off() { an_ms_until "$1" "$2" off_router; } # LIMIT_MS START_MS
+below() { an_below "$@"; }
 
 check "router has no route to the VIP before hadirector runs" off_router
 rm -f "$T_DIR/hd.pid"
@@ -224,15 +188,20 @@ check "monitor: the drain, withdrawn with its reason, announced again" sh -c "
 	grep -q 'announce vip=$VIP state=announced reason=announced' '$T_DIR/monitor.log'"
 kill "$MON" 2>/dev/null
 
-# the watched link loses its carrier; the real server behind it fails
+# the watched link loses its carrier; the real server behind it fails. A
+# check that gets no answer through the director's own dead link is held
+# (director_link_down, hc-link-down.sh): the path to the real server is cut
+# by a prohibit route just before the link goes, and restored after it
 RS2="real server 10.99.1.2:80 of $VIP:80"
+ip -n "$DIR" route add prohibit 10.99.1.2/32
+check "path cut: the real server behind the link is down" \
+	wait_for 10 grep -q "$RS2: up -> down" "$T_DIR/hd.log"
 ip -n "$SRVNS" link set rs1 down
 check "link down: withdrawn on the router" wait_for 10 off_router
 check "reason: link down" reason_is "link down"
-check "link down: the real server behind it is down" \
-	wait_for 10 grep -q "$RS2: up -> down" "$T_DIR/hd.log"
 mark=$(wc -l <"$T_DIR/hd.log")
 ip -n "$SRVNS" link set rs1 up
+ip -n "$DIR" route del prohibit 10.99.1.2/32
 check "link up: announced again" wait_for 20 on_router
 # line numbers after the link came back: its up verdict (rise 3), then
 # the announcement ("checks settling" held the VIP meanwhile)
@@ -320,7 +289,7 @@ lim=$(((WD_SEC + ABORT_SEC) * 1000 + 3000))
 ms=$(ms_to_off $lim "$t0")
 echo "# SIGSTOP -> watchdog kill -> withdrawn on the router: $ms ms (WatchdogSec=$WD_SEC s, TimeoutAbortSec=$ABORT_SEC s)"
 check "hang: withdrawn within WatchdogSec + TimeoutAbortSec + 3 s ($ms ms)" below "$ms" $lim
-check "the watchdog timed out and killed it" sh -c "grep -q timeout '$T_DIR/wd.log' && grep -q sigkill '$T_DIR/wd.log'"
+check "the watchdog timed out and killed it" sh -c "grep -q timeout '$T_DIR/hd-wd.log' && grep -q sigkill '$T_DIR/hd-wd.log'"
 wait "$WPID" 2>/dev/null
 
 t_done
