@@ -22,3 +22,6 @@ EXTRA_DIST += tests/netns/announce-frr.sh tests/netns/announce-wd.py tests/netns
 # an IPv6 VIP (and an IPv4 one) from two directors, ECMP on an FRR router
 TESTS += tests/netns/announce-frr6.sh
 EXTRA_DIST += tests/netns/announce-frr6.sh
+# BIRD 2 instead of FRR on the director (etc/bird-announce.conf)
+TESTS += tests/netns/announce-bird.sh
+EXTRA_DIST += tests/netns/announce-bird.sh etc/bird-announce.conf

@@ -8,7 +8,7 @@ libsystemd-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libconfuse-dev lib
 iproute2 ipvsadm keepalived qemu-system-x86 busybox-static kmod cpio python3 tcpdump procps psmisc
 jq curl openssl systemd man-db clang clang-format libclang-rt-14-dev valgrind
 libsnmp-dev snmpd snmp snmptrapd exim4-daemon-light
-prometheus python3-yaml debhelper lintian frr nginx apache2
+prometheus python3-yaml debhelper lintian frr bird2 nginx apache2
 ${HD_EXTRA_PKGS:-}"
 
 missing=""
@@ -29,3 +29,16 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing
+# bird2 enables bird.service (its default config exports every route to the kernel's
+# tables) and starts it where policy-rc.d lets it: the tests run their own BIRD in
+# namespaces (tests/netns/announce-bird.sh), so none may run on the host.
+case " $missing " in
+*" bird2 "*)
+	systemctl disable bird.service >/dev/null 2>&1 || true
+	if [ -d /run/systemd/system ]; then
+		systemctl stop bird.service || true
+	else
+		invoke-rc.d bird stop >/dev/null 2>&1 || true
+	fi
+	;;
+esac
