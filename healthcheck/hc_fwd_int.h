@@ -80,7 +80,8 @@ struct hc_fwd {
 	bool asked_now;
 	/* the run in flight */
 	bool running, done, have_check;
-	int tx_err; /* sending this run's probe or question failed: -errno */
+	int tx_err;	   /* sending this run's probe or question failed: -errno */
+	unsigned n_queued; /* of its frames in sh->tx */
 	sd_event_source *timer;
 	struct hc_fwd_id id;
 	struct hc_fwd_found found;

@@ -54,16 +54,23 @@ static uint32_t get32(const uint8_t *b)
 	return (uint32_t)get16(b) << 16 | get16(b + 2);
 }
 
-/* The Internet checksum of B (LEN bytes) added to SUM, folded. */
+/* The Internet checksum of B (LEN bytes) added to SUM, folded. Four bytes
+ * a step (a big-endian 32-bit word is two 16-bit ones modulo 0xffff): it
+ * runs three times a run (the probe's two headers, the reply's IPv4 one). */
 static uint16_t csum(const uint8_t *b, size_t len, uint32_t sum)
 {
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += get16(b + i);
+	uint64_t s = sum;
+	size_t i = 0;
+
+	for (; i + 4 <= len; i += 4)
+		s += (uint32_t)get16(b + i) << 16 | get16(b + i + 2);
+	for (; i + 1 < len; i += 2)
+		s += get16(b + i);
 	if (len & 1)
-		sum += (uint32_t)b[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+		s += (uint32_t)b[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
 }
 
 size_t hc_fwd_build_arp(uint8_t *buf, const struct hc_fwd_id *id, uint32_t tip)

@@ -316,6 +316,9 @@ static void tx_flush(struct hc_fwd_sh *sh)
 {
 	unsigned sent = 0;
 
+	for (unsigned i = 0; i < sh->n_tx; i++)
+		if (sh->tx_run[i])
+			sh->tx_run[i]->n_queued = 0;
 	while (sent < sh->n_tx && sh->links) {
 		int k = sendmmsg(sh->links->ip_fd, sh->tx_m + sent, sh->n_tx - sent, 0);
 		if (k > 0) {
@@ -350,6 +353,7 @@ void hc_fwd_tx_queue(struct hc_fwd *f, bool run, uint16_t proto, const uint8_t *
 	unsigned i = sh->n_tx++;
 	memcpy(sh->tx[i], b, len);
 	sh->tx_run[i] = run ? f : NULL;
+	f->n_queued += run;
 	sh->tx_iov[i] = (struct iovec){sh->tx[i], len};
 	sh->tx_ll[i] = (struct sockaddr_ll){.sll_family = AF_PACKET,
 					    .sll_protocol = htons(proto),
@@ -363,6 +367,9 @@ void hc_fwd_tx_drop(struct hc_fwd *f)
 	struct hc_fwd_sh *sh = f->sh;
 	unsigned i, k = 0;
 
+	if (!f->n_queued)
+		return; /* the usual case: its frames have left */
+	f->n_queued = 0;
 	for (i = 0; i < sh->n_tx; i++) {
 		if (sh->tx_run[i] == f)
 			continue;
