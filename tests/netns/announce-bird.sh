@@ -97,6 +97,16 @@ wait "$WPID" 2>/dev/null
 an_hd_start "$D1" d1
 check "restarted: both VIPs back on the router" wait_for 30 both_on
 
+# BIRD freezes (as at a power loss: the link keeps its carrier, so only BFD
+# on the router, 100 ms x 3, can tell): both VIPs withdrawn
+t0=$(now_ms)
+kill -STOP "$(cat "$T_DIR/bird.pid")"
+ms=$(an_ms_until $LIMIT "$t0" both_off)
+echo "# BIRD frozen -> both VIPs gone from the router (BFD): $ms ms"
+check "BIRD frozen: both VIPs withdrawn by BFD within $LIMIT ms ($ms ms)" an_below "$ms" $LIMIT
+kill -CONT "$(cat "$T_DIR/bird.pid")"
+check "BIRD thawed: both VIPs back" wait_for 30 both_on
+
 check "drain-director answers" "$HDCTL" -s "$T_DIR/d1.sock" drain-director
 check "drained: both VIPs withdrawn" wait_for 5 both_off
 check "undrain-director answers" "$HDCTL" -s "$T_DIR/d1.sock" undrain-director

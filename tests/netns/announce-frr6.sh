@@ -156,6 +156,20 @@ check "reason: drained" state_is d2 $VIP6 "False drained"
 check "undrain-director answers" "$HDCTL" -s "$T_DIR/d2.sock" undrain-director
 check "undrained: both VIPs over both directors again" wait_for 20 both "r1 r2"
 
+# d2's FRR freezes (as at a power loss: its link keeps its carrier, so only
+# BFD on the router, 100 ms x 3, can tell): d2 out of both VIPs' paths
+frr_pids() { cat "/run/frr/$D2"/*.pid 2>/dev/null; }
+t0=$(now_ms)
+# shellcheck disable=SC2046
+kill -STOP $(frr_pids)
+ms=$(an_ms_until $LIMIT "$t0" both r1)
+echo "# d2's FRR frozen -> d2 out of both VIPs' paths (BFD): $ms ms"
+check "d2's FRR frozen: out of the /128 and /32 paths by BFD within $LIMIT ms ($ms ms)" \
+	an_below "$ms" $LIMIT
+# shellcheck disable=SC2046
+kill -CONT $(frr_pids)
+check "d2's FRR thawed: both VIPs over both directors again" wait_for 30 both "r1 r2"
+
 # a clean stop withdraws too (d2 first: its stop delay keeps it 2 s more)
 kill -TERM "$P2"
 check "SIGTERM: d2 out of both VIPs' paths" wait_for 5 both r1
