@@ -88,14 +88,17 @@ static void status_daemon_json(struct hd_daemon *d, FILE *out)
 	fprintf(out,
 		",\"uptime_sec\":%.3f,\"reloads_ok\":%u,\"reloads_failed\":%u,"
 		"\"last_reload\":\"%s\",\"reload_in_progress\":%s,\"last_reload_usec\":{\"parse\":%"
-		"llu,\"modules\":%llu,"
-		"\"swap\":%llu,\"to_table\":%llu},\"control\":{\"requests\":%lu,\"errors\":%lu,"
+		"llu,\"build\":%llu,\"build_steps\":%u,\"modules\":%llu,"
+		"\"swap\":%llu,\"to_table\":%llu,\"longest_step\":%llu},\"control\":{\"requests\":%"
+		"lu,\"errors\":%lu,"
 		"\"rejected_peers\":%lu,\"timeouts\":%lu,\"busy\":%lu,\"drain_waits\":%lu}}",
 		(double)(hd_now_usec() - d->start_usec) / 1e6, d->reloads_ok, d->reloads_failed,
 		d->last_reload_failed ? "failed" : "ok", hd_reload_busy(d) ? "true" : "false",
-		(unsigned long long)d->reload_parse_usec,
-		(unsigned long long)d->reload_modules_usec, (unsigned long long)d->reload_swap_usec,
-		(unsigned long long)d->reload_to_table_usec, cs->requests, cs->errors,
+		(unsigned long long)d->reload_parse_usec, (unsigned long long)d->reload_build_usec,
+		d->reload_build_steps, (unsigned long long)d->reload_modules_usec,
+		(unsigned long long)d->reload_swap_usec,
+		(unsigned long long)d->reload_to_table_usec,
+		(unsigned long long)d->reload_longest_step_usec, cs->requests, cs->errors,
 		cs->rejected_peers, cs->timeouts, cs->busy, cs->drain_waits);
 }
 

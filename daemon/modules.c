@@ -85,19 +85,30 @@ int hd_modules_init(struct hd_daemon *d)
 
 int hd_modules_reload(struct hd_daemon *d, const struct hd_config *newcfg)
 {
+	return hd_modules_reload_staged(d, newcfg, NULL);
+}
+
+int hd_modules_reload_staged(struct hd_daemon *d, const struct hd_config *newcfg,
+			     struct hc_stage *hc)
+{
 	void *prep[N_MODULES] = {0};
 	size_t i;
 	int r = 0;
 
 	/* Allocation failures are injected here in test builds (fault.h):
-	 * everything a prepare does must be undone by its abort. */
+	 * everything a prepare does must be undone by its abort. A staged
+	 * build's window began with its first step (reload.c). */
 	hd_fault_arm("reload");
 	for (i = 0; i < N_MODULES; i++) {
-		r = hd_modules[i].prepare(d, newcfg, &prep[i]);
+		if (hc && hd_modules[i].prepare == hc_prepare)
+			r = hc_prepare_staged(d, hc, &prep[i]), hc = NULL;
+		else
+			r = hd_modules[i].prepare(d, newcfg, &prep[i]);
 		if (r < 0)
 			break;
 	}
 	hd_fault_disarm();
+	hc_stage_abort(d, hc); /* not reached: a prepare before it failed */
 	if (r < 0) {
 		hd_err("reload: %s: cannot prepare the new configuration: %s", hd_modules[i].name,
 		       strerror(-r));

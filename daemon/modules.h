@@ -64,6 +64,10 @@ extern const size_t hd_n_modules;
 int hd_modules_init(struct hd_daemon *d);
 /* Prepare all, then commit all (or abort all: nothing changed, < 0). */
 int hd_modules_reload(struct hd_daemon *d, const struct hd_config *newcfg);
+/* The same with the health checks' build of NEWCFG made in steps before
+ * (HC, from hc_stage_begin: consumed; healthcheck/hc.h). */
+int hd_modules_reload_staged(struct hd_daemon *d, const struct hd_config *newcfg,
+			     struct hc_stage *hc);
 /* Prepare all, call FN with the prepared states (PREP indexed as
  * hd_modules), abort all: a reload plan (reload_plan.h). < 0: a prepare
  * failed (nothing was called) or FN's failure. */

@@ -14,6 +14,22 @@ int hc_init(struct hd_daemon *d);
 int hc_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep);
 void hc_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep);
 void hc_abort(struct hd_daemon *d, void *prep);
+/* A reload's prepare in steps (daemon/reload.c): tens of thousands of
+ * probes and real servers take tens of ms to build natively, ten times that
+ * under emulation, and in one loop iteration they held a VRRP advert back.
+ * hc_stage_begin allocates the build's arrays; each hc_stage_step builds
+ * virtual servers until DEADLINE (CLOCK_MONOTONIC usec) and returns 1 once
+ * all are built (0: more to do, < 0: failed), the running state untouched
+ * (the checks go on between the steps); hc_prepare_staged, called in
+ * hc_prepare's place, carries the runtime state over as it is then (no
+ * allocation but the timers') and returns the prepared state. A build that
+ * another one overtook (a reload plan, an add-rs) starts over. Both
+ * hc_prepare_staged and hc_stage_abort consume the stage. */
+struct hc_stage;
+int hc_stage_begin(struct hd_daemon *d, const struct hd_config *newcfg, struct hc_stage **out);
+int hc_stage_step(struct hd_daemon *d, struct hc_stage *s, uint64_t deadline);
+int hc_prepare_staged(struct hd_daemon *d, struct hc_stage *s, void **prep);
+void hc_stage_abort(struct hd_daemon *d, struct hc_stage *s);
 void hc_shutdown(struct hd_daemon *d);
 void hc_free(struct hd_daemon *d);
 void hc_status_json(struct hd_daemon *d, FILE *out);

@@ -25,7 +25,7 @@ struct nl_sock;
  * is joined before the apply. */
 static const char *window;
 static unsigned long count, fail_at;
-static bool armed, seen;
+static bool armed, seen, paused;
 
 /* write(2) and a stack buffer: a log line here must not allocate. */
 static void say(const char *fmt, ...)
@@ -47,6 +47,12 @@ void hd_fault_arm(const char *w)
 	unsigned long n;
 	int fd;
 
+	if (paused && !strcmp(window, w)) { /* the window goes on, its count too */
+		paused = false;
+		armed = true;
+		return;
+	}
+	paused = false;
 	count = fail_at = 0;
 	if (!path || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return;
@@ -73,6 +79,13 @@ void hd_fault_disarm(void)
 {
 	if (armed)
 		say("fault: %s: %lu allocations, none failed\n", window, count);
+	armed = paused = false;
+}
+
+void hd_fault_pause(void)
+{
+	if (armed)
+		paused = true;
 	armed = false;
 }
 

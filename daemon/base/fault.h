@@ -27,12 +27,19 @@
 #ifdef HD_FAULT_INJECT
 void hd_fault_arm(const char *window);
 void hd_fault_disarm(void);
+/* A window that spans loop iterations (a reload's build in steps) is
+ * paused between them (the loop's other work is not in it); arming the
+ * same window again resumes it, its count going on. */
+void hd_fault_pause(void);
 #else
 static inline void hd_fault_arm(const char *window)
 {
 	(void)window;
 }
 static inline void hd_fault_disarm(void)
+{
+}
+static inline void hd_fault_pause(void)
 {
 }
 #endif

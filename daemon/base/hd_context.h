@@ -85,6 +85,11 @@ struct hd_daemon {
 	 * the IPVS pass it triggers (writes and re-read included). */
 	uint64_t reload_begin_usec; /* != 0 while the pass after a reload is due */
 	uint64_t reload_parse_usec, reload_modules_usec, reload_swap_usec, reload_to_table_usec;
+	/* build = the health checks' build in steps (reload.c), before the
+	 * modules' prepare; longest_step = the longest loop iteration of the
+	 * reload's (a step or the apply: modules and swap) */
+	uint64_t reload_build_usec, reload_longest_step_usec;
+	unsigned reload_build_steps;
 	unsigned long forks; /* hd_fork() calls */
 	/* spawn.c: the scripts' user, per configuration */
 	struct hd_spawn_policy spawn;
