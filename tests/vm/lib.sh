@@ -5,6 +5,10 @@
 #   vm_ns NAME                namespace "vm-NAME" with lo up, echoes its name, removed on exit
 #   vm_bridge                 bridge br0 in the VM's root namespace (the VM has no outside link)
 #   vm_link NS IFNAME ADDR/LEN  veth from NS (named IFNAME, address ADDR) to br0, both ends up
+#   vm_dr_director            the direct-routing LAN on br0: namespace lb at 192.168.168.50 with
+#                             $VIP on its eth0 (LB), a client at 192.168.168.60 (CL)
+#   vm_dr_rs NAME ADDR        namespace vm-NAME at ADDR/24, a direct-routing real server: $VIP on
+#                             lo, ARP for it neither answered nor used (arp_ignore, arp_announce)
 #   check DESC CMD...         run CMD, print "ok - DESC" or "FAIL - DESC" (and keep going)
 #   assert DESC CMD...        same, but stop the scenario at the first failure
 #   wait_for SECONDS CMD...   poll CMD every 50 ms until it succeeds or time runs out
@@ -50,6 +54,22 @@ vm_bridge() {
 vm_link() { # NS IFNAME ADDR/LEN
 	vm_bridge
 	hd_link "$@"
+}
+
+vm_dr_director() {
+	LB=$(vm_ns lb)
+	vm_link "$LB" eth0 192.168.168.50/24
+	ip -n "$LB" addr add "$VIP/32" dev eth0
+	CL=$(vm_ns client)
+	vm_link "$CL" eth0 192.168.168.60/24
+}
+
+vm_dr_rs() { # NAME ADDR
+	vm_ns "$1" >/dev/null
+	vm_link "vm-$1" eth0 "$2/24"
+	ip -n "vm-$1" addr add "$VIP/32" dev lo
+	ip netns exec "vm-$1" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+		net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
 }
 
 vm_done() { hd_done; }

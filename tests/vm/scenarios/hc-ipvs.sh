@@ -8,19 +8,12 @@
 
 assert "ip_vs and rr load" vm_load_ipvs rr
 VIP=192.168.168.100
-LB=$(vm_ns lb); vm_link "$LB" eth0 192.168.168.50/24
-ip -n "$LB" addr add $VIP/32 dev eth0
-CL=$(vm_ns client); vm_link "$CL" eth0 192.168.168.60/24
+vm_dr_director # LB, CL
 
 # DR real servers: the VIP on lo, never answering ARP for it.
 declare -A PID
 rs_ns() { # NAME ADDR
-	local ns="vm-$1"
-	vm_ns "$1" >/dev/null
-	vm_link "$ns" eth0 "$2/24"
-	ip -n "$ns" addr add $VIP/32 dev lo
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
-		net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
+	vm_dr_rs "$1" "$2"
 	mkdir -p "$VM_DIR/$1"; echo "this is $1" > "$VM_DIR/$1/index.html"
 }
 web() { # NAME: (re)start its busybox httpd

@@ -13,16 +13,7 @@
 
 assert "ip_vs and rr load" vm_load_ipvs rr
 VIP=192.168.168.100
-LB=$(vm_ns lb); vm_link "$LB" eth0 192.168.168.50/24
-ip -n "$LB" addr add $VIP/32 dev eth0
-CL=$(vm_ns client); vm_link "$CL" eth0 192.168.168.60/24
-rs_ns() { # NAME ADDR: a DR real server, no server running yet
-	local ns="vm-$1"
-	vm_ns "$1" >/dev/null
-	vm_link "$ns" eth0 "$2/24"
-	ip -n "$ns" addr add $VIP/32 dev lo
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
-}
+vm_dr_director # LB, CL
 serve() { # NAME: a TCP server on :80 that answers its name and closes
 	ip netns exec "vm-$1" python3 -c '
 import socket, sys
@@ -32,7 +23,7 @@ while True:
     c = s.accept()[0]; c.sendall(sys.argv[1].encode() + b"\n"); c.close()' "$1" &
 	VM_PIDS+=($!)
 }
-rs_ns r1 192.168.168.10; rs_ns r3 192.168.168.30
+vm_dr_rs r1 192.168.168.10; vm_dr_rs r3 192.168.168.30
 serve r1
 R1=192.168.168.10:80 R3=192.168.168.30:80
 conf() { # R3_IN: R3 in the file too

@@ -17,17 +17,11 @@
 
 assert "ip_vs and rr load" vm_load_ipvs rr
 VIP=192.168.168.100
-LB=$(vm_ns lb); vm_link "$LB" eth0 192.168.168.50/24
-ip -n "$LB" addr add $VIP/32 dev eth0
-CL=$(vm_ns client); vm_link "$CL" eth0 192.168.168.60/24
+vm_dr_director # LB, CL
 declare -A SRV
 rs_ns() { # NAME ADDR: a DR real server whose TCP server holds what it accepts
-	local ns="vm-$1"
-	vm_ns "$1" >/dev/null
-	vm_link "$ns" eth0 "$2/24"
-	ip -n "$ns" addr add $VIP/32 dev lo
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
-	ip netns exec "$ns" python3 -c '
+	vm_dr_rs "$1" "$2"
+	ip netns exec "vm-$1" python3 -c '
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", 80)); s.listen(64); held = []
