@@ -66,10 +66,16 @@ static void apply(struct announce_ctx *c, struct announce_vip *v, enum announce_
 	if (r < 0) {
 		v->write_errors++;
 		c->write_errors++;
-		hd_warn("announce: %s: cannot %s it on %s: %s", vip_str(v, a, sizeof(a)),
-			want ? "add" : "delete", c->cfg.device, strerror(-r));
+		/* retried at every pass and second: said when it starts failing
+		 * (write_errors in status counts the retries) */
+		if (!v->write_failing)
+			hd_warn("announce: %s: cannot %s it on %s: %s; retried every second",
+				vip_str(v, a, sizeof(a)), want ? "add" : "delete", c->cfg.device,
+				strerror(-r));
+		v->write_failing = true;
 		return;
 	}
+	v->write_failing = false;
 	v->installed = want;
 	v->transitions++;
 	c->transitions++;

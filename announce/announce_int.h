@@ -17,6 +17,7 @@ struct announce_vip {
 	uint64_t transitions;	     /* announced <-> withdrawn */
 	uint64_t since_usec;	     /* CLOCK_MONOTONIC of the last transition */
 	uint64_t write_errors;	     /* address writes the kernel refused */
+	bool write_failing;	     /* the last write failed: logged once per streak */
 	bool unsettled;		     /* a link down or no quorum since it was announced */
 	uint64_t settle_since;	     /* CLOCK_MONOTONIC the cause was seen cleared, 0: not yet */
 };

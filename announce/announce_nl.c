@@ -153,6 +153,29 @@ static struct rtnl_addr *mk_addr(struct announce_ctx *c, const struct hd_addr *v
 	return a;
 }
 
+/* The kernel's reason, for the log (libnl maps errno to its own codes). */
+static int nl_errno(int nlerr)
+{
+	switch (-nlerr) {
+	case NLE_NOACCESS:
+		return -EACCES;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NODEV:
+		return -ENODEV;
+	case NLE_INVAL:
+		return -EINVAL;
+	case NLE_AF_NOSUPPORT:
+		return -EAFNOSUPPORT;
+	case NLE_OPNOTSUPP:
+		return -EOPNOTSUPP;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	default:
+		return -EIO;
+	}
+}
+
 /* A host may turn IPv6 off for new devices (net.ipv6.conf.default.
  * disable_ipv6 = 1, on again for its uplinks): our device is new, and the
  * kernel refuses its /128. Turned on for our device alone, and only when an
@@ -198,7 +221,7 @@ int announce_addr(struct announce_ctx *c, const struct hd_addr *vip, bool add)
 			r = 0;
 	}
 	rtnl_addr_put(a);
-	return r < 0 ? -EIO : 0;
+	return r < 0 ? nl_errno(r) : 0;
 }
 
 int announce_nl_open(struct announce_ctx *c)

@@ -25,3 +25,6 @@ EXTRA_DIST += tests/netns/announce-frr6.sh
 # BIRD 2 instead of FRR on the director (etc/bird-announce.conf)
 TESTS += tests/netns/announce-bird.sh
 EXTRA_DIST += tests/netns/announce-bird.sh etc/bird-announce.conf
+# an IPv6 VIP the kernel refuses (IPv6 off, /proc/sys read-only): logged once
+TESTS += tests/netns/announce-v6-off.sh
+EXTRA_DIST += tests/netns/announce-v6-off.sh
