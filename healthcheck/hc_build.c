@@ -96,8 +96,19 @@ struct build {
 	uint64_t now; /* one clock read per build: a read per server is a system call
 		       * where the clock has no vDSO (emulated machines) */
 	struct hc_ix fresh, old, old_vs, old_rs;
+	struct hc_ix kept;	 /* P->kept's entries by probe: a kept probe's users */
 	size_t next_vs, next_rs; /* where the next step goes on (rs: in file order) */
 };
+
+static bool kept_is(const void *entry, const void *key)
+{
+	return ((const struct hc_kept *)entry)->p == key;
+}
+
+static uint64_t ptr_hash(const void *p)
+{
+	return (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+}
 
 /* The running probes, virtual servers and real servers by identity: each
  * index made at its first lookup. */
@@ -189,6 +200,7 @@ static struct hc_probe *probe_new(struct build *b, const struct hc_pparams *pp, 
 	probe_set_params(p, pp);
 	p->ident_hash = hash;
 	p->ctx = b->c;
+	p->users = 1;
 	hc_tq_node_init(&p->tn);
 	hc_checker_init(&p->st, &p->pol, b->now);
 	b->p->fresh_old[b->p->n_fresh] = old; /* its state: at the build's end */
@@ -212,17 +224,27 @@ static struct hc_probe *probe_get(struct build *b, const struct hd_virtual_serve
 	if (!p && old_probe_find(b, h, &pp, &p) < 0)
 		return NULL;
 	if (p) { /* unchanged: keep state and timer (once, shared) */
-		if (p->build_gen != b->gen) {
-			p->build_gen = b->gen;
-			b->p->kept[b->p->n_kept++] = (struct hc_kept){p, pp};
-			b->p->probes[b->p->n_probes++] = p;
+		struct hc_kept *e = &b->p->kept[b->p->n_kept];
+		if (p->build_gen == b->gen) { /* its users counted here: the commit walks none */
+			if ((e = hc_ix_get(&b->kept, ptr_hash(p), kept_is, p)))
+				e->users++;
+			return p;
 		}
+		if (!b->kept.cap && hc_ix_init(&b->kept, b->n_checks) < 0)
+			return NULL;
+		p->build_gen = b->gen;
+		*e = (struct hc_kept){p, pp, 1};
+		hc_ix_add(&b->kept, ptr_hash(p), kept_is, p, e);
+		b->p->n_kept++;
+		b->p->probes[b->p->n_probes++] = p;
 		return p;
 	}
 	if (!b->fresh.cap && hc_ix_init(&b->fresh, b->n_checks) < 0)
 		return NULL;
-	if ((p = hc_ix_get(&b->fresh, h, probe_is, &pp))) /* shared with another virtual server */
+	if ((p = hc_ix_get(&b->fresh, h, probe_is, &pp))) { /* shared with another virtual server */
+		p->users++;
 		return p;
+	}
 	if (!(p = probe_new(b, &pp, h, old))) {
 		return NULL;
 	} else if (pp.has_fwd && hc_fwd_new(p, &pp.fwd) < 0) {
@@ -435,6 +457,7 @@ static void stage_clear(struct hd_daemon *d, struct hc_stage *s)
 	hc_ix_free(&s->b.old);
 	hc_ix_free(&s->b.old_vs);
 	hc_ix_free(&s->b.old_rs);
+	hc_ix_free(&s->b.kept);
 	s->b = (struct build){0};
 }
 
@@ -586,31 +609,25 @@ int hc_prepare(struct hd_daemon *d, const struct hd_config *newcfg, void **prep)
 	return r < 0 ? r : hc_prepare_staged(d, s, prep);
 }
 
-/* Each probe's real servers (status: shared_by). The kept ones' were the
- * running configuration's until now: zeroed with their new parameters. */
-static void count_users(struct hc_prep *p)
+/* The kept probes' new parameters and real servers (status: shared_by),
+ * counted by the build (the fresh ones' are set). */
+static void kept_update(struct hc_prep *p)
 {
 	for (size_t i = 0; i < p->n_kept; i++) {
 		probe_set_params(p->kept[i].p, &p->kept[i].params);
-		p->kept[i].p->users = 0;
+		p->kept[i].p->users = p->kept[i].users;
 	}
-	for (size_t i = 0; i < p->n_fresh; i++)
-		p->fresh[i]->users = 0;
-	for (size_t v = 0; v < p->n_vs; v++)
-		for (size_t r = 0; r < p->vs[v].n_rs; r++)
-			for (size_t k = 0; k < p->vs[v].rs[r].n_probes; k++)
-				p->vs[v].rs[r].probes[k]->users++;
 }
 
-/* Cheap where the reload changed little: pointer moves and a pass over
- * the new real servers; what it stops or starts is what changed. */
+/* Cheap where the reload changed little: pointer moves and one pass
+ * over the kept probes; what it stops or starts is what changed. */
 void hc_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep)
 {
 	struct hc_ctx *c = d->hc;
 	struct hc_prep *p = prep;
 
 	hd_spawn_configure(d, newcfg); /* the scripts' user (daemon/base/spawn.h) */
-	count_users(p);
+	kept_update(p);
 	for (size_t i = 0; i < p->n_dropped; i++)
 		hc_probe_free(p->dropped[i]);
 	free(c->probes);

@@ -12,6 +12,7 @@
 struct hc_kept {
 	struct hc_probe *p;
 	struct hc_pparams params;
+	unsigned users; /* the new real servers using it, counted by the build */
 };
 
 /* A build, prepared: everything for CFG, nothing of the running state
