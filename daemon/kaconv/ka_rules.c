@@ -58,12 +58,23 @@ static void g_script_user(struct cx *c, struct osec *s, const struct ka_node *n,
 	free(q);
 }
 
+/* keepalived 2.2.7 keeps the first sync daemon of the file: a second
+ * lvs_sync_daemon is "already specified - ignoring". */
 static void g_lvs_sync(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
-	(void)s;
+	const struct ka_node *first = c->g.lvs_sync ? c->g.lvs_sync : c->sync_if;
+
 	(void)r;
-	if (!need_args(c, n, 2, 20))
+	if (!need_args(c, n, 1, 20))
 		return;
+	if (first) {
+		ka_warn(c->m, n->file, n->line,
+			"lvs_sync_daemon: a sync daemon is already given (line %d): keepalived "
+			"ignores this one, so does the conversion",
+			first->line);
+		left_out(s, n, "keepalived keeps the first one");
+		return;
+	}
 	c->g.lvs_sync = n;
 }
 
@@ -347,12 +358,104 @@ const struct rule ka_top_rules[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+/* The sync daemon options of keepalived.conf(5) that hadirector's
+ * lvs_sync_daemon section has not, and the kernel's default it runs with. */
+static const char *const sync_unconverted[][2] = {
+    {"maxlen", "the largest message the interface's MTU allows"},
+    {"port", "UDP port 8848"},
+    {"ttl", "TTL 1"},
+    {"group", "group 224.0.0.81"},
+};
+
+static bool sync_id_ok(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return *s && !*end && v >= 0 && v <= 255;
+}
+
+/* One option KW VAL of lvs_sync_daemon N (U: its sync_unconverted row, or
+ * past the end). */
+static void sync_opt(struct cx *c, const struct ka_node *n, const char *k, const char *v, size_t u,
+		     const char **inst, const char **id)
+{
+	if (!v)
+		ka_warn(c->m, n->file, n->line,
+			"lvs_sync_daemon: no value after '%s': keepalived ignores it, so does the "
+			"conversion",
+			k);
+	else if (u < 4)
+		ka_warn(c->m, n->file, n->line,
+			"lvs_sync_daemon: '%s %s' is not converted: hadirector's sync daemon uses "
+			"the kernel's default, %s; a director it syncs with must too",
+			k, v, sync_unconverted[u][1]);
+	else if (!strcmp(k, "id") && !sync_id_ok(v))
+		ka_warn(c->m, n->file, n->line,
+			"lvs_sync_daemon: id '%s' is not 0..255: keepalived uses its default (the "
+			"instance's VRID), so does the conversion",
+			v);
+	else if (!strcmp(k, "id"))
+		*id = v;
+	else if (*inst)
+		ka_warn(c->m, n->file, n->line,
+			"lvs_sync_daemon: the instance is already %s: keepalived ignores 'inst "
+			"%s', so does the conversion",
+			*inst, v);
+	else
+		*inst = v;
+}
+
+/* `lvs_sync_daemon IF [[inst] INSTANCE] [id N] [maxlen N] [port N] [ttl N]
+ * [group IP]` (keepalived >= 2.0; a word at the place of the instance is
+ * one unless it is an option's keyword, a number after a bare instance is
+ * the sync id, the older form). Sets *INST and *ID; warns about the rest,
+ * which keepalived ignores or hadirector cannot express. */
+static void sync_args(struct cx *c, const struct ka_node *n, const char **inst, const char **id)
+{
+	for (size_t i = 1; i < n->nargs; i++) {
+		const char *k = n->args[i];
+		size_t u = 0;
+
+		while (u < 4 && strcmp(k, sync_unconverted[u][0]))
+			u++;
+		if (u < 4 || !strcmp(k, "inst") || !strcmp(k, "id")) {
+			const char *v = i + 1 < n->nargs ? n->args[++i] : NULL;
+			sync_opt(c, n, k, v, u, inst, id);
+		} else if (i == 1) {
+			*inst = k;
+		} else if (i == 2 && sync_id_ok(k)) {
+			*id = k; /* the old form: IF INSTANCE SYNCID */
+		} else {
+			ka_warn(c->m, n->file, n->line,
+				"lvs_sync_daemon: %s '%s': keepalived ignores it, so does the "
+				"conversion",
+				i == 2 ? "sync id not 0..255" : "unknown option", k);
+		}
+	}
+}
+
+/* The instance's virtual_router_id (as written), or NULL. */
+static const char *inst_vrid(const struct cx *c, const char *name)
+{
+	for (const struct ka_node *i = c->source; i; i = i->next)
+		if (!strcmp(i->kw, "vrrp_instance") && i->nargs >= 1 && !strcmp(i->args[0], name))
+			for (const struct ka_node *k = i->child; k; k = k->next)
+				if (!strcmp(k->kw, "virtual_router_id") && k->nargs == 1)
+					return k->args[0];
+	return NULL;
+}
+
 /* The lvs_sync_daemon section, from global_defs (`lvs_sync_daemon IF
- * INSTANCE [id N] ...`) or the older per-instance interface keyword. */
+ * [inst] INSTANCE [id N] ...`) or the older per-instance interface
+ * keyword. The sync id defaults to the instance's VRID in the first form
+ * and to 0 in the second, as keepalived 2.2.7 sets them (vrrp.c). */
 void ka_finish(struct cx *c, struct osec *top)
 {
 	const struct ka_node *n = c->g.lvs_sync;
+	const char *inst = c->sync_inst, *id = NULL;
 	struct osec *s;
+	struct oline *l;
 
 	if (!n && !(c->sync_if && c->sync_inst)) {
 		if (c->sync_if)
@@ -361,21 +464,34 @@ void ka_finish(struct cx *c, struct osec *top)
 				 c->sync_if->kw);
 		return;
 	}
+	if (n) {
+		inst = NULL;
+		sync_args(c, n, &inst, &id);
+		if (!inst) {
+			ka_error(
+			    c->m, n->file, n->line,
+			    "lvs_sync_daemon %s: no vrrp instance: keepalived then runs the master "
+			    "and the backup sync daemon all the time; hadirector runs one, as an "
+			    "instance's state says (lvs_sync_daemon %s inst NAME)",
+			    n->args[0], n->args[0]);
+			return;
+		}
+		if (!ka_defined(c, "vrrp_instance", inst)) {
+			ka_warn(c->m, n->file, n->line,
+				"lvs_sync_daemon: no vrrp_instance %s: keepalived runs no sync "
+				"daemon, so does the conversion",
+				inst);
+			return;
+		}
+	}
 	if (!(s = osec_new("lvs_sync_daemon")))
 		return;
 	s->src = n ? n : c->sync_if;
 	oadd(s, s->src, "interface", ka_ifname(c, n ? n->args[0] : c->sync_if->args[0]));
-	oadd(s, s->src, "vrrp_instance", n ? n->args[1] : c->sync_inst);
-	for (size_t i = 2; n && i < n->nargs; i++) {
-		if (!strcmp(n->args[i], "id") && i + 1 < n->nargs) {
-			oadd(s, n, "syncid", n->args[++i]);
-		} else {
-			ka_error(c->m, n->file, n->line,
-				 "lvs_sync_daemon: option '%s' is not converted (hadirector has "
-				 "interface, instance and id only)",
-				 n->args[i]);
-			break;
-		}
-	}
+	oadd(s, s->src, "vrrp_instance", inst);
+	if (id)
+		oadd(s, n, "syncid", id);
+	else if (n && inst_vrid(c, inst) && (l = oadd(s, n, "syncid", inst_vrid(c, inst))))
+		onote(l, "keepalived's default: the instance's virtual_router_id");
 	oadd_sub(top, s->src, s);
 }
