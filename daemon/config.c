@@ -116,6 +116,8 @@ static cfg_opt_t vs_opts[] = {
 
 static cfg_opt_t auth_opts[] = {LINE, O("type"), O("password"), CFG_END()};
 static cfg_opt_t weight_opts[] = {LINE, O("weight"), CFG_END()};
+/* track_process_weight: also reverse (config_vrrp_proc.c) */
+static cfg_opt_t proc_weight_opts[] = {LINE, O("weight"), O("reverse"), CFG_END()};
 static cfg_opt_t vaddr_opts[] = {LINE,	   O("dev"),	  O("label"), O("scope"),
 				 O("brd"), O("excluded"), CFG_END()};
 
@@ -166,7 +168,7 @@ static cfg_opt_t instance_opts[] = {
     O("vmac_xmit_base"),
     O("dont_track_primary"),
     L("track_process"),
-    TSEC("track_process_weight", weight_opts),
+    TSEC("track_process_weight", proc_weight_opts),
     CFG_END(),
 };
 
@@ -175,8 +177,10 @@ static cfg_opt_t script_opts[] = {LINE,	     O("script"), O("interval"), O("time
 
 /* vrrp_track_process (config_vrrp_proc.c) */
 static cfg_opt_t process_opts[] = {
-    LINE,	O("process"),	 O("quorum"),	       O("quorum_max"), O("weight"),
-    O("delay"), O("fork_delay"), O("terminate_delay"), O("interval"),	CFG_END()};
+    LINE,	   O("process"),    O("quorum"),      O("quorum_max"),
+    O("weight"),   O("delay"),	    O("fork_delay"),  O("terminate_delay"),
+    O("interval"), L("parameters"), O("param_match"), O("full_command"),
+    O("reverse"),  CFG_END()};
 
 static cfg_opt_t group_opts[] = {
     LINE,	 L("group"),	  O("notify_master"), O("notify_backup"), O("notify_fault"),
@@ -685,8 +689,10 @@ void hd_config_free(struct hd_config *cfg)
 	for (size_t i = 0; i < cfg->n_scripts; i++)
 		free(cfg->scripts[i].script);
 	free(cfg->scripts);
-	for (size_t i = 0; i < cfg->n_processes; i++)
+	for (size_t i = 0; i < cfg->n_processes; i++) {
 		free(cfg->processes[i].process);
+		free(cfg->processes[i].params);
+	}
 	free(cfg->processes);
 	for (size_t i = 0; i < cfg->n_instances; i++) {
 		struct hd_vrrp_instance_config *in = &cfg->instances[i];

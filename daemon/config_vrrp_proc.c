@@ -21,6 +21,35 @@ static bool valid_process(const char *s)
 	return true;
 }
 
+/* `parameters = { "a", "b" }` as /proc/PID/cmdline holds them after
+ * argv[0] ("a\0b\0"), and how they are compared: exact unless said. */
+static void conv_params(struct cctx *c, cfg_t *sec, struct hd_vrrp_process_config *p)
+{
+	static const char *const modes[] = {"any", "exact", "partial", "initial", NULL};
+	unsigned n = cnum(sec, "parameters");
+	size_t len = 0;
+	int m = n ? HD_PROC_PARAMS_EXACT : HD_PROC_PARAMS_ANY;
+
+	get_enum(c, sec, "param_match", modes, &m);
+	p->param_match = (enum hd_proc_param_match)m;
+	for (unsigned i = 0; i < n; i++)
+		len += strlen(cget(sec, "parameters", i)->s) + 1;
+	if (len > HD_PROC_PARAMS_MAX) {
+		cerr(c, cget(sec, "parameters", 0)->line,
+		     "parameters: %zu bytes, at most %d (with one NUL after each)", len,
+		     HD_PROC_PARAMS_MAX);
+		return;
+	}
+	if (!n || !(p->params = malloc(len)))
+		return;
+	p->params_len = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const char *v = cget(sec, "parameters", i)->s;
+		memcpy(p->params + p->params_len, v, strlen(v) + 1);
+		p->params_len += strlen(v) + 1;
+	}
+}
+
 static void conv_process(struct cctx *c, cfg_t *sec, struct hd_vrrp_process_config *p)
 {
 	const struct cval *v;
@@ -52,6 +81,9 @@ static void conv_process(struct cctx *c, cfg_t *sec, struct hd_vrrp_process_conf
 	get_dur(c, sec, "interval", 0.05, 60, &p->interval_usec);
 	get_long(c, sec, "weight", -254, 254, &w);
 	p->weight = (int)w;
+	get_bool(c, sec, "reverse", &p->reverse);
+	get_bool(c, sec, "full_command", &p->full_command);
+	conv_params(c, sec, p);
 }
 
 void conv_processes(struct cctx *c, cfg_t *root, struct hd_config *cfg)
@@ -105,11 +137,15 @@ static void conv_track_procs(struct cctx *c, cfg_t *sec, const struct hd_config 
 		for (size_t j = 0; j < in->n_track_procs; j++)
 			if (in->track_procs[j].process == (size_t)idx)
 				cerr(c, line, "track_process: %s is tracked twice", name);
+		struct hd_track_process *t = &in->track_procs[in->n_track_procs++];
 		wt = cfg->processes[idx].weight;
+		t->reverse = cfg->processes[idx].reverse;
 		if (w && !get_long(c, w, "weight", -254, 254, &wt) && !cget(w, "weight", 0))
 			cerr(c, line, "track_process_weight %s: 'weight' is required", name);
-		in->track_procs[in->n_track_procs].process = (size_t)idx;
-		in->track_procs[in->n_track_procs++].weight = (int)wt;
+		if (w)
+			get_bool(c, w, "reverse", &t->reverse);
+		t->process = (size_t)idx;
+		t->weight = (int)wt;
 	}
 }
 

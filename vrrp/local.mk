@@ -3,6 +3,8 @@
 libhdcore_a_SOURCES += vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h \
 	vrrp/vrrp_sync.c vrrp/vrrp_sync.h vrrp/vrrp_vip.c vrrp/vrrp_vip.h \
 	vrrp/vrrp_proc.c vrrp/vrrp_proc.h
+# vrrp_track_process's command line match and weight/reverse (pure)
+libhdcore_a_SOURCES += vrrp/vrrp_proc_cmd.c vrrp/vrrp_proc_cmd.h
 # auth type ah: VRRPv2 in an IP Authentication Header, as keepalived sends it
 libhdcore_a_SOURCES += vrrp/vrrp_ah.c vrrp/vrrp_ah.h
 check_PROGRAMS += tests/unit/test_vrrp_ah
@@ -42,6 +44,10 @@ check_PROGRAMS += tests/unit/test_vrrp_proc
 tests_unit_test_vrrp_proc_SOURCES = tests/unit/test_vrrp_proc.c
 tests_unit_test_vrrp_proc_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_vrrp_proc
+check_PROGRAMS += tests/unit/test_vrrp_proc_cmd
+tests_unit_test_vrrp_proc_cmd_SOURCES = tests/unit/test_vrrp_proc_cmd.c
+tests_unit_test_vrrp_proc_cmd_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_vrrp_proc_cmd
 # reload: which instance continues which, and what a kept one does with its
 # addresses (pure, tested by a table)
 libhdcore_a_SOURCES += vrrp/vrrp_reload_match.c vrrp/vrrp_reload_match.h

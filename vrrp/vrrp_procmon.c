@@ -13,6 +13,7 @@
 
 #include "vrrp_int.h"
 #include "vrrp_proc.h"
+#include "vrrp_proc_cmd.h"
 
 struct vrrp_procmon {
 	struct vrrp_ctx *c;
@@ -43,21 +44,52 @@ static ssize_t read_small(int dirfd, const char *path, char *buf, size_t len)
 	return n;
 }
 
-/* COUNTS[i]: live (not zombie) processes that count as processes[i]. */
-static void scan(const struct hd_config *cfg, const char *root, unsigned *counts)
+/* /proc/PID/cmdline (relative to DIRFD) into CL (VRRP_PROC_CMDLINE_MAX + 1
+ * bytes): its length, CL NUL-terminated, *TRUNC when the file went on; 0
+ * when unreadable (gone, or a kernel thread's empty one). */
+static size_t read_cmdline(int dirfd, const char *pid, char *cl, bool *trunc)
 {
-	bool want_argv0 = false;
+	char path[300], more;
+	size_t len = 0;
+	ssize_t n = 1;
+	int fd;
+
+	*trunc = false;
+	snprintf(path, sizeof(path), "%s/cmdline", pid);
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) < 0) {
+		cl[0] = 0;
+		return 0;
+	}
+	/* the kernel may return a long one in pieces */
+	while (len < VRRP_PROC_CMDLINE_MAX &&
+	       (n = read(fd, cl + len, VRRP_PROC_CMDLINE_MAX - len)) > 0)
+		len += (size_t)n;
+	if (len == VRRP_PROC_CMDLINE_MAX && read(fd, &more, 1) == 1)
+		*trunc = true;
+	close(fd);
+	if (n < 0)
+		len = 0;
+	cl[len] = 0;
+	return len;
+}
+
+/* COUNTS[i]: live (not zombie) processes that count as processes[i]. The
+ * command line is read only for a process some entry needs it for
+ * (vrrp_proc_wants_cmdline): it is in the process's memory, which may be
+ * swapped out. CL: a buffer of VRRP_PROC_CMDLINE_MAX + 1 bytes. */
+static void scan(const struct hd_config *cfg, const char *root, unsigned *counts, char *cl)
+{
 	DIR *d = opendir(root);
 	struct dirent *e;
 
-	for (size_t i = 0; i < cfg->n_processes; i++)
-		want_argv0 |= vrrp_proc_needs_argv0(cfg->processes[i].process);
 	if (!d) {
 		hd_warn("vrrp_track_process: %s: %s", root, strerror(errno));
 		return;
 	}
 	while ((e = readdir(d))) {
-		char path[300], buf[512], comm[VRRP_PROC_COMM_MAX], state, argv0[256] = "";
+		char path[300], buf[512], comm[VRRP_PROC_COMM_MAX], state;
+		size_t len = 0;
+		bool have_cl = false, trunc = false;
 		ssize_t n;
 
 		if (!isdigit((unsigned char)e->d_name[0]))
@@ -68,14 +100,17 @@ static void scan(const struct hd_config *cfg, const char *root, unsigned *counts
 			continue; /* gone meanwhile */
 		if (state == 'Z' || state == 'X')
 			continue; /* exited, not yet reaped: not running */
-		if (want_argv0) {
-			snprintf(path, sizeof(path), "%s/cmdline", e->d_name);
-			if (read_small(dirfd(d), path, argv0, sizeof(argv0)) < 0)
-				argv0[0] = 0;
-		}
-		for (size_t i = 0; i < cfg->n_processes; i++)
-			if (vrrp_proc_match(cfg->processes[i].process, comm, argv0))
+		for (size_t i = 0; i < cfg->n_processes; i++) {
+			const struct hd_vrrp_process_config *p = &cfg->processes[i];
+
+			if (!have_cl && vrrp_proc_wants_cmdline(p, comm)) {
+				len = read_cmdline(dirfd(d), e->d_name, cl, &trunc);
+				have_cl = true;
+			}
+			if (vrrp_proc_cmd_match(p, comm, have_cl ? cl : "", have_cl ? len : 0,
+						have_cl && trunc))
 				counts[i]++;
+		}
 	}
 	closedir(d);
 }
@@ -105,16 +140,22 @@ static void procmon_run(struct vrrp_procmon *m, bool tell)
 	const struct hd_config *cfg = m->c->cfg;
 	uint64_t now = vrrp_usec(), iv = shortest_interval(cfg), next;
 	unsigned *counts;
+	char *cl;
 
 	if (!iv) { /* nothing to track */
 		sd_event_source_set_enabled(m->timer, SD_EVENT_OFF);
 		return;
 	}
 	counts = calloc(cfg->n_processes + 1, sizeof(*counts));
-	if (counts)
-		scan(cfg, "/proc", counts);
-	else /* no verdict changes on a failed allocation: the next scan decides */
+	cl = malloc(VRRP_PROC_CMDLINE_MAX + 1);
+	if (counts && cl) {
+		scan(cfg, "/proc", counts, cl);
+	} else { /* no verdict changes on a failed allocation: the next scan decides */
+		free(counts);
+		counts = NULL;
 		m->n = 0;
+	}
+	free(cl);
 	next = now + iv;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct hd_vrrp_process_config *p = &cfg->processes[i];
@@ -204,7 +245,9 @@ static bool same_process(const struct hd_vrrp_process_config *a,
 {
 	return !strcmp(a->name, b->name) && a->process && b->process &&
 	       !strcmp(a->process, b->process) && a->quorum == b->quorum &&
-	       a->quorum_max == b->quorum_max;
+	       a->quorum_max == b->quorum_max && a->full_command == b->full_command &&
+	       a->param_match == b->param_match && a->params_len == b->params_len &&
+	       (!a->params_len || !memcmp(a->params, b->params, a->params_len));
 }
 
 int vrrp_procmon_prepare(struct vrrp_ctx *c, const struct hd_config *newcfg,
@@ -274,23 +317,23 @@ int vrrp_procmon_delta(const struct vrrp_instance *in)
 {
 	int delta = 0;
 
-	/* as scripts: a positive weight counts while up, a negative one while down */
+	/* as scripts: a positive weight counts while up, a negative one while
+	 * down; reverse turns the sign (vrrp_proc_cmd.h) */
 	for (size_t i = 0; i < in->cfg->n_track_procs; i++) {
 		const struct hd_track_process *t = &in->cfg->track_procs[i];
-		enum vrrp_proc_state st = verdict(in, t->process);
 
-		if ((t->weight > 0 && st == VRRP_PROC_UP) ||
-		    (t->weight < 0 && st == VRRP_PROC_DOWN))
-			delta += t->weight;
+		delta += vrrp_proc_weight_delta(t->weight, t->reverse, verdict(in, t->process));
 	}
 	return delta;
 }
 
 unsigned vrrp_procmon_faults(const struct vrrp_instance *in)
 {
-	for (size_t i = 0; i < in->cfg->n_track_procs; i++)
-		if (!in->cfg->track_procs[i].weight &&
-		    verdict(in, in->cfg->track_procs[i].process) == VRRP_PROC_DOWN)
+	for (size_t i = 0; i < in->cfg->n_track_procs; i++) {
+		const struct hd_track_process *t = &in->cfg->track_procs[i];
+
+		if (vrrp_proc_is_fault(t->weight, t->reverse, verdict(in, t->process)))
 			return VRRP_FAULT_PROCESS;
+	}
 	return 0;
 }

@@ -137,13 +137,29 @@ struct hd_track_script {
 	int weight;    /* copied from the script unless overridden */
 };
 
+/* vrrp_track_process's parameter check (vrrp_proc_cmd.h): none, the
+ * parameters exactly, the first ones exactly, or the last one a prefix. */
+enum hd_proc_param_match {
+	HD_PROC_PARAMS_ANY = 0,
+	HD_PROC_PARAMS_EXACT,
+	HD_PROC_PARAMS_PARTIAL,
+	HD_PROC_PARAMS_INITIAL
+};
+/* The parameters' bytes, a NUL after each. */
+#define HD_PROC_PARAMS_MAX 4096
+
 /* vrrp_track_process: how many processes named PROCESS run (vrrp_proc.h). */
 struct hd_vrrp_process_config {
 	char name[HD_NAME_MAX];
-	char *process;		       /* a comm (<= 15 bytes), a longer name or a path */
-	unsigned quorum;	       /* up while quorum <= running <= quorum_max */
-	unsigned quorum_max;	       /* 0 = no upper bound */
-	uint64_t fork_delay_usec;      /* in range this long before up */
+	char *process;	   /* a comm (<= 15 bytes), a longer name or a path */
+	bool full_command; /* PROCESS is compared with argv[0] itself */
+	char *params;	   /* "a\0b\0", as /proc/PID/cmdline after argv[0]; or NULL */
+	size_t params_len;
+	enum hd_proc_param_match param_match;
+	bool reverse;		  /* the weight counts the other way (weight 0: FAULT while up) */
+	unsigned quorum;	  /* up while quorum <= running <= quorum_max */
+	unsigned quorum_max;	  /* 0 = no upper bound */
+	uint64_t fork_delay_usec; /* in range this long before up */
 	uint64_t terminate_delay_usec; /* out of range this long before down */
 	uint64_t interval_usec;	       /* /proc scan period */
 	int weight;		       /* as a vrrp_script's */
@@ -153,6 +169,7 @@ struct hd_vrrp_process_config {
 struct hd_track_process {
 	size_t process; /* index into hd_config.processes */
 	int weight;
+	bool reverse;
 };
 
 enum hd_vrrp_initial { HD_VRRP_INIT_BACKUP = 0, HD_VRRP_INIT_MASTER };
