@@ -143,6 +143,8 @@ void ka_vsg_title(const struct cx *c, const struct ka_node *vs, const char *name
 void r_vsg(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 /* ka_rules_proc.c: vrrp_track_process sections, an instance's use_vmac */
 void r_track_process_sec(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
+/* an instance's track_process block */
+void r_track_process(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 void r_use_vmac(struct cx *, struct osec *, const struct ka_node *, const struct rule *);
 /* ka_rules_route.c: routes, rules, static addresses */
 void r_virtual_routes(struct cx *, struct osec *, const struct ka_node *, const struct rule *);

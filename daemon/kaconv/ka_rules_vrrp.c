@@ -585,7 +585,7 @@ static const struct rule instance_rules[] = {
     {"dont_track_primary", r_true, NULL, NULL},
     {"use_vmac", r_use_vmac, NULL, NULL},
     {"vmac_xmit_base", r_true, NULL, NULL},
-    {"track_process", i_track, "track_process", NULL},
+    {"track_process", r_track_process, NULL, NULL},
     {"virtual_routes", r_virtual_routes, NULL, NULL},
     {"virtual_rules", r_virtual_rules, NULL, NULL},
     NO("track_file", "hadirector has no tracked files (track_file)"),
