@@ -8,6 +8,8 @@ VRRP_NETNS_TESTS = tests/netns/vrrp-failover.sh tests/netns/vrrp-preempt.sh \
 	tests/netns/vrrp-hc-scale.sh tests/netns/vrrp-flood.sh tests/netns/vrrp-addr-opts.sh \
 	tests/netns/vrrp-vmac.sh tests/netns/vrrp-dont-track.sh tests/netns/vrrp-track-process.sh \
 	tests/netns/vrrp-novip.sh tests/netns/vrrp-keepalived-ah.sh tests/netns/vrrp-reload-apply.sh
+# vrrp_track_process's full_command, parameters, param_match and reverse
+VRRP_NETNS_TESTS += tests/netns/vrrp-track-proc-args.sh
 TESTS += $(VRRP_NETNS_TESTS)
 # every child through daemon/base/spawn.c: descriptors, environment, groups,
 # stdin; no zombie across reloads; the notify queue's bound
