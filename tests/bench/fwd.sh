@@ -30,13 +30,17 @@
 # namespaces (no VM, no IPVS, no keepalived: for developing).
 #
 # usage: tests/bench/fwd.sh [-n N] [-d DELAY_LOOP] [-w WINDOW] [-r ROUNDS] [-I] [-N]
-#        [-c "plain fwd keepalived"] [-X PATH] [-P] [-S]
+#        [-c "plain fwd keepalived"] [-X PATH] [-P] [-S] [-F]
 # -P: a perf profile of each contender over its window, -S: its system calls
 # per check (strace -c); both cost CPU of their own (figures not comparable).
+# -F: during each window, namespace "x" floods lb's second interface (eth1)
+# with TCP segments to the probes' port range (other traffic a director
+# receives, e.g. NAT replies to clients' ports above 61000): a packet socket
+# bound to no interface takes them; the flood's rate is printed.
 #   as root from a build directory (or top_builddir=... / HD=...).
 set -u
-N=200 DL=1 WIN=30 ROUNDS=1 ICOUNT=0 NATIVE=0 WHO="plain fwd keepalived" XBIN="" PROF=0 STRACE=0
-while getopts n:d:w:r:INc:X:PS o; do
+N=200 DL=1 WIN=30 ROUNDS=1 ICOUNT=0 NATIVE=0 WHO="plain fwd keepalived" XBIN="" PROF=0 STRACE=0 FLOOD=0
+while getopts n:d:w:r:INc:X:PSF o; do
 	case $o in
 	n) N=$OPTARG ;;
 	d) DL=$OPTARG ;;
@@ -48,6 +52,7 @@ while getopts n:d:w:r:INc:X:PS o; do
 	X) XBIN=$OPTARG ;;
 	P) PROF=1 ;;
 	S) STRACE=1 ;;
+	F) FLOOD=1 ;;
 	*) echo "usage: $0 [-n N] [-d DELAY_LOOP] [-w WINDOW] [-r ROUNDS] [-I] [-N] [-c WHO] [-X PATH]" >&2; exit 2 ;;
 	esac
 done
@@ -74,6 +79,7 @@ if [ "${HD_VM:-0}" != 1 ]; then
 		[ -n "${HD:-}" ] && export HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $(dirname "$(readlink -f "$HD")")"
 		export HD_VM_ENV="${HD_VM_ENV:-} HD HD_BENCH_ICOUNT HD_BENCH_SHIFT" HD_BENCH_ICOUNT=$ICOUNT
 		exec "$top_srcdir/tests/vm/run" "$here/fwd.sh" -n "$N" -d "$DL" -w "$WIN" -r "$ROUNDS" \
+			$([ "$FLOOD" = 1 ] && echo -F) \
 			-c "${WHO% fwd-x}" $([ -n "$XBIN" ] && echo "-X $XBIN")
 	fi
 fi
@@ -94,6 +100,29 @@ if [ "$NATIVE" = 0 ]; then
 fi
 ns "$LB"; ns "$RS"
 ip link add eth0 netns "$LB" type veth peer name eth0 netns "$RS"
+if [ "$FLOOD" = 1 ]; then
+	X=x
+	[ "$NATIVE" = 1 ] && X=hdf-x-$$
+	ns "$X"
+	ip link add eth1 netns "$LB" type veth peer name eth1 netns "$X"
+	ip -n "$LB" addr add 10.201.0.1/24 dev eth1; ip -n "$LB" link set eth1 up
+	ip -n "$X" addr add 10.201.0.2/24 dev eth1; ip -n "$X" link set eth1 up
+fi
+flood_start() { # TCP ACKs from x to lb's eth1, to 32 ports above ip_local_port_range
+	local base
+	base=$(($(ip netns exec "$LB" awk '{ print $2 }' /proc/sys/net/ipv4/ip_local_port_range) + 1))
+	ip netns exec "$X" "$PY" -c "
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+src, dst = socket.inet_aton('10.201.0.2'), socket.inet_aton('10.201.0.1')
+pk = [struct.pack('!BBHHHBBH4s4sHHIIBBHHH', 0x45, 0, 40, 0, 0, 64, 6, 0, src, dst,
+                  443, p, 1, 12345, 0x50, 0x10, 1024, 0, 0) for p in range($base, $base + 32)]
+while True:
+    for p in pk: s.sendto(p, ('10.201.0.1', 0))
+" </dev/null >/dev/null 2>&1 &
+	FLOOD_PID=$!
+}
+flood_rx() { ip -n "$LB" -s -j link show eth1 | jq '.[0].stats64.rx.packets'; }
 ip -n "$LB" addr add 10.200.0.1/16 dev eth0; ip -n "$LB" link set eth0 up
 ip -n "$LB" addr add $VIP/32 dev eth0
 ip -n "$RS" link set eth0 up
@@ -204,7 +233,19 @@ run() {
 		strace -c -f -o "$B/strace.out" $(printf -- '-p %s ' $pids) 2>/dev/null &
 		extra=$!
 	fi
+	if [ "$FLOOD" = 1 ]; then
+		flood_start
+		sleep 1
+		f0=$(flood_rx)
+		read -r u0 s0 <<<"$(ticks_us $pids)"
+		r0=$(runtime_us $pids)
+		a0=$(accepted)
+	fi
 	sleep "$WIN"
+	if [ "$FLOOD" = 1 ]; then
+		log "$who: flood on eth1 $((($(flood_rx) - f0) / WIN)) packets/s"
+		kill "$FLOOD_PID"; wait "$FLOOD_PID" 2>/dev/null
+	fi
 	read -r u1 s1 <<<"$(ticks_us $pids)"
 	r1=$(runtime_us $pids)
 	a1=$(accepted)
