@@ -88,8 +88,9 @@ static void p_full(struct cx *c, struct osec *s, const struct ka_node *n, const 
 /* `weight N [reverse]` */
 static void p_weight(struct cx *c, struct osec *s, const struct ka_node *n, const struct rule *r)
 {
-	struct ka_node w = *n;
+	char *e;
 
+	(void)r;
 	if (!need_args(c, n, 1, 2))
 		return;
 	if (ofind(s, "weight")) {
@@ -98,8 +99,12 @@ static void p_weight(struct cx *c, struct osec *s, const struct ka_node *n, cons
 			"conversion");
 		return;
 	}
-	w.nargs = 1;
-	r_num(c, s, &w, r);
+	(void)strtol(n->args[0], &e, 10);
+	if (e == n->args[0] || *e) {
+		ka_error(c->m, n->file, n->line, "weight: '%s' is not a number", n->args[0]);
+		return;
+	}
+	oadd(s, n, "weight", n->args[0]);
 	if (n->nargs == 2 && !strcmp(n->args[1], "reverse"))
 		oadd(s, n, "reverse", "true");
 	else if (n->nargs == 2)
