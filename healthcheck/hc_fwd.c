@@ -164,12 +164,12 @@ static int find_path(struct hc_fwd *f)
 	return r;
 }
 
-/* The SYN, echo or RST to the VIP the way IPVS forwards (DR: queued,
- * sent with the other frames of this loop iteration). */
-static int send_probe(struct hc_fwd *f, bool rst)
+/* The SYN, echo or RST (of run ID) to the VIP the way IPVS forwards (DR:
+ * queued, sent with the other frames of this loop iteration). */
+static int send_id(struct hc_fwd *f, const struct hc_fwd_id *id, bool rst)
 {
 	uint8_t b[HC_FWD_PKT_MAX];
-	size_t len = hc_fwd_build_probe(b, &f->id, rst);
+	size_t len = hc_fwd_build_probe(b, id, rst);
 
 	if (f->prm.kind == HD_LB_TUN) {
 		struct sockaddr_in sa = {.sin_family = AF_INET,
@@ -178,8 +178,13 @@ static int send_probe(struct hc_fwd *f, bool rst)
 			   ? -errno
 			   : 0;
 	}
-	hc_fwd_tx_queue(f, !rst, ETH_P_IP, f->id.rs_mac, b, len);
+	hc_fwd_tx_queue(f, !rst, ETH_P_IP, id->rs_mac, b, len);
 	return 0;
+}
+
+static int send_probe(struct hc_fwd *f, bool rst)
+{
+	return send_id(f, &f->id, rst);
 }
 
 static int send_arp(struct hc_fwd *f, uint32_t tip, const uint8_t *dst)
@@ -243,6 +248,10 @@ static void fwd_finish(struct hc_probe *p)
 		       "probe, %lu of them with its port or ident but not its sequence, or "
 		       "malformed (forged or garbage)",
 		       a, f->prm.port, f->foreign + f->stray, f->stray);
+	if (!f->found.err && !f->found.accepted && f->prm.tcp && f->found.resolved) {
+		f->late_id = f->id; /* its SYN left: a SYN-ACK may follow */
+		f->late = true;
+	}
 	if (f->found.err || !f->found.accepted) {
 		f->have_path = false; /* look the path up again next time */
 		f->relearn = true;    /* and the MAC by our own ARP question */
@@ -292,6 +301,22 @@ bool hc_fwd_on_ip(struct hc_fwd *f, const uint8_t *b, size_t n, const uint8_t *s
 	default:
 		return false;
 	}
+}
+
+/* A SYN-ACK of F's last unanswered run, from the real server, come after
+ * its deadline: the real server holds a half-open connection for it, and
+ * would answer the next run's SYN (same ports) for that one instead. Reset
+ * (once: a forger would have to guess the run's random sequence). */
+bool hc_fwd_on_late(struct hc_fwd *f, const uint8_t *b, size_t n, const uint8_t *src_mac)
+{
+	uint8_t mac[6];
+
+	if (hc_fwd_parse(b, n, ETH_P_IP, &f->late_id, mac) != HC_FWD_R_SYNACK ||
+	    !hc_fwd_from_rs(&f->late_id, src_mac))
+		return false;
+	f->late = false;
+	(void)send_id(f, &f->late_id, true);
+	return true;
 }
 
 /* An ARP reply: the real server's MAC for a probe that asked, or its

@@ -84,6 +84,10 @@ struct hc_fwd {
 	unsigned n_queued; /* of its frames in sh->tx */
 	sd_event_source *timer;
 	struct hc_fwd_id id;
+	/* a TCP run that ended without an answer: its SYN-ACK may come late
+	 * (retransmitted by the real server for a minute), and is reset */
+	bool late;
+	struct hc_fwd_id late_id;
 	struct hc_fwd_found found;
 	struct hc_result check; /* the check's result, while the path runs */
 	unsigned long foreign, stray;
@@ -118,6 +122,9 @@ void hc_fwd_tx_drop(struct hc_fwd *f);
  * counted stray. An ARP reply. */
 bool hc_fwd_on_ip(struct hc_fwd *f, const uint8_t *b, size_t n, const uint8_t *src_mac,
 		  bool count_stray);
+/* The same packet for F's last unanswered run: true when it was its late
+ * SYN-ACK (reset now). */
+bool hc_fwd_on_late(struct hc_fwd *f, const uint8_t *b, size_t n, const uint8_t *src_mac);
 void hc_fwd_on_arp(struct hc_fwd *f, const uint8_t *b, size_t n);
 
 #endif

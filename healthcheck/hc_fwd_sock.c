@@ -412,6 +412,8 @@ static void ip_packet(struct hc_fwd_sh *sh, const uint8_t *b, size_t n, const ui
 	for (f = first; f && !mine; f = f->next_port)
 		mine = f->running && hc_fwd_on_ip(f, b, n, src_mac, false);
 	for (f = first; f && !mine; f = f->next_port)
+		mine = f->late && hc_fwd_on_late(f, b, n, src_mac);
+	for (f = first; f && !mine; f = f->next_port)
 		mine = f->running && hc_fwd_on_ip(f, b, n, src_mac, true);
 	if (!mine && first && first->running)
 		first->foreign++;

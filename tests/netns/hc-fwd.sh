@@ -8,6 +8,8 @@
 #   r3 VIP on lo, arp_ignore unset               -> vip_arp_answered
 #   r4 no VIP, floods every probe with forged SYN-ACKs and garbage from the
 #      VIP (hc-fwd-hostile.py)                   -> vip_not_accepted, counted
+#   r6 no VIP, answers each probe 0.7 s late (after its deadline) with the
+#      right SYN-ACK                             -> vip_not_accepted, and reset
 # and a UDP service (ICMP echo through the path) with misc_check; a NAT one
 # is unaffected. The director holds the VIP (the replies are martians to its
 # IP stack). Then r2 and r3 are fixed and come up. HD_FWD_OFF=1: the same
@@ -23,7 +25,7 @@ ip -n "$D" addr add $VIP/32 dev eth0
 FWD=yes
 [ "${HD_FWD_OFF:-0}" = 1 ] && FWD=no
 bg() { "$@" </dev/null >/dev/null 2>>"$T_DIR/srv.log" & T_PIDS+=($!); }
-for i in 1 2 3 4 5; do
+for i in 1 2 3 4 5 6; do
 	R[$i]=$(t_ns r$i)
 	t_link "${R[$i]}" eth0 10.94.0.1$i/24
 	bg ip netns exec "${R[$i]}" python3 -c "
@@ -53,6 +55,7 @@ virtual_server $VIP:80 {
     real_server 10.94.0.12:80 { tcp_check { delay_loop = 0.3  connect_timeout = 0.5 } }
     real_server 10.94.0.13:80 { ping_check { delay_loop = 0.3  connect_timeout = 0.5 } }
     real_server 10.94.0.14:80 { tcp_check { delay_loop = 0.3  connect_timeout = 0.5 } }
+    real_server 10.94.0.16:80 { tcp_check { delay_loop = 0.3  connect_timeout = 0.5 } }
 }
 virtual_server $VIP:53/udp {
     lb_kind = dr
@@ -69,7 +72,7 @@ CONF
 # the first check must not find a server still starting (its line would say
 # connect refused, not the path's reason)
 listening() { ip netns exec "${R[$1]}" ss -ltn | grep -q ':80 '; }
-for i in 1 2 3 4 5; do check "r$i listens before the daemon starts" wait_for 5 listening $i; done
+for i in 1 2 3 4 5 6; do check "r$i listens before the daemon starts" wait_for 5 listening $i; done
 hc_start "$D" "$T_DIR/hc.conf"
 check "daemon answers" wait_for 5 "$HDCTL" -s "$SOCK" ping
 st2() { status && echo "$(rs "$1" "$2" state) $(rs "$1" "$2" outcome)"; }
@@ -96,7 +99,7 @@ check "r1's path probed with every check ($probes)" test "${probes:-0}" -ge 3
 # who has the VIP at most every 3 s, where each run asked two ARP
 # questions. Both counted, not timed.
 pk=$(ip netns exec "$D" awk 'NR > 1' /proc/net/packet | wc -l)
-check "two packet sockets for six DR probes ($pk)" test "$pk" -eq 2
+check "two packet sockets for seven DR probes ($pk)" test "$pk" -eq 2
 # ... bound to the probes' interface: a packet socket bound to none is
 # offered every IPv4 packet of every interface (on a director, all the
 # client traffic). Here x floods D's other interface with segments from the
@@ -182,6 +185,37 @@ check "log: r3 down with the ARP reason" \
 check "log: the forged packets warned about" grep -q "forged or garbage" "$T_DIR/hd.log"
 check "no half-open connection left on r1 (a RST after each SYN-ACK)" \
 	sh -c "! ip netns exec ${R[1]} ss -Htn state syn-recv | grep -q $VIP"
+# A SYN-ACK after the run's deadline (a slow real server; one that keeps
+# retransmitting it) is reset as well: the real server would otherwise hold
+# the half-open connection and answer the next run's SYN, on the same
+# ports, for it (every later run failing until it times out).
+late=$(ip netns exec "${R[6]}" timeout 6 python3 -c "
+import select, socket, struct, time
+vip = socket.inet_aton('$VIP')
+rx = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+rx.bind(('eth0', 0))
+tx = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+pend, sent, rsts, end = [], set(), 0, time.time() + 4
+while time.time() < end:
+    if select.select([rx], [], [], 0.05)[0]:
+        p = rx.recv(2048)
+        if len(p) >= 40 and p[16:20] == vip and p[9] == 6 and p[0] == 0x45:
+            sport, dport, seq = struct.unpack('!HHI', p[20:28])
+            if p[33] & 0x17 == 0x02:
+                pend.append((time.time() + 0.7, p[12:16], sport, seq))
+            elif p[33] & 0x04 and (sport, (seq - 1) & 0xffffffff) in sent:
+                rsts += 1
+    for t, src, sport, seq in [x for x in pend if x[0] <= time.time()]:
+        pend.remove((t, src, sport, seq))
+        sent.add((sport, seq))
+        tcp = struct.pack('!HHIIBBHHH', 80, sport, 7, (seq + 1) & 0xffffffff, 0x50, 0x12, 1024, 0, 0)
+        h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 40, 0, 0, 64, 6, 0, vip, src)
+        tx.sendto(h + tcp, (socket.inet_ntoa(src), 0))
+print(len(sent), rsts)
+" 2>/dev/null)
+read -r answered resets <<<"${late:-0 0}"
+check "late SYN-ACKs reset: $resets of $answered" test "$answered" -ge 2 -a "$resets" -ge $((answered - 1))
+check "r6 (answers after the deadline) down: vip_not_accepted" was $V 10.94.0.16:80 "down vip_not_accepted"
 dr_ok "${R[2]}"
 ip netns exec "${R[3]}" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.eth0.arp_ignore=1
 check "r2 with the VIP on lo: up" wait_for 5 was $V 10.94.0.12:80 "up ok"
