@@ -227,10 +227,10 @@ static void fwd_finish(struct hc_probe *p)
 	struct in_addr rs = {htonl(f->prm.rs)};
 	char a[INET_ADDRSTRLEN] = "";
 
-	if (f->found.err || f->stray || f->foreign)
-		inet_ntop(AF_INET, &rs, a, sizeof(a));
 	if (!f->found.err && !f->found.accepted)
 		f->found.err = f->tx_err; /* no answer: the probe never left */
+	if (f->found.err || f->stray || f->foreign)
+		inet_ntop(AF_INET, &rs, a, sizeof(a));
 	run_close(f);
 	f->done = true;
 	f->found.arp_answered = arp_answered(f);
