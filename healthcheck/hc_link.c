@@ -66,11 +66,19 @@ static void link_msg(struct hc_links *l, const struct nlmsghdr *h, uint64_t now)
 {
 	const struct ifinfomsg *ifi = NLMSG_DATA(h);
 	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifi));
-	bool running = h->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_UP) &&
-		       (ifi->ifi_flags & IFF_RUNNING);
+	bool running = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING);
 	struct hc_link_if *i;
 
-	if (len < 0 || !(i = link_get(l, ifi->ifi_index, true)))
+	if (len < 0)
+		return;
+	if (h->nlmsg_type == RTM_DELLINK) { /* gone: it is no one's egress any more */
+		if ((i = link_get(l, ifi->ifi_index, false))) {
+			l->n_down -= !i->h.running && l->n_down > 0;
+			*i = l->ifs[--l->n];
+		}
+		return;
+	}
+	if (!(i = link_get(l, ifi->ifi_index, true)))
 		return;
 	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len))
 		if (a->rta_type == IFLA_IFNAME)

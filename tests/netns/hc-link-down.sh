@@ -101,6 +101,8 @@ check "admin up: no real server judged down" [ "$(downs)" = 0 ]
 # 3. every link up: a dead server is removed as before
 sleep 1.5 # past the grace after the link's return
 kill "${L[1]}"
+ip -n "$D" link del dx0 # (its peer dx1 goes with it): no link down is left
+check "metrics: no link down once dx0 is deleted" wait_for 3 eval '[ "$(metric hadirector_links_down)" = 0 ]'
 check "R1 dies with the links up: down" wait_for 5 is $VS 10.95.0.11:80 state down
 check "...connect refused, not held" is $VS 10.95.0.11:80 'checkers[0].outcome' connect_refused
 check "daemon alive" kill -0 "$HDPID"
