@@ -2,6 +2,7 @@
  * lvs_sync_daemon sections into struct hd_config. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <linux/rtnetlink.h>
 #include <math.h>
@@ -472,6 +473,27 @@ void conv_sync_groups(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 	}
 }
 
+/* The kernel's optional sync parameters (unset: not sent). maxlen's top is
+ * the largest IPv4 UDP payload; the kernel clamps further (ip_vs_sync.c). */
+static void lvs_sync_params(struct cctx *c, cfg_t *sec, struct hd_lvs_sync_config *l)
+{
+	const struct cval *v = cget(sec, "group", 0);
+	unsigned n;
+
+	if (get_uint(c, sec, "maxlen", 1, 65507, &n))
+		l->maxlen = (uint16_t)n;
+	if (get_uint(c, sec, "port", 1, 65535, &n))
+		l->port = (uint16_t)n;
+	if (get_uint(c, sec, "ttl", 1, 255, &n))
+		l->ttl = (uint8_t)n;
+	if (get_addr(c, sec, "group", &l->group) &&
+	    !(l->group.family == AF_INET ? IN_MULTICAST(ntohl(l->group.u.v4.s_addr))
+					 : IN6_IS_ADDR_MULTICAST(&l->group.u.v6))) {
+		cerr(c, v->line, "lvs_sync_daemon: group '%s' is not a multicast address", v->s);
+		l->group.family = 0;
+	}
+}
+
 void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 {
 	struct hd_lvs_sync_config *l = &cfg->lvs_sync;
@@ -497,4 +519,5 @@ void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 	}
 	get_uint(c, sec, "syncid", 0, 255, &id);
 	l->syncid = (uint8_t)id;
+	lvs_sync_params(c, sec, l);
 }

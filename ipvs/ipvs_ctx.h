@@ -81,8 +81,7 @@ struct ipvs_ctx {
 	struct ipvs_sysctl_report sysctl;
 	/* connection sync daemon: states are IP_VS_STATE_*, 0 = none */
 	int sync_want, sync_have;
-	char sync_if_have[HD_NAME_MAX];
-	uint8_t sync_id_have;
+	struct hd_lvs_sync_config sync_cfg_have; /* the running one's parameters */
 	int sync_err;
 };
 

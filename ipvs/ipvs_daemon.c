@@ -101,10 +101,20 @@ const char *ipvs_sync_state_str(int s)
 	return s == IP_VS_STATE_MASTER ? "master" : s == IP_VS_STATE_BACKUP ? "backup" : "none";
 }
 
+/* A running daemon's parameters cannot change: any difference restarts it. */
+static bool sync_same(const struct hd_lvs_sync_config *a, const struct hd_lvs_sync_config *b)
+{
+	return !strcmp(a->interface, b->interface) && a->syncid == b->syncid &&
+	       a->maxlen == b->maxlen && a->port == b->port && a->ttl == b->ttl &&
+	       a->group.family == b->group.family &&
+	       (a->group.family != AF_INET || a->group.u.v4.s_addr == b->group.u.v4.s_addr) &&
+	       (a->group.family != AF_INET6 || !memcmp(&a->group.u.v6, &b->group.u.v6, 16));
+}
+
 void ipvs_sync_apply(struct ipvs_ctx *c, bool timer_pass)
 {
 	const struct hd_lvs_sync_config *ls = &c->d->config->lvs_sync;
-	bool same_params = !strcmp(c->sync_if_have, ls->interface) && c->sync_id_have == ls->syncid;
+	bool same_params = sync_same(&c->sync_cfg_have, ls);
 	int running;
 	/* Stopped behind our back (ipvsadm --stop-daemon)? Start it again. */
 	if (timer_pass && c->sync_have && ipvs_nl_sync_daemons_running(c->nl, &running) == 0 &&
@@ -118,18 +128,18 @@ void ipvs_sync_apply(struct ipvs_ctx *c, bool timer_pass)
 	if (c->sync_err && !timer_pass)
 		return; /* failed before: retry on the slow timer only */
 	if (c->sync_have) {
-		ipvs_nl_sync_daemon(c->nl, 0, c->sync_have, NULL, 0);
+		ipvs_nl_sync_daemon(c->nl, 0, c->sync_have, NULL);
 		c->sync_have = 0;
 	}
 	c->sync_err = 0;
 	if (!c->sync_want)
 		return;
 	int other = c->sync_want == IP_VS_STATE_MASTER ? IP_VS_STATE_BACKUP : IP_VS_STATE_MASTER;
-	ipvs_nl_sync_daemon(c->nl, 0, other, NULL, 0); /* e.g. left by an earlier run */
-	int r = ipvs_nl_sync_daemon(c->nl, 1, c->sync_want, ls->interface, ls->syncid);
+	ipvs_nl_sync_daemon(c->nl, 0, other, NULL); /* e.g. left by an earlier run */
+	int r = ipvs_nl_sync_daemon(c->nl, 1, c->sync_want, ls);
 	if (r == -EEXIST) { /* running with maybe other parameters: restart it */
-		ipvs_nl_sync_daemon(c->nl, 0, c->sync_want, NULL, 0);
-		r = ipvs_nl_sync_daemon(c->nl, 1, c->sync_want, ls->interface, ls->syncid);
+		ipvs_nl_sync_daemon(c->nl, 0, c->sync_want, NULL);
+		r = ipvs_nl_sync_daemon(c->nl, 1, c->sync_want, ls);
 	}
 	if (r < 0) {
 		c->sync_err = r;
@@ -139,8 +149,7 @@ void ipvs_sync_apply(struct ipvs_ctx *c, bool timer_pass)
 		return;
 	}
 	c->sync_have = c->sync_want;
-	snprintf(c->sync_if_have, sizeof(c->sync_if_have), "%s", ls->interface);
-	c->sync_id_have = ls->syncid;
+	c->sync_cfg_have = *ls;
 	hd_notice("ipvs: %s sync daemon running on %s (syncid %u)",
 		  ipvs_sync_state_str(c->sync_have), ls->interface, ls->syncid);
 }
@@ -370,7 +379,7 @@ void ipvs_shutdown(struct hd_daemon *d)
 		return;
 	ipvs_pass_drop(c); /* its ops point into c->observed, replaced below */
 	if (c->sync_have) {
-		ipvs_nl_sync_daemon(c->nl, 0, c->sync_have, NULL, 0);
+		ipvs_nl_sync_daemon(c->nl, 0, c->sync_have, NULL);
 		c->sync_have = 0;
 	}
 	if (d->config->global.ipvs_keep_on_stop)

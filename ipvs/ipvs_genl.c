@@ -704,17 +704,36 @@ int ipvs_nl_sync_daemons_running(struct ipvs_nl *nl, int *states)
 	return transact(nl, msg, on_daemon, states);
 }
 
-int ipvs_nl_sync_daemon(struct ipvs_nl *nl, int start, int state, const char *ifname,
-			uint8_t syncid)
+/* The optional attributes of a start: only those configured. */
+static int put_sync_opts(struct nl_msg *msg, const struct hd_lvs_sync_config *ls)
+{
+	int bad = 0;
+
+	if (ls->maxlen)
+		bad |= nla_put_u16(msg, IPVS_DAEMON_ATTR_SYNC_MAXLEN, ls->maxlen);
+	if (ls->group.family == AF_INET) /* the kernel reads it as a be32 */
+		bad |= nla_put(msg, IPVS_DAEMON_ATTR_MCAST_GROUP, 4, &ls->group.u.v4);
+	else if (ls->group.family == AF_INET6)
+		bad |= nla_put(msg, IPVS_DAEMON_ATTR_MCAST_GROUP6, 16, &ls->group.u.v6);
+	if (ls->port) /* host order: the kernel adds the thread number to it */
+		bad |= nla_put_u16(msg, IPVS_DAEMON_ATTR_MCAST_PORT, ls->port);
+	if (ls->ttl)
+		bad |= nla_put_u8(msg, IPVS_DAEMON_ATTR_MCAST_TTL, ls->ttl);
+	return bad;
+}
+
+int ipvs_nl_sync_daemon(struct ipvs_nl *nl, int start, int state,
+			const struct hd_lvs_sync_config *ls)
 {
 	struct nl_msg *msg = new_msg(nl, start ? IPVS_CMD_NEW_DAEMON : IPVS_CMD_DEL_DAEMON, 0);
 	if (!msg)
 		return -ENOMEM;
 	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_DAEMON);
 	int bad = !nest || nla_put_u32(msg, IPVS_DAEMON_ATTR_STATE, (uint32_t)state);
-	if (!bad && start)
-		bad = nla_put_string(msg, IPVS_DAEMON_ATTR_MCAST_IFN, ifname ? ifname : "") ||
-		      nla_put_u32(msg, IPVS_DAEMON_ATTR_SYNC_ID, syncid);
+	if (!bad && start && ls)
+		bad = nla_put_string(msg, IPVS_DAEMON_ATTR_MCAST_IFN, ls->interface) ||
+		      nla_put_u32(msg, IPVS_DAEMON_ATTR_SYNC_ID, ls->syncid) ||
+		      put_sync_opts(msg, ls);
 	if (bad) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;

@@ -32,9 +32,10 @@ int ipvs_nl_dump_keys(struct ipvs_nl *nl, const struct ipvs_keyset *keys, struct
 int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_op *op);
 
 /* Start (START) or stop the sync daemon in STATE (IP_VS_STATE_MASTER or
- * IP_VS_STATE_BACKUP). Returns 0 or -errno. */
-int ipvs_nl_sync_daemon(struct ipvs_nl *nl, int start, int state, const char *ifname,
-			uint8_t syncid);
+ * IP_VS_STATE_BACKUP) with LS's parameters (NULL to stop; an option left
+ * unset is not sent: the kernel's default). Returns 0 or -errno. */
+int ipvs_nl_sync_daemon(struct ipvs_nl *nl, int start, int state,
+			const struct hd_lvs_sync_config *ls);
 
 /* Parse one kernel reply carrying a service / a destination (what a dump
  * delivers per message). Return 0, or -EBADMSG for anything malformed. Exposed

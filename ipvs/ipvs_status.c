@@ -3,6 +3,7 @@
  * waits on. During a pass (ipvs_pass.c) "desired" is what the pass
  * writes towards and "programmed" the table as last read; "pass" says how
  * far it is, and "pending_ops" counts the writes not yet taken. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
@@ -46,6 +47,28 @@ static void sysctl_json(FILE *out, const struct ipvs_sysctl_report *r)
 	fputs("]}", out);
 }
 
+static void opt_uint_json(FILE *out, const char *key, unsigned v)
+{
+	if (v)
+		fprintf(out, ",\"%s\":%u", key, v);
+	else
+		fprintf(out, ",\"%s\":null", key);
+}
+
+/* The optional parameters, null when not set (the kernel's default). */
+static void sync_params_json(FILE *out, const struct hd_lvs_sync_config *ls)
+{
+	char g[INET6_ADDRSTRLEN] = "";
+
+	if (ls->group.family)
+		inet_ntop(ls->group.family, &ls->group.u, g, sizeof(g));
+	fputs(",\"group\":", out);
+	hd_json_str(out, ls->group.family ? g : NULL);
+	opt_uint_json(out, "maxlen", ls->maxlen);
+	opt_uint_json(out, "port", ls->port);
+	opt_uint_json(out, "ttl", ls->ttl);
+}
+
 static void sync_json(FILE *out, const struct ipvs_ctx *c)
 {
 	const struct hd_lvs_sync_config *ls = &c->d->config->lvs_sync;
@@ -54,6 +77,7 @@ static void sync_json(FILE *out, const struct ipvs_ctx *c)
 		fputs(",\"interface\":", out);
 		hd_json_str(out, ls->interface);
 		fprintf(out, ",\"syncid\":%u", ls->syncid);
+		sync_params_json(out, ls);
 	}
 	fprintf(out,
 		",\"want\":\"%s\",\"running\":\"%s\",\"error\":", ipvs_sync_state_str(c->sync_want),

@@ -384,6 +384,12 @@ struct hd_lvs_sync_config {
 	char interface[HD_NAME_MAX];
 	size_t instance; /* index into hd_config.instances */
 	uint8_t syncid;
+	/* 0 (group: family 0) when not given: the attribute is not sent and
+	 * the kernel uses its default (MTU-sized messages, 224.0.0.81, 8848, 1) */
+	uint16_t maxlen; /* sync message payload, bytes */
+	uint16_t port;	 /* UDP port (host order, as the kernel takes it) */
+	uint8_t ttl;
+	struct hd_addr group; /* multicast group, IPv4 or IPv6 */
 	int line;
 };
 

@@ -2,6 +2,7 @@
  * vrrp_instance, vrrp_sync_group. Semantics and defaults from
  * keepalived.conf(5); hadirector's from hadirector.conf(5).
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,14 +359,27 @@ const struct rule ka_top_rules[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-/* The sync daemon options of keepalived.conf(5) that hadirector's
- * lvs_sync_daemon section has not, and the kernel's default it runs with. */
-static const char *const sync_unconverted[][2] = {
-    {"maxlen", "the largest message the interface's MTU allows"},
-    {"port", "UDP port 8848"},
-    {"ttl", "TTL 1"},
-    {"group", "group 224.0.0.81"},
-};
+/* The sync daemon's kernel parameters of keepalived.conf(5), carried over
+ * under the same names, and their ranges (group: a multicast address). */
+static const struct {
+	const char *kw;
+	long hi;
+} sync_params[] = {{"maxlen", 65507}, {"port", 65535}, {"ttl", 255}, {"group", 0}};
+
+static bool sync_param_ok(size_t u, const char *v)
+{
+	unsigned char a[16];
+	char *end;
+	long n;
+
+	if (sync_params[u].hi) {
+		n = strtol(v, &end, 10);
+		return *v && !*end && n >= 1 && n <= sync_params[u].hi;
+	}
+	if (inet_pton(AF_INET, v, a) == 1)
+		return a[0] >= 224 && a[0] <= 239;
+	return inet_pton(AF_INET6, v, a) == 1 && a[0] == 0xff;
+}
 
 static bool sync_id_ok(const char *s)
 {
@@ -375,21 +389,23 @@ static bool sync_id_ok(const char *s)
 	return *s && !*end && v >= 0 && v <= 255;
 }
 
-/* One option KW VAL of lvs_sync_daemon N (U: its sync_unconverted row, or
- * past the end). */
+/* One option KW VAL of lvs_sync_daemon N (U: its sync_params row, or past
+ * the end; PARAMS: the values kept, by row). */
 static void sync_opt(struct cx *c, const struct ka_node *n, const char *k, const char *v, size_t u,
-		     const char **inst, const char **id)
+		     const char **inst, const char **id, const char **params)
 {
 	if (!v)
 		ka_warn(c->m, n->file, n->line,
 			"lvs_sync_daemon: no value after '%s': keepalived ignores it, so does the "
 			"conversion",
 			k);
-	else if (u < 4)
+	else if (u < 4 && !sync_param_ok(u, v))
 		ka_warn(c->m, n->file, n->line,
-			"lvs_sync_daemon: '%s %s' is not converted: hadirector's sync daemon uses "
-			"the kernel's default, %s; a director it syncs with must too",
-			k, v, sync_unconverted[u][1]);
+			"lvs_sync_daemon: %s '%s' is not %s: not converted, the kernel's "
+			"default is used",
+			k, v, sync_params[u].hi ? "in range" : "a multicast address");
+	else if (u < 4)
+		params[u] = v;
 	else if (!strcmp(k, "id") && !sync_id_ok(v))
 		ka_warn(c->m, n->file, n->line,
 			"lvs_sync_daemon: id '%s' is not 0..255: keepalived uses its default (the "
@@ -409,19 +425,20 @@ static void sync_opt(struct cx *c, const struct ka_node *n, const char *k, const
 /* `lvs_sync_daemon IF [[inst] INSTANCE] [id N] [maxlen N] [port N] [ttl N]
  * [group IP]` (keepalived >= 2.0; a word at the place of the instance is
  * one unless it is an option's keyword, a number after a bare instance is
- * the sync id, the older form). Sets *INST and *ID; warns about the rest,
+ * the sync id, the older form). Sets *INST, *ID and PARAMS; warns about the rest,
  * which keepalived ignores or hadirector cannot express. */
-static void sync_args(struct cx *c, const struct ka_node *n, const char **inst, const char **id)
+static void sync_args(struct cx *c, const struct ka_node *n, const char **inst, const char **id,
+		      const char **params)
 {
 	for (size_t i = 1; i < n->nargs; i++) {
 		const char *k = n->args[i];
 		size_t u = 0;
 
-		while (u < 4 && strcmp(k, sync_unconverted[u][0]))
+		while (u < 4 && strcmp(k, sync_params[u].kw))
 			u++;
 		if (u < 4 || !strcmp(k, "inst") || !strcmp(k, "id")) {
 			const char *v = i + 1 < n->nargs ? n->args[++i] : NULL;
-			sync_opt(c, n, k, v, u, inst, id);
+			sync_opt(c, n, k, v, u, inst, id, params);
 		} else if (i == 1) {
 			*inst = k;
 		} else if (i == 2 && sync_id_ok(k)) {
@@ -453,7 +470,7 @@ static const char *inst_vrid(const struct cx *c, const char *name)
 void ka_finish(struct cx *c, struct osec *top)
 {
 	const struct ka_node *n = c->g.lvs_sync;
-	const char *inst = c->sync_inst, *id = NULL;
+	const char *inst = c->sync_inst, *id = NULL, *params[4] = {NULL};
 	struct osec *s;
 	struct oline *l;
 
@@ -466,7 +483,7 @@ void ka_finish(struct cx *c, struct osec *top)
 	}
 	if (n) {
 		inst = NULL;
-		sync_args(c, n, &inst, &id);
+		sync_args(c, n, &inst, &id, params);
 		if (!inst) {
 			ka_error(
 			    c->m, n->file, n->line,
@@ -493,5 +510,8 @@ void ka_finish(struct cx *c, struct osec *top)
 		oadd(s, n, "syncid", id);
 	else if (n && inst_vrid(c, inst) && (l = oadd(s, n, "syncid", inst_vrid(c, inst))))
 		onote(l, "keepalived's default: the instance's virtual_router_id");
+	for (size_t u = 0; u < 4; u++)
+		if (params[u])
+			oadd(s, n, sync_params[u].kw, params[u]);
 	oadd_sub(top, s->src, s);
 }

@@ -225,6 +225,9 @@ static void test_full_vrrp(const struct hd_config *c)
 	CHECK(c->sync_groups[0].members[1] == 1);
 	CHECK(c->lvs_sync.enabled && c->lvs_sync.instance == 1 && c->lvs_sync.syncid == 7);
 	CHECK(strcmp(c->lvs_sync.interface, "eth1") == 0);
+	CHECK(c->lvs_sync.maxlen == 1400 && c->lvs_sync.port == 9000 && c->lvs_sync.ttl == 3);
+	CHECK(c->lvs_sync.group.family == AF_INET6 && c->lvs_sync.group.u.v6.s6_addr[0] == 0xff &&
+	      c->lvs_sync.group.u.v6.s6_addr[15] == 5);
 }
 
 static void test_full_checks(const struct hd_real_server_config *rs)
