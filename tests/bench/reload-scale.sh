@@ -203,7 +203,7 @@ reload() {
 	adv=$(adverts $((t0 - 500000000)) $((t1 + 1000000000)))
 	# hadirector's own account: the parse (its thread) and the apply (the loop)
 	local pa=""
-	[ "$CUR" != ka ] && pa=$(tail -n +"$((w0 + 1))" "$B/$CUR.log" | grep -o "parse [0-9]* ms.*apply [0-9]* ms" | tail -n 1)
+	[ "$CUR" != ka ] && pa=$(tail -n +"$((w0 + 1))" "$B/$CUR.log" | grep -o "parse [0-9]* ms.*" | tail -n 1)
 	[ "$CUR" != ka ] && pa="$pa$(tail -n +"$((w0 + 1))" "$B/$CUR.log" | grep -o "pass took .*" |
 		sed 's/^/; /' | tr -d '\n')"
 	log "$name reload $v: table after $ms ms ($polls polls), cpu $busy ms (idle share $idle)," \

@@ -1,0 +1,106 @@
+#!/bin/bash
+# Inside the VM: keepalived's reload figure, 2,277 virtual servers and 37,205 real servers with a
+# tcp_check each (tests/bench/reload-scale-gen.awk; the real servers are one accept-and-close server
+# in namespace "rs", so every check passes), on a VRRP master at advert_int 0.1. Two reloads: the
+# file's last 10 virtual servers replaced and 100 weights changed (variant 1), then back. Checks:
+#  (1) the backup sees no gap between the master's adverts over 1.5 advert intervals, from 0.5 s
+#      before the SIGHUP to 1 s after the kernel's table is the new one, and never advertises;
+#  (2) the health checks' build ran in steps (status daemon.last_reload_usec.build_steps > 1) and
+#      the table is the expected one after each reload.
+# Written against the apply in one loop iteration: every module's prepare and commit of 37,205
+# probes and real servers held the loop ~0.2 s under TCG, and the advert due meanwhile left late.
+. "$(dirname "$0")/../lib.sh"
+
+NVS=${RELOAD_VS:-2277}
+NRS=${RELOAD_RS:-37205}
+ADV=0.1
+SOCK=/tmp/hd-radvc.sock
+GEN=$top_srcdir/tests/bench/reload-scale-gen.awk
+POLL=$top_builddir/tests/bench/ipvs-poll
+PY=$(command -v python3)
+
+assert "ip_vs and wrr load" vm_load_ipvs wrr
+assert "ipvs-poll is built (make tests/bench/ipvs-poll)" test -x "$POLL"
+assert "tcpdump, jq and python3 are there" sh -c "command -v tcpdump && command -v jq && [ -n '$PY' ]"
+LB=$(vm_ns lb)
+PEER=$(vm_ns peer)
+RS=$(vm_ns rs)
+ip link add vr0 netns "$LB" type veth peer name vr0 netns "$PEER"
+ip -n "$LB" addr add 192.168.50.1/24 dev vr0
+ip -n "$LB" link set vr0 up
+ip -n "$PEER" addr add 192.168.50.2/24 dev vr0
+ip -n "$PEER" link set vr0 up
+ip link add eth0 netns "$LB" type veth peer name eth0 netns "$RS"
+ip -n "$LB" addr add 172.31.1.1/24 dev eth0
+ip -n "$LB" link set eth0 up
+ip -n "$RS" addr add 172.31.1.2/24 dev eth0
+ip -n "$RS" link set eth0 up
+ip -n "$RS" route add local 10.0.0.0/16 dev lo
+ip -n "$LB" route add 10.0.0.0/16 via 172.31.1.2
+ip netns exec "$RS" "$PY" "$top_srcdir/tests/bench/hc-bench-srv.py" "$VM_DIR/count" </dev/null \
+	>/dev/null 2>"$VM_DIR/srv.err" &
+VM_PIDS+=("$!")
+assert "the real servers' server runs" wait_for 20 test -s "$VM_DIR/count"
+
+for v in 0 1; do
+	awk -f "$GEN" -v nvs="$NVS" -v nrs="$NRS" -v adv=$ADV -v variant=$v -v out="$VM_DIR"
+	read -r H[$v] S[$v] D[$v] <<<"$("$POLL" -e "$VM_DIR/exp-$v.txt")"
+done
+awk -f "$GEN" -v variant=peer -v prio=100 -v adv=$ADV -v out="$VM_DIR"
+echo "table: ${S[0]} services, ${D[0]} real servers, a tcp_check each"
+
+ip netns exec "$PEER" "$HD" -n -l -f "$VM_DIR/hd-peer.conf" -p /tmp/hd-radvc-peer.pid \
+	-s /tmp/hd-radvc-peer.sock >"$VM_DIR/peer.log" 2>&1 &
+VM_PIDS+=("$!")
+cp "$VM_DIR/hd-0.conf" "$VM_DIR/cur.conf"
+ip netns exec "$LB" "$HD" -n -l -v -f "$VM_DIR/cur.conf" -p /tmp/hd-radvc.pid -s "$SOCK" \
+	>"$VM_DIR/hd.log" 2>&1 &
+HDPID=$!
+VM_PIDS+=("$HDPID")
+table_is() { ip netns exec "$LB" "$POLL" -w "$1" -i 200 -t "$2" >/dev/null; }
+assert "the table is loaded" table_is "${H[0]}" 400
+# it preempts the peer (started first) once its checks have settled, at most 60 s after its start
+assert "the master holds the VIP" wait_for 90 sh -c "ip -n $LB addr show vr0 | grep -q 192.168.50.100"
+sleep 3 # the start's passes are over; the backup has settled as backup
+
+ip netns exec "$PEER" tcpdump -i vr0 -n -U -w "$VM_DIR/vrrp.pcap" 'ip proto 112' 2>/dev/null &
+VM_PIDS+=("$!")
+sleep 1.5
+
+# reload VARIANT: SIGHUP with hd-VARIANT.conf, the adverts around it, the build's steps
+reload() {
+	local v=$1 out t0 t1 ms n_adv max_gap late peer_adv steps
+	cp "$VM_DIR/hd-$v.conf" "$VM_DIR/cur.conf"
+	out=$(ip netns exec "$LB" "$POLL" -w "${H[$v]}" -k "$HDPID" -i 200 -t 300)
+	check "reload to variant $v: the table is the new one ($out)" [ -n "$out" ]
+	read -r t0 t1 ms _ <<<"$out"
+	sleep 2.5 # the pass's re-read, tcpdump's buffer
+	tcpdump -r "$VM_DIR/vrrp.pcap" -tt -n 2>/dev/null | awk -v t0="$((t0 - 500000000))" \
+		-v t1="$((${t1:-0} + 1000000000))" -v adv=$ADV '
+		{ t = $1 * 1e9 }
+		t < t0 || t > t1 { next }
+		$3 == "192.168.50.2" { peer++; next }
+		$3 != "192.168.50.1" { next }
+		{ n++; if (last) { g = (t - last) / 1e6; if (g > max) max = g
+			if (g > 1.5 * adv * 1000) { late++
+				printf "# late: %.1f ms gap from %.3f s after the SIGHUP\n", g, (last - t0) / 1e9 - 0.5 >"/dev/stderr" } }
+		  last = t }
+		END { printf "%d %.1f %d %d\n", n, max, late, peer }' >"$VM_DIR/adverts-$v.txt"
+	read -r n_adv max_gap late peer_adv <"$VM_DIR/adverts-$v.txt"
+	"$HDCTL" -s "$SOCK" status --json >"$VM_DIR/st-$v.json"
+	steps=$(jq '.daemon.last_reload_usec.build_steps // 0' "$VM_DIR/st-$v.json")
+	echo "# variant $v: adverts $n_adv, longest gap $max_gap ms, late $late, backup's $peer_adv;" \
+		"table after $ms ms; $(jq -c .daemon.last_reload_usec "$VM_DIR/st-$v.json");" \
+		"IPVS pass: $(jq -c '.ipvs.last_write_pass' "$VM_DIR/st-$v.json")"
+	check "variant $v: adverts went on during the reload ($n_adv)" [ "$n_adv" -ge 10 ]
+	check "variant $v: no advert late: longest gap $max_gap ms < 1.5 x advert_int" [ "$late" -eq 0 ]
+	check "variant $v: the backup never advertised ($peer_adv)" [ "$peer_adv" -eq 0 ]
+	check "variant $v: the health checks' build took several loop iterations ($steps)" [ "$steps" -gt 1 ]
+}
+reload 1
+reload 0
+grep -E "reloading|reload complete|pass took|change\(s\) applied" "$VM_DIR/hd.log" | sed 's/^/# /'
+check "the daemon is alive" kill -0 "$HDPID"
+check "no reload failed" jq -e '.daemon.reloads_failed == 0 and .daemon.reloads_ok == 2' "$VM_DIR/st-0.json"
+[ "$VM_FAILS" -eq 0 ] || tail -n 30 "$VM_DIR/hd.log"
+vm_done
