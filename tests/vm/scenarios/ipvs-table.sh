@@ -314,6 +314,16 @@ $x --stop-daemon master
 $x --stop-daemon backup
 check "a sync daemon stopped by hand is started again by the slow timer" \
 	wait_for 8 sh -c "$x -L --daemon | grep -q 'sync daemon (mcast=eth0, syncid=51'"
+# The kernel's sync parameters: added by a reload, which must restart the running daemon
+# with them (ipvsadm prints the kernel's values, defaults included, so each one is checked).
+sed -i 's/^    syncid = 51$/    syncid = 51\n    maxlen = 1400  group = 239.1.2.3  port = 9000  ttl = 3/' "$CONF"
+check "the sync parameters are in the config" grep -q 'maxlen = 1400' "$CONF"
+check "reload with the sync parameters" reload
+check "the sync daemon runs with maxlen, group, port and ttl set" \
+	wait_for 5 sh -c "$x -L --daemon | grep '^master sync daemon (mcast=eth0, syncid=51' | grep 'maxlen=1400' | grep 'group=239.1.2.3' | grep 'port=9000' | grep -q 'ttl=3'"
+$x -L --daemon
+check "status shows the sync parameters" \
+	test "$(ipvs_json '(s["sync_daemon"]["maxlen"], s["sync_daemon"]["group"], s["sync_daemon"]["port"], s["sync_daemon"]["ttl"])')" = "(1400, '239.1.2.3', 9000, 3)"
 check "set_sysctls = false: ip_forward is reported, not changed" \
 	test "$(ipvs_json 's["sysctls"]["ok"] == False and any("ip_forward" in p for p in s["sysctls"]["problems"])')" = True
 check "ip_forward still 0" test "$(ip netns exec "$LB" cat /proc/sys/net/ipv4/ip_forward)" = 0
