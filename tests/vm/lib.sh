@@ -9,6 +9,11 @@
 #                             $VIP on its eth0 (LB), a client at 192.168.168.60 (CL)
 #   vm_dr_rs NAME ADDR        namespace vm-NAME at ADDR/24, a direct-routing real server: $VIP on
 #                             lo, ARP for it neither answered nor used (arp_ignore, arp_announce)
+#   vm_bench_rs               the reload bench's real servers (tests/bench/reload-scale-gen.awk):
+#                             namespaces lb (LB, 172.31.0.1) and rs (RS, 172.31.0.2) on a veth pair,
+#                             10.0.0.0/16 routed to rs, where one listener (hc-bench-srv.py) answers
+#                             every address; 10.0.1.0/24 unreachable from lb (those checks fail at
+#                             once). True once the listener is up.
 #   check DESC CMD...         run CMD, print "ok - DESC" or "FAIL - DESC" (and keep going)
 #   assert DESC CMD...        same, but stop the scenario at the first failure
 #   wait_for SECONDS CMD...   poll CMD every 50 ms until it succeeds or time runs out
@@ -70,6 +75,23 @@ vm_dr_rs() { # NAME ADDR
 	ip -n "vm-$1" addr add "$VIP/32" dev lo
 	ip netns exec "vm-$1" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
 		net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
+}
+
+vm_bench_rs() {
+	LB=$(vm_ns lb)
+	RS=$(vm_ns rs)
+	ip link add eth0 netns "$LB" type veth peer name eth0 netns "$RS"
+	ip -n "$LB" addr add 172.31.0.1/24 dev eth0
+	ip -n "$LB" link set eth0 up
+	ip -n "$RS" addr add 172.31.0.2/24 dev eth0
+	ip -n "$RS" link set eth0 up
+	ip -n "$LB" route add 10.0.0.0/16 via 172.31.0.2
+	ip -n "$RS" route add local 10.0.0.0/16 dev lo
+	ip -n "$LB" route add unreachable 10.0.1.0/24
+	ip netns exec "$RS" python3 "$top_srcdir/tests/bench/hc-bench-srv.py" "$VM_DIR/count" \
+		</dev/null >/dev/null 2>&1 &
+	VM_PIDS+=("$!")
+	wait_for 30 test -s "$VM_DIR/count"
 }
 
 vm_done() { hd_done; }

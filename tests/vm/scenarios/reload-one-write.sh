@@ -15,26 +15,13 @@ POLL=$top_builddir/tests/bench/ipvs-poll
 
 assert "ip_vs and wrr load" vm_load_ipvs wrr
 assert "ipvs-poll is built (make tests/bench/ipvs-poll)" test -x "$POLL"
-LB=$(vm_ns lb)
-RS=$(vm_ns rs)
+# LB, RS; real servers 10.0.1.0-10.0.1.255 (k = 255..510) fail their check at once
+assert "the real servers' listener is up" vm_bench_rs
 PEER=$(vm_ns peer)
-ip link add eth0 netns "$LB" type veth peer name eth0 netns "$RS"
-ip -n "$LB" addr add 172.31.0.1/24 dev eth0
-ip -n "$LB" link set eth0 up
-ip -n "$RS" addr add 172.31.0.2/24 dev eth0
-ip -n "$RS" link set eth0 up
-ip -n "$LB" route add 10.0.0.0/16 via 172.31.0.2
-ip -n "$RS" route add local 10.0.0.0/16 dev lo # one listener answers every real server
-# real servers 10.0.1.0-10.0.1.255 (k = 255..510) fail their check at once
-ip -n "$LB" route add unreachable 10.0.1.0/24
 ip link add vr0 netns "$LB" type veth peer name vr0 netns "$PEER"
 ip -n "$LB" addr add 192.168.50.1/24 dev vr0
 ip -n "$LB" link set vr0 up
 ip -n "$PEER" link set vr0 up
-
-ip netns exec "$RS" python3 "$top_srcdir/tests/bench/hc-bench-srv.py" "$VM_DIR/count" </dev/null >/dev/null 2>&1 &
-VM_PIDS+=("$!")
-assert "the real servers' listener is up" wait_for 30 test -s "$VM_DIR/count"
 
 # delay_loop 30 and warmup 30 (the generator gives each check warmup = delay): every check has
 # run once 30 s after the start; the tables expected once the down ones are out

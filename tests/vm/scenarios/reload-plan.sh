@@ -17,20 +17,8 @@
 
 SOCK=/tmp/hd-plan.sock
 assert "ip_vs, rr and wlc load" vm_load_ipvs rr wlc
-LB=$(vm_ns lb)
-RS=$(vm_ns rs)
-ip link add eth0 netns "$LB" type veth peer name eth0 netns "$RS"
-ip -n "$LB" addr add 172.31.0.1/24 dev eth0
-ip -n "$LB" link set eth0 up
-ip -n "$RS" addr add 172.31.0.2/24 dev eth0
-ip -n "$RS" link set eth0 up
-ip -n "$LB" route add 10.0.0.0/16 via 172.31.0.2
-ip -n "$RS" route add local 10.0.0.0/16 dev lo # one listener answers every real server
-ip -n "$LB" route add unreachable 10.0.1.0/24  # these fail their check at once
-ip netns exec "$RS" python3 "$top_srcdir/tests/bench/hc-bench-srv.py" "$VM_DIR/count" \
-	</dev/null >/dev/null 2>&1 &
-VM_PIDS+=("$!")
-assert "the real servers' listener is up" wait_for 30 test -s "$VM_DIR/count"
+# LB, RS; 10.0.1.0/24 fail their check at once
+assert "the real servers' listener is up" vm_bench_rs
 
 rs() { # ADDR [WEIGHT [DELAY_LOOP]]
 	echo "  real_server $1:80 { weight = ${2:-10}  tcp_check { connect_timeout = 0.5  delay_loop = ${3:-1} } }"
