@@ -243,6 +243,9 @@ run() { # ka | hd | hd2
 	st=$(awk -v a="$t0" -v b="$(echo "$out" | cut -d' ' -f2)" 'BEGIN { printf "%d", (b - a) / 1e6 }')
 	pids=$(pids_of $LB "$comm" | tr "\n" " ")
 	log "$name: table after $st ms (pids $pids), hwm $(memsum VmHWM $pids) kB"
+	# hadirector preempts the backup (started first) once its checks have settled, at most 60 s
+	# after its start: the adverts measured are the master's only once it is master
+	for _ in $(seq 900); do ip -n $LB addr show vr0 | grep -q 192.168.50.100 && break; sleep 0.1; done
 	sleep 5
 	if ! ip -n $LB addr show vr0 | grep -q 192.168.50.100; then log "$name: not master"; fi
 	local q0 q1 c0 c1
