@@ -30,17 +30,25 @@
 # namespaces (no VM, no IPVS, no keepalived: for developing).
 #
 # usage: tests/bench/fwd.sh [-n N] [-d DELAY_LOOP] [-w WINDOW] [-r ROUNDS] [-I] [-N]
-#        [-c "plain fwd keepalived"] [-X PATH] [-P] [-S] [-F]
+#        [-c "plain fwd keepalived"] [-X PATH] [-P] [-S] [-F] [-T]
 # -P: a perf profile of each contender over its window, -S: its system calls
 # per check (strace -c); both cost CPU of their own (figures not comparable).
 # -F: during each window, namespace "x" floods lb's second interface (eth1)
 # with TCP segments to the probes' port range (other traffic a director
 # receives, e.g. NAT replies to clients' ports above 61000): a packet socket
 # bound to no interface takes them; the flood's rate is printed.
+# -T: each contender (but keepalived) runs twice, as it is and as WHO-t with
+# the receive of both veth ends in a threaded-NAPI kthread (GRO on, which
+# makes a veth use NAPI, TSO off, and /sys/class/net/IF/threaded = 1;
+# kernel >= 5.12),
+# not in the softirq that veth's netif_rx raises in the SENDER's context: the
+# real server's receive of the director's packets (SYN, reset, request) is
+# then not charged to the daemon, nor the director's own receive of the
+# replies; the latter's kthread CPU per check is printed apart ("lb rx").
 #   as root from a build directory (or top_builddir=... / HD=...).
 set -u
-N=200 DL=1 WIN=30 ROUNDS=1 ICOUNT=0 NATIVE=0 WHO="plain fwd keepalived" XBIN="" PROF=0 STRACE=0 FLOOD=0
-while getopts n:d:w:r:INc:X:PSF o; do
+N=200 DL=1 WIN=30 ROUNDS=1 ICOUNT=0 NATIVE=0 WHO="plain fwd keepalived" XBIN="" PROF=0 STRACE=0 FLOOD=0 THR=0
+while getopts n:d:w:r:INc:X:PSFT o; do
 	case $o in
 	n) N=$OPTARG ;;
 	d) DL=$OPTARG ;;
@@ -53,6 +61,7 @@ while getopts n:d:w:r:INc:X:PSF o; do
 	P) PROF=1 ;;
 	S) STRACE=1 ;;
 	F) FLOOD=1 ;;
+	T) THR=1 ;;
 	*) echo "usage: $0 [-n N] [-d DELAY_LOOP] [-w WINDOW] [-r ROUNDS] [-I] [-N] [-c WHO] [-X PATH]" >&2; exit 2 ;;
 	esac
 done
@@ -79,7 +88,7 @@ if [ "${HD_VM:-0}" != 1 ]; then
 		[ -n "${HD:-}" ] && export HD_VM_TMP_PATHS="${HD_VM_TMP_PATHS:-} $(dirname "$(readlink -f "$HD")")"
 		export HD_VM_ENV="${HD_VM_ENV:-} HD HD_BENCH_ICOUNT HD_BENCH_SHIFT" HD_BENCH_ICOUNT=$ICOUNT
 		exec "$top_srcdir/tests/vm/run" "$here/fwd.sh" -n "$N" -d "$DL" -w "$WIN" -r "$ROUNDS" \
-			$([ "$FLOOD" = 1 ] && echo -F) \
+			$([ "$FLOOD" = 1 ] && echo -F) $([ "$THR" = 1 ] && echo -T) \
 			-c "${WHO% fwd-x}" $([ -n "$XBIN" ] && echo "-X $XBIN")
 	fi
 fi
@@ -123,6 +132,40 @@ while True:
 	FLOOD_PID=$!
 }
 flood_rx() { ip -n "$LB" -s -j link show eth1 | jq '.[0].stats64.rx.packets'; }
+napi_kthreads() { # pids of the NAPI kthreads (comm napi/IF-ID), sorted for comm(1)
+	local d
+	for d in /proc/[0-9]*; do
+		case $(cat "$d/comm" 2>/dev/null) in napi/*) echo "${d#/proc/}" ;; esac
+	done | sort
+}
+ethtool_set() { # NS IF CMD 0|1: a legacy ethtool ioctl (the host has no ethtool)
+	ip netns exec "$1" "$PY" -c "
+import array, fcntl, socket, struct
+v = array.array('B', struct.pack('II', $3, $4))
+s = socket.socket()
+fcntl.ioctl(s.fileno(), 0x8946, struct.pack('16sP16x', b'$2', v.buffer_info()[0]))"
+}
+LBK="" RSK=""
+rx_threads() { # 1|0: both eth0 ends receive in a NAPI kthread, or back to netif_rx; sets LBK RSK
+	local n before
+	for n in "$LB" "$RS"; do
+		if [ "$1" = 1 ]; then
+			before=$(napi_kthreads)
+			# ETHTOOL_SGRO on: NAPI on this end; ETHTOOL_STSO off: a veth
+			# sending with TSO on hands its peer only GRO-eligible skbs
+			# (veth_skb_is_eligible_for_gro), the others go by netif_rx
+			ethtool_set "$n" eth0 0x2c 1 && ethtool_set "$n" eth0 0x1f 0 &&
+				ip netns exec "$n" sh -c 'echo 1 >/sys/class/net/eth0/threaded' || return 1
+			if [ "$n" = "$LB" ]; then LBK=$(comm -13 <(echo "$before") <(napi_kthreads))
+			else RSK=$(comm -13 <(echo "$before") <(napi_kthreads)); fi
+		else
+			ip netns exec "$n" sh -c 'echo 0 >/sys/class/net/eth0/threaded'
+			ethtool_set "$n" eth0 0x2c 0; ethtool_set "$n" eth0 0x1f 1
+			LBK="" RSK=""
+		fi
+	done
+	[ "$1" = 0 ] || { [ -n "$LBK" ] && [ -n "$RSK" ]; }
+}
 ip -n "$LB" addr add 10.200.0.1/16 dev eth0; ip -n "$LB" link set eth0 up
 ip -n "$LB" addr add $VIP/32 dev eth0
 ip -n "$RS" link set eth0 up
@@ -200,10 +243,15 @@ runtime_us() { # PIDS...: time on a CPU (schedstat, ns precision, not ticks)
 # run WHO: one result line "WHO checks cpu_ms user_ms sys_ms us_per_check fwd_probes
 # run_us_per_check"
 run() {
-	local who=$1 bin=$HD comm p pids t0 u0 s0 u1 s1 a0 a1 r0 r1 probes=- extra=""
+	local who=$1 bin=$HD comm p pids t0 u0 s0 u1 s1 a0 a1 r0 r1 probes=- extra="" k0 k1 krx=- q0 q1 qrx=-
+	local base=${1%-t}
 	[ "$IPVS" = 1 ] && ip netns exec "$LB" ipvsadm -C
-	write_confs "$who"
-	[ "$who" = fwd-x ] && bin=$XBIN
+	write_confs "$base"
+	[ "$base" = fwd-x ] && bin=$XBIN
+	if [ "$base" != "$who" ]; then
+		rx_threads 1 || { log "$who: cannot thread the veths' receive"; echo "$who 0 0 0 0 0 - 0 -"; return; }
+		log "$who: receive in NAPI kthreads, lb's: $(echo $LBK), rs's: $(echo $RSK)"
+	fi
 	t0=$(now_ms)
 	if [ "$who" = keepalived ]; then
 		comm=keepalived
@@ -225,6 +273,7 @@ run() {
 	read -r u0 s0 <<<"$(ticks_us $pids)"
 	r0=$(runtime_us $pids)
 	a0=$(accepted)
+	k0=$(runtime_us $LBK) q0=$(runtime_us $RSK)
 	if [ "$PROF" = 1 ]; then
 		perf record -q -e cpu-clock -F 999 -g -o "$B/perf.data" -p "$(echo $pids | tr ' ' ,)" \
 			>/dev/null 2>&1 &
@@ -240,6 +289,7 @@ run() {
 		read -r u0 s0 <<<"$(ticks_us $pids)"
 		r0=$(runtime_us $pids)
 		a0=$(accepted)
+		k0=$(runtime_us $LBK) q0=$(runtime_us $RSK)
 	fi
 	sleep "$WIN"
 	if [ "$FLOOD" = 1 ]; then
@@ -249,6 +299,7 @@ run() {
 	read -r u1 s1 <<<"$(ticks_us $pids)"
 	r1=$(runtime_us $pids)
 	a1=$(accepted)
+	k1=$(runtime_us $LBK) q1=$(runtime_us $RSK)
 	if [ -n "$extra" ]; then
 		kill -INT "$extra"; wait "$extra" 2>/dev/null
 		if [ "$PROF" = 1 ]; then
@@ -262,7 +313,7 @@ run() {
 		fi
 	fi
 	ready || log "$who: not every real server up at the end of the window"
-	if [ "$who" != keepalived ] && [ "$who" != plain ]; then
+	if [ "$who" != keepalived ] && [ "$base" != plain ]; then
 		probes=$("$HDCTL" -s "$B/hd.sock" status --json 2>/dev/null |
 			jq '[.healthcheck[].real_servers[].checkers[].fwd_probes] | add' 2>/dev/null)
 	fi
@@ -270,13 +321,23 @@ run() {
 	for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$p" 2>/dev/null && ip netns pids "$LB" | xargs -r kill -9
 	wait "$p" 2>/dev/null
+	if [ "$base" != "$who" ]; then
+		if [ $((a1 - a0)) -gt 0 ]; then
+			krx=$(awk -v t=$((k1 - k0)) -v n=$((a1 - a0)) 'BEGIN { printf "%.1f", t / n }')
+			qrx=$(awk -v t=$((q1 - q0)) -v n=$((a1 - a0)) 'BEGIN { printf "%.1f", t / n }')
+		fi
+		rx_threads 0
+	fi
 	local n=$((a1 - a0)) u=$(((u1 - u0) * 1000 / HZ)) s=$(((s1 - s0) * 1000 / HZ))
-	awk -v w="$who" -v n="$n" -v u="$u" -v s="$s" -v pr="$probes" -v rt=$((r1 - r0)) \
-		'BEGIN { printf "%s %d %d %d %d %.1f %s %.1f\n", w, n, u + s, u, s, (n ? (u + s) * 1000 / n : 0), pr,
-			(n ? rt / n : 0) }'
+	awk -v w="$who" -v n="$n" -v u="$u" -v s="$s" -v pr="$probes" -v rt=$((r1 - r0)) -v krx="$krx" -v qrx="$qrx" \
+		'BEGIN { printf "%s %d %d %d %d %.1f %s %.1f %s %s\n", w, n, u + s, u, s, (n ? (u + s) * 1000 / n : 0), pr,
+			(n ? rt / n : 0), krx, qrx }'
 }
 
 [ "$IPVS" = 1 ] || WHO=$(echo "$WHO" | sed 's/keepalived//')
+if [ "$THR" = 1 ]; then
+	for w in $WHO; do [ "$w" = keepalived ] || WHO="$WHO $w-t"; done
+fi
 log "N=$N delay_loop=$DL window=${WIN}s rounds=$ROUNDS kernel=$(uname -r) cpus=$(nproc)" \
 	"clock=$([ "${HD_BENCH_ICOUNT:-0}" = 1 ] && echo "icount (CPU time = instructions x 2^${HD_BENCH_SHIFT:-3} ns)" ||
 		([ "$NATIVE" = 1 ] && echo "native" || echo "tcg wall clock"))"
@@ -290,11 +351,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	done
 done
 echo
-echo "raw: round contender checks cpu_ms user_ms system_ms cpu_us_per_check fwd_probes runtime_us_per_check"
+echo "raw: round contender checks cpu_ms user_ms system_ms cpu_us_per_check fwd_probes runtime_us_per_check lb_rx_us_per_check rs_rx_us_per_check"
 printf '%s\n' "${RES[@]}"
 echo
 printf '%s\n' "${RES[@]}" | awk -v N="$N" -v DL="$DL" -v W="$WIN" '
-	{ c[$1, $2] = $7; rt[$1, $2] = $9; if (!($2 in seen)) { seen[$2] = 1; order[++nw] = $2 } if ($1 > R) R = $1 }
+	{ c[$1, $2] = $7; rt[$1, $2] = $9; if ($10 != "-") { kr[$2] += $10; qr[$2] += $11; kn[$2]++; d[$2] += $9 + $10 } if (!($2 in seen)) { seen[$2] = 1; order[++nw] = $2 } if ($1 > R) R = $1 }
 	function median(a, m,   i, j, t) {
 		for (i = 2; i <= m; i++)
 			for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
@@ -325,4 +386,12 @@ printf '%s\n' "${RES[@]}" | awk -v N="$N" -v DL="$DL" -v W="$WIN" '
 		ratios("plain", "keepalived", "plain / keepalived")
 		ratios("fwd-x", "plain", "fwd-x / plain")
 		ratios("fwd", "fwd-x", "fwd / fwd-x")
+		ratios("fwd-t", "plain-t", "fwd-t / plain-t (receive in kthreads, -T)")
+		ratios("fwd-x-t", "plain-t", "fwd-x-t / plain-t")
+		for (o = 1; o <= nw; o++) if (order[o] in kn) {
+			if (!hk++) { print ""; print "| -T contender (means over rounds, us per check, schedstat) | daemon | lb rx: the director receive kthread | daemon + lb rx | rs rx: the real servers receive kthread |"; print "|---|---|---|---|---|" }
+			w = order[o]; printf "| %s | %.1f | %.1f | %.1f | %.1f |\n", w, (d[w] - kr[w]) / kn[w], kr[w] / kn[w], d[w] / kn[w], qr[w] / kn[w]
+		}
+		if (("fwd-t" in kn) && ("plain-t" in kn) && d["plain-t"] > 0)
+			printf "\n(daemon + lb rx) fwd-t / plain-t: %.2f\n", (d["fwd-t"] / kn["fwd-t"]) / (d["plain-t"] / kn["plain-t"])
 	}'
