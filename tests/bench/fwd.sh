@@ -156,8 +156,11 @@ rx_threads() { # 1|0: both eth0 ends receive in a NAPI kthread, or back to netif
 			# (veth_skb_is_eligible_for_gro), the others go by netif_rx
 			ethtool_set "$n" eth0 0x2c 1 && ethtool_set "$n" eth0 0x1f 0 &&
 				ip netns exec "$n" sh -c 'echo 1 >/sys/class/net/eth0/threaded' || return 1
-			if [ "$n" = "$LB" ]; then LBK=$(comm -13 <(echo "$before") <(napi_kthreads))
-			else RSK=$(comm -13 <(echo "$before") <(napi_kthreads)); fi
+			# (no <(...): the VM has no /dev/fd)
+			echo "$before" >"$B/napi.before"
+			napi_kthreads >"$B/napi.after"
+			if [ "$n" = "$LB" ]; then LBK=$(comm -13 "$B/napi.before" "$B/napi.after")
+			else RSK=$(comm -13 "$B/napi.before" "$B/napi.after"); fi
 		else
 			ip netns exec "$n" sh -c 'echo 0 >/sys/class/net/eth0/threaded'
 			ethtool_set "$n" eth0 0x2c 0; ethtool_set "$n" eth0 0x1f 1
