@@ -24,15 +24,10 @@ t_link "$D" eth0 10.94.0.1/24
 ip -n "$D" addr add $VIP/32 dev eth0
 FWD=yes
 [ "${HD_FWD_OFF:-0}" = 1 ] && FWD=no
-bg() { "$@" </dev/null >/dev/null 2>>"$T_DIR/srv.log" & T_PIDS+=($!); }
 for i in 1 2 3 4 5 6; do
 	R[$i]=$(t_ns r$i)
 	t_link "${R[$i]}" eth0 10.94.0.1$i/24
-	bg ip netns exec "${R[$i]}" python3 -c "
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('0.0.0.0', 80)); s.listen(64)
-while True: s.accept()[0].close()"
+	listen $i
 done
 dr_ok() { # NS
 	ip -n "$1" addr add $VIP/32 dev lo

@@ -18,15 +18,6 @@ D=$(t_ns d)
 PEER=vlk$$
 PEER=${PEER:0:15}
 hd_veth "$D" eth0 10.95.0.1/24 "$PEER" "$T_BR" br0
-bg() { "$@" </dev/null >/dev/null 2>>"$T_DIR/srv.log" & T_PIDS+=($!); LAST=$!; }
-listen() { # N: a TCP listener on R_N's port 80
-	bg ip netns exec "${R[$1]}" python3 -c "
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('0.0.0.0', 80)); s.listen(64)
-while True: s.accept()[0].close()"
-	L[$1]=$LAST
-}
 ip -n "$D" link add dx0 type veth peer name dx1 # down throughout
 for i in 1 2; do
 	R[$i]=$(t_ns r$i)

@@ -35,7 +35,6 @@ for a in 10.90.0.1/32 10.90.0.2/32 fd00:90::1/128 fd00:90::2/128; do
 	ip -n "${R[3]}" route add blackhole "$a"
 done
 
-bg() { "$@" </dev/null >/dev/null 2>>"$T_DIR/srv.log" & T_PIDS+=($!); }
 for f in 4 6; do
 	bg ip netns exec "${R[4]}" python3 "$SRV" forged $f "$T_DIR/forged.log"
 	bg ip netns exec "${R[5]}" python3 "$SRV" good $f "$T_DIR/good.log"

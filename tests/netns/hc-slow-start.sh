@@ -11,15 +11,6 @@
 t_bridge
 D=$(t_ns d)
 t_link "$D" eth0 10.93.0.1/24
-bg() { "$@" </dev/null >/dev/null 2>>"$T_DIR/srv.log" & T_PIDS+=($!); LAST=$!; }
-listen() {
-	bg ip netns exec "${R[$1]}" python3 -c "
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('0.0.0.0', 80)); s.listen(64)
-while True: s.accept()[0].close()"
-	L[$1]=$LAST
-}
 for i in 1 2; do
 	R[$i]=$(t_ns r$i)
 	t_link "${R[$i]}" eth0 10.93.0.1$i/24

@@ -15,7 +15,6 @@ t_link "$DIR" eth0 10.89.0.1/24
 t_link "$R1" eth0 10.89.0.11/24
 t_link "$R2" eth0 10.89.0.12/24
 
-bg() { "$@" </dev/null >/dev/null 2>>"$T_DIR/srv.log" & T_PIDS+=($!); LAST=$!; }
 smtp() { bg ip netns exec "$R1" python3 "$SRV" smtp 10.89.0.11 "$@"; }
 dns() { bg ip netns exec "$R2" python3 "$SRV" dns 10.89.0.12 "$@"; }
 smtp 2525 good "$T_DIR/smtp-2525.log"; GOOD=$LAST

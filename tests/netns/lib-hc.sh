@@ -20,3 +20,16 @@ is() { status && [ "$(rs "$1" "$2" "$3")" = "$4" ]; }
 at_least() { status && [ "$(rs "$1" "$2" "$3")" -ge "$4" ]; }
 # When the daemon changed a real server's verdict (its wall-clock last_change), in ms.
 change_ms() { awk -v t="$(rs "$1" "$2" last_change)" 'BEGIN { printf "%.0f", t * 1000 }'; }
+# bg CMD...: a helper in the background, its stderr in $T_DIR/srv.log,
+# killed at the end; LAST is its pid.
+bg() { "$@" </dev/null >/dev/null 2>>"$T_DIR/srv.log" & T_PIDS+=($!); LAST=$!; }
+# listen N: a TCP listener on ${R[N]}'s port 80 that accepts and closes
+# (the real server a tcp_check sees up); L[N] is its pid, to kill it.
+listen() {
+	bg ip netns exec "${R[$1]}" python3 -c "
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', 80)); s.listen(64)
+while True: s.accept()[0].close()"
+	L[$1]=$LAST
+}
