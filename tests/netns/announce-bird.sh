@@ -67,24 +67,22 @@ check "BIRD's direct protocol has both VIPs from the TUN device" \
 		birdc -s '$BIRD_SOCK' show route protocol vips | grep -q '$VIP6/128'"
 check "the router's BFD sessions with BIRD are up, in both families" wait_for 10 bfd_up
 
-# the IPv6 check fails: the /128 goes, the /32 stays
-t0=$(now_ms)
-kill "$L6"
-ms=$(an_ms_until $LIMIT "$t0" off_router $VIP6/128)
-echo "# IPv6 check fails -> the /128 gone from the router: $ms ms"
-check "IPv6 check fails: the /128 withdrawn within $LIMIT ms ($ms ms)" an_below "$ms" $LIMIT
-check "the /32 stays" on_router $VIP4/32
-an_listen "$D1" $RS6 80
-check "the IPv6 check passes again: the /128 back" wait_for 20 on_router $VIP6/128
-# the IPv4 check fails: the /32 goes
-t0=$(now_ms)
-kill "$L4"
-ms=$(an_ms_until $LIMIT "$t0" off_router $VIP4/32)
-echo "# IPv4 check fails -> the /32 gone from the router: $ms ms"
-check "IPv4 check fails: the /32 withdrawn within $LIMIT ms ($ms ms)" an_below "$ms" $LIMIT
-check "the /128 stays" on_router $VIP6/128
-an_listen "$D1" $RS4 80
-check "the IPv4 check passes again: the /32 back" wait_for 20 on_router $VIP4/32
+# one_fails NAME LISTENER RS VIP OTHER: NAME's check fails (its listener
+# killed), VIP leaves the router within $LIMIT ms, OTHER stays; it listens
+# again and VIP comes back.
+one_fails() {
+	local t0 ms
+	t0=$(now_ms)
+	kill "$2"
+	ms=$(an_ms_until $LIMIT "$t0" off_router "$4")
+	echo "# $1 check fails -> the /${4#*/} gone from the router: $ms ms"
+	check "$1 check fails: the /${4#*/} withdrawn within $LIMIT ms ($ms ms)" an_below "$ms" $LIMIT
+	check "the /${5#*/} stays" on_router "$5"
+	an_listen "$D1" "$3" 80
+	check "the $1 check passes again: the /${4#*/} back" wait_for 20 on_router "$4"
+}
+one_fails IPv6 "$L6" $RS6 $VIP6/128 $VIP4/32
+one_fails IPv4 "$L4" $RS4 $VIP4/32 $VIP6/128
 
 # SIGKILL: the kernel removes the device; BIRD hears it and withdraws both
 t0=$(now_ms)
