@@ -94,4 +94,32 @@ vm_bench_rs() {
 	wait_for 30 test -s "$VM_DIR/count"
 }
 
+# vm_vrrp_pair: namespaces LB and PEER joined by vr0, 192.168.50.1 and .2/24 (the VRRP pair of
+# tests/bench/reload-scale-gen.awk's files).
+vm_vrrp_pair() {
+	LB=$(vm_ns lb)
+	PEER=$(vm_ns peer)
+	ip link add vr0 netns "$LB" type veth peer name vr0 netns "$PEER"
+	ip -n "$LB" addr add 192.168.50.1/24 dev vr0
+	ip -n "$LB" link set vr0 up
+	ip -n "$PEER" addr add 192.168.50.2/24 dev vr0
+	ip -n "$PEER" link set vr0 up
+}
+
+# vm_advert_gaps PCAP T0 T1 ADV: the adverts of vm_vrrp_pair's master (.1) captured in PCAP
+# between T0 and T1 (ns, kernel timestamps): "COUNT LONGEST_GAP_MS LATE BACKUP_ADVERTS", late =
+# a gap over 1.5 x ADV seconds, each also said on stderr with where it fell after T0.
+vm_advert_gaps() {
+	tcpdump -r "$1" -tt -n 2>/dev/null | awk -v t0="$2" -v t1="$3" -v adv="$4" '
+		{ t = $1 * 1e9 }
+		t < t0 || t > t1 { next }
+		$3 == "192.168.50.2" { peer++; next }
+		$3 != "192.168.50.1" { next }
+		{ n++; if (last) { g = (t - last) / 1e6; if (g > max) max = g
+			if (g > 1.5 * adv * 1000) { late++
+				printf "# late: %.1f ms gap from %.3f s after the start of the window\n", g, (last - t0) / 1e9 >"/dev/stderr" } }
+		  last = t }
+		END { printf "%d %.1f %d %d\n", n, max, late, peer }'
+}
+
 vm_done() { hd_done; }

@@ -22,14 +22,8 @@ PY=$(command -v python3)
 assert "ip_vs and wrr load" vm_load_ipvs wrr
 assert "ipvs-poll is built (make tests/bench/ipvs-poll)" test -x "$POLL"
 assert "tcpdump, jq and python3 are there" sh -c "command -v tcpdump && command -v jq && [ -n '$PY' ]"
-LB=$(vm_ns lb)
-PEER=$(vm_ns peer)
+vm_vrrp_pair # LB, PEER
 RS=$(vm_ns rs)
-ip link add vr0 netns "$LB" type veth peer name vr0 netns "$PEER"
-ip -n "$LB" addr add 192.168.50.1/24 dev vr0
-ip -n "$LB" link set vr0 up
-ip -n "$PEER" addr add 192.168.50.2/24 dev vr0
-ip -n "$PEER" link set vr0 up
 ip link add eth0 netns "$LB" type veth peer name eth0 netns "$RS"
 ip -n "$LB" addr add 172.31.1.1/24 dev eth0
 ip -n "$LB" link set eth0 up
@@ -75,17 +69,8 @@ reload() {
 	check "reload to variant $v: the table is the new one ($out)" [ -n "$out" ]
 	read -r t0 t1 ms _ <<<"$out"
 	sleep 2.5 # the pass's re-read, tcpdump's buffer
-	tcpdump -r "$VM_DIR/vrrp.pcap" -tt -n 2>/dev/null | awk -v t0="$((t0 - 500000000))" \
-		-v t1="$((${t1:-0} + 1000000000))" -v adv=$ADV '
-		{ t = $1 * 1e9 }
-		t < t0 || t > t1 { next }
-		$3 == "192.168.50.2" { peer++; next }
-		$3 != "192.168.50.1" { next }
-		{ n++; if (last) { g = (t - last) / 1e6; if (g > max) max = g
-			if (g > 1.5 * adv * 1000) { late++
-				printf "# late: %.1f ms gap from %.3f s after the SIGHUP\n", g, (last - t0) / 1e9 - 0.5 >"/dev/stderr" } }
-		  last = t }
-		END { printf "%d %.1f %d %d\n", n, max, late, peer }' >"$VM_DIR/adverts-$v.txt"
+	vm_advert_gaps "$VM_DIR/vrrp.pcap" "$((t0 - 500000000))" "$((${t1:-0} + 1000000000))" $ADV \
+		>"$VM_DIR/adverts-$v.txt"
 	read -r n_adv max_gap late peer_adv <"$VM_DIR/adverts-$v.txt"
 	"$HDCTL" -s "$SOCK" status --json >"$VM_DIR/st-$v.json"
 	steps=$(jq '.daemon.last_reload_usec.build_steps // 0' "$VM_DIR/st-$v.json")

@@ -24,13 +24,7 @@ POLL=$top_builddir/tests/bench/ipvs-poll
 assert "ip_vs and wrr load" vm_load_ipvs wrr
 assert "ipvs-poll is built (make tests/bench/ipvs-poll)" test -x "$POLL"
 assert "tcpdump and jq are there" sh -c "command -v tcpdump && command -v jq"
-LB=$(vm_ns lb)
-PEER=$(vm_ns peer)
-ip link add vr0 netns "$LB" type veth peer name vr0 netns "$PEER"
-ip -n "$LB" addr add 192.168.50.1/24 dev vr0
-ip -n "$LB" link set vr0 up
-ip -n "$PEER" addr add 192.168.50.2/24 dev vr0
-ip -n "$PEER" link set vr0 up
+vm_vrrp_pair # LB, PEER
 
 for v in 0 3; do
 	awk -f "$GEN" -v nvs="$NVS" -v nrs="$NRS" -v checks=0 -v adv=$ADV -v variant=$v -v out="$VM_DIR"
@@ -73,15 +67,8 @@ w1=$(writes)
 check "the reload made its plan's $n_plan writes ($w0 -> $w1)" [ $((w1 - w0)) -eq "$n_plan" ]
 
 # (1) the master's adverts as the backup saw them (kernel timestamps)
-tcpdump -r "$VM_DIR/vrrp.pcap" -tt -n 2>/dev/null | awk -v t0="$((t0 - 500000000))" \
-	-v t1="$((${t1:-0} + 1000000000))" -v adv=$ADV '
-	{ t = $1 * 1e9 }
-	t < t0 || t > t1 { next }
-	$3 == "192.168.50.2" { peer++; next }
-	$3 != "192.168.50.1" { next }
-	{ n++; if (last) { g = (t - last) / 1e6; if (g > max) max = g; if (g > 1.5 * adv * 1000) late++ }
-	  last = t }
-	END { printf "%d %.1f %d %d\n", n, max, late, peer }' >"$VM_DIR/adverts.txt"
+vm_advert_gaps "$VM_DIR/vrrp.pcap" "$((t0 - 500000000))" "$((${t1:-0} + 1000000000))" $ADV \
+	>"$VM_DIR/adverts.txt"
 read -r n_adv max_gap late peer_adv <"$VM_DIR/adverts.txt"
 echo "# adverts seen: $n_adv, longest gap $max_gap ms, late $late, backup's $peer_adv; table after $ms ms"
 grep -E "reload complete|change\(s\) applied|pass took" "$VM_DIR/hd.log" | sed 's/^/# /'
