@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipvs_steps.h"
 #include "ipvs_types.h"
 
 void ipvs_ops_free(struct ipvs_ops *ops)
@@ -129,54 +130,76 @@ static int service_ops(const struct ipvs_service *want, const struct ipvs_servic
 	return 0;
 }
 
-/* Services pass: DELETES selects whether this pass emits the deletes of
- * unwanted owned services or the per-service adds and edits. */
-static int services_pass(const struct ipvs_table *desired, const struct ipvs_table *observed,
-			 const struct ipvs_keyset *owned, bool deletes, struct ipvs_ops *ops,
-			 size_t *steps)
+/* One service position of the merge at CUR (DELETES: the deletes' merge,
+ * else the adds' and edits'); returns its cost in a step's budget, or
+ * -ENOMEM. */
+static long merge_one(const struct ipvs_table *desired, const struct ipvs_table *observed,
+		      const struct ipvs_keyset *owned, struct ipvs_diff_cursor *cur,
+		      struct ipvs_ops *ops)
 {
-	size_t i = 0, j = 0;
+	const struct ipvs_service *w = cur->i < desired->n ? &desired->svcs[cur->i] : NULL;
+	const struct ipvs_service *h = cur->j < observed->n ? &observed->svcs[cur->j] : NULL;
+	int c = !w ? 1 : !h ? -1 : ipvs_svc_key_cmp(&w->key, &h->key);
 	int r = 0;
-	while (!r && (i < desired->n || j < observed->n)) {
-		int c;
-		if (i == desired->n)
-			c = 1;
-		else if (j == observed->n)
-			c = -1;
-		else {
-			c = ipvs_svc_key_cmp(&desired->svcs[i].key, &observed->svcs[j].key);
-			(*steps)++;
-		}
-		if (c < 0) {
-			if (!deletes)
-				r = service_ops(&desired->svcs[i], NULL, ops, steps);
-			i++;
-		} else if (c > 0) {
-			const struct ipvs_service *h = &observed->svcs[j];
-			if (deletes && owned && ipvs_keyset_has(owned, &h->key))
-				r = ops_push(ops, IPVS_OP_DEL_SVC, h, NULL);
-			j++;
-		} else {
-			if (!deletes)
-				r = service_ops(&desired->svcs[i], &observed->svcs[j], ops, steps);
-			i++;
-			j++;
-		}
+
+	if (w && h)
+		cur->steps++;
+	if (c < 0)
+		cur->i++;
+	else if (c > 0)
+		cur->j++;
+	else
+		cur->i++, cur->j++;
+	if (!cur->adds) {
+		if (c > 0 && owned && ipvs_keyset_has(owned, &h->key))
+			r = ops_push(ops, IPVS_OP_DEL_SVC, h, NULL);
+		return r < 0 ? r : 1;
 	}
-	return r;
+	if (c > 0)
+		return 1;
+	r = service_ops(w, c ? NULL : h, ops, &cur->steps);
+	return r < 0 ? r : (long)(1 + w->n_dests + (c ? 0 : h->n_dests));
+}
+
+void ipvs_diff_begin(struct ipvs_diff_cursor *cur, struct ipvs_ops *ops)
+{
+	*cur = (struct ipvs_diff_cursor){0};
+	ops->n = 0;
+}
+
+int ipvs_diff_step(const struct ipvs_table *desired, const struct ipvs_table *observed,
+		   const struct ipvs_keyset *owned, struct ipvs_diff_cursor *cur,
+		   struct ipvs_ops *ops, size_t budget)
+{
+	size_t spent = 0;
+
+	while (spent == 0 || spent < budget) {
+		if (cur->i == desired->n && cur->j == observed->n) {
+			if (cur->adds)
+				return 1;
+			/* the deletes are all out: now service by service */
+			cur->adds = true;
+			cur->i = cur->j = 0;
+			continue;
+		}
+		long cost = merge_one(desired, observed, owned, cur, ops);
+		if (cost < 0)
+			return (int)cost;
+		spent += (size_t)cost;
+	}
+	return cur->adds && cur->i == desired->n && cur->j == observed->n;
 }
 
 int ipvs_diff(const struct ipvs_table *desired, const struct ipvs_table *observed,
 	      const struct ipvs_keyset *owned, struct ipvs_ops *ops, size_t *merge_steps)
 {
-	size_t steps = 0;
-	ops->n = 0;
-	int r = services_pass(desired, observed, owned, true, ops, &steps);
-	if (!r)
-		r = services_pass(desired, observed, owned, false, ops, &steps);
+	struct ipvs_diff_cursor cur;
+
+	ipvs_diff_begin(&cur, ops);
+	int r = ipvs_diff_step(desired, observed, owned, &cur, ops, SIZE_MAX);
 	if (merge_steps)
-		*merge_steps = steps;
-	return r;
+		*merge_steps = cur.steps;
+	return r < 0 ? r : 0;
 }
 
 /* ---- owned keys: a sorted array ---- */

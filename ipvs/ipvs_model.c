@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipvs_steps.h"
 #include "ipvs_types.h"
 
 void ipvs_table_init(struct ipvs_table *t)
@@ -540,25 +541,70 @@ static int build_vs(const struct hd_virtual_server_config *vs, size_t vi, const 
 	return vs->group ? build_members(vs, first, out) : 0;
 }
 
+/* What building VS costs in a step's budget (ipvs_steps.h). */
+static size_t vs_cost(const struct hd_virtual_server_config *vs)
+{
+	return (1 + vs->n_real_servers) * (vs->group && vs->n_members ? vs->n_members : 1);
+}
+
+int ipvs_model_build_begin(struct ipvs_model_build *b, const struct hd_config *cfg,
+			   ipvs_verdict_fn verdict, ipvs_quorum_fn quorum_fn, void *ud,
+			   struct ipvs_quorum_state *quorum)
+{
+	*b = (struct ipvs_model_build){
+	    .cfg = cfg, .verdict = verdict, .quorum_fn = quorum_fn, .ud = ud, .quorum = quorum};
+	ipvs_table_init(&b->out);
+	if (cfg && cfg->n_virtual_servers) {
+		b->out.svcs = malloc(cfg->n_virtual_servers * sizeof(*b->out.svcs));
+		if (!b->out.svcs)
+			return -ENOMEM;
+		b->out.cap = cfg->n_virtual_servers;
+	}
+	return 0;
+}
+
+int ipvs_model_build_step(struct ipvs_model_build *b, size_t budget)
+{
+	const struct build_in in = {.verdict = b->verdict, .quorum_fn = b->quorum_fn, .ud = b->ud};
+	size_t n_vs = b->cfg ? b->cfg->n_virtual_servers : 0, spent = 0;
+
+	while (b->next < n_vs && (!spent || spent < budget)) {
+		size_t i = b->next++, first = b->out.n;
+		const struct hd_virtual_server_config *vs = &b->cfg->virtual_servers[i];
+		int r = build_vs(vs, i, &in, b->quorum ? &b->quorum[i] : NULL, &b->out);
+		if (r < 0) {
+			ipvs_model_build_free(b);
+			return r;
+		}
+		/* its destinations sorted now: the last step sorts services only */
+		for (size_t k = first; k < b->out.n; k++)
+			service_sort(&b->out.svcs[k]);
+		spent += vs_cost(vs);
+	}
+	if (b->next < n_vs)
+		return 0;
+	ipvs_table_sort(&b->out);
+	return 1;
+}
+
+void ipvs_model_build_free(struct ipvs_model_build *b)
+{
+	ipvs_table_free(&b->out);
+}
+
 int ipvs_model_build(const struct hd_config *cfg, ipvs_verdict_fn verdict, ipvs_quorum_fn quorum_fn,
 		     void *ud, struct ipvs_quorum_state *quorum, struct ipvs_table *out)
 {
-	const struct build_in in = {.verdict = verdict, .quorum_fn = quorum_fn, .ud = ud};
-	ipvs_table_init(out);
-	if (cfg && cfg->n_virtual_servers) {
-		out->svcs = malloc(cfg->n_virtual_servers * sizeof(*out->svcs));
-		if (!out->svcs)
-			return -ENOMEM;
-		out->cap = cfg->n_virtual_servers;
+	struct ipvs_model_build b;
+	int r = ipvs_model_build_begin(&b, cfg, verdict, quorum_fn, ud, quorum);
+
+	if (r == 0)
+		r = ipvs_model_build_step(&b, SIZE_MAX);
+	if (r < 0) {
+		ipvs_table_init(out);
+		return r;
 	}
-	for (size_t i = 0; cfg && i < cfg->n_virtual_servers; i++) {
-		int r = build_vs(&cfg->virtual_servers[i], i, &in, quorum ? &quorum[i] : NULL, out);
-		if (r < 0) {
-			ipvs_table_free(out);
-			return r;
-		}
-	}
-	ipvs_table_sort(out);
+	*out = b.out;
 	return 0;
 }
 

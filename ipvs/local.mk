@@ -35,3 +35,9 @@ tests_unit_test_ipvs_group_SOURCES = tests/unit/test_ipvs_group.c
 tests_unit_test_ipvs_group_LDADD = libhdcore.a $(HD_LIBS)
 hadirector_SOURCES += ipvs/ipvs_metrics.c ipvs/ipvs_view.h
 EXTRA_DIST += ipvs/README.md
+# the desired table's build and the diff in steps of a bounded size (ipvs_steps.h)
+libhdcore_a_SOURCES += ipvs/ipvs_steps.h
+check_PROGRAMS += tests/unit/test_ipvs_steps
+TESTS += tests/unit/test_ipvs_steps
+tests_unit_test_ipvs_steps_SOURCES = tests/unit/test_ipvs_steps.c
+tests_unit_test_ipvs_steps_LDADD = libhdcore.a $(HD_LIBS)
