@@ -100,23 +100,32 @@ bool announce_vip_quorum(const struct hd_config *cfg, const struct hd_addr *vip,
 	return any;
 }
 
-bool announce_sched_cost(const char *lb_algo, char *msg, size_t len)
+bool announce_sched_cost(const char *lb_algo, enum announce_sync sync, char *msg, size_t len)
 {
-	if (!strcmp(lb_algo, "mh"))
+	const char *fix =
+	    sync == ANNOUNCE_SYNC_VRRP
+		? "; lvs_sync_daemon follows a vrrp_instance, so only that instance's "
+		  "master sends its connections: mode = both makes every director send "
+		  "and learn them"
+		: "; or lvs_sync_daemon with mode = both, so every director learns the "
+		  "others' connections";
+
+	/* synced: a moved flow finds its entry on its new director */
+	if (!strcmp(lb_algo, "mh") || sync == ANNOUNCE_SYNC_BOTH)
 		return false;
 	if (!strcmp(lb_algo, "sh")) {
 		snprintf(msg, len,
 			 "mode announce with lb_algo sh: consistent only while every director "
 			 "has the same real servers up with the same weights; one failure seen "
 			 "at different times remaps most flows (mh, Maglev, remaps only the "
-			 "failed server's)");
+			 "failed server's)%s",
+			 fix);
 		return true;
 	}
 	snprintf(msg, len,
 		 "mode announce with lb_algo %s: each director picks real servers on its own, "
 		 "so a flow the router moves to another director (a director leaves or joins) "
-		 "lands on another real server and its connection is broken; use lb_algo = mh, "
-		 "or connection sync among the directors",
-		 lb_algo[0] ? lb_algo : "wlc");
+		 "lands on another real server and its connection is broken; use lb_algo = mh%s",
+		 lb_algo[0] ? lb_algo : "wlc", fix);
 	return true;
 }

@@ -71,12 +71,23 @@ size_t announce_vips(const struct hd_config *cfg, struct hd_addr *out);
 bool announce_vip_quorum(const struct hd_config *cfg, const struct hd_addr *vip,
 			 const bool *quorum_lost);
 
+/* The connection sync among the directors (lvs_sync_daemon): none, mode
+ * vrrp (only a vrrp_instance's master sends) or mode both (every director
+ * sends its connections and learns the others'). */
+enum announce_sync {
+	ANNOUNCE_SYNC_NONE,
+	ANNOUNCE_SYNC_VRRP,
+	ANNOUNCE_SYNC_BOTH,
+};
+
 /* A scheduler's cost in announce mode. Each director schedules the flows
  * the router hands it, on its own: only a consistent hash (mh, Maglev; sh
  * with the same real servers and weights) makes every director pick the
  * same real server for a flow, so that a flow moved to another director
- * (one leaves or joins, the router rehashes) keeps its real server. Any
- * other scheduler: returns true and writes why to MSG (LEN bytes). */
-bool announce_sched_cost(const char *lb_algo, char *msg, size_t len);
+ * (one leaves or joins, the router rehashes) keeps its real server; or
+ * connection sync in mode both, where the flow's new director has learnt
+ * its entry. Any other case: returns true and writes why, and the remedy
+ * (mh, or sync in mode both), to MSG (LEN bytes). */
+bool announce_sched_cost(const char *lb_algo, enum announce_sync sync, char *msg, size_t len);
 
 #endif

@@ -203,9 +203,9 @@ static cfg_opt_t global_opts[] = {
     CFG_END(),
 };
 
-static cfg_opt_t lvs_sync_opts[] = {LINE,	 O("interface"), O("vrrp_instance"),
-				    O("syncid"), O("maxlen"),	 O("group"),
-				    O("port"),	 O("ttl"),	 CFG_END()};
+static cfg_opt_t lvs_sync_opts[] = {LINE,	 O("interface"), O("vrrp_instance"), O("syncid"),
+				    O("maxlen"), O("group"),	 O("port"),	     O("ttl"),
+				    O("mode"),	 CFG_END()};
 
 /* e-mail alerts (config_alert.c) */
 static cfg_opt_t alert_opts[] = {LINE,

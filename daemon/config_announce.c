@@ -2,8 +2,9 @@
  * server's `mode = vrrp | announce` (hd_config.h). The section is optional:
  * `mode = announce` alone takes its default (device hdannounce; the FRR
  * side is in docs/ecmp.md).
- * A scheduler that is not consistent is valid but costly in this mode: a
- * warning (cfg->warnings), not an error. */
+ * A scheduler that is not consistent is valid but costly in this mode
+ * unless the directors sync their connections (lvs_sync_daemon, mode =
+ * both; parsed before this): a warning (cfg->warnings), not an error. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -45,6 +46,13 @@ static void conv_section(struct cctx *c, cfg_t *sec, struct hd_announce_config *
 	}
 }
 
+static enum announce_sync sync_of(const struct hd_lvs_sync_config *ls)
+{
+	if (!ls->enabled)
+		return ANNOUNCE_SYNC_NONE;
+	return ls->mode == HD_LVS_SYNC_BOTH ? ANNOUNCE_SYNC_BOTH : ANNOUNCE_SYNC_VRRP;
+}
+
 /* A virtual server in announce mode: its addresses are announced, so it
  * needs some (no fwmark), and its scheduler decides whether the directors
  * pick the same real server for a flow. */
@@ -59,7 +67,7 @@ static void check_vs(struct cctx *c, struct hd_config *cfg,
 	if (fwmark)
 		cerr(c, vs->mode_line,
 		     "mode: announce needs addresses to announce (no fwmark service)");
-	if (announce_sched_cost(vs->lb_algo, msg, sizeof(msg)))
+	if (announce_sched_cost(vs->lb_algo, sync_of(&cfg->lvs_sync), msg, sizeof(msg)))
 		warn(c, cfg, vs->mode_line, msg);
 	if (vs->persistence_timeout && strcmp(vs->lb_algo, "mh") == 0)
 		warn(c, cfg, vs->mode_line,

@@ -501,14 +501,25 @@ void conv_lvs_sync(struct cctx *c, cfg_t *root, struct hd_config *cfg)
 	const struct cval *v;
 	unsigned id = 0;
 
+	static const char *const modes[] = {"vrrp", "both", NULL};
+	int mode = HD_LVS_SYNC_VRRP;
+
 	if (!sec)
 		return;
 	l->enabled = true;
 	l->line = sec_line(sec);
 	if (!get_ifname(c, sec, "interface", l->interface) && !cget(sec, "interface", 0))
 		cerr(c, l->line, "lvs_sync_daemon: 'interface' is required");
+	get_enum(c, sec, "mode", modes, &mode);
+	l->mode = (enum hd_lvs_sync_mode)mode;
 	v = cget(sec, "vrrp_instance", 0);
-	if (!v) {
+	if (l->mode == HD_LVS_SYNC_BOTH) {
+		/* every director runs master and backup: no VRRP role to follow */
+		if (v)
+			cerr(c, v->line,
+			     "lvs_sync_daemon: 'vrrp_instance' is for mode = vrrp; mode = both "
+			     "runs the master and the backup sync daemon whatever VRRP says");
+	} else if (!v) {
 		cerr(c, l->line, "lvs_sync_daemon: 'vrrp_instance' is required");
 	} else {
 		ssize_t idx = find_instance(cfg, v->s);

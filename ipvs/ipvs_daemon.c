@@ -35,6 +35,7 @@
 #include "ipvs_bgdump.h"
 #include "ipvs_ctx.h"
 #include "ipvs_genl.h"
+#include "ipvs_sync_rule.h"
 
 uint64_t ipvs_total_writes(const struct ipvs_ctx *c)
 {
@@ -98,7 +99,7 @@ int ipvs_ensure_open(struct ipvs_ctx *c)
 
 const char *ipvs_sync_state_str(int s)
 {
-	return s == IP_VS_STATE_MASTER ? "master" : s == IP_VS_STATE_BACKUP ? "backup" : "none";
+	return ipvs_sync_mask_str(s);
 }
 
 /* A running daemon's parameters cannot change: any difference restarts it. */
@@ -111,55 +112,75 @@ static bool sync_same(const struct hd_lvs_sync_config *a, const struct hd_lvs_sy
 	       (a->group.family != AF_INET6 || !memcmp(&a->group.u.v6, &b->group.u.v6, 16));
 }
 
+static int sync_start(struct ipvs_ctx *c, int state, const struct hd_lvs_sync_config *ls)
+{
+	int r = ipvs_nl_sync_daemon(c->nl, 1, state, ls);
+	if (r == -EEXIST) { /* left by an earlier run, maybe with other parameters */
+		ipvs_nl_sync_daemon(c->nl, 0, state, NULL);
+		r = ipvs_nl_sync_daemon(c->nl, 1, state, ls);
+	}
+	if (r < 0)
+		hd_err("ipvs: cannot start the %s sync daemon on %s (syncid %u): %s",
+		       ipvs_sync_state_str(state), ls->interface, ls->syncid, strerror(-r));
+	return r;
+}
+
+/* The daemons wanted (c->sync_want: master, backup or both, a mask) from
+ * those running (c->sync_have), in the steps of ipvs_sync_plan. */
 void ipvs_sync_apply(struct ipvs_ctx *c, bool timer_pass)
 {
 	const struct hd_lvs_sync_config *ls = &c->d->config->lvs_sync;
-	bool same_params = sync_same(&c->sync_cfg_have, ls);
 	int running;
 	/* Stopped behind our back (ipvsadm --stop-daemon)? Start it again. */
 	if (timer_pass && c->sync_have && ipvs_nl_sync_daemons_running(c->nl, &running) == 0 &&
-	    !(running & c->sync_have)) {
+	    (running & c->sync_have) != c->sync_have) {
 		hd_warn("ipvs: the %s sync daemon stopped; starting it again",
-			ipvs_sync_state_str(c->sync_have));
-		c->sync_have = 0;
+			ipvs_sync_state_str(c->sync_have & ~running));
+		c->sync_have &= running;
 	}
-	if (c->sync_want == c->sync_have && (same_params || !c->sync_have))
+	struct ipvs_sync_steps st =
+	    ipvs_sync_plan(c->sync_have, c->sync_want, sync_same(&c->sync_cfg_have, ls));
+	if (!st.stop && !st.start)
 		return;
 	if (c->sync_err && !timer_pass)
 		return; /* failed before: retry on the slow timer only */
-	if (c->sync_have) {
-		ipvs_nl_sync_daemon(c->nl, 0, c->sync_have, NULL);
-		c->sync_have = 0;
-	}
+	for (int bit = IPVS_SYNC_MASTER; bit <= IPVS_SYNC_BACKUP; bit <<= 1)
+		if (st.stop & bit)
+			ipvs_nl_sync_daemon(c->nl, 0, bit, NULL);
+	c->sync_have &= ~st.stop;
 	c->sync_err = 0;
-	if (!c->sync_want)
-		return;
-	int other = c->sync_want == IP_VS_STATE_MASTER ? IP_VS_STATE_BACKUP : IP_VS_STATE_MASTER;
-	ipvs_nl_sync_daemon(c->nl, 0, other, NULL); /* e.g. left by an earlier run */
-	int r = ipvs_nl_sync_daemon(c->nl, 1, c->sync_want, ls);
-	if (r == -EEXIST) { /* running with maybe other parameters: restart it */
-		ipvs_nl_sync_daemon(c->nl, 0, c->sync_want, NULL);
-		r = ipvs_nl_sync_daemon(c->nl, 1, c->sync_want, ls);
+	/* one not ours and not wanted, e.g. left by an earlier run in the
+	 * other VRRP role: the kernel would keep sending or learning */
+	int stray = IPVS_SYNC_ALL & ~c->sync_want & ~c->sync_have & ~st.stop;
+	for (int bit = IPVS_SYNC_MASTER; bit <= IPVS_SYNC_BACKUP && st.start; bit <<= 1)
+		if (stray & bit)
+			ipvs_nl_sync_daemon(c->nl, 0, bit, NULL);
+	for (int bit = IPVS_SYNC_MASTER; bit <= IPVS_SYNC_BACKUP; bit <<= 1) {
+		if (!(st.start & bit))
+			continue;
+		int r = sync_start(c, bit, ls);
+		if (r < 0) {
+			c->sync_err = r;
+			ipvs_set_error(c, "sync daemon", r);
+			continue;
+		}
+		c->sync_have |= bit;
 	}
-	if (r < 0) {
-		c->sync_err = r;
-		ipvs_set_error(c, "sync daemon", r);
-		hd_err("ipvs: cannot start the %s sync daemon on %s (syncid %u): %s",
-		       ipvs_sync_state_str(c->sync_want), ls->interface, ls->syncid, strerror(-r));
-		return;
-	}
-	c->sync_have = c->sync_want;
 	c->sync_cfg_have = *ls;
-	hd_notice("ipvs: %s sync daemon running on %s (syncid %u)",
-		  ipvs_sync_state_str(c->sync_have), ls->interface, ls->syncid);
+	if (c->sync_have)
+		hd_notice("ipvs: %s sync daemon%s running on %s (syncid %u)",
+			  ipvs_sync_state_str(c->sync_have),
+			  c->sync_have == IPVS_SYNC_ALL ? "s" : "", ls->interface, ls->syncid);
 }
 
+/* The VRRP role is kept in any mode: a reload back to mode vrrp knows it. */
 void ipvs_sync_daemon_set_role(struct hd_daemon *d, int is_master)
 {
 	struct ipvs_ctx *c = d->ipvs;
-	if (!c || !d->config->lvs_sync.enabled)
+	if (!c)
 		return;
-	int want = is_master ? IP_VS_STATE_MASTER : IP_VS_STATE_BACKUP;
+	c->sync_vrrp_master = is_master;
+	int want = ipvs_sync_want(&d->config->lvs_sync, c->sync_vrrp_master);
 	if (want != c->sync_want) {
 		c->sync_want = want;
 		c->sync_err = 0;
@@ -308,12 +329,10 @@ static struct ipvs_quorum_state *quorum_prepare(const struct ipvs_ctx *c,
 	return q;
 }
 
+/* mode vrrp: backup until the VRRP instance says master */
 static void sync_config(struct ipvs_ctx *c, const struct hd_config *cfg)
 {
-	if (!cfg->lvs_sync.enabled)
-		c->sync_want = 0;
-	else if (!c->sync_want)
-		c->sync_want = IP_VS_STATE_BACKUP; /* until VRRP says master */
+	c->sync_want = ipvs_sync_want(&cfg->lvs_sync, c->sync_vrrp_master);
 	c->sync_err = 0;
 }
 
@@ -378,10 +397,10 @@ void ipvs_shutdown(struct hd_daemon *d)
 	if (!c || !c->nl)
 		return;
 	ipvs_pass_drop(c); /* its ops point into c->observed, replaced below */
-	if (c->sync_have) {
-		ipvs_nl_sync_daemon(c->nl, 0, c->sync_have, NULL);
-		c->sync_have = 0;
-	}
+	for (int bit = IPVS_SYNC_MASTER; bit <= IPVS_SYNC_BACKUP; bit <<= 1)
+		if (c->sync_have & bit)
+			ipvs_nl_sync_daemon(c->nl, 0, bit, NULL);
+	c->sync_have = 0;
 	if (d->config->global.ipvs_keep_on_stop)
 		return;
 	struct ipvs_table t;

@@ -2,7 +2,8 @@
 # the module glue into the daemon.
 libhdcore_a_SOURCES += ipvs/ipvs_types.h ipvs/ipvs_model.c ipvs/ipvs_diff.c ipvs/ipvs_order.c \
 	ipvs/ipvs_json.c ipvs/ipvs_json.h ipvs/ipvs_genl.c ipvs/ipvs_genl.h \
-	ipvs/ipvs_reply.c ipvs/ipvs_reply.h ipvs/ipvs_retry.c ipvs/ipvs_retry.h
+	ipvs/ipvs_reply.c ipvs/ipvs_reply.h ipvs/ipvs_retry.c ipvs/ipvs_retry.h \
+	ipvs/ipvs_sync_rule.c ipvs/ipvs_sync_rule.h
 hadirector_SOURCES += ipvs/ipvs.h ipvs/ipvs_daemon.c ipvs/ipvs_sysctl.c ipvs/ipvs_sysctl.h \
 	ipvs/ipvs_bgdump.c ipvs/ipvs_bgdump.h
 hadirector_SOURCES += ipvs/ipvs_ctx.h ipvs/ipvs_pass.c ipvs/ipvs_status.c
@@ -35,6 +36,11 @@ tests_unit_test_ipvs_group_SOURCES = tests/unit/test_ipvs_group.c
 tests_unit_test_ipvs_group_LDADD = libhdcore.a $(HD_LIBS)
 hadirector_SOURCES += ipvs/ipvs_metrics.c ipvs/ipvs_view.h
 EXTRA_DIST += ipvs/README.md
+# lvs_sync_daemon: which sync daemons run, and the steps to them (ipvs_sync_rule.c)
+check_PROGRAMS += tests/unit/test_ipvs_sync_rule
+TESTS += tests/unit/test_ipvs_sync_rule
+tests_unit_test_ipvs_sync_rule_SOURCES = tests/unit/test_ipvs_sync_rule.c
+tests_unit_test_ipvs_sync_rule_LDADD = libhdcore.a $(HD_LIBS)
 # the desired table's build and the diff in steps of a bounded size (ipvs_steps.h)
 libhdcore_a_SOURCES += ipvs/ipvs_steps.h
 check_PROGRAMS += tests/unit/test_ipvs_steps

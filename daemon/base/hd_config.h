@@ -379,10 +379,17 @@ struct hd_announce_config {
 	int line; /* of the section, 0 if absent */
 };
 
+/* lvs_sync_daemon's mode: which sync daemons a director runs */
+enum hd_lvs_sync_mode {
+	HD_LVS_SYNC_VRRP = 0, /* master while the vrrp_instance is master, else backup */
+	HD_LVS_SYNC_BOTH,     /* master and backup always: every director active (announce) */
+};
+
 struct hd_lvs_sync_config {
 	bool enabled;
+	enum hd_lvs_sync_mode mode;
 	char interface[HD_NAME_MAX];
-	size_t instance; /* index into hd_config.instances */
+	size_t instance; /* index into hd_config.instances (mode vrrp) */
 	uint8_t syncid;
 	/* 0 (group: family 0) when not given: the attribute is not sent and
 	 * the kernel uses its default (MTU-sized messages, 224.0.0.81, 8848, 1) */

@@ -140,21 +140,40 @@ static void test_quorum(void)
 
 static void test_sched(void)
 {
+	enum { N = ANNOUNCE_SYNC_NONE, V = ANNOUNCE_SYNC_VRRP, B = ANNOUNCE_SYNC_BOTH };
 	static const struct {
 		const char *algo;
+		int sync;
 		bool cost;
 		const char *says;
 	} t[] = {
-	    {"mh", false, NULL},       {"sh", true, "same real servers up"},
-	    {"rr", true, "rr"},	       {"wlc", true, "connection is broken"},
-	    {"", true, "lb_algo wlc"}, {"lc", true, "use lb_algo = mh"},
+	    {"mh", N, false, NULL},
+	    {"mh", V, false, NULL},
+	    {"mh", B, false, NULL},
+	    {"sh", N, true, "same real servers up"},
+	    {"sh", N, true, "lvs_sync_daemon with mode = both"},
+	    {"sh", B, false, NULL},
+	    {"rr", N, true, "rr"},
+	    {"wlc", N, true, "connection is broken"},
+	    {"wlc", N, true, "or lvs_sync_daemon with mode = both"},
+	    {"", N, true, "lb_algo wlc"},
+	    {"lc", N, true, "use lb_algo = mh"},
+	    /* sync that follows a VRRP instance: only its master sends */
+	    {"wlc", V, true, "only that instance's master sends"},
+	    {"sh", V, true, "mode = both makes every director send"},
+	    /* every director sends and learns: a moved flow keeps its entry */
+	    {"wlc", B, false, NULL},
+	    {"rr", B, false, NULL},
+	    {"", B, false, NULL},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		char msg[512] = "";
-		bool c = announce_sched_cost(t[i].algo, msg, sizeof(msg));
-		EXPECT(c == t[i].cost, "%s", t[i].algo);
+		char msg[768] = "";
+		bool c =
+		    announce_sched_cost(t[i].algo, (enum announce_sync)t[i].sync, msg, sizeof(msg));
+		EXPECT(c == t[i].cost, "%s sync %d", t[i].algo, t[i].sync);
 		EXPECT(!t[i].says || strstr(msg, t[i].says), "%s: '%s'", t[i].algo, msg);
+		EXPECT(c || !msg[0], "%s sync %d: no cost, no text", t[i].algo, t[i].sync);
 	}
 }
 

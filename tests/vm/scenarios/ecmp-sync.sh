@@ -1,0 +1,141 @@
+#!/bin/bash
+# Inside the VM (issue 23): connection sync among active directors, lvs_sync_daemon `mode =
+# both`. Two directors d1, d2 (IPVS DR, wlc, sloppy_tcp 0) serve the same VIP in front of one real
+# server; the client reaches the VIP through the director its route names, as an ECMP router would
+# hand a flow to one director and later, when the router rehashes, to another.
+# - each director runs both sync daemons (kernel and status say so);
+# - a connection made through d1 appears on d2 as a learnt entry (ipvsadm -Lnc) to the same real
+#   server, and one made through d2 on d1: each sends its own and learns the other's;
+# - the client's route moves to d2: the connection made through d1 goes on (d2 forwards it by the
+#   entry it learnt; without it, sloppy_tcp 0, d2's stack resets it); and back to d1 for the one
+#   made through d2;
+# - a daemon stopped behind hadirector's back (ipvsadm --stop-daemon backup) is started again;
+# - SIGTERM stops both daemons.
+# ECMP_SYNC_MODE=none (default both) leaves the lvs_sync_daemon section out: the checks of the
+# learnt entries and of the moved connections fail (the test without the feature).
+. "$(dirname "$0")/../lib.sh"
+VIP=10.100.0.1
+LAB=$top_srcdir/tests/lab
+assert "ip_vs with wlc loads" vm_load_ipvs wlc
+for h in d1:11 d2:12 rs:21 client:2; do
+	n=${h%%:*}
+	vm_ns "$n" >/dev/null
+	vm_link "vm-$n" eth0 "10.0.0.${h##*:}/24"
+done
+for d in d1 d2; do
+	ip -n "vm-$d" route add local "$VIP/32" dev lo table local
+	ip netns exec "vm-$d" sysctl -qw net.ipv4.vs.sloppy_tcp=0
+done
+ip -n vm-rs addr add "$VIP/32" dev lo
+ip netns exec vm-rs sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
+ip netns exec vm-rs python3 "$LAB/ecmp.py" server rs 80 </dev/null >/dev/null 2>&1 &
+VM_PIDS+=($!)
+ip -n vm-client route add "$VIP/32" via 10.0.0.11
+
+D=$VM_DIR
+for d in d1 d2; do
+	{
+		echo "global { router_id = $d }"
+		[ "${ECMP_SYNC_MODE:-both}" = none ] ||
+			echo "lvs_sync_daemon { interface = eth0  mode = ${ECMP_SYNC_MODE:-both}  syncid = 23 }"
+		cat <<CONF
+virtual_server $VIP:80 {
+    lb_algo = wlc
+    lb_kind = dr
+    delay_loop = 1
+    real_server 10.0.0.21:80 { tcp_check { connect_timeout = 1 } }
+}
+CONF
+	} >"$D/$d.conf"
+	ip netns exec "vm-$d" "$HD" -n -l -f "$D/$d.conf" -p "$D/$d.pid" -s "$D/$d.sock" \
+		>"$D/$d.log" 2>&1 &
+	VM_PIDS+=($!)
+	eval "HDPID_$d=$!"
+done
+ctl() { "$HDCTL" -s "$D/$1.sock" "${@:2}"; }
+daemons() { ip netns exec "vm-$1" ipvsadm -L --daemon 2>/dev/null; }
+both_run() { daemons "$1" | grep -q '^master sync daemon' && daemons "$1" | grep -q '^backup sync daemon'; }
+has_rs() { ip netns exec "vm-$1" ipvsadm -Ln | grep -q '10.0.0.21:80'; }
+for d in d1 d2; do
+	assert "$d answers" wait_for 10 ctl "$d" ping
+	check "$d: the real server is in its table" wait_for 15 has_rs "$d"
+	check "$d: the kernel runs the master and the backup sync daemon" wait_for 10 both_run "$d"
+	daemons "$d" | sed "s/^/# $d: /"
+	check "$d: status says master+backup running" eval \
+		"ctl $d status --json | grep -q '\"running\":\"master+backup\"'"
+done
+
+# The client: connections opened on request (a file open-NAME), each asking a line every 0.2 s;
+# answers logged as "NAME ANSWER" ("NAME port P" once open; error or closed: that one stops).
+cat >"$D/cl.py" <<'PY'
+import os, socket, sys, time
+d, vip = sys.argv[1], sys.argv[2]
+conns, dead = {}, set()
+out = open(os.path.join(d, "answers"), "a", buffering=1)
+while not os.path.exists(os.path.join(d, "stop")):
+    for f in sorted(os.listdir(d)):
+        if f.startswith("open-") and f[5:] not in conns:
+            try:
+                s = socket.create_connection((vip, 80), 2)
+                s.settimeout(2)
+                conns[f[5:]] = s
+                out.write("%s port %d\n" % (f[5:], s.getsockname()[1]))
+            except OSError as e:
+                conns[f[5:]] = None
+                out.write("%s connect-failed %s\n" % (f[5:], e))
+    for name, s in conns.items():
+        if s is None or name in dead:
+            continue
+        try:
+            s.sendall(b"p\n")
+            r = s.recv(64).decode().strip() or "closed"
+        except OSError as e:
+            r = "error(%s)" % e
+        if r == "closed" or r.startswith("error"):
+            dead.add(name)
+        out.write("%s %s\n" % (name, r))
+    time.sleep(0.2)
+PY
+mkdir -p "$D/cl"
+ip netns exec vm-client python3 "$D/cl.py" "$D/cl" $VIP &
+VM_PIDS+=($!)
+port_of() { awk -v n="$1" '$1 == n && $2 == "port" { print $3 }' "$D/cl/answers"; }
+answers() { awk -v n="$1" '$1 == n && $2 != "port"' "$D/cl/answers" | wc -l; }
+# ENTRY DIRECTOR PORT: the director's connection entry of the client's PORT: "STATE REALSERVER"
+entry() { ip netns exec "vm-$1" ipvsadm -Lnc | awk -v c="10.0.0.2:$2" '$4 == c { print $3, $6 }'; }
+has_entry() { [ "$(entry "$1" "$2")" = "ESTABLISHED 10.0.0.21:80" ]; }
+# MOVED NAME DIRECTOR: the client's route to the VIP moves to DIRECTOR; NAME answers 5 more times,
+# each from the real server, none broken
+moved() {
+	local n0
+	ip -n vm-client route replace "$VIP/32" via "10.0.0.1${2#d}"
+	n0=$(answers "$1")
+	wait_for 10 sh -c "[ \$(awk -v n=$1 '\$1 == n && \$2 != \"port\"' $D/cl/answers | wc -l) -ge $((n0 + 5)) ]"
+	! awk -v n="$1" '$1 == n && $2 != "port" && $2 != "rs"' "$D/cl/answers" | grep -q .
+}
+
+touch "$D/cl/open-A"
+assert "A: open through d1, answered" wait_for 10 sh -c "[ \$(awk '\$1 == \"A\" && \$2 == \"rs\"' $D/cl/answers | wc -l) -ge 3 ]"
+PA=$(port_of A)
+check "A: d1 has its entry (port $PA)" has_entry d1 "$PA"
+check "A: d2 learnt it from d1's master daemon" wait_for 10 has_entry d2 "$PA"
+check "A: moved to d2, it goes on (d2's learnt entry)" moved A d2
+touch "$D/cl/open-B"
+assert "B: open through d2, answered" wait_for 10 sh -c "[ \$(awk '\$1 == \"B\" && \$2 == \"rs\"' $D/cl/answers | wc -l) -ge 3 ]"
+PB=$(port_of B)
+check "B: d2 has its entry (port $PB)" has_entry d2 "$PB"
+check "B: d1 learnt it from d2's master daemon" wait_for 10 has_entry d1 "$PB"
+check "B: moved to d1, it goes on (d1's learnt entry); A too" moved B d1
+check "A goes on through d1 again" moved A d1
+grep -v ' rs$' "$D/cl/answers" | sed 's/^/# client: /'
+
+# A daemon stopped by hand is started again on the slow timer (every 5 s).
+ip netns exec vm-d1 ipvsadm --stop-daemon backup
+check "d1: the backup daemon stopped by hand is running again" wait_for 15 both_run d1
+check "d1: and said so" grep -q 'the backup sync daemon stopped; starting it again' "$D/d1.log"
+
+touch "$D/cl/stop"
+kill -TERM "$HDPID_d1"
+check "d1: SIGTERM stops both sync daemons" wait_for 10 sh -c "! ip netns exec vm-d1 ipvsadm -L --daemon | grep -q sync"
+check "d2 still runs both" both_run d2
+vm_done
