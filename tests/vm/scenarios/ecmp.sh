@@ -13,7 +13,8 @@
 # the same real server) and opens ECMP_RATE new ones a second. Phases (the issue's list): steady
 # state, a director leaves (withdraw, then stop) and comes back, SIGKILL and SIGSTOP of
 # hadirector, a director's link down (BFD) and up, a fourth director joins, a real server dies,
-# drain then stop, stop alone; then two contrast figures (no sloppy_tcp, wlc instead of mh).
+# drain then stop, stop alone; then contrast figures (no sloppy_tcp; wlc instead of mh: a director
+# leaves, comes back, is killed, is started again).
 # Each phase prints connections alive before/after, broken ones (real server, director, why),
 # new-connection failures, the time from the fault to the withdrawal seen in the router's FIB and
 # until every affected flow answered again.
@@ -24,6 +25,9 @@
 # order; default all), ECMP_CONTRAST (1: the contrast figures at the end), ECMP_WATCHDOG (the
 # watchdog's seconds, as systemd's WatchdogSec=; default 2).
 # ECMP_VRRP (1: then the VRRP pair's failover under the same load, tests/lab/ecmp-vrrp.sh; 0: not).
+# ECMP_SYNC (0; 1: connection sync among the directors, lvs_sync_daemon mode = both, syncid 23:
+# every director sends its connections and learns the others', so a moved flow keeps its real
+# server whatever the scheduler: the wlc contrasts then break ~0 instead of hundreds).
 # The last line is a verdict against the issue's targets: "VERDICT: ECMP PASS|FAIL: ..." (./demo.sh ecmp).
 # ECMP_ANNOUNCE: daemon (default: hadirector's announce mode puts the VIP on its TUN device and
 # takes it away), standin (the scenario does it with ip(8) on a device of its own when the daemon
@@ -43,13 +47,14 @@ WATCHDOG=${ECMP_WATCHDOG:-2}
 PHASES=${ECMP_PHASES:-kill link leave join sigstop rsdies drain stop}
 CONTRAST=${ECMP_CONTRAST:-1}
 VRRP=${ECMP_VRRP:-1}
+SYNC=${ECMP_SYNC:-0}
 VIP=10.100.0.1
 D=$VM_DIR
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); } # no fork: exact under load
 say() { echo "ecmp $(date +%T.%N | cut -c1-12): $*"; }
 gw() { echo "10.0.0.1${1#d}"; } # director name -> its address
 
-say "$N connections, $RATE new/s, $SCHED, sloppy_tcp $SLOPPY, BFD ${ECMP_BFD_MS}ms x $ECMP_BFD_MULT, announce: $ANNOUNCE"
+say "$N connections, $RATE new/s, $SCHED, sloppy_tcp $SLOPPY, BFD ${ECMP_BFD_MS}ms x $ECMP_BFD_MULT, announce: $ANNOUNCE, connection sync: $SYNC"
 assert "ip_vs with mh and wlc loads" vm_load_ipvs mh wlc
 assert "tun loads (the announce device)" hd_vm_modprobe tun
 
@@ -126,6 +131,15 @@ EOF
 	[ "$ANNOUNCE" = daemon ] && cat <<EOF
 announce {
     interface = eth0
+}
+EOF
+	# every director sends its connections and learns the others' (the VRRP pair uses syncid 51
+	# on the same LAN and group: the kernel drops the other id's messages)
+	[ "$SYNC" = 1 ] && cat <<EOF
+lvs_sync_daemon {
+    interface = eth0
+    mode = both
+    syncid = 23
 }
 EOF
 	cat <<EOF
@@ -484,20 +498,36 @@ undrain() { # DIRECTOR
 	standin) announce "$1" ;;
 	esac
 }
-contrast() { # NAME DIRECTOR: DIRECTOR withdrawn: how many of the flows it carried broke
-	local d=$2 v=FLOWS_$2
+# contrast NAME DIRECTOR [kill]: DIRECTOR withdrawn (drained, or its hadirector killed): how many
+# of the flows it carried broke; then back (undrained, or started again): how many broke then
+contrast() {
+	local d=$2 v=FLOWS_$2 how=left nrs
+	nrs=$(live_rs "$2") # its table's live real servers, for its restart
 	phase "$1"
 	unset "$v"
 	eval "$("$PY" "$LAB/ecmp.py" spread "$D/snap-$1" "$D/client.log")"
-	fault drain "$d"
+	if [ "${3:-}" = kill ]; then
+		how="was killed"
+		fault hd_signal KILL "$d"
+	else
+		fault drain "$d"
+	fi
 	withdrawn "$d"
 	settle
 	result "$d" -
-	say "$1: $BROKEN of the ${!v:-0} flows $d carried broke when it left"
-	echo "$1: $BROKEN of the ${!v:-0} flows $d carried broke when it left" >>"$SUMMARY"
-	undrain "$d"
+	say "$1: $BROKEN of the ${!v:-0} flows $d carried broke when it $how"
+	echo "$1: $BROKEN of the ${!v:-0} flows $d carried broke when it $how (connection sync: $SYNC)" >>"$SUMMARY"
+	phase "$1-back"
+	if [ "${3:-}" = kill ]; then
+		fault hd_back "$d" "$nrs"
+	else
+		fault undrain "$d"
+	fi
 	wait_for 30 has_path "$d"
-	settle 2
+	settle
+	result - -
+	say "$1-back: $BROKEN of $ALIVE0 flows broke when $d came back"
+	echo "$1-back: $BROKEN of $ALIVE0 flows broke when $d came back (connection sync: $SYNC)" >>"$SUMMARY"
 }
 if [ "$CONTRAST" = 1 ]; then
 	# shellcheck disable=SC2046
@@ -515,6 +545,7 @@ if [ "$CONTRAST" = 1 ]; then
 				"ip netns exec vm-$d ipvsadm -Ln | grep -q 'TCP  $VIP:80 wlc'"
 		done
 		contrast contrast-wlc "$2"
+		contrast contrast-wlc-kill "$1" kill
 	fi
 fi
 
@@ -528,7 +559,7 @@ else
 	touch "$D/stop"
 	wait "$CLIENT"
 fi
-say "---- summary ($N connections, $SCHED, sloppy_tcp $SLOPPY, BFD ${ECMP_BFD_MS} ms x $ECMP_BFD_MULT, announce: $ANNOUNCE)"
+say "---- summary ($N connections, $SCHED, sloppy_tcp $SLOPPY, BFD ${ECMP_BFD_MS} ms x $ECMP_BFD_MULT, announce: $ANNOUNCE, connection sync: $SYNC)"
 sed 's/^/    /' "$SUMMARY"
 echo "$bfd_down"
 echo "    router FIB changes of the VIP's route: $fib_changes"
