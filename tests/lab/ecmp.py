@@ -322,15 +322,19 @@ def stats(out, t0, t1, mon=None, fault_t=None, gw=None):
 
 
 def flow_owners(snap):
-    """sport -> (director, real server) from `ipvsadm -Lnc` lines "DIRECTOR SPORT RS EXPIRE":
-    a flow that moved has an entry on each director it crossed; the live one was refreshed last,
-    so it expires last."""
+    """sport -> (director, real server) from lines "DIRECTOR SPORT RS EXPIRE [ORIGIN]": a flow
+    that moved has an entry on each director it crossed, and with connection sync on every
+    director (ORIGIN SYNC: learnt); the live one was refreshed last, so it expires last; at the
+    same second the director's own (LOCAL) one."""
     best = {}
     with open(snap) as f:
         for line in f:
             w = line.split()
-            if len(w) == 4 and (w[1] not in best or int(w[3]) > best[w[1]][2]):
-                best[w[1]] = (w[0], w[2], int(w[3]))
+            if len(w) < 4:
+                continue
+            key = (int(w[3]), len(w) < 5 or w[4] == "LOCAL")
+            if w[1] not in best or key > best[w[1]][2]:
+                best[w[1]] = (w[0], w[2], key)
     return {k: v[:2] for k, v in best.items()}
 
 

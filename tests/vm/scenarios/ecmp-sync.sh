@@ -104,6 +104,11 @@ answers() { awk -v n="$1" '$1 == n && $2 != "port"' "$D/cl/answers" | wc -l; }
 # ENTRY DIRECTOR PORT: the director's connection entry of the client's PORT: "STATE REALSERVER"
 entry() { ip netns exec "vm-$1" ipvsadm -Lnc | awk -v c="10.0.0.2:$2" '$4 == c { print $3, $6 }'; }
 has_entry() { [ "$(entry "$1" "$2")" = "ESTABLISHED 10.0.0.21:80" ]; }
+# ORIGIN DIRECTOR PORT: LOCAL (its own entry) or SYNC (learnt), from /proc/net/ip_vs_conn_sync
+origin() {
+	ip netns exec "vm-$1" awk -v p="$(printf %04X "$2")" '$1 == "TCP" && $3 == p { print $9 }' \
+		/proc/net/ip_vs_conn_sync
+}
 # MOVED NAME DIRECTOR: the client's route to the VIP moves to DIRECTOR; NAME answers 5 more times,
 # each from the real server, none broken
 moved() {
@@ -119,12 +124,17 @@ assert "A: open through d1, answered" wait_for 10 sh -c "[ \$(awk '\$1 == \"A\" 
 PA=$(port_of A)
 check "A: d1 has its entry (port $PA)" has_entry d1 "$PA"
 check "A: d2 learnt it from d1's master daemon" wait_for 10 has_entry d2 "$PA"
+check "A: d1's entry is its own (LOCAL), d2's learnt (SYNC): $(origin d1 "$PA")/$(origin d2 "$PA")" \
+	test "$(origin d1 "$PA")/$(origin d2 "$PA")" = LOCAL/SYNC
+ip netns exec vm-d2 cat /proc/net/ip_vs_conn_sync | sed 's/^/# d2: /'
 check "A: moved to d2, it goes on (d2's learnt entry)" moved A d2
 touch "$D/cl/open-B"
 assert "B: open through d2, answered" wait_for 10 sh -c "[ \$(awk '\$1 == \"B\" && \$2 == \"rs\"' $D/cl/answers | wc -l) -ge 3 ]"
 PB=$(port_of B)
 check "B: d2 has its entry (port $PB)" has_entry d2 "$PB"
 check "B: d1 learnt it from d2's master daemon" wait_for 10 has_entry d1 "$PB"
+check "B: d2's entry is its own, d1's learnt: $(origin d2 "$PB")/$(origin d1 "$PB")" \
+	test "$(origin d2 "$PB")/$(origin d1 "$PB")" = LOCAL/SYNC
 check "B: moved to d1, it goes on (d1's learnt entry); A too" moved B d1
 check "A goes on through d1 again" moved A d1
 grep -v ' rs$' "$D/cl/answers" | sed 's/^/# client: /'

@@ -244,13 +244,19 @@ alive() { awk '$2 == "stat" { a = $3 } END { print a + 0 }' "$CLIENT_LOG"; }
 client_start $VIP "$CLIENT_LOG" "$D/stop"
 
 # ---- per-phase measurement
-snapshot() { # FILE: "DIRECTOR SPORT REALSERVER EXPIRE_S" per established client flow, all directors
+# snapshot FILE: "DIRECTOR SPORT REALSERVER EXPIRE_S ORIGIN" per established client flow, all
+# directors, from the kernel's /proc/net/ip_vs_conn_sync (hex addresses and ports; ORIGIN LOCAL, or
+# SYNC for an entry learnt from another director: with connection sync every director has an entry
+# of every flow, and the one that carries it is the LOCAL one or the one refreshed last)
+snapshot() {
 	local d
 	for d in ${SNAP_DIRS:-d1 d2 d3 d4}; do
-		ip netns exec "vm-$d" ipvsadm -Lnc 2>/dev/null | awk -v d="$d" '
-			$3 == "ESTABLISHED" && $4 ~ /^10\.0\.1\.2:/ {
-				split($4, s, ":"); split($6, r, ":"); split($2, e, ":")
-				print d, s[2], r[1], e[1] * 60 + e[2] }'
+		ip netns exec "vm-$d" cat /proc/net/ip_vs_conn_sync 2>/dev/null | awk -v d="$d" '
+			function h(x, i, n) { n = 0
+				for (i = 1; i <= length(x); i++) n = n * 16 + index("0123456789ABCDEF", substr(x, i, 1)) - 1
+				return n }
+			function ip(x) { return h(substr(x, 1, 2)) "." h(substr(x, 3, 2)) "." h(substr(x, 5, 2)) "." h(substr(x, 7, 2)) }
+			$1 == "TCP" && $2 == "0A000102" && $8 == "ESTABLISHED" { print d, h($3), ip($6), $10, $9 }'
 	done >"$1"
 }
 # rsts: "HOST N" per host of the LAN, the TCP resets its stack has sent (OutRsts): who reset a
