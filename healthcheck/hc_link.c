@@ -1,296 +1,292 @@
 /* The director's own links as the health checker needs them (the rules are
- * hc_path.c's, pure): each interface's carrier from rtnetlink (a dump at
- * start, then the link group's events, before any check's result: higher
- * priority), and, for a check that failed while some interface is or was
- * lately down, the kernel's route to its target (one RTM_GETROUTE). While
- * every link is up and has been for longer than the grace, a failed check
- * asks the kernel nothing: the cost is one comparison. */
+ * hc_path.c's, pure). Each interface's carrier comes from the daemon's link
+ * view (daemon/base/link.h: read at a higher priority than any check's
+ * result); for a check that failed while some interface is or was lately
+ * down, the egress to its target is the kernel's route (libnl, one
+ * RTM_GETROUTE), else the interface whose address prefix holds it (one
+ * address dump). Both answers are kept per target until the view's
+ * generation moves (a link, route or address event): a failed check whose
+ * answer is known asks the kernel nothing, however many fail during a cut.
+ * While every link is up and has been for longer than the grace, a failed
+ * check asks nothing at all: the cost is one comparison. */
 #include "config.h"
 
 #include <errno.h>
-#include <linux/rtnetlink.h>
-#include <net/if.h>
-#include <poll.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/route.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
-#include <unistd.h>
+#include <sys/time.h>
 
 #include "hc_int.h"
 #include "hc_path.h"
+#include "link.h"
 #include "log.h"
 
 /* A run that started this soon after its link came back may still fail
  * because of it (neighbours being resolved, IPv6 addresses in DAD). */
 #define HC_PATH_GRACE_USEC 1000000ULL
 
-struct hc_link_if {
-	struct hc_path_if h;
-	char name[IF_NAMESIZE];
+/* A target's egress as the kernel said at generation `gen` (0: empty). */
+struct hc_route {
+	struct hd_addr a;
+	int oif; /* > 0, or 0: no route and no prefix holding it */
+	bool used;
+};
+
+/* An interface that held checks in its current (or last) down period. */
+struct hc_link_held {
+	int ifindex;
+	uint64_t held;
+	bool told; /* its notice was logged */
 };
 
 struct hc_links {
 	struct hc_ctx *c;
-	int fd;	 /* RTNLGRP_LINK events and the dump */
-	int qfd; /* route queries */
-	sd_event_source *src;
-	struct hc_link_if *ifs;
-	size_t n, cap;
-	size_t n_down;
-	uint64_t last_up;     /* the latest return of any interface */
-	uint64_t held;	      /* checks held, ever */
-	uint64_t held_period; /* since an interface last went down (its log line) */
-	uint32_t seq;
+	struct hd_link_watch *w;
+	struct nl_sock *q;	/* route queries, address dumps (blocking, bounded) */
+	struct nl_cache *addrs; /* this generation's address dump, or NULL */
+	uint64_t gen;		/* of the answers below */
+	struct hc_route *rt;	/* open addressing, a power of two slots */
+	size_t rt_n, rt_cap;
+	struct hc_link_held *ih;
+	size_t n_ih, cap_ih;
+	uint64_t held;	  /* checks held, ever */
+	uint64_t queries; /* route queries and address dumps, ever */
 };
 
-static struct hc_link_if *link_get(struct hc_links *l, int ifindex, bool add)
+static struct hc_link_held *held_get(struct hc_links *l, int ifindex, bool add)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (l->ifs[i].h.ifindex == ifindex)
-			return &l->ifs[i];
+	for (size_t i = 0; i < l->n_ih; i++)
+		if (l->ih[i].ifindex == ifindex)
+			return &l->ih[i];
 	if (!add)
 		return NULL;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct hc_link_if *n = realloc(l->ifs, cap * sizeof(*n));
+	if (l->n_ih == l->cap_ih) {
+		size_t cap = l->cap_ih ? 2 * l->cap_ih : 8;
+		struct hc_link_held *n = realloc(l->ih, cap * sizeof(*n));
 		if (!n)
 			return NULL;
-		l->ifs = n, l->cap = cap;
+		l->ih = n, l->cap_ih = cap;
 	}
-	l->ifs[l->n] = (struct hc_link_if){.h = {.ifindex = ifindex, .running = true}};
-	return &l->ifs[l->n++];
+	l->ih[l->n_ih] = (struct hc_link_held){.ifindex = ifindex};
+	return &l->ih[l->n_ih++];
 }
 
-static void link_msg(struct hc_links *l, const struct nlmsghdr *h, uint64_t now)
-{
-	const struct ifinfomsg *ifi = NLMSG_DATA(h);
-	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifi));
-	bool running = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING);
-	struct hc_link_if *i;
-
-	if (len < 0)
-		return;
-	if (h->nlmsg_type == RTM_DELLINK) { /* gone: it is no one's egress any more */
-		if ((i = link_get(l, ifi->ifi_index, false))) {
-			l->n_down -= !i->h.running && l->n_down > 0;
-			*i = l->ifs[--l->n];
-		}
-		return;
-	}
-	if (!(i = link_get(l, ifi->ifi_index, true)))
-		return;
-	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len))
-		if (a->rta_type == IFLA_IFNAME)
-			snprintf(i->name, sizeof(i->name), "%.*s", (int)RTA_PAYLOAD(a),
-				 (const char *)RTA_DATA(a));
-	if (!hc_path_if_set(&i->h, running, now))
-		return;
-	if (!running) {
-		l->n_down++;
-		l->held_period = 0;
-		hd_notice("health checks: interface %s down: checks that get no answer through it "
-			  "hold their verdicts (director_link_down)",
-			  i->name);
-		return;
-	}
-	l->n_down -= l->n_down > 0;
-	l->last_up = now;
-	if (l->held_period)
-		hd_notice("health checks: interface %s up: %llu failed checks were held while "
-			  "links were down; the next results count",
-			  i->name, (unsigned long long)l->held_period);
-}
-
-static int links_dump(struct hc_links *l)
-{
-	struct {
-		struct nlmsghdr h;
-		struct ifinfomsg i;
-	} req = {.h = {.nlmsg_len = sizeof(req),
-		       .nlmsg_type = RTM_GETLINK,
-		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		       .nlmsg_seq = ++l->seq},
-		 .i = {.ifi_family = AF_UNSPEC}};
-
-	return send(l->fd, &req, sizeof(req), 0) < 0 ? -errno : 0;
-}
-
-static int on_links(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+/* A watcher of the view. Only the links some check goes through are worth
+ * a notice (the first check held through one says it); the others (the
+ * announce device, a spare NIC) are told at info. */
+static void on_link(void *userdata, const struct hd_link *i, unsigned what)
 {
 	struct hc_links *l = userdata;
-	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
-	uint64_t now = hd_now_usec();
-	ssize_t n;
+	struct hc_link_held *h = held_get(l, i->ifindex, false);
 
-	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) != 0) {
-		if (n < 0) {
-			if (errno == ENOBUFS) /* events lost: read every link again */
-				links_dump(l);
-			if (errno == EINTR || errno == ENOBUFS)
-				continue;
-			break;
-		}
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n))
-			if (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK)
-				link_msg(l, h, now);
+	if (what & HD_LINK_GONE) {
+		if (h) /* its ifindex may come back as another link */
+			*h = l->ih[--l->n_ih];
+		return;
 	}
-	return 0;
+	if (!(what & HD_LINK_RUNNING))
+		return;
+	if (!i->running) {
+		if (h)
+			h->held = 0, h->told = false;
+		hd_info("health checks: interface %s down", i->name);
+		return;
+	}
+	if (h && h->held)
+		hd_notice("health checks: interface %s up: %llu failed checks were held while "
+			  "it was down; the next results count",
+			  i->name, (unsigned long long)h->held);
+	else
+		hd_info("health checks: interface %s up", i->name);
+	if (h)
+		h->held = 0, h->told = false;
+}
+
+static size_t addr_hash(const struct hd_addr *a)
+{
+	const uint8_t *b = (const uint8_t *)&a->u;
+	size_t n = a->family == AF_INET6 ? 16 : 4, x = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		x = (x ^ b[i]) * 16777619u;
+	return x;
+}
+
+static struct hc_route *route_slot(struct hc_links *l, const struct hd_addr *a)
+{
+	if (!l->rt_cap)
+		return NULL;
+	for (size_t k = addr_hash(a) & (l->rt_cap - 1);; k = (k + 1) & (l->rt_cap - 1))
+		if (!l->rt[k].used || !hd_addr_cmp(&l->rt[k].a, a))
+			return &l->rt[k];
+}
+
+/* Keep T's answer; a full table grows (no memory: not kept, asked again). */
+static void route_keep(struct hc_links *l, const struct hd_addr *t, int oif)
+{
+	struct hc_route *s;
+
+	if (2 * (l->rt_n + 1) > l->rt_cap) {
+		size_t cap = l->rt_cap ? 2 * l->rt_cap : 64;
+		struct hc_route *old = l->rt, *n = calloc(cap, sizeof(*n));
+		size_t oc = l->rt_cap;
+
+		if (!n)
+			return;
+		l->rt = n, l->rt_cap = cap;
+		for (size_t i = 0; i < oc; i++)
+			if (old[i].used)
+				*route_slot(l, &old[i].a) = old[i];
+		free(old);
+	}
+	s = route_slot(l, t);
+	if (!s->used)
+		l->rt_n++;
+	*s = (struct hc_route){.a = *t, .oif = oif, .used = true};
+}
+
+/* The answers of an older generation are forgotten. */
+static void routes_forget(struct hc_links *l, uint64_t gen)
+{
+	if (l->gen == gen)
+		return;
+	if (l->rt_n)
+		memset(l->rt, 0, l->rt_cap * sizeof(*l->rt));
+	l->rt_n = 0;
+	if (l->addrs)
+		nl_cache_free(l->addrs);
+	l->addrs = NULL;
+	l->gen = gen;
 }
 
 /* The kernel's route to T: its output interface, or -errno (no route). */
-static int route_oif(struct hc_links *l, const struct hd_endpoint *t)
+static int route_oif(struct hc_links *l, const struct hd_addr *t)
 {
-	struct {
-		struct nlmsghdr h;
-		struct rtmsg r;
-		char attrs[64];
-	} req = {
-	    .h = {.nlmsg_type = RTM_GETROUTE, .nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = ++l->seq},
-	    .r = {.rtm_family = (unsigned char)t->addr.family}};
-	size_t alen = t->addr.family == AF_INET6 ? 16 : 4;
-	struct rtattr *a = (struct rtattr *)req.attrs;
-	char buf[4096] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct pollfd pfd = {.fd = l->qfd, .events = POLLIN};
-	ssize_t n;
+	struct nl_addr *dst = nl_addr_build(t->family, &t->u, t->family == AF_INET6 ? 16 : 4);
+	struct rtnl_route *rt = NULL;
+	struct rtnl_nexthop *nh;
+	int r;
 
-	req.r.rtm_dst_len = (unsigned char)(alen * 8);
-	a->rta_type = RTA_DST;
-	a->rta_len = (unsigned short)RTA_LENGTH(alen);
-	memcpy(RTA_DATA(a), &t->addr.u, alen);
-	req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.r)) + RTA_ALIGN(a->rta_len);
-	if (send(l->qfd, &req, req.h.nlmsg_len, 0) < 0)
-		return -errno;
-	/* the kernel answers at once; a bound, not a wait */
-	while (poll(&pfd, 1, 100) > 0 && (n = recv(l->qfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != l->seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-				return e->error ? e->error : -ENETUNREACH;
-			}
-			if (h->nlmsg_type != RTM_NEWROUTE)
-				continue;
-			const struct rtmsg *rt = NLMSG_DATA(h);
-			int len = (int)RTM_PAYLOAD(h);
-			for (const struct rtattr *x = RTM_RTA(rt); RTA_OK(x, len);
-			     x = RTA_NEXT(x, len))
-				if (x->rta_type == RTA_OIF)
-					return *(const int *)RTA_DATA(x);
-			return -ENETUNREACH;
-		}
-	}
-	return -ETIMEDOUT;
+	if (!dst)
+		return -ENOMEM;
+	l->queries++;
+	r = rtnl_route_lookup(l->q, dst, &rt);
+	nl_addr_put(dst);
+	if (r < 0)
+		return -ENETUNREACH;
+	if (!rt) /* no reply within the socket's bound */
+		return -ETIMEDOUT;
+	nh = rtnl_route_nexthop_n(rt, 0);
+	r = nh && rtnl_route_nh_get_ifindex(nh) > 0 ? rtnl_route_nh_get_ifindex(nh) : -ENETUNREACH;
+	rtnl_route_put(rt);
+	return r;
 }
 
 /* No route to T (its interface was set down): the interface holding an
- * address whose prefix contains T (the longest), or 0. One address dump. */
-static int on_link_oif(struct hc_links *l, const struct hd_endpoint *t)
+ * address whose prefix contains T (the longest), or 0. One address dump
+ * per generation. */
+static int on_link_oif(struct hc_links *l, const struct hd_addr *t)
 {
-	struct {
-		struct nlmsghdr h;
-		struct ifaddrmsg a;
-	} req = {.h = {.nlmsg_len = sizeof(req),
-		       .nlmsg_type = RTM_GETADDR,
-		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		       .nlmsg_seq = ++l->seq},
-		 .a = {.ifa_family = (unsigned char)t->addr.family}};
-	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct pollfd pfd = {.fd = l->qfd, .events = POLLIN};
 	int best = 0, best_len = -1;
-	ssize_t n;
 
-	if (send(l->qfd, &req, sizeof(req), 0) < 0)
-		return 0;
-	while (poll(&pfd, 1, 100) > 0 && (n = recv(l->qfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != l->seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
-				return best;
-			if (h->nlmsg_type != RTM_NEWADDR)
-				continue;
-			const struct ifaddrmsg *ifa = NLMSG_DATA(h);
-			int len = (int)IFA_PAYLOAD(h);
-			struct hd_addr a = {.family = ifa->ifa_family};
-			bool have = false;
-			for (const struct rtattr *x = IFA_RTA(ifa); RTA_OK(x, len);
-			     x = RTA_NEXT(x, len))
-				if ((x->rta_type == IFA_LOCAL ||
-				     (x->rta_type == IFA_ADDRESS && !have)) &&
-				    RTA_PAYLOAD(x) <= sizeof(a.u)) {
-					memcpy(&a.u, RTA_DATA(x), RTA_PAYLOAD(x));
-					have = true;
-				}
-			if (have && ifa->ifa_prefixlen > best_len &&
-			    hc_path_on_link(&a, ifa->ifa_prefixlen, &t->addr)) {
-				best = (int)ifa->ifa_index;
-				best_len = ifa->ifa_prefixlen;
-			}
+	if (!l->addrs) {
+		l->queries++;
+		if (rtnl_addr_alloc_cache(l->q, &l->addrs) < 0)
+			return l->addrs = NULL, 0;
+	}
+	for (struct nl_object *o = nl_cache_get_first(l->addrs); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *ra = (struct rtnl_addr *)o;
+		struct nl_addr *loc = rtnl_addr_get_local(ra);
+		struct hd_addr a = {.family = rtnl_addr_get_family(ra)};
+		int plen = rtnl_addr_get_prefixlen(ra);
+
+		if (!loc || a.family != t->family || nl_addr_get_len(loc) > sizeof(a.u))
+			continue;
+		memcpy(&a.u, nl_addr_get_binary_addr(loc), nl_addr_get_len(loc));
+		if (plen > best_len && hc_path_on_link(&a, (unsigned)plen, t)) {
+			best = rtnl_addr_get_ifindex(ra);
+			best_len = plen;
 		}
 	}
 	return best;
+}
+
+/* T's egress interface, or 0: from the answers kept, else the kernel's. */
+static int egress(struct hc_links *l, const struct hd_addr *t)
+{
+	const struct hd_links *v = l->c->d->links;
+	bool keep = hd_link_gen_routes(v);
+	struct hc_route *s;
+	int oif;
+
+	routes_forget(l, hd_link_gen(v));
+	if (keep && (s = route_slot(l, t)) && s->used)
+		return s->oif;
+	oif = route_oif(l, t);
+	if (oif == -ETIMEDOUT)
+		return 0; /* no answer: none kept */
+	if (oif <= 0)
+		oif = on_link_oif(l, t);
+	if (keep)
+		route_keep(l, t, oif);
+	return oif;
 }
 
 const struct hc_result *hc_links_judge(struct hc_probe *p, const struct hc_result *r,
 				       struct hc_result *buf, uint64_t now)
 {
 	struct hc_links *l = p->ctx->links;
+	const struct hd_links *v = p->ctx->d->links;
 	struct hc_path_in in = {
 	    .r = r, .start = p->started_usec, .end = now, .grace = HC_PATH_GRACE_USEC};
-	const struct hc_link_if *e = NULL;
+	const struct hd_link *e = NULL;
+	struct hc_path_if eh;
+	struct hc_link_held *h;
+	uint64_t last_up;
 	int oif;
 
 	if (!l || r->neutral || !hc_outcome_no_answer(r->outcome))
 		return r;
-	if (!l->n_down && !(l->last_up && l->last_up + in.grace >= in.start))
+	last_up = hd_links_last_up(v);
+	if (!hd_links_down(v) && !(last_up && last_up + in.grace >= in.start))
 		return r; /* the common case: every link up, no question to the kernel */
-	oif = route_oif(l, &p->target);
-	if (oif <= 0 && oif != -ETIMEDOUT)
-		oif = on_link_oif(l, &p->target);
-	if (oif > 0 && (e = link_get(l, oif, false)))
-		in.egress = &e->h;
+	oif = egress(l, &p->target.addr);
+	if (oif > 0 && (e = hd_link_by_index(v, oif))) {
+		eh = (struct hc_path_if){.ifindex = e->ifindex,
+					 .running = e->running,
+					 .down_at = e->down_usec,
+					 .up_at = e->up_usec};
+		in.egress = &eh;
+	}
 	if (!hc_path_hold(&in))
 		return r;
 	hc_path_held_result(r, oif, buf);
 	l->held++;
-	if (!l->held_period++)
+	h = held_get(l, oif, true);
+	if (h && h->held++)
+		hd_debug("health check %s: held (director_link_down)", p->key);
+	else if (!h || !h->told) {
+		if (h)
+			h->told = true;
+		hd_notice("health checks: interface %s down: checks that get no answer through it "
+			  "hold their verdicts (director_link_down)",
+			  e->name);
 		hd_warn("health check %s: no answer while the director's own link is down (%s): "
 			"its verdict is held (director_link_down), as are those of the next "
-			"checks through a link that is down",
+			"checks through it",
 			p->key, e->name);
-	else
-		hd_debug("health check %s: held (director_link_down)", p->key);
+	}
 	return buf;
 }
 
 void hc_links_counts(const struct hc_ctx *c, uint64_t *held, size_t *down)
 {
 	*held = c->links ? c->links->held : 0;
-	*down = c->links ? c->links->n_down : 0;
-}
-
-static int nl_socket(unsigned groups)
-{
-	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = groups};
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE),
-	    one = 1;
-	int size = 1 << 20;
-
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
+	*down = c->links ? hd_links_down(c->d->links) : 0;
 }
 
 void hc_links_close(struct hc_ctx *c)
@@ -299,12 +295,13 @@ void hc_links_close(struct hc_ctx *c)
 
 	if (!l)
 		return;
-	sd_event_source_disable_unref(l->src);
-	if (l->fd >= 0)
-		close(l->fd);
-	if (l->qfd >= 0)
-		close(l->qfd);
-	free(l->ifs);
+	hd_link_unwatch(l->w);
+	if (l->q)
+		nl_socket_free(l->q);
+	if (l->addrs)
+		nl_cache_free(l->addrs);
+	free(l->rt);
+	free(l->ih);
 	free(l);
 	c->links = NULL;
 }
@@ -313,23 +310,20 @@ void hc_links_close(struct hc_ctx *c)
 int hc_links_open(struct hc_ctx *c)
 {
 	struct hc_links *l = calloc(1, sizeof(*l));
+	struct timeval tv = {.tv_usec = 100000}; /* the kernel answers at once: a bound */
 	int r;
 
 	if (!l)
 		return -ENOMEM;
 	c->links = l;
 	l->c = c;
-	l->qfd = -1;
-	l->fd = nl_socket(RTMGRP_LINK);
-	r = l->fd;
+	r = hd_link_watch(c->d, HD_LINK_WANT_ROUTES, on_link, l, &l->w);
+	if (r >= 0 && !(l->q = nl_socket_alloc()))
+		r = -ENOMEM;
+	if (r >= 0 && nl_connect(l->q, NETLINK_ROUTE) < 0)
+		r = -EPROTO;
 	if (r >= 0)
-		r = l->qfd = nl_socket(0);
-	if (r >= 0)
-		r = sd_event_add_io(c->d->event, &l->src, l->fd, EPOLLIN, on_links, l);
-	if (r >= 0)
-		r = sd_event_source_set_priority(l->src, HD_PRIO_NETLINK);
-	if (r >= 0)
-		r = links_dump(l);
+		setsockopt(nl_socket_get_fd(l->q), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (r < 0) {
 		hd_warn("health checks: cannot watch the links (%s): a failure through a link "
 			"that is down counts as any other",

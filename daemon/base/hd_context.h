@@ -52,6 +52,7 @@ struct hd_snapshots;
 struct hd_alert;
 struct hd_alert_hooks;
 struct hd_events;
+struct hd_links;
 
 struct hd_daemon {
 	sd_event *event;
@@ -70,6 +71,7 @@ struct hd_daemon {
 	struct hd_alert *alert;		/* alert.c: e-mail alerts */
 	struct hd_events *events;	/* events.c: hadirectorctl monitor's bus */
 	struct hd_overrides *overrides; /* overrides.c: the operator's live changes */
+	struct hd_links *links;		/* link.c: the links, while a module watches them */
 	/* What the modules call on a transition (alert_hook.h); set by alert.c */
 	const struct hd_alert_hooks *alert_hooks;
 	/* The pass hd_mark_dirty() asks for (daemon/ wires ipvs_reconcile) */

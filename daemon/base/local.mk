@@ -13,6 +13,8 @@ hadirector_SOURCES += daemon/base/spawn.c daemon/base/spawn.h
 # the daemon context the modules get, and its event-loop helpers; e-mail
 # alerts reach daemon/alert.c through hooks in the context
 hadirector_SOURCES += daemon/base/hd_context.h daemon/base/loop.c daemon/base/alert_hook.h
+# the links (libnl-route, RTNLGRP_LINK): one view the modules watch (link.h)
+hadirector_SOURCES += daemon/base/link.c daemon/base/link.h
 # allocation-failure injection for tests (fault.h, tests/netns/fault-alloc.sh):
 # a build configured with --enable-fault-injection links the daemon with
 # the wrappers of HD_FAULT_WRAP (daemon/local.mk); other builds, as is.

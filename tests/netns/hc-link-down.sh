@@ -10,6 +10,11 @@
 # that really died meanwhile is found when the link is back; a server that
 # dies while every link is up is removed as before. An interface that is
 # down for good (dx0) holds nothing: R3, which has no route at all, fails.
+# The egress of each target is asked of the kernel once per change of the
+# links, routes or addresses, not once per failed check: strace counts the
+# route queries while a second virtual server doubles the checks through
+# the cut (other timeouts: checks of their own). Only a link some check
+# goes through is logged at notice.
 . "$top_srcdir/tests/netns/lib.sh"
 . "$top_srcdir/tests/netns/lib-hc.sh"
 
@@ -33,6 +38,12 @@ virtual_server $VS {
     real_server 10.95.0.12:80 { tcp_check { connect_timeout = 0.3  fall = 1  rise = 1 } }
     real_server 10.97.0.9:80 { tcp_check { connect_timeout = 0.3  fall = 1  rise = 1 } }
 }
+virtual_server 10.95.0.101:80 {
+    lb_kind = dr
+    delay_loop = 0.5
+    real_server 10.95.0.11:80 { tcp_check { connect_timeout = 0.4  fall = 1  rise = 1 } }
+    real_server 10.95.0.12:80 { tcp_check { connect_timeout = 0.4  fall = 1  rise = 1 } }
+}
 CONF
 metric() { "$HDCTL" -s "$SOCK" metrics | awk -v m="$1" '$1 == m { print $2 }'; }
 held_n() { [ "$(metric hadirector_checks_held_link_down_total)" -ge "$1" ]; }
@@ -40,6 +51,28 @@ outcome() { status && [ "$(rs $VS "$1" 'checkers[0].outcome')" = "$2" ]; }
 # "up -> down" lines of RS (default: any) logged since the mark
 mark() { MARK=$(wc -l <"$T_DIR/hd.log"); }
 downs() { tail -n +$((MARK + 1)) "$T_DIR/hd.log" | grep -c "${1:-}.* of $VS: up -> down"; }
+# queries NAME: for 2 s, the checks held and the daemon's netlink requests
+# and connects (strace, in the namespace: it decodes netlink by asking the
+# namespace's sock_diag; the checks it saw prove it was attached); at most
+# one route query per target (3) and one address dump while many more
+# checks are held
+queries() {
+	ip netns exec "$D" strace -f -qq -p "$HDPID" -e trace=sendto,sendmsg,connect -o "$T_DIR/strace.$1" &
+	local st=$! h0 h1
+	sleep 0.5 # attached
+	h0=$(metric hadirector_checks_held_link_down_total)
+	sleep 2
+	h1=$(metric hadirector_checks_held_link_down_total)
+	kill "$st"
+	wait "$st"
+	check "$1: checks held meanwhile ($((h1 - h0)))" [ $((h1 - h0)) -ge 10 ]
+	local q a
+	q=$(grep -c RTM_GETROUTE "$T_DIR/strace.$1")
+	a=$(grep -c RTM_GETADDR "$T_DIR/strace.$1")
+	check "$1: strace saw the checks" [ "$(grep -c '^[0-9]* *connect(' "$T_DIR/strace.$1")" -ge 8 ]
+	check "$1: route queries ($q): at most one per target" [ "$q" -le 3 ]
+	check "$1: address dumps ($a): at most one" [ "$a" -le 1 ]
+}
 
 hc_start "$D" "$T_DIR/hc.conf"
 check "daemon answers" wait_for 5 "$HDCTL" -s "$SOCK" ping
@@ -57,6 +90,9 @@ for i in 1 2; do
 done
 check "metrics: held checks counted" wait_for 3 held_n 4
 check "metrics: links down (eth0, dx0, dx1)" [ "$(metric hadirector_links_down)" = 3 ]
+check "links no check goes through (dx0, dx1) are not logged at notice" \
+	absent 'interface dx[01] down' "$T_DIR/hd.log"
+queries carrier
 sleep 2 # four more rounds of fall-1 checks through the dead link
 for i in 1 2; do
 	check "R$i still up after 3 s without carrier" is $VS 10.95.0.1$i:80 state up
@@ -83,7 +119,7 @@ ip -n "$D" link set eth0 down
 for i in 1 2; do
 	check "admin down: R$i held" wait_for 5 outcome 10.95.0.1$i:80 director_link_down
 done
-sleep 1.5
+queries admin-down
 check "admin down: no real server judged down" [ "$(downs)" = 0 ]
 ip -n "$D" link set eth0 up
 for i in 1 2; do check "admin up: R$i ok" wait_for 5 outcome 10.95.0.1$i:80 ok; done
