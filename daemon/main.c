@@ -264,6 +264,8 @@ static int setup_loop(struct hd_daemon *d)
 	/* Not sd_event_default(): the default loop checks its thread with a
 	 * gettid() system call on every iteration. */
 	r = sd_event_new(&d->event);
+	if (r >= 0)
+		r = hd_loop_open(d); /* the loop's own set, with sd-event in it (loop.c) */
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
@@ -337,7 +339,7 @@ static int run(struct hd_daemon *d)
 	hd_notice("hadirector %s started: %zu VRRP instances, %zu virtual servers", PACKAGE_VERSION,
 		  d->config->n_instances, d->config->n_virtual_servers);
 	sd_notify(false, "READY=1\nSTATUS=running");
-	r = sd_event_loop(d->event);
+	r = hd_loop_run(d);
 	hd_notice("hadirector stopped");
 	return r < 0 ? 1 : 0;
 }
@@ -350,6 +352,7 @@ static void cleanup(struct hd_daemon *d)
 	hd_control_stop(d);
 	hd_modules_free(d);
 	sd_event_source_disable_unref(d->reconcile_src);
+	hd_loop_close(d);
 	sd_event_unref(d->event);
 	hd_config_free(d->config);
 	free(d->control_path);
@@ -366,7 +369,7 @@ static void reconcile(struct hd_daemon *d)
 int main(int argc, char **argv)
 {
 	/* the pass hd_mark_dirty() asks for: IPVS follows the verdicts */
-	struct hd_daemon d = {.reconcile = reconcile};
+	struct hd_daemon d = {.reconcile = reconcile, .loop_fd = -1};
 	struct hd_diag diag = {0};
 	int r, pidfd;
 

@@ -34,7 +34,8 @@ struct hc_probe {
 	uint64_t timeout_usec;		 /* effective connect (tcp/http) or run (misc) timeout */
 	struct hc_policy pol;
 	struct hc_checker st;
-	struct hc_tq_node tn; /* next start or, while running, the deadline (hc_sched.c) */
+	struct hc_tq_node tn;  /* next start or, while running, the deadline (hc_sched.c) */
+	struct hd_loop_io lio; /* its socket's registration in the loop's set (hc_tcp.c) */
 	bool running;
 	uint64_t started_usec, last_duration_usec;
 	/* when the last completed run's last attempt started (hc_settled_since) */
@@ -100,17 +101,13 @@ struct hc_ctx {
 	uint64_t verdict_changes; /* real servers that went up or down, ever */
 	uint64_t guard_changes;	  /* fail-open guards that engaged or released, ever */
 	uint64_t builds;	  /* reload builds prepared, ever: their marks on probes */
-	int mux_fd;		  /* epoll set of the check sockets (hc_tcp.c) */
-	sd_event_source *mux_src;
-	/* Every probe's next start or deadline, and the one sd-event timer
-	 * set to the earliest of them (hc_sched.c). */
+	int mux_fd;		  /* the loop's epoll set, the check sockets' (hc_tcp.c) */
+	/* Every probe's next start or deadline, and the loop's timer set to
+	 * the earliest of them (hc_sched.c). */
 	struct hc_tq tq;
-	sd_event_source *tq_timer;
-	bool tq_busy;	 /* in tq_timer's callback: re-arm once, after it */
-	uint64_t tq_now; /* its clock read, the time of all it serves */
-	/* tq_timer is on, at tq_at: what sd-event was last told (hc_sched.c) */
-	bool tq_on;
-	uint64_t tq_at;
+	struct hd_loop_timer tq_timer;
+	bool tq_busy;	  /* in tq_timer's callback: re-arm once, after it */
+	uint64_t tq_now;  /* its clock read, the time of all it serves */
 	unsigned int rng; /* rand_r state: warmup jitter */
 	/* notify scripts running, per subject (hc_sched.c); how many were
 	 * superseded before they ran */
@@ -163,7 +160,7 @@ struct hc_sock {
  * changes EVENTS. hc_sock_free() stops watching. -errno on failure. */
 int hc_sock_watch(struct hc_probe *p, uint32_t events, sd_event_io_handler_t io);
 int hc_sock_events(struct hc_probe *p, uint32_t events);
-/* The health checker's epoll set for every check socket (hc_init/hc_free). */
+/* The set every check socket goes into: the loop's (hc_init/hc_free). */
 int hc_mux_open(struct hc_ctx *c);
 void hc_mux_close(struct hc_ctx *c);
 /* Close and free P's in-flight state (P->io, a struct starting with a

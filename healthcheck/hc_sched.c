@@ -47,6 +47,7 @@ void hc_probe_cancel(struct hc_probe *p)
 
 	if (p->io && o)
 		o->cancel(p);
+	hd_loop_forget(p->ctx->d, &p->lio); /* whatever it left: P may go */
 	hc_fwd_cancel(p);
 	p->running = false;
 }
@@ -121,25 +122,23 @@ static void probe_fire(struct hc_probe *p, uint64_t now, uint64_t due)
 	}
 }
 
-static int tq_rearm(struct hc_ctx *c);
+static void tq_rearm(struct hc_ctx *c);
 
 /* What is due: checks that start and deadlines that pass in the same slot
- * are served together, at most TQ_BATCH per dispatch, on one clock read
+ * are served together, at most TQ_BATCH per turn, on one clock read
  * (a check's time starts when its batch is served). A slot can hold
  * thousands at tens of thousands of probes; the rest stays due (the timer
- * is left in the past) and is served in the next iterations, after
- * whatever of higher priority (VRRP, control) became pending meanwhile,
- * as with one timer source per probe. */
+ * is left in the past) and is served in the next wakeups, after whatever
+ * of sd-event's (VRRP, control) became ready meanwhile (loop.c). */
 #define TQ_BATCH 64
-static int tq_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
+static void tq_timer_cb(struct hd_loop_timer *t)
 {
-	struct hc_ctx *c = userdata;
+	struct hc_ctx *c = (struct hc_ctx *)((char *)t - offsetof(struct hc_ctx, tq_timer));
 	uint64_t now = hd_now_usec();
 	struct hc_tq_node *f;
 	uint64_t due;
 	int n = 0;
 
-	c->tq_on = false; /* a oneshot timer: sd-event turned it off */
 	c->tq_busy = true;
 	c->tq_now = now;
 	while (n++ < TQ_BATCH && (f = hc_tq_first(&c->tq)) && (due = node_due(f)) <= now &&
@@ -148,60 +147,32 @@ static int tq_timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 		probe_fire(node_probe(f), now, due);
 	}
 	c->tq_busy = false;
-	if (tq_rearm(c) < 0)
-		hd_err("health checks: cannot arm the schedule's timer");
-	return 0;
+	tq_rearm(c);
 }
 
-/* Point the one timer at the end of the first entry's window: what is due
- * by then is served together. Not at its start with the window as
- * sd-event's accuracy: sd-event also dispatches a timer whose start has
- * passed whenever the loop wakes for anything else, and the sockets of
- * the batch just started wake it within milliseconds, so every check that
- * fell due meanwhile started on its own. sd-event re-sorts its queues on
- * every change, so it is told only when the time moved, which a probe
- * re-armed a delay_loop ahead rarely does; what it was told is kept here
- * (tq_on, tq_at), so the usual case, every check's end, calls nothing of
- * sd-event's (it was 3 calls, 240 instructions a check). */
-static int tq_rearm(struct hc_ctx *c)
+/* Point the timer at the end of the first entry's window: what is due by
+ * then is served together. Not at its start with the window as slack: the
+ * sockets of the batch just started wake the loop within milliseconds, a
+ * timer whose start had passed would fire at each of those wakeups, and
+ * every check that fell due meanwhile would start on its own. The timer is
+ * the loop's own (loop.c): moving it is a store, where an sd-event timer
+ * took a re-sort of its queues, a timerfd re-arm and read and an sd-event
+ * iteration per batch. */
+static void tq_rearm(struct hc_ctx *c)
 {
 	struct hc_tq_node *f = hc_tq_first(&c->tq);
-	int r = 0;
 
-	if (c->tq_busy)
-		return 0;
-	if (!f) {
-		c->tq_on = false;
-		return sd_event_source_set_enabled(c->tq_timer, SD_EVENT_OFF);
-	}
-	if (c->tq_on && c->tq_at == f->when)
-		return 0;
-	if (!c->tq_timer) {
-		r = sd_event_add_time(c->d->event, &c->tq_timer, CLOCK_MONOTONIC, f->when, 1,
-				      tq_timer_cb, c);
-		if (r >= 0)
-			r = sd_event_source_set_priority(c->tq_timer, HD_PRIO_HC);
-	} else {
-		r = sd_event_source_set_time(c->tq_timer, f->when);
-		if (r >= 0)
-			r = sd_event_source_set_enabled(c->tq_timer, SD_EVENT_ON);
-	}
-	c->tq_on = r >= 0;
-	c->tq_at = f->when;
-	return r;
+	if (!c->tq_busy)
+		c->tq_timer.at = f && !c->d->stopping ? f->when : 0;
 }
 
 int hc_sched_reserve(struct hc_ctx *c, size_t n)
 {
-	int r = hc_tq_reserve(&c->tq, c->tq.n + n);
-
-	if (r < 0 || c->tq_timer)
-		return r;
-	r = sd_event_add_time(c->d->event, &c->tq_timer, CLOCK_MONOTONIC, 0, 1, tq_timer_cb, c);
-	if (r < 0)
-		return r;
-	sd_event_source_set_enabled(c->tq_timer, SD_EVENT_OFF); /* tq_rearm() turns it on */
-	return sd_event_source_set_priority(c->tq_timer, HD_PRIO_HC);
+	if (!c->d->loop_timer) {
+		c->tq_timer.fn = tq_timer_cb;
+		c->d->loop_timer = &c->tq_timer;
+	}
+	return hc_tq_reserve(&c->tq, c->tq.n + n);
 }
 
 /* Put P on the schedule at WHEN and point the timer at the first entry. */
@@ -209,7 +180,9 @@ static int sched_arm_at(struct hc_probe *p, uint64_t when)
 {
 	int r = sched_at(p, when);
 
-	return r < 0 ? r : tq_rearm(p->ctx);
+	if (r >= 0)
+		tq_rearm(p->ctx);
+	return r;
 }
 
 /* First runs in groups. The slack joins checks due within one window,
@@ -256,16 +229,16 @@ void hc_sched_drop(struct hc_probe *p)
 
 void hc_sched_stop(struct hc_ctx *c)
 {
-	c->tq_on = false;
-	sd_event_source_set_enabled(c->tq_timer, SD_EVENT_OFF);
+	c->tq_timer.at = 0;
 }
 
 static void notify_free(struct hc_ctx *c);
 
 void hc_sched_free(struct hc_ctx *c)
 {
-	c->tq_timer = sd_event_source_disable_unref(c->tq_timer);
-	c->tq_on = false;
+	c->tq_timer.at = 0;
+	if (c->d->loop_timer == &c->tq_timer)
+		c->d->loop_timer = NULL;
 	hc_shape_free(c);
 	hc_tq_free(&c->tq);
 	notify_free(c);
@@ -539,8 +512,11 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 
 	/* check_forwarding_path: its verdict joins the check's; while it
 	 * runs, it calls again when it ends */
-	if (p->fwd && !(r = hc_fwd_merge(p, r, &fr)))
-		return;
+	if (p->fwd) {
+		hd_loop_touch(c->d); /* its sources (hc_fwd.c): sd-event must look */
+		if (!(r = hc_fwd_merge(p, r, &fr)))
+			return;
+	}
 	if (now < p->started_usec)
 		now = p->started_usec;
 	p->running = false;
@@ -548,6 +524,8 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 	hc_lat_add(&p->lat, p->last_duration_usec);
 	/* no answer through a link of ours that was down: held (hc_path.h) */
 	r = hc_links_judge(p, r, &lr, now);
+	if (r == &lr)
+		hd_loop_touch(c->d); /* held: hc_link.c's business, let sd-event look */
 	bool changed = hc_checker_feed(&p->st, &p->pol, r, now);
 	/* a run is complete unless a retry goes on (a neutral result, an
 	 * agent's weight alone, completes one too; a held one says nothing) */
@@ -555,7 +533,10 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 		p->run_started_usec = p->started_usec;
 	if (changed || p->st.dyn_weight != old_dyn ||
 	    memcmp(&old_agent, &p->st.agent, sizeof(old_agent))) {
-		/* Rare (a state change): a scan of all real servers is fine. */
+		/* Rare (a state change): a scan of all real servers is fine.
+		 * What follows (logs, scripts, alerts, the reconcile pass) may
+		 * change sd-event sources outside an sd-event iteration. */
+		hd_loop_touch(c->d);
 		for (size_t v = 0; v < c->n_vs; v++)
 			dirty |= vs_update(c, &c->vs[v], p, now);
 	}

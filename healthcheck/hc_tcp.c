@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -34,56 +35,43 @@ socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_st
 	return sizeof(*s4);
 }
 
-/* Check sockets: one epoll set of the health checker's, itself one
- * sd-event source, instead of an sd-event source per check. Per check that
+/* Check sockets: in the loop's own epoll set (loop.c), instead of an
+ * sd-event source per check, or one for a set of their own (an
+ * sd-event iteration and a second epoll_wait per wakeup). Per check that
  * saves a source allocation and sd-event's queueing and dispatch of each
- * of its events; one dispatch serves every socket ready at once.
+ * of its events; a wakeup for check sockets alone runs no sd-event
+ * iteration. The registration names the probe (its lio), which outlives
+ * its sockets and stays put where an http check's state moves (a kept
+ * connection's).
  * A socket leaves the set with its close(), which drops the last reference
  * to it: no EPOLL_CTL_DEL, one system call less per check. Unless the
  * daemon forked while it was watched (hd_fork): a child may still hold a
  * copy, the registration would outlive our close and report that socket's
  * events to the probe's next one, so then it is removed first. */
-static int mux_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+static void sock_io(struct hd_loop_io *io, uint32_t revents)
 {
-	struct epoll_event ev[64];
-	int n = epoll_wait(fd, ev, 64, 0);
+	struct hc_probe *p = (struct hc_probe *)((char *)io - offsetof(struct hc_probe, lio));
+	struct hc_sock *k = p->io;
 
-	/* One probe has one socket and one entry: handling one event can end
-	 * only its own probe, so the rest of the batch stays valid. */
-	for (int i = 0; i < n; i++) {
-		struct hc_probe *p = ev[i].data.ptr;
-		struct hc_sock *k = p->io;
-		if (k && k->io)
-			k->io(NULL, k->fd, ev[i].events, p);
-	}
-	return 0;
+	if (k && k->io)
+		k->io(NULL, k->fd, revents, p);
 }
 
 int hc_mux_open(struct hc_ctx *c)
 {
-	int r;
-
-	c->mux_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (c->mux_fd < 0)
-		return -errno;
-	r = sd_event_add_io(c->d->event, &c->mux_src, c->mux_fd, EPOLLIN, mux_cb, c);
-	if (r >= 0)
-		r = sd_event_source_set_priority(c->mux_src, HD_PRIO_HC);
-	return r;
+	c->mux_fd = c->d->loop_fd;
+	return c->mux_fd < 0 ? -EBADF : 0;
 }
 
 void hc_mux_close(struct hc_ctx *c)
 {
-	c->mux_src = sd_event_source_disable_unref(c->mux_src);
-	if (c->mux_fd >= 0)
-		close(c->mux_fd);
-	c->mux_fd = -1;
+	c->mux_fd = -1; /* the loop's: closed with it */
 }
 
 static int mux_ctl(struct hc_probe *p, int op, uint32_t events)
 {
 	struct hc_sock *k = p->io;
-	struct epoll_event ev = {.events = events, .data.ptr = p};
+	struct epoll_event ev = {.events = events, .data.ptr = &p->lio};
 
 	return epoll_ctl(p->ctx->mux_fd, op, k->fd, &ev) < 0 ? -errno : 0;
 }
@@ -91,7 +79,10 @@ static int mux_ctl(struct hc_probe *p, int op, uint32_t events)
 int hc_sock_watch(struct hc_probe *p, uint32_t events, sd_event_io_handler_t io)
 {
 	struct hc_sock *k = p->io;
-	int r = mux_ctl(p, EPOLL_CTL_ADD, events);
+	int r;
+
+	p->lio.fn = sock_io;
+	r = mux_ctl(p, EPOLL_CTL_ADD, events);
 
 	if (r >= 0) {
 		k->io = io;
@@ -111,6 +102,8 @@ void hc_sock_free(struct hc_probe *p)
 
 	if (!k)
 		return;
+	if (k->io)
+		hd_loop_forget(p->ctx->d, &p->lio); /* an event of it waiting: it is over */
 	if (k->io && k->forks != p->ctx->d->forks)
 		epoll_ctl(p->ctx->mux_fd, EPOLL_CTL_DEL, k->fd, NULL);
 	if (k->fd >= 0)

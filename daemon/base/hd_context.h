@@ -52,6 +52,8 @@ struct hd_snapshots;
 struct hd_alert;
 struct hd_alert_hooks;
 struct hd_events;
+struct epoll_event;
+struct hd_loop_timer;
 struct hd_links;
 
 struct hd_daemon {
@@ -93,6 +95,17 @@ struct hd_daemon {
 	uint64_t reload_build_usec, reload_longest_step_usec;
 	unsigned reload_build_steps;
 	unsigned long forks; /* hd_fork() calls */
+	/* loop.c: the loop's own epoll set (hd_loop_run): sd-event's descriptor
+	 * and what modules watch through a struct hd_loop_io */
+	int loop_fd;
+	bool loop_running;
+	bool loop_ms_only;	       /* no epoll_pwait2 (before Linux 5.11) */
+	bool loop_touched;	       /* a handler of the set changed an sd-event source */
+	uint64_t loop_now;	       /* this wakeup's clock, 0 until read */
+	struct epoll_event *loop_held; /* check events waiting while sd-event runs */
+	size_t loop_held_n;
+	struct hd_loop_timer *loop_timer; /* its one timer's user, or NULL */
+	bool loop_timer_waited;		  /* due, left for the next wakeup */
 	/* spawn.c: the scripts' user, per configuration */
 	struct hd_spawn_policy spawn;
 	bool stopping;
@@ -106,10 +119,50 @@ struct hd_daemon {
 void hd_mark_dirty(struct hd_daemon *d);
 
 uint64_t hd_now_usec(void); /* CLOCK_MONOTONIC */
-/* CLOCK_MONOTONIC as of this loop iteration's wakeup (sd_event_now): no
- * clock read. For when an event was seen, never for a deadline from now:
- * it is older by whatever ran since the wakeup. */
+/* CLOCK_MONOTONIC as of this loop iteration's wakeup: read once, when
+ * first asked after it (hd_loop_run). For when an event was seen, never
+ * for a deadline from now: it is older by whatever ran since. */
 uint64_t hd_loop_now_usec(struct hd_daemon *d);
+
+/* A descriptor watched by the loop's own epoll set instead of through an
+ * sd-event source: its registration (epoll_ctl on d->loop_fd) carries a
+ * pointer to one of these in data.ptr, and FN gets its events. Cheaper
+ * than a source (no sd-event iteration for a wakeup of these alone), and
+ * with two duties for the code that uses it: a handler that changes an
+ * sd-event source calls hd_loop_touch() (sd-event arms timers and finds
+ * enabled defer sources only in sd_event_prepare, which must then run
+ * before the loop sleeps); whoever frees an IO still registered, or closes
+ * its descriptor, first calls hd_loop_forget() (its events of this wakeup
+ * may wait, held, while an sd-event source runs first). */
+struct hd_loop_io {
+	void (*fn)(struct hd_loop_io *io, uint32_t revents);
+};
+/* The loop's one timer of its own, for the health checks' schedule: the
+ * loop sleeps until AT at the latest (CLOCK_MONOTONIC usec, 0: never),
+ * then runs FN as a handler of the set (the duties above apply). Moving AT
+ * is a store: no sd-event source to re-sort, no timerfd to re-arm or read,
+ * no sd-event iteration for the wakeup. */
+struct hd_loop_timer {
+	void (*fn)(struct hd_loop_timer *t);
+	uint64_t at;
+};
+/* Make the set, with sd-event's descriptor in it (after sd_event_new). */
+int hd_loop_open(struct hd_daemon *d);
+void hd_loop_close(struct hd_daemon *d);
+/* sd_event_loop() for this daemon: until sd_event_exit(); returns its
+ * exit code or < 0 on failure. */
+int hd_loop_run(struct hd_daemon *d);
+static inline void hd_loop_touch(struct hd_daemon *d)
+{
+	d->loop_touched = true;
+}
+void hd_loop_forget_held(struct hd_daemon *d, const struct hd_loop_io *io);
+static inline void hd_loop_forget(struct hd_daemon *d, const struct hd_loop_io *io)
+{
+	if (d->loop_held_n)
+		hd_loop_forget_held(d, io);
+}
+
 /* fork(), counted. Every child of the daemon is forked through here: a
  * child holds a copy of each of our descriptors until it execs or exits,
  * and code that relies on close() dropping the last reference (the health

@@ -69,7 +69,7 @@ fi
 } > "$B/hd.conf"
 pre=()
 s0=$(count)
-[ -n "$CG" ] && pre=(valgrind --tool=callgrind --callgrind-out-file="$CG" --collect-atstart=no --toggle-collect=sd_event_run)
+[ -n "$CG" ] && pre=(valgrind --tool=callgrind --callgrind-out-file="$CG" --collect-atstart=no --toggle-collect=sd_event_run --toggle-collect=hd_loop_run)
 if [ -n "${FLOOR:-}" ]; then # the floor program instead of the daemon (hc-floor.c)
 	ip netns exec $LB "${pre[@]}" "$FLOOR" "$N" "$DL" "$TYPE" >"$B/hd.log" 2>&1 &
 	echo $! > "$B/hd.pid"
@@ -98,7 +98,7 @@ echo "type=$TYPE n=$N delay_loop=$DL window=${WIN}s checks=$checks ($((checks / 
 [ "$STRACE" = 1 ] && { echo "syscalls per check:"; awk -v n="$checks" 'NR > 2 && $4 ~ /^[0-9]+$/ { printf "  %-16s %.2f\n", $NF, $4 / n } $NF == "total" { printf "  %-16s %.2f\n", "total", $3 / n }' "$B/strace" | sort -k2 -rn | head -25; }
 kill "$pid" 2>/dev/null; sleep 0.5
 [ "$SRV" = nginx ] && [ -s "$B/nginx.err" ] && { echo "nginx's error log:"; tail -3 "$B/nginx.err"; }
-if [ -n "$CG" ]; then # instructions inside the event loop, per check made since the start
+if [ -n "$CG" ]; then # instructions inside the event loop (the daemon's own since run 15, sd_event_run's before), per check made since the start
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
 	ir=$(callgrind_annotate "$CG" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
 	s1=$(count)
