@@ -8,6 +8,7 @@
 #include "hd_context.h"
 #include "ipvs_bgdump.h"
 #include "ipvs_retry.h"
+#include "ipvs_steps.h"
 #include "ipvs_sysctl.h"
 #include "ipvs_types.h"
 #include "log.h"
@@ -20,29 +21,42 @@ struct ipvs_bgdump;
 /* One reconcile pass, which may span several loop iterations. A reload
  * of tens of thousands of real servers writes thousands of entries, each
  * a netlink round trip (0.1-0.3 ms under emulation): in one iteration that
- * held a VRRP advert for a third of a second. So the pass is cut into
- * slices of at most IPVS_SLICE_USEC of writes or re-reads, and between two
- * the loop runs whatever is due first (VRRP, checks, the control socket).
- * The ops point into c->desired and c->observed, which stay as they are
- * until the pass ends: neither the next build nor the thread's re-read
- * replaces them while it runs. */
+ * held a VRRP advert for a third of a second; building and diffing its
+ * table took 60-77 ms there. So the pass is cut into slices of at most
+ * IPVS_SLICE_USEC of building, diffing, writes or re-reads, and between
+ * two the loop runs whatever is due first (VRRP, checks, the control
+ * socket). The table under construction is the pass's own until it is
+ * whole; then it becomes c->desired. A configuration committed while it
+ * is built (c->commits moves) starts the build over: the table never
+ * mixes two configurations. The ops point into c->desired and
+ * c->observed, which stay as they are until the pass ends: neither the
+ * next build nor the thread's re-read replaces them while it runs. */
 enum ipvs_pass_phase {
 	IPVS_PASS_IDLE = 0,
+	IPVS_PASS_BUILD,  /* build: virtual servers from build.next on to build */
+	IPVS_PASS_DIFF,	  /* diff: c->desired vs c->observed from the cursor on */
 	IPVS_PASS_WRITE,  /* ops[next..] still to write */
 	IPVS_PASS_REREAD, /* touched.v[reread..] still to read back */
 };
 
 struct ipvs_pass {
 	enum ipvs_pass_phase phase;
+	struct ipvs_model_build build;
+	uint64_t build_commits; /* c->commits when the build began */
+	struct ipvs_diff_cursor diff;
 	struct ipvs_ops ops;
 	size_t next, done;		    /* ops tried / taken by the kernel */
 	const struct ipvs_service *blocked; /* its ADD failed: skip its dests */
 	struct ipvs_keyset touched;	    /* services written this pass */
 	size_t reread;			    /* keys of touched read back */
 	struct ipvs_table fresh;	    /* what they read */
-	uint64_t begin_usec, build_usec, w0;
+	uint64_t begin_usec, build_usec, diff_usec, w0;
 	uint64_t reload_begin_usec; /* the reload it applies, 0 if none */
 	bool timer_pass;
+	/* a pass was asked for while this one ran (a verdict, a commit):
+	 * a fresh one follows, as this one may have read them before */
+	bool again;
+	sd_event_source *next_slice; /* the defer that runs the next slice */
 	unsigned slices;
 	uint64_t longest_slice_usec;
 };
@@ -66,6 +80,7 @@ struct ipvs_ctx {
 	struct ipvs_quorum_state *quorum;
 	struct ipvs_retries retries;
 	struct ipvs_pass pass;
+	uint64_t commits;	    /* configurations committed (ipvs_commit) */
 	uint64_t writes_base;	    /* writes of closed sockets */
 	uint64_t parse_errors_base; /* replies they skipped */
 	uint64_t reconciles, dumps, errors, last_dump_usec;
@@ -95,10 +110,14 @@ int ipvs_ensure_open(struct ipvs_ctx *c);
 /* The sync daemon as wanted; TIMER_PASS: the slow timer's pass */
 void ipvs_sync_apply(struct ipvs_ctx *c, bool timer_pass);
 const char *ipvs_sync_state_str(int s);
+/* The slow timer, for the next retry or re-read (after every pass). */
+void ipvs_arm_timer(struct ipvs_ctx *c, uint64_t now);
 
-/* ipvs_pass.c: the pass. ipvs_pass_step runs one slice (the first builds
- * the desired table and the diff); returns true when the pass is over. */
-bool ipvs_pass_step(struct ipvs_ctx *c);
+/* ipvs_pass.c: the pass. ipvs_pass_run, for every pass asked for (a
+ * reconcile), runs a pass's first slice and the rest from its own defer
+ * source in later loop iterations; called while one runs, it notes that
+ * a fresh pass must follow. Returns true when the pass ended in it. */
+bool ipvs_pass_run(struct ipvs_ctx *c);
 void ipvs_pass_drop(struct ipvs_ctx *c); /* abandon it (stop, no socket) */
 int ipvs_refresh_observed(struct ipvs_ctx *c, uint64_t now);
 void ipvs_owned_prune(struct ipvs_ctx *c);

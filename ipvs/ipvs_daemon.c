@@ -190,7 +190,7 @@ void ipvs_sync_daemon_set_role(struct hd_daemon *d, int is_master)
 
 /* ---- timer and hooks ---- */
 
-static void arm_timer(struct ipvs_ctx *c, uint64_t now)
+void ipvs_arm_timer(struct ipvs_ctx *c, uint64_t now)
 {
 	uint64_t next = ipvs_retries_next(&c->retries, now + IPVS_SLOW_PERIOD_USEC);
 	if (!c->timer)
@@ -288,26 +288,18 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	 * (tests/bench/README.md, run 13). */
 	if (!c->bg || c->retries.n || c->sync_want || c->sync_have)
 		hd_mark_dirty(c->d);
-	arm_timer(c, usec); /* in case no pass runs (stopping) */
+	ipvs_arm_timer(c, usec); /* in case no pass runs (stopping) */
 	return 0;
 }
 
-/* One slice of the pass (ipvs_pass.c); the next one comes in a later loop
- * iteration, after whatever became due meanwhile. A pass that took more
- * than one slice is followed by a fresh one: a verdict that changed while
- * it ran asked for a pass that this one, built before, does not include. */
+/* A pass (ipvs_pass.c): its first slice now, the rest in later loop
+ * iterations, after whatever became due meanwhile; one asked for while a
+ * pass runs follows it (a verdict that changed meanwhile may have been
+ * read before). Every pass's end arms the timer. */
 void ipvs_reconcile(struct hd_daemon *d)
 {
-	struct ipvs_ctx *c = d->ipvs;
-	if (!c)
-		return;
-	if (!ipvs_pass_step(c)) {
-		hd_mark_dirty(d);
-		return;
-	}
-	if (c->last_pass_slices > 1)
-		hd_mark_dirty(d);
-	arm_timer(c, hd_now_usec());
+	if (d->ipvs)
+		ipvs_pass_run(d->ipvs);
 }
 
 /* The quorum state for CFG: unchanged virtual servers carry their
@@ -386,6 +378,7 @@ void ipvs_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep
 
 	free(c->quorum);
 	c->quorum = prep;
+	c->commits++; /* a build under way starts over (ipvs_pass.c) */
 	sync_config(c, newcfg);
 	check_sysctls(c, newcfg);
 	hd_mark_dirty(d);

@@ -1,21 +1,22 @@
 /* The reconcile pass (ipvs_daemon.c says what it is for), in slices.
  *
  * A pass builds the desired table, diffs it against the cached observed
- * one, writes the difference, then reads back the services it wrote. The
- * first slice builds and diffs (bounded by the table's size, ~2.5 ms
- * natively at 37,205 real servers) and starts writing; every slice then
- * writes or reads back until IPVS_SLICE_USEC have passed and hands the
- * loop back (ipvs_reconcile asks for the next slice with hd_mark_dirty,
- * at the reconcile priority: anything due meanwhile, a VRRP advert first,
- * runs before it). A small pass (a verdict, one weight) is one slice, as
- * before.
+ * one, writes the difference, then reads back the services it wrote. Each
+ * part goes on until IPVS_SLICE_USEC have passed in the loop iteration and
+ * then hands the loop back: the build virtual server by virtual server and
+ * the diff service by service (ipvs_steps.h, IPVS_STEP_BUDGET destinations
+ * between two clock reads), the writes and the re-reads one round trip at
+ * a time. The next slice runs from the pass's own defer source, at the
+ * reconcile priority: anything due meanwhile, a VRRP advert first, runs
+ * before it. A small pass (a verdict, one weight) is one slice, as before.
  *
  * While a pass is under way the status says so ("pass"): "desired" is
- * what it writes towards, "programmed" the kernel's table as last read
- * (before this pass's writes, which are read back at its end), and
- * "pending_ops" the writes not yet taken by the kernel. The ops point
- * into both tables, so neither changes until the pass ends: no new build,
- * and the thread's periodic re-read is dropped if it lands meanwhile. */
+ * what it writes towards (the last pass's while the build runs),
+ * "programmed" the kernel's table as last read (before this pass's
+ * writes, which are read back at its end), and "pending_ops" the writes
+ * not yet taken by the kernel. The ops point into both tables, so neither
+ * changes until the pass ends: no new build, and the thread's periodic
+ * re-read is dropped if it lands meanwhile. */
 #include <errno.h>
 #include <string.h>
 
@@ -27,6 +28,9 @@
 /* Work per loop iteration: under a fifth of a 0.1 s advert interval,
  * whatever the machine (a clock, not a count of writes). */
 #define IPVS_SLICE_USEC 10000ULL
+/* Destinations built or diffed between two clock reads: ~1 ms under
+ * emulation, a tenth of the slice. */
+#define IPVS_STEP_BUDGET 256
 /* Services read back per request batch between two clock reads. */
 #define IPVS_REREAD_BATCH 8
 /* Writes told one by one to `hadirectorctl monitor` per pass; the rest in
@@ -161,39 +165,108 @@ static bool need_kernel(const struct ipvs_ctx *c)
 	return c->desired.n || c->owned.n || c->sync_want || c->sync_have;
 }
 
-/* The first slice's fixed part: the desired table, the kernel's (cached)
- * and their difference. Returns true when there is nothing to write. */
-static bool pass_begin(struct ipvs_ctx *c, uint64_t now)
+/* Starts the desired table's build: at the pass's start, and again when
+ * a configuration was committed under it (its reload, if any, is the one
+ * the pass applies then). Returns true when the pass is over (no memory). */
+static bool build_begin(struct ipvs_ctx *c)
 {
 	struct ipvs_pass *p = &c->pass;
 	struct hd_daemon *d = c->d;
-	struct ipvs_table want;
+
+	ipvs_model_build_free(&p->build);
+	if (d->reload_begin_usec) {
+		p->reload_begin_usec = d->reload_begin_usec;
+		d->reload_begin_usec = 0;
+	}
+	p->build_commits = c->commits;
+	p->phase = IPVS_PASS_BUILD;
+	if (ipvs_model_build_begin(&p->build, d->config, verdict_cb, quorum_cb, d, c->quorum) < 0) {
+		ipvs_set_error(c, "desired table", -ENOMEM);
+		p->phase = IPVS_PASS_IDLE;
+		return true;
+	}
+	return false;
+}
+
+static bool pass_begin(struct ipvs_ctx *c, uint64_t now)
+{
+	struct ipvs_pass *p = &c->pass;
 
 	*p = (struct ipvs_pass){.begin_usec = now, .timer_pass = c->timer_due};
 	ipvs_table_init(&p->fresh);
+	ipvs_table_init(&p->build.out);
 	c->timer_due = false;
-	p->reload_begin_usec = d->reload_begin_usec;
-	d->reload_begin_usec = 0;
 	c->reconciles++;
 	p->w0 = ipvs_total_writes(c);
-	if (ipvs_model_build(d->config, verdict_cb, quorum_cb, d, c->quorum, &want) < 0) {
-		ipvs_set_error(c, "desired table", -ENOMEM);
-		return true;
-	}
-	ipvs_table_move(&c->desired, &want);
+	return build_begin(c);
+}
+
+/* The table is whole: it is the desired one now, its keys owned; then the
+ * kernel's (cached) for the diff. Returns true when there is nothing to
+ * write. */
+static bool build_done(struct ipvs_ctx *c, uint64_t now)
+{
+	struct ipvs_pass *p = &c->pass;
+
+	ipvs_table_move(&c->desired, &p->build.out);
 	for (size_t i = 0; i < c->desired.n; i++)
 		ipvs_keyset_add(&c->owned, &c->desired.svcs[i].key);
-	p->build_usec = hd_now_usec() - now;
+	p->phase = IPVS_PASS_IDLE;
 	if (!need_kernel(c) || ipvs_ensure_open(c) < 0 || ipvs_refresh_observed(c, now) < 0)
 		return true;
+	p->phase = IPVS_PASS_DIFF;
+	ipvs_diff_begin(&p->diff, &p->ops);
+	return false;
+}
+
+/* Builds until DEADLINE (one step at least); returns true when the pass
+ * is over (no table, or nothing to write). */
+static bool build_slice(struct ipvs_ctx *c, uint64_t deadline)
+{
+	struct ipvs_pass *p = &c->pass;
+	uint64_t t0 = hd_now_usec(), now;
+	int r;
+
+	/* the table built so far is of a configuration no longer in force */
+	if (p->build_commits != c->commits && build_begin(c))
+		return true;
+	do {
+		r = ipvs_model_build_step(&p->build, IPVS_STEP_BUDGET);
+		now = hd_now_usec();
+	} while (r == 0 && now < deadline);
+	if (r < 0) {
+		ipvs_set_error(c, "desired table", r);
+		p->phase = IPVS_PASS_IDLE;
+		p->build_usec += now - t0;
+		return true;
+	}
+	bool over = r == 1 && build_done(c, now);
+	p->build_usec += hd_now_usec() - t0;
+	return over;
+}
+
+/* Diffs until DEADLINE (one step at least); at the end the writes start. */
+static void diff_slice(struct ipvs_ctx *c, uint64_t deadline)
+{
+	struct ipvs_pass *p = &c->pass;
+	uint64_t t0 = hd_now_usec(), now;
+	int r;
+
+	do {
+		r = ipvs_diff_step(&c->desired, &c->observed, &c->owned, &p->diff, &p->ops,
+				   IPVS_STEP_BUDGET);
+		now = hd_now_usec();
+	} while (r == 0 && now < deadline);
+	p->diff_usec += now - t0;
+	if (r == 0)
+		return;
 	p->phase = IPVS_PASS_WRITE; /* the sync daemon is looked at in pass_end */
-	if (ipvs_diff(&c->desired, &c->observed, &c->owned, &p->ops, NULL) < 0) {
-		ipvs_set_error(c, "diff", -ENOMEM);
-		ipvs_ops_free(&p->ops);
-		return false; /* no writes; pass_end still runs the sync daemon */
+	if (r < 0) {
+		ipvs_set_error(c, "diff", r);
+		ipvs_ops_free(&p->ops); /* no writes; pass_end still runs the sync daemon */
+		return;
 	}
 	ipvs_retries_begin_pass(&c->retries);
-	return false;
 }
 
 /* Writes until DEADLINE; returns true when every op was tried. */
@@ -312,9 +385,11 @@ static void pass_end(struct ipvs_ctx *c)
 	c->last_pass_slices = p->slices;
 	c->last_pass_longest_slice_usec = p->longest_slice_usec;
 	if (p->slices > 1)
-		hd_info("ipvs: the pass took %u loop iterations in %llu ms, the longest %llu us",
+		hd_info("ipvs: the pass took %u loop iterations in %llu ms, the longest %llu us "
+			"(build %llu us, diff %llu us)",
 			p->slices, (unsigned long long)c->last_pass_usec / 1000,
-			(unsigned long long)p->longest_slice_usec);
+			(unsigned long long)p->longest_slice_usec,
+			(unsigned long long)p->build_usec, (unsigned long long)p->diff_usec);
 	if (p->reload_begin_usec) /* the pass a reload asked for */
 		d->reload_to_table_usec = end - p->reload_begin_usec;
 	if (ipvs_total_writes(c) != p->w0) {
@@ -323,18 +398,26 @@ static void pass_end(struct ipvs_ctx *c)
 		c->last_write_pass_slices = p->slices;
 		c->last_write_pass_longest_slice_usec = p->longest_slice_usec;
 	}
+	/* asked for while this one ran, maybe after it read what changed */
+	if (p->again)
+		hd_mark_dirty(d);
 	ipvs_pass_drop(c);
+	ipvs_arm_timer(c, end);
 }
 
 void ipvs_pass_drop(struct ipvs_ctx *c)
 {
 	struct ipvs_pass *p = &c->pass;
 
+	ipvs_model_build_free(&p->build);
 	ipvs_ops_free(&p->ops);
 	ipvs_keyset_free(&p->touched);
 	ipvs_table_free(&p->fresh);
+	/* safe from its own callback: sd-event frees it after the dispatch */
+	sd_event_source_disable_unref(p->next_slice);
 	*p = (struct ipvs_pass){0};
 	ipvs_table_init(&p->fresh);
+	ipvs_table_init(&p->build.out);
 }
 
 size_t ipvs_pending(const struct ipvs_ctx *c)
@@ -344,7 +427,8 @@ size_t ipvs_pending(const struct ipvs_ctx *c)
 	return p->phase == IPVS_PASS_WRITE ? p->ops.n - p->done : c->pending_ops;
 }
 
-bool ipvs_pass_step(struct ipvs_ctx *c)
+/* One slice; returns true when the pass is over (pass_end ran). */
+static bool pass_slice(struct ipvs_ctx *c)
 {
 	struct ipvs_pass *p = &c->pass;
 	uint64_t t0 = hd_now_usec(), deadline = t0 + IPVS_SLICE_USEC;
@@ -352,10 +436,14 @@ bool ipvs_pass_step(struct ipvs_ctx *c)
 
 	if (p->phase == IPVS_PASS_IDLE)
 		over = pass_begin(c, t0);
-	else if (!c->nl)
-		over = true;	/* the socket went away: the next pass starts afresh */
-	if (!over && p->slices) /* a VRRP role change need not wait for the writes */
+	else if (!c->nl && p->phase != IPVS_PASS_BUILD)
+		over = true;		 /* the socket went away: the next pass starts afresh */
+	if (!over && p->slices && c->nl) /* a VRRP role change need not wait for the writes */
 		ipvs_sync_apply(c, false);
+	if (!over && p->phase == IPVS_PASS_BUILD)
+		over = build_slice(c, deadline);
+	if (!over && p->phase == IPVS_PASS_DIFF)
+		diff_slice(c, deadline);
 	if (!over && p->phase == IPVS_PASS_WRITE && write_slice(c, deadline))
 		over = writes_done(c);
 	if (!over && p->phase == IPVS_PASS_REREAD)
@@ -367,4 +455,48 @@ bool ipvs_pass_step(struct ipvs_ctx *c)
 	if (over)
 		pass_end(c);
 	return over;
+}
+
+static void next_slice_arm(struct ipvs_ctx *c);
+
+static int next_slice_cb(sd_event_source *s, void *userdata)
+{
+	struct ipvs_ctx *c = userdata;
+
+	(void)s;
+	if (!c->d->stopping && !pass_slice(c))
+		next_slice_arm(c);
+	return 0;
+}
+
+static void next_slice_arm(struct ipvs_ctx *c)
+{
+	struct ipvs_pass *p = &c->pass;
+
+	if (!p->next_slice) {
+		if (sd_event_add_defer(c->d->event, &p->next_slice, next_slice_cb, c) < 0) {
+			/* no memory: the daemon's reconcile runs it (and then
+			 * counts as a pass asked for: one more follows) */
+			p->next_slice = NULL;
+			hd_mark_dirty(c->d);
+			return;
+		}
+		sd_event_source_set_priority(p->next_slice, HD_PRIO_RECONCILE);
+	}
+	sd_event_source_set_enabled(p->next_slice, SD_EVENT_ONESHOT);
+}
+
+bool ipvs_pass_run(struct ipvs_ctx *c)
+{
+	struct ipvs_pass *p = &c->pass;
+
+	if (p->phase != IPVS_PASS_IDLE) {
+		p->again = true;
+		if (p->next_slice) /* its own source runs the next slice */
+			return false;
+	}
+	if (pass_slice(c))
+		return true;
+	next_slice_arm(c);
+	return false;
 }

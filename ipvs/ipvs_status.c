@@ -91,7 +91,11 @@ static void sync_json(FILE *out, const struct ipvs_ctx *c)
 static void pass_json(FILE *out, const struct ipvs_ctx *c)
 {
 	const struct ipvs_pass *p = &c->pass;
-	static const char *const phases[] = {"idle", "write", "reread"};
+	static const char *const phases[] = {[IPVS_PASS_IDLE] = "idle",
+					     [IPVS_PASS_BUILD] = "build",
+					     [IPVS_PASS_DIFF] = "diff",
+					     [IPVS_PASS_WRITE] = "write",
+					     [IPVS_PASS_REREAD] = "reread"};
 
 	fprintf(out, "{\"phase\":\"%s\"", phases[p->phase]);
 	if (p->phase != IPVS_PASS_IDLE)
