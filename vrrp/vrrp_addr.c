@@ -1,7 +1,9 @@
 /* Virtual addresses with libnl-route-3, gratuitous ARP / unsolicited NA,
  * and link/address monitoring: a VIP someone removes while we are master is
  * put back; a link going down faults the instance; a link that comes back
- * (even with a new ifindex) is picked up again. */
+ * (even with a new ifindex) is picked up again. Links come from the
+ * daemon's link view (daemon/base/link.h), addresses from a socket of ours
+ * (RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -22,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "link.h"
 #include "vrrp_int.h"
 #include "vrrp_vip.h"
 
@@ -331,29 +334,35 @@ void vrrp_garp_stop(struct vrrp_instance *in)
 
 /* ---- monitoring ---- */
 
-static void link_event(struct vrrp_ctx *c, struct rtnl_link *l, int msgtype)
+/* A link reported by the daemon's link view (link.h): every RTM_NEWLINK and
+ * RTM_DELLINK after our start, and the view's re-reads after lost events.
+ * Its first dump is skipped: the instances read their links at start
+ * (vrrp_link_query), and a change since then comes as an event. */
+static void link_event(void *userdata, const struct hd_link *l, unsigned what)
 {
-	const char *name = rtnl_link_get_name(l);
-	int ifindex = rtnl_link_get_ifindex(l);
-	unsigned flags = rtnl_link_get_flags(l);
-	bool running = (flags & IFF_UP) && (flags & IFF_RUNNING);
+	struct vrrp_ctx *c = userdata;
+	const char *name = l->name;
+	int ifindex = l->ifindex;
+	bool gone = what & HD_LINK_GONE;
+	bool running = l->running;
 
-	if (name)
-		vrrp_vmac_link_event(c, name, ifindex, msgtype == RTM_DELLINK);
+	if (what & HD_LINK_DUMP || !name[0])
+		return;
+	vrrp_vmac_link_event(c, name, ifindex, gone);
 	for (size_t i = 0; i < c->n_inst; i++) {
 		struct vrrp_instance *in = c->inst[i];
 		unsigned before;
 		bool up;
 
-		if (!in || !name || strcmp(in->cfg->interface, name))
+		if (!in || strcmp(in->cfg->interface, name))
 			continue;
 		/* dont_track_primary: only a deleted interface faults */
-		up = msgtype != RTM_DELLINK && (running || in->cfg->dont_track_primary);
+		up = !gone && (running || in->cfg->dont_track_primary);
 		before = in->faults;
-		if (msgtype == RTM_DELLINK || in->ifindex != ifindex) {
+		if (gone || in->ifindex != ifindex) {
 			/* gone, or back with a new index: the old socket is useless */
 			vrrp_io_detach(c, in);
-			in->ifindex = msgtype == RTM_DELLINK ? 0 : ifindex;
+			in->ifindex = gone ? 0 : ifindex;
 		}
 		if (up) {
 			if (in->faults & VRRP_FAULT_IFACE)
@@ -372,7 +381,7 @@ static void link_event(struct vrrp_ctx *c, struct rtnl_link *l, int msgtype)
 	}
 	vrrp_track_link_changed(c);
 	/* a route's dev came, or came back without the routes the kernel dropped */
-	if (running && msgtype != RTM_DELLINK)
+	if (running && !gone)
 		vrrp_routes_retry(c);
 }
 
@@ -450,9 +459,7 @@ static void on_obj(struct nl_object *obj, void *arg)
 	const char *type = nl_object_get_type(obj);
 	int msgtype = nl_object_get_msgtype(obj);
 
-	if (!strcmp(type, "route/link"))
-		link_event(arg, (struct rtnl_link *)obj, msgtype);
-	else if (!strcmp(type, "route/addr"))
+	if (!strcmp(type, "route/addr"))
 		addr_event(arg, (struct rtnl_addr *)obj, msgtype);
 }
 
@@ -548,8 +555,7 @@ static int open_monitor(struct vrrp_ctx *c)
 	nl_socket_disable_seq_check(c->nl_mon);
 	nl_socket_modify_cb(c->nl_mon, NL_CB_VALID, NL_CB_CUSTOM, on_nl_msg, c);
 	if (nl_connect(c->nl_mon, NETLINK_ROUTE) < 0 ||
-	    nl_socket_add_memberships(c->nl_mon, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
-				      RTNLGRP_IPV6_IFADDR, 0) < 0 ||
+	    nl_socket_add_memberships(c->nl_mon, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0) < 0 ||
 	    nl_socket_set_nonblocking(c->nl_mon) < 0)
 		return -1;
 	nl_socket_set_buffer_size(c->nl_mon, 1 << 20, 0);
@@ -566,7 +572,8 @@ int vrrp_addr_start(struct vrrp_ctx *c)
 	int hops = 255;
 
 	c->nl_cmd = nl_socket_alloc();
-	if (!c->nl_cmd || nl_connect(c->nl_cmd, NETLINK_ROUTE) < 0 || open_monitor(c) < 0) {
+	if (!c->nl_cmd || nl_connect(c->nl_cmd, NETLINK_ROUTE) < 0 || open_monitor(c) < 0 ||
+	    hd_link_watch(c->d, 0, link_event, c, &c->link_w) < 0) {
 		hd_err("vrrp: cannot open netlink route sockets");
 		return -1;
 	}
@@ -584,6 +591,8 @@ int vrrp_addr_start(struct vrrp_ctx *c)
 
 void vrrp_addr_stop(struct vrrp_ctx *c)
 {
+	hd_link_unwatch(c->link_w);
+	c->link_w = NULL;
 	c->nl_resume = sd_event_source_disable_unref(c->nl_resume); /* points at nl_src */
 	sd_event_source_disable_unref(c->nl_src);
 	c->nl_src = NULL;

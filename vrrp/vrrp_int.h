@@ -88,8 +88,9 @@ struct vrrp_ctx {
 	struct vrrp_instance **inst; /* stable addresses: event sources point at them */
 	size_t n_inst;
 	struct vrrp_sock *socks;
-	struct nl_sock *nl_cmd; /* address add/del */
-	struct nl_sock *nl_mon; /* link/address events */
+	struct nl_sock *nl_cmd;	      /* address add/del */
+	struct nl_sock *nl_mon;	      /* address events */
+	struct hd_link_watch *link_w; /* link events: the daemon's view (link.h) */
 	sd_event_source *nl_src;
 	sd_event_source *nl_resume; /* hd_yield() */
 	int packet_fd;		    /* AF_PACKET for gratuitous ARP */
