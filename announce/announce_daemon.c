@@ -14,10 +14,10 @@
 #include "announce.h"
 #include "announce_int.h"
 #include "healthcheck/hc.h"
+#include "link.h"
 #include "log.h"
 
 #define RECHECK_USEC 1000000 /* addresses and device put back, writes retried */
-#define MON_BUDGET   32	     /* link event datagrams per wakeup */
 
 struct announce_prep {
 	struct announce_vip *vips;
@@ -190,20 +190,15 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static int on_link_event(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+/* A watcher of the daemon's link view (link.h): an event of our device or
+ * of a watched interface decides again (their flags are read afresh); the
+ * view's first dump is the state evaluate() read at start. */
+static void on_link_event(void *userdata, const struct hd_link *l, unsigned what)
 {
 	struct announce_ctx *c = userdata;
-	char buf[8192];
-	int i;
 
-	(void)s;
-	(void)revents;
-	/* the event says little we need: the flags are read afresh */
-	for (i = 0; i < MON_BUDGET; i++)
-		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno != ENOBUFS)
-			break;
-	evaluate(c);
-	return 0;
+	if (!(what & HD_LINK_DUMP) && announce_link_watched(c, l->name))
+		evaluate(c);
 }
 
 static int start_io(struct announce_ctx *c)
@@ -212,11 +207,9 @@ static int start_io(struct announce_ctx *c)
 
 	if (r < 0)
 		return r;
-	r = sd_event_add_io(c->d->event, &c->mon_src, nl_socket_get_fd(c->mon), EPOLLIN,
-			    on_link_event, c);
+	r = hd_link_watch(c->d, 0, on_link_event, c, &c->link_w);
 	if (r < 0)
 		return r;
-	sd_event_source_set_priority(c->mon_src, HD_PRIO_NETLINK);
 	r = sd_event_add_time_relative(c->d->event, &c->timer, CLOCK_MONOTONIC, RECHECK_USEC, 0,
 				       on_timer, c);
 	if (r < 0)
@@ -226,7 +219,8 @@ static int start_io(struct announce_ctx *c)
 
 static void stop_io(struct announce_ctx *c)
 {
-	c->mon_src = sd_event_source_disable_unref(c->mon_src);
+	hd_link_unwatch(c->link_w);
+	c->link_w = NULL;
 	c->timer = sd_event_source_disable_unref(c->timer);
 	announce_nl_close(c);
 }

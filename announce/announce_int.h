@@ -29,16 +29,16 @@ struct announce_ctx {
 	size_t n_vips;
 	int tun_fd; /* -1: no device; closing it removes the device and its addresses */
 	int ifindex;
-	struct nl_sock *nl;  /* address writes */
-	struct nl_sock *mon; /* link events */
-	sd_event_source *mon_src, *timer;
+	struct nl_sock *nl;	      /* address writes */
+	struct hd_link_watch *link_w; /* link events: the daemon's view (link.h) */
+	sd_event_source *timer;
 	bool drained, checks_settled, links_up, stopping;
 	uint64_t transitions, write_errors, device_creations;
 	char down_link[16]; /* the first announce.interface found down */
 	int dev_error;	    /* the last failure to make the device, 0: none */
 };
 
-/* announce_nl.c: the TUN device, the VIP addresses, the link monitor. */
+/* announce_nl.c: the TUN device, the VIP addresses, the links watched. */
 /* Create (or attach to and make non-persistent) cfg.device, up; sets
  * tun_fd and ifindex. */
 int announce_dev_open(struct announce_ctx *c);
@@ -47,6 +47,8 @@ void announce_dev_close(struct announce_ctx *c);
 bool announce_dev_ok(struct announce_ctx *c);
 /* Every cfg.interfaces up (IFF_UP and IFF_RUNNING); names the first down. */
 bool announce_links_up(struct announce_ctx *c);
+/* NAME is our device or one of cfg.interfaces: its events matter. */
+bool announce_link_watched(const struct announce_ctx *c, const char *name);
 /* Add (ADD) or delete VIP as an address (/32, /128) of our device:
  * 0 when the kernel has (has not) it afterwards, < 0 otherwise. */
 int announce_addr(struct announce_ctx *c, const struct hd_addr *vip, bool add);

@@ -1,7 +1,8 @@
 /* The kernel side of announce mode: a TUN device whose life is the
  * daemon's, the VIP addresses on it (libnl-route), and the links it
- * watches. FRR announces a VIP while it is a connected /32 (/128) of the
- * device (`redistribute connected` filtered by a prefix list).
+ * watches (their events come from the daemon's link view, link.h; their
+ * state is read afresh by ioctl at each decision). FRR announces a VIP while it is a connected /32
+ * (/128) of the device (`redistribute connected` filtered by a prefix list).
  *
  * Why a TUN device: a non-persistent TUN device exists only while a file
  * descriptor holds it. The daemon holds the only one (O_CLOEXEC: scripts
@@ -132,6 +133,16 @@ bool announce_links_up(struct announce_ctx *c)
 	return true;
 }
 
+bool announce_link_watched(const struct announce_ctx *c, const char *name)
+{
+	if (!strcmp(name, c->cfg.device))
+		return true;
+	for (size_t i = 0; i < c->cfg.n_interfaces; i++)
+		if (!strcmp(name, c->cfg.interfaces[i]))
+			return true;
+	return false;
+}
+
 static struct rtnl_addr *mk_addr(struct announce_ctx *c, const struct hd_addr *vip)
 {
 	bool v6 = vip->family == AF_INET6;
@@ -231,20 +242,11 @@ int announce_nl_open(struct announce_ctx *c)
 		return -ENOMEM;
 	if (nl_connect(c->nl, NETLINK_ROUTE) < 0)
 		return -EIO;
-	c->mon = nl_socket_alloc();
-	if (!c->mon)
-		return -ENOMEM;
-	nl_socket_disable_seq_check(c->mon);
-	if (nl_connect(c->mon, NETLINK_ROUTE) < 0 ||
-	    nl_socket_add_memberships(c->mon, RTNLGRP_LINK, 0) < 0 ||
-	    nl_socket_set_nonblocking(c->mon) < 0)
-		return -EIO;
 	return 0;
 }
 
 void announce_nl_close(struct announce_ctx *c)
 {
-	nl_socket_free(c->mon);
 	nl_socket_free(c->nl);
-	c->mon = c->nl = NULL;
+	c->nl = NULL;
 }
