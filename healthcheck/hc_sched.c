@@ -96,6 +96,10 @@ static void probe_fire(struct hc_probe *p, uint64_t now, uint64_t due)
 	const struct hc_ops *o = probe_ops(p);
 	int r;
 
+	/* The schedule runs outside sd-event (loop.c): a script's child and
+	 * kill timer, the forwarding path's sources, are sd-event's to arm. */
+	if (p->fwd || p->k->type == HD_CHECK_MISC)
+		hd_loop_touch(p->ctx->d);
 	if (p->running && p->fwd && hc_fwd_deadline(p))
 		return; /* the check had ended, the path's probe had not */
 	if (p->running && p->io) {

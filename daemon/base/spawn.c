@@ -339,9 +339,11 @@ struct hd_child *hd_child_run(struct hd_daemon *d, const struct hd_spawn *spec,
 	r = sd_event_add_child(d->event, &ch->exit_src, ch->pid, WEXITED, exit_cb, ch);
 	if (r >= 0)
 		r = sd_event_source_set_priority(ch->exit_src, priority);
+	/* From now, not sd-event's now (_relative): that is its last
+	 * iteration's, and a check starts outside one (loop.c). */
 	if (r >= 0)
-		r = sd_event_add_time_relative(d->event, &ch->timer, CLOCK_MONOTONIC, timeout_usec,
-					       1000, timeout_cb, ch);
+		r = sd_event_add_time(d->event, &ch->timer, CLOCK_MONOTONIC,
+				      hd_now_usec() + timeout_usec, 1000, timeout_cb, ch);
 	if (r >= 0)
 		r = sd_event_source_set_priority(ch->timer, priority);
 	if (r < 0) {

@@ -10,6 +10,9 @@ EXTRA_DIST += tests/netns/hc-batch.sh
 # An http_check against nginx makes one connection's system calls and no more (issue 24).
 TESTS += tests/netns/hc-syscalls.sh
 EXTRA_DIST += tests/netns/hc-syscalls.sh
+# Checks run outside sd-event (daemon/base/loop.c); what they change of its sources still acts at once.
+TESTS += tests/netns/hc-loop.sh
+EXTRA_DIST += tests/netns/hc-loop.sh
 # ping_check, IPv4 and IPv6, raw and datagram ICMP sockets, forged replies.
 TESTS += tests/netns/hc-ping.sh
 EXTRA_DIST += tests/netns/hc-ping.sh tests/netns/hc-ping-srv.py
