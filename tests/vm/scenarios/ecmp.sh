@@ -154,7 +154,7 @@ EOF
 }
 hd_start() { # DIRECTOR
 	local d=$1
-	dconf "$d" "$SCHED" >"$D/$d.conf"
+	dconf "$d" "${CSCHED:-$SCHED}" >"$D/$d.conf"
 	rm -f "$D/$d.wdpid"
 	# under a watchdog as systemd's (the unit has WatchdogSec=10s): a hung daemon is killed
 	ip netns exec "vm-$d" "$PY" "$LAB/ecmp.py" watchdog "$WATCHDOG" "$D/$d.wdpid" \
@@ -542,6 +542,7 @@ if [ "$CONTRAST" = 1 ]; then
 		for d in "$@"; do ip netns exec "vm-$d" sysctl -qw net.ipv4.vs.sloppy_tcp=0; done
 		contrast contrast-no-sloppy "$1"
 		for d in "$@"; do ip netns exec "vm-$d" sysctl -qw "net.ipv4.vs.sloppy_tcp=$SLOPPY"; done
+		CSCHED=wlc # a director started again in the contrasts gets wlc too
 		for d in "$@"; do
 			dconf "$d" wlc >"$D/$d.conf"
 			kill -HUP "${HDPID[${d#d}]}"
