@@ -102,8 +102,8 @@ static void on_link(void *userdata, const struct hd_link *i, unsigned what)
 			  i->name, (unsigned long long)h->held);
 	else
 		hd_info("health checks: interface %s up", i->name);
-	if (h)
-		h->held = 0, h->told = false;
+	if (h) /* told stays: a check held in the grace after this is no news */
+		h->held = 0;
 }
 
 static size_t addr_hash(const struct hd_addr *a)

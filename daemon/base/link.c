@@ -38,6 +38,7 @@ struct hd_links {
 	bool dumping;  /* a dump's replies are being read */
 	bool redump;   /* events were lost during it: another one after it */
 	bool resync;   /* the dump in progress follows lost events */
+	bool replied;  /* the dump in progress sent its first reply */
 	bool routes;   /* subscribed to the route and address groups */
 	uint64_t now;  /* this wakeup's clock */
 };
@@ -162,7 +163,15 @@ static void link_msg(struct hd_links *v, struct nlmsghdr *h)
 		what |= HD_LINK_ADDED;
 		v->gen++;
 	}
-	e->dump = v->dump; /* it exists: a dump under way that missed it keeps it */
+	/* Seen by the dump, or by an event queued after the dump's first reply
+	 * (a link made while the dump runs, maybe behind it): it exists. An
+	 * event read before that reply may be older than the dump's request
+	 * (queued before the loss): a link it reports and the dump does not
+	 * is gone at the dump's end. */
+	if (h->nlmsg_flags & NLM_F_MULTI)
+		v->replied = true;
+	if (!v->dumping || v->replied)
+		e->dump = v->dump;
 	name = nlmsg_find_attr(h, sizeof(*ifi), IFLA_IFNAME);
 	if (name) {
 		char nm[IF_NAMESIZE];
@@ -193,6 +202,7 @@ static int dump_links(struct hd_links *v)
 	if (r < 0)
 		return -ENOBUFS;
 	v->dumping = true;
+	v->replied = false;
 	v->dump++;
 	return 0;
 }

@@ -125,7 +125,34 @@ ip -n "$D" link set eth0 up
 for i in 1 2; do check "admin up: R$i ok" wait_for 5 outcome 10.95.0.1$i:80 ok; done
 check "admin up: no real server judged down" [ "$(downs)" = 0 ]
 
-# 3. every link up: a dead server is removed as before
+# 3. events lost: while the daemon is stopped 100 veth pairs come, change
+# their MTU 10 times each (4,000 link events: far more than its socket
+# holds) and go, then the carrier goes; the link view reads every link
+# again: eth0 is down, the checks through it are held, and none of the
+# links made and deleted meanwhile is left in it (those whose creation was
+# read, queued before the loss: they would count as down)
+for i in $(seq 100); do echo "link add fl$i type veth peer name fm$i"; done >"$T_DIR/add"
+for m in $(seq 1400 1409); do
+	for i in $(seq 100); do echo "link set fl$i mtu $m"; done
+done >"$T_DIR/mtu"
+for i in $(seq 100); do echo "link del fl$i"; done >"$T_DIR/del"
+kill -STOP "$HDPID"
+ip -n "$D" -batch "$T_DIR/add"
+ip -n "$D" -batch "$T_DIR/mtu"
+ip -n "$D" -batch "$T_DIR/del"
+ip -n "$T_BR" link set "$PEER" down
+kill -CONT "$HDPID"
+check "events lost: logged" wait_for 5 grep -q 'links: netlink events lost' "$T_DIR/hd.log"
+for i in 1 2; do
+	check "events lost: R$i held (eth0 down: read again)" \
+		wait_for 5 outcome 10.95.0.1$i:80 director_link_down
+done
+check "events lost: links down eth0, dx0, dx1, no link gone meanwhile" \
+	wait_for 3 eval '[ "$(metric hadirector_links_down)" = 3 ]'
+ip -n "$T_BR" link set "$PEER" up
+for i in 1 2; do check "events lost, carrier back: R$i ok" wait_for 5 outcome 10.95.0.1$i:80 ok; done
+
+# 4. every link up: a dead server is removed as before
 sleep 1.5 # past the grace after the link's return
 kill "${L[1]}"
 ip -n "$D" link del dx0 # (its peer dx1 goes with it): no link down is left
