@@ -125,6 +125,28 @@ static int sync_start(struct ipvs_ctx *c, int state, const struct hd_lvs_sync_co
 	return r;
 }
 
+/* Of the daemons about to be started (START), those already running with
+ * LS's parameters, e.g. after this daemon was killed and started again:
+ * kept as they are (ipvs_sync_adoptable). Returns them. */
+static int sync_adopt(struct ipvs_ctx *c, int start, const struct hd_lvs_sync_config *ls)
+{
+	struct ipvs_sync_running run;
+	int kept = 0;
+
+	if (!start || ipvs_nl_sync_daemons_get(c->nl, &run) < 0)
+		return 0;
+	for (int bit = IPVS_SYNC_MASTER; bit <= IPVS_SYNC_BACKUP; bit <<= 1)
+		if ((start & bit) && (run.states & bit) &&
+		    ipvs_sync_adoptable(ls, &run.cfg[bit == IPVS_SYNC_MASTER ? 0 : 1])) {
+			kept |= bit;
+			hd_notice("ipvs: the %s sync daemon already runs on %s with these "
+				  "parameters: kept",
+				  ipvs_sync_state_str(bit), ls->interface);
+		}
+	c->sync_have |= kept;
+	return kept;
+}
+
 /* The daemons wanted (c->sync_want: master, backup or both, a mask) from
  * those running (c->sync_have), in the steps of ipvs_sync_plan. */
 void ipvs_sync_apply(struct ipvs_ctx *c, bool timer_pass)
@@ -155,6 +177,7 @@ void ipvs_sync_apply(struct ipvs_ctx *c, bool timer_pass)
 	for (int bit = IPVS_SYNC_MASTER; bit <= IPVS_SYNC_BACKUP && st.start; bit <<= 1)
 		if (stray & bit)
 			ipvs_nl_sync_daemon(c->nl, 0, bit, NULL);
+	st.start &= ~sync_adopt(c, st.start, ls);
 	for (int bit = IPVS_SYNC_MASTER; bit <= IPVS_SYNC_BACKUP; bit <<= 1) {
 		if (!(st.start & bit))
 			continue;

@@ -683,25 +683,68 @@ int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_op *op)
 
 static const struct attr_rule daemon_rules[IPVS_DAEMON_ATTR_MAX + 1] = {
     [IPVS_DAEMON_ATTR_STATE] = {.min = 4},
+    [IPVS_DAEMON_ATTR_MCAST_IFN] = {.min = 1, .max = IP_VS_IFNAME_MAXLEN, .str = true},
+    [IPVS_DAEMON_ATTR_SYNC_ID] = {.min = 4},
+    [IPVS_DAEMON_ATTR_SYNC_MAXLEN] = {.min = 2},
+    [IPVS_DAEMON_ATTR_MCAST_GROUP] = {.min = 4},
+    [IPVS_DAEMON_ATTR_MCAST_GROUP6] = {.min = 16},
+    [IPVS_DAEMON_ATTR_MCAST_PORT] = {.min = 2},
+    [IPVS_DAEMON_ATTR_MCAST_TTL] = {.min = 1},
 };
 
+/* One daemon of the dump: its state bit, and its parameters as the
+ * kernel reports them (those an older kernel does not report stay 0). */
 static void on_daemon(const struct nlmsghdr *nlh, void *arg)
 {
+	struct ipvs_sync_running *out = arg;
 	const struct nlattr *a, *tb[IPVS_DAEMON_ATTR_MAX + 1];
 	if (top_attr(nlh, IPVS_CMD_ATTR_DAEMON, &a) ||
 	    nest_parse(a, tb, IPVS_DAEMON_ATTR_MAX, daemon_rules) || !tb[IPVS_DAEMON_ATTR_STATE])
 		return;
-	*(int *)arg |=
-	    (int)(get_u32(tb[IPVS_DAEMON_ATTR_STATE]) & (IP_VS_STATE_MASTER | IP_VS_STATE_BACKUP));
+	int st =
+	    (int)get_u32(tb[IPVS_DAEMON_ATTR_STATE]) & (IP_VS_STATE_MASTER | IP_VS_STATE_BACKUP);
+	if (st != IP_VS_STATE_MASTER && st != IP_VS_STATE_BACKUP)
+		return;
+	out->states |= st;
+	struct hd_lvs_sync_config *c = &out->cfg[st == IP_VS_STATE_MASTER ? 0 : 1];
+	memset(c, 0, sizeof(*c));
+	c->enabled = true;
+	if (tb[IPVS_DAEMON_ATTR_MCAST_IFN])
+		snprintf(c->interface, sizeof(c->interface), "%.*s",
+			 (int)nla_len(tb[IPVS_DAEMON_ATTR_MCAST_IFN]),
+			 (const char *)nla_data(tb[IPVS_DAEMON_ATTR_MCAST_IFN]));
+	if (tb[IPVS_DAEMON_ATTR_SYNC_ID])
+		c->syncid = (uint8_t)get_u32(tb[IPVS_DAEMON_ATTR_SYNC_ID]);
+	if (tb[IPVS_DAEMON_ATTR_SYNC_MAXLEN])
+		c->maxlen = get_u16(tb[IPVS_DAEMON_ATTR_SYNC_MAXLEN]);
+	if (tb[IPVS_DAEMON_ATTR_MCAST_PORT])
+		c->port = get_u16(tb[IPVS_DAEMON_ATTR_MCAST_PORT]);
+	if (tb[IPVS_DAEMON_ATTR_MCAST_TTL])
+		c->ttl = *(const uint8_t *)nla_data(tb[IPVS_DAEMON_ATTR_MCAST_TTL]);
+	if (tb[IPVS_DAEMON_ATTR_MCAST_GROUP]) {
+		c->group.family = AF_INET;
+		memcpy(&c->group.u.v4, nla_data(tb[IPVS_DAEMON_ATTR_MCAST_GROUP]), 4);
+	} else if (tb[IPVS_DAEMON_ATTR_MCAST_GROUP6]) {
+		c->group.family = AF_INET6;
+		memcpy(&c->group.u.v6, nla_data(tb[IPVS_DAEMON_ATTR_MCAST_GROUP6]), 16);
+	}
 }
 
-int ipvs_nl_sync_daemons_running(struct ipvs_nl *nl, int *states)
+int ipvs_nl_sync_daemons_get(struct ipvs_nl *nl, struct ipvs_sync_running *out)
 {
 	struct nl_msg *msg = new_msg(nl, IPVS_CMD_GET_DAEMON, NLM_F_DUMP);
 	if (!msg)
 		return -ENOMEM;
-	*states = 0;
-	return transact(nl, msg, on_daemon, states);
+	memset(out, 0, sizeof(*out));
+	return transact(nl, msg, on_daemon, out);
+}
+
+int ipvs_nl_sync_daemons_running(struct ipvs_nl *nl, int *states)
+{
+	struct ipvs_sync_running r;
+	int e = ipvs_nl_sync_daemons_get(nl, &r);
+	*states = e ? 0 : r.states;
+	return e;
 }
 
 /* The optional attributes of a start: only those configured. */

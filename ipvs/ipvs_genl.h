@@ -47,6 +47,13 @@ int ipvs_nl_parse_dest_reply(const struct nlmsghdr *nlh, uint16_t svc_af, struct
 /* Which sync daemons run: IP_VS_STATE_MASTER | IP_VS_STATE_BACKUP bits in
  * STATES. Returns 0 or -errno. */
 int ipvs_nl_sync_daemons_running(struct ipvs_nl *nl, int *states);
+/* The same with each running daemon's parameters as the kernel reports
+ * them: cfg[0] the master's, cfg[1] the backup's (enabled when it runs). */
+struct ipvs_sync_running {
+	int states;
+	struct hd_lvs_sync_config cfg[2];
+};
+int ipvs_nl_sync_daemons_get(struct ipvs_nl *nl, struct ipvs_sync_running *out);
 
 uint64_t ipvs_nl_reconnects(const struct ipvs_nl *nl);	 /* socket reopened after a desync */
 uint64_t ipvs_nl_writes(const struct ipvs_nl *nl);	 /* write messages sent */

@@ -36,6 +36,18 @@ struct ipvs_sync_steps {
 };
 struct ipvs_sync_steps ipvs_sync_plan(int have, int want, bool same);
 
+/* Whether a daemon found running (RUNNING, as the kernel reports it: e.g.
+ * left by this director's hadirector before a crash, SIGKILL or the
+ * watchdog) is the one WANT would start, so it is kept rather than
+ * stopped and started again (which would drop what the master has not
+ * sent yet, up to 2 s of connections, and blind the backup meanwhile).
+ * Interface and syncid must match; a parameter WANT sets must match, one
+ * it leaves unset must be the kernel's default (group 224.0.0.81, port
+ * 8848, ttl 1; maxlen depends on the MTU: any). A parameter the kernel
+ * did not report (0, kernels before 4.3) does not match a set one. */
+bool ipvs_sync_adoptable(const struct hd_lvs_sync_config *want,
+			 const struct hd_lvs_sync_config *running);
+
 /* "none", "master", "backup", "master+backup" */
 const char *ipvs_sync_mask_str(int mask);
 

@@ -2,6 +2,8 @@
  * sync daemons a director runs for each mode and VRRP role, and the steps
  * (stop, then start) from every running set to every wanted one, with and
  * without a change of the parameters. */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ipvs/ipvs_sync_rule.h"
@@ -73,6 +75,53 @@ static void test_plan(void)
 	}
 }
 
+/* A daemon found running is kept only when it is the one we would start. */
+static void test_adoptable(void)
+{
+	struct hd_lvs_sync_config def = {.enabled = true, .syncid = 23}, run;
+	snprintf(def.interface, sizeof(def.interface), "eth0");
+	/* what the kernel reports for a daemon started with DEF: its defaults */
+	struct hd_lvs_sync_config kdef = def;
+	kdef.maxlen = 1472, kdef.port = 8848, kdef.ttl = 1;
+	kdef.group.family = AF_INET, kdef.group.u.v4.s_addr = htonl(0xe0000051);
+	struct hd_lvs_sync_config set = def; /* every parameter set */
+	set.maxlen = 1400, set.port = 9000, set.ttl = 3;
+	set.group.family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::1:5", &set.group.u.v6);
+	struct hd_lvs_sync_config kset = set;
+
+	CHECK(ipvs_sync_adoptable(&def, &kdef));
+	CHECK(ipvs_sync_adoptable(&set, &kset));
+	CHECK(!ipvs_sync_adoptable(&def, &kset)); /* other group, port, ttl */
+	CHECK(!ipvs_sync_adoptable(&set, &kdef));
+	run = kdef, run.enabled = false; /* not running */
+	CHECK(!ipvs_sync_adoptable(&def, &run));
+	run = kdef, run.syncid = 24;
+	CHECK(!ipvs_sync_adoptable(&def, &run));
+	run = kdef;
+	snprintf(run.interface, sizeof(run.interface), "eth1");
+	CHECK(!ipvs_sync_adoptable(&def, &run));
+	run = kdef, run.maxlen = 9000; /* maxlen unset: the MTU's, any */
+	CHECK(ipvs_sync_adoptable(&def, &run));
+	run = kset, run.maxlen = 1472;
+	CHECK(!ipvs_sync_adoptable(&set, &run));
+	run = kdef, run.port = 8849;
+	CHECK(!ipvs_sync_adoptable(&def, &run));
+	run = kdef, run.ttl = 2;
+	CHECK(!ipvs_sync_adoptable(&def, &run));
+	run = kdef, run.group.u.v4.s_addr = htonl(0xe0000052);
+	CHECK(!ipvs_sync_adoptable(&def, &run));
+	/* a kernel before 4.3 reports no port, ttl, group: not known to match */
+	run = kdef, run.port = 0, run.ttl = 0, run.group.family = 0;
+	CHECK(!ipvs_sync_adoptable(&def, &run));
+	run = kset;
+	inet_pton(AF_INET6, "ff02::1:6", &run.group.u.v6);
+	CHECK(!ipvs_sync_adoptable(&set, &run));
+	struct hd_lvs_sync_config v4 = def; /* an IPv4 group set */
+	v4.group.family = AF_INET, v4.group.u.v4.s_addr = htonl(0xe0000051);
+	CHECK(ipvs_sync_adoptable(&v4, &kdef));
+}
+
 static void test_str(void)
 {
 	CHECK(!strcmp(ipvs_sync_mask_str(0), "none"));
@@ -85,6 +134,7 @@ int main(void)
 {
 	test_want();
 	test_plan();
+	test_adoptable();
 	test_str();
 	return failures != 0;
 }

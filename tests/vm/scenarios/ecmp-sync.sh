@@ -10,6 +10,7 @@
 #   entry it learnt; without it, sloppy_tcp 0, d2's stack resets it); and back to d1 for the one
 #   made through d2;
 # - a daemon stopped behind hadirector's back (ipvsadm --stop-daemon backup) is started again;
+# - hadirector killed and started again keeps the daemons the kernel still runs;
 # - the same for a connection to an IPv6 VIP (the kernel's version 1 messages carry IPv6
 #   connections; the group stays IPv4);
 # - SIGTERM stops both daemons.
@@ -190,8 +191,20 @@ ip netns exec vm-d1 ipvsadm --stop-daemon backup
 check "d1: the backup daemon stopped by hand is running again" wait_for 15 both_run d1
 check "d1: and said so" grep -q 'the backup sync daemon stopped; starting it again' "$D/d1.log"
 
+# d2's hadirector killed (as by the watchdog) and started again: the kernel's daemons ran on
+# meanwhile with the same parameters, and are kept, not stopped and started again (which would
+# drop what the master has not sent yet)
+kill -KILL "${HDPID[d2]}"
+ip netns exec vm-d2 "$HD" -n -l -f "$D/d2.conf" -p "$D/d2.pid" -s "$D/d2.sock" >>"$D/d2.log" 2>&1 &
+VM_PIDS+=($!)
+assert "d2 answers again" wait_for 10 ctl d2 ping
+check "d2: both daemons still run" wait_for 10 both_run d2
+check "d2: the daemons found running were kept ($(grep -c 'with these parameters: kept' "$D/d2.log"))" \
+	test "$(grep -c 'sync daemon already runs on eth0 with these parameters: kept' "$D/d2.log")" = 2
+
 touch "$D/cl/stop"
 kill -TERM "${HDPID[d1]}"
 check "d1: SIGTERM stops both sync daemons" wait_for 10 sh -c "! ip netns exec vm-d1 ipvsadm -L --daemon | grep -q sync"
 check "d2 still runs both" both_run d2
+grep -E 'sync daemon' "$D/d2.log" | sed 's/^/# d2: /'
 vm_done
