@@ -207,7 +207,7 @@ static int start_io(struct announce_ctx *c)
 
 	if (r < 0)
 		return r;
-	r = hd_link_watch(c->d, 0, on_link_event, c, &c->link_w);
+	r = hd_link_watch(c->d, on_link_event, c, &c->link_w);
 	if (r < 0)
 		return r;
 	r = sd_event_add_time_relative(c->d->event, &c->timer, CLOCK_MONOTONIC, RECHECK_USEC, 0,

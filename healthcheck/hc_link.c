@@ -5,8 +5,10 @@
  * down, the egress to its target is the kernel's route (libnl, one
  * RTM_GETROUTE), else the interface whose address prefix holds it (one
  * address dump). Both answers are kept per target until the view's
- * generation moves (a link, route or address event): a failed check whose
- * answer is known asks the kernel nothing, however many fail during a cut.
+ * generation moves (a link, route or address event: the view listens to
+ * the last two only from the first question to the moment every link is
+ * up again): a failed check whose answer is known asks the kernel nothing,
+ * however many fail during a cut.
  * While every link is up and has been for longer than the grace, a failed
  * check asks nothing at all: the cost is one comparison. */
 #include "config.h"
@@ -83,6 +85,10 @@ static void on_link(void *userdata, const struct hd_link *i, unsigned what)
 	struct hc_links *l = userdata;
 	struct hc_link_held *h = held_get(l, i->ifindex, false);
 
+	/* every link up: no answer is asked for until one goes down again
+	 * (hc_links_judge), so the route events may stop */
+	if (!hd_links_down(l->c->d->links))
+		hd_link_want_routes(l->w, false);
 	if (what & HD_LINK_GONE) {
 		if (h) /* its ifindex may come back as another link */
 			*h = l->ih[--l->n_ih];
@@ -219,7 +225,7 @@ static int on_link_oif(struct hc_links *l, const struct hd_addr *t)
 static int egress(struct hc_links *l, const struct hd_addr *t)
 {
 	const struct hd_links *v = l->c->d->links;
-	bool keep = hd_link_gen_routes(v);
+	bool keep = hd_link_want_routes(l->w, true) == 0; /* moves the generation if new */
 	struct hc_route *s;
 	int oif;
 
@@ -317,7 +323,7 @@ int hc_links_open(struct hc_ctx *c)
 		return -ENOMEM;
 	c->links = l;
 	l->c = c;
-	r = hd_link_watch(c->d, HD_LINK_WANT_ROUTES, on_link, l, &l->w);
+	r = hd_link_watch(c->d, on_link, l, &l->w);
 	if (r >= 0 && !(l->q = nl_socket_alloc()))
 		r = -ENOMEM;
 	if (r >= 0 && nl_connect(l->q, NETLINK_ROUTE) < 0)

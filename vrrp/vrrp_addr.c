@@ -573,7 +573,7 @@ int vrrp_addr_start(struct vrrp_ctx *c)
 
 	c->nl_cmd = nl_socket_alloc();
 	if (!c->nl_cmd || nl_connect(c->nl_cmd, NETLINK_ROUTE) < 0 || open_monitor(c) < 0 ||
-	    hd_link_watch(c->d, 0, link_event, c, &c->link_w) < 0) {
+	    hd_link_watch(c->d, link_event, c, &c->link_w) < 0) {
 		hd_err("vrrp: cannot open netlink route sockets");
 		return -1;
 	}

@@ -17,6 +17,7 @@ struct hd_link_watch {
 	struct hd_links *v;
 	hd_link_fn fn;
 	void *userdata;
+	bool routes; /* wants the route and address events */
 };
 
 struct hd_links_ent {
@@ -34,13 +35,13 @@ struct hd_links {
 	size_t n_w;
 	size_t n_down;
 	uint64_t last_up, gen;
-	unsigned dump; /* the dump in progress or the last one */
-	bool dumping;  /* a dump's replies are being read */
-	bool redump;   /* events were lost during it: another one after it */
-	bool resync;   /* the dump in progress follows lost events */
-	bool replied;  /* the dump in progress sent its first reply */
-	bool routes;   /* subscribed to the route and address groups */
-	uint64_t now;  /* this wakeup's clock */
+	unsigned dump;	   /* the dump in progress or the last one */
+	bool dumping;	   /* a dump's replies are being read */
+	bool redump;	   /* events were lost during it: another one after it */
+	bool resync;	   /* the dump in progress follows lost events */
+	bool replied;	   /* the dump in progress sent its first reply */
+	unsigned n_routes; /* watchers that want them */
+	uint64_t now;	   /* this wakeup's clock */
 };
 
 static struct hd_links_ent *ent_find(const struct hd_links *v, int ifindex)
@@ -79,11 +80,6 @@ uint64_t hd_links_last_up(const struct hd_links *v)
 uint64_t hd_link_gen(const struct hd_links *v)
 {
 	return v ? v->gen : 0;
-}
-
-bool hd_link_gen_routes(const struct hd_links *v)
-{
-	return v && v->routes;
 }
 
 static void tell(struct hd_links *v, const struct hd_link *l, unsigned what)
@@ -326,8 +322,7 @@ fail:
 	return r;
 }
 
-int hd_link_watch(struct hd_daemon *d, unsigned opts, hd_link_fn fn, void *userdata,
-		  struct hd_link_watch **out)
+int hd_link_watch(struct hd_daemon *d, hd_link_fn fn, void *userdata, struct hd_link_watch **out)
 {
 	struct hd_links *v = d->links;
 	struct hd_link_watch *w, **ws;
@@ -344,17 +339,31 @@ int hd_link_watch(struct hd_daemon *d, unsigned opts, hd_link_fn fn, void *userd
 		return -ENOMEM;
 	}
 	v->w = ws;
-	if ((opts & HD_LINK_WANT_ROUTES) && !v->routes) {
-		if (nl_socket_add_memberships(v->sk, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
-					      RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0) < 0)
-			hd_warn("links: no route and address events: answers from routes "
-				"are not cached");
-		else
-			v->routes = true;
-	}
 	*w = (struct hd_link_watch){.v = v, .fn = fn, .userdata = userdata};
 	v->w[v->n_w++] = w;
 	*out = w;
+	return 0;
+}
+
+int hd_link_want_routes(struct hd_link_watch *w, bool on)
+{
+	struct hd_links *v = w->v;
+	int r;
+
+	if (w->routes == on)
+		return 0;
+	if (on && !v->n_routes) {
+		r = nl_socket_add_memberships(v->sk, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
+					      RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0);
+		if (r < 0)
+			return -EPROTO;
+		v->gen++;
+	}
+	if (!on && v->n_routes == 1)
+		nl_socket_drop_memberships(v->sk, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
+					   RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0);
+	v->n_routes = on ? v->n_routes + 1 : v->n_routes - 1;
+	w->routes = on;
 	return 0;
 }
 
@@ -365,6 +374,7 @@ void hd_link_unwatch(struct hd_link_watch *w)
 	if (!w)
 		return;
 	v = w->v;
+	hd_link_want_routes(w, false);
 	for (size_t i = 0; i < v->n_w; i++)
 		if (v->w[i] == w) {
 			memmove(&v->w[i], &v->w[i + 1], (v->n_w - i - 1) * sizeof(*v->w));

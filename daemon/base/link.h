@@ -51,19 +51,22 @@ struct hd_link {
 
 typedef void (*hd_link_fn)(void *userdata, const struct hd_link *l, unsigned what);
 
-/* hd_link_watch options */
-#define HD_LINK_WANT_ROUTES 0x1u /* route and address events bump hd_link_gen */
-
 struct hd_links;
 struct hd_link_watch;
 
 /* Register FN (may be NULL: the table and the generation only). The view
  * is made by the first call (socket, subscription, dump request). *OUT is
  * the handle for hd_link_unwatch. -errno (-ENOMEM) on failure. */
-int hd_link_watch(struct hd_daemon *d, unsigned opts, hd_link_fn fn, void *userdata,
-		  struct hd_link_watch **out);
+int hd_link_watch(struct hd_daemon *d, hd_link_fn fn, void *userdata, struct hd_link_watch **out);
 /* Never from inside a watcher's call. NULL is a no-op. */
 void hd_link_unwatch(struct hd_link_watch *w);
+/* W wants (ON) or no longer wants the route and address events to move the
+ * generation. The view subscribes to their groups while some watcher wants
+ * them, and only then: on a host whose routes churn (a router's full
+ * table, IPv6 router advertisements) the daemon wakes for them only while
+ * someone needs them. A new subscription moves the generation (what came
+ * before it was not seen). -errno when the kernel refused. */
+int hd_link_want_routes(struct hd_link_watch *w, bool on);
 
 const struct hd_link *hd_link_by_index(const struct hd_links *v, int ifindex);
 const struct hd_link *hd_link_by_name(const struct hd_links *v, const char *name);
@@ -71,12 +74,9 @@ const struct hd_link *hd_link_by_name(const struct hd_links *v, const char *name
 size_t hd_links_down(const struct hd_links *v);
 uint64_t hd_links_last_up(const struct hd_links *v);
 /* Bumped by every change the view sees: a link added, gone, renamed or
- * changing state, events lost, and (with HD_LINK_WANT_ROUTES) any route
- * or address event. An answer derived from the kernel's routes at one
- * generation is still the kernel's answer while it does not change. */
+ * changing state, events lost, and (while some watcher wants them) any
+ * route or address event. An answer derived from the kernel's routes at
+ * one generation is still the kernel's answer while it does not change. */
 uint64_t hd_link_gen(const struct hd_links *v);
-/* The route and address events reach the generation (a watcher asked for
- * them and the subscription worked). */
-bool hd_link_gen_routes(const struct hd_links *v);
 
 #endif

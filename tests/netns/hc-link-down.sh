@@ -13,8 +13,9 @@
 # The egress of each target is asked of the kernel once per change of the
 # links, routes or addresses, not once per failed check: strace counts the
 # route queries while a second virtual server doubles the checks through
-# the cut (other timeouts: checks of their own). Only a link some check
-# goes through is logged at notice.
+# the cut (other timeouts: checks of their own); the route events that
+# move the answers are listened to only while a link is down. Only a link
+# some check goes through is logged at notice.
 . "$top_srcdir/tests/netns/lib.sh"
 . "$top_srcdir/tests/netns/lib-hc.sh"
 
@@ -51,6 +52,15 @@ outcome() { status && [ "$(rs $VS "$1" 'checkers[0].outcome')" = "$2" ]; }
 # "up -> down" lines of RS (default: any) logged since the mark
 mark() { MARK=$(wc -l <"$T_DIR/hd.log"); }
 downs() { tail -n +$((MARK + 1)) "$T_DIR/hd.log" | grep -c "${1:-}.* of $VS: up -> down"; }
+# a route socket in the daemon's namespace (only the daemon has one there)
+# is in the IPv4 or IPv6 route group (/proc/net/netlink: groups 7 and 11)
+routes_watched() {
+	local sk eth pid groups rest
+	while read -r sk eth pid groups rest; do
+		[ "$eth" = 0 ] && ((0x$groups & 0x440)) && return 0
+	done < <(ip netns exec "$D" cat /proc/net/netlink | tail -n +2)
+	return 1
+}
 # queries NAME: for 2 s, the checks held and the daemon's netlink requests
 # and connects (strace, in the namespace: it decodes netlink by asking the
 # namespace's sock_diag; the checks it saw prove it was attached); at most
@@ -93,6 +103,7 @@ check "metrics: links down (eth0, dx0, dx1)" [ "$(metric hadirector_links_down)"
 check "links no check goes through (dx0, dx1) are not logged at notice" \
 	absent 'interface dx[01] down' "$T_DIR/hd.log"
 queries carrier
+check "the cut: route events watched (the answers kept depend on them)" routes_watched
 sleep 2 # four more rounds of fall-1 checks through the dead link
 for i in 1 2; do
 	check "R$i still up after 3 s without carrier" is $VS 10.95.0.1$i:80 state up
@@ -157,6 +168,7 @@ sleep 1.5 # past the grace after the link's return
 kill "${L[1]}"
 ip -n "$D" link del dx0 # (its peer dx1 goes with it): no link down is left
 check "metrics: no link down once dx0 is deleted" wait_for 3 eval '[ "$(metric hadirector_links_down)" = 0 ]'
+check "every link up: route events no longer watched" wait_for 3 eval '! routes_watched'
 check "R1 dies with the links up: down" wait_for 5 is $VS 10.95.0.11:80 state down
 check "...connect refused, not held" is $VS 10.95.0.11:80 'checkers[0].outcome' connect_refused
 check "daemon alive" kill -0 "$HDPID"
