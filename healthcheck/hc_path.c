@@ -5,20 +5,6 @@
 
 #include <sys/socket.h>
 
-bool hc_path_if_set(struct hc_path_if *i, bool running, uint64_t now)
-{
-	if (i->running == running)
-		return false;
-	if (!running) {
-		i->down_at = now ? now : 1; /* 0 means never */
-		i->up_at = 0;
-	} else {
-		i->up_at = now ? now : 1;
-	}
-	i->running = running;
-	return true;
-}
-
 bool hc_path_if_down_in(const struct hc_path_if *i, uint64_t start, uint64_t end, uint64_t grace)
 {
 	uint64_t from = start > grace ? start - grace : 0;

@@ -39,18 +39,14 @@
 #include "hc_policy.h"
 #include "hd_config.h"
 
-/* One interface's history: its state and its last down period. */
+/* One interface's history: its state and its last down period (kept by
+ * the daemon's link view, hd_link_set_running in daemon/base/link.h). */
 struct hc_path_if {
 	int ifindex;
 	bool running;	  /* IFF_UP and IFF_RUNNING (carrier) */
 	uint64_t down_at; /* start of the last down period, 0: never down */
 	uint64_t up_at;	  /* its end, 0: still down (or never down) */
 };
-
-/* Account a link state at NOW; true when it changed. An interface seen for
- * the first time starts as {running, never down}: a first report of it
- * down opens a down period at NOW. */
-bool hc_path_if_set(struct hc_path_if *i, bool running, uint64_t now);
 
 /* I was down at some time in [START - GRACE, END]. */
 bool hc_path_if_down_in(const struct hc_path_if *i, uint64_t start, uint64_t end, uint64_t grace);

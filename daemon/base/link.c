@@ -114,18 +114,14 @@ static struct hd_links_ent *ent_add(struct hd_links *v, int ifindex)
 	return &v->ents[v->n++];
 }
 
-/* A link's running state at NOW: its down period opens or closes. */
+/* A link's running state at this wakeup, and the view's counts. */
 static bool set_running(struct hd_links *v, struct hd_link *l, bool running)
 {
-	if (l->running == running)
+	if (!hd_link_set_running(l, running, v->now))
 		return false;
-	l->running = running;
 	if (!running) {
-		l->down_usec = v->now ? v->now : 1; /* 0 means never */
-		l->up_usec = 0;
 		v->n_down++;
 	} else {
-		l->up_usec = v->now ? v->now : 1;
 		v->last_up = l->up_usec;
 		v->n_down -= v->n_down > 0;
 	}

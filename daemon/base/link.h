@@ -37,6 +37,24 @@ struct hd_link {
 	uint64_t down_usec, up_usec;
 };
 
+/* Account RUNNING at NOW (CLOCK_MONOTONIC) in L's history: a change opens
+ * or closes its down period; true when it changed. A link first seen
+ * starts as {running, never down}: a first report of it down opens a
+ * period then. Pure (tests/unit/test_hc_path.c). */
+static inline bool hd_link_set_running(struct hd_link *l, bool running, uint64_t now)
+{
+	if (l->running == running)
+		return false;
+	l->running = running;
+	if (!running) {
+		l->down_usec = now ? now : 1; /* 0 means never */
+		l->up_usec = 0;
+	} else {
+		l->up_usec = now ? now : 1;
+	}
+	return true;
+}
+
 /* What a watcher is told, bits: the link is new to the view, it is gone
  * (RTM_DELLINK, or missing from a re-dump: L is its last state and is freed
  * after the call), its running state changed, the report comes from a

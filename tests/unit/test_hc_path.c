@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "healthcheck/hc_path.h"
+#include "link.h"
 #include "unit.h"
 
 #define S 1000000ULL /* one second, in usec */
@@ -42,23 +43,28 @@ static void test_history(void)
 	}
 }
 
+/* The link view's history (daemon/base/link.h), which hc_link.c hands to
+ * the rule as a struct hc_path_if. */
 static void test_transitions(void)
 {
-	struct hc_path_if f = {.ifindex = 3, .running = true};
+	struct hd_link f = {.ifindex = 3, .running = true};
 
-	CHECK(!hc_path_if_set(&f, true, 5)); /* first seen up: no change */
-	CHECK(!f.down_at && !f.up_at);
-	CHECK(hc_path_if_set(&f, false, 10));
-	CHECK(!f.running && f.down_at == 10 && f.up_at == 0);
-	CHECK(!hc_path_if_set(&f, false, 11)); /* still down: its period goes on */
-	CHECK(f.down_at == 10);
-	CHECK(hc_path_if_set(&f, true, 20));
-	CHECK(f.running && f.down_at == 10 && f.up_at == 20);
-	CHECK(hc_path_if_set(&f, false, 30)); /* a new period */
-	CHECK(f.down_at == 30 && f.up_at == 0);
+	CHECK(!hd_link_set_running(&f, true, 5)); /* first seen up: no change */
+	CHECK(!f.down_usec && !f.up_usec);
+	CHECK(hd_link_set_running(&f, false, 10));
+	CHECK(!f.running && f.down_usec == 10 && f.up_usec == 0);
+	CHECK(!hd_link_set_running(&f, false, 11)); /* still down: its period goes on */
+	CHECK(f.down_usec == 10);
+	CHECK(hd_link_set_running(&f, true, 20));
+	CHECK(f.running && f.down_usec == 10 && f.up_usec == 20);
+	/* a run over [19.5, 21] with no grace met it down */
+	struct hc_path_if h = {f.ifindex, f.running, f.down_usec, f.up_usec};
+	CHECK(hc_path_if_down_in(&h, 19, 21, 0) && !hc_path_if_down_in(&h, 21, 22, 0));
+	CHECK(hd_link_set_running(&f, false, 30)); /* a new period */
+	CHECK(f.down_usec == 30 && f.up_usec == 0);
 	/* a clock at 0 (never in practice) still marks a period */
-	struct hc_path_if g = {.ifindex = 4, .running = true};
-	CHECK(hc_path_if_set(&g, false, 0) && g.down_at);
+	struct hd_link g = {.ifindex = 4, .running = true};
+	CHECK(hd_link_set_running(&g, false, 0) && g.down_usec);
 }
 
 /* A failure, and its egress interface's history: held or counted. */
