@@ -74,7 +74,8 @@ static void sync_json(FILE *out, const struct ipvs_ctx *c)
 	const struct hd_lvs_sync_config *ls = &c->d->config->lvs_sync;
 	fprintf(out, "{\"configured\":%s", ls->enabled ? "true" : "false");
 	if (ls->enabled) {
-		fputs(",\"interface\":", out);
+		fprintf(out, ",\"mode\":\"%s\",\"interface\":",
+			ls->mode == HD_LVS_SYNC_BOTH ? "both" : "vrrp");
 		hd_json_str(out, ls->interface);
 		fprintf(out, ",\"syncid\":%u", ls->syncid);
 		sync_params_json(out, ls);

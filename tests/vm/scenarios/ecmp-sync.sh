@@ -85,8 +85,8 @@ for d in d1 d2; do
 	check "$d: the real server is in its table (IPv4 and IPv6 service)" wait_for 15 has_rs "$d"
 	check "$d: the kernel runs the master and the backup sync daemon" wait_for 10 both_run "$d"
 	daemons "$d" | sed "s/^/# $d: /"
-	check "$d: status says master+backup running" eval \
-		"ctl $d status --json | grep -q '\"running\":\"master+backup\"'"
+	check "$d: status says mode both, master+backup running" eval \
+		"ctl $d status --json | jq -e '.ipvs.sync_daemon | .mode == \"both\" and .running == \"master+backup\"' >/dev/null"
 done
 
 # The client: connections opened on request (a file open-NAME holding the VIP; empty: the IPv4
