@@ -273,9 +273,11 @@ const struct hc_result *hc_links_judge(struct hc_probe *p, const struct hc_resul
 	hc_path_held_result(r, oif, buf);
 	l->held++;
 	h = held_get(l, oif, true);
-	if (h && h->held++)
+	/* said once per down period, while the link is down (a check held in
+	 * the grace after its return is no news) */
+	if ((h && h->held++) || (h && h->told) || e->running) {
 		hd_debug("health check %s: held (director_link_down)", p->key);
-	else if (!h || !h->told) {
+	} else {
 		if (h)
 			h->told = true;
 		hd_notice("health checks: interface %s down: checks that get no answer through it "

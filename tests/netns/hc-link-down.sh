@@ -123,6 +123,10 @@ check "the return is logged with the count" grep -q 'interface eth0 up: [0-9]* f
 	"$T_DIR/hd.log"
 listen 2
 check "R2 back" wait_for 5 is $VS 10.95.0.12:80 state up
+# a check held in the grace after the return says nothing more (it said
+# "interface eth0 down" again once, 36 ms after "up")
+check "no 'interface eth0 down' after its return" awk '/interface eth0 up: / { up = 1; next }
+	up && /interface eth0 down/ { bad = 1 } END { exit !(up && !bad) }' "$T_DIR/hd.log"
 mark
 
 # 2. the director's interface set down by hand (its routes go with it)
