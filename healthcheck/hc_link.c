@@ -55,8 +55,7 @@ struct hc_links {
 	size_t rt_n, rt_cap;
 	struct hc_link_held *ih;
 	size_t n_ih, cap_ih;
-	uint64_t held;	  /* checks held, ever */
-	uint64_t queries; /* route queries and address dumps, ever */
+	uint64_t held; /* checks held, ever */
 };
 
 static struct hc_link_held *held_get(struct hc_links *l, int ifindex, bool add)
@@ -179,7 +178,6 @@ static int route_oif(struct hc_links *l, const struct hd_addr *t)
 
 	if (!dst)
 		return -ENOMEM;
-	l->queries++;
 	r = rtnl_route_lookup(l->q, dst, &rt);
 	nl_addr_put(dst);
 	if (r < 0)
@@ -199,11 +197,8 @@ static int on_link_oif(struct hc_links *l, const struct hd_addr *t)
 {
 	int best = 0, best_len = -1;
 
-	if (!l->addrs) {
-		l->queries++;
-		if (rtnl_addr_alloc_cache(l->q, &l->addrs) < 0)
-			return l->addrs = NULL, 0;
-	}
+	if (!l->addrs && rtnl_addr_alloc_cache(l->q, &l->addrs) < 0)
+		return l->addrs = NULL, 0;
 	for (struct nl_object *o = nl_cache_get_first(l->addrs); o; o = nl_cache_get_next(o)) {
 		struct rtnl_addr *ra = (struct rtnl_addr *)o;
 		struct nl_addr *loc = rtnl_addr_get_local(ra);
