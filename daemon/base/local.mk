@@ -8,6 +8,8 @@ libhdcore_a_SOURCES += daemon/base/log.c daemon/base/log.h daemon/base/json.c da
 libhdcore_a_SOURCES += daemon/base/metrics.c daemon/base/metrics.h
 # which files a script command line runs, and who may change them (pure)
 libhdcore_a_SOURCES += daemon/base/script_path.c daemon/base/script_path.h
+# the monotonic clock (hd_now_usec), for the loop and for code tested without it
+libhdcore_a_SOURCES += daemon/base/clock.c
 # every child process: one spawn routine (spawn.h)
 hadirector_SOURCES += daemon/base/spawn.c daemon/base/spawn.h
 # the daemon context the modules get, and its event-loop helpers; e-mail

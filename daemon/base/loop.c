@@ -10,13 +10,6 @@
 #include "hd_context.h"
 #include "log.h"
 
-uint64_t hd_now_usec(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
-}
-
 pid_t hd_fork(struct hd_daemon *d)
 {
 	d->forks++;
