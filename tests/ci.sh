@@ -186,14 +186,17 @@ HD_FUZZ_SECONDS=${HD_FUZZ_SECONDS:-30} run_suite "plain build" "${HD_CI_BUILDDIR
 # LeakSanitizer needs, and systemd does not pass ASAN_OPTIONS), and the
 # keepalived equivalence slice (tests/vm/ka-equiv.sh: 9 minutes of a VM
 # comparing what keepalived and the conversion do; the converter and the
-# daemon paths it drives are in the sanitizer suite through their own tests).
+# daemon paths it drives are in the sanitizer suite through their own tests),
+# and the keepalived-sized reload beside a VRRP pair (tests/vm/reload-adverts-
+# checks.sh: adverts on time while 37,205 real servers are reloaded; the same
+# paths at 8,000 in reload-adverts.sh, which stays).
 if [ "${HD_CI_ASAN:-1}" = 1 ]; then
 	san_dir=$(mktemp -d /tmp/hd-san.XXXXXX)
 	chmod 1777 "$san_dir"
 	export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1:abort_on_error=0"
 	export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
 	san_flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
-	HD_FUZZ_SECONDS=5 HD_CI_TESTS_FILTER='^tests/(lab/|vm/test-systemd-|vm/ka-equiv)' run_suite "asan+ubsan build" "${HD_CI_ASAN_BUILDDIR:-$src/build-asan}" \
+	HD_FUZZ_SECONDS=5 HD_CI_TESTS_FILTER='^tests/(lab/|vm/test-systemd-|vm/ka-equiv|vm/reload-adverts-checks)' run_suite "asan+ubsan build" "${HD_CI_ASAN_BUILDDIR:-$src/build-asan}" \
 		CFLAGS="$san_flags" LDFLAGS="-fsanitize=address,undefined" --enable-fault-injection
 	unset ASAN_OPTIONS UBSAN_OPTIONS
 	reports=$(find "$san_dir" -type f | wc -l)
