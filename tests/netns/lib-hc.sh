@@ -25,11 +25,18 @@ change_ms() { awk -v t="$(rs "$1" "$2" last_change)" 'BEGIN { printf "%.0f", t *
 bg() { "$@" </dev/null >/dev/null 2>>"$T_DIR/srv.log" & T_PIDS+=($!); LAST=$!; }
 # listen N: a TCP listener on ${R[N]}'s port 80 that accepts and closes
 # (the real server a tcp_check sees up); L[N] is its pid, to kill it.
+# It returns once the port listens.
 listen() {
+	local ready="$T_DIR/listen.$1.ready"
+	rm -f "$ready"
 	bg ip netns exec "${R[$1]}" python3 -c "
-import socket
+import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('0.0.0.0', 80)); s.listen(64)
-while True: s.accept()[0].close()"
+open(sys.argv[1], 'w').close()
+while True: s.accept()[0].close()" "$ready"
 	L[$1]=$LAST
+	# returns once it listens: a check before that fails (a test that
+	# expects the server up from its first round would flake)
+	wait_for 10 test -e "$ready" || echo "# listener $1 not up after 10 s" >&2
 }
