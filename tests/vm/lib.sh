@@ -77,21 +77,32 @@ vm_dr_rs() { # NAME ADDR
 		net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
 }
 
+# vm_veth NS_A NS_B DEV [ADDR_A [ADDR_B]]: a veth pair named DEV at both ends between two
+# namespaces, both ends up, with the addresses given (/24).
+vm_veth() {
+	ip link add "$3" netns "$1" type veth peer name "$3" netns "$2"
+	[ -z "${4:-}" ] || ip -n "$1" addr add "$4/24" dev "$3"
+	[ -z "${5:-}" ] || ip -n "$2" addr add "$5/24" dev "$3"
+	ip -n "$1" link set "$3" up && ip -n "$2" link set "$3" up
+}
+
+# vm_bench_srv SECONDS: the bench's HTTP server (tests/bench/hc-bench-srv.py) for every
+# address routed to namespace RS; returns once it counts, within SECONDS.
+vm_bench_srv() {
+	ip netns exec "$RS" python3 "$top_srcdir/tests/bench/hc-bench-srv.py" "$VM_DIR/count" \
+		</dev/null >/dev/null 2>"$VM_DIR/srv.err" &
+	VM_PIDS+=("$!")
+	wait_for "$1" test -s "$VM_DIR/count"
+}
+
 vm_bench_rs() {
 	LB=$(vm_ns lb)
 	RS=$(vm_ns rs)
-	ip link add eth0 netns "$LB" type veth peer name eth0 netns "$RS"
-	ip -n "$LB" addr add 172.31.0.1/24 dev eth0
-	ip -n "$LB" link set eth0 up
-	ip -n "$RS" addr add 172.31.0.2/24 dev eth0
-	ip -n "$RS" link set eth0 up
+	vm_veth "$LB" "$RS" eth0 172.31.0.1 172.31.0.2
 	ip -n "$LB" route add 10.0.0.0/16 via 172.31.0.2
 	ip -n "$RS" route add local 10.0.0.0/16 dev lo
 	ip -n "$LB" route add unreachable 10.0.1.0/24
-	ip netns exec "$RS" python3 "$top_srcdir/tests/bench/hc-bench-srv.py" "$VM_DIR/count" \
-		</dev/null >/dev/null 2>&1 &
-	VM_PIDS+=("$!")
-	wait_for 30 test -s "$VM_DIR/count"
+	vm_bench_srv 30
 }
 
 # vm_vrrp_pair: namespaces LB and PEER joined by vr0, 192.168.50.1 and .2/24 (the VRRP pair of
@@ -99,11 +110,7 @@ vm_bench_rs() {
 vm_vrrp_pair() {
 	LB=$(vm_ns lb)
 	PEER=$(vm_ns peer)
-	ip link add vr0 netns "$LB" type veth peer name vr0 netns "$PEER"
-	ip -n "$LB" addr add 192.168.50.1/24 dev vr0
-	ip -n "$LB" link set vr0 up
-	ip -n "$PEER" addr add 192.168.50.2/24 dev vr0
-	ip -n "$PEER" link set vr0 up
+	vm_veth "$LB" "$PEER" vr0 192.168.50.1 192.168.50.2
 }
 
 # vm_advert_gaps PCAP T0 T1 ADV: the adverts of vm_vrrp_pair's master (.1) captured in PCAP

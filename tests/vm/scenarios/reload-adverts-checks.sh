@@ -29,17 +29,10 @@ assert "ipvs-poll is built (make tests/bench/ipvs-poll)" test -x "$POLL"
 assert "tcpdump, jq and python3 are there" sh -c "command -v tcpdump && command -v jq && [ -n '$PY' ]"
 vm_vrrp_pair # LB, PEER
 RS=$(vm_ns rs)
-ip link add eth0 netns "$LB" type veth peer name eth0 netns "$RS"
-ip -n "$LB" addr add 172.31.1.1/24 dev eth0
-ip -n "$LB" link set eth0 up
-ip -n "$RS" addr add 172.31.1.2/24 dev eth0
-ip -n "$RS" link set eth0 up
+vm_veth "$LB" "$RS" eth0 172.31.1.1 172.31.1.2
 ip -n "$RS" route add local 10.0.0.0/16 dev lo
 ip -n "$LB" route add 10.0.0.0/16 via 172.31.1.2
-ip netns exec "$RS" "$PY" "$top_srcdir/tests/bench/hc-bench-srv.py" "$VM_DIR/count" </dev/null \
-	>/dev/null 2>"$VM_DIR/srv.err" &
-VM_PIDS+=("$!")
-assert "the real servers' server runs" wait_for 20 test -s "$VM_DIR/count"
+assert "the real servers' server runs" vm_bench_srv 20
 
 for v in 0 1; do
 	awk -f "$GEN" -v nvs="$NVS" -v nrs="$NRS" -v adv=$ADV -v variant=$v -v out="$VM_DIR"

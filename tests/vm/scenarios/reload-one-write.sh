@@ -18,10 +18,7 @@ assert "ipvs-poll is built (make tests/bench/ipvs-poll)" test -x "$POLL"
 # LB, RS; real servers 10.0.1.0-10.0.1.255 (k = 255..510) fail their check at once
 assert "the real servers' listener is up" vm_bench_rs
 PEER=$(vm_ns peer)
-ip link add vr0 netns "$LB" type veth peer name vr0 netns "$PEER"
-ip -n "$LB" addr add 192.168.50.1/24 dev vr0
-ip -n "$LB" link set vr0 up
-ip -n "$PEER" link set vr0 up
+vm_veth "$LB" "$PEER" vr0 192.168.50.1
 
 # delay_loop 30 and warmup 30 (the generator gives each check warmup = delay): every check has
 # run once 30 s after the start; the tables expected once the down ones are out
