@@ -158,31 +158,26 @@ moved() {
 	! awk -v n="$1" '$1 == n && $2 != "port" && $2 != "rs"' "$D/cl/answers" | grep -q .
 }
 
+# learnt NAME OWNER OTHER [6]: NAME, opened through OWNER, is answered; OWNER has its entry
+# (LOCAL), OTHER learnt it from OWNER's master daemon (SYNC); sets P to its client port.
+learnt() {
+	assert "$1: open through $2, answered" wait_for 10 sh -c "[ \$(awk '\$1 == \"$1\" && \$2 == \"rs\"' $D/cl/answers | wc -l) -ge 3 ]"
+	P=$(port_of "$1")
+	check "$1: $2 has its entry (port $P)" has_entry "$2" "$P" ${4:-}
+	check "$1: $3 learnt it from $2's master daemon" wait_for 10 has_entry "$3" "$P" ${4:-}
+	check "$1: $2's entry is its own (LOCAL), $3's learnt (SYNC): $(origin "$2" "$P")/$(origin "$3" "$P")" \
+		test "$(origin "$2" "$P")/$(origin "$3" "$P")" = LOCAL/SYNC
+}
 touch "$D/cl/open-A"
-assert "A: open through d1, answered" wait_for 10 sh -c "[ \$(awk '\$1 == \"A\" && \$2 == \"rs\"' $D/cl/answers | wc -l) -ge 3 ]"
-PA=$(port_of A)
-check "A: d1 has its entry (port $PA)" has_entry d1 "$PA"
-check "A: d2 learnt it from d1's master daemon" wait_for 10 has_entry d2 "$PA"
-check "A: d1's entry is its own (LOCAL), d2's learnt (SYNC): $(origin d1 "$PA")/$(origin d2 "$PA")" \
-	test "$(origin d1 "$PA")/$(origin d2 "$PA")" = LOCAL/SYNC
+learnt A d1 d2
 ip netns exec vm-d2 cat /proc/net/ip_vs_conn_sync | sed 's/^/# d2: /'
 check "A: moved to d2, it goes on (d2's learnt entry)" moved A d2
 touch "$D/cl/open-B"
-assert "B: open through d2, answered" wait_for 10 sh -c "[ \$(awk '\$1 == \"B\" && \$2 == \"rs\"' $D/cl/answers | wc -l) -ge 3 ]"
-PB=$(port_of B)
-check "B: d2 has its entry (port $PB)" has_entry d2 "$PB"
-check "B: d1 learnt it from d2's master daemon" wait_for 10 has_entry d1 "$PB"
-check "B: d2's entry is its own, d1's learnt: $(origin d2 "$PB")/$(origin d1 "$PB")" \
-	test "$(origin d2 "$PB")/$(origin d1 "$PB")" = LOCAL/SYNC
+learnt B d2 d1
 check "B: moved to d1, it goes on (d1's learnt entry); A too" moved B d1
 check "A goes on through d1 again" moved A d1
 echo "$VIP6" >"$D/cl/open-C"
-assert "C: open to the IPv6 VIP through d1, answered" wait_for 10 sh -c "[ \$(awk '\$1 == \"C\" && \$2 == \"rs\"' $D/cl/answers | wc -l) -ge 3 ]"
-PC=$(port_of C)
-check "C: d1 has its entry (port $PC)" has_entry d1 "$PC" 6
-check "C: d2 learnt it from d1's master daemon" wait_for 10 has_entry d2 "$PC" 6
-check "C: d1's entry is its own, d2's learnt: $(origin d1 "$PC")/$(origin d2 "$PC")" \
-	test "$(origin d1 "$PC")/$(origin d2 "$PC")" = LOCAL/SYNC
+learnt C d1 d2 6
 check "C: moved to d2, it goes on (d2's learnt entry)" moved C d2 6
 grep -v ' rs$' "$D/cl/answers" | sed 's/^/# client: /'
 
