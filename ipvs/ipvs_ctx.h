@@ -59,6 +59,9 @@ struct ipvs_pass {
 	sd_event_source *next_slice; /* the defer that runs the next slice */
 	unsigned slices;
 	uint64_t longest_slice_usec;
+	/* where the longest slice began and ended: a failed "no advert
+	 * late" check says which part held the loop */
+	enum ipvs_pass_phase longest_from, longest_to;
 };
 
 struct ipvs_ctx {
@@ -110,6 +113,7 @@ int ipvs_ensure_open(struct ipvs_ctx *c);
 /* The sync daemon as wanted; TIMER_PASS: the slow timer's pass */
 void ipvs_sync_apply(struct ipvs_ctx *c, bool timer_pass);
 const char *ipvs_sync_state_str(int s);
+const char *ipvs_pass_phase_str(enum ipvs_pass_phase ph);
 /* The slow timer, for the next retry or re-read (after every pass). */
 void ipvs_arm_timer(struct ipvs_ctx *c, uint64_t now);
 

@@ -386,10 +386,11 @@ static void pass_end(struct ipvs_ctx *c)
 	c->last_pass_longest_slice_usec = p->longest_slice_usec;
 	if (p->slices > 1)
 		hd_info("ipvs: the pass took %u loop iterations in %llu ms, the longest %llu us "
-			"(build %llu us, diff %llu us)",
+			"(build %llu us, diff %llu us; the longest from %s to %s)",
 			p->slices, (unsigned long long)c->last_pass_usec / 1000,
 			(unsigned long long)p->longest_slice_usec,
-			(unsigned long long)p->build_usec, (unsigned long long)p->diff_usec);
+			(unsigned long long)p->build_usec, (unsigned long long)p->diff_usec,
+			ipvs_pass_phase_str(p->longest_from), ipvs_pass_phase_str(p->longest_to));
 	if (p->reload_begin_usec) /* the pass a reload asked for */
 		d->reload_to_table_usec = end - p->reload_begin_usec;
 	if (ipvs_total_writes(c) != p->w0) {
@@ -432,6 +433,7 @@ static bool pass_slice(struct ipvs_ctx *c)
 {
 	struct ipvs_pass *p = &c->pass;
 	uint64_t t0 = hd_now_usec(), deadline = t0 + IPVS_SLICE_USEC;
+	enum ipvs_pass_phase from = p->phase;
 	bool over = false;
 
 	if (p->phase == IPVS_PASS_IDLE)
@@ -450,8 +452,11 @@ static bool pass_slice(struct ipvs_ctx *c)
 		over = reread_slice(c, deadline);
 	uint64_t took = hd_now_usec() - t0;
 	p->slices++;
-	if (took > p->longest_slice_usec)
+	if (took > p->longest_slice_usec) {
 		p->longest_slice_usec = took;
+		p->longest_from = from;
+		p->longest_to = over ? IPVS_PASS_IDLE : p->phase;
+	}
 	if (over)
 		pass_end(c);
 	return over;

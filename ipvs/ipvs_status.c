@@ -4,6 +4,7 @@
  * writes towards and "programmed" the table as last read; "pass" says how
  * far it is, and "pending_ops" counts the writes not yet taken. */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -89,16 +90,22 @@ static void sync_json(FILE *out, const struct ipvs_ctx *c)
 
 /* The pass under way, if any, and how the last one went: "slices" loop
  * iterations it took, the longest of them ("longest_slice_usec"). */
-static void pass_json(FILE *out, const struct ipvs_ctx *c)
+const char *ipvs_pass_phase_str(enum ipvs_pass_phase ph)
 {
-	const struct ipvs_pass *p = &c->pass;
 	static const char *const phases[] = {[IPVS_PASS_IDLE] = "idle",
 					     [IPVS_PASS_BUILD] = "build",
 					     [IPVS_PASS_DIFF] = "diff",
 					     [IPVS_PASS_WRITE] = "write",
 					     [IPVS_PASS_REREAD] = "reread"};
+	assert((size_t)ph < sizeof(phases) / sizeof(phases[0]));
+	return phases[ph];
+}
 
-	fprintf(out, "{\"phase\":\"%s\"", phases[p->phase]);
+static void pass_json(FILE *out, const struct ipvs_ctx *c)
+{
+	const struct ipvs_pass *p = &c->pass;
+
+	fprintf(out, "{\"phase\":\"%s\"", ipvs_pass_phase_str(p->phase));
 	if (p->phase != IPVS_PASS_IDLE)
 		fprintf(out,
 			",\"ops\":%zu,\"tried\":%zu,\"taken\":%zu,\"touched\":%zu,\"reread\":%zu,"

@@ -82,7 +82,7 @@ reload() {
 	check "variant $v: no advert late: longest gap $max_gap ms < 1.5 x advert_int" [ "$late" -eq 0 ]
 	check "variant $v: the backup never advertised ($peer_adv)" [ "$peer_adv" -eq 0 ]
 	check "variant $v: the health checks' build took several loop iterations ($steps)" [ "$steps" -gt 1 ]
-	# "the pass took N loop iterations in X ms, the longest Y us (build B us, diff D us)"
+	# "the pass took N loop iterations in X ms, the longest Y us (build B us, diff D us; ...)"
 	split=$(tail -n +"$((l0 + 1))" "$VM_DIR/hd.log" | grep -o "pass took .*" | awk '
 		{ y = $11; b = $14; d = $17 }
 		b + d >= 20000 { n++; if (y >= b + d) bad++; if (y > max) max = y }
