@@ -245,18 +245,21 @@ static bool build_slice(struct ipvs_ctx *c, uint64_t deadline)
 	return over;
 }
 
-/* Diffs until DEADLINE (one step at least); at the end the writes start. */
-static void diff_slice(struct ipvs_ctx *c, uint64_t deadline)
+/* Diffs until DEADLINE; at the end the writes start. The build may have
+ * used up the slice that finished it: the diff then starts in the next
+ * one, which takes a step at least (FIRST: the slice began in the diff). */
+static void diff_slice(struct ipvs_ctx *c, uint64_t deadline, bool first)
 {
 	struct ipvs_pass *p = &c->pass;
-	uint64_t t0 = hd_now_usec(), now;
-	int r;
+	uint64_t t0 = hd_now_usec(), now = t0;
+	int r = 0;
 
-	do {
+	while (r == 0 && (first || now < deadline)) {
+		first = false;
 		r = ipvs_diff_step(&c->desired, &c->observed, &c->owned, &p->diff, &p->ops,
 				   IPVS_STEP_BUDGET);
 		now = hd_now_usec();
-	} while (r == 0 && now < deadline);
+	}
 	p->diff_usec += now - t0;
 	if (r == 0)
 		return;
@@ -445,7 +448,7 @@ static bool pass_slice(struct ipvs_ctx *c)
 	if (!over && p->phase == IPVS_PASS_BUILD)
 		over = build_slice(c, deadline);
 	if (!over && p->phase == IPVS_PASS_DIFF)
-		diff_slice(c, deadline);
+		diff_slice(c, deadline, from == IPVS_PASS_DIFF);
 	if (!over && p->phase == IPVS_PASS_WRITE && write_slice(c, deadline))
 		over = writes_done(c);
 	if (!over && p->phase == IPVS_PASS_REREAD)
