@@ -184,7 +184,7 @@ HD_FUZZ_SECONDS=${HD_FUZZ_SECONDS:-30} run_suite "plain build" "${HD_CI_BUILDDIR
 # build under emulation does not have) and the systemd VM tests (the
 # daemon runs as a hardened unit: its syscall filter forbids the ptrace
 # LeakSanitizer needs, and systemd does not pass ASAN_OPTIONS), and the
-# keepalived equivalence slice (tests/vm/ka-equiv.sh: 9 minutes of a VM
+# keepalived equivalence slice (tests/vm/ka-equiv.sh: 4 minutes of a VM, 4 files at once,
 # comparing what keepalived and the conversion do; the converter and the
 # daemon paths it drives are in the sanitizer suite through their own tests),
 # and the keepalived-sized reload beside a VRRP pair (tests/vm/reload-adverts-
