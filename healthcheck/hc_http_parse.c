@@ -1,17 +1,24 @@
 /* PURE HTTP/1.x response parser and request builder; see hc_http_parse.h.
  *
- * The parser is a byte-at-a-time state machine for the line-oriented parts
- * (status line, headers, chunk size lines, trailers) and copies nothing
- * but the two header values that decide the framing, so a response split
- * anywhere, even one byte per read, parses the same as in one piece, and
- * its memory is the struct. Body bytes go to the callback in runs. */
+ * A response's head that is whole in the first read (every real server's)
+ * is taken in one pass (head_whole). Everything else goes through a
+ * byte-at-a-time state machine for the line-oriented parts (status line,
+ * headers, chunk size lines, trailers), with runs of bytes taken at once
+ * where a state only checks them; it copies nothing but the two header
+ * values that decide the framing, so a response split anywhere, even one
+ * byte per read, parses the same as in one piece, and its memory is the
+ * struct. Body bytes go to the callback in runs. Header values:
+ * hc_http_hdr.c. */
 #include "config.h"
 
 #include "hc_http_parse.h"
+#include "hc_http_hdr.h"
 
 #include <errno.h>
 #include <string.h>
-#include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum {
 	/* line states: one byte at a time */
@@ -34,9 +41,6 @@ enum {
 	P_DONE,
 	P_FAIL,
 };
-
-/* H_CL and after: headers whose value is kept (in val) and looked at. */
-enum { H_NONE, H_OTHER, H_CL, H_TE, H_CONN };
 
 static const char *const err_text[HC_HTTP_ERR__MAX] = {
     [HC_HTTP_OK] = "ok",
@@ -75,11 +79,6 @@ static bool fail(struct hc_http_parser *p, enum hc_http_err e)
 	return false;
 }
 
-static bool is_digit(unsigned c)
-{
-	return c - '0' < 10;
-}
-
 static int hex_val(unsigned c)
 {
 	if (c - '0' < 10)
@@ -88,41 +87,9 @@ static int hex_val(unsigned c)
 	return c - 'a' < 6 ? (int)(c - 'a' + 10) : -1;
 }
 
-static bool is_blank(unsigned c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Byte classes, one table load per byte in the runs of a response's head
- * (its bytes are most of what an http check's own instructions are spent
- * on; a real server's head is 150-250 bytes). C_TEXT: field-value and
- * reason-phrase bytes, no controls but HT (obs-text is allowed, as the
- * grammar does). C_TCHAR: RFC 9110 tchar, ALPHA, DIGIT and
- * "!#$%&'*+-.^_`|~". */
-enum { C_TEXT = 1, C_TCHAR = 2 };
-#define T_ C_TEXT
-#define TT (C_TEXT | C_TCHAR)
-static const unsigned char byte_class[256] = {
-    [0x09] = T_,	  [0x20] = T_,		[0x21] = TT,	      [0x22] = T_,
-    [0x23] = TT,	  [0x24] = TT,		[0x25] = TT,	      [0x26] = TT,
-    [0x27] = TT,	  [0x28] = T_,		[0x29] = T_,	      [0x2a] = TT,
-    [0x2b] = TT,	  [0x2c] = T_,		[0x2d] = TT,	      [0x2e] = TT,
-    [0x2f] = T_,	  ['0' ... '9'] = TT,	[0x3a ... 0x40] = T_, ['A' ... 'Z'] = TT,
-    [0x5b ... 0x5d] = T_, [0x5e] = TT,		[0x5f] = TT,	      [0x60] = TT,
-    ['a' ... 'z'] = TT,	  [0x7b] = T_,		[0x7c] = TT,	      [0x7d] = T_,
-    [0x7e] = TT,	  [0x80 ... 0xff] = T_,
-};
-#undef T_
-#undef TT
-
 static bool is_text(unsigned c)
 {
-	return c < 256 && byte_class[c] & C_TEXT;
-}
-
-static bool is_tchar(unsigned c)
-{
-	return c < 256 && byte_class[c] & C_TCHAR;
+	return c < 256 && hc_http_class[c] & C_TEXT;
 }
 
 /* The error a bad byte (or a CR without LF) means in state S. */
@@ -188,141 +155,13 @@ static bool status_byte(struct hc_http_parser *p, unsigned c)
 	}
 }
 
-/* Content-Length: digits, or a list of equal ones ("5, 5"); every header
- * line must agree with the earlier ones. */
-static bool content_length(struct hc_http_parser *p)
-{
-	const char *s = p->val;
-	size_t i = 0, n = p->val_len;
-
-	if (p->val_long)
-		return false;
-	for (;;) {
-		uint64_t x = 0;
-		size_t d = 0;
-		for (; i < n && is_digit((unsigned char)s[i]); i++, d++) {
-			if (d == 18) /* below 2^63 and far beyond any body we read */
-				return false;
-			x = x * 10 + (uint64_t)(s[i] - '0');
-		}
-		if (!d || (p->has_length && x != p->length))
-			return false;
-		p->has_length = true;
-		p->length = x;
-		while (i < n && is_blank((unsigned char)s[i]))
-			i++;
-		if (i == n)
-			return true;
-		if (s[i++] != ',')
-			return false;
-		while (i < n && is_blank((unsigned char)s[i]))
-			i++;
-	}
-}
-
-/* Transfer-Encoding: the body is chunked when chunked is the last coding
- * (of all such header lines); applied twice it is an error. */
-static bool transfer_encoding(struct hc_http_parser *p)
-{
-	const char *s = p->val;
-	size_t i = 0, n = p->val_len;
-	bool any = false;
-
-	if (p->val_long)
-		return false;
-	p->has_te = true;
-	while (i < n) {
-		size_t start;
-		while (i < n && (is_blank((unsigned char)s[i]) || s[i] == ','))
-			i++;
-		start = i;
-		while (i < n && is_tchar((unsigned char)s[i]))
-			i++;
-		if (i == start) {
-			if (i < n) /* not a token: a stray byte */
-				return false;
-			break;
-		}
-		bool ch = i - start == 7 && !strncasecmp(s + start, "chunked", 7);
-		if (ch && ++p->n_chunked > 1)
-			return false;
-		p->chunked = ch;
-		any = true;
-		while (i < n && s[i] != ',') /* parameters */
-			i++;
-	}
-	return any;
-}
-
-/* Connection: only whether "close" is among its tokens matters (a
- * connection that is kept is used for the next check). A value too long
- * to look at counts as close: keeping a connection needs certainty. */
-static void connection(struct hc_http_parser *p)
-{
-	const char *s = p->val;
-	size_t i = 0, n = p->val_len;
-
-	if (p->val_long) {
-		p->conn_close = true;
-		return;
-	}
-	while (i < n) {
-		while (i < n && (is_blank((unsigned char)s[i]) || s[i] == ','))
-			i++;
-		size_t start = i;
-		while (i < n && s[i] != ',' && !is_blank((unsigned char)s[i]))
-			i++;
-		if (i - start == 5 && !strncasecmp(s + start, "close", 5))
-			p->conn_close = true;
-	}
-}
-
 /* A header line is complete once the next line does not fold into it. */
 static bool header_end(struct hc_http_parser *p)
 {
-	while (p->val_len && is_blank((unsigned char)p->val[p->val_len - 1]))
-		p->val_len--;
-	if (p->hdr == H_CL && !content_length(p))
-		return fail(p, HC_HTTP_ERR_CONTENT_LENGTH);
-	if (p->hdr == H_TE && !transfer_encoding(p))
-		return fail(p, HC_HTTP_ERR_TRANSFER_ENCODING);
-	if (p->hdr == H_CONN)
-		connection(p);
+	enum hc_http_err e = hc_http_header_value(p, p->hdr, p->val, p->val_len, p->val_long);
+
 	p->hdr = H_NONE;
-	return true;
-}
-
-/* Whether the N bytes at S are LOWER (as long) but for the case of its
- * letters. The others are tchars: of those, c | 0x20 is a letter only for
- * a letter, and '-' only for '-'; so eight are compared at once. */
-static bool name_is(const char *s, size_t n, const char *lower)
-{
-	const uint64_t low = 0x2020202020202020ULL;
-	size_t i = 0;
-
-	for (; n - i >= 8; i += 8) {
-		uint64_t a, b;
-		memcpy(&a, s + i, 8);
-		memcpy(&b, lower + i, 8);
-		if ((a | low) != b)
-			return false;
-	}
-	for (; i < n; i++)
-		if (((unsigned char)s[i] | 0x20) != (unsigned char)lower[i])
-			return false;
-	return true;
-}
-
-/* A header name (S, N bytes, any case) that is looked at, else H_OTHER. */
-static uint8_t name_kind(const char *s, size_t n)
-{
-	if (n == 14 && name_is(s, n, "content-length"))
-		return H_CL;
-	if (n == 17 && name_is(s, n, "transfer-encoding"))
-		return H_TE;
-	if (n == 10 && name_is(s, n, "connection"))
-		return H_CONN;
-	return H_OTHER;
+	return e ? fail(p, e) : true;
 }
 
 /* The name (in S, N bytes, or NULL: in p->name, name_len long) is
@@ -334,7 +173,7 @@ static void name_done(struct hc_http_parser *p, const char *s, size_t n)
 	p->val_long = false;
 	if (p->trailers || p->name_len > sizeof(p->name))
 		return; /* trailers cannot change the framing any more */
-	p->hdr = s ? name_kind(s, n) : name_kind(p->name, p->name_len);
+	p->hdr = s ? hc_http_name_kind(s, n) : hc_http_name_kind(p->name, p->name_len);
 }
 
 static void val_add(struct hc_http_parser *p, char c)
@@ -553,19 +392,26 @@ static size_t body_bytes(struct hc_http_parser *p, const unsigned char *s, size_
 	return n;
 }
 
-/* "HTTP/1.x ddd" whole at the start of a status line, with one space and a
- * code in range: what status_byte does with those 12 bytes. Anything else
- * goes a byte at a time, to fail where it should. */
+/* The code of a status line starting "HTTP/1.x ddd" with one space at S
+ * (N bytes), code in range; 0 for anything else. */
+static int status_start(const unsigned char *s, size_t n)
+{
+	if (n < 12 || memcmp(s, "HTTP/1.", 7) || !is_digit(s[7]) || s[8] != ' ' ||
+	    !is_digit(s[9]) || !is_digit(s[10]) || !is_digit(s[11]))
+		return 0;
+	int code = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+	return code < 100 || code > 599 ? 0 : code;
+}
+
+/* "HTTP/1.x ddd" whole at the start of a status line: what status_byte
+ * does with those 12 bytes. Anything else goes a byte at a time, to fail
+ * where it should. */
 static bool status_run(struct hc_http_parser *p, const unsigned char **sp, const unsigned char *end)
 {
 	const unsigned char *s = *sp;
+	int code = status_start(s, (size_t)(end - s));
 
-	if (p->idx || end - s < 12 || HC_HTTP_MAX_HEAD - p->head_len < 12 ||
-	    memcmp(s, "HTTP/1.", 7) || !is_digit(s[7]) || s[8] != ' ' || !is_digit(s[9]) ||
-	    !is_digit(s[10]) || !is_digit(s[11]))
-		return false;
-	int code = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
-	if (code < 100 || code > 599)
+	if (p->idx || !code || HC_HTTP_MAX_HEAD - p->head_len < 12)
 		return false;
 	p->minor = s[7] - '0';
 	p->code = code;
@@ -585,7 +431,7 @@ static bool name_run(struct hc_http_parser *p, const unsigned char **sp, const u
 
 	if ((size_t)(end - s) < room)
 		room = (size_t)(end - s);
-	while (n < room && byte_class[s[n]] & C_TCHAR)
+	while (n < room && hc_http_class[s[n]] & C_TCHAR)
 		n++;
 	if (!n)
 		return false;
@@ -622,7 +468,7 @@ static size_t text_len(const unsigned char *s, size_t n)
 			break;
 		}
 	}
-	while (i < n && byte_class[s[i]] & C_TEXT)
+	while (i < n && hc_http_class[s[i]] & C_TEXT)
 		i++;
 	return i;
 }
@@ -644,10 +490,10 @@ static bool header_line_run(struct hc_http_parser *p, const unsigned char **sp,
 	if ((size_t)(end - s) < room)
 		room = (size_t)(end - s);
 	/* four at a time: one test of the four classes ANDed */
-	while (room - n >= 4 && byte_class[s[n]] & byte_class[s[n + 1]] & byte_class[s[n + 2]] &
-				    byte_class[s[n + 3]] & C_TCHAR)
+	while (room - n >= 4 && hc_http_class[s[n]] & hc_http_class[s[n + 1]] &
+				    hc_http_class[s[n + 2]] & hc_http_class[s[n + 3]] & C_TCHAR)
 		n += 4;
-	while (n < room && byte_class[s[n]] & C_TCHAR)
+	while (n < room && hc_http_class[s[n]] & C_TCHAR)
 		n++;
 	if (!n || n >= room || s[n] != ':')
 		return false;
@@ -677,6 +523,148 @@ static bool header_line_run(struct hc_http_parser *p, const unsigned char **sp,
 	p->state = P_HDR_START;
 	*sp = s + len;
 	return true;
+}
+
+/* The control bytes and DELs among the 16 bytes at S (fewer when N is
+ * less): bit I for S[I]. Sixteen at once with SSE2 (every x86-64 has it):
+ * a real server's head is 150-250 bytes, and this finds its line ends. */
+static unsigned ctl_mask16(const unsigned char *s, size_t n)
+{
+	unsigned m = 0;
+
+#ifdef __SSE2__
+	if (n >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		/* signed: below 0x20 and not 0x80-0xff, or 0x7f */
+		__m128i lt = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+		__m128i hi = _mm_cmplt_epi8(x, _mm_setzero_si128());
+		__m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+		return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(hi, lt), del));
+	}
+#endif
+	for (size_t i = 0; i < n && i < 16; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f)
+			m |= 1u << i;
+	return m;
+}
+
+/* How many bytes at S are tchars; S[N - 1] or one before it is none.
+ * Letters, digits and '-' (what real servers' names are made of) are
+ * taken 16 at a time with SSE2, the rest through the table. */
+static size_t tchar_len(const unsigned char *s, size_t n)
+{
+	size_t k = 0;
+
+#ifdef __SSE2__
+	for (; n - k >= 16; k += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+		__m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));
+		/* shifted so that the range starts at -128: one signed compare */
+		__m128i let = _mm_cmplt_epi8(_mm_add_epi8(l, _mm_set1_epi8((char)(0x80 - 'a'))),
+					     _mm_set1_epi8((char)(0x80 + 26)));
+		__m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))),
+					     _mm_set1_epi8((char)(0x80 + 10)));
+		__m128i ok =
+		    _mm_or_si128(_mm_or_si128(let, dig), _mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
+		unsigned bad = ~(unsigned)_mm_movemask_epi8(ok) & 0xffff;
+		if (bad) {
+			k += (size_t)__builtin_ctz(bad);
+			break;
+		}
+	}
+#endif
+	while (hc_http_class[s[k]] & C_TCHAR)
+		k++;
+	return k;
+}
+
+/* At most this many looked-at header lines (Content-Length,
+ * Transfer-Encoding, Connection) in a head taken whole; more go the
+ * line-at-a-time way. */
+#define WHOLE_KEPT 8
+
+/* A response's whole head in the first read, from the status line to the
+ * blank line, all of it well-formed: a final status (or 101), whole header
+ * lines (no folding), within the head limit. That is the head of every
+ * response a real server sends a check (nginx's 145 bytes, in one read),
+ * and taken in one pass it costs a few instructions a byte: the head's
+ * control bytes are found 16 bytes at a time (each a line end, an HT
+ * in a value, or a reason to stop), each line's name is checked up to its
+ * colon, and only a head that passes is applied to the parser (its
+ * status, the values looked at in their order, its end), as the
+ * line-at-a-time way would. Anything else returns 0 with the parser
+ * untouched, and the line-at-a-time way takes the same bytes, so where a
+ * head fails or is split across reads nothing differs. Returns the
+ * head's length. */
+static size_t head_whole(struct hc_http_parser *p, const unsigned char *s, size_t n)
+{
+	struct {
+		uint8_t hdr;
+		uint16_t v, end; /* the value: after the colon, to the line end */
+	} kept[WHOLE_KEPT];
+	size_t n_kept = 0, ls = 0, k, q = 0, e = 0;
+	int code = status_start(s, n);
+	bool any = false;
+
+	if (!code || (code < 200 && code != 101) || p->status_only)
+		return 0;
+	if (n > HC_HTTP_MAX_HEAD) /* bytes past it cannot be the head's */
+		n = HC_HTTP_MAX_HEAD;
+	for (size_t w = 0; w < n; w += 16) {
+		for (unsigned m = ctl_mask16(s + w, n - w); m; m &= m - 1) {
+			q = w + (size_t)__builtin_ctz(m);
+			e = 1;
+			if (q < ls || s[q] == '\t')
+				continue; /* a CRLF's LF, or an HT in a value */
+			if (s[q] == '\r' && (q + 1 == n || s[q + 1] != '\n'))
+				return 0;
+			if (s[q] == '\r')
+				e = 2;
+			else if (s[q] != '\n')
+				return 0;
+			if (!ls) { /* the status line: a reason after one space */
+				if (q > 12 && s[12] != ' ')
+					return 0;
+			} else if (q == ls) { /* the blank line */
+				goto apply;
+			} else { /* a header line: tchars up to the colon (s[q] is none) */
+				k = ls + tchar_len(s + ls, n - ls);
+				if (k == ls || s[k] != ':')
+					return 0;
+				uint8_t hdr = hc_http_name_kind((const char *)s + ls, k - ls);
+				if (hdr != H_OTHER && n_kept == WHOLE_KEPT)
+					return 0;
+				if (hdr != H_OTHER) {
+					kept[n_kept].hdr = hdr;
+					kept[n_kept].v = (uint16_t)(k + 1);
+					kept[n_kept++].end = (uint16_t)q;
+				}
+				any = true;
+			}
+			ls = q + e;
+		}
+	}
+	return 0;
+apply:
+	p->minor = s[7] - '0';
+	p->code = p->status = code;
+	p->head_len = (uint32_t)(q + e);
+	p->any_header = any;
+	for (size_t j = 0; j < n_kept; j++) {
+		const unsigned char *v = s + kept[j].v, *end = s + kept[j].end;
+		while (v < end && is_blank(*v))
+			v++;
+		size_t len = (size_t)(end - v);
+		bool lng = len > sizeof(p->val); /* as val_add would have it */
+		enum hc_http_err err = hc_http_header_value(p, kept[j].hdr, (const char *)v,
+							    lng ? sizeof(p->val) : len, lng);
+		if (err) {
+			fail(p, err);
+			return q + e;
+		}
+	}
+	head_end(p);
+	return q + e;
 }
 
 /* Where a state only checks its bytes and counts them against the line
@@ -728,6 +716,8 @@ enum hc_http_progress hc_http_parser_feed(struct hc_http_parser *p, const void *
 	const unsigned char *s = data, *end = s + len;
 
 	p->total += len;
+	if (p->state == P_VERSION && !p->head_len)
+		s += head_whole(p, s, len);
 	while (s < end && p->state < P_DONE) {
 		if (p->state >= P_BODY_LEN)
 			s += body_bytes(p, s, (size_t)(end - s));

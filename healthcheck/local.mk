@@ -21,7 +21,8 @@ tests_unit_test_hc_policy_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_hc_policy
 
 libhdcore_a_SOURCES += healthcheck/hc_http_resp.c healthcheck/hc_http_resp.h \
-	healthcheck/hc_http_parse.c healthcheck/hc_http_parse.h healthcheck/hc_http_req.c
+	healthcheck/hc_http_parse.c healthcheck/hc_http_parse.h healthcheck/hc_http_req.c \
+	healthcheck/hc_http_hdr.c healthcheck/hc_http_hdr.h
 check_PROGRAMS += tests/unit/test_hc_http_resp tests/unit/test_hc_http_parse
 tests_unit_test_hc_http_resp_SOURCES = tests/unit/test_hc_http_resp.c
 tests_unit_test_hc_http_resp_LDADD = libhdcore.a $(HD_LIBS)

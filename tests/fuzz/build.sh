@@ -72,7 +72,7 @@ target fuzz_ctl "daemon/ctl_proto.c" "" ""
 target fuzz_metrics_req "daemon/metrics_req.c" "" ""
 
 target fuzz_vrrp_pkt "vrrp/vrrp_pkt.c daemon/base/addr.c" "" "-I$src/vrrp"
-target fuzz_http_resp "healthcheck/hc_http_resp.c healthcheck/hc_http_parse.c healthcheck/hc_http_req.c daemon/base/addr.c" "libcrypto" "-I$src/healthcheck"
+target fuzz_http_resp "healthcheck/hc_http_resp.c healthcheck/hc_http_parse.c healthcheck/hc_http_hdr.c healthcheck/hc_http_req.c daemon/base/addr.c" "libcrypto" "-I$src/healthcheck"
 target fuzz_dns_pkt "healthcheck/hc_dns_pkt.c" "" "-I$src/healthcheck"
 target fuzz_smtp_reply "healthcheck/hc_smtp_reply.c" "" "-I$src/healthcheck"
 target fuzz_agent_line "healthcheck/hc_agent_line.c" "" "-I$src/healthcheck"

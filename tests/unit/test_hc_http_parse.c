@@ -183,6 +183,17 @@ static const struct resp_case {
     {H11 TE_CH "\r\n0\r\nX-T: a\r\n", 0, 1, HC_HTTP_FAILED, HC_HTTP_ERR_TRUNCATED_BODY, 200, ""},
     {H11 "Content-", 0, 1, HC_HTTP_FAILED, HC_HTTP_ERR_TRUNCATED_HEAD, 200, ""},
     {"HTTP/1.", 0, 1, HC_HTTP_FAILED, HC_HTTP_ERR_TRUNCATED_HEAD, 0, ""},
+    /* what a head taken whole in one pass leaves to the line-at-a-time way */
+    {H11 CL(1) CL(1) CL(1) CL(1) CL(1) CL(1) CL(1) CL(1) CL(1) "\r\nx", 0, 0, HC_HTTP_DONE, 0, 200,
+     "x"},
+    {H11 CL(1) CL(1) CL(1) CL(1) CL(1) CL(1) CL(1) CL(1) CL(2) "\r\nx", 0, 0, HC_HTTP_FAILED,
+     HC_HTTP_ERR_CONTENT_LENGTH, 200, ""},
+    {"HTTP/1.1 200\tOK\r\n" CL(1) "\r\nx", 0, 0, HC_HTTP_FAILED, HC_HTTP_ERR_STATUS_LINE, 0, ""},
+    {H11 "Content-Length: 1"
+	 "                                                              "
+	 "   \r\n\r\nx",
+     0, 0, HC_HTTP_FAILED, HC_HTTP_ERR_CONTENT_LENGTH, 200, ""},
+    {H11 "Content-Length:  1 \t\r\nX-A: \t\r\n\r\nx", 0, 0, HC_HTTP_DONE, 0, 200, "x"},
 };
 
 static bool same(const struct outcome *a, const struct outcome *b)
@@ -342,7 +353,10 @@ static void test_head_runs(void)
 				   p.length == 3,
 			       "%d lines, %s: progress %d status %d", lines, e ? "LF" : "CRLF", pr,
 			       p.status);
-			EXPECT(p.byte_steps <= 6, "%d header lines, %s: %u bytes one at a time",
+			/* whole in one read: the head in one pass (head_whole), no
+			 * byte stepped one at a time (4 before it, the status
+			 * line's and the blank line's ends) */
+			EXPECT(p.byte_steps == 0, "%d header lines, %s: %u bytes one at a time",
 			       lines, e ? "LF" : "CRLF", p.byte_steps);
 		}
 	}
@@ -356,6 +370,85 @@ static void test_head_runs(void)
 	EXPECT(pr == HC_HTTP_DONE && p.length == 3 && p.conn_close && !p.excess,
 	       "names by case: progress %d err %d length %llu", pr, p.err,
 	       (unsigned long long)p.length);
+}
+
+struct whole_outcome {
+	struct outcome o;
+	bool reusable, conn_close, excess;
+};
+
+/* IN (LEN bytes) fed whole (CUT 0), or its first CUT bytes and then the
+ * rest, then the close. */
+static void run_cut(const char *in, size_t len, size_t cut, struct whole_outcome *w)
+{
+	struct hc_http_parser p;
+
+	memset(w, 0, sizeof(*w));
+	hc_http_parser_init(&p, false, collect, &w->o.body);
+	w->o.pr = hc_http_parser_feed(&p, in, cut ? cut : len);
+	if (cut && w->o.pr == HC_HTTP_MORE)
+		w->o.pr = hc_http_parser_feed(&p, in + cut, len - cut);
+	w->reusable = hc_http_parser_reusable(&p);
+	if (w->o.pr == HC_HTTP_MORE)
+		w->o.pr = hc_http_parser_eof(&p);
+	w->o.err = p.err;
+	w->o.status = p.status;
+	w->conn_close = p.conn_close;
+	w->excess = p.excess;
+}
+
+/* A head whole in the first read is taken in one pass (head_whole), a
+ * head in pieces line by line: for real servers' heads with each byte in
+ * turn replaced by each byte that matters to the grammar (line ends,
+ * blanks, separators, controls, DEL, obs-text, digits), the head fed
+ * whole gives what it gives fed after its first byte (line by line, no
+ * piece ending early: also reuse, Connection: close, bytes past the end),
+ * cut at the replaced byte, and one byte at a time. */
+static void test_head_whole(void)
+{
+	static const char *const heads[] = {
+	    "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Sun, 06 Dec 2026 14:30:00 GMT\r\n"
+	    "Content-Type: text/plain\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nok\n",
+	    "HTTP/1.0 503 Busy\nTransfer-Encoding: chunked\nX-A:\tb c\nConnection: "
+	    "close\n\n3\nabc\n0\n\nX",
+	    "HTTP/1.1 204 \r\nConnection: keep-alive, "
+	    "x-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "\r\nContent-Length: 0\r\n\r\n",
+	};
+	static const unsigned char bytes[] = {0,   '\t', '\n', '\r', ' ', ':', ',', '"',
+					      '-', '_',	 0x7f, 0x80, 'A', '0', '5'};
+	char in[256];
+
+	for (size_t h = 0; h < sizeof(heads) / sizeof(heads[0]); h++) {
+		size_t len = strlen(heads[h]);
+		CHECK(len <= sizeof(in));
+		for (size_t i = 0; i < len; i++) {
+			for (size_t b = 0; b < sizeof(bytes); b++) {
+				struct whole_outcome whole, lines, cut;
+				struct outcome step;
+				memcpy(in, heads[h], len);
+				in[i] = (char)bytes[b];
+				run_cut(in, len, 0, &whole);
+				run_cut(in, len, 1, &lines);
+				run_cut(in, len, i, &cut);
+				run(in, len, false, true, 0, true, &step);
+				EXPECT(
+				    same(&whole.o, &lines.o) && whole.reusable == lines.reusable &&
+					whole.conn_close == lines.conn_close &&
+					whole.excess == lines.excess,
+				    "head %zu, byte %zu = 0x%02x: whole %d/%d/%d/%d%d%d, line by "
+				    "line %d/%d/%d/%d%d%d",
+				    h, i, bytes[b], whole.o.pr, whole.o.err, whole.o.status,
+				    whole.reusable, whole.conn_close, whole.excess, lines.o.pr,
+				    lines.o.err, lines.o.status, lines.reusable, lines.conn_close,
+				    lines.excess);
+				EXPECT(same(&whole.o, &cut.o) && same(&whole.o, &step),
+				       "head %zu, byte %zu = 0x%02x: cut there or byte by byte "
+				       "differs",
+				       h, i, bytes[b]);
+			}
+		}
+	}
 }
 
 /* A large chunked body through the parser into the digest: the same MD5
@@ -533,6 +626,7 @@ int main(void)
 	test_run_limits();
 	test_name_bytes();
 	test_head_runs();
+	test_head_whole();
 	test_chunked_digest();
 	test_err_text();
 	test_reusable();
