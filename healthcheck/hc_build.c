@@ -619,6 +619,34 @@ static void kept_update(struct hc_prep *p)
 	}
 }
 
+static int old_vs_free_cb(sd_event_source *s, void *userdata)
+{
+	struct hc_ctx *c = userdata;
+
+	hc_vs_free(c->old_vs, c->n_old_vs);
+	c->old_vs = NULL, c->n_old_vs = 0;
+	return 0;
+}
+
+/* VS (the running configuration's) is freed later, in a loop iteration of
+ * its own: two blocks per virtual server, an eighth of a keepalived-sized
+ * reload's apply, which holds the loop in one piece. */
+static void vs_retire(struct hc_ctx *c, struct hc_vs *vs, size_t n)
+{
+	hc_vs_free(c->old_vs, c->n_old_vs); /* a second commit before it ran */
+	c->old_vs = vs, c->n_old_vs = n;
+	if (!vs) /* the start: nothing to free, nothing to allocate */
+		return;
+	if (!c->old_vs_free &&
+	    sd_event_add_defer(c->d->event, &c->old_vs_free, old_vs_free_cb, c) < 0) {
+		c->old_vs_free = NULL;
+		old_vs_free_cb(NULL, c); /* no memory: now, as it was */
+		return;
+	}
+	sd_event_source_set_priority(c->old_vs_free, SD_EVENT_PRIORITY_IDLE);
+	sd_event_source_set_enabled(c->old_vs_free, SD_EVENT_ONESHOT);
+}
+
 /* Cheap where the reload changed little: pointer moves and one pass
  * over the kept probes; what it stops or starts is what changed. */
 void hc_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep)
@@ -631,7 +659,7 @@ void hc_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep)
 	for (size_t i = 0; i < p->n_dropped; i++)
 		hc_probe_free(p->dropped[i]);
 	free(c->probes);
-	hc_vs_free(c->vs, c->n_vs);
+	vs_retire(c, c->vs, c->n_vs);
 	c->probes = p->probes, c->n_probes = p->n_probes;
 	c->vs = p->vs, c->n_vs = p->n_vs;
 	c->cfg = newcfg;

@@ -65,6 +65,8 @@ void hc_free(struct hd_daemon *d)
 	hc_mux_close(c);
 	hc_links_close(c);
 	hc_vs_free(c->vs, c->n_vs);
+	hc_vs_free(c->old_vs, c->n_old_vs);
+	sd_event_source_disable_unref(c->old_vs_free);
 	hc_http_teardown(c);
 	free(c);
 	d->hc = NULL;

@@ -116,6 +116,11 @@ struct hc_ctx {
 	/* slow start levels and fail-open guard bounds due (hc_shape_io.c) */
 	sd_event_source *shape_timer;
 	struct hc_links *links; /* the director's links (hc_link.c), or NULL */
+	/* the real servers a reload replaced, freed in a loop iteration of
+	 * their own (hc_build.c) */
+	struct hc_vs *old_vs;
+	size_t n_old_vs;
+	sd_event_source *old_vs_free;
 };
 
 /* What the scheduler calls per check type. start() begins one probe and

@@ -69,6 +69,7 @@ struct ipvs_ctx {
 	struct ipvs_nl *nl;
 	bool unavailable_logged;
 	sd_event_source *timer;
+	sd_event_source *sysctl_later; /* the knobs' check a commit asked for */
 	struct ipvs_table desired, observed;
 	bool observed_valid, full_dump_due;
 	bool timer_due; /* the slow timer fired: the sync daemon check */

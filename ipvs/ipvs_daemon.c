@@ -71,6 +71,29 @@ static void check_sysctls(struct ipvs_ctx *c, const struct hd_config *cfg)
 	c->sysctl.n_fixed += fixed;
 }
 
+static int sysctl_later_cb(sd_event_source *s, void *userdata)
+{
+	struct ipvs_ctx *c = userdata;
+
+	check_sysctls(c, c->d->config);
+	return 0;
+}
+
+/* After a commit, in a loop iteration of its own: the check reads /proc
+ * (for DR a scan of every interface's directory), a tenth of a
+ * keepalived-sized reload's apply, which holds the loop in one piece. */
+static void check_sysctls_later(struct ipvs_ctx *c)
+{
+	if (!c->sysctl_later &&
+	    sd_event_add_defer(c->d->event, &c->sysctl_later, sysctl_later_cb, c) < 0) {
+		c->sysctl_later = NULL;
+		check_sysctls(c, c->d->config); /* no memory: now, as it was */
+		return;
+	}
+	sd_event_source_set_priority(c->sysctl_later, HD_PRIO_RECONCILE);
+	sd_event_source_set_enabled(c->sysctl_later, SD_EVENT_ONESHOT);
+}
+
 int ipvs_ensure_open(struct ipvs_ctx *c)
 {
 	if (c->nl)
@@ -403,7 +426,7 @@ void ipvs_commit(struct hd_daemon *d, const struct hd_config *newcfg, void *prep
 	c->quorum = prep;
 	c->commits++; /* a build under way starts over (ipvs_pass.c) */
 	sync_config(c, newcfg);
-	check_sysctls(c, newcfg);
+	check_sysctls_later(c); /* of d->config, NEWCFG by then */
 	hd_mark_dirty(d);
 }
 
@@ -442,6 +465,7 @@ void ipvs_free(struct hd_daemon *d)
 	ipvs_bgdump_cancel(c->bg);
 	ipvs_keyset_free(&c->bg_touched);
 	sd_event_source_disable_unref(c->timer);
+	sd_event_source_disable_unref(c->sysctl_later);
 	ipvs_nl_close(c->nl);
 	ipvs_table_free(&c->desired);
 	ipvs_table_free(&c->observed);
