@@ -615,13 +615,15 @@ static size_t head_whole(struct hc_http_parser *p, const unsigned char *s, size_
 			q = w + (size_t)__builtin_ctz(m);
 			e = 1;
 			if (q < ls || s[q] == '\t')
-				continue; /* a CRLF's LF, or an HT in a value */
+				continue; /* a CRLF's LF in the next word, or an HT */
 			if (s[q] == '\r' && (q + 1 == n || s[q + 1] != '\n'))
 				return 0;
-			if (s[q] == '\r')
+			if (s[q] == '\r') {
+				m &= ~(2u << (q - w)); /* its LF, when in this word */
 				e = 2;
-			else if (s[q] != '\n')
+			} else if (s[q] != '\n') {
 				return 0;
+			}
 			if (!ls) { /* the status line: a reason after one space */
 				if (q > 12 && s[12] != ' ')
 					return 0;
