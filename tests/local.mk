@@ -2,11 +2,14 @@
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/netns/local.mk
 include $(srcdir)/tests/vm/local.mk
+# The fuzz smoke test (6.5 minutes on one core, the shared test lock) just
+# before the longest run of namespace tests, which `make -j2 check` runs
+# beside it; before a VM test (exclusive lock) the other slot only waited.
+include $(srcdir)/tests/fuzz/local.mk
 include $(srcdir)/tests/config/local.mk
 include $(srcdir)/tests/netns/vrrp.mk
 include $(srcdir)/tests/netns/hc.mk
 include $(srcdir)/tests/config/man.mk
-include $(srcdir)/tests/fuzz/local.mk
 include $(srcdir)/tests/vm/ipvs.mk
 include $(srcdir)/tests/netns/ops.mk
 include $(srcdir)/tests/lab/local.mk
