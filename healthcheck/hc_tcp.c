@@ -18,21 +18,19 @@
 #include "hc_int.h"
 #include "log.h"
 
+/* Only the returned length of SS is written (and zeroed where unused):
+ * every caller passes SS with that length, and the whole 128 bytes were
+ * a memset per check. */
 socklen_t hc_sockaddr(const struct hd_addr *a, uint16_t port, struct sockaddr_storage *ss)
 {
-	memset(ss, 0, sizeof(*ss));
 	if (a->family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = a->u.v6;
-		s6->sin6_port = htons(port);
-		return sizeof(*s6);
+		*(struct sockaddr_in6 *)ss = (struct sockaddr_in6){
+		    .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = a->u.v6};
+		return sizeof(struct sockaddr_in6);
 	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	s4->sin_family = AF_INET;
-	s4->sin_addr = a->u.v4;
-	s4->sin_port = htons(port);
-	return sizeof(*s4);
+	*(struct sockaddr_in *)ss = (struct sockaddr_in){
+	    .sin_family = AF_INET, .sin_port = htons(port), .sin_addr = a->u.v4};
+	return sizeof(struct sockaddr_in);
 }
 
 /* Check sockets: in the loop's own epoll set (loop.c), instead of an
