@@ -76,15 +76,20 @@ check "nginx answered 200 to every check" \
 [ "$checks" -gt 0 ] || checks=1
 per() { awk -v c="$(calls "$1")" -v n="$checks" 'BEGIN { printf "%.2f", c / n }'; }
 between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
-# the window's edges cut a check or two
+# within LO x checks - N .. HI x checks + N calls: each edge of the window
+# cuts at most one check per real server (one in flight each), however long
+# a check takes (under ASan and load, 20 of 606 at the start: 1.03 a check);
+# one more call a check is about `checks` (>= 8 N) more
+near() { # NAME LO HI
+	local c
+	c=$(calls "$1")
+	[ "$c" -ge $((checks * $2 - N)) ] && [ "$c" -le $((checks * $3 + N)) ]
+}
 for s in socket sendto close epoll_ctl; do
-	v=$(per $s)
-	check "$s: once a check ($v)" between "$v" 0.98 1.02
+	check "$s: once a check ($(per $s); the edges: +-$N)" near $s 1 1
 done
-v=$(per setsockopt)
-check "setsockopt: at most the one TCP_QUICKACK a check ($v)" between "$v" 0 1.02
-v=$(per recvfrom)
-check "recvfrom: the answer, and the FIN when it came later ($v)" between "$v" 0.98 2.02
+check "setsockopt: at most the one TCP_QUICKACK a check ($(per setsockopt))" near setsockopt 0 1
+check "recvfrom: the answer, and the FIN when it came later ($(per recvfrom))" near recvfrom 1 2
 # wakeups: the loop sleeps in one epoll set that holds the check sockets
 # and sd-event's descriptor (daemon/base/loop.c): an answer, a FIN or the
 # schedule's time (the loop's own timer: its timeout) wakes it with one
