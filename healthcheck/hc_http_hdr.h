@@ -36,6 +36,13 @@ static inline bool is_tchar(unsigned c)
 
 /* A header name (S, N bytes, any case) that is looked at, else H_OTHER. */
 uint8_t hc_http_name_kind(const char *s, size_t n);
+
+/* The same, with the call only for a name as long as one looked at (most
+ * of a head's names are not). */
+static inline uint8_t name_kind(const char *s, size_t n)
+{
+	return n == 10 || n == 14 || n == 17 ? hc_http_name_kind(s, n) : H_OTHER;
+}
 /* The value (S, N bytes from its first non-blank byte; LONG: more than
  * the parser keeps, N of them kept) of a header line of kind HDR. A value
  * too long to look at is an error, or for Connection counts as close:

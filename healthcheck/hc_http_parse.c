@@ -15,6 +15,7 @@
 #include "hc_http_hdr.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -65,7 +66,8 @@ const char *hc_http_err_text(enum hc_http_err e)
 
 void hc_http_parser_init(struct hc_http_parser *p, bool status_only, hc_http_body_fn body, void *ud)
 {
-	memset(p, 0, sizeof(*p));
+	/* name and val (last) are written before they are read */
+	memset(p, 0, offsetof(struct hc_http_parser, name));
 	p->status_only = status_only;
 	p->body = body;
 	p->ud = ud;
@@ -173,7 +175,7 @@ static void name_done(struct hc_http_parser *p, const char *s, size_t n)
 	p->val_long = false;
 	if (p->trailers || p->name_len > sizeof(p->name))
 		return; /* trailers cannot change the framing any more */
-	p->hdr = s ? hc_http_name_kind(s, n) : hc_http_name_kind(p->name, p->name_len);
+	p->hdr = s ? name_kind(s, n) : name_kind(p->name, p->name_len);
 }
 
 static void val_add(struct hc_http_parser *p, char c)
@@ -633,7 +635,7 @@ static size_t head_whole(struct hc_http_parser *p, const unsigned char *s, size_
 				k = ls + tchar_len(s + ls, n - ls);
 				if (k == ls || s[k] != ':')
 					return 0;
-				uint8_t hdr = hc_http_name_kind((const char *)s + ls, k - ls);
+				uint8_t hdr = name_kind((const char *)s + ls, k - ls);
 				if (hdr != H_OTHER && n_kept == WHOLE_KEPT)
 					return 0;
 				if (hdr != H_OTHER) {
