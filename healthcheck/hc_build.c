@@ -635,16 +635,10 @@ static void vs_retire(struct hc_ctx *c, struct hc_vs *vs, size_t n)
 {
 	hc_vs_free(c->old_vs, c->n_old_vs); /* a second commit before it ran */
 	c->old_vs = vs, c->n_old_vs = n;
-	if (!vs) /* the start: nothing to free, nothing to allocate */
-		return;
-	if (!c->old_vs_free &&
-	    sd_event_add_defer(c->d->event, &c->old_vs_free, old_vs_free_cb, c) < 0) {
-		c->old_vs_free = NULL;
+	/* not at the start: nothing to free, nothing to allocate */
+	if (vs &&
+	    hd_defer_once(c->d, &c->old_vs_free, old_vs_free_cb, c, SD_EVENT_PRIORITY_IDLE) < 0)
 		old_vs_free_cb(NULL, c); /* no memory: now, as it was */
-		return;
-	}
-	sd_event_source_set_priority(c->old_vs_free, SD_EVENT_PRIORITY_IDLE);
-	sd_event_source_set_enabled(c->old_vs_free, SD_EVENT_ONESHOT);
 }
 
 /* Cheap where the reload changed little: pointer moves and one pass

@@ -84,14 +84,8 @@ static int sysctl_later_cb(sd_event_source *s, void *userdata)
  * keepalived-sized reload's apply, which holds the loop in one piece. */
 static void check_sysctls_later(struct ipvs_ctx *c)
 {
-	if (!c->sysctl_later &&
-	    sd_event_add_defer(c->d->event, &c->sysctl_later, sysctl_later_cb, c) < 0) {
-		c->sysctl_later = NULL;
+	if (hd_defer_once(c->d, &c->sysctl_later, sysctl_later_cb, c, HD_PRIO_RECONCILE) < 0)
 		check_sysctls(c, c->d->config); /* no memory: now, as it was */
-		return;
-	}
-	sd_event_source_set_priority(c->sysctl_later, HD_PRIO_RECONCILE);
-	sd_event_source_set_enabled(c->sysctl_later, SD_EVENT_ONESHOT);
 }
 
 int ipvs_ensure_open(struct ipvs_ctx *c)

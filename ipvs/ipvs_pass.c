@@ -479,19 +479,10 @@ static int next_slice_cb(sd_event_source *s, void *userdata)
 
 static void next_slice_arm(struct ipvs_ctx *c)
 {
-	struct ipvs_pass *p = &c->pass;
-
-	if (!p->next_slice) {
-		if (sd_event_add_defer(c->d->event, &p->next_slice, next_slice_cb, c) < 0) {
-			/* no memory: the daemon's reconcile runs it (and then
-			 * counts as a pass asked for: one more follows) */
-			p->next_slice = NULL;
-			hd_mark_dirty(c->d);
-			return;
-		}
-		sd_event_source_set_priority(p->next_slice, HD_PRIO_RECONCILE);
-	}
-	sd_event_source_set_enabled(p->next_slice, SD_EVENT_ONESHOT);
+	/* no memory: the daemon's reconcile runs it (and then counts as a
+	 * pass asked for: one more follows) */
+	if (hd_defer_once(c->d, &c->pass.next_slice, next_slice_cb, c, HD_PRIO_RECONCILE) < 0)
+		hd_mark_dirty(c->d);
 }
 
 bool ipvs_pass_run(struct ipvs_ctx *c)

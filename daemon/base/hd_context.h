@@ -178,4 +178,11 @@ pid_t hd_fork(struct hd_daemon *d);
  * included. Returns < 0 (SRC left on) if the resume source cannot be had. */
 int hd_yield(struct hd_daemon *d, sd_event_source *src, sd_event_source **resume);
 
+/* Runs CB(UD) once, in a later loop iteration, through *S: a defer source
+ * at PRIORITY made on first use, owned by the caller (freed with
+ * sd_event_source_disable_unref). Returns < 0 (*S NULL) when it cannot be
+ * made: the caller does the work now, or another way. */
+int hd_defer_once(struct hd_daemon *d, sd_event_source **s, sd_event_handler_t cb, void *ud,
+		  int64_t priority);
+
 #endif

@@ -59,18 +59,26 @@ static int resume_cb(sd_event_source *s, void *userdata)
 	return 0;
 }
 
-int hd_yield(struct hd_daemon *d, sd_event_source *src, sd_event_source **resume)
+int hd_defer_once(struct hd_daemon *d, sd_event_source **s, sd_event_handler_t cb, void *ud,
+		  int64_t priority)
 {
-	int r;
-
-	if (!*resume) {
-		r = sd_event_add_defer(d->event, resume, resume_cb, src);
-		if (r < 0)
-			return r; /* left on: unfair beats deaf */
-		sd_event_source_set_priority(*resume, HD_PRIO_YIELD);
+	if (!*s) {
+		int r = sd_event_add_defer(d->event, s, cb, ud);
+		if (r < 0) {
+			*s = NULL;
+			return r;
+		}
+		sd_event_source_set_priority(*s, priority);
 	}
 	hd_loop_touch(d);
-	r = sd_event_source_set_enabled(*resume, SD_EVENT_ONESHOT);
+	return sd_event_source_set_enabled(*s, SD_EVENT_ONESHOT);
+}
+
+int hd_yield(struct hd_daemon *d, sd_event_source *src, sd_event_source **resume)
+{
+	int r = hd_defer_once(d, resume, resume_cb, src, HD_PRIO_YIELD);
+
+	/* on failure left on: unfair beats deaf */
 	return r < 0 ? r : sd_event_source_set_enabled(src, SD_EVENT_OFF);
 }
 
