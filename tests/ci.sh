@@ -193,7 +193,13 @@ HD_FUZZ_SECONDS=${HD_FUZZ_SECONDS:-30} run_suite "plain build" "${HD_CI_BUILDDIR
 if [ "${HD_CI_ASAN:-1}" = 1 ]; then
 	san_dir=$(mktemp -d /tmp/hd-san.XXXXXX)
 	chmod 1777 "$san_dir"
-	export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1:abort_on_error=0"
+	# quarantine_size_mb: ASan keeps freed memory out of reuse to catch late
+	# uses; at its default of 256 MiB a daemon that churns (reload-adverts:
+	# thousands of IPVS writes and reloads) fills it, and each recycle of the
+	# full quarantine took one loop iteration 46 ms (measured in the VM),
+	# beside a timing check with a 50 ms margin. 64 MiB still keeps minutes
+	# of a test's frees, recycled in smaller steps.
+	export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1:abort_on_error=0:quarantine_size_mb=64"
 	export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
 	san_flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 	HD_FUZZ_SECONDS=5 HD_CI_TESTS_FILTER='^tests/(lab/|vm/test-systemd-|vm/ka-equiv|vm/reload-adverts-checks)' run_suite "asan+ubsan build" "${HD_CI_ASAN_BUILDDIR:-$src/build-asan}" \
