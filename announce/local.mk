@@ -25,6 +25,10 @@ EXTRA_DIST += tests/netns/announce-frr6.sh
 # BIRD 2 instead of FRR on the director (etc/bird-announce.conf)
 TESTS += tests/netns/announce-bird.sh
 EXTRA_DIST += tests/netns/announce-bird.sh etc/bird-announce.conf
+# BIRD 2 as the ECMP router (BFD, merged paths): a director's link cut and a killed hadirector
+# withdrawn, both taken back (about 20 s; the times are tests/bench/withdraw.sh's)
+TESTS += tests/netns/announce-bird-router.sh
+EXTRA_DIST += tests/netns/announce-bird-router.sh tests/lab/ecmp-bird.sh
 # an IPv6 VIP the kernel refuses (IPv6 off, /proc/sys read-only): logged once
 TESTS += tests/netns/announce-v6-off.sh
 EXTRA_DIST += tests/netns/announce-v6-off.sh

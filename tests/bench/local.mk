@@ -12,7 +12,12 @@ tests_bench_reload_bench_LDADD = libhdcore.a $(HD_LIBS)
 CLEANFILES += tests/bench/reload-bench tests/bench/hc-floor
 EXTRA_DIST += tests/bench/README.md tests/bench/checks.sh tests/bench/checks-native.sh tests/bench/hc-bench-srv.py \
 	tests/bench/failover.sh tests/bench/reload-scale.sh tests/bench/reload-scale-gen.awk \
-	tests/bench/fwd.sh tests/bench/lib.sh
+	tests/bench/fwd.sh tests/bench/lib.sh tests/bench/withdraw.sh tests/bench/withdraw.py
 bench-reload-scale: hadirector hadirectorctl tests/bench/ipvs-poll
 	$(top_srcdir)/tests/bench/reload-scale.sh $(BENCH_ARGS)
 .PHONY: bench-reload-scale
+# `make bench-withdraw`: a dead link's withdrawal on an FRR and a BIRD router, side by side
+# (namespaces on the host, about 2 minutes at 16 cuts each; BENCH_ARGS="-n 16")
+bench-withdraw: hadirector
+	$(top_srcdir)/tests/bench/withdraw.sh $(BENCH_ARGS)
+.PHONY: bench-withdraw
