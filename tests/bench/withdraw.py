@@ -80,17 +80,19 @@ def main(d, frr_dir, frr_ns, bird_ns, vip, detect):
     rows = {"f": [], "b": []}
     with open(d + "/cuts") as f:
         cuts = [line.split() for line in f if line.strip()]
-    print("router  last pkt before cut | cut->BFD down | last pkt->BFD down | BFD down->FIB"
+    print("router   cut - last pkt thru | cut->BFD down | last pkt->BFD down | BFD down->FIB"
           " | cut->FIB (ms)")
     for r, t_us, gw in cuts:
         t = int(t_us) / 1e3
-        last = max((p for p in pkts.get(gw, []) if p <= t), default=None)
         if r == "f":
             bfd = first_after(log_stamps(frr_dir + "/bfdd.log", ("peer:%s " % gw, "up -> down"),
                                          ffmt, 23), t)
         else:
             bfd = first_after(log_stamps(d + "/bird-rb.log", (
                 "Session to %s changed state from Up to Down" % gw,), bfmt, 23), t)
+        # the last packet that got through: ip(8) takes a few ms to apply the cut after the
+        # time noted, and a packet sent meanwhile still reaches the router (negative figure)
+        last = max((p for p in pkts.get(gw, []) if p <= (bfd or t + 100)), default=None)
         fibt = next((ms for ms, g in fib[r] if ms >= t and gw not in g), None)
         row = {"pkt": t - last if last else None,
                "bfd": bfd - t if bfd else None,
@@ -114,7 +116,7 @@ def main(d, frr_dir, frr_ns, bird_ns, vip, detect):
         detect, detect + 50))
     for r, name in (("f", "FRR 8.4 (zebra work-queue 0)"), ("b", "BIRD 2")):
         print(name)
-        for key, what in (("pkt", "the director's last BFD packet before the cut"),
+        for key, what in (("pkt", "cut - the last BFD packet that got through"),
                           ("bfd", "cut -> BFD down on the router"),
                           ("det", "last packet -> BFD down"),
                           ("bgpz", "BFD down -> bgpd hands zebra the route"),

@@ -19,8 +19,8 @@
 # waiting on its standard input, the time noted just before the write (as the VM lab does); the
 # router's own port stays up, so only BFD can tell. The cuts alternate between the two routers
 # (same machine load for both), each at a random phase of the BFD packets. Per cut, on one clock
-# (the wall clock): the director's last BFD packet to that router before the cut (tcpdump on the
-# switch), the router's "BFD down" (its log), for FRR also bgpd's route to zebra and zebra's
+# (the wall clock): the director's last BFD packet that reached that router (tcpdump on the
+# switch; one sent while ip(8) applies the cut, a few ms after the noted time, still does), the router's "BFD down" (its log), for FRR also bgpd's route to zebra and zebra's
 # netlink batch (its logs, as tests/lab/ecmp.py frrlog reads them), and the VIP's route without
 # d1 in the router's FIB (`ip -ts -o monitor route` in the router's namespace).
 #
