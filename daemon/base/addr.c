@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,8 @@ void hd_diag_clear(struct hd_diag *d)
 	d->n = 0;
 }
 
+/* The parsers below return 0 or -EINVAL (-ERANGE for a number past its
+ * maximum), OUT zeroed or partly filled on failure. */
 int hd_addr_parse(const char *s, struct hd_addr *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -57,7 +60,7 @@ int hd_addr_parse(const char *s, struct hd_addr *out)
 		out->family = AF_INET6;
 		return 0;
 	}
-	return -1;
+	return -EINVAL;
 }
 
 /* Decimal digits only (no sign, no 0x), at most MAX. */
@@ -66,14 +69,14 @@ static int parse_small_uint(const char *s, unsigned long max, unsigned long *out
 	unsigned long v = 0;
 
 	if (!*s || strlen(s) > 10)
-		return -1;
+		return -EINVAL;
 	for (; *s; s++) {
 		if (*s < '0' || *s > '9')
-			return -1;
+			return -EINVAL;
 		v = v * 10 + (unsigned long)(*s - '0');
 	}
 	if (v > max)
-		return -1;
+		return -ERANGE;
 	*out = v;
 	return 0;
 }
@@ -84,17 +87,19 @@ int hd_prefix_parse(const char *s, struct hd_prefix *out)
 	const char *slash = strchr(s, '/');
 	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
 	unsigned long len;
+	int r;
 
 	memset(out, 0, sizeof(*out));
 	if (alen >= sizeof(buf))
-		return -1;
+		return -EINVAL;
 	memcpy(buf, s, alen);
 	buf[alen] = '\0';
-	if (hd_addr_parse(buf, &out->addr) < 0)
-		return -1;
+	r = hd_addr_parse(buf, &out->addr);
+	if (r < 0)
+		return r;
 	len = out->addr.family == AF_INET ? 32 : 128;
-	if (slash && parse_small_uint(slash + 1, len, &len) < 0)
-		return -1;
+	if (slash && (r = parse_small_uint(slash + 1, len, &len)) < 0)
+		return r;
 	out->prefixlen = (uint8_t)len;
 	return 0;
 }
@@ -105,12 +110,13 @@ int hd_endpoint_parse(const char *s, struct hd_endpoint *out)
 	const char *colon, *a = s;
 	size_t alen;
 	unsigned long port;
+	int r;
 
 	memset(out, 0, sizeof(*out));
 	if (*s == '[') {
 		const char *close = strchr(s, ']');
 		if (!close || close[1] != ':')
-			return -1;
+			return -EINVAL;
 		a = s + 1;
 		alen = (size_t)(close - a);
 		colon = close + 1;
@@ -118,19 +124,23 @@ int hd_endpoint_parse(const char *s, struct hd_endpoint *out)
 		colon = strchr(s, ':');
 		/* a bare IPv6 address has several colons: it needs brackets */
 		if (!colon || strchr(colon + 1, ':'))
-			return -1;
+			return -EINVAL;
 		alen = (size_t)(colon - s);
 	}
 	if (alen == 0 || alen >= sizeof(buf))
-		return -1;
+		return -EINVAL;
 	memcpy(buf, a, alen);
 	buf[alen] = '\0';
-	if (hd_addr_parse(buf, &out->addr) < 0)
-		return -1;
+	r = hd_addr_parse(buf, &out->addr);
+	if (r < 0)
+		return r;
 	if (*s == '[' && out->addr.family != AF_INET6)
-		return -1;
-	if (parse_small_uint(colon + 1, 65535, &port) < 0 || port == 0)
-		return -1;
+		return -EINVAL;
+	r = parse_small_uint(colon + 1, 65535, &port);
+	if (r < 0)
+		return r;
+	if (port == 0)
+		return -ERANGE;
 	out->port = (uint16_t)port;
 	return 0;
 }
@@ -155,6 +165,7 @@ const char *hd_endpoint_str(const struct hd_endpoint *e, char *buf, size_t len)
 	return buf;
 }
 
+/* An order (<0, 0, >0 as memcmp), not a failure: a negative value is "A first". */
 int hd_addr_cmp(const struct hd_addr *a, const struct hd_addr *b)
 {
 	if (a->family != b->family)

@@ -445,7 +445,8 @@ void hd_diag_add(struct hd_diag *d, const char *file, int line, const char *fmt,
     __attribute__((format(printf, 4, 5)));
 void hd_diag_clear(struct hd_diag *d);
 
-/* Small helpers shared by the parser, the control socket and tests. */
+/* Small helpers shared by the parser, the control socket and tests. The
+ * parsers: 0, or -EINVAL (-ERANGE: a prefix length or port out of range). */
 int hd_addr_parse(const char *s, struct hd_addr *out);
 int hd_prefix_parse(const char *s, struct hd_prefix *out);
 int hd_endpoint_parse(const char *s, struct hd_endpoint *out);

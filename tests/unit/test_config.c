@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 #include <dirent.h>
+#include <errno.h>
 #include <linux/ip_vs.h>
 #include <locale.h>
 #include <pthread.h>
@@ -127,6 +128,11 @@ static void test_addr(void)
 			fprintf(stderr, "  addr case '%s': parse returned %d\n", in, r);
 			failures++;
 			continue;
+		}
+		/* a refusal is a negative errno (issue 19), not -1 */
+		if (!addr_cases[i].ok && r != -EINVAL && r != -ERANGE) {
+			fprintf(stderr, "  addr case '%s': refused with %d\n", in, r);
+			failures++;
 		}
 		if (!addr_cases[i].ok)
 			continue;
