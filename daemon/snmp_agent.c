@@ -313,8 +313,12 @@ static void library_timing(void)
 	netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_RETRIES, 0);
 }
 
+/* 0, or -EIO when the library does not start (it gives no reason but its
+ * log line), or snmp_table_register()'s -errno. */
 static int library_start(struct snmp_agent *a)
 {
+	int r;
+
 	snmp_disable_log();
 	snmp_enable_calllog();
 	a->starting = true;
@@ -326,15 +330,17 @@ static int library_start(struct snmp_agent *a)
 	if (init_agent(SNMP_APP) != 0) {
 		a->starting = false;
 		snmp_log(LOG_ERR, "the agent library did not start\n");
-		return -1;
+		return -EIO;
 	}
 	library_timing();
 	for (size_t i = 0; i < a->n_tables; i++) {
 		a->tables[i].owner = a;
-		if (snmp_table_register(&a->tables[i]) < 0) {
+		r = snmp_table_register(&a->tables[i]);
+		if (r < 0) {
 			a->starting = false;
-			snmp_log(LOG_ERR, "cannot register %s\n", a->tables[i].name);
-			return -1;
+			snmp_log(LOG_ERR, "cannot register %s: %s\n", a->tables[i].name,
+				 strerror(-r));
+			return r;
 		}
 	}
 	init_snmp(SNMP_APP); /* connects to the master (or schedules retries) */
@@ -342,30 +348,34 @@ static int library_start(struct snmp_agent *a)
 	return 0;
 }
 
-/* The first frame: what to register. */
+/* The first frame: what to register. 0, or -ETIMEDOUT, -EBADMSG (not a
+ * table frame, or one that does not parse), snmp_inbuf_fill()'s -errno. */
 static int tables_read(struct snmp_agent *a)
 {
 	struct snmp_frame_hdr h;
 	const unsigned char *p;
-	int r = -1;
+	int r;
 
 	for (;;) {
 		struct pollfd pfd = {.fd = a->fd, .events = POLLIN};
 
-		if (snmp_inbuf_fill(&a->in, a->fd) < 0)
-			return -1; /* the daemon is gone already */
+		r = snmp_inbuf_fill(&a->in, a->fd);
+		if (r < 0)
+			return r; /* the daemon is gone already */
 		if (snmp_inbuf_frame(&a->in, &h, &p))
 			break;
 		if (poll(&pfd, 1, SNMP_TABLES_WAIT_MSEC) == 0)
-			return -1;
+			return -ETIMEDOUT;
 	}
+	r = -EBADMSG;
 	if (h.type == SNMPW_TABLES)
 		r = snmp_tables_parse(p, h.len, &a->tables, &a->n_tables);
 	snmp_inbuf_pop(&a->in);
 	return r;
 }
 
-/* Until the link works, complaints go to stderr (the daemon's). */
+/* Until the link works, complaints go to stderr (the daemon's). 0 or
+ * -EINVAL. */
 static int args_parse(struct snmp_agent *a, int argc, char **argv)
 {
 	int opt, wire = -1;
@@ -379,14 +389,14 @@ static int args_parse(struct snmp_agent *a, int argc, char **argv)
 		else if (opt == 's')
 			a->socket = optarg;
 		else
-			return -1;
+			return -EINVAL;
 	}
 	if (optind != argc || fcntl(SNMP_AGENT_FD, F_GETFD) < 0) {
 		fprintf(stderr,
 			"usage: %s -w VERSION [-l LEVEL] [-s AGENTX-SOCKET] "
 			"(started by hadirector, socket on fd %d)\n",
 			SNMP_AGENT_PROG, SNMP_AGENT_FD);
-		return -1;
+		return -EINVAL;
 	}
 	if (wire != SNMP_WIRE_VERSION) {
 		struct {
@@ -399,7 +409,7 @@ static int args_parse(struct snmp_agent *a, int argc, char **argv)
 			 argv[0], SNMP_WIRE_VERSION, wire);
 		a->fd = SNMP_AGENT_FD;
 		agent_send(a, SNMPW_LOG, &l, sizeof(l.prio) + strlen(l.text) + 1);
-		return -1;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -408,6 +418,7 @@ int main(int argc, char **argv)
 {
 	struct snmp_agent a = {.fd = -1};
 	netsnmp_large_fd_set set;
+	int r;
 
 	/* A daemon gone mid-write is an EPIPE, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
@@ -418,8 +429,10 @@ int main(int argc, char **argv)
 	fcntl(a.fd, F_SETFL, fcntl(a.fd, F_GETFL) | O_NONBLOCK);
 	a.traps_tail = &a.traps;
 	a.fresh_usec = SNMP_FRESH_MIN_USEC;
-	if (tables_read(&a) < 0) {
-		fprintf(stderr, "%s: no table layouts from the daemon\n", SNMP_AGENT_PROG);
+	r = tables_read(&a);
+	if (r < 0) {
+		fprintf(stderr, "%s: no table layouts from the daemon: %s\n", SNMP_AGENT_PROG,
+			strerror(-r));
 		return 2;
 	}
 	if (library_start(&a) == 0) {

@@ -3,6 +3,7 @@
  * each GET with a binary search and each GETNEXT with the first cell after
  * the requested OID, so a walk costs O(log n) per step, whatever the size
  * of the tables. Only hadirector-snmp links this file. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,11 +128,15 @@ int snmp_table_register(struct snmp_table *t)
 	/* Registered one level above the entry: the table OID itself. */
 	netsnmp_handler_registration *reg = netsnmp_create_handler_registration(
 	    t->name, handler, t->entry, t->entry_len - 1, HANDLER_CAN_RONLY);
+	int r;
 
 	if (!reg)
-		return -1;
+		return -ENOMEM;
 	reg->handler->myvoid = t;
-	return netsnmp_register_handler(reg) == MIB_REGISTERED_OK ? 0 : -1;
+	r = netsnmp_register_handler(reg);
+	if (r == MIB_REGISTERED_OK)
+		return 0;
+	return r == MIB_DUPLICATE_REGISTRATION ? -EEXIST : -EIO;
 }
 
 static void varbind_add(netsnmp_variable_list **vars, const struct snmp_snap *s,

@@ -96,7 +96,8 @@ struct snmp_table {
 /* snmp_agent_mib.c, subagent: sort a snapshot the event loop filled. */
 void snmp_snap_sort(struct snmp_snap *s);
 /* Subagent: register a read-only table answered from the snapshot
- * snmp_agent_current() returns (T must outlive the registration). */
+ * snmp_agent_current() returns (T must outlive the registration). 0, or
+ * -ENOMEM, -EEXIST (registered already), -EIO (the library refused). */
 int snmp_table_register(struct snmp_table *t);
 /* snmp_agent.c, subagent: the freshest snapshot it can have without
  * waiting long for the event loop (sorted; may be empty, never NULL). */
@@ -145,12 +146,12 @@ struct snmp_frame {
 struct snmp_frame *snmp_frame_new(uint32_t type, const void *head, size_t head_len,
 				  const struct snmp_snap *s);
 /* The snapshot in a frame's PAYLOAD after HEAD_LEN bytes (copied into S);
- * -1 when it does not parse. */
+ * -EBADMSG when it does not parse, -ENOMEM. */
 int snmp_frame_snap(const unsigned char *payload, size_t len, size_t head_len, struct snmp_snap *s);
 /* The SNMPW_TABLES frame of T[0..N) (event loop); NULL on ENOMEM. */
 struct snmp_frame *snmp_frame_tables(const struct snmp_table *t, size_t n);
-/* Its payload into *T[0..*N), one allocation to free(); -1 when it does
- * not parse (subagent). */
+/* Its payload into *T[0..*N), one allocation to free(); -EBADMSG when it
+ * does not parse, -ENOMEM (subagent). */
 int snmp_tables_parse(const unsigned char *payload, size_t len, struct snmp_table **t, size_t *n);
 /* Bytes read from a socket, cut into frames. FRAME_MAX and BUF_MAX (0:
  * none) bound what a reader trusts its peer with: the longest payload a
@@ -169,15 +170,15 @@ struct snmp_inbuf {
 #define SNMP_AGENT_BUF_MAX   65536
 /* An SNMPW_LOG payload (int32 priority, text): the priority to log TEXT
  * at (LOG_WARNING when the subagent asks for more than that), TEXT[0..SIZE)
- * its text up to a NUL, cut to fit, control bytes replaced; -1 when it has
- * no text (daemon). */
+ * its text up to a NUL, cut to fit, control bytes replaced; -EBADMSG when
+ * it has no text (daemon). */
 int snmp_log_parse(const unsigned char *payload, size_t len, char *text, size_t size);
 /* Set the limits (kept across snmp_inbuf_free); BUF_MAX is raised to hold
  * at least one whole frame, so a full buffer always has one to take. */
 void snmp_inbuf_limit(struct snmp_inbuf *b, size_t frame_max, size_t buf_max);
 /* Read what FD has (non-blocking), up to BUF_MAX bytes buffered: the rest
  * waits in the socket for the next call (level-triggered poll wakes
- * again). -1 on EOF or error. */
+ * again). 0, or -ECONNRESET on EOF, -ENOMEM, read()'s -errno. */
 int snmp_inbuf_fill(struct snmp_inbuf *b, int fd);
 /* The first complete frame: 1 (its payload stays valid until
  * snmp_inbuf_pop), 0 when it has not all arrived, -EMSGSIZE when its

@@ -71,20 +71,20 @@ int snmp_frame_snap(const unsigned char *payload, size_t len, size_t head_len, s
 
 	*s = (struct snmp_snap){0};
 	if (len < head_len + sizeof(sh))
-		return -1;
+		return -EBADMSG;
 	memcpy(&sh, payload + head_len, sizeof(sh));
 	payload += head_len + sizeof(sh);
 	len -= head_len + sizeof(sh);
 	if (sh.n > len / sizeof(struct snmp_cell))
-		return -1;
+		return -EBADMSG;
 	cells = (size_t)sh.n * sizeof(struct snmp_cell);
 	if (sh.n_bytes != len - cells)
-		return -1;
+		return -EBADMSG;
 	s->cells = malloc(cells ? cells : 1);
 	s->bytes = malloc(sh.n_bytes ? sh.n_bytes : 1);
 	if (!s->cells || !s->bytes) {
 		snmp_snap_free(s);
-		return -1;
+		return -ENOMEM;
 	}
 	memcpy(s->cells, payload, cells);
 	memcpy(s->bytes, payload + cells, sh.n_bytes);
@@ -92,7 +92,7 @@ int snmp_frame_snap(const unsigned char *payload, size_t len, size_t head_len, s
 	s->n_bytes = s->cap_bytes = sh.n_bytes;
 	if (!cells_valid(s)) {
 		snmp_snap_free(s);
-		return -1;
+		return -EBADMSG;
 	}
 	return 0;
 }
@@ -127,10 +127,10 @@ int snmp_tables_parse(const unsigned char *payload, size_t len, struct snmp_tabl
 	size_t count = len / sizeof(w);
 
 	if (len % sizeof(w) || count == 0 || count > SNMP_TABLES_MAX)
-		return -1;
+		return -EBADMSG;
 	b = calloc(1, sizeof(*b));
 	if (!b)
-		return -1;
+		return -ENOMEM;
 	for (size_t i = 0; i < count; i++) {
 		memcpy(&w, payload + i * sizeof(w), sizeof(w));
 		/* An entry needs room for a column and an index after it. No
@@ -138,7 +138,7 @@ int snmp_tables_parse(const unsigned char *payload, size_t len, struct snmp_tabl
 		if (w.entry_len < 2 || w.entry_len > SNMP_OID_MAX - 2 ||
 		    !memchr(w.name, 0, sizeof(w.name)) || !w.name[0]) {
 			free(b);
-			return -1;
+			return -EBADMSG;
 		}
 		for (size_t k = 0; k < w.entry_len; k++)
 			b->entry[i][k] = w.entry[k];
@@ -156,7 +156,7 @@ int snmp_log_parse(const unsigned char *payload, size_t len, char *text, size_t 
 	size_t n = 0;
 
 	if (len < sizeof(prio) + 1 || size == 0)
-		return -1;
+		return -EBADMSG;
 	memcpy(&prio, payload, sizeof(prio));
 	payload += sizeof(prio);
 	len -= sizeof(prio);
@@ -198,7 +198,7 @@ int snmp_inbuf_fill(struct snmp_inbuf *b, int fd)
 				cap = limit;
 			np = realloc(b->p, cap);
 			if (!np)
-				return -1;
+				return -ENOMEM;
 			b->p = np;
 			b->cap = cap;
 		}
@@ -209,9 +209,11 @@ int snmp_inbuf_fill(struct snmp_inbuf *b, int fd)
 			b->n += (size_t)r;
 			continue;
 		}
-		if (r < 0 && errno == EINTR)
+		if (r == 0)
+			return -ECONNRESET; /* EOF: the other end closed */
+		if (errno == EINTR)
 			continue;
-		return r < 0 && errno == EAGAIN ? 0 : -1;
+		return errno == EAGAIN ? 0 : -errno;
 	}
 }
 

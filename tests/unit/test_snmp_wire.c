@@ -45,18 +45,21 @@ static void test_tables(void)
 		CHECK(memcmp(out[i].entry, in[i].entry, in[i].entry_len * sizeof(oid)) == 0);
 	}
 	free(out);
-	/* Cut short, empty, or a name without its NUL: refused. */
-	CHECK(snmp_tables_parse(p, h.len - 1, &out, &n) < 0);
-	CHECK(snmp_tables_parse(p, 0, &out, &n) < 0);
+	/* Cut short, empty, or a name without its NUL: refused, as a
+	 * malformed message (negative errno, not -1). */
+	CHECK(snmp_tables_parse(p, h.len - 1, &out, &n) == -EBADMSG);
+	CHECK(snmp_tables_parse(p, 0, &out, &n) == -EBADMSG);
 	{
 		struct snmp_wire_table w;
 
 		memcpy(&w, p, sizeof(w));
 		memset(w.name, 'x', sizeof(w.name));
-		CHECK(snmp_tables_parse((const unsigned char *)&w, sizeof(w), &out, &n) < 0);
+		CHECK(snmp_tables_parse((const unsigned char *)&w, sizeof(w), &out, &n) ==
+		      -EBADMSG);
 		memcpy(&w, p, sizeof(w));
 		w.entry_len = SNMP_OID_MAX;
-		CHECK(snmp_tables_parse((const unsigned char *)&w, sizeof(w), &out, &n) < 0);
+		CHECK(snmp_tables_parse((const unsigned char *)&w, sizeof(w), &out, &n) ==
+		      -EBADMSG);
 		/* Lengths where entry_len + 2 wraps in 32 bits (it passed the
 		 * bound, and the copy ran off both arrays), and their neighbours:
 		 * refused. The longest that leaves room for column and index
@@ -70,7 +73,7 @@ static void test_tables(void)
 			memcpy(&w, p, sizeof(w));
 			w.entry_len = bad[i];
 			r = snmp_tables_parse((const unsigned char *)&w, sizeof(w), &out, &n);
-			EXPECT(r < 0, "entry_len %#x accepted", bad[i]);
+			EXPECT(r == -EBADMSG, "entry_len %#x: %d", bad[i], r);
 		}
 		memcpy(&w, p, sizeof(w));
 		w.entry_len = SNMP_OID_MAX - 2;
@@ -110,7 +113,7 @@ static void test_snap(void)
 	}
 	snmp_snap_free(&got);
 	/* One byte short: the string bytes do not add up. */
-	CHECK(snmp_frame_snap(p, h.len - 1, sizeof(head), &got) < 0);
+	CHECK(snmp_frame_snap(p, h.len - 1, sizeof(head), &got) == -EBADMSG);
 	free(f);
 	snmp_snap_free(&s);
 }
@@ -137,7 +140,7 @@ static void test_log(void)
 	prio = -5;
 	memcpy(p, &prio, 4);
 	CHECK(snmp_log_parse(p, 10, text, sizeof(text)) == LOG_WARNING);
-	CHECK(snmp_log_parse(p, 4, text, sizeof(text)) < 0);
+	CHECK(snmp_log_parse(p, 4, text, sizeof(text)) == -EBADMSG);
 }
 
 /* Writes what fits of BUF[*off..len) to non-blocking FD. */
@@ -235,8 +238,15 @@ static void test_inbuf_limits(void)
 		CHECK(snmp_inbuf_fill(&u, sv[0]) == 0 && snmp_inbuf_next(&u, &h, &p) == 0);
 		snmp_inbuf_free(&u);
 	}
-	close(sv[0]);
+	/* The other end gone: EOF is -ECONNRESET; a read error its -errno
+	 * (both were -1, the caller left to guess from errno). */
 	close(sv[1]);
+	r = snmp_inbuf_fill(&b, sv[0]);
+	EXPECT(r == -ECONNRESET, "EOF: %d", r);
+	close(sv[0]);
+	r = snmp_inbuf_fill(&b, sv[0]);
+	EXPECT(r == -EBADF, "closed descriptor: %d", r);
+	snmp_inbuf_free(&b);
 }
 
 int main(void)
