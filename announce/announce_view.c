@@ -71,10 +71,16 @@ void announce_metrics(struct hd_daemon *d, FILE *out)
 void announce_dump(struct hd_daemon *d)
 {
 	struct announce_view *v = announce_view_new(d);
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *mem = v ? open_memstream(&buf, &len) : NULL;
 
-	for (size_t i = 0; v && i < v->n_vips; i++)
-		hd_notice("announce: %s %s (%s), %llu transitions", v->vips[i].vip,
-			  v->vips[i].announced ? "announced" : "withdrawn", v->vips[i].reason,
-			  (unsigned long long)v->vips[i].transitions);
+	if (mem) {
+		announce_view_text(mem, v);
+		fclose(mem);
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			hd_notice("%s", line);
+		free(buf);
+	}
 	free(v);
 }

@@ -29,9 +29,9 @@
 #include "vrrp/vrrp.h"
 
 /* A module's outputs, every one rendered from the read-only view it
- * publishes (vrrp/vrrp_view.h, healthcheck/hc_view.h, ipvs/ipvs_view.h):
- * status, the SIGUSR1 dump and the metrics reach a module only through
- * this table. A NULL member: the module has no such output. */
+ * publishes (vrrp/vrrp_view.h, healthcheck/hc_view.h, ipvs/ipvs_view.h,
+ * announce/announce_view.h): status, the SIGUSR1 dump and the metrics
+ * reach a module only through this table. A NULL member: the module has no such output. */
 struct hd_module_view {
 	void (*json)(struct hd_daemon *d, FILE *out);	 /* one JSON value: its part of status */
 	void (*text)(struct hd_daemon *d, FILE *out);	 /* status text lines; NULL: the JSON */

@@ -19,7 +19,7 @@ void ipvs_status_json(struct hd_daemon *d, FILE *out);
 void ipvs_dump(struct hd_daemon *d);
 /* Called from the daemon's one reconcile pass per loop iteration. */
 void ipvs_reconcile(struct hd_daemon *d);
-void ipvs_metrics(struct hd_daemon *d, FILE *out); /* ipvs_metrics.c */
+void ipvs_metrics(struct hd_daemon *d, FILE *out);
 
 /* The VRRP instance named by lvs_sync_daemon changed role: run the IPVS
  * connection sync daemon as master (IS_MASTER) or backup. Cheap: the

@@ -1,12 +1,12 @@
-/* Prometheus metrics of the IPVS module: the kernel writes and errors, and
- * per service / destination counters from the last dump (refreshed by the
- * module's slow timer, so they lag by at most one period). */
+/* Prometheus metrics of the IPVS view (ipvs_view.h), pure: the module's
+ * counters (IPVS_VIEW_COUNTERS), and per service / destination counters
+ * from the last dump (refreshed by the module's slow timer, so they lag by
+ * at most one period). */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
 
-#include "ipvs.h"
 #include "ipvs_view.h"
 #include "metrics.h"
 
@@ -34,23 +34,6 @@ static void svc_name(const struct ipvs_svc_key *k, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s/%s", k->protocol == IPPROTO_UDP ? "udp" : "sctp", ap);
 }
-
-static const struct {
-	const char *name, *type, *help;
-	size_t off; /* of the uint64_t in struct ipvs_view */
-} module_fams[] = {
-    {"hadirector_ipvs_netlink_writes_total", "counter", "IPVS netlink write messages sent.",
-     offsetof(struct ipvs_view, writes)},
-    {"hadirector_ipvs_reconciles_total", "counter", "Reconcile passes.",
-     offsetof(struct ipvs_view, reconciles)},
-    {"hadirector_ipvs_dumps_total", "counter", "Full or partial table dumps.",
-     offsetof(struct ipvs_view, dumps)},
-    {"hadirector_ipvs_reconcile_errors_total", "counter",
-     "Errors while reconciling (kernel refusals, dump failures, IPVS missing).",
-     offsetof(struct ipvs_view, errors)},
-    {"hadirector_ipvs_netlink_parse_errors_total", "counter", "Malformed netlink replies skipped.",
-     offsetof(struct ipvs_view, parse_errors)},
-};
 
 enum { F_CONNS, F_INPKTS, F_OUTPKTS, F_INBYTES, F_OUTBYTES };
 
@@ -133,32 +116,23 @@ static const struct {
     {"hadirector_ipvs_dest_bytes_total", "counter", "Bytes by direction.", true, F_INBYTES},
 };
 
-void ipvs_metrics(struct hd_daemon *d, FILE *out)
+void ipvs_view_metrics(FILE *out, const struct ipvs_view *v)
 {
-	struct ipvs_view v;
-	bool have = ipvs_get_view(d, &v);
-
 	hd_metric_family(out, "hadirector_ipvs_available", "gauge",
 			 "1 when the kernel's IPVS netlink family answers.");
-	hd_metric_sample(out, "hadirector_ipvs_available", NULL, have && v.available);
-	for (size_t i = 0; i < sizeof(module_fams) / sizeof(module_fams[0]); i++) {
-		hd_metric_family(out, module_fams[i].name, module_fams[i].type,
-				 module_fams[i].help);
-		hd_metric_sample(
-		    out, module_fams[i].name, NULL,
-		    have ? (double)*(const uint64_t *)((const char *)&v + module_fams[i].off) : 0);
-	}
-	hd_metric_family(out, "hadirector_ipvs_pending_ops", "gauge",
-			 "Failed writes waiting for a retry.");
-	hd_metric_sample(out, "hadirector_ipvs_pending_ops", NULL,
-			 have ? (double)v.pending_ops : 0);
+	hd_metric_sample(out, "hadirector_ipvs_available", NULL, v && v->available);
+#define FAMILY(f, metric, type, help, json)                                                        \
+	hd_metric_family(out, metric, type, help);                                                 \
+	hd_metric_sample(out, metric, NULL, v ? (double)v->f : 0);
+	IPVS_VIEW_COUNTERS(FAMILY)
+#undef FAMILY
 	for (size_t i = 0; i < sizeof(table_fams) / sizeof(table_fams[0]); i++) {
 		hd_metric_family(out, table_fams[i].name, table_fams[i].type, table_fams[i].help);
-		if (!have)
+		if (!v)
 			continue;
-		table_family(out, v.observed, table_fams[i].dest, table_fams[i].what);
+		table_family(out, v->observed, table_fams[i].dest, table_fams[i].what);
 		/* packets and bytes: both directions in one family */
 		if (table_fams[i].what == F_INPKTS || table_fams[i].what == F_INBYTES)
-			table_family(out, v.observed, table_fams[i].dest, table_fams[i].what + 1);
+			table_family(out, v->observed, table_fams[i].dest, table_fams[i].what + 1);
 	}
 }

@@ -34,7 +34,8 @@ check_PROGRAMS += tests/unit/test_ipvs_group
 TESTS += tests/unit/test_ipvs_group
 tests_unit_test_ipvs_group_SOURCES = tests/unit/test_ipvs_group.c
 tests_unit_test_ipvs_group_LDADD = libhdcore.a $(HD_LIBS)
-hadirector_SOURCES += ipvs/ipvs_metrics.c ipvs/ipvs_view.h
+# the view's renderings, pure (tests/unit/test_views.c)
+libhdcore_a_SOURCES += ipvs/ipvs_view.h ipvs/ipvs_view_render.c ipvs/ipvs_metrics.c
 EXTRA_DIST += ipvs/README.md
 # lvs_sync_daemon: which sync daemons run, and the steps to them (ipvs_sync_rule.c)
 check_PROGRAMS += tests/unit/test_ipvs_sync_rule

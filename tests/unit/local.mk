@@ -20,8 +20,8 @@ tests_unit_test_snmp_wire_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_snmp_wire
 # Every field of the modules' views reaches status, metrics and SNMP (issue 19).
 check_PROGRAMS += tests/unit/test_views
-tests_unit_test_views_SOURCES = tests/unit/test_views.c daemon/snmp_vrrp.c daemon/snmp_hd.c \
-	daemon/snmp_tables.c
+tests_unit_test_views_SOURCES = tests/unit/test_views.c tests/unit/views.h \
+	tests/unit/test_views_ipvs.c daemon/snmp_vrrp.c daemon/snmp_hd.c daemon/snmp_tables.c
 tests_unit_test_views_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS)
 tests_unit_test_views_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_views

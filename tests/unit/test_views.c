@@ -2,13 +2,16 @@
  * filled with a distinct value per counter and per drop reason is rendered
  * as status JSON, dump/status text, Prometheus metrics and SNMP cells, and
  * each value is looked for where it belongs. A renderer that forgets a
- * field, or a MIB column no counter feeds, fails here. Pure: no daemon. */
+ * field, or a MIB column no counter feeds, fails here. Pure: no daemon.
+ * VRRP and the health checker here, IPVS and announce in
+ * test_views_ipvs.c. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "healthcheck/hc_view.h"
 #include "snmp_int.h"
+#include "views.h"
 #include "unit.h"
 #include "vrrp/vrrp_view.h"
 
@@ -84,7 +87,7 @@ static void text_one(FILE *out, const struct vrrp_inst_view *v, size_t n)
 		vrrp_view_text(out, &v[i]);
 }
 
-static void has(const char *hay, const char *what, const char *where)
+void has(const char *hay, const char *what, const char *where)
 {
 	EXPECT(strstr(hay, what) != NULL, "%s lacks %s", where, what);
 }
@@ -149,9 +152,8 @@ static const struct snmp_cell *cell(const struct snmp_snap *s, const oid *name, 
 	return NULL;
 }
 
-/* The cell ENTRY.COL.IDX of S. */
-static const struct snmp_cell *cell_at(const struct snmp_snap *s, const struct snmp_table *t,
-				       oid col, const oid *idx, size_t n)
+const struct snmp_cell *cell_at(const struct snmp_snap *s, const struct snmp_table *t, oid col,
+				const oid *idx, size_t n)
 {
 	oid name[SNMP_OID_MAX];
 
@@ -530,5 +532,6 @@ int main(void)
 	test_vrrp_snmp_assoc();
 	test_hc_outputs();
 	test_hc_snmp();
+	failures += test_views_ipvs();
 	return failures ? 1 : 0;
 }
