@@ -33,8 +33,8 @@ check-ka-equiv-all-5: hadirector
 .PHONY: check-ka-equiv-all check-ka-equiv-all-1 check-ka-equiv-all-2 check-ka-equiv-all-3 \
 	check-ka-equiv-all-4 check-ka-equiv-all-5
 # Issue 23: the ECMP lab (an FRR router, 3+1 directors with FRR and hadirector in announce mode,
-# IPVS DR with mh, 1000 long-lived connections), one VM boot of about 7 minutes:
-# `make check-ecmp` (ECMP_* settings pass through, see tests/vm/scenarios/ecmp.sh).
+# IPVS DR with mh, 1000 long-lived connections), one VM boot of 8-15 minutes (TCG; the contrasts
+# and the VRRP pair after the ECMP phases): `make check-ecmp` (ECMP_* settings pass through, see tests/vm/scenarios/ecmp.sh).
 EXTRA_DIST += tests/vm/ecmp.sh tests/vm/scenarios/ecmp.sh tests/lab/ecmp.py tests/lab/ecmp-frr.sh \
 	tests/lab/ecmp-vrrp.sh
 # How many flows of the surviving real servers the kernel's mh table moves when one of four goes
