@@ -30,15 +30,16 @@
 
 /* ---- interface facts (ioctl: cheap, no cache to keep in sync) ---- */
 
+/* 0 or -errno: the ioctl's errno is read before close() may change it. */
 static int if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
 
 	if (fd < 0)
-		return -1;
+		return -errno;
 	memset(ifr, 0, sizeof(*ifr));
 	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", name);
-	r = ioctl(fd, req, ifr);
+	r = ioctl(fd, req, ifr) < 0 ? -errno : 0;
 	close(fd);
 	return r;
 }
@@ -52,12 +53,14 @@ bool vrrp_ifname_up(const char *name)
 	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
 }
 
+/* 0 or -errno, MAC left as it was. */
 static int if_mac(const char *name, uint8_t mac[6])
 {
 	struct ifreq ifr;
+	int r = if_ioctl(name, SIOCGIFHWADDR, &ifr);
 
-	if (if_ioctl(name, SIOCGIFHWADDR, &ifr) < 0)
-		return -1;
+	if (r < 0)
+		return r;
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	return 0;
 }
@@ -68,7 +71,7 @@ int vrrp_link_query(struct vrrp_instance *in)
 	in->ifindex = (int)if_nametoindex(in->cfg->interface);
 	if (!in->ifindex || (!in->cfg->dont_track_primary && !vrrp_ifname_up(in->cfg->interface))) {
 		in->faults |= VRRP_FAULT_IFACE;
-		return -1;
+		return in->ifindex ? -ENETDOWN : -ENODEV;
 	}
 	if_mac(in->cfg->interface, in->mac);
 	in->faults &= ~VRRP_FAULT_IFACE;
@@ -95,13 +98,14 @@ static const struct hd_prefix *vip_at(const struct vrrp_instance *in, size_t i)
 }
 
 /* label, scope and broadcast go with an add only: a delete that named a
- * label would miss a copy someone re-added with another one. */
+ * label would miss a copy someone re-added with another one. 0, -ERANGE
+ * (a label libnl refuses: too long) or -ENOMEM. */
 static int vip_set_attrs(struct rtnl_addr *a, const struct hd_prefix *v)
 {
 	struct nl_addr *brd;
 
 	if (v->label[0] && rtnl_addr_set_label(a, v->label) < 0)
-		return -1;
+		return -ERANGE;
 	if (v->addr.family != AF_INET)
 		return 0;
 	rtnl_addr_set_scope(a, v->scope);
@@ -109,7 +113,7 @@ static int vip_set_attrs(struct rtnl_addr *a, const struct hd_prefix *v)
 		return 0;
 	brd = nl_addr_build(AF_INET, &v->brd.u.v4, 4);
 	if (!brd)
-		return -1;
+		return -ENOMEM;
 	rtnl_addr_set_broadcast(a, brd);
 	nl_addr_put(brd);
 	return 0;
@@ -143,6 +147,7 @@ static struct rtnl_addr *vip_obj(const struct vrrp_instance *in, const struct hd
 	return a;
 }
 
+/* 0 or libnl's -NLE_* code (not an errno: callers tell -NLE_EXIST apart). */
 static int vip_change(struct vrrp_instance *in, const struct hd_prefix *v, bool add)
 {
 	struct rtnl_addr *a = vip_obj(in, v, add);
@@ -547,45 +552,60 @@ static int on_nl_readable(sd_event_source *s, int fd, uint32_t revents, void *us
 	return 0;
 }
 
+/* 0 or -errno; libnl's own codes become -EPROTO, as in link.c. */
 static int open_monitor(struct vrrp_ctx *c)
 {
+	int r;
+
 	c->nl_mon = nl_socket_alloc();
 	if (!c->nl_mon)
-		return -1;
+		return -ENOMEM;
 	nl_socket_disable_seq_check(c->nl_mon);
 	nl_socket_modify_cb(c->nl_mon, NL_CB_VALID, NL_CB_CUSTOM, on_nl_msg, c);
 	if (nl_connect(c->nl_mon, NETLINK_ROUTE) < 0 ||
 	    nl_socket_add_memberships(c->nl_mon, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0) < 0 ||
 	    nl_socket_set_nonblocking(c->nl_mon) < 0)
-		return -1;
+		return -EPROTO;
 	nl_socket_set_buffer_size(c->nl_mon, 1 << 20, 0);
-	if (sd_event_add_io(c->d->event, &c->nl_src, nl_socket_get_fd(c->nl_mon), EPOLLIN,
-			    on_nl_readable, c) < 0)
-		return -1;
+	r = sd_event_add_io(c->d->event, &c->nl_src, nl_socket_get_fd(c->nl_mon), EPOLLIN,
+			    on_nl_readable, c);
+	if (r < 0)
+		return r;
 	sd_event_source_set_priority(c->nl_src, HD_PRIO_NETLINK);
 	return 0;
 }
 
+/* The netlink sockets failing is fatal (-errno, logged), the send-only
+ * ARP / NA sockets only logged: VRRP works without them. */
 int vrrp_addr_start(struct vrrp_ctx *c)
 {
 	struct icmp6_filter filt;
-	int hops = 255;
+	int hops = 255, r = -ENOMEM, e = 0;
 
 	c->nl_cmd = nl_socket_alloc();
-	if (!c->nl_cmd || nl_connect(c->nl_cmd, NETLINK_ROUTE) < 0 || open_monitor(c) < 0 ||
-	    hd_link_watch(c->d, link_event, c, &c->link_w) < 0) {
-		hd_err("vrrp: cannot open netlink route sockets");
-		return -1;
+	if (c->nl_cmd)
+		r = nl_connect(c->nl_cmd, NETLINK_ROUTE) < 0 ? -EPROTO : 0;
+	if (r >= 0)
+		r = open_monitor(c);
+	if (r >= 0)
+		r = hd_link_watch(c->d, link_event, c, &c->link_w);
+	if (r < 0) {
+		hd_err("vrrp: cannot open netlink route sockets: %s", strerror(-r));
+		return r;
 	}
 	c->packet_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0); /* send only */
+	if (c->packet_fd < 0)
+		e = -errno; /* before the next socket() may change errno */
 	c->icmp6_fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (c->icmp6_fd < 0 && !e)
+		e = -errno;
 	if (c->icmp6_fd >= 0) {
 		ICMP6_FILTER_SETBLOCKALL(&filt); /* send only: never queue input */
 		setsockopt(c->icmp6_fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt));
 		setsockopt(c->icmp6_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops));
 	}
-	if (c->packet_fd < 0 || c->icmp6_fd < 0)
-		hd_warn("vrrp: no socket for gratuitous ARP / NA: %s", strerror(errno));
+	if (e < 0)
+		hd_warn("vrrp: no socket for gratuitous ARP / NA: %s", strerror(-e));
 	return 0;
 }
 

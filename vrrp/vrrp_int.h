@@ -120,16 +120,17 @@ void vrrp_drop(struct vrrp_instance *in, enum vrrp_drop r, const struct hd_addr 
 int vrrp_io_attach(struct vrrp_ctx *c, struct vrrp_instance *in); /* -ENOMEM, -errno */
 void vrrp_io_detach(struct vrrp_ctx *c, struct vrrp_instance *in);
 void vrrp_io_free(struct vrrp_ctx *c);
+/* 0 or -errno (counted in send_errors, logged rate-limited). */
 int vrrp_send_advert(struct vrrp_instance *in, uint8_t priority);
 int vrrp_timers_new(struct vrrp_instance *in); /* timer, preempt, garp: made off */
 void vrrp_timer_arm(struct vrrp_instance *in, uint64_t at, enum vrrp_event_type what);
 void vrrp_timer_stop(struct vrrp_instance *in);
 void vrrp_preempt_arm(struct vrrp_instance *in, uint64_t at);
 void vrrp_preempt_stop(struct vrrp_instance *in);
-int vrrp_resolve_src(struct vrrp_instance *in);
+int vrrp_resolve_src(struct vrrp_instance *in); /* 0, -EADDRNOTAVAIL, -errno */
 
 /* vrrp_addr.c */
-int vrrp_addr_start(struct vrrp_ctx *c);
+int vrrp_addr_start(struct vrrp_ctx *c); /* 0 or -errno (logged) */
 void vrrp_addr_stop(struct vrrp_ctx *c);
 void vrrp_vips_add(struct vrrp_instance *in);
 void vrrp_vips_del(struct vrrp_instance *in);
@@ -139,7 +140,9 @@ void vrrp_garp_send(struct vrrp_instance *in);	/* garp_master_repeat per VIP */
 void vrrp_garp_burst(struct vrrp_instance *in, unsigned repeat);
 void vrrp_garp_stop(struct vrrp_instance *in);
 int vrrp_garp_timer_new(struct vrrp_instance *in);
-int vrrp_link_query(struct vrrp_instance *in); /* ifindex, MAC, up/down */
+/* ifindex, MAC, up/down: 0, or -ENODEV (no such interface) or -ENETDOWN
+ * (down, and tracked) with VRRP_FAULT_IFACE set. */
+int vrrp_link_query(struct vrrp_instance *in);
 bool vrrp_ifname_up(const char *ifname);
 
 /* vrrp_track.c */

@@ -28,22 +28,32 @@ static int sockopt_int(int fd, int level, int opt, int v)
 	return setsockopt(fd, level, opt, &v, sizeof(v));
 }
 
+/* FD's setup failed: -errno of that failure, read before close() (which
+ * may set errno again) drops FD. */
+static int close_fail(int fd)
+{
+	int r = -errno;
+
+	close(fd);
+	return r;
+}
+
 /* A raw IPv4 socket of PROTO on IFNAME, in the VRRP multicast group, sending
- * there and not looping its own adverts back: what VRRP and AH adverts share. */
+ * there and not looping its own adverts back: what VRRP and AH adverts share.
+ * The open_* functions return the descriptor or -errno. */
 static int open_mcast4(int ifindex, const char *ifname, int proto)
 {
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	struct ip_mreqn mr = {.imr_ifindex = ifindex};
 
 	if (fd < 0)
-		return -1;
+		return -errno;
 	inet_pton(AF_INET, VRRP_MCAST4, &mr.imr_multiaddr);
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0 ||
 	    sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0) {
-		close(fd);
-		return -1;
+		return close_fail(fd);
 	}
 	return fd;
 }
@@ -53,12 +63,11 @@ static int open_v4(int ifindex, const char *ifname)
 	int fd = open_mcast4(ifindex, ifname, VRRP_PROTO);
 
 	if (fd < 0)
-		return -1;
+		return fd;
 	if (sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, VRRP_TTL) < 0 ||
 	    sockopt_int(fd, IPPROTO_IP, IP_TTL, VRRP_TTL) < 0 ||
 	    sockopt_int(fd, IPPROTO_IP, IP_TOS, 0xc0) < 0) { /* DSCP CS6, network control */
-		close(fd);
-		return -1;
+		return close_fail(fd);
 	}
 	return fd;
 }
@@ -70,10 +79,9 @@ static int open_ah(int ifindex, const char *ifname)
 	int fd = open_mcast4(ifindex, ifname, VRRP_AH_PROTO);
 
 	if (fd < 0)
-		return -1;
+		return fd;
 	if (sockopt_int(fd, IPPROTO_IP, IP_HDRINCL, 1) < 0) {
-		close(fd);
-		return -1;
+		return close_fail(fd);
 	}
 	return fd;
 }
@@ -84,7 +92,7 @@ static int open_v6(int ifindex, const char *ifname)
 	struct ipv6_mreq mr = {.ipv6mr_interface = (unsigned)ifindex};
 
 	if (fd < 0)
-		return -1;
+		return -errno;
 	inet_pton(AF_INET6, VRRP_MCAST6, &mr.ipv6mr_multiaddr);
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 ||
@@ -95,8 +103,7 @@ static int open_v6(int ifindex, const char *ifname)
 	    sockopt_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) < 0 ||
 	    sockopt_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) < 0 ||
 	    sockopt_int(fd, IPPROTO_IPV6, IPV6_TCLASS, 0xc0) < 0) {
-		close(fd);
-		return -1;
+		return close_fail(fd);
 	}
 	return fd;
 }
@@ -305,8 +312,8 @@ static struct vrrp_sock *sock_get(struct vrrp_ctx *c, int ifindex, int family, b
 	     : family == AF_INET6 ? open_v6(ifindex, ifname)
 				  : open_v4(ifindex, ifname);
 	if (fd < 0) {
-		*err = -errno;
-		hd_err("vrrp: socket on %s: %s", ifname, strerror(errno));
+		*err = fd;
+		hd_err("vrrp: socket on %s: %s", ifname, strerror(-fd));
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
@@ -389,7 +396,8 @@ static uint16_t next_ip_id(struct vrrp_instance *in)
 }
 
 /* The advert PKT (LEN octets) inside an IPv4 packet with the IP
- * Authentication Header, sent with our own IP header (vrrp_ah.h). */
+ * Authentication Header, sent with our own IP header (vrrp_ah.h): 0 or
+ * -errno. */
 static int send_ah(struct vrrp_instance *in, const struct hd_addr *dst, const uint8_t *pkt,
 		   size_t len)
 {
@@ -405,15 +413,17 @@ static int send_ah(struct vrrp_instance *in, const struct hd_addr *dst, const ui
 				.key = in->cfg->auth_pass,
 				.vrrp = pkt,
 				.vrrp_len = len};
-	ssize_t n = vrrp_ah_build(&tx, out, sizeof(out));
+	ssize_t n = vrrp_ah_build(&tx, out, sizeof(out)), sent;
 
 	if (n < 0)
-		return -1;
-	return sendto(in->sock->fd, out, (size_t)n, 0, (struct sockaddr *)&sin, sizeof(sin)) == n
-		   ? 0
-		   : -1;
+		return -EMSGSIZE; /* its -1: too long, or no digest */
+	sent = sendto(in->sock->fd, out, (size_t)n, 0, (struct sockaddr *)&sin, sizeof(sin));
+	if (sent < 0)
+		return -errno;
+	return sent == n ? 0 : -EMSGSIZE;
 }
 
+/* 0 or -errno. */
 static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t priority)
 {
 	uint8_t pkt[VRRP_PKT_MAX];
@@ -437,9 +447,10 @@ static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t 
 	struct iovec iov = {.iov_base = pkt};
 	struct msghdr m = {.msg_name = &ss, .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b};
 	struct cmsghdr *cm;
+	ssize_t sent;
 
 	if (len < 0)
-		return -1;
+		return -EMSGSIZE; /* vrrp_pkt_build's -1: does not fit, or invalid */
 	if (in->sock->ah)
 		return send_ah(in, dst, pkt, (size_t)len);
 	iov.iov_len = (size_t)len;
@@ -473,7 +484,10 @@ static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t 
 		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
 		m.msg_controllen = CMSG_SPACE(sizeof(pi));
 	}
-	return sendmsg(in->sock->fd, &m, 0) == len ? 0 : -1;
+	sent = sendmsg(in->sock->fd, &m, 0);
+	if (sent < 0)
+		return -errno;
+	return sent == len ? 0 : -EMSGSIZE;
 }
 
 int vrrp_send_advert(struct vrrp_instance *in, uint8_t priority)
@@ -483,14 +497,19 @@ int vrrp_send_advert(struct vrrp_instance *in, uint8_t priority)
 
 	if (!in->sock || !in->src_addr.family) {
 		in->send_errors++;
-		return -1;
+		return in->sock ? -EADDRNOTAVAIL : -ENOTCONN;
 	}
 	/* ah: one sequence number per advert, to every peer alike */
 	if (in->sock->ah)
 		in->ah_seq_tx = vrrp_ah_seq_next(&in->ah_seq);
 	if (in->cfg->n_unicast_peers) {
-		for (size_t i = 0; i < in->cfg->n_unicast_peers; i++)
-			r |= send_to(in, &in->cfg->unicast_peers[i], priority);
+		/* every peer is tried; the first failure is reported */
+		for (size_t i = 0; i < in->cfg->n_unicast_peers; i++) {
+			int e = send_to(in, &in->cfg->unicast_peers[i], priority);
+
+			if (e < 0 && !r)
+				r = e;
+		}
 	} else {
 		inet_pton(group.family, group.family == AF_INET ? VRRP_MCAST4 : VRRP_MCAST6,
 			  &group.u);
@@ -499,8 +518,8 @@ int vrrp_send_advert(struct vrrp_instance *in, uint8_t priority)
 	if (r < 0) {
 		in->send_errors++;
 		if (hd_ratelimit_ok(&in->drop_rl, vrrp_usec(), 10000000ULL, 5))
-			hd_warn("%s: sending advert: %s", in->cfg->name, strerror(errno));
-		return -1;
+			hd_warn("%s: sending advert: %s", in->cfg->name, strerror(-r));
+		return r;
 	}
 	in->adverts_sent++;
 	if (priority == VRRP_PRIO_STOP)
@@ -644,12 +663,13 @@ static int resolve_configured_src(struct vrrp_instance *in)
 		       "taken for our own)",
 		       in->cfg->name, hd_addr_str(&in->src_addr, buf, sizeof(buf)));
 	in->faults |= VRRP_FAULT_NOADDR;
-	return -1;
+	return -EADDRNOTAVAIL;
 }
 
 /* The primary address: unicast_src_ip, else the interface's first address
  * of the family that is not a VIP (IPv6: its link-local, RFC 5798 5.1.2.1),
- * and not a static_address unless the interface has nothing else. */
+ * and not a static_address unless the interface has nothing else. 0, or
+ * -EADDRNOTAVAIL without one, or getifaddrs()'s -errno. */
 int vrrp_resolve_src(struct vrrp_instance *in)
 {
 	struct ifaddrs *ifa, *p;
@@ -660,7 +680,7 @@ int vrrp_resolve_src(struct vrrp_instance *in)
 		return resolve_configured_src(in);
 	memset(&in->src_addr, 0, sizeof(in->src_addr));
 	if (getifaddrs(&ifa) < 0)
-		return -1;
+		return -errno;
 	for (p = ifa; p; p = p->ifa_next) {
 		struct hd_addr a = {.family = family};
 
@@ -692,5 +712,5 @@ int vrrp_resolve_src(struct vrrp_instance *in)
 		in->faults |= VRRP_FAULT_NOADDR;
 	in->fsm.primary = in->src_addr;
 	vrrp_vmac_src6(in);
-	return in->src_addr.family ? 0 : -1;
+	return in->src_addr.family ? 0 : -EADDRNOTAVAIL;
 }
