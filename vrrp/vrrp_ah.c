@@ -1,6 +1,7 @@
 /* VRRPv2 over the IP Authentication Header (vrrp_ah.h says what and why).
  * Written from RFC 2338 5.3.6.2, RFC 2402 (AH), RFC 2403/2104 (HMAC-MD5-96)
  * and keepalived's documented behaviour; the digest is OpenSSL's. */
+#include <errno.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <string.h>
@@ -28,7 +29,7 @@ int vrrp_ah_hmac_md5(const uint8_t *key, size_t klen, const uint8_t *data, size_
 	unsigned olen = 0;
 
 	if (!HMAC(EVP_md5(), key, (int)klen, data, len, out, &olen) || olen != 16)
-		return -1;
+		return -EIO; /* OpenSSL refused (e.g. MD5 disabled by a FIPS policy) */
 	return 0;
 }
 
@@ -42,7 +43,7 @@ static int icv(const uint8_t *p, size_t ihl, size_t tot, const char *key, bool u
 	uint8_t k[VRRP_AUTH_LEN] = {0};
 
 	if (tot > sizeof(m) || ihl + VRRP_AH_HDR_LEN > tot)
-		return -1;
+		return -EMSGSIZE;
 	memcpy(m, p, tot);
 	m[1] = 0;	   /* TOS */
 	m[6] = m[7] = 0;   /* flags, fragment offset */
@@ -60,8 +61,10 @@ ssize_t vrrp_ah_build(const struct vrrp_ah_tx *tx, uint8_t *buf, size_t cap)
 	size_t tot = VRRP_AH_IP_LEN + VRRP_AH_HDR_LEN + tx->vrrp_len;
 	uint8_t *ah = buf + VRRP_AH_IP_LEN, d[16];
 
-	if (tot > cap || tot > VRRP_AH_PKT_MAX || !tx->ip_id)
-		return -1;
+	if (tot > cap || tot > VRRP_AH_PKT_MAX)
+		return -EMSGSIZE;
+	if (!tx->ip_id)
+		return -EINVAL;
 	memset(buf, 0, VRRP_AH_IP_LEN + VRRP_AH_HDR_LEN);
 	buf[0] = 0x45;
 	buf[1] = 0xc0; /* DSCP CS6, network control, as the plain adverts */
@@ -78,8 +81,9 @@ ssize_t vrrp_ah_build(const struct vrrp_ah_tx *tx, uint8_t *buf, size_t cap)
 	memcpy(ah + 4, tx->src, 4); /* SPI: the sender's address */
 	put32(ah + 8, tx->seq);
 	memcpy(ah + VRRP_AH_HDR_LEN, tx->vrrp, tx->vrrp_len);
-	if (icv(buf, VRRP_AH_IP_LEN, tot, tx->key, tx->unicast, d) < 0)
-		return -1;
+	int r = icv(buf, VRRP_AH_IP_LEN, tot, tx->key, tx->unicast, d);
+	if (r < 0)
+		return r;
 	memcpy(ah + 12, d, VRRP_AH_ICV_LEN);
 	return (ssize_t)tot;
 }

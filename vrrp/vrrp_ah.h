@@ -47,8 +47,9 @@ struct vrrp_ah_tx {
 	size_t vrrp_len;
 };
 
-/* The IPv4 packet (header, AH, VRRP) into BUF: its length, or -1 when it
- * does not fit or the digest cannot be computed. The IP checksum is left
+/* The IPv4 packet (header, AH, VRRP) into BUF: its length, or -EMSGSIZE
+ * when it does not fit, -EINVAL without an IP identification, -EIO when
+ * the digest cannot be computed. The IP checksum is left
  * 0: the kernel writes it (IP_HDRINCL). */
 ssize_t vrrp_ah_build(const struct vrrp_ah_tx *tx, uint8_t *buf, size_t cap);
 
@@ -77,7 +78,7 @@ enum vrrp_drop vrrp_ah_verify(const uint8_t *buf, size_t len, const struct vrrp_
  * adverts). */
 uint32_t vrrp_ah_seq_next(uint32_t *seq);
 
-/* HMAC-MD5 of DATA keyed with KEY into OUT (16 octets): 0, or -1. */
+/* HMAC-MD5 of DATA keyed with KEY into OUT (16 octets): 0, or -EIO. */
 int vrrp_ah_hmac_md5(const uint8_t *key, size_t klen, const uint8_t *data, size_t len,
 		     uint8_t out[16]);
 

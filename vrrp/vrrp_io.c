@@ -416,7 +416,7 @@ static int send_ah(struct vrrp_instance *in, const struct hd_addr *dst, const ui
 	ssize_t n = vrrp_ah_build(&tx, out, sizeof(out)), sent;
 
 	if (n < 0)
-		return -EMSGSIZE; /* its -1: too long, or no digest */
+		return (int)n;
 	sent = sendto(in->sock->fd, out, (size_t)n, 0, (struct sockaddr *)&sin, sizeof(sin));
 	if (sent < 0)
 		return -errno;
@@ -450,7 +450,7 @@ static int send_to(struct vrrp_instance *in, const struct hd_addr *dst, uint8_t 
 	ssize_t sent;
 
 	if (len < 0)
-		return -EMSGSIZE; /* vrrp_pkt_build's -1: does not fit, or invalid */
+		return (int)len;
 	if (in->sock->ah)
 		return send_ah(in, dst, pkt, (size_t)len);
 	iov.iov_len = (size_t)len;

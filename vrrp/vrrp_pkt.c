@@ -1,5 +1,6 @@
 /* VRRP packet codec (pure). Wire formats: RFC 5798 section 5.1 (v3) and
  * RFC 3768 section 5.1 (v2). */
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -121,10 +122,10 @@ ssize_t vrrp_pkt_build(const struct vrrp_tx *tx, uint8_t *buf, size_t cap)
 
 	if ((tx->version != 2 && tx->version != 3) || n > 255 ||
 	    (tx->version == 2 && tx->family != AF_INET))
-		return -1;
+		return -EINVAL;
 	len = VRRP_HDR_LEN + n * al + (tx->version == 2 ? VRRP_AUTH_LEN : 0);
 	if (len > cap)
-		return -1;
+		return -EMSGSIZE;
 	buf[0] = (uint8_t)(tx->version << 4 | VRRP_TYPE_ADVERT);
 	buf[1] = tx->vrid;
 	buf[2] = tx->priority;

@@ -104,8 +104,9 @@ struct vrrp_tx {
 	const void *src, *dst; /* for the v3 checksum */
 };
 
-/* Build the VRRP part of an advertisement into BUF. Returns its length, or
- * -1 when CAP is too small or the request is invalid. */
+/* Build the VRRP part of an advertisement into BUF. Returns its length,
+ * -EMSGSIZE when CAP is too small, or -EINVAL when the request is invalid
+ * (version, v2 over IPv6, more than 255 addresses). */
 ssize_t vrrp_pkt_build(const struct vrrp_tx *tx, uint8_t *buf, size_t cap);
 
 /* Internet checksum of the VRRP message, with the pseudo-header for v3. */

@@ -3,6 +3,7 @@
  * secret1, VRID 51, 10.9.0.1 -> 224.0.0.18, address 10.9.0.100), captured
  * with tcpdump in a namespace: hadirector must build the same octets and
  * accept them; RFC 2202's HMAC-MD5 vectors check the digest. */
+#include <errno.h>
 #include <arpa/inet.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -85,9 +86,9 @@ static void test_build_as_keepalived(void)
 	       "not keepalived's octets");
 	/* IP identification 0 would be replaced by the kernel: refused */
 	ah.ip_id = 0;
-	CHECK(vrrp_ah_build(&ah, out, sizeof(out)) == -1);
+	CHECK(vrrp_ah_build(&ah, out, sizeof(out)) == -EINVAL);
 	ah.ip_id = 1;
-	CHECK(vrrp_ah_build(&ah, out, 40) == -1);
+	CHECK(vrrp_ah_build(&ah, out, 40) == -EMSGSIZE);
 }
 
 /* keepalived's adverts are accepted, in order, once each */

@@ -1,5 +1,6 @@
 /* VRRP codec against golden bytes (hand-computed from RFC 5798 / 3768 and
  * captured from keepalived 2.2.7), and every drop reason. */
+#include <errno.h>
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,11 +112,11 @@ static void test_build(void)
 	n = vrrp_pkt_build(&tx, buf, sizeof(buf));
 	CHECK(n == sizeof(v2_none) && !memcmp(buf, v2_none, sizeof(v2_none)));
 	/* too small a buffer, v2 over IPv6, bad version */
-	CHECK(vrrp_pkt_build(&tx, buf, 19) == -1);
+	CHECK(vrrp_pkt_build(&tx, buf, 19) == -EMSGSIZE);
 	tx.family = AF_INET6;
-	CHECK(vrrp_pkt_build(&tx, buf, sizeof(buf)) == -1);
+	CHECK(vrrp_pkt_build(&tx, buf, sizeof(buf)) == -EINVAL);
 	tx.family = AF_INET, tx.version = 4;
-	CHECK(vrrp_pkt_build(&tx, buf, sizeof(buf)) == -1);
+	CHECK(vrrp_pkt_build(&tx, buf, sizeof(buf)) == -EINVAL);
 }
 
 static void test_parse_good(void)
