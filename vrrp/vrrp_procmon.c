@@ -28,18 +28,21 @@ struct vrrp_procmon_prep {
 	struct vrrp_procmon *fresh; /* when the daemon started without one */
 };
 
-/* Read up to LEN-1 bytes of PATH (relative to DIRFD), NUL-terminated. */
+/* Read up to LEN-1 bytes of PATH (relative to DIRFD), NUL-terminated: the
+ * length, or -errno. */
 static ssize_t read_small(int dirfd, const char *path, char *buf, size_t len)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
-		return -1;
+		return -errno;
 	n = read(fd, buf, len - 1);
+	if (n < 0)
+		n = -errno; /* before close() may change it */
 	close(fd);
 	if (n < 0)
-		return -1;
+		return n;
 	buf[n] = 0;
 	return n;
 }

@@ -345,21 +345,23 @@ int vrrp_track_start(struct vrrp_ctx *c)
 	sigprocmask(SIG_BLOCK, &chld, NULL);
 	hd_spawn_configure(c->d, c->cfg);
 	if (!c->notify && !(c->notify = calloc(1, sizeof(*c->notify))))
-		return -1;
+		return -ENOMEM;
 	c->scripts = calloc(c->cfg->n_scripts + 1, sizeof(*c->scripts));
 	if (!c->scripts)
 		return -ENOMEM;
 	c->n_scripts = c->cfg->n_scripts;
 	for (size_t i = 0; i < c->n_scripts; i++) {
 		struct vrrp_script_state *st = &c->scripts[i];
+		int r;
 
 		st->c = c;
 		st->cfg = &c->cfg->scripts[i];
 		st->state = SCRIPT_UNKNOWN;
 		/* first run now: its result counts at once (no rise/fall wait) */
-		if (sd_event_add_time(c->d->event, &st->next, CLOCK_MONOTONIC, 0, 1000, script_run,
-				      st) < 0)
-			return -1;
+		r = sd_event_add_time(c->d->event, &st->next, CLOCK_MONOTONIC, 0, 1000, script_run,
+				      st);
+		if (r < 0)
+			return r;
 		sd_event_source_set_priority(st->next, HD_PRIO_HC);
 	}
 	return 0;
