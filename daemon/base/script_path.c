@@ -24,7 +24,7 @@ static int fail(char *msg, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, len, fmt, ap);
 	va_end(ap);
-	return -1;
+	return -EPERM;
 }
 
 static bool trusted(const struct sp_fs *fs, unsigned uid)
@@ -324,7 +324,7 @@ static int split(const char *cmd, struct words *ws, char *msg, size_t len)
 			if (c == '\'' || c == '"')
 				quote = c;
 			if (split_plain(cmd, &p, &o, &in_word, &ws->expands[ws->n], msg, len) < 0)
-				return -1;
+				return -EPERM;
 			continue;
 		}
 		in_word = true;
@@ -411,7 +411,7 @@ static int look_shell(struct cmdck *k, size_t prog)
 		}
 		if (strcmp(a, "--rcfile") == 0 || strcmp(a, "--init-file") == 0) {
 			if (++i < k->ws.n && check_script(k, i) < 0)
-				return -1;
+				return -EPERM;
 			continue;
 		}
 		if (strncmp(a, "--", 2) == 0)
@@ -508,7 +508,7 @@ static int look_opts(struct cmdck *k, size_t prog, const struct opt_syntax *s)
 	int r = skip_opts(k, prog, s, &i);
 
 	if (r < 0)
-		return -1;
+		return -EPERM;
 	if (r == 1 || i >= k->ws.n)
 		return 0; /* the code is read from stdin: /dev/null */
 	return check_script(k, i);
@@ -520,7 +520,7 @@ static int look_env(struct cmdck *k, size_t prog)
 	size_t i;
 
 	if (skip_opts(k, prog, &env_opts, &i) < 0)
-		return -1;
+		return -EPERM;
 	while (i < k->ws.n && strchr(k->ws.w[i], '='))
 		i++;
 	if (i >= k->ws.n)
@@ -574,7 +574,7 @@ static int check_argv(struct cmdck *k, size_t i)
 			    k->ws.w[i]);
 	if (sp_check_file(k->fs, k->ws.w[i], true, resolved, k->msg, k->msglen) < 0 ||
 	    check_shebang(k->fs, k->ws.w[i], resolved, 0, k->msg, k->msglen) < 0)
-		return -1;
+		return -EPERM;
 	/* By the name written or the file it leads to (/bin/sh -> dash). */
 	kind = interp_of(k->ws.w[i]);
 	if (kind == I_NONE)

@@ -49,12 +49,13 @@ struct sp_fs {
 };
 
 /* Checks file PATH by the "safe" rule; EXEC also wants an execute bit.
- * Returns 0, or -1 with one message "script PATH: why" in MSG. RESOLVED
+ * Returns 0, or -EPERM (refused: unsafe, missing, or not checkable) with
+ * one message "script PATH: why" in MSG. RESOLVED
  * (PATH_MAX bytes, may be NULL) gets the physical path on success. */
 int sp_check_file(const struct sp_fs *fs, const char *path, bool exec, char *resolved, char *msg,
 		  size_t msglen);
 
-/* Checks the command line CMD by all the rules above. Returns 0, or -1
+/* Checks the command line CMD by all the rules above. Returns 0, or -EPERM
  * with one message in MSG. */
 int sp_check_command(const struct sp_fs *fs, const char *cmd, char *msg, size_t msglen);
 

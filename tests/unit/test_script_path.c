@@ -214,7 +214,7 @@ static void test_files(void)
 			EXPECT(strcmp(res, file_cases[i].resolved) == 0, "%s: resolved to %s",
 			       file_cases[i].path, res);
 		} else {
-			EXPECT(r == -1 && strstr(msg, file_cases[i].error), "%s: got %d '%s'",
+			EXPECT(r == -EPERM && strstr(msg, file_cases[i].error), "%s: got %d '%s'",
 			       file_cases[i].path, r, msg);
 		}
 	}
@@ -228,10 +228,10 @@ static void test_trust(void)
 	/* script_user's own files and directories are trusted */
 	CHECK(sp_check_file(&user, "/etc/hd/user.sh", true, NULL, msg, sizeof(msg)) == 0);
 	CHECK(sp_check_file(&user, "/opt/other/s.sh", true, NULL, msg, sizeof(msg)) == 0);
-	CHECK(sp_check_file(&user, "/etc/hd/nob.sh", true, NULL, msg, sizeof(msg)) == -1);
+	CHECK(sp_check_file(&user, "/etc/hd/nob.sh", true, NULL, msg, sizeof(msg)) == -EPERM);
 	EXPECT(strstr(msg, "must be owned by root or hd (script_user)"), "%s", msg);
 	/* / itself is checked */
-	CHECK(sp_check_file(&root, "/x.sh", true, NULL, msg, sizeof(msg)) == -1);
+	CHECK(sp_check_file(&root, "/x.sh", true, NULL, msg, sizeof(msg)) == -EPERM);
 	EXPECT(strstr(msg, "script /x.sh: directory / is group-writable"), "%s", msg);
 }
 
@@ -366,7 +366,7 @@ static void test_commands(void)
 		if (!cmd_cases[i].error)
 			EXPECT(r == 0, "[%s]: refused: %s", cmd_cases[i].cmd, msg);
 		else
-			EXPECT(r == -1 && strstr(msg, cmd_cases[i].error), "[%s]: got %d '%s'",
+			EXPECT(r == -EPERM && strstr(msg, cmd_cases[i].error), "[%s]: got %d '%s'",
 			       cmd_cases[i].cmd, r, msg);
 	}
 }
@@ -380,13 +380,13 @@ static void test_limits(void)
 
 	memset(big, 'a', sizeof(big) - 1);
 	big[0] = '/';
-	CHECK(sp_check_file(&fs, big, true, NULL, msg, sizeof(msg)) == -1);
+	CHECK(sp_check_file(&fs, big, true, NULL, msg, sizeof(msg)) == -EPERM);
 	CHECK(strstr(msg, "File name too long") != NULL);
-	CHECK(sp_check_command(&fs, big + 1, msg, sizeof(msg)) == -1);
+	CHECK(sp_check_command(&fs, big + 1, msg, sizeof(msg)) == -EPERM);
 	CHECK(strstr(msg, "must be an absolute path") != NULL);
 	for (size_t i = 0; i + 3 < sizeof(big); i += 3)
 		memcpy(big + i, " ''", 3);
-	CHECK(sp_check_command(&fs, big, msg, sizeof(msg)) == -1);
+	CHECK(sp_check_command(&fs, big, msg, sizeof(msg)) == -EPERM);
 	CHECK(strstr(msg, "must be an absolute path") != NULL);
 	memset(big, '/', PATH_MAX - 20);
 	strcpy(big + PATH_MAX - 20, "etc/hd/ok.sh");
