@@ -193,31 +193,35 @@ static int pidfile_write(const char *path)
 	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
 	struct stat st;
 	char buf[32];
+	int e;
 
 	if (fd < 0) {
-		if (errno == ELOOP)
+		e = errno;
+		if (e == ELOOP)
 			hd_err("pid file %s is a symbolic link: not following it", path);
 		else
-			hd_err("pid file %s: %s", path, strerror(errno));
-		return -1;
+			hd_err("pid file %s: %s", path, strerror(e));
+		return -e;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    st.st_nlink != 1) {
 		hd_err("pid file %s: not a regular file of uid %u with one link: not using it",
 		       path, (unsigned)geteuid());
 		close(fd);
-		return -1;
+		return -EPERM;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		e = errno;
 		hd_err("pid file %s is locked: another hadirector is running", path);
 		close(fd);
-		return -1;
+		return -e;
 	}
 	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n) {
-		hd_err("pid file %s: %s", path, strerror(errno));
+		e = errno ? errno : EIO; /* a short write sets none */
+		hd_err("pid file %s: %s", path, strerror(e));
 		close(fd);
-		return -1;
+		return -e;
 	}
 	return fd; /* kept open: the lock lives as long as we do */
 }
@@ -227,14 +231,14 @@ static int daemonize(void)
 	pid_t pid = fork();
 
 	if (pid < 0)
-		return -1;
+		return -errno;
 	if (pid > 0)
 		_exit(0);
 	if (setsid() < 0)
-		return -1;
+		return -errno;
 	pid = fork();
 	if (pid < 0)
-		return -1;
+		return -errno;
 	if (pid > 0)
 		_exit(0);
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -245,7 +249,7 @@ static int daemonize(void)
 		if (fd > 2)
 			close(fd);
 	}
-	return chdir("/");
+	return chdir("/") < 0 ? -errno : 0;
 }
 
 static int setup_loop(struct hd_daemon *d)
@@ -380,8 +384,8 @@ int main(int argc, char **argv)
 		return r;
 	if (d.opts.test_config)
 		return test_config(&d.opts);
-	if (!d.opts.no_daemon && !getenv("NOTIFY_SOCKET") && daemonize() < 0) {
-		perror("hadirector: daemonize");
+	if (!d.opts.no_daemon && !getenv("NOTIFY_SOCKET") && (r = daemonize()) < 0) {
+		fprintf(stderr, "hadirector: daemonize: %s\n", strerror(-r));
 		return 1;
 	}
 	pick_log_target(&d.opts);
