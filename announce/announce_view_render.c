@@ -3,6 +3,8 @@
  * ANNOUNCE_VIP_COUNTERS, so a counter added there reaches all of them. */
 #include "config.h"
 
+#include <string.h>
+
 #include "announce_policy.h"
 #include "announce_view.h"
 #include "json.h"
@@ -104,6 +106,6 @@ void announce_view_metrics(FILE *out, const struct announce_view *v)
 			hd_metric_sample(
 			    out, "hadirector_announce_vip_reason",
 			    (const char *[]){"vip", v->vips[i].vip, "reason", name, NULL},
-			    name == v->vips[i].reason);
+			    v->vips[i].reason && !strcmp(name, v->vips[i].reason));
 		}
 }

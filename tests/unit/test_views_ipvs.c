@@ -16,6 +16,10 @@
 #include "views.h"
 #include "unit.h"
 
+/* The expected text into want. Checked: a truncated one would let a check
+ * pass on a prefix (and gcc -O1 warns about the unchecked call). */
+#define WANT(...) CHECK(snprintf(want, sizeof(want), __VA_ARGS__) < (int)sizeof(want))
+
 /* ---- IPVS ---- */
 
 static const struct {
@@ -219,14 +223,13 @@ static void test_ipvs_outputs(void)
 	for (size_t n = 0; n < N_IPVS; n++) {
 		unsigned long long c = *ipvs_counter(&x.v, n);
 
-		snprintf(want, sizeof(want), "\"%s\":%llu,", ipvs_fields[n].json, c);
+		WANT("\"%s\":%llu,", ipvs_fields[n].json, c);
 		has(json, want, "status JSON");
-		snprintf(want, sizeof(want), "\n%s %llu\n", ipvs_fields[n].metric, c);
+		WANT("\n%s %llu\n", ipvs_fields[n].metric, c);
 		has(metrics, want, "metrics");
-		snprintf(want, sizeof(want), "# TYPE %s %s\n", ipvs_fields[n].metric,
-			 ipvs_fields[n].type);
+		WANT("# TYPE %s %s\n", ipvs_fields[n].metric, ipvs_fields[n].type);
 		has(metrics, want, "metrics");
-		snprintf(want, sizeof(want), " %s=%llu", ipvs_fields[n].json, c);
+		WANT(" %s=%llu", ipvs_fields[n].json, c);
 		has(text, want, "dump text");
 	}
 	ipvs_status_keys(json);
@@ -235,10 +238,9 @@ static void test_ipvs_outputs(void)
 	has(text,
 	    "ipvs: 1 desired / 1 programmed services, 1000 writes, 1051 errors, 1102 pending\n",
 	    "dump text");
-	snprintf(want, sizeof(want),
-		 "ipvs: %s wlc\nipvs:   -> %s %s weight 5 active 4001 inactive 4002\n",
-		 ipvs_svc_key_str(&x.obs.key, k, sizeof(k)),
-		 ipvs_dest_str(&x.dest, dst, sizeof(dst)), ipvs_fwd_str(x.dest.fwd));
+	WANT("ipvs: %s wlc\nipvs:   -> %s %s weight 5 active 4001 inactive 4002\n",
+	     ipvs_svc_key_str(&x.obs.key, k, sizeof(k)), ipvs_dest_str(&x.dest, dst, sizeof(dst)),
+	     ipvs_fwd_str(x.dest.fwd));
 	has(text, want, "dump text");
 	free(json);
 	free(metrics);
@@ -252,7 +254,7 @@ static void test_ipvs_outputs(void)
 	metrics = ipvs_render(ipvs_view_metrics, NULL);
 	has(metrics, "hadirector_ipvs_available 0\n", "metrics");
 	for (size_t n = 0; n < N_IPVS; n++) {
-		snprintf(want, sizeof(want), "\n%s 0\n", ipvs_fields[n].metric);
+		WANT("\n%s 0\n", ipvs_fields[n].metric);
 		has(metrics, want, "metrics without the module");
 	}
 	EXPECT(!strstr(metrics, "{vs="), "no table without the module");
@@ -378,27 +380,26 @@ static void test_announce_outputs(void)
 	for (size_t k = 0; k < N_ANN; k++) {
 		unsigned long long c = *ann_counter(&v, k);
 
-		snprintf(want, sizeof(want), "\"%s\":%llu,", ann_fields[k].json, c);
+		WANT("\"%s\":%llu,", ann_fields[k].json, c);
 		has(json, want, "status JSON");
-		snprintf(want, sizeof(want), "\n%s %llu\n", ann_fields[k].metric, c);
+		WANT("\n%s %llu\n", ann_fields[k].metric, c);
 		has(metrics, want, "metrics");
-		snprintf(want, sizeof(want), "# TYPE %s counter\n", ann_fields[k].metric);
+		WANT("# TYPE %s counter\n", ann_fields[k].metric);
 		has(metrics, want, "metrics");
-		snprintf(want, sizeof(want), " %s=%llu", ann_fields[k].json, c);
+		WANT(" %s=%llu", ann_fields[k].json, c);
 		has(text, want, "dump text");
 	}
 	for (size_t i = 0; i < 2; i++)
 		for (size_t k = 0; k < N_VIP; k++) {
 			unsigned long long c = *vip_counter(&vips[i], k);
 
-			snprintf(want, sizeof(want), "\"%s\":%llu,", vip_fields[k].json, c);
+			WANT("\"%s\":%llu,", vip_fields[k].json, c);
 			has(json, want, "status JSON");
-			snprintf(want, sizeof(want), "%s{vip=\"%s\"} %llu\n", vip_fields[k].metric,
-				 vips[i].vip, c);
+			WANT("%s{vip=\"%s\"} %llu\n", vip_fields[k].metric, vips[i].vip, c);
 			has(metrics, want, "metrics");
-			snprintf(want, sizeof(want), "# TYPE %s counter\n", vip_fields[k].metric);
+			WANT("# TYPE %s counter\n", vip_fields[k].metric);
 			has(metrics, want, "metrics");
-			snprintf(want, sizeof(want), " %s=%llu", vip_fields[k].json, c);
+			WANT(" %s=%llu", vip_fields[k].json, c);
 			has(text, want, "dump text");
 		}
 	has(json,
