@@ -84,20 +84,27 @@ check "the pass took several slices" [ "$(jq '.ipvs.last_write_pass.slices // 0'
 # (4) status while a pass runs: the reload back to weight 1. A status request is answered from
 # the state at the moment the daemon takes it (between two slices). The pass starts in the loop
 # iteration after the reload's log line, builds and diffs its table in slices, then writes 8,000
-# round trips (about 0.8 s in TCG): requests sent every 50 ms for 2 s from the log line on see it
-# write, however long each answer takes (six in 0.18 s could all land in the build and diff,
+# round trips (about 0.8 s in TCG): requests sent every 50 ms from the log line on, until one
+# sees it write, see it write however long each answer takes (six in 0.18 s could all land in the build and diff,
 # which come first since the pass builds in slices).
 n0=$(grep -c "reload complete" "$VM_DIR/hd.log")
 cp "$VM_DIR/hd-0.conf" "$VM_DIR/cur.conf"
 kill -HUP "$HDPID"
 wait_for 60 sh -c "[ \$(grep -c 'reload complete' '$VM_DIR/hd.log') -gt $n0 ]"
-spids=()
-for i in $(seq 1 40); do
-	"$HDCTL" -s "$SOCK" status --json >"$VM_DIR/mid-$i.json" 2>/dev/null &
-	spids+=("$!")
-	sleep 0.05
+# Sampled in rounds of 10 until one answer shows the pass writing (at most 400 requests, 20 s):
+# a fixed 2 s window missed a pass that started later on a slow machine (ASan under TCG).
+i=0 seen=0
+while [ "$i" -lt 400 ] && [ "$seen" = 0 ]; do
+	spids=()
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		i=$((i + 1))
+		"$HDCTL" -s "$SOCK" status --json >"$VM_DIR/mid-$i.json" 2>/dev/null &
+		spids+=("$!")
+		sleep 0.05
+	done
+	wait "${spids[@]}"
+	cat "$VM_DIR"/mid-*.json | grep -Eq '"pass":\{"phase":"(write|reread)"' && seen=1
 done
-wait "${spids[@]}"
 mid=0 bad=0 building=0
 for f in "$VM_DIR"/mid-*.json; do
 	grep -Eq '"pass":\{"phase":"(build|diff)"' "$f" && building=$((building + 1))
