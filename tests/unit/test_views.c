@@ -354,17 +354,6 @@ static void hc_fill(struct hc_view *v, struct hc_vs_view *vs, struct hc_rs_view 
 	*v = (struct hc_view){.vs = vs, .n_vs = 1};
 }
 
-static char *hc_render(void (*fn)(FILE *, const struct hc_view *), const struct hc_view *v)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	fn(f, v);
-	fclose(f);
-	return buf;
-}
-
 static void test_hc_outputs(void)
 {
 	struct hc_view v;
@@ -374,8 +363,8 @@ static void test_hc_outputs(void)
 	char *json, *metrics, want[256];
 
 	hc_fill(&v, &vs, &rs, ck);
-	json = hc_render(hc_view_json, &v);
-	metrics = hc_render(hc_view_metrics, &v);
+	json = VIEW_RENDER(hc_view_json, &v);
+	metrics = VIEW_RENDER(hc_view_metrics, &v);
 	for (size_t k = 0; k < N_VS; k++) {
 		unsigned long long x = *vs_counter(&vs, k);
 

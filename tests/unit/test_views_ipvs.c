@@ -133,17 +133,6 @@ static void ipvs_fill(struct ipvs_fixture *x)
 		*ipvs_counter(&x->v, k) = 1000 + 17 * k;
 }
 
-static char *ipvs_render(void (*fn)(FILE *, const struct ipvs_view *), const struct ipvs_view *v)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	fn(f, v);
-	fclose(f);
-	return buf;
-}
-
 /* The keys and layout the status consumers read, around the counters. */
 static void ipvs_status_keys(const char *json)
 {
@@ -217,9 +206,9 @@ static void test_ipvs_outputs(void)
 	char *json, *metrics, *text, want[256], k[96], dst[64];
 
 	ipvs_fill(&x);
-	json = ipvs_render(ipvs_view_json, &x.v);
-	metrics = ipvs_render(ipvs_view_metrics, &x.v);
-	text = ipvs_render(ipvs_view_text, &x.v);
+	json = VIEW_RENDER(ipvs_view_json, &x.v);
+	metrics = VIEW_RENDER(ipvs_view_metrics, &x.v);
+	text = VIEW_RENDER(ipvs_view_text, &x.v);
 	for (size_t n = 0; n < N_IPVS; n++) {
 		unsigned long long c = *ipvs_counter(&x.v, n);
 
@@ -247,11 +236,11 @@ static void test_ipvs_outputs(void)
 	free(text);
 	/* a service we did not write is said to be so */
 	x.owned.n = 0;
-	text = ipvs_render(ipvs_view_text, &x.v);
+	text = VIEW_RENDER(ipvs_view_text, &x.v);
 	has(text, " wlc (not ours)\n", "dump text");
 	free(text);
 	/* no module: every family, the module's samples 0, no table */
-	metrics = ipvs_render(ipvs_view_metrics, NULL);
+	metrics = VIEW_RENDER(ipvs_view_metrics, NULL);
 	has(metrics, "hadirector_ipvs_available 0\n", "metrics");
 	for (size_t n = 0; n < N_IPVS; n++) {
 		WANT("\n%s 0\n", ipvs_fields[n].metric);
@@ -355,18 +344,6 @@ static void ann_fill(struct announce_view *v, struct announce_vip_view *vips)
 			*vip_counter(&vips[i], k) = 8000 + 100 * i + 7 * k;
 }
 
-static char *ann_render(void (*fn)(FILE *, const struct announce_view *),
-			const struct announce_view *v)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	fn(f, v);
-	fclose(f);
-	return buf;
-}
-
 static void test_announce_outputs(void)
 {
 	struct announce_view v;
@@ -374,9 +351,9 @@ static void test_announce_outputs(void)
 	char *json, *metrics, *text, want[256];
 
 	ann_fill(&v, vips);
-	json = ann_render(announce_view_json, &v);
-	metrics = ann_render(announce_view_metrics, &v);
-	text = ann_render(announce_view_text, &v);
+	json = VIEW_RENDER(announce_view_json, &v);
+	metrics = VIEW_RENDER(announce_view_metrics, &v);
+	text = VIEW_RENDER(announce_view_text, &v);
 	for (size_t k = 0; k < N_ANN; k++) {
 		unsigned long long c = *ann_counter(&v, k);
 
@@ -422,9 +399,9 @@ static void test_announce_outputs(void)
 	free(text);
 	/* no announce-mode virtual server: nothing but that */
 	v = (struct announce_view){.vips = vips};
-	json = ann_render(announce_view_json, &v);
-	metrics = ann_render(announce_view_metrics, &v);
-	text = ann_render(announce_view_text, &v);
+	json = VIEW_RENDER(announce_view_json, &v);
+	metrics = VIEW_RENDER(announce_view_metrics, &v);
+	text = VIEW_RENDER(announce_view_text, &v);
 	EXPECT(!strcmp(json, "{\"enabled\":false}"), "disabled: %s", json);
 	EXPECT(!*metrics && !*text, "disabled: no metrics, no dump");
 	free(json);

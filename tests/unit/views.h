@@ -3,7 +3,21 @@
 #ifndef HD_UNIT_VIEWS_H
 #define HD_UNIT_VIEWS_H
 
+#include <stdio.h>
+
 #include "snmp_int.h"
+
+/* FN(f, V) into a malloc'd string: one renderer's whole output, for any
+ * view type (a statement expression, so FN keeps its own signature). */
+#define VIEW_RENDER(fn, v)                                                                         \
+	({                                                                                         \
+		char *vr_buf = NULL;                                                               \
+		size_t vr_len = 0;                                                                 \
+		FILE *vr_f = open_memstream(&vr_buf, &vr_len);                                     \
+		fn(vr_f, v);                                                                       \
+		fclose(vr_f);                                                                      \
+		vr_buf;                                                                            \
+	})
 
 /* HAY has WHAT; else a failure (of test_views.c) naming WHERE. */
 void has(const char *hay, const char *what, const char *where);
