@@ -3,7 +3,7 @@
 # corpus, hadirector their conversion, one after the other on the same lab;
 # every behaviour difference the converter did not announce fails
 # (tests/vm/scenarios/ka-equiv.sh says what is compared). The files:
-#   KA_EQUIV_SET=ci (the default)  tests/keepalived/equiv/ci.list, 7 to a boot
+#   KA_EQUIV_SET=ci (the default)  tests/keepalived/equiv/ci.list (4 files, one boot)
 #   KA_EQUIV_SET=full              full.list (`make check-ka-equiv`), 7 to a boot
 #   KA_EQUIV_SET=all               every corpus file keepalived runs (exit 0, 5
 #                                  or 6 in corpus/KEEPALIVED): 4 files at once
@@ -11,7 +11,7 @@
 #                                  KA_EQUIV_PART=N runs boot N alone
 #                                  (`make check-ka-equiv-all-N`), each < 10 min.
 # In every set, KA_EQUIV_JOBS files (default 4) run at once in the VM, each
-# in its own namespaces (the CI slice: about 4 min instead of 10 one by one;
+# in its own namespaces (the CI slice: one round, 4-5 min under TCG;
 # KA_EQUIV_JOBS=1 runs them one after the other).
 : "${top_srcdir:?run through make check}"
 : "${top_builddir:?run through make check}"
