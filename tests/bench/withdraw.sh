@@ -46,6 +46,8 @@ for c in /usr/lib/frr/zebra bird birdc tcpdump; do
 done
 B=$(mktemp -d /tmp/hd-withdraw.XXXXXX)
 . "$(dirname "$0")/lib.sh" # ns, log, cleanup at exit
+# the switch, the directors' addresses and configs, as tests/netns/announce-bird-router.sh has them
+. "$top_srcdir/tests/netns/announce-lib.sh"
 VM_DIR=$B                  # ecmp-frr.sh keeps its files under $VM_DIR/frr
 wait_for() {               # SECONDS CMD...
 	local end=$((SECONDS + $1))
@@ -68,27 +70,14 @@ trap bye EXIT
 
 # ---- the switch, the routers, the directors
 for n in "$SW" "$RF" "$RB" "$P-d1" "$P-d2"; do ns "$n"; done
-{
-	for r in f b; do
-		echo "link add br$r type bridge"
-		echo "link set br$r up"
-	done
-} | ip -n "$SW" -batch - || exit 1
-link() { # SWPORT NS IFNAME ADDR/24 BRIDGE
-	ip link add "$1" netns "$SW" type veth peer name "$3" netns "$2" || exit 1
-	ip -n "$SW" link set "$1" master "$5" up
-	ip -n "$2" addr add "$4" dev "$3"
-	ip -n "$2" link set "$3" up
-}
-link f-r "$RF" eth0 10.99.1.1/24 brf
-link b-r "$RB" eth0 10.99.2.1/24 brb
+an_switch "$SW" brf brb || exit 1
+an_sw_port "$SW" brf f-r "$RF" eth0 10.99.1.1/24 || exit 1
+an_sw_port "$SW" brb b-r "$RB" eth0 10.99.2.1/24 || exit 1
 for k in 1 2; do
 	d=$P-d$k
-	link "f-d$k" "$d" f0 "10.99.1.1$k/24" brf
-	link "b-d$k" "$d" b0 "10.99.2.1$k/24" brb
-	ip -n "$d" addr add $RS/32 dev lo
-	# the VIP is local for IPVS as a route, not an address zebra would announce (docs/ecmp.md)
-	ip -n "$d" route add local $VIP/32 dev lo table local
+	an_sw_port "$SW" brf "f-d$k" "$d" f0 "10.99.1.1$k/24" || exit 1
+	an_sw_port "$SW" brb "b-d$k" "$d" b0 "10.99.2.1$k/24" || exit 1
+	an_dir_local "$d" $VIP $RS
 done
 for r in "$RF" "$RB"; do
 	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.fib_multipath_hash_policy=1
@@ -105,42 +94,13 @@ director_conf() { # K: FRR (two routers) and hadirector for director K
 	d=$(frr_dir "$P-d$k")
 	{
 		echo "hostname $P-d$k"
-		echo "ip prefix-list VIP seq 5 permit $VIP/32"
-		echo "route-map VIP permit 10"
-		echo " match ip address prefix-list VIP"
-		echo "exit"
-		echo "router bgp 65001"
-		echo " bgp router-id 10.99.1.1$k"
-		echo " no bgp ebgp-requires-policy"
-		for r in 10.99.1.1 10.99.2.1; do
-			echo " neighbor $r remote-as 65000"
-			echo " neighbor $r bfd profile fast"
-			echo " neighbor $r timers connect 1"
-			echo " neighbor $r advertisement-interval 0"
-		done
-		echo " address-family ipv4 unicast"
-		echo "  redistribute connected route-map VIP"
-		echo " exit-address-family"
-		echo "exit"
+		an_dir_bgpd -b "10.99.1.1$k" 10.99.1.1 10.99.2.1
 	} >"$d/bgpd.conf"
 	chmod 644 "$d"/*.conf
-	cat >"$B/d$k.conf" <<-EOF
-		global {
-		    control_socket = "$B/d$k.sock"
-		    pid_file = "$B/d$k.pid"
-		}
-		virtual_server $VIP:80 {
-		    mode = announce
-		    lb_algo = mh
-		    lb_kind = dr
-		    delay_loop = 1
-		    real_server $RS:80 {
-		        tcp_check {
-		            connect_timeout = 1
-		        }
-		    }
-		}
-	EOF
+	{
+		an_hd_global "$B/d$k"
+		an_hd_vs $VIP:80 $RS:80 1 1
+	} >"$B/d$k.conf"
 }
 
 ECMP_BFD_MS=$BFD_MS ECMP_BFD_MULT=$BFD_MULT frr_router_conf "$RF" 10.99.1.1 65000 65001 10.99.1.11 10.99.1.12 || exit 1
@@ -151,13 +111,7 @@ bird_start "$RB" "$B/bird-rb.conf" "$B/bird-rb.ctl" "$B/bird-rb.pid" || { echo "
 for k in 1 2; do
 	director_conf $k
 	frr_start "$P-d$k" "$P-d$k" || { echo "FRR on d$k did not start" >&2; exit 1; }
-	ip netns exec "$P-d$k" python3 -c '
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 80)); s.listen(64)
-while True:
-    c, _ = s.accept(); c.close()' $RS >/dev/null 2>&1 &
-	disown $!
+	an_listen "$P-d$k" $RS 80
 	ip netns exec "$P-d$k" "$HD" -n -l -f "$B/d$k.conf" 2>>"$B/d$k.log" &
 	disown $!
 done

@@ -26,56 +26,16 @@ D2=$(t_ns d2)
 LIMIT=3000 # ms from a fault to the router's FIB without the director
 BIRD_SOCK=$T_DIR/bird.ctl
 
-ip -n "$SW" link add br0 type bridge || exit 99
-ip -n "$SW" link set br0 up
-port() { # PORT NS IFNAME ADDR/24: a veth from the switch's PORT to IFNAME in NS
-	ip link add "$1" netns "$SW" type veth peer name "$3" netns "$2" || exit 99
-	ip -n "$SW" link set "$1" master br0 up
-	ip -n "$2" addr add "$4" dev "$3"
-	ip -n "$2" link set "$3" up
-}
-port p-r "$RTR" eth0 10.99.0.1/24
+an_switch "$SW" br0 || exit 99
+an_sw_port "$SW" br0 p-r "$RTR" eth0 10.99.0.1/24 || exit 99
 dir_conf() { # NS NAME K: FRR and hadirector of director K
-	local d
-	port "p-$2" "$1" eth0 "10.99.0.1$3/24"
-	ip -n "$1" addr add $RS/32 dev lo
-	# the VIP local for IPVS as a route, not an address FRR would announce (docs/ecmp.md)
-	ip -n "$1" route add local $VIP/32 dev lo table local
-	d=$(an_frr_dir "$2")
-	printf 'hostname %s\n' "$2" >"$d/zebra.conf"
-	an_bfd_conf "$2"
-	cat >"$d/bgpd.conf" <<-EOF
-		ip prefix-list VIPS seq 5 permit 192.0.2.0/24 ge 32
-		route-map VIPS permit 10
-		 match ip address prefix-list VIPS
-		router bgp 65001
-		 bgp router-id 10.99.0.1$3
-		 no bgp ebgp-requires-policy
-		 neighbor 10.99.0.1 remote-as 65000
-		 neighbor 10.99.0.1 bfd profile fast
-		 neighbor 10.99.0.1 timers connect 1
-		 neighbor 10.99.0.1 advertisement-interval 0
-		 address-family ipv4 unicast
-		  redistribute connected route-map VIPS
-		 exit-address-family
-	EOF
-	cat >"$T_DIR/$2.conf" <<-EOF
-		global {
-		    control_socket = "$T_DIR/$2.sock"
-		    pid_file = "$T_DIR/$2.pid"
-		}
-		virtual_server $VIP:80 {
-		    mode = announce
-		    lb_algo = mh
-		    lb_kind = dr
-		    delay_loop = 0.2
-		    real_server $RS:80 {
-		        tcp_check {
-		            connect_timeout = 0.5
-		        }
-		    }
-		}
-	EOF
+	an_sw_port "$SW" br0 "p-$2" "$1" eth0 "10.99.0.1$3/24" || exit 99
+	an_dir_local "$1" $VIP $RS
+	an_frr_director -b "$2" "10.99.0.1$3" 10.99.0.1
+	{
+		an_hd_global "$T_DIR/$2"
+		an_hd_vs $VIP:80 $RS:80 0.2 0.5
+	} >"$T_DIR/$2.conf"
 	"$HD" -t -f "$T_DIR/$2.conf" || exit 99
 	an_frr_start "$1" "$2"
 	an_listen "$1" $RS 80

@@ -44,24 +44,10 @@ ip -n "$DIR" route add local $VIP2/32 dev lo table local
 
 frr_conf() { # NAME ROLE
 	local d
-	d=$(an_frr_dir "$2")
 	if [ "$2" = dir ]; then
-		printf 'hostname dir\n' >"$d/zebra.conf"
-		cat >"$d/bgpd.conf" <<-EOF
-			ip prefix-list VIPS seq 5 permit 192.0.2.0/24 ge 32
-			route-map VIPS permit 10
-			 match ip address prefix-list VIPS
-			router bgp 65001
-			 bgp router-id 10.99.0.2
-			 no bgp ebgp-requires-policy
-			 neighbor 10.99.0.1 remote-as 65000
-			 neighbor 10.99.0.1 timers connect 1
-			 neighbor 10.99.0.1 advertisement-interval 0
-			 address-family ipv4 unicast
-			  redistribute connected route-map VIPS
-			 exit-address-family
-		EOF
+		an_frr_director dir 10.99.0.2 10.99.0.1
 	else
+		d=$(an_frr_dir "$2")
 		printf 'hostname rtr\n' >"$d/zebra.conf"
 		cat >"$d/bgpd.conf" <<-EOF
 			router bgp 65000
@@ -83,24 +69,10 @@ frr_start "$DIR" dir
 # real servers (checked, never forwarded to: no IPVS here): 10.99.1.1 on
 # the director's rs0 (up while the link is down: a local address), and
 # 10.99.1.2 behind the watched link (its check fails while it is down)
-ip netns exec "$SRVNS" python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.99.1.2", 80)); s.listen(64)
-while True:
-    c, _ = s.accept(); c.close()' >/dev/null 2>&1 &
-T_PIDS+=("$!")
-disown "$!"
+an_listen "$SRVNS" 10.99.1.2 80
 srv_start() {
-	ip netns exec "$DIR" python3 -c '
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.99.1.1", 80)); s.listen(64)
-while True:
-    c, _ = s.accept(); c.close()' >/dev/null 2>&1 &
-	SRV=$!
-	disown "$SRV" # no "Killed" line from bash when it is
-	T_PIDS+=("$SRV")
+	an_listen "$DIR" 10.99.1.1 80
+	SRV=$LPID
 }
 srv_start
 

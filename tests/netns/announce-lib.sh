@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Helpers of the announce-mode tests against real BGP speakers
-# (tests/netns/announce-*.sh, issue 23), sourced after lib.sh:
+# (tests/netns/announce-*.sh, issue 23), sourced after lib.sh. tests/bench/withdraw.sh uses
+# those that need no T_DIR (an_switch, an_sw_port, an_dir_local, an_dir_bgpd, an_hd_global,
+# an_hd_vs, an_listen):
 #   an_need_frr                 exit 1 unless FRR (Debian's frr) and /dev/net/tun are there
 #   an_frr_dir NAME             $T_DIR/frr-NAME, made readable by user frr (FRR silently
 #                               ignores a config file it cannot read): the test writes
@@ -11,6 +13,23 @@
 #                               NAME has a bfdd.conf) and bgpd, configs from an_frr_dir NAME
 #   an_links RTR DIR...         a veth from router RTR (rN) to each director (its e0), N = 1,
 #                               2, ...: 10.99.N.1|2/30, fd00:99:N::1|2/64 (nodad)
+#   an_switch SW BRIDGE...      the bridges BRIDGE... (up) in switch namespace SW
+#   an_sw_port SW BRIDGE PORT NS IFNAME ADDR   a veth from SW's port PORT (in BRIDGE) to IFNAME
+#                               in NS (ADDR, up); 1 when the veth cannot be made
+#   an_dir_local NS VIP RS      a director's local addresses: its real server RS on lo, and the
+#                               VIP local for IPVS as a route, not an address zebra would
+#                               announce whatever hadirector says (docs/ecmp.md)
+#   an_dir_bgpd [-b] ID ROUTER...   (stdout) a director's bgpd.conf: AS 65001, router-id ID,
+#                               eBGP to each ROUTER (AS 65000, BFD profile fast with -b); each
+#                               /32 of 192.0.2.0/24 it has as an address (the VIPs on
+#                               hadirector's TUN device) by `redistribute connected`
+#   an_frr_director [-b] NAME ID ROUTER...   director NAME's FRR configs in an_frr_dir NAME:
+#                               zebra.conf, bgpd.conf (an_dir_bgpd), with -b bfdd.conf too
+#   an_hd_global BASE           (stdout) hadirector's global block: socket BASE.sock, pid file
+#                               BASE.pid
+#   an_hd_vs VS RS DELAY TIMEOUT [N]   (stdout) virtual server VS in announce mode (mh, dr,
+#                               delay_loop DELAY), real server RS with a tcp_check (connect_timeout
+#                               TIMEOUT; rise N and fall N when N is given)
 #   an_frr_router NAME N        router NAME's FRR configs: eBGP (AS 65000) with N directors
 #                               (AS 65001) at 10.99.1..N.2 (IPv4 unicast) and fd00:99:1..N::2
 #                               (IPv6 unicast), one session per family, BFD profile fast,
@@ -46,7 +65,9 @@ an_cleanup() {
 	hd_cleanup
 	for n in "${AN_FRR_NS[@]}"; do rm -rf "${AN_FRR_RUN:?}/$n"; done
 }
-trap an_cleanup EXIT
+# tests/bench/withdraw.sh sources this file for its config writers alone, with its own
+# cleanup: the trap is the netns tests' (lib.sh's hd_cleanup)
+if declare -F hd_cleanup >/dev/null; then trap an_cleanup EXIT; fi
 
 an_frr_dir() { # NAME
 	local d=$T_DIR/frr-$1
@@ -120,28 +141,71 @@ an_frr_router() { # NAME N
 	} >"$d/bgpd.conf"
 }
 
-an_hd_conf() { # NAME
-	local vs rs
-	printf 'global {\n    control_socket = "%s"\n    pid_file = "%s"\n}\n' \
-		"$T_DIR/$1.sock" "$T_DIR/$1.pid" >"$T_DIR/$1.conf"
-	for vs in "$VIP4:80 $RS4:80" "[$VIP6]:80 [$RS6]:80"; do
-		rs=${vs#* }
-		cat >>"$T_DIR/$1.conf" <<-EOF
-			virtual_server ${vs%% *} {
-			    mode = announce
-			    lb_algo = mh
-			    lb_kind = dr
-			    delay_loop = 0.2
-			    real_server $rs {
-			        tcp_check {
-			            connect_timeout = 0.5
-			            rise = 1
-			            fall = 1
-			        }
-			    }
-			}
-		EOF
+an_switch() { # SW BRIDGE...
+	local sw=$1 br
+	shift
+	for br in "$@"; do
+		ip -n "$sw" link add "$br" type bridge || return 1
+		ip -n "$sw" link set "$br" up
 	done
+}
+
+an_sw_port() { # SW BRIDGE PORT NS IFNAME ADDR
+	ip link add "$3" netns "$1" type veth peer name "$5" netns "$4" || return 1
+	ip -n "$1" link set "$3" master "$2" up
+	ip -n "$4" addr add "$6" dev "$5"
+	ip -n "$4" link set "$5" up
+}
+
+an_dir_local() { # NS VIP RS
+	ip -n "$1" addr add "$3/32" dev lo
+	ip -n "$1" route add local "$2/32" dev lo table local
+}
+
+an_dir_bgpd() { # [-b] ID ROUTER...
+	local bfd=0 r
+	[ "$1" = -b ] && { bfd=1; shift; }
+	printf 'ip prefix-list VIPS seq 5 permit 192.0.2.0/24 ge 32\nroute-map VIPS permit 10\n'
+	printf ' match ip address prefix-list VIPS\nrouter bgp 65001\n bgp router-id %s\n' "$1"
+	printf ' no bgp ebgp-requires-policy\n'
+	shift
+	for r in "$@"; do
+		printf ' neighbor %s remote-as 65000\n' "$r"
+		[ $bfd = 1 ] && printf ' neighbor %s bfd profile fast\n' "$r"
+		printf ' neighbor %s timers connect 1\n neighbor %s advertisement-interval 0\n' "$r" "$r"
+	done
+	printf ' address-family ipv4 unicast\n  redistribute connected route-map VIPS\n'
+	printf ' exit-address-family\n'
+}
+
+an_frr_director() { # [-b] NAME ID ROUTER...
+	local b=() d
+	[ "$1" = -b ] && { b=(-b); shift; }
+	d=$(an_frr_dir "$1")
+	printf 'hostname %s\n' "$1" >"$d/zebra.conf"
+	[ ${#b[@]} -eq 0 ] || an_bfd_conf "$1"
+	shift
+	an_dir_bgpd "${b[@]}" "$@" >"$d/bgpd.conf"
+}
+
+an_hd_global() { # BASE
+	printf 'global {\n    control_socket = "%s"\n    pid_file = "%s"\n}\n' "$1.sock" "$1.pid"
+}
+
+an_hd_vs() { # VS RS DELAY TIMEOUT [N]
+	printf 'virtual_server %s {\n    mode = announce\n    lb_algo = mh\n    lb_kind = dr\n' "$1"
+	printf '    delay_loop = %s\n    real_server %s {\n        tcp_check {\n' "$3" "$2"
+	printf '            connect_timeout = %s\n' "$4"
+	[ -z "${5:-}" ] || printf '            rise = %s\n            fall = %s\n' "$5" "$5"
+	printf '        }\n    }\n}\n'
+}
+
+an_hd_conf() { # NAME
+	{
+		an_hd_global "$T_DIR/$1"
+		an_hd_vs "$VIP4:80" "$RS4:80" 0.2 0.5 1
+		an_hd_vs "[$VIP6]:80" "[$RS6]:80" 0.2 0.5 1
+	} >"$T_DIR/$1.conf"
 }
 
 an_hd_start() { # NS NAME
