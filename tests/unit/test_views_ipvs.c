@@ -20,6 +20,40 @@
  * pass on a prefix (and gcc -O1 warns about the unchecked call). */
 #define WANT(...) CHECK(snprintf(want, sizeof(want), __VA_ARGS__) < (int)sizeof(want))
 
+/* A view's three outputs: the status JSON, the metrics, the dump's text. */
+struct outputs {
+	char *json, *metrics, *text;
+};
+
+/* VIEW's renderers VIEW_json, VIEW_metrics and VIEW_text of V into O. */
+#define OUTPUTS_RENDER(o, view, v)                                                                 \
+	((o)->json = VIEW_RENDER(view##_json, v), (o)->metrics = VIEW_RENDER(view##_metrics, v),   \
+	 (o)->text = VIEW_RENDER(view##_text, v))
+
+static void outputs_free(struct outputs *o)
+{
+	free(o->json);
+	free(o->metrics);
+	free(o->text);
+}
+
+/* Counter C in each of O: the status JSON's "KEY":C, the metric's TYPE
+ * line and its sample METRIC LABELS C as a whole line, the dump's KEY=C. */
+static void has_counter(const struct outputs *o, const char *key, const char *metric,
+			const char *type, const char *labels, unsigned long long c)
+{
+	char want[256];
+
+	WANT("\"%s\":%llu,", key, c);
+	has(o->json, want, "status JSON");
+	WANT("\n%s%s %llu\n", metric, labels, c);
+	has(o->metrics, want, "metrics");
+	WANT("# TYPE %s %s\n", metric, type);
+	has(o->metrics, want, "metrics");
+	WANT(" %s=%llu", key, c);
+	has(o->text, want, "dump text");
+}
+
 /* ---- IPVS ---- */
 
 static const struct {
@@ -136,28 +170,27 @@ static void ipvs_fill(struct ipvs_fixture *x)
 /* The keys and layout the status consumers read, around the counters. */
 static void ipvs_status_keys(const char *json)
 {
-	has(json, "{\"available\":true,\"netlink_writes\":1000,", "status JSON");
-	has(json,
+	static const char *const keys[] = {
+	    "{\"available\":true,\"netlink_writes\":1000,",
 	    ",\"slow_timer_sec\":5,\"on_stop\":\"keep\",\"last_pass_usec\":2001,"
 	    "\"last_write_pass\":{\"usec\":2003,\"writes\":2004,\"slices\":8,"
 	    "\"longest_slice_usec\":2005},\"last_pass_build_usec\":2006,"
 	    "\"last_error\":\"add-dest: refused\",\"pass\":{\"phase\":\"write\",\"ops\":31,"
 	    "\"tried\":32,\"taken\":33,\"touched\":34,\"reread\":35,\"slices\":36,"
 	    "\"last\":{\"slices\":7,\"longest_slice_usec\":2002}},\"retries\":[{\"op\":",
-	    "status JSON");
-	has(json, ",\"dest\":\"10.9.0.11:8080\"", "status JSON");
-	has(json, ",\"failures\":3,\"retry_in_sec\":2.5}],", "status JSON");
-	has(json,
+	    ",\"dest\":\"10.9.0.11:8080\"",
+	    ",\"failures\":3,\"retry_in_sec\":2.5}],",
 	    "\"sysctls\":{\"nat\":true,\"dr\":false,\"checked\":4,\"fixed\":2,\"ok\":false,"
 	    "\"problems\":[\"net.ipv4.vs.conntrack is 0\"]},",
-	    "status JSON");
-	has(json,
 	    "\"sync_daemon\":{\"configured\":true,\"mode\":\"both\",\"interface\":\"eth7\","
 	    "\"syncid\":9,\"group\":null,\"maxlen\":null,\"port\":8849,\"ttl\":null,"
 	    "\"want\":\"master,backup\",\"running\":\"master\",\"error\":",
-	    "status JSON");
-	has(json, ",\"desired\":[{\"service\":", "status JSON");
-	has(json, ",\"programmed\":[{\"service\":", "status JSON");
+	    ",\"desired\":[{\"service\":",
+	    ",\"programmed\":[{\"service\":",
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		has(json, keys[i], "status JSON");
 }
 
 /* The observed table's counters in the JSON and the metrics. */
@@ -203,37 +236,25 @@ static void ipvs_table_outputs(const char *json, const char *metrics)
 static void test_ipvs_outputs(void)
 {
 	struct ipvs_fixture x;
-	char *json, *metrics, *text, want[256], k[96], dst[64];
+	struct outputs o;
+	char *metrics, *text, want[256], k[96], dst[64];
 
 	ipvs_fill(&x);
-	json = VIEW_RENDER(ipvs_view_json, &x.v);
-	metrics = VIEW_RENDER(ipvs_view_metrics, &x.v);
-	text = VIEW_RENDER(ipvs_view_text, &x.v);
-	for (size_t n = 0; n < N_IPVS; n++) {
-		unsigned long long c = *ipvs_counter(&x.v, n);
-
-		WANT("\"%s\":%llu,", ipvs_fields[n].json, c);
-		has(json, want, "status JSON");
-		WANT("\n%s %llu\n", ipvs_fields[n].metric, c);
-		has(metrics, want, "metrics");
-		WANT("# TYPE %s %s\n", ipvs_fields[n].metric, ipvs_fields[n].type);
-		has(metrics, want, "metrics");
-		WANT(" %s=%llu", ipvs_fields[n].json, c);
-		has(text, want, "dump text");
-	}
-	ipvs_status_keys(json);
-	ipvs_table_outputs(json, metrics);
-	has(metrics, "hadirector_ipvs_available 1\n", "metrics");
-	has(text,
+	OUTPUTS_RENDER(&o, ipvs_view, &x.v);
+	for (size_t n = 0; n < N_IPVS; n++)
+		has_counter(&o, ipvs_fields[n].json, ipvs_fields[n].metric, ipvs_fields[n].type, "",
+			    *ipvs_counter(&x.v, n));
+	ipvs_status_keys(o.json);
+	ipvs_table_outputs(o.json, o.metrics);
+	has(o.metrics, "hadirector_ipvs_available 1\n", "metrics");
+	has(o.text,
 	    "ipvs: 1 desired / 1 programmed services, 1000 writes, 1051 errors, 1102 pending\n",
 	    "dump text");
 	WANT("ipvs: %s wlc\nipvs:   -> %s %s weight 5 active 4001 inactive 4002\n",
 	     ipvs_svc_key_str(&x.obs.key, k, sizeof(k)), ipvs_dest_str(&x.dest, dst, sizeof(dst)),
 	     ipvs_fwd_str(x.dest.fwd));
-	has(text, want, "dump text");
-	free(json);
-	free(metrics);
-	free(text);
+	has(o.text, want, "dump text");
+	outputs_free(&o);
 	/* a service we did not write is said to be so */
 	x.owned.n = 0;
 	text = VIEW_RENDER(ipvs_view_text, &x.v);
@@ -348,65 +369,44 @@ static void test_announce_outputs(void)
 {
 	struct announce_view v;
 	struct announce_vip_view vips[2];
-	char *json, *metrics, *text, want[256];
+	struct outputs o;
+	char labels[256];
 
 	ann_fill(&v, vips);
-	json = VIEW_RENDER(announce_view_json, &v);
-	metrics = VIEW_RENDER(announce_view_metrics, &v);
-	text = VIEW_RENDER(announce_view_text, &v);
-	for (size_t k = 0; k < N_ANN; k++) {
-		unsigned long long c = *ann_counter(&v, k);
-
-		WANT("\"%s\":%llu,", ann_fields[k].json, c);
-		has(json, want, "status JSON");
-		WANT("\n%s %llu\n", ann_fields[k].metric, c);
-		has(metrics, want, "metrics");
-		WANT("# TYPE %s counter\n", ann_fields[k].metric);
-		has(metrics, want, "metrics");
-		WANT(" %s=%llu", ann_fields[k].json, c);
-		has(text, want, "dump text");
+	OUTPUTS_RENDER(&o, announce_view, &v);
+	for (size_t k = 0; k < N_ANN; k++)
+		has_counter(&o, ann_fields[k].json, ann_fields[k].metric, "counter", "",
+			    *ann_counter(&v, k));
+	for (size_t i = 0; i < 2; i++) {
+		CHECK(snprintf(labels, sizeof(labels), "{vip=\"%s\"}", vips[i].vip) <
+		      (int)sizeof(labels));
+		for (size_t k = 0; k < N_VIP; k++)
+			has_counter(&o, vip_fields[k].json, vip_fields[k].metric, "counter", labels,
+				    *vip_counter(&vips[i], k));
 	}
-	for (size_t i = 0; i < 2; i++)
-		for (size_t k = 0; k < N_VIP; k++) {
-			unsigned long long c = *vip_counter(&vips[i], k);
-
-			WANT("\"%s\":%llu,", vip_fields[k].json, c);
-			has(json, want, "status JSON");
-			WANT("%s{vip=\"%s\"} %llu\n", vip_fields[k].metric, vips[i].vip, c);
-			has(metrics, want, "metrics");
-			WANT("# TYPE %s counter\n", vip_fields[k].metric);
-			has(metrics, want, "metrics");
-			WANT(" %s=%llu", vip_fields[k].json, c);
-			has(text, want, "dump text");
-		}
-	has(json,
+	has(o.json,
 	    "{\"enabled\":true,\"device\":\"hdannounce\",\"ifindex\":12,\"device_up\":true,"
 	    "\"drained\":false,\"links_up\":false,\"checks_settled\":true,\"down_link\":null,"
 	    "\"transitions\":7000,",
 	    "status JSON");
-	has(json,
+	has(o.json,
 	    "{\"vip\":\"10.9.0.1\",\"announced\":true,\"reason\":\"announced\",\"transitions\":",
 	    "status JSON");
-	has(json, ",\"since_sec\":1.500}", "status JSON");
-	has(text, "announce: 10.9.0.1 announced (announced), 8000 transitions\n", "dump text");
-	has(text, "announce: 2001:db8::1 withdrawn (no quorum), 8100 transitions\n", "dump text");
-	has(text, "announce: 2001:db8::1 counters transitions=8100 ", "dump text");
-	has(metrics, "hadirector_announce_vip_announced{vip=\"10.9.0.1\"} 1\n", "metrics");
-	has(metrics, "hadirector_announce_vip_reason{vip=\"2001:db8::1\",reason=\"no quorum\"} 1\n",
+	has(o.json, ",\"since_sec\":1.500}", "status JSON");
+	has(o.text, "announce: 10.9.0.1 announced (announced), 8000 transitions\n", "dump text");
+	has(o.text, "announce: 2001:db8::1 withdrawn (no quorum), 8100 transitions\n", "dump text");
+	has(o.text, "announce: 2001:db8::1 counters transitions=8100 ", "dump text");
+	has(o.metrics, "hadirector_announce_vip_announced{vip=\"10.9.0.1\"} 1\n", "metrics");
+	has(o.metrics,
+	    "hadirector_announce_vip_reason{vip=\"2001:db8::1\",reason=\"no quorum\"} 1\n",
 	    "metrics");
-	free(json);
-	free(metrics);
-	free(text);
+	outputs_free(&o);
 	/* no announce-mode virtual server: nothing but that */
 	v = (struct announce_view){.vips = vips};
-	json = VIEW_RENDER(announce_view_json, &v);
-	metrics = VIEW_RENDER(announce_view_metrics, &v);
-	text = VIEW_RENDER(announce_view_text, &v);
-	EXPECT(!strcmp(json, "{\"enabled\":false}"), "disabled: %s", json);
-	EXPECT(!*metrics && !*text, "disabled: no metrics, no dump");
-	free(json);
-	free(metrics);
-	free(text);
+	OUTPUTS_RENDER(&o, announce_view, &v);
+	EXPECT(!strcmp(o.json, "{\"enabled\":false}"), "disabled: %s", o.json);
+	EXPECT(!*o.metrics && !*o.text, "disabled: no metrics, no dump");
+	outputs_free(&o);
 }
 
 int test_views_ipvs(void)
