@@ -50,8 +50,9 @@ bool announce_links_up(struct announce_ctx *c);
 /* NAME is our device or one of cfg.interfaces: its events matter. */
 bool announce_link_watched(const struct announce_ctx *c, const char *name);
 /* Add (ADD) or delete VIP as an address (/32, /128) of our device:
- * 0 when the kernel has (has not) it afterwards, < 0 otherwise. */
+ * 0 when the kernel has (has not) it afterwards, else -errno. */
 int announce_addr(struct announce_ctx *c, const struct hd_addr *vip, bool add);
+/* The route netlink socket: 0 or -errno. */
 int announce_nl_open(struct announce_ctx *c);
 void announce_nl_close(struct announce_ctx *c);
 

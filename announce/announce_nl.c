@@ -33,6 +33,7 @@
 
 #include "announce_int.h"
 #include "log.h"
+#include "nl_errno.h"
 
 static int if_flags(const char *name, short *flags)
 {
@@ -164,29 +165,6 @@ static struct rtnl_addr *mk_addr(struct announce_ctx *c, const struct hd_addr *v
 	return a;
 }
 
-/* The kernel's reason, for the log (libnl maps errno to its own codes). */
-static int nl_errno(int nlerr)
-{
-	switch (-nlerr) {
-	case NLE_NOACCESS:
-		return -EACCES;
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NODEV:
-		return -ENODEV;
-	case NLE_INVAL:
-		return -EINVAL;
-	case NLE_AF_NOSUPPORT:
-		return -EAFNOSUPPORT;
-	case NLE_OPNOTSUPP:
-		return -EOPNOTSUPP;
-	case NLE_NOMEM:
-		return -ENOMEM;
-	default:
-		return -EIO;
-	}
-}
-
 /* A host may turn IPv6 off for new devices (net.ipv6.conf.default.
  * disable_ipv6 = 1, on again for its uplinks): our device is new, and the
  * kernel refuses its /128. Turned on for our device alone, and only when an
@@ -232,7 +210,7 @@ int announce_addr(struct announce_ctx *c, const struct hd_addr *vip, bool add)
 			r = 0;
 	}
 	rtnl_addr_put(a);
-	return r < 0 ? nl_errno(r) : 0;
+	return r < 0 ? hd_nl_errno(r) : 0;
 }
 
 int announce_nl_open(struct announce_ctx *c)
@@ -240,9 +218,7 @@ int announce_nl_open(struct announce_ctx *c)
 	c->nl = nl_socket_alloc();
 	if (!c->nl)
 		return -ENOMEM;
-	if (nl_connect(c->nl, NETLINK_ROUTE) < 0)
-		return -EIO;
-	return 0;
+	return hd_nl_errno(nl_connect(c->nl, NETLINK_ROUTE));
 }
 
 void announce_nl_close(struct announce_ctx *c)

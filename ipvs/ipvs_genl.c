@@ -16,6 +16,7 @@
 
 #include "ipvs_genl.h"
 #include "ipvs_reply.h"
+#include "nl_errno.h"
 
 #define IPVS_NL_RCVBUF	    (8 << 20)  /* dumps of thousands of entries */
 #define IPVS_NL_MSGBUF	    (64 << 10) /* > the kernel's 32 KiB per dump datagram */
@@ -150,24 +151,6 @@ static uint64_t get_u64(const struct nlattr *a)
 	return v;
 }
 
-static int nlerr_to_errno(int nlerr)
-{
-	switch (-nlerr) {
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_OBJ_NOTFOUND:
-		return -ENOENT;
-	case NLE_AGAIN:
-		return -EAGAIN;
-	case NLE_MSGSIZE:
-		return -EMSGSIZE;
-	case NLE_PERM:
-		return -EPERM;
-	default:
-		return -EIO;
-	}
-}
-
 static int sock_setup(struct ipvs_nl *nl)
 {
 	int r;
@@ -176,7 +159,7 @@ static int sock_setup(struct ipvs_nl *nl)
 	if (!nl->sk)
 		return -ENOMEM;
 	if ((r = genl_connect(nl->sk)) < 0)
-		return nlerr_to_errno(r);
+		return hd_nl_errno(r);
 	nl->family = genl_ctrl_resolve(nl->sk, IPVS_GENL_NAME);
 	if (nl->family < 0)
 		return -ENOENT;
@@ -312,7 +295,7 @@ static int transact(struct ipvs_nl *nl, struct nl_msg *msg, ipvs_reply_fn fn, vo
 	uint32_t seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (r < 0)
-		return nlerr_to_errno(r);
+		return hd_nl_errno(r);
 	bool local = false;
 	r = recv_replies(nl, seq, fn, arg, &local);
 	/* A kernel error (EEXIST, ENOENT...) leaves the socket in step; a

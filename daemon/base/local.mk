@@ -10,6 +10,9 @@ libhdcore_a_SOURCES += daemon/base/metrics.c daemon/base/metrics.h
 libhdcore_a_SOURCES += daemon/base/script_path.c daemon/base/script_path.h
 # the monotonic clock (hd_now_usec), for the loop and for code tested without it
 libhdcore_a_SOURCES += daemon/base/clock.c
+# libnl's -NLE_* codes as negative errno, for every module that uses libnl
+# (tests/unit/test_nl_errno.c)
+libhdcore_a_SOURCES += daemon/base/nl_errno.c daemon/base/nl_errno.h
 # every child process: one spawn routine (spawn.h)
 hadirector_SOURCES += daemon/base/spawn.c daemon/base/spawn.h
 # the daemon context the modules get, and its event-loop helpers; e-mail

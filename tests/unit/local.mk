@@ -72,3 +72,9 @@ check_PROGRAMS += tests/unit/test_reload_plan
 tests_unit_test_reload_plan_SOURCES = tests/unit/test_reload_plan.c
 tests_unit_test_reload_plan_LDADD = libhdcore.a $(HD_LIBS)
 TESTS += tests/unit/test_reload_plan
+# daemon/base/nl_errno.c: every libnl code's errno, and the kernel's errno
+# through libnl's own translation (nl_syserr2nlerr) and back.
+check_PROGRAMS += tests/unit/test_nl_errno
+tests_unit_test_nl_errno_SOURCES = tests/unit/test_nl_errno.c
+tests_unit_test_nl_errno_LDADD = libhdcore.a $(HD_LIBS)
+TESTS += tests/unit/test_nl_errno

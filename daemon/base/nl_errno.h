@@ -1,0 +1,17 @@
+/* libnl's error codes (-NLE_*, netlink/errno.h) as negative errno, the one
+ * error domain of the daemon's functions (issue 19). libnl turns the
+ * kernel's errno into its own codes (nl_syserr2nlerr) and adds codes of
+ * its own; this is the way back, in one place for every module that
+ * talks netlink through libnl. */
+#ifndef HD_NL_ERRNO_H
+#define HD_NL_ERRNO_H
+
+/* R as libnl returned it: a negative -NLE_* code becomes the negative
+ * errno it stands for (-EIO for a code without one, and for a kernel errno
+ * libnl did not know: it made that NLE_FAILURE); 0 or a positive count is
+ * returned as is. Translate once, right at libnl's return: an errno given
+ * to it again would be read as an NLE code (-ENOMEM is -NLE_OBJ_NOTFOUND's
+ * number). */
+int hd_nl_errno(int r);
+
+#endif
