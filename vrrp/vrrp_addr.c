@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "link.h"
+#include "nl_errno.h"
 #include "vrrp_int.h"
 #include "vrrp_vip.h"
 
@@ -147,7 +148,8 @@ static struct rtnl_addr *vip_obj(const struct vrrp_instance *in, const struct hd
 	return a;
 }
 
-/* 0 or libnl's -NLE_* code (not an errno: callers tell -NLE_EXIST apart). */
+/* 0 or -errno. Not logged: -EEXIST, an address already there (callers
+ * tell it apart), and a removal's address that is not there. */
 static int vip_change(struct vrrp_instance *in, const struct hd_prefix *v, bool add)
 {
 	struct rtnl_addr *a = vip_obj(in, v, add);
@@ -155,12 +157,13 @@ static int vip_change(struct vrrp_instance *in, const struct hd_prefix *v, bool 
 	int r;
 
 	if (!a)
-		return -NLE_NOMEM;
-	r = add ? rtnl_addr_add(in->ctx->nl_cmd, a, 0) : rtnl_addr_delete(in->ctx->nl_cmd, a, 0);
+		return -ENOMEM;
+	r = hd_nl_errno(add ? rtnl_addr_add(in->ctx->nl_cmd, a, 0)
+			    : rtnl_addr_delete(in->ctx->nl_cmd, a, 0));
 	rtnl_addr_put(a);
-	if (r < 0 && r != -NLE_EXIST && r != -NLE_NOADDR && r != -NLE_OBJ_NOTFOUND)
+	if (r < 0 && r != -EEXIST && r != -EADDRNOTAVAIL && r != -ENOENT)
 		hd_err("%s: %s %s/%u: %s", in->cfg->name, add ? "adding" : "removing",
-		       hd_addr_str(&v->addr, buf, sizeof(buf)), v->prefixlen, nl_geterror(r));
+		       hd_addr_str(&v->addr, buf, sizeof(buf)), v->prefixlen, strerror(-r));
 	return r;
 }
 
@@ -174,7 +177,7 @@ void vrrp_vips_add(struct vrrp_instance *in)
 	for (size_t i = 0; i < vip_count(in); i++) {
 		const struct hd_prefix *v = vip_at(in, i);
 
-		if (vip_change(in, v, true) != -NLE_EXIST)
+		if (vip_change(in, v, true) != -EEXIST)
 			continue;
 		vip_change(in, v, false);
 		vip_change(in, v, true);

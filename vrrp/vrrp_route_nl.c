@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "nl_errno.h"
 #include "vrrp_int.h"
 #include "vrrp_route.h"
 
@@ -101,7 +102,7 @@ static int route_obj(const struct hd_route *r, struct rtnl_route **out)
 	if (!(rt = rtnl_route_alloc()) || !(a = mk_addr(&r->dst, r->dst_len)))
 		goto fail;
 	rtnl_route_set_family(rt, (uint8_t)r->family);
-	e = rtnl_route_set_dst(rt, a);
+	e = hd_nl_errno(rtnl_route_set_dst(rt, a));
 	nl_addr_put(a);
 	if (e < 0)
 		goto fail;
@@ -114,7 +115,7 @@ static int route_obj(const struct hd_route *r, struct rtnl_route **out)
 	if (r->has_src) {
 		if (!(a = mk_addr(&r->src, r->family == AF_INET6 ? 128 : 32)))
 			goto fail;
-		e = rtnl_route_set_pref_src(rt, a);
+		e = hd_nl_errno(rtnl_route_set_pref_src(rt, a));
 		nl_addr_put(a);
 		if (e < 0)
 			goto fail;
@@ -129,9 +130,10 @@ fail:
 	return e < 0 ? e : -ENOMEM;
 }
 
-/* 0, or a negative libnl / errno code. A delete of a route that is gone
- * (the kernel drops a route with an address it used) counts as done; a
- * check finding the route there or putting it back is 0. */
+/* 0 or -errno (libnl's codes translated where it returns them: -EEXIST is
+ * a route there that is not ours). A delete of a route that is gone (the
+ * kernel drops a route with an address it used) counts as done; a check
+ * finding the route there or putting it back is 0. */
 static int route_change(struct vrrp_ctx *c, const struct hd_route *r, enum op op)
 {
 	struct rtnl_route *rt = NULL;
@@ -141,28 +143,28 @@ static int route_change(struct vrrp_ctx *c, const struct hd_route *r, enum op op
 
 	if (e < 0)
 		goto out;
-	e = add ? rtnl_route_add(c->nl_cmd, rt, NLM_F_EXCL) : rtnl_route_delete(c->nl_cmd, rt, 0);
+	e = hd_nl_errno(add ? rtnl_route_add(c->nl_cmd, rt, NLM_F_EXCL)
+			    : rtnl_route_delete(c->nl_cmd, rt, 0));
 	rtnl_route_put(rt);
-	if (!add && e == -NLE_OBJ_NOTFOUND)
+	if (!add && e == -ENOENT) /* the kernel's ESRCH */
 		e = 0;
-	if (op == OP_CHECK && e == -NLE_EXIST)
+	if (op == OP_CHECK && e == -EEXIST)
 		return 0;
 	if (op == OP_CHECK && e == 0) {
 		hd_warn("vrrp: route %s was gone: put back", route_str(r, buf, sizeof(buf)));
 		return 0;
 	}
 out:
-	if (e == -ENODEV)
+	if (e == -ENODEV && r->dev[0])
 		hd_warn("vrrp: route %s: no interface %s (yet)", route_str(r, buf, sizeof(buf)),
 			r->dev);
-	else if (e == -NLE_EXIST)
+	else if (e == -EEXIST)
 		hd_warn("vrrp: route %s: the kernel has one there that hadirector did not add: "
 			"left alone",
 			route_str(r, buf, sizeof(buf)));
 	else if (e < 0)
 		hd_err("vrrp: %s route %s: %s", add ? "adding" : "removing",
-		       route_str(r, buf, sizeof(buf)),
-		       e == -ENOMEM ? "out of memory" : nl_geterror(e));
+		       route_str(r, buf, sizeof(buf)), strerror(-e));
 	else
 		hd_info("vrrp: route %s %s", route_str(r, buf, sizeof(buf)),
 			add ? "added" : "removed");
@@ -191,21 +193,21 @@ static int rule_obj(const struct hd_rule *r, struct rtnl_rule **out)
 	}
 	rtnl_rule_set_protocol(ru, HD_RTPROT);
 	if (r->has_from && (a = mk_addr(&r->from, r->from_len))) {
-		e = rtnl_rule_set_src(ru, a);
+		e = hd_nl_errno(rtnl_rule_set_src(ru, a));
 		nl_addr_put(a);
 	} else if (r->has_from) {
 		e = -ENOMEM;
 	}
 	if (!e && r->has_to && (a = mk_addr(&r->to, r->to_len))) {
-		e = rtnl_rule_set_dst(ru, a);
+		e = hd_nl_errno(rtnl_rule_set_dst(ru, a));
 		nl_addr_put(a);
 	} else if (!e && r->has_to) {
 		e = -ENOMEM;
 	}
 	if (!e && r->iif[0])
-		e = rtnl_rule_set_iif(ru, r->iif);
+		e = hd_nl_errno(rtnl_rule_set_iif(ru, r->iif));
 	if (!e && r->oif[0])
-		e = rtnl_rule_set_oif(ru, r->oif);
+		e = hd_nl_errno(rtnl_rule_set_oif(ru, r->oif));
 	if (e < 0) {
 		rtnl_rule_put(ru);
 		return e;
@@ -214,6 +216,7 @@ static int rule_obj(const struct hd_rule *r, struct rtnl_rule **out)
 	return 0;
 }
 
+/* 0 or -errno, as route_change. */
 static int rule_change(struct vrrp_ctx *c, const struct hd_rule *r, enum op op)
 {
 	struct rtnl_rule *ru = NULL;
@@ -227,19 +230,19 @@ static int rule_change(struct vrrp_ctx *c, const struct hd_rule *r, enum op op)
 	e = rule_obj(r, &ru);
 
 	if (e == 0) {
-		e = add ? rtnl_rule_add(c->nl_cmd, ru, NLM_F_EXCL)
-			: rtnl_rule_delete(c->nl_cmd, ru, 0);
+		e = hd_nl_errno(add ? rtnl_rule_add(c->nl_cmd, ru, NLM_F_EXCL)
+				    : rtnl_rule_delete(c->nl_cmd, ru, 0));
 		rtnl_rule_put(ru);
 	}
-	if (!add && e == -NLE_OBJ_NOTFOUND)
+	if (!add && e == -ENOENT)
 		e = 0;
-	if (op == OP_CHECK && e == -NLE_EXIST)
+	if (op == OP_CHECK && e == -EEXIST)
 		return 0;
 	if (op == OP_CHECK && e == 0)
 		hd_warn("vrrp: rule of line %d was gone: put back", r->line);
 	else if (e < 0)
 		hd_err("vrrp: %s the rule of line %d: %s", add ? "adding" : "removing", r->line,
-		       e == -ENOMEM ? "out of memory" : nl_geterror(e));
+		       strerror(-e));
 	else
 		hd_info("vrrp: rule of line %d %s", r->line, add ? "added" : "removed");
 	return e;
@@ -247,6 +250,7 @@ static int rule_change(struct vrrp_ctx *c, const struct hd_rule *r, enum op op)
 
 /* ---- static addresses ---- */
 
+/* 0 or -errno. */
 static int saddr_change(struct vrrp_ctx *c, const struct hd_prefix *v, enum op op)
 {
 	bool add = op != OP_DEL;
@@ -273,17 +277,17 @@ static int saddr_change(struct vrrp_ctx *c, const struct hd_prefix *v, enum op o
 		rtnl_addr_set_broadcast(a, b);
 	if (v->addr.family == AF_INET6)
 		rtnl_addr_set_flags(a, IFA_F_NODAD);
-	e = add ? rtnl_addr_add(c->nl_cmd, a, 0) : rtnl_addr_delete(c->nl_cmd, a, 0);
+	e = hd_nl_errno(add ? rtnl_addr_add(c->nl_cmd, a, 0) : rtnl_addr_delete(c->nl_cmd, a, 0));
 	if (op == OP_CHECK && e == 0)
 		hd_warn("vrrp: static address %s/%u was gone: put back",
 			hd_addr_str(&v->addr, buf, sizeof(buf)), v->prefixlen);
-	if (add && e == -NLE_EXIST)
+	if (add && e == -EEXIST)
 		e = 0; /* left by a daemon killed before it could remove it: ours */
-	if (!add && (e == -NLE_NOADDR || e == -NLE_OBJ_NOTFOUND))
+	if (!add && (e == -EADDRNOTAVAIL || e == -ENOENT))
 		e = 0;
 	if (e < 0)
 		hd_err("vrrp: %s static address %s/%u: %s", add ? "adding" : "removing",
-		       hd_addr_str(&v->addr, buf, sizeof(buf)), v->prefixlen, nl_geterror(e));
+		       hd_addr_str(&v->addr, buf, sizeof(buf)), v->prefixlen, strerror(-e));
 out:
 	nl_addr_put(l);
 	nl_addr_put(b);
@@ -355,7 +359,7 @@ static int reconcile(struct vrrp_ctx *c, const struct kind *k, void **have, size
 		e = k->change(c, want[i], OP_ADD);
 		if (e == 0)
 			memcpy(out + n++ * k->size, want[i], k->size);
-		else if (e != -NLE_EXIST)
+		else if (e != -EEXIST) /* not ours: left alone, not retried */
 			*pending = true;
 	}
 	free(*have);
@@ -474,17 +478,17 @@ static int on_dump_msg(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* Dump TYPE (RTM_GETROUTE, RTM_GETRULE) into F. The kernel filters a
- * route dump by protocol under strict checking, so that a full routing
- * table is not read to find a few routes. */
+/* Dump TYPE (RTM_GETROUTE, RTM_GETRULE) into F: 0 or -errno. The kernel
+ * filters a route dump by protocol under strict checking, so that a full
+ * routing table is not read to find a few routes. */
 static int dump(int type, struct found *f)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	struct rtmsg rtm = {.rtm_family = AF_UNSPEC, .rtm_protocol = HD_RTPROT};
-	int one = 1, e = -ENOMEM;
+	int one = 1, e;
 
 	if (!sk)
-		return e;
+		return -ENOMEM;
 	if ((e = nl_connect(sk, NETLINK_ROUTE)) < 0)
 		goto out;
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
@@ -499,21 +503,26 @@ static int dump(int type, struct found *f)
 		e = nl_recvmsgs_default(sk);
 out:
 	nl_socket_free(sk);
-	return e;
+	return e < 0 ? hd_nl_errno(e) : 0;
 }
 
 static void remove_leftovers(struct vrrp_ctx *c)
 {
 	struct found f = {0};
 	unsigned n_routes = 0, n_rules = 0;
+	int e = dump(RTM_GETROUTE, &f);
 
-	if (dump(RTM_GETROUTE, &f) < 0 || dump(RTM_GETRULE, &f) < 0)
-		hd_warn("vrrp: cannot list the kernel's routes and rules: leftovers stay");
+	if (e == 0)
+		e = dump(RTM_GETRULE, &f);
+	if (e < 0)
+		hd_warn("vrrp: cannot list the kernel's routes and rules (%s): leftovers stay",
+			strerror(-e));
 	for (size_t i = 0; i < f.n; i++) {
 		bool route = !strcmp(nl_object_get_type(f.o[i]), "route/route");
-		int e = route ? rtnl_route_delete(c->nl_cmd, (struct rtnl_route *)f.o[i], 0)
+		/* 0 or libnl's code: only success is counted */
+		int r = route ? rtnl_route_delete(c->nl_cmd, (struct rtnl_route *)f.o[i], 0)
 			      : rtnl_rule_delete(c->nl_cmd, (struct rtnl_rule *)f.o[i], 0);
-		if (e == 0)
+		if (r == 0)
 			route ? n_routes++ : n_rules++;
 		nl_object_put(f.o[i]);
 	}
