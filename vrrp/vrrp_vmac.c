@@ -43,6 +43,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nl_errno.h"
 #include "vrrp_int.h"
 
 static void vmac_mac(const struct hd_vrrp_instance_config *ic, uint8_t mac[6])
@@ -228,7 +229,7 @@ static int vmac_make(struct vrrp_instance *in)
 	} else if ((r = vmac_create(in, mac)) < 0) {
 		hd_err("%s: use_vmac: creating %s on %s: %s", in->cfg->name, name,
 		       in->cfg->interface, nl_geterror(r));
-		return -EIO;
+		return hd_nl_errno(r);
 	}
 	in->vmac_ifindex = (int)if_nametoindex(name);
 	if (!in->vmac_ifindex)
