@@ -63,6 +63,7 @@ cfg_opt_t rs_opts[] = {
     O("weight"),
     O("lb_kind"),
     O("check_forwarding_path"),
+    O("forwarding_path_probe"),
     O("u_threshold"),
     O("l_threshold"),
     O("inhibit_on_failure"),
@@ -108,6 +109,7 @@ static cfg_opt_t vs_opts[] = {
     O("max_ejection"),
     O("max_ejection_timeout"),
     O("check_forwarding_path"),
+    O("forwarding_path_probe"),
     O("mode"), /* vrrp | announce (config_announce.c) */
     L("members"),
     TSEC("real_server", rs_opts),

@@ -11,6 +11,9 @@
 
 static const char *const protos[] = {"tcp", "udp", "sctp", NULL};
 static const char *const kinds[] = {"dr", "nat", "tun", NULL};
+/* forwarding_path_probe: the service's own (a SYN to a TCP port, else an
+ * ICMP echo) or always an echo (healthcheck/hc_fwd_pkt.h) */
+static const char *const fwd_probes[] = {"service", "echo", NULL};
 
 static const char *const schedulers[] = {"rr",	"wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh",
 					 "sed", "nq",  "mh", "fo",  "ovf",  "twos",  NULL};
@@ -251,6 +254,9 @@ void conv_rs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 	    kind != HD_LB_NAT && (vs->is_fwmark || vs->family != AF_INET))
 		cerr(c, cget(sec, "check_forwarding_path", 0)->line,
 		     "check_forwarding_path: needs an IPv4 virtual address (not fwmark, not IPv6)");
+	rs->fwd_probe_echo = vs->fwd_probe_echo;
+	if (get_enum(c, sec, "forwarding_path_probe", fwd_probes, &kind))
+		rs->fwd_probe_echo = kind == 1;
 	get_uint(c, sec, "u_threshold", 0, 65535, &rs->u_threshold);
 	get_uint(c, sec, "l_threshold", 0, 65535, &rs->l_threshold);
 	ut = cget(sec, "l_threshold", 0);
@@ -428,6 +434,8 @@ static void conv_vs_options(struct cctx *c, cfg_t *sec, struct hd_virtual_server
 	    vs->lb_kind != HD_LB_NAT && (vs->is_fwmark || vs->family != AF_INET))
 		cerr(c, cget(sec, "check_forwarding_path", 0)->line,
 		     "check_forwarding_path: needs an IPv4 virtual address (not fwmark, not IPv6)");
+	if (get_enum(c, sec, "forwarding_path_probe", fwd_probes, &i))
+		vs->fwd_probe_echo = i == 1;
 }
 
 /* One member: "ADDR:PORT", "[V6]:PORT", a range "A.B.C.D-E:PORT" or

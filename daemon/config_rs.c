@@ -227,6 +227,7 @@ uint64_t hd_rs_config_digest(const struct hd_real_server_config *rs)
 	MIX(h, rs->has_lb_kind);
 	MIX(h, rs->lb_kind);
 	MIX(h, rs->check_fwd_path);
+	MIX(h, rs->fwd_probe_echo);
 	MIX(h, rs->u_threshold);
 	MIX(h, rs->l_threshold);
 	MIX(h, rs->inhibit_on_failure);

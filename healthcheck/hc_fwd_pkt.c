@@ -18,7 +18,7 @@ bool hc_fwd_params(const struct hd_virtual_server_config *vs,
 		return false;
 	*out = (struct hc_fwd_params){
 	    .kind = kind,
-	    .tcp = vs->protocol == HD_PROTO_TCP && vs->ep.port != 0,
+	    .tcp = !rs->fwd_probe_echo && vs->protocol == HD_PROTO_TCP && vs->ep.port != 0,
 	    .vip = ntohl(vs->ep.addr.u.v4.s_addr),
 	    .rs = ntohl(rs->ep.addr.u.v4.s_addr),
 	    .port = vs->ep.port,

@@ -299,6 +299,7 @@ struct hd_real_server_config {
 	bool has_lb_kind;
 	enum hd_lb_kind lb_kind; /* overrides the virtual server's */
 	bool check_fwd_path;	 /* check_forwarding_path (healthcheck/hc_fwd_pkt.h) */
+	bool fwd_probe_echo;	 /* forwarding_path_probe = echo */
 	unsigned u_threshold, l_threshold;
 	bool inhibit_on_failure;
 	char *notify_up, *notify_down;
@@ -353,6 +354,7 @@ struct hd_virtual_server_config {
 	uint64_t slow_start_usec; /* ramp of a returning real server, 0 = off */
 	unsigned slow_start_steps;
 	bool check_fwd_path;		    /* check_forwarding_path: the real servers' default */
+	bool fwd_probe_echo;		    /* forwarding_path_probe = echo: their default */
 	unsigned max_ejection_pct;	    /* fail-open guard, 100 = off */
 	uint64_t max_ejection_timeout_usec; /* its bound, 0 = none */
 	struct hd_real_server_config *real_servers;

@@ -10,8 +10,9 @@
 #      VIP (hc-fwd-hostile.py)                   -> vip_not_accepted, counted
 #   r6 no VIP, answers each probe 0.7 s late (after its deadline) with the
 #      right SYN-ACK                             -> vip_not_accepted, and reset
-# and a UDP service (ICMP echo through the path) with misc_check; a NAT one
-# is unaffected. The director holds the VIP (the replies are martians to its
+# and a UDP service (ICMP echo through the path) with misc_check, a TCP one
+# with forwarding_path_probe = echo (an echo, no SYN); a NAT one is
+# unaffected. The director holds the VIP (the replies are martians to its
 # IP stack). Then r2 and r3 are fixed and come up. HD_FWD_OFF=1: the same
 # without the option (the test must fail).
 . "$top_srcdir/tests/netns/lib.sh"
@@ -58,6 +59,13 @@ virtual_server $VIP:53/udp {
     real_server 10.94.0.11:53 { misc_check { delay_loop = 0.3  script = /bin/true  timeout = 0.5 } }
     real_server 10.94.0.12:53 { misc_check { delay_loop = 0.3  script = /bin/true  timeout = 0.5 } }
 }
+virtual_server $VIP:81 {
+    lb_kind = dr
+    check_forwarding_path = $FWD
+    forwarding_path_probe = echo
+    real_server 10.94.0.11:81 { misc_check { delay_loop = 0.3  script = /bin/true  timeout = 0.5 } }
+    real_server 10.94.0.12:81 { misc_check { delay_loop = 0.3  script = /bin/true  timeout = 0.5 } }
+}
 virtual_server 10.94.0.101:80 {
     lb_kind = nat
     check_forwarding_path = $FWD
@@ -81,6 +89,27 @@ check "r4 (hostile flood) down: vip_not_accepted" wait_for 5 was $V 10.94.0.14:8
 check "UDP service, echo through the path: r1 up" wait_for 5 was $U 10.94.0.11:53 "up ok"
 check "UDP service: r2 down: vip_not_accepted" wait_for 5 was $U 10.94.0.12:53 "down vip_not_accepted"
 check "NAT unaffected" wait_for 5 was 10.94.0.101:80 10.94.0.15:80 "up ok"
+E=$VIP:81
+check "TCP service, forwarding_path_probe = echo: r1 up" wait_for 5 was $E 10.94.0.11:81 "up ok"
+check "TCP service, echo: r2 down: vip_not_accepted" wait_for 5 was $E 10.94.0.12:81 "down vip_not_accepted"
+# what reaches r1 for the VIP in 2 s: echo requests (the UDP and the :81
+# service's probes), SYNs to :80 (the :80 service's), none to :81
+seen=$(ip netns exec "${R[1]}" timeout 2 python3 -c "
+import socket
+vip = socket.inet_aton('$VIP')
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+s.bind(('eth0', 0)); echo, syn = 0, {80: 0, 81: 0}
+while True:
+    p = s.recv(2048)
+    if len(p) < 28 or p[16:20] != vip or p[0] != 0x45: continue
+    if p[9] == 1 and p[20] == 8: echo += 1
+    port = int.from_bytes(p[22:24], 'big')
+    if p[9] == 6 and len(p) >= 40 and p[33] & 0x12 == 0x02 and port in syn: syn[port] += 1
+    print(echo, syn[80], syn[81], flush=True)
+" 2>/dev/null | tail -1)
+read -r echos syn80 syn81 <<<"${seen:-0 0 0}"
+check "the :81 probe is an echo: $echos echo requests, $syn80 SYNs to :80, $syn81 to :81" \
+	test "$echos" -ge 4 -a "$syn80" -ge 2 -a "$syn81" -eq 0
 sleep 1 # a few rounds of the flood
 status
 stray=$(jq '[.healthcheck[].real_servers[] | select(.rs == "10.94.0.14:80") | .checkers[].fwd_stray] | add' "$T_DIR/st.json")
@@ -94,7 +123,7 @@ check "r1's path probed with every check ($probes)" test "${probes:-0}" -ge 3
 # who has the VIP at most every 3 s, where each run asked two ARP
 # questions. Both counted, not timed.
 pk=$(ip netns exec "$D" awk 'NR > 1' /proc/net/packet | wc -l)
-check "two packet sockets for seven DR probes ($pk)" test "$pk" -eq 2
+check "two packet sockets for nine DR probes ($pk)" test "$pk" -eq 2
 # ... bound to the probes' interface: a packet socket bound to none is
 # offered every IPv4 packet of every interface (on a director, all the
 # client traffic). Here x floods D's other interface with segments from the
@@ -164,10 +193,10 @@ status
 p1=$(jq '[.healthcheck[].real_servers[] | select(.rs == "10.94.0.11:80") | .checkers[].fwd_probes] | add' "$T_DIR/st.json")
 runs=$((p1 - p0))
 # about r1 or the VIP (the failing r2 and r4 are asked about by broadcast
-# at each run); r1 has two probes (TCP and UDP service): each asks at most
-# twice in 4 s
+# at each run); r1 has three probes (the services :80, :81 and UDP): each
+# asks at most twice in 4 s
 check "ARP questions from the director to r1: ${arps:-0} in 4 s, $runs runs of its TCP probe" \
-	test "$runs" -ge 8 -a "${arps:-0}" -le 5
+	test "$runs" -ge 8 -a "${arps:-0}" -le 7
 "$HDCTL" -s "$SOCK" metrics >"$T_DIR/metrics"
 check "metrics: vip_not_accepted counted" \
 	grep -Eq '^hadirector_check_forwarding_path_vip_not_accepted_total\{.*\} [1-9]' "$T_DIR/metrics"

@@ -94,6 +94,9 @@ static void test_params(void)
 	rs.ep.addr.u.v4.s_addr = htonl(RS);
 	CHECK(hc_fwd_params(&vs, &rs, &p) && p.kind == HD_LB_DR && p.tcp && p.vip == VIP &&
 	      p.rs == RS && p.port == 443);
+	rs.fwd_probe_echo = true; /* forwarding_path_probe = echo: an echo to a TCP service */
+	CHECK(hc_fwd_params(&vs, &rs, &p) && !p.tcp && p.port == 443);
+	rs.fwd_probe_echo = false;
 	vs.protocol = HD_PROTO_UDP; /* udp: an echo */
 	CHECK(hc_fwd_params(&vs, &rs, &p) && !p.tcp);
 	rs.has_lb_kind = true, rs.lb_kind = HD_LB_TUN;
