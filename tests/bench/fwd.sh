@@ -3,6 +3,8 @@
 # servers checked, one contender after the other in one run, by
 #   plain       hadirector, http_check
 #   fwd         hadirector, http_check with check_forwarding_path = yes
+#   fwd-echo    the same with forwarding_path_probe = echo (an ICMP echo
+#               through the path, not a SYN; only with -c)
 #   keepalived  keepalived 2.2.7, HTTP_GET (VM only: its checker needs IPVS)
 # and -X PATH adds "fwd-x": PATH (another hadirector build) with the option,
 # for an A/B of two builds in one run. Not a test: no pass/fail, not in make
@@ -191,6 +193,7 @@ write_confs() {
 		echo "virtual_server $VIP:80 {"
 		echo "    delay_loop = $DL  lb_algo = rr  lb_kind = dr"
 		[ "$1" = plain ] || echo "    check_forwarding_path = yes"
+		[ "$1" = fwd-echo ] && echo "    forwarding_path_probe = echo"
 		for a in "${ADDRS[@]}"; do echo "    real_server $a:80 { http_check { path = /  connect_timeout = 2 } }"; done
 		echo "}"
 	} >"$B/hd.conf"
@@ -388,13 +391,18 @@ printf '%s\n' "${RES[@]}" | awk -v N="$N" -v DL="$DL" -v W="$WIN" '
 		ratios("fwd", "keepalived", "fwd / keepalived")
 		ratios("plain", "keepalived", "plain / keepalived")
 		ratios("fwd-x", "plain", "fwd-x / plain")
+		ratios("fwd-echo", "plain", "fwd-echo / plain")
+		ratios("fwd-echo", "fwd", "fwd-echo / fwd")
 		ratios("fwd", "fwd-x", "fwd / fwd-x")
 		ratios("fwd-t", "plain-t", "fwd-t / plain-t (receive in kthreads, -T)")
 		ratios("fwd-x-t", "plain-t", "fwd-x-t / plain-t")
+		ratios("fwd-echo-t", "plain-t", "fwd-echo-t / plain-t")
 		for (o = 1; o <= nw; o++) if (order[o] in kn) {
 			if (!hk++) { print ""; print "| -T contender (means over rounds, us per check, schedstat) | daemon | lb rx: the director receive kthread | daemon + lb rx | rs rx: the real servers receive kthread |"; print "|---|---|---|---|---|" }
 			w = order[o]; printf "| %s | %.1f | %.1f | %.1f | %.1f |\n", w, (d[w] - kr[w]) / kn[w], kr[w] / kn[w], d[w] / kn[w], qr[w] / kn[w]
 		}
 		if (("fwd-t" in kn) && ("plain-t" in kn) && d["plain-t"] > 0)
 			printf "\n(daemon + lb rx) fwd-t / plain-t: %.2f\n", (d["fwd-t"] / kn["fwd-t"]) / (d["plain-t"] / kn["plain-t"])
+		if (("fwd-echo-t" in kn) && ("plain-t" in kn) && d["plain-t"] > 0)
+			printf "(daemon + lb rx) fwd-echo-t / plain-t: %.2f\n", (d["fwd-echo-t"] / kn["fwd-echo-t"]) / (d["plain-t"] / kn["plain-t"])
 	}'
