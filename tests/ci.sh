@@ -168,12 +168,12 @@ run_suite() {
 	total_failed=$((total_failed + failed))
 }
 
-# Fuzz targets (built with clang's own ASan) run 15 s each in the plain
+# Fuzz targets (built with clang's own ASan) run 10 s each in the plain
 # suite (12 targets: their time holds back the VM tests, which take the
 # test lock exclusively; at 30 s they held it 7.8 minutes of a 53-minute
 # run; longer runs: tests/fuzz/run.sh). The sanitizer suite leaves them out:
 # they are ASan builds already, the same binaries.
-HD_FUZZ_SECONDS=${HD_FUZZ_SECONDS:-15} run_suite "plain build" "${HD_CI_BUILDDIR:-$src/build-ci}"
+HD_FUZZ_SECONDS=${HD_FUZZ_SECONDS:-10} run_suite "plain build" "${HD_CI_BUILDDIR:-$src/build-ci}"
 
 # The suite once more with AddressSanitizer + UndefinedBehaviorSanitizer,
 # built with allocation-failure injection (which adds tests/netns/fault-alloc.sh).
@@ -190,15 +190,14 @@ HD_FUZZ_SECONDS=${HD_FUZZ_SECONDS:-15} run_suite "plain build" "${HD_CI_BUILDDIR
 # daemon paths it drives are in the sanitizer suite through their own tests).
 # Of the other VM tests it runs the slice whose daemon code no other
 # sanitizer test reaches, so that CI stays under an hour (the whole suite
-# twice took 73 minutes): boot-ipvs (the basic IPVS path), ipvs-table
-# (reconcile, hand edits, zero-churn reload), hc-ipvs (verdicts to the
-# table, sorry server), reload-adverts (a reload rewriting 8,000
-# destinations in slices, with status mid-pass), fault-ipvs (flush,
-# clock step, SIGHUP storm, restart), fault-ipvs-flood (hostile netlink
-# input), ecmp-sync (the sync daemon's commands). Left to the plain
-# suite, as their daemon paths are those above with other arguments:
-# ipvs-traffic, ipvs-group, ipvs-reread, reload-one-write,
-# test-reload-plan, ops-drain-wait, ops-add-rs, mh-order. All of them under
+# twice took 73 minutes): ipvs-table (reconcile, hand edits, zero-churn
+# reload), hc-ipvs (verdicts to the table, sorry server), reload-adverts (a
+# reload rewriting 8,000 destinations in slices, with status mid-pass),
+# fault-ipvs (flush, clock step, SIGHUP storm, restart), fault-ipvs-flood
+# (hostile netlink input). Left to the plain suite, as their daemon paths
+# are those above with other arguments: test-boot-ipvs, ipvs-traffic,
+# ipvs-group, ipvs-reread, test-reload-plan, ops-drain-wait, ops-add-rs,
+# mh-order, ecmp-sync (the sync daemon's two commands). All of them under
 # the sanitizers: HD_CI_ASAN_VM=all.
 if [ "${HD_CI_ASAN:-1}" = 1 ]; then
 	san_dir=$(mktemp -d /tmp/hd-san.XXXXXX)
@@ -214,7 +213,7 @@ if [ "${HD_CI_ASAN:-1}" = 1 ]; then
 	san_flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 	san_skip='^tests/(fuzz/|lab/|vm/test-systemd-|vm/ka-equiv'
 	[ "${HD_CI_ASAN_VM:-slice}" = all ] ||
-		san_skip="$san_skip|vm/(ipvs-traffic|ipvs-group|ipvs-reread|reload-one-write|test-reload-plan|ops-drain-wait|ops-add-rs|mh-order)"
+		san_skip="$san_skip|vm/(test-boot-ipvs|ipvs-traffic|ipvs-group|ipvs-reread|test-reload-plan|ops-drain-wait|ops-add-rs|mh-order|ecmp-sync)"
 	HD_CI_TESTS_FILTER="$san_skip)" run_suite "asan+ubsan build" "${HD_CI_ASAN_BUILDDIR:-$src/build-asan}" \
 		CFLAGS="$san_flags" LDFLAGS="-fsanitize=address,undefined" --enable-fault-injection
 	unset ASAN_OPTIONS UBSAN_OPTIONS

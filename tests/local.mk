@@ -2,7 +2,7 @@
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/netns/local.mk
 include $(srcdir)/tests/vm/local.mk
-# The fuzz smoke test (4-5 minutes on one core, the shared test lock) just
+# The fuzz smoke test (about 4 minutes on one core, the shared test lock) just
 # before the longest run of namespace tests, which `make -j2 check` runs
 # beside it; before a VM test (exclusive lock) the other slot only waited.
 include $(srcdir)/tests/fuzz/local.mk

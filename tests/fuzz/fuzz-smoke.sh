@@ -1,7 +1,7 @@
 #!/bin/sh
 # make check: build every fuzz target with clang (ASan + UBSan) and run
 # each for HD_FUZZ_SECONDS (default 20) on its seed corpus; fails on any
-# crash, leak, timeout or build failure. tests/ci.sh sets 15.
+# crash, leak, timeout or build failure. tests/ci.sh sets 10.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 secs=${HD_FUZZ_SECONDS:-20}
 # Every target runs here (build.sh fails when a tests/fuzz/fuzz_*.c has no
