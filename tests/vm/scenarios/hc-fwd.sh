@@ -12,7 +12,8 @@
 #   TUN tune tunl0 down, no VIP                             -> vip_not_accepted
 #   NAT nat1 nothing to check                               -> up
 # plus a UDP service (ICMP echo to the VIP through the path) with a
-# misc_check. The director holds both VIPs itself (the master): the replies,
+# misc_check, and a TUN TCP service with forwarding_path_probe = echo (tuna
+# up, tune vip_not_accepted, by echo inside IPIP). The director holds both VIPs itself (the master): the replies,
 # from its own address, are martians its IP stack drops. Then drb, drc and
 # tune are fixed and come back into the IPVS table. HD_FWD_OFF=1: the same
 # without check_forwarding_path (the test must fail then).
@@ -91,6 +92,15 @@ virtual_server $VIP2:80 {
     real_server 192.168.168.20:80 { tcp_check { connect_timeout = 1 } }
     real_server 192.168.168.21:80 { http_check { path = /index.html  connect_timeout = 1 } }
 }
+virtual_server $VIP2:81 {
+    lb_algo = rr
+    lb_kind = tun
+    delay_loop = 0.5
+    check_forwarding_path = $FWD
+    forwarding_path_probe = echo
+    real_server 192.168.168.20:81 { misc_check { script = /bin/true  timeout = 1 } }
+    real_server 192.168.168.21:81 { misc_check { script = /bin/true  timeout = 1 } }
+}
 virtual_server $VIP3:80 {
     lb_algo = rr
     lb_kind = nat
@@ -131,6 +141,8 @@ check "TUN correct (tuna) is up" wait_for 10 is $T 192.168.168.20:80 "up ok"
 check "TUN without the tunnel up (tune, http_check) is down: vip_not_accepted" \
 	wait_for 10 is $T 192.168.168.21:80 "down vip_not_accepted"
 check "NAT unaffected (nat1) is up" wait_for 10 is $N 192.168.168.30:80 "up ok"
+check "TUN, forwarding_path_probe = echo: tuna up" wait_for 10 is $VIP2:81 192.168.168.20:81 "up ok"
+check "TUN, echo: tune down: vip_not_accepted" wait_for 10 is $VIP2:81 192.168.168.21:81 "down vip_not_accepted"
 check "IPVS: dra and tuna in, drb drc drh tune out" wait_for 10 sh -c \
 	"t=\$(ip netns exec $LB ipvsadm -Ln); echo \"\$t\" | grep -q -- '-> 192.168.168.10:80 ' && echo \"\$t\" | grep -q -- '-> 192.168.168.20:80 ' && ! echo \"\$t\" | grep -Eq -- '-> 192.168.168.(11|12|13|21):80 '"
 "$HDCTL" -s "$SOCK" metrics > "$VM_DIR/metrics"
@@ -159,6 +171,7 @@ check "drc with arp_ignore=1: up, back in IPVS" wait_for 10 sh -c \
 	"ip netns exec $LB ipvsadm -Ln | grep -q -- '-> 192.168.168.12:80 '"
 check "tune with tunl0 up and the VIP: up, back in IPVS" wait_for 10 sh -c \
 	"ip netns exec $LB ipvsadm -Ln | grep -q -- '-> 192.168.168.21:80 '"
+check "tune's echo-probed service: up" wait_for 10 is $VIP2:81 192.168.168.21:81 "up ok"
 check "the daemon still answers" "$HDCTL" -s "$SOCK" ping
 check "no crash or sanitizer report" absent -E "AddressSanitizer|runtime error|Segmentation" "$VM_DIR/hd.log"
 [ "$VM_FAILS" -eq 0 ] || { table; st | jq -c '.healthcheck[].real_servers[] | {rs, state, outcome}'; tail -40 "$VM_DIR/hd.log"; }
