@@ -81,7 +81,7 @@ target fuzz_snmp_wire "daemon/snmp_wire.c daemon/snmp_tables.c" "" ""
 # keepalived.conf reader and converter (hadirector --from-keepalived).
 KA_SRCS="daemon/kaconv/ka_reader.c daemon/kaconv/ka_lines.c daemon/kaconv/ka_convert.c daemon/kaconv/ka_rules.c daemon/kaconv/ka_rules_vrrp.c daemon/kaconv/ka_rules_lvs.c daemon/kaconv/ka_rules_group.c daemon/kaconv/ka_rules_mail.c daemon/kaconv/ka_rules_proc.c daemon/kaconv/ka_rules_route.c daemon/kaconv/ka_kwlist.c daemon/base/script_path.c daemon/base/addr.c daemon/alert_smtp.c healthcheck/hc_smtp_reply.c"
 target fuzz_ka_reader "$KA_SRCS" "" "-I$src/daemon/kaconv"
-target fuzz_ipvs_genl "ipvs/ipvs_genl.c ipvs/ipvs_reply.c ipvs/ipvs_model.c ipvs/ipvs_diff.c ipvs/ipvs_order.c daemon/base/addr.c" "libnl-genl-3.0" "-I$src/ipvs"
+target fuzz_ipvs_genl "ipvs/ipvs_genl.c ipvs/ipvs_reply.c ipvs/ipvs_model.c ipvs/ipvs_diff.c ipvs/ipvs_order.c daemon/base/addr.c daemon/base/nl_errno.c" "libnl-genl-3.0" "-I$src/ipvs"
 
 # Every target file here has a line above, is shipped (EXTRA_DIST) and has
 # seeds: a file nobody builds or runs would look fuzzed and not be.
