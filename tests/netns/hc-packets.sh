@@ -112,5 +112,14 @@ maxack=$(awk '$3 ~ /^10\.89\.0\.1\./ && index($5, "10.89.0.11.8083:") == 1 {
 	for (i = 8; i < NF; i++) if ($i == "ack") { a = $(i + 1); sub(",", "", a); if (a + 0 > m) m = a + 0 } }
 	END { print m + 0 }' "$T_DIR/pkts.txt")
 check "8 MB page: the director acknowledged at most $maxack bytes of a connection" [ "$maxack" -lt 8000000 ]
-[ "$T_FAILS" -eq 0 ] || { echo "--- capture (first 40 lines; RSTs)"; head -40 "$T_DIR/pkts.txt"; grep -B6 "Flags \[R" "$T_DIR/pkts.txt" | head -40; tail -20 "$T_DIR/hd.log"; }
+if [ "$T_FAILS" -ne 0 ]; then
+	echo "--- capture (first 40 lines); the daemon was stopped at $STOP"
+	head -40 "$T_DIR/pkts.txt"
+	# every connection but the 8 MB page's in which the director sent a reset, whole
+	for c in $(awk '$3 ~ /^10\.89\.0\.1\./ && $7 ~ /R/ && $5 !~ /\.8083:$/ { print $3 }' "$T_DIR/pkts.txt" | sort -u | head -5); do
+		echo "--- connection $c"
+		grep -F -e " $c " -e " $c:" "$T_DIR/pkts.txt" | head -30
+	done
+	tail -20 "$T_DIR/hd.log"
+fi
 t_done
