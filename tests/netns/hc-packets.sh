@@ -64,8 +64,7 @@ TW=$(ip netns exec "$DIR" ss -Htan state time-wait 'dport = :8080' | wc -l)
 TW_LATE=$(ip netns exec "$DIR" ss -Htan state time-wait 'dport = :8084' | wc -l)
 # Stop the daemon before the capture so that every connection in it is
 # whole (its last ACK included), then let the last closes finish. A check
-# in flight at the stop is cut off (and may see a reset): connections that
-# began in the last 100 ms before it are left out.
+# in flight at the stop is cut off (and may see a reset): see count().
 STOP=$(date +%s.%N)
 kill -TERM "$HDPID"; wait "$HDPID" 2>/dev/null
 sleep 0.5
@@ -78,12 +77,16 @@ check "http_check of an 8 MB page sees its server up" [ "$(up 10.89.0.11:8083)" 
 check "http_check of a server closing late sees it up" [ "$(up 10.89.0.11:8084)" = up ]
 
 # PORT: "connections packets_sent_by_the_director rsts_sent_by_the_director"
+# A connection is left out when it began in the last 100 ms before the stop
+# or when the director sent anything in it at or after the stop: a check the
+# stop cut off (a slow server's, or any under a sanitizer build's load).
 count() {
 	awk -v p=".$1:" -v stop="$STOP" '$3 ~ /^10\.89\.0\.1\./ && index($5, "10.89.0.11" p) == 1 {
+		if (NR == FNR) { if ($1 + 0 >= stop) cut[$3] = 1; next }
 		if ($7 == "[S],") t[$3] = $1
-		if (!($3 in t) || t[$3] + 0.1 >= stop) next
+		if (!($3 in t) || t[$3] + 0.1 >= stop || ($3 in cut)) next
 		out++; if ($7 == "[S],") syn++; if ($7 ~ /R/) rst++ }
-		END { printf "%d %d %d\n", syn, out, rst }' "$T_DIR/pkts.txt"
+		END { printf "%d %d %d\n", syn, out, rst }' "$T_DIR/pkts.txt" "$T_DIR/pkts.txt"
 }
 per() { # PORT LIMIT NAME: director packets per connection below LIMIT
 	local syn out rst
