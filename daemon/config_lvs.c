@@ -225,7 +225,7 @@ void conv_rs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 	     const struct hd_virtual_server_config *vs, struct hd_real_server_config *rs)
 {
 	const struct cval *ut;
-	int kind;
+	int kind, probe;
 
 	rs->line = sec_line(sec);
 	if (parse_rs_title(cfg_title(sec), vs->ep.port, &rs->ep) < 0) {
@@ -255,8 +255,8 @@ void conv_rs(struct cctx *c, cfg_t *sec, const struct hd_config *cfg,
 		cerr(c, cget(sec, "check_forwarding_path", 0)->line,
 		     "check_forwarding_path: needs an IPv4 virtual address (not fwmark, not IPv6)");
 	rs->fwd_probe_echo = vs->fwd_probe_echo;
-	if (get_enum(c, sec, "forwarding_path_probe", fwd_probes, &kind))
-		rs->fwd_probe_echo = kind == 1;
+	if (get_enum(c, sec, "forwarding_path_probe", fwd_probes, &probe))
+		rs->fwd_probe_echo = probe == 1;
 	get_uint(c, sec, "u_threshold", 0, 65535, &rs->u_threshold);
 	get_uint(c, sec, "l_threshold", 0, 65535, &rs->l_threshold);
 	ut = cget(sec, "l_threshold", 0);

@@ -1,8 +1,9 @@
 /* libnl's -NLE_* codes to negative errno (nl_errno.h). */
+#include "config.h"
+
 #include <errno.h>
 #include <netlink/errno.h>
 
-#include "config.h"
 #include "nl_errno.h"
 
 /* Indexed by the NLE code. Where libnl made its code from a kernel errno,
