@@ -98,6 +98,7 @@ struct ipvs_ctx {
 	unsigned pass_events, pass_unlisted, pass_unlisted_failed; /* this pass's */
 	struct hd_ratelimit log_rl; /* kernel errors: many entries may fail at once */
 	struct ipvs_sysctl_report sysctl;
+	struct ipvs_nodest_hold nodest; /* around a re-add's delete and add */
 	/* connection sync daemons: masks of IP_VS_STATE_* (ipvs_sync_rule.h), 0 = none */
 	int sync_want, sync_have;
 	bool sync_vrrp_master;			 /* the lvs_sync_daemon's vrrp_instance is master */

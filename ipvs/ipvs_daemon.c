@@ -67,7 +67,7 @@ void ipvs_close_nl(struct ipvs_ctx *c)
 static void check_sysctls(struct ipvs_ctx *c, const struct hd_config *cfg)
 {
 	unsigned fixed = c->sysctl.n_fixed;
-	ipvs_sysctl_check(cfg, "/proc/sys", cfg->global.set_sysctls, &c->sysctl);
+	ipvs_sysctl_check(cfg, IPVS_SYSCTL_ROOT, cfg->global.set_sysctls, &c->sysctl);
 	c->sysctl.n_fixed += fixed;
 }
 

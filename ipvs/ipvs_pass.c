@@ -272,6 +272,25 @@ static void diff_slice(struct ipvs_ctx *c, uint64_t deadline, bool first)
 	ipvs_retries_begin_pass(&c->retries);
 }
 
+/* Write OP; returns the time after it. */
+static uint64_t write_one(struct ipvs_ctx *c, const struct ipvs_op *op, uint64_t now)
+{
+	struct ipvs_pass *p = &c->pass;
+	uint64_t before = ipvs_nl_writes(c->nl);
+	bool ok = apply_one(c, op, now);
+	if (ipvs_nl_writes(c->nl) != before) {
+		ipvs_keyset_add(&p->touched, &op->svc->key);
+		if (c->bg) /* the dump under way may predate this write */
+			ipvs_keyset_add(&c->bg_touched, &op->svc->key);
+		now = hd_now_usec(); /* a round trip passed */
+	}
+	if (ok)
+		p->done++;
+	else if (op->kind == IPVS_OP_ADD_SVC)
+		p->blocked = op->svc;
+	return now;
+}
+
 /* Writes until DEADLINE; returns true when every op was tried. */
 static bool write_slice(struct ipvs_ctx *c, uint64_t deadline)
 {
@@ -284,20 +303,12 @@ static bool write_slice(struct ipvs_ctx *c, uint64_t deadline)
 		if (now >= deadline && !(p->next && p->ops.v[p->next - 1].readd))
 			return false;
 		const struct ipvs_op *op = &p->ops.v[p->next++];
-		if (op->dest && op->svc == p->blocked)
-			continue; /* its service could not be added */
-		uint64_t before = ipvs_nl_writes(c->nl);
-		bool ok = apply_one(c, op, now);
-		if (ipvs_nl_writes(c->nl) != before) {
-			ipvs_keyset_add(&p->touched, &op->svc->key);
-			if (c->bg) /* the dump under way may predate this write */
-				ipvs_keyset_add(&c->bg_touched, &op->svc->key);
-			now = hd_now_usec(); /* a round trip passed */
-		}
-		if (ok)
-			p->done++;
-		else if (op->kind == IPVS_OP_ADD_SVC)
-			p->blocked = op->svc;
+		if (op->readd) /* its packets dropped, not reset (ipvs_sysctl.h) */
+			ipvs_nodest_hold(&c->nodest, IPVS_SYSCTL_ROOT);
+		if (!(op->dest && op->svc == p->blocked)) /* else its service is missing */
+			now = write_one(c, op, now);
+		if (!op->readd)
+			ipvs_nodest_release(&c->nodest, IPVS_SYSCTL_ROOT);
 	}
 	return true;
 }
@@ -413,6 +424,7 @@ void ipvs_pass_drop(struct ipvs_ctx *c)
 {
 	struct ipvs_pass *p = &c->pass;
 
+	ipvs_nodest_release(&c->nodest, IPVS_SYSCTL_ROOT); /* a pass cut between delete and add */
 	ipvs_model_build_free(&p->build);
 	ipvs_ops_free(&p->ops);
 	ipvs_keyset_free(&p->touched);

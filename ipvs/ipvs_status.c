@@ -133,6 +133,8 @@ bool ipvs_get_view(struct hd_daemon *d, struct ipvs_view *out)
 	    .errors_not_logged = c->log_rl.suppressed,
 	    .parse_errors = ipvs_parse_errors(c),
 	    .pending_ops = ipvs_pending(c),
+	    .readd_holds = c->nodest.holds,
+	    .readd_hold_errors = c->nodest.errors,
 	    .now_usec = hd_now_usec(),
 	    .slow_timer_sec = IPVS_SLOW_PERIOD_USEC / 1000000ULL,
 	    .keep_on_stop = d->config->global.ipvs_keep_on_stop,

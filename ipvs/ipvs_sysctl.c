@@ -143,3 +143,39 @@ void ipvs_sysctl_check(const struct hd_config *cfg, const char *root, bool fix,
 		hd_warn("ipvs: sysctl %s%s", r->lines[i],
 			fix ? " and could not be fixed" : "; set it, or global.set_sysctls = true");
 }
+
+#define NODEST "net/ipv4/vs/expire_nodest_conn"
+
+void ipvs_nodest_hold(struct ipvs_nodest_hold *h, const char *root)
+{
+	char path[512];
+	int have;
+	if (h->held)
+		return;
+	snprintf(path, sizeof(path), "%s/" NODEST, root);
+	if (read_int(path, &have) < 0 || have != 1)
+		return; /* no ip_vs, or already dropping: nothing to hold */
+	int r = write_int(path, 0);
+	if (r < 0) {
+		h->errors++;
+		hd_debug("ipvs: could not hold %s at 0 for a re-add: %s", NODEST, strerror(-r));
+		return;
+	}
+	h->held = true;
+	h->holds++;
+}
+
+void ipvs_nodest_release(struct ipvs_nodest_hold *h, const char *root)
+{
+	char path[512];
+	if (!h->held)
+		return;
+	h->held = false;
+	snprintf(path, sizeof(path), "%s/" NODEST, root);
+	int r = write_int(path, 1);
+	if (r < 0) {
+		h->errors++;
+		hd_warn("ipvs: could not put %s back to 1 after a re-add: %s", NODEST,
+			strerror(-r));
+	}
+}

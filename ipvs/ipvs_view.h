@@ -40,7 +40,11 @@
 	X(parse_errors, "hadirector_ipvs_netlink_parse_errors_total", "counter",                   \
 	  "Malformed netlink replies skipped.", "parse_errors")                                    \
 	X(pending_ops, "hadirector_ipvs_pending_ops", "gauge",                                     \
-	  "Failed writes waiting for a retry.", "pending_ops")
+	  "Failed writes waiting for a retry.", "pending_ops")                                     \
+	X(readd_holds, "hadirector_ipvs_readd_nodest_holds_total", "counter",                      \
+	  "Re-adds (kept order) during which expire_nodest_conn was held at 0.", "readd_holds")    \
+	X(readd_hold_errors, "hadirector_ipvs_readd_nodest_hold_errors_total", "counter",          \
+	  "Writes of expire_nodest_conn around a re-add the kernel refused.", "readd_hold_errors")
 
 /* The reconcile pass under way (ipvs_ctx.h), if any. */
 struct ipvs_pass_view {

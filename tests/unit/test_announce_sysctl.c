@@ -2,7 +2,8 @@
  * sloppy_sctp are set to 1 when a virtual server is in announce mode (a
  * director that did not see a flow's SYN takes it over), and left alone
  * otherwise; without set_sysctls they are reported. Run on a scratch
- * tree shaped like /proc/sys. */
+ * tree shaped like /proc/sys. Also the re-add's hold of expire_nodest_conn
+ * (ipvs_nodest_hold). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,39 @@ int main(void)
 	for (unsigned i = 0; i < r.n_lines; i++)
 		named = named || strstr(r.lines[i], "sloppy_tcp");
 	EXPECT(named && r.n_problems >= 2, "problems %u", r.n_problems);
+
+	/* a re-add's hold: 1 is held at 0 and put back, counted per pair */
+	struct ipvs_nodest_hold h = {0};
+	put("expire_nodest_conn", 1);
+	ipvs_nodest_hold(&h, root);
+	EXPECT(get("expire_nodest_conn") == 0 && h.held, "held: %d", get("expire_nodest_conn"));
+	ipvs_nodest_hold(&h, root); /* a second delete before the add: one hold */
+	EXPECT(h.holds == 1, "holds %llu", (unsigned long long)h.holds);
+	ipvs_nodest_release(&h, root);
+	EXPECT(get("expire_nodest_conn") == 1 && !h.held, "released: %d",
+	       get("expire_nodest_conn"));
+	ipvs_nodest_release(&h, root); /* nothing held: the user's value stays */
+	put("expire_nodest_conn", 0);
+	ipvs_nodest_release(&h, root);
+	EXPECT(get("expire_nodest_conn") == 0, "a release without a hold wrote 1");
+	/* a user's 0 is neither held nor put back to 1 */
+	ipvs_nodest_hold(&h, root);
+	ipvs_nodest_release(&h, root);
+	EXPECT(get("expire_nodest_conn") == 0 && h.holds == 1 && !h.errors,
+	       "user's 0: value %d holds %llu", get("expire_nodest_conn"),
+	       (unsigned long long)h.holds);
+	/* no ip_vs loaded (no knob): nothing held, no error */
+	snprintf(p, sizeof(p), "%s/net/ipv4/vs/expire_nodest_conn", root);
+	unlink(p);
+	ipvs_nodest_hold(&h, root);
+	EXPECT(!h.held && h.holds == 1 && !h.errors, "missing knob: held %d errors %llu", h.held,
+	       (unsigned long long)h.errors);
+	/* a knob that reads 1 and cannot be written, even by root (a read-only
+	 * /proc/sys): /proc/1/stat begins with "1 (": counted, not held */
+	CHECK(symlink("/proc/1/stat", p) == 0);
+	ipvs_nodest_hold(&h, root);
+	EXPECT(!h.held && h.holds == 1 && h.errors == 1, "read-only knob: held %d errors %llu",
+	       h.held, (unsigned long long)h.errors);
 
 	/* cleanup */
 	const char *names[] = {"sloppy_tcp", "sloppy_sctp", "expire_nodest_conn",

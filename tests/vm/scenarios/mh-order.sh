@@ -11,7 +11,9 @@
 # does. Then: director 1's kernel list is the configuration order reversed (the kernel adds at
 # the head), the same as director 2's; the same 200 client ports reach the same real servers
 # through both; the failure cost one write and the return 5 (one add, two re-adds); connections
-# held on the re-added servers through it all kept answering from the same real server.
+# held on the re-added servers through it all kept answering from the same real server, and
+# the daemon held expire_nodest_conn at 0 around each re-add and put it back. Last, on the
+# kernel and by hand, what that hold is for: a re-add's window resets streams at 1, not at 0.
 . "$(dirname "$0")/../lib.sh"
 
 assert "ip_vs and mh load" vm_load_ipvs mh
@@ -22,13 +24,20 @@ SRV=$VM_DIR/srv.py
 CLI=$VM_DIR/cli.py
 
 cat >"$SRV" <<'PY'
-# Answers every line with the address the connection reached (the real server's, after NAT).
+# Answers every line with the address the connection reached (the real server's, after NAT);
+# after a line "bulk", reads to the end and answers the count of bytes it read.
 import asyncio
 async def conn(r, w):
     me = w.get_extra_info("sockname")[0].encode() + b"\n"
     try:
-        while await r.readline():
-            w.write(me)
+        while line := await r.readline():
+            if line == b"bulk\n":
+                n = 0
+                while d := await r.read(65536):
+                    n += len(d)
+                w.write(b"%d\n" % n)
+            else:
+                w.write(me)
             await w.drain()
     except OSError:
         pass
@@ -41,10 +50,12 @@ asyncio.run(main())
 PY
 cat >"$CLI" <<'PY'
 # probe PORT0 N: one connection per source port, prints "port server"
+# stream PORT0 N STOP OUT: N connections, each sending without a pause until STOP exists; OUT
+#   gets "port server status sent" (ok when the server read every byte sent, or why not)
 # hold PORT0 N STOP OUT: N connections, a line each every 0.2 s until STOP exists; OUT gets
 #   "port first-server status" (ok, or why it broke)
 import os, socket, sys, time
-VIP = ("10.100.0.1", 80)
+VIP = (os.environ.get("VIP", "10.100.0.1"), 80)
 def dial(port):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -54,6 +65,8 @@ def dial(port):
     return s
 def ask(s):
     s.sendall(b"x\n")
+    return answer(s)
+def answer(s):
     buf = b""
     while not buf.endswith(b"\n"):
         d = s.recv(64)
@@ -72,21 +85,52 @@ if mode == "probe":
             print(p, "error:" + type(e).__name__)
     sys.exit(0)
 stop, out = sys.argv[4], sys.argv[5]
+if mode == "stream":
+    import threading
+    res = {}
+    def pour(p):
+        sent, s = 0, None
+        try:
+            s = dial(p)
+            res[p] = [ask(s), "error:no_answer"]
+            s.sendall(b"bulk\n")
+            chunk = b"y" * 65536
+            while not os.path.exists(stop):
+                s.sendall(chunk)
+                sent += len(chunk)
+            s.shutdown(socket.SHUT_WR)
+            got = int(answer(s))
+            res[p][1] = "ok" if got == sent else "short:%d/%d" % (got, sent)
+        except (OSError, ValueError) as e:
+            res.setdefault(p, ["-", ""])[1] = "error:" + (str(e) or type(e).__name__).replace(" ", "_")
+        res[p].append(sent)
+    ts = [threading.Thread(target=pour, args=(p,)) for p in range(port0, port0 + n)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    with open(out, "w") as f:
+        for p, r in sorted(res.items()):
+            f.write("%d %s %s %d\n" % (p, r[0], r[1], r[2]))
+    sys.exit(0)
 conns = {}
 for p in range(port0, port0 + n):
     s = dial(p)
     conns[p] = [s, ask(s), "ok"]
 open(out + ".up", "w").write("%d\n" % len(conns))
+def step(c, f):
+    try:
+        got = f(c[0])
+        if got is not None and got != c[1]:
+            c[2] = "moved:" + got
+    except OSError as e:
+        c[2] = "error:" + (str(e) or type(e).__name__).replace(" ", "_")
 while not os.path.exists(stop):
-    for p, c in conns.items():
-        if c[2] != "ok":
-            continue
-        try:
-            got = ask(c[0])
-            if got != c[1]:
-                c[2] = "moved:" + got
-        except OSError as e:
-            c[2] = "error:" + (str(e) or type(e).__name__).replace(" ", "_")
+    # every connection's line first, then the answers: all of them in flight at once
+    for f in (lambda s: s.sendall(b"x\n"), answer):
+        for c in conns.values():
+            if c[2] == "ok":
+                step(c, f)
     time.sleep(0.2)
 with open(out, "w") as f:
     for p, c in sorted(conns.items()):
@@ -189,10 +233,20 @@ w1=$(writes 1)
 check "the failure is one write ($w0 -> $w1)" test "$w1" -eq $((w0 + 1))
 check "  and the others keep their order ($(order 1))" \
 	order_is 1 "$(echo "$KERNEL_ORDER" | sed 's/ 10\.0\.1\.2:80//')"
+# The return deletes and adds again the two after it in the configuration: each is out of the
+# table for a round trip, in which a packet of one of its connections would, with
+# expire_nodest_conn = 1, be taken for a new flow and reset (shown on the kernel below). The
+# daemon holds the knob at 0 around each pair (ipvs_nodest_hold): such a packet is dropped and
+# sent again.
 ip -n vm-lb1 route del prohibit 10.0.1.2/32
 check "real server 2 is back on director 1" wait_for 20 ndests_is 1 4
 sleep 2
 w2=$(writes 1)
+holds=$("$HDCTL" -s "$VM_DIR/hd1.sock" metrics |
+	awk '$1 == "hadirector_ipvs_readd_nodest_holds_total" { print $2 }')
+check "expire_nodest_conn was held at 0 around the 2 re-adds ($holds)" test "$holds" = 2
+check "  and is 1 again after them" \
+	test "$(ip netns exec vm-lb1 cat /proc/sys/net/ipv4/vs/expire_nodest_conn)" = 1
 # the window a re-added server is out of the table: about one write (printed, not checked)
 echo "# return pass: $("$HDCTL" -s "$VM_DIR/hd1.sock" status --json | jq -c .ipvs.last_write_pass)"
 check "the return is 5 writes: one add, and the 2 after it in the configuration re-added ($w1 -> $w2)" \
@@ -215,6 +269,34 @@ check "connections on the re-added real servers kept answering from the same one
 	test "$readded" -gt 0 -a "$broken" -eq 0
 check "  and those on the untouched one ($(awk '$2 == "10.0.1.3" && $3 != "ok"' "$VM_DIR/held" | wc -l) broken)" \
 	test "$(awk '$2 == "10.0.1.3" && $3 != "ok"' "$VM_DIR/held" | wc -l)" -eq 0
+# What the hold is for, on the kernel: streams through a hand-made service on director 2 (not
+# the daemon's) while its real server is deleted and, 0.3 s later, added back by hand. With
+# expire_nodest_conn = 1 the packets of that window reset the streams; with 0 they carry on.
+ip -n vm-lb2 addr add 10.100.0.2/32 dev lo
+ip netns exec vm-lb2 ipvsadm -A -t 10.100.0.2:80 -s rr
+ip netns exec vm-lb2 ipvsadm -a -t 10.100.0.2:80 -r 10.0.1.3:80 -m
+ip -n vm-c2 link set eth0 gso_max_segs 1
+window() { # KNOB: "port server status sent" of 4 streams through a 0.3 s re-add
+	ip netns exec vm-lb2 sysctl -qw net.ipv4.vs.expire_nodest_conn="$1"
+	rm -f "$VM_DIR/stop.w$1" "$VM_DIR/w$1"
+	ip netns exec vm-c2 env VIP=10.100.0.2 python3 "$CLI" stream $((32000 + $1 * 100)) 4 \
+		"$VM_DIR/stop.w$1" "$VM_DIR/w$1" >"$VM_DIR/w$1.log" 2>&1 &
+	local pid=$!
+	sleep 1
+	ip netns exec vm-lb2 ipvsadm -d -t 10.100.0.2:80 -r 10.0.1.3:80
+	sleep 0.3
+	ip netns exec vm-lb2 ipvsadm -a -t 10.100.0.2:80 -r 10.0.1.3:80 -m
+	sleep 1
+	touch "$VM_DIR/stop.w$1"
+	wait "$pid"
+	ip netns exec vm-lb2 sysctl -qw net.ipv4.vs.expire_nodest_conn=1
+}
+window 1
+window 0
+check "kernel: a 0.3 s re-add with expire_nodest_conn = 1 breaks streams ($(awk '$3 != "ok"' "$VM_DIR/w1" | wc -l) of $(wc -l <"$VM_DIR/w1"))" \
+	test "$(awk '$3 != "ok"' "$VM_DIR/w1" | wc -l)" -gt 0
+check "  and with 0 none ($(awk '$3 != "ok" { print $3 }' "$VM_DIR/w0" | tr '\n' ' ')of $(wc -l <"$VM_DIR/w0"))" \
+	test "$(awk '$3 == "ok"' "$VM_DIR/w0" | wc -l)" -eq 4
 for i in 1 2; do
 	check "director $i is alive" kill -0 "$(cat "$VM_DIR/hd$i.pid")"
 done
