@@ -77,6 +77,8 @@ int hc_fwd_new(struct hc_probe *p, const struct hc_fwd_params *params)
 
 static void run_close(struct hc_fwd *f)
 {
+	if (f->timer) /* an sd-event source: sd-event must look (loop.c) */
+		hd_loop_touch(f->p->ctx->d);
 	f->timer = sd_event_source_disable_unref(f->timer);
 	f->running = false;
 	hc_fwd_tx_drop(f);
@@ -449,6 +451,7 @@ const struct hc_result *hc_fwd_merge(struct hc_probe *p, const struct hc_result 
 		/* the check ended first (rare: the path answers within a round
 		 * trip): a deadline of its own, for checks the schedule keeps
 		 * none for (misc_check) */
+		hd_loop_touch(p->ctx->d); /* sd-event must arm it (loop.c) */
 		if (!f->timer && (sd_event_add_time(p->ctx->d->event, &f->timer, CLOCK_MONOTONIC,
 						    p->started_usec + p->timeout_usec, 1000,
 						    fwd_timer_cb, p) < 0 ||

@@ -22,7 +22,10 @@ struct hc_fwd_link {
 	struct hc_fwd_link *next;
 	int ifindex;
 	int ip_fd, arp_fd; /* arp_fd: DR links only */
-	sd_event_source *ip_io, *arp_io;
+	/* in the loop's own set (loop.c), not sd-event sources: a reply's
+	 * wakeup runs no sd-event iteration */
+	struct hd_loop_io ip_lio, arp_lio;
+	bool ip_watched, arp_watched;
 	size_t refs; /* probes whose path is here */
 };
 
@@ -49,6 +52,7 @@ struct hc_fwd_sh {
 	struct iovec tx_iov[FWD_VLEN];
 	struct hc_fwd *tx_run[FWD_VLEN]; /* the run a probe or question is for */
 	unsigned n_tx;
+	struct hd_loop_hook tx_hook; /* sends them before the loop sleeps */
 };
 
 struct hc_fwd {

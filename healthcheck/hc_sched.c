@@ -97,8 +97,9 @@ static void probe_fire(struct hc_probe *p, uint64_t now, uint64_t due)
 	int r;
 
 	/* The schedule runs outside sd-event (loop.c): a script's child and
-	 * kill timer, the forwarding path's sources, are sd-event's to arm. */
-	if (p->fwd || p->k->type == HD_CHECK_MISC)
+	 * kill timer are sd-event's to arm (the forwarding path touches when
+	 * it changes its one sd-event source, hc_fwd.c). */
+	if (p->k->type == HD_CHECK_MISC)
 		hd_loop_touch(p->ctx->d);
 	if (p->running && p->fwd && hc_fwd_deadline(p))
 		return; /* the check had ended, the path's probe had not */
@@ -516,11 +517,8 @@ void hc_probe_done(struct hc_probe *p, const struct hc_result *r)
 
 	/* check_forwarding_path: its verdict joins the check's; while it
 	 * runs, it calls again when it ends */
-	if (p->fwd) {
-		hd_loop_touch(c->d); /* its sources (hc_fwd.c): sd-event must look */
-		if (!(r = hc_fwd_merge(p, r, &fr)))
-			return;
-	}
+	if (p->fwd && !(r = hc_fwd_merge(p, r, &fr)))
+		return;
 	if (now < p->started_usec)
 		now = p->started_usec;
 	p->running = false;

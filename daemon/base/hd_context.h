@@ -54,6 +54,7 @@ struct hd_alert_hooks;
 struct hd_events;
 struct epoll_event;
 struct hd_loop_timer;
+struct hd_loop_hook;
 struct hd_links;
 
 struct hd_daemon {
@@ -104,8 +105,9 @@ struct hd_daemon {
 	uint64_t loop_now;	       /* this wakeup's clock, 0 until read */
 	struct epoll_event *loop_held; /* check events waiting while sd-event runs */
 	size_t loop_held_n;
-	struct hd_loop_timer *loop_timer; /* its one timer's user, or NULL */
-	bool loop_timer_waited;		  /* due, left for the next wakeup */
+	struct hd_loop_timer *loop_timer;      /* its one timer's user, or NULL */
+	bool loop_timer_waited;		       /* due, left for the next wakeup */
+	struct hd_loop_hook *loop_before_wait; /* its one user, or NULL */
 	/* spawn.c: the scripts' user, per configuration */
 	struct hd_spawn_policy spawn;
 	bool stopping;
@@ -145,6 +147,13 @@ struct hd_loop_io {
 struct hd_loop_timer {
 	void (*fn)(struct hd_loop_timer *t);
 	uint64_t at;
+};
+/* Run before each wait of the loop, sd-event's handlers and the set's of
+ * the last wakeup done: for work they batched (the forwarding path's
+ * frames, sent by one sendmmsg), without an sd-event prepare callback,
+ * which would need an sd-event iteration of its own. */
+struct hd_loop_hook {
+	void (*fn)(struct hd_loop_hook *h);
 };
 /* Make the set, with sd-event's descriptor in it (after sd_event_new). */
 int hd_loop_open(struct hd_daemon *d);

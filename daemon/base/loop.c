@@ -202,6 +202,8 @@ static int loop_once(struct hd_daemon *d, int st)
 	}
 	if (st < 0 || st == SD_EVENT_FINISHED)
 		return st;
+	if (d->loop_before_wait)
+		d->loop_before_wait->fn(d->loop_before_wait);
 	n = loop_wait(d, ev, st == SD_EVENT_PENDING);
 	if (n < 0)
 		return errno == EINTR ? st : -errno;

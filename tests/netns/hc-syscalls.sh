@@ -11,15 +11,28 @@
 # strace -c -f on the daemon over a window, divided by its connections
 # (each one a request nginx logged): counts, not time, so the machine's speed and strace's
 # own slowness do not enter (a slower daemon only batches more).
+# HC_SYSCALLS_FWD=1 (hc-fwd-syscalls.sh): the same checks of a DR service
+# with check_forwarding_path and forwarding_path_probe = echo, the VIP on
+# the real servers' lo. The path adds at most one sendmmsg() a check (the
+# echoes of the checks that start together), the reply's recvmmsg() and
+# its wakeup, which, the path's packet sockets being in the loop's own set
+# (hc_fwd_sock.c), comes from the wait itself: no sd-event iteration (its
+# second epoll call) per check, as when they were sd-event sources.
 . "$top_srcdir/tests/netns/lib.sh"
 
 N=40
+FWD=${HC_SYSCALLS_FWD:-0}
+VIP=10.89.255.1
 DIR=$(t_ns dir); RS=$(t_ns rs)
 ip link add eth0 netns "$DIR" type veth peer name eth0 netns "$RS"
 ip -n "$DIR" addr add 10.89.0.1/16 dev eth0
 ip -n "$DIR" link set eth0 up
 ip -n "$RS" link set eth0 up
 for ((i = 1; i <= N; i++)); do echo "addr add 10.89.1.$i/16 dev eth0"; done | ip -n "$RS" -batch -
+if [ "$FWD" = 1 ]; then # the classic DR real server
+	ip -n "$RS" addr add $VIP/32 dev lo
+	ip netns exec "$RS" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
+fi
 
 # nginx as users run it: one worker, a 200 with a small body and its
 # usual headers (Server, Date, Content-Type, Content-Length, Connection)
@@ -40,9 +53,15 @@ wait_for 5 listening || { echo "nginx did not start"; exit 99; }
 
 {
 	echo "global { router_id = hc-syscalls }"
-	echo "virtual_server 10.89.255.1:80 {"
+	echo "virtual_server $VIP:80 {"
 	echo "    delay_loop = 0.5"
-	echo "    lb_kind = nat"
+	if [ "$FWD" = 1 ]; then
+		echo "    lb_kind = dr"
+		echo "    check_forwarding_path = yes"
+		echo "    forwarding_path_probe = echo"
+	else
+		echo "    lb_kind = nat"
+	fi
 	for ((i = 1; i <= N; i++)); do
 		echo "    real_server 10.89.1.$i:80 { http_check { path = /health  status_code = { 200 }  connect_timeout = 10 } }"
 	done
@@ -81,9 +100,8 @@ between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= 
 # a check takes (under ASan and load, 20 of 606 at the start: 1.03 a check);
 # one more call a check is about `checks` (>= 8 N) more
 near() { # NAME LO HI
-	local c
-	c=$(calls "$1")
-	[ "$c" -ge $((checks * $2 - N)) ] && [ "$c" -le $((checks * $3 + N)) ]
+	awk -v c="$(calls "$1")" -v n="$checks" -v lo="$2" -v hi="$3" -v e="$N" \
+		'BEGIN { exit !(c >= n * lo - e && c <= n * hi + e) }'
 }
 for s in socket sendto close epoll_ctl; do
 	check "$s: once a check ($(per $s); the edges: +-$N)" near $s 1 1
@@ -96,12 +114,23 @@ check "recvfrom: the answer, and the FIN when it came later ($(per recvfrom))" n
 # call: the connect, the answer, its FIN, the start shared by a batch;
 # never more than 4 a check
 w=$(awk -v n="$checks" '$NF ~ /^(epoll_wait|epoll_pwait2)$/ && $4 ~ /^[0-9]+$/ { c += $4 } END { printf "%.2f", c / n }' "$T_DIR/strace")
-check "wakeups: at most 4 epoll calls a check ($w)" between "$w" 0 4
+check "wakeups: at most $((4 + FWD)) epoll calls a check ($w)" between "$w" 0 $((4 + FWD))
+if [ "$FWD" = 1 ]; then
+	check "sendmmsg: at most one a check, the echoes of a batch together ($(per sendmmsg))" \
+		near sendmmsg 0 1
+	check "recvmmsg: the echo replies, at most one a check ($(per recvmmsg))" near recvmmsg 0 1
+	# the path's own rare calls: the neighbour table read before each ARP
+	# question (a server's at most every 3 s: 1/6 of its checks here) and
+	# getrandom() for the runs' sequences (one per 20 runs)
+	check "ioctl: the neighbour lookup, at most 1/4 a check ($(per ioctl))" near ioctl 0 0.25
+	check "getrandom: at most 1/10 a check ($(per getrandom))" near getrandom 0 0.1
+	OTHER_OK="|ioctl|getrandom"
+fi
 # the schedule's timer is no sd-event timer: no timerfd re-armed and read
 # per batch of checks (0.25 a check here when it was); these two and all
 # else (getsockopt, fcntl, shutdown, clock, log...) only as the loop's own
 # rare timers need them
-o=$(awk -v n="$checks" 'NR > 2 && $4 ~ /^[0-9]+$/ && $NF !~ /^(socket|connect|sendto|close|epoll_ctl|setsockopt|recvfrom|epoll_wait|epoll_pwait2|total)$/ { c += $4; l = l " " $NF } END { printf "%.2f%s", c / n, l }' "$T_DIR/strace")
+o=$(awk -v n="$checks" 'NR > 2 && $4 ~ /^[0-9]+$/ && $NF !~ /^(socket|connect|sendto|close|epoll_ctl|setsockopt|recvfrom|sendmmsg|recvmmsg|epoll_wait|epoll_pwait2'"${OTHER_OK:-}"'|total)$/ { c += $4; l = l " " $NF } END { printf "%.2f%s", c / n, l }' "$T_DIR/strace")
 check "no other call per check (timerfd_settime, read, getsockopt, fcntl, clock...: $o)" \
 	between "${o%% *}" 0 0.05
 # A wakeup for check sockets alone is one epoll call, the one the loop
@@ -113,10 +142,15 @@ check "no other call per check (timerfd_settime, read, getsockopt, fcntl, clock.
 timeout -s INT 4 strace -f -qq -p "$HDPID" -o "$T_DIR/trace" 2>/dev/null
 read -r one two < <(awk '{ if ($1 ~ /^[0-9]+$/) $1 = ""; c = $0; sub(/^ */, "", c); sub(/\(.*/, "", c)
 	w = "^epoll_(wait|pwait|pwait2)$"
-	if (c == "sendto" || c == "recvfrom") if (p1 ~ w) { one++; if (p2 ~ w) two++ }
+	if (c == "sendto" || c == "recvfrom" || c == "recvmmsg") if (p1 ~ w) { one++; if (p2 ~ w) two++ }
 	p2 = p1; p1 = c } END { print one + 0, two + 0 }' "$T_DIR/trace")
 echo "# $one sends and receives right after an epoll call, $two after two in a row"
 check "check events come from the wait itself (>= 40 wakeups seen: $one)" [ "$one" -ge 40 ]
 check "no second epoll call to read them (at most 20 %: $two of $one)" [ $((two * 5)) -le "$one" ]
+if [ "$FWD" = 1 ]; then # after the traces: a control request is an sd-event wakeup
+	up=$("$HDCTL" -s "$T_DIR/hd.sock" status --json |
+		jq '[.healthcheck[].real_servers[] | select(.state == "up" and .outcome == "ok")] | length')
+	check "all $N real servers up through the path ($up)" [ "$up" = "$N" ]
+fi
 [ "$T_FAILS" -gt 0 ] && { echo "# the daemon's log:"; tail -20 "$T_DIR/hd.log" | sed 's/^/#   /'; }
 t_done

@@ -10,6 +10,9 @@ EXTRA_DIST += tests/netns/hc-batch.sh
 # An http_check against nginx makes one connection's system calls and no more (issue 24).
 TESTS += tests/netns/hc-syscalls.sh
 EXTRA_DIST += tests/netns/hc-syscalls.sh
+# The same with check_forwarding_path (echo): its replies wake no sd-event iteration (issue 21).
+TESTS += tests/netns/hc-fwd-syscalls.sh
+EXTRA_DIST += tests/netns/hc-fwd-syscalls.sh
 # Checks run outside sd-event (daemon/base/loop.c); what they change of its sources still acts at once.
 TESTS += tests/netns/hc-loop.sh
 EXTRA_DIST += tests/netns/hc-loop.sh
