@@ -546,7 +546,7 @@ static int on_nl_readable(sd_event_source *s, int fd, uint32_t revents, void *us
 	}
 	if (cb)
 		nl_cb_put(cb);
-	if (r == -NLE_NOMEM || r == -NLE_MSG_OVERFLOW) {
+	if (hd_nl_events_lost(r)) {
 		hd_warn("vrrp: netlink events lost: resynchronising");
 		resync(c);
 	}

@@ -12,6 +12,7 @@
 
 #include "link.h"
 #include "log.h"
+#include "nl_errno.h"
 
 struct hd_link_watch {
 	struct hd_links *v;
@@ -253,7 +254,7 @@ static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *userd
 	v->now = hd_now_usec();
 	for (i = 0; i < LINK_BUDGET && cb; i++) {
 		r = nl_recvmsgs_report(v->sk, cb); /* messages handled, 0: none waiting */
-		if (r == -NLE_NOMEM || r == -NLE_MSG_OVERFLOW || r == -NLE_DUMP_INTR) {
+		if (hd_nl_events_lost(r)) {
 			/* events lost, or a dump the kernel says was inconsistent */
 			hd_warn("links: netlink events lost: reading every link again");
 			v->gen++;

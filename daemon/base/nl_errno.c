@@ -58,3 +58,8 @@ int hd_nl_errno(int r)
 		return -EIO;
 	return -to_errno[-r];
 }
+
+bool hd_nl_events_lost(int r)
+{
+	return r == -NLE_NOMEM || r == -NLE_MSG_OVERFLOW || r == -NLE_DUMP_INTR;
+}

@@ -104,5 +104,17 @@ int main(void)
 	CHECK(hd_nl_errno(INT_MAX) == INT_MAX);
 	CHECK(hd_nl_errno(-NLE_MAX - 1) == -EIO);
 	CHECK(hd_nl_errno(INT_MIN) == -EIO);
+	/* lost events: the kernel's ENOBUFS through libnl, its own overflow and
+	 * an interrupted dump; nothing else, and never an errno already
+	 * translated (-ENOMEM would read as NLE_OBJ_NOTFOUND's number) */
+	CHECK(hd_nl_events_lost(-nl_syserr2nlerr(ENOBUFS)));
+	CHECK(hd_nl_events_lost(-NLE_MSG_OVERFLOW));
+	CHECK(hd_nl_events_lost(-NLE_DUMP_INTR));
+	for (int c = 0; c <= NLE_MAX; c++)
+		EXPECT(hd_nl_events_lost(-c) ==
+			   (c == NLE_NOMEM || c == NLE_MSG_OVERFLOW || c == NLE_DUMP_INTR),
+		       "-NLE %d", c);
+	CHECK(!hd_nl_events_lost(1));
+	CHECK(!hd_nl_events_lost(hd_nl_errno(-nl_syserr2nlerr(ENOBUFS)))); /* ask before */
 	return failures != 0;
 }
