@@ -25,7 +25,6 @@ struct hc_fwd_link {
 	/* in the loop's own set (loop.c), not sd-event sources: a reply's
 	 * wakeup runs no sd-event iteration */
 	struct hd_loop_io ip_lio, arp_lio;
-	bool ip_watched, arp_watched;
 	size_t refs; /* probes whose path is here */
 };
 

@@ -57,22 +57,22 @@ static void tx_flush(struct hc_fwd_sh *sh);
 
 /* FD out of the loop's set: its event of this wakeup, if one waits, is
  * forgotten first. Rare (a link's last probe went), so removed outright,
- * whether or not a child holds a copy (hc_tcp.c). */
-static void unwatch(struct hc_fwd_link *l, struct hd_loop_io *io, int fd, bool *watched)
+ * whether or not a child holds a copy (hc_tcp.c); a descriptor opened but
+ * not yet watched (link_open failing) only makes the removal say ENOENT. */
+static void unwatch(struct hc_fwd_link *l, struct hd_loop_io *io, int fd)
 {
 	struct hd_daemon *d = l->sh->c->d;
 
-	if (!*watched)
+	if (fd < 0)
 		return;
 	hd_loop_forget(d, io);
 	epoll_ctl(d->loop_fd, EPOLL_CTL_DEL, fd, NULL);
-	*watched = false;
 }
 
 static void link_close(struct hc_fwd_link *l)
 {
-	unwatch(l, &l->ip_lio, l->ip_fd, &l->ip_watched);
-	unwatch(l, &l->arp_lio, l->arp_fd, &l->arp_watched);
+	unwatch(l, &l->ip_lio, l->ip_fd);
+	unwatch(l, &l->arp_lio, l->arp_fd);
 	if (l->ip_fd >= 0)
 		close(l->ip_fd);
 	if (l->arp_fd >= 0)
@@ -268,15 +268,12 @@ static int tun_open(struct hc_fwd_sh *sh)
 }
 
 static int watch(struct hc_fwd_link *l, struct hd_loop_io *io, int fd,
-		 void (*fn)(struct hd_loop_io *, uint32_t), bool *watched)
+		 void (*fn)(struct hd_loop_io *, uint32_t))
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = io};
 
 	io->fn = fn;
-	if (epoll_ctl(l->sh->c->d->loop_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		return -errno;
-	*watched = true;
-	return 0;
+	return epoll_ctl(l->sh->c->d->loop_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
 /* The link of IFINDEX, opened (DR: IPv4 and ARP; every interface: IPv4). */
@@ -290,8 +287,8 @@ static int link_open(struct hc_fwd_sh *sh, int ifindex, struct hc_fwd_link **out
 	*l = (struct hc_fwd_link){.sh = sh, .ifindex = ifindex, .ip_fd = -1, .arp_fd = -1};
 	if ((r = l->ip_fd = open_packet(sh, ETH_P_IP, ifindex)) < 0 ||
 	    (ifindex && (r = l->arp_fd = open_packet(sh, ETH_P_ARP, ifindex)) < 0) ||
-	    (r = watch(l, &l->ip_lio, l->ip_fd, ip_io, &l->ip_watched)) < 0 ||
-	    (ifindex && (r = watch(l, &l->arp_lio, l->arp_fd, arp_io, &l->arp_watched)) < 0)) {
+	    (r = watch(l, &l->ip_lio, l->ip_fd, ip_io)) < 0 ||
+	    (ifindex && (r = watch(l, &l->arp_lio, l->arp_fd, arp_io)) < 0)) {
 		link_close(l);
 		return r;
 	}
